@@ -1,0 +1,12 @@
+/** The Authentication API: one module per endpoint. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { discoveryRoutes } from './discovery.js';
+import { jwksRoute } from './jwks.js';
+import { tokenEndpoint } from './token/token-endpoint.js';
+
+export const authenticationApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  await app.register(discoveryRoutes);
+  await app.register(jwksRoute, { services });
+  await app.register(tokenEndpoint, { services });
+};

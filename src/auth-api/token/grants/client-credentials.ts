@@ -1,0 +1,84 @@
+/**
+ * `grant_type=client_credentials`: a machine-to-machine token for an API the application is
+ * authorised for by a client grant, with Auth0's errors for each way that can fail.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../../domain/services.js';
+import type { Client } from '../../../domain/clients/client.js';
+import type { ResourceServer } from '../../../domain/resource-servers/resource-server.js';
+import { mintAccessToken } from '../../../domain/tokens/access-token.js';
+import { nowSeconds } from '../../../domain/clock.js';
+import { AuthApiError } from '../../../server/errors.js';
+import type { TokenParams } from '../token-request.js';
+
+export interface TokenResponse {
+  access_token: string;
+  scope?: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+const GRANT_TYPE = 'client_credentials';
+
+export async function clientCredentialsGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<{ response: TokenResponse; audience: string; scope: string }> {
+  if (!client.grant_types.includes(GRANT_TYPE)) {
+    throw new AuthApiError(403, 'unauthorized_client', `Grant type '${GRANT_TYPE}' not allowed for the client.`, {
+      error_uri: 'https://auth0.com/docs/clients/client-grant-types',
+    });
+  }
+  const tenant = request.tenant;
+  const audience = params.audience || tenant.settings.default_audience;
+  if (!audience) throw new AuthApiError(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured');
+
+  const api = await findApi(services, request, audience);
+  if (!api) throw new AuthApiError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
+  if (api.subject_type_authorization.client.policy === 'deny_all') throw notAuthorized(audience);
+
+  const grant = await services.clientGrants.findFor(tenant.id, client.client_id, api.identifier, 'client');
+  if (!grant) throw notAuthorized(audience);
+  const allowed = grant.allow_all_scopes ? api.scopes.map((s) => s.value) : grant.scope;
+  const scopes = requestedScopes(params.scope, allowed);
+
+  const now = nowSeconds();
+  const ring = await services.keys.keyRing(tenant.id);
+  const accessToken = mintAccessToken(api, ring, {
+    issuer: request.issuer,
+    subject: `${client.client_id}@clients`,
+    audience,
+    clientId: client.client_id,
+    scopes,
+    grantType: 'client-credentials',
+    lifetimeSeconds: api.token_lifetime,
+    now,
+  });
+  const scope = scopes.join(' ');
+  const response: TokenResponse = { access_token: accessToken, ...(scope ? { scope } : {}), expires_in: api.token_lifetime, token_type: 'Bearer' };
+  return { response, audience, scope };
+}
+
+/**
+ * The system API's identifier is fixed at tenant creation, but SDKs derive the audience from the
+ * host they were given (`https://{domain}/api/v2/`, port included), so any host of this tenant works.
+ */
+async function findApi(services: Services, request: FastifyRequest, audience: string): Promise<ResourceServer | null> {
+  if (audience === `${request.issuer}api/v2/`) return services.resourceServers.findSystem(request.tenant.id);
+  return services.resourceServers.findByAudience(request.tenant.id, audience);
+}
+
+function notAuthorized(audience: string): AuthApiError {
+  return new AuthApiError(
+    403,
+    'access_denied',
+    `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
+  );
+}
+
+/** No `scope` parameter means every granted scope; asking for one that was not granted is refused. */
+function requestedScopes(scopeParam: string | undefined, allowed: string[]): string[] {
+  if (scopeParam === undefined || scopeParam.trim() === '') return allowed;
+  const requested = [...new Set(scopeParam.split(' ').filter(Boolean))];
+  const allowedSet = new Set(allowed);
+  const missing = requested.filter((s) => !allowedSet.has(s));
+  if (missing.length) throw new AuthApiError(403, 'access_denied', `Client has not been granted scopes: ${missing.join(', ')}`);
+  return requested;
+}

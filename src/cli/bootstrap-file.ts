@@ -1,0 +1,26 @@
+/** Writes a tenant's bootstrap credentials to `{data dir}/bootstrap-{tenant}.json`, readable by the owner only. */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BootstrapCredentials } from '../domain/bootstrap.js';
+
+export async function writeBootstrapFile(dataDir: string, credentials: BootstrapCredentials): Promise<string> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, `bootstrap-${credentials.tenant}.json`);
+  const { created: _created, ...content } = credentials;
+  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600); // writeFile's mode only applies when the file is new
+  return file;
+}
+
+export function describeBootstrap(credentials: BootstrapCredentials, file: string, baseUrl: string): string {
+  return [
+    `Tenant "${credentials.tenant}" bootstrap application (Management API, all scopes):`,
+    `  client_id:     ${credentials.client_id}`,
+    `  client_secret: ${credentials.client_secret}`,
+    `  audience:      ${credentials.audience}`,
+    `  saved to:      ${file}`,
+    'Get a Management API token:',
+    `  curl -s ${baseUrl}/oauth/token -H 'content-type: application/json' \\`,
+    `    -d '{"grant_type":"client_credentials","client_id":"${credentials.client_id}","client_secret":"<secret>","audience":"${baseUrl}/api/v2/"}'`,
+  ].join('\n');
+}

@@ -1,0 +1,146 @@
+/**
+ * Typed configuration read from the environment once at start.
+ * Every value is validated here so a bad deployment fails at boot with a message naming the variable,
+ * never later in the middle of a request.
+ */
+import { resolve } from 'node:path';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  tls?: { certFile: string; keyFile: string };
+  trustProxy: boolean | string;
+  baseDomain: string;
+  defaultTenant: string;
+  redisUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  bootstrapClient?: { clientId: string; clientSecret: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(nonEmpty(env, 'TESSERA_DATA_DIR') ?? './data');
+  const config: Config = {
+    port: parsePort(env),
+    host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
+    database: parseDatabaseUrl(nonEmpty(env, 'DATABASE_URL') ?? 'sqlite:./data/tessera.db'),
+    trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
+    baseDomain: parseBaseDomain(nonEmpty(env, 'TESSERA_BASE_DOMAIN') ?? 'localhost'),
+    defaultTenant: nonEmpty(env, 'TESSERA_DEFAULT_TENANT') ?? 'dev',
+    dataDir,
+    logLevel: parseLogLevel(nonEmpty(env, 'LOG_LEVEL') ?? 'info'),
+    bodyLimitBytes: parseBodyLimit(nonEmpty(env, 'BODY_LIMIT_BYTES')),
+  };
+  const redisUrl = nonEmpty(env, 'REDIS_URL');
+  if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);
+  const tls = parseTls(env);
+  if (tls) config.tls = tls;
+  const bootstrap = parseBootstrapClient(env);
+  if (bootstrap) config.bootstrapClient = bootstrap;
+  return config;
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parsePort(env: Env): number {
+  const raw = nonEmpty(env, 'PORT');
+  if (raw === undefined) return 4000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be an integer from 0 to 65535, got "${raw}"`);
+  return port;
+}
+
+export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!file) throw new ConfigError('DATABASE_URL', 'sqlite: URL needs a file path, e.g. sqlite:./data/tessera.db');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    // `schema` is ours, not libpq's: it lets several deployments (or test runs) share one database.
+    const schema = url.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new ConfigError('DATABASE_URL', 'schema parameter must be a lowercase SQL identifier');
+    }
+    url.searchParams.delete('schema');
+    return schema ? { kind: 'postgres', url: url.toString(), schema } : { kind: 'postgres', url: url.toString() };
+  }
+  throw new ConfigError('DATABASE_URL', `must start with sqlite: or postgres://, got "${raw.split(':')[0]}:..."`);
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  // Fastify accepts a comma-separated list of trusted addresses / CIDR ranges.
+  if (/^[0-9a-fA-F:.,/ ]+$/.test(raw)) return raw;
+  throw new ConfigError('TRUST_PROXY', 'must be true, false, or a comma-separated list of proxy addresses/CIDRs');
+}
+
+function parseBaseDomain(raw: string): string {
+  const domain = raw.toLowerCase();
+  if (!HOSTNAME.test(domain)) throw new ConfigError('TESSERA_BASE_DOMAIN', `must be a DNS name such as "localhost" or "auth.example.com", got "${raw}"`);
+  return domain;
+}
+
+function parseLogLevel(raw: string): string {
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  return raw;
+}
+
+function parseBodyLimit(raw: string | undefined): number {
+  if (raw === undefined) return 1024 * 1024;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 64 * 1024 * 1024) throw new ConfigError('BODY_LIMIT_BYTES', 'must be an integer between 1024 and 67108864');
+  return n;
+}
+
+function parseRedisUrl(raw: string): string {
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  return raw;
+}
+
+function parseTls(env: Env): Config['tls'] {
+  const certFile = nonEmpty(env, 'TLS_CERT_FILE');
+  const keyFile = nonEmpty(env, 'TLS_KEY_FILE');
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError(certFile ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'must be set together with the other TLS_* file');
+  return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+function parseBootstrapClient(env: Env): Config['bootstrapClient'] {
+  const clientId = nonEmpty(env, 'TESSERA_BOOTSTRAP_CLIENT_ID');
+  const clientSecret = nonEmpty(env, 'TESSERA_BOOTSTRAP_CLIENT_SECRET');
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) {
+    throw new ConfigError(clientId ? 'TESSERA_BOOTSTRAP_CLIENT_SECRET' : 'TESSERA_BOOTSTRAP_CLIENT_ID', 'must be set together with the other bootstrap variable');
+  }
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(clientId)) throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_ID', 'must be 16-64 characters of A-Z a-z 0-9 _ -');
+  if (clientSecret.length < 32 || clientSecret.length > 128) throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_SECRET', 'must be 32-128 characters long');
+  return { clientId, clientSecret };
+}

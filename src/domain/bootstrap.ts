@@ -1,0 +1,67 @@
+/**
+ * First-start provisioning: the default tenant and, for any tenant, the bootstrap
+ * machine-to-machine application authorised for the whole Management API.
+ */
+import type { Services } from './services.js';
+import type { Tenant } from './tenants/tenant-service.js';
+import { MANAGEMENT_API_SCOPES } from './management-api-scopes.js';
+
+export interface BootstrapCredentials {
+  tenant: string;
+  domain: string;
+  client_id: string;
+  client_secret: string;
+  audience: string;
+  /** True when this call created the application (its secret is new and must be shown once). */
+  created: boolean;
+}
+
+export const BOOTSTRAP_CLIENT_NAME = 'Tessera Bootstrap (Management API)';
+
+/**
+ * Ensures the tenant has its bootstrap application. With `fixed` credentials (automation), the
+ * application with that id is created if missing and its secret is set to the given one.
+ */
+export async function ensureBootstrapClient(
+  services: Services,
+  tenant: Tenant,
+  fixed?: { clientId: string; clientSecret: string },
+): Promise<BootstrapCredentials> {
+  const systemApi = await services.resourceServers.findSystem(tenant.id);
+  if (!systemApi) throw new Error(`tenant ${tenant.name} has no system API`);
+  const base = { tenant: tenant.name, domain: tenant.domain, audience: systemApi.identifier };
+
+  if (fixed) {
+    const existing = await services.clients.find(tenant.id, tenant.name, fixed.clientId);
+    if (existing) {
+      if (existing.client_secret !== fixed.clientSecret) await services.clients.setSecret(tenant.id, fixed.clientId, fixed.clientSecret);
+      await ensureGrant(services, tenant.id, fixed.clientId, systemApi.identifier);
+      return { ...base, client_id: fixed.clientId, client_secret: fixed.clientSecret, created: false };
+    }
+  } else {
+    const { items } = await services.clients.list(tenant.id, tenant.name, { offset: 0, limit: 1000 });
+    const existing = items.find((c) => c.name === BOOTSTRAP_CLIENT_NAME);
+    if (existing) return { ...base, client_id: existing.client_id, client_secret: existing.client_secret ?? '', created: false };
+  }
+
+  const client = await services.clients.create(tenant.id, tenant.name, {
+    name: BOOTSTRAP_CLIENT_NAME,
+    app_type: 'non_interactive',
+    grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'client_secret_post',
+    ...(fixed ? { client_id: fixed.clientId, client_secret: fixed.clientSecret } : {}),
+  });
+  await ensureGrant(services, tenant.id, client.client_id, systemApi.identifier);
+  return { ...base, client_id: client.client_id, client_secret: client.client_secret!, created: true };
+}
+
+async function ensureGrant(services: Services, tenantId: string, clientId: string, audience: string): Promise<void> {
+  if (await services.clientGrants.findFor(tenantId, clientId, audience, 'client')) return;
+  await services.clientGrants.create(tenantId, { client_id: clientId, audience, scope: [...MANAGEMENT_API_SCOPES] });
+}
+
+export async function ensureTenant(services: Services, name: string): Promise<{ tenant: Tenant; created: boolean }> {
+  const existing = await services.tenants.findByName(name);
+  if (existing) return { tenant: existing, created: false };
+  return { tenant: await services.tenants.create(name), created: true };
+}

@@ -1,0 +1,58 @@
+/**
+ * A tenant's usable keys, parsed once and cached: the signer for each algorithm (its current key),
+ * the verification keys by kid (current, next and previous — never revoked), and the JWKS
+ * document pre-serialized, since it is fetched by every relying party.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
+import type { JwsSigningKey, JwsVerificationKey } from '../tokens/jws.js';
+
+export class KeyRing {
+  private readonly signers = new Map<SigningKeyAlg, JwsSigningKey>();
+  private readonly verifiers = new Map<string, JwsVerificationKey>();
+  private readonly jwks: Array<Record<string, unknown>> = [];
+  private jwksJsonWithAlg?: string;
+  private jwksJsonWithoutAlg?: string;
+
+  constructor(records: SigningKeyRecord[]) {
+    // JWKS order: current first, then next, then previous.
+    const order = { current: 0, next: 1, previous: 2, revoked: 3 } as const;
+    const usable = records.filter((r) => r.state !== 'revoked').sort((a, b) => order[a.state] - order[b.state]);
+    for (const record of usable) {
+      const publicKey: KeyObject = createPublicKey({ key: record.publicJwk as any, format: 'jwk' });
+      this.verifiers.set(record.kid, { alg: record.alg, key: publicKey });
+      if (record.state === 'current') {
+        this.signers.set(record.alg, { alg: record.alg, kid: record.kid, key: createPrivateKey(record.privateKeyPem) });
+      }
+      this.jwks.push(record.publicJwk);
+    }
+  }
+
+  /** The current key for an algorithm family, or undefined when the tenant has none of that kind. */
+  signer(alg: SigningKeyAlg): JwsSigningKey | undefined {
+    return this.signers.get(alg);
+  }
+
+  verifier(kid: unknown): JwsVerificationKey | undefined {
+    return typeof kid === 'string' ? this.verifiers.get(kid) : undefined;
+  }
+
+  /** `{keys:[...]}` as JSON; `withAlg=false` implements the tenant flag `remove_alg_from_jwks`. */
+  jwksJson(withAlg: boolean): string {
+    if (withAlg) return (this.jwksJsonWithAlg ??= JSON.stringify({ keys: this.jwks.map(orderJwk) }));
+    return (this.jwksJsonWithoutAlg ??= JSON.stringify({
+      keys: this.jwks.map((jwk) => {
+        const { alg: _alg, ...rest } = orderJwk(jwk);
+        return rest;
+      }),
+    }));
+  }
+}
+
+/** Auth0's member order, so our JWKS reads the same as theirs. */
+function orderJwk(jwk: Record<string, unknown>): Record<string, unknown> {
+  const { alg, kty, use, n, e, crv, x, y, kid, x5t, x5c, ...rest } = jwk;
+  return Object.fromEntries(
+    Object.entries({ alg, kty, use, n, e, crv, x, y, kid, x5t, x5c, ...rest }).filter(([, v]) => v !== undefined),
+  );
+}

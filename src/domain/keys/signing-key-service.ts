@@ -1,0 +1,96 @@
+/**
+ * Tenant signing keys and their lifecycle: next → current → previous → revoked.
+ * The JWKS always holds current and next (and previous until revoked), so relying parties
+ * have the next key before it signs anything and keep the previous one until it is revoked.
+ */
+import type { Storage, Repositories } from '../../storage/storage.js';
+import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
+import { EntityCache } from '../../storage/cache/entity-cache.js';
+import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
+import { createSigningKey } from './key-material.js';
+import { KeyRing } from './key-ring.js';
+import { invalid, notFound } from '../errors.js';
+import { nowIso } from '../clock.js';
+
+const KIND = 'signing-keys';
+
+export class SigningKeyService {
+  private readonly rings: EntityCache<KeyRing>;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: InvalidationBus,
+  ) {
+    this.rings = new EntityCache<KeyRing>(KIND, bus, { max: 5_000 });
+  }
+
+  /** A current and a next key of the given family, inside the caller's transaction. */
+  async createKeyFamily(repos: Repositories, tenantId: string, tenantDomain: string, alg: SigningKeyAlg): Promise<void> {
+    for (const state of ['current', 'next'] as const) {
+      await repos.signingKeys.insert(await createSigningKey({ tenantId, tenantDomain, alg, state }));
+    }
+  }
+
+  /** ES256 keys exist only for tenants that have an API signing with ES256 (a Tessera extension). */
+  async ensureKeyFamily(repos: Repositories, tenantId: string, tenantDomain: string, alg: SigningKeyAlg): Promise<boolean> {
+    const keys = await repos.signingKeys.listByTenant(tenantId);
+    if (keys.some((k) => k.alg === alg && k.state === 'current')) return false;
+    await this.createKeyFamily(repos, tenantId, tenantDomain, alg);
+    return true;
+  }
+
+  async keyRing(tenantId: string): Promise<KeyRing> {
+    const ring = await this.rings.get(tenantId, 'ring', async () => new KeyRing(await this.storage.repos.signingKeys.listByTenant(tenantId)));
+    return ring!;
+  }
+
+  async list(tenantId: string): Promise<SigningKeyRecord[]> {
+    return this.storage.repos.signingKeys.listByTenant(tenantId);
+  }
+
+  /** current → previous, next → current, and a fresh next, for every key family. Returns the new current RS256 key. */
+  async rotate(tenantId: string, tenantDomain: string): Promise<SigningKeyRecord> {
+    const promoted = await this.storage.transaction(async (repos) => {
+      const keys = await repos.signingKeys.listByTenant(tenantId);
+      const now = nowIso();
+      let promotedRsa: SigningKeyRecord | undefined;
+      for (const alg of new Set(keys.map((k) => k.alg))) {
+        const current = keys.find((k) => k.alg === alg && k.state === 'current');
+        const next = keys.find((k) => k.alg === alg && k.state === 'next');
+        if (current) await repos.signingKeys.update(tenantId, current.kid, { state: 'previous', currentUntil: now });
+        if (next) {
+          await repos.signingKeys.update(tenantId, next.kid, { state: 'current', currentSince: now });
+          if (alg === 'RS256') promotedRsa = { ...next, state: 'current', currentSince: now };
+        }
+        await repos.signingKeys.insert(await createSigningKey({ tenantId, tenantDomain, alg, state: 'next' }));
+      }
+      if (!promotedRsa) throw notFound('Signing key not found.', 'inexistent_signing_key');
+      return promotedRsa;
+    });
+    await this.invalidate(tenantId);
+    return promoted;
+  }
+
+  /** Only a previously used key can be revoked; it leaves the JWKS at once, on every instance. */
+  async revoke(tenantId: string, kid: string): Promise<SigningKeyRecord> {
+    const revoked = await this.storage.transaction(async (repos) => {
+      const key = (await repos.signingKeys.listByTenant(tenantId)).find((k) => k.kid === kid);
+      if (!key) throw notFound('Signing key not found.', 'inexistent_signing_key');
+      if (key.state !== 'previous') {
+        throw invalid(
+          key.state === 'revoked' ? 'Signing key is already revoked.' : 'Only the previously used signing key can be revoked. Rotate the key first.',
+          'invalid_signing_key_state',
+        );
+      }
+      const revokedAt = nowIso();
+      await repos.signingKeys.update(tenantId, kid, { state: 'revoked', revokedAt });
+      return { ...key, state: 'revoked' as const, revokedAt };
+    });
+    await this.invalidate(tenantId);
+    return revoked;
+  }
+
+  invalidate(tenantId: string): Promise<void> {
+    return this.bus.publish({ tenantId, kind: KIND });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Tenant log events (Auth0 types: `seacft`, `feacft`, `sapi`, ...). Events are queued and written
+ * in batches off the request path: a token request should not wait for a log insert, and one
+ * multi-row insert is far cheaper than many single ones. Auth0's logs are eventually consistent too.
+ */
+import type { Storage } from '../../storage/storage.js';
+import type { LogRecord } from '../../storage/repositories/logs.js';
+import { newLogId } from '../ids.js';
+import { nowIso } from '../clock.js';
+
+export interface LogEventInput {
+  type: string;
+  description?: string;
+  clientId?: string;
+  clientName?: string;
+  userId?: string;
+  ip?: string;
+  userAgent?: string;
+  details?: Record<string, unknown>;
+  audience?: string;
+  scope?: string;
+}
+
+const FLUSH_INTERVAL_MS = 200;
+const MAX_BATCH = 500;
+
+export class LogService {
+  private queue: LogRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  record(tenantId: string, event: LogEventInput): void {
+    const date = nowIso();
+    const logId = newLogId();
+    const document: Record<string, unknown> = { date, type: event.type, log_id: logId };
+    if (event.description !== undefined) document.description = event.description;
+    if (event.clientId !== undefined) document.client_id = event.clientId;
+    if (event.clientName !== undefined) document.client_name = event.clientName;
+    if (event.userId !== undefined) document.user_id = event.userId;
+    if (event.ip !== undefined) document.ip = event.ip;
+    if (event.userAgent !== undefined) document.user_agent = event.userAgent;
+    if (event.audience !== undefined) document.audience = event.audience;
+    if (event.scope !== undefined) document.scope = event.scope;
+    if (event.details !== undefined) document.details = event.details;
+    this.queue.push({
+      tenantId,
+      logId,
+      date,
+      type: event.type,
+      clientId: event.clientId ?? null,
+      userId: event.userId ?? null,
+      ip: event.ip ?? null,
+      description: event.description ?? null,
+      document,
+    });
+    if (this.queue.length >= MAX_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  /** Writes everything queued so far; resolves when it is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.storage.repos.logs.insertMany(batch);
+      } catch (error) {
+        this.onError(error);
+      }
+    });
+    return this.flushing;
+  }
+}

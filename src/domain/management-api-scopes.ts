@@ -1,0 +1,51 @@
+/**
+ * The permissions of the system API (the Management API, `https://{domain}/api/v2/`).
+ * Every tenant's system API carries all of them; the bootstrap application is granted all of them.
+ */
+const RESOURCES_CRUD = [
+  'client_grants', 'users', 'users_app_metadata', 'user_custom_blocks', 'clients', 'client_keys', 'client_credentials',
+  'connections', 'resource_servers', 'device_credentials', 'rules', 'hooks', 'actions', 'email_provider',
+  'custom_domains', 'email_templates', 'roles', 'role_members', 'log_streams', 'organizations', 'organization_members',
+  'organization_connections', 'organization_member_roles', 'organization_invitations', 'authentication_methods',
+  'phone_providers', 'phone_templates', 'encryption_keys', 'self_service_profiles', 'forms', 'flows',
+  'flows_vault_connections', 'custom_signing_keys', 'scim_config', 'shields', 'guardian_enrollments',
+] as const;
+
+const EXTRA_SCOPES = [
+  'read:rules_configs', 'update:rules_configs', 'delete:rules_configs',
+  'blacklist:tokens', 'read:stats', 'read:insights',
+  'read:tenant_settings', 'update:tenant_settings',
+  'read:logs', 'read:logs_users',
+  'read:anomaly_blocks', 'delete:anomaly_blocks',
+  'read:triggers', 'update:triggers',
+  'read:grants', 'delete:grants',
+  'read:guardian_factors', 'update:guardian_factors', 'create:guardian_enrollment_tickets',
+  'read:user_idp_tokens', 'create:user_tickets',
+  'create:passwords_checking_job', 'delete:passwords_checking_job',
+  'read:mfa_policies', 'update:mfa_policies',
+  'read:prompts', 'update:prompts',
+  'read:branding', 'update:branding', 'delete:branding',
+  'read:signing_keys', 'create:signing_keys', 'update:signing_keys',
+  'read:limits', 'update:limits',
+  'read:entitlements',
+  'read:attack_protection', 'update:attack_protection',
+  'read:organizations_summary',
+  'create:scim_token', 'read:scim_token', 'delete:scim_token',
+  'read:sessions', 'delete:sessions',
+  'read:refresh_tokens', 'delete:refresh_tokens',
+  'create:sso_access_tickets',
+  'read:flows_vault', 'read:flows_executions', 'delete:flows_executions',
+  'read:connections_options', 'update:connections_options',
+  'read:self_service_profile_custom_texts', 'update:self_service_profile_custom_texts',
+  'read:current_user', 'update:current_user_metadata', 'create:current_user_device_credentials',
+  'delete:current_user_device_credentials', 'update:current_user_identities',
+] as const;
+
+export const MANAGEMENT_API_SCOPES: readonly string[] = [
+  ...RESOURCES_CRUD.flatMap((resource) => ['read', 'create', 'update', 'delete'].map((verb) => `${verb}:${resource}`)),
+  ...EXTRA_SCOPES,
+];
+
+export const MANAGEMENT_API_NAME = 'Auth0 Management API';
+
+export const managementApiIdentifier = (domain: string): string => `https://${domain}/api/v2/`;

@@ -1,0 +1,43 @@
+/** The API (resource server) object as the Management API shows it. */
+import type { ResourceServerRecord } from '../../storage/repositories/resource-servers.js';
+
+export type TokenDialect = 'access_token' | 'access_token_authz' | 'rfc9068_profile' | 'rfc9068_profile_authz';
+export type ApiSigningAlg = 'RS256' | 'HS256' | 'PS256' | 'ES256';
+
+export interface ResourceServerScope {
+  value: string;
+  description?: string;
+}
+
+export interface ResourceServer {
+  id: string;
+  name: string;
+  identifier: string;
+  is_system: boolean;
+  scopes: ResourceServerScope[];
+  signing_alg: ApiSigningAlg;
+  signing_secret?: string;
+  token_lifetime: number;
+  token_lifetime_for_web: number;
+  allow_offline_access: boolean;
+  skip_consent_for_verifiable_first_party_clients: boolean;
+  enforce_policies: boolean;
+  token_dialect: TokenDialect;
+  subject_type_authorization: {
+    user: { policy: 'allow_all' | 'require_client_grant' | 'deny_all' };
+    client: { policy: 'require_client_grant' | 'deny_all' };
+  };
+}
+
+export const DEFAULT_TOKEN_LIFETIME = 86_400;
+export const MAX_TOKEN_LIFETIME = 2_592_000;
+
+/** Permission names reserved for OIDC scopes and profile claims (docs: add API permissions). */
+export const RESERVED_SCOPE_NAMES = new Set([
+  'address', 'created_at', 'email', 'email_verified', 'family_name', 'given_name', 'identities', 'name', 'nickname',
+  'offline_access', 'openid', 'phone', 'picture', 'profile',
+]);
+
+export function toResourceServer(record: ResourceServerRecord): ResourceServer {
+  return { ...(record.document as unknown as Omit<ResourceServer, 'id' | 'identifier' | 'is_system'>), id: record.id, identifier: record.identifier, is_system: record.isSystem };
+}

@@ -1,0 +1,40 @@
+/** The domain services wired together once per process. */
+import type { Storage } from '../storage/storage.js';
+import type { InvalidationBus } from '../storage/cache/invalidation-bus.js';
+import { SigningKeyService } from './keys/signing-key-service.js';
+import { TenantService } from './tenants/tenant-service.js';
+import { ClientService } from './clients/client-service.js';
+import { ResourceServerService } from './resource-servers/resource-server-service.js';
+import { ClientGrantService } from './client-grants/client-grant-service.js';
+import { LogService } from './logs/log-service.js';
+
+export interface Services {
+  storage: Storage;
+  bus: InvalidationBus;
+  keys: SigningKeyService;
+  tenants: TenantService;
+  clients: ClientService;
+  resourceServers: ResourceServerService;
+  clientGrants: ClientGrantService;
+  logs: LogService;
+}
+
+export function createServices(opts: {
+  storage: Storage;
+  bus: InvalidationBus;
+  baseDomain: string;
+  defaultTenant: string;
+  onBackgroundError: (error: unknown) => void;
+}): Services {
+  const keys = new SigningKeyService(opts.storage, opts.bus);
+  return {
+    storage: opts.storage,
+    bus: opts.bus,
+    keys,
+    tenants: new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant),
+    clients: new ClientService(opts.storage, opts.bus),
+    resourceServers: new ResourceServerService(opts.storage, opts.bus, keys),
+    clientGrants: new ClientGrantService(opts.storage, opts.bus),
+    logs: new LogService(opts.storage, opts.onBackgroundError),
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * Tenant names become DNS labels ({name}.{base domain}), hence the docs' rules:
+ * 3–63 characters, lowercase letters, digits and hyphens, no leading or trailing hyphen.
+ */
+const TENANT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+export function tenantNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters long';
+  if (name !== name.toLowerCase()) return 'must be lowercase';
+  if (!TENANT_NAME.test(name)) return 'may contain only lowercase letters, digits and hyphens, and cannot begin or end with a hyphen';
+  return undefined;
+}

@@ -1,0 +1,155 @@
+/**
+ * Tenants: creation (keys, system API), deletion (tombstoned: the name is never reused),
+ * resolution of a request's Host to a tenant, custom domains, and settings.
+ */
+import type { Storage } from '../../storage/storage.js';
+import type { TenantRecord } from '../../storage/repositories/tenants.js';
+import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
+import { EntityCache } from '../../storage/cache/entity-cache.js';
+import type { SigningKeyService } from '../keys/signing-key-service.js';
+import { buildResourceServer } from '../resource-servers/resource-server-service.js';
+import { MANAGEMENT_API_NAME, MANAGEMENT_API_SCOPES, managementApiIdentifier } from '../management-api-scopes.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { newTenantId } from '../ids.js';
+import { nowIso } from '../clock.js';
+import { tenantNameProblem } from './tenant-names.js';
+import { applyTenantSettingsPatch, defaultTenantSettings, type TenantSettings } from './tenant-settings.js';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  /** Canonical domain, `{name}.{base domain}`. */
+  domain: string;
+  settings: TenantSettings;
+  createdAt: string;
+}
+
+const TENANT_KIND = 'tenant';
+/** Host → tenant id is global (not per tenant), so it lives under one pseudo-tenant key. */
+const HOSTS = '*';
+const HOST_KIND = 'tenant-host';
+
+export class TenantService {
+  private readonly tenants: EntityCache<Tenant>;
+  private readonly hosts: EntityCache<{ tenantId: string }>;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: InvalidationBus,
+    private readonly keys: SigningKeyService,
+    readonly baseDomain: string,
+    readonly defaultTenantName: string,
+  ) {
+    this.tenants = new EntityCache<Tenant>(TENANT_KIND, bus, { max: 10_000 });
+    this.hosts = new EntityCache<{ tenantId: string }>(HOST_KIND, bus, { max: 50_000, ttlMs: 60_000 });
+  }
+
+  domainOf(name: string): string {
+    return `${name}.${this.baseDomain}`;
+  }
+
+  private toTenant(record: TenantRecord<TenantSettings>): Tenant {
+    return { id: record.id, name: record.name, domain: this.domainOf(record.name), settings: record.settings, createdAt: record.createdAt };
+  }
+
+  async create(name: string): Promise<Tenant> {
+    const problem = tenantNameProblem(name);
+    if (problem) throw invalid(`Tenant name ${problem}.`, 'invalid_tenant_name');
+    const tenant = await this.storage.transaction(async (repos) => {
+      const existing = await repos.tenants.findByName(name);
+      if (existing) {
+        throw conflict(
+          existing.deletedAt ? `The tenant name "${name}" belonged to a deleted tenant and cannot be reused.` : `A tenant named "${name}" already exists.`,
+          'tenant_name_taken',
+        );
+      }
+      const record: TenantRecord<TenantSettings> = { id: newTenantId(), name, settings: defaultTenantSettings(), createdAt: nowIso(), deletedAt: null };
+      await repos.tenants.insert(record);
+      const domain = this.domainOf(name);
+      await this.keys.createKeyFamily(repos, record.id, domain, 'RS256');
+      const systemApi = buildResourceServer({
+        name: MANAGEMENT_API_NAME,
+        identifier: managementApiIdentifier(domain),
+        is_system: true,
+        token_lifetime: 86_400,
+        scopes: MANAGEMENT_API_SCOPES.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') })),
+      });
+      const { id, identifier, is_system, ...document } = systemApi;
+      await repos.resourceServers.insert({ tenantId: record.id, id, identifier, isSystem: is_system, document, createdAt: record.createdAt, updatedAt: record.createdAt });
+      return this.toTenant(record);
+    });
+    await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+    return tenant;
+  }
+
+  async delete(name: string): Promise<void> {
+    const tenant = await this.findByName(name);
+    if (!tenant) throw notFound(`Tenant "${name}" not found.`, 'inexistent_tenant');
+    await this.storage.transaction((repos) => repos.tenants.markDeleted(tenant.id, nowIso()));
+    await this.bus.publish({ tenantId: tenant.id, kind: TENANT_KIND });
+    await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+  }
+
+  async findByName(name: string): Promise<Tenant | undefined> {
+    const record = await this.storage.repos.tenants.findByName<TenantSettings>(name);
+    return record && !record.deletedAt ? this.toTenant(record) : undefined;
+  }
+
+  async list(): Promise<Tenant[]> {
+    return (await this.storage.repos.tenants.listActive<TenantSettings>()).map((r) => this.toTenant(r));
+  }
+
+  async getById(tenantId: string): Promise<Tenant | null> {
+    return this.tenants.get(tenantId, 'self', async () => {
+      const record = await this.storage.repos.tenants.findActiveById<TenantSettings>(tenantId);
+      return record ? this.toTenant(record) : undefined;
+    });
+  }
+
+  /**
+   * The tenant a request is for, from its host name (port already removed):
+   * the bare base domain is the default tenant, `{name}.{base}` is that tenant, anything else
+   * must be a registered custom domain. Unknown hosts resolve to nothing, never to a fallback.
+   */
+  async resolveHost(hostname: string): Promise<Tenant | null> {
+    const host = hostname.toLowerCase().replace(/\.$/, '');
+    const entry = await this.hosts.get(HOSTS, host, async () => {
+      let tenantId: string | undefined;
+      const name = this.tenantNameForHost(host);
+      if (name !== undefined) tenantId = (await this.storage.repos.tenants.findByName(name))?.id;
+      else tenantId = await this.storage.repos.tenants.findTenantIdByDomain(host);
+      return tenantId ? { tenantId } : undefined;
+    });
+    return entry ? this.getById(entry.tenantId) : null;
+  }
+
+  private tenantNameForHost(host: string): string | undefined {
+    if (host === this.baseDomain) return this.defaultTenantName;
+    const suffix = `.${this.baseDomain}`;
+    if (!host.endsWith(suffix)) return undefined;
+    const label = host.slice(0, -suffix.length);
+    return label.includes('.') ? undefined : label;
+  }
+
+  async addCustomDomain(tenantName: string, domain: string): Promise<void> {
+    const tenant = await this.findByName(tenantName);
+    if (!tenant) throw notFound(`Tenant "${tenantName}" not found.`, 'inexistent_tenant');
+    const host = domain.toLowerCase();
+    if (host === this.baseDomain || host.endsWith(`.${this.baseDomain}`)) throw invalid('A custom domain cannot be under the base domain.', 'invalid_domain');
+    if (await this.storage.repos.tenants.findTenantIdByDomain(host)) throw conflict(`The domain ${host} is already registered.`, 'domain_taken');
+    await this.storage.transaction((repos) => repos.tenants.addDomain(tenant.id, host, nowIso()));
+    await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+  }
+
+  async updateSettings(tenantId: string, patch: Record<string, unknown>): Promise<TenantSettings> {
+    const settings = await this.storage.transaction(async (repos) => {
+      const record = await repos.tenants.findActiveById<TenantSettings>(tenantId);
+      if (!record) throw notFound('Tenant not found.', 'inexistent_tenant');
+      const next = applyTenantSettingsPatch(record.settings, patch);
+      await repos.tenants.updateSettings(tenantId, next);
+      return next;
+    });
+    await this.bus.publish({ tenantId, kind: TENANT_KIND });
+    return settings;
+  }
+}

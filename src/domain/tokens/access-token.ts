@@ -1,0 +1,85 @@
+/**
+ * Mints JWT access tokens in the API's token dialect:
+ *  - `access_token` (Auth0 profile): typ JWT, `azp`, `gty`;
+ *  - `rfc9068_profile`: typ at+jwt, `client_id`, `jti`, no `gty`;
+ *  - the `*_authz` variants add a `permissions` array.
+ * The key follows the API's signing algorithm: the tenant's current RSA (RS256/PS256) or EC (ES256)
+ * key, or the API's own secret for HS256.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ResourceServer } from '../resource-servers/resource-server.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { signJwt, type JwsSigningKey } from './jws.js';
+
+export interface AccessTokenRequest {
+  issuer: string;
+  subject: string;
+  audience: string | string[];
+  clientId: string;
+  scopes: string[];
+  /** Auth0's `gty` value, e.g. `client-credentials`; omitted from RFC 9068 tokens. */
+  grantType?: string;
+  permissions?: string[];
+  lifetimeSeconds: number;
+  now: number;
+}
+
+const hsKeys = new Map<string, JwsSigningKey>();
+
+function signingKeyFor(api: ResourceServer, ring: KeyRing): JwsSigningKey {
+  switch (api.signing_alg) {
+    case 'HS256': {
+      const secret = api.signing_secret ?? '';
+      let key = hsKeys.get(secret);
+      if (!key) hsKeys.set(secret, (key = { alg: 'HS256', key: Buffer.from(secret) }));
+      return key;
+    }
+    case 'ES256': {
+      const key = ring.signer('ES256');
+      if (!key) throw new Error('tenant has no current ES256 key');
+      return key;
+    }
+    case 'PS256': {
+      const rsa = ring.signer('RS256');
+      if (!rsa) throw new Error('tenant has no current RSA key');
+      return psKeyFor(rsa);
+    }
+    default: {
+      const key = ring.signer('RS256');
+      if (!key) throw new Error('tenant has no current RSA key');
+      return key;
+    }
+  }
+}
+
+/** PS256 signs with the same RSA key; one derived key object per RSA key keeps header caching per key. */
+const psKeys = new WeakMap<JwsSigningKey, JwsSigningKey>();
+function psKeyFor(rsa: JwsSigningKey): JwsSigningKey {
+  let key = psKeys.get(rsa);
+  if (!key) psKeys.set(rsa, (key = { ...rsa, alg: 'PS256' }));
+  return key;
+}
+
+export function mintAccessToken(api: ResourceServer, ring: KeyRing, request: AccessTokenRequest): string {
+  const rfc9068 = api.token_dialect === 'rfc9068_profile' || api.token_dialect === 'rfc9068_profile_authz';
+  const withPermissions = api.token_dialect === 'access_token_authz' || api.token_dialect === 'rfc9068_profile_authz';
+  const exp = request.now + request.lifetimeSeconds;
+  const claims: Record<string, unknown> = rfc9068
+    ? {
+        iss: request.issuer,
+        sub: request.subject,
+        aud: request.audience,
+        iat: request.now,
+        exp,
+        jti: randomBytes(16).toString('base64url'),
+        client_id: request.clientId,
+      }
+    : { iss: request.issuer, sub: request.subject, aud: request.audience, iat: request.now, exp };
+  if (request.scopes.length > 0) claims.scope = request.scopes.join(' ');
+  if (!rfc9068) {
+    if (request.grantType) claims.gty = request.grantType;
+    claims.azp = request.clientId;
+  }
+  if (withPermissions) claims.permissions = request.permissions ?? request.scopes;
+  return signJwt(signingKeyFor(api, ring), claims, rfc9068 ? 'at+jwt' : 'JWT');
+}

@@ -1,0 +1,75 @@
+/**
+ * Authenticates every `/api/v2/*` request with a Management API access token of this tenant and
+ * checks the route's Auth0 scope. The token must be signed by one of this tenant's keys (so a token
+ * from another tenant never verifies), carry an issuer and audience on one of this tenant's hosts,
+ * and not be expired.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { JwtError, verifyJwt, ASYMMETRIC_ALGS } from '../domain/tokens/jws.js';
+import { nowSeconds } from '../domain/clock.js';
+import { ManagementApiError } from '../server/errors.js';
+
+const CLOCK_SKEW_SECONDS = 30;
+
+const unauthorized = (message: string) => new ManagementApiError(401, message, 'invalid_token', { 'www-authenticate': 'Bearer realm="Management API"' });
+
+export function registerManagementAuthentication(app: FastifyInstance, services: Services): void {
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (!header) throw unauthorized('Missing authentication');
+    const match = /^Bearer\s+([A-Za-z0-9_.-]+)\s*$/i.exec(header);
+    if (!match) throw unauthorized('Bad HTTP authentication header format');
+    const scopes = await verifyManagementToken(services, request, match[1]!);
+    request.grantedScopes = scopes;
+    checkScopes(request, scopes);
+  });
+}
+
+async function verifyManagementToken(services: Services, request: FastifyRequest, token: string): Promise<Set<string>> {
+  const ring = await services.keys.keyRing(request.tenant.id);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = verifyJwt(token, (header) => {
+      const key = ring.verifier(header.kid);
+      return key && ASYMMETRIC_ALGS.includes(key.alg) ? key : undefined;
+    }));
+  } catch (error) {
+    if (error instanceof JwtError && error.message === 'invalid signature') throw unauthorized('Invalid signature received for JSON Web Token validation.');
+    throw unauthorized('Invalid token');
+  }
+  const now = nowSeconds();
+  if (typeof payload.exp !== 'number' || payload.exp + CLOCK_SKEW_SECONDS <= now) throw unauthorized('Expired token received for JSON Web Token validation');
+  if (typeof payload.nbf === 'number' && payload.nbf - CLOCK_SKEW_SECONDS > now) throw unauthorized('Invalid token');
+  if (typeof payload.iss !== 'string' || !(await isTenantUrl(services, request, payload.iss, '/'))) throw unauthorized('Invalid token');
+  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  let audienceOk = false;
+  for (const aud of audiences) if (typeof aud === 'string' && (await isTenantUrl(services, request, aud, '/api/v2/'))) audienceOk = true;
+  if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
+  return new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+}
+
+/** True when `url` is `{scheme}://{a host of this tenant}{path}`. */
+async function isTenantUrl(services: Services, request: FastifyRequest, url: string, path: string): Promise<boolean> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.pathname !== path || parsed.search || parsed.hash || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return false;
+  const tenant = await services.tenants.resolveHost(parsed.hostname);
+  return tenant?.id === request.tenant.id;
+}
+
+function checkScopes(request: FastifyRequest, granted: Set<string>): void {
+  const required = request.routeOptions.config?.scopes;
+  if (!required) return;
+  const ok = required.mode === 'all' ? required.scopes.every((s) => granted.has(s)) : required.scopes.some((s) => granted.has(s));
+  if (ok) return;
+  const message =
+    required.mode === 'all'
+      ? `Insufficient scope; expected ${required.scopes.join(' and ')}.`
+      : `Insufficient scope; expected any of: ${required.scopes.join(',')}.`;
+  throw new ManagementApiError(403, message, 'insufficient_scope');
+}

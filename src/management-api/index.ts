@@ -1,0 +1,37 @@
+/**
+ * The Management API v2 under `/api/v2`: token authentication and scope checks for every route,
+ * one module per resource, and an `sapi`/`fapi` log event for every write.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { registerManagementAuthentication } from './authenticate.js';
+import { tenantSettingsRoutes } from './tenant-settings.js';
+import { resourceServerRoutes } from './resource-servers.js';
+import { clientRoutes } from './clients.js';
+import { clientGrantRoutes } from './client-grants.js';
+import { signingKeyRoutes } from './signing-keys.js';
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+export const managementApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  registerManagementAuthentication(app, services);
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (!WRITE_METHODS.has(request.method) || !request.tenant || !request.grantedScopes) return;
+    const ok = reply.statusCode < 400;
+    const path = request.url.split('?')[0] ?? request.url;
+    services.logs.record(request.tenant.id, {
+      type: ok ? 'sapi' : 'fapi',
+      description: `${request.method} ${request.routeOptions.url ?? path}`,
+      ip: request.ip,
+      userAgent: String(request.headers['user-agent'] ?? ''),
+      details: { request: { method: request.method.toLowerCase(), path }, response: { statusCode: reply.statusCode } },
+    });
+  });
+
+  await app.register(tenantSettingsRoutes, { services });
+  await app.register(resourceServerRoutes, { services });
+  await app.register(clientRoutes, { services });
+  await app.register(clientGrantRoutes, { services });
+  await app.register(signingKeyRoutes, { services });
+};

@@ -1,0 +1,38 @@
+/**
+ * Auth0's offset pagination: `page` (0-based), `per_page` (1–100, default 50) and `include_totals`
+ * (bare array, or `{ <collection>: [...], start, limit, total }`).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const PaginationQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  include_totals: Type.Optional(Type.Boolean()),
+});
+export type PaginationQuery = Static<typeof PaginationQuery>;
+
+export const DEFAULT_PER_PAGE = 50;
+
+export function pageOf(query: PaginationQuery): { offset: number; limit: number } {
+  const limit = query.per_page ?? DEFAULT_PER_PAGE;
+  return { offset: (query.page ?? 0) * limit, limit };
+}
+
+export function paginated<T>(collection: string, query: PaginationQuery, items: T[], total: number): T[] | Record<string, unknown> {
+  if (!query.include_totals) return items;
+  const { offset } = pageOf(query);
+  return { [collection]: items, start: offset, limit: items.length, total };
+}
+
+/** Auth0's `fields` / `include_fields` projection of a response object. */
+export function project<T extends object>(value: T, fields: string | undefined, includeFields: boolean | undefined): Partial<T> {
+  if (!fields) return value;
+  const names = new Set(fields.split(',').map((f) => f.trim()).filter(Boolean));
+  const include = includeFields !== false;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => names.has(key) === include)) as Partial<T>;
+}
+
+export const FieldsQuery = Type.Object({
+  fields: Type.Optional(Type.String({ maxLength: 2000 })),
+  include_fields: Type.Optional(Type.Boolean()),
+});

@@ -1,0 +1,53 @@
+/** `/api/v2/keys/signing`: list, get, rotate, revoke the tenant's signing keys. */
+import { X509Certificate } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { SigningKeyRecord } from '../storage/repositories/signing-keys.js';
+import { fingerprintsOf, pkcs7Of } from '../crypto/x509.js';
+import { notFound } from '../domain/errors.js';
+import { allOf, anyOf } from './scopes.js';
+
+const KidParams = Type.Object({ kid: Type.String({ minLength: 1, maxLength: 128 }) });
+
+function toSigningKeyView(key: SigningKeyRecord): Record<string, unknown> {
+  const der = Buffer.from(new X509Certificate(key.certPem).raw);
+  const view: Record<string, unknown> = {
+    kid: key.kid,
+    cert: key.certPem,
+    pkcs7: pkcs7Of(der),
+    ...fingerprintsOf(der),
+    current: key.state === 'current',
+    next: key.state === 'next',
+    previous: key.state === 'previous',
+    revoked: key.state === 'revoked',
+  };
+  if (key.alg !== 'RS256') view.alg = key.alg;
+  if (key.currentSince) view.current_since = key.currentSince;
+  if (key.currentUntil) view.current_until = key.currentUntil;
+  if (key.revokedAt) view.revoked_at = key.revokedAt;
+  return view;
+}
+
+export const signingKeyRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/keys/signing', { config: anyOf('read:signing_keys') }, async (request) => {
+    return (await services.keys.list(request.tenant.id)).map(toSigningKeyView);
+  });
+
+  app.get('/keys/signing/:kid', { config: anyOf('read:signing_keys'), schema: { params: KidParams } }, async (request) => {
+    const kid = (request.params as { kid: string }).kid;
+    const key = (await services.keys.list(request.tenant.id)).find((k) => k.kid === kid);
+    if (!key) throw notFound('Signing key not found.', 'inexistent_signing_key');
+    return toSigningKeyView(key);
+  });
+
+  app.post('/keys/signing/rotate', { config: allOf('create:signing_keys', 'update:signing_keys') }, async (request, reply) => {
+    const key = await services.keys.rotate(request.tenant.id, request.tenant.domain);
+    return reply.code(201).send({ cert: key.certPem, kid: key.kid });
+  });
+
+  app.put('/keys/signing/:kid/revoke', { config: anyOf('update:signing_keys'), schema: { params: KidParams } }, async (request) => {
+    const key = await services.keys.revoke(request.tenant.id, (request.params as { kid: string }).kid);
+    return { cert: key.certPem, kid: key.kid };
+  });
+};

@@ -1,0 +1,46 @@
+/**
+ * Assembles the HTTP server: parsers, limits, tenant resolution, security headers, errors,
+ * then the Authentication API and the Management API as plugins that own their routes.
+ */
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import formBody from '@fastify/formbody';
+import type { Config } from '../config/config.js';
+import type { Services } from '../domain/services.js';
+import { validatorCompiler } from './validation.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { registerTenantResolution } from './tenant-resolution.js';
+import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from './errors.js';
+import { authenticationApi } from '../auth-api/index.js';
+import { managementApi } from '../management-api/index.js';
+import './request-context.js';
+
+export async function buildServer(config: Config, services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+    // Query strings like ?a=1&a=2 become arrays; Auth0's list filters (identifiers=...) rely on it.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 600 },
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
+  registerSecurityHeaders(app, { https: Boolean(config.tls) });
+  registerTenantResolution(app, services.tenants);
+
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    const error = isManagementApiPath(request.url)
+      ? new ManagementApiError(404, 'Not Found', 'not_found')
+      : new AuthApiError(404, 'not_found', `Not found: ${request.method} ${request.url.split('?')[0]}`);
+    return sendError(error, request, reply);
+  });
+
+  app.get('/healthz', { config: { tenantless: true } }, async () => ({ status: 'ok' }));
+  await app.register(authenticationApi, { services });
+  await app.register(managementApi, { services, prefix: '/api/v2' });
+  return app;
+}

@@ -1,0 +1,26 @@
+/** What every tenant-scoped request carries once the tenant has been resolved from its host. */
+import type { Tenant } from '../domain/tenants/tenant-service.js';
+
+export interface ScopeRequirement {
+  /** `any`: one of the scopes suffices (most routes); `all`: every one is needed (e.g. key rotation). */
+  mode: 'any' | 'all';
+  scopes: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: Tenant;
+    /** `{scheme}://{host}/` of this request: the issuer of tokens minted for it. */
+    issuer: string;
+    /** Scopes of the verified Management API token. */
+    grantedScopes?: Set<string>;
+  }
+  interface FastifyContextConfig {
+    /** Management API routes declare the Auth0 scope(s) they need. */
+    scopes?: ScopeRequirement;
+    /** Routes that answer without a tenant (health checks). */
+    tenantless?: boolean;
+  }
+}
+
+export {};

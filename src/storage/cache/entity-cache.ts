@@ -1,0 +1,73 @@
+/**
+ * A read-through cache for things read on every request (clients, APIs, grants, keys, tenants).
+ * Misses are cached too (as null), so a flood of unknown client ids does not reach the database.
+ * Entries are dropped by invalidation messages; the TTL is only a safety net.
+ *
+ * A load that started before an invalidation must not store its (possibly stale) result:
+ * each invalidation bumps a generation counter, and a load only stores if the counter is unchanged.
+ */
+import { LRUCache } from 'lru-cache';
+import type { InvalidationBus } from './invalidation-bus.js';
+
+const SEP = '\u0000';
+
+export class EntityCache<V extends {}> {
+  private readonly entries: LRUCache<string, { value: V | null }>;
+  private readonly inFlight = new Map<string, Promise<V | null>>();
+  private generation = 0;
+
+  constructor(
+    readonly kind: string,
+    bus: InvalidationBus,
+    options: { max?: number; ttlMs?: number } = {},
+  ) {
+    this.entries = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 5 * 60_000 });
+    bus.subscribe((message) => {
+      if (message.kind !== kind && message.kind !== 'tenant') return;
+      if (message.key === undefined || message.kind === 'tenant') this.dropTenant(message.tenantId);
+      else this.drop(message.tenantId, message.key);
+    });
+    bus.onReset(() => this.clear());
+  }
+
+  async get(tenantId: string, key: string, load: () => Promise<V | undefined>): Promise<V | null> {
+    const cacheKey = tenantId + SEP + key;
+    const hit = this.entries.get(cacheKey);
+    if (hit) return hit.value;
+    const pending = this.inFlight.get(cacheKey);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loading = load().then(
+      (value) => {
+        this.inFlight.delete(cacheKey);
+        if (generation === this.generation) this.entries.set(cacheKey, { value: value ?? null });
+        return value ?? null;
+      },
+      (error: unknown) => {
+        this.inFlight.delete(cacheKey);
+        throw error;
+      },
+    );
+    this.inFlight.set(cacheKey, loading);
+    return loading;
+  }
+
+  drop(tenantId: string, key: string): void {
+    this.generation++;
+    this.entries.delete(tenantId + SEP + key);
+    this.inFlight.delete(tenantId + SEP + key);
+  }
+
+  dropTenant(tenantId: string): void {
+    this.generation++;
+    const prefix = tenantId + SEP;
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of this.inFlight.keys()) if (key.startsWith(prefix)) this.inFlight.delete(key);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.inFlight.clear();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Versioned migrations, applied in name order by Kysely's Migrator at start and by `tessera migrate`.
+ * Append new files; never edit one that has shipped.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../dialect.js';
+import { foundation } from './001-foundation.js';
+
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '001-foundation': foundation(this.dialect),
+    };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The tenant registry. This is the one repository that is not scoped by a tenant id,
+ * because it is how a request's tenant is found in the first place.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { fromJson, toJson } from './json.js';
+
+export interface TenantRecord<Settings = Record<string, unknown>> {
+  id: string;
+  name: string;
+  settings: Settings;
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+type Row = Database['tenants'];
+
+const toRecord = <S>(row: Row): TenantRecord<S> => ({
+  id: row.id,
+  name: row.name,
+  settings: fromJson<S>(row.settings),
+  createdAt: row.created_at,
+  deletedAt: row.deleted_at,
+});
+
+export class TenantsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(tenant: TenantRecord<unknown>): Promise<void> {
+    await this.db
+      .insertInto('tenants')
+      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), created_at: tenant.createdAt, deleted_at: null })
+      .execute();
+  }
+
+  /** Also finds deleted tenants: a deleted tenant's name stays taken forever. */
+  async findByName<S>(name: string): Promise<TenantRecord<S> | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toRecord<S>(row) : undefined;
+  }
+
+  async findActiveById<S>(id: string): Promise<TenantRecord<S> | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return row ? toRecord<S>(row) : undefined;
+  }
+
+  async listActive<S>(): Promise<TenantRecord<S>[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
+    return rows.map((row) => toRecord<S>(row));
+  }
+
+  async updateSettings(id: string, settings: unknown): Promise<void> {
+    await this.db.updateTable('tenants').set({ settings: toJson(settings) }).where('id', '=', id).execute();
+  }
+
+  async markDeleted(id: string, at: string): Promise<void> {
+    await this.db.updateTable('tenants').set({ deleted_at: at }).where('id', '=', id).execute();
+    await this.db.deleteFrom('tenant_domains').where('tenant_id', '=', id).execute();
+  }
+
+  async addDomain(tenantId: string, domain: string, at: string): Promise<void> {
+    await this.db.insertInto('tenant_domains').values({ tenant_id: tenantId, domain, created_at: at }).execute();
+  }
+
+  async removeDomain(tenantId: string, domain: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tenant_domains').where('tenant_id', '=', tenantId).where('domain', '=', domain).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async findTenantIdByDomain(domain: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('tenant_domains').select('tenant_id').where('domain', '=', domain).executeTakeFirst();
+    return row?.tenant_id;
+  }
+
+  async listDomains(tenantId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('tenant_domains').select('domain').where('tenant_id', '=', tenantId).orderBy('domain').execute();
+    return rows.map((r) => r.domain);
+  }
+}

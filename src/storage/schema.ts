@@ -1,0 +1,89 @@
+/**
+ * Table shapes as Kysely sees them. Both dialects store the same types:
+ * text for ids, ISO-8601 timestamps and JSON documents, integer 0/1 for booleans,
+ * so one set of repositories serves SQLite and PostgreSQL alike.
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  settings: string; // JSON TenantSettings
+  created_at: string;
+  deleted_at: string | null; // tenants are tombstoned, never removed, so a name is never reused
+}
+
+export interface TenantDomainsTable {
+  domain: string;
+  tenant_id: string;
+  created_at: string;
+}
+
+export interface SigningKeysTable {
+  tenant_id: string;
+  kid: string;
+  alg: string; // RS256 | ES256
+  state: string; // next | current | previous | revoked
+  private_key: string; // PKCS#8 PEM
+  public_jwk: string; // JSON
+  cert: string; // PEM self-signed certificate (x5c)
+  created_at: string;
+  current_since: string | null;
+  current_until: string | null;
+  revoked_at: string | null;
+}
+
+export interface ClientsTable {
+  tenant_id: string;
+  client_id: string;
+  client_secret: string | null;
+  name: string;
+  app_type: string | null;
+  is_system: number;
+  document: string; // JSON of the remaining client fields
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResourceServersTable {
+  tenant_id: string;
+  id: string;
+  identifier: string;
+  is_system: number;
+  document: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ClientGrantsTable {
+  tenant_id: string;
+  id: string;
+  client_id: string;
+  audience: string;
+  subject_type: string; // client | user
+  document: string;
+  created_at: string;
+}
+
+export interface LogsTable {
+  tenant_id: string;
+  seq: Generated<number>;
+  log_id: string;
+  date: string;
+  type: string;
+  client_id: string | null;
+  user_id: string | null;
+  ip: string | null;
+  description: string | null;
+  document: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  tenant_domains: TenantDomainsTable;
+  signing_keys: SigningKeysTable;
+  clients: ClientsTable;
+  resource_servers: ResourceServersTable;
+  client_grants: ClientGrantsTable;
+  logs: LogsTable;
+}

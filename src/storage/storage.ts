@@ -1,0 +1,52 @@
+/**
+ * The storage facade: one Kysely database, the repositories over it, and transactions that hand
+ * the same repositories bound to the transaction, so a domain service writes all-or-nothing.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { SqlDialect } from './dialect.js';
+import { TenantsRepository } from './repositories/tenants.js';
+import { SigningKeysRepository } from './repositories/signing-keys.js';
+import { ClientsRepository } from './repositories/clients.js';
+import { ResourceServersRepository } from './repositories/resource-servers.js';
+import { ClientGrantsRepository } from './repositories/client-grants.js';
+import { LogsRepository } from './repositories/logs.js';
+
+export interface Repositories {
+  tenants: TenantsRepository;
+  signingKeys: SigningKeysRepository;
+  clients: ClientsRepository;
+  resourceServers: ResourceServersRepository;
+  clientGrants: ClientGrantsRepository;
+  logs: LogsRepository;
+}
+
+function repositoriesOver(db: Kysely<Database>): Repositories {
+  return {
+    tenants: new TenantsRepository(db),
+    signingKeys: new SigningKeysRepository(db),
+    clients: new ClientsRepository(db),
+    resourceServers: new ResourceServersRepository(db),
+    clientGrants: new ClientGrantsRepository(db),
+    logs: new LogsRepository(db),
+  };
+}
+
+export class Storage {
+  readonly repos: Repositories;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: SqlDialect,
+  ) {
+    this.repos = repositoriesOver(db);
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(repositoriesOver(trx)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The foundation's vertical slice over real HTTP: the server starts and prints bootstrap credentials,
+ * an M2M application gets a token for the Management API, and the token verifies against the JWKS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+import { call, managementToken, startServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => server?.stop());
+
+const tokenForm = (extra: Record<string, string> = {}) => ({
+  grant_type: 'client_credentials',
+  client_id: server.bootstrap.client_id,
+  client_secret: server.bootstrap.client_secret,
+  audience: `${server.baseUrl}/api/v2/`,
+  ...extra,
+});
+
+describe('first start', () => {
+  it('prints the bootstrap credentials and writes them to a 0600 file', async () => {
+    expect(server.output()).toContain(server.bootstrap.client_id);
+    expect(server.output()).toContain(server.bootstrap.client_secret);
+    const { statSync } = await import('node:fs');
+    const mode = statSync(`${server.database.dataDir}/bootstrap-dev.json`).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+});
+
+describe('discovery and JWKS', () => {
+  it('publishes the issuer with the request scheme, host and a trailing slash', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const res = await call(server, path);
+      expect(res.status).toBe(200);
+      expect(res.body.issuer).toBe(`${server.baseUrl}/`);
+      expect(res.body.jwks_uri).toBe(`${server.baseUrl}/.well-known/jwks.json`);
+      expect(res.body.token_endpoint).toBe(`${server.baseUrl}/oauth/token`);
+    }
+    const other = await call(server, '/.well-known/openid-configuration', { host: 'dev.localhost' });
+    expect(other.body.issuer).toBe(`http://dev.localhost:${server.port}/`);
+  });
+
+  it('publishes the current and the next key with kid, x5c and x5t', async () => {
+    const res = await call(server, '/.well-known/jwks.json');
+    expect(res.status).toBe(200);
+    expect(res.body.keys).toHaveLength(2);
+    for (const key of res.body.keys) {
+      expect(key).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256', e: 'AQAB' });
+      expect(typeof key.kid).toBe('string');
+      expect(key.x5c).toHaveLength(1);
+      const { X509Certificate, createHash, createPublicKey } = await import('node:crypto');
+      const der = Buffer.from(key.x5c[0], 'base64');
+      expect(key.x5t).toBe(createHash('sha1').update(der).digest('base64url'));
+      const certKey = new X509Certificate(der).publicKey.export({ format: 'jwk' });
+      expect(certKey.n).toBe(createPublicKey({ key, format: 'jwk' }).export({ format: 'jwk' }).n);
+    }
+  });
+});
+
+describe('client credentials grant', () => {
+  it('issues a Management API token (form body) that verifies against the remote JWKS', async () => {
+    const res = await call(server, '/oauth/token', { form: tokenForm() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body.token_type).toBe('Bearer');
+    expect(res.body.expires_in).toBe(86400);
+    const jwks = createRemoteJWKSet(new URL(`${server.baseUrl}/.well-known/jwks.json`));
+    const { payload, protectedHeader } = await jwtVerify(res.body.access_token, jwks, {
+      issuer: `${server.baseUrl}/`,
+      audience: `${server.baseUrl}/api/v2/`,
+    });
+    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    expect(payload.sub).toBe(`${server.bootstrap.client_id}@clients`);
+    expect(payload.azp).toBe(server.bootstrap.client_id);
+    expect(payload.gty).toBe('client-credentials');
+    expect(payload.exp! - payload.iat!).toBe(86400);
+    expect(String(payload.scope).split(' ')).toContain('read:tenant_settings');
+    expect(res.body.scope).toBe(payload.scope);
+  });
+
+  it('accepts a JSON body and client_secret_basic', async () => {
+    const json = await call(server, '/oauth/token', { body: tokenForm() });
+    expect(json.status).toBe(200);
+    const { client_id, client_secret, ...rest } = tokenForm();
+    const basic = Buffer.from(`${encodeURIComponent(client_id)}:${encodeURIComponent(client_secret)}`).toString('base64');
+    const res = await call(server, '/oauth/token', { form: rest, headers: { authorization: `Basic ${basic}` } });
+    expect(res.status).toBe(200);
+  });
+
+  it('narrows scopes to the requested ones and refuses scopes that were not granted', async () => {
+    const narrow = await call(server, '/oauth/token', { form: tokenForm({ scope: 'read:tenant_settings' }) });
+    expect(narrow.status).toBe(200);
+    expect(narrow.body.scope).toBe('read:tenant_settings');
+    const denied = await call(server, '/oauth/token', { form: tokenForm({ scope: 'read:tenant_settings fly:rockets' }) });
+    expect(denied.status).toBe(403);
+    expect(denied.body).toEqual({ error: 'access_denied', error_description: 'Client has not been granted scopes: fly:rockets' });
+  });
+
+  it('answers bad credentials with 401 invalid_client, with WWW-Authenticate for Basic', async () => {
+    const wrong = await call(server, '/oauth/token', { form: tokenForm({ client_secret: 'x'.repeat(64) }) });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_client');
+    const unknown = await call(server, '/oauth/token', { form: tokenForm({ client_id: 'nope' }) });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(wrong.body);
+    const { client_id: _id, client_secret: _secret, ...rest } = tokenForm();
+    const basic = await call(server, '/oauth/token', { form: rest, headers: { authorization: `Basic ${Buffer.from(`${server.bootstrap.client_id}:bad`).toString('base64')}` } });
+    expect(basic.status).toBe(401);
+    expect(basic.headers.get('www-authenticate')).toMatch(/^Basic /);
+  });
+
+  it('refuses unknown audiences and audiences without a client grant with Auth0 messages', async () => {
+    const unknown = await call(server, '/oauth/token', { form: tokenForm({ audience: 'https://nothing.example/' }) });
+    expect(unknown.status).toBe(403);
+    expect(unknown.body).toEqual({ error: 'access_denied', error_description: 'Service not enabled within domain: https://nothing.example/' });
+
+    const mgmt = await managementToken(server);
+    const api = await call(server, '/api/v2/resource-servers', { headers: { authorization: `Bearer ${mgmt}` }, body: { name: 'Orders', identifier: 'https://orders.example/' } });
+    expect(api.status).toBe(201);
+    const noGrant = await call(server, '/oauth/token', { form: tokenForm({ audience: 'https://orders.example/' }) });
+    expect(noGrant.status).toBe(403);
+    expect(noGrant.body.error).toBe('access_denied');
+    expect(noGrant.body.error_description).toBe(
+      'Client is not authorized to access "https://orders.example/". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants',
+    );
+
+    const noAudience = await call(server, '/oauth/token', { form: tokenForm({ audience: '' }) });
+    expect(noAudience.status).toBe(403);
+    expect(noAudience.body.error_description).toBe('No audience parameter was provided, and no default audience has been configured');
+  });
+
+  it('refuses a grant type the application does not have (unauthorized_client)', async () => {
+    const mgmt = await managementToken(server);
+    const spa = await call(server, '/api/v2/clients', { headers: { authorization: `Bearer ${mgmt}` }, body: { name: 'Web', app_type: 'regular_web', grant_types: ['authorization_code'] } });
+    expect(spa.status).toBe(201);
+    const res = await call(server, '/oauth/token', { form: tokenForm({ client_id: spa.body.client_id, client_secret: spa.body.client_secret }) });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({
+      error: 'unauthorized_client',
+      error_description: "Grant type 'client_credentials' not allowed for the client.",
+      error_uri: 'https://auth0.com/docs/clients/client-grant-types',
+    });
+  });
+
+  it('answers protocol errors with 400 and never a 500', async () => {
+    const missing = await call(server, '/oauth/token', { form: { client_id: 'x' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ error: 'invalid_request', error_description: 'Missing required parameter: grant_type' });
+    const unsupported = await call(server, '/oauth/token', { form: { grant_type: 'magic' } });
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body.error).toBe('unsupported_grant_type');
+    const malformed = await call(server, '/oauth/token', { body: '{"grant_type":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toBe('invalid_request');
+    const xml = await call(server, '/oauth/token', { body: '<a/>', headers: { 'content-type': 'application/xml' } });
+    expect(xml.status).toBe(415);
+    expect(xml.body.error).toBe('invalid_request');
+    const huge = await call(server, '/oauth/token', { form: { grant_type: 'client_credentials', pad: 'x'.repeat(2 * 1024 * 1024) } });
+    expect(huge.status).toBe(413);
+    const objectParam = await call(server, '/oauth/token', { body: { grant_type: { $ne: 1 } } });
+    expect(objectParam.status).toBe(400);
+    const arrayParam = await call(server, '/oauth/token', { body: { grant_type: ['client_credentials', 'x'] } });
+    expect(arrayParam.status).toBe(400);
+  });
+
+  it('signs with ES256 for an API configured with signing_alg ES256', async () => {
+    const mgmt = await managementToken(server);
+    const auth = { authorization: `Bearer ${mgmt}` };
+    const api = await call(server, '/api/v2/resource-servers', { headers: auth, body: { name: 'Telemetry', identifier: 'urn:telemetry', signing_alg: 'ES256', scopes: [{ value: 'write:metrics' }], token_dialect: 'rfc9068_profile' } });
+    expect(api.status).toBe(201);
+    const app = await call(server, '/api/v2/clients', { headers: auth, body: { name: 'Sensor', app_type: 'non_interactive' } });
+    const grant = await call(server, '/api/v2/client-grants', { headers: auth, body: { client_id: app.body.client_id, audience: 'urn:telemetry', scope: ['write:metrics'] } });
+    expect(grant.status).toBe(201);
+    const res = await call(server, '/oauth/token', { form: { grant_type: 'client_credentials', client_id: app.body.client_id, client_secret: app.body.client_secret, audience: 'urn:telemetry' } });
+    expect(res.status).toBe(200);
+    expect(decodeProtectedHeader(res.body.access_token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+    const jwks = createRemoteJWKSet(new URL(`${server.baseUrl}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(res.body.access_token, jwks, { issuer: `${server.baseUrl}/`, audience: 'urn:telemetry', typ: 'at+jwt' });
+    expect(payload).toMatchObject({ client_id: app.body.client_id, scope: 'write:metrics', sub: `${app.body.client_id}@clients` });
+    expect(payload.gty).toBeUndefined();
+    expect(typeof payload.jti).toBe('string');
+  });
+
+  it('writes seacft and feacft log events', async () => {
+    await call(server, '/oauth/token', { form: tokenForm() });
+    await call(server, '/oauth/token', { form: tokenForm({ client_secret: 'wrong-secret-wrong-secret-wrong-secret' }) });
+    await new Promise((r) => setTimeout(r, 400)); // log writes are batched every 200 ms
+    const { openDatabase } = await import('../../src/storage/database.js');
+    const { parseDatabaseUrl } = await import('../../src/config/config.js');
+    const { db } = await openDatabase(parseDatabaseUrl(server.database.url));
+    const types = (await db.selectFrom('logs').select('type').execute()).map((r) => r.type);
+    await db.destroy();
+    expect(types).toContain('seacft');
+    expect(types).toContain('feacft');
+  });
+});
+
+describe('tenant resolution', () => {
+  it('answers an unknown host with a 404 JSON error', async () => {
+    const res = await call(server, '/.well-known/jwks.json', { host: 'nobody.localhost' });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('not_found');
+    const custom = await call(server, '/.well-known/jwks.json', { host: 'auth.example.org' });
+    expect(custom.status).toBe(404);
+  });
+
+  it('serves a custom domain registered for a tenant', async () => {
+    await server.cli('tenants', 'add-domain', 'dev', 'login.example.org');
+    const res = await call(server, '/.well-known/openid-configuration', { host: 'login.example.org' });
+    expect(res.status).toBe(200);
+    expect(res.body.issuer).toBe(`http://login.example.org:${server.port}/`);
+  });
+});
+
+describe('security headers', () => {
+  it('sets them on every response, errors included', async () => {
+    for (const path of ['/.well-known/jwks.json', '/nope', '/api/v2/tenants/settings']) {
+      const res = await call(server, path);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+});

@@ -37,9 +37,9 @@ async function main(argv: string[]): Promise<void> {
     case 'start':
       return start(config);
     case 'migrate': {
-      const { db, dialect } = await openDatabase(config.database);
-      const applied = await migrateToLatest(db, dialect);
-      await db.destroy();
+      const database = await openDatabase(config.database);
+      const applied = await migrateToLatest(database);
+      await database.db.destroy();
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
       return;
     }

@@ -6,9 +6,9 @@ import { LocalInvalidationBus, RedisInvalidationBus, type InvalidationBus } from
 import { createServices, type Services } from '../domain/services.js';
 
 export async function openRuntime(config: Config, onBackgroundError: (error: unknown) => void): Promise<Services> {
-  const { db, dialect } = await openDatabase(config.database);
-  await migrateToLatest(db, dialect);
-  const storage = new Storage(db, dialect);
+  const database = await openDatabase(config.database);
+  await migrateToLatest(database);
+  const storage = new Storage(database.db, database.dialect);
   const bus: InvalidationBus = config.redisUrl ? await RedisInvalidationBus.connect(config.redisUrl) : new LocalInvalidationBus();
   return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError });
 }

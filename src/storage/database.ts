@@ -15,11 +15,13 @@ import { StaticMigrationProvider } from './migrations/index.js';
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: SqlDialect;
+  /** PostgreSQL schema holding the tables, when one was configured. */
+  schema?: string;
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
   if (config.kind === 'sqlite') return { db: openSqlite(config.file), dialect: 'sqlite' };
-  return { db: await openPostgres(config.url, config.schema), dialect: 'postgres' };
+  return { db: await openPostgres(config.url, config.schema), dialect: 'postgres', ...(config.schema ? { schema: config.schema } : {}) };
 }
 
 function openSqlite(file: string): Kysely<Database> {
@@ -52,8 +54,10 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+export async function migrateToLatest({ db, dialect, schema }: OpenDatabase): Promise<string[]> {
+  // The schema must be named: Kysely looks for its bookkeeping tables across all schemas otherwise,
+  // and would find another deployment's (or a concurrent test's) in the same database.
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

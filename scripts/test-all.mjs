@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * Runs the whole test suite on the embedded SQLite database and again on PostgreSQL
+ * (TEST_POSTGRES_URL, default the machine's 127.0.0.1:5432/test), then prints one closing line
+ * "N passed, N failed". Set TEST_DATABASES=sqlite to skip PostgreSQL locally.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const databases = (process.env.TEST_DATABASES ?? 'sqlite,postgres').split(',').map((d) => d.trim()).filter(Boolean);
+const extraArgs = process.argv.slice(2);
+const reportDir = mkdtempSync(join(tmpdir(), 'tessera-vitest-'));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let exitCode = 0;
+
+for (const database of databases) {
+  console.log(`\n=== Test suite on ${database} ===\n`);
+  const report = join(reportDir, `${database}.json`);
+  const result = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], {
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE: database },
+  });
+  try {
+    const summary = JSON.parse(readFileSync(report, 'utf8'));
+    passed += summary.numPassedTests;
+    failed += summary.numFailedTests;
+    skipped += summary.numPendingTests + (summary.numTodoTests ?? 0);
+    // A file that fails to load counts no failed test but fails the suite.
+    if (summary.numFailedTestSuites > 0 && summary.numFailedTests === 0) failed += summary.numFailedTestSuites;
+  } catch {
+    failed += 1;
+  }
+  if (result.status !== 0) exitCode = 1;
+}
+
+rmSync(reportDir, { recursive: true, force: true });
+if (passed === 0) exitCode = 1;
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(exitCode);

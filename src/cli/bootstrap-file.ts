@@ -1,5 +1,6 @@
 /** Writes a tenant's bootstrap credentials to `{data dir}/bootstrap-{tenant}.json`, readable by the owner only. */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootstrapCredentials } from '../domain/bootstrap.js';
 
@@ -7,8 +8,11 @@ export async function writeBootstrapFile(dataDir: string, credentials: Bootstrap
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, `bootstrap-${credentials.tenant}.json`);
   const { created: _created, ...content } = credentials;
-  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-  await chmod(file, 0o600); // writeFile's mode only applies when the file is new
+  // Written aside and renamed into place: readers never see a half-written file, and the mode of a
+  // fresh file is 600 whatever an older file had.
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await rename(temporary, file);
   return file;
 }
 

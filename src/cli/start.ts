@@ -11,6 +11,9 @@ export async function start(config: Config): Promise<void> {
   const { tenant, created } = await ensureTenant(services, config.defaultTenant);
   const credentials = await ensureBootstrapClient(services, tenant, config.bootstrapClient);
 
+  // Written before listening, so whoever sees the server up can already read the credentials.
+  const bootstrapFile = created || credentials.created ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
+
   const app = await buildServer(config, services);
   logError = (error) => app.log.error({ err: error }, 'background task failed');
   await app.listen({ port: config.port, host: config.host });
@@ -19,10 +22,9 @@ export async function start(config: Config): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const scheme = config.tls ? 'https' : 'http';
   const baseUrl = `${scheme}://${config.baseDomain}:${port}`;
-  if (created || credentials.created) {
-    const file = await writeBootstrapFile(config.dataDir, credentials);
+  if (bootstrapFile) {
     const shown = config.bootstrapClient ? { ...credentials, client_secret: '(from TESSERA_BOOTSTRAP_CLIENT_SECRET)' } : credentials;
-    console.log(describeBootstrap(shown, file, baseUrl));
+    console.log(describeBootstrap(shown, bootstrapFile, baseUrl));
   } else {
     console.log(`Tenant "${tenant.name}" is ready; its bootstrap credentials are in ${config.dataDir}/bootstrap-${tenant.name}.json`);
   }

@@ -44,24 +44,42 @@ export async function ensureBootstrapClient(
     if (existing) return { ...base, client_id: existing.client_id, client_secret: existing.client_secret ?? '', created: false };
   }
 
-  const client = await services.clients.create(tenant.id, tenant.name, {
-    name: BOOTSTRAP_CLIENT_NAME,
-    app_type: 'non_interactive',
-    grant_types: ['client_credentials'],
-    token_endpoint_auth_method: 'client_secret_post',
-    ...(fixed ? { client_id: fixed.clientId, client_secret: fixed.clientSecret } : {}),
-  });
+  let client;
+  try {
+    client = await services.clients.create(tenant.id, tenant.name, {
+      name: BOOTSTRAP_CLIENT_NAME,
+      app_type: 'non_interactive',
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_post',
+      ...(fixed ? { client_id: fixed.clientId, client_secret: fixed.clientSecret } : {}),
+    });
+  } catch (error) {
+    // Several instances starting at once on an empty database race to create it; one wins.
+    if (fixed && (await services.storage.repos.clients.findById(tenant.id, fixed.clientId))) return ensureBootstrapClient(services, tenant, fixed);
+    throw error;
+  }
   await ensureGrant(services, tenant.id, client.client_id, systemApi.identifier);
   return { ...base, client_id: client.client_id, client_secret: client.client_secret!, created: true };
 }
 
 async function ensureGrant(services: Services, tenantId: string, clientId: string, audience: string): Promise<void> {
-  if (await services.clientGrants.findFor(tenantId, clientId, audience, 'client')) return;
-  await services.clientGrants.create(tenantId, { client_id: clientId, audience, scope: [...MANAGEMENT_API_SCOPES] });
+  if (await services.storage.repos.clientGrants.findFor(tenantId, clientId, audience, 'client')) return;
+  try {
+    await services.clientGrants.create(tenantId, { client_id: clientId, audience, scope: [...MANAGEMENT_API_SCOPES] });
+  } catch (error) {
+    if (!(await services.storage.repos.clientGrants.findFor(tenantId, clientId, audience, 'client'))) throw error;
+  }
 }
 
 export async function ensureTenant(services: Services, name: string): Promise<{ tenant: Tenant; created: boolean }> {
   const existing = await services.tenants.findByName(name);
   if (existing) return { tenant: existing, created: false };
-  return { tenant: await services.tenants.create(name), created: true };
+  try {
+    return { tenant: await services.tenants.create(name), created: true };
+  } catch (error) {
+    // Another instance created it between our read and our insert.
+    const created = await services.tenants.findByName(name);
+    if (created) return { tenant: created, created: false };
+    throw error;
+  }
 }

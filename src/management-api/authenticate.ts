@@ -41,25 +41,12 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
   const now = nowSeconds();
   if (typeof payload.exp !== 'number' || payload.exp + CLOCK_SKEW_SECONDS <= now) throw unauthorized('Expired token received for JSON Web Token validation');
   if (typeof payload.nbf === 'number' && payload.nbf - CLOCK_SKEW_SECONDS > now) throw unauthorized('Invalid token');
-  if (typeof payload.iss !== 'string' || !(await isTenantUrl(services, request, payload.iss, '/'))) throw unauthorized('Invalid token');
+  if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) throw unauthorized('Invalid token');
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   let audienceOk = false;
-  for (const aud of audiences) if (typeof aud === 'string' && (await isTenantUrl(services, request, aud, '/api/v2/'))) audienceOk = true;
+  for (const aud of audiences) if (typeof aud === 'string' && (await services.tenants.isTenantUrl(request.tenant.id, aud, '/api/v2/'))) audienceOk = true;
   if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
   return new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
-}
-
-/** True when `url` is `{scheme}://{a host of this tenant}{path}`. */
-async function isTenantUrl(services: Services, request: FastifyRequest, url: string, path: string): Promise<boolean> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.pathname !== path || parsed.search || parsed.hash || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return false;
-  const tenant = await services.tenants.resolveHost(parsed.hostname);
-  return tenant?.id === request.tenant.id;
 }
 
 function checkScopes(request: FastifyRequest, granted: Set<string>): void {

@@ -58,9 +58,22 @@ export async function migrateToLatest({ db, dialect, schema }: OpenDatabase): Pr
   // The schema must be named: Kysely looks for its bookkeeping tables across all schemas otherwise,
   // and would find another deployment's (or a concurrent test's) in the same database.
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // Two processes migrating one new SQLite file: the loser's deferred transaction cannot upgrade
+    // its lock and fails at once. Kysely's migration lock makes a retry safe.
+    if (dialect === 'sqlite' && isSqliteBusy(error) && attempt < 20) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      continue;
+    }
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<void> {

@@ -2,7 +2,7 @@
  * The storage facade: one Kysely database, the repositories over it, and transactions that hand
  * the same repositories bound to the transaction, so a domain service writes all-or-nothing.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './dialect.js';
 import { TenantsRepository } from './repositories/tenants.js';
@@ -43,7 +43,28 @@ export class Storage {
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return this.sqliteTransaction(work);
     return this.db.transaction().execute((trx) => work(repositoriesOver(trx)));
+  }
+
+  /**
+   * SQLite's default deferred transaction takes the write lock only at its first write; if another
+   * process (a CLI command, a second server) writes meanwhile, the upgrade fails at once with
+   * "database is locked" instead of waiting. BEGIN IMMEDIATE takes the lock up front, so the
+   * busy timeout applies.
+   */
+  private sqliteTransaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await work(repositoriesOver(connection));
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    });
   }
 
   async close(): Promise<void> {

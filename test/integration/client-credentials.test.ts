@@ -82,6 +82,16 @@ describe('client credentials grant', () => {
     expect(res.body.scope).toBe(payload.scope);
   });
 
+  it('names the Management API by /api/v2/ on any host of the tenant, and only of this tenant', async () => {
+    const otherHost = await call(server, '/oauth/token', { form: tokenForm({ audience: `http://dev.localhost:${server.port}/api/v2/` }) });
+    expect(otherHost.status).toBe(200);
+    const customScheme = await call(server, '/oauth/token', { form: tokenForm({ audience: `https://dev.localhost/api/v2/` }) });
+    expect(customScheme.status).toBe(200);
+    const foreign = await call(server, '/oauth/token', { form: tokenForm({ audience: `http://unknown.localhost:${server.port}/api/v2/` }) });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error_description).toContain('Service not enabled within domain');
+  });
+
   it('accepts a JSON body and client_secret_basic', async () => {
     const json = await call(server, '/oauth/token', { body: tokenForm() });
     expect(json.status).toBe(200);

@@ -66,7 +66,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     port,
     baseUrl: `${scheme}://localhost:${port}`,
     urlFor: (tenant) => `${scheme}://${tenant}.localhost:${port}`,
-    bootstrap: bootstrapOf('dev'),
+    get bootstrap() {
+      return bootstrapOf('dev');
+    },
     bootstrapOf,
     output: () => output,
     database,

@@ -131,6 +131,22 @@ export class TenantService {
     return label.includes('.') ? undefined : label;
   }
 
+  /**
+   * True when `url` is `{http|https}://{a host of this tenant}{path}` with nothing else: how issuers
+   * and the Management API audience are recognised whichever of the tenant's hosts minted them.
+   */
+  async isTenantUrl(tenantId: string, url: string, path: string): Promise<boolean> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.pathname !== path || parsed.search || parsed.hash || parsed.username || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return false;
+    const tenant = await this.resolveHost(parsed.hostname);
+    return tenant?.id === tenantId;
+  }
+
   async addCustomDomain(tenantName: string, domain: string): Promise<void> {
     const tenant = await this.findByName(tenantName);
     if (!tenant) throw notFound(`Tenant "${tenantName}" not found.`, 'inexistent_tenant');

@@ -58,11 +58,16 @@ export async function clientCredentialsGrant(services: Services, request: Fastif
 
 /**
  * The system API's identifier is fixed at tenant creation, but SDKs derive the audience from the
- * host they were given (`https://{domain}/api/v2/`, port included), so any host of this tenant works.
+ * host they were given (`https://{domain}/api/v2/`, port included), so `/api/v2/` on any host of
+ * this tenant (canonical, custom domain, the bare base domain for the default tenant) names it.
  */
 async function findApi(services: Services, request: FastifyRequest, audience: string): Promise<ResourceServer | null> {
-  if (audience === `${request.issuer}api/v2/`) return services.resourceServers.findSystem(request.tenant.id);
-  return services.resourceServers.findByAudience(request.tenant.id, audience);
+  const api = await services.resourceServers.findByAudience(request.tenant.id, audience);
+  if (api) return api;
+  if (audience.endsWith('/api/v2/') && (await services.tenants.isTenantUrl(request.tenant.id, audience, '/api/v2/'))) {
+    return services.resourceServers.findSystem(request.tenant.id);
+  }
+  return null;
 }
 
 function notAuthorized(audience: string): AuthApiError {

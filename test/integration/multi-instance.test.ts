@@ -1,0 +1,78 @@
+/**
+ * Two instances on one database with REDIS_URL: a change written through one instance is visible
+ * through the other at once, because the Redis bus drops the other instance's cached copy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, managementToken, startServer, type TestServer } from '../support/server.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const FIXED = { TESSERA_BOOTSTRAP_CLIENT_ID: 'multiInstanceBootstrap01', TESSERA_BOOTSTRAP_CLIENT_SECRET: 'm'.repeat(48) };
+
+let database: TestDatabase;
+let a: TestServer;
+let b: TestServer;
+
+beforeAll(async () => {
+  database = freshDatabase();
+  // Started together on an empty database: both race to create the default tenant and bootstrap client.
+  [a, b] = await Promise.all([
+    startServer({ database, env: { REDIS_URL, ...FIXED } }),
+    startServer({ database, env: { REDIS_URL, ...FIXED } }),
+  ]);
+});
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await database?.drop();
+});
+
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+const kids = async (server: TestServer): Promise<string[]> => (await call(server, '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+
+/** Pub/sub delivery is asynchronous: allow it a moment, but far less than any cache TTL. */
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 2_000;
+  let value = await read();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    value = await read();
+  }
+  return value;
+}
+
+describe('two instances sharing a database and Redis', () => {
+  it('both serve the same tenant with the fixed bootstrap credentials', async () => {
+    expect(a.bootstrapOf('dev').client_id).toBe(FIXED.TESSERA_BOOTSTRAP_CLIENT_ID);
+    const token = await managementToken(a);
+    expect((await call(b, '/api/v2/tenants/settings', { headers: bearer(token) })).status).toBe(200);
+  });
+
+  it('a key rotated and revoked on one instance leaves the other instance’s JWKS at once', async () => {
+    const token = await managementToken(a);
+    const before = await kids(b); // warms b's key ring cache
+    const oldToken = await managementToken(b);
+    expect((await call(a, '/api/v2/keys/signing/rotate', { method: 'POST', headers: bearer(token) })).status).toBe(201);
+    expect(await eventually(() => kids(b), (k) => k.length === 3)).toHaveLength(3);
+
+    const fresh = await managementToken(a);
+    expect((await call(a, `/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT', headers: bearer(fresh) })).status).toBe(200);
+    expect(await eventually(() => kids(b), (k) => !k.includes(before[0]!))).not.toContain(before[0]);
+    expect((await call(b, '/api/v2/tenants/settings', { headers: bearer(oldToken) })).status).toBe(401);
+  });
+
+  it('a client grant deleted on one instance stops token issuance on the other', async () => {
+    const token = await managementToken(a);
+    const auth = bearer(token);
+    await call(a, '/api/v2/resource-servers', { headers: auth, body: { identifier: 'urn:shared', scopes: [{ value: 'use:it' }] } });
+    const client = (await call(a, '/api/v2/clients', { headers: auth, body: { name: 'Worker', app_type: 'non_interactive' } })).body;
+    const grant = (await call(a, '/api/v2/client-grants', { headers: auth, body: { client_id: client.client_id, audience: 'urn:shared', scope: ['use:it'] } })).body;
+    const form = { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret, audience: 'urn:shared' };
+    expect((await call(b, '/oauth/token', { form })).status).toBe(200); // b now caches the grant
+
+    expect((await call(a, `/api/v2/client-grants/${grant.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    const after = await eventually(() => call(b, '/oauth/token', { form }), (r) => r.status !== 200);
+    expect(after.status).toBe(403);
+    expect(after.body.error).toBe('access_denied');
+  });
+});

@@ -17,5 +17,12 @@ export const newClientSecret = (): string => randomBytes(48).toString('base64url
 export const newResourceServerId = (): string => randomBytes(12).toString('hex');
 export const newClientGrantId = (): string => `cgr_${randomAlphanumeric(16)}`;
 export const newKeyId = (): string => randomBytes(16).toString('base64url');
-/** Auth0 log ids are long, sortable-looking decimal strings; ours are time-prefixed random hex. */
-export const newLogId = (): string => `${Date.now().toString(16).padStart(12, '0')}${randomBytes(12).toString('hex')}`;
+/**
+ * Log ids: time, then a random per-process prefix, then a counter. Unique across instances and
+ * roughly time-ordered; they name events and grant no access, so they need not be unguessable,
+ * and drawing randomness for every token issued would cost more than the log write itself.
+ */
+const LOG_ID_PROCESS = randomBytes(6).toString('hex');
+let logIdCounter = 0;
+export const newLogId = (at: number = Date.now()): string =>
+  `${at.toString(16).padStart(12, '0')}${LOG_ID_PROCESS}${(logIdCounter++ % 0x1000000).toString(16).padStart(6, '0')}`;

@@ -1,5 +1,5 @@
 /** `GET/PATCH /api/v2/tenants/settings`. */
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { SANDBOX_VERSIONS, SUPPORTED_LOCALES, TENANT_FLAGS } from '../domain/tenants/tenant-settings.js';
@@ -8,7 +8,8 @@ import { anyOf } from './scopes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://' });
 const UrlOrEmpty = Type.Union([Url, Type.Literal('')]);
-const Nullable = <T extends ReturnType<typeof Type.Object> | ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+/** Auth0 lets a PATCH send null to clear an optional setting. */
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Flags = Type.Object(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag, Type.Optional(Type.Boolean())])), { additionalProperties: false });
 
@@ -65,7 +66,7 @@ export const TenantSettingsPatch = Type.Object(
     customize_mfa_in_postlogin_action: Type.Optional(Type.Boolean()),
     pushed_authorization_requests_supported: Type.Optional(Type.Boolean()),
     authorization_response_iss_parameter_supported: Type.Optional(Type.Boolean()),
-    skip_non_verifiable_callback_uri_confirmation_prompt: Type.Optional(Nullable(Type.Boolean() as never)),
+    skip_non_verifiable_callback_uri_confirmation_prompt: Type.Optional(Nullable(Type.Boolean())),
     resource_parameter_profile: Type.Optional(Type.Union([Type.Literal('audience'), Type.Literal('compatibility')])),
     mtls: Type.Optional(Type.Object({ enable_endpoint_aliases: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
   },

@@ -21,7 +21,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
-    // Query strings like ?a=1&a=2 become arrays; Auth0's list filters (identifiers=...) rely on it.
+    // Path parameters may be API identifiers (URLs up to 600 characters): GET /resource-servers/{id}.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 600 },
     // Per-request access logs only when debugging: at production rates they cost more than the request.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
@@ -29,7 +29,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
 
   app.setValidatorCompiler(validatorCompiler);
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
-  registerSecurityHeaders(app, { https: Boolean(config.tls) });
+  registerSecurityHeaders(app);
   registerTenantResolution(app, services.tenants);
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));

@@ -1,9 +1,10 @@
 /**
  * Finds the tenant of every request from its Host (or X-Forwarded-Host behind a trusted proxy)
  * and computes the request's issuer. An unknown host is a 404: never another tenant's data.
+ * On a cache hit the hook completes synchronously: it runs on every request.
  */
-import type { FastifyInstance } from 'fastify';
-import type { TenantService } from '../domain/tenants/tenant-service.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Tenant, TenantService } from '../domain/tenants/tenant-service.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath } from './errors.js';
 
 const HOST_WITH_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
@@ -11,15 +12,25 @@ const HOST_WITH_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 export function registerTenantResolution(app: FastifyInstance, tenants: TenantService): void {
   app.decorateRequest('tenant', null as never);
   app.decorateRequest('issuer', '');
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.tenantless) return;
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.config?.tenantless) return done();
     const host = request.host;
-    if (!host || !HOST_WITH_PORT.test(host)) throw unknownHost(request.url, 400, 'Invalid Host header.');
-    const tenant = await tenants.resolveHost(request.hostname);
-    if (!tenant) throw unknownHost(request.url, 404, `Unknown tenant host: ${request.hostname}`);
-    request.tenant = tenant;
-    request.issuer = `${request.protocol}://${host.toLowerCase()}/`;
+    if (!host || !HOST_WITH_PORT.test(host)) return done(unknownHost(request.url, 400, 'Invalid Host header.'));
+    const cached = tenants.peekHost(request.hostname);
+    if (cached !== undefined) return done(attach(request, host, cached));
+    tenants.resolveHost(request.hostname).then(
+      (tenant) => done(attach(request, host, tenant)),
+      (error: Error) => done(error),
+    );
   });
+}
+
+/** Sets the request's tenant and issuer; returns the error to fail with when there is no tenant. */
+function attach(request: FastifyRequest, host: string, tenant: Tenant | null): Error | undefined {
+  if (!tenant) return unknownHost(request.url, 404, `Unknown tenant host: ${request.hostname}`);
+  request.tenant = tenant;
+  request.issuer = `${request.protocol}://${host.toLowerCase()}/`;
+  return undefined;
 }
 
 function unknownHost(url: string, status: number, message: string): Error {

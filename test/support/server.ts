@@ -10,6 +10,12 @@ import { promisify } from 'node:util';
 import { freshDatabase, type TestDatabase } from './database.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli/index.js');
+
+/** Servers still running when the test process exits (a failed beforeAll, a crash) are killed, never left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 const run = promisify(execFile);
 
 export interface Bootstrap {
@@ -56,6 +62,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...options.env,
   };
   const child = spawn(process.execPath, [CLI, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -6,7 +6,6 @@
 import type { Storage } from '../../storage/storage.js';
 import type { LogRecord } from '../../storage/repositories/logs.js';
 import { newLogId } from '../ids.js';
-import { nowIso } from '../clock.js';
 
 export interface LogEventInput {
   type: string;
@@ -24,8 +23,14 @@ export interface LogEventInput {
 const FLUSH_INTERVAL_MS = 200;
 const MAX_BATCH = 500;
 
+interface QueuedEvent {
+  tenantId: string;
+  at: number;
+  event: LogEventInput;
+}
+
 export class LogService {
-  private queue: LogRecord[] = [];
+  private queue: QueuedEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -34,30 +39,9 @@ export class LogService {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  /** Only remembers the event: ids, dates and the stored document are built when the batch is written. */
   record(tenantId: string, event: LogEventInput): void {
-    const date = nowIso();
-    const logId = newLogId();
-    const document: Record<string, unknown> = { date, type: event.type, log_id: logId };
-    if (event.description !== undefined) document.description = event.description;
-    if (event.clientId !== undefined) document.client_id = event.clientId;
-    if (event.clientName !== undefined) document.client_name = event.clientName;
-    if (event.userId !== undefined) document.user_id = event.userId;
-    if (event.ip !== undefined) document.ip = event.ip;
-    if (event.userAgent !== undefined) document.user_agent = event.userAgent;
-    if (event.audience !== undefined) document.audience = event.audience;
-    if (event.scope !== undefined) document.scope = event.scope;
-    if (event.details !== undefined) document.details = event.details;
-    this.queue.push({
-      tenantId,
-      logId,
-      date,
-      type: event.type,
-      clientId: event.clientId ?? null,
-      userId: event.userId ?? null,
-      ip: event.ip ?? null,
-      description: event.description ?? null,
-      document,
-    });
+    this.queue.push({ tenantId, at: Date.now(), event });
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
@@ -71,11 +55,37 @@ export class LogService {
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await this.storage.repos.logs.insertMany(batch);
+        await this.storage.repos.logs.insertMany(batch.map(toLogRecord));
       } catch (error) {
         this.onError(error);
       }
     });
     return this.flushing;
   }
+}
+
+function toLogRecord({ tenantId, at, event }: QueuedEvent): LogRecord {
+  const date = new Date(at).toISOString();
+  const logId = newLogId(at);
+  const document: Record<string, unknown> = { date, type: event.type, log_id: logId };
+  if (event.description !== undefined) document.description = event.description;
+  if (event.clientId !== undefined) document.client_id = event.clientId;
+  if (event.clientName !== undefined) document.client_name = event.clientName;
+  if (event.userId !== undefined) document.user_id = event.userId;
+  if (event.ip !== undefined) document.ip = event.ip;
+  if (event.userAgent !== undefined) document.user_agent = event.userAgent;
+  if (event.audience !== undefined) document.audience = event.audience;
+  if (event.scope !== undefined) document.scope = event.scope;
+  if (event.details !== undefined) document.details = event.details;
+  return {
+    tenantId,
+    logId,
+    date,
+    type: event.type,
+    clientId: event.clientId ?? null,
+    userId: event.userId ?? null,
+    ip: event.ip ?? null,
+    description: event.description ?? null,
+    document,
+  };
 }

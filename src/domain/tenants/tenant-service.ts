@@ -112,7 +112,7 @@ export class TenantService {
    * must be a registered custom domain. Unknown hosts resolve to nothing, never to a fallback.
    */
   async resolveHost(hostname: string): Promise<Tenant | null> {
-    const host = hostname.toLowerCase().replace(/\.$/, '');
+    const host = normalizeHost(hostname);
     const entry = await this.hosts.get(HOSTS, host, async () => {
       let tenantId: string | undefined;
       const name = this.tenantNameForHost(host);
@@ -121,6 +121,14 @@ export class TenantService {
       return tenantId ? { tenantId } : undefined;
     });
     return entry ? this.getById(entry.tenantId) : null;
+  }
+
+  /** resolveHost from cache only: undefined when the answer is not cached yet. */
+  peekHost(hostname: string): Tenant | null | undefined {
+    const entry = this.hosts.peek(HOSTS, normalizeHost(hostname));
+    if (entry === null) return null;
+    if (entry === undefined) return undefined;
+    return this.tenants.peek(entry.tenantId, 'self');
   }
 
   private tenantNameForHost(host: string): string | undefined {
@@ -169,3 +177,5 @@ export class TenantService {
     return settings;
   }
 }
+
+const normalizeHost = (hostname: string): string => hostname.toLowerCase().replace(/\.$/, '');

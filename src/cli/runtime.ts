@@ -2,14 +2,21 @@
 import type { Config } from '../config/config.js';
 import { openDatabase, migrateToLatest } from '../storage/database.js';
 import { Storage } from '../storage/storage.js';
-import { LocalInvalidationBus, RedisInvalidationBus, type InvalidationBus } from '../storage/cache/invalidation-bus.js';
+import { RedisInvalidationBus, type InvalidationBus } from '../storage/cache/invalidation-bus.js';
+import { CompositeInvalidationBus, DatabaseInvalidationBus } from '../storage/cache/database-invalidation-bus.js';
+
+/** How often each process reads the database invalidation feed (the delay without Redis). */
+const INVALIDATION_POLL_MS = 500;
 import { createServices, type Services } from '../domain/services.js';
 
 export async function openRuntime(config: Config, onBackgroundError: (error: unknown) => void): Promise<Services> {
   const database = await openDatabase(config.database);
   await migrateToLatest(database);
   const storage = new Storage(database.db, database.dialect);
-  const bus: InvalidationBus = config.redisUrl ? await RedisInvalidationBus.connect(config.redisUrl) : new LocalInvalidationBus();
+  const databaseBus = await DatabaseInvalidationBus.start(storage.repos.cacheInvalidations, { pollMs: INVALIDATION_POLL_MS, onError: onBackgroundError });
+  const bus: InvalidationBus = config.redisUrl
+    ? new CompositeInvalidationBus([databaseBus, await RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])
+    : databaseBus;
   return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError });
 }
 

@@ -78,6 +78,15 @@ export interface LogsTable {
   document: string;
 }
 
+export interface CacheInvalidationsTable {
+  seq: Generated<number>;
+  tenant_id: string;
+  kind: string;
+  key: string | null;
+  origin: string;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -86,4 +95,5 @@ export interface Database {
   resource_servers: ResourceServersTable;
   client_grants: ClientGrantsTable;
   logs: LogsTable;
+  cache_invalidations: CacheInvalidationsTable;
 }

@@ -11,6 +11,7 @@ import { ClientsRepository } from './repositories/clients.js';
 import { ResourceServersRepository } from './repositories/resource-servers.js';
 import { ClientGrantsRepository } from './repositories/client-grants.js';
 import { LogsRepository } from './repositories/logs.js';
+import { CacheInvalidationsRepository } from './repositories/cache-invalidations.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -19,6 +20,7 @@ export interface Repositories {
   resourceServers: ResourceServersRepository;
   clientGrants: ClientGrantsRepository;
   logs: LogsRepository;
+  cacheInvalidations: CacheInvalidationsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>): Repositories {
@@ -29,6 +31,7 @@ function repositoriesOver(db: Kysely<Database>): Repositories {
     resourceServers: new ResourceServersRepository(db),
     clientGrants: new ClientGrantsRepository(db),
     logs: new LogsRepository(db),
+    cacheInvalidations: new CacheInvalidationsRepository(db),
   };
 }
 

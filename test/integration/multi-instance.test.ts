@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FIXED = { TESSERA_BOOTSTRAP_CLIENT_ID: 'multiInstanceBootstrap01', TESSERA_BOOTSTRAP_CLIENT_SECRET: 'm'.repeat(48) };
@@ -29,17 +30,6 @@ afterAll(async () => {
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const kids = async (server: TestServer): Promise<string[]> => (await call(server, '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
-
-/** Pub/sub delivery is asynchronous: allow it a moment, but far less than any cache TTL. */
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 2_000;
-  let value = await read();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 25));
-    value = await read();
-  }
-  return value;
-}
 
 describe('two instances sharing a database and Redis', () => {
   it('both serve the same tenant with the fixed bootstrap credentials', async () => {
@@ -74,5 +64,32 @@ describe('two instances sharing a database and Redis', () => {
     const after = await eventually(() => call(b, '/oauth/token', { form }), (r) => r.status !== 200);
     expect(after.status).toBe(403);
     expect(after.body.error).toBe('access_denied');
+  });
+});
+
+describe('two instances sharing a database without Redis', () => {
+  let database2: TestDatabase;
+  let c: TestServer;
+  let d: TestServer;
+
+  beforeAll(async () => {
+    database2 = freshDatabase();
+    c = await startServer({ database: database2, env: FIXED });
+    d = await startServer({ database: database2, env: FIXED });
+  });
+  afterAll(async () => {
+    await c?.stop();
+    await d?.stop();
+    await database2?.drop();
+  });
+
+  it('converge through the database invalidation feed within a poll interval', async () => {
+    const before = await kids(d);
+    const token = await managementToken(c);
+    expect((await call(c, '/api/v2/keys/signing/rotate', { method: 'POST', headers: bearer(token) })).status).toBe(201);
+    expect(await eventually(() => kids(d), (k) => k.length === 3)).toHaveLength(3);
+    const fresh = await managementToken(c);
+    expect((await call(c, `/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT', headers: bearer(fresh) })).status).toBe(200);
+    expect(await eventually(() => kids(d), (k) => !k.includes(before[0]!))).not.toContain(before[0]);
   });
 });

@@ -39,7 +39,8 @@ const toGrant = (record: ClientGrantRecord): ClientGrant => ({
   ...(record.document.allow_all_scopes !== undefined ? { allow_all_scopes: record.document.allow_all_scopes as boolean } : {}),
 });
 
-const cacheKey = (clientId: string, audience: string, subjectType: GrantSubjectType) => `${subjectType}\u0000${clientId}\u0000${audience}`;
+/** Space-separated: subject types and client ids never contain spaces, and the audience comes last. */
+const cacheKey = (clientId: string, audience: string, subjectType: GrantSubjectType) => `${subjectType} ${clientId} ${audience}`;
 
 export class ClientGrantService {
   private readonly cache: EntityCache<ClientGrant>;

@@ -38,6 +38,8 @@ export interface CreateResourceServerInput {
 
 export class ResourceServerService {
   private readonly byAudience: EntityCache<ResourceServer>;
+  /** The system API is immutable, so only whole-tenant invalidations ever need to drop it. */
+  private readonly system: EntityCache<ResourceServer>;
 
   constructor(
     private readonly storage: Storage,
@@ -45,6 +47,7 @@ export class ResourceServerService {
     private readonly keys: SigningKeyService,
   ) {
     this.byAudience = new EntityCache<ResourceServer>(KIND, bus);
+    this.system = new EntityCache<ResourceServer>(KIND, bus);
   }
 
   /** Cached lookup by identifier (the `audience` of token requests). */
@@ -56,7 +59,7 @@ export class ResourceServerService {
   }
 
   async findSystem(tenantId: string): Promise<ResourceServer | null> {
-    return this.byAudience.get(tenantId, '\u0000system', async () => {
+    return this.system.get(tenantId, 'system', async () => {
       const record = await this.storage.repos.resourceServers.findSystem(tenantId);
       return record ? toResourceServer(record) : undefined;
     });

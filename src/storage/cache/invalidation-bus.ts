@@ -1,8 +1,8 @@
 /**
- * Carries "this cached thing changed" messages between instances.
- * Alone, an instance only needs to tell itself; with REDIS_URL set, every instance subscribes to one
- * Redis channel so a change written by any of them (a revoked key, a rotated secret) is dropped from
- * every cache at once.
+ * Carries "this cached thing changed" messages between instances. The database bus
+ * (database-invalidation-bus.ts) always runs; with REDIS_URL set, every instance also subscribes to
+ * one Redis channel, so a change written by any of them (a revoked key, a deleted grant) is dropped
+ * from every cache at once rather than at the next poll.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -25,22 +25,6 @@ export interface InvalidationBus {
   close(): Promise<void>;
 }
 
-export class LocalInvalidationBus implements InvalidationBus {
-  private readonly handlers: InvalidationHandler[] = [];
-
-  async publish(message: Invalidation): Promise<void> {
-    for (const handler of this.handlers) handler(message);
-  }
-
-  subscribe(handler: InvalidationHandler): void {
-    this.handlers.push(handler);
-  }
-
-  onReset(): void {}
-
-  async close(): Promise<void> {}
-}
-
 const CHANNEL = 'tessera:invalidate';
 
 export class RedisInvalidationBus implements InvalidationBus {
@@ -51,14 +35,18 @@ export class RedisInvalidationBus implements InvalidationBus {
   private constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
-  static async connect(url: string): Promise<RedisInvalidationBus> {
+  static async connect(url: string, onError: (error: unknown) => void): Promise<RedisInvalidationBus> {
     const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
     const subscriber = new Redis(url, { lazyConnect: true });
     await publisher.connect();
     await subscriber.connect();
-    const bus = new RedisInvalidationBus(publisher, subscriber);
+    const bus = new RedisInvalidationBus(publisher, subscriber, onError);
+    // ioredis reconnects by itself; errors meanwhile are reported, not thrown.
+    publisher.on('error', onError);
+    subscriber.on('error', onError);
     await subscriber.subscribe(CHANNEL);
     subscriber.on('message', (_channel: string, text: string) => bus.receive(text));
     // After a reconnect we cannot know what we missed, so every cache starts over.
@@ -69,7 +57,8 @@ export class RedisInvalidationBus implements InvalidationBus {
   async publish(message: Invalidation): Promise<void> {
     // Apply locally first so the writing instance never serves its own stale entry.
     for (const handler of this.handlers) handler(message);
-    await this.publisher.publish(CHANNEL, JSON.stringify({ ...message, origin: this.origin }));
+    // Like the database bus, never fail a committed change; the database feed still carries it.
+    await this.publisher.publish(CHANNEL, JSON.stringify({ ...message, origin: this.origin })).catch((error: unknown) => this.onError(error));
   }
 
   subscribe(handler: InvalidationHandler): void {

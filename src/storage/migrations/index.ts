@@ -5,6 +5,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../dialect.js';
 import { foundation } from './001-foundation.js';
+import { cacheInvalidations } from './002-cache-invalidations.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -12,6 +13,7 @@ export class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '001-foundation': foundation(this.dialect),
+      '002-cache-invalidations': cacheInvalidations(this.dialect),
     };
   }
 }

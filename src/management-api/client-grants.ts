@@ -1,12 +1,13 @@
 /** `/api/v2/client-grants`: create, list (filters audience, client_id, subject_type), delete. */
 import { Type } from '@sinclair/typebox';
+import { OneOf } from './schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { CreateClientGrantInput } from '../domain/client-grants/client-grant-service.js';
 import { PaginationQuery, pageOf, paginated } from './pagination.js';
 import { anyOf } from './scopes.js';
 
-const SubjectType = Type.Union([Type.Literal('client'), Type.Literal('user')]);
+const SubjectType = OneOf(['client', 'user'] as const);
 
 const CreateBody = Type.Object(
   {

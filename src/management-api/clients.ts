@@ -1,5 +1,6 @@
 /** `/api/v2/clients`: create, list, get, delete. Secrets are shown only to tokens with `read:client_keys`. */
 import { Type } from '@sinclair/typebox';
+import { OneOf } from './schema.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
@@ -7,13 +8,22 @@ import type { CreateClientInput } from '../domain/clients/client-service.js';
 import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
 import { anyOf } from './scopes.js';
 
+/** Every grant type an application may list (docs: application grant types). */
+const GRANT_TYPES = [
+  'implicit', 'authorization_code', 'client_credentials', 'password', 'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code', 'http://auth0.com/oauth/grant-type/password-realm',
+  'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-otp',
+  'http://auth0.com/oauth/grant-type/mfa-recovery-code', 'http://auth0.com/oauth/grant-type/passwordless/otp',
+  'urn:openid:params:grant-type:ciba',
+] as const;
+
 const UrlList = Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 100 });
 
 const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^<>]+$' }),
     description: Type.Optional(Type.String({ maxLength: 140 })),
-    app_type: Type.Optional(Type.Union(['native', 'spa', 'regular_web', 'non_interactive'].map((t) => Type.Literal(t)))),
+    app_type: Type.Optional(OneOf(['native', 'spa', 'regular_web', 'non_interactive'] as const)),
     logo_uri: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
     is_first_party: Type.Optional(Type.Boolean()),
     oidc_conformant: Type.Optional(Type.Boolean()),
@@ -21,25 +31,12 @@ const CreateBody = Type.Object(
     allowed_origins: Type.Optional(UrlList),
     web_origins: Type.Optional(UrlList),
     allowed_logout_urls: Type.Optional(UrlList),
-    grant_types: Type.Optional(
-      Type.Array(
-        Type.Union(
-          [
-            'implicit', 'authorization_code', 'client_credentials', 'password', 'refresh_token',
-            'urn:ietf:params:oauth:grant-type:device_code', 'http://auth0.com/oauth/grant-type/password-realm',
-            'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-otp',
-            'http://auth0.com/oauth/grant-type/mfa-recovery-code', 'http://auth0.com/oauth/grant-type/passwordless/otp',
-            'urn:openid:params:grant-type:ciba',
-          ].map((g) => Type.Literal(g)),
-        ),
-        { uniqueItems: true },
-      ),
-    ),
-    token_endpoint_auth_method: Type.Optional(Type.Union(['none', 'client_secret_post', 'client_secret_basic'].map((m) => Type.Literal(m)))),
+    grant_types: Type.Optional(Type.Array(OneOf(GRANT_TYPES), { uniqueItems: true })),
+    token_endpoint_auth_method: Type.Optional(OneOf(['none', 'client_secret_post', 'client_secret_basic'] as const)),
     jwt_configuration: Type.Optional(
       Type.Object(
         {
-          alg: Type.Optional(Type.Union(['HS256', 'RS256', 'PS256'].map((a) => Type.Literal(a)))),
+          alg: Type.Optional(OneOf(['HS256', 'RS256', 'PS256'] as const)),
           lifetime_in_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
           secret_encoded: Type.Optional(Type.Boolean()),
         },

@@ -1,5 +1,6 @@
 /** `/api/v2/resource-servers`: create, list, get (by id or identifier), delete. */
 import { Type } from '@sinclair/typebox';
+import { OneOf } from './schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { CreateResourceServerInput } from '../domain/resource-servers/resource-server-service.js';
@@ -16,19 +17,19 @@ const CreateBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^<>]+$' })),
     identifier: Type.String({ minLength: 1, maxLength: 600 }),
     scopes: Type.Optional(Type.Array(ScopeEntry, { maxItems: 1000 })),
-    signing_alg: Type.Optional(Type.Union(['HS256', 'RS256', 'PS256', 'ES256'].map((a) => Type.Literal(a)))),
+    signing_alg: Type.Optional(OneOf(['HS256', 'RS256', 'PS256', 'ES256'] as const)),
     signing_secret: Type.Optional(Type.String({ minLength: 16, maxLength: 1000 })),
     token_lifetime: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
     token_lifetime_for_web: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
     allow_offline_access: Type.Optional(Type.Boolean()),
     skip_consent_for_verifiable_first_party_clients: Type.Optional(Type.Boolean()),
     enforce_policies: Type.Optional(Type.Boolean()),
-    token_dialect: Type.Optional(Type.Union(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'].map((d) => Type.Literal(d)))),
+    token_dialect: Type.Optional(OneOf(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const)),
     subject_type_authorization: Type.Optional(
       Type.Object(
         {
-          user: Type.Optional(Type.Object({ policy: Type.Union(['allow_all', 'require_client_grant', 'deny_all'].map((p) => Type.Literal(p))) }, { additionalProperties: false })),
-          client: Type.Optional(Type.Object({ policy: Type.Union(['require_client_grant', 'deny_all'].map((p) => Type.Literal(p))) }, { additionalProperties: false })),
+          user: Type.Optional(Type.Object({ policy: OneOf(['allow_all', 'require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
+          client: Type.Optional(Type.Object({ policy: OneOf(['require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
         },
         { additionalProperties: false },
       ),

@@ -1,5 +1,6 @@
 /** `GET/PATCH /api/v2/tenants/settings`. */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { Nullable, OneOf } from './schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { SANDBOX_VERSIONS, SUPPORTED_LOCALES, TENANT_FLAGS } from '../domain/tenants/tenant-settings.js';
@@ -8,8 +9,6 @@ import { anyOf } from './scopes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://' });
 const UrlOrEmpty = Type.Union([Url, Type.Literal('')]);
-/** Auth0 lets a PATCH send null to clear an optional setting. */
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Flags = Type.Object(Object.fromEntries(TENANT_FLAGS.map((flag) => [flag, Type.Optional(Type.Boolean())])), { additionalProperties: false });
 
@@ -19,7 +18,7 @@ export const TenantSettingsPatch = Type.Object(
     picture_url: Type.Optional(UrlOrEmpty),
     support_email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 255 }), Type.Literal('')])),
     support_url: Type.Optional(UrlOrEmpty),
-    environment_tag: Type.Optional(Type.Union([Type.Literal('development'), Type.Literal('staging'), Type.Literal('production')])),
+    environment_tag: Type.Optional(OneOf(['development', 'staging', 'production'] as const)),
     default_audience: Type.Optional(Type.String({ maxLength: 600 })),
     default_directory: Type.Optional(Type.String({ maxLength: 128 })),
     default_redirection_uri: Type.Optional(Nullable(Type.String({ format: 'uri', pattern: '^https://', maxLength: 2000 }))),
@@ -38,7 +37,7 @@ export const TenantSettingsPatch = Type.Object(
     guardian_mfa_page: Type.Optional(
       Nullable(Type.Object({ enabled: Type.Optional(Type.Boolean()), html: Type.Optional(Type.String({ maxLength: 102_400 })) }, { additionalProperties: false })),
     ),
-    enabled_locales: Type.Optional(Type.Array(Type.Union(SUPPORTED_LOCALES.map((l) => Type.Literal(l))), { minItems: 1, uniqueItems: true })),
+    enabled_locales: Type.Optional(Type.Array(OneOf(SUPPORTED_LOCALES), { minItems: 1, uniqueItems: true })),
     session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 8760 })),
     idle_session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 2400 })),
     session_lifetime_in_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 525_600 })),
@@ -46,28 +45,28 @@ export const TenantSettingsPatch = Type.Object(
     ephemeral_session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 8760 })),
     idle_ephemeral_session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 2400 })),
     session_cookie: Type.Optional(
-      Type.Object({ mode: Type.Union([Type.Literal('persistent'), Type.Literal('non-persistent')]) }, { additionalProperties: false }),
+      Type.Object({ mode: OneOf(['persistent', 'non-persistent'] as const) }, { additionalProperties: false }),
     ),
     sessions: Type.Optional(Type.Object({ oidc_logout_prompt_enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
     oidc_logout: Type.Optional(Type.Object({ rp_logout_end_session_endpoint_discovery: Type.Boolean() }, { additionalProperties: false })),
     device_flow: Type.Optional(
       Type.Object(
         {
-          charset: Type.Optional(Type.Union([Type.Literal('base20'), Type.Literal('digits')])),
+          charset: Type.Optional(OneOf(['base20', 'digits'] as const)),
           mask: Type.Optional(Type.String({ minLength: 1, maxLength: 20, pattern: '^[* -]+$' })),
         },
         { additionalProperties: false },
       ),
     ),
     flags: Type.Optional(Flags),
-    sandbox_version: Type.Optional(Type.Union(SANDBOX_VERSIONS.map((v) => Type.Literal(v)))),
+    sandbox_version: Type.Optional(OneOf(SANDBOX_VERSIONS)),
     acr_values_supported: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100, uniqueItems: true })),
     allow_organization_name_in_authentication_api: Type.Optional(Type.Boolean()),
     customize_mfa_in_postlogin_action: Type.Optional(Type.Boolean()),
     pushed_authorization_requests_supported: Type.Optional(Type.Boolean()),
     authorization_response_iss_parameter_supported: Type.Optional(Type.Boolean()),
     skip_non_verifiable_callback_uri_confirmation_prompt: Type.Optional(Nullable(Type.Boolean())),
-    resource_parameter_profile: Type.Optional(Type.Union([Type.Literal('audience'), Type.Literal('compatibility')])),
+    resource_parameter_profile: Type.Optional(OneOf(['audience', 'compatibility'] as const)),
     mtls: Type.Optional(Type.Object({ enable_endpoint_aliases: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
   },
   { additionalProperties: false },

@@ -24,8 +24,12 @@ export async function buildServer(config: Config, services: Services): Promise<F
     // Path parameters may be API identifiers (URLs up to 600 characters): GET /resource-servers/{id}.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 600 },
     // Per-request access logs only when debugging: at production rates they cost more than the request.
+    // Malformed URLs are rejected by the router before any hook runs; answer them in our formats too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(error, request, reply);
+    },
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-  }) as unknown as FastifyInstance;
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });

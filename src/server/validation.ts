@@ -56,6 +56,9 @@ function validationError(validate: ValidateFunction, httpPart: string | undefine
       message = `Missing required property: ${missing}`;
       break;
     }
+    case 'enum':
+      message = `must be one of: ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
+      break;
     case 'type':
       message = `Expected type ${(error.params as { type: string }).type} but found type ${typeOfValue(valueAt(data, error.instancePath))}`;
       break;

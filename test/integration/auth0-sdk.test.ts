@@ -7,104 +7,26 @@
  * stays on everywhere: clients trust exactly that CA, and a client that does not is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ManagementClient, ManagementError } from 'auth0';
-import { ManagementClient as ManagementClientV4, ManagementApiError } from 'auth0-v4';
+import { ManagementApiError } from 'auth0-v4';
 import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
-import { runDevCert } from '../../src/cli/dev-cert.js';
-import { startServer, type Bootstrap, type TestServer } from '../support/server.js';
+import { startTlsServer, thrown, type TlsTestServer } from '../support/tls.js';
+import type { Bootstrap, TestServer } from '../support/server.js';
 
+let tls: TlsTestServer;
 let server: TestServer;
-let certDir: string;
-let tlsAgent: HttpsAgent;
-/** A WHATWG `fetch` that trusts the dev CA (and only it); handed to the SDKs and to jose. */
 let caFetch: typeof fetch;
-
-/**
- * `undici` is not installed as a package here (Node 20 bundles it but exports neither `Agent` nor
- * `setGlobalDispatcher`), so the global dispatcher cannot be pointed at the dev CA. Both SDK
- * versions accept a `fetch` option, and jose accepts `[customFetch]`, so we give them a fetch built
- * on node:https with the CA. The SDKs still build every request (URLs, headers, bodies, token
- * requests) and parse every response themselves; only the socket is ours.
- */
-function fetchTrustingCa(agent: HttpsAgent): typeof fetch {
-  return async (input, init) => {
-    // Request normalises every input form the SDKs use (string/URL + init, string/URLSearchParams/JSON bodies).
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.protocol !== 'https:') throw new TypeError(`caFetch only speaks https, got ${request.url}`);
-    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-    return new Promise<Response>((resolve, reject) => {
-      const req = httpsRequest(url, { method: request.method, headers: Object.fromEntries(request.headers), agent, signal: request.signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const headers = new Headers();
-          for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-          const status = res.statusCode ?? 0;
-          const nullBody = [101, 204, 205, 304].includes(status);
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers }));
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
-}
-
-const hostOf = (tenant: string) => `${tenant}.localhost:${server.port}`;
-
-/** A Management API token for `tenant`, asked for over HTTPS exactly as the SDK would. */
-async function tokenFor(tenant: string, creds: Bootstrap = server.bootstrapOf(tenant)): Promise<string> {
-  const res = await caFetch(`https://${hostOf(tenant)}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: creds.client_id,
-      client_secret: creds.client_secret,
-      audience: `https://${hostOf(tenant)}/api/v2/`,
-    }),
-  });
-  const body = (await res.json()) as { access_token: string };
-  if (res.status !== 200) throw new Error(`token request for ${tenant} failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.access_token;
-}
-
-const v7Client = (tenant: string, creds: Bootstrap = server.bootstrapOf(tenant)) =>
-  new ManagementClient({ domain: hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: caFetch });
-
-const v4Client = (tenant: string, creds: Bootstrap = server.bootstrapOf(tenant)) =>
-  new ManagementClientV4({ domain: hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: caFetch });
-
-/** The error a rejected promise threw, so its properties can be asserted. */
-async function thrown(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
+let hostOf: (tenant: string) => string;
+let tokenFor: (tenant: string, creds?: Bootstrap) => Promise<string>;
+let v7Client: TlsTestServer['v7'];
+let v4Client: TlsTestServer['v4'];
 
 beforeAll(async () => {
-  certDir = await mkdtemp(join(tmpdir(), 'tessera-dev-cert-'));
-  // `*.localhost` does not cover `dev.localhost` for Node's TLS, so the tenants are named explicitly.
-  const { caCertFile, certFile, keyFile } = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev', 'acme'] });
-  tlsAgent = new HttpsAgent({ ca: await readFile(caCertFile, 'utf8') });
-  caFetch = fetchTrustingCa(tlsAgent);
-  server = await startServer({ tls: { certFile, keyFile } });
+  tls = await startTlsServer(['dev', 'acme']);
+  ({ server, caFetch, hostOf, tokenFor, v7: v7Client, v4: v4Client } = tls);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  tlsAgent?.destroy();
-  if (certDir) await rm(certDir, { recursive: true, force: true });
-});
+afterAll(async () => tls?.close());
 
 describe('TLS with the dev CA', () => {
   it('is verified: the SDK refuses the server without the CA, and accepts it with the CA', async () => {

@@ -34,12 +34,12 @@ export async function ensureBootstrapClient(
   if (fixed) {
     const existing = await services.clients.find(tenant.id, tenant.name, fixed.clientId);
     if (existing) {
-      if (existing.client_secret !== fixed.clientSecret) await services.clients.setSecret(tenant.id, fixed.clientId, fixed.clientSecret);
+      if (existing.client_secret !== fixed.clientSecret) await services.clients.update(tenant.id, tenant.name, fixed.clientId, { client_secret: fixed.clientSecret });
       await ensureGrant(services, tenant.id, fixed.clientId, systemApi.identifier);
       return { ...base, client_id: fixed.clientId, client_secret: fixed.clientSecret, created: false };
     }
   } else {
-    const { items } = await services.clients.list(tenant.id, tenant.name, { offset: 0, limit: 1000 });
+    const { items } = await services.clients.list(tenant.id, tenant.name, {}, { offset: 0, limit: 1000 });
     const existing = items.find((c) => c.name === BOOTSTRAP_CLIENT_NAME);
     if (existing) return { ...base, client_id: existing.client_id, client_secret: existing.client_secret ?? '', created: false };
   }

@@ -1,47 +1,82 @@
-/** `/api/v2/client-grants`: create, list (filters audience, client_id, subject_type), delete. */
+/**
+ * `/api/v2/client-grants`: create, list (filters audience, client_id, subject_type; offset or
+ * checkpoint pagination), get, update, delete.
+ */
 import { Type } from '@sinclair/typebox';
-import { OneOf } from './schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
-import type { CreateClientGrantInput } from '../domain/client-grants/client-grant-service.js';
-import { PaginationQuery, pageOf, paginated } from './pagination.js';
+import type { CreateClientGrantInput, UpdateClientGrantInput } from '../domain/client-grants/client-grant-service.js';
+import { CheckpointQuery, PaginationQuery, checkpoint, pageOf, paginated, usesCheckpoint } from './pagination.js';
+import { Nullable, OneOf } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const SubjectType = OneOf(['client', 'user'] as const);
+const OrganizationUsage = OneOf(['deny', 'allow', 'require'] as const);
+const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 280 }), { maxItems: 1000 });
+const DetailsTypes = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 });
 
 const CreateBody = Type.Object(
   {
     client_id: Type.String({ minLength: 1, maxLength: 64 }),
     audience: Type.String({ minLength: 1, maxLength: 600 }),
-    scope: Type.Array(Type.String({ minLength: 1, maxLength: 280 }), { maxItems: 1000 }),
+    scope: Type.Optional(Scopes),
     subject_type: Type.Optional(SubjectType),
     allow_all_scopes: Type.Optional(Type.Boolean()),
+    organization_usage: Type.Optional(OrganizationUsage),
+    allow_any_organization: Type.Optional(Type.Boolean()),
+    authorization_details_types: Type.Optional(DetailsTypes),
   },
   { additionalProperties: false },
 );
 
+const UpdateBody = Type.Object(
+  {
+    scope: Type.Optional(Nullable(Scopes)),
+    allow_all_scopes: Type.Optional(Nullable(Type.Boolean())),
+    organization_usage: Type.Optional(Nullable(OrganizationUsage)),
+    allow_any_organization: Type.Optional(Nullable(Type.Boolean())),
+    authorization_details_types: Type.Optional(DetailsTypes),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 const ListQuery = Type.Intersect([
   PaginationQuery,
-  Type.Object({ audience: Type.Optional(Type.String({ maxLength: 600 })), client_id: Type.Optional(Type.String({ maxLength: 64 })), subject_type: Type.Optional(SubjectType) }),
+  CheckpointQuery,
+  Type.Object({
+    audience: Type.Optional(Type.String({ maxLength: 600 })),
+    client_id: Type.Optional(Type.String({ maxLength: 64 })),
+    subject_type: Type.Optional(SubjectType),
+  }),
 ]);
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const clientGrantRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/client-grants', { config: anyOf('create:client_grants'), schema: { body: CreateBody } }, async (request, reply) => {
-    const grant = await services.clientGrants.create(request.tenant.id, request.body as CreateClientGrantInput);
+    const body = request.body as Omit<CreateClientGrantInput, 'scope'> & { scope?: string[] };
+    const grant = await services.clientGrants.create(request.tenant.id, { ...body, scope: body.scope ?? [] });
     return reply.code(201).send(grant);
   });
 
   app.get('/client-grants', { config: anyOf('read:client_grants'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & { audience?: string; client_id?: string; subject_type?: 'client' | 'user' };
-    const filter = {
+    const query = request.query as PaginationQuery & CheckpointQuery & { audience?: string; client_id?: string; subject_type?: 'client' | 'user' };
+    const grants = await services.clientGrants.list(request.tenant.id, {
       ...(query.audience !== undefined ? { audience: query.audience } : {}),
       ...(query.client_id !== undefined ? { clientId: query.client_id } : {}),
       ...(query.subject_type !== undefined ? { subjectType: query.subject_type } : {}),
-    };
-    const { items, total } = await services.clientGrants.list(request.tenant.id, filter, pageOf(query));
-    return paginated('client_grants', query, items, total);
+    });
+    if (usesCheckpoint(query)) return checkpoint('client_grants', grants, (g) => g.id, query);
+    const { offset, limit } = pageOf(query);
+    return paginated('client_grants', query, grants.slice(offset, offset + limit), grants.length);
+  });
+
+  app.get('/client-grants/:id', { config: anyOf('read:client_grants'), schema: { params: IdParams } }, async (request) => {
+    return services.clientGrants.get(request.tenant.id, (request.params as { id: string }).id);
+  });
+
+  app.patch('/client-grants/:id', { config: anyOf('update:client_grants'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
+    return services.clientGrants.update(request.tenant.id, (request.params as { id: string }).id, request.body as UpdateClientGrantInput);
   });
 
   app.delete('/client-grants/:id', { config: anyOf('delete:client_grants'), schema: { params: IdParams } }, async (request, reply) => {

@@ -1,58 +1,122 @@
-/** `/api/v2/clients`: create, list, get, delete. Secrets are shown only to tokens with `read:client_keys`. */
-import { Type } from '@sinclair/typebox';
-import { OneOf } from './schema.js';
+/**
+ * `/api/v2/clients`: create, list, get, update, delete, rotate-secret. Secrets are shown only to
+ * tokens with `read:client_keys` (and once, in the creation response); setting one needs
+ * `update:client_keys`.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import type { Client } from '../domain/clients/client.js';
-import type { CreateClientInput } from '../domain/clients/client-service.js';
+import { GRANT_TYPES, type Client } from '../domain/clients/client.js';
+import type { ClientFilter, ClientInput } from '../domain/clients/client-service.js';
+import { ManagementApiError } from '../server/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
+import { Nullable, OneOf } from './schema.js';
 import { anyOf } from './scopes.js';
 
-/** Every grant type an application may list (docs: application grant types). */
-const GRANT_TYPES = [
-  'implicit', 'authorization_code', 'client_credentials', 'password', 'refresh_token',
-  'urn:ietf:params:oauth:grant-type:device_code', 'http://auth0.com/oauth/grant-type/password-realm',
-  'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-otp',
-  'http://auth0.com/oauth/grant-type/mfa-recovery-code', 'http://auth0.com/oauth/grant-type/passwordless/otp',
-  'urn:openid:params:grant-type:ciba',
-] as const;
+const Url = Type.String({ minLength: 1, maxLength: 2000 });
+const UrlList = Type.Array(Url, { maxItems: 200 });
+const Bool = Type.Boolean();
+/** Auth0 objects we store and return as given but do not act on yet; their inner shape is Auth0's to define. */
+const OpaqueObject = Type.Object({}, { additionalProperties: true });
 
-const UrlList = Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 100 });
-
-const CreateBody = Type.Object(
+const JwtConfiguration = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[^<>]+$' }),
-    description: Type.Optional(Type.String({ maxLength: 140 })),
-    app_type: Type.Optional(OneOf(['native', 'spa', 'regular_web', 'non_interactive'] as const)),
-    logo_uri: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
-    is_first_party: Type.Optional(Type.Boolean()),
-    oidc_conformant: Type.Optional(Type.Boolean()),
-    callbacks: Type.Optional(UrlList),
-    allowed_origins: Type.Optional(UrlList),
-    web_origins: Type.Optional(UrlList),
-    allowed_logout_urls: Type.Optional(UrlList),
-    grant_types: Type.Optional(Type.Array(OneOf(GRANT_TYPES), { uniqueItems: true })),
-    token_endpoint_auth_method: Type.Optional(OneOf(['none', 'client_secret_post', 'client_secret_basic'] as const)),
-    jwt_configuration: Type.Optional(
-      Type.Object(
-        {
-          alg: Type.Optional(OneOf(['HS256', 'RS256', 'PS256'] as const)),
-          lifetime_in_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
-          secret_encoded: Type.Optional(Type.Boolean()),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    client_metadata: Type.Optional(Type.Record(Type.String({ maxLength: 255 }), Type.String({ maxLength: 255 }), { maxProperties: 10 })),
-    cross_origin_authentication: Type.Optional(Type.Boolean()),
-    is_token_endpoint_ip_header_trusted: Type.Optional(Type.Boolean()),
-    client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })),
+    alg: Type.Optional(OneOf(['HS256', 'RS256', 'PS256', 'RS512'] as const)),
+    lifetime_in_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
+    secret_encoded: Type.Optional(Bool),
+    scopes: Type.Optional(OpaqueObject),
   },
   { additionalProperties: false },
 );
 
+const RefreshToken = Type.Object(
+  {
+    rotation_type: Type.Optional(OneOf(['rotating', 'non-rotating'] as const)),
+    expiration_type: Type.Optional(OneOf(['expiring', 'non-expiring'] as const)),
+    leeway: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    token_lifetime: Type.Optional(Type.Integer({ minimum: 1, maximum: 157_788_000 })),
+    infinite_token_lifetime: Type.Optional(Bool),
+    idle_token_lifetime: Type.Optional(Type.Integer({ minimum: 1, maximum: 157_788_000 })),
+    infinite_idle_token_lifetime: Type.Optional(Bool),
+    policies: Type.Optional(Nullable(Type.Array(Type.Object({ audience: Type.String(), scope: Type.Array(Type.String()) }, { additionalProperties: false })))),
+  },
+  { additionalProperties: false },
+);
+
+const Mobile = Type.Object(
+  {
+    android: Type.Optional(
+      Type.Object(
+        { app_package_name: Type.Optional(Type.String({ maxLength: 255 })), sha256_cert_fingerprints: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 20 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    ios: Type.Optional(
+      Type.Object({ team_id: Type.Optional(Type.String({ maxLength: 255 })), app_bundle_identifier: Type.Optional(Type.String({ maxLength: 255 })) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The fields a create and an update share: Auth0's client object (see the SDK's CreateClientRequestContent). */
+const clientFields = {
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  description: Type.String({ maxLength: 140 }),
+  logo_uri: Type.String({ format: 'uri', maxLength: 2000 }),
+  app_type: OneOf(['native', 'spa', 'regular_web', 'non_interactive', 'sso_integration', 'rms', 'box', 'cloudbees', 'concur', 'dropbox', 'mscrm', 'echosign', 'egnyte', 'newrelic', 'office365', 'salesforce', 'sentry', 'sharepoint', 'slack', 'springcm', 'zendesk', 'zoom'] as const),
+  is_first_party: Bool,
+  oidc_conformant: Bool,
+  callbacks: UrlList,
+  allowed_origins: UrlList,
+  web_origins: UrlList,
+  allowed_logout_urls: UrlList,
+  client_aliases: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
+  allowed_clients: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }),
+  grant_types: Type.Array(OneOf(GRANT_TYPES), { uniqueItems: true }),
+  token_endpoint_auth_method: OneOf(['none', 'client_secret_post', 'client_secret_basic'] as const),
+  is_token_endpoint_ip_header_trusted: Bool,
+  jwt_configuration: JwtConfiguration,
+  client_metadata: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 })),
+  mobile: Mobile,
+  initiate_login_uri: Type.String({ maxLength: 2000 }),
+  sso: Bool,
+  sso_disabled: Bool,
+  cross_origin_authentication: Bool,
+  cross_origin_loc: Type.String({ maxLength: 2000 }),
+  custom_login_page_on: Bool,
+  custom_login_page: Type.String({ maxLength: 1_000_000 }),
+  custom_login_page_preview: Type.String({ maxLength: 1_000_000 }),
+  form_template: Type.String({ maxLength: 1_000_000 }),
+  addons: OpaqueObject,
+  refresh_token: Nullable(RefreshToken),
+  organization_usage: OneOf(['deny', 'allow', 'require'] as const),
+  organization_require_behavior: OneOf(['no_prompt', 'pre_login_prompt', 'post_login_prompt'] as const),
+  require_pushed_authorization_requests: Bool,
+  require_proof_of_possession: Bool,
+  par_request_expiry: Nullable(Type.Integer({ minimum: 5, maximum: 600 })),
+  compliance_level: Nullable(OneOf(['none', 'fapi1_adv_pkj_par', 'fapi1_adv_mtls_par', 'fapi2_sp_pkj_mtls', 'fapi2_sp_mtls_mtls'] as const)),
+  skip_non_verifiable_callback_uri_confirmation_prompt: Nullable(Bool),
+  native_social_login: OpaqueObject,
+  oidc_logout: OpaqueObject,
+  oidc_backchannel_logout: OpaqueObject,
+  default_organization: Nullable(OpaqueObject),
+  encryption_key: Nullable(OpaqueObject),
+  session_transfer: Nullable(OpaqueObject),
+} satisfies Record<string, TSchema>;
+
+const { name, ...createOptional } = clientFields;
+const CreateBody = Type.Object({ name, ...Type.Partial(Type.Object(createOptional)).properties }, { additionalProperties: false });
+const UpdateBody = Type.Object(
+  { ...Type.Partial(Type.Object(clientFields)).properties, client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const ListQuery = Type.Intersect([PaginationQuery, FieldsQuery]);
+const ListQuery = Type.Intersect([
+  PaginationQuery,
+  FieldsQuery,
+  Type.Object({ app_type: Type.Optional(Type.String({ maxLength: 500 })), is_first_party: Type.Optional(Bool), is_global: Type.Optional(Bool) }),
+]);
 
 /** Secrets need `read:client_keys`; without it the client is shown without them. */
 function visible(request: FastifyRequest, client: Client): Partial<Client> {
@@ -63,14 +127,19 @@ function visible(request: FastifyRequest, client: Client): Partial<Client> {
 
 export const clientRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody } }, async (request, reply) => {
-    const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body as CreateClientInput);
+    const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body as ClientInput);
     // Like Auth0, the creation response shows the new secret once, whatever the caller's read scopes.
     return reply.code(201).send(client);
   });
 
   app.get('/clients', { config: anyOf('read:clients', 'read:client_keys'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & { fields?: string; include_fields?: boolean };
-    const { items, total } = await services.clients.list(request.tenant.id, request.tenant.name, pageOf(query));
+    const query = request.query as PaginationQuery & { fields?: string; include_fields?: boolean; app_type?: string; is_first_party?: boolean; is_global?: boolean };
+    const filter: ClientFilter = {
+      ...(query.app_type ? { appTypes: query.app_type.split(',').map((t) => t.trim()) } : {}),
+      ...(query.is_first_party !== undefined ? { isFirstParty: query.is_first_party } : {}),
+      ...(query.is_global !== undefined ? { isGlobal: query.is_global } : {}),
+    };
+    const { items, total } = await services.clients.list(request.tenant.id, request.tenant.name, filter, pageOf(query));
     return paginated('clients', query, items.map((c) => project(visible(request, c), query.fields, query.include_fields)), total);
   });
 
@@ -80,8 +149,23 @@ export const clientRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     return project(visible(request, client), query.fields, query.include_fields);
   });
 
+  app.patch('/clients/:id', { config: anyOf('update:clients', 'update:client_keys'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
+    const patch = request.body as ClientInput;
+    const granted = request.grantedScopes!;
+    if (patch.client_secret !== undefined && !granted.has('update:client_keys')) throw insufficientScope('update:client_keys');
+    if (Object.keys(patch).some((field) => field !== 'client_secret') && !granted.has('update:clients')) throw insufficientScope('update:clients');
+    const client = await services.clients.update(request.tenant.id, request.tenant.name, (request.params as { id: string }).id, patch);
+    return visible(request, client);
+  });
+
+  app.post('/clients/:id/rotate-secret', { config: anyOf('update:client_keys'), schema: { params: IdParams } }, async (request) => {
+    return services.clients.rotateSecret(request.tenant.id, request.tenant.name, (request.params as { id: string }).id);
+  });
+
   app.delete('/clients/:id', { config: anyOf('delete:clients'), schema: { params: IdParams } }, async (request, reply) => {
     await services.clients.delete(request.tenant.id, (request.params as { id: string }).id);
     return reply.code(204).send();
   });
 };
+
+const insufficientScope = (scope: string) => new ManagementApiError(403, `Insufficient scope; expected any of: ${scope}.`, 'insufficient_scope');

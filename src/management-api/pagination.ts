@@ -36,3 +36,29 @@ export const FieldsQuery = Type.Object({
   fields: Type.Optional(Type.String({ maxLength: 2000 })),
   include_fields: Type.Optional(Type.Boolean()),
 });
+
+/**
+ * Auth0's checkpoint pagination (`from` + `take`): stable under inserts, answered as
+ * `{ <collection>: [...], next }` where `next` is the cursor for the following page (absent at the end).
+ */
+export const CheckpointQuery = Type.Object({
+  from: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  take: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+export type CheckpointQuery = Static<typeof CheckpointQuery>;
+
+export const usesCheckpoint = (query: CheckpointQuery): boolean => query.from !== undefined || query.take !== undefined;
+
+/** Pages a stably ordered list by item id; the cursor is the last returned id, opaque to clients. */
+export function checkpoint<T>(collection: string, items: T[], idOf: (item: T) => string, query: CheckpointQuery): Record<string, unknown> {
+  const take = query.take ?? DEFAULT_PER_PAGE;
+  let start = 0;
+  if (query.from !== undefined) {
+    const afterId = Buffer.from(query.from, 'base64url').toString('utf8');
+    start = items.findIndex((item) => idOf(item) === afterId) + 1;
+    if (start === 0) start = items.length; // an unknown or deleted cursor ends the listing rather than restarting it
+  }
+  const page = items.slice(start, start + take);
+  const more = start + take < items.length;
+  return { [collection]: page, ...(more && page.length ? { next: Buffer.from(idOf(page[page.length - 1]!)).toString('base64url') } : {}) };
+}

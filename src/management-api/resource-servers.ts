@@ -1,9 +1,9 @@
 /** `/api/v2/resource-servers`: create, list, get (by id or identifier), delete. */
 import { Type } from '@sinclair/typebox';
-import { OneOf } from './schema.js';
+import { Nullable, OneOf } from './schema.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
-import type { CreateResourceServerInput } from '../domain/resource-servers/resource-server-service.js';
+import type { CreateResourceServerInput, UpdateResourceServerInput } from '../domain/resource-servers/resource-server-service.js';
 import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
 import { anyOf } from './scopes.js';
 
@@ -12,31 +12,38 @@ const ScopeEntry = Type.Object(
   { additionalProperties: false },
 );
 
+/** Fields a create and an update share (see the SDK's CreateResourceServerRequestContent). */
+const apiFields = {
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^<>]+$' }),
+  scopes: Type.Array(ScopeEntry, { maxItems: 1000 }),
+  signing_alg: OneOf(['HS256', 'RS256', 'PS256', 'ES256'] as const),
+  signing_secret: Type.String({ minLength: 16, maxLength: 1000 }),
+  token_lifetime: Type.Integer({ minimum: 0, maximum: 2_592_000 }),
+  token_lifetime_for_web: Type.Integer({ minimum: 0, maximum: 2_592_000 }),
+  allow_offline_access: Type.Boolean(),
+  allow_online_access: Type.Boolean(),
+  skip_consent_for_verifiable_first_party_clients: Type.Boolean(),
+  enforce_policies: Type.Boolean(),
+  token_dialect: OneOf(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const),
+  subject_type_authorization: Type.Object(
+    {
+      user: Type.Optional(Type.Object({ policy: OneOf(['allow_all', 'require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
+      client: Type.Optional(Type.Object({ policy: OneOf(['require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
+    },
+    { additionalProperties: false },
+  ),
+  // Stored and returned; not yet acted on (JWE, RAR, consent policy, sender-constrained tokens).
+  token_encryption: Nullable(Type.Object({}, { additionalProperties: true })),
+  consent_policy: Nullable(OneOf(['transactional-authorization-with-mfa', 'standard'] as const)),
+  authorization_details: Nullable(Type.Array(Type.Object({ type: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: true }), { maxItems: 100 })),
+  proof_of_possession: Nullable(Type.Object({}, { additionalProperties: true })),
+};
+
 const CreateBody = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^<>]+$' })),
-    identifier: Type.String({ minLength: 1, maxLength: 600 }),
-    scopes: Type.Optional(Type.Array(ScopeEntry, { maxItems: 1000 })),
-    signing_alg: Type.Optional(OneOf(['HS256', 'RS256', 'PS256', 'ES256'] as const)),
-    signing_secret: Type.Optional(Type.String({ minLength: 16, maxLength: 1000 })),
-    token_lifetime: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
-    token_lifetime_for_web: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })),
-    allow_offline_access: Type.Optional(Type.Boolean()),
-    skip_consent_for_verifiable_first_party_clients: Type.Optional(Type.Boolean()),
-    enforce_policies: Type.Optional(Type.Boolean()),
-    token_dialect: Type.Optional(OneOf(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const)),
-    subject_type_authorization: Type.Optional(
-      Type.Object(
-        {
-          user: Type.Optional(Type.Object({ policy: OneOf(['allow_all', 'require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
-          client: Type.Optional(Type.Object({ policy: OneOf(['require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
+  { identifier: Type.String({ minLength: 1, maxLength: 600 }), ...Type.Partial(Type.Object(apiFields)).properties },
   { additionalProperties: false },
 );
+const UpdateBody = Type.Object(Type.Partial(Type.Object(apiFields)).properties, { additionalProperties: false, minProperties: 1 });
 
 const ListQuery = Type.Intersect([PaginationQuery, FieldsQuery, Type.Object({ identifiers: Type.Optional(Type.Array(Type.String(), { maxItems: 10 })) })]);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 600 }) });
@@ -57,6 +64,11 @@ export const resourceServerRoutes: FastifyPluginAsync<{ services: Services }> = 
     const query = request.query as { fields?: string; include_fields?: boolean };
     const api = await services.resourceServers.get(request.tenant.id, (request.params as { id: string }).id);
     return project(api, query.fields, query.include_fields);
+  });
+
+  app.patch('/resource-servers/:id', { config: anyOf('update:resource_servers'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
+    const id = (request.params as { id: string }).id;
+    return services.resourceServers.update(request.tenant.id, request.tenant.domain, id, request.body as UpdateResourceServerInput);
   });
 
   app.delete('/resource-servers/:id', { config: anyOf('delete:resource_servers'), schema: { params: IdParams } }, async (request, reply) => {

@@ -55,25 +55,32 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
 }
 
 export async function migrateToLatest({ db, dialect, schema }: OpenDatabase): Promise<string[]> {
+  if (dialect === 'sqlite') {
+    // Kysely takes no lock on SQLite (it assumes one process) and runs DDL outside transactions.
+    // Two processes starting on one new file would then race through the same migrations; one
+    // IMMEDIATE transaction around the whole run serialises them and makes each run all-or-nothing.
+    return db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const applied = await runMigrator(connection, dialect);
+        await sql`commit`.execute(connection);
+        return applied;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    });
+  }
+  return runMigrator(db, dialect, schema);
+}
+
+async function runMigrator(db: Kysely<Database>, dialect: SqlDialect, schema?: string): Promise<string[]> {
   // The schema must be named: Kysely looks for its bookkeeping tables across all schemas otherwise,
   // and would find another deployment's (or a concurrent test's) in the same database.
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
-  for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
-    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    // Two processes migrating one new SQLite file: the loser's deferred transaction cannot upgrade
-    // its lock and fails at once. Kysely's migration lock makes a retry safe.
-    if (dialect === 'sqlite' && isSqliteBusy(error) && attempt < 20) {
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-      continue;
-    }
-    throw error instanceof Error ? error : new Error(String(error));
-  }
-}
-
-function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<void> {

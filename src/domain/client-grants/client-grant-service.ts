@@ -2,7 +2,7 @@
  * Client grants: which application may get tokens for which API, with which scopes.
  * At most one grant per (client, API, subject type). The token endpoint reads them through a cache.
  */
-import type { Storage } from '../../storage/storage.js';
+import type { Repositories, Storage } from '../../storage/storage.js';
 import type { ClientGrantFilter, ClientGrantRecord, GrantSubjectType } from '../../storage/repositories/client-grants.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
@@ -13,6 +13,7 @@ import { nowIso } from '../clock.js';
 const KIND = 'client-grant';
 
 export interface ClientGrant {
+  [field: string]: unknown;
   id: string;
   client_id: string;
   audience: string;
@@ -28,15 +29,35 @@ export interface CreateClientGrantInput {
   scope: string[];
   subject_type?: GrantSubjectType;
   allow_all_scopes?: boolean;
+  organization_usage?: 'deny' | 'allow' | 'require';
+  allow_any_organization?: boolean;
+  authorization_details_types?: string[];
+}
+
+export interface UpdateClientGrantInput {
+  scope?: string[] | null;
+  allow_all_scopes?: boolean | null;
+  organization_usage?: 'deny' | 'allow' | 'require' | null;
+  allow_any_organization?: boolean | null;
+  authorization_details_types?: string[];
+}
+
+/** A grant may only name scopes its API defines (the system API's scopes are the Management API's). */
+async function checkScopesDefined(repos: Repositories, tenantId: string, audience: string, scopes: string[]): Promise<void> {
+  const api = await repos.resourceServers.findByIdentifier(tenantId, audience);
+  if (!api) throw notFound('Resource server not found', 'inexistent_resource_server');
+  const defined = new Set(((api.document.scopes as Array<{ value: string }> | undefined) ?? []).map((s) => s.value));
+  const unknown = scopes.filter((s) => !defined.has(s));
+  if (unknown.length) throw invalid(`Payload validation error: scope(s) not defined on the API ${audience}: ${unknown.join(', ')}.`);
 }
 
 const toGrant = (record: ClientGrantRecord): ClientGrant => ({
+  ...record.document,
   id: record.id,
   client_id: record.clientId,
   audience: record.audience,
   scope: (record.document.scope as string[] | undefined) ?? [],
   subject_type: record.subjectType,
-  ...(record.document.allow_all_scopes !== undefined ? { allow_all_scopes: record.document.allow_all_scopes as boolean } : {}),
 });
 
 /** Space-separated: subject types and client ids never contain spaces, and the audience comes last. */
@@ -66,21 +87,16 @@ export class ClientGrantService {
     return toGrant(record);
   }
 
-  async list(tenantId: string, filter: ClientGrantFilter, page: { offset: number; limit: number }): Promise<{ items: ClientGrant[]; total: number }> {
-    const repo = this.storage.repos.clientGrants;
-    const [records, total] = await Promise.all([repo.list(tenantId, filter, page), repo.count(tenantId, filter)]);
-    return { items: records.map(toGrant), total };
+  /** Every grant matching the filter, in a stable order (creation, then id); the routes paginate. */
+  async list(tenantId: string, filter: ClientGrantFilter): Promise<ClientGrant[]> {
+    return (await this.storage.repos.clientGrants.listAll(tenantId, filter)).map(toGrant);
   }
 
   async create(tenantId: string, input: CreateClientGrantInput): Promise<ClientGrant> {
     const subjectType = input.subject_type ?? 'client';
     const grant = await this.storage.transaction(async (repos) => {
       if (!(await repos.clients.findById(tenantId, input.client_id))) throw notFound('Client not found', 'inexistent_client');
-      const api = await repos.resourceServers.findByIdentifier(tenantId, input.audience);
-      if (!api) throw notFound('Resource server not found', 'inexistent_resource_server');
-      const defined = new Set(((api.document.scopes as Array<{ value: string }> | undefined) ?? []).map((s) => s.value));
-      const unknown = input.scope.filter((s) => !defined.has(s));
-      if (unknown.length) throw invalid(`Payload validation error: scope(s) not defined on the API: ${unknown.join(', ')}.`);
+      await checkScopesDefined(repos, tenantId, input.audience, input.scope);
       if (await repos.clientGrants.findFor(tenantId, input.client_id, input.audience, subjectType)) {
         throw conflict('A client grant for this client, audience and subject type already exists.', 'client_grant_conflict');
       }
@@ -90,11 +106,30 @@ export class ClientGrantService {
         clientId: input.client_id,
         audience: input.audience,
         subjectType,
-        document: { scope: [...new Set(input.scope)], ...(input.allow_all_scopes !== undefined ? { allow_all_scopes: input.allow_all_scopes } : {}) },
+        document: { ...withoutKeys(input, ['client_id', 'audience', 'subject_type']), scope: [...new Set(input.scope)] },
         createdAt: nowIso(),
       };
       await repos.clientGrants.insert(record);
       return toGrant(record);
+    });
+    await this.bus.publish({ tenantId, kind: KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) });
+    return grant;
+  }
+
+  /** PATCH: scope, allow_all_scopes, organization_usage, allow_any_organization, authorization_details_types. */
+  async update(tenantId: string, id: string, patch: UpdateClientGrantInput): Promise<ClientGrant> {
+    const grant = await this.storage.transaction(async (repos) => {
+      const record = await repos.clientGrants.findById(tenantId, id);
+      if (!record) throw notFound('The client grant does not exist.', 'inexistent_client_grant');
+      const document = { ...record.document };
+      for (const [field, value] of Object.entries(patch)) {
+        if (value === undefined) continue;
+        if (value === null) delete document[field];
+        else document[field] = field === 'scope' ? [...new Set(value as string[])] : value;
+      }
+      if (patch.scope) await checkScopesDefined(repos, tenantId, record.audience, patch.scope);
+      await repos.clientGrants.replaceDocument(tenantId, id, document);
+      return toGrant({ ...record, document });
     });
     await this.bus.publish({ tenantId, kind: KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) });
     return grant;
@@ -106,3 +141,6 @@ export class ClientGrantService {
     await this.bus.publish({ tenantId, kind: KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) });
   }
 }
+
+const withoutKeys = (value: object, keys: string[]): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(value).filter(([key, v]) => !keys.includes(key) && v !== undefined));

@@ -1,37 +1,45 @@
 /**
- * Applications: creation with Auth0's defaults and rules, cached lookup for the token endpoint,
- * listing and deletion (which also removes the application's grants).
+ * Applications: creation and update with Auth0's defaults and rules, secret rotation, cached
+ * lookup for the token endpoint, listing and deletion (which also removes the application's grants).
  */
-import type { Storage } from '../../storage/storage.js';
+import type { Storage, Repositories } from '../../storage/storage.js';
 import type { ClientRecord } from '../../storage/repositories/clients.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 import { invalid, notFound } from '../errors.js';
 import { newClientId, newClientSecret } from '../ids.js';
 import { nowIso } from '../clock.js';
-import { defaultGrantTypes, isPublicAppType, toClient, type AppType, type Client, type TokenEndpointAuthMethod } from './client.js';
+import { DEFAULT_REFRESH_TOKEN, defaultGrantTypes, isPublicAppType, toClient, toRecordParts, type AppType, type Client, type RefreshTokenSettings } from './client.js';
+import { checkClient } from './client-rules.js';
 
 const KIND = 'client';
 
-export interface CreateClientInput {
-  name: string;
-  description?: string;
+/** A create or PATCH body after schema validation: Auth0 client fields. */
+export interface ClientInput {
+  [field: string]: unknown;
+  name?: string;
   app_type?: AppType;
-  logo_uri?: string;
-  is_first_party?: boolean;
-  oidc_conformant?: boolean;
-  callbacks?: string[];
-  allowed_origins?: string[];
-  web_origins?: string[];
-  allowed_logout_urls?: string[];
-  grant_types?: string[];
-  token_endpoint_auth_method?: TokenEndpointAuthMethod;
-  jwt_configuration?: Partial<Client['jwt_configuration']>;
-  client_metadata?: Record<string, string>;
-  cross_origin_authentication?: boolean;
-  is_token_endpoint_ip_header_trusted?: boolean;
   client_id?: string;
   client_secret?: string;
+  grant_types?: string[];
+  token_endpoint_auth_method?: Client['token_endpoint_auth_method'];
+  jwt_configuration?: Partial<Client['jwt_configuration']>;
+  refresh_token?: Partial<RefreshTokenSettings> | null;
+}
+
+export interface ClientFilter {
+  appTypes?: string[];
+  isFirstParty?: boolean;
+  isGlobal?: boolean;
+}
+
+export interface CreateOptions {
+  isSystem?: boolean;
+  /**
+   * Runs inside the creating transaction, e.g. to enable the tenant's connections for the new
+   * application when `flags.enable_client_connections` is on.
+   */
+  afterInsert?: (repos: Repositories, client: Client) => Promise<void>;
 }
 
 export class ClientService {
@@ -58,26 +66,49 @@ export class ClientService {
     return client;
   }
 
-  async list(tenantId: string, tenantName: string, page: { offset: number; limit: number }): Promise<{ items: Client[]; total: number }> {
-    const [records, total] = await Promise.all([this.storage.repos.clients.list(tenantId, page), this.storage.repos.clients.count(tenantId)]);
-    return { items: records.map((r) => toClient(r, tenantName)), total };
+  async list(tenantId: string, tenantName: string, filter: ClientFilter, page: { offset: number; limit: number }): Promise<{ items: Client[]; total: number }> {
+    // Filters on document fields are applied in memory over the tenant's applications, which are few
+    // (Auth0 caps them per tenant); the total and the page are then exact.
+    const all = (await this.storage.repos.clients.listAll(tenantId)).map((r) => toClient(r, tenantName));
+    const matching = all.filter(
+      (c) =>
+        (!filter.appTypes || (c.app_type !== undefined && filter.appTypes.includes(c.app_type))) &&
+        (filter.isFirstParty === undefined || c.is_first_party === filter.isFirstParty) &&
+        (filter.isGlobal === undefined || c.global === filter.isGlobal),
+    );
+    return { items: matching.slice(page.offset, page.offset + page.limit), total: matching.length };
   }
 
-  async create(tenantId: string, tenantName: string, input: CreateClientInput, options: { isSystem?: boolean } = {}): Promise<Client> {
-    const record = buildClientRecord(tenantId, input, options.isSystem ?? false);
-    await this.storage.transaction((repos) => repos.clients.insert(record));
-    await this.bus.publish({ tenantId, kind: KIND, key: record.clientId });
-    return toClient(record, tenantName);
-  }
-
-  /** Sets a known secret (bootstrap automation); creates nothing. */
-  async setSecret(tenantId: string, clientId: string, secret: string): Promise<void> {
+  async create(tenantId: string, tenantName: string, input: ClientInput, options: CreateOptions = {}): Promise<Client> {
+    const client = buildClient(tenantName, input);
+    checkClient(client);
+    const now = nowIso();
+    const record: ClientRecord = { tenantId, ...toRecordParts(client), isSystem: options.isSystem ?? false, createdAt: now, updatedAt: now };
     await this.storage.transaction(async (repos) => {
+      if (await repos.clients.findById(tenantId, client.client_id)) throw invalid('Payload validation error: a client with this client_id already exists.', 'client_exists');
+      await repos.clients.insert(record);
+      await options.afterInsert?.(repos, client);
+    });
+    await this.bus.publish({ tenantId, kind: KIND, key: client.client_id });
+    return client;
+  }
+
+  /** PATCH semantics: given top-level fields replace the stored ones; nested objects are merged one level deep. */
+  async update(tenantId: string, tenantName: string, clientId: string, patch: ClientInput): Promise<Client> {
+    const updated = await this.storage.transaction(async (repos) => {
       const record = await repos.clients.findById(tenantId, clientId);
       if (!record) throw notFound('The client does not exist', 'inexistent_client');
-      await repos.clients.replace({ ...record, clientSecret: secret, updatedAt: nowIso() });
+      const client = applyPatch(toClient(record, tenantName), patch);
+      checkClient(client);
+      await repos.clients.replace({ ...record, ...toRecordParts(client), updatedAt: nowIso() });
+      return client;
     });
     await this.bus.publish({ tenantId, kind: KIND, key: clientId });
+    return updated;
+  }
+
+  async rotateSecret(tenantId: string, tenantName: string, clientId: string): Promise<Client> {
+    return this.update(tenantId, tenantName, clientId, { client_secret: newClientSecret() });
   }
 
   async delete(tenantId: string, clientId: string): Promise<void> {
@@ -92,55 +123,52 @@ export class ClientService {
   }
 }
 
-export function buildClientRecord(tenantId: string, input: CreateClientInput, isSystem: boolean): ClientRecord {
-  if (/[<>]/.test(input.name)) throw invalid("Payload validation error: 'name' must not contain '<' or '>'.");
+/** A new application: Auth0's defaults for its type, overridden by what the body gives. */
+export function buildClient(tenantName: string, input: ClientInput): Client {
   const isPublic = isPublicAppType(input.app_type);
-  const authMethod = input.token_endpoint_auth_method ?? (isPublic ? 'none' : 'client_secret_post');
-  const grantTypes = input.grant_types ?? defaultGrantTypes(input.app_type);
-  if (authMethod === 'none' && grantTypes.includes('client_credentials')) {
-    throw invalid('Public applications cannot use the client_credentials grant: set token_endpoint_auth_method to client_secret_post or client_secret_basic.', 'invalid_body');
-  }
-  const now = nowIso();
-  const document: Omit<Client, 'tenant' | 'client_id' | 'client_secret' | 'name' | 'app_type'> = {
-    is_first_party: input.is_first_party ?? true,
-    oidc_conformant: input.oidc_conformant ?? true,
-    callbacks: input.callbacks ?? [],
-    allowed_origins: input.allowed_origins ?? [],
-    web_origins: input.web_origins ?? [],
-    allowed_logout_urls: input.allowed_logout_urls ?? [],
+  const { jwt_configuration, refresh_token, ...rest } = input;
+  const client: Client = {
+    tenant: tenantName,
+    client_id: newClientId(),
+    // Every application has a secret (Auth0 shows one even for SPAs); only confidential ones may use it.
+    client_secret: newClientSecret(),
+    name: '',
+    is_first_party: true,
+    oidc_conformant: true,
+    callbacks: [],
+    allowed_origins: [],
+    web_origins: [],
+    allowed_logout_urls: [],
     client_aliases: [],
     allowed_clients: [],
-    grant_types: grantTypes,
-    token_endpoint_auth_method: authMethod,
-    jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36_000, secret_encoded: false, ...input.jwt_configuration },
-    client_metadata: input.client_metadata ?? {},
+    grant_types: defaultGrantTypes(input.app_type),
+    token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_post',
+    client_metadata: {},
     custom_login_page_on: true,
-    cross_origin_authentication: input.cross_origin_authentication ?? false,
+    cross_origin_authentication: false,
     sso_disabled: false,
-    is_token_endpoint_ip_header_trusted: input.is_token_endpoint_ip_header_trusted ?? false,
-    refresh_token: {
-      rotation_type: 'non-rotating',
-      expiration_type: 'non-expiring',
-      leeway: 0,
-      token_lifetime: 2_592_000,
-      infinite_token_lifetime: true,
-      idle_token_lifetime: 1_296_000,
-      infinite_idle_token_lifetime: true,
-    },
+    is_token_endpoint_ip_header_trusted: false,
     global: false,
+    ...withoutUndefined(rest),
+    jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36_000, secret_encoded: false, ...jwt_configuration },
+    refresh_token: { ...DEFAULT_REFRESH_TOKEN, ...(refresh_token ?? {}) },
   };
-  if (input.description !== undefined) document.description = input.description;
-  if (input.logo_uri !== undefined) document.logo_uri = input.logo_uri;
-  return {
-    tenantId,
-    clientId: input.client_id ?? newClientId(),
-    // Every application has a secret (Auth0 shows one even for SPAs); only confidential ones may use it.
-    clientSecret: input.client_secret ?? newClientSecret(),
-    name: input.name,
-    appType: input.app_type ?? null,
-    isSystem,
-    document: document as unknown as Record<string, unknown>,
-    createdAt: now,
-    updatedAt: now,
-  };
+  return client;
 }
+
+function applyPatch(client: Client, patch: ClientInput): Client {
+  const next: Client = { ...client };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null && field === 'refresh_token') next.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
+    else if (value === null) delete next[field];
+    else if (MERGED.has(field) && typeof value === 'object' && !Array.isArray(value)) next[field] = { ...((client[field] as object | undefined) ?? {}), ...value };
+    else next[field] = value;
+  }
+  return next;
+}
+
+/** Nested settings a PATCH merges into (Auth0 updates e.g. `jwt_configuration.lifetime_in_seconds` alone). */
+const MERGED = new Set(['jwt_configuration', 'refresh_token', 'mobile', 'addons', 'oidc_logout', 'native_social_login']);
+
+const withoutUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

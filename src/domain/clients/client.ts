@@ -4,6 +4,16 @@ import type { ClientRecord } from '../../storage/repositories/clients.js';
 export type AppType = 'native' | 'spa' | 'regular_web' | 'non_interactive';
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 
+export interface RefreshTokenSettings {
+  rotation_type: 'rotating' | 'non-rotating';
+  expiration_type: 'expiring' | 'non-expiring';
+  leeway: number;
+  token_lifetime: number;
+  infinite_token_lifetime: boolean;
+  idle_token_lifetime: number;
+  infinite_idle_token_lifetime: boolean;
+}
+
 export interface Client {
   tenant: string;
   client_id: string;
@@ -22,23 +32,37 @@ export interface Client {
   allowed_clients: string[];
   grant_types: string[];
   token_endpoint_auth_method: TokenEndpointAuthMethod;
-  jwt_configuration: { alg: 'HS256' | 'RS256' | 'PS256'; lifetime_in_seconds: number; secret_encoded: boolean };
+  jwt_configuration: { alg: 'HS256' | 'RS256' | 'PS256'; lifetime_in_seconds: number; secret_encoded: boolean; scopes?: Record<string, unknown> };
   client_metadata: Record<string, string>;
   custom_login_page_on: boolean;
   cross_origin_authentication: boolean;
+  cross_origin_loc?: string;
+  initiate_login_uri?: string;
+  sso?: boolean;
   sso_disabled: boolean;
   is_token_endpoint_ip_header_trusted: boolean;
-  refresh_token: {
-    rotation_type: 'rotating' | 'non-rotating';
-    expiration_type: 'expiring' | 'non-expiring';
-    leeway: number;
-    token_lifetime: number;
-    infinite_token_lifetime: boolean;
-    idle_token_lifetime: number;
-    infinite_idle_token_lifetime: boolean;
-  };
+  refresh_token: RefreshTokenSettings;
+  organization_usage?: 'deny' | 'allow' | 'require';
+  organization_require_behavior?: 'no_prompt' | 'pre_login_prompt' | 'post_login_prompt';
   global: boolean;
+  /** Auth0 fields stored and returned as given, not yet acted on (addons, mobile, oidc_logout, ...). */
+  [field: string]: unknown;
 }
+
+/** Grant types an application may list (docs: Application Grant Types). */
+export const GRANT_TYPES = [
+  'implicit', 'authorization_code', 'client_credentials', 'password', 'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code', 'http://auth0.com/oauth/grant-type/password-realm',
+  'http://auth0.com/oauth/grant-type/mfa-oob', 'http://auth0.com/oauth/grant-type/mfa-otp',
+  'http://auth0.com/oauth/grant-type/mfa-recovery-code', 'http://auth0.com/oauth/grant-type/passwordless/otp',
+  'urn:openid:params:grant-type:ciba',
+] as const;
+
+/** Grants only trusted first-party applications may use (docs: "Trusted first-party apps"). */
+export const FIRST_PARTY_ONLY_GRANTS: ReadonlySet<string> = new Set([
+  'password', 'http://auth0.com/oauth/grant-type/password-realm', 'http://auth0.com/oauth/grant-type/mfa-oob',
+  'http://auth0.com/oauth/grant-type/mfa-otp', 'http://auth0.com/oauth/grant-type/mfa-recovery-code',
+]);
 
 const PUBLIC_TYPES: ReadonlySet<string> = new Set(['spa', 'native']);
 
@@ -51,9 +75,32 @@ export function defaultGrantTypes(appType: AppType | undefined): string[] {
   return ['implicit', 'authorization_code', 'refresh_token', 'client_credentials'];
 }
 
+export const DEFAULT_REFRESH_TOKEN: RefreshTokenSettings = {
+  rotation_type: 'non-rotating',
+  expiration_type: 'non-expiring',
+  leeway: 0,
+  token_lifetime: 2_592_000,
+  infinite_token_lifetime: true,
+  idle_token_lifetime: 1_296_000,
+  infinite_idle_token_lifetime: true,
+};
+
+/** Columns of their own in storage; everything else lives in the record's document. */
+const COLUMNS = new Set(['tenant', 'client_id', 'client_secret', 'name', 'app_type']);
+
 export function toClient(record: ClientRecord, tenantName: string): Client {
-  const client = { ...(record.document as unknown as Client), tenant: tenantName, client_id: record.clientId, name: record.name };
+  const client = { ...(record.document as Partial<Client>), tenant: tenantName, client_id: record.clientId, name: record.name } as Client;
   if (record.appType) client.app_type = record.appType as AppType;
   if (record.clientSecret) client.client_secret = record.clientSecret;
   return client;
+}
+
+export function toRecordParts(client: Client): Pick<ClientRecord, 'clientId' | 'clientSecret' | 'name' | 'appType' | 'document'> {
+  return {
+    clientId: client.client_id,
+    clientSecret: client.client_secret ?? null,
+    name: client.name,
+    appType: client.app_type ?? null,
+    document: Object.fromEntries(Object.entries(client).filter(([key, value]) => !COLUMNS.has(key) && value !== undefined)),
+  };
 }

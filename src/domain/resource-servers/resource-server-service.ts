@@ -21,7 +21,10 @@ import {
 
 const KIND = 'resource-server';
 
+export type UpdateResourceServerInput = Partial<Omit<CreateResourceServerInput, 'identifier'>> & Record<string, unknown>;
+
 export interface CreateResourceServerInput {
+  [field: string]: unknown;
   name?: string;
   identifier: string;
   scopes?: ResourceServerScope[];
@@ -96,6 +99,32 @@ export class ResourceServerService {
     return created;
   }
 
+  /** PATCH: the identifier is immutable, `scopes` replaces the whole list, the system API is read-only. */
+  async update(tenantId: string, tenantDomain: string, idOrIdentifier: string, patch: UpdateResourceServerInput): Promise<ResourceServer> {
+    const current = await this.get(tenantId, idOrIdentifier);
+    if (current.is_system) throw invalid('System resource servers cannot be patched.', 'operation_not_supported');
+    const next: ResourceServer = { ...current };
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      if (value === null) delete (next as unknown as Record<string, unknown>)[field];
+      else if (field === 'subject_type_authorization') next.subject_type_authorization = { ...current.subject_type_authorization, ...(value as object) };
+      else (next as unknown as Record<string, unknown>)[field] = value;
+    }
+    if (next.signing_alg === 'HS256' && !next.signing_secret) next.signing_secret = randomBytes(32).toString('base64url');
+    checkResourceServer(next);
+    const updated = await this.storage.transaction(async (repos) => {
+      if (next.signing_alg === 'ES256') await this.keys.ensureKeyFamily(repos, tenantId, tenantDomain, 'ES256');
+      const { id, identifier, is_system, ...document } = next;
+      const record = await repos.resourceServers.findById(tenantId, id);
+      if (!record) throw notFound('Resource server not found.', 'inexistent_resource_server');
+      await repos.resourceServers.replace({ ...record, document, updatedAt: nowIso() });
+      return next;
+    });
+    await this.bus.publish({ tenantId, kind: KIND, key: updated.identifier });
+    if (updated.signing_alg === 'ES256') await this.keys.invalidate(tenantId);
+    return updated;
+  }
+
   async delete(tenantId: string, idOrIdentifier: string): Promise<void> {
     const api = await this.get(tenantId, idOrIdentifier);
     if (api.is_system) throw invalid('System resource servers cannot be deleted.', 'operation_not_supported');
@@ -110,29 +139,18 @@ export class ResourceServerService {
 
 /** Applies Auth0's defaults and rules to a create body. Exported for the system API bootstrap. */
 export function buildResourceServer(input: CreateResourceServerInput & { is_system?: boolean }): ResourceServer {
-  const identifier = input.identifier;
-  if (identifier.length < 1 || identifier.length > 600) throw invalid('Payload validation error: identifier must be 1 to 600 characters long.');
-  const name = input.name ?? identifier;
-  if (/[<>]/.test(name)) throw invalid("Payload validation error: 'name' must not contain '<' or '>'.");
   const tokenLifetime = input.token_lifetime ?? DEFAULT_TOKEN_LIFETIME;
-  const tokenLifetimeForWeb = input.token_lifetime_for_web ?? Math.min(7200, tokenLifetime);
-  if (tokenLifetime > MAX_TOKEN_LIFETIME) throw invalid(`Payload validation error: token_lifetime must be at most ${MAX_TOKEN_LIFETIME}.`);
-  if (tokenLifetimeForWeb > tokenLifetime) throw invalid('Payload validation error: token_lifetime_for_web must not exceed token_lifetime.');
-  const scopes = input.scopes ?? [];
-  checkScopes(scopes, input.is_system === true);
   const signingAlg = input.signing_alg ?? 'RS256';
-  if (signingAlg === 'HS256' && input.signing_secret !== undefined && input.signing_secret.length < 16) {
-    throw invalid('Payload validation error: signing_secret must be at least 16 characters long.');
-  }
   const api: ResourceServer = {
+    ...input,
     id: newResourceServerId(),
-    name,
-    identifier,
+    name: input.name ?? input.identifier,
+    identifier: input.identifier,
     is_system: input.is_system === true,
-    scopes,
+    scopes: input.scopes ?? [],
     signing_alg: signingAlg,
     token_lifetime: tokenLifetime,
-    token_lifetime_for_web: tokenLifetimeForWeb,
+    token_lifetime_for_web: input.token_lifetime_for_web ?? Math.min(7200, tokenLifetime),
     allow_offline_access: input.allow_offline_access ?? false,
     skip_consent_for_verifiable_first_party_clients: input.skip_consent_for_verifiable_first_party_clients ?? true,
     enforce_policies: input.enforce_policies ?? false,
@@ -143,7 +161,23 @@ export function buildResourceServer(input: CreateResourceServerInput & { is_syst
     },
   };
   if (signingAlg === 'HS256') api.signing_secret = input.signing_secret ?? randomBytes(32).toString('base64url');
+  checkResourceServer(api);
   return api;
+}
+
+/** Cross-field rules, on create and on every update. */
+function checkResourceServer(api: ResourceServer): void {
+  if (api.identifier.length < 1 || api.identifier.length > 600) throw invalid('Payload validation error: identifier must be 1 to 600 characters long.');
+  if (/[<>]/.test(api.name)) throw invalid("Payload validation error: 'name' must not contain '<' or '>'.");
+  if (api.token_lifetime > MAX_TOKEN_LIFETIME) throw invalid(`Payload validation error: token_lifetime must be at most ${MAX_TOKEN_LIFETIME}.`);
+  if (api.token_lifetime_for_web > api.token_lifetime) throw invalid('Payload validation error: token_lifetime_for_web must not exceed token_lifetime.');
+  if (api.signing_alg === 'HS256' && api.signing_secret !== undefined && api.signing_secret.length < 16) {
+    throw invalid('Payload validation error: signing_secret must be at least 16 characters long.');
+  }
+  if (api.token_dialect.endsWith('_authz') && !api.enforce_policies) {
+    throw invalid(`Payload validation error: token_dialect ${api.token_dialect} adds RBAC permissions to tokens and needs enforce_policies to be true.`);
+  }
+  checkScopes(api.scopes, api.is_system);
 }
 
 function checkScopes(scopes: ResourceServerScope[], isSystem: boolean): void {

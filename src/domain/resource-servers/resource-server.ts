@@ -10,6 +10,8 @@ export interface ResourceServerScope {
 }
 
 export interface ResourceServer {
+  /** Auth0 fields stored and returned as given, not yet acted on (token_encryption, consent_policy, ...). */
+  [field: string]: unknown;
   id: string;
   name: string;
   identifier: string;
@@ -39,5 +41,5 @@ export const RESERVED_SCOPE_NAMES = new Set([
 ]);
 
 export function toResourceServer(record: ResourceServerRecord): ResourceServer {
-  return { ...(record.document as unknown as Omit<ResourceServer, 'id' | 'identifier' | 'is_system'>), id: record.id, identifier: record.identifier, is_system: record.isSystem };
+  return { ...record.document, id: record.id, identifier: record.identifier, is_system: record.isSystem } as ResourceServer;
 }

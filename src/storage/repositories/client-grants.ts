@@ -68,16 +68,9 @@ export class ClientGrantsRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(tenantId: string, filter: ClientGrantFilter, page: { offset: number; limit: number }): Promise<ClientGrantRecord[]> {
-    const rows = await this.filtered(tenantId, filter).selectAll().orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit).execute();
+  async listAll(tenantId: string, filter: ClientGrantFilter): Promise<ClientGrantRecord[]> {
+    const rows = await this.filtered(tenantId, filter).selectAll().orderBy('created_at').orderBy('id').execute();
     return rows.map(toRecord);
-  }
-
-  async count(tenantId: string, filter: ClientGrantFilter): Promise<number> {
-    const row = await this.filtered(tenantId, filter)
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   private filtered(tenantId: string, filter: ClientGrantFilter) {

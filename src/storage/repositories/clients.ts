@@ -54,22 +54,10 @@ export class ClientsRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(tenantId: string, page: { offset: number; limit: number }): Promise<ClientRecord[]> {
-    const rows = await this.db
-      .selectFrom('clients')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .orderBy('created_at')
-      .orderBy('client_id')
-      .offset(page.offset)
-      .limit(page.limit)
-      .execute();
+  /** Every application of a tenant, oldest first (a stable order for pagination). */
+  async listAll(tenantId: string): Promise<ClientRecord[]> {
+    const rows = await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('client_id').execute();
     return rows.map(toRecord);
-  }
-
-  async count(tenantId: string): Promise<number> {
-    const row = await this.db.selectFrom('clients').select((eb) => eb.fn.countAll<number | string>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   async replace(client: ClientRecord): Promise<void> {

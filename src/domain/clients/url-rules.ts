@@ -1,0 +1,78 @@
+/**
+ * Rules for the URLs an application lists (callbacks, logout URLs, web origins, CORS origins), from
+ * the docs' "Subdomain URL Placeholders" and "Application Settings" pages:
+ *  - a `*` wildcard only with http(s), only in the left-most label of a host that has at least two
+ *    more labels after it (`https://*.example.com`, not `https://*.com`), at most one, with optional
+ *    prefix/suffix characters in that label; it matches exactly one label;
+ *  - `{organization_name}` (callbacks and CORS origins only) likewise left-most, alone in its label,
+ *    never with `*`;
+ *  - `{custom_domain.metadata.KEY}` only in the host part, never with `*`;
+ *  - web origins are origins: no path, query or fragment.
+ */
+
+export type UrlField = 'callbacks' | 'allowed_logout_urls' | 'web_origins' | 'allowed_origins' | 'initiate_login_uri' | 'cross_origin_loc';
+
+const ORGANIZATION = '{organization_name}';
+const CUSTOM_DOMAIN = /\{custom_domain\.metadata\.[A-Za-z0-9_]+\}/;
+const EVERY_CUSTOM_DOMAIN = new RegExp(CUSTOM_DOMAIN.source, 'g');
+const ORGANIZATION_FIELDS: ReadonlySet<UrlField> = new Set(['callbacks', 'allowed_origins']);
+const ORIGIN_FIELDS: ReadonlySet<UrlField> = new Set(['web_origins']);
+const HTTPS_ONLY: ReadonlySet<UrlField> = new Set(['initiate_login_uri', 'cross_origin_loc']);
+const PLACEHOLDER_FREE: ReadonlySet<UrlField> = new Set(['initiate_login_uri', 'cross_origin_loc']);
+
+/** Returns why `raw` is not acceptable in `field`, or undefined when it is. */
+export function urlProblem(field: UrlField, raw: string): string | undefined {
+  if (raw.length === 0 || raw.length > 2000) return 'must be 1 to 2000 characters long';
+  if (/\s/.test(raw)) return 'must not contain whitespace';
+  const hasWildcard = raw.includes('*');
+  const hasOrganization = raw.includes(ORGANIZATION);
+  const hasCustomDomain = CUSTOM_DOMAIN.test(raw);
+  if ((hasWildcard || hasOrganization || hasCustomDomain) && PLACEHOLDER_FREE.has(field)) return 'must not contain wildcards or placeholders';
+  if (hasOrganization && !ORGANIZATION_FIELDS.has(field)) return `the ${ORGANIZATION} placeholder is only allowed in callbacks and allowed origins`;
+  if (hasWildcard && (hasOrganization || hasCustomDomain)) return 'a wildcard cannot be combined with a placeholder';
+
+  // Placeholders become a neutral label so the rest can be parsed as a URL.
+  const parsable = raw.replaceAll(ORGANIZATION, 'xorganizationx').replace(EVERY_CUSTOM_DOMAIN, 'xcustomdomainx').replace('*', 'xwildcardx');
+  if ((raw.match(/\*/g) ?? []).length > 1) return 'may contain at most one wildcard';
+  if ((raw.split(ORGANIZATION).length - 1) > 1) return `may contain at most one ${ORGANIZATION} placeholder`;
+  let url: URL;
+  try {
+    url = new URL(parsable);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  const scheme = url.protocol;
+  const isHttp = scheme === 'http:' || scheme === 'https:';
+  if (HTTPS_ONLY.has(field) && scheme !== 'https:') return 'must use https';
+  if (ORIGIN_FIELDS.has(field) && !isHttp) return 'must be an http or https origin';
+  if ((hasWildcard || hasOrganization || hasCustomDomain) && !isHttp) return 'must use http or https when it contains a wildcard or placeholder';
+
+  if (hasWildcard || hasOrganization || hasCustomDomain) {
+    const beforePath = raw.slice(raw.indexOf('//') + 2).split(/[/?#]/)[0] ?? '';
+    const markerOutsideHost = [raw.indexOf('*'), raw.indexOf(ORGANIZATION)].some((i) => i >= 0 && i > raw.indexOf('//') + 2 + beforePath.length);
+    if (markerOutsideHost || (hasCustomDomain && !CUSTOM_DOMAIN.test(beforePath))) return 'wildcards and placeholders are only allowed in the host name';
+    const labels = url.hostname.split('.');
+    const marked = labels.findIndex((label) => label.includes('xwildcardx') || label.includes('xorganizationx'));
+    if (marked > 0) return 'the wildcard or placeholder must be in the left-most subdomain';
+    if (marked === 0 && labels.length < 3) return 'the wildcard or placeholder must be in a subdomain (e.g. https://*.example.com)';
+    if (hasOrganization && labels[0] !== 'xorganizationx') return `the ${ORGANIZATION} placeholder must be the whole left-most label`;
+  }
+
+  if (ORIGIN_FIELDS.has(field) && ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || raw.endsWith('/'))) {
+    return 'must be an origin (scheme, host and optional port) without a path, query or fragment';
+  }
+  return undefined;
+}
+
+/**
+ * Whether a presented URL matches an allowed one: exactly, or through a `*` that stands for
+ * exactly one label's worth of characters (no dots). Placeholders never match here; they are
+ * resolved by the caller that knows the organization or custom domain.
+ */
+export function urlMatches(allowed: string, presented: string): boolean {
+  if (!allowed.includes('*')) return allowed === presented;
+  const [prefix, suffix] = allowed.split('*') as [string, string];
+  if (!presented.startsWith(prefix) || !presented.endsWith(suffix) || presented.length < prefix.length + suffix.length + 1) return false;
+  const middle = presented.slice(prefix.length, presented.length - suffix.length);
+  return /^[A-Za-z0-9-]+$/.test(middle);
+}

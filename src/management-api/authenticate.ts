@@ -16,6 +16,7 @@ const unauthorized = (message: string) => new ManagementApiError(401, message, '
 
 export function registerManagementAuthentication(app: FastifyInstance, services: Services): void {
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.public) return;
     const header = request.headers.authorization;
     if (!header) throw unauthorized('Missing authentication');
     const match = /^Bearer\s+([A-Za-z0-9_.-]+)\s*$/i.exec(header);

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { registerManagementAuthentication } from './authenticate.js';
+import { openApiRoute } from './openapi.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
 import { resourceServerRoutes } from './resource-servers.js';
 import { clientRoutes } from './clients.js';
@@ -34,4 +35,5 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(clientRoutes, { services });
   await app.register(clientGrantRoutes, { services });
   await app.register(signingKeyRoutes, { services });
+  await app.register(openApiRoute);
 };

@@ -13,6 +13,7 @@ import { registerTenantResolution } from './tenant-resolution.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from './errors.js';
 import { authenticationApi } from '../auth-api/index.js';
 import { managementApi } from '../management-api/index.js';
+import { registerOpenApi } from '../management-api/openapi.js';
 import './request-context.js';
 
 export async function buildServer(config: Config, services: Services): Promise<FastifyInstance> {
@@ -44,6 +45,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
     return sendError(error, request, reply);
   });
 
+  await registerOpenApi(app);
   app.get('/healthz', { config: { tenantless: true } }, async () => ({ status: 'ok' }));
   await app.register(authenticationApi, { services });
   await app.register(managementApi, { services, prefix: '/api/v2' });

@@ -20,6 +20,8 @@ declare module 'fastify' {
     scopes?: ScopeRequirement;
     /** Routes that answer without a tenant (health checks). */
     tenantless?: boolean;
+    /** Management API routes that need no token (the OpenAPI document). */
+    public?: boolean;
   }
 }
 

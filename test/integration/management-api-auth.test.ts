@@ -180,3 +180,19 @@ describe('signing keys', () => {
     expect(missing.status).toBe(404);
   });
 });
+
+describe('OpenAPI document', () => {
+  it('is served without a token, generated from the route schemas, with each operation’s scopes', async () => {
+    const res = await call(server, '/api/v2/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.0.3');
+    const paths = Object.keys(res.body.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/api/v2/clients', '/api/v2/clients/{id}', '/api/v2/tenants/settings', '/api/v2/keys/signing/rotate']));
+    expect(paths.every((p) => p.startsWith('/api/v2/'))).toBe(true);
+    expect(paths).not.toContain('/api/v2/openapi.json');
+    const patch = res.body.paths['/api/v2/tenants/settings'].patch;
+    expect(patch.description).toBe('Requires any of: update:tenant_settings.');
+    expect(patch.requestBody.content['application/json'].schema.properties.friendly_name).toMatchObject({ type: 'string' });
+    expect(res.body.paths['/api/v2/keys/signing/rotate'].post.description).toBe('Requires all of: create:signing_keys, update:signing_keys.');
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * The OpenAPI document of the Management API, generated from the route schemas themselves
+ * (so it cannot drift from what the server validates) and served at `/api/v2/openapi.json`.
+ * Each operation lists the Auth0 scopes it needs.
+ */
+import swagger from '@fastify/swagger';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+
+/** Registered on the root instance before any route, so it sees every route as it is added. */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Tessera Management API', version: 'v2', description: 'Auth0-compatible Management API v2.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: ({ schema, url, route }) => {
+      const isManagement = url.startsWith('/api/v2/') && !route.config?.public;
+      const scopes = route.config?.scopes;
+      const description = scopes ? `Requires ${scopes.mode === 'all' ? 'all of' : 'any of'}: ${scopes.scopes.join(', ')}.` : undefined;
+      return { url, schema: { ...schema, hide: !isManagement, ...(description ? { description } : {}) } };
+    },
+  });
+}
+
+export const openApiRoute: FastifyPluginAsync = async (app) => {
+  app.get('/openapi.json', { config: { public: true } }, async (_request, reply) => {
+    return reply.header('cache-control', 'public, max-age=300').send(app.swagger());
+  });
+};

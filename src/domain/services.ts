@@ -7,6 +7,12 @@ import { ClientService } from './clients/client-service.js';
 import { ResourceServerService } from './resource-servers/resource-server-service.js';
 import { ClientGrantService } from './client-grants/client-grant-service.js';
 import { LogService } from './logs/log-service.js';
+import { ConnectionService } from './connections/connection-service.js';
+import { UserService } from './users/user-service.js';
+import { LogSearchService } from './logs/log-search.js';
+import { RoleService } from './roles/role-service.js';
+import { UserAuthorizationService } from './roles/user-authorization-service.js';
+import { userDirectory } from './roles/user-directory.js';
 
 export interface Services {
   storage: Storage;
@@ -17,6 +23,11 @@ export interface Services {
   resourceServers: ResourceServerService;
   clientGrants: ClientGrantService;
   logs: LogService;
+  connections: ConnectionService;
+  users: UserService;
+  logSearch: LogSearchService;
+  roles: RoleService;
+  userAuthorization: UserAuthorizationService;
 }
 
 export function createServices(opts: {
@@ -36,5 +47,10 @@ export function createServices(opts: {
     resourceServers: new ResourceServerService(opts.storage, opts.bus, keys),
     clientGrants: new ClientGrantService(opts.storage, opts.bus),
     logs: new LogService(opts.storage, opts.onBackgroundError),
+    connections: new ConnectionService(opts.storage),
+    users: new UserService(opts.storage),
+    logSearch: new LogSearchService(opts.storage),
+    roles: new RoleService(opts.storage, userDirectory),
+    userAuthorization: new UserAuthorizationService(opts.storage, userDirectory),
   };
 }

@@ -47,6 +47,7 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
   let audienceOk = false;
   for (const aud of audiences) if (typeof aud === 'string' && (await services.tenants.isTenantUrl(request.tenant.id, aud, '/api/v2/'))) audienceOk = true;
   if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
+  if (typeof payload.azp === 'string') request.managementClientId = payload.azp;
   return new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
 }
 

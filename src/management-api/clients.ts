@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { GRANT_TYPES, type Client } from '../domain/clients/client.js';
 import type { ClientFilter, ClientInput } from '../domain/clients/client-service.js';
+import { enableAllConnectionsForClient } from '../domain/connections/connection-service.js';
 import { ManagementApiError } from '../server/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
@@ -127,7 +128,9 @@ function visible(request: FastifyRequest, client: Client): Partial<Client> {
 
 export const clientRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody } }, async (request, reply) => {
-    const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body as ClientInput);
+    // Tenant flag enable_client_connections (default on): the new application gets every existing connection.
+    const enableConnections = request.tenant.settings.flags.enable_client_connections !== false;
+    const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body as ClientInput, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
     // Like Auth0, the creation response shows the new secret once, whatever the caller's read scopes.
     return reply.code(201).send(client);
   });

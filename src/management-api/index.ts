@@ -11,6 +11,11 @@ import { resourceServerRoutes } from './resource-servers.js';
 import { clientRoutes } from './clients.js';
 import { clientGrantRoutes } from './client-grants.js';
 import { signingKeyRoutes } from './signing-keys.js';
+import { connectionRoutes } from './connections.js';
+import { userRoutes } from './users.js';
+import { logRoutes } from './logs.js';
+import { roleRoutes } from './roles.js';
+import { userAuthorizationRoutes } from './user-authorization.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -23,6 +28,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
     const path = request.url.split('?')[0] ?? request.url;
     services.logs.record(request.tenant.id, {
       type: ok ? 'sapi' : 'fapi',
+      ...(request.managementClientId ? { clientId: request.managementClientId } : {}),
       description: `${request.method} ${request.routeOptions.url ?? path}`,
       ip: request.ip,
       userAgent: String(request.headers['user-agent'] ?? ''),
@@ -35,5 +41,10 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(clientRoutes, { services });
   await app.register(clientGrantRoutes, { services });
   await app.register(signingKeyRoutes, { services });
+  await app.register(connectionRoutes, { services });
+  await app.register(userRoutes, { services });
   await app.register(openApiRoute);
+  await app.register(logRoutes, { services });
+  await app.register(roleRoutes, { services });
+  await app.register(userAuthorizationRoutes, { services });
 };

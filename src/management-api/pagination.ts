@@ -20,8 +20,8 @@ export function pageOf(query: PaginationQuery): { offset: number; limit: number 
 
 export function paginated<T>(collection: string, query: PaginationQuery, items: T[], total: number): T[] | Record<string, unknown> {
   if (!query.include_totals) return items;
-  const { offset } = pageOf(query);
-  return { [collection]: items, start: offset, limit: items.length, total };
+  const { offset, limit } = pageOf(query);
+  return { [collection]: items, start: offset, limit, total };
 }
 
 /** Auth0's `fields` / `include_fields` projection of a response object. */

@@ -14,6 +14,8 @@ declare module 'fastify' {
     issuer: string;
     /** Scopes of the verified Management API token. */
     grantedScopes?: Set<string>;
+    /** The application (`azp`) the verified Management API token was issued to: logged with each write. */
+    managementClientId?: string;
   }
   interface FastifyContextConfig {
     /** Management API routes declare the Auth0 scope(s) they need. */

@@ -72,8 +72,11 @@ export interface LogsTable {
   date: string;
   type: string;
   client_id: string | null;
+  client_name: string | null;
   user_id: string | null;
+  user_name: string | null;
   ip: string | null;
+  user_agent: string | null;
   description: string | null;
   document: string;
 }
@@ -87,6 +90,83 @@ export interface CacheInvalidationsTable {
   created_at: string;
 }
 
+export interface RolesTable {
+  tenant_id: string;
+  id: string;
+  name: string; // unique per tenant
+  document: string; // JSON: description and any further Auth0 role fields
+  created_at: string;
+  updated_at: string;
+}
+
+/** RBAC grants: a permission is a scope (`permission_name`) of an API, named by its identifier. */
+export interface RolePermissionsTable {
+  tenant_id: string;
+  role_id: string;
+  resource_server_identifier: string;
+  permission_name: string;
+  created_at: string;
+}
+
+export interface UserRolesTable {
+  tenant_id: string;
+  user_id: string;
+  role_id: string;
+  created_at: string;
+}
+
+export interface UserPermissionsTable {
+  tenant_id: string;
+  user_id: string;
+  resource_server_identifier: string;
+  permission_name: string;
+  created_at: string;
+}
+
+export interface ConnectionsTable {
+  tenant_id: string;
+  id: string;
+  name: string; // unique per tenant, immutable
+  strategy: string; // auth0 | email | sms
+  document: string; // JSON: display_name, options, realms, metadata, flags
+  created_at: string;
+  updated_at: string;
+}
+
+/** Which applications a connection is enabled for. */
+export interface ConnectionClientsTable {
+  tenant_id: string;
+  connection_id: string;
+  client_id: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  user_id: string; // `{provider}|{id}`, e.g. auth0|65f…
+  connection_id: string;
+  connection: string; // the connection's (immutable) name
+  email: string | null; // lowercased
+  username: string | null;
+  username_lower: string | null;
+  phone_number: string | null;
+  name: string | null;
+  nickname: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  email_verified: number;
+  blocked: number | null;
+  password_hash: string | null; // bcrypt
+  password_history: string | null; // JSON array of earlier bcrypt hashes
+  app_metadata: string; // JSON
+  user_metadata: string; // JSON
+  document: string; // JSON of the remaining profile fields
+  logins_count: number;
+  last_login: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -96,4 +176,11 @@ export interface Database {
   client_grants: ClientGrantsTable;
   logs: LogsTable;
   cache_invalidations: CacheInvalidationsTable;
+  connections: ConnectionsTable;
+  connection_clients: ConnectionClientsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  user_roles: UserRolesTable;
+  user_permissions: UserPermissionsTable;
 }

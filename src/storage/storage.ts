@@ -12,6 +12,9 @@ import { ResourceServersRepository } from './repositories/resource-servers.js';
 import { ClientGrantsRepository } from './repositories/client-grants.js';
 import { LogsRepository } from './repositories/logs.js';
 import { CacheInvalidationsRepository } from './repositories/cache-invalidations.js';
+import { ConnectionsRepository } from './repositories/connections.js';
+import { UsersRepository } from './repositories/users.js';
+import { RolesRepository } from './repositories/roles.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -21,9 +24,12 @@ export interface Repositories {
   clientGrants: ClientGrantsRepository;
   logs: LogsRepository;
   cacheInvalidations: CacheInvalidationsRepository;
+  connections: ConnectionsRepository;
+  users: UsersRepository;
+  roles: RolesRepository;
 }
 
-function repositoriesOver(db: Kysely<Database>): Repositories {
+function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositories {
   return {
     tenants: new TenantsRepository(db),
     signingKeys: new SigningKeysRepository(db),
@@ -32,6 +38,9 @@ function repositoriesOver(db: Kysely<Database>): Repositories {
     clientGrants: new ClientGrantsRepository(db),
     logs: new LogsRepository(db),
     cacheInvalidations: new CacheInvalidationsRepository(db),
+    connections: new ConnectionsRepository(db),
+    users: new UsersRepository(db, dialect),
+    roles: new RolesRepository(db),
   };
 }
 
@@ -42,12 +51,12 @@ export class Storage {
     readonly db: Kysely<Database>,
     readonly dialect: SqlDialect,
   ) {
-    this.repos = repositoriesOver(db);
+    this.repos = repositoriesOver(db, dialect);
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     if (this.dialect === 'sqlite') return this.sqliteTransaction(work);
-    return this.db.transaction().execute((trx) => work(repositoriesOver(trx)));
+    return this.db.transaction().execute((trx) => work(repositoriesOver(trx, this.dialect)));
   }
 
   /**
@@ -60,7 +69,7 @@ export class Storage {
     return this.db.connection().execute(async (connection) => {
       await sql`begin immediate`.execute(connection);
       try {
-        const result = await work(repositoriesOver(connection));
+        const result = await work(repositoriesOver(connection, 'sqlite'));
         await sql`commit`.execute(connection);
         return result;
       } catch (error) {

@@ -39,7 +39,9 @@ export function fetchTrustingCa(agent: HttpsAgent): typeof fetch {
     if (url.protocol !== 'https:') throw new TypeError(`caFetch only speaks https, got ${request.url}`);
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     return new Promise<Response>((resolve, reject) => {
-      const req = httpsRequest(url, { method: request.method, headers: Object.fromEntries(request.headers), agent, signal: request.signal }, (res) => {
+      // Node frames DELETE bodies only with an explicit length, so every body gets one.
+      const headers = { ...Object.fromEntries(request.headers), ...(body ? { 'content-length': String(body.length) } : {}) };
+      const req = httpsRequest(url, { method: request.method, headers, agent, signal: request.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);

@@ -11,6 +11,7 @@ import { newClientId, newClientSecret } from '../ids.js';
 import { nowIso } from '../clock.js';
 import { DEFAULT_REFRESH_TOKEN, defaultGrantTypes, isPublicAppType, toClient, toRecordParts, type AppType, type Client, type RefreshTokenSettings } from './client.js';
 import { checkClient } from './client-rules.js';
+import { removeClientFromConnections } from '../connections/connection-service.js';
 
 const KIND = 'client';
 
@@ -115,6 +116,7 @@ export class ClientService {
     const deleted = await this.storage.transaction(async (repos) => {
       const removed = await repos.clients.delete(tenantId, clientId);
       if (removed) await repos.clientGrants.deleteForClient(tenantId, clientId);
+      if (removed) await removeClientFromConnections(repos, tenantId, clientId);
       return removed;
     });
     if (!deleted) throw notFound('The client does not exist', 'inexistent_client');

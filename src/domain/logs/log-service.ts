@@ -13,6 +13,7 @@ export interface LogEventInput {
   clientId?: string;
   clientName?: string;
   userId?: string;
+  userName?: string;
   ip?: string;
   userAgent?: string;
   details?: Record<string, unknown>;
@@ -72,6 +73,7 @@ function toLogRecord({ tenantId, at, event }: QueuedEvent): LogRecord {
   if (event.clientId !== undefined) document.client_id = event.clientId;
   if (event.clientName !== undefined) document.client_name = event.clientName;
   if (event.userId !== undefined) document.user_id = event.userId;
+  if (event.userName !== undefined) document.user_name = event.userName;
   if (event.ip !== undefined) document.ip = event.ip;
   if (event.userAgent !== undefined) document.user_agent = event.userAgent;
   if (event.audience !== undefined) document.audience = event.audience;
@@ -83,8 +85,11 @@ function toLogRecord({ tenantId, at, event }: QueuedEvent): LogRecord {
     date,
     type: event.type,
     clientId: event.clientId ?? null,
+    clientName: event.clientName ?? null,
     userId: event.userId ?? null,
+    userName: event.userName ?? null,
     ip: event.ip ?? null,
+    userAgent: event.userAgent ?? null,
     description: event.description ?? null,
     document,
   };

@@ -10,6 +10,7 @@ import type { SigningKeyService } from '../keys/signing-key-service.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { newResourceServerId } from '../ids.js';
 import { nowIso } from '../clock.js';
+import { removeApiPermissions, removeDroppedScopePermissions } from '../roles/cleanup.js';
 import {
   DEFAULT_TOKEN_LIFETIME,
   MAX_TOKEN_LIFETIME,
@@ -118,6 +119,7 @@ export class ResourceServerService {
       const record = await repos.resourceServers.findById(tenantId, id);
       if (!record) throw notFound('Resource server not found.', 'inexistent_resource_server');
       await repos.resourceServers.replace({ ...record, document, updatedAt: nowIso() });
+      await removeDroppedScopePermissions(repos, tenantId, identifier, record.document.scopes as ResourceServerScope[] | undefined, next.scopes);
       return next;
     });
     await this.bus.publish({ tenantId, kind: KIND, key: updated.identifier });
@@ -131,6 +133,7 @@ export class ResourceServerService {
     await this.storage.transaction(async (repos) => {
       await repos.resourceServers.delete(tenantId, api.id);
       await repos.clientGrants.deleteForAudience(tenantId, api.identifier);
+      await removeApiPermissions(repos, tenantId, api.identifier);
     });
     await this.bus.publish({ tenantId, kind: KIND, key: api.identifier });
     await this.bus.publish({ tenantId, kind: 'client-grant' });

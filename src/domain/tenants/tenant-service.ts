@@ -8,6 +8,7 @@ import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
 import { buildResourceServer } from '../resource-servers/resource-server-service.js';
+import { checkDefaultDirectory, createDefaultConnection } from '../connections/connection-service.js';
 import { MANAGEMENT_API_NAME, MANAGEMENT_API_SCOPES, managementApiIdentifier } from '../management-api-scopes.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { newTenantId } from '../ids.js';
@@ -76,6 +77,7 @@ export class TenantService {
       });
       const { id, identifier, is_system, ...document } = systemApi;
       await repos.resourceServers.insert({ tenantId: record.id, id, identifier, isSystem: is_system, document, createdAt: record.createdAt, updatedAt: record.createdAt });
+      await createDefaultConnection(repos, record.id, record.createdAt);
       return this.toTenant(record);
     });
     await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
@@ -170,6 +172,7 @@ export class TenantService {
       const record = await repos.tenants.findActiveById<TenantSettings>(tenantId);
       if (!record) throw notFound('Tenant not found.', 'inexistent_tenant');
       const next = applyTenantSettingsPatch(record.settings, patch);
+      if (typeof patch.default_directory === 'string') await checkDefaultDirectory(repos, tenantId, patch.default_directory);
       await repos.tenants.updateSettings(tenantId, next);
       return next;
     });

@@ -6,6 +6,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../dialect.js';
 import { foundation } from './001-foundation.js';
 import { cacheInvalidations } from './002-cache-invalidations.js';
+import { connectionsUsers } from './003-connections-users.js';
+import { roles } from './004-roles.js';
+import { logIndexes } from './005-log-indexes.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -14,6 +17,9 @@ export class StaticMigrationProvider implements MigrationProvider {
     return {
       '001-foundation': foundation(this.dialect),
       '002-cache-invalidations': cacheInvalidations(this.dialect),
+      '003-connections-users': connectionsUsers(),
+      '004-roles': roles(),
+      '005-log-indexes': logIndexes(this.dialect),
     };
   }
 }

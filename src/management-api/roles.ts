@@ -1,0 +1,131 @@
+/**
+ * `/api/v2/roles`: roles (create, list with `name_filter`, get, update, delete), the permissions a
+ * role grants, and the users assigned to it. Status codes follow Auth0's: creating a role answers
+ * 200, adding permissions 201, assigning users and deleting answer 200 with no body.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { CreateRoleInput, RoleUsersPage, UpdateRoleInput } from '../domain/roles/role-service.js';
+import type { PermissionInput } from '../domain/roles/permissions.js';
+import { ROLE_DESCRIPTION_MAX, ROLE_NAME_MAX } from '../domain/roles/role.js';
+import { PaginationQuery, pageOf, paginated } from './pagination.js';
+import { OneOf } from './schema.js';
+import { anyOf } from './scopes.js';
+
+const RoleName = Type.String({ minLength: 1, maxLength: ROLE_NAME_MAX });
+const RoleDescription = Type.String({ maxLength: ROLE_DESCRIPTION_MAX });
+
+const CreateBody = Type.Object(
+  // `type` exists for organization roles in newer Auth0 tenants; only tenant roles are supported.
+  { name: RoleName, description: Type.Optional(RoleDescription), type: Type.Optional(OneOf(['tenant'] as const)) },
+  { additionalProperties: false },
+);
+
+const UpdateBody = Type.Object({ name: Type.Optional(RoleName), description: Type.Optional(RoleDescription) }, { additionalProperties: false });
+
+const ListQuery = Type.Intersect([
+  PaginationQuery,
+  Type.Object({
+    name_filter: Type.Optional(Type.String({ maxLength: ROLE_NAME_MAX })),
+    type: Type.Optional(OneOf(['tenant', 'organization'] as const)),
+    owner_id: Type.Optional(Type.String({ maxLength: 100 })),
+  }),
+]);
+
+export const PermissionsBody = Type.Object(
+  {
+    permissions: Type.Array(
+      Type.Object(
+        { resource_server_identifier: Type.String({ minLength: 1, maxLength: 600 }), permission_name: Type.String({ minLength: 1, maxLength: 280 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const UserId = Type.String({ minLength: 1, maxLength: 300 });
+export const RoleId = Type.String({ minLength: 1, maxLength: 64 });
+
+const UsersBody = Type.Object({ users: Type.Array(UserId, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+
+const RoleUsersQuery = Type.Intersect([
+  PaginationQuery,
+  Type.Object({ from: Type.Optional(UserId), take: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
+]);
+
+const IdParams = Type.Object({ id: RoleId });
+
+type Params = { id: string };
+
+export const roleRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const roles = services.roles;
+
+  app.post('/roles', { config: anyOf('create:roles'), schema: { body: CreateBody } }, async (request) => {
+    const { name, description } = request.body as CreateRoleInput;
+    return roles.create(request.tenant.id, { name, ...(description !== undefined ? { description } : {}) });
+  });
+
+  app.get('/roles', { config: anyOf('read:roles'), schema: { querystring: ListQuery } }, async (request) => {
+    const query = request.query as PaginationQuery & { name_filter?: string; type?: 'tenant' | 'organization' };
+    // Every role here is a tenant role; organization roles do not exist in Tessera.
+    if (query.type === 'organization') return paginated('roles', query, [], 0);
+    const { items, total } = await roles.list(request.tenant.id, pageOf(query), query.name_filter);
+    return paginated('roles', query, items, total);
+  });
+
+  app.get('/roles/:id', { config: anyOf('read:roles'), schema: { params: IdParams } }, async (request) => {
+    return roles.get(request.tenant.id, (request.params as Params).id);
+  });
+
+  app.patch('/roles/:id', { config: anyOf('update:roles'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
+    return roles.update(request.tenant.id, (request.params as Params).id, request.body as UpdateRoleInput);
+  });
+
+  app.delete('/roles/:id', { config: anyOf('delete:roles'), schema: { params: IdParams } }, async (request, reply) => {
+    await roles.delete(request.tenant.id, (request.params as Params).id);
+    return reply.code(200).send();
+  });
+
+  app.get('/roles/:id/permissions', { config: anyOf('read:roles'), schema: { params: IdParams, querystring: PaginationQuery } }, async (request) => {
+    const query = request.query as PaginationQuery;
+    const { items, total } = await roles.listPermissions(request.tenant.id, (request.params as Params).id, pageOf(query));
+    return paginated('permissions', query, items, total);
+  });
+
+  app.post('/roles/:id/permissions', { config: anyOf('update:roles'), schema: { params: IdParams, body: PermissionsBody } }, async (request, reply) => {
+    const { permissions } = request.body as { permissions: PermissionInput[] };
+    await roles.addPermissions(request.tenant.id, (request.params as Params).id, permissions);
+    return reply.code(201).send();
+  });
+
+  app.delete('/roles/:id/permissions', { config: anyOf('update:roles'), schema: { params: IdParams, body: PermissionsBody } }, async (request, reply) => {
+    const { permissions } = request.body as { permissions: PermissionInput[] };
+    await roles.removePermissions(request.tenant.id, (request.params as Params).id, permissions);
+    return reply.code(200).send();
+  });
+
+  // Offset pagination (`page`, `per_page`, `include_totals`), or checkpoint pagination when `from`
+  // or `take` is present: `{ users, next }`, where `next` is the `from` of the following page.
+  app.get(
+    '/roles/:id/users',
+    { config: anyOf('read:users', 'read:roles', 'read:role_members'), schema: { params: IdParams, querystring: RoleUsersQuery } },
+    async (request) => {
+      const query = request.query as PaginationQuery & { from?: string; take?: number };
+      const checkpoint = query.from !== undefined || query.take !== undefined;
+      const page: RoleUsersPage = checkpoint
+        ? { kind: 'checkpoint', take: query.take ?? 50, ...(query.from !== undefined ? { from: query.from } : {}) }
+        : { kind: 'offset', ...pageOf(query) };
+      const result = await roles.listUsers(request.tenant.id, (request.params as Params).id, page);
+      if (checkpoint) return { users: result.users, ...(result.next !== undefined ? { next: result.next } : {}) };
+      return paginated('users', query, result.users, result.total ?? result.users.length);
+    },
+  );
+
+  app.post('/roles/:id/users', { config: anyOf('update:roles', 'create:role_members'), schema: { params: IdParams, body: UsersBody } }, async (request, reply) => {
+    await roles.assignUsers(request.tenant.id, (request.params as Params).id, (request.body as { users: string[] }).users);
+    return reply.code(200).send();
+  });
+};

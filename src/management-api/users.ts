@@ -1,0 +1,159 @@
+/**
+ * `/api/v2/users`: create, search (`q`, search engine v3), get, update, delete; and
+ * `/api/v2/users-by-email`. Password hashes are never part of a response.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { CreateUserInput, UpdateUserInput } from '../domain/users/user-service.js';
+import { ManagementApiError } from '../server/errors.js';
+import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
+import { Nullable, OneOf } from './schema.js';
+import { anyOf } from './scopes.js';
+
+const Bool = Type.Boolean();
+const Email = Type.String({ format: 'email', maxLength: 320 });
+const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' });
+const Username = Type.String({ minLength: 1, maxLength: 128 });
+const Metadata = Type.Object({}, { additionalProperties: true });
+const profile = {
+  given_name: Type.String({ minLength: 1, maxLength: 150 }),
+  family_name: Type.String({ minLength: 1, maxLength: 150 }),
+  name: Type.String({ minLength: 1, maxLength: 300 }),
+  nickname: Type.String({ minLength: 1, maxLength: 300 }),
+  picture: Type.String({ format: 'uri', maxLength: 2000 }),
+};
+/** Long enough for any passphrase; the policy then limits it to bcrypt's 72 bytes. */
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+
+/** Auth0's custom password hash (bulk import format); the service accepts its bcrypt form. */
+const CustomPasswordHash = Type.Object(
+  {
+    algorithm: OneOf(['argon2', 'bcrypt', 'hmac', 'ldap', 'md4', 'md5', 'sha1', 'sha256', 'sha512', 'pbkdf2', 'scrypt'] as const),
+    hash: Type.Object(
+      { value: Type.String({ minLength: 1, maxLength: 4096 }), encoding: Type.Optional(OneOf(['base64', 'hex', 'utf8'] as const)) },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
+
+const CreateBody = Type.Object(
+  {
+    connection: Type.String({ minLength: 1, maxLength: 128 }),
+    email: Type.Optional(Email),
+    phone_number: Type.Optional(Phone),
+    username: Type.Optional(Username),
+    password: Type.Optional(Password),
+    password_hash: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    custom_password_hash: Type.Optional(CustomPasswordHash),
+    user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
+    email_verified: Type.Optional(Bool),
+    phone_verified: Type.Optional(Bool),
+    verify_email: Type.Optional(Bool),
+    blocked: Type.Optional(Bool),
+    given_name: Type.Optional(profile.given_name),
+    family_name: Type.Optional(profile.family_name),
+    name: Type.Optional(profile.name),
+    nickname: Type.Optional(profile.nickname),
+    picture: Type.Optional(profile.picture),
+    user_metadata: Type.Optional(Metadata),
+    app_metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+);
+
+const UpdateBody = Type.Object(
+  {
+    connection: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    email: Type.Optional(Nullable(Email)),
+    phone_number: Type.Optional(Nullable(Phone)),
+    username: Type.Optional(Nullable(Username)),
+    password: Type.Optional(Nullable(Password)),
+    email_verified: Type.Optional(Bool),
+    phone_verified: Type.Optional(Bool),
+    verify_email: Type.Optional(Bool),
+    verify_phone_number: Type.Optional(Bool),
+    blocked: Type.Optional(Bool),
+    given_name: Type.Optional(Nullable(profile.given_name)),
+    family_name: Type.Optional(Nullable(profile.family_name)),
+    name: Type.Optional(Nullable(profile.name)),
+    nickname: Type.Optional(Nullable(profile.nickname)),
+    picture: Type.Optional(Nullable(profile.picture)),
+    user_metadata: Type.Optional(Metadata),
+    app_metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const ListQuery = Type.Intersect([
+  PaginationQuery,
+  FieldsQuery,
+  Type.Object({
+    q: Type.Optional(Type.String({ maxLength: 2000 })),
+    sort: Type.Optional(Type.String({ maxLength: 100 })),
+    connection: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    search_engine: Type.Optional(OneOf(['v1', 'v2', 'v3'] as const)),
+    primary_order: Type.Optional(Bool),
+  }),
+]);
+const ByEmailQuery = Type.Intersect([FieldsQuery, Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }) })]);
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
+
+type ListQuery = PaginationQuery & { fields?: string; include_fields?: boolean; q?: string; sort?: string; connection?: string; search_engine?: string };
+type Fields = { fields?: string; include_fields?: boolean };
+
+/** Search engine v3 pages through the first 1000 results only (docs: user search limitations). */
+const MAX_SEARCH_RESULTS = 1000;
+
+/** Fields a token with only `update:users_app_metadata` may change. */
+const METADATA_FIELDS = new Set(['app_metadata', 'user_metadata']);
+
+export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.post('/users', { config: anyOf('create:users'), schema: { body: CreateBody } }, async (request, reply) => {
+    const user = await services.users.create(request.tenant.id, request.body as CreateUserInput);
+    return reply.code(201).send(user);
+  });
+
+  app.get('/users', { config: anyOf('read:users'), schema: { querystring: ListQuery } }, async (request) => {
+    const query = request.query as ListQuery;
+    if (query.search_engine === 'v1') throw new ManagementApiError(400, 'You are not allowed to use search_engine=v1.', 'operation_not_supported');
+    const page = pageOf(query);
+    if (page.offset + page.limit > MAX_SEARCH_RESULTS) {
+      throw new ManagementApiError(400, `You can only page through the first ${MAX_SEARCH_RESULTS} records.`, 'invalid_paging');
+    }
+    const { items, total } = await services.users.list(request.tenant.id, { ...pick(query, 'q', 'sort', 'connection') }, page);
+    const users = items.map((user) => project(user, query.fields, query.include_fields));
+    // Auth0's wrapper for users: `limit` is the page size asked for, `length` the number returned.
+    return query.include_totals ? { users, start: page.offset, limit: page.limit, length: users.length, total } : users;
+  });
+
+  app.get('/users/:id', { config: anyOf('read:users'), schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
+    const query = request.query as Fields;
+    return project(await services.users.get(request.tenant.id, (request.params as { id: string }).id), query.fields, query.include_fields);
+  });
+
+  app.get('/users-by-email', { config: anyOf('read:users'), schema: { querystring: ByEmailQuery } }, async (request) => {
+    const query = request.query as Fields & { email: string };
+    return (await services.users.listByEmail(request.tenant.id, query.email)).map((user) => project(user, query.fields, query.include_fields));
+  });
+
+  app.patch('/users/:id', { config: anyOf('update:users', 'update:users_app_metadata'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
+    const patch = request.body as UpdateUserInput;
+    const other = Object.keys(patch).find((field) => !METADATA_FIELDS.has(field));
+    if (other !== undefined && !request.grantedScopes?.has('update:users')) {
+      throw new ManagementApiError(403, `Insufficient scope; expected any of: update:users (to change ${other}).`, 'insufficient_scope');
+    }
+    return services.users.update(request.tenant.id, (request.params as { id: string }).id, patch);
+  });
+
+  app.delete('/users/:id', { config: anyOf('delete:users'), schema: { params: IdParams } }, async (request, reply) => {
+    await services.users.delete(request.tenant.id, (request.params as { id: string }).id);
+    return reply.code(204).send();
+  });
+};
+
+function pick<T extends object, K extends keyof T>(value: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Pick<T, K>;
+}

@@ -7,6 +7,8 @@ import { ClientService } from './clients/client-service.js';
 import { ResourceServerService } from './resource-servers/resource-server-service.js';
 import { ClientGrantService } from './client-grants/client-grant-service.js';
 import { LogService } from './logs/log-service.js';
+import { SessionService } from './sessions/session-service.js';
+import { TtlStore } from './oidc/ttl-store.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { UserService } from './users/user-service.js';
 import { LogSearchService } from './logs/log-search.js';
@@ -23,6 +25,8 @@ export interface Services {
   resourceServers: ResourceServerService;
   clientGrants: ClientGrantService;
   logs: LogService;
+  sessions: SessionService;
+  ttl: TtlStore;
   connections: ConnectionService;
   users: UserService;
   logSearch: LogSearchService;
@@ -47,6 +51,8 @@ export function createServices(opts: {
     resourceServers: new ResourceServerService(opts.storage, opts.bus, keys),
     clientGrants: new ClientGrantService(opts.storage, opts.bus),
     logs: new LogService(opts.storage, opts.onBackgroundError),
+    sessions: new SessionService(opts.storage),
+    ttl: new TtlStore(opts.storage),
     connections: new ConnectionService(opts.storage),
     users: new UserService(opts.storage),
     logSearch: new LogSearchService(opts.storage),

@@ -167,6 +167,57 @@ export interface UsersTable {
   updated_at: string;
 }
 
+export interface TtlEntriesTable {
+  tenant_id: string;
+  kind: string;
+  key_hash: string;
+  document: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface SessionsTable {
+  tenant_id: string;
+  id_hash: string;
+  sid: string;
+  user_id: string;
+  authenticated_at: string;
+  last_interaction_at: string;
+  expires_at: string;
+  idle_expires_at: string;
+  document: string;
+  revoked_at: string | null;
+}
+
+export interface RefreshTokensTable {
+  tenant_id: string;
+  id: string;
+  token_hash: string;
+  family_id: string;
+  client_id: string;
+  user_id: string;
+  code_hash: string | null;
+  document: string;
+  created_at: string;
+  expires_at: string | null;
+  idle_expires_at: string | null;
+  last_used_at: string | null;
+  rotated_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface UserGrantsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  client_id: string;
+  audience: string;
+  scope: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -183,4 +234,8 @@ export interface Database {
   role_permissions: RolePermissionsTable;
   user_roles: UserRolesTable;
   user_permissions: UserPermissionsTable;
+  ttl_entries: TtlEntriesTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  user_grants: UserGrantsTable;
 }

@@ -15,6 +15,10 @@ import { CacheInvalidationsRepository } from './repositories/cache-invalidations
 import { ConnectionsRepository } from './repositories/connections.js';
 import { UsersRepository } from './repositories/users.js';
 import { RolesRepository } from './repositories/roles.js';
+import { TtlEntriesRepository } from './repositories/ttl-entries.js';
+import { SessionsRepository } from './repositories/sessions.js';
+import { RefreshTokensRepository } from './repositories/refresh-tokens.js';
+import { UserGrantsRepository } from './repositories/user-grants.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -27,6 +31,10 @@ export interface Repositories {
   connections: ConnectionsRepository;
   users: UsersRepository;
   roles: RolesRepository;
+  ttlEntries: TtlEntriesRepository;
+  sessions: SessionsRepository;
+  refreshTokens: RefreshTokensRepository;
+  userGrants: UserGrantsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositories {
@@ -41,6 +49,10 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositori
     connections: new ConnectionsRepository(db),
     users: new UsersRepository(db, dialect),
     roles: new RolesRepository(db),
+    ttlEntries: new TtlEntriesRepository(db),
+    sessions: new SessionsRepository(db),
+    refreshTokens: new RefreshTokensRepository(db),
+    userGrants: new UserGrantsRepository(db),
   };
 }
 

@@ -195,7 +195,7 @@ describe('client credentials grant', () => {
     expect(typeof payload.jti).toBe('string');
   });
 
-  it('writes seacft and feacft log events', async () => {
+  it('writes Auth0\'s client-credentials log events (seccft, feccft)', async () => {
     await call(server, '/oauth/token', { form: tokenForm() });
     await call(server, '/oauth/token', { form: tokenForm({ client_secret: 'wrong-secret-wrong-secret-wrong-secret' }) });
     await new Promise((r) => setTimeout(r, 400)); // log writes are batched every 200 ms
@@ -204,8 +204,8 @@ describe('client credentials grant', () => {
     const { db } = await openDatabase(parseDatabaseUrl(server.database.url));
     const types = (await db.selectFrom('logs').select('type').execute()).map((r) => r.type);
     await db.destroy();
-    expect(types).toContain('seacft');
-    expect(types).toContain('feacft');
+    expect(types).toContain('seccft');
+    expect(types).toContain('feccft');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * `GET /api/v2/logs` and `GET /api/v2/logs/{id}` over real TLS, through both official SDKs: the
- * token endpoint's `seacft`/`feacft` events and the Management API's `sapi` events are found by
+ * token endpoint's `seccft`/`feccft` events and the Management API's `sapi` events are found by
  * search, pages and checkpoints return each entry once, and one tenant never sees another's logs.
  * Log writes are batched every 200 ms, so reads that expect a fresh event poll for it.
  */
@@ -17,7 +17,7 @@ let tls: TlsTestServer;
 let dev: Bootstrap;
 let acme: Bootstrap;
 const tokens: Record<string, string> = {};
-/** SDK clients made once: each new client asks for a token, which is itself logged (seacft). */
+/** SDK clients made once: each new client asks for a token, which is itself logged (seccft). */
 let sdk: { v7: Record<string, ReturnType<TlsTestServer['v7']>>; v4: Record<string, ReturnType<TlsTestServer['v4']>> };
 
 /** `GET /api/v2/logs?...` with the tenant's token; `query` values are sent as given. */
@@ -69,7 +69,7 @@ beforeAll(async () => {
   acme = tls.server.bootstrapOf('acme');
   tokens.dev = await tls.tokenFor('dev');
   tokens.acme = await tls.tokenFor('acme');
-  // Failed token requests in each tenant (feacft), and Management writes (sapi).
+  // Failed token requests in each tenant (feccft), and Management writes (sapi).
   const missingClientId = await tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -91,10 +91,10 @@ beforeAll(async () => {
 afterAll(async () => tls?.close());
 
 describe('log events and their Auth0 fields', () => {
-  it('records a successful token request as seacft with client, audience, scope and tenant', async () => {
-    const [log] = await logsWhen('dev', { q: `type:seacft AND client_id:${dev.client_id}` }, (logs) => logs.length > 0);
+  it('records a successful token request as seccft with client, audience, scope and tenant', async () => {
+    const [log] = await logsWhen('dev', { q: `type:seccft AND client_id:${dev.client_id}` }, (logs) => logs.length > 0);
     expect(log).toMatchObject({
-      type: 'seacft',
+      type: 'seccft',
       client_id: dev.client_id,
       client_name: expect.any(String),
       audience: `https://${tls.hostOf('dev')}/api/v2/`,
@@ -106,17 +106,17 @@ describe('log events and their Auth0 fields', () => {
     expect(new Date(log!.date).toISOString()).toBe(log!.date);
   });
 
-  it('records a bad client secret as feacft, which type:feacft finds (v7 list with search, v4 getAll with q)', async () => {
-    await logsWhen('dev', { q: 'type:feacft' }, (logs) => logs.length > 0);
+  it('records a bad client secret as feccft, which type:feccft finds (v7 list with search, v4 getAll with q)', async () => {
+    await logsWhen('dev', { q: 'type:feccft' }, (logs) => logs.length > 0);
 
-    const v7 = await sdk.v7.dev!.logs.list({ search: 'type:feacft' });
+    const v7 = await sdk.v7.dev!.logs.list({ search: 'type:feccft' });
     expect(v7.data.length).toBeGreaterThan(0);
-    for (const log of v7.data) expect(log.type).toBe('feacft');
+    for (const log of v7.data) expect(log.type).toBe('feccft');
     expect(v7.data[0]).toMatchObject({ client_id: dev.client_id, description: 'Client authentication failed.', user_agent: 'logs-test/1.0', tenant_name: 'dev' });
     // v7 asks for totals by default and reads the `logs` wrapper.
     expect(v7.response).toMatchObject({ start: 0, limit: 50, length: v7.data.length, total: v7.data.length });
 
-    const v4 = await sdk.v4.dev!.logs.getAll({ q: 'type:feacft', include_totals: true });
+    const v4 = await sdk.v4.dev!.logs.getAll({ q: 'type:feccft', include_totals: true });
     expect(v4.status).toBe(200);
     const body = v4.data as { logs: Log[]; start: number; limit: number; length: number; total: number };
     expect(body).toMatchObject({ start: 0, limit: 50, length: v7.data.length, total: v7.data.length });
@@ -138,7 +138,7 @@ describe('log events and their Auth0 fields', () => {
   });
 
   it('gets one entry by id through both SDKs, with the same JSON as the list', async () => {
-    const [listed] = await logsWhen('dev', { q: 'type:seacft' }, (logs) => logs.length > 0);
+    const [listed] = await logsWhen('dev', { q: 'type:seccft' }, (logs) => logs.length > 0);
     const v7 = await sdk.v7.dev!.logs.get(listed!.log_id);
     expect(v7).toEqual(listed);
     const v4 = await sdk.v4.dev!.logs.get({ id: listed!.log_id });
@@ -159,18 +159,18 @@ describe('log events and their Auth0 fields', () => {
 
 describe('search (q)', () => {
   it('finds description:*word* ignoring case, and exact quoted phrases', async () => {
-    await logsWhen('dev', { q: 'type:feacft' }, (logs) => logs.length > 0);
+    await logsWhen('dev', { q: 'type:feccft' }, (logs) => logs.length > 0);
     const wild = (await listLogs('dev', { q: 'description:*AUTHENTICATION*' })).body as Log[];
     expect(wild.length).toBeGreaterThan(0);
     for (const log of wild) expect(log.description.toLowerCase()).toContain('authentication');
-    expect(wild.map((l) => l.type)).toContain('feacft');
+    expect(wild.map((l) => l.type)).toContain('feccft');
 
     const prefix = (await listLogs('dev', { q: 'description:post*' })).body as Log[];
     expect(prefix.length).toBeGreaterThan(0);
     for (const log of prefix) expect(log.description).toMatch(/^POST /);
 
     const phrase = (await listLogs('dev', { q: 'description:"client authentication failed."' })).body as Log[];
-    expect(phrase.map((l) => l.type)).toEqual(phrase.map(() => 'feacft'));
+    expect(phrase.map((l) => l.type)).toEqual(phrase.map(() => 'feccft'));
     expect(phrase.length).toBe(wild.filter((l) => l.description === 'Client authentication failed.').length);
     // A phrase matches the whole value, not a part of it.
     expect((await listLogs('dev', { q: 'description:"authentication"' })).body).toEqual([]);
@@ -181,15 +181,15 @@ describe('search (q)', () => {
     const count = (type: string) => all.filter((l) => l.type === type).length;
     const types = async (q: string) => ((await listLogs('dev', { q, per_page: 100 })).body as Log[]).map((l) => l.type);
 
-    expect((await types('type:seacft OR type:feacft')).length).toBe(count('seacft') + count('feacft'));
-    expect(await types('NOT type:seacft')).not.toContain('seacft');
-    expect((await types('NOT type:seacft')).length).toBe(all.length - count('seacft'));
-    const devFailures = all.filter((l) => l.type === 'feacft' && l.client_id === dev.client_id).length;
+    expect((await types('type:seccft OR type:feccft')).length).toBe(count('seccft') + count('feccft'));
+    expect(await types('NOT type:seccft')).not.toContain('seccft');
+    expect((await types('NOT type:seccft')).length).toBe(all.length - count('seccft'));
+    const devFailures = all.filter((l) => l.type === 'feccft' && l.client_id === dev.client_id).length;
     expect(devFailures).toBeGreaterThan(0);
-    expect(devFailures).toBeLessThan(count('feacft')); // one failure named no client
-    expect(await types(`(type:seacft OR type:feacft) AND client_id:${dev.client_id} AND NOT type:seacft`)).toEqual(Array(devFailures).fill('feacft'));
+    expect(devFailures).toBeLessThan(count('feccft')); // one failure named no client
+    expect(await types(`(type:seccft OR type:feccft) AND client_id:${dev.client_id} AND NOT type:seccft`)).toEqual(Array(devFailures).fill('feccft'));
     // A bare term: here it matches the type field.
-    expect(new Set(await types('feacft'))).toEqual(new Set(['feacft']));
+    expect(new Set(await types('feccft'))).toEqual(new Set(['feccft']));
     expect((await types('sapi')).length).toBe(count('sapi'));
   });
 
@@ -294,8 +294,8 @@ describe('checkpoint reading (from/take)', () => {
 
 describe('tenant isolation', () => {
   it("never lists, searches or gets another tenant's entries", async () => {
-    const devLogs = await logsWhen('dev', {}, (logs) => logs.some((l) => l.type === 'feacft'));
-    const acmeLogs = await logsWhen('acme', {}, (logs) => logs.some((l) => l.type === 'feacft') && logs.some((l) => l.type === 'sapi'));
+    const devLogs = await logsWhen('dev', {}, (logs) => logs.some((l) => l.type === 'feccft'));
+    const acmeLogs = await logsWhen('acme', {}, (logs) => logs.some((l) => l.type === 'feccft') && logs.some((l) => l.type === 'sapi'));
     const devIds = new Set(devLogs.map((l) => l.log_id));
     for (const log of acmeLogs) {
       expect(devIds.has(log.log_id)).toBe(false);
@@ -336,7 +336,7 @@ describe('validation', () => {
       [{ q: 'colour:red' }, /unknown field colour/],
       [{ q: '(type:sapi' }, /unbalanced opening parenthesis/],
       [{ q: 'date:last-week' }, /last-week is not a date/],
-      [{ q: 'type:sapi', search: 'type:seacft' }, /q or as search, not both/],
+      [{ q: 'type:sapi', search: 'type:seccft' }, /q or as search, not both/],
       [{ page: 10, per_page: 100 }, /exceeds the allowed maximum of 1000 records/],
       [{ from: 'no-such-log' }, /no log entry with id no-such-log/],
       [{ q: 'x'.repeat(2001) }, /q/],

@@ -1,38 +1,59 @@
-/** `POST /oauth/token`: authenticates the client, dispatches on grant_type, logs the outcome. */
+/**
+ * `POST /oauth/token`: authenticates the client, checks the grant type is enabled for it,
+ * dispatches to the grant's handler, and logs the outcome with Auth0's log type for that grant.
+ */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
 import { AuthApiError } from '../../server/errors.js';
-import { tokenParams } from './token-request.js';
+import { tokenParams, type TokenParams } from './token-request.js';
 import { authenticateClient } from './client-authentication.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { authorizationCodeGrant } from './grants/authorization-code.js';
+import type { GrantResult } from './grants/grant.js';
 
-const SUPPORTED_GRANTS = new Set(['client_credentials']);
+interface GrantHandler {
+  handle(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult>;
+  /** Auth0 log types for success and failure. */
+  logs: [string, string];
+}
+
+const GRANTS: Record<string, GrantHandler> = {
+  client_credentials: { handle: clientCredentialsGrant, logs: ['seccft', 'feccft'] },
+  authorization_code: { handle: authorizationCodeGrant, logs: ['seacft', 'feacft'] },
+};
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/oauth/token', async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const params = tokenParams(request);
+    const grantType = params.grant_type;
+    if (!grantType) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: grant_type');
+    const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+    if (!grant) throw new AuthApiError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
+    const [successType, failureType] = grant.logs;
     try {
-      const grantType = params.grant_type;
-      if (!grantType) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: grant_type');
-      if (!SUPPORTED_GRANTS.has(grantType)) throw new AuthApiError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
       const { client } = await authenticateClient(services, request, params);
-      const result = await clientCredentialsGrant(services, request, params, client);
+      if (!client.grant_types.includes(grantType)) {
+        throw new AuthApiError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`, { error_uri: 'https://auth0.com/docs/clients/client-grant-types' });
+      }
+      const result = await grant.handle(services, request, params, client);
       services.logs.record(request.tenant.id, {
-        type: 'seacft',
+        type: successType,
         description: '',
         clientId: client.client_id,
         clientName: client.name,
         ip: request.ip,
-        audience: result.audience,
-        scope: result.scope,
         userAgent: userAgent(request),
+        ...(result.audience ? { audience: result.audience } : {}),
+        ...(result.scope ? { scope: result.scope } : {}),
+        ...(result.userId ? { userId: result.userId } : {}),
       });
       return reply.send(result.response);
     } catch (error) {
       if (error instanceof AuthApiError) {
         services.logs.record(request.tenant.id, {
-          type: 'feacft',
+          type: failureType,
           description: error.description,
           ...(params.client_id ? { clientId: params.client_id } : {}),
           ip: request.ip,

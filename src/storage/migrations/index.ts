@@ -9,6 +9,7 @@ import { cacheInvalidations } from './002-cache-invalidations.js';
 import { connectionsUsers } from './003-connections-users.js';
 import { roles } from './004-roles.js';
 import { logIndexes } from './005-log-indexes.js';
+import { oidc } from './006-oidc.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -20,6 +21,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '003-connections-users': connectionsUsers(),
       '004-roles': roles(),
       '005-log-indexes': logIndexes(this.dialect),
+      '006-oidc': oidc,
     };
   }
 }

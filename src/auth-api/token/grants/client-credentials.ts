@@ -10,6 +10,7 @@ import { mintAccessToken } from '../../../domain/tokens/access-token.js';
 import { nowSeconds } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../server/errors.js';
 import type { TokenParams } from '../token-request.js';
+import type { GrantResult } from './grant.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -18,14 +19,7 @@ export interface TokenResponse {
   token_type: 'Bearer';
 }
 
-const GRANT_TYPE = 'client_credentials';
-
-export async function clientCredentialsGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<{ response: TokenResponse; audience: string; scope: string }> {
-  if (!client.grant_types.includes(GRANT_TYPE)) {
-    throw new AuthApiError(403, 'unauthorized_client', `Grant type '${GRANT_TYPE}' not allowed for the client.`, {
-      error_uri: 'https://auth0.com/docs/clients/client-grant-types',
-    });
-  }
+export async function clientCredentialsGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
   const audience = params.audience || tenant.settings.default_audience;
   if (!audience) throw new AuthApiError(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured');

@@ -1,0 +1,83 @@
+/**
+ * The end of an authorization: with a logged-in user in hand, decide the granted scopes and
+ * answer the application with a code and/or tokens in its response mode.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
+import type { User } from '../../domain/users/user.js';
+import type { Session } from '../../domain/sessions/session-service.js';
+import type { AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
+import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
+import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
+import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
+import { deliver } from './response-modes.js';
+
+export const CODE_TTL_SECONDS = 600;
+
+/** What an authorization code stands for until the token endpoint redeems it. */
+export interface CodeGrant extends UserGrant {
+  redirectUri: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+}
+
+export async function completeAuthorization(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  client: Client,
+  authorization: AuthorizationRequest,
+  issuer: string,
+  session: Session,
+  user: User,
+): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const target = { redirectUri: authorization.redirectUri, responseMode: authorization.responseMode };
+  const withState = (params: Record<string, string>) => (authorization.state !== undefined ? { ...params, state: authorization.state } : params);
+
+  const oidcScopes = authorization.scope.filter((s) => OIDC_SCOPES.has(s));
+  const grant: UserGrant = { clientId: client.client_id, userId: user.user_id, scope: oidcScopes, authTime: session.authTime, sid: session.sid };
+  if (authorization.nonce !== undefined) grant.nonce = authorization.nonce;
+  if (authorization.audience) {
+    try {
+      const access = await userApiAccess(services, tenant.id, client, user.user_id, authorization.audience, authorization.scope);
+      grant.audience = access.api.identifier;
+      grant.scope = [...oidcScopes.filter((s) => s !== 'offline_access' || access.api.allow_offline_access), ...access.scopes];
+      if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
+    } catch (error) {
+      if (!(error instanceof ApiAccessDenied)) throw error;
+      return deliver(reply, tenant, target, withState({ error: 'access_denied', error_description: error.message }));
+    }
+  }
+
+  const params: Record<string, string> = {};
+  let code: string | undefined;
+  if (authorization.responseTypes.has('code')) {
+    const codeGrant: CodeGrant = { ...grant, redirectUri: authorization.redirectUri };
+    if (authorization.codeChallenge) {
+      codeGrant.codeChallenge = authorization.codeChallenge;
+      codeGrant.codeChallengeMethod = authorization.codeChallengeMethod ?? 'plain';
+    }
+    code = await services.ttl.put(tenant.id, 'authorization_code', codeGrant, CODE_TTL_SECONDS);
+    params.code = code;
+  }
+  const wantsToken = authorization.responseTypes.has('token');
+  const wantsIdToken = authorization.responseTypes.has('id_token');
+  if (wantsToken || wantsIdToken) {
+    const tokens = await mintUserTokens(services, tenant, issuer, client, user, grant, {
+      accessToken: wantsToken,
+      idToken: wantsIdToken,
+      web: true,
+      ...(code !== undefined ? { code } : {}),
+    });
+    if (tokens.access_token) {
+      params.access_token = tokens.access_token;
+      params.token_type = 'Bearer';
+      params.expires_in = String(tokens.expires_in);
+      params.scope = tokens.scope;
+    }
+    if (tokens.id_token) params.id_token = tokens.id_token;
+  }
+  return deliver(reply, tenant, target, withState(params));
+}

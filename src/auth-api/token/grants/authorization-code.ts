@@ -1,0 +1,47 @@
+/**
+ * `grant_type=authorization_code`: redeems a one-time code issued by `/authorize`, checking that
+ * it was issued to this client for this redirect_uri, and the PKCE verifier. A code presented a
+ * second time is refused and everything issued from it is revoked (RFC 6749 §4.1.2).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../../domain/services.js';
+import type { Client } from '../../../domain/clients/client.js';
+import { hashSecret } from '../../../domain/secrets.js';
+import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
+import type { CodeGrant } from '../../authorize/complete.js';
+import { AuthApiError } from '../../../server/errors.js';
+import type { TokenParams } from '../token-request.js';
+import type { GrantResult } from './grant.js';
+
+const invalidGrant = (description: string) => new AuthApiError(403, 'invalid_grant', description);
+
+export async function authorizationCodeGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
+  const tenant = request.tenant;
+  if (!params.code) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: code');
+  const redemption = await services.ttl.consume<CodeGrant>(tenant.id, 'authorization_code', params.code);
+  if (redemption.status === 'replayed') {
+    await services.storage.repos.refreshTokens.revokeWhere(tenant.id, { codeHash: hashSecret(params.code) }, new Date().toISOString());
+    throw invalidGrant('Invalid authorization code');
+  }
+  if (redemption.status === 'invalid') throw invalidGrant('Invalid authorization code');
+  const grant = redemption.document;
+  if (grant.clientId !== client.client_id) throw invalidGrant('Invalid authorization code');
+  if (params.redirect_uri !== grant.redirectUri) throw invalidGrant('Invalid redirect_uri');
+  checkPkce(grant, params.code_verifier);
+
+  const user = await services.users.get(tenant.id, grant.userId).catch(() => undefined);
+  if (!user || user.blocked) throw invalidGrant('The user is blocked or no longer exists');
+  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true });
+  return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+}
+
+function checkPkce(grant: CodeGrant, verifier: string | undefined): void {
+  if (!grant.codeChallenge) return;
+  if (!verifier) throw new AuthApiError(400, 'invalid_request', "Parameter 'code_verifier' is required");
+  if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) throw invalidGrant('Failed to verify code verifier');
+  const computed = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  const a = Buffer.from(computed);
+  const b = Buffer.from(grant.codeChallenge);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalidGrant('Failed to verify code verifier');
+}

@@ -1,0 +1,62 @@
+/**
+ * `GET|POST /userinfo`: the user's claims for the scopes of the presented access token — the
+ * opaque token issued when no API was requested, or a JWT whose audience includes
+ * `{issuer}userinfo` (issued when `openid` was granted together with an API).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { ASYMMETRIC_ALGS, JwtError, verifyJwt } from '../domain/tokens/jws.js';
+import { userClaims } from '../domain/oidc/user-claims.js';
+import { nowSeconds } from '../domain/clock.js';
+import { AuthApiError } from '../server/errors.js';
+
+const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
+
+interface TokenSubject {
+  userId: string;
+  scope: string[];
+}
+
+export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const handler = async (request: FastifyRequest) => {
+    const token = bearerToken(request);
+    const subject = token.includes('.') ? await fromJwt(services, request, token) : await fromOpaque(services, request, token);
+    const user = await services.users.get(request.tenant.id, subject.userId).catch(() => undefined);
+    if (!user || user.blocked) throw invalidToken('The user no longer exists or is blocked');
+    return userClaims(user, subject.scope);
+  };
+  app.get('/userinfo', handler);
+  app.post('/userinfo', handler);
+};
+
+function bearerToken(request: FastifyRequest): string {
+  const match = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(request.headers.authorization ?? '');
+  if (!match) throw new AuthApiError(401, 'invalid_request', 'Missing access token', {}, { 'www-authenticate': 'Bearer realm="userinfo"' });
+  return match[1]!;
+}
+
+async function fromOpaque(services: Services, request: FastifyRequest, token: string): Promise<TokenSubject> {
+  const entry = await services.ttl.get<{ userId: string; scope: string[] }>(request.tenant.id, 'userinfo_token', token);
+  if (!entry) throw invalidToken('The access token is invalid or expired');
+  return entry;
+}
+
+async function fromJwt(services: Services, request: FastifyRequest, token: string): Promise<TokenSubject> {
+  const ring = await services.keys.keyRing(request.tenant.id);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = verifyJwt(token, (header) => {
+      const key = ring.verifier(header.kid);
+      return key && ASYMMETRIC_ALGS.includes(key.alg) ? key : undefined;
+    }));
+  } catch (error) {
+    if (error instanceof JwtError) throw invalidToken('The access token is invalid');
+    throw error;
+  }
+  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds()) throw invalidToken('The access token expired');
+  if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) throw invalidToken('The access token was not issued here');
+  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!audiences.includes(`${payload.iss}userinfo`)) throw invalidToken('The access token is not valid for /userinfo');
+  if (typeof payload.sub !== 'string') throw invalidToken('The access token has no subject');
+  return { userId: payload.sub, scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [] };
+}

@@ -1,0 +1,37 @@
+/**
+ * What a user-facing flow may get for an API (docs: API Access Policies, RBAC, client grants):
+ * the API's user access policy decides whether the application may ask at all; the granted scopes
+ * are the requested ones the API defines, narrowed by the client grant (require_client_grant) and,
+ * with RBAC on, by the user's permissions.
+ */
+import type { Services } from '../services.js';
+import type { Client } from '../clients/client.js';
+import type { ResourceServer } from '../resource-servers/resource-server.js';
+import { OIDC_SCOPES } from './user-claims.js';
+
+export interface ApiAccess {
+  api: ResourceServer;
+  scopes: string[];
+  /** All of the user's permissions for the API, for `*_authz` token dialects. */
+  permissions?: string[];
+}
+
+export class ApiAccessDenied extends Error {}
+
+export async function userApiAccess(services: Services, tenantId: string, client: Client, userId: string, audience: string, requested: string[]): Promise<ApiAccess> {
+  const api = await services.resourceServers.findByAudience(tenantId, audience);
+  if (!api) throw new ApiAccessDenied(`Service not found: ${audience}`);
+  const policy = api.subject_type_authorization.user.policy;
+  if (policy === 'deny_all') throw new ApiAccessDenied(`Client is not authorized to access "${audience}".`);
+
+  const defined = new Set(api.scopes.map((s) => s.value));
+  let scopes = requested.filter((s) => !OIDC_SCOPES.has(s) && defined.has(s));
+  if (policy === 'require_client_grant') {
+    const grant = await services.clientGrants.findFor(tenantId, client.client_id, api.identifier, 'user');
+    if (!grant) throw new ApiAccessDenied(`Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API.`);
+    if (!grant.allow_all_scopes) scopes = scopes.filter((s) => grant.scope.includes(s));
+  }
+  if (!api.enforce_policies) return { api, scopes };
+  const permissions = await services.userAuthorization.effectivePermissions(tenantId, userId, api.identifier);
+  return { api, scopes: scopes.filter((s) => permissions.includes(s)), permissions };
+}

@@ -1,0 +1,50 @@
+/** Typed access to one-time, expiring artefacts, keyed by a random secret that only the holder has. */
+import type { Storage } from '../../storage/storage.js';
+import { hashSecret, newSecret } from '../secrets.js';
+
+export type TtlKind = 'login_transaction' | 'authorization_code' | 'userinfo_token';
+
+export type Redemption<T> = { status: 'ok'; document: T } | { status: 'replayed'; document: T } | { status: 'invalid' };
+
+export class TtlStore {
+  constructor(private readonly storage: Storage) {}
+
+  /** Stores `document` for `ttlSeconds`; returns the secret that finds it again. */
+  async put(tenantId: string, kind: TtlKind, document: unknown, ttlSeconds: number): Promise<string> {
+    const secret = newSecret();
+    const now = new Date();
+    await this.storage.repos.ttlEntries.put(tenantId, kind, hashSecret(secret), document, now.toISOString(), new Date(now.getTime() + ttlSeconds * 1000).toISOString());
+    return secret;
+  }
+
+  /** The live, unconsumed document, without consuming it. */
+  async get<T>(tenantId: string, kind: TtlKind, secret: string): Promise<T | undefined> {
+    const entry = await this.storage.repos.ttlEntries.find<T>(tenantId, kind, hashSecret(secret));
+    if (!entry || entry.consumedAt || Date.parse(entry.expiresAt) <= Date.now()) return undefined;
+    return entry.document;
+  }
+
+  async update(tenantId: string, kind: TtlKind, secret: string, document: unknown): Promise<void> {
+    await this.storage.repos.ttlEntries.replaceDocument(tenantId, kind, hashSecret(secret), document);
+  }
+
+  /**
+   * Redeems the secret once. A second redemption is reported as `replayed` (with the document, so
+   * the caller can revoke what the first one issued); unknown or expired secrets are `invalid`.
+   */
+  async consume<T>(tenantId: string, kind: TtlKind, secret: string): Promise<Redemption<T>> {
+    const keyHash = hashSecret(secret);
+    const entry = await this.storage.repos.ttlEntries.find<T>(tenantId, kind, keyHash);
+    if (!entry) return { status: 'invalid' };
+    if (entry.consumedAt) return { status: 'replayed', document: entry.document };
+    if (!(await this.storage.repos.ttlEntries.consume(tenantId, kind, keyHash, new Date().toISOString()))) {
+      // Lost a race with another redemption, or expired in between.
+      return Date.parse(entry.expiresAt) <= Date.now() ? { status: 'invalid' } : { status: 'replayed', document: entry.document };
+    }
+    return { status: 'ok', document: entry.document };
+  }
+
+  async delete(tenantId: string, kind: TtlKind, secret: string): Promise<void> {
+    await this.storage.repos.ttlEntries.delete(tenantId, kind, hashSecret(secret));
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Access and ID tokens for a user, shared by the authorization endpoint (implicit and hybrid
+ * responses) and the token endpoint (code exchange, refresh, password grants).
+ *  - With an API audience the access token is a JWT in the API's dialect; when `openid` was
+ *    granted its audience also names `{issuer}userinfo`, as Auth0 does.
+ *  - Without one it is an opaque token good only for `/userinfo` (Auth0: "opaque access token").
+ */
+import type { Services } from '../services.js';
+import type { Client } from '../clients/client.js';
+import type { User } from '../users/user.js';
+import type { Tenant } from '../tenants/tenant-service.js';
+import { mintAccessToken } from '../tokens/access-token.js';
+import { mintIdToken } from '../tokens/id-token.js';
+import { nowSeconds } from '../clock.js';
+import { userClaims } from './user-claims.js';
+
+/** What a user granted an application in one authorization; stored with codes and refresh tokens. */
+export interface UserGrant {
+  clientId: string;
+  userId: string;
+  /** Every granted scope: OpenID Connect ones and the API's. */
+  scope: string[];
+  audience?: string;
+  permissions?: string[];
+  nonce?: string;
+  authTime?: number;
+  sid?: string;
+}
+
+export interface IssuedUserTokens {
+  access_token?: string;
+  token_type?: 'Bearer';
+  expires_in?: number;
+  id_token?: string;
+  scope: string;
+}
+
+export const USERINFO_TOKEN_LIFETIME = 86_400;
+
+export async function mintUserTokens(
+  services: Services,
+  tenant: Tenant,
+  issuer: string,
+  client: Client,
+  user: User,
+  grant: UserGrant,
+  options: { accessToken: boolean; idToken: boolean; web?: boolean; code?: string; grantType?: string },
+): Promise<IssuedUserTokens> {
+  const now = nowSeconds();
+  const ring = await services.keys.keyRing(tenant.id);
+  const issued: IssuedUserTokens = { scope: grant.scope.join(' ') };
+  if (options.accessToken) {
+    if (grant.audience) {
+      const api = await services.resourceServers.findByAudience(tenant.id, grant.audience);
+      if (!api) throw new Error(`API ${grant.audience} disappeared`);
+      const lifetime = options.web ? api.token_lifetime_for_web : api.token_lifetime;
+      issued.access_token = mintAccessToken(api, ring, {
+        issuer,
+        subject: user.user_id,
+        audience: grant.scope.includes('openid') ? [grant.audience, `${issuer}userinfo`] : grant.audience,
+        clientId: client.client_id,
+        scopes: grant.scope,
+        ...(options.grantType ? { grantType: options.grantType } : {}),
+        ...(grant.permissions ? { permissions: grant.permissions } : {}),
+        lifetimeSeconds: lifetime,
+        now,
+      });
+      issued.expires_in = lifetime;
+    } else {
+      issued.access_token = await services.ttl.put(tenant.id, 'userinfo_token', { userId: user.user_id, clientId: client.client_id, scope: grant.scope }, USERINFO_TOKEN_LIFETIME);
+      issued.expires_in = USERINFO_TOKEN_LIFETIME;
+    }
+    issued.token_type = 'Bearer';
+  }
+  if (options.idToken && grant.scope.includes('openid')) {
+    issued.id_token = mintIdToken(ring, {
+      issuer,
+      client,
+      claims: userClaims(user, grant.scope),
+      now,
+      ...(grant.authTime !== undefined ? { authTime: grant.authTime } : {}),
+      ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+      ...(grant.sid !== undefined ? { sid: grant.sid } : {}),
+      ...(issued.access_token !== undefined ? { accessToken: issued.access_token } : {}),
+      ...(options.code !== undefined ? { code: options.code } : {}),
+    });
+  }
+  return issued;
+}

@@ -1,0 +1,70 @@
+/**
+ * One-time, expiring artefacts (login transactions, authorization codes, opaque tokens...), found
+ * by the SHA-256 of their secret. `consume` is atomic: of two concurrent redemptions of one code,
+ * exactly one succeeds.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { fromJson, toJson } from './json.js';
+
+export interface TtlEntry<T> {
+  document: T;
+  createdAt: string;
+  expiresAt: string;
+  consumedAt: string | null;
+}
+
+export class TtlEntriesRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async put(tenantId: string, kind: string, keyHash: string, document: unknown, createdAt: string, expiresAt: string): Promise<void> {
+    await this.db
+      .insertInto('ttl_entries')
+      .values({ tenant_id: tenantId, kind, key_hash: keyHash, document: toJson(document), created_at: createdAt, expires_at: expiresAt, consumed_at: null })
+      .execute();
+  }
+
+  async find<T>(tenantId: string, kind: string, keyHash: string): Promise<TtlEntry<T> | undefined> {
+    const row = await this.db
+      .selectFrom('ttl_entries')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
+    return row ? { document: fromJson<T>(row.document), createdAt: row.created_at, expiresAt: row.expires_at, consumedAt: row.consumed_at } : undefined;
+  }
+
+  async replaceDocument(tenantId: string, kind: string, keyHash: string, document: unknown): Promise<void> {
+    await this.db
+      .updateTable('ttl_entries')
+      .set({ document: toJson(document) })
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where('key_hash', '=', keyHash)
+      .execute();
+  }
+
+  /** Marks the entry used if it is unused and unexpired; true only for the one caller that did. */
+  async consume(tenantId: string, kind: string, keyHash: string, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('ttl_entries')
+      .set({ consumed_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where('key_hash', '=', keyHash)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async delete(tenantId: string, kind: string, keyHash: string): Promise<void> {
+    await this.db.deleteFrom('ttl_entries').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('key_hash', '=', keyHash).execute();
+  }
+
+  /** Housekeeping across tenants: entries are useless once expired. */
+  async deleteExpired(before: string): Promise<void> {
+    await this.db.deleteFrom('ttl_entries').where('expires_at', '<', before).execute();
+  }
+}

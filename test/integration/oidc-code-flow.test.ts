@@ -1,0 +1,200 @@
+/**
+ * The authorization code flow with PKCE, driven by `openid-client` v6 (a certified OpenID relying
+ * party) over TLS, with the hosted login form submitted over HTTP as a browser would; plus SSO on a
+ * second authorization, prompt=none, userinfo, and the protocol's security rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { startTlsServer, type TlsTestServer } from '../support/tls.js';
+
+const CALLBACK = 'https://app.example.com/callback';
+const PASSWORD = 'Xk9#mTq2!vLp';
+
+let tls: TlsTestServer;
+let token: string;
+let web: { client_id: string; client_secret: string };
+let spa: { client_id: string };
+
+beforeAll(async () => {
+  tls = await startTlsServer(['dev', 'acme']);
+  token = await tls.tokenFor('dev');
+  web = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+  spa = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'SPA', app_type: 'spa', callbacks: [CALLBACK] })).body;
+  const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'ada@example.com', password: PASSWORD, name: 'Ada Lovelace', email_verified: true });
+  expect(user.status).toBe(201);
+});
+afterAll(async () => tls?.close());
+
+/** A minimal browser: a cookie jar and manual redirects over the CA-trusting fetch. */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  async get(url: string): Promise<Response> {
+    return this.request(url, { method: 'GET' });
+  }
+
+  async post(url: string, form: Record<string, string>): Promise<Response> {
+    return this.request(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const response = await tls.caFetch(url, { ...init, headers, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (/Max-Age=0/i.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+}
+
+/** Follows /authorize through the hosted login form; returns where the server finally redirects. */
+async function logIn(browser: Browser, authorizeUrl: URL, credentials = { username: 'ada@example.com', password: PASSWORD }): Promise<URL> {
+  const start = await browser.get(authorizeUrl.toString());
+  expect(start.status).toBe(302);
+  const loginUrl = new URL(start.headers.get('location')!, authorizeUrl);
+  expect(loginUrl.pathname).toBe('/u/login');
+  const page = await browser.get(loginUrl.toString());
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  const state = loginUrl.searchParams.get('state')!;
+  const done = await browser.post(new URL('/u/login', loginUrl).toString(), { state, _csrf: csrf, ...credentials });
+  expect(done.status, await done.clone().text()).toBe(302);
+  return new URL(done.headers.get('location')!);
+}
+
+async function configFor(clientId: string, secret?: string): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(`https://${tls.hostOf('dev')}/`), clientId, secret, secret ? oidc.ClientSecretPost(secret) : oidc.None(), {
+    [oidc.customFetch]: tls.caFetch as oidc.CustomFetch,
+  });
+}
+
+describe('authorization code flow with openid-client v6', () => {
+  it('discovers the issuer, logs in through the hosted page, redeems the code with PKCE and calls /userinfo', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    expect(config.serverMetadata().authorization_endpoint).toBe(`https://${tls.hostOf('dev')}/authorize`);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: 'openid profile email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const callback = await logIn(new Browser(), url);
+    expect(callback.origin + callback.pathname).toBe(CALLBACK);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ iss: `https://${tls.hostOf('dev')}/`, aud: web.client_id, email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace' });
+    expect(claims.sub).toMatch(/^auth0\|/);
+    expect(typeof claims.auth_time).toBe('number');
+    expect(typeof claims.sid).toBe('string');
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    expect(userinfo).toMatchObject({ sub: claims.sub, email: 'ada@example.com', name: 'Ada Lovelace' });
+  });
+
+  it('serves a public application (SPA) with PKCE and no secret, and an API audience with a JWT access token', async () => {
+    await tls.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: 'https://orders.example.com/', scopes: [{ value: 'read:orders' }] });
+    const config = await configFor(spa.client_id);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: 'openid read:orders',
+      audience: 'https://orders.example.com/',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const tokens = await oidc.authorizationCodeGrant(config, await logIn(new Browser(), url), { pkceCodeVerifier: verifier });
+    const access = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
+    expect(access.aud).toEqual(['https://orders.example.com/', `https://${tls.hostOf('dev')}/userinfo`]);
+    expect(access.scope).toBe('openid read:orders');
+    expect(access.azp).toBe(spa.client_id);
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, access.sub)).toMatchObject({ sub: access.sub });
+  });
+
+  it('logs in silently on a second authorization (SSO) and answers prompt=none without a session with login_required', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new Browser();
+    await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const again = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 's2' }).toString());
+    expect(again.status).toBe(302);
+    const location = new URL(again.headers.get('location')!);
+    expect(location.searchParams.get('code')).toBeTruthy();
+    expect(location.searchParams.get('state')).toBe('s2');
+
+    const stranger = await new Browser().get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 's3' }).toString());
+    const error = new URL(stranger.headers.get('location')!);
+    expect(error.searchParams.get('error')).toBe('login_required');
+    expect(error.searchParams.get('state')).toBe('s3');
+  });
+});
+
+describe('authorization security rules', () => {
+  const authorize = (params: Record<string, string>) => `https://${tls.hostOf('dev')}/authorize?${new URLSearchParams(params)}`;
+
+  it('never redirects to an unregistered redirect_uri or for an unknown client: it shows an error page', async () => {
+    for (const params of [
+      { client_id: web.client_id, redirect_uri: 'https://evil.example.com/callback', response_type: 'code' },
+      { client_id: web.client_id, redirect_uri: `${CALLBACK}/extra`, response_type: 'code' },
+      { client_id: 'unknown', redirect_uri: CALLBACK, response_type: 'code' },
+    ]) {
+      const res = await new Browser().get(authorize(params));
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    }
+  });
+
+  it('requires PKCE from public clients and refuses unsupported response types with a redirect', async () => {
+    const noPkce = await new Browser().get(authorize({ client_id: spa.client_id, redirect_uri: CALLBACK, response_type: 'code', state: 'x' }));
+    expect(new URL(noPkce.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+    const bad = await new Browser().get(authorize({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'magic', state: 'x' }));
+    expect(new URL(bad.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
+  });
+
+  it('rejects a replayed code, a wrong verifier and a code used by another client', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const callback = await logIn(new Browser(), url);
+    const code = callback.searchParams.get('code')!;
+    const redeem = (form: Record<string, string>) =>
+      tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+    const base = { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: web.client_id, client_secret: web.client_secret };
+    const wrongVerifier = await redeem({ ...base, code_verifier: oidc.randomPKCECodeVerifier() });
+    expect(wrongVerifier.status).toBe(403);
+    expect(((await wrongVerifier.json()) as { error: string }).error).toBe('invalid_grant');
+    // The code was consumed by the failed attempt: a one-time code never works twice.
+    const replay = await redeem({ ...base, code_verifier: verifier });
+    expect(replay.status).toBe(403);
+
+    const second = await logIn(new Browser(), oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const otherClient = await redeem({ grant_type: 'authorization_code', code: second.searchParams.get('code')!, redirect_uri: CALLBACK, client_id: spa.client_id });
+    expect(otherClient.status).toBe(403);
+  });
+
+  it('rejects wrong credentials on the hosted page, and a form posted without its CSRF token', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new Browser();
+    const start = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }).toString());
+    const loginUrl = new URL(start.headers.get('location')!, `https://${tls.hostOf('dev')}`);
+    const html = await (await browser.get(loginUrl.toString())).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const state = loginUrl.searchParams.get('state')!;
+    const wrong = await browser.post(loginUrl.origin + '/u/login', { state, _csrf: csrf, username: 'ada@example.com', password: 'not-the-password' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Wrong email or password.');
+    const forged = await browser.post(loginUrl.origin + '/u/login', { state, _csrf: 'forged', username: 'ada@example.com', password: PASSWORD });
+    expect(forged.status).toBe(403);
+    // Another browser (no transaction cookie) cannot use the transaction either.
+    const elsewhere = await new Browser().post(loginUrl.origin + '/u/login', { state, _csrf: csrf, username: 'ada@example.com', password: PASSWORD });
+    expect(elsewhere.status).toBe(400);
+  });
+});

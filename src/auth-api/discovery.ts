@@ -24,6 +24,7 @@ function metadata(request: FastifyRequest): Record<string, unknown> {
     claims_supported: ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'],
     request_uri_parameter_supported: false,
     request_parameter_supported: false,
+    ...(settings.oidc_logout.rp_logout_end_session_endpoint_discovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
     ...(settings.acr_values_supported?.length ? { acr_values_supported: settings.acr_values_supported } : {}),
   };
 }

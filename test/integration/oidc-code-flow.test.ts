@@ -198,3 +198,55 @@ describe('authorization security rules', () => {
     expect(elsewhere.status).toBe(400);
   });
 });
+
+describe('logout', () => {
+  const host = () => `https://${tls.hostOf('dev')}`;
+
+  it('/v2/logout ends the session and follows only an allowed returnTo', async () => {
+    await tls.api('dev', token, 'PATCH', `/api/v2/clients/${web.client_id}`, { allowed_logout_urls: ['https://app.example.com/bye'] });
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new Browser();
+    await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+
+    const evil = await browser.get(`${host()}/v2/logout?client_id=${web.client_id}&returnTo=${encodeURIComponent('https://evil.example.com/')}`);
+    expect(evil.status).toBe(400);
+    expect(evil.headers.get('location')).toBeNull();
+
+    const ok = await browser.get(`${host()}/v2/logout?client_id=${web.client_id}&returnTo=${encodeURIComponent('https://app.example.com/bye')}`);
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get('location')).toBe('https://app.example.com/bye');
+    const after = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none' }).toString());
+    expect(new URL(after.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('/oidc/logout takes id_token_hint, post_logout_redirect_uri and state', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    expect(config.serverMetadata().end_session_endpoint).toBe(`${host()}/oidc/logout`);
+    const browser = new Browser();
+    const tokens = await oidc.authorizationCodeGrant(config, await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' })));
+    const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://app.example.com/bye', state: 'st' });
+    const res = await browser.get(url.toString());
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://app.example.com/bye?state=st');
+    const notListed = await new Browser().get(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' }).toString());
+    expect(notListed.status).toBe(400);
+  });
+});
+
+describe('CORS on the Authentication API', () => {
+  it('answers preflights for application origins and refuses others with Auth0’s message', async () => {
+    await tls.api('dev', token, 'PATCH', `/api/v2/clients/${spa.client_id}`, { web_origins: ['https://spa.example.com'] });
+    const preflight = (origin: string) =>
+      tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, auth0-client' } });
+    const ok = await preflight('https://spa.example.com');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://spa.example.com');
+    expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(ok.headers.get('access-control-allow-headers')).toMatch(/Auth0-Client/);
+    const callbackOrigin = await preflight('https://app.example.com');
+    expect(callbackOrigin.status).toBe(204);
+    const denied = await preflight('https://evil.example.com');
+    expect(denied.status).toBe(403);
+    expect(await denied.text()).toBe('Origin https://evil.example.com is not allowed.');
+  });
+});

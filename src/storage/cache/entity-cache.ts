@@ -19,12 +19,13 @@ export class EntityCache<V extends {}> {
   constructor(
     readonly kind: string,
     bus: InvalidationBus,
-    options: { max?: number; ttlMs?: number } = {},
+    options: { max?: number; ttlMs?: number; perTenant?: boolean } = {},
   ) {
     this.entries = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 5 * 60_000 });
     bus.subscribe((message) => {
       if (message.kind !== kind && message.kind !== 'tenant') return;
-      if (message.key === undefined || message.kind === 'tenant') this.dropTenant(message.tenantId);
+      // A per-tenant aggregate (e.g. every client's origins) is stale after a change to any one entity.
+      if (message.key === undefined || message.kind === 'tenant' || options.perTenant) this.dropTenant(message.tenantId);
       else this.drop(message.tenantId, message.key);
     });
     bus.onReset(() => this.clear());

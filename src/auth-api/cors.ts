@@ -1,0 +1,66 @@
+/**
+ * CORS for the Authentication API endpoints browsers call directly (token, userinfo, revoke):
+ * an origin is allowed when some application of the tenant lists it in Allowed Origins (CORS) or
+ * Allowed Web Origins, or has a callback on it (docs: "Configure Cross-Origin Resource Sharing").
+ * Credentials are allowed, so the answer always names the origin, never `*`. A disallowed
+ * preflight gets Auth0's plain 403 `Origin https://x is not allowed.`
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { EntityCache } from '../storage/cache/entity-cache.js';
+import { urlMatches } from '../domain/clients/url-rules.js';
+
+export const CORS_PATHS = ['/oauth/token', '/userinfo', '/oauth/revoke'];
+
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client, Auth0-Forwarded-For, X-Requested-With';
+
+export function registerCors(app: FastifyInstance, services: Services): void {
+  const origins = new EntityCache<{ exact: Set<string>; wildcards: string[] }>('client', services.bus, { perTenant: true, max: 5_000 });
+
+  async function allowed(request: FastifyRequest, origin: string): Promise<boolean> {
+    const tenantId = request.tenant.id;
+    const set = await origins.get(tenantId, 'origins', async () => {
+      const { items } = await services.clients.list(tenantId, request.tenant.name, {}, { offset: 0, limit: 100_000 });
+      const exact = new Set<string>();
+      const wildcards: string[] = [];
+      for (const client of items) {
+        for (const url of [...client.allowed_origins, ...client.web_origins, ...client.callbacks]) {
+          if (url.includes('{')) continue; // placeholders are resolved per transaction, not here
+          if (url.includes('*')) wildcards.push(originOf(url));
+          else exact.add(originOf(url));
+        }
+      }
+      return { exact, wildcards };
+    });
+    return set!.exact.has(origin) || set!.wildcards.some((pattern) => urlMatches(pattern, origin));
+  }
+
+  const decorate = (reply: FastifyReply, origin: string) =>
+    reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+
+  for (const path of CORS_PATHS) {
+    app.options(path, async (request, reply) => {
+      const origin = request.headers.origin;
+      if (!origin || !(await allowed(request, origin))) {
+        return reply.code(403).header('content-type', 'text/plain; charset=utf-8').send(`Origin ${origin ?? '(none)'} is not allowed.`);
+      }
+      return decorate(reply, origin)
+        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+        .header('access-control-allow-headers', ALLOWED_HEADERS)
+        .header('access-control-max-age', '86400')
+        .code(204)
+        .send();
+    });
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin || request.method === 'OPTIONS' || !CORS_PATHS.includes(request.url.split('?')[0] ?? '')) return;
+    if (await allowed(request, origin)) decorate(reply, origin);
+  });
+}
+
+function originOf(url: string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)/i.exec(url);
+  return match ? match[1]!.toLowerCase() : url;
+}

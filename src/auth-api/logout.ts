@@ -1,0 +1,101 @@
+/**
+ * Logout: `GET /v2/logout` (Auth0's endpoint: `client_id`, `returnTo`) and `GET|POST /oidc/logout`
+ * (OpenID Connect RP-Initiated Logout: `id_token_hint`, `client_id`, `post_logout_redirect_uri`,
+ * `state`, `logout_hint`). Both end the SSO session; a return URL is followed only when it is
+ * listed in the application's Allowed Logout URLs (or the tenant's, without an application), so
+ * logout is never an open redirector.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { Client } from '../domain/clients/client.js';
+import { urlMatches } from '../domain/clients/url-rules.js';
+import { ASYMMETRIC_ALGS, JwtError, verifyJwt } from '../domain/tokens/jws.js';
+import { readCookie, clearCookie } from '../server/cookies.js';
+import { renderErrorPage, renderPage } from '../login/html.js';
+import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
+
+export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/v2/logout', async (request, reply) => {
+    const params = stringParams(request.query);
+    const tenant = request.tenant;
+    const client = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
+    if (params.client_id && !client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${params.client_id}`);
+    const allowedUrls = client ? client.allowed_logout_urls : tenant.settings.allowed_logout_urls;
+    const returnTo = params.returnTo ?? params.returnto;
+    if (returnTo && !allowedUrls.some((allowed) => urlMatches(allowed, returnTo))) {
+      return renderErrorPage(reply, tenant, 'invalid_request', `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".`);
+    }
+    await endSession(services, request, reply, client);
+    const target = returnTo ?? (client ? client.allowed_logout_urls.find((url) => !url.includes('*')) : undefined);
+    return target ? reply.redirect(target, 302) : loggedOutPage(reply, request);
+  });
+
+  const oidcLogout = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = stringParams(request.method === 'POST' ? request.body : request.query);
+    const tenant = request.tenant;
+    let clientId = params.client_id;
+    if (params.id_token_hint) {
+      const audience = await idTokenHintAudience(services, request, params.id_token_hint);
+      if (!audience) return renderErrorPage(reply, tenant, 'invalid_request', 'The id_token_hint is invalid.');
+      if (clientId && clientId !== audience) return renderErrorPage(reply, tenant, 'invalid_request', 'The client_id does not match the id_token_hint audience.');
+      clientId = audience;
+    }
+    const client = clientId ? await services.clients.find(tenant.id, tenant.name, clientId) : null;
+    if (clientId && !client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${clientId}`);
+    const redirect = params.post_logout_redirect_uri;
+    if (redirect) {
+      if (!client) return renderErrorPage(reply, tenant, 'invalid_request', 'post_logout_redirect_uri needs the application: send client_id or id_token_hint.');
+      if (!client.allowed_logout_urls.some((allowed) => urlMatches(allowed, redirect))) {
+        return renderErrorPage(reply, tenant, 'invalid_request', `The "post_logout_redirect_uri" parameter "${redirect}" is not defined as a valid URL in "Allowed Logout URLs".`);
+      }
+    }
+    await endSession(services, request, reply, client, params.logout_hint);
+    if (!redirect) return loggedOutPage(reply, request);
+    const url = new URL(redirect);
+    if (params.state !== undefined) url.searchParams.set('state', params.state);
+    return reply.redirect(url.toString(), 302);
+  };
+  app.get('/oidc/logout', oidcLogout);
+  app.post('/oidc/logout', oidcLogout);
+};
+
+/** Ends this browser's session (unless `logout_hint` names another session) and logs `slo`. */
+async function endSession(services: Services, request: FastifyRequest, reply: FastifyReply, client: Client | null, logoutHint?: string): Promise<void> {
+  const tenant = request.tenant;
+  const cookie = readCookie(request, SESSION_COOKIE);
+  const current = await services.sessions.resume(tenant.id, tenant.settings, cookie);
+  if (logoutHint && current && current.sid !== logoutHint) return;
+  const ended = await services.sessions.end(tenant.id, cookie);
+  clearCookie(request, reply, SESSION_COOKIE);
+  if (ended) {
+    services.logs.record(tenant.id, { type: 'slo', description: 'User successfully logged out', userId: ended.userId, ip: request.ip, ...(client ? { clientId: client.client_id, clientName: client.name } : {}) });
+  }
+}
+
+/** The `aud` of an ID token this tenant signed; expired tokens are fine as hints (OIDC RP-Initiated Logout §2). */
+async function idTokenHintAudience(services: Services, request: FastifyRequest, token: string): Promise<string | undefined> {
+  const ring = await services.keys.keyRing(request.tenant.id);
+  try {
+    const { payload } = verifyJwt(token, (header) => {
+      const key = ring.verifier(header.kid);
+      return key && ASYMMETRIC_ALGS.includes(key.alg) ? key : undefined;
+    });
+    if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) return undefined;
+    return typeof payload.aud === 'string' ? payload.aud : Array.isArray(payload.aud) && typeof payload.aud[0] === 'string' ? payload.aud[0] : undefined;
+  } catch (error) {
+    if (error instanceof JwtError) return undefined;
+    throw error;
+  }
+}
+
+function loggedOutPage(reply: FastifyReply, request: FastifyRequest): FastifyReply {
+  return renderPage(reply, request.tenant, { title: 'Logged out', body: '<p>You have been logged out.</p>' });
+}
+
+function stringParams(source: unknown): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (source && typeof source === 'object') {
+    for (const [name, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') params[name] = value;
+  }
+  return params;
+}

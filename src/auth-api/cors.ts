@@ -53,10 +53,14 @@ export function registerCors(app: FastifyInstance, services: Services): void {
     });
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Synchronous when there is nothing to do: this hook sees every Authentication API request.
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (!origin || request.method === 'OPTIONS' || !CORS_PATHS.includes(request.url.split('?')[0] ?? '')) return;
-    if (await allowed(request, origin)) decorate(reply, origin);
+    if (!origin || request.method === 'OPTIONS' || !CORS_PATHS.includes(request.url.split('?')[0] ?? '')) return done();
+    allowed(request, origin).then((ok) => {
+      if (ok) decorate(reply, origin);
+      done();
+    }, done);
   });
 }
 

@@ -250,3 +250,88 @@ describe('CORS on the Authentication API', () => {
     expect(await denied.text()).toBe('Origin https://evil.example.com is not allowed.');
   });
 });
+
+describe('implicit and hybrid responses, token contents', () => {
+  const host = () => `https://${tls.hostOf('dev')}`;
+  const fragmentOf = (location: string) => new URLSearchParams(new URL(location).hash.slice(1));
+
+  it('returns id_token and access token in the fragment, with at_hash and nonce; code id_token carries c_hash', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new Browser();
+    const first = await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid email', response_type: 'id_token token', nonce: 'n-1', state: 's' }));
+    const params = new URLSearchParams(first.hash.slice(1));
+    expect(params.get('state')).toBe('s');
+    expect(params.get('token_type')).toBe('Bearer');
+    const idToken = JSON.parse(Buffer.from(params.get('id_token')!.split('.')[1]!, 'base64url').toString());
+    expect(idToken.nonce).toBe('n-1');
+    expect(typeof idToken.at_hash).toBe('string');
+    expect(idToken.email).toBe('ada@example.com');
+
+    const hybrid = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_type: 'code id_token', nonce: 'n-2' }).toString());
+    const hybridParams = fragmentOf(hybrid.headers.get('location')!);
+    expect(hybridParams.get('code')).toBeTruthy();
+    expect(JSON.parse(Buffer.from(hybridParams.get('id_token')!.split('.')[1]!, 'base64url').toString()).c_hash).toBeTruthy();
+
+    const noNonce = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_type: 'id_token' }).toString());
+    expect(fragmentOf(noNonce.headers.get('location')!).get('error')).toBe('invalid_request');
+    const inQuery = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_type: 'token', response_mode: 'query' }).toString());
+    expect(new URL(inQuery.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('answers form_post with an auto-submitting form and web_message with a page that posts to the callback origin only', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new Browser();
+    await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const formPost = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_mode: 'form_post', state: 'fp' }).toString());
+    const html = await formPost.text();
+    expect(html).toContain(`action="${CALLBACK}"`);
+    expect(html).toMatch(/name="code" value="[^"]+"/);
+    expect(html).toContain('name="state" value="fp"');
+    expect(formPost.headers.get('content-security-policy')).toContain('form-action https://app.example.com');
+
+    const message = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_mode: 'web_message', prompt: 'none', state: 'wm' }).toString());
+    const page = await message.text();
+    expect(page).toContain('"type":"authorization_response"');
+    expect(page).toContain('"state":"wm"');
+    expect(page).toContain('"https://app.example.com"');
+    expect(message.headers.get('content-security-policy')).toContain('frame-ancestors https://app.example.com');
+    expect(message.headers.get('x-frame-options')).toBeNull();
+  });
+
+  it('puts RBAC permissions in the access token and signs HS256 ID tokens with the client secret when configured', async () => {
+    const api = (await tls.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: 'urn:rbac', scopes: [{ value: 'read:a' }, { value: 'write:a' }], enforce_policies: true, token_dialect: 'access_token_authz' })).body;
+    const users = (await tls.api('dev', token, 'GET', `/api/v2/users-by-email?email=ada@example.com`)).body;
+    await tls.api('dev', token, 'POST', `/api/v2/users/${encodeURIComponent(users[0].user_id)}/permissions`, { permissions: [{ resource_server_identifier: api.identifier, permission_name: 'read:a' }] });
+    const hs = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'HS', app_type: 'regular_web', callbacks: [CALLBACK], jwt_configuration: { alg: 'HS256' } })).body;
+    const config = await configFor(hs.client_id, hs.client_secret);
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid read:a write:a', audience: 'urn:rbac' });
+    const callback = await logIn(new Browser(), url);
+    const res = await tls.caFetch(`${host()}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, client_id: hs.client_id, client_secret: hs.client_secret }),
+    });
+    const body = (await res.json()) as { access_token: string; id_token: string };
+    const access = JSON.parse(Buffer.from(body.access_token.split('.')[1]!, 'base64url').toString());
+    expect(access.scope).toBe('openid read:a');
+    expect(access.permissions).toEqual(['read:a']);
+    const { jwtVerify } = await import('jose');
+    const { protectedHeader } = await jwtVerify(body.id_token, new TextEncoder().encode(hs.client_secret), { audience: hs.client_id });
+    expect(protectedHeader.alg).toBe('HS256');
+  });
+
+  it('keeps sessions per tenant: a dev session cookie means nothing on acme', async () => {
+    await tls.server.cli('tenants', 'create', 'acme');
+    const acmeToken = await tls.tokenFor('acme');
+    const acmeApp = (await tls.api('acme', acmeToken, 'POST', '/api/v2/clients', { name: 'Acme web', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new Browser();
+    await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const cookie = (browser as unknown as { cookies: Map<string, string> }).cookies.get('tessera_session')!;
+    const res = await tls.caFetch(`https://${tls.hostOf('acme')}/authorize?${new URLSearchParams({ client_id: acmeApp.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', prompt: 'none' })}`, {
+      headers: { cookie: `tessera_session=${cookie}` },
+      redirect: 'manual',
+    });
+    expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+  });
+});

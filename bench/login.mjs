@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// Login benchmark: complete authorization-code logins per second (authorize → hosted login form →
+// code → token exchange, bcrypt cost 10), against the bcrypt ceiling of the same single core.
+// Server on core 0, load on core 1. See bench/README.md ("Login").
+//
+// Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_BROWSERS (concurrent
+// login loops, default 16), BENCH_WRITE_README=0 to leave bench/README.md alone.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist/cli/index.js');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 16);
+const CALLBACK = 'https://app.bench.example/callback';
+const PASSWORD = 'Xk9#mTq2!vLp-bench';
+const MARK_START = '<!-- bench:login:start -->';
+const MARK_END = '<!-- bench:login:end -->';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: BROWSERS * 2 });
+
+function request(port, { method = 'GET', path, headers = {}, body }) {
+  return new Promise((resolveResponse, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { host: `localhost:${port}`, ...headers } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolveResponse({ status: res.statusCode, headers: res.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const form = (fields) => ({ 'content-type': 'application/x-www-form-urlencoded' });
+
+async function startServer(dir, port) {
+  const child = spawn('taskset', ['-c', '0', process.execPath, CLI, 'start'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dir}/t.db`, TESSERA_DATA_DIR: dir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((ok, fail) => {
+    child.stdout.on('data', (d) => String(d).includes('Tessera listening') && ok());
+    child.once('exit', (code) => fail(new Error(`server exited ${code}`)));
+  });
+  return child;
+}
+
+async function setUp(port, dir) {
+  const boot = JSON.parse(readFileSync(join(dir, 'bootstrap-dev.json'), 'utf8'));
+  const token = JSON.parse(
+    (await request(port, { method: 'POST', path: '/oauth/token', headers: form(), body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.client_id, client_secret: boot.client_secret, audience: `http://localhost:${port}/api/v2/` }).toString() })).body,
+  ).access_token;
+  const api = (path, body) => request(port, { method: 'POST', path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => JSON.parse(r.body));
+  const client = await api('/api/v2/clients', { name: 'bench web', app_type: 'regular_web', callbacks: [CALLBACK] });
+  await api('/api/v2/users', { connection: 'Username-Password-Authentication', email: 'bench@example.com', password: PASSWORD });
+  return client;
+}
+
+/** One full login as a browser would do it, then the back-channel code exchange. */
+async function login(port, client) {
+  const authorize = await request(port, { path: `/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile', state: 'b' })}` });
+  const loginPath = authorize.headers.location;
+  const txCookie = authorize.headers['set-cookie'][0].split(';')[0];
+  const page = await request(port, { path: loginPath, headers: { cookie: txCookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)[1];
+  const state = new URL(loginPath, 'http://x').searchParams.get('state');
+  const posted = await request(port, { method: 'POST', path: '/u/login', headers: { ...form(), cookie: txCookie }, body: new URLSearchParams({ state, _csrf: csrf, username: 'bench@example.com', password: PASSWORD }).toString() });
+  const code = new URL(posted.headers.location).searchParams.get('code');
+  const exchanged = await request(port, { method: 'POST', path: '/oauth/token', headers: form(), body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: client.client_id, client_secret: client.client_secret }).toString() });
+  if (exchanged.status !== 200) throw new Error(`exchange failed: ${exchanged.status} ${exchanged.body}`);
+}
+
+async function runLogins(port, client, seconds) {
+  let done = 0;
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: BROWSERS }, async () => {
+      while (Date.now() < end) {
+        try {
+          await login(port, client);
+          done++;
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { perSecond: done / seconds, done, errors };
+}
+
+/** bcrypt cost-10 verifications per second on core 0 alone: the ceiling for password logins there. */
+function bcryptCeiling(seconds) {
+  const script = `
+    import { hashSync, verifySync } from '@node-rs/bcrypt';
+    const hash = hashSync('x', { cost: 10 }); let n = 0; const end = Date.now() + ${seconds * 1000};
+    while (Date.now() < end) { verifySync('x', hash); n++; }
+    console.log(n / ${seconds});`;
+  const out = spawnSync('taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(out.stderr);
+  return Number(out.stdout.trim());
+}
+
+async function main() {
+  spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(os.tmpdir(), 'tessera-bench-login-'));
+  const port = 4700 + Math.floor(Math.random() * 200);
+  const server = await startServer(dir, port);
+  try {
+    const client = await setUp(port, dir);
+    await login(port, client); // pre-check: one full login must work
+    await runLogins(port, client, WARMUP);
+    const result = await runLogins(port, client, DURATION);
+    server.kill('SIGKILL');
+    const ceiling = bcryptCeiling(5);
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version },
+      settings: { duration: DURATION, warmup: WARMUP, browsers: BROWSERS },
+      logins: result,
+      bcryptVerifiesPerSecond: ceiling,
+      efficiency: result.perSecond / ceiling,
+    };
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    const file = join(ROOT, 'bench/results', `${report.date.replace(/[:.]/g, '-').slice(0, 19)}Z-login.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    console.log(`logins: ${result.perSecond.toFixed(1)}/s (${result.errors} errors); bcrypt ceiling ${ceiling.toFixed(1)}/s; ${(100 * report.efficiency).toFixed(0)}% of it`);
+    if (process.env.BENCH_WRITE_README !== '0') writeReadme(report, file);
+    if (result.errors > 0) process.exitCode = 1;
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeReadme(report, file) {
+  const readmePath = join(ROOT, 'bench/README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const table = [
+    MARK_START,
+    `Last run: **${report.date}** · ${report.machine.cpu} · ${report.machine.cores} cores · Node ${report.machine.node} · ${report.settings.browsers} concurrent browsers, ${report.settings.warmup} s warm-up + ${report.settings.duration} s measured · raw: \`${file.slice(ROOT.length + 1)}\``,
+    '',
+    '| Measure | Result |',
+    '|---|---:|',
+    `| complete logins (authorize → login form → code → token), server on one core | ${report.logins.perSecond.toFixed(1)} /s |`,
+    `| bcrypt cost-10 verifications alone on that core | ${report.bcryptVerifiesPerSecond.toFixed(1)} /s |`,
+    `| logins as a share of the bcrypt ceiling | ${(100 * report.efficiency).toFixed(0)} % |`,
+    MARK_END,
+  ].join('\n');
+  const section = readme.includes(MARK_START)
+    ? readme.replace(new RegExp(`${MARK_START}[\\s\\S]*${MARK_END}`), table)
+    : `${readme.trimEnd()}\n\n## Login: authorization code with the hosted login page\n\nEach login is four requests (GET /authorize, GET /u/login, POST /u/login with a bcrypt cost-10 password check, POST /oauth/token) made by \`bench/login.mjs\` from core 1 against a server pinned to core 0. The ceiling is bcrypt alone on core 0: a password login cannot be faster than its hash check.\n\n${table}\n`;
+  writeFileSync(readmePath, section);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -11,6 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/cli/index.js');
@@ -37,7 +38,7 @@ function request(port, { method = 'GET', path, headers = {}, body }) {
   });
 }
 
-const form = (fields) => ({ 'content-type': 'application/x-www-form-urlencoded' });
+const form = () => ({ 'content-type': 'application/x-www-form-urlencoded' });
 
 async function startServer(dir, port) {
   const child = spawn('taskset', ['-c', '0', process.execPath, CLI, 'start'], {
@@ -62,9 +63,9 @@ async function setUp(port, dir) {
   return client;
 }
 
-/** One full login as a browser would do it, then the back-channel code exchange. */
-async function login(port, client) {
-  const authorize = await request(port, { path: `/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile', state: 'b' })}` });
+/** One full login as a browser would do it, then the back-channel code exchange; returns the token response. */
+async function login(port, client, scope = 'openid profile') {
+  const authorize = await request(port, { path: `/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code', scope, state: 'b' })}` });
   const loginPath = authorize.headers.location;
   const txCookie = authorize.headers['set-cookie'][0].split(';')[0];
   const page = await request(port, { path: loginPath, headers: { cookie: txCookie } });
@@ -74,6 +75,22 @@ async function login(port, client) {
   const code = new URL(posted.headers.location).searchParams.get('code');
   const exchanged = await request(port, { method: 'POST', path: '/oauth/token', headers: form(), body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: client.client_id, client_secret: client.client_secret }).toString() });
   if (exchanged.status !== 200) throw new Error(`exchange failed: ${exchanged.status} ${exchanged.body}`);
+  return JSON.parse(exchanged.body);
+}
+
+/** refresh_token grant throughput (non-rotating token: each call mints an ID token and an access token). */
+async function refreshThroughput(port, client, seconds) {
+  const { refresh_token: refreshToken } = await login(port, client, 'openid profile offline_access');
+  if (!refreshToken) throw new Error('no refresh token issued');
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/oauth/token`,
+    method: 'POST',
+    headers: { host: `localhost:${port}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', client_id: client.client_id, client_secret: client.client_secret, refresh_token: refreshToken }).toString(),
+    connections: 50,
+    duration: seconds,
+  });
+  return { perSecond: result.requests.average, non2xx: result.non2xx, errors: result.errors, latencyP99: result.latency.p99 };
 }
 
 async function runLogins(port, client, seconds) {
@@ -117,6 +134,7 @@ async function main() {
     await login(port, client); // pre-check: one full login must work
     await runLogins(port, client, WARMUP);
     const result = await runLogins(port, client, DURATION);
+    const refresh = await refreshThroughput(port, client, DURATION);
     server.kill('SIGKILL');
     const ceiling = bcryptCeiling(5);
     const report = {
@@ -124,15 +142,16 @@ async function main() {
       machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version },
       settings: { duration: DURATION, warmup: WARMUP, browsers: BROWSERS },
       logins: result,
+      refresh,
       bcryptVerifiesPerSecond: ceiling,
       efficiency: result.perSecond / ceiling,
     };
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     const file = join(ROOT, 'bench/results', `${report.date.replace(/[:.]/g, '-').slice(0, 19)}Z-login.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-    console.log(`logins: ${result.perSecond.toFixed(1)}/s (${result.errors} errors); bcrypt ceiling ${ceiling.toFixed(1)}/s; ${(100 * report.efficiency).toFixed(0)}% of it`);
+    console.log(`logins: ${result.perSecond.toFixed(1)}/s (${result.errors} errors); bcrypt ceiling ${ceiling.toFixed(1)}/s; ${(100 * report.efficiency).toFixed(0)}% of it; refresh_token grant: ${refresh.perSecond.toFixed(0)} req/s (${refresh.non2xx} non-2xx)`);
     if (process.env.BENCH_WRITE_README !== '0') writeReadme(report, file);
-    if (result.errors > 0) process.exitCode = 1;
+    if (result.errors > 0 || refresh.non2xx > 0 || refresh.errors > 0) process.exitCode = 1;
   } finally {
     server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -151,6 +170,7 @@ function writeReadme(report, file) {
     `| complete logins (authorize → login form → code → token), server on one core | ${report.logins.perSecond.toFixed(1)} /s |`,
     `| bcrypt cost-10 verifications alone on that core | ${report.bcryptVerifiesPerSecond.toFixed(1)} /s |`,
     `| logins as a share of the bcrypt ceiling | ${(100 * report.efficiency).toFixed(0)} % |`,
+    `| refresh_token grant (non-rotating; ID token + opaque access token), 50 connections | ${report.refresh.perSecond.toFixed(0)} req/s (p99 ${report.refresh.latencyP99} ms) |`,
     MARK_END,
   ].join('\n');
   const section = readme.includes(MARK_START)

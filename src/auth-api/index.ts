@@ -6,6 +6,7 @@ import { jwksRoute } from './jwks.js';
 import { tokenEndpoint } from './token/token-endpoint.js';
 import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
+import { revokeEndpoint } from './revoke.js';
 import { loginRoutes } from '../login/login-routes.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
@@ -17,6 +18,7 @@ export const authenticationApi: FastifyPluginAsync<{ services: Services }> = asy
   await app.register(tokenEndpoint, { services });
   await app.register(authorizeEndpoint, { services });
   await app.register(userinfoEndpoint, { services });
+  await app.register(revokeEndpoint, { services });
   await app.register(loginRoutes, { services });
   await app.register(logoutEndpoints, { services });
 };

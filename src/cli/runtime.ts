@@ -17,11 +17,12 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
   const bus: InvalidationBus = config.redisUrl
     ? new CompositeInvalidationBus([databaseBus, await RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])
     : databaseBus;
-  return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError });
+  return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError, ...(config.smtp ? { smtp: config.smtp } : {}) });
 }
 
 export async function closeRuntime(services: Services): Promise<void> {
   await services.logs.flush();
   await services.bus.close();
+  await services.email.close();
   await services.storage.close();
 }

@@ -18,6 +18,8 @@ export interface Config {
   baseDomain: string;
   defaultTenant: string;
   redisUrl?: string;
+  /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
+  smtp?: { url: string; from: string };
   dataDir: string;
   logLevel: string;
   bodyLimitBytes: number;
@@ -50,6 +52,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const redisUrl = nonEmpty(env, 'REDIS_URL');
   if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);
+  const smtp = parseSmtp(env);
+  if (smtp) config.smtp = smtp;
   const tls = parseTls(env);
   if (tls) config.tls = tls;
   const bootstrap = parseBootstrapClient(env);
@@ -123,6 +127,28 @@ function parseBodyLimit(raw: string | undefined): number {
 function parseRedisUrl(raw: string): string {
   if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
   return raw;
+}
+
+/** `smtp://` or `smtps://` (TLS from the start), credentials in the URL; `SMTP_FROM` is the sender. */
+function parseSmtp(env: Env): Config['smtp'] {
+  const raw = nonEmpty(env, 'SMTP_URL');
+  const from = nonEmpty(env, 'SMTP_FROM');
+  if (!raw) {
+    if (from) throw new ConfigError('SMTP_FROM', 'needs SMTP_URL');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'is not a valid URL, e.g. smtp://user:pass@mail.example.com:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  if (!url.hostname) throw new ConfigError('SMTP_URL', 'must name a host');
+  const sender = from ?? `no-reply@${url.hostname}`;
+  // An address, optionally with a display name: `Tessera <no-reply@example.com>`.
+  if (!/^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(sender)) throw new ConfigError('SMTP_FROM', 'must be an email address, optionally as "Name <address>"');
+  return { url: raw, from: sender };
 }
 
 function parseTls(env: Env): Config['tls'] {

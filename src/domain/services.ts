@@ -15,6 +15,9 @@ import { LogSearchService } from './logs/log-search.js';
 import { RoleService } from './roles/role-service.js';
 import { UserAuthorizationService } from './roles/user-authorization-service.js';
 import { userDirectory } from './roles/user-directory.js';
+import { ConsentService } from './consent/consent-service.js';
+import { createEmailSender, type EmailSender } from './delivery/index.js';
+import { RefreshTokenService } from './tokens/refresh-token-service.js';
 
 export interface Services {
   storage: Storage;
@@ -32,6 +35,10 @@ export interface Services {
   logSearch: LogSearchService;
   roles: RoleService;
   userAuthorization: UserAuthorizationService;
+  consent: ConsentService;
+  /** Outgoing email: SMTP, or the dev outbox when no SMTP server is configured. */
+  email: EmailSender;
+  refreshTokens: RefreshTokenService;
 }
 
 export function createServices(opts: {
@@ -40,6 +47,7 @@ export function createServices(opts: {
   baseDomain: string;
   defaultTenant: string;
   onBackgroundError: (error: unknown) => void;
+  smtp?: { url: string; from: string };
 }): Services {
   const keys = new SigningKeyService(opts.storage, opts.bus);
   return {
@@ -58,5 +66,8 @@ export function createServices(opts: {
     logSearch: new LogSearchService(opts.storage),
     roles: new RoleService(opts.storage, userDirectory),
     userAuthorization: new UserAuthorizationService(opts.storage, userDirectory),
+    consent: new ConsentService(opts.storage),
+    email: createEmailSender(opts.storage, opts.smtp),
+    refreshTokens: new RefreshTokenService(opts.storage),
   };
 }

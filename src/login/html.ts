@@ -19,6 +19,9 @@ header{text-align:center;margin-bottom:24px}header img{max-height:52px;max-width
 label{display:block;font-size:14px;margin:16px 0 4px}input{width:100%;padding:12px;font:inherit;color:var(--text);background:transparent;border:1px solid var(--border);border-radius:4px}
 input:focus{outline:2px solid var(--accent);outline-offset:1px}button{width:100%;margin-top:24px;padding:14px;font:inherit;color:#fff;background:var(--accent);border:0;border-radius:4px;cursor:pointer}
 .error{color:var(--error);border:1px solid var(--error);border-radius:4px;padding:8px 12px;margin:16px 0}code{font-size:13px;word-break:break-all}
+.hint{font-size:13px;color:var(--muted);margin:4px 0 0}.links{margin:20px 0 0;text-align:center;font-size:14px;color:var(--muted)}a{color:var(--accent)}a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+.actions{display:flex;gap:12px}.actions button{flex:1}button.secondary{color:var(--text);background:transparent;border:1px solid var(--border)}button:focus-visible{outline:2px solid var(--text);outline-offset:2px}
+.scopes{margin:0 0 8px;padding:0;list-style:none;border:1px solid var(--border);border-radius:4px}.scopes li{padding:10px 12px}.scopes li+li{border-top:1px solid var(--border)}.app{color:var(--text);font-weight:600}
 `;
 
 export interface PageOptions {

@@ -16,6 +16,8 @@ import { userRoutes } from './users.js';
 import { logRoutes } from './logs.js';
 import { roleRoutes } from './roles.js';
 import { userAuthorizationRoutes } from './user-authorization.js';
+import { grantRoutes } from './grants.js';
+import { tesseraOutboxRoutes } from './tessera-outbox.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -47,4 +49,6 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(logRoutes, { services });
   await app.register(roleRoutes, { services });
   await app.register(userAuthorizationRoutes, { services });
+  await app.register(grantRoutes, { services });
+  await app.register(tesseraOutboxRoutes, { services });
 };

@@ -218,6 +218,16 @@ export interface UserGrantsTable {
   updated_at: string;
 }
 
+export interface DevOutboxTable {
+  tenant_id: string;
+  id: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -238,4 +248,5 @@ export interface Database {
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   user_grants: UserGrantsTable;
+  dev_outbox: DevOutboxTable;
 }

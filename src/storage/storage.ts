@@ -19,6 +19,7 @@ import { TtlEntriesRepository } from './repositories/ttl-entries.js';
 import { SessionsRepository } from './repositories/sessions.js';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.js';
 import { UserGrantsRepository } from './repositories/user-grants.js';
+import { DevOutboxRepository } from './repositories/dev-outbox.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -35,6 +36,7 @@ export interface Repositories {
   sessions: SessionsRepository;
   refreshTokens: RefreshTokensRepository;
   userGrants: UserGrantsRepository;
+  devOutbox: DevOutboxRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositories {
@@ -53,6 +55,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositori
     sessions: new SessionsRepository(db),
     refreshTokens: new RefreshTokensRepository(db),
     userGrants: new UserGrantsRepository(db),
+    devOutbox: new DevOutboxRepository(db),
   };
 }
 

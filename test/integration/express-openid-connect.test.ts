@@ -78,8 +78,7 @@ describe('the express-openid-connect test app', () => {
   });
 });
 
-// enabled once /authorize and the hosted login land
-describe.skip('express-openid-connect against Tessera', () => {
+describe('express-openid-connect against Tessera', () => {
   it('/login sends the browser to /authorize with the code flow, PKCE and a nonce', async () => {
     const { app, clientId } = await webApp();
     const res = await tls.caFetch(`${app.url}/login`, { redirect: 'manual' });

@@ -127,8 +127,7 @@ describe('the auth0-spa-js test app (server answers stubbed in the browser)', ()
   });
 });
 
-// enabled once /authorize and the hosted login land
-describe.skip('auth0-spa-js against Tessera', () => {
+describe('auth0-spa-js against Tessera', () => {
   it('logs in through the hosted page, keeps the session across a reload (silent iframe), and logs out', { timeout: 60_000 }, async () => {
     await withPage(browser, 'spa-login', async (page) => {
       // 1. loginWithRedirect → /authorize → /u/login → back to /callback, handled by the app.

@@ -1,6 +1,7 @@
 /**
- * The end of an authorization: with a logged-in user in hand, decide the granted scopes and
- * answer the application with a code and/or tokens in its response mode.
+ * The end of an authorization: with a logged-in user in hand, decide the granted scopes, ask for
+ * the user's consent when the application needs it, and answer the application with a code and/or
+ * tokens in its response mode.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
@@ -12,6 +13,7 @@ import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js'
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
 import { deliver } from './response-modes.js';
+import { startConsent } from '../../login/consent-transaction.js';
 
 export const CODE_TTL_SECONDS = 600;
 
@@ -31,6 +33,8 @@ export async function completeAuthorization(
   issuer: string,
   session: Session,
   user: User,
+  /** The scopes the user has just consented to on the consent page: no second question, and no more than these. */
+  consented?: readonly string[],
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
   const target = { redirectUri: authorization.redirectUri, responseMode: authorization.responseMode };
@@ -39,15 +43,36 @@ export async function completeAuthorization(
   const oidcScopes = authorization.scope.filter((s) => OIDC_SCOPES.has(s));
   const grant: UserGrant = { clientId: client.client_id, userId: user.user_id, scope: oidcScopes, authTime: session.authTime, sid: session.sid };
   if (authorization.nonce !== undefined) grant.nonce = authorization.nonce;
+  let apiAllowsSkipping: boolean | undefined;
   if (authorization.audience) {
     try {
       const access = await userApiAccess(services, tenant.id, client, user.user_id, authorization.audience, authorization.scope);
       grant.audience = access.api.identifier;
+      apiAllowsSkipping = access.api.skip_consent_for_verifiable_first_party_clients;
       grant.scope = [...oidcScopes.filter((s) => s !== 'offline_access' || access.api.allow_offline_access), ...access.scopes];
       if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
     } catch (error) {
       if (!(error instanceof ApiAccessDenied)) throw error;
       return deliver(reply, tenant, target, withState({ error: 'access_denied', error_description: error.message }));
+    }
+  }
+
+  if (consented) {
+    grant.scope = grant.scope.filter((s) => consented.includes(s));
+  } else {
+    const consent = {
+      userId: user.user_id,
+      clientId: client.client_id,
+      isFirstParty: client.is_first_party,
+      audience: grant.audience ?? '',
+      redirectUri: authorization.redirectUri,
+      promptConsent: authorization.prompt.has('consent'),
+      scope: grant.scope,
+      ...(apiAllowsSkipping !== undefined ? { apiAllowsSkipping } : {}),
+    };
+    if ((await services.consent.decide(tenant.id, consent)) === 'ask') {
+      if (authorization.prompt.has('none')) return deliver(reply, tenant, target, withState({ error: 'consent_required', error_description: 'Consent required' }));
+      return startConsent(services, request, reply, { authorization, issuer, userId: user.user_id, audience: consent.audience, scope: grant.scope });
     }
   }
 

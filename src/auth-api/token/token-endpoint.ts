@@ -10,6 +10,8 @@ import { tokenParams, type TokenParams } from './token-request.js';
 import { authenticateClient } from './client-authentication.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
+import { passwordGrant, PASSWORD_REALM_GRANT } from './grants/password.js';
 import type { GrantResult } from './grants/grant.js';
 
 interface GrantHandler {
@@ -21,6 +23,9 @@ interface GrantHandler {
 const GRANTS: Record<string, GrantHandler> = {
   client_credentials: { handle: clientCredentialsGrant, logs: ['seccft', 'feccft'] },
   authorization_code: { handle: authorizationCodeGrant, logs: ['seacft', 'feacft'] },
+  refresh_token: { handle: refreshTokenGrant, logs: ['sertft', 'fertft'] },
+  password: { handle: passwordGrant, logs: ['sepft', 'fepft'] },
+  [PASSWORD_REALM_GRANT]: { handle: passwordGrant, logs: ['sepft', 'fepft'] },
 };
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -32,6 +32,8 @@ export interface IssuedUserTokens {
   token_type?: 'Bearer';
   expires_in?: number;
   id_token?: string;
+  /** Added by the token endpoint's grants when the grant earns one (see RefreshTokenService). */
+  refresh_token?: string;
   scope: string;
 }
 

@@ -10,6 +10,7 @@ import { connectionsUsers } from './003-connections-users.js';
 import { roles } from './004-roles.js';
 import { logIndexes } from './005-log-indexes.js';
 import { oidc } from './006-oidc.js';
+import { devOutbox } from './007-dev-outbox.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -22,6 +23,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '004-roles': roles(),
       '005-log-indexes': logIndexes(this.dialect),
       '006-oidc': oidc,
+      '007-dev-outbox': devOutbox,
     };
   }
 }

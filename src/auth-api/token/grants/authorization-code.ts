@@ -33,6 +33,8 @@ export async function authorizationCodeGrant(services: Services, request: Fastif
   const user = await services.users.get(tenant.id, grant.userId).catch(() => undefined);
   if (!user || user.blocked) throw invalidGrant('The user is blocked or no longer exists');
   const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true });
+  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, { codeHash: hashSecret(params.code) });
+  if (refreshToken) tokens.refresh_token = refreshToken;
   return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
 }
 

@@ -1,0 +1,47 @@
+/**
+ * The development outbox: instead of being sent, each email is stored for its tenant. Meant for
+ * development and tests only: the stored messages contain live links (password reset tickets), so
+ * a production deployment sets `SMTP_URL`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Storage } from '../../storage/storage.js';
+import type { EmailMessage, EmailSender } from './email.js';
+
+/** Time first, so ids sort in the order the messages were stored; then 96 random bits. */
+export const newOutboxId = (at: number): string => `msg_${at.toString(16).padStart(12, '0')}${randomBytes(12).toString('hex')}`;
+
+export class OutboxSender implements EmailSender {
+  readonly kind = 'outbox';
+
+  constructor(private readonly storage: Storage) {}
+
+  async send(tenantId: string, message: EmailMessage): Promise<void> {
+    const now = Date.now();
+    await this.storage.repos.devOutbox.insert({
+      tenantId,
+      id: newOutboxId(now),
+      to: message.to.toLowerCase(),
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      createdAt: new Date(now).toISOString(),
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  created_at: string;
+}
+
+/** The stored messages of a tenant, newest first, optionally only those to one address. */
+export async function readOutbox(storage: Storage, tenantId: string, to: string | undefined, page: { offset: number; limit: number }): Promise<{ items: OutboxMessage[]; total: number }> {
+  const { items, total } = await storage.repos.devOutbox.list(tenantId, to !== undefined ? { to: to.toLowerCase() } : {}, page);
+  return { items: items.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: m.text, html: m.html, created_at: m.createdAt })), total };
+}

@@ -1,0 +1,25 @@
+/** Email over SMTP with nodemailer: one pooled transport per process, from the `SMTP_URL`. */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { EmailMessage, EmailSender } from './email.js';
+
+export class SmtpSender implements EmailSender {
+  readonly kind = 'smtp';
+  private readonly transport: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    // The URL carries host, port, credentials and `smtps:` for TLS from the start; STARTTLS is
+    // used whenever the server offers it. Pooling keeps one connection warm instead of one per email.
+    this.transport = nodemailer.createTransport({ pool: true, url });
+  }
+
+  async send(_tenantId: string, message: EmailMessage): Promise<void> {
+    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}

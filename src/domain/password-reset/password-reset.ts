@@ -1,0 +1,93 @@
+/**
+ * Password reset by email link: a request always gets the same answer (no account enumeration) and
+ * its work happens off the request path, so neither the answer nor its timing says whether the
+ * address has an account. Known addresses get a one-time ticket, valid for an hour, in a link to
+ * the hosted reset page. Setting the new password follows the connection's policy, uses the ticket
+ * up, and ends the user's sessions and refresh tokens: whoever knew the old password is logged out.
+ */
+import type { Services } from '../services.js';
+import type { Tenant } from '../tenants/tenant-service.js';
+import { DomainError } from '../errors.js';
+import { resetEmail } from './reset-email.js';
+
+export const RESET_TICKET_TTL_SECONDS = 3600;
+
+/** What a reset ticket stands for (`ttl` kind `password_reset`, keyed by the ticket's hash). */
+export interface PasswordResetTicket {
+  userId: string;
+  connection: string;
+  email: string;
+  clientId?: string;
+  /** Set each time the reset page is opened: only that browser may submit it, with this CSRF token. */
+  browserHash?: string;
+  csrf?: string;
+}
+
+export interface ResetRequest {
+  email: string;
+  connection: string;
+  clientId: string;
+  clientName: string;
+  /** `{issuer}`: the host the link in the email points at. */
+  issuer: string;
+  ip: string;
+}
+
+/**
+ * Starts a reset in the background and returns at once. Failures are logged (`fcpr`) and reported
+ * to `onError`, never to the requester.
+ */
+export function requestPasswordReset(services: Services, tenant: Tenant, request: ResetRequest, onError: (error: unknown) => void): void {
+  void sendResetLink(services, tenant, request).catch(onError);
+}
+
+async function sendResetLink(services: Services, tenant: Tenant, request: ResetRequest): Promise<void> {
+  const log = { clientId: request.clientId, clientName: request.clientName, ip: request.ip, details: { connection: request.connection, email: request.email } };
+  const login = await services.users.findForLogin(tenant.id, request.connection, request.email);
+  if (!login || !login.user.email) {
+    services.logs.record(tenant.id, { type: 'fcpr', description: 'user does not exist', ...log });
+    return;
+  }
+  const ticket: PasswordResetTicket = { userId: login.user.user_id, connection: request.connection, email: login.user.email, clientId: request.clientId };
+  const secret = await services.ttl.put(tenant.id, 'password_reset', ticket, RESET_TICKET_TTL_SECONDS);
+  const link = `${request.issuer}u/reset-password?ticket=${encodeURIComponent(secret)}`;
+  const tenantName = tenant.settings.friendly_name ?? tenant.name;
+  try {
+    await services.email.send(tenant.id, { to: login.user.email, ...resetEmail({ tenantName, link, ttlMinutes: RESET_TICKET_TTL_SECONDS / 60 }) });
+  } catch (error) {
+    services.logs.record(tenant.id, { type: 'fcpr', description: `could not send the email: ${error instanceof Error ? error.message : String(error)}`, userId: login.user.user_id, ...log });
+    throw error;
+  }
+  services.logs.record(tenant.id, { type: 'scpr', description: 'Password reset email sent', userId: login.user.user_id, ...log });
+}
+
+export type ResetOutcome = { status: 'ok'; ticket: PasswordResetTicket } | { status: 'invalid_ticket' } | { status: 'rejected'; message: string };
+
+/**
+ * Sets the new password of the ticket's user. A password the policy refuses leaves the ticket
+ * usable, so the user can try another one; success uses it up.
+ */
+export async function resetPassword(services: Services, tenant: Tenant, secret: string, password: string, ip: string): Promise<ResetOutcome> {
+  const ticket = await services.ttl.get<PasswordResetTicket>(tenant.id, 'password_reset', secret);
+  if (!ticket) return { status: 'invalid_ticket' };
+  const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { connection: ticket.connection, email: ticket.email } };
+  try {
+    await services.users.update(tenant.id, ticket.userId, { password });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    services.logs.record(tenant.id, { type: 'fcp', description: error.message, ...log });
+    if (error.kind === 'not_found') return { status: 'invalid_ticket' };
+    return { status: 'rejected', message: error.message };
+  }
+  // The password is checked before the ticket is used up, so a refused password costs nothing. Two
+  // simultaneous submissions from the ticket's own browser could therefore both set a password;
+  // that is the same person, and the later one wins.
+  await services.ttl.consume(tenant.id, 'password_reset', secret);
+  const at = new Date().toISOString();
+  await services.storage.transaction(async (repos) => {
+    await repos.sessions.revokeForUser(tenant.id, ticket.userId, at);
+    await repos.refreshTokens.revokeWhere(tenant.id, { userId: ticket.userId }, at);
+  });
+  services.logs.record(tenant.id, { type: 'scp', description: 'Password changed', ...log });
+  return { status: 'ok', ticket };
+}

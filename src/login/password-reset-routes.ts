@@ -1,0 +1,156 @@
+/**
+ * Password reset on the hosted pages:
+ * - `GET|POST /u/reset-password/request?state=...`: from the login page's "Forgot password?" link,
+ *   within the login transaction (browser-bound, CSRF); always answers "check your email", whether
+ *   or not the address has an account.
+ * - `GET|POST /u/reset-password?ticket=...`: the link in the email. Opening it binds the ticket to
+ *   this browser (cookie) with a fresh CSRF token; the form sets a new password under the
+ *   connection's policy. See `domain/password-reset` for the rules.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { Client } from '../domain/clients/client.js';
+import { hashSecret, newSecret } from '../domain/secrets.js';
+import { requestPasswordReset, resetPassword, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
+import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
+import { clearCookie, setCookie } from '../server/cookies.js';
+import { escapeHtml, renderErrorPage, renderPage } from './html.js';
+import { boundToBrowser, connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, loadTransaction, stringField, userFacingProblem } from './form.js';
+import { errorAlert, field, hidden, link, links } from './fragments.js';
+import { passwordHint } from './password-hint.js';
+
+const REQUEST_PATH = '/u/reset-password/request';
+const RESET_PATH = '/u/reset-password';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const RESET_MESSAGES = {
+  invalidEmail: 'Email is not valid.',
+  linkInvalid: 'This link has expired or has already been used. Please ask for a new one.',
+  mismatch: 'The passwords do not match.',
+  missingPassword: 'Password is required.',
+} as const;
+
+/** Each ticket gets its own binding cookie, scoped to the reset page. */
+const ticketCookieName = (ticket: string): string => `tessera_rp_${ticket.slice(0, 16)}`;
+
+export const passwordResetRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get(REQUEST_PATH, async (request, reply) => {
+    const state = stringField(request.query, 'state');
+    const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
+    if (!state || !transaction) return expired(reply, request);
+    return requestForm(reply, request, state, transaction, { email: transaction.request.loginHint ?? '' });
+  });
+
+  app.post(REQUEST_PATH, async (request, reply) => {
+    const state = stringField(request.body, 'state');
+    const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
+    if (!state || !transaction) return expired(reply, request);
+    if (!csrfValid(request, transaction.csrf)) return csrfRejected(reply, request);
+    const email = (stringField(request.body, 'email') ?? '').trim().toLowerCase();
+    if (!EMAIL.test(email)) return requestForm(reply, request, state, transaction, { email, error: RESET_MESSAGES.invalidEmail, status: 400 });
+
+    const tenant = request.tenant;
+    const authorization = restoreRequest(transaction.request);
+    const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
+    const connectionName = connectionNameOf(tenant, authorization);
+    // Only a database connection enabled for the application has passwords to reset; in every
+    // case the answer below is the same.
+    if (client && (await databaseConnectionFor(services, tenant.id, connectionName, client.client_id))) {
+      requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, ip: request.ip }, (error) =>
+        request.log.error({ err: error }, 'password reset request failed'),
+      );
+    }
+    return renderPage(reply, tenant, {
+      title: 'Check your email',
+      body: `<p role="status">If <strong>${escapeHtml(email)}</strong> has an account, we have sent it an email with a link to reset the password. The link expires in ${RESET_TICKET_TTL_SECONDS / 60} minutes.</p>
+${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`,
+    });
+  });
+
+  app.get(RESET_PATH, async (request, reply) => {
+    const secret = stringField(request.query, 'ticket');
+    const ticket = secret ? await services.ttl.get<PasswordResetTicket>(request.tenant.id, 'password_reset', secret) : undefined;
+    if (!secret || !ticket) return linkInvalid(reply, request);
+    // The last browser to open the link is the one that may use it.
+    const browserSecret = newSecret();
+    const bound: PasswordResetTicket = { ...ticket, browserHash: hashSecret(browserSecret), csrf: randomBytes(24).toString('base64url') };
+    await services.ttl.update(request.tenant.id, 'password_reset', secret, bound);
+    setCookie(request, reply, ticketCookieName(secret), browserSecret, { path: RESET_PATH, maxAge: RESET_TICKET_TTL_SECONDS, lax: true });
+    return resetForm(services, reply, request, secret, bound, {});
+  });
+
+  app.post(RESET_PATH, async (request, reply) => {
+    const secret = stringField(request.body, 'ticket');
+    const ticket = secret ? await services.ttl.get<PasswordResetTicket>(request.tenant.id, 'password_reset', secret) : undefined;
+    if (!secret || !ticket) return linkInvalid(reply, request);
+    if (!boundToBrowser(request, ticketCookieName(secret), ticket.browserHash)) {
+      return renderErrorPage(reply, request.tenant, 'invalid_request', 'This reset link was opened in another browser. Please open the link from the email again.', 400);
+    }
+    if (!csrfValid(request, ticket.csrf)) return csrfRejected(reply, request);
+    const password = stringField(request.body, 'password') ?? '';
+    const confirmation = stringField(request.body, 'password_confirmation') ?? '';
+    if (!password) return resetForm(services, reply, request, secret, ticket, { error: RESET_MESSAGES.missingPassword, status: 400 });
+    if (password !== confirmation) return resetForm(services, reply, request, secret, ticket, { error: RESET_MESSAGES.mismatch, status: 400 });
+
+    const outcome = await resetPassword(services, request.tenant, secret, password, request.ip);
+    if (outcome.status === 'invalid_ticket') return linkInvalid(reply, request);
+    if (outcome.status === 'rejected') return resetForm(services, reply, request, secret, ticket, { error: userFacingProblem(outcome.message), status: 400 });
+    clearCookie(request, reply, ticketCookieName(secret), RESET_PATH);
+    const client = ticket.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, ticket.clientId) : null;
+    return renderPage(reply, request.tenant, {
+      title: 'Password changed',
+      body: `<p role="status">Your password has been changed. You can now log in with your new password.</p>${backToApplication(client)}`,
+    });
+  });
+};
+
+/** A way back to the application, when it has told us where its login starts. */
+function backToApplication(client: Client | null): string {
+  return client?.initiate_login_uri ? links(link(client.initiate_login_uri, `Back to ${client.name}`)) : '';
+}
+
+function linkInvalid(reply: FastifyReply, request: FastifyRequest): FastifyReply {
+  return renderPage(reply, request.tenant, { title: 'Reset your password', status: 400, body: errorAlert(RESET_MESSAGES.linkInvalid) });
+}
+
+function requestForm(reply: FastifyReply, request: FastifyRequest, state: string, transaction: LoginTransaction, options: { email: string; error?: string; status?: number }): FastifyReply {
+  return renderPage(reply, request.tenant, {
+    title: 'Forgot your password?',
+    status: options.status ?? 200,
+    body: `<p>Enter your email address and we will send you a link to reset your password.</p>${errorAlert(options.error)}
+<form method="post" action="${REQUEST_PATH}" novalidate>
+${hidden('state', state)}
+${hidden('_csrf', transaction.csrf)}
+${field({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'email', inputmode: 'email', autofocus: true, value: options.email, invalid: !!options.error })}
+<button type="submit" name="action" value="default">Continue</button>
+</form>
+${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`,
+  });
+}
+
+async function resetForm(
+  services: Services,
+  reply: FastifyReply,
+  request: FastifyRequest,
+  secret: string,
+  ticket: PasswordResetTicket,
+  options: { error?: string; status?: number },
+): Promise<FastifyReply> {
+  const connection = await services.connections.findByName(request.tenant.id, ticket.connection);
+  const hint = connection ? passwordHint(connection.options) : undefined;
+  const invalid = !!options.error;
+  return renderPage(reply, request.tenant, {
+    title: 'Change your password',
+    status: options.status ?? 200,
+    body: `<p>Enter a new password for <strong>${escapeHtml(ticket.email)}</strong>.</p>${errorAlert(options.error)}
+<form method="post" action="${RESET_PATH}" novalidate>
+${hidden('ticket', secret)}
+${hidden('_csrf', ticket.csrf ?? '')}
+<input type="text" name="email" value="${escapeHtml(ticket.email)}" autocomplete="username" hidden>
+${field({ id: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', autofocus: true, invalid, ...(hint ? { hint } : {}) })}
+${field({ id: 'password_confirmation', label: 'Confirm new password', type: 'password', autocomplete: 'new-password', invalid })}
+<button type="submit" name="action" value="default">Reset password</button>
+</form>`,
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * The hosted signup page (`/u/signup?state=...`, reached with `screen_hint=signup` or from the
+ * login page): creates a user in the transaction's database connection under its password policy,
+ * then logs the user in exactly as the login form does. Refused when the connection has
+ * `disable_signup`. An address that already has an account is reported as such only when the
+ * tenant flag `enable_public_signup_user_exists_error` is on; otherwise the answer is generic, so
+ * the form cannot be used to find out who has an account.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { Connection } from '../domain/connections/connection.js';
+import type { Client } from '../domain/clients/client.js';
+import { DomainError } from '../domain/errors.js';
+import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
+import { renderErrorPage, renderPage } from './html.js';
+import { connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, formActionFor, loadTransaction, stringField, userFacingProblem } from './form.js';
+import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';
+import { passwordHint } from './password-hint.js';
+import { startSessionAndComplete } from './finish-login.js';
+
+export const SIGNUP_MESSAGES = {
+  disabled: 'Sign ups are not allowed for this application.',
+  userExists: 'The user already exists.',
+  generic: 'Something went wrong, please try again later.',
+  invalidEmail: 'Email is not valid.',
+  missingPassword: 'Password is required.',
+  missingUsername: 'Username is required.',
+} as const;
+
+/** Deliberately loose: the mailbox's own server is the only real judge of an address. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+interface SignupContext {
+  state: string;
+  transaction: LoginTransaction;
+  client: Client;
+  connection: Connection | undefined;
+  connectionName: string;
+}
+
+export const signupRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/u/signup', async (request, reply) => {
+    const context = await signupContext(services, request, stringField(request.query, 'state'));
+    if (!context) return expired(reply, request);
+    if ('error' in context) return context.error(reply);
+    if (!signupAllowed(context.connection)) return signupForm(reply, request, context, { error: SIGNUP_MESSAGES.disabled, status: 403 });
+    return signupForm(reply, request, context, { email: context.transaction.request.loginHint ?? '' });
+  });
+
+  app.post('/u/signup', async (request, reply) => {
+    const context = await signupContext(services, request, stringField(request.body, 'state'));
+    if (!context) return expired(reply, request);
+    if (!csrfValid(request, context.transaction.csrf)) return csrfRejected(reply, request);
+    if ('error' in context) return context.error(reply);
+    const tenant = request.tenant;
+    const { client, connection, connectionName } = context;
+    const email = (stringField(request.body, 'email') ?? '').trim().toLowerCase();
+    const username = (stringField(request.body, 'username') ?? '').trim();
+    const password = stringField(request.body, 'password') ?? '';
+    const failed = (description: string, shown: string, status = 400): FastifyReply => {
+      services.logs.record(tenant.id, { type: 'fs', description, clientId: client.client_id, clientName: client.name, ip: request.ip, details: { connection: connectionName, email } });
+      return signupForm(reply, request, context, { email, username, error: shown, status });
+    };
+
+    if (!connection || !signupAllowed(connection)) return failed('Public signup is disabled', SIGNUP_MESSAGES.disabled, 403);
+    const requiresUsername = connection.options.requires_username === true;
+    if (!EMAIL.test(email)) return failed('Invalid email', SIGNUP_MESSAGES.invalidEmail);
+    if (requiresUsername && !username) return failed('Missing username', SIGNUP_MESSAGES.missingUsername);
+    if (!password) return failed('Missing password', SIGNUP_MESSAGES.missingPassword);
+
+    try {
+      await services.users.create(tenant.id, { connection: connectionName, email, password, ...(requiresUsername ? { username } : {}) });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      if (error.kind === 'conflict') {
+        return failed('The user already exists.', tenant.settings.flags.enable_public_signup_user_exists_error === true ? SIGNUP_MESSAGES.userExists : SIGNUP_MESSAGES.generic);
+      }
+      return failed(error.message, userFacingProblem(error.message));
+    }
+    const login = await services.users.findForLogin(tenant.id, connectionName, email);
+    if (!login) throw new Error('the user just created could not be found');
+    services.logs.record(tenant.id, { type: 'ss', description: 'Successful signup', clientId: client.client_id, clientName: client.name, userId: login.user.user_id, ip: request.ip, details: { connection: connectionName, email } });
+    return startSessionAndComplete(services, request, reply, { state: context.state, transaction: context.transaction, client, authorization: restoreRequest(context.transaction.request), connection: connectionName, login, password });
+  });
+};
+
+/** The live transaction of this browser with its application and connection; undefined when there is none. */
+async function signupContext(
+  services: Services,
+  request: FastifyRequest,
+  state: string | undefined,
+): Promise<SignupContext | { transaction: LoginTransaction; error: (reply: FastifyReply) => FastifyReply } | undefined> {
+  const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
+  if (!state || !transaction) return undefined;
+  const tenant = request.tenant;
+  const authorization = restoreRequest(transaction.request);
+  const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
+  if (!client) return { transaction, error: (reply) => renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${authorization.clientId}`) };
+  const connectionName = connectionNameOf(tenant, authorization);
+  const connection = await databaseConnectionFor(services, tenant.id, connectionName, client.client_id);
+  return { state, transaction, client, connection, connectionName };
+}
+
+const signupAllowed = (connection: Connection | undefined): connection is Connection => connection !== undefined && connection.options.disable_signup !== true;
+
+function signupForm(reply: FastifyReply, request: FastifyRequest, context: SignupContext, options: { email?: string; username?: string; error?: string; status?: number }): FastifyReply {
+  const query = `?state=${encodeURIComponent(context.state)}`;
+  const backToLogin = links(link(`/u/login${query}`, 'Log in', 'Already have an account?'));
+  if (!signupAllowed(context.connection)) {
+    return renderPage(reply, request.tenant, { title: 'Sign up', status: options.status ?? 403, body: `${errorAlert(options.error ?? SIGNUP_MESSAGES.disabled)}${backToLogin}` });
+  }
+  const connection = context.connection;
+  const invalid = !!options.error;
+  const username =
+    connection.options.requires_username === true
+      ? field({ id: 'username', label: 'Username', autocomplete: 'username', value: options.username ?? '', invalid })
+      : '';
+  const hint = passwordHint(connection.options);
+  return renderPage(reply, request.tenant, {
+    title: 'Create your account',
+    csp: formActionFor(context.transaction.request.redirectUri),
+    status: options.status ?? 200,
+    body: `<p>${continueTo('Sign up', request.tenant, context.client.name)}</p>${errorAlert(options.error)}
+<form method="post" action="/u/signup" novalidate>
+${hidden('state', context.state)}
+${hidden('_csrf', context.transaction.csrf)}
+${field({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'email', inputmode: 'email', autofocus: true, value: options.email ?? '', invalid })}
+${username}
+${field({ id: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', invalid, ...(hint ? { hint } : {}) })}
+<button type="submit" name="action" value="default">Continue</button>
+</form>
+${backToLogin}`,
+  });
+}

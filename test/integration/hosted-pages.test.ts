@@ -1,0 +1,418 @@
+/**
+ * The hosted signup and password reset pages over real TLS, driven as a browser would (cookie jar,
+ * forms, redirects): signup (success, duplicate, weak password, username connections, disabled
+ * signup), password reset by email link through the dev outbox (neutral answers, policy, one-time
+ * and expiring links, sessions and refresh tokens ended), accessibility of the forms, and the CSRF
+ * token and browser binding of every form.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/database.js';
+import { parseDatabaseUrl } from '../../src/config/config.js';
+import { startTlsServer, type TlsTestServer } from '../support/tls.js';
+import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { eventually } from '../support/eventually.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
+
+const CALLBACK = 'https://app.example.com/callback';
+const PASSWORD = 'Xk9#mTq2!vLp';
+const NEW_PASSWORD = 'Nw7$rTz4!qPm';
+
+let tls: TlsTestServer;
+let token: string;
+let web: { client_id: string; client_secret: string };
+let base: string;
+
+beforeAll(async () => {
+  tls = await startTlsServer(['dev', 'acme']);
+  await tls.server.cli('tenants', 'create', 'acme');
+  token = await tls.tokenFor('dev');
+  base = `https://${tls.hostOf('dev')}`;
+  web = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK], initiate_login_uri: 'https://app.example.com/login' })).body;
+  const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'ada@example.com', password: PASSWORD, name: 'Ada Lovelace' });
+  expect(user.status).toBe(201);
+});
+afterAll(async () => tls?.close());
+
+const authorizeUrl = (params: Record<string, string> = {}) =>
+  `${base}/authorize?${new URLSearchParams({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile email', state: 'app-state', ...params })}`;
+
+/** Starts an authorization in `browser` and returns the hosted page it lands on (after any redirects within /u/). */
+async function start(browser: FormBrowser, params: Record<string, string> = {}): Promise<{ url: URL; html: string; state: string }> {
+  let url = locationOf(await browser.get(authorizeUrl(params)), base);
+  let response = await browser.get(url.toString());
+  while (response.status === 302) {
+    url = locationOf(response, url.toString());
+    response = await browser.get(url.toString());
+  }
+  expect(response.status).toBe(200);
+  return { url, html: await response.text(), state: url.searchParams.get('state')! };
+}
+
+async function logIn(browser: FormBrowser, email: string, password: string, params: Record<string, string> = {}): Promise<Response> {
+  const page = await start(browser, params);
+  return browser.post(`${base}/u/login`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), username: email, password });
+}
+
+async function logs(type: string, expected = 1): Promise<any[]> {
+  return eventually(
+    async () => (await tls.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent(`type:${type}`)}`)).body as any[],
+    (entries) => entries.length >= expected,
+  );
+}
+
+async function outbox(to: string, expected = 1): Promise<any[]> {
+  return eventually(
+    async () => (await tls.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent(to)}`)).body as any[],
+    (messages) => messages.length >= expected,
+    5_000,
+  );
+}
+
+/** A Management API token of the bootstrap application with only `scope`. */
+async function scopedToken(scope: string): Promise<string> {
+  const creds = tls.server.bootstrapOf('dev');
+  const res = await tls.caFetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience: `${base}/api/v2/`, scope }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const resetLinkOf = (message: { text: string }): string => /https:\/\/\S+\/u\/reset-password\?ticket=\S+/.exec(message.text)![0];
+
+describe('signup', () => {
+  it('is reached with screen_hint=signup, creates the user, logs ss and s, and completes the authorization', async () => {
+    const browser = new FormBrowser(tls);
+    const page = await start(browser, { screen_hint: 'signup' });
+    expect(page.url.pathname).toBe('/u/signup');
+    expect(page.html).toContain('<label for="email">Email address</label>');
+    expect(page.html).toContain('aria-describedby="password-hint"');
+    expect(page.html).toContain(`href="/u/login?state=${page.state}"`);
+
+    const done = await browser.post(`${base}/u/signup`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), email: 'Grace@Example.com', password: PASSWORD });
+    const callback = locationOf(done, base);
+    expect(callback.origin + callback.pathname).toBe(CALLBACK);
+    expect(callback.searchParams.get('code')).toBeTruthy();
+    expect(callback.searchParams.get('state')).toBe('app-state');
+
+    const users = await tls.api('dev', token, 'GET', '/api/v2/users-by-email?email=grace@example.com');
+    expect(users.body).toHaveLength(1);
+    expect(users.body[0]).toMatchObject({ email: 'grace@example.com', logins_count: 1 });
+    const [signup] = await logs('ss');
+    expect(signup).toMatchObject({ type: 'ss', client_id: web.client_id, user_id: users.body[0].user_id });
+    expect((await logs('s')).some((e) => e.user_id === users.body[0].user_id)).toBe(true);
+
+    // The session started by the signup logs the user in silently next time.
+    const silent = locationOf(await browser.get(authorizeUrl({ prompt: 'none' })), base);
+    expect(silent.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('links login and signup pages both ways; the login page does not jump back to signup', async () => {
+    const browser = new FormBrowser(tls);
+    const page = await start(browser, { screen_hint: 'signup' });
+    const login = await browser.get(`${base}/u/login?state=${page.state}`);
+    expect(login.status).toBe(200);
+    const html = await login.text();
+    expect(html).toContain(`href="/u/signup?state=${page.state}"`);
+    expect(html).toContain(`href="/u/reset-password/request?state=${page.state}"`);
+  });
+
+  it('reports an existing address as such, or generically when the tenant flag says so', async () => {
+    const attempt = async () => {
+      const browser = new FormBrowser(tls);
+      const page = await start(browser, { screen_hint: 'signup' });
+      return browser.post(`${base}/u/signup`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), email: 'ada@example.com', password: PASSWORD });
+    };
+    const exists = await attempt();
+    expect(exists.status).toBe(400);
+    const html = await exists.text();
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('The user already exists.');
+    expect(html).toContain('aria-invalid="true"');
+
+    expect((await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { flags: { enable_public_signup_user_exists_error: false } })).status).toBe(200);
+    try {
+      const generic = await eventually(
+        async () => (await attempt()).text(),
+        (text) => text.includes('Something went wrong, please try again later.'),
+      );
+      expect(generic).toContain('Something went wrong, please try again later.');
+      expect(generic).not.toContain('already exists');
+    } finally {
+      await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { flags: { enable_public_signup_user_exists_error: true } });
+    }
+    expect((await logs('fs')).some((e) => e.description === 'The user already exists.')).toBe(true);
+  });
+
+  it("refuses a password the connection's policy rejects, with Auth0's message and the policy as a hint", async () => {
+    const browser = new FormBrowser(tls);
+    const page = await start(browser, { screen_hint: 'signup' });
+    const weak = await browser.post(`${base}/u/signup`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), email: 'weak@example.com', password: 'password' });
+    expect(weak.status).toBe(400);
+    const html = await weak.text();
+    expect(html).toContain('Password is too weak.');
+    expect(html).toContain('At least 8 characters, including 3 of');
+    expect(html).toContain('value="weak@example.com"');
+    expect((await tls.api('dev', token, 'GET', '/api/v2/users-by-email?email=weak@example.com')).body).toEqual([]);
+
+    const badEmail = await browser.post(`${base}/u/signup`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), email: 'not-an-email', password: PASSWORD });
+    expect(badEmail.status).toBe(400);
+    expect(await badEmail.text()).toContain('Email is not valid.');
+  });
+
+  it('asks for a username when the connection requires one', async () => {
+    const connection = await tls.api('dev', token, 'POST', '/api/v2/connections', {
+      name: 'With-Usernames',
+      strategy: 'auth0',
+      enabled_clients: [web.client_id],
+      options: { requires_username: true },
+    });
+    expect(connection.status).toBe(201);
+    const browser = new FormBrowser(tls);
+    const page = await start(browser, { screen_hint: 'signup', connection: 'With-Usernames' });
+    expect(page.html).toContain('<label for="username">Username</label>');
+    const missing = await browser.post(`${base}/u/signup`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), email: 'ann@example.com', password: PASSWORD });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Username is required.');
+    const done = await browser.post(`${base}/u/signup`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), email: 'ann@example.com', username: 'ann_j', password: PASSWORD });
+    expect(locationOf(done, base).searchParams.get('code')).toBeTruthy();
+    const users = await tls.api('dev', token, 'GET', '/api/v2/users-by-email?email=ann@example.com');
+    expect(users.body[0]).toMatchObject({ username: 'ann_j', identities: [expect.objectContaining({ connection: 'With-Usernames' })] });
+  });
+
+  it('is refused, and not offered, when the connection has disable_signup', async () => {
+    const closed = await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Closed', app_type: 'regular_web', callbacks: [CALLBACK] });
+    const connection = await tls.api('dev', token, 'POST', '/api/v2/connections', {
+      name: 'Invite-Only',
+      strategy: 'auth0',
+      enabled_clients: [closed.body.client_id],
+      options: { disable_signup: true },
+    });
+    expect(connection.status).toBe(201);
+    const browser = new FormBrowser(tls);
+    const params = { client_id: closed.body.client_id, connection: 'Invite-Only' };
+    const login = await start(browser, params);
+    expect(login.url.pathname).toBe('/u/login');
+    expect(login.html).not.toContain('/u/signup');
+
+    const page = await browser.get(`${base}/u/signup?state=${login.state}`);
+    expect(page.status).toBe(403);
+    expect(await page.text()).toContain('Sign ups are not allowed for this application.');
+    const post = await browser.post(`${base}/u/signup`, { state: login.state, _csrf: inputValue(login.html, '_csrf'), email: 'new@example.com', password: PASSWORD });
+    expect(post.status).toBe(403);
+    expect((await tls.api('dev', token, 'GET', '/api/v2/users-by-email?email=new@example.com')).body).toEqual([]);
+
+    // screen_hint=signup lands on the same refusal.
+    const other = new FormBrowser(tls);
+    const hinted = locationOf(await other.get(locationOf(await other.get(authorizeUrl({ ...params, screen_hint: 'signup' })), base).toString()), base);
+    expect(hinted.pathname).toBe('/u/signup');
+    expect((await other.get(hinted.toString())).status).toBe(403);
+  });
+
+  it('refuses a form without its CSRF token, or from another browser', async () => {
+    const browser = new FormBrowser(tls);
+    const page = await start(browser, { screen_hint: 'signup' });
+    const form = { state: page.state, email: 'csrf@example.com', password: PASSWORD };
+    expect((await browser.post(`${base}/u/signup`, { ...form, _csrf: 'forged' })).status).toBe(403);
+    expect((await browser.post(`${base}/u/signup`, form)).status).toBe(403);
+    expect((await new FormBrowser(tls).post(`${base}/u/signup`, { ...form, _csrf: inputValue(page.html, '_csrf') })).status).toBe(400);
+    expect((await new FormBrowser(tls).get(`${base}/u/signup?state=${page.state}`)).status).toBe(400);
+    expect((await tls.api('dev', token, 'GET', '/api/v2/users-by-email?email=csrf@example.com')).body).toEqual([]);
+  });
+});
+
+describe('password reset by email link', () => {
+  it('answers the same whether or not the address has an account, and emails only real accounts', async () => {
+    const answer = async (email: string) => {
+      const browser = new FormBrowser(tls);
+      const login = await start(browser);
+      const forgot = await browser.get(`${base}/u/reset-password/request?state=${login.state}`);
+      expect(forgot.status).toBe(200);
+      const html = await forgot.text();
+      expect(html).toContain('<label for="email">Email address</label>');
+      const sent = await browser.post(`${base}/u/reset-password/request`, { state: login.state, _csrf: inputValue(html, '_csrf'), email });
+      expect(sent.status).toBe(200);
+      return (await sent.text()).replaceAll(email, 'EMAIL').replace(/state=[^"]+/g, 'state=S').replace(/nonce-[^']+/g, '');
+    };
+    const known = await answer('nobody-reset@example.com'.replace('nobody-reset', 'ada'));
+    const unknown = await answer('nobody@example.com');
+    expect(known).toContain('Check your email');
+    expect(unknown).toBe(known);
+
+    const [message] = await outbox('ada@example.com');
+    expect(message).toMatchObject({ to: 'ada@example.com', subject: 'Reset your dev password', id: expect.stringMatching(/^msg_/), created_at: expect.any(String) });
+    expect(message.html).toContain('/u/reset-password?ticket=');
+    await logs('scpr');
+    expect((await logs('fcpr')).some((e) => e.details?.email === 'nobody@example.com')).toBe(true);
+    expect((await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?to=nobody@example.com')).body).toEqual([]);
+  });
+
+  it('sets a new password under the policy, ends sessions and refresh tokens, and works only once', async () => {
+    const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'reset@example.com', password: PASSWORD });
+    expect(user.status).toBe(201);
+
+    // A logged-in browser, and a refresh token, from before the reset.
+    const before = new FormBrowser(tls);
+    const loggedIn = locationOf(await logIn(before, 'reset@example.com', PASSWORD, { scope: 'openid offline_access' }), base);
+    const redeemed = await tls.caFetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: loggedIn.searchParams.get('code')!, redirect_uri: CALLBACK, client_id: web.client_id, client_secret: web.client_secret }),
+    });
+    let refreshToken = ((await redeemed.json()) as { refresh_token?: string }).refresh_token;
+    const refresh = () =>
+      tls.caFetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken!, client_id: web.client_id, client_secret: web.client_secret }),
+      });
+    expect(refreshToken).toBeTruthy();
+    const working = await refresh();
+    expect(working.status).toBe(200);
+    refreshToken = ((await working.json()) as { refresh_token?: string }).refresh_token ?? refreshToken;
+
+    const requester = new FormBrowser(tls);
+    const login = await start(requester);
+    const forgot = await (await requester.get(`${base}/u/reset-password/request?state=${login.state}`)).text();
+    await requester.post(`${base}/u/reset-password/request`, { state: login.state, _csrf: inputValue(forgot, '_csrf'), email: 'reset@example.com' });
+    const [message] = await outbox('reset@example.com');
+    const link = resetLinkOf(message);
+    expect(message.html).toContain(link.replace(/&/g, '&amp;'));
+
+    // The link may be opened in any browser; that browser alone may then use the form.
+    const mailReader = new FormBrowser(tls);
+    const form = await mailReader.get(link);
+    expect(form.status).toBe(200);
+    expect(form.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await form.text();
+    expect(html).toContain('<label for="password">New password</label>');
+    expect(html).toContain('<label for="password_confirmation">Confirm new password</label>');
+    const ticket = inputValue(html, 'ticket');
+    const csrf = inputValue(html, '_csrf');
+
+    const mismatch = await mailReader.post(`${base}/u/reset-password`, { ticket, _csrf: csrf, password: NEW_PASSWORD, password_confirmation: 'other' });
+    expect(mismatch.status).toBe(400);
+    expect(await mismatch.text()).toContain('The passwords do not match.');
+    const weak = await mailReader.post(`${base}/u/reset-password`, { ticket, _csrf: csrf, password: 'weakweak', password_confirmation: 'weakweak' });
+    expect(weak.status).toBe(400);
+    const weakHtml = await weak.text();
+    expect(weakHtml).toContain('Password is too weak.');
+    expect(weakHtml).toContain('role="alert"');
+    expect((await logs('fcp')).length).toBeGreaterThanOrEqual(1);
+
+    expect((await new FormBrowser(tls).post(`${base}/u/reset-password`, { ticket, _csrf: csrf, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })).status).toBe(400);
+    expect((await mailReader.post(`${base}/u/reset-password`, { ticket, _csrf: 'forged', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })).status).toBe(403);
+
+    const done = await mailReader.post(`${base}/u/reset-password`, { ticket, _csrf: csrf, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
+    expect(done.status).toBe(200);
+    const doneHtml = await done.text();
+    expect(doneHtml).toContain('Your password has been changed.');
+    expect(doneHtml).toContain('href="https://app.example.com/login"');
+    expect((await logs('scp')).some((e) => e.user_id === user.body.user_id)).toBe(true);
+
+    // One time only.
+    expect((await mailReader.get(link)).status).toBe(400);
+    const again = await mailReader.post(`${base}/u/reset-password`, { ticket, _csrf: csrf, password: PASSWORD, password_confirmation: PASSWORD });
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('This link has expired or has already been used.');
+
+    // The old password no longer works; the new one does.
+    expect((await logIn(new FormBrowser(tls), 'reset@example.com', PASSWORD)).status).toBe(401);
+    expect(locationOf(await logIn(new FormBrowser(tls), 'reset@example.com', NEW_PASSWORD), base).searchParams.get('code')).toBeTruthy();
+
+    // The session from before the reset is over, and so is its refresh token.
+    const silent = locationOf(await before.get(authorizeUrl({ prompt: 'none' })), base);
+    expect(silent.searchParams.get('error')).toBe('login_required');
+    expect((await refresh()).status).toBe(403);
+  });
+
+  it('refuses an expired link', async () => {
+    await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'late@example.com', password: PASSWORD });
+    const browser = new FormBrowser(tls);
+    const login = await start(browser);
+    const forgot = await (await browser.get(`${base}/u/reset-password/request?state=${login.state}`)).text();
+    await browser.post(`${base}/u/reset-password/request`, { state: login.state, _csrf: inputValue(forgot, '_csrf'), email: 'late@example.com' });
+    const link = resetLinkOf((await outbox('late@example.com'))[0]);
+    const page = await (await browser.get(link)).text();
+
+    // An hour passes: the ticket's expiry is moved into the past, as the clock would.
+    const database = await openDatabase(parseDatabaseUrl(tls.server.database.url));
+    try {
+      await database.db.updateTable('ttl_entries').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('kind', '=', 'password_reset').execute();
+    } finally {
+      await database.db.destroy();
+    }
+    expect((await browser.get(link)).status).toBe(400);
+    const post = await browser.post(`${base}/u/reset-password`, { ticket: inputValue(page, 'ticket'), _csrf: inputValue(page, '_csrf'), password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
+    expect(post.status).toBe(400);
+    expect(locationOf(await logIn(new FormBrowser(tls), 'late@example.com', PASSWORD), base).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('protects the request form with the login transaction: CSRF token and browser binding', async () => {
+    const browser = new FormBrowser(tls);
+    const login = await start(browser);
+    const form = { state: login.state, email: 'ada@example.com' };
+    expect((await browser.post(`${base}/u/reset-password/request`, { ...form, _csrf: 'forged' })).status).toBe(403);
+    expect((await new FormBrowser(tls).post(`${base}/u/reset-password/request`, { ...form, _csrf: inputValue(login.html, '_csrf') })).status).toBe(400);
+    expect((await new FormBrowser(tls).get(`${base}/u/reset-password/request?state=${login.state}`)).status).toBe(400);
+    const badEmail = await browser.post(`${base}/u/reset-password/request`, { state: login.state, _csrf: inputValue(login.html, '_csrf'), email: 'nope' });
+    expect(badEmail.status).toBe(400);
+    expect(await badEmail.text()).toContain('Email is not valid.');
+    expect((await new FormBrowser(tls).get(`${base}/u/reset-password?ticket=not-a-ticket`)).status).toBe(400);
+  });
+});
+
+describe('the dev outbox endpoint (Tessera extension)', () => {
+  it('needs read:email_provider, validates its query, and shows a tenant only its own messages', async () => {
+    const noScope = await tls.api('dev', await scopedToken('read:logs'), 'GET', '/api/v2/tessera/outbox');
+    expect(noScope.status).toBe(403);
+    expect(noScope.body).toMatchObject({ statusCode: 403, errorCode: 'insufficient_scope', message: 'Insufficient scope; expected any of: read:email_provider.' });
+    expect((await tls.api('dev', await scopedToken('read:email_provider'), 'GET', '/api/v2/tessera/outbox')).status).toBe(200);
+    expect((await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?per_page=0')).status).toBe(400);
+    const totals = await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?include_totals=true&per_page=1');
+    expect(totals.body).toMatchObject({ start: 0, limit: 1, total: expect.any(Number), messages: [expect.objectContaining({ to: expect.any(String) })] });
+    const acme = await tls.api('acme', await tls.tokenFor('acme'), 'GET', '/api/v2/tessera/outbox');
+    expect(acme.status).toBe(200);
+    expect(acme.body).toEqual([]);
+  });
+});
+
+describe('password reset email over SMTP (SMTP_URL)', () => {
+  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox', async () => {
+    const sink = await startSmtpSink();
+    const smtp = await startTlsServer(['dev'], { env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SMTP_FROM: 'Dev Login <login@dev.example.com>' } });
+    try {
+      const host = `https://${smtp.hostOf('dev')}`;
+      const smtpToken = await smtp.tokenFor('dev');
+      await smtp.api('dev', smtpToken, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'mail@example.com', password: PASSWORD });
+      const client = (await smtp.api('dev', smtpToken, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+      const browser = new FormBrowser(smtp);
+      const authorize = `${host}/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code' })}`;
+      const login = locationOf(await browser.get(authorize), host);
+      const html = await (await browser.get(login.toString())).text();
+      await browser.post(`${host}/u/reset-password/request`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), email: 'mail@example.com' });
+      const messages = await eventually(async () => sink.messages, (m) => m.length > 0, 5_000);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({ from: 'login@dev.example.com', to: ['mail@example.com'] });
+      expect(messages[0]!.data).toMatch(/^Subject: Reset your dev password/m);
+      expect(messages[0]!.data).toContain('/u/reset-password?ticket=');
+      expect((await smtp.api('dev', smtpToken, 'GET', '/api/v2/tessera/outbox')).body).toEqual([]);
+    } finally {
+      await smtp.close();
+      await sink.close();
+    }
+  });
+});
+
+describe('the hosted pages', () => {
+  it("use the tenant's friendly name and logo", async () => {
+    await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Dev & Co', picture_url: 'https://cdn.example.com/logo.png' });
+    const html = await eventually(
+      async () => (await start(new FormBrowser(tls), { screen_hint: 'signup' })).html,
+      (text) => text.includes('Dev &amp; Co'),
+    );
+    expect(html).toContain('<title>Create your account | Dev &amp; Co</title>');
+    expect(html).toContain('<img src="https://cdn.example.com/logo.png" alt="Dev &amp; Co">');
+  });
+});

@@ -266,6 +266,26 @@ describe('user grants in the Management API', () => {
     expect(await grants(`user_id=${encodeURIComponent(adaId)}`)).toEqual([]);
   });
 
+  it('removes the grants of a deleted application and of a deleted user', async () => {
+    const temp = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Temporary partner', app_type: 'regular_web', is_first_party: false, callbacks: [CALLBACK] })).body;
+    const connections = (await tls.api('dev', token, 'GET', '/api/v2/connections?name=Username-Password-Authentication')).body;
+    await tls.api('dev', token, 'PATCH', `/api/v2/connections/${connections[0].id}`, { enabled_clients: [...connections[0].enabled_clients, temp.client_id] });
+    const carol = (await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'carol@example.com', password: PASSWORD })).body;
+    const browser = new FormBrowser(tls);
+    const { consent } = await authorize(browser, { client_id: temp.client_id }, 'carol@example.com');
+    await answer(browser, consent!, 'accept');
+    expect((await grants(`client_id=${temp.client_id}`)).length).toBe(1);
+    await tls.api('dev', token, 'DELETE', `/api/v2/clients/${temp.client_id}`);
+    expect(await grants(`client_id=${temp.client_id}`)).toEqual([]);
+
+    const second = new FormBrowser(tls);
+    const again = await authorize(second, {}, 'carol@example.com');
+    await answer(second, again.consent!, 'accept');
+    expect((await grants(`user_id=${encodeURIComponent(carol.user_id)}`)).length).toBe(1);
+    await tls.api('dev', token, 'DELETE', `/api/v2/users/${encodeURIComponent(carol.user_id)}`);
+    expect(await grants(`user_id=${encodeURIComponent(carol.user_id)}`)).toEqual([]);
+  });
+
   it('keeps tenants apart: acme neither sees nor deletes dev grants', async () => {
     const browser = new FormBrowser(tls);
     const { consent } = await authorize(browser);

@@ -136,6 +136,19 @@ describe('authorization code flow with openid-client v6', () => {
   });
 });
 
+describe('client credentials with openid-client v6', () => {
+  it('gets an API token for a machine-to-machine application', async () => {
+    await tls.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: 'urn:m2m', scopes: [{ value: 'run:jobs' }] });
+    const m2m = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Jobs', app_type: 'non_interactive' })).body;
+    await tls.api('dev', token, 'POST', '/api/v2/client-grants', { client_id: m2m.client_id, audience: 'urn:m2m', scope: ['run:jobs'] });
+    const config = await configFor(m2m.client_id, m2m.client_secret);
+    const tokens = await oidc.clientCredentialsGrant(config, { audience: 'urn:m2m', scope: 'run:jobs' });
+    expect(tokens.token_type).toBe('bearer');
+    expect(tokens.scope).toBe('run:jobs');
+    expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({ aud: 'urn:m2m', gty: 'client-credentials' });
+  });
+});
+
 describe('authorization security rules', () => {
   const authorize = (params: Record<string, string>) => `https://${tls.hostOf('dev')}/authorize?${new URLSearchParams(params)}`;
 

@@ -116,7 +116,12 @@ export class ClientService {
     const deleted = await this.storage.transaction(async (repos) => {
       const removed = await repos.clients.delete(tenantId, clientId);
       if (removed) await repos.clientGrants.deleteForClient(tenantId, clientId);
-      if (removed) await removeClientFromConnections(repos, tenantId, clientId);
+      if (removed) {
+        await removeClientFromConnections(repos, tenantId, clientId);
+        // Nothing issued to a deleted application stays usable: users' consent and refresh tokens go too.
+        await repos.userGrants.deleteWhere(tenantId, { clientId });
+        await repos.refreshTokens.revokeWhere(tenantId, { clientId }, nowIso());
+      }
       return removed;
     });
     if (!deleted) throw notFound('The client does not exist', 'inexistent_client');

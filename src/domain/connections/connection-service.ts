@@ -233,7 +233,14 @@ export async function checkDefaultDirectory(repos: Repositories, tenantId: strin
  * or a later user created with the same custom id would inherit them.
  */
 export async function removeUsersElsewhere(repos: Repositories, tenantId: string, userIds: string[]): Promise<void> {
-  for (const userId of userIds) await repos.roles.removeUser(tenantId, userId);
+  const now = nowIso();
+  for (const userId of userIds) {
+    await repos.roles.removeUser(tenantId, userId);
+    // A deleted user keeps no way in: consent, refresh tokens and login sessions go with them.
+    await repos.userGrants.deleteWhere(tenantId, { userId });
+    await repos.refreshTokens.revokeWhere(tenantId, { userId }, now);
+    await repos.sessions.revokeForUser(tenantId, userId, now);
+  }
 }
 
 // --- helpers --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
-import { ASYMMETRIC_ALGS, JwtError, verifyJwt } from '../domain/tokens/jws.js';
+import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../server/cookies.js';
 import { renderErrorPage, renderPage } from '../login/html.js';
 import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
@@ -76,10 +76,7 @@ async function endSession(services: Services, request: FastifyRequest, reply: Fa
 async function idTokenHintAudience(services: Services, request: FastifyRequest, token: string): Promise<string | undefined> {
   const ring = await services.keys.keyRing(request.tenant.id);
   try {
-    const { payload } = verifyJwt(token, (header) => {
-      const key = ring.verifier(header.kid);
-      return key && ASYMMETRIC_ALGS.includes(key.alg) ? key : undefined;
-    });
+    const { payload } = ring.verify(token);
     if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) return undefined;
     return typeof payload.aud === 'string' ? payload.aud : Array.isArray(payload.aud) && typeof payload.aud[0] === 'string' ? payload.aud[0] : undefined;
   } catch (error) {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
+import { FormBrowser } from '../support/form-browser.js';
 
 const CALLBACK = 'https://app.example.com/callback';
 const PASSWORD = 'Xk9#mTq2!vLp';
@@ -25,34 +26,8 @@ beforeAll(async () => {
 });
 afterAll(async () => tls?.close());
 
-/** A minimal browser: a cookie jar and manual redirects over the CA-trusting fetch. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async get(url: string): Promise<Response> {
-    return this.request(url, { method: 'GET' });
-  }
-
-  async post(url: string, form: Record<string, string>): Promise<Response> {
-    return this.request(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  }
-
-  private async request(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const response = await tls.caFetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (/Max-Age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-}
-
 /** Follows /authorize through the hosted login form; returns where the server finally redirects. */
-async function logIn(browser: Browser, authorizeUrl: URL, credentials = { username: 'ada@example.com', password: PASSWORD }): Promise<URL> {
+async function logIn(browser: FormBrowser, authorizeUrl: URL, credentials = { username: 'ada@example.com', password: PASSWORD }): Promise<URL> {
   const start = await browser.get(authorizeUrl.toString());
   expect(start.status).toBe(302);
   const loginUrl = new URL(start.headers.get('location')!, authorizeUrl);
@@ -88,7 +63,7 @@ describe('authorization code flow with openid-client v6', () => {
       state,
       nonce,
     });
-    const callback = await logIn(new Browser(), url);
+    const callback = await logIn(new FormBrowser(tls), url);
     expect(callback.origin + callback.pathname).toBe(CALLBACK);
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     const claims = tokens.claims()!;
@@ -111,7 +86,7 @@ describe('authorization code flow with openid-client v6', () => {
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
     });
-    const tokens = await oidc.authorizationCodeGrant(config, await logIn(new Browser(), url), { pkceCodeVerifier: verifier });
+    const tokens = await oidc.authorizationCodeGrant(config, await logIn(new FormBrowser(tls), url), { pkceCodeVerifier: verifier });
     const access = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
     expect(access.aud).toEqual(['https://orders.example.com/', `https://${tls.hostOf('dev')}/userinfo`]);
     expect(access.scope).toBe('openid read:orders');
@@ -121,7 +96,7 @@ describe('authorization code flow with openid-client v6', () => {
 
   it('logs in silently on a second authorization (SSO) and answers prompt=none without a session with login_required', async () => {
     const config = await configFor(web.client_id, web.client_secret);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
     const again = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 's2' }).toString());
     expect(again.status).toBe(302);
@@ -129,7 +104,7 @@ describe('authorization code flow with openid-client v6', () => {
     expect(location.searchParams.get('code')).toBeTruthy();
     expect(location.searchParams.get('state')).toBe('s2');
 
-    const stranger = await new Browser().get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 's3' }).toString());
+    const stranger = await new FormBrowser(tls).get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 's3' }).toString());
     const error = new URL(stranger.headers.get('location')!);
     expect(error.searchParams.get('error')).toBe('login_required');
     expect(error.searchParams.get('state')).toBe('s3');
@@ -158,7 +133,7 @@ describe('authorization security rules', () => {
       { client_id: web.client_id, redirect_uri: `${CALLBACK}/extra`, response_type: 'code' },
       { client_id: 'unknown', redirect_uri: CALLBACK, response_type: 'code' },
     ]) {
-      const res = await new Browser().get(authorize(params));
+      const res = await new FormBrowser(tls).get(authorize(params));
       expect(res.status).toBe(400);
       expect(res.headers.get('location')).toBeNull();
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
@@ -166,9 +141,9 @@ describe('authorization security rules', () => {
   });
 
   it('requires PKCE from public clients and refuses unsupported response types with a redirect', async () => {
-    const noPkce = await new Browser().get(authorize({ client_id: spa.client_id, redirect_uri: CALLBACK, response_type: 'code', state: 'x' }));
+    const noPkce = await new FormBrowser(tls).get(authorize({ client_id: spa.client_id, redirect_uri: CALLBACK, response_type: 'code', state: 'x' }));
     expect(new URL(noPkce.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
-    const bad = await new Browser().get(authorize({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'magic', state: 'x' }));
+    const bad = await new FormBrowser(tls).get(authorize({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'magic', state: 'x' }));
     expect(new URL(bad.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
   });
 
@@ -176,7 +151,7 @@ describe('authorization security rules', () => {
     const config = await configFor(web.client_id, web.client_secret);
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-    const callback = await logIn(new Browser(), url);
+    const callback = await logIn(new FormBrowser(tls), url);
     const code = callback.searchParams.get('code')!;
     const redeem = (form: Record<string, string>) =>
       tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
@@ -188,14 +163,14 @@ describe('authorization security rules', () => {
     const replay = await redeem({ ...base, code_verifier: verifier });
     expect(replay.status).toBe(403);
 
-    const second = await logIn(new Browser(), oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const second = await logIn(new FormBrowser(tls), oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
     const otherClient = await redeem({ grant_type: 'authorization_code', code: second.searchParams.get('code')!, redirect_uri: CALLBACK, client_id: spa.client_id });
     expect(otherClient.status).toBe(403);
   });
 
   it('rejects wrong credentials on the hosted page, and a form posted without its CSRF token', async () => {
     const config = await configFor(web.client_id, web.client_secret);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     const start = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }).toString());
     const loginUrl = new URL(start.headers.get('location')!, `https://${tls.hostOf('dev')}`);
     const html = await (await browser.get(loginUrl.toString())).text();
@@ -207,7 +182,7 @@ describe('authorization security rules', () => {
     const forged = await browser.post(loginUrl.origin + '/u/login', { state, _csrf: 'forged', username: 'ada@example.com', password: PASSWORD });
     expect(forged.status).toBe(403);
     // Another browser (no transaction cookie) cannot use the transaction either.
-    const elsewhere = await new Browser().post(loginUrl.origin + '/u/login', { state, _csrf: csrf, username: 'ada@example.com', password: PASSWORD });
+    const elsewhere = await new FormBrowser(tls).post(loginUrl.origin + '/u/login', { state, _csrf: csrf, username: 'ada@example.com', password: PASSWORD });
     expect(elsewhere.status).toBe(400);
   });
 });
@@ -218,7 +193,7 @@ describe('logout', () => {
   it('/v2/logout ends the session and follows only an allowed returnTo', async () => {
     await tls.api('dev', token, 'PATCH', `/api/v2/clients/${web.client_id}`, { allowed_logout_urls: ['https://app.example.com/bye'] });
     const config = await configFor(web.client_id, web.client_secret);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
 
     const evil = await browser.get(`${host()}/v2/logout?client_id=${web.client_id}&returnTo=${encodeURIComponent('https://evil.example.com/')}`);
@@ -235,13 +210,13 @@ describe('logout', () => {
   it('/oidc/logout takes id_token_hint, post_logout_redirect_uri and state', async () => {
     const config = await configFor(web.client_id, web.client_secret);
     expect(config.serverMetadata().end_session_endpoint).toBe(`${host()}/oidc/logout`);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     const tokens = await oidc.authorizationCodeGrant(config, await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' })));
     const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://app.example.com/bye', state: 'st' });
     const res = await browser.get(url.toString());
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://app.example.com/bye?state=st');
-    const notListed = await new Browser().get(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' }).toString());
+    const notListed = await new FormBrowser(tls).get(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' }).toString());
     expect(notListed.status).toBe(400);
   });
 });
@@ -270,7 +245,7 @@ describe('implicit and hybrid responses, token contents', () => {
 
   it('returns id_token and access token in the fragment, with at_hash and nonce; code id_token carries c_hash', async () => {
     const config = await configFor(web.client_id, web.client_secret);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     const first = await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid email', response_type: 'id_token token', nonce: 'n-1', state: 's' }));
     const params = new URLSearchParams(first.hash.slice(1));
     expect(params.get('state')).toBe('s');
@@ -293,7 +268,7 @@ describe('implicit and hybrid responses, token contents', () => {
 
   it('answers form_post with an auto-submitting form and web_message with a page that posts to the callback origin only', async () => {
     const config = await configFor(web.client_id, web.client_secret);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
     const formPost = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_mode: 'form_post', state: 'fp' }).toString());
     const html = await formPost.text();
@@ -318,7 +293,7 @@ describe('implicit and hybrid responses, token contents', () => {
     const hs = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'HS', app_type: 'regular_web', callbacks: [CALLBACK], jwt_configuration: { alg: 'HS256' } })).body;
     const config = await configFor(hs.client_id, hs.client_secret);
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid read:a write:a', audience: 'urn:rbac' });
-    const callback = await logIn(new Browser(), url);
+    const callback = await logIn(new FormBrowser(tls), url);
     const res = await tls.caFetch(`${host()}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -338,9 +313,9 @@ describe('implicit and hybrid responses, token contents', () => {
     const acmeToken = await tls.tokenFor('acme');
     const acmeApp = (await tls.api('acme', acmeToken, 'POST', '/api/v2/clients', { name: 'Acme web', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
     const config = await configFor(web.client_id, web.client_secret);
-    const browser = new Browser();
+    const browser = new FormBrowser(tls);
     await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
-    const cookie = (browser as unknown as { cookies: Map<string, string> }).cookies.get('tessera_session')!;
+    const cookie = browser.cookie('tessera_session')!;
     const res = await tls.caFetch(`https://${tls.hostOf('acme')}/authorize?${new URLSearchParams({ client_id: acmeApp.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', prompt: 'none' })}`, {
       headers: { cookie: `tessera_session=${cookie}` },
       redirect: 'manual',

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { AuthenticationClient } from 'auth0-v4';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
+import { FormBrowser } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
 
 const CALLBACK = 'https://app.example.com/callback';
@@ -93,35 +94,9 @@ const claimsOf = (jwt: string): Json => JSON.parse(Buffer.from(jwt.split('.')[1]
 const INVALID = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A minimal browser: a cookie jar and manual redirects over the CA-trusting fetch. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async get(url: string): Promise<Response> {
-    return this.request(url, { method: 'GET' });
-  }
-
-  async post(url: string, form: Record<string, string>): Promise<Response> {
-    return this.request(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  }
-
-  private async request(url: string, init: RequestInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const response = await tls.caFetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (/Max-Age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-}
-
 /** Follows /authorize through the hosted login form; returns the callback URL with the code. */
 async function logInThroughBrowser(authorizeUrl: URL): Promise<URL> {
-  const browser = new Browser();
+  const browser = new FormBrowser(tls);
   const start = await browser.get(authorizeUrl.toString());
   const loginUrl = new URL(start.headers.get('location')!, authorizeUrl);
   const html = await (await browser.get(loginUrl.toString())).text();

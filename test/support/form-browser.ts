@@ -27,6 +27,10 @@ export class FormBrowser {
     return [...this.cookies.keys()];
   }
 
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)?.value;
+  }
+
   private async request(url: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     const path = new URL(url).pathname;

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
-import type { JwsSigningKey, JwsVerificationKey } from '../tokens/jws.js';
+import { ASYMMETRIC_ALGS, verifyJwt, type DecodedJwt, type JwsSigningKey, type JwsVerificationKey } from '../tokens/jws.js';
 
 export class KeyRing {
   private readonly signers = new Map<SigningKeyAlg, JwsSigningKey>();
@@ -35,6 +35,17 @@ export class KeyRing {
 
   verifier(kid: unknown): JwsVerificationKey | undefined {
     return typeof kid === 'string' ? this.verifiers.get(kid) : undefined;
+  }
+
+  /**
+   * Verifies a JWT signed with one of these keys (current, next or previous); throws JwtError.
+   * The algorithm is the key's own, so `alg: none` and HS256-with-a-public-key never pass.
+   */
+  verify(token: string): DecodedJwt {
+    return verifyJwt(token, (header) => {
+      const key = this.verifier(header.kid);
+      return key && ASYMMETRIC_ALGS.includes(key.alg) ? key : undefined;
+    });
   }
 
   /** `{keys:[...]}` as JSON; `withAlg=false` implements the tenant flag `remove_alg_from_jwks`. */

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../domain/tenants/tenant-service.js';
+import { CSS_HEX_COLOR } from '../domain/tenants/branding.js';
 
 export const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -39,7 +40,9 @@ export interface PageOptions {
 export function renderPage(reply: FastifyReply, tenant: Tenant | null, options: PageOptions): FastifyReply {
   const nonce = randomBytes(16).toString('base64');
   const name = tenant?.settings.friendly_name ?? tenant?.name ?? 'Tessera';
-  const logo = tenant?.settings.picture_url ? `<img src="${escapeHtml(tenant.settings.picture_url)}" alt="${escapeHtml(name)}">` : '';
+  const logoUrl = tenant?.branding.logo_url ?? tenant?.settings.picture_url;
+  const logo = logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="${escapeHtml(name)}">` : '';
+  const favicon = tenant?.branding.favicon_url ? `<link rel="icon" href="${escapeHtml(tenant.branding.favicon_url)}">` : '';
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
@@ -52,7 +55,7 @@ export function renderPage(reply: FastifyReply, tenant: Tenant | null, options: 
   if (options.frameAncestors) reply.removeHeader('x-frame-options');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escapeHtml(options.title)} | ${escapeHtml(name)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(options.title)} | ${escapeHtml(name)}</title>${favicon}<style>${STYLE}${brandingStyle(tenant)}</style></head>
 <body><main><header>${logo}<h1>${escapeHtml(options.title)}</h1></header>${options.body}</main>${options.script ? `<script nonce="${nonce}">${options.script}</script>` : ''}</body></html>`;
   return reply
     .code(options.status ?? 200)
@@ -76,4 +79,17 @@ export function renderErrorPage(reply: FastifyReply, tenant: Tenant | null, erro
     status,
     body: `<p>We could not complete your request.</p><div class="error" role="alert"><strong>${escapeHtml(error)}</strong>: ${escapeHtml(description)}</div>`,
   });
+}
+
+/**
+ * The tenant's branding colours override the theme's. Only hex colours are stored (the Management
+ * API validates them), so they go into the stylesheet as they are; anything else is ignored.
+ */
+function brandingStyle(tenant: Tenant | null): string {
+  const colors = tenant?.branding.colors;
+  const hex = (value: unknown) => (typeof value === 'string' && new RegExp(CSS_HEX_COLOR).test(value) ? value : undefined);
+  const primary = hex(colors?.primary);
+  const background = hex(colors?.page_background);
+  if (!primary && !background) return '';
+  return `:root{${primary ? `--accent:${primary};` : ''}${background ? `--bg:${background};` : ''}}`;
 }

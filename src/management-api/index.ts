@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { registerManagementAuthentication } from './authenticate.js';
 import { openApiRoute } from './openapi.js';
+import { brandingRoutes } from './branding.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
 import { resourceServerRoutes } from './resource-servers.js';
 import { clientRoutes } from './clients.js';
@@ -46,6 +47,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(connectionRoutes, { services });
   await app.register(userRoutes, { services });
   await app.register(openApiRoute);
+  await app.register(brandingRoutes, { services });
   await app.register(logRoutes, { services });
   await app.register(roleRoutes, { services });
   await app.register(userAuthorizationRoutes, { services });

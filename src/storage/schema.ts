@@ -9,6 +9,7 @@ export interface TenantsTable {
   id: string;
   name: string;
   settings: string; // JSON TenantSettings
+  branding: string; // JSON Branding
   created_at: string;
   deleted_at: string | null; // tenants are tombstoned, never removed, so a name is never reused
 }

@@ -363,6 +363,27 @@ describe('password reset by email link', () => {
   });
 });
 
+describe('branding of the hosted pages', () => {
+  it('applies /api/v2/branding colours, logo and favicon (v7 SDK), and validates them', async () => {
+    const management = tls.v7('dev');
+    const branding = await management.branding.update({ colors: { primary: '#0a7d4f', page_background: '#fafafa' }, logo_url: 'https://cdn.example.com/logo.png', favicon_url: 'https://cdn.example.com/favicon.ico' });
+    expect(branding).toMatchObject({ colors: { primary: '#0a7d4f', page_background: '#fafafa' }, logo_url: 'https://cdn.example.com/logo.png' });
+    expect(await management.branding.get()).toEqual(branding);
+    const { html } = await start(new FormBrowser(tls));
+    expect(html).toContain('--accent:#0a7d4f;');
+    expect(html).toContain('--bg:#fafafa;');
+    expect(html).toContain('<img src="https://cdn.example.com/logo.png"');
+    expect(html).toContain('<link rel="icon" href="https://cdn.example.com/favicon.ico">');
+
+    for (const body of [{ colors: { primary: 'red;}body{display:none' } }, { logo_url: 'javascript:alert(1)' }, { colours: {} }]) {
+      const res = await tls.api('dev', token, 'PATCH', '/api/v2/branding', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    await management.branding.update({ colors: { primary: null }, logo_url: null, favicon_url: null });
+    expect(await management.branding.get()).toEqual({ colors: { page_background: '#fafafa' } });
+  });
+});
+
 describe('the dev outbox endpoint (Tessera extension)', () => {
   it('needs read:email_provider, validates its query, and shows a tenant only its own messages', async () => {
     const noScope = await tls.api('dev', await scopedToken('read:logs'), 'GET', '/api/v2/tessera/outbox');

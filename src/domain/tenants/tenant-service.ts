@@ -15,6 +15,7 @@ import { newTenantId } from '../ids.js';
 import { nowIso } from '../clock.js';
 import { tenantNameProblem } from './tenant-names.js';
 import { applyTenantSettingsPatch, defaultTenantSettings, type TenantSettings } from './tenant-settings.js';
+import { applyBrandingPatch, type Branding } from './branding.js';
 
 export interface Tenant {
   id: string;
@@ -22,6 +23,7 @@ export interface Tenant {
   /** Canonical domain, `{name}.{base domain}`. */
   domain: string;
   settings: TenantSettings;
+  branding: Branding;
   createdAt: string;
 }
 
@@ -50,7 +52,7 @@ export class TenantService {
   }
 
   private toTenant(record: TenantRecord<TenantSettings>): Tenant {
-    return { id: record.id, name: record.name, domain: this.domainOf(record.name), settings: record.settings, createdAt: record.createdAt };
+    return { id: record.id, name: record.name, domain: this.domainOf(record.name), settings: record.settings, branding: record.branding as Branding, createdAt: record.createdAt };
   }
 
   async create(name: string): Promise<Tenant> {
@@ -64,7 +66,7 @@ export class TenantService {
           'tenant_name_taken',
         );
       }
-      const record: TenantRecord<TenantSettings> = { id: newTenantId(), name, settings: defaultTenantSettings(), createdAt: nowIso(), deletedAt: null };
+      const record: TenantRecord<TenantSettings> = { id: newTenantId(), name, settings: defaultTenantSettings(), branding: {}, createdAt: nowIso(), deletedAt: null };
       await repos.tenants.insert(record);
       const domain = this.domainOf(name);
       await this.keys.createKeyFamily(repos, record.id, domain, 'RS256');
@@ -165,6 +167,19 @@ export class TenantService {
     if (await this.storage.repos.tenants.findTenantIdByDomain(host)) throw conflict(`The domain ${host} is already registered.`, 'domain_taken');
     await this.storage.transaction((repos) => repos.tenants.addDomain(tenant.id, host, nowIso()));
     await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+  }
+
+  /** PATCH semantics as Auth0's: `colors` and `font` merge, `null` removes a field. */
+  async updateBranding(tenantId: string, patch: Record<string, unknown>): Promise<Branding> {
+    const branding = await this.storage.transaction(async (repos) => {
+      const record = await repos.tenants.findActiveById<TenantSettings>(tenantId);
+      if (!record) throw notFound('Tenant not found.', 'inexistent_tenant');
+      const next = applyBrandingPatch(record.branding as Branding, patch);
+      await repos.tenants.updateBranding(tenantId, next as Record<string, unknown>);
+      return next;
+    });
+    await this.bus.publish({ tenantId, kind: TENANT_KIND });
+    return branding;
   }
 
   async updateSettings(tenantId: string, patch: Record<string, unknown>): Promise<TenantSettings> {

@@ -11,6 +11,7 @@ import { roles } from './004-roles.js';
 import { logIndexes } from './005-log-indexes.js';
 import { oidc } from './006-oidc.js';
 import { devOutbox } from './007-dev-outbox.js';
+import { branding } from './008-branding.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -24,6 +25,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '005-log-indexes': logIndexes(this.dialect),
       '006-oidc': oidc,
       '007-dev-outbox': devOutbox,
+      '008-branding': branding,
     };
   }
 }

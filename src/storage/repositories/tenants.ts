@@ -10,6 +10,8 @@ export interface TenantRecord<Settings = Record<string, unknown>> {
   id: string;
   name: string;
   settings: Settings;
+  /** Universal Login branding (`/api/v2/branding`), as stored. */
+  branding: Record<string, unknown>;
   createdAt: string;
   deletedAt: string | null;
 }
@@ -20,6 +22,7 @@ const toRecord = <S>(row: Row): TenantRecord<S> => ({
   id: row.id,
   name: row.name,
   settings: fromJson<S>(row.settings),
+  branding: fromJson(row.branding),
   createdAt: row.created_at,
   deletedAt: row.deleted_at,
 });
@@ -30,7 +33,7 @@ export class TenantsRepository {
   async insert(tenant: TenantRecord<unknown>): Promise<void> {
     await this.db
       .insertInto('tenants')
-      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), created_at: tenant.createdAt, deleted_at: null })
+      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null })
       .execute();
   }
 
@@ -48,6 +51,10 @@ export class TenantsRepository {
   async listActive<S>(): Promise<TenantRecord<S>[]> {
     const rows = await this.db.selectFrom('tenants').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
     return rows.map((row) => toRecord<S>(row));
+  }
+
+  async updateBranding(id: string, branding: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('tenants').set({ branding: toJson(branding) }).where('id', '=', id).execute();
   }
 
   async updateSettings(id: string, settings: unknown): Promise<void> {

@@ -11,7 +11,7 @@ import type { Client } from '../domain/clients/client.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../server/cookies.js';
-import { renderErrorPage, renderPage } from '../login/html.js';
+import { escapeHtml, renderErrorPage, renderPage } from '../login/html.js';
 import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
 
 export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -49,15 +49,66 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
         return renderErrorPage(reply, tenant, 'invalid_request', `The "post_logout_redirect_uri" parameter "${redirect}" is not defined as a valid URL in "Allowed Logout URLs".`);
       }
     }
-    await endSession(services, request, reply, client, params.logout_hint);
-    if (!redirect) return loggedOutPage(reply, request);
-    const url = new URL(redirect);
-    if (params.state !== undefined) url.searchParams.set('state', params.state);
-    return reply.redirect(url.toString(), 302);
+    const confirmed: ConfirmedLogout = { ...(client ? { clientId: client.client_id } : {}), ...(redirect ? { redirect } : {}), ...(params.state !== undefined ? { state: params.state } : {}), ...(params.logout_hint ? { logoutHint: params.logout_hint } : {}) };
+    // Without an id_token_hint anyone could log the user out from another site (a link, an image):
+    // the user confirms first, unless the tenant turned the prompt off.
+    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
+    if (!params.id_token_hint && session && tenant.settings.sessions?.oidc_logout_prompt_enabled !== false) {
+      const ticket = await services.ttl.put(tenant.id, 'logout_confirmation', { ...confirmed, sid: session.sid }, CONFIRMATION_TTL_SECONDS);
+      return confirmationPage(reply, request, ticket, client);
+    }
+    return finishOidcLogout(services, request, reply, confirmed, client);
   };
   app.get('/oidc/logout', oidcLogout);
   app.post('/oidc/logout', oidcLogout);
+
+  app.post('/oidc/logout/confirm', async (request, reply) => {
+    const params = stringParams(request.body);
+    const tenant = request.tenant;
+    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
+    const pending = params.ticket ? await services.ttl.get<ConfirmedLogout & { sid: string }>(tenant.id, 'logout_confirmation', params.ticket) : undefined;
+    // The ticket only works in the browser whose session it was made for, and only once.
+    const valid = pending && session && session.sid === pending.sid && (await services.ttl.consume(tenant.id, 'logout_confirmation', params.ticket!)).status === 'ok';
+    if (!valid) return renderErrorPage(reply, tenant, 'invalid_request', 'This logout request has expired. Please log out again from the application.');
+    const { sid: _sid, ...confirmed } = pending;
+    const client = confirmed.clientId ? await services.clients.find(tenant.id, tenant.name, confirmed.clientId) : null;
+    if (params.action !== 'logout') {
+      return confirmed.redirect ? reply.redirect(confirmed.redirect, 302) : renderPage(reply, tenant, { title: 'Still logged in', body: '<p>You are still logged in.</p>' });
+    }
+    return finishOidcLogout(services, request, reply, confirmed, client);
+  });
 };
+
+const CONFIRMATION_TTL_SECONDS = 600;
+
+interface ConfirmedLogout {
+  clientId?: string;
+  redirect?: string;
+  state?: string;
+  logoutHint?: string;
+}
+
+async function finishOidcLogout(services: Services, request: FastifyRequest, reply: FastifyReply, logout: ConfirmedLogout, client: Client | null): Promise<FastifyReply> {
+  await endSession(services, request, reply, client, logout.logoutHint);
+  if (!logout.redirect) return loggedOutPage(reply, request);
+  const url = new URL(logout.redirect);
+  if (logout.state !== undefined) url.searchParams.set('state', logout.state);
+  return reply.redirect(url.toString(), 302);
+}
+
+function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: string, client: Client | null): FastifyReply {
+  const app = client ? ` from <strong>${escapeHtml(client.name)}</strong>` : '';
+  return renderPage(reply, request.tenant, {
+    title: 'Log out?',
+    body: `<p>Do you want to log out${app}?</p>
+<form method="post" action="/oidc/logout/confirm">
+<input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
+<div class="actions"><button type="submit" name="action" value="cancel" class="secondary">Stay logged in</button><button type="submit" name="action" value="logout">Log out</button></div>
+</form>`,
+    // The answer redirects to the application's (already validated) logout URL.
+    csp: ["form-action 'self' https: http:"],
+  });
+}
 
 /** Ends this browser's session (unless `logout_hint` names another session) and logs `slo`. */
 async function endSession(services: Services, request: FastifyRequest, reply: FastifyReply, client: Client | null, logoutHint?: string): Promise<void> {

@@ -221,6 +221,34 @@ describe('logout', () => {
   });
 });
 
+describe('RP-initiated logout without an id_token_hint', () => {
+  const host = () => `https://${tls.hostOf('dev')}`;
+
+  it('asks the user to confirm, with a ticket bound to the session, unless the tenant turned the prompt off', async () => {
+    const config = await configFor(web.client_id, web.client_secret);
+    const browser = new FormBrowser(tls);
+    await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const logoutUrl = `${host()}/oidc/logout?${new URLSearchParams({ client_id: web.client_id, post_logout_redirect_uri: 'https://app.example.com/bye', state: 'q' })}`;
+    const prompt = await browser.get(logoutUrl);
+    expect(prompt.status).toBe(200);
+    const ticket = /name="ticket" value="([^"]+)"/.exec(await prompt.text())![1]!;
+    // The ticket is useless in another browser (no session of that sid).
+    expect((await new FormBrowser(tls).post(`${host()}/oidc/logout/confirm`, { ticket, action: 'logout' })).status).toBe(400);
+    const done = await browser.post(`${host()}/oidc/logout/confirm`, { ticket, action: 'logout' });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('https://app.example.com/bye?state=q');
+    const after = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none' }).toString());
+    expect(new URL(after.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+
+    await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { sessions: { oidc_logout_prompt_enabled: false } });
+    const second = new FormBrowser(tls);
+    await logIn(second, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
+    const direct = await second.get(logoutUrl);
+    expect(direct.status).toBe(302);
+    await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { sessions: { oidc_logout_prompt_enabled: true } });
+  });
+});
+
 describe('CORS on the Authentication API', () => {
   it('answers preflights for application origins and refuses others with Auth0’s message', async () => {
     await tls.api('dev', token, 'PATCH', `/api/v2/clients/${spa.client_id}`, { web_origins: ['https://spa.example.com'] });

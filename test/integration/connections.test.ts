@@ -13,27 +13,17 @@ import { startTlsServer, thrown, type TlsTestServer } from '../support/tls.js';
 let tls: TlsTestServer;
 const tokens: Record<string, string> = {};
 
-/** caFetch sends bodies without a length; node:https then frames none for DELETE. Real fetches send it. */
-const framedFetch: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  if (!request.body) return tls.caFetch(request);
-  const body = Buffer.from(await request.arrayBuffer());
-  const headers = new Headers(request.headers);
-  headers.set('content-length', String(body.length));
-  return tls.caFetch(request.url, { method: request.method, headers, body, signal: request.signal });
-};
-
 const v7 = (tenant: string) => {
   const creds = tls.server.bootstrapOf(tenant);
-  return new ManagementClient({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: framedFetch, maxRetries: 0 });
+  return new ManagementClient({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: tls.caFetch, maxRetries: 0 });
 };
 const v4 = (tenant: string) => {
   const creds = tls.server.bootstrapOf(tenant);
-  return new ManagementClientV4({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: framedFetch, retry: { enabled: false } });
+  return new ManagementClientV4({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: tls.caFetch, retry: { enabled: false } });
 };
 
 async function call(tenant: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await framedFetch(`https://${tls.hostOf(tenant)}${path}`, {
+  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

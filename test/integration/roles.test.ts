@@ -24,34 +24,20 @@ const ACME_ONLY = 'https://acme-only.example.com/';
 
 const perm = (api: string, name: string) => ({ resource_server_identifier: api, permission_name: name });
 
-/**
- * `tls.caFetch` hands bodies to node:https without a length, and node:https frames neither a
- * Content-Length nor chunked encoding for DELETE by default, so a DELETE body would reach the server
- * as garbage after the request. Real fetch implementations send the length; so does this wrapper.
- */
-const framedFetch: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  if (!request.body) return tls.caFetch(request);
-  const body = Buffer.from(await request.arrayBuffer());
-  const headers = new Headers(request.headers);
-  headers.set('content-length', String(body.length));
-  return tls.caFetch(request.url, { method: request.method, headers, body, signal: request.signal });
-};
-
 const sdk = {
   v7: (tenant: string) => {
     const creds = tls.server.bootstrapOf(tenant);
-    return new ManagementClient({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: framedFetch });
+    return new ManagementClient({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: tls.caFetch });
   },
   v4: (tenant: string) => {
     const creds = tls.server.bootstrapOf(tenant);
-    return new ManagementClientV4({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: framedFetch });
+    return new ManagementClientV4({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: tls.caFetch });
   },
 };
 
 /** A JSON call with a bearer token; returns status and parsed body. */
 async function call(tenant: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await framedFetch(`https://${tls.hostOf(tenant)}${path}`, {
+  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

@@ -82,12 +82,12 @@ describe('applications (clients)', () => {
 
   it('hides secrets from tokens without read:client_keys', async () => {
     const app = (await dev('POST', '/api/v2/clients', { name: 'Secretive', app_type: 'non_interactive' })).body;
-    const readOnly = await tls.api('dev', await scopedToken('read:clients'), 'GET', `/api/v2/clients/${app.client_id}`);
+    const readOnly = await tls.api('dev', await tls.tokenFor('dev', { scope: 'read:clients' }), 'GET', `/api/v2/clients/${app.client_id}`);
     expect(readOnly.status).toBe(200);
     expect(readOnly.body.client_secret).toBeUndefined();
     const keys = await dev('GET', `/api/v2/clients/${app.client_id}`);
     expect(keys.body.client_secret).toBe(app.client_secret);
-    const setSecret = await tls.api('dev', await scopedToken('update:clients'), 'PATCH', `/api/v2/clients/${app.client_id}`, { client_secret: 'n'.repeat(40) });
+    const setSecret = await tls.api('dev', await tls.tokenFor('dev', { scope: 'update:clients' }), 'PATCH', `/api/v2/clients/${app.client_id}`, { client_secret: 'n'.repeat(40) });
     expect(setSecret.status).toBe(403);
   });
 
@@ -230,12 +230,3 @@ describe('tenant isolation', () => {
   });
 });
 
-async function scopedToken(scope: string): Promise<string> {
-  const creds = tls.server.bootstrapOf('dev');
-  const res = await tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience: `https://${tls.hostOf('dev')}/api/v2/`, scope }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}

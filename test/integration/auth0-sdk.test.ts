@@ -17,7 +17,7 @@ let tls: TlsTestServer;
 let server: TestServer;
 let caFetch: typeof fetch;
 let hostOf: (tenant: string) => string;
-let tokenFor: (tenant: string, creds?: Bootstrap) => Promise<string>;
+let tokenFor: TlsTestServer['tokenFor'];
 let v7Client: TlsTestServer['v7'];
 let v4Client: TlsTestServer['v4'];
 

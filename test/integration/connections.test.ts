@@ -22,27 +22,7 @@ const v4 = (tenant: string) => {
   return new ManagementClientV4({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: tls.caFetch, retry: { enabled: false } });
 };
 
-async function call(tenant: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-const api = (tenant: string, method: string, path: string, body?: unknown) => call(tenant, tokens[tenant]!, method, path, body);
-
-async function scopedToken(tenant: string, scope: string): Promise<string> {
-  const creds = tls.server.bootstrapOf(tenant);
-  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience: `https://${tls.hostOf(tenant)}/api/v2/`, scope }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const api = (tenant: string, method: string, path: string, body?: unknown) => tls.api(tenant, tokens[tenant]!, method, path, body);
 
 async function createClient(tenant: string, name: string): Promise<string> {
   const res = await api(tenant, 'POST', '/api/v2/clients', { name, app_type: 'regular_web' });
@@ -398,12 +378,12 @@ describe('validation', () => {
   });
 
   it('checks scopes', async () => {
-    const readOnly = await scopedToken('dev', 'read:connections');
-    expect((await call('dev', readOnly, 'GET', '/api/v2/connections')).status).toBe(200);
-    const denied = await call('dev', readOnly, 'POST', '/api/v2/connections', { name: 'no-scope', strategy: 'auth0' });
+    const readOnly = await tls.tokenFor('dev', { scope: 'read:connections' });
+    expect((await tls.api('dev', readOnly, 'GET', '/api/v2/connections')).status).toBe(200);
+    const denied = await tls.api('dev', readOnly, 'POST', '/api/v2/connections', { name: 'no-scope', strategy: 'auth0' });
     expect(denied.status).toBe(403);
     expect(denied.body.errorCode).toBe('insufficient_scope');
-    const writeOnly = await scopedToken('dev', 'create:connections');
-    expect((await call('dev', writeOnly, 'GET', '/api/v2/connections')).status).toBe(403);
+    const writeOnly = await tls.tokenFor('dev', { scope: 'create:connections' });
+    expect((await tls.api('dev', writeOnly, 'GET', '/api/v2/connections')).status).toBe(403);
   });
 });

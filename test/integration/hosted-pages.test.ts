@@ -69,16 +69,6 @@ async function outbox(to: string, expected = 1): Promise<any[]> {
 }
 
 /** A Management API token of the bootstrap application with only `scope`. */
-async function scopedToken(scope: string): Promise<string> {
-  const creds = tls.server.bootstrapOf('dev');
-  const res = await tls.caFetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience: `${base}/api/v2/`, scope }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 const resetLinkOf = (message: { text: string }): string => /https:\/\/\S+\/u\/reset-password\?ticket=\S+/.exec(message.text)![0];
 
 describe('signup', () => {
@@ -386,10 +376,10 @@ describe('branding of the hosted pages', () => {
 
 describe('the dev outbox endpoint (Tessera extension)', () => {
   it('needs read:email_provider, validates its query, and shows a tenant only its own messages', async () => {
-    const noScope = await tls.api('dev', await scopedToken('read:logs'), 'GET', '/api/v2/tessera/outbox');
+    const noScope = await tls.api('dev', await tls.tokenFor('dev', { scope: 'read:logs' }), 'GET', '/api/v2/tessera/outbox');
     expect(noScope.status).toBe(403);
     expect(noScope.body).toMatchObject({ statusCode: 403, errorCode: 'insufficient_scope', message: 'Insufficient scope; expected any of: read:email_provider.' });
-    expect((await tls.api('dev', await scopedToken('read:email_provider'), 'GET', '/api/v2/tessera/outbox')).status).toBe(200);
+    expect((await tls.api('dev', await tls.tokenFor('dev', { scope: 'read:email_provider' }), 'GET', '/api/v2/tessera/outbox')).status).toBe(200);
     expect((await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?per_page=0')).status).toBe(400);
     const totals = await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?include_totals=true&per_page=1');
     expect(totals.body).toMatchObject({ start: 0, limit: 1, total: expect.any(Number), messages: [expect.objectContaining({ to: expect.any(String) })] });

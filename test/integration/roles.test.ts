@@ -35,31 +35,9 @@ const sdk = {
   },
 };
 
-/** A JSON call with a bearer token; returns status and parsed body. */
-async function call(tenant: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
 
 /** A direct call with a full-scope token of the tenant. */
-const api = (tenant: string, method: string, path: string, body?: unknown) => call(tenant, tokens[tenant]!, method, path, body);
-
-/** A token of the bootstrap application restricted to `scope`. */
-async function scopedToken(tenant: string, scope: string): Promise<string> {
-  const creds = tls.server.bootstrapOf(tenant);
-  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience: `https://${tls.hostOf(tenant)}/api/v2/`, scope }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const api = (tenant: string, method: string, path: string, body?: unknown) => tls.api(tenant, tokens[tenant]!, method, path, body);
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
@@ -278,18 +256,18 @@ describe('role validation', () => {
   });
 
   it('checks the Auth0 scope of each route', async () => {
-    const readOnly = await scopedToken('dev', 'read:roles');
-    expect((await call('dev', readOnly, 'GET', '/api/v2/roles')).status).toBe(200);
-    const denied = await call('dev', readOnly, 'POST', '/api/v2/roles', { name: 'Not allowed' });
+    const readOnly = await tls.tokenFor('dev', { scope: 'read:roles' });
+    expect((await tls.api('dev', readOnly, 'GET', '/api/v2/roles')).status).toBe(200);
+    const denied = await tls.api('dev', readOnly, 'POST', '/api/v2/roles', { name: 'Not allowed' });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ errorCode: 'insufficient_scope' });
     expect(denied.body.message).toContain('create:roles');
 
     const role = await api('dev', 'POST', '/api/v2/roles', { name: 'Scoped' });
-    expect((await call('dev', readOnly, 'POST', `/api/v2/roles/${role.body.id}/permissions`, { permissions: [perm(REPORTS, 'read:reports')] })).status).toBe(403);
-    expect((await call('dev', readOnly, 'DELETE', `/api/v2/roles/${role.body.id}`)).status).toBe(403);
-    const createOnly = await scopedToken('dev', 'create:roles');
-    expect((await call('dev', createOnly, 'GET', `/api/v2/roles/${role.body.id}`)).status).toBe(403);
+    expect((await tls.api('dev', readOnly, 'POST', `/api/v2/roles/${role.body.id}/permissions`, { permissions: [perm(REPORTS, 'read:reports')] })).status).toBe(403);
+    expect((await tls.api('dev', readOnly, 'DELETE', `/api/v2/roles/${role.body.id}`)).status).toBe(403);
+    const createOnly = await tls.tokenFor('dev', { scope: 'create:roles' });
+    expect((await tls.api('dev', createOnly, 'GET', `/api/v2/roles/${role.body.id}`)).status).toBe(403);
   });
 });
 

@@ -30,32 +30,12 @@ const v4 = (tenant: string) => {
   return new ManagementClientV4({ domain: tls.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: tls.caFetch, retry: { enabled: false } });
 };
 
-async function call(tenant: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
-  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
-}
-const api = (tenant: string, method: string, path: string, body?: unknown) => call(tenant, tokens[tenant]!, method, path, body);
+const api = (tenant: string, method: string, path: string, body?: unknown) => tls.api(tenant, tokens[tenant]!, method, path, body);
 const userPath = (userId: string) => `/api/v2/users/${encodeURIComponent(userId)}`;
-
-async function scopedToken(tenant: string, scope: string): Promise<string> {
-  const creds = tls.server.bootstrapOf(tenant);
-  const res = await tls.caFetch(`https://${tls.hostOf(tenant)}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience: `https://${tls.hostOf(tenant)}/api/v2/`, scope }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 async function createUser(tenant: string, body: Record<string, unknown>): Promise<any> {
   const res = await api(tenant, 'POST', '/api/v2/users', { connection: DB, password: STRONG, ...body });
-  expect(res.status, res.text).toBe(201);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
 
@@ -212,7 +192,7 @@ describe('search', () => {
 
   const search = async (q: string, extra = '') => {
     const res = await api('dev', 'GET', `/api/v2/users?search_engine=v3&q=${encodeURIComponent(q)}${extra}`);
-    expect(res.status, res.text).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as Array<{ user_id: string; email: string }>;
   };
   const idsOf = (users: Array<{ user_id: string }>) => users.map((u) => u.user_id).sort();
@@ -474,11 +454,11 @@ describe('PATCH', () => {
 
   it('lets update:users_app_metadata change metadata only', async () => {
     const user = await createUser('dev', { email: 'scoped@example.com' });
-    const token = await scopedToken('dev', 'update:users_app_metadata');
-    const ok = await call('dev', token, 'PATCH', userPath(user.user_id), { app_metadata: { plan: 'team' }, user_metadata: { x: 1 } });
+    const token = await tls.tokenFor('dev', { scope: 'update:users_app_metadata' });
+    const ok = await tls.api('dev', token, 'PATCH', userPath(user.user_id), { app_metadata: { plan: 'team' }, user_metadata: { x: 1 } });
     expect(ok.status).toBe(200);
     expect(ok.body.app_metadata).toEqual({ plan: 'team' });
-    const denied = await call('dev', token, 'PATCH', userPath(user.user_id), { name: 'Not allowed' });
+    const denied = await tls.api('dev', token, 'PATCH', userPath(user.user_id), { name: 'Not allowed' });
     expect(denied.status).toBe(403);
     expect(denied.body.errorCode).toBe('insufficient_scope');
   });
@@ -543,10 +523,10 @@ describe('validation', () => {
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ statusCode: 404, errorCode: 'inexistent_user', message: 'The user does not exist.' });
     }
-    const readOnly = await scopedToken('dev', 'read:users');
-    expect((await call('dev', readOnly, 'GET', '/api/v2/users')).status).toBe(200);
-    expect((await call('dev', readOnly, 'POST', '/api/v2/users', { connection: DB, email: 'scope@example.com', password: STRONG })).status).toBe(403);
-    expect((await call('dev', readOnly, 'DELETE', userPath('auth0|x'))).status).toBe(403);
+    const readOnly = await tls.tokenFor('dev', { scope: 'read:users' });
+    expect((await tls.api('dev', readOnly, 'GET', '/api/v2/users')).status).toBe(200);
+    expect((await tls.api('dev', readOnly, 'POST', '/api/v2/users', { connection: DB, email: 'scope@example.com', password: STRONG })).status).toBe(403);
+    expect((await tls.api('dev', readOnly, 'DELETE', userPath('auth0|x'))).status).toBe(403);
   });
 
   it('keeps emails lowercased and indexed', async () => {

@@ -17,8 +17,8 @@ export interface TlsTestServer {
   /** A WHATWG `fetch` that trusts the dev CA (and only it). */
   caFetch: typeof fetch;
   hostOf(tenant: string): string;
-  /** A Management API token for `tenant`, asked for over HTTPS exactly as the SDK would. */
-  tokenFor(tenant: string, creds?: Bootstrap): Promise<string>;
+  /** A Management API token of the tenant's bootstrap app, asked for over HTTPS as the SDK would; `scope` narrows it. */
+  tokenFor(tenant: string, options?: { creds?: Bootstrap; scope?: string }): Promise<string>;
   v7(tenant: string, creds?: Bootstrap): ManagementClient;
   v4(tenant: string, creds?: Bootstrap): ManagementClientV4;
   /** JSON call over HTTPS with a bearer token; returns status and parsed body. */
@@ -68,7 +68,7 @@ export async function startTlsServer(tenants: string[] = ['dev', 'acme'], option
   const server = await startServer({ ...options, tls: { certFile, keyFile } });
   const hostOf = (tenant: string) => `${tenant}.localhost:${server.port}`;
 
-  const tokenFor = async (tenant: string, creds: Bootstrap = server.bootstrapOf(tenant)): Promise<string> => {
+  const tokenFor = async (tenant: string, { creds = server.bootstrapOf(tenant), scope }: { creds?: Bootstrap; scope?: string } = {}): Promise<string> => {
     const res = await caFetch(`https://${hostOf(tenant)}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -77,6 +77,7 @@ export async function startTlsServer(tenants: string[] = ['dev', 'acme'], option
         client_id: creds.client_id,
         client_secret: creds.client_secret,
         audience: `https://${hostOf(tenant)}/api/v2/`,
+        ...(scope ? { scope } : {}),
       }),
     });
     const body = (await res.json()) as { access_token: string };

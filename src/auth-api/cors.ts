@@ -1,5 +1,6 @@
 /**
- * CORS for the Authentication API endpoints browsers call directly (token, userinfo, revoke):
+ * CORS for the Authentication API endpoints browsers call directly (token, userinfo, revoke,
+ * passwordless start, database signup and change_password):
  * an origin is allowed when some application of the tenant lists it in Allowed Origins (CORS) or
  * Allowed Web Origins, or has a callback on it (docs: "Configure Cross-Origin Resource Sharing").
  * Credentials are allowed, so the answer always names the origin, never `*`. A disallowed
@@ -10,7 +11,7 @@ import type { Services } from '../domain/services.js';
 import { EntityCache } from '../storage/cache/entity-cache.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
 
-export const CORS_PATHS = ['/oauth/token', '/userinfo', '/oauth/revoke'];
+export const CORS_PATHS = ['/oauth/token', '/userinfo', '/oauth/revoke', '/passwordless/start', '/dbconnections/signup', '/dbconnections/change_password'];
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client, Auth0-Forwarded-For, X-Requested-With';
 

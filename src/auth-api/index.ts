@@ -10,9 +10,18 @@ import { revokeEndpoint } from './revoke.js';
 import { loginRoutes } from '../login/login-routes.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
+import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index.js';
+import { lockClientScript } from './lock-client.js';
+import { passwordlessRoutes } from './passwordless/index.js';
+import { dbConnectionRoutes } from './db-connections.js';
+import { registerRateLimits } from './rate-limit/rate-limit-hooks.js';
+import type { RateLimiter } from './rate-limit/limiter.js';
 
-export const authenticationApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const authenticationApi: FastifyPluginAsync<{ services: Services; rateLimiter?: RateLimiter }> = async (app, { services, rateLimiter }) => {
   registerCors(app, services);
+  registerCrossOriginCors(app, services);
+  // After CORS, so that a 429 carries the CORS headers a browser needs to read it.
+  if (rateLimiter) registerRateLimits(app, services, rateLimiter);
   await app.register(discoveryRoutes);
   await app.register(jwksRoute, { services });
   await app.register(tokenEndpoint, { services });
@@ -21,4 +30,8 @@ export const authenticationApi: FastifyPluginAsync<{ services: Services }> = asy
   await app.register(revokeEndpoint, { services });
   await app.register(loginRoutes, { services });
   await app.register(logoutEndpoints, { services });
+  await app.register(crossOriginRoutes, { services });
+  await app.register(lockClientScript, { services });
+  await app.register(passwordlessRoutes, { services });
+  await app.register(dbConnectionRoutes, { services });
 };

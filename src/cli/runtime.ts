@@ -17,7 +17,7 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
   const bus: InvalidationBus = config.redisUrl
     ? new CompositeInvalidationBus([databaseBus, await RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])
     : databaseBus;
-  return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError, ...(config.smtp ? { smtp: config.smtp } : {}) });
+  return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError, ...(config.smtp ? { smtp: config.smtp } : {}), ...(config.twilio ? { twilio: config.twilio } : {}) });
 }
 
 export async function closeRuntime(services: Services): Promise<void> {

@@ -20,10 +20,23 @@ export interface Config {
   redisUrl?: string;
   /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
   smtp?: { url: string; from: string };
+  /** Passwordless SMS through a Twilio-compatible API; without it, text messages go to the dev outbox. */
+  twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
   dataDir: string;
   logLevel: string;
   bodyLimitBytes: number;
   bootstrapClient?: { clientId: string; clientSecret: string };
+  /** Authentication API rate limits (requests per minute; 0 turns a bucket off). */
+  rateLimits: RateLimitConfig;
+}
+
+export interface RateLimitConfig {
+  /** Per tenant and client IP address (IPv6 by /64). */
+  ipPerMinute: number;
+  /** Per tenant and application (client_id in the body or HTTP Basic credentials). */
+  clientPerMinute: number;
+  /** Prefix of the counters' keys in Redis, so deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -49,11 +62,14 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     logLevel: parseLogLevel(nonEmpty(env, 'LOG_LEVEL') ?? 'info'),
     bodyLimitBytes: parseBodyLimit(nonEmpty(env, 'BODY_LIMIT_BYTES')),
+    rateLimits: parseRateLimits(env),
   };
   const redisUrl = nonEmpty(env, 'REDIS_URL');
   if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);
   const smtp = parseSmtp(env);
   if (smtp) config.smtp = smtp;
+  const twilio = parseTwilio(env);
+  if (twilio) config.twilio = twilio;
   const tls = parseTls(env);
   if (tls) config.tls = tls;
   const bootstrap = parseBootstrapClient(env);
@@ -124,6 +140,23 @@ function parseBodyLimit(raw: string | undefined): number {
   return n;
 }
 
+/**
+ * Defaults are per tenant and generous: they stop floods and runaway scripts, not busy applications
+ * (6,000 a minute is 100 requests a second from one address; 30,000 is 500 a second for one application).
+ */
+function parseRateLimits(env: Env): RateLimitConfig {
+  const perMinute = (name: string, fallback: number): number => {
+    const raw = nonEmpty(env, name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n > 1_000_000_000) throw new ConfigError(name, `must be an integer from 0 (no limit) to 1000000000 requests per minute, got "${raw}"`);
+    return n;
+  };
+  const redisPrefix = nonEmpty(env, 'RATE_LIMIT_REDIS_PREFIX') ?? 'tessera:ratelimit:';
+  if (!/^[\x21-\x7e]{1,100}$/.test(redisPrefix)) throw new ConfigError('RATE_LIMIT_REDIS_PREFIX', 'must be 1-100 printable characters without spaces');
+  return { ipPerMinute: perMinute('RATE_LIMIT_IP_PER_MINUTE', 6_000), clientPerMinute: perMinute('RATE_LIMIT_CLIENT_PER_MINUTE', 30_000), redisPrefix };
+}
+
 function parseRedisUrl(raw: string): string {
   if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
   return raw;
@@ -149,6 +182,23 @@ function parseSmtp(env: Env): Config['smtp'] {
   // An address, optionally with a display name: `Tessera <no-reply@example.com>`.
   if (!/^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(sender)) throw new ConfigError('SMTP_FROM', 'must be an email address, optionally as "Name <address>"');
   return { url: raw, from: sender };
+}
+
+/** `SMS_TWILIO_ACCOUNT_SID`, `SMS_TWILIO_AUTH_TOKEN` and `SMS_TWILIO_FROM` together; `SMS_TWILIO_URL` for a compatible API. */
+function parseTwilio(env: Env): Config['twilio'] {
+  const names = ['SMS_TWILIO_ACCOUNT_SID', 'SMS_TWILIO_AUTH_TOKEN', 'SMS_TWILIO_FROM'] as const;
+  const [accountSid, authToken, from] = names.map((name) => nonEmpty(env, name));
+  const rawUrl = nonEmpty(env, 'SMS_TWILIO_URL');
+  if (!accountSid && !authToken && !from) {
+    if (rawUrl) throw new ConfigError('SMS_TWILIO_URL', 'needs SMS_TWILIO_ACCOUNT_SID, SMS_TWILIO_AUTH_TOKEN and SMS_TWILIO_FROM');
+    return undefined;
+  }
+  const missing = names.find((name) => !nonEmpty(env, name));
+  if (missing) throw new ConfigError(missing, 'must be set together with the other SMS_TWILIO_* variables');
+  if (!/^\+[1-9]\d{6,14}$/.test(from!) && !/^MG[0-9a-fA-F]{32}$/.test(from!)) throw new ConfigError('SMS_TWILIO_FROM', 'must be an E.164 phone number or a messaging service SID (MG...)');
+  const baseUrl = rawUrl ?? 'https://api.twilio.com';
+  if (!/^https?:\/\/[^/]+/.test(baseUrl)) throw new ConfigError('SMS_TWILIO_URL', 'must be an http(s) URL');
+  return { accountSid: accountSid!, authToken: authToken!, from: from!, baseUrl };
 }
 
 function parseTls(env: Env): Config['tls'] {

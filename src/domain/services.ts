@@ -18,6 +18,9 @@ import { userDirectory } from './roles/user-directory.js';
 import { ConsentService } from './consent/consent-service.js';
 import { createEmailSender, type EmailSender } from './delivery/index.js';
 import { RefreshTokenService } from './tokens/refresh-token-service.js';
+import { AttackProtectionService } from './attack-protection/attack-protection-service.js';
+import { createSmsSender, type SmsSender, type TwilioConfig } from './delivery/sms.js';
+import { PasswordlessService } from './passwordless/passwordless-service.js';
 
 export interface Services {
   storage: Storage;
@@ -39,6 +42,12 @@ export interface Services {
   /** Outgoing email: SMTP, or the dev outbox when no SMTP server is configured. */
   email: EmailSender;
   refreshTokens: RefreshTokenService;
+  /** Brute-force protection, suspicious IP throttling, breached password detection. */
+  attackProtection: AttackProtectionService;
+  /** Outgoing text messages: a Twilio-compatible API, or the dev outbox when none is configured. */
+  sms: SmsSender;
+  /** Passwordless codes and magic links (email and sms connections). */
+  passwordless: PasswordlessService;
 }
 
 export function createServices(opts: {
@@ -48,8 +57,12 @@ export function createServices(opts: {
   defaultTenant: string;
   onBackgroundError: (error: unknown) => void;
   smtp?: { url: string; from: string };
+  twilio?: TwilioConfig;
 }): Services {
   const keys = new SigningKeyService(opts.storage, opts.bus);
+  const logs = new LogService(opts.storage, opts.onBackgroundError);
+  const email = createEmailSender(opts.storage, opts.smtp);
+  const sms = createSmsSender(opts.storage, opts.twilio);
   return {
     storage: opts.storage,
     bus: opts.bus,
@@ -58,7 +71,7 @@ export function createServices(opts: {
     clients: new ClientService(opts.storage, opts.bus),
     resourceServers: new ResourceServerService(opts.storage, opts.bus, keys),
     clientGrants: new ClientGrantService(opts.storage, opts.bus),
-    logs: new LogService(opts.storage, opts.onBackgroundError),
+    logs,
     sessions: new SessionService(opts.storage),
     ttl: new TtlStore(opts.storage),
     connections: new ConnectionService(opts.storage),
@@ -67,7 +80,10 @@ export function createServices(opts: {
     roles: new RoleService(opts.storage, userDirectory),
     userAuthorization: new UserAuthorizationService(opts.storage, userDirectory),
     consent: new ConsentService(opts.storage),
-    email: createEmailSender(opts.storage, opts.smtp),
+    email,
     refreshTokens: new RefreshTokenService(opts.storage),
+    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }),
+    sms,
+    passwordless: new PasswordlessService(opts.storage, email, sms),
   };
 }

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import type { LoginUser } from '../domain/users/user-service.js';
+import type { User } from '../domain/users/user.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
 import { clearCookie, setCookie } from '../server/cookies.js';
 import { completeAuthorization } from '../auth-api/authorize/complete.js';
@@ -29,8 +30,23 @@ export async function startSessionAndComplete(services: Services, request: Fasti
   await services.ttl.delete(tenant.id, 'login_transaction', done.state);
   clearCookie(request, reply, transactionCookieName(done.state), '/u/');
   await services.users.recordLogin(login, { ip: request.ip, password: done.password });
-  const { cookie, session, maxAgeSeconds } = await services.sessions.create(tenant.id, tenant.settings, { userId: login.user.user_id, amr: ['pwd'], connection: done.connection });
+  return startSession(services, request, reply, { client, user: login.user, connection: done.connection, amr: ['pwd'], authorization: done.authorization, issuer: done.transaction.issuer });
+}
+
+/**
+ * Starts the SSO session (cookie) for a user who has just authenticated, logs the login, and
+ * completes the `/authorize` request. Shared by the hosted login and cross-origin login tickets.
+ */
+export async function startSession(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  login: { client: Client; user: User; connection: string; amr: string[]; authorization: AuthorizationRequest; issuer: string },
+): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const { client, user } = login;
+  const { cookie, session, maxAgeSeconds } = await services.sessions.create(tenant.id, tenant.settings, { userId: user.user_id, amr: login.amr, connection: login.connection });
   setCookie(request, reply, SESSION_COOKIE, cookie, tenant.settings.session_cookie.mode === 'persistent' ? { maxAge: maxAgeSeconds } : {});
-  services.logs.record(tenant.id, { type: 's', description: 'Successful login', clientId: client.client_id, clientName: client.name, userId: login.user.user_id, ip: request.ip, details: { connection: done.connection } });
-  return completeAuthorization(services, request, reply, client, done.authorization, done.transaction.issuer, session, login.user);
+  services.logs.record(tenant.id, { type: 's', description: 'Successful login', clientId: client.client_id, clientName: client.name, userId: user.user_id, ip: request.ip, details: { connection: login.connection } });
+  return completeAuthorization(services, request, reply, client, login.authorization, login.issuer, session, user);
 }

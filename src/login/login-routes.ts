@@ -1,8 +1,9 @@
 /**
  * The hosted login page: `GET /u/login?state=...` shows the form of a login transaction (or sends
  * a `screen_hint=signup` request on to the signup page), `POST /u/login` checks the credentials
- * against the database connection, starts the SSO session and completes the `/authorize` request
- * that led here. The other hosted pages (signup, password reset, consent) are registered here too.
+ * against the database connection (through attack protection: `attemptPasswordLogin`), starts the
+ * SSO session and completes the `/authorize` request that led here. The other hosted pages
+ * (signup, password reset, consent, unblock) are registered here too.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
@@ -15,8 +16,13 @@ import { startSessionAndComplete } from './finish-login.js';
 import { signupRoutes } from './signup-routes.js';
 import { passwordResetRoutes } from './password-reset-routes.js';
 import { consentRoutes } from './consent-routes.js';
+import { PASSWORDLESS_PAGE, passwordlessConnectionsFor } from './passwordless-routes.js';
+import { unblockRoutes } from './unblock-routes.js';
+import { attemptPasswordLogin, type LoginAttempt, type LoginRejection } from '../domain/authentication/login-attempt.js';
+import { LOGIN_PAGE_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 
-const WRONG_CREDENTIALS = 'Wrong email or password.';
+/** Attack protection refusals are 429s, as on the Authentication API; everything else a 401. */
+const REJECTION_STATUS: Record<LoginRejection, number> = { wrong_credentials: 401, blocked_user: 401, password_leaked: 401, too_many_attempts: 429, suspicious_ip: 429 };
 
 export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get('/u/login', async (request, reply) => {
@@ -31,7 +37,13 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     }
     const client = await services.clients.find(request.tenant.id, request.tenant.name, transaction.request.clientId);
     const connection = await loginConnection(services, request, transaction);
-    return loginForm(reply, request, state, transaction, connection, { clientName: client?.name, username: transaction.request.loginHint ?? '' });
+    // Passwordless (email/SMS codes) has its own page: shown directly when the application has no
+    // database connection or asked for a passwordless one, otherwise offered by a link.
+    const passwordless = await passwordlessConnectionsFor(services, request.tenant.id, transaction.request.clientId);
+    if (passwordless.length > 0 && (!connection || passwordless.some((c) => c.name === transaction.request.connection))) {
+      return reply.redirect(`${PASSWORDLESS_PAGE}?state=${encodeURIComponent(state)}`, 302);
+    }
+    return loginForm(reply, request, state, transaction, connection, { clientName: client?.name, username: transaction.request.loginHint ?? '', passwordless: passwordless.length > 0 });
   });
 
   app.post('/u/login', async (request, reply) => {
@@ -48,21 +60,28 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
 
     const connectionName = connectionNameOf(tenant, authorization);
     const connection = await databaseConnectionFor(services, tenant.id, connectionName, client.client_id);
-    const login = connection && username ? await services.users.findForLogin(tenant.id, connectionName, username) : undefined;
-    // The password is checked even when there is no such user, so timing does not reveal accounts.
-    const passwordOk = await services.users.checkPassword(login, password);
-    if (!connection || !login || !passwordOk || login.blocked) {
-      const description = login?.blocked && passwordOk ? 'user is blocked' : WRONG_CREDENTIALS;
-      services.logs.record(tenant.id, { type: 'f', description, clientId: client.client_id, clientName: client.name, ...(login ? { userId: login.user.user_id } : {}), ip: request.ip, details: { connection: connectionName, username } });
-      return loginForm(reply, request, state, transaction, connection, { clientName: client.name, username, error: login?.blocked && passwordOk ? 'Your account has been blocked.' : WRONG_CREDENTIALS, status: 401 });
+    const attempt = connection
+      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: transaction.issuer })
+      : await noConnection(services, password);
+    if (!attempt.ok) {
+      const { reason, login } = attempt;
+      services.logs.record(tenant.id, { type: 'f', description: REJECTION_MESSAGES[reason], clientId: client.client_id, clientName: client.name, ...(login ? { userId: login.user.user_id } : {}), ip: request.ip, details: { connection: connectionName, username, error: reason } });
+      return loginForm(reply, request, state, transaction, connection, { clientName: client.name, username, error: LOGIN_PAGE_MESSAGES[reason], status: REJECTION_STATUS[reason] });
     }
-    return startSessionAndComplete(services, request, reply, { state, transaction, client, authorization, connection: connectionName, login, password });
+    return startSessionAndComplete(services, request, reply, { state, transaction, client, authorization, connection: connectionName, login: attempt.login, password });
   });
 
   await app.register(signupRoutes, { services });
   await app.register(passwordResetRoutes, { services });
   await app.register(consentRoutes, { services });
+  await app.register(unblockRoutes, { services });
 };
+
+/** No usable connection is answered like a wrong password, after the same bcrypt work, so timing tells nothing either. */
+async function noConnection(services: Services, password: string): Promise<LoginAttempt> {
+  await services.users.checkPassword(undefined, password);
+  return { ok: false, reason: 'wrong_credentials' };
+}
 
 async function loginConnection(services: Services, request: FastifyRequest, transaction: LoginTransaction): Promise<Connection | undefined> {
   const authorization = restoreRequest(transaction.request);
@@ -75,7 +94,7 @@ function loginForm(
   state: string,
   transaction: LoginTransaction,
   connection: Connection | undefined,
-  options: { clientName: string | undefined; username: string; error?: string; status?: number },
+  options: { clientName: string | undefined; username: string; error?: string; status?: number; passwordless?: boolean },
 ): FastifyReply {
   const query = `?state=${encodeURIComponent(state)}`;
   const usesUsername = connection?.options.requires_username === true;
@@ -93,6 +112,7 @@ ${field({ id: 'password', label: 'Password', type: 'password', autocomplete: 'cu
 <p class="links">${link(`/u/reset-password/request${query}`, 'Forgot password?')}</p>
 <button type="submit" name="action" value="default">Continue</button>
 </form>
-${signupAllowed ? links(link(`/u/signup${query}`, 'Sign up', "Don't have an account?")) : ''}`,
+${signupAllowed ? links(link(`/u/signup${query}`, 'Sign up', "Don't have an account?")) : ''}
+${options.passwordless ? links(link(`${PASSWORDLESS_PAGE}${query}`, 'Log in with a one-time code')) : ''}`,
   });
 }

@@ -5,7 +5,8 @@
  *   or not the address has an account.
  * - `GET|POST /u/reset-password?ticket=...`: the link in the email. Opening it binds the ticket to
  *   this browser (cookie) with a fresh CSRF token; the form sets a new password under the
- *   connection's policy. See `domain/password-reset` for the rules.
+ *   connection's policy (and breached password detection, stage pre-change-password); success
+ *   also lifts the account's brute-force blocks. See `domain/password-reset` for the rules.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,6 +20,9 @@ import { escapeHtml, renderErrorPage, renderPage } from './html.js';
 import { boundToBrowser, connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, loadTransaction, stringField, userFacingProblem } from './form.js';
 import { errorAlert, field, hidden, link, links } from './fragments.js';
 import { passwordHint } from './password-hint.js';
+import { BREACHED_NEW_PASSWORD_MESSAGES } from '../domain/authentication/rejection-messages.js';
+import { DomainError } from '../domain/errors.js';
+import type { User } from '../domain/users/user.js';
 
 const REQUEST_PATH = '/u/reset-password/request';
 const RESET_PATH = '/u/reset-password';
@@ -93,9 +97,22 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     if (!password) return resetForm(services, reply, request, secret, ticket, { error: RESET_MESSAGES.missingPassword, status: 400 });
     if (password !== confirmation) return resetForm(services, reply, request, secret, ticket, { error: RESET_MESSAGES.mismatch, status: 400 });
 
+    // Breached password detection, stage pre-change-password (logs reset_pwd_leak; refuses with the `block` shield).
+    const breached = await services.attackProtection.breachedNewPassword(request.tenant, 'pre-change-password', {
+      password,
+      ip: request.ip,
+      connection: ticket.connection,
+      account: ticket.email,
+      userId: ticket.userId,
+      ...(ticket.clientId ? { clientId: ticket.clientId } : {}),
+    });
+    if (breached) return resetForm(services, reply, request, secret, ticket, { error: BREACHED_NEW_PASSWORD_MESSAGES.change, status: 400 });
     const outcome = await resetPassword(services, request.tenant, secret, password, request.ip);
     if (outcome.status === 'invalid_ticket') return linkInvalid(reply, request);
     if (outcome.status === 'rejected') return resetForm(services, reply, request, secret, ticket, { error: userFacingProblem(outcome.message), status: 400 });
+    // A new password lifts brute-force blocks, as on Auth0: whoever guessed at the old one is moot.
+    const user = await userIfExists(services, request.tenant.id, ticket.userId);
+    if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
     clearCookie(request, reply, ticketCookieName(secret), RESET_PATH);
     const client = ticket.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, ticket.clientId) : null;
     return renderPage(reply, request.tenant, {
@@ -104,6 +121,15 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     });
   });
 };
+
+async function userIfExists(services: Services, tenantId: string, userId: string): Promise<User | undefined> {
+  try {
+    return await services.users.get(tenantId, userId);
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'not_found') return undefined;
+    throw error;
+  }
+}
 
 /** A way back to the application, when it has told us where its login starts. */
 function backToApplication(client: Client | null): string {

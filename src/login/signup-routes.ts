@@ -4,19 +4,21 @@
  * then logs the user in exactly as the login form does. Refused when the connection has
  * `disable_signup`. An address that already has an account is reported as such only when the
  * tenant flag `enable_public_signup_user_exists_error` is on; otherwise the answer is generic, so
- * the form cannot be used to find out who has an account.
+ * the form cannot be used to find out who has an account. Attack protection applies: suspicious IP
+ * throttling (stage pre-user-registration) and breached password detection (same stage).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Connection } from '../domain/connections/connection.js';
 import type { Client } from '../domain/clients/client.js';
-import { DomainError } from '../domain/errors.js';
+import { signUp, type SignupRefusal } from '../domain/signup/signup.js';
 import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
 import { renderErrorPage, renderPage } from './html.js';
 import { connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, formActionFor, loadTransaction, stringField, userFacingProblem } from './form.js';
 import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';
 import { passwordHint } from './password-hint.js';
 import { startSessionAndComplete } from './finish-login.js';
+import { BREACHED_NEW_PASSWORD_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 
 export const SIGNUP_MESSAGES = {
   disabled: 'Sign ups are not allowed for this application.',
@@ -27,8 +29,29 @@ export const SIGNUP_MESSAGES = {
   missingUsername: 'Username is required.',
 } as const;
 
-/** Deliberately loose: the mailbox's own server is the only real judge of an address. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SIGNUP_PAGE_STATUS: Partial<Record<SignupRefusal['reason'], number>> = { signup_disabled: 403, suspicious_ip: 429 };
+
+/** The page's wording for each refusal; an existing account is named only when the tenant allows it. */
+function signupPageMessage(refusal: SignupRefusal, userExistsError: boolean): string {
+  switch (refusal.reason) {
+    case 'signup_disabled':
+      return SIGNUP_MESSAGES.disabled;
+    case 'suspicious_ip':
+      return REJECTION_MESSAGES.suspicious_ip;
+    case 'invalid_email':
+      return SIGNUP_MESSAGES.invalidEmail;
+    case 'missing_username':
+      return SIGNUP_MESSAGES.missingUsername;
+    case 'missing_password':
+      return SIGNUP_MESSAGES.missingPassword;
+    case 'password_leaked':
+      return BREACHED_NEW_PASSWORD_MESSAGES.signup;
+    case 'user_exists':
+      return userExistsError ? SIGNUP_MESSAGES.userExists : SIGNUP_MESSAGES.generic;
+    case 'invalid':
+      return userFacingProblem(refusal.message);
+  }
+}
 
 interface SignupContext {
   state: string;
@@ -57,29 +80,13 @@ export const signupRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     const email = (stringField(request.body, 'email') ?? '').trim().toLowerCase();
     const username = (stringField(request.body, 'username') ?? '').trim();
     const password = stringField(request.body, 'password') ?? '';
-    const failed = (description: string, shown: string, status = 400): FastifyReply => {
-      services.logs.record(tenant.id, { type: 'fs', description, clientId: client.client_id, clientName: client.name, ip: request.ip, details: { connection: connectionName, email } });
-      return signupForm(reply, request, context, { email, username, error: shown, status });
-    };
-
-    if (!connection || !signupAllowed(connection)) return failed('Public signup is disabled', SIGNUP_MESSAGES.disabled, 403);
-    const requiresUsername = connection.options.requires_username === true;
-    if (!EMAIL.test(email)) return failed('Invalid email', SIGNUP_MESSAGES.invalidEmail);
-    if (requiresUsername && !username) return failed('Missing username', SIGNUP_MESSAGES.missingUsername);
-    if (!password) return failed('Missing password', SIGNUP_MESSAGES.missingPassword);
-
-    try {
-      await services.users.create(tenant.id, { connection: connectionName, email, password, ...(requiresUsername ? { username } : {}) });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      if (error.kind === 'conflict') {
-        return failed('The user already exists.', tenant.settings.flags.enable_public_signup_user_exists_error === true ? SIGNUP_MESSAGES.userExists : SIGNUP_MESSAGES.generic);
-      }
-      return failed(error.message, userFacingProblem(error.message));
+    const outcome = await signUp(services, tenant, { connection, connectionName, client, ip: request.ip, email, username, password });
+    if (!outcome.ok) {
+      const shown = signupPageMessage(outcome, tenant.settings.flags.enable_public_signup_user_exists_error === true);
+      return signupForm(reply, request, context, { email, username, error: shown, status: SIGNUP_PAGE_STATUS[outcome.reason] ?? 400 });
     }
     const login = await services.users.findForLogin(tenant.id, connectionName, email);
     if (!login) throw new Error('the user just created could not be found');
-    services.logs.record(tenant.id, { type: 'ss', description: 'Successful signup', clientId: client.client_id, clientName: client.name, userId: login.user.user_id, ip: request.ip, details: { connection: connectionName, email } });
     return startSessionAndComplete(services, request, reply, { state: context.state, transaction: context.transaction, client, authorization: restoreRequest(context.transaction.request), connection: connectionName, login, password });
   });
 };

@@ -19,6 +19,8 @@ import { roleRoutes } from './roles.js';
 import { userAuthorizationRoutes } from './user-authorization.js';
 import { grantRoutes } from './grants.js';
 import { tesseraOutboxRoutes } from './tessera-outbox.js';
+import { attackProtectionRoutes } from './attack-protection.js';
+import { userBlockRoutes } from './user-blocks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -53,4 +55,6 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(userAuthorizationRoutes, { services });
   await app.register(grantRoutes, { services });
   await app.register(tesseraOutboxRoutes, { services });
+  await app.register(attackProtectionRoutes, { services });
+  await app.register(userBlockRoutes, { services });
 };

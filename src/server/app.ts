@@ -14,6 +14,7 @@ import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from
 import { authenticationApi } from '../auth-api/index.js';
 import { managementApi } from '../management-api/index.js';
 import { registerOpenApi } from '../management-api/openapi.js';
+import { createRateLimiter } from '../auth-api/rate-limit/limiter.js';
 import './request-context.js';
 
 export async function buildServer(config: Config, services: Services): Promise<FastifyInstance> {
@@ -47,7 +48,9 @@ export async function buildServer(config: Config, services: Services): Promise<F
 
   await registerOpenApi(app);
   app.get('/healthz', { config: { tenantless: true } }, async () => ({ status: 'ok' }));
-  await app.register(authenticationApi, { services });
+  const rateLimiter = await createRateLimiter(config.rateLimits, config.redisUrl, app.log);
+  app.addHook('onClose', () => rateLimiter.store.close());
+  await app.register(authenticationApi, { services, rateLimiter });
   await app.register(managementApi, { services, prefix: '/api/v2' });
   return app;
 }

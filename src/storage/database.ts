@@ -71,7 +71,24 @@ export async function migrateToLatest({ db, dialect, schema }: OpenDatabase): Pr
       }
     });
   }
-  return runMigrator(db, dialect, schema);
+  return withRetryOnVanishedSchema(() => runMigrator(db, dialect, schema));
+}
+
+/**
+ * Kysely's migrator checks for its bookkeeping tables by introspecting every schema of the
+ * database. When another deployment sharing the database drops a schema during that query (test
+ * runs do, constantly), PostgreSQL reports "schema ... does not exist" (3F000) for that other
+ * schema. Nothing was written yet, so the run is simply tried again.
+ */
+async function withRetryOnVanishedSchema<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: string }).code !== '3F000') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 async function runMigrator(db: Kysely<Database>, dialect: SqlDialect, schema?: string): Promise<string[]> {

@@ -227,6 +227,47 @@ export interface DevOutboxTable {
   text: string;
   html: string;
   created_at: string;
+  /** `email` or `sms` (migration 010; defaults to `email`). */
+  channel: Generated<string>;
+}
+
+export interface PasswordlessCodesTable {
+  tenant_id: string;
+  connection_id: string;
+  identifier: string;
+  id: string;
+  client_id: string;
+  code_hash: string;
+  failed_attempts: number;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface AttackProtectionSettingsTable {
+  tenant_id: string;
+  document: string; // JSON: the three attack protection features as patched (defaults fill the rest)
+  updated_at: string;
+}
+
+/** Brute-force protection: consecutive failed logins per (connection, identifier, IP or ''). */
+export interface LoginFailuresTable {
+  tenant_id: string;
+  connection: string;
+  identifier: string;
+  ip: string;
+  failures: number;
+  last_ip: string;
+  first_failed_at: string;
+  last_failed_at: string;
+}
+
+/** Token buckets (suspicious IP throttling, notification throttles): one GCRA timestamp each. */
+export interface RateBucketsTable {
+  tenant_id: string;
+  bucket: string;
+  key: string;
+  tat_ms: number | string; // bigint: PostgreSQL returns it as text
 }
 
 export interface Database {
@@ -250,4 +291,8 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   user_grants: UserGrantsTable;
   dev_outbox: DevOutboxTable;
+  attack_protection_settings: AttackProtectionSettingsTable;
+  login_failures: LoginFailuresTable;
+  rate_buckets: RateBucketsTable;
+  passwordless_codes: PasswordlessCodesTable;
 }

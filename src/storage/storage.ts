@@ -20,6 +20,8 @@ import { SessionsRepository } from './repositories/sessions.js';
 import { RefreshTokensRepository } from './repositories/refresh-tokens.js';
 import { UserGrantsRepository } from './repositories/user-grants.js';
 import { DevOutboxRepository } from './repositories/dev-outbox.js';
+import { AttackProtectionRepository } from './repositories/attack-protection.js';
+import { PasswordlessCodesRepository } from './repositories/passwordless-codes.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -37,6 +39,8 @@ export interface Repositories {
   refreshTokens: RefreshTokensRepository;
   userGrants: UserGrantsRepository;
   devOutbox: DevOutboxRepository;
+  attackProtection: AttackProtectionRepository;
+  passwordlessCodes: PasswordlessCodesRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositories {
@@ -56,6 +60,8 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositori
     refreshTokens: new RefreshTokensRepository(db),
     userGrants: new UserGrantsRepository(db),
     devOutbox: new DevOutboxRepository(db),
+    attackProtection: new AttackProtectionRepository(db),
+    passwordlessCodes: new PasswordlessCodesRepository(db),
   };
 }
 

@@ -21,7 +21,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** The network is closed: nothing in the browser may phone home, and QUIC would only add noise. */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox', // we run as root, where Chromium's sandbox cannot start
   '--disable-gpu',

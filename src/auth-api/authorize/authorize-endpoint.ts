@@ -18,6 +18,7 @@ import { readCookie, setCookie } from '../../server/cookies.js';
 import { renderErrorPage } from '../../login/html.js';
 import { completeAuthorization } from './complete.js';
 import { deliver } from './response-modes.js';
+import { redeemLoginTicket } from '../cross-origin/ticket-redemption.js';
 import { TRANSACTION_TTL_SECONDS, storeRequest, transactionCookieName, type LoginTransaction } from './transaction.js';
 
 export const SESSION_COOKIE = 'tessera_session';
@@ -32,6 +33,10 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
       const authorization = parseAuthorizationRequest(params, client!, redirectUri, tenant.settings.default_audience);
       if (authorization.audience && !(await services.resourceServers.findByAudience(tenant.id, authorization.audience))) {
         throw new AuthorizationRedirectError('access_denied', `Service not found: ${authorization.audience}`, redirectTarget(authorization));
+      }
+      // An embedded (cross-origin) login: the ticket from /co/authenticate stands in for the login page.
+      if (params.login_ticket) {
+        return await redeemLoginTicket(services, request, reply, client!, authorization, { login_ticket: params.login_ticket, ...(params.realm !== undefined ? { realm: params.realm } : {}) });
       }
 
       const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));

@@ -12,6 +12,7 @@ import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { passwordGrant, PASSWORD_REALM_GRANT } from './grants/password.js';
+import { passwordlessOtpGrant, PASSWORDLESS_OTP_GRANT } from './grants/passwordless-otp.js';
 import type { GrantResult } from './grants/grant.js';
 
 interface GrantHandler {
@@ -26,6 +27,8 @@ const GRANTS: Record<string, GrantHandler> = {
   refresh_token: { handle: refreshTokenGrant, logs: ['sertft', 'fertft'] },
   password: { handle: passwordGrant, logs: ['sepft', 'fepft'] },
   [PASSWORD_REALM_GRANT]: { handle: passwordGrant, logs: ['sepft', 'fepft'] },
+  // Auth0 has no success type of its own for this exchange: it is a login (`s`).
+  [PASSWORDLESS_OTP_GRANT]: { handle: passwordlessOtpGrant, logs: ['s', 'fepotpft'] },
 };
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage } from '../../storage/storage.js';
 import type { EmailMessage, EmailSender } from './email.js';
+import { normalizePhoneNumber } from '../passwordless/identifiers.js';
 
 /** Time first, so ids sort in the order the messages were stored; then 96 random bits. */
 export const newOutboxId = (at: number): string => `msg_${at.toString(16).padStart(12, '0')}${randomBytes(12).toString('hex')}`;
@@ -20,6 +21,7 @@ export class OutboxSender implements EmailSender {
     await this.storage.repos.devOutbox.insert({
       tenantId,
       id: newOutboxId(now),
+      channel: 'email',
       to: message.to.toLowerCase(),
       subject: message.subject,
       text: message.text,
@@ -33,6 +35,8 @@ export class OutboxSender implements EmailSender {
 
 export interface OutboxMessage {
   id: string;
+  /** `email`, or `sms` (a text message: `to` is the phone number, the message is in `text`). */
+  channel: 'email' | 'sms';
   to: string;
   subject: string;
   text: string;
@@ -40,8 +44,17 @@ export interface OutboxMessage {
   created_at: string;
 }
 
-/** The stored messages of a tenant, newest first, optionally only those to one address. */
-export async function readOutbox(storage: Storage, tenantId: string, to: string | undefined, page: { offset: number; limit: number }): Promise<{ items: OutboxMessage[]; total: number }> {
-  const { items, total } = await storage.repos.devOutbox.list(tenantId, to !== undefined ? { to: to.toLowerCase() } : {}, page);
-  return { items: items.map((m) => ({ id: m.id, to: m.to, subject: m.subject, text: m.text, html: m.html, created_at: m.createdAt })), total };
+/**
+ * The stored messages of a tenant, newest first, optionally only those to one address or phone
+ * number (formatting such as spaces in a number is ignored) or of one channel.
+ */
+export async function readOutbox(
+  storage: Storage,
+  tenantId: string,
+  filter: { to?: string | undefined; channel?: 'email' | 'sms' | undefined },
+  page: { offset: number; limit: number },
+): Promise<{ items: OutboxMessage[]; total: number }> {
+  const to = filter.to === undefined ? undefined : filter.to.includes('@') ? filter.to.toLowerCase() : (normalizePhoneNumber(filter.to) ?? filter.to);
+  const { items, total } = await storage.repos.devOutbox.list(tenantId, { ...(to !== undefined ? { to } : {}), ...(filter.channel ? { channel: filter.channel } : {}) }, page);
+  return { items: items.map((m) => ({ id: m.id, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, created_at: m.createdAt })), total };
 }

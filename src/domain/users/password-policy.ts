@@ -43,7 +43,7 @@ export const PASSWORD_ERRORS = {
 const LEVEL_MIN_LENGTH: Record<PasswordPolicy, number> = { none: 1, low: 6, fair: 8, good: 8, excellent: 10 };
 const DEFAULT_HISTORY_SIZE = 5;
 
-const CHARACTER_CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[ !"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/];
+export const CHARACTER_CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[ !"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/];
 
 /** Reads the password rules from a database connection's options. */
 export function passwordRulesOf(options: Record<string, unknown>): PasswordRules {

@@ -6,7 +6,7 @@
 import type { Repositories, Storage } from '../../storage/storage.js';
 import type { ConnectionRecord } from '../../storage/repositories/connections.js';
 import { isUniqueViolation, type UserRecord } from '../../storage/repositories/users.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { nowIso } from '../clock.js';
 import type { ConnectionDocument, Strategy } from '../connections/connection.js';
 import { removeUsersElsewhere } from '../connections/connection-service.js';
@@ -267,6 +267,37 @@ export class UserService {
     let record = identifier.includes('@') ? await repos.users.findInConnection(tenantId, connection.id, { email: identifier.toLowerCase() }) : undefined;
     if (!record && optionsOf(connection).requires_username === true) record = await repos.users.findInConnection(tenantId, connection.id, { username: identifier });
     return record ? { user: toUser(record), tenantId, passwordHash: record.passwordHash, blocked: record.blocked === true } : undefined;
+  }
+
+  /** The user of a passwordless (`email`/`sms`) connection with this normalized email or phone number. */
+  async findPasswordlessUser(tenantId: string, connection: { id: string; strategy: Strategy }, identifier: string): Promise<LoginUser | undefined> {
+    const by = connection.strategy === 'sms' ? { phoneNumber: identifier } : { email: identifier.toLowerCase() };
+    const record = connection.strategy === 'auth0' ? undefined : await this.storage.repos.users.findInConnection(tenantId, connection.id, by);
+    return record ? { user: toUser(record), tenantId, passwordHash: null, blocked: record.blocked === true } : undefined;
+  }
+
+  /**
+   * After a correct passwordless code: the user with this email or phone number, marked verified
+   * (the code proved control of it), or a new verified user when sign-ups are allowed; undefined
+   * when there is none and sign-ups are disabled.
+   */
+  async findOrCreatePasswordless(tenantId: string, connection: { id: string; name: string; strategy: Strategy }, identifier: string, opts: { allowSignup: boolean }): Promise<LoginUser | undefined> {
+    const sms = connection.strategy === 'sms';
+    const existing = await this.findPasswordlessUser(tenantId, connection, identifier);
+    if (existing) {
+      const verified = sms ? existing.user.phone_verified === true : existing.user.email_verified === true;
+      if (verified) return existing;
+      const user = await this.update(tenantId, existing.user.user_id, sms ? { phone_verified: true } : { email_verified: true });
+      return { ...existing, user };
+    }
+    if (!opts.allowSignup) return undefined;
+    try {
+      await this.create(tenantId, sms ? { connection: connection.name, phone_number: identifier, phone_verified: true } : { connection: connection.name, email: identifier, email_verified: true });
+    } catch (error) {
+      // Two first logins at once: the other one created the user, which is the one we want.
+      if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
+    }
+    return this.findPasswordlessUser(tenantId, connection, identifier);
   }
 
   /**

@@ -12,6 +12,8 @@ import { logIndexes } from './005-log-indexes.js';
 import { oidc } from './006-oidc.js';
 import { devOutbox } from './007-dev-outbox.js';
 import { branding } from './008-branding.js';
+import { attackProtection } from './009-attack-protection.js';
+import { passwordless } from './010-passwordless.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -26,6 +28,8 @@ export class StaticMigrationProvider implements MigrationProvider {
       '006-oidc': oidc,
       '007-dev-outbox': devOutbox,
       '008-branding': branding,
+      '009-attack-protection': attackProtection,
+      '010-passwordless': passwordless,
     };
   }
 }

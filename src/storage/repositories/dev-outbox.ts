@@ -1,10 +1,12 @@
 /** The development outbox: emails stored instead of sent when no SMTP server is configured. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 
 export interface OutboxRecord {
   tenantId: string;
   id: string;
+  /** `email`, or `sms` (then `to` is a phone number and only `text` is set). */
+  channel: 'email' | 'sms';
   to: string;
   subject: string;
   text: string;
@@ -12,11 +14,12 @@ export interface OutboxRecord {
   createdAt: string;
 }
 
-type Row = Database['dev_outbox'];
+type Row = Selectable<Database['dev_outbox']>;
 
 const toRecord = (row: Row): OutboxRecord => ({
   tenantId: row.tenant_id,
   id: row.id,
+  channel: row.channel === 'sms' ? 'sms' : 'email',
   to: row.recipient,
   subject: row.subject,
   text: row.text,
@@ -33,6 +36,7 @@ export class DevOutboxRepository {
       .values({
         tenant_id: message.tenantId,
         id: message.id,
+        channel: message.channel,
         recipient: message.to,
         subject: message.subject,
         text: message.text,
@@ -43,9 +47,10 @@ export class DevOutboxRepository {
   }
 
   /** Newest first; `to` matches the recipient exactly (addresses are stored lower-cased). */
-  async list(tenantId: string, filter: { to?: string }, page: { offset: number; limit: number }): Promise<{ items: OutboxRecord[]; total: number }> {
+  async list(tenantId: string, filter: { to?: string; channel?: 'email' | 'sms' }, page: { offset: number; limit: number }): Promise<{ items: OutboxRecord[]; total: number }> {
     let query = this.db.selectFrom('dev_outbox').where('tenant_id', '=', tenantId);
     if (filter.to !== undefined) query = query.where('recipient', '=', filter.to);
+    if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
     const [rows, count] = await Promise.all([
       query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
       query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),

@@ -4,8 +4,12 @@
  * `http://auth0.com/oauth/grant-type/password-realm` against the connection named by `realm`.
  * Only trusted first-party applications may use them, and only with a database connection that is
  * enabled for the application. The password is always verified, even for unknown users, so the
- * answer's timing does not reveal which accounts exist.
+ * answer's timing does not reveal which accounts exist. Attack protection (brute force, suspicious
+ * IPs, breached passwords) counts against the end user's IP: `auth0-forwarded-for` when a trusted
+ * confidential application sends it (docs: "Avoid common issues with Resource Owner Password Flow
+ * and Attack Protection"), otherwise the caller's.
  */
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
@@ -13,6 +17,8 @@ import { ApiAccessDenied, userApiAccess } from '../../../domain/oidc/api-access.
 import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { nowSeconds } from '../../../domain/clock.js';
+import { attemptPasswordLogin, type LoginRejection } from '../../../domain/authentication/login-attempt.js';
+import { REJECTION_MESSAGES } from '../../../domain/authentication/rejection-messages.js';
 import { AuthApiError } from '../../../server/errors.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
@@ -42,10 +48,10 @@ export async function passwordGrant(services: Services, request: FastifyRequest,
   if (!connection || connection.strategy !== 'auth0') throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connection.enabled_clients.includes(client.client_id)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
-  const login = await services.users.findForLogin(tenant.id, connection.name, username.trim());
-  const passwordOk = await services.users.checkPassword(login, password);
-  if (!login || !passwordOk) throw new AuthApiError(403, 'invalid_grant', 'Wrong email or password.');
-  if (login.blocked) throw new AuthApiError(401, 'unauthorized', 'user is blocked');
+  const ip = endUserIp(request, client);
+  const attempt = await attemptPasswordLogin(services, { tenant, connection, username: username.trim(), password, ip, clientId: client.client_id, issuer: request.issuer });
+  if (!attempt.ok) throw rejection(attempt.reason);
+  const { login } = attempt;
 
   const requested = (params.scope ?? '').split(' ').filter(Boolean);
   const oidcScopes = [...new Set(requested.filter((s) => OIDC_SCOPES.has(s)))];
@@ -64,9 +70,39 @@ export async function passwordGrant(services: Services, request: FastifyRequest,
     }
   }
 
-  await services.users.recordLogin(login, { ip: request.ip, password });
+  await services.users.recordLogin(login, { ip, password });
   const tokens = await mintUserTokens(services, tenant, request.issuer, client, login.user, grant, { accessToken: true, idToken: true, grantType: 'password' });
   const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant);
   if (refreshToken) tokens.refresh_token = refreshToken;
   return { response: tokens, userId: login.user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+}
+
+/** Auth0's /oauth/token answers for each refusal (docs: Authentication API, resource owner password errors). */
+function rejection(reason: LoginRejection): AuthApiError {
+  switch (reason) {
+    case 'wrong_credentials':
+      return new AuthApiError(403, 'invalid_grant', REJECTION_MESSAGES.wrong_credentials);
+    case 'blocked_user':
+      return new AuthApiError(401, 'unauthorized', REJECTION_MESSAGES.blocked_user);
+    case 'too_many_attempts':
+      return new AuthApiError(429, 'too_many_attempts', REJECTION_MESSAGES.too_many_attempts);
+    case 'suspicious_ip':
+      return new AuthApiError(429, 'too_many_attempts', REJECTION_MESSAGES.suspicious_ip);
+    case 'password_leaked':
+      return new AuthApiError(401, 'password_leaked', REJECTION_MESSAGES.password_leaked);
+  }
+}
+
+/**
+ * The end user's IP: a backend calling on a user's behalf sends it in `auth0-forwarded-for`, which
+ * only counts for a confidential application (it authenticated) marked `is_token_endpoint_ip_header_trusted`;
+ * anyone else could use the header to dodge or to frame an IP.
+ */
+function endUserIp(request: FastifyRequest, client: Client): string {
+  const header = request.headers['auth0-forwarded-for'];
+  if (typeof header === 'string' && client.is_token_endpoint_ip_header_trusted && client.token_endpoint_auth_method !== 'none') {
+    const first = header.split(',')[0]!.trim();
+    if (isIP(first) !== 0) return first;
+  }
+  return request.ip;
 }

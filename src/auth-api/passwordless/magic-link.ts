@@ -1,0 +1,125 @@
+/**
+ * Magic links (`send: link`). The email carries
+ * `/passwordless/verify_redirect?{authorize parameters}&connection=…&client_id=…&email=…&verification_code=…`
+ * (Auth0's shape); opening it checks the code like any other passwordless login and completes the
+ * `/authorize`-style request built from the `authParams` given to `/passwordless/start`: the
+ * redirect_uri must be one of the application's callbacks, and the answer (code and/or tokens, with
+ * `state`) goes there in the requested response mode, after the SSO session has started.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
+import {
+  AuthorizationPageError,
+  AuthorizationRedirectError,
+  checkClientAndRedirect,
+  parseAuthorizationRequest,
+  type AuthorizationRequest,
+} from '../../domain/oidc/authorization-request.js';
+import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
+import { renderErrorPage } from '../../login/html.js';
+import { startSession } from '../../login/finish-login.js';
+import { deliver } from '../authorize/response-modes.js';
+import { rejectionDescription } from './rejections.js';
+
+export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
+
+/** The `/authorize` parameters a magic link carries over from `authParams`. */
+const LINK_PARAMS = ['response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'audience', 'code_challenge', 'code_challenge_method'] as const;
+
+/**
+ * The `/authorize` parameters for a magic link, checked now so that a bad `authParams` is reported
+ * to the caller of `/passwordless/start` rather than found by the user clicking a dead link.
+ * Defaults: `response_type=code`, and the application's first (non-wildcard) callback.
+ */
+export function linkParams(client: Client, authParams: Record<string, string>, defaultAudience: string | undefined): Record<string, string> {
+  const params: Record<string, string> = { client_id: client.client_id };
+  for (const name of LINK_PARAMS) if (authParams[name] !== undefined) params[name] = authParams[name]!;
+  params.response_type ??= 'code';
+  if (params.redirect_uri === undefined) {
+    const callback = client.callbacks.find((url) => !url.includes('*') && !url.includes('{'));
+    if (callback) params.redirect_uri = callback;
+  }
+  // Throws the same errors /authorize would; the caller turns them into a 400.
+  const { redirectUri } = checkClientAndRedirect(params, client);
+  parseAuthorizationRequest(params, client, redirectUri, defaultAudience);
+  return params;
+}
+
+export function magicLink(issuer: string, params: Record<string, string>, login: { connection: string; identifierField: 'email' | 'phone_number'; identifier: string; code: string }): string {
+  const query = new URLSearchParams(params);
+  query.set('connection', login.connection);
+  query.set(login.identifierField, login.identifier);
+  query.set('verification_code', login.code);
+  return `${issuer.replace(/\/$/, '')}${VERIFY_REDIRECT_PATH}?${query.toString()}`;
+}
+
+export const magicLinkRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get(VERIFY_REDIRECT_PATH, async (request, reply) => {
+    // The URL holds a login code: keep it out of caches and of Referer headers.
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const params = stringParams(request.query);
+    const tenant = request.tenant;
+    try {
+      const client = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
+      const { redirectUri } = checkClientAndRedirect(params, client);
+      const authorization = parseAuthorizationRequest(params, client!, redirectUri, tenant.settings.default_audience);
+      if (authorization.audience && !(await services.resourceServers.findByAudience(tenant.id, authorization.audience))) {
+        throw new AuthorizationRedirectError('access_denied', `Service not found: ${authorization.audience}`, targetOf(authorization));
+      }
+      return await verifyAndComplete(services, request, reply, client!, authorization, params);
+    } catch (error) {
+      if (error instanceof AuthorizationPageError) return renderErrorPage(reply, tenant, error.error, error.description);
+      if (error instanceof AuthorizationRedirectError) {
+        return deliver(reply, tenant, error.target, { error: error.error, error_description: error.description, ...(error.target.state !== undefined ? { state: error.target.state } : {}) });
+      }
+      throw error;
+    }
+  });
+};
+
+async function verifyAndComplete(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  client: Client,
+  authorization: AuthorizationRequest,
+  params: Record<string, string>,
+): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, targetOf(authorization));
+  const connection = params.connection ? await services.connections.findByName(tenant.id, params.connection) : undefined;
+  if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw fail('invalid_request', 'the connection was not found');
+  if (!connection.enabled_clients.includes(client.client_id)) throw fail('invalid_request', 'the connection was disabled');
+  const username = (connection.strategy === 'email' ? params.email : params.phone_number) ?? '';
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, issuer: request.issuer });
+  if (!attempt.ok) {
+    const description = rejectionDescription(connection.strategy, attempt);
+    services.logs.record(tenant.id, {
+      type: 'f',
+      description,
+      clientId: client.client_id,
+      clientName: client.name,
+      ip: request.ip,
+      ...(attempt.login ? { userId: attempt.login.user.user_id } : {}),
+      details: { connection: connection.name, reason: attempt.reason },
+    });
+    throw fail(attempt.reason === 'blocked_user' ? 'unauthorized' : 'access_denied', description);
+  }
+  await services.users.recordLogin(attempt.login, { ip: request.ip });
+  return startSession(services, request, reply, { client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization, issuer: request.issuer });
+}
+
+const targetOf = (authorization: AuthorizationRequest) => ({
+  redirectUri: authorization.redirectUri,
+  responseMode: authorization.responseMode,
+  ...(authorization.state !== undefined ? { state: authorization.state } : {}),
+});
+
+function stringParams(source: unknown): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (source && typeof source === 'object') {
+    for (const [name, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') params[name] = value;
+  }
+  return params;
+}

@@ -1,0 +1,53 @@
+/**
+ * Who is calling `POST /passwordless/start` (Auth0: "Migrate to Passwordless Endpoint from
+ * Confidential Applications"):
+ *
+ * - `secret`: the client authenticated like at the token endpoint (client_secret in the body or a
+ *   Basic header, compared in constant time); only then is `auth0-forwarded-for` believed;
+ * - `login_page`: a confidential client's call that forwards the `state` of one of its live hosted
+ *   login transactions — the hosted page cannot hold a secret, the transaction vouches for it;
+ * - `public`: SPA and native apps (`token_endpoint_auth_method: none`), which have no secret and
+ *   are not affected;
+ * - `unauthenticated`: a confidential client that did neither. Rejected when the tenant enforces
+ *   client authentication (`flags.enforce_client_authentication_on_passwordless_start`);
+ *   otherwise allowed with a deprecation notice in the tenant logs.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
+import type { LoginTransaction } from '../authorize/transaction.js';
+import { authenticateClient } from '../token/client-authentication.js';
+import { AuthApiError } from '../../server/errors.js';
+import { startError, type StartParams } from './start-request.js';
+
+export type StartCaller = 'secret' | 'login_page' | 'public' | 'unauthenticated';
+
+export const DEPRECATION_DESCRIPTION = 'Enforce client authentication for passwordless connections';
+
+export async function identifyCaller(services: Services, request: FastifyRequest, params: StartParams): Promise<{ client: Client; caller: StartCaller }> {
+  const tenant = request.tenant;
+  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
+    // Private Key JWT is not among the client authentication methods this server implements.
+    throw new AuthApiError(401, 'invalid_client', 'Client assertions (private_key_jwt) are not supported: authenticate with client_secret.');
+  }
+  const basic = /^basic /i.test(request.headers.authorization ?? '');
+  if (params.client_secret !== undefined || basic) {
+    const tokenParams: Record<string, string> = {};
+    if (params.client_id !== undefined) tokenParams.client_id = params.client_id;
+    if (params.client_secret !== undefined) tokenParams.client_secret = params.client_secret;
+    const { client } = await authenticateClient(services, request, tokenParams);
+    return { client, caller: 'secret' };
+  }
+  if (!params.client_id) throw startError('bad.client_id', 'Missing required property: client_id');
+  const client = await services.clients.find(tenant.id, tenant.name, params.client_id);
+  // The same answer as the token endpoint for an unknown client: ids are not confirmed or denied.
+  if (!client) throw new AuthApiError(401, 'invalid_client', 'Client authentication failed.');
+  if (client.token_endpoint_auth_method === 'none') return { client, caller: 'public' };
+
+  for (const state of [params.state, params.authParams.state]) {
+    if (!state || state.length > 512) continue;
+    const transaction = await services.ttl.get<LoginTransaction>(tenant.id, 'login_transaction', state);
+    if (transaction && transaction.request.clientId === client.client_id) return { client, caller: 'login_page' };
+  }
+  return { client, caller: 'unauthenticated' };
+}

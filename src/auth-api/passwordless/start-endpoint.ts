@@ -1,0 +1,146 @@
+/**
+ * `POST /passwordless/start` (JSON or form): sends a one-time code, or a magic link, to an email
+ * address or phone number through an `email` or `sms` connection enabled for the application.
+ * Checks, in Auth0's order: the caller (see start-client-auth.ts), the connection, the address or
+ * number, `send`, the magic link's `authParams`, and sign-up rules; then sends and answers like
+ * Auth0: `{_id, email, email_verified}` or `{_id, phone_number, phone_verified, request_language}`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
+import type { Connection } from '../../domain/connections/connection.js';
+import { AuthorizationPageError, AuthorizationRedirectError } from '../../domain/oidc/authorization-request.js';
+import { normalizeEmail, normalizePhoneNumber } from '../../domain/passwordless/identifiers.js';
+import { SmsDeliveryError } from '../../domain/delivery/sms.js';
+import { clientIp } from '../client-ip.js';
+import { DEPRECATION_DESCRIPTION, identifyCaller } from './start-client-auth.js';
+import { startError, startParams, type StartParams } from './start-request.js';
+import { linkParams, magicLink } from './magic-link.js';
+
+export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.post('/passwordless/start', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const tenant = request.tenant;
+    const params = startParams(request);
+    const { client, caller } = await identifyCaller(services, request, params);
+    const ip = clientIp(request, caller === 'secret');
+
+    if (caller === 'unauthenticated') {
+      if (tenant.settings.flags.enforce_client_authentication_on_passwordless_start === true) {
+        throw startError(
+          'unauthorized_client',
+          'Client authentication is required for passwordless connections of confidential applications: send the client_secret, or call from the hosted login page with its state.',
+          401,
+        );
+      }
+    }
+
+    const connection = await passwordlessConnection(services, request, client, params);
+    const sms = connection.strategy === 'sms';
+    const identifier = identifierOf(connection, params);
+    const send = sendOf(connection, params);
+    const link = send === 'link' ? checkedLinkParams(client, params, tenant.settings.default_audience) : undefined;
+
+    const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
+    if (!existing && connection.options.disable_signup === true) {
+      // Telling "no such user" apart is what the administrator chose by disabling sign-ups: with
+      // nobody able to sign up, the code would be useless anyway.
+      throw startError('operation_not_allowed', 'Public signup is disabled');
+    }
+
+    try {
+      await services.passwordless.send({
+        tenant,
+        client,
+        connection,
+        identifier,
+        send,
+        ...(link
+          ? { linkFor: (code: string) => magicLink(request.issuer, link, { connection: connection.name, identifierField: sms ? 'phone_number' : 'email', identifier, code }) }
+          : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof SmsDeliveryError)) throw error;
+      services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: client.client_id, clientName: client.name, ip, details: { connection: connection.name } });
+      throw startError('sms_provider_error', error.code !== undefined ? `${error.message} (Code: ${error.code})` : error.message);
+    }
+
+    if (caller === 'unauthenticated') {
+      // Allowed while the tenant has not turned enforcement on; the notice is how an administrator
+      // finds the applications to fix (`type:depnote AND description:*passwordless*`).
+      services.logs.record(tenant.id, {
+        type: 'depnote',
+        description: DEPRECATION_DESCRIPTION,
+        clientId: client.client_id,
+        clientName: client.name,
+        ip,
+        userAgent: userAgent(request),
+        details: { endpoint: '/passwordless/start', connection: connection.name },
+      });
+    }
+    services.logs.record(tenant.id, {
+      type: sms ? 'cs' : 'cls',
+      description: sms ? 'Passwordless login code has been sent' : `Passwordless login ${send} has been sent`,
+      clientId: client.client_id,
+      clientName: client.name,
+      ip,
+      userAgent: userAgent(request),
+      ...(existing ? { userId: existing.user.user_id } : {}),
+      userName: identifier,
+      details: { connection: connection.name, send, authenticated_by: caller },
+    });
+
+    const id = randomBytes(12).toString('hex');
+    if (sms) return { _id: id, phone_number: identifier, phone_verified: existing?.user.phone_verified ?? false, request_language: requestLanguage(request) };
+    return { _id: id, email: identifier, email_verified: existing?.user.email_verified ?? false };
+  });
+};
+
+async function passwordlessConnection(services: Services, request: FastifyRequest, client: Client, params: StartParams): Promise<Connection> {
+  if (!params.connection) throw startError('bad.connection', 'Missing required property: connection');
+  const connection = await services.connections.findByName(request.tenant.id, params.connection);
+  if (!connection) throw startError('bad.connection', 'Connection does not exist');
+  if (connection.strategy !== 'email' && connection.strategy !== 'sms') throw startError('bad.connection', 'Invalid connection strategy. It must either be a passwordless connection (email or sms)');
+  if (!connection.enabled_clients.includes(client.client_id)) throw startError('bad.connection', 'Connection is disabled');
+  return connection;
+}
+
+function identifierOf(connection: Connection, params: StartParams): string {
+  if (connection.strategy === 'sms') {
+    if (!params.phone_number) throw startError('bad.phone_number', 'Missing required property: phone_number');
+    const phone = normalizePhoneNumber(params.phone_number);
+    if (!phone) throw startError('bad.phone_number', 'String does not match pattern: ^\\+[0-9]{1,15}$');
+    return phone;
+  }
+  if (!params.email) throw startError('bad.email', 'Missing required property: email');
+  const email = normalizeEmail(params.email);
+  if (!email) throw startError('bad.email', `error in email - email format validation failed: ${params.email}`);
+  return email;
+}
+
+/** Auth0 sends a link when `send` is absent for email; SMS carries codes only. */
+function sendOf(connection: Connection, params: StartParams): 'link' | 'code' {
+  const send = params.send ?? (connection.strategy === 'sms' ? 'code' : 'link');
+  if (send !== 'link' && send !== 'code') throw startError('bad.send', `error in send - invalid value: ${send} (expected link or code)`);
+  if (send === 'link' && connection.strategy === 'sms') throw startError('bad.send', 'error in send - sms connections send codes only (send: code)');
+  return send;
+}
+
+function checkedLinkParams(client: Client, params: StartParams, defaultAudience: string | undefined): Record<string, string> {
+  try {
+    return linkParams(client, params.authParams, defaultAudience);
+  } catch (error) {
+    if (error instanceof AuthorizationPageError || error instanceof AuthorizationRedirectError) throw startError('bad.authParams', `error in authParams - ${error.description}`);
+    throw error;
+  }
+}
+
+const userAgent = (request: FastifyRequest): string => String(request.headers['user-agent'] ?? '');
+
+/** The first language of `Accept-Language` (Auth0 echoes the request language; null without one). */
+function requestLanguage(request: FastifyRequest): string | null {
+  const header = request.headers['accept-language'];
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.split(';')[0]?.trim();
+  return first && /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/.test(first) ? first : null;
+}

@@ -1,0 +1,62 @@
+/**
+ * Who a request is counted against: its client address, and the application it names.
+ */
+import type { FastifyRequest } from 'fastify';
+
+const MAX_KEY_PART = 128;
+
+/**
+ * The address a request is counted against. IPv4-mapped IPv6 addresses count as the IPv4 address;
+ * other IPv6 addresses count by their /64 prefix, the block one subscriber gets, so rotating through
+ * addresses in one's own block does not multiply the budget.
+ */
+export function addressBucket(ip: string): string {
+  if (!ip.includes(':')) return ip.slice(0, MAX_KEY_PART);
+  if (ip.startsWith('::ffff:') && ip.includes('.')) return ip.slice(7);
+  return ipv6Prefix64(ip) ?? ip.slice(0, MAX_KEY_PART);
+}
+
+function ipv6Prefix64(ip: string): string | undefined {
+  const address = (ip.split('%')[0] ?? '').toLowerCase();
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  // A trailing dotted IPv4 part stands for two groups.
+  const width = (groups: string[]) => groups.length + (groups.at(-1)?.includes('.') ? 1 : 0);
+  const missing = 8 - width(head) - width(tail);
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail].slice(0, 4);
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return `${groups.map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}
+
+/**
+ * The application a request names: `client_id` in a form or JSON body, or the user part of HTTP
+ * Basic credentials (the token endpoint's two ways; other client-facing endpoints use the body).
+ * Read in a preHandler hook, after the body is parsed. Ids longer than any real one are not
+ * counted (the request fails client authentication anyway, and no key is made from them).
+ */
+export function clientIdOf(request: FastifyRequest): string | undefined {
+  const body = request.body;
+  if (body !== null && typeof body === 'object') {
+    const value = (body as Record<string, unknown>).client_id;
+    if (typeof value === 'string' && value !== '') return value.length <= MAX_KEY_PART ? value : undefined;
+  }
+  const header = request.headers.authorization;
+  if (header === undefined || header.length < 7 || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return undefined;
+  const clientId = safeDecode(decoded.slice(0, colon));
+  return clientId.length <= MAX_KEY_PART ? clientId : undefined;
+}
+
+// RFC 6749 §2.3.1: the Basic user name is form-urlencoded (as the token endpoint decodes it).
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `http://auth0.com/oauth/grant-type/passwordless/otp` (docs: Embedded Passwordless Login): the code
+ * sent by `/passwordless/start` is exchanged for tokens. `realm` names the `email` or `sms`
+ * connection, `username` the address or number, `otp` the code. Like the password grants, only
+ * first-party applications may use it, with a connection enabled for them; confidential apps have
+ * already authenticated at the token endpoint, public apps (SPA, native) only identified themselves.
+ * The code is checked through attack protection (attemptPasswordlessLogin).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../../domain/services.js';
+import type { Client } from '../../../domain/clients/client.js';
+import { ApiAccessDenied, userApiAccess } from '../../../domain/oidc/api-access.js';
+import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
+import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
+import { attemptPasswordlessLogin } from '../../../domain/passwordless/passwordless-login.js';
+import { nowSeconds } from '../../../domain/clock.js';
+import { AuthApiError } from '../../../server/errors.js';
+import { clientIp } from '../../client-ip.js';
+import { rejectionError } from '../../passwordless/rejections.js';
+import type { TokenParams } from '../token-request.js';
+import type { GrantResult } from './grant.js';
+
+export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
+
+const required = (params: TokenParams, name: string): string => {
+  const value = params[name];
+  if (!value) throw new AuthApiError(400, 'invalid_request', `Missing required parameter: ${name}`);
+  return value;
+};
+
+export async function passwordlessOtpGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
+  const tenant = request.tenant;
+  if (!client.is_first_party) {
+    throw new AuthApiError(403, 'unauthorized_client', `Grant type '${PASSWORDLESS_OTP_GRANT}' not allowed for the client.`, { error_uri: 'https://auth0.com/docs/clients/client-grant-types' });
+  }
+  const realm = required(params, 'realm');
+  const username = required(params, 'username');
+  const otp = required(params, 'otp');
+
+  const connection = await services.connections.findByName(tenant.id, realm);
+  if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
+  if (!connection.enabled_clients.includes(client.client_id)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
+
+  // A confidential client has authenticated to get here; its backend may name the user's IP, if
+  // the application is configured to be trusted with it (as for the password grants).
+  const ip = clientIp(request, client.token_endpoint_auth_method !== 'none' && client.is_token_endpoint_ip_header_trusted);
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp, ip, clientId: client.client_id, issuer: request.issuer });
+  if (!attempt.ok) throw rejectionError(connection.strategy, attempt);
+  const { login } = attempt;
+
+  const requested = (params.scope ?? '').split(' ').filter(Boolean);
+  const oidcScopes = [...new Set(requested.filter((s) => OIDC_SCOPES.has(s)))];
+  const grant: UserGrant = { clientId: client.client_id, userId: login.user.user_id, scope: oidcScopes, authTime: nowSeconds() };
+  const audience = params.audience || tenant.settings.default_audience;
+  if (audience) {
+    try {
+      const access = await userApiAccess(services, tenant.id, client, login.user.user_id, audience, requested);
+      grant.audience = access.api.identifier;
+      grant.scope = [...oidcScopes.filter((s) => s !== 'offline_access' || access.api.allow_offline_access), ...access.scopes];
+      if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
+    } catch (error) {
+      if (error instanceof ApiAccessDenied) throw new AuthApiError(403, 'access_denied', error.message);
+      throw error;
+    }
+  }
+
+  await services.users.recordLogin(login, { ip });
+  const tokens = await mintUserTokens(services, tenant, request.issuer, client, login.user, grant, { accessToken: true, idToken: true });
+  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant);
+  if (refreshToken) tokens.refresh_token = refreshToken;
+  return { response: tokens, userId: login.user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+}

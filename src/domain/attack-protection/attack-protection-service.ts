@@ -1,0 +1,440 @@
+/**
+ * Attack protection (Auth0's brute-force protection, suspicious IP throttling and breached password
+ * detection): per-tenant settings (cached, invalidated over the bus), the checks every login and
+ * signup surface runs, the counters those checks keep in the database (shared by all instances),
+ * the emails they send and the log events they write (`limit_wc`, `limit_mu`, `pwd_leak`,
+ * `signup_pwd_leak`, `reset_pwd_leak`, `ublkdu`).
+ *
+ * Brute-force protection counts consecutive failed logins per identifier (and per IP in mode
+ * `count_per_identifier_and_ip`). The pair is blocked while the count is at least `max_attempts`
+ * (so raising the threshold releases blocks, as on Auth0) and for at most 30 days; a successful
+ * login, the unblock link, a password reset or the Management API clears the count.
+ * Suspicious IP throttling keeps a token bucket per IP and stage: each failed login (pre-login)
+ * or signup attempt (pre-user-registration) takes a token; an empty bucket refuses further attempts.
+ */
+import type { Storage } from '../../storage/storage.js';
+import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
+import { EntityCache } from '../../storage/cache/entity-cache.js';
+import type { LogService } from '../logs/log-service.js';
+import type { EmailSender } from '../delivery/email.js';
+import type { Tenant } from '../tenants/tenant-service.js';
+import type { User } from '../users/user.js';
+import { TtlStore } from '../oidc/ttl-store.js';
+import { nowIso } from '../clock.js';
+import { RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../password-reset/password-reset.js';
+import { IpAllowlist, normalizeIp } from './ip-allowlist.js';
+import { isBreachedPassword } from './breached-passwords.js';
+import { isEmpty, takeableUntil, type BucketLimits } from './token-bucket.js';
+import { applyFeaturePatch, resolveSettings, type AttackProtectionFeature, type AttackProtectionSettings, type BreachedStageShield } from './settings.js';
+import { blockedAccountEmail, breachedPasswordAdminEmail, breachedPasswordEmail, throttledIpEmail, type Email } from './notifications.js';
+
+const SETTINGS_KIND = 'attack-protection';
+/** Auth0 releases a brute-force block after 30 days at the latest. */
+export const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+/** The unblock link in the blocked-account email: one use, a week. */
+export const UNBLOCK_TICKET_TTL_SECONDS = 7 * 24 * 3600;
+/** Breached password emails go out at most once an hour per user (and per IP to administrators), as on Auth0. */
+const NOTICE_LIMITS: BucketLimits = { maxAttempts: 1, rateMs: 3600 * 1000 };
+/** Share of recorded failures that also sweep expired counters and full buckets of the tenant. */
+const PRUNE_PROBABILITY = 0.01;
+
+export type ThrottleStage = 'pre-login' | 'pre-user-registration';
+
+interface CachedSettings {
+  settings: AttackProtectionSettings;
+  bruteForceAllowlist: IpAllowlist;
+  throttlingAllowlist: IpAllowlist;
+}
+
+/** Who is trying to log in, where from (see `AttemptContext` in domain/authentication). */
+export interface ProtectedAttempt {
+  tenant: Tenant;
+  /** Connection name. */
+  connection: string;
+  identifier: string;
+  ip: string;
+  clientId: string;
+  /** `{issuer}` of the request: the host links in emails point at. */
+  issuer?: string;
+  /** The connection's `options.brute_force_protection`: false turns brute-force protection off for it. */
+  connectionBruteForce?: boolean;
+}
+
+/** What the checks before a login found; handed back after it so the outcome costs no second read. */
+export interface LoginGate {
+  refusal?: 'too_many_attempts' | 'suspicious_ip';
+  /** The identifier (for this IP) has failures on record that a successful login must clear. */
+  hasFailures: boolean;
+}
+
+/** Auth0's `{ identifier, ip, connection }` entries of `blocked_for`. */
+export interface UserBlock {
+  identifier: string;
+  ip: string;
+  connection: string;
+}
+
+/** What an unblock ticket (ttl kind `unblock_ticket`) stands for. */
+export interface UnblockTicket {
+  userId: string;
+  connection: string;
+  identifiers: string[];
+}
+
+export class AttackProtectionService {
+  private readonly cache: EntityCache<CachedSettings>;
+  private readonly ttl: TtlStore;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: InvalidationBus,
+    private readonly deps: { logs: LogService; email: EmailSender; onBackgroundError: (error: unknown) => void },
+  ) {
+    this.cache = new EntityCache<CachedSettings>(SETTINGS_KIND, bus, { max: 10_000 });
+    this.ttl = new TtlStore(storage);
+  }
+
+  // --- settings -----------------------------------------------------------------------------------
+
+  async settings(tenantId: string): Promise<AttackProtectionSettings> {
+    return (await this.cached(tenantId)).settings;
+  }
+
+  private async cached(tenantId: string): Promise<CachedSettings> {
+    const hit = this.cache.peek(tenantId, 'self');
+    if (hit) return hit;
+    const loaded = await this.cache.get(tenantId, 'self', async () => {
+      const settings = resolveSettings(await this.storage.repos.attackProtection.findSettings(tenantId));
+      return {
+        settings,
+        bruteForceAllowlist: new IpAllowlist(settings.brute_force_protection.allowlist),
+        throttlingAllowlist: new IpAllowlist(settings.suspicious_ip_throttling.allowlist),
+      };
+    });
+    return loaded!;
+  }
+
+  /** PATCH semantics of `/api/v2/attack-protection/*`; returns the feature's new settings. */
+  async update<F extends AttackProtectionFeature>(tenantId: string, feature: F, patch: Record<string, unknown>): Promise<AttackProtectionSettings[F]> {
+    const updated = await this.storage.transaction(async (repos) => {
+      const stored = (await repos.attackProtection.findSettings<Partial<Record<AttackProtectionFeature, Record<string, unknown>>>>(tenantId)) ?? {};
+      const next = applyFeaturePatch(resolveSettings(stored)[feature], patch);
+      await repos.attackProtection.saveSettings(tenantId, { ...stored, [feature]: next }, nowIso());
+      return next;
+    });
+    await this.bus.publish({ tenantId, kind: SETTINGS_KIND });
+    return updated;
+  }
+
+  // --- logins -------------------------------------------------------------------------------------
+
+  /** Before the secret is checked: is this identifier blocked for this IP, or this IP throttled? */
+  async checkLogin(attempt: ProtectedAttempt): Promise<LoginGate> {
+    const { settings, bruteForceAllowlist, throttlingAllowlist } = await this.cached(attempt.tenant.id);
+    const ip = normalizeIp(attempt.ip);
+    const now = Date.now();
+    const bruteForce = settings.brute_force_protection;
+    const counting = this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip);
+    const throttling = settings.suspicious_ip_throttling;
+    const throttled = throttling.enabled && throttling.shields.includes('block') && !throttlingAllowlist.contains(ip);
+    const [failures, tat] = await Promise.all([
+      counting ? this.storage.repos.attackProtection.findFailures(attempt.tenant.id, attempt.connection, identifierKey(attempt.identifier), this.ipKey(settings, ip)) : undefined,
+      throttled ? this.storage.repos.attackProtection.findBucket(attempt.tenant.id, 'pre-login', ip) : undefined,
+    ]);
+    const gate: LoginGate = { hasFailures: failures !== undefined };
+    if (
+      failures &&
+      bruteForce.shields.includes('block') &&
+      failures.failures >= bruteForce.max_attempts &&
+      Date.parse(failures.lastFailedAt) > now - BLOCK_LIFETIME_MS
+    ) {
+      gate.refusal = 'too_many_attempts';
+    } else if (throttled && isEmpty(tat, now, stageLimits(settings, 'pre-login'))) {
+      gate.refusal = 'suspicious_ip';
+    }
+    return gate;
+  }
+
+  /**
+   * A wrong secret: one more consecutive failure for the identifier (brute force) and one token
+   * less for the IP (suspicious IP throttling). The failure that reaches a threshold blocks,
+   * logs and notifies; `user` is the account the identifier names, when there is one.
+   */
+  async loginFailed(attempt: ProtectedAttempt, user: User | undefined): Promise<void> {
+    const { settings, bruteForceAllowlist, throttlingAllowlist } = await this.cached(attempt.tenant.id);
+    const ip = normalizeIp(attempt.ip);
+    const tenantId = attempt.tenant.id;
+    const work: Array<Promise<void>> = [];
+    const bruteForce = settings.brute_force_protection;
+    if (this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip)) {
+      work.push(
+        (async () => {
+          const now = new Date();
+          const failures = await this.storage.repos.attackProtection.recordFailure(tenantId, {
+            connection: attempt.connection,
+            identifier: identifierKey(attempt.identifier),
+            ip: this.ipKey(settings, ip),
+            lastIp: ip,
+            now: now.toISOString(),
+            restartBefore: new Date(now.getTime() - BLOCK_LIFETIME_MS).toISOString(),
+          });
+          // Exactly one failure takes the count to the threshold: that one blocks and tells.
+          if (failures === bruteForce.max_attempts) await this.accountBlocked(attempt, ip, failures, user);
+        })(),
+      );
+    }
+    const throttling = settings.suspicious_ip_throttling;
+    if (throttling.enabled && !throttlingAllowlist.contains(ip)) work.push(this.takeAttempt(attempt.tenant, 'pre-login', ip, attempt.clientId));
+    await Promise.all(work);
+    if (Math.random() < PRUNE_PROBABILITY) this.prune(tenantId);
+  }
+
+  /** A correct secret: the identifier's consecutive failures start again from zero. */
+  async loginSucceeded(attempt: ProtectedAttempt, gate: LoginGate): Promise<void> {
+    if (!gate.hasFailures) return;
+    const settings = await this.settings(attempt.tenant.id);
+    await this.storage.repos.attackProtection.clearFailures(attempt.tenant.id, attempt.connection, identifierKey(attempt.identifier), [this.ipKey(settings, normalizeIp(attempt.ip))]);
+  }
+
+  private async accountBlocked(attempt: ProtectedAttempt, ip: string, failures: number, user: User | undefined): Promise<void> {
+    const { tenant } = attempt;
+    const bruteForce = (await this.settings(tenant.id)).brute_force_protection;
+    const blocking = bruteForce.shields.includes('block');
+    const perIp = bruteForce.mode === 'count_per_identifier_and_ip';
+    if (blocking) {
+      this.deps.logs.record(tenant.id, {
+        type: 'limit_wc',
+        description: `Blocked account: ${failures} consecutive failed login attempts${perIp ? ' from this IP address' : ''}`,
+        clientId: attempt.clientId,
+        ip,
+        userName: attempt.identifier,
+        ...(user ? { userId: user.user_id } : {}),
+        details: { connection: attempt.connection, identifier: attempt.identifier, mode: bruteForce.mode, max_attempts: bruteForce.max_attempts },
+      });
+    }
+    if (!bruteForce.shields.includes('user_notification') || !user?.email) return;
+    let unblockLink: string | undefined;
+    if (blocking) {
+      const identifiers = [...new Set([identifierKey(attempt.identifier), ...identifiersOf(user)])];
+      const ticket: UnblockTicket = { userId: user.user_id, connection: attempt.connection, identifiers };
+      const secret = await this.ttl.put(tenant.id, 'unblock_ticket', ticket, UNBLOCK_TICKET_TTL_SECONDS);
+      unblockLink = `${issuerOf(attempt)}u/unblock?ticket=${encodeURIComponent(secret)}`;
+    }
+    const message = blockedAccountEmail({ tenantName: tenantName(tenant), attempts: failures, ip, perIp, ttlDays: UNBLOCK_TICKET_TTL_SECONDS / 86_400, ...(unblockLink ? { unblockLink } : {}) });
+    this.send(tenant.id, user.email, message);
+  }
+
+  // --- suspicious IP throttling -------------------------------------------------------------------
+
+  /** Before a signup: is this IP out of signup attempts? */
+  async signupThrottled(tenant: Tenant, ipAddress: string): Promise<boolean> {
+    const { settings, throttlingAllowlist } = await this.cached(tenant.id);
+    const ip = normalizeIp(ipAddress);
+    const throttling = settings.suspicious_ip_throttling;
+    if (!throttling.enabled || !throttling.shields.includes('block') || throttlingAllowlist.contains(ip)) return false;
+    const tat = await this.storage.repos.attackProtection.findBucket(tenant.id, 'pre-user-registration', ip);
+    return isEmpty(tat, Date.now(), stageLimits(settings, 'pre-user-registration'));
+  }
+
+  /** A signup attempt (successful or not) takes one of the IP's signup attempts. */
+  async signupAttempted(tenant: Tenant, ipAddress: string, clientId: string): Promise<void> {
+    const { settings, throttlingAllowlist } = await this.cached(tenant.id);
+    const ip = normalizeIp(ipAddress);
+    if (!settings.suspicious_ip_throttling.enabled || throttlingAllowlist.contains(ip)) return;
+    await this.takeAttempt(tenant, 'pre-user-registration', ip, clientId);
+  }
+
+  private async takeAttempt(tenant: Tenant, stage: ThrottleStage, ip: string, clientId: string): Promise<void> {
+    const settings = await this.settings(tenant.id);
+    const limits = stageLimits(settings, stage);
+    const now = Date.now();
+    const tat = await this.storage.repos.attackProtection.takeToken(tenant.id, stage, ip, { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
+    // Tokens are only taken while the bucket is not empty, so the take that empties it is the one
+    // that tells (once per episode).
+    if (tat === undefined || !isEmpty(tat, now, limits)) return;
+    const throttling = settings.suspicious_ip_throttling;
+    const what = stage === 'pre-login' ? 'failed login attempts' : 'signup attempts';
+    this.deps.logs.record(tenant.id, {
+      type: 'limit_mu',
+      description: `Blocked IP address: too many ${what} (${limits.maxAttempts}) from this IP address`,
+      clientId,
+      ip,
+      details: { stage, max_attempts: limits.maxAttempts, rate: limits.rateMs, blocking: throttling.shields.includes('block') },
+    });
+    if (throttling.shields.includes('admin_notification')) this.notifyAdmins(tenant, throttledIpEmail({ tenantName: tenantName(tenant), ip, stage, attempts: limits.maxAttempts }));
+  }
+
+  // --- breached passwords -------------------------------------------------------------------------
+
+  /**
+   * After a correct password: is it a breached one? Logs `pwd_leak`, notifies per the shields, and
+   * answers whether the login must be refused (shield `block`).
+   */
+  async breachedLogin(attempt: ProtectedAttempt, user: User, password: string): Promise<'block' | 'allow'> {
+    const settings = (await this.settings(attempt.tenant.id)).breached_password_detection;
+    if (!settings.enabled || !isBreachedPassword(password)) return 'allow';
+    const { tenant } = attempt;
+    const ip = normalizeIp(attempt.ip);
+    const blocked = settings.shields.includes('block');
+    this.deps.logs.record(tenant.id, {
+      type: 'pwd_leak',
+      description: blocked ? 'Login blocked: the password appears in a public data breach' : 'Login with a password that appears in a public data breach',
+      clientId: attempt.clientId,
+      userId: user.user_id,
+      userName: user.email ?? attempt.identifier,
+      ip,
+      details: { connection: attempt.connection, blocked },
+    });
+    const notifyUser = settings.shields.includes('user_notification') && !!user.email;
+    const notifyAdmins = settings.shields.includes('admin_notification') && immediately(settings.admin_notification_frequency);
+    if ((notifyUser || notifyAdmins) && (await this.firstNoticeWithinHour(tenant.id, 'pwd_leak', user.user_id))) {
+      if (notifyUser) {
+        const secret = await this.ttl.put(tenant.id, 'password_reset', { userId: user.user_id, connection: attempt.connection, email: user.email!, clientId: attempt.clientId } satisfies PasswordResetTicket, RESET_TICKET_TTL_SECONDS);
+        const resetLink = `${issuerOf(attempt)}u/reset-password?ticket=${encodeURIComponent(secret)}`;
+        this.send(tenant.id, user.email!, breachedPasswordEmail({ tenantName: tenantName(tenant), resetLink, ttlMinutes: RESET_TICKET_TTL_SECONDS / 60, blocked }));
+      }
+      if (notifyAdmins) this.notifyAdmins(tenant, breachedPasswordAdminEmail({ tenantName: tenantName(tenant), stage: 'login', account: user.email ?? attempt.identifier, ip, blocked }));
+    }
+    return blocked ? 'block' : 'allow';
+  }
+
+  /**
+   * A new password at signup (`pre-user-registration`) or at a password change
+   * (`pre-change-password`): true when it must be refused. Logs `signup_pwd_leak` / `reset_pwd_leak`.
+   */
+  async breachedNewPassword(
+    tenant: Tenant,
+    stage: 'pre-user-registration' | 'pre-change-password',
+    input: { password: string; ip: string; connection: string; account: string; clientId?: string; userId?: string },
+  ): Promise<boolean> {
+    const settings = (await this.settings(tenant.id)).breached_password_detection;
+    if (!settings.enabled || !isBreachedPassword(input.password)) return false;
+    const shields: BreachedStageShield[] = settings.stage[stage].shields;
+    const blocked = shields.includes('block');
+    const ip = normalizeIp(input.ip);
+    const signup = stage === 'pre-user-registration';
+    this.deps.logs.record(tenant.id, {
+      type: signup ? 'signup_pwd_leak' : 'reset_pwd_leak',
+      description: `${signup ? 'Signup' : 'Password change'} ${blocked ? 'blocked' : 'allowed'}: the password appears in a public data breach`,
+      ip,
+      userName: input.account,
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      ...(input.userId ? { userId: input.userId } : {}),
+      details: { connection: input.connection, blocked, stage },
+    });
+    if (shields.includes('admin_notification') && immediately(settings.admin_notification_frequency) && (await this.firstNoticeWithinHour(tenant.id, `${stage}:admin`, ip))) {
+      this.notifyAdmins(tenant, breachedPasswordAdminEmail({ tenantName: tenantName(tenant), stage: signup ? 'signup' : 'password change', account: input.account, ip, blocked }));
+    }
+    return blocked;
+  }
+
+  // --- blocks (Management API, unblock link, password reset) --------------------------------------
+
+  /** `blocked_for` of a user: its identifiers (email, username, phone) in its connection. */
+  async blocksOfUser(tenantId: string, user: User, considerEnablement: boolean): Promise<UserBlock[]> {
+    return this.blocks(tenantId, identifiersOf(user), connectionOf(user), considerEnablement);
+  }
+
+  /** `blocked_for` of an identifier, in any connection. */
+  async blocksOfIdentifier(tenantId: string, identifier: string, considerEnablement: boolean): Promise<UserBlock[]> {
+    return this.blocks(tenantId, [identifierKey(identifier)], undefined, considerEnablement);
+  }
+
+  private async blocks(tenantId: string, identifiers: string[], connection: string | undefined, considerEnablement: boolean): Promise<UserBlock[]> {
+    const bruteForce = (await this.settings(tenantId)).brute_force_protection;
+    if (considerEnablement && !(bruteForce.enabled && bruteForce.shields.includes('block'))) return [];
+    const records = await this.storage.repos.attackProtection.listFailures(tenantId, {
+      identifiers,
+      ...(connection !== undefined ? { connection } : {}),
+      minFailures: bruteForce.max_attempts,
+      since: new Date(Date.now() - BLOCK_LIFETIME_MS).toISOString(),
+    });
+    return records.map((r) => ({ identifier: r.identifier, ip: r.ip || r.lastIp, connection: r.connection }));
+  }
+
+  /** Clears every brute-force counter of the user's identifiers in its connection. */
+  async unblockUser(tenantId: string, user: User): Promise<number> {
+    return this.storage.repos.attackProtection.deleteFailures(tenantId, { identifiers: identifiersOf(user), connection: connectionOf(user) });
+  }
+
+  async unblockIdentifier(tenantId: string, identifier: string): Promise<number> {
+    return this.storage.repos.attackProtection.deleteFailures(tenantId, { identifiers: [identifierKey(identifier)] });
+  }
+
+  /** The user changed the password: blocks are lifted, as on Auth0. */
+  async passwordChanged(tenant: Tenant, user: User, ip: string): Promise<void> {
+    const released = await this.unblockUser(tenant.id, user);
+    if (released > 0) {
+      this.deps.logs.record(tenant.id, { type: 'ublkdu', description: 'User block released: password changed', userId: user.user_id, ip: normalizeIp(ip), details: { connection: connectionOf(user) } });
+    }
+  }
+
+  /** Redeems the link of the blocked-account email; false when it is unknown, used or expired. */
+  async redeemUnblockTicket(tenant: Tenant, secret: string, ip: string): Promise<boolean> {
+    const redemption = await this.ttl.consume<UnblockTicket>(tenant.id, 'unblock_ticket', secret);
+    if (redemption.status !== 'ok') return false;
+    const ticket = redemption.document;
+    await this.storage.repos.attackProtection.deleteFailures(tenant.id, { identifiers: ticket.identifiers, connection: ticket.connection });
+    this.deps.logs.record(tenant.id, { type: 'ublkdu', description: 'User block released: unblock link', userId: ticket.userId, ip: normalizeIp(ip), details: { connection: ticket.connection } });
+    return true;
+  }
+
+  /** The unblock ticket behind a link, without using it up (to show the confirmation page). */
+  async unblockTicket(tenant: Tenant, secret: string): Promise<UnblockTicket | undefined> {
+    return this.ttl.get<UnblockTicket>(tenant.id, 'unblock_ticket', secret);
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  private bruteForceApplies(settings: AttackProtectionSettings, attempt: ProtectedAttempt, allowlist: IpAllowlist, ip: string): boolean {
+    return settings.brute_force_protection.enabled && attempt.connectionBruteForce !== false && !allowlist.contains(ip);
+  }
+
+  private ipKey(settings: AttackProtectionSettings, ip: string): string {
+    return settings.brute_force_protection.mode === 'count_per_identifier_and_ip' ? ip : '';
+  }
+
+  /** True for the first call per (kind, key) within an hour: throttles repeated notifications. */
+  private async firstNoticeWithinHour(tenantId: string, kind: string, key: string): Promise<boolean> {
+    const now = Date.now();
+    const tat = await this.storage.repos.attackProtection.takeToken(tenantId, `notice:${kind}`, key, { now, rateMs: NOTICE_LIMITS.rateMs, takeableUntil: takeableUntil(now, NOTICE_LIMITS) });
+    return tat !== undefined;
+  }
+
+  /** Administrators are the tenant's `support_email`; without one, the log event is the notification. */
+  private notifyAdmins(tenant: Tenant, message: Email): void {
+    const to = tenant.settings.support_email;
+    if (to) this.send(tenant.id, to, message);
+  }
+
+  /** Email goes out off the request path; a failure is reported, never thrown at the login. */
+  private send(tenantId: string, to: string, message: Email): void {
+    void this.deps.email.send(tenantId, { to, ...message }).catch(this.deps.onBackgroundError);
+  }
+
+  private prune(tenantId: string): void {
+    const now = Date.now();
+    void this.storage.repos.attackProtection.prune(tenantId, new Date(now - BLOCK_LIFETIME_MS).toISOString(), now).catch(this.deps.onBackgroundError);
+  }
+}
+
+/** Identifiers are counted case-insensitively: `Ada@Example.com` and `ada@example.com` are one account. */
+export const identifierKey = (identifier: string): string => identifier.trim().toLowerCase();
+
+function identifiersOf(user: User): string[] {
+  return [...new Set([user.email, user.username, user.phone_number].filter((v): v is string => !!v).map(identifierKey))];
+}
+
+const connectionOf = (user: User): string => user.identities[0]?.connection ?? '';
+
+function stageLimits(settings: AttackProtectionSettings, stage: ThrottleStage): BucketLimits {
+  const { max_attempts, rate } = settings.suspicious_ip_throttling.stage[stage];
+  return { maxAttempts: max_attempts, rateMs: rate };
+}
+
+/** Digests (daily, weekly, monthly) are not sent; "immediately", or no choice made, sends at once. */
+const immediately = (frequencies: readonly string[]): boolean => frequencies.length === 0 || frequencies.includes('immediately');
+
+const tenantName = (tenant: Tenant): string => tenant.settings.friendly_name ?? tenant.name;
+
+const issuerOf = (attempt: ProtectedAttempt): string => attempt.issuer ?? `https://${attempt.tenant.domain}/`;

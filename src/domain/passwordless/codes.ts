@@ -1,0 +1,83 @@
+/**
+ * Passwordless one-time codes: numeric, of the connection's `totp.length` digits, valid for its
+ * `totp.time_step` seconds, usable once, and dead after MAX_FAILED_ATTEMPTS wrong guesses. Only a
+ * salted SHA-256 is stored, so a read of the database yields no usable code; the salt is the
+ * issued code's random id, which also makes hashes of the same code differ between issues.
+ */
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Storage } from '../../storage/storage.js';
+import type { Connection } from '../connections/connection.js';
+import { DEFAULT_TOTP } from '../connections/connection-options.js';
+
+/** Wrong guesses a code survives; the next redemption fails even with the right code. */
+export const MAX_FAILED_ATTEMPTS = 3;
+
+/** The Management API's bounds on `options.totp`, applied again in case of older stored options. */
+const LENGTH = { min: 4, max: 10 };
+const LIFETIME = { min: 30, max: 86_400 };
+
+export type Redemption = 'ok' | 'wrong' | 'expired' | 'exhausted' | 'unknown';
+
+export interface IssuedCode {
+  code: string;
+  /** Seconds the code is valid for. */
+  lifetime: number;
+}
+
+/** `options.totp` of an email or sms connection, with defaults and bounds applied. */
+export function totpOf(connection: Connection): { length: number; timeStep: number } {
+  const totp = (connection.options.totp ?? {}) as { length?: unknown; time_step?: unknown };
+  const clamp = (value: unknown, fallback: number, bounds: { min: number; max: number }) =>
+    typeof value === 'number' && Number.isInteger(value) ? Math.min(bounds.max, Math.max(bounds.min, value)) : fallback;
+  return { length: clamp(totp.length, DEFAULT_TOTP.length, LENGTH), timeStep: clamp(totp.time_step, DEFAULT_TOTP.time_step, LIFETIME) };
+}
+
+const hashCode = (id: string, code: string): Buffer => createHash('sha256').update(`${id}:${code}`).digest();
+
+/** Uniformly random digits (randomInt has no modulo bias). */
+const randomDigits = (length: number): string => Array.from({ length }, () => randomInt(10)).join('');
+
+export class PasswordlessCodes {
+  constructor(private readonly storage: Storage) {}
+
+  /** A new code for `identifier`, replacing any earlier one (which stops working at once). */
+  async issue(tenantId: string, connection: Connection, identifier: string, clientId: string): Promise<IssuedCode> {
+    const { length, timeStep } = totpOf(connection);
+    const code = randomDigits(length);
+    const id = randomBytes(16).toString('base64url');
+    const now = Date.now();
+    await this.storage.repos.passwordlessCodes.replace({
+      tenantId,
+      connectionId: connection.id,
+      identifier,
+      id,
+      clientId,
+      codeHash: hashCode(id, code).toString('base64url'),
+      failedAttempts: 0,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + timeStep * 1000).toISOString(),
+      consumedAt: null,
+    });
+    return { code, lifetime: timeStep };
+  }
+
+  /**
+   * Redeems `otp` for `identifier` once. The comparison is constant-time; a wrong guess is counted
+   * against the live code, and the right code is refused once it is used, expired or exhausted.
+   */
+  async redeem(tenantId: string, connectionId: string, identifier: string, otp: string): Promise<Redemption> {
+    const repo = this.storage.repos.passwordlessCodes;
+    const record = await repo.find(tenantId, connectionId, identifier);
+    if (!record || record.consumedAt !== null) return 'unknown';
+    const now = new Date().toISOString();
+    if (record.expiresAt <= now) return 'expired';
+    if (record.failedAttempts >= MAX_FAILED_ATTEMPTS) return 'exhausted';
+    const expected = Buffer.from(record.codeHash, 'base64url');
+    if (!timingSafeEqual(hashCode(record.id, otp.trim()), expected)) {
+      await repo.recordFailure(tenantId, connectionId, identifier, record.id);
+      return 'wrong';
+    }
+    // Conditional on the same state we just read: a concurrent redemption or failure wins the race.
+    return (await repo.consume(tenantId, connectionId, identifier, record.id, now, MAX_FAILED_ATTEMPTS)) ? 'ok' : 'unknown';
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What a passwordless code is sent to: an email address (email connections) or a phone number in
+ * E.164 form (sms connections). Codes are stored and users are found under the normalized form, so
+ * `Ada@Example.com` and `ada@example.com`, or `+1 415-555-0100` and `+14155550100`, are one identity.
+ */
+import type { Strategy } from '../connections/connection.js';
+
+// Deliberately loose (Auth0 accepts any address a mail server might): one @, no spaces, a dot-less
+// domain allowed for intranets; length bounded like RFC 5321's 254.
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** E.164: a plus, a country code that does not start with 0, up to 15 digits in all. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export function normalizeEmail(value: string): string | undefined {
+  const email = value.trim().toLowerCase();
+  return email.length <= 254 && EMAIL.test(email) ? email : undefined;
+}
+
+/** Spaces, dashes, dots and parentheses are formatting; what remains must be E.164. */
+export function normalizePhoneNumber(value: string): string | undefined {
+  const phone = value.trim().replace(/[\s\-().]/g, '');
+  return E164.test(phone) ? phone : undefined;
+}
+
+export function normalizeIdentifier(strategy: Strategy, value: string): string | undefined {
+  if (strategy === 'email') return normalizeEmail(value);
+  if (strategy === 'sms') return normalizePhoneNumber(value);
+  return undefined;
+}

@@ -1,0 +1,212 @@
+/**
+ * The hosted passwordless login page, `/u/login/passwordless?state=…`: the user enters an email
+ * address or phone number (whichever passwordless connections the application has enabled), gets a
+ * one-time code, enters it, and the login completes like the password form does (SSO session, then
+ * the `/authorize` request). Every POST carries the transaction's CSRF token and must come from the
+ * browser the transaction is bound to. The address or number the code went to is kept in the
+ * login transaction, not in the form, so the code form cannot be pointed at another identity.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import type { Connection } from '../domain/connections/connection.js';
+import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
+import { restoreRequest, transactionCookieName, type LoginTransaction } from '../auth-api/authorize/transaction.js';
+import { attemptPasswordlessLogin } from '../domain/passwordless/passwordless-login.js';
+import { normalizeIdentifier } from '../domain/passwordless/identifiers.js';
+import { SmsDeliveryError } from '../domain/delivery/sms.js';
+import { rejectionDescription } from '../auth-api/passwordless/rejections.js';
+import { clearCookie } from '../server/cookies.js';
+import { escapeHtml, renderErrorPage, renderPage } from './html.js';
+import { csrfRejected, csrfValid, expired, formActionFor, loadTransaction, stringField } from './form.js';
+import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';
+import { startSession } from './finish-login.js';
+
+export const PASSWORDLESS_PAGE = '/u/login/passwordless';
+
+/** Where the code was sent, remembered in the login transaction between the two forms. */
+interface PendingCode {
+  connection: string;
+  identifier: string;
+}
+
+type PasswordlessTransaction = LoginTransaction & { passwordless?: PendingCode };
+
+/** The application's passwordless connections, in creation order (Auth0 presents the first one). */
+export async function passwordlessConnectionsFor(services: Services, tenantId: string, clientId: string): Promise<Connection[]> {
+  const { items } = await services.connections.list(tenantId, { strategies: ['email', 'sms'] }, { offset: 0, limit: 100 });
+  return items.filter((connection) => connection.enabled_clients.includes(clientId));
+}
+
+/** The connection to offer: the one asked for (`?connection=`, or `/authorize`'s), else the first. */
+function chosen(connections: Connection[], requested: string | undefined, authorization: AuthorizationRequest): Connection | undefined {
+  return connections.find((c) => c.name === requested) ?? connections.find((c) => c.name === authorization.connection) ?? connections[0];
+}
+
+export const passwordlessRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get(PASSWORDLESS_PAGE, async (request, reply) => {
+    const state = stringField(request.query, 'state');
+    const transaction = await loadTransaction<PasswordlessTransaction>(services, request, 'login_transaction', state);
+    if (!state || !transaction) return expired(reply, request);
+    const page = await pageContext(services, request, transaction);
+    if (!page) return noPasswordless(reply, request);
+    const connection = chosen(page.connections, stringField(request.query, 'connection'), page.authorization);
+    return identifierForm(reply, request, state, transaction, page, connection!, { value: connection!.strategy === 'email' ? (page.authorization.loginHint ?? '') : '' });
+  });
+
+  app.post(PASSWORDLESS_PAGE, async (request, reply) => {
+    const state = stringField(request.body, 'state');
+    const transaction = await loadTransaction<PasswordlessTransaction>(services, request, 'login_transaction', state);
+    if (!state || !transaction) return expired(reply, request);
+    if (!csrfValid(request, transaction.csrf)) return csrfRejected(reply, request);
+    const page = await pageContext(services, request, transaction);
+    if (!page) return noPasswordless(reply, request);
+    return stringField(request.body, 'action') === 'verify'
+      ? verifyCode(services, request, reply, state, transaction, page)
+      : sendCode(services, request, reply, state, transaction, page);
+  });
+};
+
+interface PageContext {
+  authorization: AuthorizationRequest;
+  client: { client_id: string; name: string };
+  connections: Connection[];
+}
+
+async function pageContext(services: Services, request: FastifyRequest, transaction: LoginTransaction): Promise<PageContext | undefined> {
+  const tenant = request.tenant;
+  const authorization = restoreRequest(transaction.request);
+  const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
+  if (!client) return undefined;
+  const connections = await passwordlessConnectionsFor(services, tenant.id, client.client_id);
+  return connections.length > 0 ? { authorization, client, connections } : undefined;
+}
+
+const noPasswordless = (reply: FastifyReply, request: FastifyRequest) =>
+  renderErrorPage(reply, request.tenant, 'invalid_request', 'No passwordless connection (email or SMS) is enabled for this application.');
+
+async function sendCode(services: Services, request: FastifyRequest, reply: FastifyReply, state: string, transaction: PasswordlessTransaction, page: PageContext): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const connection = page.connections.find((c) => c.name === stringField(request.body, 'connection'));
+  if (!connection) return identifierForm(reply, request, state, transaction, page, page.connections[0]!, { value: '', error: 'Please choose how to receive your code.', status: 400 });
+  const typed = (stringField(request.body, 'identifier') ?? '').trim();
+  const identifier = normalizeIdentifier(connection.strategy, typed);
+  const sms = connection.strategy === 'sms';
+  if (!identifier) {
+    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: sms ? 'The phone number is invalid. Use the international format, e.g. +14155550100.' : 'The email is invalid.', status: 400 });
+  }
+  const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
+  if (!existing && connection.options.disable_signup === true) {
+    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: 'Sign ups are disabled for this application: no account uses this address.', status: 400 });
+  }
+  try {
+    await services.passwordless.send({ tenant, client: page.client, connection, identifier, send: 'code' });
+  } catch (error) {
+    if (!(error instanceof SmsDeliveryError)) throw error;
+    services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: page.client.client_id, clientName: page.client.name, ip: request.ip, details: { connection: connection.name } });
+    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: "We're sorry, something went wrong when sending the SMS.", status: 502 });
+  }
+  services.logs.record(tenant.id, {
+    type: sms ? 'cs' : 'cls',
+    description: 'Passwordless login code has been sent',
+    clientId: page.client.client_id,
+    clientName: page.client.name,
+    ip: request.ip,
+    userName: identifier,
+    ...(existing ? { userId: existing.user.user_id } : {}),
+    details: { connection: connection.name, send: 'code', authenticated_by: 'login_page' },
+  });
+  const next: PasswordlessTransaction = { ...transaction, passwordless: { connection: connection.name, identifier } };
+  await services.ttl.update(tenant.id, 'login_transaction', state, next);
+  return codeForm(reply, request, state, next, page, connection, identifier, {});
+}
+
+async function verifyCode(services: Services, request: FastifyRequest, reply: FastifyReply, state: string, transaction: PasswordlessTransaction, page: PageContext): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const pending = transaction.passwordless;
+  const connection = pending && page.connections.find((c) => c.name === pending.connection);
+  if (!pending || !connection) return identifierForm(reply, request, state, transaction, page, page.connections[0]!, { value: '', error: 'Please ask for a new code.', status: 400 });
+  const otp = (stringField(request.body, 'code') ?? '').trim();
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, issuer: transaction.issuer });
+  if (!attempt.ok) {
+    const description = rejectionDescription(connection.strategy, attempt);
+    services.logs.record(tenant.id, {
+      type: 'f',
+      description,
+      clientId: page.client.client_id,
+      clientName: page.client.name,
+      ip: request.ip,
+      ...(attempt.login ? { userId: attempt.login.user.user_id } : {}),
+      details: { connection: connection.name, username: pending.identifier },
+    });
+    return codeForm(reply, request, state, transaction, page, connection, pending.identifier, { error: attempt.reason === 'blocked_user' ? 'Your account has been blocked.' : description, status: 401 });
+  }
+  await services.ttl.delete(tenant.id, 'login_transaction', state);
+  clearCookie(request, reply, transactionCookieName(state), '/u/');
+  await services.users.recordLogin(attempt.login, { ip: request.ip });
+  const client = await services.clients.find(tenant.id, tenant.name, page.client.client_id);
+  if (!client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${page.client.client_id}`);
+  return startSession(services, request, reply, { client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization: page.authorization, issuer: transaction.issuer });
+}
+
+function identifierForm(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  state: string,
+  transaction: LoginTransaction,
+  page: PageContext,
+  connection: Connection,
+  options: { value: string; error?: string; status?: number },
+): FastifyReply {
+  const sms = connection.strategy === 'sms';
+  const query = `?state=${encodeURIComponent(state)}`;
+  const others = page.connections
+    .filter((c) => c.name !== connection.name)
+    .map((c) => link(`${PASSWORDLESS_PAGE}${query}&connection=${encodeURIComponent(c.name)}`, c.strategy === 'sms' ? 'Use a phone number instead' : 'Use an email address instead'));
+  return renderPage(reply, request.tenant, {
+    title: 'Welcome',
+    csp: formActionFor(transaction.request.redirectUri),
+    status: options.status ?? 200,
+    body: `<p>${continueTo('Log in', request.tenant, page.client.name)} ${sms ? 'We will text you a code.' : 'We will email you a code.'}</p>${errorAlert(options.error)}
+<form method="post" action="${PASSWORDLESS_PAGE}" novalidate>
+${hidden('state', state)}
+${hidden('_csrf', transaction.csrf)}
+${hidden('connection', connection.name)}
+${field({ id: 'identifier', label: sms ? 'Phone number' : 'Email address', type: sms ? 'text' : 'email', autocomplete: sms ? 'tel' : 'email', inputmode: sms ? 'tel' : 'email', autofocus: true, value: options.value, invalid: !!options.error })}
+<button type="submit" name="action" value="send">Send code</button>
+</form>
+${links(...others, link(`/u/login${query}`, 'Log in with a password'))}`,
+  });
+}
+
+function codeForm(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  state: string,
+  transaction: LoginTransaction,
+  page: PageContext,
+  connection: Connection,
+  identifier: string,
+  options: { error?: string; status?: number },
+): FastifyReply {
+  const sms = connection.strategy === 'sms';
+  return renderPage(reply, request.tenant, {
+    title: 'Enter your code',
+    csp: formActionFor(transaction.request.redirectUri),
+    status: options.status ?? 200,
+    body: `<p>We sent a code to <span class="app">${escapeHtml(identifier)}</span> by ${sms ? 'text message' : 'email'}.</p>${errorAlert(options.error)}
+<form method="post" action="${PASSWORDLESS_PAGE}" novalidate>
+${hidden('state', state)}
+${hidden('_csrf', transaction.csrf)}
+${field({ id: 'code', label: 'Code', autocomplete: 'one-time-code', inputmode: 'numeric', autofocus: true, invalid: !!options.error })}
+<button type="submit" name="action" value="verify">Continue</button>
+</form>
+<form method="post" action="${PASSWORDLESS_PAGE}" novalidate>
+${hidden('state', state)}
+${hidden('_csrf', transaction.csrf)}
+${hidden('connection', connection.name)}
+${hidden('identifier', identifier)}
+<button type="submit" class="secondary" name="action" value="send">Resend code</button>
+</form>
+${links(link(`${PASSWORDLESS_PAGE}?state=${encodeURIComponent(state)}&connection=${encodeURIComponent(connection.name)}`, sms ? 'Use another phone number' : 'Use another email address'))}`,
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Attack protection state: per-tenant settings, brute-force failure counters and token buckets.
+ * Counters and buckets change with single atomic upserts (`INSERT ... ON CONFLICT DO UPDATE ...
+ * RETURNING`, the same in SQLite and PostgreSQL), so concurrent failures on any number of
+ * instances are all counted and exactly one of them sees a threshold being reached.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { fromJson, toJson } from './json.js';
+
+export interface FailureRecord {
+  connection: string;
+  identifier: string;
+  /** The counting key: the IP in mode count_per_identifier_and_ip, '' in mode count_per_identifier. */
+  ip: string;
+  failures: number;
+  lastIp: string;
+  firstFailedAt: string;
+  lastFailedAt: string;
+}
+
+export interface FailureInput {
+  connection: string;
+  identifier: string;
+  ip: string;
+  lastIp: string;
+  now: string;
+  /** A counter whose last failure is older than this starts again from 1 (blocks expire). */
+  restartBefore: string;
+}
+
+type FailureRow = Database['login_failures'];
+
+const toFailure = (row: FailureRow): FailureRecord => ({
+  connection: row.connection,
+  identifier: row.identifier,
+  ip: row.ip,
+  failures: Number(row.failures),
+  lastIp: row.last_ip,
+  firstFailedAt: row.first_failed_at,
+  lastFailedAt: row.last_failed_at,
+});
+
+/** Integers only: PostgreSQL parses bigint parameters strictly. */
+const bigint = (value: number) => sql<number>`cast(${Math.floor(value)} as bigint)`;
+
+export class AttackProtectionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  // --- settings ---------------------------------------------------------------------------------
+
+  async findSettings<T>(tenantId: string): Promise<T | undefined> {
+    const row = await this.db.selectFrom('attack_protection_settings').select('document').where('tenant_id', '=', tenantId).executeTakeFirst();
+    return row ? fromJson<T>(row.document) : undefined;
+  }
+
+  async saveSettings(tenantId: string, document: unknown, updatedAt: string): Promise<void> {
+    await this.db
+      .insertInto('attack_protection_settings')
+      .values({ tenant_id: tenantId, document: toJson(document), updated_at: updatedAt })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ document: toJson(document), updated_at: updatedAt }))
+      .execute();
+  }
+
+  // --- brute-force counters -----------------------------------------------------------------------
+
+  async findFailures(tenantId: string, connection: string, identifier: string, ip: string): Promise<FailureRecord | undefined> {
+    const row = await this.db
+      .selectFrom('login_failures')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('connection', '=', connection)
+      .where('identifier', '=', identifier)
+      .where('ip', '=', ip)
+      .executeTakeFirst();
+    return row ? toFailure(row) : undefined;
+  }
+
+  /** Counts one more consecutive failure; returns the count after it. */
+  async recordFailure(tenantId: string, input: FailureInput): Promise<number> {
+    const stale = sql<boolean>`${sql.ref('login_failures.last_failed_at')} < ${input.restartBefore}`;
+    const row = await this.db
+      .insertInto('login_failures')
+      .values({
+        tenant_id: tenantId,
+        connection: input.connection,
+        identifier: input.identifier,
+        ip: input.ip,
+        failures: 1,
+        last_ip: input.lastIp,
+        first_failed_at: input.now,
+        last_failed_at: input.now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'connection', 'identifier', 'ip']).doUpdateSet({
+          failures: sql<number>`case when ${stale} then 1 else ${sql.ref('login_failures.failures')} + 1 end`,
+          first_failed_at: sql<string>`case when ${stale} then ${input.now} else ${sql.ref('login_failures.first_failed_at')} end`,
+          last_failed_at: input.now,
+          last_ip: input.lastIp,
+        }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    return Number(row.failures);
+  }
+
+  /** Removes the counters of one identifier for the given counting keys (a successful login). */
+  async clearFailures(tenantId: string, connection: string, identifier: string, ips: string[]): Promise<void> {
+    if (ips.length === 0) return;
+    await this.db
+      .deleteFrom('login_failures')
+      .where('tenant_id', '=', tenantId)
+      .where('connection', '=', connection)
+      .where('identifier', '=', identifier)
+      .where('ip', 'in', ips)
+      .execute();
+  }
+
+  /** Counters of these identifiers (in one connection, or in all) with at least `minFailures`, the latest since `since`. */
+  async listFailures(tenantId: string, filter: { identifiers: string[]; connection?: string; minFailures: number; since: string }): Promise<FailureRecord[]> {
+    if (filter.identifiers.length === 0) return [];
+    let query = this.db
+      .selectFrom('login_failures')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('identifier', 'in', filter.identifiers)
+      .where('failures', '>=', filter.minFailures)
+      .where('last_failed_at', '>=', filter.since);
+    if (filter.connection !== undefined) query = query.where('connection', '=', filter.connection);
+    const rows = await query.orderBy('last_failed_at', 'desc').orderBy('ip').limit(1000).execute();
+    return rows.map(toFailure);
+  }
+
+  /** Removes every counter of these identifiers (in one connection, or in all); returns how many. */
+  async deleteFailures(tenantId: string, filter: { identifiers: string[]; connection?: string }): Promise<number> {
+    if (filter.identifiers.length === 0) return 0;
+    let query = this.db.deleteFrom('login_failures').where('tenant_id', '=', tenantId).where('identifier', 'in', filter.identifiers);
+    if (filter.connection !== undefined) query = query.where('connection', '=', filter.connection);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  // --- token buckets ------------------------------------------------------------------------------
+
+  async findBucket(tenantId: string, bucket: string, key: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('rate_buckets')
+      .select('tat_ms')
+      .where('tenant_id', '=', tenantId)
+      .where('bucket', '=', bucket)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? Number(row.tat_ms) : undefined;
+  }
+
+  /**
+   * Takes one token if the bucket's stored time is at most `takeableUntil` (so an empty bucket is
+   * left as it is); returns the new time, or undefined when the bucket was empty.
+   */
+  async takeToken(tenantId: string, bucket: string, key: string, input: { now: number; rateMs: number; takeableUntil: number }): Promise<number | undefined> {
+    const tat = sql.ref('rate_buckets.tat_ms');
+    const row = await this.db
+      .insertInto('rate_buckets')
+      .values({ tenant_id: tenantId, bucket, key, tat_ms: bigint(input.now + input.rateMs) })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'bucket', 'key'])
+          .doUpdateSet({ tat_ms: sql<number>`(case when ${tat} > ${bigint(input.now)} then ${tat} else ${bigint(input.now)} end) + ${bigint(input.rateMs)}` })
+          .where('rate_buckets.tat_ms', '<=', bigint(input.takeableUntil)),
+      )
+      .returning('tat_ms')
+      .executeTakeFirst();
+    return row ? Number(row.tat_ms) : undefined;
+  }
+
+  async deleteBucket(tenantId: string, bucket: string, key: string): Promise<void> {
+    await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('bucket', '=', bucket).where('key', '=', key).execute();
+  }
+
+  // --- housekeeping -------------------------------------------------------------------------------
+
+  /** Drops counters whose last failure is older than `before` and buckets that are full again (`tat` past). */
+  async prune(tenantId: string, failuresBefore: string, bucketsBefore: number): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('tenant_id', '=', tenantId).where('last_failed_at', '<', failuresBefore).execute();
+    await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('tat_ms', '<', bigint(bucketsBefore)).execute();
+  }
+}

@@ -13,6 +13,7 @@ import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../server/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from '../login/html.js';
 import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
+import { stringParams } from './authorize/authorization-requests.js';
 
 export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get('/v2/logout', async (request, reply) => {
@@ -138,12 +139,4 @@ async function idTokenHintAudience(services: Services, request: FastifyRequest, 
 
 function loggedOutPage(reply: FastifyReply, request: FastifyRequest): FastifyReply {
   return renderPage(reply, request.tenant, { title: 'Logged out', body: '<p>You have been logged out.</p>' });
-}
-
-function stringParams(source: unknown): Record<string, string> {
-  const params: Record<string, string> = {};
-  if (source && typeof source === 'object') {
-    for (const [name, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') params[name] = value;
-  }
-  return params;
 }

@@ -23,7 +23,7 @@ import { renderErrorPage } from '../../login/html.js';
 import { boundToBrowser, stringField } from '../../login/form.js';
 import { startSession } from '../../login/finish-login.js';
 import { restoreRequest, storeRequest } from '../authorize/transaction.js';
-import { deliver } from '../authorize/response-modes.js';
+import { answerAuthorizationError, redirectTarget } from '../authorize/authorization-requests.js';
 import {
   LOGIN_TICKET_TTL_SECONDS,
   VERIFICATION_PATH,
@@ -39,13 +39,6 @@ const INVALID_TICKET = 'Invalid or expired login ticket.';
 const NO_VERIFICATION_PAGE = 'Unable to configure verification page.';
 const VERIFICATION_FAILED = 'Cross-origin verification failed.';
 
-type Target = { redirectUri: string; responseMode: AuthorizationRequest['responseMode']; state?: string };
-
-const targetOf = (authorization: AuthorizationRequest): Target => ({
-  redirectUri: authorization.redirectUri,
-  responseMode: authorization.responseMode,
-  ...(authorization.state !== undefined ? { state: authorization.state } : {}),
-});
 
 /** Completes `/authorize` for a request carrying `login_ticket` (and optionally the `realm` it was issued for). */
 export async function redeemLoginTicket(
@@ -57,7 +50,7 @@ export async function redeemLoginTicket(
   params: { login_ticket: string; realm?: string },
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const target = targetOf(authorization);
+  const target = redirectTarget(authorization);
   const ticket = await services.ttl.get<LoginTicket>(tenant.id, 'login_ticket', params.login_ticket);
   if (!ticket || ticket.clientId !== client.client_id || (params.realm !== undefined && params.realm !== ticket.connection)) {
     failed(services, request, client, INVALID_TICKET);
@@ -110,8 +103,7 @@ export const coVerifyEndpoint: FastifyPluginAsync<{ services: Services }> = asyn
     try {
       return await finish(services, request, reply, client, authorization, ticket.pending.issuer, loginTicket, ticket, verifier);
     } catch (error) {
-      if (!(error instanceof AuthorizationRedirectError)) throw error;
-      return deliver(reply, tenant, error.target, { error: error.error, error_description: error.description, ...(error.target.state !== undefined ? { state: error.target.state } : {}) });
+      return answerAuthorizationError(reply, tenant, error);
     }
   });
 };
@@ -129,7 +121,7 @@ async function finish(
   verifier: string | undefined,
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const target = targetOf(authorization);
+  const target = redirectTarget(authorization);
   const redemption = await services.ttl.consume<LoginTicket>(tenant.id, 'login_ticket', loginTicket);
   if (redemption.status !== 'ok') {
     failed(services, request, client, INVALID_TICKET);

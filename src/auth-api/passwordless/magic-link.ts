@@ -9,17 +9,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
-import {
-  AuthorizationPageError,
-  AuthorizationRedirectError,
-  checkClientAndRedirect,
-  parseAuthorizationRequest,
-  type AuthorizationRequest,
-} from '../../domain/oidc/authorization-request.js';
+import { AuthorizationRedirectError, checkClientAndRedirect, parseAuthorizationRequest, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
-import { renderErrorPage } from '../../login/html.js';
 import { startSession } from '../../login/finish-login.js';
-import { deliver } from '../authorize/response-modes.js';
+import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from '../authorize/authorization-requests.js';
 import { rejectionDescription } from './rejections.js';
 
 export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
@@ -61,19 +54,10 @@ export const magicLinkRoutes: FastifyPluginAsync<{ services: Services }> = async
     const params = stringParams(request.query);
     const tenant = request.tenant;
     try {
-      const client = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
-      const { redirectUri } = checkClientAndRedirect(params, client);
-      const authorization = parseAuthorizationRequest(params, client!, redirectUri, tenant.settings.default_audience);
-      if (authorization.audience && !(await services.resourceServers.findByAudience(tenant.id, authorization.audience))) {
-        throw new AuthorizationRedirectError('access_denied', `Service not found: ${authorization.audience}`, targetOf(authorization));
-      }
-      return await verifyAndComplete(services, request, reply, client!, authorization, params);
+      const { client, authorization } = await validatedAuthorization(services, tenant, params);
+      return await verifyAndComplete(services, request, reply, client, authorization, params);
     } catch (error) {
-      if (error instanceof AuthorizationPageError) return renderErrorPage(reply, tenant, error.error, error.description);
-      if (error instanceof AuthorizationRedirectError) {
-        return deliver(reply, tenant, error.target, { error: error.error, error_description: error.description, ...(error.target.state !== undefined ? { state: error.target.state } : {}) });
-      }
-      throw error;
+      return answerAuthorizationError(reply, tenant, error);
     }
   });
 };
@@ -87,7 +71,7 @@ async function verifyAndComplete(
   params: Record<string, string>,
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, targetOf(authorization));
+  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   const connection = params.connection ? await services.connections.findByName(tenant.id, params.connection) : undefined;
   if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw fail('invalid_request', 'the connection was not found');
   if (!connection.enabled_clients.includes(client.client_id)) throw fail('invalid_request', 'the connection was disabled');
@@ -108,18 +92,4 @@ async function verifyAndComplete(
   }
   await services.users.recordLogin(attempt.login, { ip: request.ip });
   return startSession(services, request, reply, { client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization, issuer: request.issuer });
-}
-
-const targetOf = (authorization: AuthorizationRequest) => ({
-  redirectUri: authorization.redirectUri,
-  responseMode: authorization.responseMode,
-  ...(authorization.state !== undefined ? { state: authorization.state } : {}),
-});
-
-function stringParams(source: unknown): Record<string, string> {
-  const params: Record<string, string> = {};
-  if (source && typeof source === 'object') {
-    for (const [name, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') params[name] = value;
-  }
-  return params;
 }

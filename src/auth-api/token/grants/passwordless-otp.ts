@@ -9,16 +9,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
-import { ApiAccessDenied, userApiAccess } from '../../../domain/oidc/api-access.js';
-import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
-import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { attemptPasswordlessLogin } from '../../../domain/passwordless/passwordless-login.js';
-import { nowSeconds } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../server/errors.js';
 import { clientIp } from '../../client-ip.js';
 import { rejectionError } from '../../passwordless/rejections.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
+import { tokensForDirectLogin } from './direct-login-tokens.js';
 
 export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 
@@ -47,26 +44,5 @@ export async function passwordlessOtpGrant(services: Services, request: FastifyR
   const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp, ip, clientId: client.client_id, issuer: request.issuer });
   if (!attempt.ok) throw rejectionError(connection.strategy, attempt);
   const { login } = attempt;
-
-  const requested = (params.scope ?? '').split(' ').filter(Boolean);
-  const oidcScopes = [...new Set(requested.filter((s) => OIDC_SCOPES.has(s)))];
-  const grant: UserGrant = { clientId: client.client_id, userId: login.user.user_id, scope: oidcScopes, authTime: nowSeconds() };
-  const audience = params.audience || tenant.settings.default_audience;
-  if (audience) {
-    try {
-      const access = await userApiAccess(services, tenant.id, client, login.user.user_id, audience, requested);
-      grant.audience = access.api.identifier;
-      grant.scope = [...oidcScopes.filter((s) => s !== 'offline_access' || access.api.allow_offline_access), ...access.scopes];
-      if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
-    } catch (error) {
-      if (error instanceof ApiAccessDenied) throw new AuthApiError(403, 'access_denied', error.message);
-      throw error;
-    }
-  }
-
-  await services.users.recordLogin(login, { ip });
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, login.user, grant, { accessToken: true, idToken: true });
-  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant);
-  if (refreshToken) tokens.refresh_token = refreshToken;
-  return { response: tokens, userId: login.user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+  return tokensForDirectLogin(services, request, params, client, { login, ip });
 }

@@ -87,7 +87,7 @@ async function signupEndpoint(services: Services, request: FastifyRequest): Prom
   if (params.user_metadata) profile.user_metadata = params.user_metadata;
   const email = params.email.trim().toLowerCase();
   const username = (params.username ?? '').trim();
-  const outcome = await signUp(services, tenant, { connection, connectionName: connection.name, client, ip: request.ip, email, username, password: params.password, profile });
+  const outcome = await signUp(services, tenant, { connection, connectionName: connection.name, client, ip: request.ip, email, username, password: params.password, profile, issuer: request.issuer });
   if (!outcome.ok) throw refusalError(outcome, tenant.settings.flags.enable_public_signup_user_exists_error === true, connection, params.password);
 
   const user = outcome.user;

@@ -18,6 +18,7 @@ import { passwordResetRoutes } from './password-reset-routes.js';
 import { consentRoutes } from './consent-routes.js';
 import { PASSWORDLESS_PAGE, passwordlessConnectionsFor } from './passwordless-routes.js';
 import { unblockRoutes } from './unblock-routes.js';
+import { emailVerificationRoutes } from './email-verification-routes.js';
 import { attemptPasswordLogin, type LoginAttempt, type LoginRejection } from '../domain/authentication/login-attempt.js';
 import { LOGIN_PAGE_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 
@@ -75,6 +76,7 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
   await app.register(passwordResetRoutes, { services });
   await app.register(consentRoutes, { services });
   await app.register(unblockRoutes, { services });
+  await app.register(emailVerificationRoutes, { services });
 };
 
 /** No usable connection is answered like a wrong password, after the same bcrypt work, so timing tells nothing either. */

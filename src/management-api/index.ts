@@ -21,6 +21,9 @@ import { grantRoutes } from './grants.js';
 import { tesseraOutboxRoutes } from './tessera-outbox.js';
 import { attackProtectionRoutes } from './attack-protection.js';
 import { userBlockRoutes } from './user-blocks.js';
+import { jobRoutes } from './jobs.js';
+import { ticketRoutes } from './tickets.js';
+import { anomalyBlockRoutes } from './anomaly-blocks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -57,4 +60,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(tesseraOutboxRoutes, { services });
   await app.register(attackProtectionRoutes, { services });
   await app.register(userBlockRoutes, { services });
+  await app.register(jobRoutes, { services });
+  await app.register(ticketRoutes, { services });
+  await app.register(anomalyBlockRoutes, { services });
 };

@@ -10,6 +10,7 @@ import { ManagementApiError } from '../server/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
 import { anyOf } from './scopes.js';
+import { sendVerificationEmailInBackground } from '../domain/email-verification/email-verification.js';
 
 const Bool = Type.Boolean();
 const Email = Type.String({ format: 'email', maxLength: 320 });
@@ -113,6 +114,11 @@ const METADATA_FIELDS = new Set(['app_metadata', 'user_metadata']);
 export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/users', { config: anyOf('create:users'), schema: { body: CreateBody } }, async (request, reply) => {
     const user = await services.users.create(request.tenant.id, request.body as CreateUserInput);
+    // Auth0: `verify_email` decides when given; otherwise an address not marked verified gets the email.
+    const input = request.body as CreateUserInput;
+    if ((input.verify_email ?? input.email_verified !== true) && user.email && user.email_verified !== true) {
+      sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
+    }
     return reply.code(201).send(user);
   });
 
@@ -145,7 +151,13 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     if (other !== undefined && !request.grantedScopes?.has('update:users')) {
       throw new ManagementApiError(403, `Insufficient scope; expected any of: update:users (to change ${other}).`, 'insufficient_scope');
     }
-    return services.users.update(request.tenant.id, (request.params as { id: string }).id, patch);
+    const user = await services.users.update(request.tenant.id, (request.params as { id: string }).id, patch);
+    // A new password lifts brute-force blocks, as the hosted password reset does (and as on Auth0).
+    if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
+    if (patch.verify_email === true && user.email && user.email_verified !== true) {
+      sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
+    }
+    return user;
   });
 
   app.delete('/users/:id', { config: anyOf('delete:users'), schema: { params: IdParams } }, async (request, reply) => {

@@ -58,7 +58,7 @@ async function createClient(body: Json): Promise<{ client_id: string; client_sec
 }
 
 async function createUser(email: string, extra: Json = {}, tenant = 'dev', mgmt = token): Promise<string> {
-  const res = await tls.api(tenant, mgmt, 'POST', '/api/v2/users', { connection: REALM, email, password: PASSWORD, ...extra });
+  const res = await tls.api(tenant, mgmt, 'POST', '/api/v2/users', { connection: REALM, email, password: PASSWORD, email_verified: true, ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.user_id;
 }

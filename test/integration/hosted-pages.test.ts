@@ -396,7 +396,7 @@ describe('password reset email over SMTP (SMTP_URL)', () => {
     try {
       const host = `https://${smtp.hostOf('dev')}`;
       const smtpToken = await smtp.tokenFor('dev');
-      await smtp.api('dev', smtpToken, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'mail@example.com', password: PASSWORD });
+      await smtp.api('dev', smtpToken, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'mail@example.com', password: PASSWORD, email_verified: true });
       const client = (await smtp.api('dev', smtpToken, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
       const browser = new FormBrowser(smtp);
       const authorize = `${host}/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code' })}`;

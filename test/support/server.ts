@@ -148,8 +148,12 @@ export async function call(
         resolveResponse({ status: res.statusCode ?? 0, responseHeaders, text: data });
       });
     });
-    // A server may answer (413) and close before a large body is fully sent; that answer is what we test.
-    req.on('error', reject);
+    // A server may answer (413) and close before a large body is fully sent; that answer is what we
+    // test, so a broken pipe while writing waits a moment for the response before failing.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') setTimeout(() => reject(error), 2_000);
+      else reject(error);
+    });
     req.end(body);
   });
   let parsed: unknown = undefined;

@@ -244,6 +244,30 @@ export class AttackProtectionService {
     await this.takeAttempt(tenant, 'pre-user-registration', ip, clientId);
   }
 
+  /**
+   * `GET /api/v2/anomaly/blocks/ips/{ip}`: true when suspicious IP throttling refuses this IP now,
+   * at login or at signup (the same test `checkLogin` and `signupThrottled` make).
+   */
+  async ipBlocked(tenantId: string, ipAddress: string): Promise<boolean> {
+    const { settings, throttlingAllowlist } = await this.cached(tenantId);
+    const ip = normalizeIp(ipAddress);
+    const throttling = settings.suspicious_ip_throttling;
+    if (!throttling.enabled || !throttling.shields.includes('block') || throttlingAllowlist.contains(ip)) return false;
+    const now = Date.now();
+    const stages: ThrottleStage[] = ['pre-login', 'pre-user-registration'];
+    const tats = await Promise.all(stages.map((stage) => this.storage.repos.attackProtection.findBucket(tenantId, stage, ip)));
+    return stages.some((stage, i) => isEmpty(tats[i], now, stageLimits(settings, stage)));
+  }
+
+  /**
+   * `DELETE /api/v2/anomaly/blocks/ips/{ip}`: the IP gets its full allowance back at both stages
+   * (a missing bucket is a full one). Auth0 has no log event for this; the Management API's `sapi`
+   * records who did it.
+   */
+  async unblockIp(tenantId: string, ipAddress: string): Promise<void> {
+    await this.storage.repos.attackProtection.deleteBuckets(tenantId, ['pre-login', 'pre-user-registration'] satisfies ThrottleStage[], normalizeIp(ipAddress));
+  }
+
   private async takeAttempt(tenant: Tenant, stage: ThrottleStage, ip: string, clientId: string): Promise<void> {
     const settings = await this.settings(tenant.id);
     const limits = stageLimits(settings, stage);
@@ -361,10 +385,14 @@ export class AttackProtectionService {
     return this.storage.repos.attackProtection.deleteFailures(tenantId, { identifiers: [identifierKey(identifier)] });
   }
 
-  /** The user changed the password: blocks are lifted, as on Auth0. */
+  /**
+   * The user changed the password (hosted reset, Management API): failure counts start again and
+   * blocks are lifted, as on Auth0. `ublkdu` only when a block was in force, not for mere failures.
+   */
   async passwordChanged(tenant: Tenant, user: User, ip: string): Promise<void> {
+    const blocked = (await this.blocksOfUser(tenant.id, user, true)).length > 0;
     const released = await this.unblockUser(tenant.id, user);
-    if (released > 0) {
+    if (blocked && released > 0) {
       this.deps.logs.record(tenant.id, { type: 'ublkdu', description: 'User block released: password changed', userId: user.user_id, ip: normalizeIp(ip), details: { connection: connectionOf(user) } });
     }
   }

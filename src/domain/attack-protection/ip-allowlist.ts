@@ -36,10 +36,22 @@ export function invalidAllowlistEntry(entries: readonly string[]): { index: numb
   return index === -1 ? undefined : { index, entry: entries[index]! };
 }
 
-/** IPv4 written as IPv6 (`::ffff:10.0.0.1`, what a dual-stack socket reports) is the IPv4 address. */
+/**
+ * One spelling per address, because counters and buckets are keyed by it: IPv4 written as IPv6
+ * (`::ffff:10.0.0.1`, what a dual-stack socket reports) is the IPv4 address, and IPv6 is lower
+ * case with zeros compressed (`2001:DB8:0::1` is `2001:db8::1`), so an administrator may type an
+ * address either way.
+ */
 export function normalizeIp(ip: string): string {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  return mapped ? mapped[1]! : ip;
+  if (mapped) return mapped[1]!;
+  if (isIP(ip) !== 6 || ip.includes('%')) return ip;
+  // The WHATWG URL parser serialises IPv6 hosts canonically (RFC 5952).
+  const canonical = new URL(`http://[${ip}]`).hostname.slice(1, -1);
+  const hexMapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!hexMapped) return canonical;
+  const [high, low] = [parseInt(hexMapped[1]!, 16), parseInt(hexMapped[2]!, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 export class IpAllowlist {

@@ -2,7 +2,7 @@
 import type { Storage } from '../../storage/storage.js';
 import { hashSecret, newSecret } from '../secrets.js';
 
-export type TtlKind = 'login_transaction' | 'authorization_code' | 'userinfo_token' | 'consent_transaction' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket';
+export type TtlKind = 'login_transaction' | 'authorization_code' | 'userinfo_token' | 'consent_transaction' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket' | 'email_verification';
 
 export type Redemption<T> = { status: 'ok'; document: T } | { status: 'replayed'; document: T } | { status: 'invalid' };
 

@@ -3,8 +3,8 @@
  * `POST /dbconnections/signup`. The caller resolves the connection (enabled for the application);
  * this applies, in order: `disable_signup`, suspicious IP throttling (stage pre-user-registration),
  * the identifiers, breached password detection (same stage), then creates the user under the
- * connection's password policy. Every refusal is logged `fs`, success `ss`; each surface maps the
- * refusal reasons to its own format.
+ * connection's password policy. Every refusal is logged `fs`, success `ss` (and a verification email
+ * goes out); each surface maps the refusal reasons to its own format.
  */
 import type { Services } from '../services.js';
 import type { Tenant } from '../tenants/tenant-service.js';
@@ -12,6 +12,7 @@ import type { Connection } from '../connections/connection.js';
 import type { CreateUserInput } from '../users/user-service.js';
 import type { User } from '../users/user.js';
 import { DomainError } from '../errors.js';
+import { sendVerificationEmailInBackground } from '../email-verification/email-verification.js';
 
 /** Deliberately loose: the mailbox's own server is the only real judge of an address. */
 export const SIGNUP_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -37,6 +38,8 @@ export interface SignupInput {
   username: string;
   password: string;
   profile?: SignupProfile;
+  /** `{issuer}` of the request: the host the verification link points at. */
+  issuer: string;
 }
 
 const FAILURE_DESCRIPTIONS: Record<Exclude<SignupRefusal['reason'], 'invalid'>, string> = {
@@ -79,5 +82,10 @@ export async function signUp(services: Services, tenant: Tenant, input: SignupIn
     return refuse({ reason: 'invalid', message: error.message });
   }
   services.logs.record(tenant.id, { type: 'ss', description: 'Successful signup', clientId: client.client_id, clientName: client.name, userId: user.user_id, ip, details: { connection: connectionName, email } });
+  // Auth0's "Verification Email", sent for every sign-up whose address is not already verified; a
+  // failure is logged `fvr` and never fails the sign-up.
+  if (user.email && user.email_verified !== true) {
+    sendVerificationEmailInBackground(services, tenant, { user, issuer: input.issuer, ip, clientId: client.client_id, clientName: client.name });
+  }
   return { ok: true, user };
 }

@@ -177,6 +177,12 @@ export class AttackProtectionRepository {
     await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('bucket', '=', bucket).where('key', '=', key).execute();
   }
 
+  /** Removes one key's buckets of several kinds in one statement. */
+  async deleteBuckets(tenantId: string, buckets: string[], key: string): Promise<void> {
+    if (buckets.length === 0) return;
+    await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('bucket', 'in', buckets).where('key', '=', key).execute();
+  }
+
   // --- housekeeping -------------------------------------------------------------------------------
 
   /** Drops counters whose last failure is older than `before` and buckets that are full again (`tat` past). */

@@ -1,0 +1,60 @@
+/**
+ * `POST /api/v2/tickets/email-verification` (`create:user_tickets`): a one-time link that marks the
+ * user's email verified, answered as `{ ticket }` for the caller to deliver. `ttl_sec` 0 or absent
+ * is Auth0's default of five days; `result_url` receives Auth0's `success` and `message` (and
+ * `email` with `includeEmailInRedirect`) once the link is used, and cannot be combined with
+ * `client_id`, as on Auth0.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { createVerificationTicket } from '../domain/email-verification/email-verification.js';
+import { verificationTarget } from '../domain/email-verification/target.js';
+import { invalid } from '../domain/errors.js';
+import { anyOf } from './scopes.js';
+
+/** Thirty days: longer-lived links are better replaced by a fresh one. */
+const MAX_TTL_SECONDS = 2_592_000;
+
+export const VerificationIdentity = Type.Object(
+  { user_id: Type.String({ minLength: 1, maxLength: 255 }), provider: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+const EmailVerificationBody = Type.Object(
+  {
+    user_id: Type.String({ minLength: 1, maxLength: 300 }),
+    result_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    ttl_sec: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TTL_SECONDS })),
+    includeEmailInRedirect: Type.Optional(Type.Boolean()),
+    identity: Type.Optional(VerificationIdentity),
+  },
+  { additionalProperties: false },
+);
+
+type EmailVerificationBody = {
+  user_id: string;
+  result_url?: string;
+  client_id?: string;
+  ttl_sec?: number;
+  includeEmailInRedirect?: boolean;
+  identity?: { user_id: string; provider: string };
+};
+
+export const ticketRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.post('/tickets/email-verification', { config: anyOf('create:user_tickets'), schema: { body: EmailVerificationBody } }, async (request, reply) => {
+    const body = request.body as EmailVerificationBody;
+    if (body.result_url !== undefined && body.client_id !== undefined) throw invalid('result_url cannot be specified together with client_id.');
+    const { user, client } = await verificationTarget(services, request.tenant, body);
+    const ticket = await createVerificationTicket(services, request.tenant, {
+      user,
+      issuer: request.issuer,
+      ...(client ? { clientId: client.client_id } : {}),
+      ...(body.result_url !== undefined ? { resultUrl: body.result_url } : {}),
+      ...(body.ttl_sec !== undefined ? { ttlSec: body.ttl_sec } : {}),
+      ...(body.includeEmailInRedirect !== undefined ? { includeEmailInRedirect: body.includeEmailInRedirect } : {}),
+    });
+    return reply.code(201).send({ ticket });
+  });
+};

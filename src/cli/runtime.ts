@@ -8,11 +8,21 @@ import { CompositeInvalidationBus, DatabaseInvalidationBus } from '../storage/ca
 /** How often each process reads the database invalidation feed (the delay without Redis). */
 const INVALIDATION_POLL_MS = 500;
 import { createServices, type Services } from '../domain/services.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { prepareEncryptionAtRest, resolveEncryptionKey } from './encryption-key.js';
 
 export async function openRuntime(config: Config, onBackgroundError: (error: unknown) => void): Promise<Services> {
   const database = await openDatabase(config.database);
   await migrateToLatest(database);
-  const storage = new Storage(database.db, database.dialect);
+  const { key, source } = await resolveEncryptionKey(config);
+  const box = new SecretBox(key);
+  const storage = new Storage(database.db, database.dialect, box);
+  try {
+    await prepareEncryptionAtRest(storage, box, source);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const databaseBus = await DatabaseInvalidationBus.start(storage.repos.cacheInvalidations, { pollMs: INVALIDATION_POLL_MS, onError: onBackgroundError });
   const bus: InvalidationBus = config.redisUrl
     ? new CompositeInvalidationBus([databaseBus, await RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])

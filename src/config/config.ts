@@ -4,6 +4,7 @@
  * never later in the middle of a request.
  */
 import { resolve } from 'node:path';
+import { parseSecretBoxKey } from '../crypto/secret-box.js';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -26,6 +27,8 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   bootstrapClient?: { clientId: string; clientSecret: string };
+  /** Master key encrypting secrets at rest; without it, one is generated into `{dataDir}/encryption.key`. */
+  encryptionKey?: Buffer;
   /** Authentication API rate limits (requests per minute; 0 turns a bucket off). */
   rateLimits: RateLimitConfig;
 }
@@ -74,6 +77,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (tls) config.tls = tls;
   const bootstrap = parseBootstrapClient(env);
   if (bootstrap) config.bootstrapClient = bootstrap;
+  const encryptionKey = nonEmpty(env, 'TESSERA_ENCRYPTION_KEY');
+  if (encryptionKey) config.encryptionKey = parseEncryptionKey(encryptionKey, 'TESSERA_ENCRYPTION_KEY');
   return config;
 }
 
@@ -219,4 +224,11 @@ function parseBootstrapClient(env: Env): Config['bootstrapClient'] {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(clientId)) throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_ID', 'must be 16-64 characters of A-Z a-z 0-9 _ -');
   if (clientSecret.length < 32 || clientSecret.length > 128) throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_SECRET', 'must be 32-128 characters long');
   return { clientId, clientSecret };
+}
+
+/** 32 random bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`). */
+export function parseEncryptionKey(raw: string, source: string): Buffer {
+  const key = parseSecretBoxKey(raw);
+  if (!key) throw new ConfigError(source, 'must be 32 bytes written as 64 hex digits or base64 (generate one with: openssl rand -base64 32)');
+  return key;
 }

@@ -74,7 +74,7 @@ export function createServices(opts: {
     logs,
     sessions: new SessionService(opts.storage),
     ttl: new TtlStore(opts.storage),
-    connections: new ConnectionService(opts.storage),
+    connections: new ConnectionService(opts.storage, opts.bus),
     users: new UserService(opts.storage),
     logSearch: new LogSearchService(opts.storage),
     roles: new RoleService(opts.storage, userDirectory),

@@ -33,8 +33,7 @@ type PasswordlessTransaction = LoginTransaction & { passwordless?: PendingCode }
 
 /** The application's passwordless connections, in creation order (Auth0 presents the first one). */
 export async function passwordlessConnectionsFor(services: Services, tenantId: string, clientId: string): Promise<Connection[]> {
-  const { items } = await services.connections.list(tenantId, { strategies: ['email', 'sms'] }, { offset: 0, limit: 100 });
-  return items.filter((connection) => connection.enabled_clients.includes(clientId));
+  return services.connections.enabledFor(tenantId, clientId, ['email', 'sms']);
 }
 
 /** The connection to offer: the one asked for (`?connection=`, or `/authorize`'s), else the first. */

@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './dialect.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { TenantsRepository } from './repositories/tenants.js';
 import { SigningKeysRepository } from './repositories/signing-keys.js';
 import { ClientsRepository } from './repositories/clients.js';
@@ -43,11 +44,11 @@ export interface Repositories {
   passwordlessCodes: PasswordlessCodesRepository;
 }
 
-function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect): Repositories {
+function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: SecretBox | undefined): Repositories {
   return {
     tenants: new TenantsRepository(db),
-    signingKeys: new SigningKeysRepository(db),
-    clients: new ClientsRepository(db),
+    signingKeys: new SigningKeysRepository(db, box),
+    clients: new ClientsRepository(db, box),
     resourceServers: new ResourceServersRepository(db),
     clientGrants: new ClientGrantsRepository(db),
     logs: new LogsRepository(db),
@@ -71,13 +72,15 @@ export class Storage {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: SqlDialect,
+    /** Encrypts secret columns at rest; without it, secrets can be read only if stored in clear and never written. */
+    private readonly box?: SecretBox,
   ) {
-    this.repos = repositoriesOver(db, dialect);
+    this.repos = repositoriesOver(db, dialect, box);
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     if (this.dialect === 'sqlite') return this.sqliteTransaction(work);
-    return this.db.transaction().execute((trx) => work(repositoriesOver(trx, this.dialect)));
+    return this.db.transaction().execute((trx) => work(repositoriesOver(trx, this.dialect, this.box)));
   }
 
   /**
@@ -90,7 +93,7 @@ export class Storage {
     return this.db.connection().execute(async (connection) => {
       await sql`begin immediate`.execute(connection);
       try {
-        const result = await work(repositoriesOver(connection, 'sqlite'));
+        const result = await work(repositoriesOver(connection, 'sqlite', this.box));
         await sql`commit`.execute(connection);
         return result;
       } catch (error) {

@@ -3,8 +3,17 @@
  * (with the connection's users), and the applications each connection is enabled for. Also the
  * hooks other services call inside their own transactions: the default database connection of a
  * new tenant, a new application's connections, a deleted application, the default directory.
+ *
+ * Logins read connections on every request (by name, and the ones enabled for an application), so
+ * those reads are cached per tenant, like clients. Every write here publishes a tenant-wide
+ * `connection` invalidation after it commits; the application-side writes to the enabled-clients
+ * link (a new application getting every connection, a deleted one leaving them) happen inside the
+ * client service's transactions, which publish `client`, so the caches depend on that kind too.
+ * Tenant deletion publishes `tenant`, which every cache honours.
  */
 import type { Repositories, Storage } from '../../storage/storage.js';
+import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
+import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { ConnectionFilter, ConnectionRecord } from '../../storage/repositories/connections.js';
 import { isUniqueViolation } from '../../storage/repositories/users.js';
 import { conflict, invalid, notFound } from '../errors.js';
@@ -12,6 +21,7 @@ import { nowIso } from '../clock.js';
 import {
   DEFAULT_DATABASE_CONNECTION,
   DIRECTORY_STRATEGIES,
+  STRATEGIES,
   connectionNameProblem,
   newConnectionId,
   normalizeMetadata,
@@ -52,8 +62,24 @@ export interface EnabledClientChange {
 
 const notFoundError = () => notFound('The connection does not exist', 'inexistent_connection');
 
+const KIND = 'connection';
+/** The connections a login page may offer, loaded at most this many per tenant (Lock's script showed as many). */
+const MAX_LOGIN_CONNECTIONS = 1_000;
+
 export class ConnectionService {
-  constructor(private readonly storage: Storage) {}
+  /** By name; cached misses too, so unknown realms do not reach the database. */
+  private readonly byName: EntityCache<Connection>;
+  /** The tenant's connections in creation order, for "which connections does this application offer". */
+  private readonly all: EntityCache<readonly Connection[]>;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: InvalidationBus,
+  ) {
+    const options = { perTenant: true, dependsOn: ['client'] } as const;
+    this.byName = new EntityCache<Connection>(KIND, bus, options);
+    this.all = new EntityCache<readonly Connection[]>(KIND, bus, { ...options, max: 1_000 });
+  }
 
   async get(tenantId: string, id: string): Promise<Connection> {
     const record = await this.storage.repos.connections.findById(tenantId, id);
@@ -61,10 +87,28 @@ export class ConnectionService {
     return this.withClients(this.storage.repos, tenantId, record);
   }
 
-  /** The connection named `name`, or undefined (user creation names its connection). */
+  /**
+   * The connection named `name`, or undefined. Cached: every login names its connection. The object
+   * is shared by every caller and frozen; copy it before changing anything.
+   */
   async findByName(tenantId: string, name: string): Promise<Connection | undefined> {
-    const record = await this.storage.repos.connections.findByName(tenantId, name);
-    return record ? this.withClients(this.storage.repos, tenantId, record) : undefined;
+    const connection = await this.byName.get(tenantId, name, async () => {
+      const record = await this.storage.repos.connections.findByName(tenantId, name);
+      return record ? deepFreeze(await this.withClients(this.storage.repos, tenantId, record)) : undefined;
+    });
+    return connection ?? undefined;
+  }
+
+  /**
+   * The connections of the given strategies enabled for the application, in creation order (login
+   * pages offer the first). Cached like findByName; the objects are frozen.
+   */
+  async enabledFor(tenantId: string, clientId: string, strategies: readonly Strategy[]): Promise<Connection[]> {
+    const all = await this.all.get(tenantId, 'all', async () => {
+      const records = await this.storage.repos.connections.list(tenantId, { strategies: [...STRATEGIES] }, { offset: 0, limit: MAX_LOGIN_CONNECTIONS });
+      return deepFreeze(await this.manyWithClients(tenantId, records));
+    });
+    return (all ?? []).filter((c) => strategies.includes(c.strategy) && c.enabled_clients.includes(clientId));
   }
 
   async list(tenantId: string, filter: ConnectionFilter, page: { offset: number; limit: number }): Promise<{ items: Connection[]; total: number }> {
@@ -97,7 +141,7 @@ export class ConnectionService {
     };
     const now = nowIso();
     const record: ConnectionRecord = { tenantId, id: newConnectionId(), name: input.name, strategy: input.strategy, document: { ...document }, createdAt: now, updatedAt: now };
-    return this.storage
+    const created = await this.storage
       .transaction(async (repos) => {
         if (await repos.connections.findByName(tenantId, input.name)) throw nameTaken();
         const clients = unique(input.enabled_clients ?? []);
@@ -110,10 +154,12 @@ export class ConnectionService {
         // Two creations with one name racing past the check: the unique constraint decides.
         throw isUniqueViolation(error) ? nameTaken() : error;
       });
+    await this.invalidate(tenantId);
+    return created;
   }
 
   async update(tenantId: string, id: string, patch: UpdateConnectionInput): Promise<Connection> {
-    return this.storage.transaction(async (repos) => {
+    const connection = await this.storage.transaction(async (repos) => {
       const record = await repos.connections.findById(tenantId, id);
       if (!record) throw notFoundError();
       const document = { ...(record.document as unknown as ConnectionDocument) };
@@ -135,6 +181,8 @@ export class ConnectionService {
       }
       return this.withClients(repos, tenantId, updated);
     });
+    await this.invalidate(tenantId);
+    return connection;
   }
 
   /** Deletes the connection, its users and its enabled-client entries. */
@@ -146,6 +194,7 @@ export class ConnectionService {
       await removeUsersElsewhere(repos, tenantId, userIds);
       await repos.connections.delete(tenantId, id);
     });
+    await this.invalidate(tenantId);
   }
 
   /** `GET /connections/{id}/clients`: checkpoint pages of `{ client_id }`. */
@@ -171,6 +220,12 @@ export class ConnectionService {
       await repos.connections.enableClients(tenantId, id, enable, nowIso());
       await repos.connections.disableClients(tenantId, id, disable);
     });
+    await this.invalidate(tenantId);
+  }
+
+  /** After a committed write: the tenant's cached connections (and cached misses by name) go. */
+  private async invalidate(tenantId: string): Promise<void> {
+    await this.bus.publish({ tenantId, kind: KIND });
   }
 
   private async withClients(repos: Repositories, tenantId: string, record: ConnectionRecord): Promise<Connection> {
@@ -248,6 +303,15 @@ export async function removeUsersElsewhere(repos: Repositories, tenantId: string
 const nameTaken = () => conflict('A connection with the same name already exists', 'connection_conflict');
 
 const unique = (values: string[]): string[] => [...new Set(values)];
+
+/** Cached values are shared between requests: a caller changing one would change it for everyone. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 
 function realmsOf(name: string, realms: string[] | undefined): string[] {
   return realms && realms.length > 0 ? unique(realms) : [name];

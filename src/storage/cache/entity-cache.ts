@@ -19,13 +19,23 @@ export class EntityCache<V extends {}> {
   constructor(
     readonly kind: string,
     bus: InvalidationBus,
-    options: { max?: number; ttlMs?: number; perTenant?: boolean } = {},
+    options: {
+      max?: number;
+      ttlMs?: number;
+      perTenant?: boolean;
+      /**
+       * Other kinds whose changes can alter cached values (a connection's enabled clients change when
+       * an application is created or deleted): their messages drop the tenant's entries too.
+       */
+      dependsOn?: readonly string[];
+    } = {},
   ) {
     this.entries = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 5 * 60_000 });
     bus.subscribe((message) => {
-      if (message.kind !== kind && message.kind !== 'tenant') return;
+      const dependency = options.dependsOn?.includes(message.kind) ?? false;
+      if (message.kind !== kind && message.kind !== 'tenant' && !dependency) return;
       // A per-tenant aggregate (e.g. every client's origins) is stale after a change to any one entity.
-      if (message.key === undefined || message.kind === 'tenant' || options.perTenant) this.dropTenant(message.tenantId);
+      if (message.key === undefined || message.kind === 'tenant' || options.perTenant || dependency) this.dropTenant(message.tenantId);
       else this.drop(message.tenantId, message.key);
     });
     bus.onReset(() => this.clear());

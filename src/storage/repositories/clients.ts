@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { fromFlag, fromJson, toFlag, toJson } from './json.js';
+import { SecretBox } from '../../crypto/secret-box.js';
+import { openSecret, sealSecret, type SecretBoxOrNone } from './secret-columns.js';
 
 /** A stored application. `document` holds every Auth0 client field that is not a column. */
 export interface ClientRecord {
@@ -17,10 +19,16 @@ export interface ClientRecord {
 
 type Row = Database['clients'];
 
-const toRecord = (row: Row): ClientRecord => ({
+/** The secret is bound to its tenant and client id: a ciphertext moved to another row does not decrypt. */
+const aadOf = (tenantId: string, clientId: string): string => `clients|${tenantId}|${clientId}`;
+
+const sealed = (box: SecretBoxOrNone, client: ClientRecord): string | null =>
+  client.clientSecret === null ? null : sealSecret(box, client.clientSecret, aadOf(client.tenantId, client.clientId));
+
+const toRecord = (row: Row, box: SecretBoxOrNone): ClientRecord => ({
   tenantId: row.tenant_id,
   clientId: row.client_id,
-  clientSecret: row.client_secret,
+  clientSecret: row.client_secret === null ? null : openSecret(box, row.client_secret, aadOf(row.tenant_id, row.client_id)),
   name: row.name,
   appType: row.app_type,
   isSystem: fromFlag(row.is_system),
@@ -30,7 +38,10 @@ const toRecord = (row: Row): ClientRecord => ({
 });
 
 export class ClientsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBoxOrNone,
+  ) {}
 
   async insert(client: ClientRecord): Promise<void> {
     await this.db
@@ -38,7 +49,7 @@ export class ClientsRepository {
       .values({
         tenant_id: client.tenantId,
         client_id: client.clientId,
-        client_secret: client.clientSecret,
+        client_secret: sealed(this.box, client),
         name: client.name,
         app_type: client.appType,
         is_system: toFlag(client.isSystem),
@@ -51,20 +62,20 @@ export class ClientsRepository {
 
   async findById(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
     const row = await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
-    return row ? toRecord(row) : undefined;
+    return row ? toRecord(row, this.box) : undefined;
   }
 
   /** Every application of a tenant, oldest first (a stable order for pagination). */
   async listAll(tenantId: string): Promise<ClientRecord[]> {
     const rows = await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('client_id').execute();
-    return rows.map(toRecord);
+    return rows.map((row) => toRecord(row, this.box));
   }
 
   async replace(client: ClientRecord): Promise<void> {
     await this.db
       .updateTable('clients')
       .set({
-        client_secret: client.clientSecret,
+        client_secret: sealed(this.box, client),
         name: client.name,
         app_type: client.appType,
         document: toJson(client.document),
@@ -78,5 +89,42 @@ export class ClientsRepository {
   async delete(tenantId: string, clientId: string): Promise<boolean> {
     const result = await this.db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  /**
+   * Encrypts client secrets still stored in clear (written before encryption at rest). The update
+   * only applies while the row still holds that clear value, so concurrent runs are harmless.
+   */
+  async sealPlaintext(box: SecretBox): Promise<number> {
+    const rows = await this.db
+      .selectFrom('clients')
+      .select(['tenant_id', 'client_id', 'client_secret'])
+      .where('client_secret', 'is not', null)
+      .where('client_secret', 'not like', 'enc:v1:%')
+      .execute();
+    for (const row of rows) {
+      await this.db
+        .updateTable('clients')
+        .set({ client_secret: box.seal(row.client_secret!, aadOf(row.tenant_id, row.client_id)) })
+        .where('tenant_id', '=', row.tenant_id)
+        .where('client_id', '=', row.client_id)
+        .where('client_secret', '=', row.client_secret)
+        .execute();
+    }
+    return rows.length;
+  }
+
+  /** Tries every encrypted client secret under `box`; names the rows that do not authenticate. */
+  async verifySealed(box: SecretBox): Promise<{ verified: number; failed: string[] }> {
+    const rows = await this.db.selectFrom('clients').select(['tenant_id', 'client_id', 'client_secret']).where('client_secret', 'like', 'enc:v1:%').execute();
+    const failed: string[] = [];
+    for (const row of rows) {
+      try {
+        box.open(row.client_secret!, aadOf(row.tenant_id, row.client_id));
+      } catch {
+        failed.push(`client secret of ${row.client_id} in tenant ${row.tenant_id}`);
+      }
+    }
+    return { verified: rows.length - failed.length, failed };
   }
 }

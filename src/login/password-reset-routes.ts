@@ -21,8 +21,6 @@ import { boundToBrowser, connectionNameOf, csrfRejected, csrfValid, databaseConn
 import { errorAlert, field, hidden, link, links } from './fragments.js';
 import { passwordHint } from './password-hint.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES } from '../domain/authentication/rejection-messages.js';
-import { DomainError } from '../domain/errors.js';
-import type { User } from '../domain/users/user.js';
 
 const REQUEST_PATH = '/u/reset-password/request';
 const RESET_PATH = '/u/reset-password';
@@ -111,7 +109,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     if (outcome.status === 'invalid_ticket') return linkInvalid(reply, request);
     if (outcome.status === 'rejected') return resetForm(services, reply, request, secret, ticket, { error: userFacingProblem(outcome.message), status: 400 });
     // A new password lifts brute-force blocks, as on Auth0: whoever guessed at the old one is moot.
-    const user = await userIfExists(services, request.tenant.id, ticket.userId);
+    const user = await services.users.find(request.tenant.id, ticket.userId);
     if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
     clearCookie(request, reply, ticketCookieName(secret), RESET_PATH);
     const client = ticket.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, ticket.clientId) : null;
@@ -121,15 +119,6 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     });
   });
 };
-
-async function userIfExists(services: Services, tenantId: string, userId: string): Promise<User | undefined> {
-  try {
-    return await services.users.get(tenantId, userId);
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === 'not_found') return undefined;
-    throw error;
-  }
-}
 
 /** A way back to the application, when it has told us where its login starts. */
 function backToApplication(client: Client | null): string {

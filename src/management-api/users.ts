@@ -114,9 +114,11 @@ const METADATA_FIELDS = new Set(['app_metadata', 'user_metadata']);
 export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/users', { config: anyOf('create:users'), schema: { body: CreateBody } }, async (request, reply) => {
     const user = await services.users.create(request.tenant.id, request.body as CreateUserInput);
-    // Auth0: `verify_email` decides when given; otherwise an address not marked verified gets the email.
+    // Auth0: `verify_email` decides when given; otherwise a database user whose address is not
+    // marked verified gets the email (passwordless users prove their address with each code).
     const input = request.body as CreateUserInput;
-    if ((input.verify_email ?? input.email_verified !== true) && user.email && user.email_verified !== true) {
+    const databaseUser = user.identities[0]?.provider === 'auth0';
+    if ((input.verify_email ?? (databaseUser && input.email_verified !== true)) && user.email && user.email_verified !== true) {
       sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
     }
     return reply.code(201).send(user);

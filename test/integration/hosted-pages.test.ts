@@ -28,7 +28,7 @@ beforeAll(async () => {
   token = await tls.tokenFor('dev');
   base = `https://${tls.hostOf('dev')}`;
   web = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK], initiate_login_uri: 'https://app.example.com/login' })).body;
-  const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'ada@example.com', password: PASSWORD, name: 'Ada Lovelace' });
+  const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'ada@example.com', password: PASSWORD, name: 'Ada Lovelace', email_verified: true });
   expect(user.status).toBe(201);
 });
 afterAll(async () => tls?.close());
@@ -239,7 +239,7 @@ describe('password reset by email link', () => {
   });
 
   it('sets a new password under the policy, ends sessions and refresh tokens, and works only once', async () => {
-    const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'reset@example.com', password: PASSWORD });
+    const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'reset@example.com', password: PASSWORD, email_verified: true });
     expect(user.status).toBe(201);
 
     // A logged-in browser, and a refresh token, from before the reset.
@@ -318,7 +318,7 @@ describe('password reset by email link', () => {
   });
 
   it('refuses an expired link', async () => {
-    await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'late@example.com', password: PASSWORD });
+    await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'late@example.com', password: PASSWORD, email_verified: true });
     const browser = new FormBrowser(tls);
     const login = await start(browser);
     const forgot = await (await browser.get(`${base}/u/reset-password/request?state=${login.state}`)).text();

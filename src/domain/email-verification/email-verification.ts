@@ -12,7 +12,7 @@
 import type { Services } from '../services.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user.js';
-import { DomainError, invalid } from '../errors.js';
+import { invalid } from '../errors.js';
 import { verificationEmail } from './verification-email.js';
 
 /** Auth0's default ticket lifetime: 432000 seconds (five days). */
@@ -126,7 +126,7 @@ export async function verifyEmail(services: Services, tenant: Tenant, secret: st
   };
   if (redemption.status === 'replayed') return refuse(VERIFICATION_MESSAGES.usedOnce);
 
-  const user = await userIfExists(services, tenant.id, ticket.userId);
+  const user = await services.users.find(tenant.id, ticket.userId);
   if (!user) return refuse(VERIFICATION_MESSAGES.noUser);
   if (user.email !== ticket.email) return refuse(VERIFICATION_MESSAGES.notVerified);
   if (user.email_verified === true) return refuse(VERIFICATION_MESSAGES.alreadyVerified);
@@ -153,14 +153,5 @@ function isWebUrl(value: string): boolean {
     return url.protocol === 'https:' || url.protocol === 'http:';
   } catch {
     return false;
-  }
-}
-
-async function userIfExists(services: Services, tenantId: string, userId: string): Promise<User | undefined> {
-  try {
-    return await services.users.get(tenantId, userId);
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === 'not_found') return undefined;
-    throw error;
   }
 }

@@ -104,6 +104,12 @@ export class UserService {
     return toUser(record);
   }
 
+  /** The user, or undefined when there is none (a ticket may outlive its user). */
+  async find(tenantId: string, userId: string): Promise<User | undefined> {
+    const record = await this.storage.repos.users.findById(tenantId, userId);
+    return record ? toUser(record) : undefined;
+  }
+
   async list(tenantId: string, query: UserListQuery, page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
     let condition = parseUserQuery(query.q);
     const sort = parseUserSort(query.sort);

@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
+import type { Client } from '../domain/clients/client.js';
 import type { Connection } from '../domain/connections/connection.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
 import { restoreRequest, transactionCookieName, type LoginTransaction } from '../auth-api/authorize/transaction.js';
@@ -67,7 +68,7 @@ export const passwordlessRoutes: FastifyPluginAsync<{ services: Services }> = as
 
 interface PageContext {
   authorization: AuthorizationRequest;
-  client: { client_id: string; name: string };
+  client: Client;
   connections: Connection[];
 }
 
@@ -142,9 +143,7 @@ async function verifyCode(services: Services, request: FastifyRequest, reply: Fa
   await services.ttl.delete(tenant.id, 'login_transaction', state);
   clearCookie(request, reply, transactionCookieName(state), '/u/');
   await services.users.recordLogin(attempt.login, { ip: request.ip });
-  const client = await services.clients.find(tenant.id, tenant.name, page.client.client_id);
-  if (!client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${page.client.client_id}`);
-  return startSession(services, request, reply, { client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization: page.authorization, issuer: transaction.issuer });
+  return startSession(services, request, reply, { client: page.client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization: page.authorization, issuer: transaction.issuer });
 }
 
 function identifierForm(

@@ -18,3 +18,10 @@ export function tokenParams(request: FastifyRequest): TokenParams {
   }
   return params;
 }
+
+/** A parameter the grant cannot do without: its value, or Auth0's `invalid_request`. */
+export function requiredParam(params: TokenParams, name: string): string {
+  const value = params[name];
+  if (!value) throw new AuthApiError(400, 'invalid_request', `Missing required parameter: ${name}`);
+  return value;
+}

@@ -15,18 +15,12 @@ import type { Client } from '../../../domain/clients/client.js';
 import { attemptPasswordLogin, type LoginRejection } from '../../../domain/authentication/login-attempt.js';
 import { REJECTION_MESSAGES } from '../../../domain/authentication/rejection-messages.js';
 import { AuthApiError } from '../../../server/errors.js';
-import type { TokenParams } from '../token-request.js';
+import { requiredParam, type TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { clientIp } from '../../client-ip.js';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
-
-const required = (params: TokenParams, name: string): string => {
-  const value = params[name];
-  if (!value) throw new AuthApiError(400, 'invalid_request', `Missing required parameter: ${name}`);
-  return value;
-};
 
 export async function passwordGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
@@ -35,9 +29,9 @@ export async function passwordGrant(services: Services, request: FastifyRequest,
   if (!client.is_first_party) {
     throw new AuthApiError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`, { error_uri: 'https://auth0.com/docs/clients/client-grant-types' });
   }
-  const username = required(params, 'username');
-  const password = required(params, 'password');
-  const connectionName = grantType === PASSWORD_REALM_GRANT ? required(params, 'realm') : tenant.settings.default_directory;
+  const username = requiredParam(params, 'username');
+  const password = requiredParam(params, 'password');
+  const connectionName = grantType === PASSWORD_REALM_GRANT ? requiredParam(params, 'realm') : tenant.settings.default_directory;
   // Auth0 answers `server_error` with this text; a configuration gap is reported as a 400 here, never a 500.
   if (!connectionName) throw new AuthApiError(400, 'invalid_request', 'Authorization server not configured with default connection.');
 

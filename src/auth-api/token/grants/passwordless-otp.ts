@@ -13,26 +13,20 @@ import { attemptPasswordlessLogin } from '../../../domain/passwordless/passwordl
 import { AuthApiError } from '../../../server/errors.js';
 import { clientIp } from '../../client-ip.js';
 import { rejectionError } from '../../passwordless/rejections.js';
-import type { TokenParams } from '../token-request.js';
+import { requiredParam, type TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 
 export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
-
-const required = (params: TokenParams, name: string): string => {
-  const value = params[name];
-  if (!value) throw new AuthApiError(400, 'invalid_request', `Missing required parameter: ${name}`);
-  return value;
-};
 
 export async function passwordlessOtpGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
   if (!client.is_first_party) {
     throw new AuthApiError(403, 'unauthorized_client', `Grant type '${PASSWORDLESS_OTP_GRANT}' not allowed for the client.`, { error_uri: 'https://auth0.com/docs/clients/client-grant-types' });
   }
-  const realm = required(params, 'realm');
-  const username = required(params, 'username');
-  const otp = required(params, 'otp');
+  const realm = requiredParam(params, 'realm');
+  const username = requiredParam(params, 'username');
+  const otp = requiredParam(params, 'otp');
 
   const connection = await services.connections.findByName(tenant.id, realm);
   if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');

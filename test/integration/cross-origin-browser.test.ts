@@ -16,6 +16,7 @@ import { devCertFiles, type RunningApp } from '../support/apps/index.js';
 import { closeBrowser, launchBrowser, takeScreenshot, withPage } from '../support/browser.js';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { bundleLock, launchRegularProfile, startEmbeddedLoginApp, type LockBundle, type RegularProfile } from '../support/embedded-login.js';
+import { eventually } from '../support/eventually.js';
 
 const PASSWORD = 'Xk9#mTq2!vLp';
 const USER = { email: 'ada@example.com', password: PASSWORD };
@@ -234,6 +235,8 @@ describe('origins the application does not allow', () => {
       const seen = await watchCoAuthenticate(page);
       await submitEmbeddedForm(page, OTHER, USER, `?client_id=${clientId}`);
       await page.locator('#status', { hasText: 'error' }).waitFor();
+      // The page learns of the blocked response before DevTools reports its headers.
+      await eventually(async () => seen.length, (n) => n >= 2);
       expect(seen).toEqual([
         { method: 'OPTIONS', status: 204, allowOrigin: OTHER },
         { method: 'POST', status: 403, allowOrigin: undefined },
@@ -250,6 +253,7 @@ describe('origins the application does not allow', () => {
       const seen = await watchCoAuthenticate(page);
       await submitEmbeddedForm(page, EVIL, USER, `?client_id=${clientId}`);
       await page.locator('#status', { hasText: 'error' }).waitFor();
+      await eventually(async () => seen.length, (n) => n >= 1);
       expect(seen).toEqual([{ method: 'OPTIONS', status: 403, allowOrigin: undefined }]);
       expect(JSON.parse(await page.locator('#out').innerText()).code).toBe('request_error');
       expect(new URL(page.url()).origin).toBe(EVIL);

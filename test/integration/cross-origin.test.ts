@@ -215,7 +215,7 @@ describe('POST /co/authenticate', () => {
     });
 
     it('400 unsupported_credential_type for an unknown credential type', async () => {
-      for (const credential_type of ['password', 'http://auth0.com/oauth/grant-type/mfa-otp', 'urn:x']) {
+      for (const credential_type of ['password', 'http://auth0.com/oauth/grant-type/mfa-otp', 'urn:x', 'constructor', 'hasOwnProperty', 'toString', '__proto__']) {
         const res = await co(passwordBody(embedded.client_id, { credential_type }));
         expect(res.status).toBe(400);
         expect(res.json).toEqual({ error: 'unsupported_credential_type', error_description: 'Unknown credential type parameter.' });

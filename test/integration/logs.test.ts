@@ -334,6 +334,8 @@ describe('validation', () => {
       [{ sort: 'colour:1' }, /Invalid sort/],
       [{ q: 'type:' }, /Invalid log search query: the field type needs a value/],
       [{ q: 'colour:red' }, /unknown field colour/],
+      [{ q: 'constructor:x' }, /unknown field constructor/],
+      [{ q: 'hasOwnProperty:x' }, /unknown field hasOwnProperty/],
       [{ q: '(type:sapi' }, /unbalanced opening parenthesis/],
       [{ q: 'date:last-week' }, /last-week is not a date/],
       [{ q: 'type:sapi', search: 'type:seccft' }, /q or as search, not both/],

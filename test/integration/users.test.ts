@@ -244,7 +244,7 @@ describe('search', () => {
   });
 
   it('refuses malformed queries and sorts with 400', async () => {
-    for (const q of ['email:"unterminated', 'nosuchfield:x', '(email:a', 'logins_count:many', 'app_metadata.a b.c:x', 'name:[a TO b]', 'AND']) {
+    for (const q of ['email:"unterminated', 'nosuchfield:x', '(email:a', 'logins_count:many', 'app_metadata.a b.c:x', 'name:[a TO b]', 'AND', 'constructor:x', 'toString:1', '__proto__:x', '_exists_:constructor']) {
       const res = await api('dev', 'GET', `/api/v2/users?q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, errorCode: 'invalid_query_string' });

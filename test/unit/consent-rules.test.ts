@@ -70,4 +70,11 @@ describe('consent page texts', () => {
   it('has fixed texts for OpenID Connect scopes', () => {
     expect(scopeLines(['openid', 'email'], [], false).map((l) => l.title)).toEqual(['Identity', 'Email']);
   });
+
+  it('takes names of Object.prototype members for what they are: scope names', () => {
+    expect(scopeLines(['constructor', 'toString'], [], true)).toEqual([
+      { title: 'constructor', text: 'constructor' },
+      { title: 'toString', text: 'toString' },
+    ]);
+  });
 });

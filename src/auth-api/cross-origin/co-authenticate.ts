@@ -20,6 +20,7 @@ import { AuthApiError } from '../../server/errors.js';
 import { setCookie } from '../../server/cookies.js';
 import { CO_AUTHENTICATE_PATH, notAllowedOrigin, originAllowedFor } from './co-origins.js';
 import { LOGIN_TICKET_TTL_SECONDS, VERIFIER_COOKIE_PATH, issueLoginTicket, verifierCookieName } from './login-ticket.js';
+import { own } from '../../util/own.js';
 
 export const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 export const PASSWORDLESS_OTP = 'http://auth0.com/oauth/grant-type/passwordless/otp';
@@ -114,7 +115,7 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
     }
 
     const connection = await services.connections.findByName(tenant.id, body.realm);
-    if (!connection || !STRATEGIES[body.credential_type]!.has(connection.strategy) || !connection.enabled_clients.includes(client.client_id)) {
+    if (!connection || !own(STRATEGIES, body.credential_type)!.has(connection.strategy) || !connection.enabled_clients.includes(client.client_id)) {
       const description = `Unknown realm ${body.realm}.`;
       failed(description, { client });
       throw new AuthApiError(400, 'invalid_request', description);
@@ -173,7 +174,7 @@ function parseBody(raw: unknown): Body {
   const body = raw as Record<string, unknown>;
   const type = body.credential_type;
   if (typeof type !== 'string' || type === '') throw new AuthApiError(400, 'invalid_request', INVALID_BODY);
-  const fields = FIELDS[type];
+  const fields = own(FIELDS, type);
   if (!fields) throw new AuthApiError(400, 'unsupported_credential_type', 'Unknown credential type parameter.');
   const names = Object.keys(body);
   const exact = names.length === fields.length && fields.every((name) => typeof body[name] === 'string' && body[name] !== '');

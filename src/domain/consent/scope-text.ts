@@ -6,6 +6,7 @@
  * scopes have fixed texts.
  */
 import type { ResourceServerScope } from '../resource-servers/resource-server.js';
+import { own } from '../../util/own.js';
 
 export interface ScopeLine {
   title: string;
@@ -27,7 +28,7 @@ export function scopeLines(scopes: readonly string[], apiScopes: readonly Resour
   const lines: ScopeLine[] = [];
   const byResource = new Map<string, string[]>();
   for (const scope of scopes) {
-    const oidc = OIDC_TEXT[scope];
+    const oidc = own(OIDC_TEXT, scope);
     if (oidc) {
       lines.push(oidc);
       continue;

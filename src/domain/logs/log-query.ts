@@ -18,6 +18,7 @@
  */
 import { invalid } from '../errors.js';
 import type { DateBound, LogFilter, LogSort } from '../../storage/repositories/logs.js';
+import { own } from '../../util/own.js';
 
 export type { LogFilter, LogSort };
 
@@ -164,7 +165,7 @@ function tokenize(text: string): Token[] {
     }
     // An operator is a whole word of its own.
     const bareWord = /^\S+/.exec(text.slice(i))![0].replace(/[()].*$/, '');
-    const operator = OPERATORS[bareWord];
+    const operator = own(OPERATORS, bareWord);
     if (operator) {
       tokens.push({ kind: operator, at });
       i += bareWord.length;
@@ -273,7 +274,7 @@ const describe = (token: Token): string => (token.kind === 'term' || token.kind 
 // ---- terms → filters -----------------------------------------------------------------------------
 
 function fieldKind(field: string, at: number): FieldKind {
-  const kind = SEARCHABLE[field];
+  const kind = own(SEARCHABLE, field);
   if (!kind) throw queryError(`unknown field ${field}; searchable fields are ${Object.keys(SEARCHABLE).sort().join(', ')}`, at);
   return kind;
 }

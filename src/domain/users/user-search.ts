@@ -13,6 +13,7 @@
  */
 import type { UserCondition, UserSort, UserSortField, UserTextField } from '../../storage/repositories/users.js';
 import { invalid } from '../errors.js';
+import { own } from '../../util/own.js';
 
 const TEXT_FIELDS: Record<string, UserTextField> = {
   user_id: 'user_id',
@@ -178,7 +179,7 @@ function bareTerm(value: string): UserCondition {
 }
 
 function fieldTerm(field: string, value: string): UserCondition {
-  const text = TEXT_FIELDS[field];
+  const text = own(TEXT_FIELDS, field);
   if (text) return { kind: 'text', field: text, pattern: value };
   if (field === '_exists_') return existsTerm(value);
   if (field === 'identities.provider') return { kind: 'text', field: 'user_id', pattern: `${value}|*` };
@@ -212,7 +213,7 @@ function rangeTerm(token: Extract<Token, { type: 'range' }>): UserCondition {
 }
 
 function existsTerm(field: string): UserCondition {
-  const text = TEXT_FIELDS[field];
+  const text = own(TEXT_FIELDS, field);
   if (text) return { kind: 'exists', field: text };
   if (DATE_FIELDS.has(field as never) || field === 'logins_count') return { kind: 'exists', field: field as 'created_at' };
   throw problem(`_exists_ is supported on profile fields and dates, not "${field}"`);

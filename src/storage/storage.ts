@@ -66,6 +66,15 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
   };
 }
 
+/** How often a PostgreSQL transaction that lost a serialization conflict is run again before the error stands. */
+const SERIALIZATION_ATTEMPTS = 8;
+
+/** PostgreSQL's serialization_failure and deadlock_detected: the transaction may simply be run again. */
+function isSerializationFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+}
+
 export class Storage {
   readonly repos: Repositories;
 
@@ -78,9 +87,30 @@ export class Storage {
     this.repos = repositoriesOver(db, dialect, box);
   }
 
+  /**
+   * Runs `work` all or nothing. Both dialects give the isolation of one writer at a time, so a
+   * read-modify-write (a PATCH merging into a stored document) never loses a concurrent change:
+   * SQLite by taking the write lock up front, PostgreSQL by SERIALIZABLE isolation, retrying work
+   * that lost a conflict. `work` may therefore run more than once: it must only touch the database.
+   */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     if (this.dialect === 'sqlite') return this.sqliteTransaction(work);
-    return this.db.transaction().execute((trx) => work(repositoriesOver(trx, this.dialect, this.box)));
+    return this.postgresTransaction(work);
+  }
+
+  private async postgresTransaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db
+          .transaction()
+          .setIsolationLevel('serializable')
+          .execute((trx) => work(repositoriesOver(trx, 'postgres', this.box)));
+      } catch (error) {
+        if (attempt >= SERIALIZATION_ATTEMPTS || !isSerializationFailure(error)) throw error;
+        // A random pause, growing with each attempt, so the transactions that collided do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+      }
+    }
   }
 
   /**

@@ -175,6 +175,22 @@ describe('Management API: /api/v2/attack-protection', () => {
     expect((await tls.api('dev', token, 'GET', '/api/v2/attack-protection/brute-force-protection', undefined)).body.max_attempts).toBe(10);
   });
 
+  it('keeps every change of concurrent PATCHes to different features (one settings document per tenant)', async () => {
+    const mgmt = (feature: string, body: Json) => tls.api('acme', acmeToken, 'PATCH', `/api/v2/attack-protection/${feature}`, body);
+    for (let round = 1; round <= 5; round++) {
+      const answers = await Promise.all([
+        mgmt('brute-force-protection', { max_attempts: 20 + round }),
+        mgmt('suspicious-ip-throttling', { stage: { 'pre-login': { max_attempts: 40 + round } } }),
+        mgmt('breached-password-detection', { enabled: round % 2 === 0 }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const read = async (feature: string) => (await tls.api('acme', acmeToken, 'GET', `/api/v2/attack-protection/${feature}`, undefined)).body;
+      expect((await read('brute-force-protection')).max_attempts).toBe(20 + round);
+      expect((await read('suspicious-ip-throttling')).stage['pre-login'].max_attempts).toBe(40 + round);
+      expect((await read('breached-password-detection')).enabled).toBe(round % 2 === 0);
+    }
+  });
+
   it('refuses bad values with 400s that name the field', async () => {
     const bad: Array<[string, Json, string]> = [
       ['brute-force-protection', { max_attempts: 0 }, 'max_attempts'],

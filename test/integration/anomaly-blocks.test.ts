@@ -123,15 +123,19 @@ describe('/api/v2/anomaly/blocks/ips/{id}', () => {
     await patch('suspicious-ip-throttling', { stage: { 'pre-login': { max_attempts: 100 } } });
   });
 
-  it('covers signup throttling too, and either spelling of an IPv6 address', async () => {
+  it('covers signup throttling too, either spelling of an IPv6 address, and its whole /64', async () => {
     await patch('suspicious-ip-throttling', { enabled: true, shields: ['block'], allowlist: [], stage: { 'pre-user-registration': { max_attempts: 1, rate: 1728000 } } });
     const ip = '2001:db8:0:0::20';
     expect(await signup('anomaly-signup-1@example.com', ip)).toBe(200);
     expect(await signup('anomaly-signup-2@example.com', ip)).toBe(429);
     expect((await check('2001:DB8::20')).status).toBe(200);
-    expect((await check('2001:db8::21')).status).toBe(404);
+    // IPv6 clients are counted by their /64: another address of it is throttled too, another /64 is not.
+    expect((await check('2001:db8::21')).status).toBe(200);
+    expect(await signup('anomaly-signup-3@example.com', '2001:db8::ffff:21')).toBe(429);
+    expect((await check('2001:db8:0:1::20')).status).toBe(404);
     expect((await unblock('2001:0db8:0000:0000:0000:0000:0000:0020')).status).toBe(204);
     expect((await check('2001:db8::20')).status).toBe(404);
+    expect((await check('2001:db8::21')).status).toBe(404);
     expect(await signup('anomaly-signup-2@example.com', ip)).toBe(200);
     await patch('suspicious-ip-throttling', { stage: { 'pre-user-registration': { max_attempts: 50 } } });
   });

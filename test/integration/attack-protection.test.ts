@@ -297,6 +297,41 @@ describe('brute-force protection', () => {
     expect(await realmLogin('nobody-here@example.com', PASSWORD, '192.0.2.20')).toEqual({ status: 429, body: TOO_MANY });
   });
 
+  it('lets no more than max_attempts concurrent guesses reach the password check', async () => {
+    await bruteForce(3);
+    await createUser('bf-race@example.com');
+    const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => realmLogin('bf-race@example.com', i === 10 ? PASSWORD : `wrong ${i}`, '192.0.2.90')));
+    const statuses = guesses.map((g) => g.status);
+    // Each attempt takes its own place in the counter first: three were checked (the right password
+    // may be among them, and then succeeded), every other one was refused unchecked.
+    expect(statuses.filter((status) => status !== 429).length, JSON.stringify(statuses)).toBeLessThanOrEqual(3);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(17);
+    expect(guesses.filter((g) => g.status === 429).every((g) => g.body.error === 'too_many_attempts')).toBe(true);
+  });
+
+  it('counts IPv6 clients by their /64, as the rate limits do', async () => {
+    await bruteForce(3);
+    await createUser('bf-ipv6@example.com');
+    for (const ip of ['2001:db8:5:6::1', '2001:db8:5:6::2', '2001:db8:5:6:ffff::1']) {
+      expect(await realmLogin('bf-ipv6@example.com', 'wrong password', ip)).toEqual({ status: 403, body: WRONG });
+    }
+    // Another address of the same /64 is the same client; another /64 is not.
+    expect(await realmLogin('bf-ipv6@example.com', PASSWORD, '2001:db8:5:6:aaaa:bbbb:cccc:dddd')).toEqual({ status: 429, body: TOO_MANY });
+    expect((await realmLogin('bf-ipv6@example.com', PASSWORD, '2001:db8:5:7::1')).status).toBe(200);
+    const blocks = await tls.api('dev', token, 'GET', '/api/v2/user-blocks?identifier=bf-ipv6@example.com');
+    expect(blocks.body).toEqual({ blocked_for: [{ identifier: 'bf-ipv6@example.com', ip: '2001:db8:5:6:ffff::1', connection: REALM }] });
+  });
+
+  it('refuses identifiers longer than any account can have as wrong credentials', async () => {
+    await bruteForce(3);
+    const long = `${'x'.repeat(3000)}@example.com`;
+    expect(await realmLogin(long, 'wrong password', '192.0.2.95')).toEqual({ status: 403, body: WRONG });
+    // Padding a real identifier does not get guesses past its counter.
+    await createUser('bf-padded@example.com');
+    await failTimes(3, `${' '.repeat(600)}bf-padded@example.com`, '192.0.2.95');
+    expect(await realmLogin('bf-padded@example.com', PASSWORD, '192.0.2.95')).toEqual({ status: 429, body: TOO_MANY });
+  });
+
   it('is lifted by DELETE /user-blocks/{id} and DELETE /user-blocks?identifier=, and by raising max_attempts', async () => {
     await bruteForce(2);
     const userId = await createUser('bf-delete@example.com');

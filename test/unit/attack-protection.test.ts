@@ -65,7 +65,7 @@ describe('allowlists (IPv4, IPv6, CIDR)', () => {
     expect(parseAllowlistEntry('10.0.0.0/8')).toEqual({ family: 'ipv4', address: '10.0.0.0', prefix: 8 });
     expect(parseAllowlistEntry('2001:db8::/32')).toEqual({ family: 'ipv6', address: '2001:db8::', prefix: 32 });
     expect(parseAllowlistEntry('::1')).toEqual({ family: 'ipv6', address: '::1' });
-    for (const bad of ['', ' 10.0.0.1', '10.0.0.256', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '10.0.0.0/x', 'example.com', '10.0.0.0/8/8']) {
+    for (const bad of ['', ' 10.0.0.1', '10.0.0.256', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '10.0.0.0/x', 'example.com', '10.0.0.0/8/8', 'fe80::1%eth0', 'fe80::%1/64']) {
       expect(parseAllowlistEntry(bad), bad).toBeUndefined();
     }
     expect(invalidAllowlistEntry(['10.0.0.1', '::1', 'nope'])).toEqual({ index: 2, entry: 'nope' });

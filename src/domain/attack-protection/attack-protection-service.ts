@@ -23,6 +23,7 @@ import { TtlStore } from '../oidc/ttl-store.js';
 import { nowIso } from '../clock.js';
 import { RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../password-reset/password-reset.js';
 import { IpAllowlist, normalizeIp } from './ip-allowlist.js';
+import { addressBucket } from './address-bucket.js';
 import { isBreachedPassword } from './breached-passwords.js';
 import { isEmpty, takeableUntil, type BucketLimits } from './token-bucket.js';
 import { applyFeaturePatch, resolveSettings, type AttackProtectionFeature, type AttackProtectionSettings, type BreachedStageShield } from './settings.js';
@@ -60,11 +61,19 @@ export interface ProtectedAttempt {
   connectionBruteForce?: boolean;
 }
 
-/** What the checks before a login found; handed back after it so the outcome costs no second read. */
+/**
+ * What `beginLogin` decided and counted before the secret was checked, handed to `loginFailed` or
+ * `loginSucceeded` afterwards. The attempt is counted up front, as if it were going to fail, so
+ * that concurrent guesses cannot all pass a check that only reads the counters: each takes its
+ * own place in them, atomically, and those beyond the threshold are refused. A correct secret
+ * then gives its place back.
+ */
 export interface LoginGate {
   refusal?: 'too_many_attempts' | 'suspicious_ip';
-  /** The identifier (for this IP) has failures on record that a successful login must clear. */
-  hasFailures: boolean;
+  /** The identifier's consecutive failures (for this IP) counting this attempt, when brute-force protection counts it. */
+  failures?: number;
+  /** The suspicious-IP token this attempt took, when throttling counts it. */
+  ipToken?: { key: string; tat: number; now: number };
 }
 
 /** Auth0's `{ identifier, ip, connection }` entries of `blocked_for`. */
@@ -128,72 +137,79 @@ export class AttackProtectionService {
 
   // --- logins -------------------------------------------------------------------------------------
 
-  /** Before the secret is checked: is this identifier blocked for this IP, or this IP throttled? */
-  async checkLogin(attempt: ProtectedAttempt): Promise<LoginGate> {
+  /**
+   * Before the secret is checked: takes this attempt's suspicious-IP token and counts it as a
+   * brute-force failure, refusing it when the IP's bucket is empty or the identifier (for this IP)
+   * is at its threshold. Whatever it took is given back if the attempt is refused here.
+   */
+  async beginLogin(attempt: ProtectedAttempt): Promise<LoginGate> {
     const { settings, bruteForceAllowlist, throttlingAllowlist } = await this.cached(attempt.tenant.id);
+    const tenantId = attempt.tenant.id;
     const ip = normalizeIp(attempt.ip);
-    const now = Date.now();
-    const bruteForce = settings.brute_force_protection;
-    const counting = this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip);
+    const gate: LoginGate = {};
+
     const throttling = settings.suspicious_ip_throttling;
-    const throttled = throttling.enabled && throttling.shields.includes('block') && !throttlingAllowlist.contains(ip);
-    const [failures, tat] = await Promise.all([
-      counting ? this.storage.repos.attackProtection.findFailures(attempt.tenant.id, attempt.connection, identifierKey(attempt.identifier), this.ipKey(settings, ip)) : undefined,
-      throttled ? this.storage.repos.attackProtection.findBucket(attempt.tenant.id, 'pre-login', ip) : undefined,
-    ]);
-    const gate: LoginGate = { hasFailures: failures !== undefined };
-    if (
-      failures &&
-      bruteForce.shields.includes('block') &&
-      failures.failures >= bruteForce.max_attempts &&
-      Date.parse(failures.lastFailedAt) > now - BLOCK_LIFETIME_MS
-    ) {
-      gate.refusal = 'too_many_attempts';
-    } else if (throttled && isEmpty(tat, now, stageLimits(settings, 'pre-login'))) {
-      gate.refusal = 'suspicious_ip';
+    if (throttling.enabled && !throttlingAllowlist.contains(ip)) {
+      const limits = stageLimits(settings, 'pre-login');
+      const key = addressBucket(ip);
+      const now = Date.now();
+      const tat = await this.storage.repos.attackProtection.takeToken(tenantId, 'pre-login', key, { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
+      if (tat !== undefined) gate.ipToken = { key, tat, now };
+      else if (throttling.shields.includes('block')) return { refusal: 'suspicious_ip' };
+    }
+
+    if (this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip)) {
+      const bruteForce = settings.brute_force_protection;
+      const now = new Date();
+      const failures = await this.storage.repos.attackProtection.recordFailure(tenantId, {
+        connection: attempt.connection,
+        identifier: identifierKey(attempt.identifier),
+        ip: this.ipKey(settings, ip),
+        lastIp: ip,
+        now: now.toISOString(),
+        restartBefore: new Date(now.getTime() - BLOCK_LIFETIME_MS).toISOString(),
+        ...(bruteForce.shields.includes('block') ? { limit: bruteForce.max_attempts } : {}),
+      });
+      if (failures === undefined) {
+        // Blocked: this attempt is not an IP failure either, as it never reached the secret.
+        await this.returnIpToken(attempt, settings, gate);
+        return { refusal: 'too_many_attempts' };
+      }
+      gate.failures = failures;
     }
     return gate;
   }
 
   /**
-   * A wrong secret: one more consecutive failure for the identifier (brute force) and one token
-   * less for the IP (suspicious IP throttling). The failure that reaches a threshold blocks,
-   * logs and notifies; `user` is the account the identifier names, when there is one.
+   * A wrong secret, already counted by `beginLogin`: the failure that took the identifier to the
+   * threshold blocks, logs and notifies, and the token that emptied the IP's bucket logs and
+   * notifies. `user` is the account the identifier names, when there is one.
    */
-  async loginFailed(attempt: ProtectedAttempt, user: User | undefined): Promise<void> {
-    const { settings, bruteForceAllowlist, throttlingAllowlist } = await this.cached(attempt.tenant.id);
+  async loginFailed(attempt: ProtectedAttempt, gate: LoginGate, user: User | undefined): Promise<void> {
+    const settings = await this.settings(attempt.tenant.id);
     const ip = normalizeIp(attempt.ip);
-    const tenantId = attempt.tenant.id;
     const work: Array<Promise<void>> = [];
-    const bruteForce = settings.brute_force_protection;
-    if (this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip)) {
-      work.push(
-        (async () => {
-          const now = new Date();
-          const failures = await this.storage.repos.attackProtection.recordFailure(tenantId, {
-            connection: attempt.connection,
-            identifier: identifierKey(attempt.identifier),
-            ip: this.ipKey(settings, ip),
-            lastIp: ip,
-            now: now.toISOString(),
-            restartBefore: new Date(now.getTime() - BLOCK_LIFETIME_MS).toISOString(),
-          });
-          // Exactly one failure takes the count to the threshold: that one blocks and tells.
-          if (failures === bruteForce.max_attempts) await this.accountBlocked(attempt, ip, failures, user);
-        })(),
-      );
-    }
-    const throttling = settings.suspicious_ip_throttling;
-    if (throttling.enabled && !throttlingAllowlist.contains(ip)) work.push(this.takeAttempt(attempt.tenant, 'pre-login', ip, attempt.clientId));
+    // Exactly one attempt takes the count to the threshold: that one blocks and tells.
+    if (gate.failures === settings.brute_force_protection.max_attempts) work.push(this.accountBlocked(attempt, ip, gate.failures, user));
+    if (gate.ipToken && isEmpty(gate.ipToken.tat, gate.ipToken.now, stageLimits(settings, 'pre-login'))) this.ipThrottled(attempt.tenant, settings, 'pre-login', ip, attempt.clientId);
     await Promise.all(work);
-    if (Math.random() < PRUNE_PROBABILITY) this.prune(tenantId);
+    if (Math.random() < PRUNE_PROBABILITY) this.prune(attempt.tenant.id);
   }
 
-  /** A correct secret: the identifier's consecutive failures start again from zero. */
+  /** A correct secret: the identifier's consecutive failures start again from zero, and the IP gets its token back. */
   async loginSucceeded(attempt: ProtectedAttempt, gate: LoginGate): Promise<void> {
-    if (!gate.hasFailures) return;
     const settings = await this.settings(attempt.tenant.id);
-    await this.storage.repos.attackProtection.clearFailures(attempt.tenant.id, attempt.connection, identifierKey(attempt.identifier), [this.ipKey(settings, normalizeIp(attempt.ip))]);
+    await Promise.all([
+      gate.failures !== undefined
+        ? this.storage.repos.attackProtection.clearFailures(attempt.tenant.id, attempt.connection, identifierKey(attempt.identifier), [this.ipKey(settings, normalizeIp(attempt.ip))])
+        : undefined,
+      this.returnIpToken(attempt, settings, gate),
+    ]);
+  }
+
+  private async returnIpToken(attempt: ProtectedAttempt, settings: AttackProtectionSettings, gate: LoginGate): Promise<void> {
+    if (!gate.ipToken) return;
+    await this.storage.repos.attackProtection.returnToken(attempt.tenant.id, 'pre-login', gate.ipToken.key, stageLimits(settings, 'pre-login').rateMs);
   }
 
   private async accountBlocked(attempt: ProtectedAttempt, ip: string, failures: number, user: User | undefined): Promise<void> {
@@ -226,27 +242,37 @@ export class AttackProtectionService {
 
   // --- suspicious IP throttling -------------------------------------------------------------------
 
-  /** Before a signup: is this IP out of signup attempts? */
+  /** Before a signup: is this IP out of signup attempts? (A cheap early answer; `signupAttempted` decides.) */
   async signupThrottled(tenant: Tenant, ipAddress: string): Promise<boolean> {
     const { settings, throttlingAllowlist } = await this.cached(tenant.id);
     const ip = normalizeIp(ipAddress);
     const throttling = settings.suspicious_ip_throttling;
     if (!throttling.enabled || !throttling.shields.includes('block') || throttlingAllowlist.contains(ip)) return false;
-    const tat = await this.storage.repos.attackProtection.findBucket(tenant.id, 'pre-user-registration', ip);
+    const tat = await this.storage.repos.attackProtection.findBucket(tenant.id, 'pre-user-registration', addressBucket(ip));
     return isEmpty(tat, Date.now(), stageLimits(settings, 'pre-user-registration'));
   }
 
-  /** A signup attempt (successful or not) takes one of the IP's signup attempts. */
-  async signupAttempted(tenant: Tenant, ipAddress: string, clientId: string): Promise<void> {
+  /**
+   * A signup attempt (successful or not) takes one of the IP's signup attempts; true when there was
+   * none left and throttling blocks, so the signup must be refused (concurrent attempts each take
+   * their own token, atomically, so no more than the allowance get through).
+   */
+  async signupAttempted(tenant: Tenant, ipAddress: string, clientId: string): Promise<boolean> {
     const { settings, throttlingAllowlist } = await this.cached(tenant.id);
     const ip = normalizeIp(ipAddress);
-    if (!settings.suspicious_ip_throttling.enabled || throttlingAllowlist.contains(ip)) return;
-    await this.takeAttempt(tenant, 'pre-user-registration', ip, clientId);
+    const throttling = settings.suspicious_ip_throttling;
+    if (!throttling.enabled || throttlingAllowlist.contains(ip)) return false;
+    const limits = stageLimits(settings, 'pre-user-registration');
+    const now = Date.now();
+    const tat = await this.storage.repos.attackProtection.takeToken(tenant.id, 'pre-user-registration', addressBucket(ip), { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
+    if (tat === undefined) return throttling.shields.includes('block');
+    if (isEmpty(tat, now, limits)) this.ipThrottled(tenant, settings, 'pre-user-registration', ip, clientId);
+    return false;
   }
 
   /**
    * `GET /api/v2/anomaly/blocks/ips/{ip}`: true when suspicious IP throttling refuses this IP now,
-   * at login or at signup (the same test `checkLogin` and `signupThrottled` make).
+   * at login or at signup (the same test `beginLogin` and `signupThrottled` make).
    */
   async ipBlocked(tenantId: string, ipAddress: string): Promise<boolean> {
     const { settings, throttlingAllowlist } = await this.cached(tenantId);
@@ -255,27 +281,22 @@ export class AttackProtectionService {
     if (!throttling.enabled || !throttling.shields.includes('block') || throttlingAllowlist.contains(ip)) return false;
     const now = Date.now();
     const stages: ThrottleStage[] = ['pre-login', 'pre-user-registration'];
-    const tats = await Promise.all(stages.map((stage) => this.storage.repos.attackProtection.findBucket(tenantId, stage, ip)));
+    const tats = await Promise.all(stages.map((stage) => this.storage.repos.attackProtection.findBucket(tenantId, stage, addressBucket(ip))));
     return stages.some((stage, i) => isEmpty(tats[i], now, stageLimits(settings, stage)));
   }
 
   /**
-   * `DELETE /api/v2/anomaly/blocks/ips/{ip}`: the IP gets its full allowance back at both stages
-   * (a missing bucket is a full one). Auth0 has no log event for this; the Management API's `sapi`
-   * records who did it.
+   * `DELETE /api/v2/anomaly/blocks/ips/{ip}`: the IP (for IPv6, its /64) gets its full allowance
+   * back at both stages (a missing bucket is a full one). Auth0 has no log event for this; the
+   * Management API's `sapi` records who did it.
    */
   async unblockIp(tenantId: string, ipAddress: string): Promise<void> {
-    await this.storage.repos.attackProtection.deleteBuckets(tenantId, ['pre-login', 'pre-user-registration'] satisfies ThrottleStage[], normalizeIp(ipAddress));
+    await this.storage.repos.attackProtection.deleteBuckets(tenantId, ['pre-login', 'pre-user-registration'] satisfies ThrottleStage[], addressBucket(normalizeIp(ipAddress)));
   }
 
-  private async takeAttempt(tenant: Tenant, stage: ThrottleStage, ip: string, clientId: string): Promise<void> {
-    const settings = await this.settings(tenant.id);
+  /** The attempt that emptied the IP's bucket tells, once per episode: a `limit_mu` log and the administrators' email. */
+  private ipThrottled(tenant: Tenant, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string, clientId: string): void {
     const limits = stageLimits(settings, stage);
-    const now = Date.now();
-    const tat = await this.storage.repos.attackProtection.takeToken(tenant.id, stage, ip, { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
-    // Tokens are only taken while the bucket is not empty, so the take that empties it is the one
-    // that tells (once per episode).
-    if (tat === undefined || !isEmpty(tat, now, limits)) return;
     const throttling = settings.suspicious_ip_throttling;
     const what = stage === 'pre-login' ? 'failed login attempts' : 'signup attempts';
     this.deps.logs.record(tenant.id, {
@@ -373,7 +394,8 @@ export class AttackProtectionService {
       minFailures: bruteForce.max_attempts,
       since: new Date(Date.now() - BLOCK_LIFETIME_MS).toISOString(),
     });
-    return records.map((r) => ({ identifier: r.identifier, ip: r.ip || r.lastIp, connection: r.connection }));
+    // The last address the failures came from (the counting key may be a whole IPv6 /64).
+    return records.map((r) => ({ identifier: r.identifier, ip: r.lastIp, connection: r.connection }));
   }
 
   /** Clears every brute-force counter of the user's identifiers in its connection. */
@@ -418,8 +440,9 @@ export class AttackProtectionService {
     return settings.brute_force_protection.enabled && attempt.connectionBruteForce !== false && !allowlist.contains(ip);
   }
 
+  /** The IP part of a brute-force counter's key: the address (for IPv6 its /64) in mode count_per_identifier_and_ip. */
   private ipKey(settings: AttackProtectionSettings, ip: string): string {
-    return settings.brute_force_protection.mode === 'count_per_identifier_and_ip' ? ip : '';
+    return settings.brute_force_protection.mode === 'count_per_identifier_and_ip' ? addressBucket(ip) : '';
   }
 
   /** True for the first call per (kind, key) within an hour: throttles repeated notifications. */

@@ -16,7 +16,8 @@ interface ParsedEntry {
 
 /** Parses `1.2.3.4`, `1.2.3.0/24`, `2001:db8::1` or `2001:db8::/32`; undefined when it is none of these. */
 export function parseAllowlistEntry(entry: string): ParsedEntry | undefined {
-  if (entry.trim() !== entry || entry === '') return undefined;
+  // A zone index (`fe80::1%eth0`) names a link of one machine, never a client's address.
+  if (entry.trim() !== entry || entry === '' || entry.includes('%')) return undefined;
   const slash = entry.indexOf('/');
   const address = slash === -1 ? entry : entry.slice(0, slash);
   const version = isIP(address);

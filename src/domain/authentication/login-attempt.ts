@@ -4,8 +4,9 @@
  * maps a rejection onto its own wire format (HTML form, `/oauth/token` error, the cross-origin
  * error table), but the checks and their order are the same everywhere:
  *
- * 1. attack protection may refuse before the secret is even looked at (a blocked user/IP pair,
- *    a throttled IP) — so a blocked attacker learns nothing from further guesses;
+ * 1. attack protection counts the attempt and may refuse it before the secret is even looked at
+ *    (a blocked user/IP pair, a throttled IP) — so a blocked attacker learns nothing from further
+ *    guesses, and concurrent guesses cannot slip past the threshold together;
  * 2. the secret is verified (always, even for unknown users: timing must not reveal accounts);
  * 3. a correct secret still fails for an administratively blocked user, or a breached password.
  *
@@ -44,25 +45,37 @@ export interface AttemptContext {
   issuer?: string;
 }
 
+/** What `verify` may answer: a login, or a wrong secret (unknown user, wrong password or code). */
+export type VerifiedSecret = { ok: true; login: LoginUser } | { ok: false; reason: 'wrong_credentials'; login?: LoginUser };
+
 /**
- * Runs `verify` (which checks the secret) inside attack protection: refuses early while the
- * user/IP pair is blocked or the IP is throttled, refuses a correct secret of an administratively
- * blocked user, and reports the outcome so the counters move. Every login surface goes through here.
+ * Longer than any email address, username or phone number an account can have. Such identifiers
+ * are refused outright: no counter is keyed by them (they would not fit a database index), and no
+ * padding around a real identifier can reach its account uncounted.
  */
-export async function guardedLogin(services: Services, context: AttemptContext, verify: () => Promise<LoginAttempt>): Promise<LoginAttempt> {
+export const MAX_IDENTIFIER_LENGTH = 512;
+
+/**
+ * Runs `verify` (which checks the secret) inside attack protection: the attempt takes its place in
+ * the counters first and is refused while the user/IP pair is blocked or the IP is throttled; a
+ * correct secret gives the place back, and is still refused for an administratively blocked user.
+ * Every login surface goes through here.
+ */
+export async function guardedLogin(services: Services, context: AttemptContext, verify: () => Promise<VerifiedSecret>): Promise<LoginAttempt> {
+  if (context.identifier.length > MAX_IDENTIFIER_LENGTH) return { ok: false, reason: 'wrong_credentials' };
   const protection = services.attackProtection;
   const attempt = protectedAttempt(context);
-  const gate = await protection.checkLogin(attempt);
+  const gate = await protection.beginLogin(attempt);
   // Refused before the secret is looked at: a blocked attacker learns nothing from more guesses.
   if (gate.refusal) return { ok: false, reason: gate.refusal };
   const outcome = await verify();
   if (!outcome.ok) {
-    if (outcome.reason === 'wrong_credentials') await protection.loginFailed(attempt, outcome.login?.user);
+    await protection.loginFailed(attempt, gate, outcome.login?.user);
     return outcome;
   }
   // The secret was right, so this is no brute-force failure; but an administrator's block stands.
-  if (outcome.login.blocked) return { ok: false, reason: 'blocked_user', login: outcome.login };
   await protection.loginSucceeded(attempt, gate);
+  if (outcome.login.blocked) return { ok: false, reason: 'blocked_user', login: outcome.login };
   return outcome;
 }
 

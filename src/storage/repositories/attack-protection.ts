@@ -27,6 +27,8 @@ export interface FailureInput {
   now: string;
   /** A counter whose last failure is older than this starts again from 1 (blocks expire). */
   restartBefore: string;
+  /** A live counter already at this count is left as it is (the pair is blocked). */
+  limit?: number;
 }
 
 type FailureRow = Database['login_failures'];
@@ -76,9 +78,13 @@ export class AttackProtectionRepository {
     return row ? toFailure(row) : undefined;
   }
 
-  /** Counts one more consecutive failure; returns the count after it. */
-  async recordFailure(tenantId: string, input: FailureInput): Promise<number> {
+  /**
+   * Counts one more consecutive failure; returns the count after it, or undefined when the live
+   * counter was already at `input.limit` (nothing is counted then).
+   */
+  async recordFailure(tenantId: string, input: FailureInput): Promise<number | undefined> {
     const stale = sql<boolean>`${sql.ref('login_failures.last_failed_at')} < ${input.restartBefore}`;
+    const underLimit = input.limit === undefined ? sql<boolean>`true` : sql<boolean>`(${stale} or ${sql.ref('login_failures.failures')} < ${input.limit})`;
     const row = await this.db
       .insertInto('login_failures')
       .values({
@@ -97,11 +103,11 @@ export class AttackProtectionRepository {
           first_failed_at: sql<string>`case when ${stale} then ${input.now} else ${sql.ref('login_failures.first_failed_at')} end`,
           last_failed_at: input.now,
           last_ip: input.lastIp,
-        }),
+        }).where(underLimit),
       )
       .returning('failures')
-      .executeTakeFirstOrThrow();
-    return Number(row.failures);
+      .executeTakeFirst();
+    return row ? Number(row.failures) : undefined;
   }
 
   /** Removes the counters of one identifier for the given counting keys (a successful login). */
@@ -171,6 +177,17 @@ export class AttackProtectionRepository {
       .returning('tat_ms')
       .executeTakeFirst();
     return row ? Number(row.tat_ms) : undefined;
+  }
+
+  /** Gives back one token taken from the bucket (moves its time one interval earlier). */
+  async returnToken(tenantId: string, bucket: string, key: string, rateMs: number): Promise<void> {
+    await this.db
+      .updateTable('rate_buckets')
+      .set({ tat_ms: sql<number>`${sql.ref('tat_ms')} - ${bigint(rateMs)}` })
+      .where('tenant_id', '=', tenantId)
+      .where('bucket', '=', bucket)
+      .where('key', '=', key)
+      .execute();
   }
 
   async deleteBucket(tenantId: string, bucket: string, key: string): Promise<void> {

@@ -405,13 +405,29 @@ describe('CORS preflight for /co/authenticate', () => {
     expect((await preflight('https://shop.cors.example')).status).toBe(204);
   });
 
-  it('refuses other origins with the plain 403, including those of applications without cross-origin authentication', async () => {
-    for (const origin of ['https://evil.example', 'https://only-here.example', 'https://callback-only.example', 'https://x.wild.example']) {
+  it('refuses origins no application lists with the plain 403 (callback origins and wildcard web origins do not count)', async () => {
+    for (const origin of ['https://evil.example', 'https://callback-only.example', 'https://x.wild.example']) {
       const res = await preflight(origin);
       expect(res.status, origin).toBe(403);
       expect(await res.text()).toBe(`Origin ${origin} is not allowed.`);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
     }
+  });
+
+  it('also allows the origins of applications without cross-origin authentication, so that they can read its refusal', async () => {
+    const origin = 'https://only-here.example';
+    const res = await preflight(origin);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+
+    // The request itself: the docs' 401, with the CORS headers that let auth0.js and Lock read it.
+    const refused = await co(passwordBody(notAllowed.client_id), { origin });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual({ error: 'unauthorized_client', error_description: 'Cross origin login not allowed.' });
+    expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(refused.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(refused.headers.getSetCookie().some((c) => c.startsWith('tessera_co_'))).toBe(false);
   });
 
   it("follows application changes: a newly allowed origin passes, another tenant's origin does not", async () => {

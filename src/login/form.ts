@@ -49,6 +49,16 @@ export function csrfValid(request: FastifyRequest, expected: string | undefined)
   return !!expected && sameSecret(stringField(request.body, '_csrf') ?? '', expected);
 }
 
+/**
+ * False when the request names an origin other than ours: a form posted from another site, or
+ * `null` from an opaque origin (a sandboxed frame, a page with `Referrer-Policy: no-referrer`).
+ * A request without Origin passes; forms that rely on this must carry a CSRF token too.
+ */
+export function postedFromOwnOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  return origin === undefined || origin.toLowerCase() === new URL(request.issuer).origin;
+}
+
 export function csrfRejected(reply: FastifyReply, request: FastifyRequest): FastifyReply {
   return renderErrorPage(reply, request.tenant, 'invalid_request', 'Invalid or missing CSRF token. Please start the login again.', 403);
 }

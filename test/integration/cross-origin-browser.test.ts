@@ -192,6 +192,9 @@ describe('the cross-origin verification page fallback', () => {
       expect(answered).toBe(true);
       const form = new URLSearchParams(verify.postData() ?? '');
       expect(form.get('verifier')).toMatch(/^[\w-]{43}$/);
+      // What /co/verify checks besides the browser's cookie: the page's nonce, and our own origin.
+      expect(form.get('_csrf')).toMatch(/^[\w-]{32}$/);
+      expect((await verify.allHeaders()).origin).toBe(idp());
       await page.waitForURL((url) => url.origin === SAME_SITE && url.pathname === '/callback');
       const result = await embeddedResult(page);
       expect(result, JSON.stringify(result)).toMatchObject({ accessToken: true, idTokenPayload: { email: USER.email } });

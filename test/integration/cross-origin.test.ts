@@ -405,13 +405,29 @@ describe('CORS preflight for /co/authenticate', () => {
     expect((await preflight('https://shop.cors.example')).status).toBe(204);
   });
 
-  it('refuses other origins with the plain 403, including those of applications without cross-origin authentication', async () => {
-    for (const origin of ['https://evil.example', 'https://only-here.example', 'https://callback-only.example', 'https://x.wild.example']) {
+  it('refuses origins no application lists with the plain 403 (callback origins and wildcard web origins do not count)', async () => {
+    for (const origin of ['https://evil.example', 'https://callback-only.example', 'https://x.wild.example']) {
       const res = await preflight(origin);
       expect(res.status, origin).toBe(403);
       expect(await res.text()).toBe(`Origin ${origin} is not allowed.`);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
     }
+  });
+
+  it('also allows the origins of applications without cross-origin authentication, so that they can read its refusal', async () => {
+    const origin = 'https://only-here.example';
+    const res = await preflight(origin);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+
+    // The request itself: the docs' 401, with the CORS headers that let auth0.js and Lock read it.
+    const refused = await co(passwordBody(notAllowed.client_id), { origin });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual({ error: 'unauthorized_client', error_description: 'Cross origin login not allowed.' });
+    expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(refused.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(refused.headers.getSetCookie().some((c) => c.startsWith('tessera_co_'))).toBe(false);
   });
 
   it("follows application changes: a newly allowed origin passes, another tenant's origin does not", async () => {
@@ -508,27 +524,33 @@ describe('/authorize?login_ticket=...', () => {
 });
 
 describe('the verification page fallback (third-party cookies blocked)', () => {
-  /** /authorize without the verifier cookie: the page and the cookie binding it to this browser. */
-  async function fallbackPage(loginTicket: string): Promise<{ html: string; csp: string; binding: string }> {
-    const res = await get(authorizeUrl(embedded.client_id, loginTicket));
+  /** /authorize without the verifier cookie: the page, its form's nonce, and the cookie binding it to this browser. */
+  async function fallbackPage(loginTicket: string, extra: Record<string, string> = {}): Promise<{ html: string; csp: string; binding: string; bindingCookie: string; csrf: string }> {
+    const res = await get(authorizeUrl(embedded.client_id, loginTicket, extra));
     expect(res.status).toBe(200);
-    const binding = res.headers.getSetCookie().find((c) => c.startsWith('tessera_cov_'))!;
-    expect(binding).toMatch(/; Path=\/co\/verify/);
-    expect(binding).toMatch(/; SameSite=Lax/);
-    return { html: await res.text(), csp: res.headers.get('content-security-policy')!, binding: binding.split(';')[0]! };
+    const bindingCookie = res.headers.getSetCookie().find((c) => c.startsWith('tessera_cov_'))!;
+    expect(bindingCookie).toMatch(/; Path=\/co\/verify/);
+    const html = await res.text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    expect(csrf, 'the form carries a nonce').toBeTruthy();
+    return { html, csp: res.headers.get('content-security-policy')!, binding: bindingCookie.split(';')[0]!, bindingCookie, csrf: csrf! };
   }
 
-  const verify = (form: Record<string, string>, cookie?: string) =>
+  /** `POST /co/verify` as the page's form submits it: from our own origin unless told otherwise. */
+  const verify = (form: Record<string, string>, cookie?: string, origin: string | null = host()) =>
     tls.caFetch(`${host()}/co/verify`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
       body: new URLSearchParams(form),
     });
+
+  const startsSession = (res: Response) => res.headers.getSetCookie().some((c) => c.startsWith('tessera_session='));
 
   it('frames cross_origin_loc#origin=..., asks it for the co_id verifier, and /co/verify completes the login', async () => {
     const ticket = await ticketFor(embedded.client_id);
     const page = await fallbackPage(ticket.login_ticket);
+    expect(page.bindingCookie).toMatch(/; SameSite=Lax/);
     expect(page.html).toContain(JSON.stringify(`${VERIFY_PAGE}#origin=${encodeURIComponent(host())}`));
     expect(page.html).toContain(`"id":"${ticket.co_id}"`);
     expect(page.html).toContain("type:'co_verifier_request'");
@@ -538,27 +560,73 @@ describe('the verification page fallback (third-party cookies blocked)', () => {
     expect(page.csp).toContain(`form-action 'self' ${APP}`);
     expect(page.csp).toContain("frame-ancestors 'none'");
 
-    const done = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier }, page.binding);
+    const done = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: page.csrf }, page.binding);
     const params = callbackParams(done);
     expect(payloadOf(params.id_token!).email).toBe('ada@example.com');
-    expect(done.headers.getSetCookie().some((c) => c.startsWith('tessera_session='))).toBe(true);
+    expect(startsSession(done)).toBe(true);
     // One-time.
-    expect((await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier }, page.binding)).status).toBe(400);
+    expect((await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: page.csrf }, page.binding)).status).toBe(400);
   });
 
   it('refuses a wrong or missing verifier (burning the ticket), and a browser that was not shown the page', async () => {
     const ticket = await ticketFor(embedded.client_id);
     const page = await fallbackPage(ticket.login_ticket);
-    const stranger = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier });
+    const stranger = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: page.csrf });
     expect(stranger.status).toBe(400);
     expect(stranger.headers.get('location')).toBeNull();
 
-    const wrong = callbackParams(await verify({ state: ticket.login_ticket, verifier: '' }, page.binding));
+    const wrong = callbackParams(await verify({ state: ticket.login_ticket, verifier: '', _csrf: page.csrf }, page.binding));
     expect(wrong).toEqual({ error: 'access_denied', error_description: 'Cross-origin verification failed.', state: 'st-123' });
-    const again = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier }, page.binding);
+    const again = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: page.csrf }, page.binding);
     expect(again.status).toBe(400);
 
     expect((await verify({ state: 'nope', verifier: 'nope' })).status).toBe(400);
+  });
+
+  describe('login CSRF: an attacker completing their own ticket in the victim\'s browser', () => {
+    /**
+     * The attack: the attacker authenticates as themselves from a server (any Origin header can be
+     * forged there) and gets a ticket and its verifier; has the victim's browser load
+     * /authorize?login_ticket=...&response_mode=web_message as a cross-site subresource, which
+     * sets the SameSite=None binding cookie there (the attacker cannot read the page); then
+     * auto-submits a form from their own site to /co/verify with the ticket and verifier. Here
+     * `victim` plays the browser's cookie jar.
+     */
+    async function attackerSetup(): Promise<{ ticket: Awaited<ReturnType<typeof ticketFor>>; victim: Awaited<ReturnType<typeof fallbackPage>> }> {
+      const ticket = await ticketFor(embedded.client_id, 'grace@example.com');
+      const victim = await fallbackPage(ticket.login_ticket, { response_mode: 'web_message' });
+      expect(victim.bindingCookie).toMatch(/; SameSite=None/);
+      return { ticket, victim };
+    }
+
+    it("refuses the form without the page's nonce, whatever else it carries", async () => {
+      const { ticket, victim } = await attackerSetup();
+      // No Origin header at all (an older browser), so that only the nonce stands in the way.
+      const forged: Record<string, string>[] = [
+        { state: ticket.login_ticket, verifier: ticket.co_verifier },
+        { state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: '' },
+        { state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: 'x'.repeat(victim.csrf.length) },
+      ];
+      for (const form of forged) {
+        const res = await verify(form, victim.binding, null);
+        expect(res.status, JSON.stringify(form)).toBe(403);
+        expect(res.headers.get('location')).toBeNull();
+        expect(startsSession(res)).toBe(false);
+      }
+      // The refusal did not use the ticket up: the page's own form still completes (as the victim's browser would).
+      expect(startsSession(await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: victim.csrf }, victim.binding))).toBe(true);
+    });
+
+    it('refuses the form posted from another origin, even with the nonce', async () => {
+      const { ticket, victim } = await attackerSetup();
+      // The nonce cannot leave the victim's page; it is used here only to isolate the Origin check.
+      for (const origin of ['https://evil.example', APP, 'null', `${host()}.evil.example`]) {
+        const res = await verify({ state: ticket.login_ticket, verifier: ticket.co_verifier, _csrf: victim.csrf }, victim.binding, origin);
+        expect(res.status, origin).toBe(403);
+        expect(res.headers.get('location')).toBeNull();
+        expect(startsSession(res)).toBe(false);
+      }
+    });
   });
 });
 

@@ -7,11 +7,14 @@
  * do not qualify (unlike for `/oauth/token`): the docs ask for the origin in Allowed Web Origins.
  *
  * A preflight carries no body, so it cannot name the application: it is answered for the origins
- * of every application of the tenant that allows cross-origin authentication, and the request
- * itself is then checked against its own application (co-authenticate.ts). Responses to an allowed
- * origin, errors included, carry the CORS headers with credentials (the verifier cookie must be
- * stored), so auth0.js can read the error table's answers. A disallowed origin gets Auth0's plain
- * 403 `Origin https://x is not allowed.` and no CORS headers.
+ * of every application of the tenant, whether or not it allows cross-origin authentication, and
+ * the request itself is then checked against its own application (co-authenticate.ts). Responses
+ * to such an origin, errors included, carry the CORS headers with credentials (the verifier cookie
+ * must be stored), so that auth0.js and Lock can read the error table's answers — among them the
+ * 401 "Cross origin login not allowed." of an application that has cross-origin authentication
+ * off, which a refused preflight would turn into a bare network error. An origin no application
+ * lists, or one the named application does not list, gets Auth0's plain 403
+ * `Origin https://x is not allowed.` and no CORS headers.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
@@ -63,7 +66,7 @@ export function registerCrossOriginCors(app: FastifyInstance, services: Services
     const rules = await tenantOrigins.get(tenant.id, 'co-origins', async () => {
       const { items } = await services.clients.list(tenant.id, tenant.name, {}, { offset: 0, limit: 100_000 });
       const all: OriginRules = { exact: new Set(), wildcards: [] };
-      for (const client of items) if (client.cross_origin_authentication) rulesOf(client, all);
+      for (const client of items) rulesOf(client, all);
       return all;
     });
     return matches(rules!, origin);

@@ -31,9 +31,11 @@ export interface LoginTicket {
   verifierHash: string;
   /**
    * Set when `/authorize` had to fall back to the verification page: the request to complete once
-   * the verifier arrives, and the browser (cookie hash) that may deliver it.
+   * the verifier arrives, the browser (cookie hash) that may deliver it, and the nonce of the page
+   * shown to it. The cookie alone is not enough: when the flow is framed it is SameSite=None, so a
+   * page on any site can make the browser send it; only our page knows the nonce.
    */
-  pending?: { request: StoredAuthorizationRequest; issuer: string; browserHash: string };
+  pending?: { request: StoredAuthorizationRequest; issuer: string; browserHash: string; csrf: string };
 }
 
 export interface IssuedTicket {

@@ -10,9 +10,16 @@
  *   and posts it to `POST /co/verify`, which then completes the same way. Without a verification
  *   page the request fails as on Auth0: `server_error` "Unable to configure verification page."
  *
+ * `/co/verify` completes a login for whoever posts a ticket and its verifier, so it must only accept
+ * the form of the page we showed: from the browser holding that page's cookie, with that page's
+ * nonce, and not from another origin. Otherwise an attacker could authenticate as themselves, make
+ * the victim's browser fetch the page (getting the cookie, SameSite=None when framed) and post their
+ * own ticket from another site: the victim would be logged in as the attacker (login CSRF).
+ *
  * Whatever goes wrong, the application learns only that the ticket was not accepted; a ticket that
  * met a wrong verifier is burnt, so it cannot be tried again.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
@@ -20,7 +27,7 @@ import { AuthorizationRedirectError, type AuthorizationRequest } from '../../dom
 import { hashSecret, newSecret } from '../../domain/secrets.js';
 import { clearCookie, readCookie, setCookie } from '../../server/cookies.js';
 import { renderErrorPage } from '../../login/html.js';
-import { boundToBrowser, stringField } from '../../login/form.js';
+import { boundToBrowser, csrfRejected, csrfValid, postedFromOwnOrigin, stringField } from '../../login/form.js';
 import { startSession } from '../../login/finish-login.js';
 import { restoreRequest, storeRequest } from '../authorize/transaction.js';
 import { answerAuthorizationError, redirectTarget } from '../authorize/authorization-requests.js';
@@ -38,7 +45,6 @@ import { renderVerificationPage } from './verification-page.js';
 const INVALID_TICKET = 'Invalid or expired login ticket.';
 const NO_VERIFICATION_PAGE = 'Unable to configure verification page.';
 const VERIFICATION_FAILED = 'Cross-origin verification failed.';
-
 
 /** Completes `/authorize` for a request carrying `login_ticket` (and optionally the `realm` it was issued for). */
 export async function redeemLoginTicket(
@@ -70,7 +76,8 @@ export async function redeemLoginTicket(
     throw new AuthorizationRedirectError('server_error', NO_VERIFICATION_PAGE, target);
   }
   const browserSecret = newSecret();
-  const pending: LoginTicket['pending'] = { request: storeRequest(authorization), issuer: request.issuer, browserHash: hashSecret(browserSecret) };
+  const csrf = randomBytes(24).toString('base64url');
+  const pending: LoginTicket['pending'] = { request: storeRequest(authorization), issuer: request.issuer, browserHash: hashSecret(browserSecret), csrf };
   await services.ttl.update(tenant.id, 'login_ticket', params.login_ticket, { ...ticket, pending });
   // Lax unless the application frames the flow (web_message), where a Lax cookie would not come back.
   const framed = authorization.responseMode === 'web_message';
@@ -80,6 +87,7 @@ export async function redeemLoginTicket(
     verificationPageUrl: client.cross_origin_loc,
     coId: ticket.coId,
     loginTicket: params.login_ticket,
+    csrf,
     redirectUri: authorization.redirectUri,
     ...(framed ? { framedBy: new URL(authorization.redirectUri).origin } : {}),
   });
@@ -89,6 +97,9 @@ export async function redeemLoginTicket(
 export const coVerifyEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post(VERIFICATION_PATH, async (request, reply) => {
     const tenant = request.tenant;
+    if (!postedFromOwnOrigin(request)) {
+      return renderErrorPage(reply, tenant, 'invalid_request', 'This login was submitted from another site. Please go back to the application and log in again.', 403);
+    }
     const loginTicket = stringField(request.body, 'state');
     const verifier = stringField(request.body, 'verifier');
     const ticket = loginTicket ? await services.ttl.get<LoginTicket>(tenant.id, 'login_ticket', loginTicket) : undefined;
@@ -96,6 +107,8 @@ export const coVerifyEndpoint: FastifyPluginAsync<{ services: Services }> = asyn
     if (!loginTicket || !ticket?.pending || !boundToBrowser(request, verificationCookieName(loginTicket), ticket.pending.browserHash)) {
       return renderErrorPage(reply, tenant, 'invalid_request', 'Your login has expired or was started in another browser. Please go back to the application and log in again.');
     }
+    // Nothing is used up by a refusal: a forged post must not spoil the login the page itself is completing.
+    if (!csrfValid(request, ticket.pending.csrf)) return csrfRejected(reply, request);
     clearCookie(request, reply, verificationCookieName(loginTicket), VERIFICATION_PATH);
     const authorization = restoreRequest(ticket.pending.request);
     const client = await services.clients.find(tenant.id, tenant.name, ticket.clientId);

@@ -9,6 +9,11 @@
  * Messages are accepted only from the framed page's window and origin, and the request goes only
  * to that origin. Should the page never answer, the form is posted without a verifier after a
  * while, and the login fails cleanly instead of hanging.
+ *
+ * The form carries the page's nonce, and `/co/verify` refuses a post from another origin; so that
+ * the browser names our origin on this post, the page's referrer policy is `same-origin` instead of
+ * the server's `no-referrer` (under which browsers send `Origin: null` with a form post). No
+ * Referer leaves our origin either way.
  */
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../../domain/tenants/tenant-service.js';
@@ -25,6 +30,8 @@ export interface VerificationPage {
   verificationPageUrl: string;
   coId: string;
   loginTicket: string;
+  /** The nonce `/co/verify` expects back with the form. */
+  csrf: string;
   /** Where the completed request goes: its origin is allowed as the form's final target. */
   redirectUri: string;
   /** For `response_mode=web_message`: the application frames this page. */
@@ -34,12 +41,14 @@ export interface VerificationPage {
 export function renderVerificationPage(reply: FastifyReply, tenant: Tenant, page: VerificationPage): FastifyReply {
   const frameUrl = new URL(page.verificationPageUrl);
   frameUrl.hash = `origin=${encodeURIComponent(page.issuerOrigin)}`;
+  reply.header('referrer-policy', 'same-origin');
   const config = JSON.stringify({ src: frameUrl.toString(), origin: frameUrl.origin, id: page.coId, timeout: ANSWER_TIMEOUT_MS }).replace(/</g, '\\u003c');
   return renderPage(reply, tenant, {
     title: 'Verifying your login',
     body: `<p>One moment, please…</p>
 <form method="post" action="${VERIFICATION_PATH}">
 <input type="hidden" name="state" value="${escapeHtml(page.loginTicket)}">
+<input type="hidden" name="_csrf" value="${escapeHtml(page.csrf)}">
 <input type="hidden" name="verifier" value="">
 <noscript><p>This login needs JavaScript. Please enable it and log in again.</p></noscript>
 </form>`,

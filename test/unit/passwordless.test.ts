@@ -35,6 +35,52 @@ describe('passwordless templates', () => {
   it('makes a readable text part, links included', () => {
     expect(htmlToText('<p>Hi &amp; welcome</p><p><a href="https://x/l?a=1&amp;b=2">Log in</a></p>')).toBe('Hi & welcome\nLog in (https://x/l?a=1&b=2)');
   });
+
+  it('keeps malformed tags as text: stray else/endif, an if never closed (its inner blocks still resolved), an empty condition', () => {
+    expect(renderTemplate('a{% endif %}b{% else %}c', vars(), 'text')).toBe('a{% endif %}b{% else %}c');
+    expect(renderTemplate("{% if send == 'code' %}x{% if email %}[{{ email }}]{% endif %}", vars(), 'text')).toBe("{% if send == 'code' %}x[ada@example.com]");
+    expect(renderTemplate('{% if %}x{% endif %}', vars(), 'text')).toBe('{% if %}x{% endif %}');
+    expect(renderTemplate("{%- if send != 'link' -%}code{%- else -%}link{%- endif -%}", vars(), 'text')).toBe('code');
+    expect(renderTemplate("{% if send == 'link' %}a{% else %}b{% else %}c{% endif %}", vars(), 'text')).toBe('b');
+  });
+
+  // Templates are written by tenant administrators and rendered on /passwordless/start: a template
+  // that made a regex backtrack blocked the server's event loop for minutes. These finish at once
+  // (a regression hangs the test far past its timeout); each checks what comes out.
+  describe('renders hostile 100 KB templates in linear time', () => {
+    const spaces = ' '.repeat(100_000);
+
+    it('an {% if with a huge unterminated condition is left as text', () => {
+      const template = `{% if ${spaces}x`;
+      expect(renderTemplate(template, vars(), 'html')).toBe(template);
+    });
+
+    it('huge whitespace inside conditions, around == and or', () => {
+      expect(renderTemplate(`{% if send${spaces}== 'code' %}yes{% endif %}`, vars(), 'text')).toBe('yes');
+      expect(renderTemplate(`{% if link${spaces}or${spaces}send == 'code' %}yes{% endif %}`, vars(), 'text')).toBe('yes');
+      expect(renderTemplate(`{% if ${'a'.repeat(100_000)}${spaces}== '${"'".repeat(100_000)} %}yes{% else %}no{% endif %}`, vars(), 'text')).toBe('no');
+    });
+
+    it('thousands of tag openings, unclosed and nested blocks', () => {
+      const openings = '{%'.repeat(50_000);
+      expect(renderTemplate(openings, vars(), 'text')).toBe(openings);
+      const unclosed = '{% if email %}'.repeat(7_000);
+      expect(renderTemplate(unclosed, vars(), 'text')).toBe(unclosed);
+      expect(renderTemplate(`${'{% if email %}('.repeat(5_000)}{{ code }}${')'.repeat(5_000).split('').join('{% endif %}')}{% endif %}`, vars(), 'text')).toBe(`${'('.repeat(5_000)}123456${')'.repeat(5_000)}`);
+      const variables = `{{${spaces}x`;
+      expect(renderTemplate(variables, vars(), 'text')).toBe(variables);
+    });
+
+    it('the plain-text part of a hostile HTML body', () => {
+      expect(htmlToText('<'.repeat(100_000))).toBe('<'.repeat(100_000));
+      expect(htmlToText(`${spaces}x${spaces}`)).toBe('x');
+      expect(htmlToText(`a${spaces}\nb`)).toBe('a\nb');
+      expect(htmlToText('<a href=""'.repeat(10_000))).toBe('<a href=""'.repeat(10_000));
+      expect(htmlToText(`${'<a href="x">'.repeat(8_000)}label</a>`)).toBe('label (x)');
+      expect(htmlToText('<style<script'.repeat(8_000))).toBe('<style<script'.repeat(8_000));
+      expect(htmlToText(`${'<p>'.repeat(30_000)}x`)).toBe('x');
+    });
+  });
 });
 
 describe('passwordless identifiers and code options', () => {

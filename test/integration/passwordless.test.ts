@@ -310,6 +310,12 @@ describe("Auth0's errors", () => {
     expect(malformed.status).toBe(400);
   });
 
+  it("accepts auth0.js's optional captcha field and ignores it (Tessera presents no captcha)", async () => {
+    const res = await start({ client_id: spa.client_id, connection: 'email', email: 'captcha@example.com', send: 'code', captcha: 'answer-from-a-widget' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await outbox('captcha@example.com')).toHaveLength(1);
+  });
+
   it('accepts form bodies with authParams[...] fields', async () => {
     const res = await tls.caFetch(`${base}/passwordless/start`, {
       method: 'POST',

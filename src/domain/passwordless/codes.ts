@@ -1,8 +1,9 @@
 /**
  * Passwordless one-time codes: numeric, of the connection's `totp.length` digits, valid for its
- * `totp.time_step` seconds, usable once, and dead after MAX_FAILED_ATTEMPTS wrong guesses. Only a
- * salted SHA-256 is stored, so a read of the database yields no usable code; the salt is the
- * issued code's random id, which also makes hashes of the same code differ between issues.
+ * `totp.time_step` seconds, usable once and only by the application it was sent for, and dead
+ * after MAX_FAILED_ATTEMPTS wrong guesses. Only a salted SHA-256 is stored, so a read of the
+ * database yields no usable code; the salt is the issued code's random id, which also makes hashes
+ * of the same code differ between issues.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Storage } from '../../storage/storage.js';
@@ -62,10 +63,11 @@ export class PasswordlessCodes {
   }
 
   /**
-   * Redeems `otp` for `identifier` once. The comparison is constant-time; a wrong guess is counted
-   * against the live code, and the right code is refused once it is used, expired or exhausted.
+   * Redeems `otp` for `identifier` once, by the application it was issued to. The comparison is
+   * constant-time; a wrong guess is counted against the live code, and the right code is refused
+   * once it is used, expired or exhausted.
    */
-  async redeem(tenantId: string, connectionId: string, identifier: string, otp: string): Promise<Redemption> {
+  async redeem(tenantId: string, connectionId: string, identifier: string, clientId: string, otp: string): Promise<Redemption> {
     const repo = this.storage.repos.passwordlessCodes;
     const record = await repo.find(tenantId, connectionId, identifier);
     if (!record || record.consumedAt !== null) return 'unknown';
@@ -73,7 +75,10 @@ export class PasswordlessCodes {
     if (record.expiresAt <= now) return 'expired';
     if (record.failedAttempts >= MAX_FAILED_ATTEMPTS) return 'exhausted';
     const expected = Buffer.from(record.codeHash, 'base64url');
-    if (!timingSafeEqual(hashCode(record.id, otp.trim()), expected)) {
+    const matches = timingSafeEqual(hashCode(record.id, otp.trim()), expected);
+    // A code is good only for the application it was sent for: presented by another one, it is
+    // a wrong guess and counts as one (a code phished through one app cannot log in to another).
+    if (!matches || record.clientId !== clientId) {
       await repo.recordFailure(tenantId, connectionId, identifier, record.id);
       return 'wrong';
     }

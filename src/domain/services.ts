@@ -84,6 +84,6 @@ export function createServices(opts: {
     refreshTokens: new RefreshTokenService(opts.storage),
     attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }),
     sms,
-    passwordless: new PasswordlessService(opts.storage, email, sms),
+    passwordless: new PasswordlessService(opts.storage, email, sms, { onBackgroundError: opts.onBackgroundError }),
   };
 }

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../src/domain/passwordless/identifiers.js';
-import { totpOf } from '../../src/domain/passwordless/codes.js';
+import { EXPIRED_CODE_RETENTION_MS, PasswordlessCodes, totpOf, type PasswordlessCodesDeps } from '../../src/domain/passwordless/codes.js';
 import type { Connection } from '../../src/domain/connections/connection.js';
+import { parseDatabaseUrl } from '../../src/config/config.js';
+import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
+import { Storage } from '../../src/storage/storage.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
 
 const vars = (extra: Partial<TemplateVariables> = {}): TemplateVariables => ({
   code: '123456',
@@ -99,6 +103,66 @@ describe('passwordless identifiers and code options', () => {
     expect(totpOf(connection({ length: 8, time_step: 600 }))).toEqual({ length: 8, timeStep: 600 });
     expect(totpOf(connection({ length: 1, time_step: 1 }))).toEqual({ length: 4, timeStep: 30 });
     expect(totpOf(connection({ length: '6', time_step: 1.5 }))).toEqual({ length: 6, timeStep: 180 });
+  });
+});
+
+/** PasswordlessCodes over a fresh database of the suite's kind (TEST_DATABASE), with one tenant. */
+describe('passwordless codes in the database', () => {
+  const tenantId = 'ten_codes';
+  const connection = { id: 'con_codes', options: {} } as unknown as Connection;
+  let database: TestDatabase;
+  let storage: Storage;
+
+  beforeAll(async () => {
+    database = freshDatabase();
+    const opened = await openDatabase(parseDatabaseUrl(database.url));
+    await migrateToLatest(opened);
+    storage = new Storage(opened.db, opened.dialect);
+    await storage.repos.tenants.insert({ id: tenantId, name: 'codes', settings: {}, branding: {}, createdAt: new Date().toISOString(), deletedAt: null });
+  });
+  afterAll(async () => {
+    await storage?.close();
+    await database?.drop();
+  });
+
+  const unexpected = (error: unknown) => {
+    throw error;
+  };
+  const codesWith = (deps: Partial<PasswordlessCodesDeps> = {}) => new PasswordlessCodes(storage, { onBackgroundError: unexpected, random: () => 1, ...deps });
+  const storedIdentifiers = async () =>
+    (await storage.db.selectFrom('passwordless_codes').select('identifier').where('tenant_id', '=', tenantId).orderBy('identifier').execute()).map((row) => row.identifier);
+  const expire = (identifier: string, agoMs: number) =>
+    storage.db.updateTable('passwordless_codes').set({ expires_at: new Date(Date.now() - agoMs).toISOString() }).where('identifier', '=', identifier).execute();
+  const clear = () => storage.db.deleteFrom('passwordless_codes').execute();
+
+  it('prunes codes expired for longer than the retention, keeping live and recently expired ones', async () => {
+    await clear();
+    const codes = codesWith();
+    for (const identifier of ['live@example.com', 'late@example.com', 'old@example.com']) await codes.issue(tenantId, connection, identifier, 'app');
+    await expire('late@example.com', 60_000);
+    await expire('old@example.com', EXPIRED_CODE_RETENTION_MS + 60_000);
+    await codes.pruneExpired();
+    expect(await storedIdentifiers()).toEqual(['late@example.com', 'live@example.com']);
+    // Kept so that a late attempt hears that the code expired.
+    expect(await codes.redeem(tenantId, connection.id, 'late@example.com', 'app', '000000')).toBe('expired');
+  });
+
+  it('sweeps now and then after an issue, off the request path', async () => {
+    await clear();
+    await codesWith().issue(tenantId, connection, 'old@example.com', 'app');
+    await expire('old@example.com', EXPIRED_CODE_RETENTION_MS + 60_000);
+    await codesWith({ random: () => 0.5 }).issue(tenantId, connection, 'unlucky@example.com', 'app');
+    expect(await storedIdentifiers()).toEqual(['old@example.com', 'unlucky@example.com']);
+    await codesWith({ random: () => 0 }).issue(tenantId, connection, 'sweeper@example.com', 'app');
+    await vi.waitFor(async () => expect(await storedIdentifiers()).toEqual(['sweeper@example.com', 'unlucky@example.com']));
+  });
+
+  it('reports a failed sweep to the background error handler, never to the issue', async () => {
+    const errors: unknown[] = [];
+    const codes = codesWith({ random: () => 0, onBackgroundError: (error) => errors.push(error) });
+    vi.spyOn(storage.repos.passwordlessCodes, 'deleteExpired').mockRejectedValueOnce(new Error('database gone'));
+    await expect(codes.issue(tenantId, connection, 'issued@example.com', 'app')).resolves.toMatchObject({ code: expect.stringMatching(/^\d{6}$/) });
+    await vi.waitFor(() => expect(errors).toEqual([expect.objectContaining({ message: 'database gone' })]));
   });
 });
 

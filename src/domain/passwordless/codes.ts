@@ -12,6 +12,13 @@ import { DEFAULT_TOTP } from '../connections/connection-options.js';
 
 /** Wrong guesses a code survives; the next redemption fails even with the right code. */
 export const MAX_FAILED_ATTEMPTS = 3;
+/** Share of issued codes that also sweep long-expired codes (of every tenant) out of the table. */
+const PRUNE_PROBABILITY = 0.01;
+/**
+ * How long an expired code is kept before a sweep deletes it: a late attempt meanwhile is told the
+ * code expired (and to start again) rather than that it is wrong.
+ */
+export const EXPIRED_CODE_RETENTION_MS = 3600 * 1000;
 
 /** The Management API's bounds on `options.totp`, applied again in case of older stored options. */
 const LENGTH = { min: 4, max: 10 };
@@ -38,8 +45,18 @@ const hashCode = (id: string, code: string): Buffer => createHash('sha256').upda
 /** Uniformly random digits (randomInt has no modulo bias). */
 const randomDigits = (length: number): string => Array.from({ length }, () => randomInt(10)).join('');
 
+export interface PasswordlessCodesDeps {
+  /** Errors of background housekeeping: reported, never thrown at the request that started it. */
+  onBackgroundError: (error: unknown) => void;
+  /** Decides when an issue also sweeps expired codes; tests replace it to sweep deterministically. */
+  random?: () => number;
+}
+
 export class PasswordlessCodes {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly deps: PasswordlessCodesDeps,
+  ) {}
 
   /** A new code for `identifier`, replacing any earlier one (which stops working at once). */
   async issue(tenantId: string, connection: Connection, identifier: string, clientId: string): Promise<IssuedCode> {
@@ -59,7 +76,15 @@ export class PasswordlessCodes {
       expiresAt: new Date(now + timeStep * 1000).toISOString(),
       consumedAt: null,
     });
+    // Codes are replaced per address, but the rows of addresses never used again would stay
+    // forever: now and then, a sweep after an issue (off the request path) deletes them.
+    if ((this.deps.random ?? Math.random)() < PRUNE_PROBABILITY) void this.pruneExpired().catch(this.deps.onBackgroundError);
     return { code, lifetime: timeStep };
+  }
+
+  /** Deletes the codes, of every tenant, that expired more than EXPIRED_CODE_RETENTION_MS ago. */
+  async pruneExpired(now = Date.now()): Promise<void> {
+    await this.storage.repos.passwordlessCodes.deleteExpired(new Date(now - EXPIRED_CODE_RETENTION_MS).toISOString());
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../src/domain/passwordless/identifiers.js';
@@ -7,6 +8,7 @@ import { parseDatabaseUrl } from '../../src/config/config.js';
 import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
 import { Storage } from '../../src/storage/storage.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { deriveSubkey } from '../../src/crypto/subkeys.js';
 
 const vars = (extra: Partial<TemplateVariables> = {}): TemplateVariables => ({
   code: '123456',
@@ -128,12 +130,33 @@ describe('passwordless codes in the database', () => {
   const unexpected = (error: unknown) => {
     throw error;
   };
-  const codesWith = (deps: Partial<PasswordlessCodesDeps> = {}) => new PasswordlessCodes(storage, { onBackgroundError: unexpected, random: () => 1, ...deps });
+  const codeKey = randomBytes(32);
+  const codesWith = (deps: Partial<PasswordlessCodesDeps> = {}) => new PasswordlessCodes(storage, { codeKey, onBackgroundError: unexpected, random: () => 1, ...deps });
   const storedIdentifiers = async () =>
     (await storage.db.selectFrom('passwordless_codes').select('identifier').where('tenant_id', '=', tenantId).orderBy('identifier').execute()).map((row) => row.identifier);
   const expire = (identifier: string, agoMs: number) =>
     storage.db.updateTable('passwordless_codes').set({ expires_at: new Date(Date.now() - agoMs).toISOString() }).where('identifier', '=', identifier).execute();
   const clear = () => storage.db.deleteFrom('passwordless_codes').execute();
+
+  it('stores a keyed digest: not the SHA-256 of id and code that a database read could brute-force, and useless under another key', async () => {
+    const { code } = await codesWith().issue(tenantId, connection, 'keyed@example.com', 'app');
+    const row = (await storage.repos.passwordlessCodes.find(tenantId, connection.id, 'keyed@example.com'))!;
+    const saltedSha256 = createHash('sha256').update(`${row.id}:${code}`).digest('base64url');
+    expect(row.codeHash).not.toBe(saltedSha256);
+    expect(row.codeHash).not.toContain(code);
+    expect(await codesWith({ codeKey: randomBytes(32) }).redeem(tenantId, connection.id, 'keyed@example.com', 'app', code)).toBe('wrong');
+    expect(await codesWith().redeem(tenantId, connection.id, 'keyed@example.com', 'app', code)).toBe('ok');
+  });
+
+  it('takes a code key derived from the master key with HKDF, never the master key itself', () => {
+    const master = randomBytes(32);
+    const key = deriveSubkey(master, 'passwordlessCodes');
+    expect(key).toHaveLength(32);
+    expect(key.equals(master)).toBe(false);
+    expect(key.equals(deriveSubkey(master, 'passwordlessCodes'))).toBe(true);
+    expect(key.equals(Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'tessera/passwordless-code-hmac/v1', 32)))).toBe(true);
+    expect(key.equals(deriveSubkey(randomBytes(32), 'passwordlessCodes'))).toBe(false);
+  });
 
   it('prunes codes expired for longer than the retention, keeping live and recently expired ones', async () => {
     await clear();

@@ -9,6 +9,7 @@ import { CompositeInvalidationBus, DatabaseInvalidationBus } from '../storage/ca
 const INVALIDATION_POLL_MS = 500;
 import { createServices, type Services } from '../domain/services.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { deriveSubkey } from '../crypto/subkeys.js';
 import { prepareEncryptionAtRest, resolveEncryptionKey } from './encryption-key.js';
 
 export async function openRuntime(config: Config, onBackgroundError: (error: unknown) => void): Promise<Services> {
@@ -27,7 +28,17 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
   const bus: InvalidationBus = config.redisUrl
     ? new CompositeInvalidationBus([databaseBus, await RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])
     : databaseBus;
-  return createServices({ storage, bus, baseDomain: config.baseDomain, defaultTenant: config.defaultTenant, onBackgroundError, ...(config.smtp ? { smtp: config.smtp } : {}), ...(config.twilio ? { twilio: config.twilio } : {}) });
+  return createServices({
+    storage,
+    bus,
+    baseDomain: config.baseDomain,
+    defaultTenant: config.defaultTenant,
+    onBackgroundError,
+    // The services get a subkey for their purpose, never the master key itself.
+    passwordlessCodeKey: deriveSubkey(key, 'passwordlessCodes'),
+    ...(config.smtp ? { smtp: config.smtp } : {}),
+    ...(config.twilio ? { twilio: config.twilio } : {}),
+  });
 }
 
 export async function closeRuntime(services: Services): Promise<void> {

@@ -56,6 +56,8 @@ export function createServices(opts: {
   baseDomain: string;
   defaultTenant: string;
   onBackgroundError: (error: unknown) => void;
+  /** HMAC key of stored passwordless codes, derived from the master encryption key (crypto/subkeys.ts). */
+  passwordlessCodeKey: Uint8Array;
   smtp?: { url: string; from: string };
   twilio?: TwilioConfig;
 }): Services {
@@ -84,6 +86,6 @@ export function createServices(opts: {
     refreshTokens: new RefreshTokenService(opts.storage),
     attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }),
     sms,
-    passwordless: new PasswordlessService(opts.storage, email, sms),
+    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, onBackgroundError: opts.onBackgroundError }),
   };
 }

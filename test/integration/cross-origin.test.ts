@@ -285,11 +285,11 @@ describe('passwordless one-time codes (credential_type passwordless/otp)', () =>
   const OTP = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 
   /** Sends a code through the email connection and reads it from the dev outbox. */
-  async function emailCode(email: string): Promise<string> {
+  async function emailCode(email: string, clientId = embedded.client_id): Promise<string> {
     const start = await tls.caFetch(`${host()}/passwordless/start`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: APP },
-      body: JSON.stringify({ client_id: embedded.client_id, connection: 'email', email, send: 'code' }),
+      body: JSON.stringify({ client_id: clientId, connection: 'email', email, send: 'code' }),
     });
     expect(start.status, await start.clone().text()).toBe(200);
     const messages = await eventually(
@@ -314,6 +314,17 @@ describe('passwordless one-time codes (credential_type passwordless/otp)', () =>
     // The code was one-time.
     const again = await co({ client_id: embedded.client_id, credential_type: OTP, username: 'otp-user@example.com', otp: code, realm: 'email' });
     expect(again.status).toBe(403);
+  });
+
+  it('refuses a code sent for another application like a wrong code', async () => {
+    const email = (await management('GET', '/api/v2/connections?name=email'))[0];
+    await management('PATCH', `/api/v2/connections/${email.id}/clients`, [{ client_id: noFallback.client_id, status: true }]);
+    const code = await emailCode('otp-bound@example.com', noFallback.client_id);
+    const elsewhere = await co({ client_id: embedded.client_id, credential_type: OTP, username: 'otp-bound@example.com', otp: code, realm: 'email' });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.json).toEqual({ error: 'access_denied', error_description: 'Wrong email or verification code.' });
+    const own = await co({ client_id: noFallback.client_id, credential_type: OTP, username: 'otp-bound@example.com', otp: code, realm: 'email' });
+    expect(own.status, own.text).toBe(200);
   });
 
   it("answers a wrong code with Auth0's passwordless wording, and a password body for the otp type as invalid", async () => {

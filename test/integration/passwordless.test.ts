@@ -188,6 +188,28 @@ describe('email codes', () => {
     expect(failures.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('binds a code to the application it was sent for: another application presenting it makes a wrong guess', async () => {
+    const wrong = { status: 403, body: { error: 'invalid_grant', error_description: 'Wrong email or verification code.' } };
+    await start({ client_id: spa.client_id, connection: 'email', email: 'bound@example.com', send: 'code' });
+    const code = codeIn((await outbox('bound@example.com'))[0]!);
+    expect(await otpLogin(web, 'email', 'bound@example.com', code)).toEqual(wrong);
+    // One wrong guess of three: the application it was sent for still logs in with it (a public
+    // client, so without the client_secret Auth0 shows SPAs too).
+    const spaPublic = { client_id: spa.client_id, name: spa.name };
+    const login = await otpLogin(spaPublic, 'email', 'bound@example.com', code);
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    expect(claimsOf(login.body.id_token).aud).toBe(spa.client_id);
+
+    // Each presentation by another application counts against the code like any wrong guess.
+    await start({ client_id: spa.client_id, connection: 'email', email: 'bound@example.com', send: 'code' });
+    const second = codeIn((await outbox('bound@example.com', 2))[0]!);
+    for (const other of [web, codeOnly, web]) expect(await otpLogin(other, 'email', 'bound@example.com', second)).toEqual(wrong);
+    expect(await otpLogin(spaPublic, 'email', 'bound@example.com', second)).toEqual({
+      status: 403,
+      body: { error: 'invalid_grant', error_description: "You've reached the maximum number of attempts. Please try to login again." },
+    });
+  });
+
   it('refuses a code for a blocked user', async () => {
     const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'email', email: 'blocked@example.com', blocked: true });
     expect(user.status, JSON.stringify(user.body)).toBe(201);
@@ -310,6 +332,12 @@ describe("Auth0's errors", () => {
     expect(malformed.status).toBe(400);
   });
 
+  it("accepts auth0.js's optional captcha field and ignores it (Tessera presents no captcha)", async () => {
+    const res = await start({ client_id: spa.client_id, connection: 'email', email: 'captcha@example.com', send: 'code', captcha: 'answer-from-a-widget' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await outbox('captcha@example.com')).toHaveLength(1);
+  });
+
   it('accepts form bodies with authParams[...] fields', async () => {
     const res = await tls.caFetch(`${base}/passwordless/start`, {
       method: 'POST',
@@ -384,6 +412,19 @@ describe('magic links', () => {
     const again = locationOf(await new FormBrowser(tls).get(link.toString()), base);
     expect(again.searchParams.get('error')).toBe('access_denied');
     expect(again.searchParams.get('error_description')).toBe('Wrong email or verification code.');
+  });
+
+  it("refuses a link whose client_id was changed to another application's; the real link still works", async () => {
+    await start({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email', email: 'magic3@example.com', send: 'link', authParams: { scope: 'openid', state: 'bound' } });
+    const link = new URL(/https:\/\/\S+\/passwordless\/verify_redirect\?[^\s)"]+/.exec((await outbox('magic3@example.com'))[0]!.text)![0]);
+    const moved = new URL(link);
+    moved.searchParams.set('client_id', codeOnly.client_id);
+    const refused = locationOf(await new FormBrowser(tls).get(moved.toString()), base);
+    expect(refused.searchParams.get('error')).toBe('access_denied');
+    expect(refused.searchParams.get('error_description')).toBe('Wrong email or verification code.');
+    const accepted = locationOf(await new FormBrowser(tls).get(link.toString()), base);
+    expect(accepted.searchParams.get('code')).toBeTruthy();
+    expect(accepted.searchParams.get('state')).toBe('bound');
   });
 
   it('refuses authParams whose redirect_uri is not a callback, and never redirects a tampered link elsewhere', async () => {

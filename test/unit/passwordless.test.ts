@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../src/domain/passwordless/identifiers.js';
-import { totpOf } from '../../src/domain/passwordless/codes.js';
+import { EXPIRED_CODE_RETENTION_MS, PasswordlessCodes, totpOf, type PasswordlessCodesDeps } from '../../src/domain/passwordless/codes.js';
 import type { Connection } from '../../src/domain/connections/connection.js';
+import { parseDatabaseUrl } from '../../src/config/config.js';
+import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
+import { Storage } from '../../src/storage/storage.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { deriveSubkey } from '../../src/crypto/subkeys.js';
 
 const vars = (extra: Partial<TemplateVariables> = {}): TemplateVariables => ({
   code: '123456',
@@ -35,6 +41,52 @@ describe('passwordless templates', () => {
   it('makes a readable text part, links included', () => {
     expect(htmlToText('<p>Hi &amp; welcome</p><p><a href="https://x/l?a=1&amp;b=2">Log in</a></p>')).toBe('Hi & welcome\nLog in (https://x/l?a=1&b=2)');
   });
+
+  it('keeps malformed tags as text: stray else/endif, an if never closed (its inner blocks still resolved), an empty condition', () => {
+    expect(renderTemplate('a{% endif %}b{% else %}c', vars(), 'text')).toBe('a{% endif %}b{% else %}c');
+    expect(renderTemplate("{% if send == 'code' %}x{% if email %}[{{ email }}]{% endif %}", vars(), 'text')).toBe("{% if send == 'code' %}x[ada@example.com]");
+    expect(renderTemplate('{% if %}x{% endif %}', vars(), 'text')).toBe('{% if %}x{% endif %}');
+    expect(renderTemplate("{%- if send != 'link' -%}code{%- else -%}link{%- endif -%}", vars(), 'text')).toBe('code');
+    expect(renderTemplate("{% if send == 'link' %}a{% else %}b{% else %}c{% endif %}", vars(), 'text')).toBe('b');
+  });
+
+  // Templates are written by tenant administrators and rendered on /passwordless/start: a template
+  // that made a regex backtrack blocked the server's event loop for minutes. These finish at once
+  // (a regression hangs the test far past its timeout); each checks what comes out.
+  describe('renders hostile 100 KB templates in linear time', () => {
+    const spaces = ' '.repeat(100_000);
+
+    it('an {% if with a huge unterminated condition is left as text', () => {
+      const template = `{% if ${spaces}x`;
+      expect(renderTemplate(template, vars(), 'html')).toBe(template);
+    });
+
+    it('huge whitespace inside conditions, around == and or', () => {
+      expect(renderTemplate(`{% if send${spaces}== 'code' %}yes{% endif %}`, vars(), 'text')).toBe('yes');
+      expect(renderTemplate(`{% if link${spaces}or${spaces}send == 'code' %}yes{% endif %}`, vars(), 'text')).toBe('yes');
+      expect(renderTemplate(`{% if ${'a'.repeat(100_000)}${spaces}== '${"'".repeat(100_000)} %}yes{% else %}no{% endif %}`, vars(), 'text')).toBe('no');
+    });
+
+    it('thousands of tag openings, unclosed and nested blocks', () => {
+      const openings = '{%'.repeat(50_000);
+      expect(renderTemplate(openings, vars(), 'text')).toBe(openings);
+      const unclosed = '{% if email %}'.repeat(7_000);
+      expect(renderTemplate(unclosed, vars(), 'text')).toBe(unclosed);
+      expect(renderTemplate(`${'{% if email %}('.repeat(5_000)}{{ code }}${')'.repeat(5_000).split('').join('{% endif %}')}{% endif %}`, vars(), 'text')).toBe(`${'('.repeat(5_000)}123456${')'.repeat(5_000)}`);
+      const variables = `{{${spaces}x`;
+      expect(renderTemplate(variables, vars(), 'text')).toBe(variables);
+    });
+
+    it('the plain-text part of a hostile HTML body', () => {
+      expect(htmlToText('<'.repeat(100_000))).toBe('<'.repeat(100_000));
+      expect(htmlToText(`${spaces}x${spaces}`)).toBe('x');
+      expect(htmlToText(`a${spaces}\nb`)).toBe('a\nb');
+      expect(htmlToText('<a href=""'.repeat(10_000))).toBe('<a href=""'.repeat(10_000));
+      expect(htmlToText(`${'<a href="x">'.repeat(8_000)}label</a>`)).toBe('label (x)');
+      expect(htmlToText('<style<script'.repeat(8_000))).toBe('<style<script'.repeat(8_000));
+      expect(htmlToText(`${'<p>'.repeat(30_000)}x`)).toBe('x');
+    });
+  });
 });
 
 describe('passwordless identifiers and code options', () => {
@@ -53,6 +105,87 @@ describe('passwordless identifiers and code options', () => {
     expect(totpOf(connection({ length: 8, time_step: 600 }))).toEqual({ length: 8, timeStep: 600 });
     expect(totpOf(connection({ length: 1, time_step: 1 }))).toEqual({ length: 4, timeStep: 30 });
     expect(totpOf(connection({ length: '6', time_step: 1.5 }))).toEqual({ length: 6, timeStep: 180 });
+  });
+});
+
+/** PasswordlessCodes over a fresh database of the suite's kind (TEST_DATABASE), with one tenant. */
+describe('passwordless codes in the database', () => {
+  const tenantId = 'ten_codes';
+  const connection = { id: 'con_codes', options: {} } as unknown as Connection;
+  let database: TestDatabase;
+  let storage: Storage;
+
+  beforeAll(async () => {
+    database = freshDatabase();
+    const opened = await openDatabase(parseDatabaseUrl(database.url));
+    await migrateToLatest(opened);
+    storage = new Storage(opened.db, opened.dialect);
+    await storage.repos.tenants.insert({ id: tenantId, name: 'codes', settings: {}, branding: {}, createdAt: new Date().toISOString(), deletedAt: null });
+  });
+  afterAll(async () => {
+    await storage?.close();
+    await database?.drop();
+  });
+
+  const unexpected = (error: unknown) => {
+    throw error;
+  };
+  const codeKey = randomBytes(32);
+  const codesWith = (deps: Partial<PasswordlessCodesDeps> = {}) => new PasswordlessCodes(storage, { codeKey, onBackgroundError: unexpected, random: () => 1, ...deps });
+  const storedIdentifiers = async () =>
+    (await storage.db.selectFrom('passwordless_codes').select('identifier').where('tenant_id', '=', tenantId).orderBy('identifier').execute()).map((row) => row.identifier);
+  const expire = (identifier: string, agoMs: number) =>
+    storage.db.updateTable('passwordless_codes').set({ expires_at: new Date(Date.now() - agoMs).toISOString() }).where('identifier', '=', identifier).execute();
+  const clear = () => storage.db.deleteFrom('passwordless_codes').execute();
+
+  it('stores a keyed digest: not the SHA-256 of id and code that a database read could brute-force, and useless under another key', async () => {
+    const { code } = await codesWith().issue(tenantId, connection, 'keyed@example.com', 'app');
+    const row = (await storage.repos.passwordlessCodes.find(tenantId, connection.id, 'keyed@example.com'))!;
+    const saltedSha256 = createHash('sha256').update(`${row.id}:${code}`).digest('base64url');
+    expect(row.codeHash).not.toBe(saltedSha256);
+    expect(row.codeHash).not.toContain(code);
+    expect(await codesWith({ codeKey: randomBytes(32) }).redeem(tenantId, connection.id, 'keyed@example.com', 'app', code)).toBe('wrong');
+    expect(await codesWith().redeem(tenantId, connection.id, 'keyed@example.com', 'app', code)).toBe('ok');
+  });
+
+  it('takes a code key derived from the master key with HKDF, never the master key itself', () => {
+    const master = randomBytes(32);
+    const key = deriveSubkey(master, 'passwordlessCodes');
+    expect(key).toHaveLength(32);
+    expect(key.equals(master)).toBe(false);
+    expect(key.equals(deriveSubkey(master, 'passwordlessCodes'))).toBe(true);
+    expect(key.equals(Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'tessera/passwordless-code-hmac/v1', 32)))).toBe(true);
+    expect(key.equals(deriveSubkey(randomBytes(32), 'passwordlessCodes'))).toBe(false);
+  });
+
+  it('prunes codes expired for longer than the retention, keeping live and recently expired ones', async () => {
+    await clear();
+    const codes = codesWith();
+    for (const identifier of ['live@example.com', 'late@example.com', 'old@example.com']) await codes.issue(tenantId, connection, identifier, 'app');
+    await expire('late@example.com', 60_000);
+    await expire('old@example.com', EXPIRED_CODE_RETENTION_MS + 60_000);
+    await codes.pruneExpired();
+    expect(await storedIdentifiers()).toEqual(['late@example.com', 'live@example.com']);
+    // Kept so that a late attempt hears that the code expired.
+    expect(await codes.redeem(tenantId, connection.id, 'late@example.com', 'app', '000000')).toBe('expired');
+  });
+
+  it('sweeps now and then after an issue, off the request path', async () => {
+    await clear();
+    await codesWith().issue(tenantId, connection, 'old@example.com', 'app');
+    await expire('old@example.com', EXPIRED_CODE_RETENTION_MS + 60_000);
+    await codesWith({ random: () => 0.5 }).issue(tenantId, connection, 'unlucky@example.com', 'app');
+    expect(await storedIdentifiers()).toEqual(['old@example.com', 'unlucky@example.com']);
+    await codesWith({ random: () => 0 }).issue(tenantId, connection, 'sweeper@example.com', 'app');
+    await vi.waitFor(async () => expect(await storedIdentifiers()).toEqual(['sweeper@example.com', 'unlucky@example.com']));
+  });
+
+  it('reports a failed sweep to the background error handler, never to the issue', async () => {
+    const errors: unknown[] = [];
+    const codes = codesWith({ random: () => 0, onBackgroundError: (error) => errors.push(error) });
+    vi.spyOn(storage.repos.passwordlessCodes, 'deleteExpired').mockRejectedValueOnce(new Error('database gone'));
+    await expect(codes.issue(tenantId, connection, 'issued@example.com', 'app')).resolves.toMatchObject({ code: expect.stringMatching(/^\d{6}$/) });
+    await vi.waitFor(() => expect(errors).toEqual([expect.objectContaining({ message: 'database gone' })]));
   });
 });
 

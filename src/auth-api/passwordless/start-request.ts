@@ -21,8 +21,13 @@ export interface StartParams {
 }
 
 const STRING_FIELDS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'connection', 'email', 'phone_number', 'send', 'state'] as const;
-/** Sent by some SDKs and ignored by Auth0; anything else is refused like Auth0's `bad.request`. */
-const IGNORED_FIELDS = new Set(['request_language', 'x-request-language', 'protocol']);
+/**
+ * Sent by some SDKs and ignored here; anything else is refused like Auth0's `bad.request`.
+ * `captcha` is auth0.js's answer to a bot-detection challenge (`passwordlessStart({captcha})`):
+ * Tessera has no bot detection and never presents a challenge, so there is nothing to check it
+ * against, and refusing it would break the SDK's flow.
+ */
+const IGNORED_FIELDS = new Set(['request_language', 'x-request-language', 'protocol', 'captcha']);
 
 export const startError = (error: string, description: string, status = 400) => new AuthApiError(status, error, description);
 

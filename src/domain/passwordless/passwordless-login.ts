@@ -42,7 +42,7 @@ export async function attemptPasswordlessLogin(services: Services, input: Passwo
   const attempt = await guardedLogin(services, { tenant, connection, identifier, ip: input.ip, clientId: input.clientId, ...(input.issuer ? { issuer: input.issuer } : {}) }, async () => {
     if (normalized === undefined) return { ok: false, reason: 'wrong_credentials' };
     const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
-    verdict = await services.passwordless.codes.redeem(tenant.id, connection.id, identifier, input.otp);
+    verdict = await services.passwordless.codes.redeem(tenant.id, connection.id, identifier, input.clientId, input.otp);
     if (verdict !== 'ok') return { ok: false, reason: 'wrong_credentials', ...(existing ? { login: existing } : {}) };
     // The code proves control of the address or number: a new user is created verified, an
     // existing one becomes verified. Sign-up may have been disabled after the code was sent.

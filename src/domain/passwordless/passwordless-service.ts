@@ -9,7 +9,7 @@ import type { EmailSender } from '../delivery/email.js';
 import type { SmsSender } from '../delivery/sms.js';
 import type { Connection } from '../connections/connection.js';
 import type { Tenant } from '../tenants/tenant-service.js';
-import { PasswordlessCodes } from './codes.js';
+import { PasswordlessCodes, type PasswordlessCodesDeps } from './codes.js';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from './templates.js';
 
 export interface SendRequest {
@@ -39,8 +39,9 @@ export class PasswordlessService {
     storage: Storage,
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
+    codeDeps: PasswordlessCodesDeps,
   ) {
-    this.codes = new PasswordlessCodes(storage);
+    this.codes = new PasswordlessCodes(storage, codeDeps);
   }
 
   /** Issues and delivers a code (or magic link). Delivery errors (`SmsDeliveryError`...) propagate. */

@@ -5,8 +5,11 @@
  * `phone_number`, `tenant.domain`, `connection.name`), simple `{% if send == 'link' %}…{% else %}…
  * {% endif %}` blocks, and the SMS macro `@@password@@`. Only this subset of Liquid is supported:
  * templates are written by tenant administrators, so evaluation must stay a string substitution,
- * never code.
+ * never code. The scanning is linear in the template's length (see template-conditions.ts).
  */
+import { alternativesOf, resolveConditions } from './template-conditions.js';
+
+export { htmlToText } from './html-to-text.js';
 
 export interface TemplateVariables {
   code: string;
@@ -36,33 +39,20 @@ function lookup(variables: TemplateVariables, path: string): string {
 
 /** `send == 'link'`, `send != "code"`, `link` (truthy): the conditions Auth0's default templates use. */
 function holds(condition: string, variables: TemplateVariables): boolean {
-  return condition
-    .split(/\s+or\s+/)
-    .some((part) => {
-      const comparison = /^([\w.]+)\s*(==|!=)\s*(['"])(.*)\3$/.exec(part.trim());
-      if (!comparison) return lookup(variables, part.trim()) !== '';
-      const equal = lookup(variables, comparison[1]!) === comparison[4];
-      return comparison[2] === '==' ? equal : !equal;
-    });
-}
-
-/** Resolves `{% if %}…{% else %}…{% endif %}` blocks (innermost first, so they may nest). */
-function resolveConditions(template: string, variables: TemplateVariables): string {
-  const innermost = /\{%-?\s*if\s+([^%]+?)\s*-?%\}((?:(?!\{%-?\s*if\b)[\s\S])*?)\{%-?\s*endif\s*-?%\}/;
-  let text = template;
-  for (let guard = 0; guard < 100; guard++) {
-    const match = innermost.exec(text);
-    if (!match) break;
-    const [whole, condition, body] = match as unknown as [string, string, string];
-    const [then, otherwise = ''] = body.split(/\{%-?\s*else\s*-?%\}/);
-    text = text.slice(0, match.index) + (holds(condition, variables) ? then! : otherwise) + text.slice(match.index + whole.length);
-  }
-  return text;
+  return alternativesOf(condition).some((part) => {
+    // Linear on any input: anchored, and no two neighbouring parts can trade characters except
+    // `(.*)` with the closing quote.
+    const comparison = /^([\w.]+)\s*(==|!=)\s*(['"])(.*)\3$/.exec(part.trim());
+    if (!comparison) return lookup(variables, part.trim()) !== '';
+    const equal = lookup(variables, comparison[1]!) === comparison[4];
+    return comparison[2] === '==' ? equal : !equal;
+  });
 }
 
 /** Renders a template; `html` escapes substituted values (the template itself is trusted markup). */
 export function renderTemplate(template: string, variables: TemplateVariables, format: 'html' | 'text'): string {
-  const text = resolveConditions(template, variables);
+  const text = resolveConditions(template, (condition) => holds(condition, variables));
+  // Linear: a `{{` is followed by at most one whitespace run, one name and one whitespace run.
   return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path: string) => {
     const value = lookup(variables, path);
     return format === 'html' ? escapeHtml(value) : value;
@@ -72,21 +62,4 @@ export function renderTemplate(template: string, variables: TemplateVariables, f
 /** SMS templates: Auth0's `@@password@@` macro, plus the Liquid variables. */
 export function renderSms(template: string, variables: TemplateVariables): string {
   return renderTemplate(template.replace(/@@password@@/g, '{{ code }}'), variables, 'text');
-}
-
-/** A readable plain-text alternative of an HTML email body. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => `${label} (${href})`)
-    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/h\d>|<\/li>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }

@@ -113,7 +113,7 @@ export class PasswordlessCodesRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Housekeeping across tenants: codes are useless once expired. */
+  /** Housekeeping across tenants (PasswordlessCodes.pruneExpired): codes expired before `before`. */
   async deleteExpired(before: string): Promise<void> {
     await this.db.deleteFrom('passwordless_codes').where('expires_at', '<', before).execute();
   }

@@ -12,7 +12,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
-import type { Connection } from '../domain/connections/connection.js';
+import { connectionEnabledFor, type Connection } from '../domain/connections/connection.js';
 import { SIGNUP_EMAIL, signUp, type SignupProfile, type SignupRefusal } from '../domain/signup/signup.js';
 import { requestPasswordReset } from '../domain/password-reset/password-reset.js';
 import { passwordRulesOf } from '../domain/users/password-policy.js';
@@ -186,7 +186,7 @@ async function databaseConnectionOf(services: Services, request: FastifyRequest,
   const connection = await services.connections.findByName(request.tenant.id, name);
   if (!connection) throw fail('bad.connection', 'Connection does not exist');
   if (connection.strategy !== 'auth0') throw fail('bad.connection', 'Connection is not a database connection');
-  if (!connection.enabled_clients.includes(client.client_id)) throw fail('bad.connection', 'Connection is disabled');
+  if (!connectionEnabledFor(connection, client)) throw fail('bad.connection', 'Connection is disabled');
   return connection;
 }
 

@@ -30,7 +30,7 @@ export const lockClientScript: FastifyPluginAsync<{ services: Services }> = asyn
     reply.header('content-type', 'application/javascript; charset=utf-8').header('cross-origin-resource-policy', 'cross-origin');
     if (!client) return reply.code(404).header('cache-control', 'no-store').send('/* Unknown client. */\n');
 
-    const enabled = await services.connections.enabledFor(tenant.id, client.client_id, STRATEGY_ORDER);
+    const enabled = await services.connections.enabledFor(tenant.id, client, STRATEGY_ORDER);
     const settings = clientSettings(client, tenant.name, request.issuer, enabled);
     const json = JSON.stringify(settings).replace(/</g, '\\u003c');
     return reply.header('cache-control', `public, max-age=${CACHE_SECONDS}`).send(`Auth0.setClient(${json});\n`);

@@ -13,6 +13,7 @@ import { hashSecret } from '../domain/secrets.js';
 import { readCookie } from '../server/cookies.js';
 import { transactionCookieName } from '../auth-api/authorize/transaction.js';
 import { renderErrorPage } from './html.js';
+import { connectionEnabledFor, type ConnectionUser } from '../domain/connections/connection.js';
 
 export const DEFAULT_DATABASE_CONNECTION = 'Username-Password-Authentication';
 
@@ -72,9 +73,9 @@ export const connectionNameOf = (tenant: Tenant, authorization: AuthorizationReq
   authorization.connection ?? tenant.settings.default_directory ?? DEFAULT_DATABASE_CONNECTION;
 
 /** The database connection `name`, when it exists and is enabled for the application. */
-export async function databaseConnectionFor(services: Services, tenantId: string, name: string, clientId: string): Promise<Connection | undefined> {
+export async function databaseConnectionFor(services: Services, tenantId: string, name: string, client: ConnectionUser): Promise<Connection | undefined> {
   const connection = await services.connections.findByName(tenantId, name);
-  return connection && connection.strategy === 'auth0' && connection.enabled_clients.includes(clientId) ? connection : undefined;
+  return connection && connection.strategy === 'auth0' && connectionEnabledFor(connection, client) ? connection : undefined;
 }
 
 /** Auth0's messages without their prefixes: "PasswordStrengthError: Password is too weak" reads "Password is too weak." */

@@ -37,10 +37,11 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       return reply.redirect(`/u/signup?state=${encodeURIComponent(state)}`, 302);
     }
     const client = await services.clients.find(request.tenant.id, request.tenant.name, transaction.request.clientId);
-    const connection = await loginConnection(services, request, transaction);
+    if (!client) return renderErrorPage(reply, request.tenant, 'invalid_request', `Unknown client: ${transaction.request.clientId}`);
+    const connection = await databaseConnectionFor(services, request.tenant.id, connectionNameOf(request.tenant, restoreRequest(transaction.request)), client);
     // Passwordless (email/SMS codes) has its own page: shown directly when the application has no
     // database connection or asked for a passwordless one, otherwise offered by a link.
-    const passwordless = await passwordlessConnectionsFor(services, request.tenant.id, transaction.request.clientId);
+    const passwordless = await passwordlessConnectionsFor(services, request.tenant.id, client);
     if (passwordless.length > 0 && (!connection || passwordless.some((c) => c.name === transaction.request.connection))) {
       return reply.redirect(`${PASSWORDLESS_PAGE}?state=${encodeURIComponent(state)}`, 302);
     }
@@ -60,7 +61,7 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     if (!client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${authorization.clientId}`);
 
     const connectionName = connectionNameOf(tenant, authorization);
-    const connection = await databaseConnectionFor(services, tenant.id, connectionName, client.client_id);
+    const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
     const attempt = connection
       ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: transaction.issuer })
       : await noConnection(services, password);
@@ -85,10 +86,6 @@ async function noConnection(services: Services, password: string): Promise<Login
   return { ok: false, reason: 'wrong_credentials' };
 }
 
-async function loginConnection(services: Services, request: FastifyRequest, transaction: LoginTransaction): Promise<Connection | undefined> {
-  const authorization = restoreRequest(transaction.request);
-  return databaseConnectionFor(services, request.tenant.id, connectionNameOf(request.tenant, authorization), authorization.clientId);
-}
 
 function loginForm(
   reply: FastifyReply,

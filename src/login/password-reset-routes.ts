@@ -58,7 +58,7 @@ export const passwordResetRoutes: FastifyPluginAsync<{ services: Services }> = a
     const connectionName = connectionNameOf(tenant, authorization);
     // Only a database connection enabled for the application has passwords to reset; in every
     // case the answer below is the same.
-    if (client && (await databaseConnectionFor(services, tenant.id, connectionName, client.client_id))) {
+    if (client && (await databaseConnectionFor(services, tenant.id, connectionName, client))) {
       requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, ip: request.ip }, (error) =>
         request.log.error({ err: error }, 'password reset request failed'),
       );

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
-import type { Connection } from '../domain/connections/connection.js';
+import type { Connection, ConnectionUser } from '../domain/connections/connection.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
 import { restoreRequest, transactionCookieName, type LoginTransaction } from '../auth-api/authorize/transaction.js';
 import { attemptPasswordlessLogin } from '../domain/passwordless/passwordless-login.js';
@@ -33,8 +33,8 @@ interface PendingCode {
 type PasswordlessTransaction = LoginTransaction & { passwordless?: PendingCode };
 
 /** The application's passwordless connections, in creation order (Auth0 presents the first one). */
-export async function passwordlessConnectionsFor(services: Services, tenantId: string, clientId: string): Promise<Connection[]> {
-  return services.connections.enabledFor(tenantId, clientId, ['email', 'sms']);
+export async function passwordlessConnectionsFor(services: Services, tenantId: string, client: ConnectionUser): Promise<Connection[]> {
+  return services.connections.enabledFor(tenantId, client, ['email', 'sms']);
 }
 
 /** The connection to offer: the one asked for (`?connection=`, or `/authorize`'s), else the first. */
@@ -77,7 +77,7 @@ async function pageContext(services: Services, request: FastifyRequest, transact
   const authorization = restoreRequest(transaction.request);
   const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
   if (!client) return undefined;
-  const connections = await passwordlessConnectionsFor(services, tenant.id, client.client_id);
+  const connections = await passwordlessConnectionsFor(services, tenant.id, client);
   return connections.length > 0 ? { authorization, client, connections } : undefined;
 }
 

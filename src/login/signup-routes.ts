@@ -104,7 +104,7 @@ async function signupContext(
   const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
   if (!client) return { transaction, error: (reply) => renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${authorization.clientId}`) };
   const connectionName = connectionNameOf(tenant, authorization);
-  const connection = await databaseConnectionFor(services, tenant.id, connectionName, client.client_id);
+  const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
   return { state, transaction, client, connection, connectionName };
 }
 

@@ -23,6 +23,7 @@ let partner: { client_id: string; client_secret: string };
 let own: { client_id: string };
 let local: { client_id: string };
 let adaId: string;
+let databaseId: string;
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
@@ -46,9 +47,9 @@ beforeAll(async () => {
   partner = await create('/api/v2/clients', { name: 'Partner App', app_type: 'regular_web', is_first_party: false, callbacks: [CALLBACK] });
   own = await create('/api/v2/clients', { name: 'Own App', app_type: 'regular_web', callbacks: [CALLBACK] });
   local = await create('/api/v2/clients', { name: 'Local Dev', app_type: 'regular_web', callbacks: [LOCAL_CALLBACK] });
-  // Third-party applications use the connections enabled for them, as first-party ones do.
-  const connections = (await tls.api('dev', token, 'GET', '/api/v2/connections?name=Username-Password-Authentication')).body;
-  await tls.api('dev', token, 'PATCH', `/api/v2/connections/${connections[0].id}`, { enabled_clients: [partner.client_id, own.client_id, local.client_id] });
+  // First-party applications use the connections enabled for them; third-party ones only domain-level connections.
+  databaseId = (await tls.api('dev', token, 'GET', '/api/v2/connections?name=Username-Password-Authentication')).body[0].id;
+  await tls.api('dev', token, 'PATCH', `/api/v2/connections/${databaseId}`, { enabled_clients: [own.client_id, local.client_id], is_domain_connection: true });
   adaId = (await create('/api/v2/users', { connection: 'Username-Password-Authentication', email: 'ada@example.com', password: PASSWORD })).user_id;
   await create('/api/v2/users', { connection: 'Username-Password-Authentication', email: 'bob@example.com', password: PASSWORD });
 });
@@ -83,6 +84,33 @@ async function grants(query: string): Promise<any[]> {
   expect(res.status).toBe(200);
   return res.body;
 }
+
+describe('third-party applications', () => {
+  it('log users in only through domain-level connections, whatever the enabled clients', async () => {
+    const promote = async (isDomain: boolean, enabled: string[]) =>
+      expect((await tls.api('dev', token, 'PATCH', `/api/v2/connections/${databaseId}`, { is_domain_connection: isDomain, enabled_clients: enabled })).status).toBe(200);
+    try {
+      // Enabled for the partner but not domain-level: the hosted page has no directory for it.
+      await promote(false, [partner.client_id, own.client_id, local.client_id]);
+      const loginWithoutDirectory = async () => {
+        const browser = new FormBrowser(tls);
+        const login = locationOf(await browser.get(authorizeUrl({})), base);
+        const html = await (await browser.get(login.toString())).text();
+        const response = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+        return { status: response.status, html: await response.text() };
+      };
+      const refused = await eventually(loginWithoutDirectory, (r) => r.status !== 302);
+      expect(refused.status).toBe(401);
+      expect(refused.html).toContain('Wrong email or password.');
+      // Domain-level, though not enabled for the partner: it logs in.
+      await promote(true, [own.client_id, local.client_id]);
+      const allowed = await eventually(async () => authorize(new FormBrowser(tls)), (result) => result.consent !== undefined);
+      expect(allowed.consent).toBeDefined();
+    } finally {
+      await promote(true, [own.client_id, local.client_id]);
+    }
+  });
+});
 
 describe('consent for a third-party application', () => {
   it('is asked after login, lists the scopes grouped per resource, and on accept completes with a code', async () => {

@@ -8,6 +8,7 @@
  * `auth0-forwarded-for`, one-time / expiring / attempt-limited codes, templates, disable_signup,
  * and tenant isolation.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationClient } from 'auth0-v4';
 import { openDatabase } from '../../src/storage/database.js';
@@ -425,6 +426,32 @@ describe('magic links', () => {
     const accepted = locationOf(await new FormBrowser(tls).get(link.toString()), base);
     expect(accepted.searchParams.get('code')).toBeTruthy();
     expect(accepted.searchParams.get('state')).toBe('bound');
+  });
+
+  it("continues the application's own request (state, nonce, PKCE) when the hosted login page asks for the link", async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = { client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid email', state: 'app-state', nonce: 'app-nonce', code_challenge: challenge, code_challenge_method: 'S256' };
+    const login = locationOf(await new FormBrowser(tls).get(`${base}/authorize?${new URLSearchParams(authorize)}`), base);
+    const transactionState = login.searchParams.get('state')!;
+    // The page forwards its transaction's state (no secret), as auth0.js and Lock do on Universal Login.
+    const sent = await start({ client_id: web.client_id, connection: 'email', email: 'magic-page@example.com', send: 'link', authParams: { state: transactionState, scope: 'openid' } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const link = new URL(/https:\/\/\S+\/passwordless\/verify_redirect\?[^\s)"]+/.exec((await outbox('magic-page@example.com'))[0]!.text)![0]);
+    expect(Object.fromEntries(link.searchParams)).toMatchObject({ state: 'app-state', nonce: 'app-nonce', code_challenge: challenge, scope: 'openid email' });
+
+    // Opened anywhere (another device, say), it answers the application as its own /authorize would have.
+    const callback = locationOf(await new FormBrowser(tls).get(link.toString()), base);
+    expect(callback.searchParams.get('state')).toBe('app-state');
+    const code = callback.searchParams.get('code')!;
+    const form = { grant_type: 'authorization_code', client_id: web.client_id, client_secret: web.client_secret!, code, redirect_uri: CALLBACK };
+    expect((await tokenRequest(form)).status).toBe(400);
+    const second = locationOf(await new FormBrowser(tls).get(`${base}/authorize?${new URLSearchParams(authorize)}`), base);
+    await start({ client_id: web.client_id, connection: 'email', email: 'magic-page@example.com', send: 'link', authParams: { state: second.searchParams.get('state')! } });
+    const again = new URL(/https:\/\/\S+\/passwordless\/verify_redirect\?[^\s)"]+/.exec((await outbox('magic-page@example.com', 2))[0]!.text)![0]);
+    const exchanged = await tokenRequest({ ...form, code: locationOf(await new FormBrowser(tls).get(again.toString()), base).searchParams.get('code')!, code_verifier: verifier });
+    expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
+    expect(claimsOf(exchanged.body.id_token)).toMatchObject({ email: 'magic-page@example.com', nonce: 'app-nonce' });
   });
 
   it('refuses authParams whose redirect_uri is not a callback, and never redirects a tampered link elsewhere', async () => {

@@ -12,7 +12,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
-import type { Connection } from '../../domain/connections/connection.js';
+import { connectionEnabledFor, type Connection } from '../../domain/connections/connection.js';
 import { DomainError } from '../../domain/errors.js';
 import { attemptPasswordLogin, type LoginAttempt, type LoginRejection } from '../../domain/authentication/login-attempt.js';
 import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
@@ -115,7 +115,7 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
     }
 
     const connection = await services.connections.findByName(tenant.id, body.realm);
-    if (!connection || !own(STRATEGIES, body.credential_type)!.has(connection.strategy) || !connection.enabled_clients.includes(client.client_id)) {
+    if (!connection || !own(STRATEGIES, body.credential_type)!.has(connection.strategy) || !connectionEnabledFor(connection, client)) {
       const description = `Unknown realm ${body.realm}.`;
       failed(description, { client });
       throw new AuthApiError(400, 'invalid_request', description);

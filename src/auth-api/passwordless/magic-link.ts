@@ -14,6 +14,7 @@ import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless
 import { startSession } from '../../login/finish-login.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from '../authorize/authorization-requests.js';
 import { rejectionDescription } from './rejections.js';
+import { connectionEnabledFor } from '../../domain/connections/connection.js';
 
 export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
 
@@ -74,7 +75,7 @@ async function verifyAndComplete(
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   const connection = params.connection ? await services.connections.findByName(tenant.id, params.connection) : undefined;
   if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw fail('invalid_request', 'the connection was not found');
-  if (!connection.enabled_clients.includes(client.client_id)) throw fail('invalid_request', 'the connection was disabled');
+  if (!connectionEnabledFor(connection, client)) throw fail('invalid_request', 'the connection was disabled');
   const username = (connection.strategy === 'email' ? params.email : params.phone_number) ?? '';
   const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, issuer: request.issuer });
   if (!attempt.ok) {

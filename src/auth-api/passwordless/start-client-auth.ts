@@ -24,7 +24,14 @@ export type StartCaller = 'secret' | 'login_page' | 'public' | 'unauthenticated'
 
 export const DEPRECATION_DESCRIPTION = 'Enforce client authentication for passwordless connections';
 
-export async function identifyCaller(services: Services, request: FastifyRequest, params: StartParams): Promise<{ client: Client; caller: StartCaller }> {
+export interface Caller {
+  client: Client;
+  caller: StartCaller;
+  /** For `login_page`: the hosted login transaction whose `state` was forwarded. */
+  transaction?: LoginTransaction;
+}
+
+export async function identifyCaller(services: Services, request: FastifyRequest, params: StartParams): Promise<Caller> {
   const tenant = request.tenant;
   if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
     // Private Key JWT is not among the client authentication methods this server implements.
@@ -47,7 +54,7 @@ export async function identifyCaller(services: Services, request: FastifyRequest
   for (const state of [params.state, params.authParams.state]) {
     if (!state || state.length > 512) continue;
     const transaction = await services.ttl.get<LoginTransaction>(tenant.id, 'login_transaction', state);
-    if (transaction && transaction.request.clientId === client.client_id) return { client, caller: 'login_page' };
+    if (transaction && transaction.request.clientId === client.client_id) return { client, caller: 'login_page', transaction };
   }
   return { client, caller: 'unauthenticated' };
 }

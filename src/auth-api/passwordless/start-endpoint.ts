@@ -10,20 +10,22 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { Connection } from '../../domain/connections/connection.js';
-import { AuthorizationPageError, AuthorizationRedirectError } from '../../domain/oidc/authorization-request.js';
+import { AuthorizationPageError, AuthorizationRedirectError, authorizationParams } from '../../domain/oidc/authorization-request.js';
+import { restoreRequest } from '../authorize/transaction.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../domain/passwordless/identifiers.js';
 import { SmsDeliveryError } from '../../domain/delivery/sms.js';
 import { clientIp } from '../client-ip.js';
 import { DEPRECATION_DESCRIPTION, identifyCaller } from './start-client-auth.js';
 import { startError, startParams, type StartParams } from './start-request.js';
 import { linkParams, magicLink } from './magic-link.js';
+import { connectionEnabledFor } from '../../domain/connections/connection.js';
 
 export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/passwordless/start', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const tenant = request.tenant;
     const params = startParams(request);
-    const { client, caller } = await identifyCaller(services, request, params);
+    const { client, caller, transaction } = await identifyCaller(services, request, params);
     const ip = clientIp(request, caller === 'secret');
 
     if (caller === 'unauthenticated') {
@@ -40,7 +42,10 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     const sms = connection.strategy === 'sms';
     const identifier = identifierOf(connection, params);
     const send = sendOf(connection, params);
-    const link = send === 'link' ? checkedLinkParams(client, params, tenant.settings.default_audience) : undefined;
+    // A link asked for by the hosted login page continues the application's own request (its
+    // state, nonce and PKCE challenge), not a request made of the page's authParams.
+    const linkRequest = transaction ? authorizationParams(restoreRequest(transaction.request)) : params.authParams;
+    const link = send === 'link' ? checkedLinkParams(client, linkRequest, tenant.settings.default_audience) : undefined;
 
     const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
     if (!existing && connection.options.disable_signup === true) {
@@ -102,7 +107,7 @@ async function passwordlessConnection(services: Services, request: FastifyReques
   const connection = await services.connections.findByName(request.tenant.id, params.connection);
   if (!connection) throw startError('bad.connection', 'Connection does not exist');
   if (connection.strategy !== 'email' && connection.strategy !== 'sms') throw startError('bad.connection', 'Invalid connection strategy. It must either be a passwordless connection (email or sms)');
-  if (!connection.enabled_clients.includes(client.client_id)) throw startError('bad.connection', 'Connection is disabled');
+  if (!connectionEnabledFor(connection, client)) throw startError('bad.connection', 'Connection is disabled');
   return connection;
 }
 
@@ -127,9 +132,9 @@ function sendOf(connection: Connection, params: StartParams): 'link' | 'code' {
   return send;
 }
 
-function checkedLinkParams(client: Client, params: StartParams, defaultAudience: string | undefined): Record<string, string> {
+function checkedLinkParams(client: Client, authParams: Record<string, string>, defaultAudience: string | undefined): Record<string, string> {
   try {
-    return linkParams(client, params.authParams, defaultAudience);
+    return linkParams(client, authParams, defaultAudience);
   } catch (error) {
     if (error instanceof AuthorizationPageError || error instanceof AuthorizationRedirectError) throw startError('bad.authParams', `error in authParams - ${error.description}`);
     throw error;

@@ -22,6 +22,7 @@ import {
   DEFAULT_DATABASE_CONNECTION,
   DIRECTORY_STRATEGIES,
   STRATEGIES,
+  connectionEnabledFor,
   connectionNameProblem,
   newConnectionId,
   normalizeMetadata,
@@ -29,6 +30,7 @@ import {
   type Connection,
   type ConnectionDocument,
   type ConnectionOptions,
+  type ConnectionUser,
   type Strategy,
 } from './connection.js';
 import { buildOptions } from './connection-options.js';
@@ -103,12 +105,12 @@ export class ConnectionService {
    * The connections of the given strategies enabled for the application, in creation order (login
    * pages offer the first). Cached like findByName; the objects are frozen.
    */
-  async enabledFor(tenantId: string, clientId: string, strategies: readonly Strategy[]): Promise<Connection[]> {
+  async enabledFor(tenantId: string, client: ConnectionUser, strategies: readonly Strategy[]): Promise<Connection[]> {
     const all = await this.all.get(tenantId, 'all', async () => {
       const records = await this.storage.repos.connections.list(tenantId, { strategies: [...STRATEGIES] }, { offset: 0, limit: MAX_LOGIN_CONNECTIONS });
       return deepFreeze(await this.manyWithClients(tenantId, records));
     });
-    return (all ?? []).filter((c) => strategies.includes(c.strategy) && c.enabled_clients.includes(clientId));
+    return (all ?? []).filter((c) => strategies.includes(c.strategy) && connectionEnabledFor(c, client));
   }
 
   async list(tenantId: string, filter: ConnectionFilter, page: { offset: number; limit: number }): Promise<{ items: Connection[]; total: number }> {

@@ -26,6 +26,22 @@ export interface Connection {
   metadata?: Record<string, string>;
 }
 
+/** The application side of the rule below: which application, and who owns it. */
+export interface ConnectionUser {
+  client_id: string;
+  is_first_party: boolean;
+}
+
+/**
+ * Whether `client` may log users in through `connection`. A first-party application uses the
+ * connections enabled for it; a third-party application only domain-level connections, which are
+ * open to every third-party application whatever their enabled clients (Auth0: "Enable Third-Party
+ * Applications", "Promote Connections to Domain Level").
+ */
+export function connectionEnabledFor(connection: Pick<Connection, 'enabled_clients' | 'is_domain_connection'>, client: ConnectionUser): boolean {
+  return client.is_first_party ? connection.enabled_clients.includes(client.client_id) : connection.is_domain_connection === true;
+}
+
 /** What the `document` column holds. */
 export type ConnectionDocument = Omit<Connection, 'id' | 'name' | 'strategy' | 'enabled_clients'>;
 

@@ -128,6 +128,30 @@ export function parseAuthorizationRequest(params: Record<string, string>, client
   };
 }
 
+/**
+ * The `/authorize` parameters that parse back into `request` (the inverse of the two stages above):
+ * for an application's request to be continued elsewhere, such as a magic link sent from the
+ * hosted login page of a transaction.
+ */
+export function authorizationParams(request: AuthorizationRequest): Record<string, string> {
+  return {
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+    response_type: request.responseType,
+    response_mode: request.responseMode,
+    scope: request.scope.join(' '),
+    ...(request.prompt.size > 0 ? { prompt: [...request.prompt].join(' ') } : {}),
+    ...(request.audience !== undefined ? { audience: request.audience } : {}),
+    ...(request.state !== undefined ? { state: request.state } : {}),
+    ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+    ...(request.codeChallenge !== undefined ? { code_challenge: request.codeChallenge, code_challenge_method: request.codeChallengeMethod ?? 'plain' } : {}),
+    ...(request.maxAge !== undefined ? { max_age: String(request.maxAge) } : {}),
+    ...(request.connection !== undefined ? { connection: request.connection } : {}),
+    ...(request.loginHint !== undefined ? { login_hint: request.loginHint } : {}),
+    ...(request.screenHint !== undefined ? { screen_hint: request.screenHint } : {}),
+  };
+}
+
 function parsePkce(
   params: Record<string, string>,
   client: Client,

@@ -19,6 +19,7 @@ import { requiredParam, type TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { clientIp } from '../../client-ip.js';
+import { connectionEnabledFor } from '../../../domain/connections/connection.js';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
@@ -37,7 +38,7 @@ export async function passwordGrant(services: Services, request: FastifyRequest,
 
   const connection = await services.connections.findByName(tenant.id, connectionName);
   if (!connection || connection.strategy !== 'auth0') throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
-  if (!connection.enabled_clients.includes(client.client_id)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
+  if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
   // A backend logging users in may name the user's IP in auth0-forwarded-for, believed only from a
   // confidential application trusted with it (docs: Resource Owner Password Flow and Attack Protection).

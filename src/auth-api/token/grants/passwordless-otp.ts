@@ -16,6 +16,7 @@ import { rejectionError } from '../../passwordless/rejections.js';
 import { requiredParam, type TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
+import { connectionEnabledFor } from '../../../domain/connections/connection.js';
 
 export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 
@@ -30,7 +31,7 @@ export async function passwordlessOtpGrant(services: Services, request: FastifyR
 
   const connection = await services.connections.findByName(tenant.id, realm);
   if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
-  if (!connection.enabled_clients.includes(client.client_id)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
+  if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
   // A confidential client has authenticated to get here; its backend may name the user's IP, if
   // the application is configured to be trusted with it (as for the password grants).

@@ -150,11 +150,8 @@ export class AttackProtectionService {
 
     const throttling = settings.suspicious_ip_throttling;
     if (throttling.enabled && !throttlingAllowlist.contains(ip)) {
-      const limits = stageLimits(settings, 'pre-login');
-      const key = addressBucket(ip);
-      const now = Date.now();
-      const tat = await this.storage.repos.attackProtection.takeToken(tenantId, 'pre-login', key, { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
-      if (tat !== undefined) gate.ipToken = { key, tat, now };
+      const token = await this.takeIpToken(tenantId, settings, 'pre-login', ip);
+      if (token) gate.ipToken = token;
       else if (throttling.shields.includes('block')) return { refusal: 'suspicious_ip' };
     }
 
@@ -205,6 +202,15 @@ export class AttackProtectionService {
         : undefined,
       this.returnIpToken(attempt, settings, gate),
     ]);
+  }
+
+  /** Takes one of the IP's attempts at `stage` (its /64 for IPv6); undefined when none was left. */
+  private async takeIpToken(tenantId: string, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string): Promise<{ key: string; tat: number; now: number } | undefined> {
+    const limits = stageLimits(settings, stage);
+    const key = addressBucket(ip);
+    const now = Date.now();
+    const tat = await this.storage.repos.attackProtection.takeToken(tenantId, stage, key, { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
+    return tat === undefined ? undefined : { key, tat, now };
   }
 
   private async returnIpToken(attempt: ProtectedAttempt, settings: AttackProtectionSettings, gate: LoginGate): Promise<void> {
@@ -262,11 +268,9 @@ export class AttackProtectionService {
     const ip = normalizeIp(ipAddress);
     const throttling = settings.suspicious_ip_throttling;
     if (!throttling.enabled || throttlingAllowlist.contains(ip)) return false;
-    const limits = stageLimits(settings, 'pre-user-registration');
-    const now = Date.now();
-    const tat = await this.storage.repos.attackProtection.takeToken(tenant.id, 'pre-user-registration', addressBucket(ip), { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
-    if (tat === undefined) return throttling.shields.includes('block');
-    if (isEmpty(tat, now, limits)) this.ipThrottled(tenant, settings, 'pre-user-registration', ip, clientId);
+    const token = await this.takeIpToken(tenant.id, settings, 'pre-user-registration', ip);
+    if (!token) return throttling.shields.includes('block');
+    if (isEmpty(token.tat, token.now, stageLimits(settings, 'pre-user-registration'))) this.ipThrottled(tenant, settings, 'pre-user-registration', ip, clientId);
     return false;
   }
 

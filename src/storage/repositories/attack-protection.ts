@@ -66,18 +66,6 @@ export class AttackProtectionRepository {
 
   // --- brute-force counters -----------------------------------------------------------------------
 
-  async findFailures(tenantId: string, connection: string, identifier: string, ip: string): Promise<FailureRecord | undefined> {
-    const row = await this.db
-      .selectFrom('login_failures')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('connection', '=', connection)
-      .where('identifier', '=', identifier)
-      .where('ip', '=', ip)
-      .executeTakeFirst();
-    return row ? toFailure(row) : undefined;
-  }
-
   /**
    * Counts one more consecutive failure; returns the count after it, or undefined when the live
    * counter was already at `input.limit` (nothing is counted then).
@@ -188,10 +176,6 @@ export class AttackProtectionRepository {
       .where('bucket', '=', bucket)
       .where('key', '=', key)
       .execute();
-  }
-
-  async deleteBucket(tenantId: string, bucket: string, key: string): Promise<void> {
-    await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('bucket', '=', bucket).where('key', '=', key).execute();
   }
 
   /** Removes one key's buckets of several kinds in one statement. */

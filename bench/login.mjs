@@ -59,19 +59,23 @@ async function setUp(port, dir) {
   ).access_token;
   const api = (path, body) => request(port, { method: 'POST', path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => JSON.parse(r.body));
   const client = await api('/api/v2/clients', { name: 'bench web', app_type: 'regular_web', callbacks: [CALLBACK] });
-  await api('/api/v2/users', { connection: 'Username-Password-Authentication', email: 'bench@example.com', password: PASSWORD });
+  // One account per browser, as real traffic is: brute-force protection allows no more than
+  // max_attempts (10) logins of one account from one address in flight at once.
+  for (let i = 0; i < BROWSERS; i++) await api('/api/v2/users', { connection: 'Username-Password-Authentication', email: benchUser(i), password: PASSWORD });
   return client;
 }
 
 /** One full login as a browser would do it, then the back-channel code exchange; returns the token response. */
-async function login(port, client, scope = 'openid profile') {
+const benchUser = (i) => `bench-${i}@example.com`;
+
+async function login(port, client, scope = 'openid profile', username = benchUser(0)) {
   const authorize = await request(port, { path: `/authorize?${new URLSearchParams({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code', scope, state: 'b' })}` });
   const loginPath = authorize.headers.location;
   const txCookie = authorize.headers['set-cookie'][0].split(';')[0];
   const page = await request(port, { path: loginPath, headers: { cookie: txCookie } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)[1];
   const state = new URL(loginPath, 'http://x').searchParams.get('state');
-  const posted = await request(port, { method: 'POST', path: '/u/login', headers: { ...form(), cookie: txCookie }, body: new URLSearchParams({ state, _csrf: csrf, username: 'bench@example.com', password: PASSWORD }).toString() });
+  const posted = await request(port, { method: 'POST', path: '/u/login', headers: { ...form(), cookie: txCookie }, body: new URLSearchParams({ state, _csrf: csrf, username, password: PASSWORD }).toString() });
   const code = new URL(posted.headers.location).searchParams.get('code');
   const exchanged = await request(port, { method: 'POST', path: '/oauth/token', headers: form(), body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: client.client_id, client_secret: client.client_secret }).toString() });
   if (exchanged.status !== 200) throw new Error(`exchange failed: ${exchanged.status} ${exchanged.body}`);
@@ -98,10 +102,10 @@ async function runLogins(port, client, seconds) {
   let errors = 0;
   const end = Date.now() + seconds * 1000;
   await Promise.all(
-    Array.from({ length: BROWSERS }, async () => {
+    Array.from({ length: BROWSERS }, async (_, i) => {
       while (Date.now() < end) {
         try {
-          await login(port, client);
+          await login(port, client, 'openid profile', benchUser(i));
           done++;
         } catch {
           errors++;

@@ -260,6 +260,9 @@ export interface LoginFailuresTable {
   last_ip: string;
   first_failed_at: string;
   last_failed_at: string;
+  /** Attempts admitted and not yet settled (see migration 011). */
+  pending: number;
+  pending_at: string | null;
 }
 
 /** Token buckets (suspicious IP throttling, notification throttles): one GCRA timestamp each. */

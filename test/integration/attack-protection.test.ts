@@ -309,6 +309,19 @@ describe('brute-force protection', () => {
     expect(guesses.filter((g) => g.status === 429).every((g) => g.body.error === 'too_many_attempts')).toBe(true);
   });
 
+  it('blocks on completed failures only: correct logins in flight beside a wrong one do not count as failures', async () => {
+    await bruteForce(5);
+    await createUser('bf-busy@example.com');
+    // Five at once is as many as max_attempts admits in flight; one of them is wrong.
+    const answers = await Promise.all([0, 1, 2, 3, 4].map((i) => realmLogin('bf-busy@example.com', i === 2 ? 'wrong password' : PASSWORD, '192.0.2.91')));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 403]);
+    // One failure is on record, not five: no block, no email, and the next logins go through.
+    await failTimes(3, 'bf-busy@example.com', '192.0.2.91');
+    expect((await realmLogin('bf-busy@example.com', PASSWORD, '192.0.2.91')).status).toBe(200);
+    expect((await tls.api('dev', token, 'GET', '/api/v2/user-blocks?identifier=bf-busy@example.com')).body).toEqual({ blocked_for: [] });
+    expect((await tls.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent('bf-busy@example.com')}`)).body).toEqual([]);
+  });
+
   it('counts IPv6 clients by their /64, as the rate limits do', async () => {
     await bruteForce(3);
     await createUser('bf-ipv6@example.com');

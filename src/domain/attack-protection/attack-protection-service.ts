@@ -13,6 +13,7 @@
  * or signup attempt (pre-user-registration) takes a token; an empty bucket refuses further attempts.
  */
 import type { Storage } from '../../storage/storage.js';
+import type { CounterKey } from '../../storage/repositories/attack-protection.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { LogService } from '../logs/log-service.js';
@@ -32,6 +33,8 @@ import { blockedAccountEmail, breachedPasswordAdminEmail, breachedPasswordEmail,
 const SETTINGS_KIND = 'attack-protection';
 /** Auth0 releases a brute-force block after 30 days at the latest. */
 export const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+/** An attempt admitted longer ago than this without an outcome was lost (a crash): it no longer holds a place. */
+const PENDING_ATTEMPT_LIFETIME_MS = 60 * 1000;
 /** The unblock link in the blocked-account email: one use, a week. */
 export const UNBLOCK_TICKET_TTL_SECONDS = 7 * 24 * 3600;
 /** Breached password emails go out at most once an hour per user (and per IP to administrators), as on Auth0. */
@@ -62,16 +65,17 @@ export interface ProtectedAttempt {
 }
 
 /**
- * What `beginLogin` decided and counted before the secret was checked, handed to `loginFailed` or
- * `loginSucceeded` afterwards. The attempt is counted up front, as if it were going to fail, so
- * that concurrent guesses cannot all pass a check that only reads the counters: each takes its
- * own place in them, atomically, and those beyond the threshold are refused. A correct secret
- * then gives its place back.
+ * What `beginLogin` decided and took before the secret was checked, handed to `loginFailed` or
+ * `loginSucceeded` afterwards. The attempt takes its place up front, so that concurrent guesses
+ * cannot all pass a check that only reads the counters: it is admitted as in flight in the
+ * brute-force counter only while completed failures plus attempts in flight stay under the
+ * threshold, and it takes its suspicious-IP token. A correct secret gives the token back and
+ * clears the counter; a wrong one turns its place into a failure.
  */
 export interface LoginGate {
   refusal?: 'too_many_attempts' | 'suspicious_ip';
-  /** The identifier's consecutive failures (for this IP) counting this attempt, when brute-force protection counts it. */
-  failures?: number;
+  /** The brute-force counter this attempt is in flight in, when brute-force protection counts it. */
+  counter?: CounterKey;
   /** The suspicious-IP token this attempt took, when throttling counts it. */
   ipToken?: { key: string; tat: number; now: number };
 }
@@ -138,9 +142,10 @@ export class AttackProtectionService {
   // --- logins -------------------------------------------------------------------------------------
 
   /**
-   * Before the secret is checked: takes this attempt's suspicious-IP token and counts it as a
-   * brute-force failure, refusing it when the IP's bucket is empty or the identifier (for this IP)
-   * is at its threshold. Whatever it took is given back if the attempt is refused here.
+   * Before the secret is checked: takes this attempt's suspicious-IP token and admits it into the
+   * brute-force counter, refusing it when the IP's bucket is empty, or when the identifier (for
+   * this IP) has reached its threshold counting the attempts still in flight. Whatever it took is
+   * given back if the attempt is refused here.
    */
   async beginLogin(attempt: ProtectedAttempt): Promise<LoginGate> {
     const { settings, bruteForceAllowlist, throttlingAllowlist } = await this.cached(attempt.tenant.id);
@@ -157,51 +162,48 @@ export class AttackProtectionService {
 
     if (this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip)) {
       const bruteForce = settings.brute_force_protection;
-      const now = new Date();
-      const failures = await this.storage.repos.attackProtection.recordFailure(tenantId, {
-        connection: attempt.connection,
-        identifier: identifierKey(attempt.identifier),
-        ip: this.ipKey(settings, ip),
+      const counter = this.counterKey(settings, attempt, ip);
+      const now = Date.now();
+      const admitted = await this.storage.repos.attackProtection.admitAttempt(tenantId, {
+        ...counter,
         lastIp: ip,
-        now: now.toISOString(),
-        restartBefore: new Date(now.getTime() - BLOCK_LIFETIME_MS).toISOString(),
+        now: new Date(now).toISOString(),
+        restartBefore: new Date(now - BLOCK_LIFETIME_MS).toISOString(),
+        pendingSince: new Date(now - PENDING_ATTEMPT_LIFETIME_MS).toISOString(),
         ...(bruteForce.shields.includes('block') ? { limit: bruteForce.max_attempts } : {}),
       });
-      if (failures === undefined) {
-        // Blocked: this attempt is not an IP failure either, as it never reached the secret.
+      if (!admitted) {
+        // Blocked (or as many attempts in flight as a block would allow): this attempt never
+        // reached the secret, so it is no IP failure either.
         await this.returnIpToken(attempt, settings, gate);
         return { refusal: 'too_many_attempts' };
       }
-      gate.failures = failures;
+      gate.counter = counter;
     }
     return gate;
   }
 
   /**
-   * A wrong secret, already counted by `beginLogin`: the failure that took the identifier to the
-   * threshold blocks, logs and notifies, and the token that emptied the IP's bucket logs and
+   * A wrong secret: the attempt's place becomes a failure; the failure that takes the identifier to
+   * the threshold blocks, logs and notifies, and the token that emptied the IP's bucket logs and
    * notifies. `user` is the account the identifier names, when there is one.
    */
   async loginFailed(attempt: ProtectedAttempt, gate: LoginGate, user: User | undefined): Promise<void> {
     const settings = await this.settings(attempt.tenant.id);
     const ip = normalizeIp(attempt.ip);
-    const work: Array<Promise<void>> = [];
-    // Exactly one attempt takes the count to the threshold: that one blocks and tells.
-    if (gate.failures === settings.brute_force_protection.max_attempts) work.push(this.accountBlocked(attempt, ip, gate.failures, user));
     if (gate.ipToken && isEmpty(gate.ipToken.tat, gate.ipToken.now, stageLimits(settings, 'pre-login'))) this.ipThrottled(attempt.tenant, settings, 'pre-login', ip, attempt.clientId);
-    await Promise.all(work);
+    if (gate.counter) {
+      const failures = await this.storage.repos.attackProtection.settleFailure(attempt.tenant.id, gate.counter, { lastIp: ip, now: nowIso() });
+      // Exactly one failure takes the count to the threshold: that one blocks and tells.
+      if (failures === settings.brute_force_protection.max_attempts) await this.accountBlocked(attempt, ip, failures, user);
+    }
     if (Math.random() < PRUNE_PROBABILITY) this.prune(attempt.tenant.id);
   }
 
   /** A correct secret: the identifier's consecutive failures start again from zero, and the IP gets its token back. */
   async loginSucceeded(attempt: ProtectedAttempt, gate: LoginGate): Promise<void> {
     const settings = await this.settings(attempt.tenant.id);
-    await Promise.all([
-      gate.failures !== undefined
-        ? this.storage.repos.attackProtection.clearFailures(attempt.tenant.id, attempt.connection, identifierKey(attempt.identifier), [this.ipKey(settings, normalizeIp(attempt.ip))])
-        : undefined,
-      this.returnIpToken(attempt, settings, gate),
-    ]);
+    await Promise.all([gate.counter ? this.storage.repos.attackProtection.settleSuccess(attempt.tenant.id, gate.counter) : undefined, this.returnIpToken(attempt, settings, gate)]);
   }
 
   /** Takes one of the IP's attempts at `stage` (its /64 for IPv6); undefined when none was left. */
@@ -444,9 +446,10 @@ export class AttackProtectionService {
     return settings.brute_force_protection.enabled && attempt.connectionBruteForce !== false && !allowlist.contains(ip);
   }
 
-  /** The IP part of a brute-force counter's key: the address (for IPv6 its /64) in mode count_per_identifier_and_ip. */
-  private ipKey(settings: AttackProtectionSettings, ip: string): string {
-    return settings.brute_force_protection.mode === 'count_per_identifier_and_ip' ? addressBucket(ip) : '';
+  /** The brute-force counter of an attempt: its identifier, and its address (for IPv6 the /64) in mode count_per_identifier_and_ip. */
+  private counterKey(settings: AttackProtectionSettings, attempt: ProtectedAttempt, ip: string): CounterKey {
+    const perIp = settings.brute_force_protection.mode === 'count_per_identifier_and_ip';
+    return { connection: attempt.connection, identifier: identifierKey(attempt.identifier), ip: perIp ? addressBucket(ip) : '' };
   }
 
   /** True for the first call per (kind, key) within an hour: throttles repeated notifications. */

@@ -14,6 +14,7 @@ import { devOutbox } from './007-dev-outbox.js';
 import { branding } from './008-branding.js';
 import { attackProtection } from './009-attack-protection.js';
 import { passwordless } from './010-passwordless.js';
+import { loginAttemptsInFlight } from './011-login-attempts-in-flight.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -30,6 +31,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '008-branding': branding,
       '009-attack-protection': attackProtection,
       '010-passwordless': passwordless,
+      '011-login-attempts-in-flight': loginAttemptsInFlight,
     };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Attack protection state: per-tenant settings, brute-force failure counters and token buckets.
  * Counters and buckets change with single atomic upserts (`INSERT ... ON CONFLICT DO UPDATE ...
- * RETURNING`, the same in SQLite and PostgreSQL), so concurrent failures on any number of
- * instances are all counted and exactly one of them sees a threshold being reached.
+ * RETURNING`, the same in SQLite and PostgreSQL), so concurrent attempts on any number of
+ * instances are all counted, none slips past a limit, and exactly one failure sees a threshold
+ * being reached.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
@@ -19,15 +20,22 @@ export interface FailureRecord {
   lastFailedAt: string;
 }
 
-export interface FailureInput {
+/** One brute-force counter: an identifier in a connection, for one IP (or '' for all). */
+export interface CounterKey {
   connection: string;
   identifier: string;
+  /** The counting key: the IP in mode count_per_identifier_and_ip, '' in mode count_per_identifier. */
   ip: string;
+}
+
+export interface AdmissionInput extends CounterKey {
   lastIp: string;
   now: string;
-  /** A counter whose last failure is older than this starts again from 1 (blocks expire). */
+  /** Failures whose last one is older than this no longer count (blocks expire). */
   restartBefore: string;
-  /** A live counter already at this count is left as it is (the pair is blocked). */
+  /** Pending attempts last admitted before this are presumed lost (a crash between admission and outcome). */
+  pendingSince: string;
+  /** Admit only while completed failures plus attempts in flight stay under this. */
   limit?: number;
 }
 
@@ -67,12 +75,15 @@ export class AttackProtectionRepository {
   // --- brute-force counters -----------------------------------------------------------------------
 
   /**
-   * Counts one more consecutive failure; returns the count after it, or undefined when the live
-   * counter was already at `input.limit` (nothing is counted then).
+   * Admits one attempt of the pair: it is counted as in flight until `settleFailure` or
+   * `settleSuccess`. Returns false, counting nothing, when the completed failures and the attempts
+   * in flight had already reached `input.limit` (one atomic upsert, so concurrent attempts cannot
+   * all slip under the limit).
    */
-  async recordFailure(tenantId: string, input: FailureInput): Promise<number | undefined> {
-    const stale = sql<boolean>`${sql.ref('login_failures.last_failed_at')} < ${input.restartBefore}`;
-    const underLimit = input.limit === undefined ? sql<boolean>`true` : sql<boolean>`(${stale} or ${sql.ref('login_failures.failures')} < ${input.limit})`;
+  async admitAttempt(tenantId: string, input: AdmissionInput): Promise<boolean> {
+    const failures = sql<number>`case when ${sql.ref('login_failures.last_failed_at')} < ${input.restartBefore} then 0 else ${sql.ref('login_failures.failures')} end`;
+    const pending = sql<number>`case when ${sql.ref('login_failures.pending_at')} is null or ${sql.ref('login_failures.pending_at')} < ${input.pendingSince} then 0 else ${sql.ref('login_failures.pending')} end`;
+    const underLimit = input.limit === undefined ? sql<boolean>`true` : sql<boolean>`${failures} + ${pending} < ${input.limit}`;
     const row = await this.db
       .insertInto('login_failures')
       .values({
@@ -80,33 +91,66 @@ export class AttackProtectionRepository {
         connection: input.connection,
         identifier: input.identifier,
         ip: input.ip,
-        failures: 1,
+        failures: 0,
+        pending: 1,
+        pending_at: input.now,
         last_ip: input.lastIp,
         first_failed_at: input.now,
         last_failed_at: input.now,
       })
       .onConflict((oc) =>
-        oc.columns(['tenant_id', 'connection', 'identifier', 'ip']).doUpdateSet({
-          failures: sql<number>`case when ${stale} then 1 else ${sql.ref('login_failures.failures')} + 1 end`,
-          first_failed_at: sql<string>`case when ${stale} then ${input.now} else ${sql.ref('login_failures.first_failed_at')} end`,
-          last_failed_at: input.now,
-          last_ip: input.lastIp,
-        }).where(underLimit),
+        oc
+          .columns(['tenant_id', 'connection', 'identifier', 'ip'])
+          .doUpdateSet({ failures, pending: sql<number>`${pending} + 1`, pending_at: input.now, last_ip: input.lastIp })
+          .where(underLimit),
       )
-      .returning('failures')
+      .returning('pending')
       .executeTakeFirst();
-    return row ? Number(row.failures) : undefined;
+    return row !== undefined;
   }
 
-  /** Removes the counters of one identifier for the given counting keys (a successful login). */
-  async clearFailures(tenantId: string, connection: string, identifier: string, ips: string[]): Promise<void> {
-    if (ips.length === 0) return;
-    await this.db
+  /** An admitted attempt failed: one more consecutive failure; returns the count after it. */
+  async settleFailure(tenantId: string, key: CounterKey, input: { lastIp: string; now: string }): Promise<number> {
+    const failures = sql.ref('login_failures.failures');
+    const pending = sql.ref('login_failures.pending');
+    const row = await this.db
+      .insertInto('login_failures')
+      // The row is gone if the pair was unblocked meanwhile: the failure starts a new count.
+      .values({ tenant_id: tenantId, ...key, failures: 1, pending: 0, pending_at: null, last_ip: input.lastIp, first_failed_at: input.now, last_failed_at: input.now })
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'connection', 'identifier', 'ip']).doUpdateSet({
+          failures: sql<number>`${failures} + 1`,
+          pending: sql<number>`case when ${pending} > 0 then ${pending} - 1 else 0 end`,
+          first_failed_at: sql<string>`case when ${failures} = 0 then ${input.now} else ${sql.ref('login_failures.first_failed_at')} end`,
+          last_failed_at: input.now,
+          last_ip: input.lastIp,
+        }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    return Number(row.failures);
+  }
+
+  /** An admitted attempt succeeded: the consecutive failures start again from zero. */
+  async settleSuccess(tenantId: string, key: CounterKey): Promise<void> {
+    // Nothing else in flight: the counter is no longer needed.
+    const deleted = await this.db
       .deleteFrom('login_failures')
       .where('tenant_id', '=', tenantId)
-      .where('connection', '=', connection)
-      .where('identifier', '=', identifier)
-      .where('ip', 'in', ips)
+      .where('connection', '=', key.connection)
+      .where('identifier', '=', key.identifier)
+      .where('ip', '=', key.ip)
+      .where('pending', '<=', 1)
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) > 0) return;
+    const pending = sql.ref('pending');
+    await this.db
+      .updateTable('login_failures')
+      .set({ failures: 0, pending: sql<number>`case when ${pending} > 0 then ${pending} - 1 else 0 end` })
+      .where('tenant_id', '=', tenantId)
+      .where('connection', '=', key.connection)
+      .where('identifier', '=', key.identifier)
+      .where('ip', '=', key.ip)
       .execute();
   }
 

@@ -13,7 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import { hashSecret, newSecret } from '../domain/secrets.js';
-import { requestPasswordReset, resetPassword, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
+import { liveResetTicket, requestPasswordReset, resetPassword, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
 import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
 import { clearCookie, setCookie } from '../server/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from './html.js';
@@ -72,7 +72,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
 
   app.get(RESET_PATH, async (request, reply) => {
     const secret = stringField(request.query, 'ticket');
-    const ticket = secret ? await services.ttl.get<PasswordResetTicket>(request.tenant.id, 'password_reset', secret) : undefined;
+    const ticket = secret ? await liveResetTicket(services, request.tenant.id, secret) : undefined;
     if (!secret || !ticket) return linkInvalid(reply, request);
     // The last browser to open the link is the one that may use it.
     const browserSecret = newSecret();
@@ -84,7 +84,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
 
   app.post(RESET_PATH, async (request, reply) => {
     const secret = stringField(request.body, 'ticket');
-    const ticket = secret ? await services.ttl.get<PasswordResetTicket>(request.tenant.id, 'password_reset', secret) : undefined;
+    const ticket = secret ? await liveResetTicket(services, request.tenant.id, secret) : undefined;
     if (!secret || !ticket) return linkInvalid(reply, request);
     if (!boundToBrowser(request, ticketCookieName(secret), ticket.browserHash)) {
       return renderErrorPage(reply, request.tenant, 'invalid_request', 'This reset link was opened in another browser. Please open the link from the email again.', 400);

@@ -339,6 +339,33 @@ describe('password reset by email link', () => {
     expect(locationOf(await logIn(new FormBrowser(tls), 'late@example.com', PASSWORD), base).searchParams.get('code')).toBeTruthy();
   });
 
+  it('ends older links when the password changes, and links to an address the account no longer has', async () => {
+    const created = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'links@example.com', password: PASSWORD, email_verified: true });
+    const requestLink = async (email: string, count: number) => {
+      const browser = new FormBrowser(tls);
+      const login = await start(browser);
+      const forgot = await (await browser.get(`${base}/u/reset-password/request?state=${login.state}`)).text();
+      await browser.post(`${base}/u/reset-password/request`, { state: login.state, _csrf: inputValue(forgot, '_csrf'), email });
+      return resetLinkOf((await outbox(email, count))[0]);
+    };
+    const older = await requestLink('links@example.com', 1);
+    const newer = await requestLink('links@example.com', 2);
+    const reader = new FormBrowser(tls);
+    const page = await (await reader.get(newer)).text();
+    const done = await reader.post(`${base}/u/reset-password`, { ticket: inputValue(page, 'ticket'), _csrf: inputValue(page, '_csrf'), password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
+    expect(done.status).toBe(200);
+    // The other link in the mailbox no longer sets a password.
+    expect((await new FormBrowser(tls).get(older)).status).toBe(400);
+
+    // A link sent before the address changed is not honoured at the new address's account.
+    const beforeMove = await requestLink('links@example.com', 3);
+    const moved = await tls.api('dev', token, 'PATCH', `/api/v2/users/${encodeURIComponent(created.body.user_id)}`, { email: 'links-moved@example.com' });
+    expect(moved.status).toBe(200);
+    const stale = await new FormBrowser(tls).get(beforeMove);
+    expect(stale.status).toBe(400);
+    expect(await stale.text()).toContain('This link has expired or has already been used.');
+  });
+
   it('protects the request form with the login transaction: CSRF token and browser binding', async () => {
     const browser = new FormBrowser(tls);
     const login = await start(browser);

@@ -22,7 +22,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user.js';
 import { TtlStore } from '../oidc/ttl-store.js';
 import { nowIso } from '../clock.js';
-import { RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../password-reset/password-reset.js';
+import { RESET_TICKET_TTL_SECONDS, resetTicketFor } from '../password-reset/password-reset.js';
 import { IpAllowlist, normalizeIp } from './ip-allowlist.js';
 import { addressBucket } from './address-bucket.js';
 import { isBreachedPassword } from './breached-passwords.js';
@@ -340,7 +340,7 @@ export class AttackProtectionService {
     const notifyAdmins = settings.shields.includes('admin_notification') && immediately(settings.admin_notification_frequency);
     if ((notifyUser || notifyAdmins) && (await this.firstNoticeWithinHour(tenant.id, 'pwd_leak', user.user_id))) {
       if (notifyUser) {
-        const secret = await this.ttl.put(tenant.id, 'password_reset', { userId: user.user_id, connection: attempt.connection, email: user.email!, clientId: attempt.clientId } satisfies PasswordResetTicket, RESET_TICKET_TTL_SECONDS);
+        const secret = await this.ttl.put(tenant.id, 'password_reset', resetTicketFor({ user_id: user.user_id, email: user.email! }, attempt.connection, attempt.clientId), RESET_TICKET_TTL_SECONDS);
         const resetLink = `${issuerOf(attempt)}u/reset-password?ticket=${encodeURIComponent(secret)}`;
         this.send(tenant.id, user.email!, breachedPasswordEmail({ tenantName: tenantName(tenant), resetLink, ttlMinutes: RESET_TICKET_TTL_SECONDS / 60, blocked }));
       }

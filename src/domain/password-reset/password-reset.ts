@@ -18,9 +18,31 @@ export interface PasswordResetTicket {
   connection: string;
   email: string;
   clientId?: string;
+  /** When the link was issued: a password change after it ends the link (absent on links from before this field). */
+  issuedAt?: string;
   /** Set each time the reset page is opened: only that browser may submit it, with this CSRF token. */
   browserHash?: string;
   csrf?: string;
+}
+
+/** A new reset ticket for the user's current address. */
+export function resetTicketFor(user: { user_id: string; email: string }, connection: string, clientId?: string): PasswordResetTicket {
+  return { userId: user.user_id, connection, email: user.email, ...(clientId ? { clientId } : {}), issuedAt: new Date().toISOString() };
+}
+
+/**
+ * The ticket behind a reset link while it still stands for the account: the user exists, still
+ * has the address the link was sent to (whoever reads an old mailbox must not take over the
+ * account), and has not had the password changed since the link was issued (a reset, or an
+ * administrator's change, ends every older link).
+ */
+export async function liveResetTicket(services: Services, tenantId: string, secret: string): Promise<PasswordResetTicket | undefined> {
+  const ticket = await services.ttl.get<PasswordResetTicket>(tenantId, 'password_reset', secret);
+  if (!ticket) return undefined;
+  const user = await services.users.find(tenantId, ticket.userId);
+  if (!user?.email || user.email.toLowerCase() !== ticket.email.toLowerCase()) return undefined;
+  if (ticket.issuedAt !== undefined && user.last_password_reset !== undefined && user.last_password_reset > ticket.issuedAt) return undefined;
+  return ticket;
 }
 
 export interface ResetRequest {
@@ -48,7 +70,7 @@ async function sendResetLink(services: Services, tenant: Tenant, request: ResetR
     services.logs.record(tenant.id, { type: 'fcpr', description: 'user does not exist', ...log });
     return;
   }
-  const ticket: PasswordResetTicket = { userId: login.user.user_id, connection: request.connection, email: login.user.email, clientId: request.clientId };
+  const ticket = resetTicketFor({ user_id: login.user.user_id, email: login.user.email }, request.connection, request.clientId);
   const secret = await services.ttl.put(tenant.id, 'password_reset', ticket, RESET_TICKET_TTL_SECONDS);
   const link = `${request.issuer}u/reset-password?ticket=${encodeURIComponent(secret)}`;
   const tenantName = tenant.settings.friendly_name ?? tenant.name;
@@ -68,7 +90,7 @@ export type ResetOutcome = { status: 'ok'; ticket: PasswordResetTicket } | { sta
  * usable, so the user can try another one; success uses it up.
  */
 export async function resetPassword(services: Services, tenant: Tenant, secret: string, password: string, ip: string): Promise<ResetOutcome> {
-  const ticket = await services.ttl.get<PasswordResetTicket>(tenant.id, 'password_reset', secret);
+  const ticket = await liveResetTicket(services, tenant.id, secret);
   if (!ticket) return { status: 'invalid_ticket' };
   const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { connection: ticket.connection, email: ticket.email } };
   try {

@@ -201,11 +201,16 @@ describe('POST /api/v2/tickets/email-verification', () => {
     const userId = await createUser('short@example.com', { verify_email: false });
     const short = await tls.api('dev', token, 'POST', '/api/v2/tickets/email-verification', { user_id: userId, ttl_sec: 1 });
     expect(short.status).toBe(201);
+    const shortWithResult = await tls.api('dev', token, 'POST', '/api/v2/tickets/email-verification', { user_id: userId, ttl_sec: 1, result_url: RESULT_URL });
     const changed = (await tls.api('dev', token, 'POST', '/api/v2/tickets/email-verification', { user_id: userId })).body.ticket;
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const expired = await tls.caFetch(short.body.ticket, { redirect: 'manual' });
     expect(expired.status).toBe(400);
-    expect(await expired.text()).toContain('This link has expired or has already been used.');
+    expect(await expired.text()).toContain('Access expired.');
+    // With a result_url, the application hears it, as on Auth0.
+    const redirected = await tls.caFetch(shortWithResult.body.ticket, { redirect: 'manual' });
+    expect(redirected.status).toBe(302);
+    expect(Object.fromEntries(new URL(redirected.headers.get('location')!).searchParams)).toMatchObject({ success: 'false', message: 'Access expired.' });
 
     expect((await tls.api('dev', token, 'PATCH', `/api/v2/users/${encodeURIComponent(userId)}`, { email: 'moved@example.com' })).status).toBe(200);
     const page = await tls.caFetch(changed, { redirect: 'manual' });

@@ -108,28 +108,32 @@ export type VerificationOutcome =
   | { status: 'verified'; ticket: EmailVerificationTicket }
   /** The ticket is known but gives nothing (used before, account gone or changed, already verified). */
   | { status: 'refused'; ticket: EmailVerificationTicket; message: string }
-  /** Unknown or expired: nothing is known about it, not even where to redirect. */
+  /** Unknown: nothing is known about it, not even where to redirect. */
   | { status: 'invalid' };
 
 /** Uses the ticket up and marks its address verified (`sv`), or says why not (`fv`). */
 export async function verifyEmail(services: Services, tenant: Tenant, secret: string, ip: string): Promise<VerificationOutcome> {
   const redemption = await services.ttl.consume<EmailVerificationTicket>(tenant.id, 'email_verification', secret);
+  const refuse = (ticket: EmailVerificationTicket, message: string): VerificationOutcome => {
+    const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { email: ticket.email } };
+    services.logs.record(tenant.id, { type: 'fv', description: message, ...log });
+    return { status: 'refused', ticket, message };
+  };
   if (redemption.status === 'invalid') {
+    // An expired ticket still says where to go: its result_url hears "Access expired.", as on Auth0.
+    const expired = await services.ttl.getExpired<EmailVerificationTicket>(tenant.id, 'email_verification', secret);
+    if (expired) return refuse(expired, VERIFICATION_MESSAGES.expired);
     services.logs.record(tenant.id, { type: 'fv', description: VERIFICATION_MESSAGES.expired, ip });
     return { status: 'invalid' };
   }
   const ticket = redemption.document;
   const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { email: ticket.email } };
-  const refuse = (message: string): VerificationOutcome => {
-    services.logs.record(tenant.id, { type: 'fv', description: message, ...log });
-    return { status: 'refused', ticket, message };
-  };
-  if (redemption.status === 'replayed') return refuse(VERIFICATION_MESSAGES.usedOnce);
+  if (redemption.status === 'replayed') return refuse(ticket, VERIFICATION_MESSAGES.usedOnce);
 
   const user = await services.users.find(tenant.id, ticket.userId);
-  if (!user) return refuse(VERIFICATION_MESSAGES.noUser);
-  if (user.email !== ticket.email) return refuse(VERIFICATION_MESSAGES.notVerified);
-  if (user.email_verified === true) return refuse(VERIFICATION_MESSAGES.alreadyVerified);
+  if (!user) return refuse(ticket, VERIFICATION_MESSAGES.noUser);
+  if (user.email !== ticket.email) return refuse(ticket, VERIFICATION_MESSAGES.notVerified);
+  if (user.email_verified === true) return refuse(ticket, VERIFICATION_MESSAGES.alreadyVerified);
   // An administrator changing the address between the check above and this write could see the new
   // address marked verified; that needs both at the same instant, and is the administrator's own doing.
   await services.users.update(tenant.id, user.user_id, { email_verified: true });

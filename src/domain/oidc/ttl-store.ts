@@ -24,6 +24,13 @@ export class TtlStore {
     return entry.document;
   }
 
+  /** The document of an entry that expired unused (swept entries are gone): to say where an expired link was going. */
+  async getExpired<T>(tenantId: string, kind: TtlKind, secret: string): Promise<T | undefined> {
+    const entry = await this.storage.repos.ttlEntries.find<T>(tenantId, kind, hashSecret(secret));
+    if (!entry || entry.consumedAt || Date.parse(entry.expiresAt) > Date.now()) return undefined;
+    return entry.document;
+  }
+
   async update(tenantId: string, kind: TtlKind, secret: string, document: unknown): Promise<void> {
     await this.storage.repos.ttlEntries.replaceDocument(tenantId, kind, hashSecret(secret), document);
   }

@@ -141,6 +141,30 @@ describe('Redis store', () => {
     expect((await store.hit('k')).count).toBe(3); // Redis kept its window
     expect(log.lines.at(-1)).toMatch(/^info: .*back/);
   });
+
+  it('a Redis that stops answering costs one command timeout, not one per request, and gets nothing more until it is back', async () => {
+    const proxy = await tcpProxy(Number(redisTarget.port || 6379));
+    cleanup.push(() => proxy.close());
+    const { store } = await connect(`redis://127.0.0.1:${proxy.port}`);
+    expect((await store.hit('k')).count).toBe(1);
+
+    proxy.stall();
+    expect((await store.hit('k')).count).toBe(1); // timed out: counted in process
+    expect(store.isDegraded).toBe(true);
+    for (let i = 2; i <= 11; i++) {
+      const next = store.hit('k');
+      expect(next).not.toBeInstanceOf(Promise); // no further wait for the timeout
+      expect((next as WindowHit).count).toBe(i);
+    }
+
+    proxy.unstall();
+    await until(() => !store.isDegraded, 10_000);
+    // Redis saw the first hit, at most the one command that timed out, and this one: not the ten
+    // counted in process meanwhile.
+    const after = (await store.hit('k')).count;
+    expect(after).toBeGreaterThanOrEqual(2);
+    expect(after).toBeLessThanOrEqual(3);
+  });
 });
 
 describe('bucket keys', () => {
@@ -177,6 +201,7 @@ describe('bucket keys', () => {
     expect(clientIdOf(request('client_id=abc'))).toBeUndefined();
     expect(clientIdOf(request(undefined, 'Basic !!!'))).toBeUndefined();
     expect(clientIdOf(request({ client_id: 'x'.repeat(129) }))).toBeUndefined();
+    expect(clientIdOf(request({ client_id: 1234567890123456 }))).toBe('1234567890123456');
     expect(clientIdOf(request(undefined, basic('%E0%A4%A')))).toBe('%E0%A4%A');
   });
 });
@@ -217,9 +242,13 @@ function unusedPort(): Promise<number> {
 }
 
 /** A TCP proxy to Redis whose connections can be cut (and refused) to simulate an outage. */
-async function tcpProxy(targetPort: number): Promise<{ port: number; cut(): void; resume(): void; close(): Promise<void> }> {
+async function tcpProxy(targetPort: number): Promise<{ port: number; cut(): void; resume(): void; stall(): void; unstall(): void; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let refusing = false;
+  // While stalled, what clients send is held back (as a paused Redis would leave it unread) and
+  // delivered on unstall to the connections still open.
+  let stalled = false;
+  const held: Array<[net.Socket, Buffer]> = [];
   const server = net.createServer((client) => {
     if (refusing) return void client.destroy();
     const upstream = net.connect(targetPort, redisTarget.hostname);
@@ -232,7 +261,8 @@ async function tcpProxy(targetPort: number): Promise<{ port: number; cut(): void
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk: Buffer) => (stalled ? held.push([upstream, chunk]) : upstream.write(chunk)));
+    upstream.pipe(client);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -243,6 +273,13 @@ async function tcpProxy(targetPort: number): Promise<{ port: number; cut(): void
     },
     resume() {
       refusing = false;
+    },
+    stall() {
+      stalled = true;
+    },
+    unstall() {
+      stalled = false;
+      for (const [socket, chunk] of held.splice(0)) if (!socket.destroyed) socket.write(chunk);
     },
     close: () =>
       new Promise<void>((r) => {

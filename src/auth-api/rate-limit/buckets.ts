@@ -17,7 +17,9 @@ export { addressBucket } from '../../domain/attack-protection/address-bucket.js'
 export function clientIdOf(request: FastifyRequest): string | undefined {
   const body = request.body;
   if (body !== null && typeof body === 'object') {
-    const value = (body as Record<string, unknown>).client_id;
+    const raw = (body as Record<string, unknown>).client_id;
+    // Read as the token endpoint reads it (tokenParams): a JSON number or boolean names the same client.
+    const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
     if (typeof value === 'string' && value !== '') return value.length <= MAX_KEY_PART ? value : undefined;
   }
   const header = request.headers.authorization;

@@ -66,7 +66,8 @@ export class RedisStore implements RateLimitStore {
   }
 
   hit(key: string): WindowHit | Promise<WindowHit> {
-    if (this.redis.status !== 'ready') {
+    // Degraded until the connection is ready again (a dropped connection reports so only later).
+    if (this.degraded || this.redis.status !== 'ready') {
       this.degrade(undefined);
       return this.fallback.hit(key);
     }
@@ -77,6 +78,12 @@ export class RedisStore implements RateLimitStore {
       },
       (error: unknown) => {
         this.degrade(error);
+        // A Redis that stops answering keeps its connection open, so without this every request
+        // would wait for its own timeout, and each would leave a command that Redis applies when
+        // it wakes, on top of the count taken in process. Dropping the connection makes the next
+        // requests skip Redis at once until it is ready again (ioredis reconnects by itself); only
+        // the commands sent before the first timeout can still be applied late.
+        if (this.redis.status === 'ready') this.redis.disconnect(true);
         return this.fallback.hit(key);
       },
     );

@@ -322,6 +322,29 @@ describe('brute-force protection', () => {
     expect((await tls.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent('bf-busy@example.com')}`)).body).toEqual([]);
   });
 
+  it('an unblock link lifts the block it was sent for, not one that began after it', async () => {
+    await bruteForce(3);
+    const userId = await createUser('bf-relink@example.com');
+    await failTimes(3, 'bf-relink@example.com', '192.0.2.92');
+    const oldLink = linkIn((await outbox('bf-relink@example.com'))[0], '/u/unblock');
+    // An administrator lifts that block; later the account is blocked again.
+    expect((await tls.api('dev', token, 'DELETE', `/api/v2/user-blocks/${encodeURIComponent(userId)}`)).status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the new block begins strictly after the link was sent
+    await failTimes(3, 'bf-relink@example.com', '192.0.2.92');
+    const newLink = linkIn((await outbox('bf-relink@example.com', 2))[0], '/u/unblock');
+    expect(newLink).not.toBe(oldLink);
+
+    const unblock = async (link: string) => {
+      const reader = new FormBrowser(tls);
+      const page = await (await reader.get(link)).text();
+      return reader.post(`${base}/u/unblock`, { ticket: inputValue(page, 'ticket') });
+    };
+    expect((await unblock(oldLink)).status).toBe(200);
+    expect(await realmLogin('bf-relink@example.com', PASSWORD, '192.0.2.92')).toEqual({ status: 429, body: TOO_MANY });
+    expect((await unblock(newLink)).status).toBe(200);
+    expect((await realmLogin('bf-relink@example.com', PASSWORD, '192.0.2.92')).status).toBe(200);
+  });
+
   it('counts IPv6 clients by their /64, as the rate limits do', async () => {
     await bruteForce(3);
     await createUser('bf-ipv6@example.com');

@@ -92,6 +92,8 @@ export interface UnblockTicket {
   userId: string;
   connection: string;
   identifiers: string[];
+  /** When the link was sent: it lifts the blocks that had begun by then, not a later one (absent on older links). */
+  issuedAt?: string;
 }
 
 export class AttackProtectionService {
@@ -240,7 +242,7 @@ export class AttackProtectionService {
     let unblockLink: string | undefined;
     if (blocking) {
       const identifiers = [...new Set([identifierKey(attempt.identifier), ...identifiersOf(user)])];
-      const ticket: UnblockTicket = { userId: user.user_id, connection: attempt.connection, identifiers };
+      const ticket: UnblockTicket = { userId: user.user_id, connection: attempt.connection, identifiers, issuedAt: nowIso() };
       const secret = await this.ttl.put(tenant.id, 'unblock_ticket', ticket, UNBLOCK_TICKET_TTL_SECONDS);
       unblockLink = `${issuerOf(attempt)}u/unblock?ticket=${encodeURIComponent(secret)}`;
     }
@@ -430,7 +432,13 @@ export class AttackProtectionService {
     const redemption = await this.ttl.consume<UnblockTicket>(tenant.id, 'unblock_ticket', secret);
     if (redemption.status !== 'ok') return false;
     const ticket = redemption.document;
-    await this.storage.repos.attackProtection.deleteFailures(tenant.id, { identifiers: ticket.identifiers, connection: ticket.connection });
+    // A link lives a week, longer than the block it was sent for may last: it lifts only counters
+    // whose failures had begun when it was sent, not a block that started later.
+    await this.storage.repos.attackProtection.deleteFailures(tenant.id, {
+      identifiers: ticket.identifiers,
+      connection: ticket.connection,
+      ...(ticket.issuedAt ? { firstFailedBy: ticket.issuedAt } : {}),
+    });
     this.deps.logs.record(tenant.id, { type: 'ublkdu', description: 'User block released: unblock link', userId: ticket.userId, ip: normalizeIp(ip), details: { connection: ticket.connection } });
     return true;
   }

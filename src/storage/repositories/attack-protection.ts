@@ -169,11 +169,12 @@ export class AttackProtectionRepository {
     return rows.map(toFailure);
   }
 
-  /** Removes every counter of these identifiers (in one connection, or in all); returns how many. */
-  async deleteFailures(tenantId: string, filter: { identifiers: string[]; connection?: string }): Promise<number> {
+  /** Removes the counters of these identifiers (in one connection, or in all; begun by a time, or whenever); returns how many. */
+  async deleteFailures(tenantId: string, filter: { identifiers: string[]; connection?: string; firstFailedBy?: string }): Promise<number> {
     if (filter.identifiers.length === 0) return 0;
     let query = this.db.deleteFrom('login_failures').where('tenant_id', '=', tenantId).where('identifier', 'in', filter.identifiers);
     if (filter.connection !== undefined) query = query.where('connection', '=', filter.connection);
+    if (filter.firstFailedBy !== undefined) query = query.where('first_failed_at', '<=', filter.firstFailedBy);
     const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }

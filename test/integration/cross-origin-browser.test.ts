@@ -214,32 +214,31 @@ describe('origins the application does not allow', () => {
    * What Chromium's network stack exchanged with /co/authenticate, CORS preflights included, read
    * through the DevTools protocol: Playwright's own events leave preflights out and report a
    * response that CORS blocks only as a failure (its body never reaches the page; the body's text
-   * is checked over HTTP in cross-origin.test.ts).
+   * is checked over HTTP in cross-origin.test.ts). A response's ExtraInfo event may come before or
+   * after its request's event, so the two are paired when read, in request order.
    */
-  async function watchCoAuthenticate(page: Page): Promise<Exchange[]> {
+  async function watchCoAuthenticate(page: Page): Promise<() => Exchange[]> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     const methods = new Map<string, string>();
-    const seen: Exchange[] = [];
+    const responses = new Map<string, { status: number; allowOrigin: string | undefined }>();
     cdp.on('Network.requestWillBeSent', (e) => {
       if (e.request.url === `${idp()}/co/authenticate`) methods.set(e.requestId, e.request.method);
     });
     cdp.on('Network.responseReceivedExtraInfo', (e) => {
-      const method = methods.get(e.requestId);
-      if (!method) return;
       const header = Object.entries(e.headers).find(([name]) => name.toLowerCase() === 'access-control-allow-origin');
-      seen.push({ method, status: e.statusCode, allowOrigin: header?.[1] });
+      responses.set(e.requestId, { status: e.statusCode, allowOrigin: header?.[1] });
     });
-    return seen;
+    return () => [...methods].flatMap(([id, method]) => (responses.has(id) ? [{ method, ...responses.get(id)! }] : []));
   }
 
   it('an origin allowed only for another application passes the preflight, then gets the 403 without CORS headers', async () => {
     await withPage(browser, 'co-other-origin', async (page) => {
-      const seen = await watchCoAuthenticate(page);
+      const exchanges = await watchCoAuthenticate(page);
       await submitEmbeddedForm(page, OTHER, USER, `?client_id=${clientId}`);
       await page.locator('#status', { hasText: 'error' }).waitFor();
       // The page learns of the blocked response before DevTools reports its headers.
-      await eventually(async () => seen.length, (n) => n >= 2);
+      const seen = await eventually(async () => exchanges(), (list) => list.length >= 2);
       expect(seen).toEqual([
         { method: 'OPTIONS', status: 204, allowOrigin: OTHER },
         { method: 'POST', status: 403, allowOrigin: undefined },
@@ -253,10 +252,10 @@ describe('origins the application does not allow', () => {
 
   it('an origin no application allows fails at the preflight: the credentials are never sent', async () => {
     await withPage(browser, 'co-evil-origin', async (page) => {
-      const seen = await watchCoAuthenticate(page);
+      const exchanges = await watchCoAuthenticate(page);
       await submitEmbeddedForm(page, EVIL, USER, `?client_id=${clientId}`);
       await page.locator('#status', { hasText: 'error' }).waitFor();
-      await eventually(async () => seen.length, (n) => n >= 1);
+      const seen = await eventually(async () => exchanges(), (list) => list.length >= 1);
       expect(seen).toEqual([{ method: 'OPTIONS', status: 403, allowOrigin: undefined }]);
       expect(JSON.parse(await page.locator('#out').innerText()).code).toBe('request_error');
       expect(new URL(page.url()).origin).toBe(EVIL);

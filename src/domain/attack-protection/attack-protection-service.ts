@@ -77,7 +77,14 @@ export interface LoginGate {
   /** The brute-force counter this attempt is in flight in, when brute-force protection counts it. */
   counter?: CounterKey;
   /** The suspicious-IP token this attempt took, when throttling counts it. */
-  ipToken?: { key: string; tat: number; now: number };
+  ipToken?: TakenToken;
+}
+
+/** A suspicious-IP token taken from a bucket: its key, the bucket's time after the take, and when it was taken. */
+export interface TakenToken {
+  key: string;
+  tat: number;
+  now: number;
 }
 
 /** Auth0's `{ identifier, ip, connection }` entries of `blocked_for`. */
@@ -209,7 +216,7 @@ export class AttackProtectionService {
   }
 
   /** Takes one of the IP's attempts at `stage` (its /64 for IPv6); undefined when none was left. */
-  private async takeIpToken(tenantId: string, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string): Promise<{ key: string; tat: number; now: number } | undefined> {
+  private async takeIpToken(tenantId: string, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string): Promise<TakenToken | undefined> {
     const limits = stageLimits(settings, stage);
     const key = addressBucket(ip);
     const now = Date.now();

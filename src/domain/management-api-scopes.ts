@@ -37,13 +37,27 @@ const EXTRA_SCOPES = [
   'read:flows_vault', 'read:flows_executions', 'delete:flows_executions',
   'read:connections_options', 'update:connections_options',
   'read:self_service_profile_custom_texts', 'update:self_service_profile_custom_texts',
-  'read:current_user', 'update:current_user_metadata', 'create:current_user_device_credentials',
-  'delete:current_user_device_credentials', 'update:current_user_identities',
 ] as const;
+
+/**
+ * The only Management API scopes a user flow (authorize, password, password-realm, passwordless,
+ * cross-origin, refresh) may carry: they act on the logged-in user alone (docs: "Get Management API
+ * Access Tokens for Single-Page Applications"). Any other scope asked for by a user flow is dropped.
+ */
+export const CURRENT_USER_SCOPES: ReadonlySet<string> = new Set([
+  'read:current_user',
+  'update:current_user_metadata',
+  'create:current_user_metadata',
+  'delete:current_user_metadata',
+  'update:current_user_identities',
+  'create:current_user_device_credentials',
+  'delete:current_user_device_credentials',
+]);
 
 export const MANAGEMENT_API_SCOPES: readonly string[] = [
   ...RESOURCES_CRUD.flatMap((resource) => ['read', 'create', 'update', 'delete'].map((verb) => `${verb}:${resource}`)),
   ...EXTRA_SCOPES,
+  ...CURRENT_USER_SCOPES,
 ];
 
 export const MANAGEMENT_API_NAME = 'Auth0 Management API';

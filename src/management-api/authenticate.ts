@@ -3,31 +3,45 @@
  * checks the route's Auth0 scope. The token must be signed by one of this tenant's keys (so a token
  * from another tenant never verifies), carry an issuer and audience on one of this tenant's hosts,
  * and not be expired.
+ *
+ * Two kinds of token reach the Management API, and they are authorized differently:
+ *  - an application's (client credentials: `gty` `client-credentials`, `sub` `{client_id}@clients`)
+ *    needs the scopes the route declares in `config.scopes`;
+ *  - anyone else's is a user's: it may call only the routes that declare `config.currentUser`, only
+ *    on its own `:id`, and only with the `*:current_user*` scopes listed there. Whatever other
+ *    scopes it carries (a token minted before user flows were limited, say) count for nothing.
+ * Default deny: a route that declares no scopes answers every token 403 (and is refused at start).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { nowSeconds } from '../domain/clock.js';
 import { ManagementApiError } from '../server/errors.js';
+import type { ManagementPrincipal, ScopeRequirement } from '../server/request-context.js';
 
 const CLOCK_SKEW_SECONDS = 30;
 
 const unauthorized = (message: string) => new ManagementApiError(401, message, 'invalid_token', { 'www-authenticate': 'Bearer realm="Management API"' });
 
 export function registerManagementAuthentication(app: FastifyInstance, services: Services): void {
+  // A route added without scopes would otherwise be found out only by its 403s.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.public && !route.config?.scopes) throw new Error(`Management API route ${route.method} ${route.url} declares no scopes`);
+  });
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
     const header = request.headers.authorization;
     if (!header) throw unauthorized('Missing authentication');
     const match = /^Bearer\s+([A-Za-z0-9_.-]+)\s*$/i.exec(header);
     if (!match) throw unauthorized('Bad HTTP authentication header format');
-    const scopes = await verifyManagementToken(services, request, match[1]!);
+    const { principal, scopes } = await verifyManagementToken(services, request, match[1]!);
+    request.managementPrincipal = principal;
     request.grantedScopes = scopes;
-    checkScopes(request, scopes);
+    checkScopes(request, principal, scopes);
   });
 }
 
-async function verifyManagementToken(services: Services, request: FastifyRequest, token: string): Promise<Set<string>> {
+async function verifyManagementToken(services: Services, request: FastifyRequest, token: string): Promise<{ principal: ManagementPrincipal; scopes: Set<string> }> {
   const ring = await services.keys.keyRing(request.tenant.id);
   let payload: Record<string, unknown>;
   try {
@@ -44,18 +58,38 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
   let audienceOk = false;
   for (const aud of audiences) if (typeof aud === 'string' && (await services.tenants.isTenantUrl(request.tenant.id, aud, '/api/v2/'))) audienceOk = true;
   if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('Invalid token');
   if (typeof payload.azp === 'string') request.managementClientId = payload.azp;
-  return new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+  const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+  return { principal: principalOf(payload, payload.sub), scopes };
 }
 
-function checkScopes(request: FastifyRequest, granted: Set<string>): void {
-  const required = request.routeOptions.config?.scopes;
-  if (!required) return;
-  const ok = required.mode === 'all' ? required.scopes.every((s) => granted.has(s)) : required.scopes.some((s) => granted.has(s));
-  if (ok) return;
+/** Only the client-credentials grant mints `gty: client-credentials` with `sub` = `{azp}@clients`; every other token is a user's. */
+function principalOf(payload: Record<string, unknown>, sub: string): ManagementPrincipal {
+  if (payload.gty === 'client-credentials' && typeof payload.azp === 'string' && sub === `${payload.azp}@clients`) return { kind: 'client', clientId: payload.azp };
+  return { kind: 'user', userId: sub };
+}
+
+function checkScopes(request: FastifyRequest, principal: ManagementPrincipal, granted: Set<string>): void {
+  const config = request.routeOptions.config;
+  if (principal.kind === 'client') {
+    if (config?.scopes && satisfies(config.scopes, granted)) return;
+  } else {
+    // A user's token acts on that user alone: its own `:id`, on the routes that allow it.
+    const ownId = (request.params as { id?: unknown } | undefined)?.id === principal.userId;
+    if (config?.currentUser && ownId && satisfies(config.currentUser, granted)) return;
+  }
+  throw insufficientScope(config?.scopes, config?.currentUser);
+}
+
+const satisfies = (required: ScopeRequirement, granted: Set<string>): boolean =>
+  required.mode === 'all' ? required.scopes.every((s) => granted.has(s)) : required.scopes.some((s) => granted.has(s));
+
+/** Auth0's message names every scope that would open the route (the current-user one included, as Auth0's does). */
+function insufficientScope(scopes: ScopeRequirement | undefined, currentUser: ScopeRequirement | undefined): ManagementApiError {
   const message =
-    required.mode === 'all'
-      ? `Insufficient scope; expected ${required.scopes.join(' and ')}.`
-      : `Insufficient scope; expected any of: ${required.scopes.join(',')}.`;
-  throw new ManagementApiError(403, message, 'insufficient_scope');
+    scopes?.mode === 'all'
+      ? `Insufficient scope; expected ${scopes.scopes.join(' and ')}.`
+      : `Insufficient scope; expected any of: ${[...(scopes?.scopes ?? []), ...(currentUser?.scopes ?? [])].join(',')}.`;
+  return new ManagementApiError(403, message, 'insufficient_scope');
 }

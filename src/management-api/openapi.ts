@@ -18,7 +18,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: ({ schema, url, route }) => {
       const isManagement = url.startsWith('/api/v2/') && !route.config?.public;
       const scopes = route.config?.scopes;
-      const description = scopes ? `Requires ${scopes.mode === 'all' ? 'all of' : 'any of'}: ${scopes.scopes.join(', ')}.` : undefined;
+      const currentUser = route.config?.currentUser;
+      const description = scopes
+        ? `Requires ${scopes.mode === 'all' ? 'all of' : 'any of'}: ${scopes.scopes.join(', ')}.` +
+          (currentUser ? ` A user's own token (on its own id): any of ${currentUser.scopes.join(', ')}.` : '')
+        : undefined;
       return { url, schema: { ...schema, hide: !isManagement, ...(description ? { description } : {}) } };
     },
   });

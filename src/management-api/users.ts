@@ -1,15 +1,20 @@
 /**
  * `/api/v2/users`: create, search (`q`, search engine v3), get, update, delete; and
  * `/api/v2/users-by-email`. Password hashes are never part of a response.
+ *
+ * A user's own Management API token (authenticate.ts) reaches two of these on its own id: GET with
+ * `read:current_user`, and PATCH of `user_metadata` alone with `update:current_user_metadata` or
+ * `create:current_user_metadata` (docs: "Get Management API Access Tokens for Single-Page
+ * Applications"; auth0.js `Management.getUser` / `patchUserMetadata`).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { CreateUserInput, UpdateUserInput } from '../domain/users/user-service.js';
 import { ManagementApiError } from '../server/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
-import { anyOf } from './scopes.js';
+import { anyOf, currentUserAnyOf } from './scopes.js';
 import { sendVerificationEmailInBackground } from '../domain/email-verification/email-verification.js';
 
 const Bool = Type.Boolean();
@@ -110,6 +115,8 @@ const MAX_SEARCH_RESULTS = 1000;
 
 /** Fields a token with only `update:users_app_metadata` may change. */
 const METADATA_FIELDS = new Set(['app_metadata', 'user_metadata']);
+/** The one field a user's own token may change (Auth0: a password change is not possible with it, nor anything else). */
+const CURRENT_USER_FIELDS = new Set(['user_metadata']);
 
 export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/users', { config: anyOf('create:users'), schema: { body: CreateBody } }, async (request, reply) => {
@@ -137,7 +144,7 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     return query.include_totals ? { users, start: page.offset, limit: page.limit, length: users.length, total } : users;
   });
 
-  app.get('/users/:id', { config: anyOf('read:users'), schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
+  app.get('/users/:id', { config: { ...anyOf('read:users'), ...currentUserAnyOf('read:current_user') }, schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
     const query = request.query as Fields;
     return project(await services.users.get(request.tenant.id, (request.params as { id: string }).id), query.fields, query.include_fields);
   });
@@ -147,12 +154,10 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     return (await services.users.listByEmail(request.tenant.id, query.email)).map((user) => project(user, query.fields, query.include_fields));
   });
 
-  app.patch('/users/:id', { config: anyOf('update:users', 'update:users_app_metadata'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
+  const patchConfig = { ...anyOf('update:users', 'update:users_app_metadata'), ...currentUserAnyOf('update:current_user_metadata', 'create:current_user_metadata') };
+  app.patch('/users/:id', { config: patchConfig, schema: { params: IdParams, body: UpdateBody } }, async (request) => {
     const patch = request.body as UpdateUserInput;
-    const other = Object.keys(patch).find((field) => !METADATA_FIELDS.has(field));
-    if (other !== undefined && !request.grantedScopes?.has('update:users')) {
-      throw new ManagementApiError(403, `Insufficient scope; expected any of: update:users (to change ${other}).`, 'insufficient_scope');
-    }
+    checkPatchableFields(request, Object.keys(patch));
     const user = await services.users.update(request.tenant.id, (request.params as { id: string }).id, patch);
     // A new password lifts brute-force blocks, as the hosted password reset does (and as on Auth0).
     if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
@@ -167,6 +172,19 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     return reply.code(204).send();
   });
 };
+
+/**
+ * What a PATCH may change beyond what its route scope opened: `update:users` changes anything,
+ * `update:users_app_metadata` alone the two metadata fields, a user's own token `user_metadata` alone.
+ */
+function checkPatchableFields(request: FastifyRequest, fields: string[]): void {
+  const user = request.managementPrincipal?.kind === 'user';
+  if (!user && request.grantedScopes?.has('update:users')) return;
+  const other = fields.find((field) => !(user ? CURRENT_USER_FIELDS : METADATA_FIELDS).has(field));
+  if (other === undefined) return;
+  const expected = METADATA_FIELDS.has(other) ? 'update:users,update:users_app_metadata' : 'update:users';
+  throw new ManagementApiError(403, `Insufficient scope; expected any of: ${expected} (to change ${other}).`, 'insufficient_scope');
+}
 
 function pick<T extends object, K extends keyof T>(value: T, ...keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Pick<T, K>;

@@ -7,6 +7,12 @@ export interface ScopeRequirement {
   scopes: string[];
 }
 
+/**
+ * Who a verified Management API token speaks for: an application (a client-credentials token,
+ * `sub` = `{client_id}@clients`) or an end user (any user flow; it may act on that user alone).
+ */
+export type ManagementPrincipal = { kind: 'client'; clientId: string } | { kind: 'user'; userId: string };
+
 declare module 'fastify' {
   interface FastifyRequest {
     tenant: Tenant;
@@ -16,10 +22,17 @@ declare module 'fastify' {
     grantedScopes?: Set<string>;
     /** The application (`azp`) the verified Management API token was issued to: logged with each write. */
     managementClientId?: string;
+    /** Whether the verified Management API token is an application's or a user's. */
+    managementPrincipal?: ManagementPrincipal;
   }
   interface FastifyContextConfig {
-    /** Management API routes declare the Auth0 scope(s) they need. */
+    /** Management API routes declare the Auth0 scope(s) an application's token needs. A route without them refuses every token. */
     scopes?: ScopeRequirement;
+    /**
+     * Management API routes on `/users/:id` that a user's own token may call (`:id` = its `sub`),
+     * with the `*:current_user*` scope(s) it needs. Routes without it refuse every user token.
+     */
+    currentUser?: ScopeRequirement;
     /** Routes that answer without a tenant (health checks). */
     tenantless?: boolean;
     /** Management API routes that need no token (the OpenAPI document). */

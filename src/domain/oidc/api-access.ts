@@ -3,11 +3,17 @@
  * the API's user access policy decides whether the application may ask at all; the granted scopes
  * are the requested ones the API defines, narrowed by the client grant (require_client_grant) and,
  * with RBAC on, by the user's permissions.
+ *
+ * The tenant's system API (the Management API) is the exception, decided here once for every user
+ * flow (authorize and cross-origin, password, password-realm, passwordless OTP, refresh): a user
+ * token for it carries only the `*:current_user*` scopes asked for, whatever else was requested,
+ * granted or permitted, because anything more would let an end user administer the tenant.
  */
 import type { Services } from '../services.js';
 import type { Client } from '../clients/client.js';
 import type { ResourceServer } from '../resource-servers/resource-server.js';
 import { OIDC_SCOPES } from './user-claims.js';
+import { CURRENT_USER_SCOPES } from '../management-api-scopes.js';
 
 export interface ApiAccess {
   api: ResourceServer;
@@ -23,6 +29,8 @@ export async function userApiAccess(services: Services, tenantId: string, client
   if (!api) throw new ApiAccessDenied(`Service not found: ${audience}`);
   const policy = api.subject_type_authorization.user.policy;
   if (policy === 'deny_all') throw new ApiAccessDenied(`Client is not authorized to access "${audience}".`);
+  // The stored flag, not the URL: whatever identifier or alias named it, this is the Management API.
+  if (api.is_system) return { api, scopes: [...new Set(requested.filter((s) => CURRENT_USER_SCOPES.has(s)))] };
 
   const defined = new Set(api.scopes.map((s) => s.value));
   let scopes = requested.filter((s) => !OIDC_SCOPES.has(s) && defined.has(s));

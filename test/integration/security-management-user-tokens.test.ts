@@ -15,11 +15,13 @@ import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser } from '../support/form-browser.js';
 import { devCertFiles } from '../support/apps/index.js';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
 
 const PASSWORD = 'Xk9#mTq2!vLp';
 const CALLBACK = 'https://spa.example.com/callback';
 const REALM = 'Username-Password-Authentication';
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+const OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 /** What the review asked for: two administrative scopes next to the two a user may have. */
 const GREEDY_SCOPE = 'openid read:client_keys read:users read:current_user update:current_user_metadata';
 
@@ -42,10 +44,12 @@ beforeAll(async () => {
     name: 'Profile SPA',
     app_type: 'spa',
     callbacks: [CALLBACK],
-    grant_types: ['authorization_code', 'refresh_token', 'password', REALM_GRANT],
+    grant_types: ['authorization_code', 'refresh_token', 'password', REALM_GRANT, OTP_GRANT],
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   spa = created.body;
+  const email = await tls.api('dev', adminToken, 'POST', '/api/v2/connections', { name: 'email', strategy: 'email', enabled_clients: [spa.client_id] });
+  expect(email.status, JSON.stringify(email.body)).toBe(201);
 });
 afterAll(async () => tls?.close());
 
@@ -128,6 +132,25 @@ describe('finding 1: user flows get only the current_user scopes of the Manageme
     const none = await passwordRealmLogin('eve@example.com', 'read:users create:clients');
     expect(none.scope ?? '').toBe('');
     expect(claimsOf(none.access_token).scope).toBeUndefined();
+  });
+
+  it('finding 1: the passwordless OTP grant gets only the current_user scopes', async () => {
+    const started = await tls.caFetch(`${base}/passwordless/start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: spa.client_id, connection: 'email', email: 'otto@example.com', send: 'code' }),
+    });
+    expect(started.status, await started.clone().text()).toBe(200);
+    const messages = await eventually(
+      async () => (await tls.api('dev', adminToken, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent('otto@example.com')}`)).body as Json[],
+      (found) => Array.isArray(found) && found.length > 0,
+      5_000,
+    );
+    const otp = /\b(\d{6})\b/.exec(messages[0]!.text)![1]!;
+    const tokens = await postForm('/oauth/token', { grant_type: OTP_GRANT, client_id: spa.client_id, realm: 'email', username: 'otto@example.com', otp, audience: managementAudience, scope: GREEDY_SCOPE });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    expect(tokens.body.scope).toBe('openid read:current_user update:current_user_metadata');
+    expect((await tls.api('dev', tokens.body.access_token, 'GET', '/api/v2/users')).status).toBe(403);
   });
 
   it('finding 1: a user token reads its own user and patches its own user_metadata, and nothing more', async () => {

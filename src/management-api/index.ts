@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { registerManagementAuthentication } from './authenticate.js';
+import { registerCurrentUserCors } from './current-user-cors.js';
 import { openApiRoute } from './openapi.js';
 import { brandingRoutes } from './branding.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
@@ -28,6 +29,8 @@ import { anomalyBlockRoutes } from './anomaly-blocks.js';
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 export const managementApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  // Before authentication, so that its 401s and 403s carry the CORS header as well.
+  registerCurrentUserCors(app);
   registerManagementAuthentication(app, services);
 
   app.addHook('onResponse', async (request, reply) => {

@@ -7,6 +7,8 @@
  * headless Chromium (it is a browser SDK: its bundled superagent needs XMLHttpRequest).
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -237,7 +239,39 @@ describe('finding 1: application tokens', () => {
   });
 });
 
+/** A minimal SPA origin: a blank page and auth0.js, over HTTPS with the dev certificate. */
+async function serveSpa(): Promise<{ origin: string; close(): Promise<void> }> {
+  const { certFile, keyFile } = devCertFiles(tls.server);
+  const auth0Js = readFileSync(createRequire(import.meta.url).resolve('auth0-js'));
+  const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
+    const script = req.url === '/auth0.min.js';
+    res.writeHead(200, { 'content-type': script ? 'text/javascript' : 'text/html', 'cache-control': 'no-store' });
+    res.end(script ? auth0Js : '<!doctype html><title>profile</title>');
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const port = (server.address() as AddressInfo).port;
+  return { origin: `https://app.dev.localhost:${port}`, close: () => new Promise<void>((closed) => server.close(() => closed())) };
+}
+
 describe('finding 1: auth0.js Management with a user token', () => {
+  it('finding 1: answers CORS on the current_user routes only (any origin, no credentials: the Management API reads no cookie)', async () => {
+    const origin = 'https://app.dev.localhost:8443';
+    const preflight = await tls.caFetch(`${base}/api/v2/users/auth0%7Cabc`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type,auth0-client' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, PATCH');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+    const refused = await tls.caFetch(`${base}/api/v2/users/auth0%7Cabc`, { headers: { origin } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    const elsewhere = await tls.caFetch(`${base}/api/v2/clients`, { headers: { origin, authorization: `Bearer ${adminToken}` } });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser({ trustCertificates: [devCertFiles(tls.server).certFile] });
@@ -251,14 +285,13 @@ describe('finding 1: auth0.js Management with a user token', () => {
     const ownId = claimsOf(tokens.access_token).sub as string;
     const otherId = ((await tls.api('dev', adminToken, 'GET', `/api/v2/users-by-email?email=katherine%40example.com`)).body as Json[])[0]!.user_id as string;
 
-    // auth0.js's UMD build, loaded into a page the test serves on the tenant's own origin: the
-    // Management API calls that follow go to the real server over TLS.
-    const auth0Js = readFileSync(createRequire(import.meta.url).resolve('auth0-js'), 'utf8');
-    const pageUrl = `${base}/__test__/auth0js-management`;
+    // The SPA's page on its own origin (`https://app.dev.localhost:{port}`, served here over TLS
+    // with the dev certificate) loads auth0.js's UMD build: the Management API calls that follow
+    // are cross-origin, with a CORS preflight, to the real server over TLS.
+    const app = await serveSpa();
     const result = await withPage(browser, 'auth0js-management', async (page) => {
-      await page.route(pageUrl, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>profile</title>' }));
-      await page.goto(pageUrl);
-      await page.addScriptTag({ content: auth0Js });
+      await page.goto(`${app.origin}/profile`);
+      await page.addScriptTag({ url: `${app.origin}/auth0.min.js` });
       return page.evaluate(
         async ({ domain, token, ownId, otherId }) => {
           const management = new (globalThis as any).auth0.Management({ domain, token });
@@ -272,7 +305,7 @@ describe('finding 1: auth0.js Management with a user token', () => {
         },
         { domain: tls.hostOf('dev'), token: tokens.access_token, ownId, otherId },
       );
-    });
+    }).finally(() => app.close());
     expect(result.own.err).toBeNull();
     expect(result.own.res).toMatchObject({ user_id: ownId, email: 'margaret@example.com' });
     expect(result.patched.err).toBeNull();

@@ -17,7 +17,7 @@ export function registerCurrentUserCors(app: FastifyInstance): void {
     done();
   });
   // The preflight needs no token (browsers never send one with it); it only names what may follow.
-  app.options('/users/:id', { config: { public: true } }, async (request, reply) => {
+  app.options('/users/:id', { config: { public: true } }, async (_request, reply) => {
     return reply
       .header('access-control-allow-origin', '*')
       .header('access-control-allow-methods', 'GET, PATCH')

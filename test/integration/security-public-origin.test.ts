@@ -11,6 +11,7 @@ import { ManagementClient as ManagementClientV4 } from 'auth0-v4';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
 import { eventually } from '../support/eventually.js';
+import { freshDatabase } from '../support/database.js';
 
 let tls: TlsTestServer;
 let admin: string;
@@ -160,19 +161,34 @@ describe('finding 2: links and discovery use the public origin', () => {
   });
 
   it('finding 2: with TESSERA_PUBLIC_URL the scheme and port are the configured ones, whatever the request', async () => {
-    const proxied = await startServer({ env: { TESSERA_PUBLIC_URL: 'https://{tenant}.localhost:8443' } });
+    const database = freshDatabase();
+    const proxied = await startServer({ database, env: { TESSERA_PUBLIC_URL: 'https://{tenant}.localhost:8443' } });
     try {
       const discovery = await call(proxied, '/.well-known/openid-configuration', { host: 'dev.localhost' });
       expect(discovery.body.issuer).toBe('https://dev.localhost:8443/');
       const bare = await call(proxied, '/.well-known/openid-configuration', { host: 'localhost' });
       expect(bare.body.issuer).toBe('https://localhost:8443/');
-      // The bootstrap file names the canonical identifier, and the SDK-style alias on the real port works.
+      // The bootstrap file names the canonical identifier; the alias on the real port works too.
       expect((proxied.bootstrap as unknown as { audience: string }).audience).toBe('https://dev.localhost:8443/api/v2/');
       const token = await managementToken(proxied);
       const apis = await call(proxied, '/api/v2/resource-servers', { headers: { authorization: `Bearer ${token}` } });
       expect(apis.body.find((api: any) => api.is_system).identifier).toBe('https://dev.localhost:8443/api/v2/');
     } finally {
       await proxied.stop();
+    }
+
+    // Started again under another public URL, the system API moves there with its grants.
+    const moved = await startServer({ database, env: { TESSERA_PUBLIC_URL: 'https://{tenant}.localhost:9443' } });
+    try {
+      const token = await managementToken(moved);
+      const auth = { authorization: `Bearer ${token}` };
+      const apis = await call(moved, '/api/v2/resource-servers', { headers: auth });
+      expect(apis.body.find((api: any) => api.is_system).identifier).toBe('https://dev.localhost:9443/api/v2/');
+      const grants = await call(moved, `/api/v2/client-grants?client_id=${moved.bootstrap.client_id}`, { headers: auth });
+      expect(grants.body.map((g: any) => g.audience)).toEqual(['https://dev.localhost:9443/api/v2/']);
+    } finally {
+      await moved.stop();
+      await database.drop();
     }
   });
 });

@@ -16,8 +16,10 @@ export interface IdentityReport {
 
 export async function healManagementApiIdentifiers(services: Services): Promise<IdentityReport> {
   const report: IdentityReport = { moved: [], warnings: [] };
+  const current = await services.storage.repos.resourceServers.listSystemIdentifiers();
   for (const tenant of await services.tenants.list()) {
     const canonical = services.tenants.publicOrigin.managementApiIdentifier(tenant.name);
+    if (current.get(tenant.id) === canonical) continue;
     const moved = await services.storage.transaction(async (repos) => {
       const system = await repos.resourceServers.findSystem(tenant.id);
       if (!system || system.identifier === canonical) return false;

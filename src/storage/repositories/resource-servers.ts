@@ -71,6 +71,12 @@ export class ResourceServersRepository {
     }
   }
 
+  /** Every tenant's system API identifier, in one query (checked against the public origin at start). */
+  async listSystemIdentifiers(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('resource_servers').select(['tenant_id', 'identifier']).where('is_system', '=', 1).execute();
+    return new Map(rows.map((row) => [row.tenant_id, row.identifier]));
+  }
+
   async findSystem(tenantId: string): Promise<ResourceServerRecord | undefined> {
     const row = await this.db.selectFrom('resource_servers').selectAll().where('tenant_id', '=', tenantId).where('is_system', '=', 1).executeTakeFirst();
     return row ? toRecord(row) : undefined;

@@ -190,5 +190,5 @@ describe('finding 2: links and discovery use the public origin', () => {
       await moved.stop();
       await database.drop();
     }
-  });
+  }, 120_000);
 });

@@ -52,5 +52,10 @@ describe('finding 2: TESSERA_PUBLIC_URL', () => {
     expect(pending.issuerFor('localhost')).toBe('http://localhost:51234/');
     pending.bindListeningPort(1);
     expect(pending.issuerFor('localhost')).toBe('http://localhost:51234/');
+    // PORT=0: another instance's (or an earlier start's) port is still current; scheme and host are not.
+    expect(pending.isCurrentManagementApiIdentifier('dev', 'http://dev.localhost:40000/api/v2/')).toBe(true);
+    expect(pending.isCurrentManagementApiIdentifier('dev', 'https://dev.localhost:51234/api/v2/')).toBe(false);
+    expect(origin.isCurrentManagementApiIdentifier('dev', 'https://dev.localhost/api/v2/')).toBe(false);
+    expect(origin.isCurrentManagementApiIdentifier('dev', 'https://dev.localhost:4000/api/v2/')).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Keeps every tenant's system API under its one canonical identifier, `{public origin}/api/v2/`.
  * The identifier depends on configuration (TESSERA_PUBLIC_URL, or PORT/TLS by default), so a tenant
- * created under another configuration (or by a CLI command that could not know the port the server
- * listens on, PORT=0) is moved to the current one at start. Grants and permissions move with it;
- * whatever still names an old identifier keeps working, since every alias resolves to the system API.
+ * created under another configuration is moved to the current one at start (with PORT=0, whose port
+ * is different at each start, only a change of scheme or host moves it). Grants, permissions and
+ * consents move with it; whatever still names an old identifier keeps working, since every alias
+ * resolves to the system API. Other instances drop their cached copies through the invalidation bus.
  */
 import type { Services } from '../services.js';
 
@@ -19,7 +20,8 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
   const current = await services.storage.repos.resourceServers.listSystemIdentifiers();
   for (const tenant of await services.tenants.list()) {
     const canonical = services.tenants.publicOrigin.managementApiIdentifier(tenant.name);
-    if (current.get(tenant.id) === canonical) continue;
+    const stored = current.get(tenant.id);
+    if (stored === undefined || services.tenants.publicOrigin.isCurrentManagementApiIdentifier(tenant.name, stored)) continue;
     const moved = await services.storage.transaction(async (repos) => {
       const system = await repos.resourceServers.findSystem(tenant.id);
       if (!system || system.identifier === canonical) return false;

@@ -50,4 +50,20 @@ export class PublicOrigin {
   managementApiIdentifier(tenantName: string): string {
     return `${this.tenantOrigin(tenantName)}/api/v2/`;
   }
+
+  /**
+   * Whether a stored Management API identifier is the current one. With PORT=0 the port changes at
+   * every start and differs between instances sharing a database, so only scheme and host count:
+   * moving the identifier at each start would pull it from under the other instances' caches.
+   */
+  isCurrentManagementApiIdentifier(tenantName: string, stored: string): boolean {
+    const canonical = this.managementApiIdentifier(tenantName);
+    if (stored === canonical || !this.config.portFromListener) return stored === canonical;
+    try {
+      const [a, b] = [new URL(stored), new URL(canonical)];
+      return a.protocol === b.protocol && a.hostname === b.hostname && a.pathname === b.pathname;
+    } catch {
+      return false;
+    }
+  }
 }

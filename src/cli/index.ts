@@ -51,8 +51,9 @@ async function main(argv: string[]): Promise<void> {
           const tenant = await services.tenants.create(rest[0]);
           const credentials = await ensureBootstrapClient(services, tenant);
           const file = await writeBootstrapFile(config.dataDir, credentials);
-          console.log(`Created tenant ${tenant.name} (https://${tenant.domain}/)`);
-          console.log(describeBootstrap(credentials, file, `https://${tenant.domain}:${config.port}`));
+          const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
+          console.log(`Created tenant ${tenant.name} (${origin}/)`);
+          console.log(describeBootstrap(credentials, file, origin));
         } else if (sub === 'delete' && rest[0]) {
           await services.tenants.delete(rest[0]);
           console.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);

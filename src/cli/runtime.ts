@@ -32,6 +32,7 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     storage,
     bus,
     baseDomain: config.baseDomain,
+    publicUrl: config.publicUrl,
     defaultTenant: config.defaultTenant,
     onBackgroundError,
     // The services get a subkey for their purpose, never the master key itself.

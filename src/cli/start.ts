@@ -4,24 +4,37 @@ import { buildServer } from '../server/app.js';
 import { ensureBootstrapClient, ensureTenant } from '../domain/bootstrap.js';
 import { openRuntime, closeRuntime } from './runtime.js';
 import { describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
   const services = await openRuntime(config, (error) => logError(error));
-  const { tenant, created } = await ensureTenant(services, config.defaultTenant);
-  const credentials = await ensureBootstrapClient(services, tenant, config.bootstrapClient);
-
-  // Written before listening, so whoever sees the server up can already read the credentials.
-  const bootstrapFile = created || credentials.created ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
-
   const app = await buildServer(config, services);
   logError = (error) => app.log.error({ err: error }, 'background task failed');
-  await app.listen({ port: config.port, host: config.host });
+  const listen = async () => {
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    return typeof address === 'object' && address ? address.port : config.port;
+  };
 
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Issuers and the Management API identifier carry the public port. With PORT=0 (tests) that is the
+  // port we are given, so we listen first; a request in the moment before provisioning may see 404.
+  // Otherwise provisioning comes first, so whoever sees the server up can already read the credentials.
+  let port = config.port;
+  if (config.publicUrl.portFromListener) {
+    port = await listen();
+    services.tenants.publicOrigin.bindListeningPort(port);
+  }
+  const identity = await healManagementApiIdentifiers(services);
+  for (const warning of identity.warnings) app.log.warn(warning);
+  if (identity.moved.length) app.log.info({ tenants: identity.moved }, 'Management API identifier moved to the public origin');
+  const { tenant, created } = await ensureTenant(services, config.defaultTenant);
+  const credentials = await ensureBootstrapClient(services, tenant, config.bootstrapClient);
+  const bootstrapFile = created || credentials.created ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
+  if (!config.publicUrl.portFromListener) port = await listen();
+
   const scheme = config.tls ? 'https' : 'http';
-  const baseUrl = `${scheme}://${config.baseDomain}:${port}`;
+  const baseUrl = services.tenants.publicOrigin.originFor(config.baseDomain);
   if (bootstrapFile) {
     const shown = config.bootstrapClient ? { ...credentials, client_secret: '(from TESSERA_BOOTSTRAP_CLIENT_SECRET)' } : credentials;
     console.log(describeBootstrap(shown, bootstrapFile, baseUrl));

@@ -17,6 +17,8 @@ export interface Config {
   tls?: { certFile: string; keyFile: string };
   trustProxy: boolean | string;
   baseDomain: string;
+  /** Scheme and port of every tenant's public URL (`TESSERA_PUBLIC_URL`): issuers, links, the Management API identifier. */
+  publicUrl: PublicUrlConfig;
   defaultTenant: string;
   redisUrl?: string;
   /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
@@ -31,6 +33,18 @@ export interface Config {
   encryptionKey?: Buffer;
   /** Authentication API rate limits (requests per minute; 0 turns a bucket off). */
   rateLimits: RateLimitConfig;
+}
+
+/**
+ * How tenants are reached from outside: `{scheme}://{tenant host}{:port}`. The scheme and port never
+ * come from a request (its Host port and protocol are the client's to choose); only the host name does.
+ */
+export interface PublicUrlConfig {
+  scheme: 'http' | 'https';
+  /** Undefined: the scheme's default port (written without a port). */
+  port?: number;
+  /** True when the port is PORT=0's: known only once the server listens (tests, throwaway servers). */
+  portFromListener?: boolean;
 }
 
 export interface RateLimitConfig {
@@ -55,12 +69,16 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](
 
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(nonEmpty(env, 'TESSERA_DATA_DIR') ?? './data');
+  const port = parsePort(env);
+  const tls = parseTls(env);
+  const { baseDomain, publicUrl } = parsePublicUrl(env, port, tls !== undefined);
   const config: Config = {
-    port: parsePort(env),
+    port,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabaseUrl(nonEmpty(env, 'DATABASE_URL') ?? 'sqlite:./data/tessera.db'),
     trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
-    baseDomain: parseBaseDomain(nonEmpty(env, 'TESSERA_BASE_DOMAIN') ?? 'localhost'),
+    baseDomain,
+    publicUrl,
     defaultTenant: nonEmpty(env, 'TESSERA_DEFAULT_TENANT') ?? 'dev',
     dataDir,
     logLevel: parseLogLevel(nonEmpty(env, 'LOG_LEVEL') ?? 'info'),
@@ -73,7 +91,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (smtp) config.smtp = smtp;
   const twilio = parseTwilio(env);
   if (twilio) config.twilio = twilio;
-  const tls = parseTls(env);
   if (tls) config.tls = tls;
   const bootstrap = parseBootstrapClient(env);
   if (bootstrap) config.bootstrapClient = bootstrap;
@@ -131,6 +148,39 @@ function parseBaseDomain(raw: string): string {
   const domain = raw.toLowerCase();
   if (!HOSTNAME.test(domain)) throw new ConfigError('TESSERA_BASE_DOMAIN', `must be a DNS name such as "localhost" or "auth.example.com", got "${raw}"`);
   return domain;
+}
+
+const DEFAULT_PORTS = { http: 80, https: 443 } as const;
+
+/**
+ * `TESSERA_PUBLIC_URL` is a template, `{scheme}://{tenant}.{base domain}[:port]`, e.g.
+ * `https://{tenant}.auth.example.com` behind a TLS-terminating proxy. Without it the server's own
+ * scheme and port are public (`http(s)://{tenant}.{TESSERA_BASE_DOMAIN}:{PORT}`). Its host must be
+ * `{tenant}.` followed by the base domain: tenants are found by that host, so the two cannot disagree
+ * (TESSERA_BASE_DOMAIN may be left out, it is then taken from the template).
+ */
+export function parsePublicUrl(env: Env, port: number, tls: boolean): { baseDomain: string; publicUrl: PublicUrlConfig } {
+  const rawBase = nonEmpty(env, 'TESSERA_BASE_DOMAIN');
+  const raw = nonEmpty(env, 'TESSERA_PUBLIC_URL');
+  if (raw === undefined) {
+    const baseDomain = parseBaseDomain(rawBase ?? 'localhost');
+    const scheme = tls ? 'https' : 'http';
+    if (port === 0) return { baseDomain, publicUrl: { scheme, portFromListener: true } };
+    return { baseDomain, publicUrl: port === DEFAULT_PORTS[scheme] ? { scheme } : { scheme, port } };
+  }
+  const problem = (what: string) => new ConfigError('TESSERA_PUBLIC_URL', `${what}, e.g. https://{tenant}.auth.example.com or https://{tenant}.localhost:4000; got "${raw}"`);
+  const match = /^(https?):\/\/\{tenant\}\.([^/:?#]+)(?::(\d{1,5}))?\/?$/i.exec(raw);
+  if (!match) throw problem('must be http(s)://{tenant}.{base domain}[:port] with no path');
+  const scheme = match[1]!.toLowerCase() as 'http' | 'https';
+  const domain = match[2]!.toLowerCase();
+  if (!HOSTNAME.test(domain)) throw problem(`has "${domain}" after {tenant}., which is not a DNS name`);
+  if (rawBase !== undefined && parseBaseDomain(rawBase) !== domain) {
+    throw problem(`must use TESSERA_BASE_DOMAIN ("${rawBase.toLowerCase()}") after {tenant}.`);
+  }
+  const explicitPort = match[3] === undefined ? undefined : Number(match[3]);
+  if (explicitPort !== undefined && (explicitPort < 1 || explicitPort > 65535)) throw problem('has a port outside 1-65535');
+  const publicPort = explicitPort === DEFAULT_PORTS[scheme] ? undefined : explicitPort;
+  return { baseDomain: domain, publicUrl: publicPort === undefined ? { scheme } : { scheme, port: publicPort } };
 }
 
 function parseLogLevel(raw: string): string {

@@ -62,4 +62,5 @@ export const MANAGEMENT_API_SCOPES: readonly string[] = [
 
 export const MANAGEMENT_API_NAME = 'Auth0 Management API';
 
-export const managementApiIdentifier = (domain: string): string => `https://${domain}/api/v2/`;
+/** Path of the Management API on every host of a tenant (its identifier is built by PublicOrigin). */
+export const MANAGEMENT_API_PATH = '/api/v2/';

@@ -3,6 +3,8 @@ import type { Storage } from '../storage/storage.js';
 import type { InvalidationBus } from '../storage/cache/invalidation-bus.js';
 import { SigningKeyService } from './keys/signing-key-service.js';
 import { TenantService } from './tenants/tenant-service.js';
+import { PublicOrigin } from './tenants/public-origin.js';
+import type { PublicUrlConfig } from '../config/config.js';
 import { ClientService } from './clients/client-service.js';
 import { ResourceServerService } from './resource-servers/resource-server-service.js';
 import { ClientGrantService } from './client-grants/client-grant-service.js';
@@ -54,6 +56,8 @@ export function createServices(opts: {
   storage: Storage;
   bus: InvalidationBus;
   baseDomain: string;
+  /** Scheme and port of tenants' public URLs (config TESSERA_PUBLIC_URL). */
+  publicUrl: PublicUrlConfig;
   defaultTenant: string;
   onBackgroundError: (error: unknown) => void;
   /** HMAC key of stored passwordless codes, derived from the master encryption key (crypto/subkeys.ts). */
@@ -65,14 +69,17 @@ export function createServices(opts: {
   const logs = new LogService(opts.storage, opts.onBackgroundError);
   const email = createEmailSender(opts.storage, opts.smtp);
   const sms = createSmsSender(opts.storage, opts.twilio);
+  const tenants = new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant, new PublicOrigin(opts.publicUrl, opts.baseDomain));
+  // The tenant service recognises the Management API's aliases; the API and grant services resolve them.
+  const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));
   return {
     storage: opts.storage,
     bus: opts.bus,
     keys,
-    tenants: new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant),
+    tenants,
     clients: new ClientService(opts.storage, opts.bus),
-    resourceServers: new ResourceServerService(opts.storage, opts.bus, keys),
-    clientGrants: new ClientGrantService(opts.storage, opts.bus),
+    resourceServers,
+    clientGrants: new ClientGrantService(opts.storage, opts.bus, async (tenantId, audience) => (await resourceServers.findByAudience(tenantId, audience))?.identifier),
     logs,
     sessions: new SessionService(opts.storage),
     ttl: new TtlStore(opts.storage),

@@ -16,7 +16,7 @@ export type ManagementPrincipal = { kind: 'client'; clientId: string } | { kind:
 declare module 'fastify' {
   interface FastifyRequest {
     tenant: Tenant;
-    /** `{scheme}://{host}/` of this request: the issuer of tokens minted for it. */
+    /** `{public scheme}://{request host name}{public port}/`: the issuer of tokens minted for it, and the base of links. */
     issuer: string;
     /** Scopes of the verified Management API token. */
     grantedScopes?: Set<string>;

@@ -1,6 +1,8 @@
 /**
  * Finds the tenant of every request from its Host (or X-Forwarded-Host behind a trusted proxy)
- * and computes the request's issuer. An unknown host is a 404: never another tenant's data.
+ * and computes the request's issuer: the public scheme and port (config) with the host name the
+ * request came on, never the Host's port or the connection's protocol, which the client chooses.
+ * An unknown host is a 404: never another tenant's data.
  * On a cache hit the hook completes synchronously: it runs on every request.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,19 +19,19 @@ export function registerTenantResolution(app: FastifyInstance, tenants: TenantSe
     const host = request.host;
     if (!host || !HOST_WITH_PORT.test(host)) return done(unknownHost(request.url, 400, 'Invalid Host header.'));
     const cached = tenants.peekHost(request.hostname);
-    if (cached !== undefined) return done(attach(request, host, cached));
+    if (cached !== undefined) return done(attach(request, tenants, cached));
     tenants.resolveHost(request.hostname).then(
-      (tenant) => done(attach(request, host, tenant)),
+      (tenant) => done(attach(request, tenants, tenant)),
       (error: Error) => done(error),
     );
   });
 }
 
 /** Sets the request's tenant and issuer; returns the error to fail with when there is no tenant. */
-function attach(request: FastifyRequest, host: string, tenant: Tenant | null): Error | undefined {
+function attach(request: FastifyRequest, tenants: TenantService, tenant: Tenant | null): Error | undefined {
   if (!tenant) return unknownHost(request.url, 404, `Unknown tenant host: ${request.hostname}`);
   request.tenant = tenant;
-  request.issuer = `${request.protocol}://${host.toLowerCase()}/`;
+  request.issuer = tenants.publicOrigin.issuerFor(request.hostname.replace(/\.$/, ''));
   return undefined;
 }
 

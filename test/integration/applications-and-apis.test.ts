@@ -141,7 +141,7 @@ describe('APIs (resource servers)', () => {
     const management = tls.v4('dev');
     const { data: api } = await management.resourceServers.create({ name: 'Inventory', identifier: 'urn:inventory', token_lifetime: 3600 });
     const { data: list } = await management.resourceServers.getAll({ include_totals: true });
-    expect(list.resource_servers.map((a) => a.identifier)).toEqual(expect.arrayContaining(['urn:inventory', `https://dev.localhost/api/v2/`]));
+    expect(list.resource_servers.map((a) => a.identifier)).toEqual(expect.arrayContaining(['urn:inventory', `https://${tls.hostOf('dev')}/api/v2/`]));
     const { data: updated } = await management.resourceServers.update({ id: api.id! }, { allow_offline_access: true });
     expect(updated.allow_offline_access).toBe(true);
     await management.resourceServers.delete({ id: api.id! });
@@ -187,7 +187,7 @@ describe('client grants', () => {
   it('v4: lists grants for a client', async () => {
     const { data } = await tls.v4('dev').clientGrants.getAll({ client_id: tls.server.bootstrapOf('dev').client_id });
     expect(data.length).toBe(1);
-    expect(data[0]!.audience).toBe('https://dev.localhost/api/v2/');
+    expect(data[0]!.audience).toBe(`https://${tls.hostOf('dev')}/api/v2/`);
   });
 
   it('allows one grant per client, API and subject type, and only the API’s scopes', async () => {

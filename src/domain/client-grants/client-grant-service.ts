@@ -63,12 +63,19 @@ const toGrant = (record: ClientGrantRecord): ClientGrant => ({
 /** Space-separated: subject types and client ids never contain spaces, and the audience comes last. */
 const cacheKey = (clientId: string, audience: string, subjectType: GrantSubjectType) => `${subjectType} ${clientId} ${audience}`;
 
+/**
+ * The stored identifier of the API an audience names (undefined: no such API). Grants are kept
+ * under it, so every alias of the Management API (another host, a port) finds the same grants.
+ */
+export type AudienceResolver = (tenantId: string, audience: string) => Promise<string | undefined>;
+
 export class ClientGrantService {
   private readonly cache: EntityCache<ClientGrant>;
 
   constructor(
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
+    private readonly resolveAudience: AudienceResolver,
   ) {
     this.cache = new EntityCache<ClientGrant>(KIND, bus);
   }
@@ -89,10 +96,12 @@ export class ClientGrantService {
 
   /** Every grant matching the filter, in a stable order (creation, then id); the routes paginate. */
   async list(tenantId: string, filter: ClientGrantFilter): Promise<ClientGrant[]> {
+    if (filter.audience !== undefined) filter = { ...filter, audience: (await this.resolveAudience(tenantId, filter.audience)) ?? filter.audience };
     return (await this.storage.repos.clientGrants.listAll(tenantId, filter)).map(toGrant);
   }
 
-  async create(tenantId: string, input: CreateClientGrantInput): Promise<ClientGrant> {
+  async create(tenantId: string, requested: CreateClientGrantInput): Promise<ClientGrant> {
+    const input = { ...requested, audience: (await this.resolveAudience(tenantId, requested.audience)) ?? requested.audience };
     const subjectType = input.subject_type ?? 'client';
     const grant = await this.storage.transaction(async (repos) => {
       if (!(await repos.clients.findById(tenantId, input.client_id))) throw notFound('Client not found', 'inexistent_client');

@@ -40,6 +40,11 @@ export interface CreateResourceServerInput {
   subject_type_authorization?: Partial<ResourceServer['subject_type_authorization']>;
 }
 
+/** True when `url` names the tenant's Management API (TenantService.isManagementApiAlias). */
+export type ManagementApiAliasCheck = (tenantId: string, url: string) => Promise<boolean>;
+
+const DUPLICATE_IDENTIFIER = 'A resource server with the same identifier already exists.';
+
 export class ResourceServerService {
   private readonly byAudience: EntityCache<ResourceServer>;
   /** The system API is immutable, so only whole-tenant invalidations ever need to drop it. */
@@ -49,13 +54,19 @@ export class ResourceServerService {
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
     private readonly keys: SigningKeyService,
+    private readonly isManagementApiAlias: ManagementApiAliasCheck,
   ) {
     this.byAudience = new EntityCache<ResourceServer>(KIND, bus);
     this.system = new EntityCache<ResourceServer>(KIND, bus);
   }
 
-  /** Cached lookup by identifier (the `audience` of token requests). */
+  /**
+   * Cached lookup by identifier (the `audience` of token requests). Every alias of the Management API
+   * resolves to the system API, checked first so that nothing stored under an alias (a custom API
+   * created before aliases were refused) can ever stand in for it.
+   */
   async findByAudience(tenantId: string, audience: string): Promise<ResourceServer | null> {
+    if (await this.isManagementApiAlias(tenantId, audience)) return this.findSystem(tenantId);
     return this.byAudience.get(tenantId, audience, async () => {
       const record = await this.storage.repos.resourceServers.findByIdentifier(tenantId, audience);
       return record ? toResourceServer(record) : undefined;
@@ -69,10 +80,14 @@ export class ResourceServerService {
     });
   }
 
-  /** `{id}` in the Management API may be the id or the identifier. */
+  /** `{id}` in the Management API may be the id or the identifier (any alias, for the Management API). */
   async get(tenantId: string, idOrIdentifier: string): Promise<ResourceServer> {
     const repo = this.storage.repos.resourceServers;
-    const record = (await repo.findById(tenantId, idOrIdentifier)) ?? (await repo.findByIdentifier(tenantId, idOrIdentifier));
+    const byId = await repo.findById(tenantId, idOrIdentifier);
+    if (byId) return toResourceServer(byId);
+    const system = (await this.isManagementApiAlias(tenantId, idOrIdentifier)) ? await this.findSystem(tenantId) : null;
+    if (system) return system;
+    const record = await repo.findByIdentifier(tenantId, idOrIdentifier);
     if (!record) throw notFound('Resource server not found.', 'inexistent_resource_server');
     return toResourceServer(record);
   }
@@ -85,10 +100,11 @@ export class ResourceServerService {
 
   async create(tenantId: string, tenantDomain: string, input: CreateResourceServerInput): Promise<ResourceServer> {
     const api = buildResourceServer(input);
+    // Any alias of the Management API is its identifier: an API taking one would have its tokens
+    // accepted by /api/v2 (and a client grant for it would read as a Management API grant).
+    if (await this.isManagementApiAlias(tenantId, api.identifier)) throw conflict(DUPLICATE_IDENTIFIER, 'resource_server_conflict');
     const created = await this.storage.transaction(async (repos) => {
-      if (await repos.resourceServers.findByIdentifier(tenantId, api.identifier)) {
-        throw conflict('A resource server with the same identifier already exists.', 'resource_server_conflict');
-      }
+      if (await repos.resourceServers.findByIdentifier(tenantId, api.identifier)) throw conflict(DUPLICATE_IDENTIFIER, 'resource_server_conflict');
       if (api.signing_alg === 'ES256') await this.keys.ensureKeyFamily(repos, tenantId, tenantDomain, 'ES256');
       const now = nowIso();
       const { id, identifier, is_system, ...document } = api;

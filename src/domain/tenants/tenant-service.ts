@@ -9,7 +9,8 @@ import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
 import { buildResourceServer } from '../resource-servers/resource-server-service.js';
 import { checkDefaultDirectory, createDefaultConnection } from '../connections/connection-service.js';
-import { MANAGEMENT_API_NAME, MANAGEMENT_API_SCOPES, managementApiIdentifier } from '../management-api-scopes.js';
+import { MANAGEMENT_API_NAME, MANAGEMENT_API_SCOPES, MANAGEMENT_API_PATH } from '../management-api-scopes.js';
+import type { PublicOrigin } from './public-origin.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { newTenantId } from '../ids.js';
 import { nowIso } from '../clock.js';
@@ -42,6 +43,7 @@ export class TenantService {
     private readonly keys: SigningKeyService,
     readonly baseDomain: string,
     readonly defaultTenantName: string,
+    readonly publicOrigin: PublicOrigin,
   ) {
     this.tenants = new EntityCache<Tenant>(TENANT_KIND, bus, { max: 10_000 });
     this.hosts = new EntityCache<{ tenantId: string }>(HOST_KIND, bus, { max: 50_000, ttlMs: 60_000 });
@@ -72,7 +74,7 @@ export class TenantService {
       await this.keys.createKeyFamily(repos, record.id, domain, 'RS256');
       const systemApi = buildResourceServer({
         name: MANAGEMENT_API_NAME,
-        identifier: managementApiIdentifier(domain),
+        identifier: this.publicOrigin.managementApiIdentifier(name),
         is_system: true,
         token_lifetime: 86_400,
         scopes: MANAGEMENT_API_SCOPES.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') })),
@@ -154,9 +156,19 @@ export class TenantService {
     } catch {
       return false;
     }
-    if (parsed.pathname !== path || parsed.search || parsed.hash || parsed.username || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return false;
+    if (parsed.pathname !== path || parsed.search || parsed.hash || parsed.username || parsed.password || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return false;
     const tenant = await this.resolveHost(parsed.hostname);
     return tenant?.id === tenantId;
+  }
+
+  /**
+   * The one rule for "this URL names the tenant's Management API": `/api/v2/` on any host of the
+   * tenant, http or https, with or without a port (SDKs compute it from whatever domain they were
+   * given). Token requests, client grants, API creation (no custom API may take an alias) and the
+   * audience check of /api/v2 all ask this.
+   */
+  async isManagementApiAlias(tenantId: string, url: string): Promise<boolean> {
+    return this.isTenantUrl(tenantId, url, MANAGEMENT_API_PATH);
   }
 
   async addCustomDomain(tenantName: string, domain: string): Promise<void> {

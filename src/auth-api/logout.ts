@@ -18,6 +18,7 @@ import { urlMatches } from '../domain/clients/url-rules.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../server/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from '../login/html.js';
+import { formActionFor } from '../login/form.js';
 import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
 import { stringParams } from './authorize/authorization-requests.js';
 
@@ -117,7 +118,7 @@ function needsConfirmation(settings: TenantSettings, session: Session | undefine
 /** Shows the confirmation page, with a one-time ticket bound to the session it would end. */
 async function askToConfirm(services: Services, request: FastifyRequest, reply: FastifyReply, logout: ConfirmedLogout, session: Session, client: Client | null): Promise<FastifyReply> {
   const ticket = await services.ttl.put(request.tenant.id, 'logout_confirmation', { ...logout, sid: session.sid }, CONFIRMATION_TTL_SECONDS);
-  return confirmationPage(reply, request, ticket, client);
+  return confirmationPage(reply, request, ticket, client, logout.redirect);
 }
 
 async function finishLogout(services: Services, request: FastifyRequest, reply: FastifyReply, logout: ConfirmedLogout, client: Client | null): Promise<FastifyReply> {
@@ -129,7 +130,7 @@ async function finishLogout(services: Services, request: FastifyRequest, reply: 
   return reply.redirect(url.toString(), 302);
 }
 
-function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: string, client: Client | null): FastifyReply {
+function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: string, client: Client | null, redirect: string | undefined): FastifyReply {
   const app = client ? ` from <strong>${escapeHtml(client.name)}</strong>` : '';
   return renderPage(reply, request.tenant, {
     title: 'Log out?',
@@ -138,8 +139,9 @@ function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: 
 <input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
 <div class="actions"><button type="submit" name="action" value="cancel" class="secondary">Stay logged in</button><button type="submit" name="action" value="logout">Log out</button></div>
 </form>`,
-    // The answer redirects to the application's (already validated) logout URL.
-    csp: ["form-action 'self' https: http:"],
+    // The answer redirects to the application's (already validated) logout URL, which may be a
+    // native application's custom scheme: browsers apply form-action to that redirect too.
+    csp: redirect ? formActionFor(redirect) : ["form-action 'self'"],
   });
 }
 

@@ -203,12 +203,19 @@ describe('finding 10: logout CSRF', () => {
     const victim = new FormBrowser(tls);
     await logIn(victim, authorizeUrl(web.client_id));
     const mallory = await tokensFor(new FormBrowser(tls), web, 'mallory@example.com');
-    for (const params of [{ client_id: web.client_id, returnTo: BYE }, { client_id: web.client_id, returnTo: BYE, id_token_hint: mallory.id_token }, {}]) {
+    const attempts: Array<Record<string, string>> = [{ client_id: web.client_id, returnTo: BYE }, { client_id: web.client_id, returnTo: BYE, id_token_hint: mallory.id_token }, {}];
+    for (const params of attempts) {
       const res = await victim.get(v2Logout(params));
       expect(res.status, JSON.stringify(params)).toBe(200);
       expect(res.headers.get('location')).toBeNull();
       expect(await loggedIn(victim)).toBe(true);
     }
+
+    // A native application's return URL has a custom scheme: the page's form-action lets the answer go there.
+    const mobile = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Mobile logout', app_type: 'native', callbacks: ['com.example.app://callback'], allowed_logout_urls: ['com.example.app://logout'] })).body;
+    const nativePrompt = await victim.get(v2Logout({ client_id: mobile.client_id, returnTo: 'com.example.app://logout' }));
+    expect(nativePrompt.status).toBe(200);
+    expect(nativePrompt.headers.get('content-security-policy')).toContain("form-action 'self' com.example.app:");
 
     // The user confirms: the session ends and the browser returns to the application.
     const prompt = await victim.get(v2Logout({ client_id: web.client_id, returnTo: BYE }));

@@ -57,7 +57,7 @@ export class KeyRing {
 
   /**
    * Verifies a JWT signed with one of these keys (current, next or previous); throws JwtError.
-   * The algorithm is the key's own, so `alg: none` and HS256-with-a-public-key never pass.
+   * The algorithm is one of the key's own (ALGS_OF_FAMILY), so `alg: none` and HS256-with-a-public-key never pass.
    */
   verify(token: string): DecodedJwt {
     return verifyJwt(token, (header) => this.verifier(header.kid));

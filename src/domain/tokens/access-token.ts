@@ -35,9 +35,11 @@ function signingKeyFor(api: ResourceServer, ring: KeyRing): JwsSigningKey {
       return key;
     }
     default: {
-      // RS256 and PS256 sign with the tenant's RSA key, ES256 with its EC key (created with the first ES256 API).
-      const key = ring.signerFor(api.signing_alg);
-      if (!key) throw new Error(`tenant has no current key for ${api.signing_alg}`);
+      // RS256 (also the fallback for a document without signing_alg) and PS256 sign with the
+      // tenant's RSA key, ES256 with its EC key (created with the first ES256 API).
+      const alg = api.signing_alg === 'PS256' || api.signing_alg === 'ES256' ? api.signing_alg : 'RS256';
+      const key = ring.signerFor(alg);
+      if (!key) throw new Error(`tenant has no current key for ${alg}`);
       return key;
     }
   }

@@ -9,7 +9,6 @@
 import { constants, createHmac, sign, verify, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type JwsAlg = 'RS256' | 'PS256' | 'ES256' | 'HS256';
-export const ASYMMETRIC_ALGS: readonly JwsAlg[] = ['RS256', 'PS256', 'ES256'];
 
 export interface JwsSigningKey {
   alg: JwsAlg;

@@ -4,14 +4,21 @@
  * `state`, `logout_hint`). Both end the SSO session; a return URL is followed only when it is
  * listed in the application's Allowed Logout URLs (or the tenant's, without an application), so
  * logout is never an open redirector.
+ *
+ * Both ask the user to confirm before ending a live session (`needsConfirmation`), unless the
+ * request carries an ID token of that very session: otherwise any site could log users out with a
+ * link or an image (logout CSRF), its own ID token as the "hint" included.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
+import type { Session } from '../domain/sessions/session-service.js';
+import type { TenantSettings } from '../domain/tenants/tenant-settings.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../server/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from '../login/html.js';
+import { formActionFor } from '../login/form.js';
 import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
 import { stringParams } from './authorize/authorization-requests.js';
 
@@ -26,20 +33,25 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
     if (returnTo && !allowedUrls.some((allowed) => urlMatches(allowed, returnTo))) {
       return renderErrorPage(reply, tenant, 'invalid_request', `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".`);
     }
-    await endSession(services, request, reply, client);
     const target = returnTo ?? (client ? client.allowed_logout_urls.find((url) => !url.includes('*')) : undefined);
-    return target ? reply.redirect(target, 302) : loggedOutPage(reply, request);
+    const confirmed: ConfirmedLogout = { ...(client ? { clientId: client.client_id } : {}), ...(target ? { redirect: target } : {}) };
+    // Auth0's /v2/logout takes no id_token_hint, but an application may add one (auth0-spa-js
+    // passes logoutParams through) to spare its users the question.
+    const hint = params.id_token_hint ? await verifiedIdTokenHint(services, request, params.id_token_hint) : undefined;
+    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
+    if (needsConfirmation(tenant.settings, session, hint)) return askToConfirm(services, request, reply, confirmed, session!, client);
+    return finishLogout(services, request, reply, confirmed, client);
   });
 
   const oidcLogout = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = stringParams(request.method === 'POST' ? request.body : request.query);
     const tenant = request.tenant;
     let clientId = params.client_id;
+    const hint = params.id_token_hint ? await verifiedIdTokenHint(services, request, params.id_token_hint) : undefined;
     if (params.id_token_hint) {
-      const audience = await idTokenHintAudience(services, request, params.id_token_hint);
-      if (!audience) return renderErrorPage(reply, tenant, 'invalid_request', 'The id_token_hint is invalid.');
-      if (clientId && clientId !== audience) return renderErrorPage(reply, tenant, 'invalid_request', 'The client_id does not match the id_token_hint audience.');
-      clientId = audience;
+      if (!hint?.audience) return renderErrorPage(reply, tenant, 'invalid_request', 'The id_token_hint is invalid.');
+      if (clientId && clientId !== hint.audience) return renderErrorPage(reply, tenant, 'invalid_request', 'The client_id does not match the id_token_hint audience.');
+      clientId = hint.audience;
     }
     const client = clientId ? await services.clients.find(tenant.id, tenant.name, clientId) : null;
     if (clientId && !client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${clientId}`);
@@ -51,14 +63,9 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
       }
     }
     const confirmed: ConfirmedLogout = { ...(client ? { clientId: client.client_id } : {}), ...(redirect ? { redirect } : {}), ...(params.state !== undefined ? { state: params.state } : {}), ...(params.logout_hint ? { logoutHint: params.logout_hint } : {}) };
-    // Without an id_token_hint anyone could log the user out from another site (a link, an image):
-    // the user confirms first, unless the tenant turned the prompt off.
     const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-    if (!params.id_token_hint && session && tenant.settings.sessions?.oidc_logout_prompt_enabled !== false) {
-      const ticket = await services.ttl.put(tenant.id, 'logout_confirmation', { ...confirmed, sid: session.sid }, CONFIRMATION_TTL_SECONDS);
-      return confirmationPage(reply, request, ticket, client);
-    }
-    return finishOidcLogout(services, request, reply, confirmed, client);
+    if (needsConfirmation(tenant.settings, session, hint)) return askToConfirm(services, request, reply, confirmed, session!, client);
+    return finishLogout(services, request, reply, confirmed, client);
   };
   app.get('/oidc/logout', oidcLogout);
   app.post('/oidc/logout', oidcLogout);
@@ -76,7 +83,7 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
     if (params.action !== 'logout') {
       return confirmed.redirect ? reply.redirect(confirmed.redirect, 302) : renderPage(reply, tenant, { title: 'Still logged in', body: '<p>You are still logged in.</p>' });
     }
-    return finishOidcLogout(services, request, reply, confirmed, client);
+    return finishLogout(services, request, reply, confirmed, client);
   });
 };
 
@@ -89,15 +96,41 @@ interface ConfirmedLogout {
   logoutHint?: string;
 }
 
-async function finishOidcLogout(services: Services, request: FastifyRequest, reply: FastifyReply, logout: ConfirmedLogout, client: Client | null): Promise<FastifyReply> {
+/** The claims of a verified `id_token_hint` that logout decisions use. */
+interface IdTokenHint {
+  audience?: string;
+  sub?: string;
+  sid?: string;
+}
+
+/**
+ * Whether ending this browser's session needs the user's say-so. Not when there is no live session
+ * (nothing to end), nor when the tenant turned the prompt off; otherwise only an ID token issued for
+ * this very session (same `sub` and `sid`) shows that the request comes from an application the user
+ * is logged in to — any site can obtain an ID token of its own, so a hint for another session
+ * counts for nothing.
+ */
+function needsConfirmation(settings: TenantSettings, session: Session | undefined, hint: IdTokenHint | undefined): boolean {
+  if (!session || settings.sessions?.oidc_logout_prompt_enabled === false) return false;
+  return !(hint && hint.sub === session.userId && hint.sid === session.sid);
+}
+
+/** Shows the confirmation page, with a one-time ticket bound to the session it would end. */
+async function askToConfirm(services: Services, request: FastifyRequest, reply: FastifyReply, logout: ConfirmedLogout, session: Session, client: Client | null): Promise<FastifyReply> {
+  const ticket = await services.ttl.put(request.tenant.id, 'logout_confirmation', { ...logout, sid: session.sid }, CONFIRMATION_TTL_SECONDS);
+  return confirmationPage(reply, request, ticket, client, logout.redirect);
+}
+
+async function finishLogout(services: Services, request: FastifyRequest, reply: FastifyReply, logout: ConfirmedLogout, client: Client | null): Promise<FastifyReply> {
   await endSession(services, request, reply, client, logout.logoutHint);
   if (!logout.redirect) return loggedOutPage(reply, request);
+  if (logout.state === undefined) return reply.redirect(logout.redirect, 302);
   const url = new URL(logout.redirect);
-  if (logout.state !== undefined) url.searchParams.set('state', logout.state);
+  url.searchParams.set('state', logout.state);
   return reply.redirect(url.toString(), 302);
 }
 
-function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: string, client: Client | null): FastifyReply {
+function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: string, client: Client | null, redirect: string | undefined): FastifyReply {
   const app = client ? ` from <strong>${escapeHtml(client.name)}</strong>` : '';
   return renderPage(reply, request.tenant, {
     title: 'Log out?',
@@ -106,8 +139,9 @@ function confirmationPage(reply: FastifyReply, request: FastifyRequest, ticket: 
 <input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
 <div class="actions"><button type="submit" name="action" value="cancel" class="secondary">Stay logged in</button><button type="submit" name="action" value="logout">Log out</button></div>
 </form>`,
-    // The answer redirects to the application's (already validated) logout URL.
-    csp: ["form-action 'self' https: http:"],
+    // The answer redirects to the application's (already validated) logout URL, which may be a
+    // native application's custom scheme: browsers apply form-action to that redirect too.
+    csp: redirect ? formActionFor(redirect) : ["form-action 'self'"],
   });
 }
 
@@ -124,13 +158,21 @@ async function endSession(services: Services, request: FastifyRequest, reply: Fa
   }
 }
 
-/** The `aud` of an ID token this tenant signed; expired tokens are fine as hints (OIDC RP-Initiated Logout §2). */
-async function idTokenHintAudience(services: Services, request: FastifyRequest, token: string): Promise<string | undefined> {
+/**
+ * The claims of an ID token this tenant signed, or undefined when it is not one; expired tokens are
+ * fine as hints (OIDC RP-Initiated Logout §2).
+ */
+async function verifiedIdTokenHint(services: Services, request: FastifyRequest, token: string): Promise<IdTokenHint | undefined> {
   const ring = await services.keys.keyRing(request.tenant.id);
   try {
     const { payload } = ring.verify(token);
     if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) return undefined;
-    return typeof payload.aud === 'string' ? payload.aud : Array.isArray(payload.aud) && typeof payload.aud[0] === 'string' ? payload.aud[0] : undefined;
+    const audience = typeof payload.aud === 'string' ? payload.aud : Array.isArray(payload.aud) && typeof payload.aud[0] === 'string' ? payload.aud[0] : undefined;
+    return {
+      ...(audience !== undefined ? { audience } : {}),
+      ...(typeof payload.sub === 'string' ? { sub: payload.sub } : {}),
+      ...(typeof payload.sid === 'string' ? { sid: payload.sid } : {}),
+    };
   } catch (error) {
     if (error instanceof JwtError) return undefined;
     throw error;

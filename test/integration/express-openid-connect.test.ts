@@ -116,8 +116,11 @@ describe('express-openid-connect against Tessera', () => {
       expect(userinfo.body).toMatchObject({ sub: profile.user.sub, email: USER.username });
 
       // 3. Logout ends the app session and the SSO session (/v2/logout?returnTo&client_id), then returns.
+      //    The SDK sends no ID token there, so the user confirms first (issue 11, finding 10: any site
+      //    could send the browser to that URL).
       await page.goto(`${app.url}/logout`);
-      await page.waitForURL((url) => url.origin === app.url && url.pathname === '/');
+      await page.waitForURL((url) => url.pathname === '/v2/logout');
+      await Promise.all([page.waitForURL((url) => url.origin === app.url && url.pathname === '/'), page.click('button[value=logout]')]);
       expect((await json(page, `${app.url}/`)).body).toEqual({ authenticated: false, user: null });
       // The identity provider asks for credentials again instead of completing silently.
       await page.goto(`${app.url}/login`);

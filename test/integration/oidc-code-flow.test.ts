@@ -200,7 +200,11 @@ describe('logout', () => {
     expect(evil.status).toBe(400);
     expect(evil.headers.get('location')).toBeNull();
 
-    const ok = await browser.get(`${host()}/v2/logout?client_id=${web.client_id}&returnTo=${encodeURIComponent('https://app.example.com/bye')}`);
+    // Without the session's own ID token the user confirms first (issue 11, finding 10).
+    const prompt = await browser.get(`${host()}/v2/logout?client_id=${web.client_id}&returnTo=${encodeURIComponent('https://app.example.com/bye')}`);
+    expect(prompt.status).toBe(200);
+    const ticket = /name="ticket" value="([^"]+)"/.exec(await prompt.text())![1]!;
+    const ok = await browser.post(`${host()}/oidc/logout/confirm`, { ticket, action: 'logout' });
     expect(ok.status).toBe(302);
     expect(ok.headers.get('location')).toBe('https://app.example.com/bye');
     const after = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none' }).toString());

@@ -168,9 +168,11 @@ describe('auth0-spa-js against Tessera', () => {
       expect(payload).toMatchObject({ iss: `https://${tls.hostOf('dev')}/`, azp: clientId });
       expect([payload.aud].flat()).toContain(API);
 
-      // 4. logout → /v2/logout?client_id&returnTo → back to the app, and the SSO session is gone.
+      // 4. logout → /v2/logout?client_id&returnTo → the user confirms (no id_token_hint: issue 11,
+      //    finding 10) → back to the app, and the SSO session is gone.
       await spa(page, 'logout', { logoutParams: { returnTo: `${app.url}/logged-out` } }).catch(() => undefined); // the page navigates away mid-call
-      await page.waitForURL(`${app.url}/logged-out`);
+      await page.waitForURL((url) => url.pathname === '/v2/logout');
+      await Promise.all([page.waitForURL(`${app.url}/logged-out`), page.click('button[value=logout]')]);
       await page.evaluate(() => (globalThis as any).spaReady.then(() => undefined));
       expect(await page.locator('#status').innerText()).toBe('anonymous');
       expect(await spa(page, 'getTokenSilently')).toMatchObject({ error: 'login_required' });

@@ -17,19 +17,19 @@ describe('JWS on node:crypto', () => {
     const { protectedHeader, payload } = await jwtVerify(token, await importJWK(await exportJWK(pair.publicKey), alg));
     expect(protectedHeader).toEqual({ alg, typ: 'JWT', kid: 'k1' });
     expect(payload.sub).toBe('x');
-    expect(verifyJwt(token, () => ({ alg, key: pair.publicKey })).payload.sub).toBe('x');
+    expect(verifyJwt(token, () => ({ algs: [alg], key: pair.publicKey })).payload.sub).toBe('x');
   });
 
   it('refuses a token whose alg differs from the key’s, whatever the token claims', () => {
     const token = signJwt({ alg: 'HS256', key: Buffer.from('secret') }, { sub: 'x' });
-    expect(() => verifyJwt(token, () => ({ alg: 'RS256', key: rsa.publicKey }))).toThrow('algorithm mismatch');
+    expect(() => verifyJwt(token, () => ({ algs: ['RS256'], key: rsa.publicKey }))).toThrow('algorithm mismatch');
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
-    expect(() => verifyJwt(none, () => ({ alg: 'RS256', key: rsa.publicKey }))).toThrow();
+    expect(() => verifyJwt(none, () => ({ algs: ['RS256'], key: rsa.publicKey }))).toThrow();
   });
 
   it('refuses malformed tokens without throwing anything but JwtError', () => {
     for (const bad of ['', 'a.b', 'a.b.c.d', '!!.??.##', `${Buffer.from('[]').toString('base64url')}.e30.`]) {
-      expect(() => verifyJwt(bad, () => ({ alg: 'RS256', key: rsa.publicKey }))).toThrow();
+      expect(() => verifyJwt(bad, () => ({ algs: ['RS256'], key: rsa.publicKey }))).toThrow();
     }
   });
 });

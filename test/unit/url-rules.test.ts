@@ -5,7 +5,6 @@ describe('allowed URL rules (docs: Subdomain URL Placeholders)', () => {
   it.each([
     ['callbacks', 'https://app.example.com/callback'],
     ['callbacks', 'http://localhost:3000/callback'],
-    ['callbacks', 'com.example.app://callback'],
     ['callbacks', 'https://*.example.com/callback'],
     ['callbacks', 'https://prefix-*-suffix.example.com'],
     ['callbacks', 'https://{organization_name}.example.com/callback'],

@@ -4,7 +4,7 @@
  */
 import { invalid } from '../errors.js';
 import { FIRST_PARTY_ONLY_GRANTS, type Client } from './client.js';
-import { urlProblem, type UrlField } from './url-rules.js';
+import { urlListProblem, urlProblem, type UrlField } from './url-rules.js';
 
 const URL_LIST_FIELDS: UrlField[] = ['callbacks', 'allowed_logout_urls', 'web_origins', 'allowed_origins'];
 const METADATA_KEY = /^[A-Za-z0-9:,\-+=_*?"/\\()<>@\t ]+$/;
@@ -25,11 +25,8 @@ export function checkClient(client: Client): void {
 
 function checkUrls(client: Client): void {
   for (const field of URL_LIST_FIELDS) {
-    const urls = client[field] as string[];
-    for (const url of urls) {
-      const problem = urlProblem(field, url);
-      if (problem) throw invalid(`Payload validation error: '${field}' entry "${url}" ${problem}.`);
-    }
+    const problem = urlListProblem(field, client[field] as string[], { nativeApp: client.app_type === 'native' });
+    if (problem) throw invalid(`Payload validation error: ${problem}.`);
   }
   if (client.web_origins.length > MAX_WEB_ORIGINS) throw invalid(`Payload validation error: 'web_origins' may list at most ${MAX_WEB_ORIGINS} origins.`);
   for (const field of ['initiate_login_uri', 'cross_origin_loc'] as const) {

@@ -7,7 +7,13 @@
  *  - `{organization_name}` (callbacks and CORS origins only) likewise left-most, alone in its label,
  *    never with `*`;
  *  - `{custom_domain.metadata.KEY}` only in the host part, never with `*`;
- *  - web origins are origins: no path, query or fragment.
+ *  - web origins are origins: no path, query or fragment;
+ *  - schemes: https, or http (the docs' development examples use `http://localhost:3000/callback`
+ *    and nothing restricts http further); a custom scheme (`com.example.app://callback`) only for
+ *    native applications, which need it to get the browser back into the app; schemes that run or
+ *    embed content in the browser (`javascript:`, `data:`, ...) never, since the server redirects
+ *    users to these URLs.
+ * Tenant-level logout URLs follow the same rules as an application's that is not native.
  */
 
 export type UrlField = 'callbacks' | 'allowed_logout_urls' | 'web_origins' | 'allowed_origins' | 'initiate_login_uri' | 'cross_origin_loc';
@@ -19,9 +25,19 @@ const ORGANIZATION_FIELDS: ReadonlySet<UrlField> = new Set(['callbacks', 'allowe
 const ORIGIN_FIELDS: ReadonlySet<UrlField> = new Set(['web_origins']);
 const HTTPS_ONLY: ReadonlySet<UrlField> = new Set(['initiate_login_uri', 'cross_origin_loc']);
 const PLACEHOLDER_FREE: ReadonlySet<UrlField> = new Set(['initiate_login_uri', 'cross_origin_loc']);
+/** Fields where a native application may list a custom scheme (its callback, logout return, or app origin). */
+const CUSTOM_SCHEME_FIELDS: ReadonlySet<UrlField> = new Set(['callbacks', 'allowed_logout_urls', 'allowed_origins']);
+/** Schemes whose URLs run script or show attacker content in our origin's place: never a redirect target. */
+const FORBIDDEN_SCHEMES: ReadonlySet<string> = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'filesystem:', 'about:']);
+
+/** What a URL's acceptability depends on beyond its field. */
+export interface UrlContext {
+  /** The application is native (`app_type: native`): custom URL schemes are allowed. */
+  nativeApp: boolean;
+}
 
 /** Returns why `raw` is not acceptable in `field`, or undefined when it is. */
-export function urlProblem(field: UrlField, raw: string): string | undefined {
+export function urlProblem(field: UrlField, raw: string, context: UrlContext = { nativeApp: false }): string | undefined {
   if (raw.length === 0 || raw.length > 2000) return 'must be 1 to 2000 characters long';
   if (/\s/.test(raw)) return 'must not contain whitespace';
   const hasWildcard = raw.includes('*');
@@ -43,6 +59,8 @@ export function urlProblem(field: UrlField, raw: string): string | undefined {
   }
   const scheme = url.protocol;
   const isHttp = scheme === 'http:' || scheme === 'https:';
+  if (FORBIDDEN_SCHEMES.has(scheme)) return `must not use the ${scheme} scheme`;
+  if (!isHttp && CUSTOM_SCHEME_FIELDS.has(field) && !context.nativeApp) return 'must use http or https (custom URL schemes are only allowed for native applications)';
   if (HTTPS_ONLY.has(field) && scheme !== 'https:') return 'must use https';
   if (ORIGIN_FIELDS.has(field) && !isHttp) return 'must be an http or https origin';
   if ((hasWildcard || hasOrganization || hasCustomDomain) && !isHttp) return 'must use http or https when it contains a wildcard or placeholder';
@@ -60,6 +78,15 @@ export function urlProblem(field: UrlField, raw: string): string | undefined {
 
   if (ORIGIN_FIELDS.has(field) && ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || raw.endsWith('/'))) {
     return 'must be an origin (scheme, host and optional port) without a path, query or fragment';
+  }
+  return undefined;
+}
+
+/** The first entry of a URL list that `field` does not accept, as a message naming the field and the entry. */
+export function urlListProblem(field: UrlField, urls: readonly string[], context: UrlContext = { nativeApp: false }): string | undefined {
+  for (const url of urls) {
+    const problem = urlProblem(field, url, context);
+    if (problem) return `'${field}' entry "${url}" ${problem}`;
   }
   return undefined;
 }

@@ -5,10 +5,17 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
-import { ASYMMETRIC_ALGS, verifyJwt, type DecodedJwt, type JwsSigningKey, type JwsVerificationKey } from '../tokens/jws.js';
+import { verifyJwt, type DecodedJwt, type JwsAlg, type JwsSigningKey, type JwsVerificationKey } from '../tokens/jws.js';
+
+/**
+ * The algorithms Tessera signs with a key of each family: the RSA key signs RS256 and, for
+ * applications and APIs configured so, PS256 (`signerFor`). Verification accepts exactly these.
+ */
+const ALGS_OF_FAMILY: Readonly<Record<SigningKeyAlg, readonly JwsAlg[]>> = { RS256: ['RS256', 'PS256'], ES256: ['ES256'] };
 
 export class KeyRing {
   private readonly signers = new Map<SigningKeyAlg, JwsSigningKey>();
+  private psSigner?: JwsSigningKey;
   private readonly verifiers = new Map<string, JwsVerificationKey>();
   private readonly jwks: Array<Record<string, unknown>> = [];
   private jwksJsonWithAlg?: string;
@@ -20,7 +27,7 @@ export class KeyRing {
     const usable = records.filter((r) => r.state !== 'revoked').sort((a, b) => order[a.state] - order[b.state]);
     for (const record of usable) {
       const publicKey: KeyObject = createPublicKey({ key: record.publicJwk as any, format: 'jwk' });
-      this.verifiers.set(record.kid, { alg: record.alg, key: publicKey });
+      this.verifiers.set(record.kid, { algs: ALGS_OF_FAMILY[record.alg], key: publicKey });
       if (record.state === 'current') {
         this.signers.set(record.alg, { alg: record.alg, kid: record.kid, key: createPrivateKey(record.privateKeyPem) });
       }
@@ -33,19 +40,27 @@ export class KeyRing {
     return this.signers.get(alg);
   }
 
+  /**
+   * The current key signing with `alg`: PS256 uses the RSA family's key. One derived object per
+   * key, so the signer's pre-encoded header stays cached.
+   */
+  signerFor(alg: Exclude<JwsAlg, 'HS256'>): JwsSigningKey | undefined {
+    if (alg !== 'PS256') return this.signers.get(alg);
+    const rsa = this.signers.get('RS256');
+    if (!rsa) return undefined;
+    return (this.psSigner ??= { ...rsa, alg: 'PS256' });
+  }
+
   verifier(kid: unknown): JwsVerificationKey | undefined {
     return typeof kid === 'string' ? this.verifiers.get(kid) : undefined;
   }
 
   /**
    * Verifies a JWT signed with one of these keys (current, next or previous); throws JwtError.
-   * The algorithm is the key's own, so `alg: none` and HS256-with-a-public-key never pass.
+   * The algorithm is one of the key's own (ALGS_OF_FAMILY), so `alg: none` and HS256-with-a-public-key never pass.
    */
   verify(token: string): DecodedJwt {
-    return verifyJwt(token, (header) => {
-      const key = this.verifier(header.kid);
-      return key && ASYMMETRIC_ALGS.includes(key.alg) ? key : undefined;
-    });
+    return verifyJwt(token, (header) => this.verifier(header.kid));
   }
 
   /** `{keys:[...]}` as JSON; `withAlg=false` implements the tenant flag `remove_alg_from_jwks`. */

@@ -3,6 +3,7 @@
  * their defaults for a new tenant, and the rules a PATCH must follow beyond its JSON schema.
  */
 import { invalid } from '../errors.js';
+import { urlListProblem } from '../clients/url-rules.js';
 
 export interface TenantFlags {
   [flag: string]: boolean;
@@ -150,6 +151,12 @@ export function applyTenantSettingsPatch(current: TenantSettings, patch: Record<
     throw invalid('Change Password Flow v2 cannot be turned off once enabled (flags.change_pwd_flow_v1 cannot be set to true).');
   }
   syncSessionLifetimes(settings, patch);
+  // Followed by /v2/logout when no application is named: the rules of a (non-native) application's
+  // list. Checked when patched, so a value stored before this rule does not block other settings.
+  if (Array.isArray(patch.allowed_logout_urls)) {
+    const problem = urlListProblem('allowed_logout_urls', patch.allowed_logout_urls as string[]);
+    if (problem) throw invalid(`Payload validation error: ${problem}.`);
+  }
   const mask = settings.device_flow.mask;
   if (!mask.includes('*')) throw invalid('device_flow.mask must contain at least one "*" (one generated character each).');
   return settings;

@@ -34,30 +34,15 @@ function signingKeyFor(api: ResourceServer, ring: KeyRing): JwsSigningKey {
       if (!key) hsKeys.set(secret, (key = { alg: 'HS256', key: Buffer.from(secret) }));
       return key;
     }
-    case 'ES256': {
-      const key = ring.signer('ES256');
-      if (!key) throw new Error('tenant has no current ES256 key');
-      return key;
-    }
-    case 'PS256': {
-      const rsa = ring.signer('RS256');
-      if (!rsa) throw new Error('tenant has no current RSA key');
-      return psKeyFor(rsa);
-    }
     default: {
-      const key = ring.signer('RS256');
-      if (!key) throw new Error('tenant has no current RSA key');
+      // RS256 (also the fallback for a document without signing_alg) and PS256 sign with the
+      // tenant's RSA key, ES256 with its EC key (created with the first ES256 API).
+      const alg = api.signing_alg === 'PS256' || api.signing_alg === 'ES256' ? api.signing_alg : 'RS256';
+      const key = ring.signerFor(alg);
+      if (!key) throw new Error(`tenant has no current key for ${alg}`);
       return key;
     }
   }
-}
-
-/** PS256 signs with the same RSA key; one derived key object per RSA key keeps header caching per key. */
-const psKeys = new WeakMap<JwsSigningKey, JwsSigningKey>();
-function psKeyFor(rsa: JwsSigningKey): JwsSigningKey {
-  let key = psKeys.get(rsa);
-  if (!key) psKeys.set(rsa, (key = { ...rsa, alg: 'PS256' }));
-  return key;
 }
 
 export function mintAccessToken(api: ResourceServer, ring: KeyRing, request: AccessTokenRequest): string {

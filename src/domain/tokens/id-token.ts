@@ -50,7 +50,7 @@ function idTokenKey(client: Client, ring: KeyRing): JwsSigningKey {
     const secret = client.jwt_configuration.secret_encoded ? Buffer.from(client.client_secret, 'base64url') : Buffer.from(client.client_secret);
     return { alg: 'HS256', key: secret };
   }
-  const rsa = ring.signer('RS256');
-  if (!rsa) throw new Error('tenant has no current RSA key');
-  return alg === 'PS256' ? { ...rsa, alg: 'PS256' } : rsa;
+  const key = ring.signerFor(alg === 'PS256' ? 'PS256' : 'RS256');
+  if (!key) throw new Error('tenant has no current RSA key');
+  return key;
 }

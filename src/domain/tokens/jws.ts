@@ -9,7 +9,6 @@
 import { constants, createHmac, sign, verify, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type JwsAlg = 'RS256' | 'PS256' | 'ES256' | 'HS256';
-export const ASYMMETRIC_ALGS: readonly JwsAlg[] = ['RS256', 'PS256', 'ES256'];
 
 export interface JwsSigningKey {
   alg: JwsAlg;
@@ -19,7 +18,11 @@ export interface JwsSigningKey {
 }
 
 export interface JwsVerificationKey {
-  alg: JwsAlg;
+  /**
+   * Every algorithm we sign with this key (an RSA key signs both RS256 and PS256). A token's `alg`
+   * must be one of these; nothing else about the token chooses how it is verified.
+   */
+  algs: readonly JwsAlg[];
   key: KeyObject | Buffer;
 }
 
@@ -105,17 +108,19 @@ function parseSegment(segment: string): Record<string, unknown> {
 
 /**
  * Verifies a JWT's signature with the key the caller resolves from the header.
- * The header's `alg` must equal the key's algorithm exactly: this is what stops `alg: none`
- * and RS256→HS256 confusion (an HMAC "signed" with a public key).
+ * The header's `alg` must be one the key itself is used with: this is what stops `alg: none`
+ * and RS256→HS256 confusion (an HMAC "signed" with a public key), while an RSA key still verifies
+ * the PS256 tokens we sign with it.
  */
 export function verifyJwt(token: string, resolveKey: (header: Record<string, unknown>) => JwsVerificationKey | undefined): DecodedJwt {
   const decoded = decodeJwt(token);
   const key = resolveKey(decoded.header);
   if (!key) throw new JwtError('no matching key');
-  if (decoded.header.alg !== key.alg) throw new JwtError('algorithm mismatch');
+  const alg = key.algs.find((candidate) => candidate === decoded.header.alg);
+  if (!alg) throw new JwtError('algorithm mismatch');
   let valid = false;
   try {
-    valid = rawVerify(key.alg, key.key, Buffer.from(decoded.signingInput), decoded.signature);
+    valid = rawVerify(alg, key.key, Buffer.from(decoded.signingInput), decoded.signature);
   } catch {
     // node:crypto throws on some malformed signatures (wrong length for the curve); that is just "invalid".
   }

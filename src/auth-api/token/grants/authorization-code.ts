@@ -39,7 +39,12 @@ export async function authorizationCodeGrant(services: Services, request: Fastif
 }
 
 function checkPkce(grant: CodeGrant, verifier: string | undefined): void {
-  if (!grant.codeChallenge) return;
+  if (!grant.codeChallenge) {
+    // A verifier for a code issued without a challenge is a PKCE downgrade (RFC 9700 §4.8.2): an
+    // attacker who stripped the challenge from the victim's request would otherwise redeem the code.
+    if (verifier !== undefined) throw invalidGrant('Failed to verify code verifier');
+    return;
+  }
   if (!verifier) throw new AuthApiError(400, 'invalid_request', "Parameter 'code_verifier' is required");
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) throw invalidGrant('Failed to verify code verifier');
   const computed = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;

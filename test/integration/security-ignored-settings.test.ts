@@ -26,16 +26,21 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[] };
+type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[] };
 
-/** Leaf paths of a request body schema: nested objects with declared properties are walked into. */
-function fieldPaths(schema: JsonSchema | undefined, prefix = ''): string[] {
+/**
+ * Leaf paths of a request body schema: nested objects with declared properties are walked into.
+ * Such objects must also refuse properties they do not declare (`open` collects those that do not),
+ * or an Auth0 field Tessera has never heard of would be accepted and ignored.
+ */
+function fieldPaths(schema: JsonSchema | undefined, prefix = '', open: string[] = []): string[] {
   if (!schema) return [];
   const alternatives = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
-  if (alternatives.length) return [...new Set(alternatives.flatMap((alt) => fieldPaths(alt, prefix)))];
+  if (alternatives.length) return [...new Set(alternatives.flatMap((alt) => fieldPaths(alt, prefix, open)))];
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) return prefix ? [prefix] : [];
-  return properties.flatMap(([name, property]) => fieldPaths(property, prefix ? `${prefix}.${name}` : name));
+  if (schema.additionalProperties !== false) open.push(prefix || '(body)');
+  return properties.flatMap(([name, property]) => fieldPaths(property, prefix ? `${prefix}.${name}` : name, open));
 }
 
 const bodySchema = (doc: any, path: string, method: string): JsonSchema => doc.paths[path]?.[method]?.requestBody?.content?.['application/json']?.schema;
@@ -55,14 +60,22 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
     for (const surface of SURFACES) {
       const accepted = new Set<string>();
       for (const [path, method] of surface.operations) {
-        const fields = fieldPaths(bodySchema(doc, path, method));
+        const open: string[] = [];
+        const fields = fieldPaths(bodySchema(doc, path, method), '', open);
         expect(fields.length, `${method.toUpperCase()} ${path} has a body schema`).toBeGreaterThan(3);
+        expect(open, `${method.toUpperCase()} ${path}: objects accepting undeclared properties`).toEqual([]);
         for (const field of fields) accepted.add(field);
       }
       const unclassified = [...accepted].filter((field) => !(field in surface.table));
       expect(unclassified, `${surface.name}: accepted fields missing from test/support/settings-classification.ts`).toEqual([]);
       const stale = Object.keys(surface.table).filter((field) => !accepted.has(field));
       expect(stale, `${surface.name}: classified fields the API no longer accepts`).toEqual([]);
+    }
+    // An Auth0 field the schemas do not declare is refused by name, never stored.
+    for (const [path, body] of [['/clients', { name: 'x', token_quota: { client_credentials: { per_hour: 10 } } }], ['/resource-servers', { identifier: 'urn:x', token_quota: {} }]] as const) {
+      const res = await api('POST', path, body);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/token_quota/);
     }
   });
 

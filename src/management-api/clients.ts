@@ -17,7 +17,10 @@ import { anyOf } from './scopes.js';
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const UrlList = Type.Array(Url, { maxItems: 200 });
 const Bool = Type.Boolean();
-/** Auth0 objects we store and return as given but do not act on yet; their inner shape is Auth0's to define. */
+/**
+ * Auth0 objects whose inner shape is Auth0's to define. Those Tessera does not implement are accepted
+ * only empty or off: domain/unsupported-settings.ts refuses anything else.
+ */
 const OpaqueObject = Type.Object({}, { additionalProperties: true });
 
 const JwtConfiguration = Type.Object(

@@ -32,7 +32,8 @@ const apiFields = {
     },
     { additionalProperties: false },
   ),
-  // Stored and returned; not yet acted on (JWE, RAR, consent policy, sender-constrained tokens).
+  // Accepted only unset (null): JWE, RAR, transactional consent and sender-constrained tokens are
+  // not implemented, and any other value is refused by domain/unsupported-settings.ts.
   token_encryption: Nullable(Type.Object({}, { additionalProperties: true })),
   consent_policy: Nullable(OneOf(['transactional-authorization-with-mfa', 'standard'] as const)),
   authorization_details: Nullable(Type.Array(Type.Object({ type: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: true }), { maxItems: 100 })),

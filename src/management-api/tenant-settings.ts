@@ -42,8 +42,9 @@ export const TenantSettingsPatch = Type.Object(
     idle_session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 2400 })),
     session_lifetime_in_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 525_600 })),
     idle_session_lifetime_in_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 144_000 })),
-    ephemeral_session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 8760 })),
-    idle_ephemeral_session_lifetime: Type.Optional(Type.Number({ minimum: 1 / 60, maximum: 2400 })),
+    // Null (unset) is accepted; a value is refused until ephemeral sessions exist (unsupported-settings.ts).
+    ephemeral_session_lifetime: Type.Optional(Nullable(Type.Number({ minimum: 1 / 60, maximum: 8760 }))),
+    idle_ephemeral_session_lifetime: Type.Optional(Nullable(Type.Number({ minimum: 1 / 60, maximum: 2400 }))),
     session_cookie: Type.Optional(
       Type.Object({ mode: OneOf(['persistent', 'non-persistent'] as const) }, { additionalProperties: false }),
     ),

@@ -55,11 +55,11 @@ describe('auth0 v7 ManagementClient', () => {
     const updated = await management.tenants.settings.update({
       friendly_name: 'Dev via SDK v7',
       support_email: 'support-v7@example.com',
-      flags: { enable_dynamic_client_registration: true },
+      flags: { enable_public_signup_user_exists_error: false },
     });
-    expect(updated).toMatchObject({ friendly_name: 'Dev via SDK v7', support_email: 'support-v7@example.com', flags: { enable_dynamic_client_registration: true } });
+    expect(updated).toMatchObject({ friendly_name: 'Dev via SDK v7', support_email: 'support-v7@example.com', flags: { enable_public_signup_user_exists_error: false } });
     const again = await management.tenants.settings.get();
-    expect(again).toMatchObject({ friendly_name: 'Dev via SDK v7', support_email: 'support-v7@example.com', flags: { enable_dynamic_client_registration: true } });
+    expect(again).toMatchObject({ friendly_name: 'Dev via SDK v7', support_email: 'support-v7@example.com', flags: { enable_public_signup_user_exists_error: false } });
   });
 
   it('throws a 400 error for an invalid update', async () => {
@@ -84,13 +84,13 @@ describe('auth0 v4 ManagementClient', () => {
     const updated = await management.tenants.updateSettings({
       friendly_name: 'Dev via SDK v4',
       support_email: 'support-v4@example.com',
-      flags: { enable_dynamic_client_registration: true },
+      flags: { enable_public_signup_user_exists_error: false },
     });
     expect(updated.status).toBe(200);
     expect(updated.data).toMatchObject({ friendly_name: 'Dev via SDK v4', support_email: 'support-v4@example.com' });
 
     const { data } = await management.tenants.getSettings();
-    expect(data).toMatchObject({ friendly_name: 'Dev via SDK v4', support_email: 'support-v4@example.com', flags: { enable_dynamic_client_registration: true } });
+    expect(data).toMatchObject({ friendly_name: 'Dev via SDK v4', support_email: 'support-v4@example.com', flags: { enable_public_signup_user_exists_error: false } });
   });
 
   it('throws a 400 ManagementApiError for an invalid update', async () => {

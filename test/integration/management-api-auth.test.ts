@@ -110,14 +110,14 @@ describe('tenant settings', () => {
     const res = await call(server, '/api/v2/tenants/settings', {
       method: 'PATCH',
       headers: bearer(token),
-      body: { friendly_name: 'Acme Corp', support_email: 'help@acme.example', flags: { enable_dynamic_client_registration: true }, session_lifetime: 24, enabled_locales: ['en', 'fr'], environment_tag: 'staging' },
+      body: { friendly_name: 'Acme Corp', support_email: 'help@acme.example', flags: { use_scope_descriptions_for_consent: true }, session_lifetime: 24, enabled_locales: ['en'], environment_tag: 'staging' },
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ friendly_name: 'Acme Corp', session_lifetime: 24, session_lifetime_in_minutes: 1440, environment_tag: 'staging' });
-    expect(res.body.flags).toMatchObject({ enable_dynamic_client_registration: true, enable_sso: true });
+    expect(res.body.flags).toMatchObject({ use_scope_descriptions_for_consent: true, enable_sso: true });
     const again = await call(server, '/api/v2/tenants/settings', { headers: bearer(token) });
     expect(again.body.friendly_name).toBe('Acme Corp');
-    expect(again.body.enabled_locales).toEqual(['en', 'fr']);
+    expect(again.body.enabled_locales).toEqual(['en']);
     // The other tenant is untouched.
     const acme = await call(server, '/api/v2/tenants/settings', { host: 'acme.localhost', headers: bearer(await managementToken(server, 'acme')) });
     expect(acme.body.friendly_name).toBeUndefined();

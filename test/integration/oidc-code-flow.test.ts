@@ -309,6 +309,8 @@ describe('implicit and hybrid responses, token contents', () => {
     expect(html).toContain('name="state" value="fp"');
     expect(formPost.headers.get('content-security-policy')).toContain('form-action https://app.example.com');
 
+    // web_message answers only an origin listed in Allowed Web Origins (finding 19).
+    await tls.api('dev', token, 'PATCH', `/api/v2/clients/${web.client_id}`, { web_origins: ['https://app.example.com'] });
     const message = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_mode: 'web_message', prompt: 'none', state: 'wm' }).toString());
     const page = await message.text();
     expect(page).toContain('"type":"authorization_response"');

@@ -12,6 +12,7 @@ import { nowIso } from '../clock.js';
 import { DEFAULT_REFRESH_TOKEN, defaultGrantTypes, isPublicAppType, toClient, toRecordParts, type AppType, type Client, type RefreshTokenSettings } from './client.js';
 import { checkClient } from './client-rules.js';
 import { removeClientFromConnections } from '../connections/connection-service.js';
+import { UNSUPPORTED_CLIENT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 
 const KIND = 'client';
 
@@ -81,6 +82,7 @@ export class ClientService {
   }
 
   async create(tenantId: string, tenantName: string, input: ClientInput, options: CreateOptions = {}): Promise<Client> {
+    refuseUnsupportedSettings(UNSUPPORTED_CLIENT_SETTINGS, input);
     const client = buildClient(tenantName, input);
     checkClient(client);
     const now = nowIso();
@@ -96,6 +98,7 @@ export class ClientService {
 
   /** PATCH semantics: given top-level fields replace the stored ones; nested objects are merged one level deep. */
   async update(tenantId: string, tenantName: string, clientId: string, patch: ClientInput): Promise<Client> {
+    refuseUnsupportedSettings(UNSUPPORTED_CLIENT_SETTINGS, patch);
     const updated = await this.storage.transaction(async (repos) => {
       const record = await repos.clients.findById(tenantId, clientId);
       if (!record) throw notFound('The client does not exist', 'inexistent_client');

@@ -45,7 +45,7 @@ export interface Client {
   organization_usage?: 'deny' | 'allow' | 'require';
   organization_require_behavior?: 'no_prompt' | 'pre_login_prompt' | 'post_login_prompt';
   global: boolean;
-  /** Auth0 fields stored and returned as given, not yet acted on (addons, mobile, oidc_logout, ...). */
+  /** Other Auth0 fields, returned as given: descriptive ones, or unimplemented ones in their off value (see unsupported-settings.ts). */
   [field: string]: unknown;
 }
 

@@ -81,6 +81,13 @@ export function parseAuthorizationRequest(params: Record<string, string>, client
   const target = { redirectUri, responseMode, ...(params.state !== undefined ? { state: params.state } : {}) };
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, target);
 
+  // web_message hands the response to a window of the redirect_uri's origin (a hidden iframe or a
+  // popup's opener). As in Auth0, that origin must be one of the application's Allowed Web Origins:
+  // a callback URL alone allows redirects to it, not answering silently into a page framing us.
+  if (responseMode === 'web_message' && !isWebOrigin(client, redirectUri)) {
+    throw fail('invalid_request', `The specified redirect_uri '${redirectUri}' does not have a registered origin.`);
+  }
+
   if (!params.response_type) throw fail('invalid_request', 'Missing required parameter: response_type');
   if (!RESPONSE_TYPES.has(responseType)) throw fail('unsupported_response_type', `Unsupported response type: ${params.response_type}`);
   if (requestedMode && !RESPONSE_MODES.has(requestedMode)) throw fail('invalid_request', `Unsupported response_mode: ${requestedMode}`);
@@ -171,6 +178,11 @@ function parsePkce(
   if (method !== 'S256' && method !== 'plain') throw fail('invalid_request', `Unsupported code_challenge_method: ${params.code_challenge_method}`);
   if (!PKCE_CHALLENGE.test(challenge)) throw fail('invalid_request', 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]');
   return { codeChallenge: challenge, codeChallengeMethod: method };
+}
+
+function isWebOrigin(client: Client, redirectUri: string): boolean {
+  const origin = URL.canParse(redirectUri) ? new URL(redirectUri).origin : 'null';
+  return origin !== 'null' && client.web_origins.some((allowed) => urlMatches(allowed.toLowerCase(), origin));
 }
 
 const ORDER = ['code', 'id_token', 'token'];

@@ -11,6 +11,7 @@ import { conflict, invalid, notFound } from '../errors.js';
 import { newResourceServerId } from '../ids.js';
 import { nowIso } from '../clock.js';
 import { removeApiPermissions, removeDroppedScopePermissions } from '../roles/cleanup.js';
+import { UNSUPPORTED_RESOURCE_SERVER_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 import {
   DEFAULT_TOKEN_LIFETIME,
   MAX_TOKEN_LIFETIME,
@@ -99,6 +100,7 @@ export class ResourceServerService {
   }
 
   async create(tenantId: string, tenantDomain: string, input: CreateResourceServerInput): Promise<ResourceServer> {
+    refuseUnsupportedSettings(UNSUPPORTED_RESOURCE_SERVER_SETTINGS, input);
     const api = buildResourceServer(input);
     // Any alias of the Management API is its identifier: an API taking one would have its tokens
     // accepted by /api/v2 (and a client grant for it would read as a Management API grant).
@@ -118,6 +120,7 @@ export class ResourceServerService {
 
   /** PATCH: the identifier is immutable, `scopes` replaces the whole list, the system API is read-only. */
   async update(tenantId: string, tenantDomain: string, idOrIdentifier: string, patch: UpdateResourceServerInput): Promise<ResourceServer> {
+    refuseUnsupportedSettings(UNSUPPORTED_RESOURCE_SERVER_SETTINGS, patch);
     const current = await this.get(tenantId, idOrIdentifier);
     if (current.is_system) throw invalid('System resource servers cannot be patched.', 'operation_not_supported');
     const next: ResourceServer = { ...current };

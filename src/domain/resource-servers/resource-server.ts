@@ -10,7 +10,7 @@ export interface ResourceServerScope {
 }
 
 export interface ResourceServer {
-  /** Auth0 fields stored and returned as given, not yet acted on (token_encryption, consent_policy, ...). */
+  /** Other Auth0 fields, returned as given: only unimplemented ones in their off value (see unsupported-settings.ts). */
   [field: string]: unknown;
   id: string;
   name: string;

@@ -17,6 +17,7 @@ import { nowIso } from '../clock.js';
 import { tenantNameProblem } from './tenant-names.js';
 import { applyTenantSettingsPatch, defaultTenantSettings, type TenantSettings } from './tenant-settings.js';
 import { applyBrandingPatch, type Branding } from './branding.js';
+import { UNSUPPORTED_TENANT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 
 export interface Tenant {
   id: string;
@@ -195,6 +196,7 @@ export class TenantService {
   }
 
   async updateSettings(tenantId: string, patch: Record<string, unknown>): Promise<TenantSettings> {
+    refuseUnsupportedSettings(UNSUPPORTED_TENANT_SETTINGS, patch);
     const settings = await this.storage.transaction(async (repos) => {
       const record = await repos.tenants.findActiveById<TenantSettings>(tenantId);
       if (!record) throw notFound('Tenant not found.', 'inexistent_tenant');

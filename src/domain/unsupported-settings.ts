@@ -1,0 +1,159 @@
+/**
+ * Settings Tessera accepts in Auth0's schemas but does not implement (yet). The rule: a field the
+ * Management API accepts takes effect, or it is refused with a 400 naming it. Storing such a value
+ * and ignoring it would silently weaken a tenant imported from Auth0 (tokens that should be
+ * encrypted going out as plain JWS, a PAR requirement not enforced, ...).
+ *
+ * The "off" value of each setting (its Auth0 default, null, an empty list or object) is accepted,
+ * because Auth0's SDKs and Deploy CLI send defaults for many of them; only a value asking for the
+ * missing behaviour is refused. This is the one place these refusals live: clients, resource
+ * servers and tenant settings check their create/PATCH bodies here before anything else, and a
+ * later feature that implements one of them deletes its entry.
+ */
+import { invalid } from './errors.js';
+
+interface UnsupportedSetting {
+  /** Dotted path into the request body; `*` stands for every key of an object (e.g. each add-on). */
+  path: string;
+  /** True for the values that ask for nothing Tessera lacks. */
+  isOff: (value: unknown) => boolean;
+  /** What is accepted, for the error message. */
+  accepted: string;
+}
+
+const isEmpty = (value: unknown): boolean =>
+  value === null ||
+  value === undefined ||
+  value === false ||
+  value === '' ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === 'object' && !Array.isArray(value) && Object.values(value as object).every(isEmpty));
+
+const oneOf =
+  (...allowed: unknown[]) =>
+  (value: unknown): boolean =>
+    value === null || allowed.includes(value);
+
+const off = (path: string, accepted = 'false, null or empty'): UnsupportedSetting => ({ path, isOff: isEmpty, accepted });
+const only = (path: string, ...allowed: unknown[]): UnsupportedSetting => ({ path, isOff: oneOf(...allowed), accepted: allowed.map((v) => JSON.stringify(v)).join(', ') + ' or null' });
+
+/** Applications (`POST/PATCH /api/v2/clients`). */
+export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
+  // Legacy, non-OIDC-conformant flows do not exist here: every application behaves as conformant.
+  only('oidc_conformant', true),
+  // Used by WS-Fed and SAML add-ons (audiences/realms), which Tessera does not serve.
+  off('client_aliases'),
+  // Legacy delegation (`/delegation`) is not implemented.
+  off('allowed_clients'),
+  // ID tokens are signed RS256, PS256 or HS256; an RS512 request would silently come out RS256.
+  only('jwt_configuration.alg', 'RS256', 'PS256', 'HS256'),
+  // Scopes for legacy delegation tokens.
+  off('jwt_configuration.scopes'),
+  // No Android App Links / Apple universal links files are served.
+  off('mobile.*.*'),
+  // Tessera always keeps a single sign-on session at the authorization server.
+  only('sso_disabled', false),
+  // Classic Login custom pages are not rendered.
+  off('custom_login_page'),
+  off('custom_login_page_preview'),
+  off('form_template'),
+  // No add-on (WS-Fed, SAML, AWS, Firebase, ...) is implemented: any named one is refused.
+  { path: 'addons.*', isOff: (value) => value === null || value === undefined, accepted: 'no add-ons ({})' },
+  // Refresh token policies per audience (multi-resource refresh tokens).
+  off('refresh_token.policies'),
+  // Organizations are not implemented.
+  only('organization_usage', 'deny'),
+  only('organization_require_behavior', 'no_prompt'),
+  off('default_organization'),
+  // No pushed authorization requests endpoint, no sender-constrained tokens, no FAPI profiles.
+  only('require_pushed_authorization_requests', false),
+  off('par_request_expiry', 'null'),
+  only('require_proof_of_possession', false),
+  only('compliance_level', 'none'),
+  // No confirmation prompt is shown for non-verifiable (custom scheme) callbacks.
+  only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
+  // Native social login (token exchange of Apple/Google/Facebook native tokens).
+  { path: 'native_social_login.*.enabled', isOff: isEmpty, accepted: 'false' },
+  // Back-channel logout notifications are not sent.
+  off('oidc_logout.backchannel_logout_urls'),
+  off('oidc_backchannel_logout.backchannel_logout_urls'),
+  // Encryption of SAML/WS-Fed assertions.
+  off('encryption_key'),
+  // Native-to-web session transfer tokens.
+  off('session_transfer.can_create_session_transfer_token'),
+  off('session_transfer.allow_refresh_token'),
+];
+
+/** APIs (`POST/PATCH /api/v2/resource-servers`). */
+export const UNSUPPORTED_RESOURCE_SERVER_SETTINGS: readonly UnsupportedSetting[] = [
+  // Access tokens are signed JWS, never encrypted (JWE).
+  off('token_encryption', 'null'),
+  // Online refresh tokens are not issued.
+  only('allow_online_access', false),
+  // Transactional authorization, rich authorization requests and proof of possession (DPoP, mTLS).
+  off('consent_policy', 'null'),
+  off('authorization_details'),
+  off('proof_of_possession', 'null'),
+];
+
+/** `PATCH /api/v2/tenants/settings`. */
+export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
+  // No post-login redirect target for flows started without an application.
+  off('default_redirection_uri', 'null'),
+  // Custom HTML error, password-change and MFA pages are not rendered; no log link is shown.
+  off('error_page.html'),
+  only('error_page.show_log_link', false),
+  off('change_password.enabled'),
+  off('change_password.html'),
+  off('guardian_mfa_page.enabled'),
+  off('guardian_mfa_page.html'),
+  // The hosted pages are in English only.
+  { path: 'enabled_locales', isOff: (value) => Array.isArray(value) && value.length === 1 && value[0] === 'en', accepted: '["en"]' },
+  // Sessions are persistent or end with the browser; there are no separate ephemeral lifetimes.
+  off('ephemeral_session_lifetime', 'null'),
+  off('idle_ephemeral_session_lifetime', 'null'),
+  // The device authorization grant is not implemented, so its user code format has no effect.
+  only('device_flow.charset', 'base20'),
+  only('device_flow.mask', '****-****'),
+  off('allow_organization_name_in_authentication_api'),
+  off('customize_mfa_in_postlogin_action'),
+  off('pushed_authorization_requests_supported'),
+  // Authorization responses do not carry RFC 9207's `iss` parameter.
+  off('authorization_response_iss_parameter_supported'),
+  only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
+  // `resource` is not read as the audience.
+  only('resource_parameter_profile', 'audience'),
+  off('mtls.enable_endpoint_aliases'),
+  // Flags asking for legacy endpoints or features Tessera does not have.
+  off('flags.allow_legacy_delegation_grant_types'),
+  off('flags.allow_legacy_ro_grant_types'),
+  off('flags.allow_legacy_tokeninfo_endpoint'),
+  off('flags.enable_legacy_profile'),
+  off('flags.enable_idtoken_api2'),
+  // There is no confirmation prompt before single sign-on to turn on.
+  only('flags.enable_sso', true),
+  off('flags.disable_clickjack_protection_headers'),
+  off('flags.mfa_show_factor_list_on_enrollment'),
+  off('flags.improved_signup_bot_detection_in_classic'),
+  off('flags.enable_dynamic_client_registration'),
+];
+
+/** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */
+function valuesAt(body: unknown, segments: string[], prefix: string[] = []): Array<[string, unknown]> {
+  if (segments.length === 0) return [[prefix.join('.'), body]];
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
+  const [head, ...rest] = segments as [string, ...string[]];
+  const keys = head === '*' ? Object.keys(body) : Object.hasOwn(body, head) ? [head] : [];
+  return keys.flatMap((key) => valuesAt((body as Record<string, unknown>)[key], rest, [...prefix, key]));
+}
+
+/** Refuses the first setting in `body` that asks for behaviour Tessera does not implement. */
+export function refuseUnsupportedSettings(settings: readonly UnsupportedSetting[], body: unknown): void {
+  for (const setting of settings) {
+    for (const [path, value] of valuesAt(body, setting.path.split('.'))) {
+      if (value !== undefined && !setting.isOff(value)) {
+        throw invalid(`${path} is not supported by this server (accepted: ${setting.accepted}).`);
+      }
+    }
+  }
+}

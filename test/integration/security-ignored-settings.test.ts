@@ -1,0 +1,200 @@
+/**
+ * Finding 19: settings that do nothing must not be accepted silently. Every field the Management
+ * API accepts for applications, APIs and tenant settings either takes effect or is refused with a
+ * 400 naming it; the "off" value an SDK or the Deploy CLI sends by default is still accepted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, managementToken, startServer, type TestServer } from '../support/server.js';
+import { CLIENT_FIELDS, RESOURCE_SERVER_FIELDS, TENANT_SETTINGS_FIELDS, bodyAt, type Classification } from '../support/settings-classification.js';
+
+let server: TestServer;
+let token: string;
+let clientId: string;
+let apiId: string;
+
+const api = (method: string, path: string, body?: object) => call(server, `/api/v2${path}`, { method, headers: { authorization: `Bearer ${token}` }, ...(body ? { body } : {}) });
+
+beforeAll(async () => {
+  server = await startServer();
+  token = await managementToken(server);
+  const client = await api('POST', '/clients', { name: 'Classified', app_type: 'regular_web', callbacks: ['https://app.example.com/callback'] });
+  expect(client.status).toBe(201);
+  clientId = client.body.client_id;
+  const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:classified', name: 'Classified' });
+  expect(resourceServer.status).toBe(201);
+  apiId = resourceServer.body.id;
+});
+afterAll(async () => server?.stop());
+
+type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[] };
+
+/**
+ * Leaf paths of a request body schema: nested objects with declared properties are walked into.
+ * Such objects must also refuse properties they do not declare (`open` collects those that do not),
+ * or an Auth0 field Tessera has never heard of would be accepted and ignored.
+ */
+function fieldPaths(schema: JsonSchema | undefined, prefix = '', open: string[] = []): string[] {
+  if (!schema) return [];
+  const alternatives = [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])];
+  if (alternatives.length) return [...new Set(alternatives.flatMap((alt) => fieldPaths(alt, prefix, open)))];
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) return prefix ? [prefix] : [];
+  if (schema.additionalProperties !== false) open.push(prefix || '(body)');
+  return properties.flatMap(([name, property]) => fieldPaths(property, prefix ? `${prefix}.${name}` : name, open));
+}
+
+const bodySchema = (doc: any, path: string, method: string): JsonSchema => doc.paths[path]?.[method]?.requestBody?.content?.['application/json']?.schema;
+
+const SURFACES: Array<{ name: string; table: Record<string, Classification>; operations: Array<[string, string]>; patch: () => string }> = [
+  { name: 'clients', table: CLIENT_FIELDS, operations: [['/api/v2/clients', 'post'], ['/api/v2/clients/{id}', 'patch']], patch: () => `/clients/${clientId}` },
+  { name: 'resource servers', table: RESOURCE_SERVER_FIELDS, operations: [['/api/v2/resource-servers', 'post'], ['/api/v2/resource-servers/{id}', 'patch']], patch: () => `/resource-servers/${apiId}` },
+  { name: 'tenant settings', table: TENANT_SETTINGS_FIELDS, operations: [['/api/v2/tenants/settings', 'patch']], patch: () => '/tenants/settings' },
+];
+
+const refusedEntries = (table: Record<string, Classification>) =>
+  Object.entries(table).filter((entry): entry is [string, Extract<Classification, { kind: 'refused' }>] => entry[1].kind === 'refused');
+
+describe('finding 19: settings that do nothing must not be accepted silently', () => {
+  it('finding 19: every body field of clients, resource servers and tenant settings in /api/v2/openapi.json is classified', async () => {
+    const doc = (await call(server, '/api/v2/openapi.json')).body;
+    for (const surface of SURFACES) {
+      const accepted = new Set<string>();
+      for (const [path, method] of surface.operations) {
+        const open: string[] = [];
+        const fields = fieldPaths(bodySchema(doc, path, method), '', open);
+        expect(fields.length, `${method.toUpperCase()} ${path} has a body schema`).toBeGreaterThan(3);
+        expect(open, `${method.toUpperCase()} ${path}: objects accepting undeclared properties`).toEqual([]);
+        for (const field of fields) accepted.add(field);
+      }
+      const unclassified = [...accepted].filter((field) => !(field in surface.table));
+      expect(unclassified, `${surface.name}: accepted fields missing from test/support/settings-classification.ts`).toEqual([]);
+      const stale = Object.keys(surface.table).filter((field) => !accepted.has(field));
+      expect(stale, `${surface.name}: classified fields the API no longer accepts`).toEqual([]);
+    }
+    // An Auth0 field the schemas do not declare is refused by name, never stored.
+    for (const [path, body] of [['/clients', { name: 'x', token_quota: { client_credentials: { per_hour: 10 } } }], ['/resource-servers', { identifier: 'urn:x', token_quota: {} }]] as const) {
+      const res = await api('POST', path, body);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/token_quota/);
+    }
+  });
+
+  it('finding 19: every refused setting is answered 400 naming the field, in the Management API error format', async () => {
+    for (const surface of SURFACES) {
+      for (const [path, entry] of refusedEntries(surface.table)) {
+        const res = await api('PATCH', surface.patch(), bodyAt(path, entry.sample));
+        const label = `${surface.name}: ${path} = ${JSON.stringify(entry.sample)}`;
+        expect(res.status, label).toBe(400);
+        expect(res.body, label).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body' });
+        expect(res.body.message, label).toMatch(entry.message ?? new RegExp(`^${(entry.field ?? path).replace(/\./g, '\\.')} is not supported by this server`));
+      }
+    }
+  });
+
+  it('finding 19: the off/default value of every refused setting is accepted, one by one and all at once', async () => {
+    for (const surface of SURFACES) {
+      const all: Record<string, unknown> = {};
+      for (const [path, entry] of refusedEntries(surface.table)) {
+        const body = bodyAt(path, entry.off);
+        const res = await api('PATCH', surface.patch(), body);
+        expect(res.status, `${surface.name}: ${path} = ${JSON.stringify(entry.off)}: ${res.text}`).toBe(200);
+        mergeInto(all, body);
+      }
+      const together = await api('PATCH', surface.patch(), all);
+      expect(together.status, `${surface.name}: all off values: ${together.text}`).toBe(200);
+    }
+  });
+
+  it('finding 19: a create carrying a refused setting is refused too, and nothing is created', async () => {
+    const before = (await api('GET', '/clients')).body.length;
+    const client = await api('POST', '/clients', { name: 'PAR app', require_pushed_authorization_requests: true });
+    expect(client.status).toBe(400);
+    expect(client.body.message).toMatch(/^require_pushed_authorization_requests is not supported by this server/);
+    expect((await api('GET', '/clients')).body.length).toBe(before);
+    const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:jwe', token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });
+    expect(resourceServer.status).toBe(400);
+    expect(resourceServer.body.message).toMatch(/^token_encryption is not supported by this server/);
+    expect((await api('GET', '/resource-servers/urn%3Ajwe')).status).toBe(404);
+  });
+
+  describe('the settings named by the review', () => {
+    const refusesClient = async (body: object, field: string) => {
+      const res = await api('PATCH', `/clients/${clientId}`, body);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')} is not supported by this server`));
+    };
+
+    it('finding 19: token_encryption on an API is refused (tokens would go out as plain JWS); null is accepted', async () => {
+      const res = await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/^token_encryption is not supported by this server/);
+      expect((await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: null })).status).toBe(200);
+    });
+
+    it('finding 19: require_pushed_authorization_requests, compliance_level and require_proof_of_possession are refused when on', async () => {
+      await refusesClient({ require_pushed_authorization_requests: true }, 'require_pushed_authorization_requests');
+      await refusesClient({ compliance_level: 'fapi2_sp_pkj_mtls' }, 'compliance_level');
+      await refusesClient({ require_proof_of_possession: true }, 'require_proof_of_possession');
+      const off = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: false, compliance_level: null, require_proof_of_possession: false });
+      expect(off.status).toBe(200);
+    });
+
+    it('finding 19: jwt_configuration.alg RS512 is refused (ID tokens would come out RS256)', async () => {
+      await refusesClient({ jwt_configuration: { alg: 'RS512' } }, 'jwt_configuration.alg');
+      const created = await api('POST', '/clients', { name: 'RS512', jwt_configuration: { alg: 'RS512' } });
+      expect(created.status).toBe(400);
+      const read = await api('GET', `/clients/${clientId}`);
+      expect(read.body.jwt_configuration.alg).toBe('RS256');
+    });
+
+    it('finding 19: mobile (no App Links / universal links files), addons.wsfed and organizations are refused', async () => {
+      await refusesClient({ mobile: { ios: { team_id: 'ABCDE12345', app_bundle_identifier: 'com.example.app' } } }, 'mobile.ios.team_id');
+      await refusesClient({ mobile: { android: { app_package_name: 'com.example.app' } } }, 'mobile.android.app_package_name');
+      await refusesClient({ addons: { wsfed: {} } }, 'addons.wsfed');
+      await refusesClient({ organization_usage: 'allow' }, 'organization_usage');
+      await refusesClient({ organization_require_behavior: 'post_login_prompt' }, 'organization_require_behavior');
+      const defaults = await api('PATCH', `/clients/${clientId}`, { mobile: {}, addons: {}, organization_usage: 'deny', organization_require_behavior: 'no_prompt' });
+      expect(defaults.status).toBe(200);
+    });
+
+    it('finding 19: response_mode=web_message is answered only to an origin listed in the application’s web_origins', async () => {
+      const callback = 'https://spa.example.com/callback';
+      const spa = (await api('POST', '/clients', { name: 'Framed SPA', app_type: 'spa', callbacks: [callback] })).body;
+      const authorize = () =>
+        call(server, `/authorize?${new URLSearchParams({ client_id: spa.client_id, redirect_uri: callback, response_type: 'code', response_mode: 'web_message', prompt: 'none', state: 'st', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`);
+
+      const refused = await authorize();
+      expect(refused.text).toContain('does not have a registered origin');
+      expect(refused.text).not.toContain('login_required');
+
+      expect((await api('PATCH', `/clients/${spa.client_id}`, { web_origins: ['https://spa.example.com'] })).status).toBe(200);
+      const allowed = await authorize();
+      expect(allowed.text).toContain('"type":"authorization_response"');
+      expect(allowed.text).toContain('login_required');
+      expect(allowed.text).not.toContain('registered origin');
+      expect(allowed.headers.get('content-security-policy')).toContain('frame-ancestors https://spa.example.com');
+
+      // Subdomain wildcards in Allowed Web Origins follow the usual rules.
+      expect((await api('PATCH', `/clients/${spa.client_id}`, { web_origins: ['https://*.example.com'] })).status).toBe(200);
+      expect((await authorize()).text).toContain('login_required');
+    });
+
+    it('finding 19: GET still shows Auth0’s defaults for the refused settings', async () => {
+      const created = (await api('POST', '/clients', { name: 'Defaults' })).body;
+      const read = (await api('GET', `/clients/${created.client_id}`)).body;
+      expect(read).toMatchObject({ oidc_conformant: true, sso_disabled: false, jwt_configuration: { alg: 'RS256' } });
+      const settings = (await api('GET', '/tenants/settings')).body;
+      expect(settings).toMatchObject({ enabled_locales: ['en'], device_flow: { charset: 'base20', mask: '****-****' } });
+      expect(settings.flags).toMatchObject({ enable_sso: true, enable_dynamic_client_registration: false, allow_legacy_ro_grant_types: false });
+    });
+  });
+});
+
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (existing && typeof existing === 'object' && !Array.isArray(existing) && value && typeof value === 'object' && !Array.isArray(value)) {
+      mergeInto(existing as Record<string, unknown>, value as Record<string, unknown>);
+    } else target[key] = value;
+  }
+}

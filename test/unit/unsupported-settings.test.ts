@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { UNSUPPORTED_CLIENT_SETTINGS, UNSUPPORTED_TENANT_SETTINGS, refuseUnsupportedSettings } from '../../src/domain/unsupported-settings.js';
+
+const refusal = (settings: Parameters<typeof refuseUnsupportedSettings>[0], body: unknown): string | undefined => {
+  try {
+    refuseUnsupportedSettings(settings, body);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe('finding 19: unsupported settings (one choke point)', () => {
+  it('names the concrete field behind a wildcard path', () => {
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { samlp: { audience: 'x' } } })).toMatch(/^addons\.samlp is not supported by this server/);
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { mobile: { android: { sha256_cert_fingerprints: ['AB'] } } })).toMatch(/^mobile\.android\.sha256_cert_fingerprints is not supported/);
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { native_social_login: { google: { enabled: true } } })).toMatch(/^native_social_login\.google\.enabled /);
+  });
+
+  it('accepts off values, nulls, empty objects and bodies that do not mention the setting', () => {
+    for (const body of [
+      {},
+      { name: 'x' },
+      { addons: {}, mobile: {}, mobile_extra: 1 },
+      { addons: { wsfed: null } },
+      { mobile: { android: { app_package_name: '', sha256_cert_fingerprints: [] }, ios: {} } },
+      { compliance_level: null, organization_usage: 'deny', require_pushed_authorization_requests: false, jwt_configuration: { alg: 'PS256', scopes: {} } },
+      { session_transfer: { can_create_session_transfer_token: false, allowed_authentication_methods: ['cookie'] } },
+    ]) {
+      expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, body), JSON.stringify(body)).toBeUndefined();
+    }
+    expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { flags: { enable_sso: true, enable_dynamic_client_registration: false }, enabled_locales: ['en'] })).toBeUndefined();
+    expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { enabled_locales: ['fr'] })).toMatch(/^enabled_locales is not supported by this server \(accepted: \["en"\]\)/);
+  });
+});

@@ -10,6 +10,7 @@ import type { Services } from '../domain/services.js';
 import { validatorCompiler } from './validation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
+import { registerRequestBounds } from './request-bounds.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from './errors.js';
 import { authenticationApi } from '../auth-api/index.js';
 import { managementApi } from '../management-api/index.js';
@@ -36,6 +37,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
   app.setValidatorCompiler(validatorCompiler);
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
   registerSecurityHeaders(app);
+  registerRequestBounds(app);
   registerTenantResolution(app, services.tenants);
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));

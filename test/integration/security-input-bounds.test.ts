@@ -4,6 +4,7 @@
  * user search nesting (14), wrong JSON types and invalid addresses (17), and the 413 every client
  * can read (18).
  */
+import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 
@@ -46,7 +47,7 @@ describe('finding 3: one linear email check', () => {
     const long = `${'a'.repeat(250)}@example.com`;
     const signup = await post('/dbconnections/signup', { client_id: spa.client_id, connection: DB, email: long, password: 'Xk9#mTq2!vLp' });
     expect(signup.status).toBe(400);
-    expect((await signup.json()).code).toBe('invalid_body');
+    expect(((await signup.json()) as any).code).toBe('invalid_body');
     const created = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: DB, email: long, password: 'Xk9#mTq2!vLp' });
     expect(created.status).toBe(400);
     expect(created.body.errorCode).toBe('invalid_body');
@@ -57,8 +58,61 @@ describe('finding 17: wrong types and invalid addresses are 400s', () => {
   it('finding 17: /passwordless/start refuses <script>…</script>@example.com with bad.email', async () => {
     const res = await post('/passwordless/start', { client_id: spa.client_id, connection: 'email', email: '<script>alert(1)</script>@example.com', send: 'code' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toBe('bad.email');
+    expect(((await res.json()) as any).error).toBe('bad.email');
     const ok = await post('/passwordless/start', { client_id: spa.client_id, connection: 'email', email: 'jane@example.com', send: 'code' });
     expect(ok.status).toBe(200);
+  });
+});
+
+/**
+ * A request with a Host header of our choosing (fetch computes Host from the URL). The dev CA is not
+ * needed here: what is checked is the server's answer, not its identity.
+ */
+function withHost(host: string, path: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port: tls.server.port, path, servername: 'dev.localhost', headers: { host }, rejectUnauthorized: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('finding 5: identifiers are bounded before any lookup', () => {
+  it('finding 5: a client_id over 64 characters is a 400 invalid_request on the token endpoint (body and Basic) and /authorize', async () => {
+    const long = 'c'.repeat(65);
+    const form = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+      tls.caFetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+    for (const res of [
+      await form({ grant_type: 'client_credentials', client_id: long, client_secret: 'x' }),
+      await post('/oauth/token', { grant_type: 'client_credentials', client_id: 'x'.repeat(100_000), client_secret: 'x' }),
+      await form({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from(`${long}:secret`).toString('base64')}` }),
+      await tls.caFetch(`${base}/authorize?client_id=${long}&response_type=code&redirect_uri=https://spa.example.com/callback`),
+    ]) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'Invalid client_id: longer than 64 characters.' });
+    }
+    // A real id still works.
+    const ok = await form({ grant_type: 'client_credentials', client_id: m2m.client_id, client_secret: m2m.client_secret, audience: `${base}/api/v2/` });
+    expect(ok.status).not.toBe(400);
+  });
+
+  it('finding 5: an audience over 600 characters is a 400 on the token endpoint', async () => {
+    const res = await post('/oauth/token', { grant_type: 'client_credentials', client_id: m2m.client_id, client_secret: m2m.client_secret, audience: `https://api.example.com/${'a'.repeat(600)}` });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'Invalid audience: longer than 600 characters.' });
+  });
+
+  it('finding 5: a Host over 255 characters is a 400 before tenant resolution, in each API\'s format', async () => {
+    const host = `${'h'.repeat(250)}.localhost:${tls.server.port}`;
+    const auth = await withHost(host, '/.well-known/openid-configuration');
+    expect(auth.status).toBe(400);
+    expect(auth.body).toEqual({ error: 'invalid_request', error_description: 'Invalid Host header: longer than 255 characters.' });
+    const management = await withHost(host, '/api/v2/clients');
+    expect(management.status).toBe(400);
+    expect(management.body).toMatchObject({ statusCode: 400, errorCode: 'invalid_host', message: 'Invalid Host header: longer than 255 characters.' });
+    expect((await withHost(`dev.localhost:${tls.server.port}`, '/.well-known/openid-configuration')).status).toBe(200);
   });
 });

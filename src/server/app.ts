@@ -11,6 +11,7 @@ import { validatorCompiler } from './validation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
 import { registerRequestBounds } from './request-bounds.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from './errors.js';
 import { authenticationApi } from '../auth-api/index.js';
 import { managementApi } from '../management-api/index.js';
@@ -35,6 +36,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
   });
 
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app, config.bodyLimitBytes);
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
   registerSecurityHeaders(app);
   registerRequestBounds(app);

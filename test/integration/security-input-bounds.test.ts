@@ -116,3 +116,32 @@ describe('finding 5: identifiers are bounded before any lookup', () => {
     expect((await withHost(`dev.localhost:${tls.server.port}`, '/.well-known/openid-configuration')).status).toBe(200);
   });
 });
+
+describe('finding 16: deeply nested JSON', () => {
+  const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  it('finding 16: app_metadata 10,000 levels deep is a 400 on the Management API, in its format', async () => {
+    const body = `{"connection":"${DB}","email":"deep@example.com","password":"Xk9#mTq2!vLp","app_metadata":${nested(10_000)}}`;
+    const res = await tls.caFetch(`${base}/api/v2/users`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Invalid request body: JSON nested deeper than 32 levels.', errorCode: 'invalid_body' });
+  });
+
+  it('finding 16: a body nested deeper than 32 levels is a 400 on the Authentication API; brackets inside strings do not count', async () => {
+    const res = await post('/oauth/token', `{"grant_type":"client_credentials","x":${nested(33)}}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'Invalid request body: JSON nested deeper than 32 levels.' });
+    // 32 levels of metadata and any number of brackets inside a string are fine.
+    const fine = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: DB, email: 'nested@example.com', password: 'Xk9#mTq2!vLp', user_metadata: { note: '[[[[{{{{'.repeat(100), deep: JSON.parse(nested(30)) } });
+    expect(fine.status, JSON.stringify(fine.body)).toBe(201);
+  });
+});
+
+describe('finding 14: user search nesting', () => {
+  it('finding 14: GET /api/v2/users?q= with 600 nested NOTs is a 400 with a clear message', async () => {
+    const res = await tls.api('dev', token, 'GET', `/api/v2/users?q=${encodeURIComponent(`${'-'.repeat(600)}email:a`)}&search_engine=v3`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, errorCode: 'invalid_query_string' });
+    expect(res.body.message).toContain('nested deeper than 8 levels');
+  });
+});

@@ -17,9 +17,8 @@ export { addressBucket } from '../../domain/attack-protection/address-bucket.js'
 export function clientIdOf(request: FastifyRequest): string | undefined {
   const body = request.body;
   if (body !== null && typeof body === 'object') {
-    const raw = (body as Record<string, unknown>).client_id;
-    // Read as the token endpoint reads it (tokenParams): a JSON number or boolean names the same client.
-    const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
+    // Only text names a client (the token endpoint refuses a JSON number or boolean).
+    const value = (body as Record<string, unknown>).client_id;
     if (typeof value === 'string' && value !== '') return value.length <= MAX_KEY_PART ? value : undefined;
   }
   const header = request.headers.authorization;

@@ -12,6 +12,7 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
 import { registerRequestBounds } from './request-bounds.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { drainRequestBody } from './body-drain.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from './errors.js';
 import { authenticationApi } from '../auth-api/index.js';
 import { managementApi } from '../management-api/index.js';
@@ -42,7 +43,11 @@ export async function buildServer(config: Config, services: Services): Promise<F
   registerRequestBounds(app);
   registerTenantResolution(app, services.tenants);
 
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler(async (error, request, reply) => {
+    // Let a client still sending an over-long body finish, so it can read the 413 (body-drain.ts).
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequestBody(request.raw);
+    return sendError(error, request, reply);
+  });
   app.setNotFoundHandler((request, reply) => {
     const error = isManagementApiPath(request.url)
       ? new ManagementApiError(404, 'Not Found', 'not_found')

@@ -5,6 +5,7 @@
  * can read (18).
  */
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 
@@ -61,6 +62,26 @@ describe('finding 17: wrong types and invalid addresses are 400s', () => {
     expect(((await res.json()) as any).error).toBe('bad.email');
     const ok = await post('/passwordless/start', { client_id: spa.client_id, connection: 'email', email: 'jane@example.com', send: 'code' });
     expect(ok.status).toBe(200);
+  });
+
+  it('finding 17: POST /oauth/revoke with a numeric token (JSON) is a 400 invalid_request', async () => {
+    const res = await post('/oauth/revoke', { client_id: m2m.client_id, client_secret: m2m.client_secret, token: 12345 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'Parameter token must be a string.' });
+    const ok = await post('/oauth/revoke', { client_id: m2m.client_id, client_secret: m2m.client_secret, token: 'unknown-token' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('finding 17: token endpoint parameters that are not strings are a 400 invalid_request', async () => {
+    for (const body of [
+      { grant_type: 'client_credentials', client_id: m2m.client_id, client_secret: 12345, audience: `${base}/api/v2/` },
+      { grant_type: 'refresh_token', client_id: spa.client_id, refresh_token: true },
+      { grant_type: 'client_credentials', client_id: m2m.client_id, client_secret: m2m.client_secret, audience: { url: base } },
+    ]) {
+      const res = await post('/oauth/token', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as any).error).toBe('invalid_request');
+    }
   });
 });
 
@@ -143,5 +164,46 @@ describe('finding 14: user search nesting', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, errorCode: 'invalid_query_string' });
     expect(res.body.message).toContain('nested deeper than 8 levels');
+  });
+});
+
+/**
+ * Writes a whole request over a raw TLS socket before reading anything, as simple clients do, and
+ * resolves with what the server answered (or the socket error that lost the answer).
+ */
+function rawRequest(head: string, body: Buffer[]): Promise<{ text: string; error?: string }> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: tls.server.port, servername: 'dev.localhost', rejectUnauthorized: false });
+    let text = '';
+    let error: string | undefined;
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    socket.on('close', () => resolve({ text, ...(error ? { error } : {}) }));
+    socket.once('secureConnect', async () => {
+      socket.write(head);
+      for (const chunk of body) if (!socket.write(chunk)) await new Promise((next) => socket.once('drain', next));
+    });
+  });
+}
+
+describe('finding 18: every client can read the 413', () => {
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  const fourMegabytes = Array.from({ length: 64 }, () => chunk);
+
+  it('finding 18: a raw TLS client writing a 4 MB body (limit 1 MB, Content-Length) reads the 413 status line', async () => {
+    const head = `POST /oauth/token HTTP/1.1\r\nhost: dev.localhost:${tls.server.port}\r\ncontent-type: application/json\r\ncontent-length: ${64 * chunk.length}\r\n\r\n`;
+    const answer = await rawRequest(head, fourMegabytes);
+    expect(answer.error).toBeUndefined();
+    expect(answer.text.startsWith('HTTP/1.1 413 ')).toBe(true);
+    expect(answer.text).toContain('"error":"invalid_request"');
+  });
+
+  it('finding 18: the same with a chunked body, on the Management API', async () => {
+    const head = `POST /api/v2/users HTTP/1.1\r\nhost: dev.localhost:${tls.server.port}\r\nauthorization: Bearer ${token}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`;
+    const framed = fourMegabytes.map((c) => Buffer.concat([Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n')]));
+    const answer = await rawRequest(head, [...framed, Buffer.from('0\r\n\r\n')]);
+    expect(answer.error).toBeUndefined();
+    expect(answer.text.startsWith('HTTP/1.1 413 ')).toBe(true);
+    expect(answer.text).toContain('"statusCode":413');
   });
 });

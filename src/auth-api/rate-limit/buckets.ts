@@ -17,8 +17,10 @@ export { addressBucket } from '../../domain/attack-protection/address-bucket.js'
 export function clientIdOf(request: FastifyRequest): string | undefined {
   const body = request.body;
   if (body !== null && typeof body === 'object') {
-    // Only text names a client (the token endpoint refuses a JSON number or boolean).
-    const value = (body as Record<string, unknown>).client_id;
+    const raw = (body as Record<string, unknown>).client_id;
+    // A JSON number or boolean is counted under its text: the token endpoint refuses it (a 400), but
+    // the attempt still counts against the client it spells.
+    const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
     if (typeof value === 'string' && value !== '') return value.length <= MAX_KEY_PART ? value : undefined;
   }
   const header = request.headers.authorization;

@@ -27,8 +27,9 @@ const BOUNDED_FIELDS: ReadonlyArray<readonly [name: string, max: number]> = [
 
 export function registerRequestBounds(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
-    const host = request.headers.host ?? '';
-    if (host.length > MAX_HOST_LENGTH) return done(tooLong(request, 'invalid_host', `Invalid Host header: longer than ${MAX_HOST_LENGTH} characters.`));
+    // request.host is what tenant resolution looks up (X-Forwarded-Host with TRUST_PROXY).
+    const host = request.host ?? '';
+    if (host.length > MAX_HOST_LENGTH || (request.headers.host ?? '').length > MAX_HOST_LENGTH) return done(tooLong(request, 'invalid_host', `Invalid Host header: longer than ${MAX_HOST_LENGTH} characters.`));
     done();
   });
 

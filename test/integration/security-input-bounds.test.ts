@@ -52,6 +52,9 @@ describe('finding 3: one linear email check', () => {
     const created = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: DB, email: long, password: 'Xk9#mTq2!vLp' });
     expect(created.status).toBe(400);
     expect(created.body.errorCode).toBe('invalid_body');
+    // The same check everywhere: markup is no address, on sign-up as on passwordless start.
+    const markup = await post('/dbconnections/signup', { client_id: spa.client_id, connection: DB, email: '<b>x</b>@example.com', password: 'Xk9#mTq2!vLp' });
+    expect(markup.status).toBe(400);
   });
 });
 

@@ -13,13 +13,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import { connectionEnabledFor, type Connection } from '../domain/connections/connection.js';
-import { SIGNUP_EMAIL, signUp, type SignupProfile, type SignupRefusal } from '../domain/signup/signup.js';
+import { signUp, type SignupProfile, type SignupRefusal } from '../domain/signup/signup.js';
 import { requestPasswordReset } from '../domain/password-reset/password-reset.js';
 import { passwordRulesOf } from '../domain/users/password-policy.js';
 import { policyReport, policyText } from '../domain/users/password-policy-report.js';
 import { providerUserId } from '../domain/users/user.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 import { AuthApiError } from '../server/errors.js';
+import { isEmailAddress } from '../domain/validation/email.js';
 
 export const CHANGE_PASSWORD_ANSWER = "We've just sent you an email to reset your password.";
 
@@ -64,7 +65,7 @@ export const dbConnectionRoutes: FastifyPluginAsync<{ services: Services }> = as
     const client = await clientOf(services, request, params.client_id, (status, code, description) => new AuthApiError(status, code, description));
     const email = params.email?.trim().toLowerCase();
     if (!email) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: email');
-    if (!SIGNUP_EMAIL.test(email)) throw new AuthApiError(400, 'invalid_request', 'Email is not valid.');
+    if (!isEmailAddress(email)) throw new AuthApiError(400, 'invalid_request', 'Email is not valid.');
     // A wrong connection says nothing about the address, so it may be reported.
     await databaseConnectionOf(services, request, client, params.connection, (code, description) => new AuthApiError(400, code, description));
     requestPasswordReset(services, tenant, { email, connection: params.connection!, clientId: client.client_id, clientName: client.name, issuer: request.issuer, ip: request.ip }, (error) =>

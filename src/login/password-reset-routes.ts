@@ -21,10 +21,10 @@ import { boundToBrowser, connectionNameOf, csrfRejected, csrfValid, databaseConn
 import { errorAlert, field, hidden, link, links } from './fragments.js';
 import { passwordHint } from './password-hint.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES } from '../domain/authentication/rejection-messages.js';
+import { isEmailAddress } from '../domain/validation/email.js';
 
 const REQUEST_PATH = '/u/reset-password/request';
 const RESET_PATH = '/u/reset-password';
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const RESET_MESSAGES = {
   invalidEmail: 'Email is not valid.',
@@ -50,7 +50,7 @@ export const passwordResetRoutes: FastifyPluginAsync<{ services: Services }> = a
     if (!state || !transaction) return expired(reply, request);
     if (!csrfValid(request, transaction.csrf)) return csrfRejected(reply, request);
     const email = (stringField(request.body, 'email') ?? '').trim().toLowerCase();
-    if (!EMAIL.test(email)) return requestForm(reply, request, state, transaction, { email, error: RESET_MESSAGES.invalidEmail, status: 400 });
+    if (!isEmailAddress(email)) return requestForm(reply, request, state, transaction, { email, error: RESET_MESSAGES.invalidEmail, status: 400 });
 
     const tenant = request.tenant;
     const authorization = restoreRequest(transaction.request);

@@ -10,6 +10,9 @@ import type { Services } from '../domain/services.js';
 import { validatorCompiler } from './validation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
+import { registerRequestBounds } from './request-bounds.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { drainRequestBody } from './body-drain.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath, sendError } from './errors.js';
 import { authenticationApi } from '../auth-api/index.js';
 import { managementApi } from '../management-api/index.js';
@@ -34,11 +37,17 @@ export async function buildServer(config: Config, services: Services): Promise<F
   });
 
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app, config.bodyLimitBytes);
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
   registerSecurityHeaders(app);
+  registerRequestBounds(app);
   registerTenantResolution(app, services.tenants);
 
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler(async (error, request, reply) => {
+    // Let a client still sending an over-long body finish, so it can read the 413 (body-drain.ts).
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await drainRequestBody(request.raw);
+    return sendError(error, request, reply);
+  });
   app.setNotFoundHandler((request, reply) => {
     const error = isManagementApiPath(request.url)
       ? new ManagementApiError(404, 'Not Found', 'not_found')

@@ -18,7 +18,8 @@ export function clientIdOf(request: FastifyRequest): string | undefined {
   const body = request.body;
   if (body !== null && typeof body === 'object') {
     const raw = (body as Record<string, unknown>).client_id;
-    // Read as the token endpoint reads it (tokenParams): a JSON number or boolean names the same client.
+    // A JSON number or boolean is counted under its text: the token endpoint refuses it (a 400), but
+    // the attempt still counts against the client it spells.
     const value = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw;
     if (typeof value === 'string' && value !== '') return value.length <= MAX_KEY_PART ? value : undefined;
   }

@@ -11,9 +11,10 @@ export function tokenParams(request: FastifyRequest): TokenParams {
   if (typeof body !== 'object' || Array.isArray(body)) throw new AuthApiError(400, 'invalid_request', 'The request body must be a form or a JSON object.');
   const params: TokenParams = {};
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    // Every OAuth parameter is text (RFC 6749 appendix A). A JSON number or boolean is refused rather
+    // than read as its digits: `{"token": 123}` is no token (issue 11, finding 17).
     if (typeof value === 'string') params[name] = value;
     else if (Array.isArray(value)) throw new AuthApiError(400, 'invalid_request', `Parameter ${name} must not be repeated.`);
-    else if (typeof value === 'number' || typeof value === 'boolean') params[name] = String(value);
     else if (value !== null) throw new AuthApiError(400, 'invalid_request', `Parameter ${name} must be a string.`);
   }
   return params;

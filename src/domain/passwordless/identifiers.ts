@@ -4,16 +4,14 @@
  * `Ada@Example.com` and `ada@example.com`, or `+1 415-555-0100` and `+14155550100`, are one identity.
  */
 import type { Strategy } from '../connections/connection.js';
+import { normalizeEmailAddress } from '../validation/email.js';
 
-// Deliberately loose (Auth0 accepts any address a mail server might): one @, no spaces, a dot-less
-// domain allowed for intranets; length bounded like RFC 5321's 254.
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** E.164: a plus, a country code that does not start with 0, up to 15 digits in all. */
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+/** The code base's one email check (`domain/validation/email.ts`), trimmed and lower-cased. */
 export function normalizeEmail(value: string): string | undefined {
-  const email = value.trim().toLowerCase();
-  return email.length <= 254 && EMAIL.test(email) ? email : undefined;
+  return normalizeEmailAddress(value);
 }
 
 /** Spaces, dashes, dots and parentheses are formatting; what remains must be E.164. */

@@ -13,9 +13,8 @@ import type { CreateUserInput } from '../users/user-service.js';
 import type { User } from '../users/user.js';
 import { DomainError } from '../errors.js';
 import { sendVerificationEmailInBackground } from '../email-verification/email-verification.js';
+import { isEmailAddress } from '../validation/email.js';
 
-/** Deliberately loose: the mailbox's own server is the only real judge of an address. */
-export const SIGNUP_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type SignupRefusal =
   | { reason: 'signup_disabled' | 'suspicious_ip' | 'invalid_email' | 'missing_username' | 'missing_password' | 'password_leaked' | 'user_exists' }
@@ -63,7 +62,7 @@ export async function signUp(services: Services, tenant: Tenant, input: SignupIn
   if (!connection || connection.options.disable_signup === true) return refuse({ reason: 'signup_disabled' });
   if (await services.attackProtection.signupThrottled(tenant, ip)) return refuse({ reason: 'suspicious_ip' });
   const requiresUsername = connection.options.requires_username === true;
-  if (!SIGNUP_EMAIL.test(email)) return refuse({ reason: 'invalid_email' });
+  if (!isEmailAddress(email)) return refuse({ reason: 'invalid_email' });
   if (requiresUsername && !username) return refuse({ reason: 'missing_username' });
   if (!password) return refuse({ reason: 'missing_password' });
 

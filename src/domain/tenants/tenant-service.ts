@@ -47,7 +47,8 @@ export class TenantService {
     readonly publicOrigin: PublicOrigin,
   ) {
     this.tenants = new EntityCache<Tenant>(TENANT_KIND, bus, { max: 10_000 });
-    this.hosts = new EntityCache<{ tenantId: string }>(HOST_KIND, bus, { max: 50_000, ttlMs: 60_000 });
+    // Host names are at most 255 characters (server/request-bounds.ts): about 640 bytes an entry.
+    this.hosts = new EntityCache<{ tenantId: string }>(HOST_KIND, bus, { max: 50_000, maxBytes: 50_000 * 640, valueBytes: 100, ttlMs: 60_000 });
   }
 
   domainOf(name: string): string {

@@ -33,6 +33,14 @@ const BARE_TERM_FIELDS: UserTextField[] = ['user_id', 'email', 'username', 'name
 const SORT_FIELDS = new Set<UserSortField>([...new Set(Object.values(TEXT_FIELDS)), 'created_at', 'updated_at', 'last_login', 'logins_count']);
 const METADATA_KEY = /^[A-Za-z0-9_-]{1,100}$/;
 
+/**
+ * Bounds that keep the generated SQL small, as the log search has (domain/logs/log-query.ts):
+ * SQLite refuses expressions deeper than 1,000 levels, and the parser below recurses per level,
+ * so ~600 nested NOTs were a 500 (issue 11, finding 14). No real search needs more.
+ */
+export const MAX_QUERY_DEPTH = 8;
+export const MAX_QUERY_TERMS = 64;
+
 const problem = (detail: string) => invalid(`Query validation error: invalid q: ${detail}.`, 'invalid_query_string');
 
 // --- tokens ---------------------------------------------------------------------------------------
@@ -129,38 +137,47 @@ export function parseUserQuery(q: string | undefined): UserCondition | undefined
   if (text.length > 2000) throw problem('the query is longer than 2000 characters');
   const tokens = tokenize(text);
   let position = 0;
+  let terms = 0;
   const peek = () => tokens[position];
+  // Each NOT and each parenthesis is one level deeper.
+  const deeper = (depth: number): number => {
+    if (depth >= MAX_QUERY_DEPTH) throw problem(`NOT and parentheses nested deeper than ${MAX_QUERY_DEPTH} levels`);
+    return depth + 1;
+  };
 
-  const parseOr = (): UserCondition => {
-    const items = [parseAnd()];
+  const parseOr = (depth: number): UserCondition => {
+    const items = [parseAnd(depth)];
     while (peek()?.type === 'OR') {
       position++;
-      items.push(parseAnd());
+      items.push(parseAnd(depth));
     }
     return items.length === 1 ? items[0]! : { kind: 'or', items };
   };
-  const parseAnd = (): UserCondition => {
-    const items = [parseUnary()];
+  const parseAnd = (depth: number): UserCondition => {
+    const items = [parseUnary(depth)];
     for (;;) {
       const next = peek();
       if (!next || next.type === 'OR' || next.type === ')') break;
       if (next.type === 'AND') position++;
-      items.push(parseUnary());
+      items.push(parseUnary(depth));
     }
     return items.length === 1 ? items[0]! : { kind: 'and', items };
   };
-  const parseUnary = (): UserCondition => {
+  const parseUnary = (depth: number): UserCondition => {
     if (peek()?.type === 'NOT') {
       position++;
-      return { kind: 'not', item: parseUnary() };
+      return { kind: 'not', item: parseUnary(deeper(depth)) };
     }
-    return parsePrimary();
+    return parsePrimary(depth);
   };
-  const parsePrimary = (): UserCondition => {
+  const parsePrimary = (depth: number): UserCondition => {
     const token = tokens[position++];
     if (!token) throw problem('the query ends unexpectedly');
+    if (token.type === 'term' || token.type === 'range') {
+      if (++terms > MAX_QUERY_TERMS) throw problem(`more than ${MAX_QUERY_TERMS} terms`);
+    }
     if (token.type === '(') {
-      const inner = parseOr();
+      const inner = parseOr(deeper(depth));
       if (tokens[position++]?.type !== ')') throw problem('missing ")"');
       return inner;
     }
@@ -169,7 +186,7 @@ export function parseUserQuery(q: string | undefined): UserCondition | undefined
     throw problem(`unexpected "${token.type}"`);
   };
 
-  const condition = parseOr();
+  const condition = parseOr(0);
   if (position < tokens.length) throw problem(`unexpected "${tokens[position]!.type}"`);
   return condition;
 }

@@ -3,6 +3,12 @@
  * Misses are cached too (as null), so a flood of unknown client ids does not reach the database.
  * Entries are dropped by invalidation messages; the TTL is only a safety net.
  *
+ * The cache is bounded in bytes as well as in entries: a key is attacker text (a client_id, an
+ * audience, a Host), so a count alone would let 10,000 misses under megabyte keys hold gigabytes
+ * (issue 11, finding 5). Callers bound identifiers before looking them up (server/request-bounds.ts);
+ * this is the backstop. Values are our own objects, sized by a flat estimate rather than measured
+ * (serializing every value to weigh it would cost more than the cache saves).
+ *
  * A load that started before an invalidation must not store its (possibly stale) result:
  * each invalidation bumps a generation counter, and a load only stores if the counter is unchanged.
  */
@@ -10,6 +16,16 @@ import { LRUCache } from 'lru-cache';
 import type { InvalidationBus } from './invalidation-bus.js';
 
 const SEP = '\u0000';
+
+/** Estimated footprint of a cached value (a client, an API, a key ring...) and of a cached miss. */
+export const VALUE_SIZE_ESTIMATE = 4096;
+export const MISS_SIZE_ESTIMATE = 64;
+/** Default byte budget per cache: 10,000 typical entries. */
+export const DEFAULT_MAX_BYTES = 10_000 * VALUE_SIZE_ESTIMATE;
+
+/** Bytes an entry is counted for: the key (UTF-16, two bytes a unit) plus the value's estimate. */
+export const entrySize = (key: string, entry: { value: unknown }, valueBytes = VALUE_SIZE_ESTIMATE): number =>
+  key.length * 2 + (entry.value === null ? MISS_SIZE_ESTIMATE : valueBytes);
 
 export class EntityCache<V extends {}> {
   private readonly entries: LRUCache<string, { value: V | null }>;
@@ -21,6 +37,10 @@ export class EntityCache<V extends {}> {
     bus: InvalidationBus,
     options: {
       max?: number;
+      /** Byte budget (see entrySize); an entry larger than the whole budget is not stored. */
+      maxBytes?: number;
+      /** Estimated bytes of one cached value, when far from VALUE_SIZE_ESTIMATE (a host's tenant id). */
+      valueBytes?: number;
       ttlMs?: number;
       perTenant?: boolean;
       /**
@@ -30,7 +50,12 @@ export class EntityCache<V extends {}> {
       dependsOn?: readonly string[];
     } = {},
   ) {
-    this.entries = new LRUCache({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 5 * 60_000 });
+    this.entries = new LRUCache({
+      max: options.max ?? 10_000,
+      maxSize: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      sizeCalculation: (entry, key) => entrySize(key, entry, options.valueBytes),
+      ttl: options.ttlMs ?? 5 * 60_000,
+    });
     bus.subscribe((message) => {
       const dependency = options.dependsOn?.includes(message.kind) ?? false;
       if (message.kind !== kind && message.kind !== 'tenant' && !dependency) return;

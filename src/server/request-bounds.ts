@@ -1,0 +1,73 @@
+/**
+ * Length bounds on the identifiers a request names, checked before anything is looked up.
+ *
+ * Every lookup by an identifier (tenant by Host, application by client_id, API by audience) goes
+ * through a cache that also remembers misses, under the identifier itself. Without a bound, each
+ * unauthenticated request could park up to a megabyte of attacker text in memory (issue 11,
+ * finding 5). No real identifier comes close to these limits: Auth0's client ids are 32
+ * characters, API identifiers are at most 600 (the Management API's own limit), and a host name
+ * is at most 253 characters (255 with a port would already be generous: DNS caps names at 253).
+ *
+ * The Host check runs first of all (before tenant resolution); the client_id and audience checks
+ * run once the body is parsed, on the body's and the query string's top-level fields and on the
+ * user part of HTTP Basic credentials (the token and revocation endpoints' other way to name the
+ * client). Errors are in the API's own format.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AuthApiError, ManagementApiError, isManagementApiPath } from './errors.js';
+
+export const MAX_HOST_LENGTH = 255;
+export const MAX_CLIENT_ID_LENGTH = 64;
+export const MAX_AUDIENCE_LENGTH = 600;
+
+const BOUNDED_FIELDS: ReadonlyArray<readonly [name: string, max: number]> = [
+  ['client_id', MAX_CLIENT_ID_LENGTH],
+  ['audience', MAX_AUDIENCE_LENGTH],
+];
+
+export function registerRequestBounds(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    // request.host is what tenant resolution looks up (X-Forwarded-Host with TRUST_PROXY).
+    const host = request.host ?? '';
+    if (host.length > MAX_HOST_LENGTH || (request.headers.host ?? '').length > MAX_HOST_LENGTH) return done(tooLong(request, 'invalid_host', `Invalid Host header: longer than ${MAX_HOST_LENGTH} characters.`));
+    done();
+  });
+
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(overLongIdentifier(request));
+  });
+}
+
+function overLongIdentifier(request: FastifyRequest): Error | undefined {
+  for (const [part, source] of [['body', request.body], ['querystring', request.query]] as const) {
+    if (source === null || typeof source !== 'object' || Array.isArray(source)) continue;
+    for (const [name, max] of BOUNDED_FIELDS) {
+      const value = (source as Record<string, unknown>)[name];
+      const values = Array.isArray(value) ? value : [value];
+      if (values.some((v) => typeof v === 'string' && v.length > max)) {
+        return tooLong(request, part === 'body' ? 'invalid_body' : 'invalid_query_string', `Invalid ${name}: longer than ${max} characters.`);
+      }
+    }
+  }
+  if (basicClientId(request.headers.authorization).length > MAX_CLIENT_ID_LENGTH) {
+    return tooLong(request, 'invalid_request', `Invalid client_id: longer than ${MAX_CLIENT_ID_LENGTH} characters.`);
+  }
+  return undefined;
+}
+
+/** The client id of `Authorization: Basic ...` (form-urlencoded, RFC 6749 §2.3.1), '' when there is none. */
+function basicClientId(header: string | undefined): string {
+  if (header === undefined || header.length < 7 || header.slice(0, 6).toLowerCase() !== 'basic ') return '';
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon < 0 ? decoded : decoded.slice(0, colon);
+  try {
+    return decodeURIComponent(user.replace(/\+/g, ' '));
+  } catch {
+    return user;
+  }
+}
+
+function tooLong(request: FastifyRequest, managementCode: string, message: string): Error {
+  return isManagementApiPath(request.url) ? new ManagementApiError(400, message, managementCode) : new AuthApiError(400, 'invalid_request', message);
+}

@@ -49,7 +49,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     tenants: new TenantsRepository(db),
     signingKeys: new SigningKeysRepository(db, box),
     clients: new ClientsRepository(db, box),
-    resourceServers: new ResourceServersRepository(db),
+    resourceServers: new ResourceServersRepository(db, box),
     clientGrants: new ClientGrantsRepository(db),
     logs: new LogsRepository(db),
     cacheInvalidations: new CacheInvalidationsRepository(db),

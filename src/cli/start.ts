@@ -1,21 +1,26 @@
 /** `tessera start`: migrate, provision the default tenant on first start, serve. */
 import type { Config } from '../config/config.js';
 import { buildServer } from '../server/app.js';
-import { ensureBootstrapClient, ensureTenant } from '../domain/bootstrap.js';
+import { ensureBootstrapClient, ensureTenant, healTenantProvisioning } from '../domain/bootstrap.js';
 import { openRuntime, closeRuntime } from './runtime.js';
-import { describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { bootstrapFileExists, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { deliveryWarnings } from './delivery-warnings.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
   const services = await openRuntime(config, (error) => logError(error));
   const { tenant, created } = await ensureTenant(services, config.defaultTenant);
   const credentials = await ensureBootstrapClient(services, tenant, config.bootstrapClient);
+  for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other);
 
-  // Written before listening, so whoever sees the server up can already read the credentials.
-  const bootstrapFile = created || credentials.created ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
+  // Written before listening, so whoever sees the server up can already read the credentials; also
+  // when missing, so a first start that stopped before writing it is completed by the next one.
+  const writeFile = created || credentials.created || !(await bootstrapFileExists(config.dataDir, tenant.name));
+  const bootstrapFile = writeFile ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
 
   const app = await buildServer(config, services);
   logError = (error) => app.log.error({ err: error }, 'background task failed');
+  for (const warning of deliveryWarnings(config)) app.log.warn(warning);
   await app.listen({ port: config.port, host: config.host });
 
   const address = app.server.address();

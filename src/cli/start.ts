@@ -5,6 +5,7 @@ import { ensureBootstrapClient, ensureTenant, healTenantProvisioning } from '../
 import { openRuntime, closeRuntime } from './runtime.js';
 import { bootstrapFileExists, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
 import { deliveryWarnings } from './delivery-warnings.js';
+import { startSweeper } from '../domain/maintenance/sweeper.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
@@ -22,6 +23,7 @@ export async function start(config: Config): Promise<void> {
   logError = (error) => app.log.error({ err: error }, 'background task failed');
   for (const warning of deliveryWarnings(config)) app.log.warn(warning);
   await app.listen({ port: config.port, host: config.host });
+  const sweeper = startSweeper(services.storage, (error) => logError(error));
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -38,6 +40,7 @@ export async function start(config: Config): Promise<void> {
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
     await app.close();
+    await sweeper.stop();
     await closeRuntime(services);
     process.exit(0);
   };

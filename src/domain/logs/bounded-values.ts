@@ -5,12 +5,25 @@
  * 1 MB row in the logs table.
  */
 export const MAX_LOG_STRING = 1024;
+/**
+ * A token's granted `scope` is written by the server, not the client, and the whole Management API
+ * is about 5 KB of scopes; it gets more room (a requested scope is still bounded by it).
+ */
+const MAX_SCOPE_STRING = 16 * 1024;
 const MAX_DEPTH = 6;
 const MAX_ENTRIES = 100;
 const CUT = '…[truncated]';
 
-export function boundedString(value: string): string {
-  return value.length <= MAX_LOG_STRING ? value : value.slice(0, MAX_LOG_STRING) + CUT;
+export function boundedString(value: string, max = MAX_LOG_STRING): string {
+  return value.length <= max ? value : value.slice(0, max) + CUT;
+}
+
+/** A log event's fields bounded: `scope` up to MAX_SCOPE_STRING, everything else by boundedValue. */
+export function boundedEvent<T extends object>(event: T): T {
+  const out = boundedValue(event) as Record<string, unknown>;
+  const scope = (event as Record<string, unknown>).scope;
+  if (typeof scope === 'string') out.scope = boundedString(scope, MAX_SCOPE_STRING);
+  return out as T;
 }
 
 /** A copy of `value` with strings cut, arrays and objects limited to MAX_ENTRIES entries, depth to MAX_DEPTH. */

@@ -6,7 +6,7 @@
 import type { Storage } from '../../storage/storage.js';
 import type { LogRecord } from '../../storage/repositories/logs.js';
 import { newLogId } from '../ids.js';
-import { boundedValue } from './bounded-values.js';
+import { boundedEvent } from './bounded-values.js';
 
 export interface LogEventInput {
   type: string;
@@ -46,7 +46,7 @@ export class LogService {
    * written. The one choke point for every log event: its values are bounded here (bounded-values.ts).
    */
   record(tenantId: string, event: LogEventInput): void {
-    this.queue.push({ tenantId, at: Date.now(), event: boundedValue(event) as LogEventInput });
+    this.queue.push({ tenantId, at: Date.now(), event: boundedEvent(event) });
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }

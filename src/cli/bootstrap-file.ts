@@ -1,12 +1,22 @@
 /** Writes a tenant's bootstrap credentials to `{data dir}/bootstrap-{tenant}.json`, readable by the owner only. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootstrapCredentials } from '../domain/bootstrap.js';
 
+export const bootstrapFilePath = (dataDir: string, tenant: string): string => join(dataDir, `bootstrap-${tenant}.json`);
+
+/** False when the file is missing, e.g. a first start interrupted before it was written. */
+export async function bootstrapFileExists(dataDir: string, tenant: string): Promise<boolean> {
+  return access(bootstrapFilePath(dataDir, tenant)).then(
+    () => true,
+    () => false,
+  );
+}
+
 export async function writeBootstrapFile(dataDir: string, credentials: BootstrapCredentials): Promise<string> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, `bootstrap-${credentials.tenant}.json`);
+  const file = bootstrapFilePath(dataDir, credentials.tenant);
   const { created: _created, ...content } = credentials;
   // Written aside and renamed into place: readers never see a half-written file, and the mode of a
   // fresh file is 600 whatever an older file had.

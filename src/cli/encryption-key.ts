@@ -54,7 +54,7 @@ async function readKeyFile(file: string): Promise<Buffer | undefined> {
  */
 export async function prepareEncryptionAtRest(storage: Storage, box: SecretBox, source: string): Promise<void> {
   await storage.transaction(async (repos) => {
-    const checks = [await repos.signingKeys.verifySealed(box), await repos.clients.verifySealed(box)];
+    const checks = [await repos.signingKeys.verifySealed(box), await repos.clients.verifySealed(box), await repos.resourceServers.verifySealed(box)];
     const verified = checks.reduce((n, c) => n + c.verified, 0);
     const failed = checks.flatMap((c) => c.failed);
     const variable = source === 'TESSERA_ENCRYPTION_KEY' ? source : `encryption key file ${source}`;
@@ -71,5 +71,6 @@ export async function prepareEncryptionAtRest(storage: Storage, box: SecretBox, 
     }
     await repos.signingKeys.sealPlaintext(box);
     await repos.clients.sealPlaintext(box);
+    await repos.resourceServers.sealPlaintext(box);
   });
 }

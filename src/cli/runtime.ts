@@ -39,6 +39,7 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     passwordlessCodeKey: deriveSubkey(key, 'passwordlessCodes'),
     ...(config.smtp ? { smtp: config.smtp } : {}),
     ...(config.twilio ? { twilio: config.twilio } : {}),
+    devOutbox: !config.production,
   });
 }
 

@@ -1,16 +1,19 @@
 /** `tessera start`: migrate, provision the default tenant on first start, serve. */
 import type { Config } from '../config/config.js';
 import { buildServer } from '../server/app.js';
-import { ensureBootstrapClient, ensureTenant } from '../domain/bootstrap.js';
+import { ensureBootstrapClient, ensureTenant, healTenantProvisioning } from '../domain/bootstrap.js';
 import { openRuntime, closeRuntime } from './runtime.js';
-import { describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { bootstrapFileExists, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { deliveryWarnings } from './delivery-warnings.js';
 import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
+import { startSweeper } from '../domain/maintenance/sweeper.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
   const services = await openRuntime(config, (error) => logError(error));
   const app = await buildServer(config, services);
   logError = (error) => app.log.error({ err: error }, 'background task failed');
+  for (const warning of deliveryWarnings(config)) app.log.warn(warning);
   const listen = async () => {
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -30,8 +33,12 @@ export async function start(config: Config): Promise<void> {
   if (identity.moved.length) app.log.info({ tenants: identity.moved }, 'Management API identifier moved to the public origin');
   const { tenant, created } = await ensureTenant(services, config.defaultTenant);
   const credentials = await ensureBootstrapClient(services, tenant, config.bootstrapClient);
-  const bootstrapFile = created || credentials.created ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
+  for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other);
+  // Also written when missing, so a first start that stopped before writing it is completed by the next one.
+  const writeFile = created || credentials.created || !(await bootstrapFileExists(config.dataDir, tenant.name));
+  const bootstrapFile = writeFile ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
   if (!config.publicUrl.portFromListener) port = await listen();
+  const sweeper = startSweeper(services.storage, (error) => logError(error));
 
   const scheme = config.tls ? 'https' : 'http';
   const baseUrl = services.tenants.publicOrigin.originFor(config.baseDomain);
@@ -46,6 +53,7 @@ export async function start(config: Config): Promise<void> {
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
     await app.close();
+    await sweeper.stop();
     await closeRuntime(services);
     process.exit(0);
   };

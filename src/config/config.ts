@@ -33,6 +33,11 @@ export interface Config {
   encryptionKey?: Buffer;
   /** Authentication API rate limits (requests per minute; 0 turns a bucket off). */
   rateLimits: RateLimitConfig;
+  /**
+   * `NODE_ENV=production`: nothing is ever stored in the development outbox (it holds live reset
+   * links); an email or text message without a configured provider fails instead.
+   */
+  production: boolean;
 }
 
 /**
@@ -84,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: parseLogLevel(nonEmpty(env, 'LOG_LEVEL') ?? 'info'),
     bodyLimitBytes: parseBodyLimit(nonEmpty(env, 'BODY_LIMIT_BYTES')),
     rateLimits: parseRateLimits(env),
+    production: env.NODE_ENV === 'production',
   };
   const redisUrl = nonEmpty(env, 'REDIS_URL');
   if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);

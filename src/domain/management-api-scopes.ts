@@ -54,10 +54,18 @@ export const CURRENT_USER_SCOPES: ReadonlySet<string> = new Set([
   'delete:current_user_device_credentials',
 ]);
 
+/**
+ * TESSERA EXTENSIONS (not Auth0 scopes). `read:dev_outbox` reads the development outbox, which
+ * holds live links (password reset tickets): deliberately not implied by `read:email_provider`,
+ * and only the bootstrap application holds it unless an administrator grants it.
+ */
+export const TESSERA_EXTENSION_SCOPES = ['read:dev_outbox'] as const;
+
 export const MANAGEMENT_API_SCOPES: readonly string[] = [
   ...RESOURCES_CRUD.flatMap((resource) => ['read', 'create', 'update', 'delete'].map((verb) => `${verb}:${resource}`)),
   ...EXTRA_SCOPES,
   ...CURRENT_USER_SCOPES,
+  ...TESSERA_EXTENSION_SCOPES,
 ];
 
 export const MANAGEMENT_API_NAME = 'Auth0 Management API';

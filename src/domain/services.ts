@@ -18,10 +18,10 @@ import { RoleService } from './roles/role-service.js';
 import { UserAuthorizationService } from './roles/user-authorization-service.js';
 import { userDirectory } from './roles/user-directory.js';
 import { ConsentService } from './consent/consent-service.js';
-import { createEmailSender, type EmailSender } from './delivery/index.js';
+import { createEmailSender, createSmsSender, type EmailSender } from './delivery/index.js';
 import { RefreshTokenService } from './tokens/refresh-token-service.js';
 import { AttackProtectionService } from './attack-protection/attack-protection-service.js';
-import { createSmsSender, type SmsSender, type TwilioConfig } from './delivery/sms.js';
+import type { SmsSender, TwilioConfig } from './delivery/sms.js';
 import { PasswordlessService } from './passwordless/passwordless-service.js';
 
 export interface Services {
@@ -64,11 +64,14 @@ export function createServices(opts: {
   passwordlessCodeKey: Uint8Array;
   smtp?: { url: string; from: string };
   twilio?: TwilioConfig;
+  /** Store unsent messages in the development outbox (default); false in production: sends without a provider fail. */
+  devOutbox?: boolean;
 }): Services {
   const keys = new SigningKeyService(opts.storage, opts.bus);
   const logs = new LogService(opts.storage, opts.onBackgroundError);
-  const email = createEmailSender(opts.storage, opts.smtp);
-  const sms = createSmsSender(opts.storage, opts.twilio);
+  const devOutbox = opts.devOutbox ?? true;
+  const email = createEmailSender(opts.storage, opts.smtp, devOutbox);
+  const sms = createSmsSender(opts.storage, opts.twilio, devOutbox);
   const tenants = new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant, new PublicOrigin(opts.publicUrl, opts.baseDomain));
   // The tenant service recognises the Management API's aliases; the API and grant services resolve them.
   const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));

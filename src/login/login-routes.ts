@@ -64,7 +64,7 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
     const attempt = connection
       ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: transaction.issuer })
-      : await noConnection(services, password);
+      : await noConnection(services, tenant.id, password);
     if (!attempt.ok) {
       const { reason, login } = attempt;
       services.logs.record(tenant.id, { type: 'f', description: REJECTION_MESSAGES[reason], clientId: client.client_id, clientName: client.name, ...(login ? { userId: login.user.user_id } : {}), ip: request.ip, details: { connection: connectionName, username, error: reason } });
@@ -81,8 +81,8 @@ export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
 };
 
 /** No usable connection is answered like a wrong password, after the same bcrypt work, so timing tells nothing either. */
-async function noConnection(services: Services, password: string): Promise<LoginAttempt> {
-  await services.users.checkPassword(undefined, password);
+async function noConnection(services: Services, tenantId: string, password: string): Promise<LoginAttempt> {
+  await services.users.checkPassword(tenantId, undefined, password);
   return { ok: false, reason: 'wrong_credentials' };
 }
 

@@ -15,6 +15,7 @@ import { restoreRequest, transactionCookieName, type LoginTransaction } from '..
 import { attemptPasswordlessLogin } from '../domain/passwordless/passwordless-login.js';
 import { normalizeIdentifier } from '../domain/passwordless/identifiers.js';
 import { SmsDeliveryError } from '../domain/delivery/sms.js';
+import { DomainError } from '../domain/errors.js';
 import { rejectionDescription } from '../auth-api/passwordless/rejections.js';
 import { clearCookie } from '../server/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from './html.js';
@@ -101,9 +102,12 @@ async function sendCode(services: Services, request: FastifyRequest, reply: Fast
   try {
     await services.passwordless.send({ tenant, client: page.client, connection, identifier, send: 'code' });
   } catch (error) {
-    if (!(error instanceof SmsDeliveryError)) throw error;
+    // A provider's refusal (SMS), or no provider at all (production without one): logged and shown.
+    if (!(error instanceof SmsDeliveryError) && !(error instanceof DomainError && error.kind === 'unavailable')) throw error;
+    const unconfigured = error instanceof DomainError;
     services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: page.client.client_id, clientName: page.client.name, ip: request.ip, details: { connection: connection.name } });
-    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: "We're sorry, something went wrong when sending the SMS.", status: 502 });
+    const what = sms ? 'the SMS' : 'the email';
+    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: `We're sorry, something went wrong when sending ${what}.`, status: unconfigured ? 503 : 502 });
   }
   services.logs.record(tenant.id, {
     type: sms ? 'cs' : 'cls',

@@ -3,9 +3,10 @@
  * Without `SMTP_URL`, the emails the server sends (password reset links...) are kept in the
  * database instead, and so are text messages (passwordless SMS codes) without an SMS provider; this
  * lists them, newest first, optionally only those `to` one address or phone number, or of one
- * `channel` (`email`, `sms`), for tests and local development. Needs `read:email_provider`
- * (whoever may read the email set-up may read what it would have sent). With SMTP configured,
- * nothing is kept and the list is empty.
+ * `channel` (`email`, `sms`), for tests and local development. Needs `read:dev_outbox`, a Tessera
+ * scope only the bootstrap application holds by default: the messages hold live password reset
+ * links, so the common `read:email_provider` must not read them. With SMTP configured, or with
+ * `NODE_ENV=production`, nothing is kept and the list is empty.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
@@ -23,7 +24,7 @@ const ListQuery = Type.Intersect([
 ]);
 
 export const tesseraOutboxRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/tessera/outbox', { config: anyOf('read:email_provider'), schema: { querystring: ListQuery } }, async (request) => {
+  app.get('/tessera/outbox', { config: anyOf('read:dev_outbox'), schema: { querystring: ListQuery } }, async (request) => {
     const query = request.query as PaginationQuery & { to?: string; channel?: 'email' | 'sms' };
     const { items, total } = await readOutbox(services.storage, request.tenant.id, { to: query.to, channel: query.channel }, pageOf(query));
     return paginated('messages', query, items, total);

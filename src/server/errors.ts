@@ -31,7 +31,7 @@ export class ManagementApiError extends Error {
   }
 }
 
-const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403 } as const;
+const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 } as const;
 
 /** Fastify's own request errors, by code, as the status and message a client should see. */
 const FASTIFY_ERRORS: Record<string, { status: number; message: string; code: string }> = {

@@ -23,6 +23,7 @@ import { UserGrantsRepository } from './repositories/user-grants.js';
 import { DevOutboxRepository } from './repositories/dev-outbox.js';
 import { AttackProtectionRepository } from './repositories/attack-protection.js';
 import { PasswordlessCodesRepository } from './repositories/passwordless-codes.js';
+import { ExpiredRowsRepository } from './repositories/expired-rows.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -42,6 +43,7 @@ export interface Repositories {
   devOutbox: DevOutboxRepository;
   attackProtection: AttackProtectionRepository;
   passwordlessCodes: PasswordlessCodesRepository;
+  expiredRows: ExpiredRowsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: SecretBox | undefined): Repositories {
@@ -49,7 +51,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     tenants: new TenantsRepository(db),
     signingKeys: new SigningKeysRepository(db, box),
     clients: new ClientsRepository(db, box),
-    resourceServers: new ResourceServersRepository(db),
+    resourceServers: new ResourceServersRepository(db, box),
     clientGrants: new ClientGrantsRepository(db),
     logs: new LogsRepository(db),
     cacheInvalidations: new CacheInvalidationsRepository(db),
@@ -63,6 +65,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     devOutbox: new DevOutboxRepository(db),
     attackProtection: new AttackProtectionRepository(db),
     passwordlessCodes: new PasswordlessCodesRepository(db),
+    expiredRows: new ExpiredRowsRepository(db),
   };
 }
 

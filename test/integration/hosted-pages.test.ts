@@ -402,11 +402,11 @@ describe('branding of the hosted pages', () => {
 });
 
 describe('the dev outbox endpoint (Tessera extension)', () => {
-  it('needs read:email_provider, validates its query, and shows a tenant only its own messages', async () => {
+  it('needs read:dev_outbox, validates its query, and shows a tenant only its own messages', async () => {
     const noScope = await tls.api('dev', await tls.tokenFor('dev', { scope: 'read:logs' }), 'GET', '/api/v2/tessera/outbox');
     expect(noScope.status).toBe(403);
-    expect(noScope.body).toMatchObject({ statusCode: 403, errorCode: 'insufficient_scope', message: 'Insufficient scope; expected any of: read:email_provider.' });
-    expect((await tls.api('dev', await tls.tokenFor('dev', { scope: 'read:email_provider' }), 'GET', '/api/v2/tessera/outbox')).status).toBe(200);
+    expect(noScope.body).toMatchObject({ statusCode: 403, errorCode: 'insufficient_scope', message: 'Insufficient scope; expected any of: read:dev_outbox.' });
+    expect((await tls.api('dev', await tls.tokenFor('dev', { scope: 'read:dev_outbox' }), 'GET', '/api/v2/tessera/outbox')).status).toBe(200);
     expect((await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?per_page=0')).status).toBe(400);
     const totals = await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?include_totals=true&per_page=1');
     expect(totals.body).toMatchObject({ start: 0, limit: 1, total: expect.any(Number), messages: [expect.objectContaining({ to: expect.any(String) })] });

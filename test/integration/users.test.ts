@@ -269,9 +269,9 @@ describe('passwords', () => {
       const users = new UserService(storage);
       const login = await users.findForLogin(dev, DB, 'LOGIN@example.com');
       expect(login?.user.user_id).toBe(user.user_id);
-      expect(await users.checkPassword(login, STRONG)).toBe(true);
-      expect(await users.checkPassword(login, 'Wrong-Horse-9')).toBe(false);
-      expect(await users.checkPassword(undefined, STRONG)).toBe(false);
+      expect(await users.checkPassword(dev, login, STRONG)).toBe(true);
+      expect(await users.checkPassword(dev, login, 'Wrong-Horse-9')).toBe(false);
+      expect(await users.checkPassword(dev, undefined, STRONG)).toBe(false);
       expect(await users.findForLogin(dev, DB, 'nobody@example.com')).toBeUndefined();
       expect(await users.findForLogin(await tenantId(storage, 'acme'), DB, 'login@example.com')).toBeUndefined();
 
@@ -304,15 +304,15 @@ describe('passwords', () => {
       const users = new UserService(storage);
       const loginA = (await users.findForLogin(dev, DB, 'imported-a@example.com'))!;
       expect(loginA.user.user_id).toBe(a.user_id);
-      expect(await users.checkPassword(loginA, 'legacy-a')).toBe(true);
+      expect(await users.checkPassword(dev, loginA, 'legacy-a')).toBe(true);
       await users.recordLogin(loginA, { password: 'legacy-a' });
       const rehashed = await storage.db.selectFrom('users').select('password_hash').where('tenant_id', '=', dev).where('user_id', '=', a.user_id).executeTakeFirstOrThrow();
       expect(rehashed.password_hash).toMatch(/^\$2b\$10\$/);
-      expect(await users.checkPassword((await users.findForLogin(dev, DB, 'imported-a@example.com'))!, 'legacy-a')).toBe(true);
+      expect(await users.checkPassword(dev, (await users.findForLogin(dev, DB, 'imported-a@example.com'))!, 'legacy-a')).toBe(true);
 
       const loginB = (await users.findForLogin(dev, DB, 'imported-b@example.com'))!;
       expect(loginB.user.user_id).toBe(b.user_id);
-      expect(await users.checkPassword(loginB, 'legacy-b')).toBe(true);
+      expect(await users.checkPassword(dev, loginB, 'legacy-b')).toBe(true);
     });
   });
 
@@ -360,9 +360,10 @@ describe('passwords', () => {
 
     await withStorage(async (storage) => {
       const users = new UserService(storage);
-      const login = await users.findForLogin(await tenantId(storage, 'dev'), 'strict-db', 'strict@example.com');
-      expect(await users.checkPassword(login, 'Grand-Piano-47')).toBe(true);
-      expect(await users.checkPassword(login, 'Baby-Grand-Piano-69')).toBe(false);
+      const dev = await tenantId(storage, 'dev');
+      const login = await users.findForLogin(dev, 'strict-db', 'strict@example.com');
+      expect(await users.checkPassword(dev, login, 'Grand-Piano-47')).toBe(true);
+      expect(await users.checkPassword(dev, login, 'Baby-Grand-Piano-69')).toBe(false);
     });
 
     const both = await api('dev', 'PATCH', userPath(user.user_id), { password: 'Another-Piano-80', email: 'new@example.com' });
@@ -390,9 +391,10 @@ describe('usernames', () => {
 
     await withStorage(async (storage) => {
       const users = new UserService(storage);
-      const login = await users.findForLogin(await tenantId(storage, 'dev'), 'with-usernames', 'alice_1');
+      const dev = await tenantId(storage, 'dev');
+      const login = await users.findForLogin(dev, 'with-usernames', 'alice_1');
       expect(login?.user.user_id).toBe(user.body.user_id);
-      expect(await users.checkPassword(login, 'secret')).toBe(true);
+      expect(await users.checkPassword(dev, login, 'secret')).toBe(true);
     });
     expect((await api('dev', 'GET', `/api/v2/users?q=${encodeURIComponent('username:alice_1')}`)).body.map((u: { user_id: string }) => u.user_id)).toEqual([user.body.user_id]);
 

@@ -14,6 +14,7 @@ import { AuthorizationPageError, AuthorizationRedirectError, authorizationParams
 import { restoreRequest } from '../authorize/transaction.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../domain/passwordless/identifiers.js';
 import { SmsDeliveryError } from '../../domain/delivery/sms.js';
+import { DomainError } from '../../domain/errors.js';
 import { clientIp } from '../client-ip.js';
 import { DEPRECATION_DESCRIPTION, identifyCaller } from './start-client-auth.js';
 import { startError, startParams, type StartParams } from './start-request.js';
@@ -66,6 +67,11 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
           : {}),
       });
     } catch (error) {
+      if (error instanceof DomainError && error.kind === 'unavailable') {
+        // No email provider (production without SMTP_URL): logged, then answered 503 by the error handler.
+        services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: client.client_id, clientName: client.name, ip, details: { connection: connection.name } });
+        throw error;
+      }
       if (!(error instanceof SmsDeliveryError)) throw error;
       services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: client.client_id, clientName: client.name, ip, details: { connection: connection.name } });
       throw startError('sms_provider_error', error.code !== undefined ? `${error.message} (Code: ${error.code})` : error.message);

@@ -101,7 +101,7 @@ export async function attemptPasswordLogin(services: Services, input: PasswordLo
   const attempt = await guardedLogin(services, context, async () => {
     const login = input.username ? await services.users.findForLogin(tenant.id, connection.name, input.username) : undefined;
     // Checked even when there is no such user (a dummy hash), so timing does not reveal accounts.
-    const passwordOk = await services.users.checkPassword(login, input.password);
+    const passwordOk = await services.users.checkPassword(tenant.id, login, input.password);
     if (!login || !passwordOk) return { ok: false, reason: 'wrong_credentials', ...(login ? { login } : {}) };
     return { ok: true, login };
   });

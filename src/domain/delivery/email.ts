@@ -12,7 +12,7 @@ export interface EmailMessage {
 
 export interface EmailSender {
   /** Which transport this is, for logs and the outbox endpoint's documentation. */
-  readonly kind: 'smtp' | 'outbox';
+  readonly kind: 'smtp' | 'outbox' | 'none';
   send(tenantId: string, message: EmailMessage): Promise<void>;
   close(): Promise<void>;
 }

@@ -13,7 +13,7 @@ export interface SmsMessage {
 }
 
 export interface SmsSender {
-  readonly kind: 'outbox' | 'twilio';
+  readonly kind: 'outbox' | 'twilio' | 'none';
   /** Rejects with SmsDeliveryError when the provider refuses the message. */
   send(tenantId: string, message: SmsMessage): Promise<void>;
 }
@@ -84,8 +84,4 @@ export class TwilioSmsSender implements SmsSender {
     const code = typeof problem.code === 'number' || typeof problem.code === 'string' ? problem.code : undefined;
     throw new SmsDeliveryError(typeof problem.message === 'string' ? problem.message : `The SMS provider answered ${response.status}`, code);
   }
-}
-
-export function createSmsSender(storage: Storage, twilio: TwilioConfig | undefined): SmsSender {
-  return twilio ? new TwilioSmsSender(twilio) : new OutboxSmsSender(storage);
 }

@@ -6,6 +6,7 @@
 import type { Storage } from '../../storage/storage.js';
 import type { LogRecord } from '../../storage/repositories/logs.js';
 import { newLogId } from '../ids.js';
+import { boundedEvent } from './bounded-values.js';
 
 export interface LogEventInput {
   type: string;
@@ -40,9 +41,12 @@ export class LogService {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Only remembers the event: ids, dates and the stored document are built when the batch is written. */
+  /**
+   * Only remembers the event: ids, dates and the stored document are built when the batch is
+   * written. The one choke point for every log event: its values are bounded here (bounded-values.ts).
+   */
   record(tenantId: string, event: LogEventInput): void {
-    this.queue.push({ tenantId, at: Date.now(), event });
+    this.queue.push({ tenantId, at: Date.now(), event: boundedEvent(event) });
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }

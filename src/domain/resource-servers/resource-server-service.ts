@@ -146,6 +146,27 @@ export class ResourceServerService {
     return updated;
   }
 
+  /**
+   * Adds to the tenant's system API the scopes a newer version defines (e.g. `read:dev_outbox`),
+   * so tenants created before keep up. Idempotent; returns the scopes it added.
+   */
+  async healSystemScopes(tenantId: string, scopes: readonly string[]): Promise<string[]> {
+    const added = await this.storage.transaction(async (repos) => {
+      const record = await repos.resourceServers.findSystem(tenantId);
+      if (!record) return [];
+      const current = (record.document.scopes as ResourceServerScope[] | undefined) ?? [];
+      const known = new Set(current.map((s) => s.value));
+      const missing = scopes.filter((value) => !known.has(value));
+      if (missing.length === 0) return [];
+      const next = [...current, ...missing.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') }))];
+      await repos.resourceServers.replace({ ...record, document: { ...record.document, scopes: next }, updatedAt: nowIso() });
+      return missing;
+    });
+    // The system API is cached per tenant: only a whole-tenant invalidation drops it.
+    if (added.length > 0) await this.bus.publish({ tenantId, kind: KIND });
+    return added;
+  }
+
   async delete(tenantId: string, idOrIdentifier: string): Promise<void> {
     const api = await this.get(tenantId, idOrIdentifier);
     if (api.is_system) throw invalid('System resource servers cannot be deleted.', 'operation_not_supported');

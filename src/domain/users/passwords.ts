@@ -1,18 +1,44 @@
 /**
  * Password hashing: bcrypt with cost 10 (`$2b$10$…`, what Auth0 stores), through @node-rs/bcrypt,
  * whose work runs on libuv's thread pool rather than the event loop.
+ *
+ * Every hash and verification goes through this module, behind a per-tenant gate: at most
+ * PER_TENANT_CONCURRENCY at once per tenant (libuv's pool has 4 threads by default, shared with
+ * file and DNS work), so a tenant flooding logins — or holding expensive imported hashes — waits
+ * for its own slots and never takes every thread from the other tenants.
  */
 import { hash, parseOptions, verify } from '@node-rs/bcrypt';
+import { KeyedSemaphore, QueueFullError } from '../../util/keyed-semaphore.js';
+import { unavailable } from '../errors.js';
 
 export const BCRYPT_COST = 10;
+
+/** The most expensive imported hash accepted: cost 12 is 4× our own, cost 16 took 17 s per login. */
+export const MAX_IMPORTED_BCRYPT_COST = 12;
+
+const PER_TENANT_CONCURRENCY = 2;
+/** Beyond this many waiting, a tenant's further password checks are refused (503) rather than queued. */
+const PER_TENANT_QUEUE = 200;
+
+const gate = new KeyedSemaphore(PER_TENANT_CONCURRENCY, PER_TENANT_QUEUE);
+
+function gated<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+  return gate.run(tenantId, work).catch((error: unknown) => {
+    if (error instanceof QueueFullError) throw unavailable('Too many password checks in progress for this tenant; try again shortly.', 'too_many_requests');
+    throw error;
+  });
+}
 
 /** A bcrypt hash as other systems export it: `$2a$`, `$2b$` or `$2y$`, cost 04–31, 53 characters of salt and digest. */
 const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$/;
 
 export const isBcryptHash = (value: string): boolean => BCRYPT_HASH.test(value);
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, { cost: BCRYPT_COST });
+/** The cost factor of a hash `isBcryptHash` accepted. */
+export const bcryptCostOf = (value: string): number => Number(value.slice(4, 6));
+
+export function hashPassword(tenantId: string, password: string): Promise<string> {
+  return gated(tenantId, () => hash(password, { cost: BCRYPT_COST }));
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -21,13 +47,14 @@ let dummyHash: Promise<string> | undefined;
  * True when `password` matches `storedHash`. With no stored hash (unknown user, passwordless
  * user), a hash is still verified, so a response's timing does not tell whether the user exists.
  */
-export async function verifyPassword(password: string, storedHash: string | null | undefined): Promise<boolean> {
+export async function verifyPassword(tenantId: string, password: string, storedHash: string | null | undefined): Promise<boolean> {
   if (!storedHash) {
-    dummyHash ??= hashPassword('tessera-timing-equalizer');
-    await verify(password, await dummyHash);
+    dummyHash ??= hash('tessera-timing-equalizer', { cost: BCRYPT_COST });
+    const equalizer = await dummyHash;
+    await gated(tenantId, () => verify(password, equalizer));
     return false;
   }
-  return verify(password, storedHash);
+  return gated(tenantId, () => verify(password, storedHash));
 }
 
 /** An imported hash weaker than what we would write now: rehash it after the next successful login. */

@@ -11,7 +11,7 @@ import { nowIso } from '../clock.js';
 import type { ConnectionDocument, Strategy } from '../connections/connection.js';
 import { removeUsersElsewhere } from '../connections/connection-service.js';
 import { PASSWORD_ERRORS, passwordProblem, passwordRulesOf, type PersonalInfo } from './password-policy.js';
-import { hashPassword, isBcryptHash, needsRehash, verifyPassword } from './passwords.js';
+import { bcryptCostOf, hashPassword, isBcryptHash, MAX_IMPORTED_BCRYPT_COST, needsRehash, verifyPassword } from './passwords.js';
 import { parseUserQuery, parseUserSort } from './user-search.js';
 import {
   defaultPicture,
@@ -139,7 +139,7 @@ export class UserService {
     const phoneNumber = input.phone_number ?? null;
     checkIdentifiers(strategy, options, { email, username, phoneNumber }, 'create');
 
-    const passwordHash = await this.initialPasswordHash(strategy, options, input);
+    const passwordHash = await this.initialPasswordHash(tenantId, strategy, options, input);
     const now = nowIso();
     const document: UserDocument = { picture: input.picture ?? defaultPicture(email) };
     if (input.phone_verified !== undefined) document.phone_verified = input.phone_verified;
@@ -207,7 +207,7 @@ export class UserService {
     if (patch.password !== undefined) {
       if (strategy !== 'auth0') throw payload('password can only be set for users of database connections');
       if (patch.password === null) throw payload("'password' cannot be removed");
-      newHash = await this.changedPasswordHash(current, options, patch.password, personalInfoOf(preview));
+      newHash = await this.changedPasswordHash(tenantId, current, options, patch.password, personalInfoOf(preview));
     }
 
     const next = await this.storage
@@ -310,13 +310,13 @@ export class UserService {
    * True when `password` is the user's password. Takes the same time whether or not the user
    * exists (a dummy hash is verified), so timing does not reveal accounts.
    */
-  async checkPassword(login: LoginUser | undefined, password: string): Promise<boolean> {
-    return verifyPassword(password, login?.passwordHash ?? null);
+  async checkPassword(tenantId: string, login: LoginUser | undefined, password: string): Promise<boolean> {
+    return verifyPassword(tenantId, password, login?.passwordHash ?? null);
   }
 
   /** Counts a successful login (`logins_count`, `last_login`, `last_ip`); rehashes an imported weak hash. */
   async recordLogin(login: LoginUser, details: { ip?: string; password?: string } = {}): Promise<void> {
-    const rehashed = details.password !== undefined && login.passwordHash && needsRehash(login.passwordHash) ? await hashPassword(details.password) : undefined;
+    const rehashed = details.password !== undefined && login.passwordHash && needsRehash(login.passwordHash) ? await hashPassword(login.tenantId, details.password) : undefined;
     await this.storage.transaction(async (repos) => {
       const record = await repos.users.findById(login.tenantId, login.user.user_id);
       if (!record) return;
@@ -329,7 +329,7 @@ export class UserService {
 
   // --- passwords ------------------------------------------------------------------------------
 
-  private async initialPasswordHash(strategy: Strategy, options: Record<string, unknown>, input: CreateUserInput): Promise<string | null> {
+  private async initialPasswordHash(tenantId: string, strategy: Strategy, options: Record<string, unknown>, input: CreateUserInput): Promise<string | null> {
     const sources = [input.password, input.password_hash, input.custom_password_hash].filter((v) => v !== undefined).length;
     if (strategy !== 'auth0') {
       if (sources > 0) throw payload('passwords are only supported for database connections');
@@ -340,22 +340,22 @@ export class UserService {
     if (input.password !== undefined) {
       const problem = passwordProblem(input.password, passwordRulesOf(options), personalInfoOf(input));
       if (problem) throw invalid(problem);
-      return hashPassword(input.password);
+      return hashPassword(tenantId, input.password);
     }
     return importedHash(input);
   }
 
   /** The hash of a new password that follows the connection's rules, history included. */
-  private async changedPasswordHash(current: UserRecord, options: Record<string, unknown>, password: string, personal: PersonalInfo): Promise<string> {
+  private async changedPasswordHash(tenantId: string, current: UserRecord, options: Record<string, unknown>, password: string, personal: PersonalInfo): Promise<string> {
     const rules = passwordRulesOf(options);
     const problem = passwordProblem(password, rules, personal);
     if (problem) throw invalid(problem);
     if (rules.history) {
       // The current password counts as the most recent one.
       const previous = [current.passwordHash, ...current.passwordHistory].filter((h): h is string => !!h).slice(0, rules.history.size);
-      for (const earlier of previous) if (await verifyPassword(password, earlier)) throw invalid(PASSWORD_ERRORS.reused);
+      for (const earlier of previous) if (await verifyPassword(tenantId, password, earlier)) throw invalid(PASSWORD_ERRORS.reused);
     }
-    return hashPassword(password);
+    return hashPassword(tenantId, password);
   }
 }
 
@@ -373,7 +373,12 @@ function importedHash(input: CreateUserInput): string {
   } else {
     value = input.password_hash!;
   }
-  if (!isBcryptHash(value)) throw payload('the password hash must be a bcrypt hash ($2a$ or $2b$, cost 04 to 31)');
+  const field = input.custom_password_hash !== undefined ? 'custom_password_hash.hash.value' : 'password_hash';
+  if (!isBcryptHash(value)) throw payload(`${field} must be a bcrypt hash ($2a$, $2b$ or $2y$, cost 04 to ${MAX_IMPORTED_BCRYPT_COST})`);
+  // Each login verifies the hash at its own cost: 2^cost rounds, so a high cost is a denial of service.
+  if (bcryptCostOf(value) > MAX_IMPORTED_BCRYPT_COST) {
+    throw payload(`${field} has bcrypt cost ${bcryptCostOf(value)}; this server accepts costs 04 to ${MAX_IMPORTED_BCRYPT_COST} (rehash with a lower cost, or import the user without a password)`);
+  }
   return value;
 }
 

@@ -15,6 +15,7 @@ import { branding } from './008-branding.js';
 import { attackProtection } from './009-attack-protection.js';
 import { passwordless } from './010-passwordless.js';
 import { loginAttemptsInFlight } from './011-login-attempts-in-flight.js';
+import { expiryIndexes } from './012-expiry-indexes.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -32,6 +33,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '009-attack-protection': attackProtection,
       '010-passwordless': passwordless,
       '011-login-attempts-in-flight': loginAttemptsInFlight,
+      '012-expiry-indexes': expiryIndexes,
     };
   }
 }

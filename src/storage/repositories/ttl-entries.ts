@@ -62,9 +62,4 @@ export class TtlEntriesRepository {
   async delete(tenantId: string, kind: string, keyHash: string): Promise<void> {
     await this.db.deleteFrom('ttl_entries').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('key_hash', '=', keyHash).execute();
   }
-
-  /** Housekeeping across tenants: entries are useless once expired. */
-  async deleteExpired(before: string): Promise<void> {
-    await this.db.deleteFrom('ttl_entries').where('expires_at', '<', before).execute();
-  }
 }

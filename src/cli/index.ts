@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
           // A complete tenant: creating it again fails with the service's own "already exists" error.
           if (existing && (await bootstrapFileExists(config.dataDir, existing.name))) await services.tenants.create(rest[0]);
           const tenant = existing ?? (await services.tenants.create(rest[0]));
-          const credentials = await ensureBootstrapClient(services, tenant);
+          const credentials = await ensureBootstrapClient(services, tenant, { warn: (message) => console.warn(message) });
           const file = await writeBootstrapFile(config.dataDir, credentials);
           const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
           console.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);

@@ -32,8 +32,9 @@ export async function start(config: Config): Promise<void> {
   for (const warning of identity.warnings) app.log.warn(warning);
   if (identity.moved.length) app.log.info({ tenants: identity.moved }, 'Management API identifier moved to the public origin');
   const { tenant, created } = await ensureTenant(services, config.defaultTenant);
-  const credentials = await ensureBootstrapClient(services, tenant, config.bootstrapClient);
-  for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other);
+  const warn = (message: string) => app.log.warn(message);
+  const credentials = await ensureBootstrapClient(services, tenant, { fixed: config.bootstrapClient, warn });
+  for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other, warn);
   // Also written when missing, so a first start that stopped before writing it is completed by the next one.
   const writeFile = created || credentials.created || !(await bootstrapFileExists(config.dataDir, tenant.name));
   const bootstrapFile = writeFile ? await writeBootstrapFile(config.dataDir, credentials) : undefined;

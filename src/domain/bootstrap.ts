@@ -4,7 +4,9 @@
  */
 import type { Services } from './services.js';
 import type { Tenant } from './tenants/tenant-service.js';
-import { MANAGEMENT_API_SCOPES } from './management-api-scopes.js';
+import { toClient, type Client } from './clients/client.js';
+import { MANAGEMENT_API_SCOPES, TESSERA_EXTENSION_SCOPES } from './management-api-scopes.js';
+import { newClientId } from './ids.js';
 
 export interface BootstrapCredentials {
   tenant: string;
@@ -18,86 +20,137 @@ export interface BootstrapCredentials {
 
 export const BOOTSTRAP_CLIENT_NAME = 'Tessera Bootstrap (Management API)';
 
+/** Where provisioning reports what an operator should look at (the server's log, the CLI's stderr). */
+export type ProvisioningWarn = (message: string) => void;
+
 /**
- * Ensures the tenant has its bootstrap application, fully provisioned. With `fixed` credentials
- * (automation), the application with that id is created if missing and its secret is set to the
- * given one. Idempotent, and every step is checked on each call, so a start interrupted between
- * creating the application and granting it is completed by the next one.
+ * Ensures the tenant has its bootstrap application, fully provisioned, in this order: its id is
+ * generated and recorded on the tenant row, then the application is created with that id, then its
+ * grant with every Management API scope (the caller writes the file). The application is only ever
+ * found by that recorded id, never by its name, which anyone with `create:clients` can copy. Each
+ * step is checked on every call, so a crash anywhere is completed by the next one: a recorded id
+ * without its application recreates it (with that id), an application without a grant gets one.
+ * An existing grant is left as it is: an operator may have reduced it. With `fixed` credentials
+ * (automation) that id is recorded and the application's secret is set to the given one.
  */
 export async function ensureBootstrapClient(
   services: Services,
   tenant: Tenant,
-  fixed?: { clientId: string; clientSecret: string },
+  options: { fixed?: { clientId: string; clientSecret: string } | undefined; warn: ProvisioningWarn },
 ): Promise<BootstrapCredentials> {
-  await services.resourceServers.healSystemScopes(tenant.id, MANAGEMENT_API_SCOPES);
-  const systemApi = await services.resourceServers.findSystem(tenant.id);
-  if (!systemApi) throw new Error(`tenant ${tenant.name} has no system API`);
-  const base = { tenant: tenant.name, domain: tenant.domain, audience: systemApi.identifier };
+  const { fixed, warn } = options;
+  const audience = await prepareSystemApi(services, tenant);
+  const base = { tenant: tenant.name, domain: tenant.domain, audience };
+  const tenants = services.storage.repos.tenants;
 
-  if (fixed) {
-    const existing = await services.clients.find(tenant.id, tenant.name, fixed.clientId);
-    if (existing) {
-      if (existing.client_secret !== fixed.clientSecret) await services.clients.update(tenant.id, tenant.name, fixed.clientId, { client_secret: fixed.clientSecret });
-      await ensureGrant(services, tenant.id, fixed.clientId, systemApi.identifier);
-      return { ...base, client_id: fixed.clientId, client_secret: fixed.clientSecret, created: false };
-    }
-  } else {
-    const existing = await findBootstrapClient(services, tenant);
-    if (existing) {
-      await ensureGrant(services, tenant.id, existing.client_id, systemApi.identifier);
-      return { ...base, client_id: existing.client_id, client_secret: existing.client_secret ?? '', created: false };
-    }
+  let clientId = await bootstrapClientIdOf(services, tenant, audience, warn, fixed?.clientId);
+  if (fixed && clientId !== fixed.clientId) clientId = await tenants.recordBootstrapClientId(tenant.id, fixed.clientId, { onlyIfUnset: false });
+  // Recorded before the application exists, so that a crash leaves an id to complete, not a name to guess.
+  clientId ??= await tenants.recordBootstrapClientId(tenant.id, newClientId(), { onlyIfUnset: true });
+
+  let created = false;
+  let client = await storedClient(services, tenant, clientId);
+  if (!client) {
+    client = await createBootstrapClient(services, tenant, clientId, fixed?.clientSecret);
+    created = true;
+  } else if (fixed && client.client_secret !== fixed.clientSecret) {
+    client = await services.clients.update(tenant.id, tenant.name, clientId, { client_secret: fixed.clientSecret });
   }
-
-  let client;
-  try {
-    client = await services.clients.create(tenant.id, tenant.name, {
-      name: BOOTSTRAP_CLIENT_NAME,
-      app_type: 'non_interactive',
-      grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'client_secret_post',
-      ...(fixed ? { client_id: fixed.clientId, client_secret: fixed.clientSecret } : {}),
-    });
-  } catch (error) {
-    // Several instances starting at once on an empty database race to create it; one wins.
-    if (fixed && (await services.storage.repos.clients.findById(tenant.id, fixed.clientId))) return ensureBootstrapClient(services, tenant, fixed);
-    throw error;
-  }
-  await ensureGrant(services, tenant.id, client.client_id, systemApi.identifier);
-  return { ...base, client_id: client.client_id, client_secret: client.client_secret!, created: true };
-}
-
-async function findBootstrapClient(services: Services, tenant: Tenant): Promise<{ client_id: string; client_secret?: string | null } | undefined> {
-  const { items } = await services.clients.list(tenant.id, tenant.name, {}, { offset: 0, limit: 1000 });
-  return items.find((c) => c.name === BOOTSTRAP_CLIENT_NAME);
+  await ensureGrantExists(services, tenant.id, clientId, audience);
+  return { ...base, client_id: clientId, client_secret: client.client_secret ?? '', created };
 }
 
 /**
  * At start, for every tenant other than the default one (whose application `ensureBootstrapClient`
- * provisions): the system API gets the scopes this version defines, and an existing bootstrap
- * application its grant with all of them. A missing application is not recreated: it may have
- * been deleted on purpose (`tessera tenants create NAME` again completes an interrupted creation).
+ * provisions): the system API gets the scopes this version defines, and the recorded bootstrap
+ * application its grant if it has none. A missing application is not recreated: it may have been
+ * deleted on purpose (`tessera tenants create NAME` again completes an interrupted creation).
  */
-export async function healTenantProvisioning(services: Services, tenant: Tenant): Promise<void> {
+export async function healTenantProvisioning(services: Services, tenant: Tenant, warn: ProvisioningWarn): Promise<void> {
+  const audience = await prepareSystemApi(services, tenant);
+  const clientId = await bootstrapClientIdOf(services, tenant, audience, warn);
+  if (!clientId) {
+    warn(`Tenant "${tenant.name}" has no bootstrap application on record; \`tessera tenants create ${tenant.name}\` provisions one.`);
+    return;
+  }
+  if (await services.storage.repos.clients.findById(tenant.id, clientId)) await ensureGrantExists(services, tenant.id, clientId, audience);
+}
+
+/** The system API with the scopes this version defines; returns its identifier. */
+async function prepareSystemApi(services: Services, tenant: Tenant): Promise<string> {
   await services.resourceServers.healSystemScopes(tenant.id, MANAGEMENT_API_SCOPES);
   const systemApi = await services.resourceServers.findSystem(tenant.id);
-  const client = systemApi ? await findBootstrapClient(services, tenant) : undefined;
-  if (systemApi && client) await ensureGrant(services, tenant.id, client.client_id, systemApi.identifier);
+  if (!systemApi) throw new Error(`tenant ${tenant.name} has no system API`);
+  return systemApi.identifier;
 }
 
 /**
- * The bootstrap application's grant holds every Management API scope: created if missing (a start
- * that stopped after creating the application), completed if an older version granted fewer (the
- * Tessera extension scopes added since, such as `read:dev_outbox`).
+ * The recorded bootstrap application id, or for a tenant provisioned before ids were recorded, the
+ * application the old provisioning made, adopted (recorded) only when that is unambiguous: the one
+ * application with the bootstrap name (or, with fixed credentials, the one with the configured id)
+ * AND it already holds a grant for the system API, which only provisioning or a holder of
+ * `create:client_grants` can have given it. Adoption also adds, once, the scopes this version
+ * introduced. Anything else adopts nothing: never grant by name.
  */
-async function ensureGrant(services: Services, tenantId: string, clientId: string, audience: string): Promise<void> {
-  const existing = await services.storage.repos.clientGrants.findFor(tenantId, clientId, audience, 'client');
-  if (existing) {
-    const held = new Set((existing.document.scope as string[] | undefined) ?? []);
-    const missing = MANAGEMENT_API_SCOPES.filter((scope) => !held.has(scope));
-    if (missing.length > 0) await services.clientGrants.update(tenantId, existing.id, { scope: [...held, ...missing] });
-    return;
+async function bootstrapClientIdOf(services: Services, tenant: Tenant, audience: string, warn: ProvisioningWarn, fixedClientId?: string): Promise<string | undefined> {
+  const recorded = await services.storage.repos.tenants.findBootstrapClientId(tenant.id);
+  if (recorded) return recorded;
+
+  let candidates: string[];
+  if (fixedClientId) {
+    candidates = (await services.storage.repos.clients.findById(tenant.id, fixedClientId)) ? [fixedClientId] : [];
+  } else {
+    const { items } = await services.clients.list(tenant.id, tenant.name, {}, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+    candidates = items.filter((c) => c.name === BOOTSTRAP_CLIENT_NAME).map((c) => c.client_id);
   }
+  if (candidates.length === 0) return undefined;
+  const grant = candidates.length === 1 ? await services.storage.repos.clientGrants.findFor(tenant.id, candidates[0]!, audience, 'client') : undefined;
+  // With fixed credentials the configured id is recorded and provisioned anyway: nothing to warn about.
+  if (!grant && fixedClientId) return undefined;
+  if (!grant) {
+    warn(
+      `Tenant "${tenant.name}": not adopting ${candidates.length === 1 ? 'the application' : `the ${candidates.length} applications`} named "${BOOTSTRAP_CLIENT_NAME}" ` +
+        `(${candidates.join(', ')}) as its bootstrap application: ${candidates.length === 1 ? 'it holds no Management API grant' : 'the name is ambiguous'}. ` +
+        'They keep whatever grants they have; delete those that are not yours.',
+    );
+    return undefined;
+  }
+  const held = new Set((grant.document.scope as string[] | undefined) ?? []);
+  const introduced = TESSERA_EXTENSION_SCOPES.filter((scope) => !held.has(scope));
+  if (introduced.length > 0) await services.clientGrants.update(tenant.id, grant.id, { scope: [...held, ...introduced] });
+  return services.storage.repos.tenants.recordBootstrapClientId(tenant.id, candidates[0]!, { onlyIfUnset: true });
+}
+
+/** Read from the database, not the client cache: that may still hold a miss from before another instance created it. */
+async function storedClient(services: Services, tenant: Tenant, clientId: string): Promise<Client | undefined> {
+  const record = await services.storage.repos.clients.findById(tenant.id, clientId);
+  return record ? toClient(record, tenant.name) : undefined;
+}
+
+async function createBootstrapClient(services: Services, tenant: Tenant, clientId: string, clientSecret?: string): Promise<Client> {
+  try {
+    return await services.clients.create(tenant.id, tenant.name, {
+      name: BOOTSTRAP_CLIENT_NAME,
+      app_type: 'non_interactive',
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_post',
+      client_id: clientId,
+      ...(clientSecret ? { client_secret: clientSecret } : {}),
+    });
+  } catch (error) {
+    // Several instances starting at once on an empty database race to create it; one wins.
+    const winner = await storedClient(services, tenant, clientId);
+    if (winner) return winner;
+    throw error;
+  }
+}
+
+/**
+ * The bootstrap application's grant, with every Management API scope, created if missing (a start
+ * that stopped after creating the application). An existing grant is never changed here.
+ */
+async function ensureGrantExists(services: Services, tenantId: string, clientId: string, audience: string): Promise<void> {
+  if (await services.storage.repos.clientGrants.findFor(tenantId, clientId, audience, 'client')) return;
   try {
     await services.clientGrants.create(tenantId, { client_id: clientId, audience, scope: [...MANAGEMENT_API_SCOPES] });
   } catch (error) {

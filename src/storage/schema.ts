@@ -12,6 +12,8 @@ export interface TenantsTable {
   branding: string; // JSON Branding
   created_at: string;
   deleted_at: string | null; // tenants are tombstoned, never removed, so a name is never reused
+  /** The bootstrap application (domain/bootstrap.ts); null until provisioning records it. Not writable through the Management API. */
+  bootstrap_client_id: string | null;
 }
 
 export interface TenantDomainsTable {

@@ -1,7 +1,9 @@
 /**
  * Finding 15: provisioning is idempotent and completes at the next start after a crash between
- * creating the bootstrap application and writing its grant and file. Also (finding 7) tenants
- * provisioned before `read:dev_outbox` existed get it on their system API and bootstrap grant.
+ * creating the bootstrap application and writing its grant and file. The bootstrap application is
+ * the one whose id is recorded on the tenant row, never one found by name, and an existing grant is
+ * never topped up at start. Also (finding 7) tenants provisioned before `read:dev_outbox` existed
+ * (and before the id was recorded) get it on their system API and, once, on the adopted bootstrap grant.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { call, managementToken, startServer, type TestServer } from '../support/
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { parseDatabaseUrl } from '../../src/config/config.js';
+import { BOOTSTRAP_CLIENT_NAME } from '../../src/domain/bootstrap.js';
 
 let database: TestDatabase;
 let server: TestServer | undefined;
@@ -37,6 +40,21 @@ const bootstrapFile = (tenant: string) => join(database.dataDir, `bootstrap-${te
 const grantsOf = (clientId: string) =>
   withDb(async (db) => (await sql<{ id: string; document: string }>`select id, document from client_grants where client_id = ${clientId}`.execute(db)).rows);
 
+const recordedBootstrapId = (tenant: string) =>
+  withDb(async (db) => (await sql<{ bootstrap_client_id: string | null }>`select bootstrap_client_id from tenants where name = ${tenant}`.execute(db)).rows[0]?.bootstrap_client_id);
+const hostOf = (tenant: string) => (tenant === 'dev' ? 'localhost' : `${tenant}.localhost`);
+
+async function management(tenant: string, path: string, init: { method?: string; body?: object } = {}) {
+  const token = await managementToken(server!, tenant);
+  return call(server!, path, { ...init, host: hostOf(tenant), headers: { authorization: `Bearer ${token}` } });
+}
+
+async function restart(): Promise<void> {
+  await server!.stop();
+  server = undefined;
+  server = await startServer({ database });
+}
+
 async function canReadOutbox(s: TestServer, tenant: string): Promise<boolean> {
   const host = tenant === 'dev' ? 'localhost' : `${tenant}.localhost`;
   const response = await call(s, '/api/v2/tessera/outbox', { host, headers: { authorization: `Bearer ${await managementToken(s, tenant)}` } });
@@ -52,6 +70,7 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     await withDb((db) => sql`delete from client_grants where client_id = ${before.client_id}`.execute(db));
     rmSync(bootstrapFile('dev'));
     expect(await grantsOf(before.client_id)).toHaveLength(0);
+    expect(await recordedBootstrapId('dev')).toBe(before.client_id);
 
     server = await startServer({ database });
     expect(existsSync(bootstrapFile('dev'))).toBe(true);
@@ -75,11 +94,14 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     await expect(server!.cli('tenants', 'create', 'acme')).rejects.toThrow(/already exists/);
   });
 
-  it('finding 7: tenants provisioned before read:dev_outbox get it on their system API and bootstrap grant at start', async () => {
+  it('finding 7: tenants provisioned before read:dev_outbox get it on their system API and, once adopted, on their bootstrap grant', async () => {
+    const ids = { dev: server!.bootstrap.client_id, acme: server!.bootstrapOf('acme').client_id };
     await server!.stop();
     server = undefined;
-    // A database from before the scope existed: neither the system APIs nor the bootstrap grants name it.
+    // A database from before the scope and the recorded id existed: neither the system APIs nor the
+    // bootstrap grants name the scope, and no tenant records its bootstrap application.
     await withDb(async (db) => {
+      await sql`update tenants set bootstrap_client_id = null`.execute(db);
       for (const api of (await sql<{ id: string; document: string }>`select id, document from resource_servers where is_system = 1`.execute(db)).rows) {
         const document = JSON.parse(api.document);
         document.scopes = document.scopes.filter((s: { value: string }) => s.value !== 'read:dev_outbox');
@@ -92,7 +114,49 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
       }
     });
     server = await startServer({ database });
+    // The one application with the bootstrap name and a Management API grant is adopted.
+    expect(await recordedBootstrapId('dev')).toBe(ids.dev);
+    expect(await recordedBootstrapId('acme')).toBe(ids.acme);
     expect(await canReadOutbox(server, 'dev')).toBe(true);
     expect(await canReadOutbox(server, 'acme')).toBe(true);
+  });
+
+  it('finding 15: an application named like the bootstrap one is never granted the Management API at start', async () => {
+    await server!.cli('tenants', 'create', 'beta');
+    const real = { dev: server!.bootstrap.client_id, beta: server!.bootstrapOf('beta').client_id };
+    const impostors: Record<string, string> = {};
+    for (const tenant of ['dev', 'beta'] as const) {
+      // What a holder of create:clients alone can do: an application with the bootstrap's name...
+      const created = await management(tenant, '/api/v2/clients', { body: { name: BOOTSTRAP_CLIENT_NAME, app_type: 'non_interactive' } });
+      expect(created.status).toBe(201);
+      impostors[tenant] = created.body.client_id;
+      // ...and the real one goes away.
+      expect((await management(tenant, `/api/v2/clients/${real[tenant]}`, { method: 'DELETE' })).status).toBe(204);
+    }
+
+    await restart();
+    expect(await grantsOf(impostors.dev!)).toHaveLength(0);
+    expect(await grantsOf(impostors.beta!)).toHaveLength(0);
+    // The default tenant's bootstrap application is recreated under its recorded id (new secret, new file).
+    expect(server!.bootstrap.client_id).toBe(real.dev);
+    expect(await recordedBootstrapId('dev')).toBe(real.dev);
+    expect((await management('dev', '/api/v2/clients')).status).toBe(200);
+    // Another tenant's deleted bootstrap application is not recreated at start.
+    expect(await recordedBootstrapId('beta')).toBe(real.beta);
+    expect(await withDb(async (db) => (await sql`select client_id from clients where client_id = ${real.beta}`.execute(db)).rows)).toHaveLength(0);
+  });
+
+  it('finding 15: a bootstrap grant an operator reduced stays reduced after a restart', async () => {
+    const clientId = server!.bootstrap.client_id;
+    const listed = await management('dev', `/api/v2/client-grants?client_id=${clientId}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toHaveLength(1);
+    const reduced = ['read:client_grants', 'read:clients'];
+    expect((await management('dev', `/api/v2/client-grants/${listed.body[0].id}`, { method: 'PATCH', body: { scope: reduced } })).status).toBe(200);
+
+    await restart();
+    const after = await management('dev', `/api/v2/client-grants?client_id=${clientId}`);
+    expect(after.status).toBe(200);
+    expect([...after.body[0].scope].sort()).toEqual(reduced);
   });
 });

@@ -16,6 +16,7 @@ import { attackProtection } from './009-attack-protection.js';
 import { passwordless } from './010-passwordless.js';
 import { loginAttemptsInFlight } from './011-login-attempts-in-flight.js';
 import { expiryIndexes } from './012-expiry-indexes.js';
+import { bootstrapClientId } from './013-bootstrap-client-id.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -34,6 +35,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '010-passwordless': passwordless,
       '011-login-attempts-in-flight': loginAttemptsInFlight,
       '012-expiry-indexes': expiryIndexes,
+      '013-bootstrap-client-id': bootstrapClientId,
     };
   }
 }

@@ -33,7 +33,7 @@ export class TenantsRepository {
   async insert(tenant: TenantRecord<unknown>): Promise<void> {
     await this.db
       .insertInto('tenants')
-      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null })
+      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null, bootstrap_client_id: null })
       .execute();
   }
 
@@ -59,6 +59,28 @@ export class TenantsRepository {
 
   async updateSettings(id: string, settings: unknown): Promise<void> {
     await this.db.updateTable('tenants').set({ settings: toJson(settings) }).where('id', '=', id).execute();
+  }
+
+  /**
+   * The tenant's bootstrap application, null when none is on record. Kept out of TenantRecord:
+   * only provisioning (domain/bootstrap.ts) reads or writes it.
+   */
+  async findBootstrapClientId(id: string): Promise<string | null> {
+    const row = await this.db.selectFrom('tenants').select('bootstrap_client_id').where('id', '=', id).executeTakeFirst();
+    return row?.bootstrap_client_id ?? null;
+  }
+
+  /**
+   * Records the bootstrap application's id. With `onlyIfUnset`, an id already on record (another
+   * instance provisioning at the same moment) is kept. Returns the id on record afterwards.
+   */
+  async recordBootstrapClientId(id: string, clientId: string, options: { onlyIfUnset: boolean }): Promise<string> {
+    let update = this.db.updateTable('tenants').set({ bootstrap_client_id: clientId }).where('id', '=', id);
+    if (options.onlyIfUnset) update = update.where('bootstrap_client_id', 'is', null);
+    await update.execute();
+    const recorded = await this.findBootstrapClientId(id);
+    if (!recorded) throw new Error(`tenant ${id} does not exist`);
+    return recorded;
   }
 
   async markDeleted(id: string, at: string): Promise<void> {

@@ -18,6 +18,7 @@ export interface BootstrapCredentials {
   created: boolean;
 }
 
+/** A label only: the bootstrap application is identified by the id its tenant records (anyone with `create:clients` can copy a name). */
 export const BOOTSTRAP_CLIENT_NAME = 'Tessera Bootstrap (Management API)';
 
 /** Where provisioning reports what an operator should look at (the server's log, the CLI's stderr). */

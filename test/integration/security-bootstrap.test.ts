@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { openDatabase } from '../../src/storage/database.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
+import { freshDatabase, withRawDatabase, type TestDatabase } from '../support/database.js';
 import { BOOTSTRAP_CLIENT_NAME } from '../../src/domain/bootstrap.js';
 
 let database: TestDatabase;
@@ -27,14 +25,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function withDb<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
-  const { db } = await openDatabase(parseDatabaseUrl(database.url));
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
+const withDb = <T>(work: Parameters<typeof withRawDatabase<T>>[1]): Promise<T> => withRawDatabase(database, work);
 
 const bootstrapFile = (tenant: string) => join(database.dataDir, `bootstrap-${tenant}.json`);
 const grantsOf = (clientId: string) =>

@@ -8,9 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwtVerify } from 'jose';
 import { sql } from 'kysely';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { openDatabase } from '../../src/storage/database.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
+import { freshDatabase, withRawDatabase, type TestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
 let server: TestServer | undefined;
@@ -24,14 +22,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function withDb<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
-  const { db } = await openDatabase(parseDatabaseUrl(database.url));
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
+const withDb = <T>(work: Parameters<typeof withRawDatabase<T>>[1]): Promise<T> => withRawDatabase(database, work);
 
 const storedDocument = (id: string): Promise<string> =>
   withDb(async (db) => (await sql<{ document: string }>`select document from resource_servers where id = ${id}`.execute(db)).rows[0]!.document);

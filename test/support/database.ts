@@ -7,6 +7,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase } from '../../src/storage/database.js';
+import { parseDatabaseUrl } from '../../src/config/config.js';
 
 export const TEST_DATABASE = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 // The OS user name, not $USER: CI environments may not set it, and the machine's PostgreSQL trusts local users.
@@ -35,4 +37,14 @@ export function freshDatabase(): TestDatabase {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `work` on a connection of its own to a test server's database (raw rows, as an attacker with database access sees them). */
+export async function withRawDatabase<T>(database: TestDatabase, work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+  const { db } = await openDatabase(parseDatabaseUrl(database.url));
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -4,7 +4,7 @@ import { buildServer } from '../server/app.js';
 import { ensureBootstrapClient, ensureTenant, healTenantProvisioning } from '../domain/bootstrap.js';
 import { openRuntime, closeRuntime } from './runtime.js';
 import { bootstrapFileExists, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
-import { deliveryWarnings } from './delivery-warnings.js';
+import { deliveryWarnings, proxyWarnings } from './start-warnings.js';
 import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
 import { startSweeper } from '../domain/maintenance/sweeper.js';
 
@@ -13,7 +13,7 @@ export async function start(config: Config): Promise<void> {
   const services = await openRuntime(config, (error) => logError(error));
   const app = await buildServer(config, services);
   logError = (error) => app.log.error({ err: error }, 'background task failed');
-  for (const warning of deliveryWarnings(config)) app.log.warn(warning);
+  for (const warning of [...deliveryWarnings(config), ...proxyWarnings(config)]) app.log.warn(warning);
   const listen = async () => {
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

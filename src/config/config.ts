@@ -50,6 +50,8 @@ export interface PublicUrlConfig {
   port?: number;
   /** True when the port is PORT=0's: known only once the server listens (tests, throwaway servers). */
   portFromListener?: boolean;
+  /** True when derived from PORT and TLS rather than set by TESSERA_PUBLIC_URL. */
+  derived?: boolean;
 }
 
 export interface RateLimitConfig {
@@ -171,8 +173,8 @@ export function parsePublicUrl(env: Env, port: number, tls: boolean): { baseDoma
   if (raw === undefined) {
     const baseDomain = parseBaseDomain(rawBase ?? 'localhost');
     const scheme = tls ? 'https' : 'http';
-    if (port === 0) return { baseDomain, publicUrl: { scheme, portFromListener: true } };
-    return { baseDomain, publicUrl: port === DEFAULT_PORTS[scheme] ? { scheme } : { scheme, port } };
+    if (port === 0) return { baseDomain, publicUrl: { scheme, portFromListener: true, derived: true } };
+    return { baseDomain, publicUrl: port === DEFAULT_PORTS[scheme] ? { scheme, derived: true } : { scheme, port, derived: true } };
   }
   const problem = (what: string) => new ConfigError('TESSERA_PUBLIC_URL', `${what}, e.g. https://{tenant}.auth.example.com or https://{tenant}.localhost:4000; got "${raw}"`);
   const match = /^(https?):\/\/\{tenant\}\.([^/:?#]+)(?::(\d{1,5}))?\/?$/i.exec(raw);

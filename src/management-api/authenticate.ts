@@ -56,8 +56,8 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
   if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) throw unauthorized('Invalid token');
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   let audienceOk = false;
-  // The system API only: custom APIs can never take one of its aliases as identifier.
-  for (const aud of audiences) if (typeof aud === 'string' && (await services.tenants.isManagementApiAlias(request.tenant.id, aud))) audienceOk = true;
+  // The system API only, under any of its aliases, and never a custom API stored under one.
+  for (const aud of audiences) if (typeof aud === 'string' && (await services.resourceServers.isManagementApiAudience(request.tenant.id, aud))) audienceOk = true;
   if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
   if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('Invalid token');
   if (typeof payload.azp === 'string') request.managementClientId = payload.azp;

@@ -100,6 +100,33 @@ describe('finding 2: the Management API has one identity', () => {
     expect(refused.status).toBe(401);
   });
 
+  it('finding 2: a custom API whose identifier later becomes a Management API alias (a new custom domain) never opens /api/v2', async () => {
+    const identifier = 'https://login.acme.test/api/v2/';
+    const created = await tls.api('dev', admin, 'POST', '/api/v2/resource-servers', { identifier, scopes: [{ value: 'read:client_keys' }] });
+    expect(created.status).toBe(201);
+    const app = await m2mClient('Alias squatter');
+    expect((await tls.api('dev', admin, 'POST', '/api/v2/client-grants', { client_id: app.client_id, audience: identifier, scope: ['read:client_keys'] })).status).toBe(201);
+    const res = await tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret, audience: identifier }),
+    });
+    const squatterToken = ((await res.json()) as { access_token: string }).access_token;
+    expect((await tls.api('dev', squatterToken, 'GET', '/api/v2/clients')).status).toBe(401);
+
+    await tls.server.cli('tenants', 'add-domain', 'dev', 'login.acme.test');
+    // Once the domain is the tenant's, its /api/v2/ names the Management API...
+    const resolved = await eventually(
+      () => tls.api('dev', admin, 'GET', `/api/v2/resource-servers/${encodeURIComponent(identifier)}`),
+      (r) => r.body?.is_system === true,
+    );
+    expect(resolved.body).toMatchObject({ is_system: true });
+    // ...but the custom API's own tokens still never pass for Management API tokens.
+    const refused = await tls.api('dev', squatterToken, 'GET', '/api/v2/clients');
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toContain('Bad audience');
+  });
+
   it('finding 2: the auth0 v7 ManagementClient creates a client grant for the audience it computes itself', async () => {
     const { fetch, audiences } = recordingAudience();
     const creds = tls.server.bootstrapOf('dev');

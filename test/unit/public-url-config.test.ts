@@ -2,15 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { PublicOrigin } from '../../src/domain/tenants/public-origin.js';
+import { proxyWarnings } from '../../src/cli/start-warnings.js';
 
 describe('finding 2: TESSERA_PUBLIC_URL', () => {
   it('defaults to the server own scheme and port, without default ports', () => {
-    expect(loadConfig({}).publicUrl).toEqual({ scheme: 'http', port: 4000 });
-    expect(loadConfig({ PORT: '80' }).publicUrl).toEqual({ scheme: 'http' });
-    expect(loadConfig({ PORT: '443', TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).publicUrl).toEqual({ scheme: 'https' });
-    expect(loadConfig({ PORT: '8443', TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).publicUrl).toEqual({ scheme: 'https', port: 8443 });
+    expect(loadConfig({}).publicUrl).toEqual({ scheme: 'http', port: 4000, derived: true });
+    expect(loadConfig({ PORT: '80' }).publicUrl).toEqual({ scheme: 'http', derived: true });
+    expect(loadConfig({ PORT: '443', TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).publicUrl).toEqual({ scheme: 'https', derived: true });
+    expect(loadConfig({ PORT: '8443', TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).publicUrl).toEqual({ scheme: 'https', port: 8443, derived: true });
     // PORT=0: the port the server is given when it listens.
-    expect(loadConfig({ PORT: '0' }).publicUrl).toEqual({ scheme: 'http', portFromListener: true });
+    expect(loadConfig({ PORT: '0' }).publicUrl).toEqual({ scheme: 'http', portFromListener: true, derived: true });
+  });
+
+  it('warns at start behind a proxy without TESSERA_PUBLIC_URL (scheme and port no longer come from X-Forwarded-*)', () => {
+    expect(proxyWarnings(loadConfig({ TRUST_PROXY: 'true' }))).toHaveLength(1);
+    expect(proxyWarnings(loadConfig({ TRUST_PROXY: 'true', TESSERA_PUBLIC_URL: 'https://{tenant}.auth.example.com' }))).toEqual([]);
+    expect(proxyWarnings(loadConfig({}))).toEqual([]);
   });
 
   it('reads a template and takes the base domain from it', () => {

@@ -74,6 +74,21 @@ export class ResourceServerService {
     });
   }
 
+  /**
+   * Whether a token's audience opens /api/v2: an alias of the Management API that no custom API
+   * holds. A custom API may sit under an alias when it was created before aliases were refused, or
+   * when a later custom domain or public URL made its identifier one; its tokens carry its own
+   * identifier and must never pass for Management API tokens.
+   */
+  async isManagementApiAudience(tenantId: string, audience: string): Promise<boolean> {
+    if (!(await this.isManagementApiAlias(tenantId, audience))) return false;
+    const stored = await this.byAudience.get(tenantId, audience, async () => {
+      const record = await this.storage.repos.resourceServers.findByIdentifier(tenantId, audience);
+      return record ? toResourceServer(record) : undefined;
+    });
+    return !stored || stored.is_system;
+  }
+
   async findSystem(tenantId: string): Promise<ResourceServer | null> {
     return this.system.get(tenantId, 'system', async () => {
       const record = await this.storage.repos.resourceServers.findSystem(tenantId);

@@ -26,10 +26,8 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
       const system = await repos.resourceServers.findSystem(tenant.id);
       if (!system || system.identifier === canonical) return false;
       const holder = await repos.resourceServers.findByIdentifier(tenant.id, canonical);
-      if (holder) {
-        report.warnings.push(`tenant ${tenant.name}: the API ${holder.id} holds the Management API identifier ${canonical}; it is shadowed by the Management API (delete it)`);
-        return false;
-      }
+      if (holder) return false; // named by warnAboutShadowedApis
+
       await repos.resourceServers.renameSystemIdentifier(tenant.id, system.identifier, canonical);
       return true;
     });
@@ -38,5 +36,21 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
     await services.bus.publish({ tenantId: tenant.id, kind: 'resource-server' });
     await services.bus.publish({ tenantId: tenant.id, kind: 'client-grant' });
   }
+  await warnAboutShadowedApis(services, report);
   return report;
+}
+
+/**
+ * Custom APIs whose identifier is an alias of the Management API (created before aliases were
+ * refused, or made one by a new custom domain or public URL) are shadowed by it: their tokens are
+ * refused by /api/v2 and token requests for their identifier get the Management API. An operator
+ * should delete them (by id); say so at every start until they do.
+ */
+async function warnAboutShadowedApis(services: Services, report: IdentityReport): Promise<void> {
+  const names = new Map((await services.tenants.list()).map((tenant) => [tenant.id, tenant.name]));
+  for (const api of await services.storage.repos.resourceServers.listCustomWithManagementApiPath()) {
+    const tenant = names.get(api.tenantId);
+    if (!tenant || !(await services.tenants.isManagementApiAlias(api.tenantId, api.identifier))) continue;
+    report.warnings.push(`tenant ${tenant}: the API ${api.id} (${api.identifier}) has an identifier of the Management API; it is shadowed by the Management API and its tokens are refused (delete it by id)`);
+  }
 }

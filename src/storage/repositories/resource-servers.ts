@@ -108,6 +108,17 @@ export class ResourceServersRepository {
     return new Map(rows.map((row) => [row.tenant_id, row.identifier]));
   }
 
+  /** Custom APIs of every tenant whose identifier has the Management API's path (candidates for shadowing it). */
+  async listCustomWithManagementApiPath(): Promise<{ tenantId: string; id: string; identifier: string }[]> {
+    const rows = await this.db
+      .selectFrom('resource_servers')
+      .select(['tenant_id', 'id', 'identifier'])
+      .where('is_system', '=', 0)
+      .where('identifier', 'like', '%/api/v2/%')
+      .execute();
+    return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id, identifier: row.identifier }));
+  }
+
   async findSystem(tenantId: string): Promise<ResourceServerRecord | undefined> {
     const row = await this.db.selectFrom('resource_servers').selectAll().where('tenant_id', '=', tenantId).where('is_system', '=', 1).executeTakeFirst();
     return row ? this.#toRecord(row) : undefined;

@@ -1,5 +1,5 @@
 /**
- * What the operator must hear at start about outgoing messages: without SMTP_URL (or an SMS
+ * What the operator must hear at start about its configuration. Outgoing messages: without SMTP_URL (or an SMS
  * provider) they land in the development outbox, which holds live password reset links; in
  * production (`NODE_ENV=production`) nothing is stored and such sends fail.
  */
@@ -22,4 +22,14 @@ export function deliveryWarnings(config: Config): string[] {
     );
   }
   return warnings;
+}
+
+/**
+ * Behind a proxy the public origin is rarely the listening one (TLS ends at the proxy, the port is
+ * mapped), and Tessera no longer takes scheme or port from X-Forwarded-*: without TESSERA_PUBLIC_URL
+ * issuers would read `http://…:{PORT}/` and SDKs would refuse the tokens.
+ */
+export function proxyWarnings(config: Config): string[] {
+  if (!config.trustProxy || !config.publicUrl.derived) return [];
+  return ['TRUST_PROXY is set but TESSERA_PUBLIC_URL is not: issuers, links in emails and the Management API identifier use this server\'s own scheme and port, not the proxy\'s. Set TESSERA_PUBLIC_URL (e.g. https://{tenant}.auth.example.com).'];
 }

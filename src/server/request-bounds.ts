@@ -19,10 +19,15 @@ import { AuthApiError, ManagementApiError, isManagementApiPath } from './errors.
 export const MAX_HOST_LENGTH = 255;
 export const MAX_CLIENT_ID_LENGTH = 64;
 export const MAX_AUDIENCE_LENGTH = 600;
+/** As the Management API allows for connection names. */
+export const MAX_CONNECTION_NAME_LENGTH = 128;
 
 const BOUNDED_FIELDS: ReadonlyArray<readonly [name: string, max: number]> = [
   ['client_id', MAX_CLIENT_ID_LENGTH],
   ['audience', MAX_AUDIENCE_LENGTH],
+  // Connection names are looked up (and misses cached) before anyone is authenticated.
+  ['connection', MAX_CONNECTION_NAME_LENGTH],
+  ['realm', MAX_CONNECTION_NAME_LENGTH],
 ];
 
 export function registerRequestBounds(app: FastifyInstance): void {

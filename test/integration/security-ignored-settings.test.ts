@@ -177,6 +177,10 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       // Subdomain wildcards in Allowed Web Origins follow the usual rules.
       expect((await api('PATCH', `/clients/${spa.client_id}`, { web_origins: ['https://*.example.com'] })).status).toBe(200);
       expect((await authorize()).text).toContain('login_required');
+
+      // An origin listed with its scheme's default port is the same origin (review of finding 19).
+      expect((await api('PATCH', `/clients/${spa.client_id}`, { web_origins: ['https://spa.example.com:443'] })).status).toBe(200);
+      expect((await authorize()).text).toContain('login_required');
     });
 
     it('finding 19: GET still shows Auth0’s defaults for the refused settings', async () => {

@@ -123,6 +123,19 @@ describe('finding 5: identifiers are bounded before any lookup', () => {
     expect(ok.status).not.toBe(400);
   });
 
+  it('finding 5: a connection or realm name over 128 characters is a 400 before any lookup', async () => {
+    const long = 'n'.repeat(129);
+    for (const [path, body] of [
+      ['/dbconnections/change_password', { client_id: m2m.client_id, email: 'jane@example.com', connection: long }],
+      ['/passwordless/start', { client_id: m2m.client_id, connection: long, email: 'jane@example.com', send: 'code' }],
+      ['/oauth/token', { grant_type: 'http://auth0.com/oauth/grant-type/password-realm', client_id: m2m.client_id, username: 'jane@example.com', password: 'x', realm: long }],
+    ] as const) {
+      const res = await post(path, body);
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error_description, path).toMatch(/longer than 128 characters/);
+    }
+  });
+
   it('finding 5: an audience over 600 characters is a 400 on the token endpoint', async () => {
     const res = await post('/oauth/token', { grant_type: 'client_credentials', client_id: m2m.client_id, client_secret: m2m.client_secret, audience: `https://api.example.com/${'a'.repeat(600)}` });
     expect(res.status).toBe(400);

@@ -17,6 +17,14 @@ describe('isEmailAddress', () => {
     expect(isEmailAddress(undefined)).toBe(false);
   });
 
+  it('finding 3: refuses invisible and reordering characters (bidi overrides, zero-width, lone surrogates) that let one address pass for another', () => {
+    for (const email of ['evil\u202egnp.exe@example.com', 'ja\u200dne@example.com', 'jane\u200b@example.com', 'ja\u00adne@example.com', 'jane@exam\u2060ple.com', 'a\ud800@example.com', 'jane\u3000@example.com']) {
+      expect(isEmailAddress(email), JSON.stringify(email)).toBe(false);
+    }
+    // Astral characters (a surrogate pair) are still one ordinary international character.
+    expect(isEmailAddress('\u{1F600}@example.com')).toBe(true);
+  });
+
   it('finding 3: caps the length at 254 characters (64 for the local part, 63 per label)', () => {
     const domain = `${'d'.repeat(63)}.${'e'.repeat(63)}.${'f'.repeat(63)}.com`;
     const longest = `${'a'.repeat(EMAIL_MAX_LENGTH - domain.length - 1)}@${domain}`;

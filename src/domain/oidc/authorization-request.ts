@@ -182,8 +182,11 @@ function parsePkce(
 
 function isWebOrigin(client: Client, redirectUri: string): boolean {
   const origin = URL.canParse(redirectUri) ? new URL(redirectUri).origin : 'null';
-  return origin !== 'null' && client.web_origins.some((allowed) => urlMatches(allowed.toLowerCase(), origin));
+  return origin !== 'null' && client.web_origins.some((allowed) => originOf(allowed) === origin || urlMatches(allowed.toLowerCase(), origin));
 }
+
+/** A listed web origin as browsers write it (`https://a.com:443` is `https://a.com`); wildcards are matched as patterns. */
+const originOf = (allowed: string): string | undefined => (!allowed.includes('*') && URL.canParse(allowed) ? new URL(allowed).origin : undefined);
 
 const ORDER = ['code', 'id_token', 'token'];
 function byResponseTypeOrder(a: string, b: string): number {

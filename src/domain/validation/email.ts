@@ -20,8 +20,18 @@ const LABEL_MAX_LENGTH = 63;
 /** RFC 5322 `atext` punctuation allowed in a local part besides letters, digits and dots. */
 const LOCAL_PUNCTUATION = new Set("!#$%&'*+-/=?^_`{|}~");
 
+/**
+ * Characters that render as nothing or reorder what follows (format characters such as U+202E
+ * right-to-left override and zero-width joiners, controls, separators, lone surrogates): an address holding one
+ * displays as another in dashboards and emails. One character class, no quantifier: linear.
+ */
+const INVISIBLE_OR_REORDERING = /[\p{Cc}\p{Cf}\p{Cs}\p{Z}]/u;
+
 export function isEmailAddress(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > EMAIL_MAX_LENGTH) return false;
+  // With the u flag a surrogate pair is one code point, so \p{Cs} finds only lone surrogates, which
+  // would be re-encoded as U+FFFD when stored: another address than the one checked.
+  if (INVISIBLE_OR_REORDERING.test(value)) return false;
   const at = value.indexOf('@');
   if (at <= 0 || at > LOCAL_PART_MAX_LENGTH || at !== value.lastIndexOf('@')) return false;
   return isLocalPart(value, 0, at) && isDomain(value, at + 1, value.length);

@@ -31,14 +31,25 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 async function seed(db: Kysely<Database>, tenantId: string): Promise<void> {
-  const ttl = (key: string, expires: number) => ({ tenant_id: tenantId, kind: 'sweep_test', key_hash: key, document: '{}', created_at: iso(-DAY), expires_at: iso(expires), consumed_at: null });
-  await db.insertInto('ttl_entries').values([ttl('ttl-expired', -1000), ttl('ttl-consumed-expired', -1000), ttl('ttl-live', HOUR)]).execute();
-
-  const session = (id: string, idle: number, revoked: string | null = null) => ({
-    tenant_id: tenantId, id_hash: id, sid: id, user_id: 'auth0|sweep', authenticated_at: iso(-DAY), last_interaction_at: iso(-HOUR),
-    expires_at: iso(Math.max(idle, DAY)), idle_expires_at: iso(idle), document: '{}', revoked_at: revoked,
+  const ttl = (key: string, expires: number, consumed: number | null = null) => ({
+    tenant_id: tenantId, kind: 'sweep_test', key_hash: key, document: '{}', created_at: iso(expires - HOUR), expires_at: iso(expires), consumed_at: consumed === null ? null : iso(consumed),
   });
-  await db.insertInto('sessions').values([session('session-idle-expired', -1000), session('session-live', HOUR)]).execute();
+  // Expired entries are kept 7 days (expired verification links still redirect, replayed codes are still recognised).
+  await db.insertInto('ttl_entries').values([
+    ttl('ttl-expired-8-days', -8 * DAY), ttl('ttl-consumed-expired-8-days', -8 * DAY, -8 * DAY - 60_000),
+    ttl('ttl-expired-6-days', -6 * DAY), ttl('ttl-consumed-expired', -1000, -60_000), ttl('ttl-live', HOUR),
+  ]).execute();
+
+  const session = (id: string, idle: number, absolute = Math.max(idle, DAY)) => ({
+    tenant_id: tenantId, id_hash: id, sid: id, user_id: 'auth0|sweep', authenticated_at: iso(-DAY), last_interaction_at: iso(-HOUR),
+    expires_at: iso(absolute), idle_expires_at: iso(idle), document: '{}', revoked_at: null,
+  });
+  await db.insertInto('sessions').values([
+    session('session-idle-expired', -1000),
+    // An idle deadline later than the absolute one (idle lifetime set longer): dead all the same.
+    session('session-absolute-expired', HOUR, -1000),
+    session('session-live', HOUR),
+  ]).execute();
 
   const refresh = (id: string, fields: { expires?: number | null; idle?: number | null; rotated?: boolean; revoked?: boolean }) => ({
     tenant_id: tenantId, id, token_hash: `hash-${id}`, family_id: id.startsWith('rt-family') ? 'family-1' : `family-${id}`, client_id: 'client', user_id: 'auth0|sweep',
@@ -87,17 +98,19 @@ async function remaining(db: Kysely<Database>): Promise<Record<string, string[]>
 }
 
 describe('finding 6: the background sweeper', () => {
-  it('finding 6: the sweeper deletes the expired rows of each expiring table, in bounded batches, and leaves live ones', async () => {
+  it('finding 6 (review 1, 2): ttl entries are kept 7 days past expiry (older ones deleted); sessions past their absolute deadline are deleted even when the idle one is later; the sweeper deletes the expired rows of each expiring table, in bounded batches, and leaves live ones', async () => {
     const { db, dialect } = await openDatabase(parseDatabaseUrl(server.database.url));
     try {
       const tenantId = (await db.selectFrom('tenants').select('id').where('name', '=', 'dev').executeTakeFirstOrThrow()).id;
       await seed(db, tenantId);
       // Batches of one row, so the bounded rounds are exercised too.
-      const counts = await sweepExpired(new Storage(db, dialect), NOW, 1);
+      const errors: unknown[] = [];
+      const counts = await sweepExpired(new Storage(db, dialect), (error) => errors.push(error), NOW, 1);
+      expect(errors).toEqual([]);
       expect(counts).toMatchObject({ ttlEntries: expect.any(Number), sessions: expect.any(Number) });
       expect(counts.refreshTokens).toBeGreaterThanOrEqual(3);
       expect(await remaining(db)).toEqual({
-        ttl: ['ttl-live'],
+        ttl: ['ttl-consumed-expired', 'ttl-expired-6-days', 'ttl-live'],
         sessions: ['session-live'],
         refresh: ['rt-family-current', 'rt-family-rotated', 'rt-never-expires'],
         codes: ['code-just-expired', 'code-live'],
@@ -105,11 +118,38 @@ describe('finding 6: the background sweeper', () => {
         buckets: ['bucket-in-use'],
       });
       // A second sweep finds nothing more to delete among these.
-      await sweepExpired(new Storage(db, dialect), NOW);
+      await sweepExpired(new Storage(db, dialect), (error) => errors.push(error), NOW);
       expect((await remaining(db)).refresh).toEqual(['rt-family-current', 'rt-family-rotated', 'rt-never-expires']);
     } finally {
       await db.destroy();
     }
+  });
+});
+
+describe('finding 6: one failing table does not stop the sweep', () => {
+  it('finding 6 (review 3): a table whose deletes fail is reported to onError, and every other table is still swept', async () => {
+    const swept: string[] = [];
+    const table = (name: string) => async () => {
+      swept.push(name);
+      return 0;
+    };
+    const expiredRows = {
+      ttlEntries: table('ttlEntries'),
+      sessions: async () => {
+        throw new Error('sessions table unavailable');
+      },
+      refreshTokens: table('refreshTokens'),
+      passwordlessCodes: table('passwordlessCodes'),
+      loginFailures: table('loginFailures'),
+      rateBuckets: table('rateBuckets'),
+    };
+    const errors: Error[] = [];
+    const counts = await sweepExpired({ repos: { expiredRows } }, (error) => errors.push(error as Error), NOW);
+    expect(swept).toEqual(['ttlEntries', 'refreshTokens', 'passwordlessCodes', 'loginFailures', 'rateBuckets']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toContain('sessions');
+    expect((errors[0]!.cause as Error).message).toBe('sessions table unavailable');
+    expect(counts.sessions).toBe(0);
   });
 });
 

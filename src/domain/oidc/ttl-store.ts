@@ -4,6 +4,15 @@ import { hashSecret, newSecret } from '../secrets.js';
 
 export type TtlKind = 'login_transaction' | 'authorization_code' | 'userinfo_token' | 'consent_transaction' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket' | 'email_verification';
 
+/**
+ * How long an entry is kept after it expires before the sweeper deletes it. An expired entry still
+ * answers two questions: where an expired email-verification link was going ("Access expired."
+ * redirects to the ticket's result_url, see `getExpired`), and whether an authorization code was
+ * already redeemed (a replay after the code's 10 minutes must still be `replayed`, so the tokens it
+ * issued are revoked). Past this, such a secret is simply unknown (`invalid`).
+ */
+export const EXPIRED_TTL_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
 export type Redemption<T> = { status: 'ok'; document: T } | { status: 'replayed'; document: T } | { status: 'invalid' };
 
 export class TtlStore {

@@ -40,7 +40,8 @@ export class SessionService {
       authenticatedAt: now.toISOString(),
       lastInteractionAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + settings.session_lifetime_in_minutes * 60_000).toISOString(),
-      idleExpiresAt: new Date(now.getTime() + settings.idle_session_lifetime_in_minutes * 60_000).toISOString(),
+      // Never later than the absolute deadline (as `resume` extends it), whatever the two settings.
+      idleExpiresAt: new Date(now.getTime() + Math.min(settings.session_lifetime_in_minutes, settings.idle_session_lifetime_in_minutes) * 60_000).toISOString(),
       document: { amr: login.amr, ...(login.connection ? { connection: login.connection } : {}) },
       revokedAt: null,
     };

@@ -7,6 +7,7 @@
  * key, or the API's own secret for HS256.
  */
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { ResourceServer } from '../resource-servers/resource-server.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { signJwt, type JwsSigningKey } from './jws.js';
@@ -24,16 +25,27 @@ export interface AccessTokenRequest {
   now: number;
 }
 
-const hsKeys = new Map<string, JwsSigningKey>();
+/**
+ * HS256 signing keys, reused so the encoded header cached per key object (jws.ts) is too. Keyed by
+ * API id, holding only that API's current secret (a rotated one replaces the entry), and bounded,
+ * so neither rotated secrets nor many APIs' secrets pile up in memory.
+ */
+const hsKeys = new LRUCache<string, { secret: string; key: JwsSigningKey }>({ max: 256 });
+
+/** The signing key of an HS256 API, for its current secret. */
+export function hs256KeyFor(api: Pick<ResourceServer, 'id' | 'signing_secret'>): JwsSigningKey {
+  const secret = api.signing_secret ?? '';
+  const cached = hsKeys.get(api.id);
+  if (cached && cached.secret === secret) return cached.key;
+  const key: JwsSigningKey = { alg: 'HS256', key: Buffer.from(secret) };
+  hsKeys.set(api.id, { secret, key });
+  return key;
+}
 
 function signingKeyFor(api: ResourceServer, ring: KeyRing): JwsSigningKey {
   switch (api.signing_alg) {
-    case 'HS256': {
-      const secret = api.signing_secret ?? '';
-      let key = hsKeys.get(secret);
-      if (!key) hsKeys.set(secret, (key = { alg: 'HS256', key: Buffer.from(secret) }));
-      return key;
-    }
+    case 'HS256':
+      return hs256KeyFor(api);
     default: {
       // RS256 (also the fallback for a document without signing_alg) and PS256 sign with the
       // tenant's RSA key, ES256 with its EC key (created with the first ES256 API).

@@ -2,13 +2,16 @@
  * Password hashing: bcrypt with cost 10 (`$2b$10$…`, what Auth0 stores), through @node-rs/bcrypt,
  * whose work runs on libuv's thread pool rather than the event loop.
  *
- * Every hash and verification goes through this module, behind a per-tenant gate: at most
- * PER_TENANT_CONCURRENCY at once per tenant (libuv's pool has 4 threads by default, shared with
- * file and DNS work), so a tenant flooding logins — or holding expensive imported hashes — waits
- * for its own slots and never takes every thread from the other tenants.
+ * Every hash and verification goes through this module, behind two gates (util/fair-gate.ts):
+ * first a per-tenant one, at most PER_TENANT_CONCURRENCY at once per tenant with a bounded queue
+ * (a 503 beyond it), then a global one, GLOBAL_CONCURRENCY at once, one less than libuv's pool
+ * (4 threads by default, shared with file, DNS and crypto work). A tenant flooding logins — or
+ * holding expensive imported hashes — thus waits for its own slots, never fills the pool, and
+ * another tenant's check waits behind at most PER_TENANT_CONCURRENCY hashes per busy tenant.
  */
 import { hash, parseOptions, verify } from '@node-rs/bcrypt';
-import { KeyedSemaphore, QueueFullError } from '../../util/keyed-semaphore.js';
+import { QueueFullError } from '../../util/keyed-semaphore.js';
+import { FairGate } from '../../util/fair-gate.js';
 import { unavailable } from '../errors.js';
 
 export const BCRYPT_COST = 10;
@@ -20,7 +23,12 @@ const PER_TENANT_CONCURRENCY = 2;
 /** Beyond this many waiting, a tenant's further password checks are refused (503) rather than queued. */
 const PER_TENANT_QUEUE = 200;
 
-const gate = new KeyedSemaphore(PER_TENANT_CONCURRENCY, PER_TENANT_QUEUE);
+/** libuv's thread pool size, which Node reads from UV_THREADPOOL_SIZE at start (default 4). */
+const POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+/** Hashes at once across tenants: one thread always left for file, DNS and other crypto work. */
+const GLOBAL_CONCURRENCY = Math.max(1, POOL_SIZE - 1);
+
+const gate = new FairGate(PER_TENANT_CONCURRENCY, PER_TENANT_QUEUE, GLOBAL_CONCURRENCY);
 
 function gated<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
   return gate.run(tenantId, work).catch((error: unknown) => {

@@ -18,14 +18,23 @@ export class ExpiredRowsRepository {
     return Number(result.numAffectedRows ?? 0);
   }
 
-  /** One-time secrets (authorize transactions, tickets, codes) past their expiry; consumed ones are kept until then. */
-  ttlEntries(now: string, limit: number): Promise<number> {
-    return this.deleteBatch('ttl_entries', ['tenant_id', 'kind', 'key_hash'], sql`expires_at < ${now}`, limit);
+  /**
+   * One-time secrets (authorize transactions, tickets, codes) that expired before `expiredBefore`
+   * (the caller keeps them a retention period past their expiry; consumed ones included).
+   */
+  ttlEntries(expiredBefore: string, limit: number): Promise<number> {
+    return this.deleteBatch('ttl_entries', ['tenant_id', 'kind', 'key_hash'], sql`expires_at < ${expiredBefore}`, limit);
   }
 
-  /** Sessions past their idle deadline (never later than the absolute one), revoked ones included. */
-  sessions(now: string, limit: number): Promise<number> {
-    return this.deleteBatch('sessions', ['tenant_id', 'id_hash'], sql`idle_expires_at < ${now}`, limit);
+  /**
+   * Sessions past their absolute or their idle deadline, revoked ones included (either deadline
+   * ends a session; rows written before the idle one was capped at the absolute one may have it later).
+   */
+  async sessions(now: string, limit: number): Promise<number> {
+    const key = ['tenant_id', 'id_hash'];
+    let deleted = await this.deleteBatch('sessions', key, sql`expires_at < ${now}`, limit);
+    if (deleted < limit) deleted += await this.deleteBatch('sessions', key, sql`idle_expires_at < ${now}`, limit - deleted);
+    return deleted;
   }
 
   /**

@@ -136,7 +136,8 @@ async function bootstrapClientIdOf(services: Services, tenant: Tenant, audience:
   const introduced = TESSERA_EXTENSION_SCOPES.filter((scope) => !held.has(scope));
   if (introduced.length > 0) await services.clientGrants.update(tenant.id, grant.id, { scope: [...held, ...introduced] });
   const adopted = await tenants.recordBootstrapClientId(tenant.id, candidates[0]!, { onlyIfUnset: true });
-  await tenants.markBootstrapProvisioned(tenant.id, new Date().toISOString());
+  // Not if another instance recorded a fresh id meanwhile: that one's provisioning is still under way.
+  if (adopted === candidates[0]) await tenants.markBootstrapProvisioned(tenant.id, new Date().toISOString());
   return adopted;
 }
 

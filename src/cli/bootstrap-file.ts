@@ -6,7 +6,7 @@ import type { BootstrapCredentials } from '../domain/bootstrap.js';
 
 export const bootstrapFilePath = (dataDir: string, tenant: string): string => join(dataDir, `bootstrap-${tenant}.json`);
 
-/** False when the file is missing, e.g. a first start interrupted before it was written. */
+/** False when the file is missing (deleted by the operator, or another container's data dir). */
 export async function bootstrapFileExists(dataDir: string, tenant: string): Promise<boolean> {
   return access(bootstrapFilePath(dataDir, tenant)).then(
     () => true,
@@ -17,11 +17,10 @@ export async function bootstrapFileExists(dataDir: string, tenant: string): Prom
 export async function writeBootstrapFile(dataDir: string, credentials: BootstrapCredentials): Promise<string> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = bootstrapFilePath(dataDir, credentials.tenant);
-  const { created: _created, ...content } = credentials;
   // Written aside and renamed into place: readers never see a half-written file, and the mode of a
   // fresh file is 600 whatever an older file had.
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   await rename(temporary, file);
   return file;
 }

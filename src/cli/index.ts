@@ -11,11 +11,11 @@
  */
 import { loadConfig, ConfigError, type Config } from '../config/config.js';
 import { DomainError } from '../domain/errors.js';
-import { ensureBootstrapClient } from '../domain/bootstrap.js';
+import { ensureBootstrapClient, isBootstrapProvisioned } from '../domain/bootstrap.js';
 import { openDatabase, migrateToLatest } from '../storage/database.js';
 import { start } from './start.js';
 import { openRuntime, closeRuntime } from './runtime.js';
-import { bootstrapFileExists, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
 import { devCertUsage, runDevCert } from './dev-cert.js';
 import { join } from 'node:path';
 
@@ -48,17 +48,21 @@ async function main(argv: string[]): Promise<void> {
         if (sub === 'list') {
           for (const t of await services.tenants.list()) console.log(`${t.name}\t${t.domain}\t${t.createdAt}`);
         } else if (sub === 'create' && rest[0]) {
-          // Run again after an interruption (tenant created, application or file not yet), it completes
+          // Run again after an interruption (tenant created, provisioning not complete), it completes
           // the provisioning instead of failing on the existing name.
           const existing = await services.tenants.findByName(rest[0]);
           // A complete tenant: creating it again fails with the service's own "already exists" error.
-          if (existing && (await bootstrapFileExists(config.dataDir, existing.name))) await services.tenants.create(rest[0]);
+          if (existing && (await isBootstrapProvisioned(services, existing))) await services.tenants.create(rest[0]);
           const tenant = existing ?? (await services.tenants.create(rest[0]));
-          const credentials = await ensureBootstrapClient(services, tenant, { warn: (message) => console.warn(message) });
-          const file = await writeBootstrapFile(config.dataDir, credentials);
           const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
-          console.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);
-          console.log(describeBootstrap(credentials, file, origin));
+          await ensureBootstrapClient(services, tenant, {
+            warn: (message) => console.warn(message),
+            handOver: async (credentials) => {
+              const file = await writeBootstrapFile(config.dataDir, credentials);
+              console.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);
+              console.log(describeBootstrap(credentials, file, origin));
+            },
+          });
         } else if (sub === 'delete' && rest[0]) {
           await services.tenants.delete(rest[0]);
           console.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);

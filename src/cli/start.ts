@@ -1,9 +1,9 @@
 /** `tessera start`: migrate, provision the default tenant on first start, serve. */
 import type { Config } from '../config/config.js';
 import { buildServer } from '../server/app.js';
-import { ensureBootstrapClient, ensureTenant, healTenantProvisioning } from '../domain/bootstrap.js';
+import { ensureBootstrapClient, ensureTenant, healTenantProvisioning, type BootstrapCredentials } from '../domain/bootstrap.js';
 import { openRuntime, closeRuntime } from './runtime.js';
-import { bootstrapFileExists, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+import { bootstrapFileExists, bootstrapFilePath, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
 import { deliveryWarnings, proxyWarnings } from './start-warnings.js';
 import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
 import { startSweeper } from '../domain/maintenance/sweeper.js';
@@ -31,23 +31,29 @@ export async function start(config: Config): Promise<void> {
   const identity = await healManagementApiIdentifiers(services);
   for (const warning of identity.warnings) app.log.warn(warning);
   if (identity.moved.length) app.log.info({ tenants: identity.moved }, 'Management API identifier moved to the public origin');
-  const { tenant, created } = await ensureTenant(services, config.defaultTenant);
+  const { tenant } = await ensureTenant(services, config.defaultTenant);
   const warn = (message: string) => app.log.warn(message);
-  const credentials = await ensureBootstrapClient(services, tenant, { fixed: config.bootstrapClient, warn });
+  // Only the start that completes the provisioning writes the file and shows the secret: later starts
+  // (other containers with their own data dir, a file deleted on purpose) never see it again.
+  let handedOver: { credentials: BootstrapCredentials; file: string } | undefined;
+  const handOver = async (credentials: BootstrapCredentials) => {
+    handedOver = { credentials, file: await writeBootstrapFile(config.dataDir, credentials) };
+  };
+  await ensureBootstrapClient(services, tenant, { fixed: config.bootstrapClient, warn, handOver });
   for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other, warn);
-  // Also written when missing, so a first start that stopped before writing it is completed by the next one.
-  const writeFile = created || credentials.created || !(await bootstrapFileExists(config.dataDir, tenant.name));
-  const bootstrapFile = writeFile ? await writeBootstrapFile(config.dataDir, credentials) : undefined;
   if (!config.publicUrl.portFromListener) port = await listen();
   const sweeper = startSweeper(services.storage, (error) => logError(error));
 
   const scheme = config.tls ? 'https' : 'http';
   const baseUrl = services.tenants.publicOrigin.originFor(config.baseDomain);
-  if (bootstrapFile) {
+  if (handedOver) {
+    const { credentials, file } = handedOver;
     const shown = config.bootstrapClient ? { ...credentials, client_secret: '(from TESSERA_BOOTSTRAP_CLIENT_SECRET)' } : credentials;
-    console.log(describeBootstrap(shown, bootstrapFile, baseUrl));
+    console.log(describeBootstrap(shown, file, baseUrl));
   } else {
-    console.log(`Tenant "${tenant.name}" is ready; its bootstrap credentials are in ${config.dataDir}/bootstrap-${tenant.name}.json`);
+    const file = bootstrapFilePath(config.dataDir, tenant.name);
+    const where = (await bootstrapFileExists(config.dataDir, tenant.name)) ? `were written to ${file}` : `were handed over at provisioning (${file} is gone)`;
+    console.log(`Tenant "${tenant.name}" is ready; its bootstrap credentials ${where} and are not shown again.`);
   }
   console.log(`Tessera listening on ${scheme}://${config.host}:${port} (default tenant at ${baseUrl}/)`);
 

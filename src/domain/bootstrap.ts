@@ -14,9 +14,13 @@ export interface BootstrapCredentials {
   client_id: string;
   client_secret: string;
   audience: string;
-  /** True when this call created the application (its secret is new and must be shown once). */
-  created: boolean;
 }
+
+/**
+ * Hands freshly provisioned credentials to the operator (writes the file, prints them). Called at most
+ * once per provisioning, before its completion is recorded: a crash before it ends is provisioned again.
+ */
+export type BootstrapHandOver = (credentials: BootstrapCredentials) => Promise<void>;
 
 /** A label only: the bootstrap application is identified by the id its tenant records (anyone with `create:clients` can copy a name). */
 export const BOOTSTRAP_CLIENT_NAME = 'Tessera Bootstrap (Management API)';
@@ -25,23 +29,25 @@ export const BOOTSTRAP_CLIENT_NAME = 'Tessera Bootstrap (Management API)';
 export type ProvisioningWarn = (message: string) => void;
 
 /**
- * Ensures the tenant has its bootstrap application, fully provisioned, in this order: its id is
- * generated and recorded on the tenant row, then the application is created with that id, then its
- * grant with every Management API scope (the caller writes the file). The application is only ever
- * found by that recorded id, never by its name, which anyone with `create:clients` can copy. Each
- * step is checked on every call, so a crash anywhere is completed by the next one: a recorded id
- * without its application recreates it (with that id), an application without a grant gets one.
- * An existing grant is left as it is: an operator may have reduced it. With `fixed` credentials
- * (automation) that id is recorded and the application's secret is set to the given one.
+ * Ensures the tenant's bootstrap application is provisioned, in this order: its id is generated and
+ * recorded on the tenant row, then the application is created with that id, then its grant with every
+ * Management API scope, then the credentials are handed over, then the completion is recorded on the
+ * tenant row (`bootstrap_provisioned_at`). The application is only ever found by that recorded id,
+ * never by its name, which anyone with `create:clients` can copy. Until completion each step is
+ * re-checked, so a crash anywhere is completed by the next call (a recorded id without its application
+ * recreates it with that id, an application without a grant gets one). Once complete nothing is healed:
+ * deleting the grant or the application is how an operator revokes it, and the secret is never handed
+ * over again. With `fixed` credentials (automation) that id is recorded (a new id is a new provisioning)
+ * and the application's secret is set to the given one at every call.
+ * Returns whether this call handed the credentials over.
  */
 export async function ensureBootstrapClient(
   services: Services,
   tenant: Tenant,
-  options: { fixed?: { clientId: string; clientSecret: string } | undefined; warn: ProvisioningWarn },
-): Promise<BootstrapCredentials> {
+  options: { fixed?: { clientId: string; clientSecret: string } | undefined; warn: ProvisioningWarn; handOver: BootstrapHandOver },
+): Promise<{ handedOver: boolean }> {
   const { fixed, warn } = options;
   const audience = await prepareSystemApi(services, tenant);
-  const base = { tenant: tenant.name, domain: tenant.domain, audience };
   const tenants = services.storage.repos.tenants;
 
   let clientId = await bootstrapClientIdOf(services, tenant, audience, warn, fixed?.clientId);
@@ -49,32 +55,40 @@ export async function ensureBootstrapClient(
   // Recorded before the application exists, so that a crash leaves an id to complete, not a name to guess.
   clientId ??= await tenants.recordBootstrapClientId(tenant.id, newClientId(), { onlyIfUnset: true });
 
-  let created = false;
   let client = await storedClient(services, tenant, clientId);
-  if (!client) {
-    client = await createBootstrapClient(services, tenant, clientId, fixed?.clientSecret);
-    created = true;
-  } else if (fixed && client.client_secret !== fixed.clientSecret) {
+  if ((await tenants.findBootstrap(tenant.id)).provisionedAt) {
+    if (!client) warn(`Tenant "${tenant.name}": its bootstrap application ${clientId} was deleted; it is not recreated.`);
+    else if (fixed && client.client_secret !== fixed.clientSecret) await services.clients.update(tenant.id, tenant.name, clientId, { client_secret: fixed.clientSecret });
+    return { handedOver: false };
+  }
+
+  if (!client) client = await createBootstrapClient(services, tenant, clientId, fixed?.clientSecret);
+  else if (fixed && client.client_secret !== fixed.clientSecret) {
     client = await services.clients.update(tenant.id, tenant.name, clientId, { client_secret: fixed.clientSecret });
   }
   await ensureGrantExists(services, tenant.id, clientId, audience);
-  return { ...base, client_id: clientId, client_secret: client.client_secret ?? '', created };
+  await options.handOver({ tenant: tenant.name, domain: tenant.domain, audience, client_id: clientId, client_secret: client.client_secret ?? '' });
+  await tenants.markBootstrapProvisioned(tenant.id, new Date().toISOString());
+  return { handedOver: true };
+}
+
+/** True once the tenant's bootstrap provisioning completed (its credentials were handed over). */
+export async function isBootstrapProvisioned(services: Services, tenant: Tenant): Promise<boolean> {
+  return (await services.storage.repos.tenants.findBootstrap(tenant.id)).provisionedAt !== null;
 }
 
 /**
- * At start, for every tenant other than the default one (whose application `ensureBootstrapClient`
- * provisions): the system API gets the scopes this version defines, and the recorded bootstrap
- * application its grant if it has none. A missing application is not recreated: it may have been
- * deleted on purpose (`tessera tenants create NAME` again completes an interrupted creation).
+ * At start, for every tenant other than the default one (whose provisioning `ensureBootstrapClient`
+ * does): the system API gets the scopes this version defines and a tenant from before the recorded id
+ * adopts its application. An unfinished provisioning is left to `tessera tenants create NAME`, which
+ * completes it and hands the credentials over; a finished one is never touched.
  */
 export async function healTenantProvisioning(services: Services, tenant: Tenant, warn: ProvisioningWarn): Promise<void> {
   const audience = await prepareSystemApi(services, tenant);
   const clientId = await bootstrapClientIdOf(services, tenant, audience, warn);
-  if (!clientId) {
-    warn(`Tenant "${tenant.name}" has no bootstrap application on record; \`tessera tenants create ${tenant.name}\` provisions one.`);
-    return;
+  if (!clientId || !(await isBootstrapProvisioned(services, tenant))) {
+    warn(`Tenant "${tenant.name}" has no provisioned bootstrap application; \`tessera tenants create ${tenant.name}\` completes its provisioning.`);
   }
-  if (await services.storage.repos.clients.findById(tenant.id, clientId)) await ensureGrantExists(services, tenant.id, clientId, audience);
 }
 
 /** The system API with the scopes this version defines; returns its identifier. */
@@ -91,10 +105,12 @@ async function prepareSystemApi(services: Services, tenant: Tenant): Promise<str
  * application with the bootstrap name (or, with fixed credentials, the one with the configured id)
  * AND it already holds a grant for the system API, which only provisioning or a holder of
  * `create:client_grants` can have given it. Adoption also adds, once, the scopes this version
- * introduced. Anything else adopts nothing: never grant by name.
+ * introduced, and marks the provisioning complete (its credentials were handed over long ago).
+ * Anything else adopts nothing: never grant by name.
  */
 async function bootstrapClientIdOf(services: Services, tenant: Tenant, audience: string, warn: ProvisioningWarn, fixedClientId?: string): Promise<string | undefined> {
-  const recorded = await services.storage.repos.tenants.findBootstrapClientId(tenant.id);
+  const tenants = services.storage.repos.tenants;
+  const recorded = (await tenants.findBootstrap(tenant.id)).clientId;
   if (recorded) return recorded;
 
   let candidates: string[];
@@ -119,7 +135,10 @@ async function bootstrapClientIdOf(services: Services, tenant: Tenant, audience:
   const held = new Set((grant.document.scope as string[] | undefined) ?? []);
   const introduced = TESSERA_EXTENSION_SCOPES.filter((scope) => !held.has(scope));
   if (introduced.length > 0) await services.clientGrants.update(tenant.id, grant.id, { scope: [...held, ...introduced] });
-  return services.storage.repos.tenants.recordBootstrapClientId(tenant.id, candidates[0]!, { onlyIfUnset: true });
+  const adopted = await tenants.recordBootstrapClientId(tenant.id, candidates[0]!, { onlyIfUnset: true });
+  // Not if another instance recorded a fresh id meanwhile: that one's provisioning is still under way.
+  if (adopted === candidates[0]) await tenants.markBootstrapProvisioned(tenant.id, new Date().toISOString());
+  return adopted;
 }
 
 /** Read from the database, not the client cache: that may still hold a miss from before another instance created it. */
@@ -147,8 +166,8 @@ async function createBootstrapClient(services: Services, tenant: Tenant, clientI
 }
 
 /**
- * The bootstrap application's grant, with every Management API scope, created if missing (a start
- * that stopped after creating the application). An existing grant is never changed here.
+ * The bootstrap application's grant, with every Management API scope, created if missing (a
+ * provisioning that stopped after creating the application). An existing grant is never changed here.
  */
 async function ensureGrantExists(services: Services, tenantId: string, clientId: string, audience: string): Promise<void> {
   if (await services.storage.repos.clientGrants.findFor(tenantId, clientId, audience, 'client')) return;

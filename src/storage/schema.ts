@@ -14,6 +14,8 @@ export interface TenantsTable {
   deleted_at: string | null; // tenants are tombstoned, never removed, so a name is never reused
   /** The bootstrap application (domain/bootstrap.ts); null until provisioning records it. Not writable through the Management API. */
   bootstrap_client_id: string | null;
+  /** When that application's provisioning completed (credentials handed over); null until then. After it, start heals nothing. */
+  bootstrap_provisioned_at: string | null;
 }
 
 export interface TenantDomainsTable {

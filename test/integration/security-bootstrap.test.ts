@@ -1,11 +1,12 @@
 /**
  * Finding 15: provisioning is idempotent and completes at the next start after a crash between
  * creating the bootstrap application and writing its grant and file. The bootstrap application is
- * the one whose id is recorded on the tenant row, never one found by name, and an existing grant is
- * never topped up at start. Also (finding 7) tenants provisioned before `read:dev_outbox` existed
+ * the one whose id is recorded on the tenant row, never one found by name. Once provisioning is
+ * recorded complete nothing is healed at start (an operator's reduced or deleted grant, a deleted
+ * application or file stay so) and the secret is never printed again. Also (finding 7) tenants provisioned before `read:dev_outbox` existed
  * (and before the id was recorded) get it on their system API and, once, on the adopted bootstrap grant.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -33,6 +34,10 @@ const grantsOf = (clientId: string) =>
 
 const recordedBootstrapId = (tenant: string) =>
   withDb(async (db) => (await sql<{ bootstrap_client_id: string | null }>`select bootstrap_client_id from tenants where name = ${tenant}`.execute(db)).rows[0]?.bootstrap_client_id);
+/** What a crash before completion leaves: the completion is not on record yet. */
+const forgetCompletion = (tenant: string) => withDb((db) => sql`update tenants set bootstrap_provisioned_at = null where name = ${tenant}`.execute(db));
+const provisionedAt = (tenant: string) =>
+  withDb(async (db) => (await sql<{ bootstrap_provisioned_at: string | null }>`select bootstrap_provisioned_at from tenants where name = ${tenant}`.execute(db)).rows[0]?.bootstrap_provisioned_at);
 const hostOf = (tenant: string) => (tenant === 'dev' ? 'localhost' : `${tenant}.localhost`);
 
 async function management(tenant: string, path: string, init: { method?: string; body?: object } = {}) {
@@ -59,6 +64,7 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     server = undefined;
     // The state a crash right after creating the application leaves: no grant, no file.
     await withDb((db) => sql`delete from client_grants where client_id = ${before.client_id}`.execute(db));
+    await forgetCompletion('dev');
     rmSync(bootstrapFile('dev'));
     expect(await grantsOf(before.client_id)).toHaveLength(0);
     expect(await recordedBootstrapId('dev')).toBe(before.client_id);
@@ -68,6 +74,8 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     expect(server.bootstrap.client_id).toBe(before.client_id);
     expect(server.bootstrap.client_secret).toBe(before.client_secret);
     expect(await grantsOf(before.client_id)).toHaveLength(1);
+    expect(await provisionedAt('dev')).toBeTruthy();
+    expect(server.output()).toContain(before.client_secret);
     const token = await managementToken(server);
     expect((await call(server, '/api/v2/clients', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
@@ -76,6 +84,7 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     await server!.cli('tenants', 'create', 'acme');
     const acme = server!.bootstrapOf('acme');
     await withDb((db) => sql`delete from client_grants where client_id = ${acme.client_id}`.execute(db));
+    await forgetCompletion('acme');
     rmSync(bootstrapFile('acme'));
 
     await server!.cli('tenants', 'create', 'acme');
@@ -92,7 +101,7 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     // A database from before the scope and the recorded id existed: neither the system APIs nor the
     // bootstrap grants name the scope, and no tenant records its bootstrap application.
     await withDb(async (db) => {
-      await sql`update tenants set bootstrap_client_id = null`.execute(db);
+      await sql`update tenants set bootstrap_client_id = null, bootstrap_provisioned_at = null`.execute(db);
       for (const api of (await sql<{ id: string; document: string }>`select id, document from resource_servers where is_system = 1`.execute(db)).rows) {
         const document = JSON.parse(api.document);
         document.scopes = document.scopes.filter((s: { value: string }) => s.value !== 'read:dev_outbox');
@@ -108,8 +117,56 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     // The one application with the bootstrap name and a Management API grant is adopted.
     expect(await recordedBootstrapId('dev')).toBe(ids.dev);
     expect(await recordedBootstrapId('acme')).toBe(ids.acme);
+    expect(await provisionedAt('dev')).toBeTruthy();
+    expect(await provisionedAt('acme')).toBeTruthy();
     expect(await canReadOutbox(server, 'dev')).toBe(true);
     expect(await canReadOutbox(server, 'acme')).toBe(true);
+  });
+
+  it('finding 15: a bootstrap grant an operator reduced stays reduced after a restart', async () => {
+    const clientId = server!.bootstrapOf('acme').client_id;
+    const listed = await management('acme', `/api/v2/client-grants?client_id=${clientId}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toHaveLength(1);
+    const reduced = ['read:client_grants', 'read:clients'];
+    expect((await management('acme', `/api/v2/client-grants/${listed.body[0].id}`, { method: 'PATCH', body: { scope: reduced } })).status).toBe(200);
+
+    await restart();
+    const after = await management('acme', `/api/v2/client-grants?client_id=${clientId}`);
+    expect(after.status).toBe(200);
+    expect([...after.body[0].scope].sort()).toEqual(reduced);
+  });
+
+  it('finding 15: a bootstrap grant deleted by an operator is not granted again at start', async () => {
+    const clientId = server!.bootstrap.client_id;
+    const listed = await management('dev', `/api/v2/client-grants?client_id=${clientId}`);
+    expect(listed.body).toHaveLength(1);
+    expect((await management('dev', `/api/v2/client-grants/${listed.body[0].id}`, { method: 'DELETE' })).status).toBe(204);
+
+    await restart();
+    expect(await grantsOf(clientId)).toHaveLength(0);
+    const form = { grant_type: 'client_credentials', client_id: clientId, client_secret: server!.bootstrap.client_secret, audience: (server!.bootstrap as unknown as { audience: string }).audience };
+    expect((await call(server!, '/oauth/token', { body: form })).status).toBe(403);
+    // Only an unfinished provisioning is completed at start: clearing the completion (what a crash before
+    // it leaves) brings the grant back, for the tests that follow.
+    await forgetCompletion('dev');
+    await restart();
+    expect(await grantsOf(clientId)).toHaveLength(1);
+  });
+
+  it('finding 15: a deleted bootstrap file is not rewritten and the secret is not printed at a later start', async () => {
+    const kept = readFileSync(bootstrapFile('dev'), 'utf8');
+    const { client_id, client_secret, audience } = JSON.parse(kept) as { client_id: string; client_secret: string; audience: string };
+    rmSync(bootstrapFile('dev'));
+
+    await restart();
+    expect(existsSync(bootstrapFile('dev'))).toBe(false);
+    expect(server!.output()).not.toContain(client_secret);
+    expect(server!.output()).toMatch(/bootstrap credentials were handed over at provisioning .* is gone\) and are not shown again/);
+    // The application itself is untouched: the credentials the operator kept still work.
+    const form = { grant_type: 'client_credentials', client_id, client_secret, audience };
+    expect((await call(server!, '/oauth/token', { body: form })).status).toBe(200);
+    writeFileSync(bootstrapFile('dev'), kept, { mode: 0o600 }); // for the tests that follow
   });
 
   it('finding 15: an application named like the bootstrap one is never granted the Management API at start', async () => {
@@ -128,26 +185,11 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
     await restart();
     expect(await grantsOf(impostors.dev!)).toHaveLength(0);
     expect(await grantsOf(impostors.beta!)).toHaveLength(0);
-    // The default tenant's bootstrap application is recreated under its recorded id (new secret, new file).
-    expect(server!.bootstrap.client_id).toBe(real.dev);
-    expect(await recordedBootstrapId('dev')).toBe(real.dev);
-    expect((await management('dev', '/api/v2/clients')).status).toBe(200);
-    // Another tenant's deleted bootstrap application is not recreated at start.
-    expect(await recordedBootstrapId('beta')).toBe(real.beta);
-    expect(await withDb(async (db) => (await sql`select client_id from clients where client_id = ${real.beta}`.execute(db)).rows)).toHaveLength(0);
-  });
-
-  it('finding 15: a bootstrap grant an operator reduced stays reduced after a restart', async () => {
-    const clientId = server!.bootstrap.client_id;
-    const listed = await management('dev', `/api/v2/client-grants?client_id=${clientId}`);
-    expect(listed.status).toBe(200);
-    expect(listed.body).toHaveLength(1);
-    const reduced = ['read:client_grants', 'read:clients'];
-    expect((await management('dev', `/api/v2/client-grants/${listed.body[0].id}`, { method: 'PATCH', body: { scope: reduced } })).status).toBe(200);
-
-    await restart();
-    const after = await management('dev', `/api/v2/client-grants?client_id=${clientId}`);
-    expect(after.status).toBe(200);
-    expect([...after.body[0].scope].sort()).toEqual(reduced);
+    // A deleted bootstrap application of a provisioned tenant is not recreated at start (deleting it
+    // revokes it), and its id stays on record: no other application takes its place.
+    for (const tenant of ['dev', 'beta'] as const) {
+      expect(await recordedBootstrapId(tenant)).toBe(real[tenant]);
+      expect(await withDb(async (db) => (await sql`select client_id from clients where client_id = ${real[tenant]}`.execute(db)).rows)).toHaveLength(0);
+    }
   });
 });

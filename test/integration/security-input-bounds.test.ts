@@ -132,7 +132,7 @@ describe('finding 5: identifiers are bounded before any lookup', () => {
     ] as const) {
       const res = await post(path, body);
       expect(res.status, path).toBe(400);
-      expect((await res.json()).error_description, path).toMatch(/longer than 128 characters/);
+      expect(((await res.json()) as { error_description: string }).error_description, path).toMatch(/longer than 128 characters/);
     }
   });
 

@@ -33,7 +33,7 @@ export class TenantsRepository {
   async insert(tenant: TenantRecord<unknown>): Promise<void> {
     await this.db
       .insertInto('tenants')
-      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null, bootstrap_client_id: null })
+      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null, bootstrap_client_id: null, bootstrap_provisioned_at: null })
       .execute();
   }
 
@@ -62,25 +62,34 @@ export class TenantsRepository {
   }
 
   /**
-   * The tenant's bootstrap application, null when none is on record. Kept out of TenantRecord:
-   * only provisioning (domain/bootstrap.ts) reads or writes it.
+   * The tenant's bootstrap application (null when none is on record) and when its provisioning
+   * completed (null until then). Kept out of TenantRecord: only provisioning (domain/bootstrap.ts)
+   * reads or writes them.
    */
-  async findBootstrapClientId(id: string): Promise<string | null> {
-    const row = await this.db.selectFrom('tenants').select('bootstrap_client_id').where('id', '=', id).executeTakeFirst();
-    return row?.bootstrap_client_id ?? null;
+  async findBootstrap(id: string): Promise<{ clientId: string | null; provisionedAt: string | null }> {
+    const row = await this.db.selectFrom('tenants').select(['bootstrap_client_id', 'bootstrap_provisioned_at']).where('id', '=', id).executeTakeFirst();
+    return { clientId: row?.bootstrap_client_id ?? null, provisionedAt: row?.bootstrap_provisioned_at ?? null };
   }
 
   /**
    * Records the bootstrap application's id. With `onlyIfUnset`, an id already on record (another
-   * instance provisioning at the same moment) is kept. Returns the id on record afterwards.
+   * instance provisioning at the same moment) is kept. A different id is a new application, whose
+   * provisioning is not complete yet. Returns the id on record afterwards.
    */
   async recordBootstrapClientId(id: string, clientId: string, options: { onlyIfUnset: boolean }): Promise<string> {
-    let update = this.db.updateTable('tenants').set({ bootstrap_client_id: clientId }).where('id', '=', id);
-    if (options.onlyIfUnset) update = update.where('bootstrap_client_id', 'is', null);
+    let update = this.db.updateTable('tenants').set({ bootstrap_client_id: clientId, bootstrap_provisioned_at: null }).where('id', '=', id);
+    update = options.onlyIfUnset
+      ? update.where('bootstrap_client_id', 'is', null)
+      : update.where((eb) => eb.or([eb('bootstrap_client_id', 'is', null), eb('bootstrap_client_id', '!=', clientId)]));
     await update.execute();
-    const recorded = await this.findBootstrapClientId(id);
+    const recorded = (await this.findBootstrap(id)).clientId;
     if (!recorded) throw new Error(`tenant ${id} does not exist`);
     return recorded;
+  }
+
+  /** Records that the bootstrap provisioning completed; the first time recorded is kept. */
+  async markBootstrapProvisioned(id: string, at: string): Promise<void> {
+    await this.db.updateTable('tenants').set({ bootstrap_provisioned_at: at }).where('id', '=', id).where('bootstrap_provisioned_at', 'is', null).execute();
   }
 
   async markDeleted(id: string, at: string): Promise<void> {

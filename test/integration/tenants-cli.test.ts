@@ -19,7 +19,11 @@ const cliFails = async (...args: string[]): Promise<string> => {
   throw new Error(`expected "tessera ${args.join(' ')}" to fail`);
 };
 
-describe('tessera tenants', () => {
+// Each CLI command is a Node.js process of its own (about 2.5 s on a quiet 2-core machine, several
+// times that when the machine is busy), and some tests run six of them in a row.
+const CLI_TEST_TIMEOUT_MS = 120_000;
+
+describe('tessera tenants', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('creates a tenant with its own keys and Management API, served on {name}.{base domain}', async () => {
     const out = await server.cli('tenants', 'create', 'globex');
     expect(out).toContain('Created tenant globex');

@@ -19,7 +19,6 @@ export const BCRYPT_COST = 10;
 /** The most expensive imported hash accepted: cost 12 is 4× our own, cost 16 took 17 s per login. */
 export const MAX_IMPORTED_BCRYPT_COST = 12;
 
-const PER_TENANT_CONCURRENCY = 2;
 /** Beyond this many waiting, a tenant's further password checks are refused (503) rather than queued. */
 const PER_TENANT_QUEUE = 200;
 
@@ -27,6 +26,11 @@ const PER_TENANT_QUEUE = 200;
 const POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 /** Hashes at once across tenants: one thread always left for file, DNS and other crypto work. */
 const GLOBAL_CONCURRENCY = Math.max(1, POOL_SIZE - 1);
+/**
+ * One slot less than the global gate (2 with the default pool), so one tenant never holds them all;
+ * it grows with UV_THREADPOOL_SIZE, so a larger pool raises a single tenant's login throughput too.
+ */
+const PER_TENANT_CONCURRENCY = Math.max(1, GLOBAL_CONCURRENCY - 1);
 
 const gate = new FairGate(PER_TENANT_CONCURRENCY, PER_TENANT_QUEUE, GLOBAL_CONCURRENCY);
 

@@ -90,6 +90,15 @@ function normalize(error: unknown): Normalized | undefined {
   return undefined;
 }
 
+/**
+ * A 400 for bad input found before any route runs (hooks, body parsers), in the format of the API
+ * the URL belongs to: `invalid_request` for the Authentication API, `managementCode` for the
+ * Management API.
+ */
+export function badRequestFor(url: string, managementCode: string, message: string): Error {
+  return isManagementApiPath(url) ? new ManagementApiError(400, message, managementCode) : new AuthApiError(400, 'invalid_request', message);
+}
+
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   let normalized = normalize(error);
   if (!normalized) {

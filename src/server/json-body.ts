@@ -8,8 +8,8 @@
  * MAX_JSON_DEPTH is a 400 before it is parsed. The check is one linear scan of the text (brackets
  * outside strings), so it cannot overflow itself.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthApiError, ManagementApiError, isManagementApiPath } from './errors.js';
+import type { FastifyInstance } from 'fastify';
+import { badRequestFor } from './errors.js';
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -18,7 +18,7 @@ export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number):
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
     const text = body as string;
-    if (jsonDepth(text) > MAX_JSON_DEPTH) return done(tooDeep(request), undefined);
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return done(badRequestFor(request.url, 'invalid_body', `Invalid request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
     parseJson(request, text, done);
   });
 }
@@ -47,9 +47,4 @@ export function jsonDepth(text: string): number {
     }
   }
   return deepest;
-}
-
-function tooDeep(request: FastifyRequest): Error {
-  const message = `Invalid request body: JSON nested deeper than ${MAX_JSON_DEPTH} levels.`;
-  return isManagementApiPath(request.url) ? new ManagementApiError(400, message, 'invalid_body') : new AuthApiError(400, 'invalid_request', message);
 }

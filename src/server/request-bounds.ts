@@ -14,7 +14,7 @@
  * client). Errors are in the API's own format.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthApiError, ManagementApiError, isManagementApiPath } from './errors.js';
+import { badRequestFor } from './errors.js';
 
 export const MAX_HOST_LENGTH = 255;
 export const MAX_CLIENT_ID_LENGTH = 64;
@@ -34,7 +34,7 @@ export function registerRequestBounds(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     // request.host is what tenant resolution looks up (X-Forwarded-Host with TRUST_PROXY).
     const host = request.host ?? '';
-    if (host.length > MAX_HOST_LENGTH || (request.headers.host ?? '').length > MAX_HOST_LENGTH) return done(tooLong(request, 'invalid_host', `Invalid Host header: longer than ${MAX_HOST_LENGTH} characters.`));
+    if (host.length > MAX_HOST_LENGTH || (request.headers.host ?? '').length > MAX_HOST_LENGTH) return done(badRequestFor(request.url, 'invalid_host', `Invalid Host header: longer than ${MAX_HOST_LENGTH} characters.`));
     done();
   });
 
@@ -50,12 +50,12 @@ function overLongIdentifier(request: FastifyRequest): Error | undefined {
       const value = (source as Record<string, unknown>)[name];
       const values = Array.isArray(value) ? value : [value];
       if (values.some((v) => typeof v === 'string' && v.length > max)) {
-        return tooLong(request, part === 'body' ? 'invalid_body' : 'invalid_query_string', `Invalid ${name}: longer than ${max} characters.`);
+        return badRequestFor(request.url, part === 'body' ? 'invalid_body' : 'invalid_query_string', `Invalid ${name}: longer than ${max} characters.`);
       }
     }
   }
   if (basicClientId(request.headers.authorization).length > MAX_CLIENT_ID_LENGTH) {
-    return tooLong(request, 'invalid_request', `Invalid client_id: longer than ${MAX_CLIENT_ID_LENGTH} characters.`);
+    return badRequestFor(request.url, 'invalid_request', `Invalid client_id: longer than ${MAX_CLIENT_ID_LENGTH} characters.`);
   }
   return undefined;
 }
@@ -71,8 +71,4 @@ function basicClientId(header: string | undefined): string {
   } catch {
     return user;
   }
-}
-
-function tooLong(request: FastifyRequest, managementCode: string, message: string): Error {
-  return isManagementApiPath(request.url) ? new ManagementApiError(400, message, managementCode) : new AuthApiError(400, 'invalid_request', message);
 }

@@ -72,3 +72,7 @@ export const MANAGEMENT_API_NAME = 'Auth0 Management API';
 
 /** Path of the Management API on every host of a tenant (its identifier is built by PublicOrigin). */
 export const MANAGEMENT_API_PATH = '/api/v2/';
+
+/** The system API's `scopes` entries for these values, described by their own words (`read:users` → "read users"). */
+export const managementApiScopeEntries = (values: readonly string[]): Array<{ value: string; description: string }> =>
+  values.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') }));

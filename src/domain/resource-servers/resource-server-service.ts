@@ -11,6 +11,7 @@ import { conflict, invalid, notFound } from '../errors.js';
 import { newResourceServerId } from '../ids.js';
 import { nowIso } from '../clock.js';
 import { removeApiPermissions, removeDroppedScopePermissions } from '../roles/cleanup.js';
+import { managementApiScopeEntries } from '../management-api-scopes.js';
 import { UNSUPPORTED_RESOURCE_SERVER_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 import {
   DEFAULT_TOKEN_LIFETIME,
@@ -68,8 +69,13 @@ export class ResourceServerService {
    */
   async findByAudience(tenantId: string, audience: string): Promise<ResourceServer | null> {
     if (await this.isManagementApiAlias(tenantId, audience)) return this.findSystem(tenantId);
-    return this.byAudience.get(tenantId, audience, async () => {
-      const record = await this.storage.repos.resourceServers.findByIdentifier(tenantId, audience);
+    return this.storedUnder(tenantId, audience);
+  }
+
+  /** Cached: the API stored under exactly this identifier, whatever the aliases say. */
+  private storedUnder(tenantId: string, identifier: string): Promise<ResourceServer | null> {
+    return this.byAudience.get(tenantId, identifier, async () => {
+      const record = await this.storage.repos.resourceServers.findByIdentifier(tenantId, identifier);
       return record ? toResourceServer(record) : undefined;
     });
   }
@@ -82,10 +88,7 @@ export class ResourceServerService {
    */
   async isManagementApiAudience(tenantId: string, audience: string): Promise<boolean> {
     if (!(await this.isManagementApiAlias(tenantId, audience))) return false;
-    const stored = await this.byAudience.get(tenantId, audience, async () => {
-      const record = await this.storage.repos.resourceServers.findByIdentifier(tenantId, audience);
-      return record ? toResourceServer(record) : undefined;
-    });
+    const stored = await this.storedUnder(tenantId, audience);
     return !stored || stored.is_system;
   }
 
@@ -173,7 +176,7 @@ export class ResourceServerService {
       const known = new Set(current.map((s) => s.value));
       const missing = scopes.filter((value) => !known.has(value));
       if (missing.length === 0) return [];
-      const next = [...current, ...missing.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') }))];
+      const next = [...current, ...managementApiScopeEntries(missing)];
       await repos.resourceServers.replace({ ...record, document: { ...record.document, scopes: next }, updatedAt: nowIso() });
       return missing;
     });

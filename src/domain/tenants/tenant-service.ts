@@ -9,7 +9,7 @@ import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
 import { buildResourceServer } from '../resource-servers/resource-server-service.js';
 import { checkDefaultDirectory, createDefaultConnection } from '../connections/connection-service.js';
-import { MANAGEMENT_API_NAME, MANAGEMENT_API_SCOPES, MANAGEMENT_API_PATH } from '../management-api-scopes.js';
+import { MANAGEMENT_API_NAME, MANAGEMENT_API_SCOPES, MANAGEMENT_API_PATH, managementApiScopeEntries } from '../management-api-scopes.js';
 import type { PublicOrigin } from './public-origin.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { newTenantId } from '../ids.js';
@@ -79,7 +79,7 @@ export class TenantService {
         identifier: this.publicOrigin.managementApiIdentifier(name),
         is_system: true,
         token_lifetime: 86_400,
-        scopes: MANAGEMENT_API_SCOPES.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') })),
+        scopes: managementApiScopeEntries(MANAGEMENT_API_SCOPES),
       });
       const { id, identifier, is_system, ...document } = systemApi;
       await repos.resourceServers.insert({ tenantId: record.id, id, identifier, isSystem: is_system, document, createdAt: record.createdAt, updatedAt: record.createdAt });

@@ -117,8 +117,8 @@ async function bootstrapClientIdOf(services: Services, tenant: Tenant, audience:
   if (fixedClientId) {
     candidates = (await services.storage.repos.clients.findById(tenant.id, fixedClientId)) ? [fixedClientId] : [];
   } else {
-    const { items } = await services.clients.list(tenant.id, tenant.name, {}, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
-    candidates = items.filter((c) => c.name === BOOTSTRAP_CLIENT_NAME).map((c) => c.client_id);
+    // Two are enough to know the name is ambiguous; the warning names up to ten.
+    candidates = await services.storage.repos.clients.idsNamed(tenant.id, BOOTSTRAP_CLIENT_NAME, 10);
   }
   if (candidates.length === 0) return undefined;
   const grant = candidates.length === 1 ? await services.storage.repos.clientGrants.findFor(tenant.id, candidates[0]!, audience, 'client') : undefined;

@@ -7,6 +7,7 @@
  * resolves to the system API. Other instances drop their cached copies through the invalidation bus.
  */
 import type { Services } from '../services.js';
+import type { Tenant } from './tenant-service.js';
 
 export interface IdentityReport {
   /** Tenants whose system API was moved to the canonical identifier. */
@@ -18,7 +19,8 @@ export interface IdentityReport {
 export async function healManagementApiIdentifiers(services: Services): Promise<IdentityReport> {
   const report: IdentityReport = { moved: [], warnings: [] };
   const current = await services.storage.repos.resourceServers.listSystemIdentifiers();
-  for (const tenant of await services.tenants.list()) {
+  const tenants = await services.tenants.list();
+  for (const tenant of tenants) {
     const canonical = services.tenants.publicOrigin.managementApiIdentifier(tenant.name);
     const stored = current.get(tenant.id);
     if (stored === undefined || services.tenants.publicOrigin.isCurrentManagementApiIdentifier(tenant.name, stored)) continue;
@@ -27,7 +29,6 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
       if (!system || system.identifier === canonical) return false;
       const holder = await repos.resourceServers.findByIdentifier(tenant.id, canonical);
       if (holder) return false; // named by warnAboutShadowedApis
-
       await repos.resourceServers.renameSystemIdentifier(tenant.id, system.identifier, canonical);
       return true;
     });
@@ -36,7 +37,7 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
     await services.bus.publish({ tenantId: tenant.id, kind: 'resource-server' });
     await services.bus.publish({ tenantId: tenant.id, kind: 'client-grant' });
   }
-  await warnAboutShadowedApis(services, report);
+  await warnAboutShadowedApis(services, tenants, report);
   return report;
 }
 
@@ -46,8 +47,8 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
  * refused by /api/v2 and token requests for their identifier get the Management API. An operator
  * should delete them (by id); say so at every start until they do.
  */
-async function warnAboutShadowedApis(services: Services, report: IdentityReport): Promise<void> {
-  const names = new Map((await services.tenants.list()).map((tenant) => [tenant.id, tenant.name]));
+async function warnAboutShadowedApis(services: Services, tenants: readonly Tenant[], report: IdentityReport): Promise<void> {
+  const names = new Map(tenants.map((tenant) => [tenant.id, tenant.name]));
   for (const api of await services.storage.repos.resourceServers.listCustomWithManagementApiPath()) {
     const tenant = names.get(api.tenantId);
     if (!tenant || !(await services.tenants.isManagementApiAlias(api.tenantId, api.identifier))) continue;

@@ -65,6 +65,12 @@ export class ClientsRepository {
     return row ? toRecord(row, this.box) : undefined;
   }
 
+  /** Ids of at most `limit` applications of a tenant with exactly this name (no secret is read). */
+  async idsNamed(tenantId: string, name: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('clients').select('client_id').where('tenant_id', '=', tenantId).where('name', '=', name).orderBy('client_id').limit(limit).execute();
+    return rows.map((row) => row.client_id);
+  }
+
   /** Every application of a tenant, oldest first (a stable order for pagination). */
   async listAll(tenantId: string): Promise<ClientRecord[]> {
     const rows = await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('client_id').execute();

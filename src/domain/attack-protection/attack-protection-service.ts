@@ -39,8 +39,6 @@ const PENDING_ATTEMPT_LIFETIME_MS = 60 * 1000;
 export const UNBLOCK_TICKET_TTL_SECONDS = 7 * 24 * 3600;
 /** Breached password emails go out at most once an hour per user (and per IP to administrators), as on Auth0. */
 const NOTICE_LIMITS: BucketLimits = { maxAttempts: 1, rateMs: 3600 * 1000 };
-/** Share of recorded failures that also sweep expired counters and full buckets of the tenant. */
-const PRUNE_PROBABILITY = 0.01;
 
 export type ThrottleStage = 'pre-login' | 'pre-user-registration';
 
@@ -206,7 +204,6 @@ export class AttackProtectionService {
       // Exactly one failure takes the count to the threshold: that one blocks and tells.
       if (failures === settings.brute_force_protection.max_attempts) await this.accountBlocked(attempt, ip, failures, user);
     }
-    if (Math.random() < PRUNE_PROBABILITY) this.prune(attempt.tenant.id);
   }
 
   /** A correct secret: the identifier's consecutive failures start again from zero, and the IP gets its token back. */
@@ -485,10 +482,6 @@ export class AttackProtectionService {
     void this.deps.email.send(tenantId, { to, ...message }).catch(this.deps.onBackgroundError);
   }
 
-  private prune(tenantId: string): void {
-    const now = Date.now();
-    void this.storage.repos.attackProtection.prune(tenantId, new Date(now - BLOCK_LIFETIME_MS).toISOString(), now).catch(this.deps.onBackgroundError);
-  }
 }
 
 /** Identifiers are counted case-insensitively: `Ada@Example.com` and `ada@example.com` are one account. */

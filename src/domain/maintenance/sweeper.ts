@@ -1,6 +1,6 @@
 /**
- * The background sweeper: the one place expiring rows are deleted, for every tenant, off the
- * request path. Each tick deletes in bounded batches (BATCH rows per table per round, at most
+ * The background sweeper: where expiring rows are deleted, for every tenant, off the request path
+ * (passwordless codes are also swept now and then after an issue, PasswordlessCodes.pruneExpired). Each tick deletes in bounded batches (BATCH rows per table per round, at most
  * MAX_ROUNDS rounds) so a backlog is worked off over a few ticks without long transactions or a
  * blocked database. Each table is swept on its own: an error in one goes to the background error
  * handler and the others are still swept; the next tick tries again. Every instance may sweep:

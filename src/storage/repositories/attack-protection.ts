@@ -228,12 +228,4 @@ export class AttackProtectionRepository {
     if (buckets.length === 0) return;
     await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('bucket', 'in', buckets).where('key', '=', key).execute();
   }
-
-  // --- housekeeping -------------------------------------------------------------------------------
-
-  /** Drops counters whose last failure is older than `before` and buckets that are full again (`tat` past). */
-  async prune(tenantId: string, failuresBefore: string, bucketsBefore: number): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('tenant_id', '=', tenantId).where('last_failed_at', '<', failuresBefore).execute();
-    await this.db.deleteFrom('rate_buckets').where('tenant_id', '=', tenantId).where('tat_ms', '<', bigint(bucketsBefore)).execute();
-  }
 }

@@ -169,6 +169,10 @@ export class ResourceServerService {
    * so tenants created before keep up. Idempotent; returns the scopes it added.
    */
   async healSystemScopes(tenantId: string, scopes: readonly string[]): Promise<string[]> {
+    // Run for every tenant at each start: a read first, so an up-to-date tenant costs no write transaction.
+    const cached = await this.findSystem(tenantId);
+    const defined = new Set(cached?.scopes.map((s) => s.value));
+    if (cached && scopes.every((value) => defined.has(value))) return [];
     const added = await this.storage.transaction(async (repos) => {
       const record = await repos.resourceServers.findSystem(tenantId);
       if (!record) return [];

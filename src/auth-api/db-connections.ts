@@ -19,7 +19,7 @@ import { passwordRulesOf } from '../domain/users/password-policy.js';
 import { policyReport, policyText } from '../domain/users/password-policy-report.js';
 import { providerUserId } from '../domain/users/user.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
-import { AuthApiError } from '../server/errors.js';
+import { AuthApiError } from '../http/errors.js';
 import { isEmailAddress } from '../domain/validation/email.js';
 
 export const CHANGE_PASSWORD_ANSWER = "We've just sent you an email to reset your password.";

@@ -16,7 +16,7 @@ import type { Session } from '../domain/sessions/session-service.js';
 import type { TenantSettings } from '../domain/tenants/tenant-settings.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
 import { JwtError } from '../domain/tokens/jws.js';
-import { readCookie, clearCookie } from '../server/cookies.js';
+import { readCookie, clearCookie } from '../http/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from '../login/html.js';
 import { formActionFor } from '../login/form.js';
 import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';

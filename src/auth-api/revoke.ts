@@ -9,7 +9,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { AuthApiError } from '../server/errors.js';
+import { AuthApiError } from '../http/errors.js';
 import { tokenParams } from './token/token-request.js';
 import { authenticateClient } from './token/client-authentication.js';
 

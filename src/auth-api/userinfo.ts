@@ -8,7 +8,7 @@ import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { userClaims } from '../domain/oidc/user-claims.js';
 import { nowSeconds } from '../domain/clock.js';
-import { AuthApiError } from '../server/errors.js';
+import { AuthApiError } from '../http/errors.js';
 
 const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
 

@@ -14,7 +14,7 @@ import { restoreRequest, transactionCookieName } from '../auth-api/authorize/tra
 import { completeAuthorization } from '../auth-api/authorize/complete.js';
 import { deliver } from '../auth-api/authorize/response-modes.js';
 import { SESSION_COOKIE } from '../auth-api/authorize/authorize-endpoint.js';
-import { clearCookie, readCookie } from '../server/cookies.js';
+import { clearCookie, readCookie } from '../http/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from './html.js';
 import { csrfRejected, csrfValid, expired, formActionFor, loadTransaction, stringField } from './form.js';
 import { hidden } from './fragments.js';

@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
 import { hashSecret, newSecret } from '../domain/secrets.js';
-import { setCookie } from '../server/cookies.js';
+import { setCookie } from '../http/cookies.js';
 import { TRANSACTION_TTL_SECONDS, storeRequest, transactionCookieName, type LoginTransaction } from '../auth-api/authorize/transaction.js';
 
 export interface ConsentTransaction extends LoginTransaction {

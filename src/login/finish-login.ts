@@ -8,7 +8,7 @@ import type { Client } from '../domain/clients/client.js';
 import type { LoginUser } from '../domain/users/user-service.js';
 import type { User } from '../domain/users/user.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
-import { clearCookie, setCookie } from '../server/cookies.js';
+import { clearCookie, setCookie } from '../http/cookies.js';
 import { completeAuthorization } from '../auth-api/authorize/complete.js';
 import { SESSION_COOKIE } from '../auth-api/authorize/authorize-endpoint.js';
 import { transactionCookieName, type LoginTransaction } from '../auth-api/authorize/transaction.js';

@@ -10,7 +10,7 @@ import type { Tenant } from '../domain/tenants/tenant-service.js';
 import type { Connection } from '../domain/connections/connection.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
 import { hashSecret } from '../domain/secrets.js';
-import { readCookie } from '../server/cookies.js';
+import { readCookie } from '../http/cookies.js';
 import { transactionCookieName } from '../auth-api/authorize/transaction.js';
 import { renderErrorPage } from './html.js';
 import { connectionEnabledFor, type ConnectionUser } from '../domain/connections/connection.js';

@@ -15,7 +15,7 @@ import type { Client } from '../domain/clients/client.js';
 import { hashSecret, newSecret } from '../domain/secrets.js';
 import { liveResetTicket, requestPasswordReset, resetPassword, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
 import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
-import { clearCookie, setCookie } from '../server/cookies.js';
+import { clearCookie, setCookie } from '../http/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from './html.js';
 import { boundToBrowser, connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, loadTransaction, stringField, userFacingProblem } from './form.js';
 import { errorAlert, field, hidden, link, links } from './fragments.js';

@@ -17,7 +17,7 @@ import { normalizeIdentifier } from '../domain/passwordless/identifiers.js';
 import { SmsDeliveryError } from '../domain/delivery/sms.js';
 import { DomainError } from '../domain/errors.js';
 import { rejectionDescription } from '../auth-api/passwordless/rejections.js';
-import { clearCookie } from '../server/cookies.js';
+import { clearCookie } from '../http/cookies.js';
 import { escapeHtml, renderErrorPage, renderPage } from './html.js';
 import { csrfRejected, csrfValid, expired, formActionFor, loadTransaction, stringField } from './form.js';
 import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';

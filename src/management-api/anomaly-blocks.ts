@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { ManagementApiError } from '../server/errors.js';
+import { ManagementApiError } from '../http/errors.js';
 import { anyOf } from './scopes.js';
 
 /** The format is checked by `ipOf`, so that a bad id gets Auth0's path validation message. */

@@ -16,8 +16,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { nowSeconds } from '../domain/clock.js';
-import { ManagementApiError } from '../server/errors.js';
-import type { ManagementPrincipal, ScopeRequirement } from '../server/request-context.js';
+import { ManagementApiError } from '../http/errors.js';
+import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
 
 const CLOCK_SKEW_SECONDS = 30;
 

@@ -9,7 +9,7 @@ import type { Services } from '../domain/services.js';
 import { GRANT_TYPES, type Client } from '../domain/clients/client.js';
 import type { ClientFilter, ClientInput } from '../domain/clients/client-service.js';
 import { enableAllConnectionsForClient } from '../domain/connections/connection-service.js';
-import { ManagementApiError } from '../server/errors.js';
+import { ManagementApiError } from '../http/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
 import { anyOf } from './scopes.js';

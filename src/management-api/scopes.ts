@@ -1,4 +1,4 @@
-import type { ScopeRequirement } from '../server/request-context.js';
+import type { ScopeRequirement } from '../http/request-context.js';
 
 /** Route config for a route that needs any one of the given scopes. */
 export const anyOf = (...scopes: string[]): { scopes: ScopeRequirement } => ({ scopes: { mode: 'any', scopes } });

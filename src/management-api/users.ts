@@ -11,7 +11,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { CreateUserInput, UpdateUserInput } from '../domain/users/user-service.js';
-import { ManagementApiError } from '../server/errors.js';
+import { ManagementApiError } from '../http/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
 import { anyOf, currentUserAnyOf } from './scopes.js';

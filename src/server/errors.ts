@@ -7,29 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import { RequestValidationError } from './validation.js';
-
-export class AuthApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly error: string,
-    readonly description: string,
-    readonly extra: Record<string, string> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
-  }
-}
-
-export class ManagementApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly errorCode: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
 
 const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 } as const;
 
@@ -45,8 +23,6 @@ const FASTIFY_ERRORS: Record<string, { status: number; message: string; code: st
   FST_ERR_BAD_URL: { status: 400, message: 'Invalid request URI.', code: 'invalid_uri' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, message: 'Invalid request.', code: 'invalid_request' },
 };
-
-export const isManagementApiPath = (url: string): boolean => url === '/api/v2' || url.startsWith('/api/v2/') || url.startsWith('/api/v2?');
 
 interface Normalized {
   status: number;
@@ -88,15 +64,6 @@ function normalize(error: unknown): Normalized | undefined {
     return { status, message: 'Invalid request.', code: 'invalid_request', oauthError: 'invalid_request', extra: {}, headers: {} };
   }
   return undefined;
-}
-
-/**
- * A 400 for bad input found before any route runs (hooks, body parsers), in the format of the API
- * the URL belongs to: `invalid_request` for the Authentication API, `managementCode` for the
- * Management API.
- */
-export function badRequestFor(url: string, managementCode: string, message: string): Error {
-  return isManagementApiPath(url) ? new ManagementApiError(400, message, managementCode) : new AuthApiError(400, 'invalid_request', message);
 }
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -9,7 +9,7 @@
  * outside strings), so it cannot overflow itself.
  */
 import type { FastifyInstance } from 'fastify';
-import { badRequestFor } from './errors.js';
+import { badRequestFor } from '../http/errors.js';
 
 export const MAX_JSON_DEPTH = 32;
 

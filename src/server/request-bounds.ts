@@ -14,7 +14,7 @@
  * client). Errors are in the API's own format.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequestFor } from './errors.js';
+import { badRequestFor } from '../http/errors.js';
 
 export const MAX_HOST_LENGTH = 255;
 export const MAX_CLIENT_ID_LENGTH = 64;

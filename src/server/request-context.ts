@@ -1,17 +1,6 @@
 /** What every tenant-scoped request carries once the tenant has been resolved from its host. */
 import type { Tenant } from '../domain/tenants/tenant-service.js';
-
-export interface ScopeRequirement {
-  /** `any`: one of the scopes suffices (most routes); `all`: every one is needed (e.g. key rotation). */
-  mode: 'any' | 'all';
-  scopes: string[];
-}
-
-/**
- * Who a verified Management API token speaks for: an application (a client-credentials token,
- * `sub` = `{client_id}@clients`) or an end user (any user flow; it may act on that user alone).
- */
-export type ManagementPrincipal = { kind: 'client'; clientId: string } | { kind: 'user'; userId: string };
+import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

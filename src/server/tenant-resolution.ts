@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Tenant, TenantService } from '../domain/tenants/tenant-service.js';
-import { AuthApiError, ManagementApiError, isManagementApiPath } from './errors.js';
+import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
 
 const HOST_WITH_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { hashSecret, newSecret } from '../../domain/secrets.js';
-import { readCookie, setCookie } from '../../server/cookies.js';
+import { readCookie, setCookie } from '../../http/cookies.js';
 import { completeAuthorization } from './complete.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from './authorization-requests.js';
 import { redeemLoginTicket } from '../cross-origin/ticket-redemption.js';

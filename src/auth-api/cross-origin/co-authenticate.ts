@@ -16,8 +16,8 @@ import { connectionEnabledFor, type Connection } from '../../domain/connections/
 import { DomainError } from '../../domain/errors.js';
 import { attemptPasswordLogin, type LoginAttempt, type LoginRejection } from '../../domain/authentication/login-attempt.js';
 import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
-import { AuthApiError } from '../../server/errors.js';
-import { setCookie } from '../../server/cookies.js';
+import { AuthApiError } from '../../http/errors.js';
+import { setCookie } from '../../http/cookies.js';
 import { CO_AUTHENTICATE_PATH, notAllowedOrigin, originAllowedFor } from './co-origins.js';
 import { LOGIN_TICKET_TTL_SECONDS, VERIFIER_COOKIE_PATH, issueLoginTicket, verifierCookieName } from './login-ticket.js';
 import { own } from '../../util/own.js';

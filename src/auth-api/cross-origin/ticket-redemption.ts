@@ -25,7 +25,7 @@ import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { hashSecret, newSecret } from '../../domain/secrets.js';
-import { clearCookie, readCookie, setCookie } from '../../server/cookies.js';
+import { clearCookie, readCookie, setCookie } from '../../http/cookies.js';
 import { renderErrorPage } from '../../login/html.js';
 import { boundToBrowser, csrfRejected, csrfValid, postedFromOwnOrigin, stringField } from '../../login/form.js';
 import { startSession } from '../../login/finish-login.js';

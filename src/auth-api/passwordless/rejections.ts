@@ -1,6 +1,6 @@
 /** Auth0's answers when a passwordless code is refused, for the surfaces that show them. */
 import type { PasswordlessAttempt } from '../../domain/passwordless/passwordless-login.js';
-import { AuthApiError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 
 const BLOCKED_ACCOUNT = 'Your account has been blocked after multiple consecutive login attempts.';
 const SUSPICIOUS_IP = 'We have detected suspicious login behavior and further attempts will be blocked. Please contact the administrator.';

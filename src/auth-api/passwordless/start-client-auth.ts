@@ -17,7 +17,7 @@ import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { LoginTransaction } from '../authorize/transaction.js';
 import { authenticateClient } from '../token/client-authentication.js';
-import { AuthApiError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 import { startError, type StartParams } from './start-request.js';
 
 export type StartCaller = 'secret' | 'login_page' | 'public' | 'unauthenticated';

@@ -4,7 +4,7 @@
  * endpoint.
  */
 import type { FastifyRequest } from 'fastify';
-import { AuthApiError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 
 export interface StartParams {
   client_id?: string;

@@ -18,7 +18,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Services } from '../../domain/services.js';
-import { AuthApiError, sendError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 import { renderErrorPage } from '../../login/html.js';
 import type { RateLimiter } from './limiter.js';
 import { WINDOW_MS, type WindowHit } from './store.js';
@@ -42,10 +42,10 @@ export function registerRateLimits(app: FastifyInstance, services: Services, lim
     }
     if (hit.count <= limit) return done();
     if (hit.count === limit + 1) logLimit(request, bucket, limit);
-    reject(request, reply, hit);
+    reject(request, reply, done, hit);
   }
 
-  function reject(request: FastifyRequest, reply: FastifyReply, hit: WindowHit): void {
+  function reject(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, hit: WindowHit): void {
     reply.header('retry-after', Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)));
     // A page's script may read the body with the CORS headers alone; when to retry needs these too.
     if (reply.hasHeader('access-control-allow-origin')) reply.header('access-control-expose-headers', EXPOSED);
@@ -54,7 +54,8 @@ export function registerRateLimits(app: FastifyInstance, services: Services, lim
       void renderErrorPage(reply, request.tenant, 'too_many_requests', DESCRIPTION, 429);
       return;
     }
-    sendError(new AuthApiError(429, 'too_many_requests', DESCRIPTION), request, reply);
+    // The server's error handler answers it in the Authentication API's format, headers above kept.
+    done(new AuthApiError(429, 'too_many_requests', DESCRIPTION));
   }
 
   function logLimit(request: FastifyRequest, bucket: Bucket, limit: number): void {

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { secretsMatch } from '../../domain/clients/client-secrets.js';
-import { AuthApiError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 import type { TokenParams } from './token-request.js';
 
 export interface AuthenticatedClient {

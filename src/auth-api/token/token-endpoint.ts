@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
-import { AuthApiError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 import { tokenParams, type TokenParams } from './token-request.js';
 import { authenticateClient } from './client-authentication.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';

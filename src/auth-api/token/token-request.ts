@@ -1,6 +1,6 @@
 /** The parsed body of a token request: string parameters only, as OAuth requires. */
 import type { FastifyRequest } from 'fastify';
-import { AuthApiError } from '../../server/errors.js';
+import { AuthApiError } from '../../http/errors.js';
 
 export type TokenParams = Record<string, string>;
 

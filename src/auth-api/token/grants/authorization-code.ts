@@ -10,7 +10,7 @@ import type { Client } from '../../../domain/clients/client.js';
 import { hashSecret } from '../../../domain/secrets.js';
 import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
 import type { CodeGrant } from '../../authorize/complete.js';
-import { AuthApiError } from '../../../server/errors.js';
+import { AuthApiError } from '../../../http/errors.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 

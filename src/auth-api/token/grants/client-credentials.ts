@@ -7,7 +7,7 @@ import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { mintAccessToken } from '../../../domain/tokens/access-token.js';
 import { nowSeconds } from '../../../domain/clock.js';
-import { AuthApiError } from '../../../server/errors.js';
+import { AuthApiError } from '../../../http/errors.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 

@@ -12,7 +12,7 @@ import { ApiAccessDenied, userApiAccess } from '../../../domain/oidc/api-access.
 import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { nowSeconds } from '../../../domain/clock.js';
-import { AuthApiError } from '../../../server/errors.js';
+import { AuthApiError } from '../../../http/errors.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 

@@ -14,7 +14,7 @@ import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { attemptPasswordLogin, type LoginRejection } from '../../../domain/authentication/login-attempt.js';
 import { REJECTION_MESSAGES } from '../../../domain/authentication/rejection-messages.js';
-import { AuthApiError } from '../../../server/errors.js';
+import { AuthApiError } from '../../../http/errors.js';
 import { requiredParam, type TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';

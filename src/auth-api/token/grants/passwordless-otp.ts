@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { attemptPasswordlessLogin } from '../../../domain/passwordless/passwordless-login.js';
-import { AuthApiError } from '../../../server/errors.js';
+import { AuthApiError } from '../../../http/errors.js';
 import { clientIp } from '../../client-ip.js';
 import { rejectionError } from '../../passwordless/rejections.js';
 import { requiredParam, type TokenParams } from '../token-request.js';

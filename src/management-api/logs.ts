@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { invalid } from '../domain/errors.js';
+import { MAX_QUERY_LENGTH } from '../domain/search/caps.js';
 import { DEFAULT_PER_PAGE, FieldsQuery, PaginationQuery, project } from './pagination.js';
 import { anyOf } from './scopes.js';
 
@@ -15,9 +16,9 @@ const ListQuery = Type.Intersect([
   PaginationQuery,
   FieldsQuery,
   Type.Object({
-    q: Type.Optional(Type.String({ maxLength: 2000 })),
+    q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH })),
     // The v7 SDK's `logs.list()` sends the query as `search` (its typings have no `q`).
-    search: Type.Optional(Type.String({ maxLength: 2000 })),
+    search: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH })),
     sort: Type.Optional(Type.String({ maxLength: 100 })),
     from: Type.Optional(Type.String({ maxLength: 200 })),
     take: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),

@@ -11,6 +11,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { CreateUserInput, UpdateUserInput } from '../domain/users/user-service.js';
+import { MAX_QUERY_LENGTH } from '../domain/search/caps.js';
 import { ManagementApiError } from '../http/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
@@ -97,7 +98,7 @@ const ListQuery = Type.Intersect([
   PaginationQuery,
   FieldsQuery,
   Type.Object({
-    q: Type.Optional(Type.String({ maxLength: 2000 })),
+    q: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH })),
     sort: Type.Optional(Type.String({ maxLength: 100 })),
     connection: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     search_engine: Type.Optional(OneOf(['v1', 'v2', 'v3'] as const)),

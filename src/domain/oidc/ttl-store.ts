@@ -26,7 +26,8 @@ export class TtlStore {
   /** Stores `document` for `ttlSeconds`; returns the secret that finds it again. */
   async put(tenantId: string, kind: TtlKind, document: unknown, ttlSeconds: number): Promise<string> {
     const secret = newSecret();
-    await this.storage.repos.ttlEntries.put(tenantId, kind, hashSecret(secret), document, isoAt(this.clock), isoAt(this.clock, ttlSeconds * 1000));
+    const now = this.clock.now();
+    await this.storage.repos.ttlEntries.put(tenantId, kind, hashSecret(secret), document, new Date(now).toISOString(), new Date(now + ttlSeconds * 1000).toISOString());
     return secret;
   }
 

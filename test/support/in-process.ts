@@ -87,30 +87,28 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   });
 
   const backgroundErrors: unknown[] = [];
-  let logError = (error: unknown) => {
+  let reportError = (error: unknown) => console.error(error);
+  const onBackgroundError = (error: unknown) => {
     backgroundErrors.push(error);
-    console.error(error);
+    reportError(error);
   };
-  const services = await openRuntime(config, (error) => logError(error), { clock });
-  let app: FastifyInstance | undefined;
-  let sweeper: Sweeper | undefined;
+  const services = await openRuntime(config, onBackgroundError, { clock });
   const credentials = new Map<string, Bootstrap>();
   const handOver = async (handed: BootstrapCredentials) => {
     credentials.set(handed.tenant, { tenant: handed.tenant, client_id: handed.client_id, client_secret: handed.client_secret });
   };
+  let app: FastifyInstance | undefined;
+  let sweeper: Sweeper | undefined;
   const warn = (message: string) => app?.log.warn(message);
   try {
-    // What `tessera start` does before it listens (cli/start.ts), without a socket.
+    // What `tessera start` does around listening (cli/start.ts), without a socket.
     app = await buildServer(config, services);
-    const server = app;
-    logError = (error) => {
-      backgroundErrors.push(error);
-      server.log.error({ err: error }, 'background task failed');
-    };
+    const log = app.log;
+    reportError = (error) => log.error({ err: error }, 'background task failed');
     await healManagementApiIdentifiers(services);
     const { tenant } = await ensureTenant(services, config.defaultTenant);
     await ensureBootstrapClient(services, tenant, { warn, handOver });
-    sweeper = startSweeper(services.storage, (error) => logError(error), SWEEP_INTERVAL_MS, clock);
+    sweeper = startSweeper(services.storage, onBackgroundError, SWEEP_INTERVAL_MS, clock);
     await app.ready();
   } catch (error) {
     await app?.close();
@@ -119,9 +117,24 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     if (!options.database) await database.drop();
     throw error;
   }
-  const app_ = app;
-  const sweeper_ = sweeper;
+  return assembled({ app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, dropDatabase: !options.database });
+}
 
+/** The helpers around a started server. */
+function assembled(parts: {
+  app: FastifyInstance;
+  sweeper: Sweeper;
+  services: Services;
+  clock: TestClock;
+  config: Config;
+  database: TestDatabase;
+  credentials: Map<string, Bootstrap>;
+  warn: (message: string) => void;
+  handOver: (credentials: BootstrapCredentials) => Promise<void>;
+  backgroundErrors: unknown[];
+  dropDatabase: boolean;
+}): InProcessServer {
+  const { app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors } = parts;
   const bootstrapOf = (tenant: string): Bootstrap => {
     const creds = credentials.get(tenant);
     if (!creds) throw new Error(`no bootstrap credentials for tenant ${tenant}`);
@@ -135,7 +148,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     const url = new URL(request.url);
     const headers: Record<string, string> = { ...Object.fromEntries(request.headers), host: url.host, 'x-forwarded-proto': url.protocol.slice(0, -1) };
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-    const res = await app_.inject({ method: request.method as InjectOptions['method'], url: `${url.pathname}${url.search}`, headers, ...(body ? { payload: body } : {}) });
+    const res = await app.inject({ method: request.method as InjectOptions['method'], url: `${url.pathname}${url.search}`, headers, ...(body ? { payload: body } : {}) });
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       if (value === undefined) continue;
@@ -154,7 +167,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     json(await injectFetch(`${originOf(tenant)}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) }));
 
   return {
-    app: app_,
+    app,
     services,
     clock,
     config,
@@ -194,10 +207,10 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     backgroundErrors,
     close: async () => {
       // The order of `tessera start`'s shutdown: stop serving, let a sweep finish, flush logs, close storage.
-      await app_.close();
-      await sweeper_.stop();
+      await app.close();
+      await sweeper.stop();
       await closeRuntime(services);
-      if (!options.database) await database.drop();
+      if (parts.dropDatabase) await database.drop();
     },
   };
 }

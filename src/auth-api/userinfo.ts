@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { userClaims } from '../domain/oidc/user-claims.js';
-import { nowSeconds } from '../domain/clock.js';
+import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
 
 const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
@@ -50,7 +50,7 @@ async function fromJwt(services: Services, request: FastifyRequest, token: strin
     if (error instanceof JwtError) throw invalidToken('The access token is invalid');
     throw error;
   }
-  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds()) throw invalidToken('The access token expired');
+  if (typeof payload.exp !== 'number' || payload.exp <= secondsAt(services.clock)) throw invalidToken('The access token expired');
   if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) throw invalidToken('The access token was not issued here');
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.includes(`${payload.iss}userinfo`)) throw invalidToken('The access token is not valid for /userinfo');

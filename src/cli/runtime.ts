@@ -11,8 +11,10 @@ import { createServices, type Services } from '../domain/services.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { deriveSubkey } from '../crypto/subkeys.js';
 import { prepareEncryptionAtRest, resolveEncryptionKey } from './encryption-key.js';
+import type { Clock } from '../domain/clock.js';
 
-export async function openRuntime(config: Config, onBackgroundError: (error: unknown) => void): Promise<Services> {
+/** `clock`: what decides expiry and token times (domain/clock.ts); the system clock unless a test passes its own. */
+export async function openRuntime(config: Config, onBackgroundError: (error: unknown) => void, options: { clock?: Clock } = {}): Promise<Services> {
   const database = await openDatabase(config.database);
   await migrateToLatest(database);
   const { key, source } = await resolveEncryptionKey(config);
@@ -40,6 +42,7 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     ...(config.smtp ? { smtp: config.smtp } : {}),
     ...(config.twilio ? { twilio: config.twilio } : {}),
     devOutbox: !config.production,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 }
 

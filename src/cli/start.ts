@@ -6,7 +6,7 @@ import { openRuntime, closeRuntime } from './runtime.js';
 import { bootstrapFileExists, bootstrapFilePath, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
 import { deliveryWarnings, proxyWarnings } from './start-warnings.js';
 import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
-import { startSweeper } from '../domain/maintenance/sweeper.js';
+import { SWEEP_INTERVAL_MS, startSweeper } from '../domain/maintenance/sweeper.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
@@ -42,7 +42,7 @@ export async function start(config: Config): Promise<void> {
   await ensureBootstrapClient(services, tenant, { fixed: config.bootstrapClient, warn, handOver });
   for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other, warn);
   if (!config.publicUrl.portFromListener) port = await listen();
-  const sweeper = startSweeper(services.storage, (error) => logError(error));
+  const sweeper = startSweeper(services.storage, (error) => logError(error), SWEEP_INTERVAL_MS, services.clock);
 
   const scheme = config.tls ? 'https' : 'http';
   const baseUrl = services.tenants.publicOrigin.originFor(config.baseDomain);

@@ -23,8 +23,11 @@ import { RefreshTokenService } from './tokens/refresh-token-service.js';
 import { AttackProtectionService } from './attack-protection/attack-protection-service.js';
 import type { SmsSender, TwilioConfig } from './delivery/sms.js';
 import { PasswordlessService } from './passwordless/passwordless-service.js';
+import { systemClock, type Clock } from './clock.js';
 
 export interface Services {
+  /** The time that decides protocol outcomes (expiry, blocks, token times); see clock.ts. */
+  clock: Clock;
   storage: Storage;
   bus: InvalidationBus;
   keys: SigningKeyService;
@@ -66,7 +69,10 @@ export function createServices(opts: {
   twilio?: TwilioConfig;
   /** Store unsent messages in the development outbox (default); false in production: sends without a provider fail. */
   devOutbox?: boolean;
+  /** Decides expiry, blocks and token times (clock.ts); the system clock unless a test sets its own. */
+  clock?: Clock;
 }): Services {
+  const clock = opts.clock ?? systemClock;
   const keys = new SigningKeyService(opts.storage, opts.bus);
   const logs = new LogService(opts.storage, opts.onBackgroundError);
   const devOutbox = opts.devOutbox ?? true;
@@ -76,6 +82,7 @@ export function createServices(opts: {
   // The tenant service recognises the Management API's aliases; the API and grant services resolve them.
   const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));
   return {
+    clock,
     storage: opts.storage,
     bus: opts.bus,
     keys,
@@ -84,8 +91,8 @@ export function createServices(opts: {
     resourceServers,
     clientGrants: new ClientGrantService(opts.storage, opts.bus, async (tenantId, audience) => (await resourceServers.findByAudience(tenantId, audience))?.identifier),
     logs,
-    sessions: new SessionService(opts.storage),
-    ttl: new TtlStore(opts.storage),
+    sessions: new SessionService(opts.storage, clock),
+    ttl: new TtlStore(opts.storage, clock),
     connections: new ConnectionService(opts.storage, opts.bus),
     users: new UserService(opts.storage),
     logSearch: new LogSearchService(opts.storage),
@@ -93,9 +100,9 @@ export function createServices(opts: {
     userAuthorization: new UserAuthorizationService(opts.storage, userDirectory),
     consent: new ConsentService(opts.storage),
     email,
-    refreshTokens: new RefreshTokenService(opts.storage),
-    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }),
+    refreshTokens: new RefreshTokenService(opts.storage, clock),
+    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }, clock),
     sms,
-    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, onBackgroundError: opts.onBackgroundError }),
+    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, onBackgroundError: opts.onBackgroundError, clock }),
   };
 }

@@ -15,7 +15,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
-import { nowSeconds } from '../domain/clock.js';
+import { secondsAt } from '../domain/clock.js';
 import { ManagementApiError } from '../http/errors.js';
 import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
 
@@ -50,7 +50,7 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
     if (error instanceof JwtError && error.message === 'invalid signature') throw unauthorized('Invalid signature received for JSON Web Token validation.');
     throw unauthorized('Invalid token');
   }
-  const now = nowSeconds();
+  const now = secondsAt(services.clock);
   if (typeof payload.exp !== 'number' || payload.exp + CLOCK_SKEW_SECONDS <= now) throw unauthorized('Expired token received for JSON Web Token validation');
   if (typeof payload.nbf === 'number' && payload.nbf - CLOCK_SKEW_SECONDS > now) throw unauthorized('Invalid token');
   if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) throw unauthorized('Invalid token');

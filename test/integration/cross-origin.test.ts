@@ -3,13 +3,14 @@
  * cross-origin-browser.test.ts run the SDKs themselves): `POST /co/authenticate` with every row of
  * the docs' error table, its CORS answers, `/authorize?login_ticket=...` with the verifier cookie
  * (one-time, expiring, bound to its application), the verification-page fallback and `/co/verify`,
- * Lock's `GET /client/{id}.js`, the log events, and tenant isolation.
+ * Lock's `GET /client/{id}.js`, the log events, and tenant isolation. The refusals of a ticket
+ * (another application or realm, expired, wrong verifier) run in-process on a TestClock
+ * (test/in-process/expiry.test.ts).
  */
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { eventually } from '../support/eventually.js';
-import { expireTtlEntry } from '../support/ttl-expiry.js';
 
 const APP = 'https://app.shop.example';
 const CALLBACK = `${APP}/callback`;
@@ -486,28 +487,6 @@ describe('/authorize?login_ticket=...', () => {
     });
     expect(tokens.status).toBe(200);
     expect(payloadOf(((await tokens.json()) as any).id_token).email).toBe('ada@example.com');
-  });
-
-  it('refuses a ticket presented by another application, for another realm, expired, or with a wrong verifier (which burns it)', async () => {
-    const ticket = await ticketFor(embedded.client_id);
-    const otherApp = callbackParams(await get(authorizeUrl(noFallback.client_id, ticket.login_ticket), ticket.cookie));
-    expect(otherApp).toMatchObject({ error: 'access_denied', error_description: 'Invalid or expired login ticket.' });
-    const otherRealm = callbackParams(await get(authorizeUrl(embedded.client_id, ticket.login_ticket, { realm: 'Partners-DB' }), ticket.cookie));
-    expect(otherRealm.error).toBe('access_denied');
-
-    const wrongCookie = `tessera_co_${ticket.co_id}=${'x'.repeat(43)}`;
-    const wrong = callbackParams(await get(authorizeUrl(embedded.client_id, ticket.login_ticket), wrongCookie));
-    expect(wrong).toEqual({ error: 'access_denied', error_description: 'Cross-origin verification failed.', state: 'st-123' });
-    const burnt = callbackParams(await get(authorizeUrl(embedded.client_id, ticket.login_ticket), ticket.cookie));
-    expect(burnt.error_description).toBe('Invalid or expired login ticket.');
-
-    const stale = await ticketFor(embedded.client_id);
-    await expireTtlEntry(tls.server.database, 'login_ticket', stale.login_ticket);
-    const expired = callbackParams(await get(authorizeUrl(embedded.client_id, stale.login_ticket), stale.cookie));
-    expect(expired.error_description).toBe('Invalid or expired login ticket.');
-
-    const unknown = callbackParams(await get(authorizeUrl(embedded.client_id, 'not-a-ticket'), ticket.cookie));
-    expect(unknown.error).toBe('access_denied');
   });
 
   it('still validates the authorization request first: an unlisted redirect_uri is an error page, never a redirect', async () => {

@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { hashSecret, newSecret } from '../../domain/secrets.js';
+import { secondsAt, type Clock } from '../../domain/clock.js';
 import { readCookie, setCookie } from '../../http/cookies.js';
 import { completeAuthorization } from './complete.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from './authorization-requests.js';
@@ -29,7 +30,7 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
 
       const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
       const user = session ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
-      const fresh = session && user && !user.blocked && !authorization.prompt.has('login') && !tooOld(session.authTime, authorization.maxAge);
+      const fresh = session && user && !user.blocked && !authorization.prompt.has('login') && !tooOld(session.authTime, authorization.maxAge, services.clock);
       if (fresh) {
         services.logs.record(tenant.id, { type: 'ssa', description: 'Successful silent authentication', clientId: client.client_id, clientName: client.name, userId: user.user_id, ip: request.ip });
         return completeAuthorization(services, request, reply, client, authorization, request.issuer, session, user);
@@ -59,4 +60,4 @@ async function startLogin(services: Services, request: FastifyRequest, reply: Fa
   return reply.redirect(`/u/login?state=${encodeURIComponent(state)}`, 302);
 }
 
-const tooOld = (authTime: number, maxAge: number | undefined): boolean => maxAge !== undefined && Math.floor(Date.now() / 1000) - authTime > maxAge;
+const tooOld = (authTime: number, maxAge: number | undefined, clock: Clock): boolean => maxAge !== undefined && secondsAt(clock) - authTime > maxAge;

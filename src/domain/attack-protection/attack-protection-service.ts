@@ -21,7 +21,7 @@ import type { EmailSender } from '../delivery/email.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user.js';
 import { TtlStore } from '../oidc/ttl-store.js';
-import { nowIso } from '../clock.js';
+import { isoAt, nowIso, systemClock, type Clock } from '../clock.js';
 import { RESET_TICKET_TTL_SECONDS, resetTicketFor } from '../password-reset/password-reset.js';
 import { IpAllowlist, normalizeIp } from './ip-allowlist.js';
 import { addressBucket } from './address-bucket.js';
@@ -109,9 +109,11 @@ export class AttackProtectionService {
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
     private readonly deps: { logs: LogService; email: EmailSender; onBackgroundError: (error: unknown) => void },
+    /** Decides blocks and their lifetime, IP token buckets, notice throttling and unblock links. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.cache = new EntityCache<CachedSettings>(SETTINGS_KIND, bus, { max: 10_000 });
-    this.ttl = new TtlStore(storage);
+    this.ttl = new TtlStore(storage, clock);
   }
 
   // --- settings -----------------------------------------------------------------------------------
@@ -170,7 +172,7 @@ export class AttackProtectionService {
     if (this.bruteForceApplies(settings, attempt, bruteForceAllowlist, ip)) {
       const bruteForce = settings.brute_force_protection;
       const counter = this.counterKey(settings, attempt, ip);
-      const now = Date.now();
+      const now = this.clock.now();
       const admitted = await this.storage.repos.attackProtection.admitAttempt(tenantId, {
         ...counter,
         lastIp: ip,
@@ -200,7 +202,7 @@ export class AttackProtectionService {
     const ip = normalizeIp(attempt.ip);
     if (gate.ipToken && isEmpty(gate.ipToken.tat, gate.ipToken.now, stageLimits(settings, 'pre-login'))) this.ipThrottled(attempt.tenant, settings, 'pre-login', ip, attempt.clientId);
     if (gate.counter) {
-      const failures = await this.storage.repos.attackProtection.settleFailure(attempt.tenant.id, gate.counter, { lastIp: ip, now: nowIso() });
+      const failures = await this.storage.repos.attackProtection.settleFailure(attempt.tenant.id, gate.counter, { lastIp: ip, now: isoAt(this.clock) });
       // Exactly one failure takes the count to the threshold: that one blocks and tells.
       if (failures === settings.brute_force_protection.max_attempts) await this.accountBlocked(attempt, ip, failures, user);
     }
@@ -216,7 +218,7 @@ export class AttackProtectionService {
   private async takeIpToken(tenantId: string, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string): Promise<TakenToken | undefined> {
     const limits = stageLimits(settings, stage);
     const key = addressBucket(ip);
-    const now = Date.now();
+    const now = this.clock.now();
     const tat = await this.storage.repos.attackProtection.takeToken(tenantId, stage, key, { now, rateMs: limits.rateMs, takeableUntil: takeableUntil(now, limits) });
     return tat === undefined ? undefined : { key, tat, now };
   }
@@ -246,7 +248,7 @@ export class AttackProtectionService {
     let unblockLink: string | undefined;
     if (blocking) {
       const identifiers = [...new Set([identifierKey(attempt.identifier), ...identifiersOf(user)])];
-      const ticket: UnblockTicket = { userId: user.user_id, connection: attempt.connection, identifiers, issuedAt: nowIso() };
+      const ticket: UnblockTicket = { userId: user.user_id, connection: attempt.connection, identifiers, issuedAt: isoAt(this.clock) };
       const secret = await this.ttl.put(tenant.id, 'unblock_ticket', ticket, UNBLOCK_TICKET_TTL_SECONDS);
       unblockLink = `${issuerOf(attempt)}u/unblock?ticket=${encodeURIComponent(secret)}`;
     }
@@ -263,7 +265,7 @@ export class AttackProtectionService {
     const throttling = settings.suspicious_ip_throttling;
     if (!throttling.enabled || !throttling.shields.includes('block') || throttlingAllowlist.contains(ip)) return false;
     const tat = await this.storage.repos.attackProtection.findBucket(tenant.id, 'pre-user-registration', addressBucket(ip));
-    return isEmpty(tat, Date.now(), stageLimits(settings, 'pre-user-registration'));
+    return isEmpty(tat, this.clock.now(), stageLimits(settings, 'pre-user-registration'));
   }
 
   /**
@@ -291,7 +293,7 @@ export class AttackProtectionService {
     const ip = normalizeIp(ipAddress);
     const throttling = settings.suspicious_ip_throttling;
     if (!throttling.enabled || !throttling.shields.includes('block') || throttlingAllowlist.contains(ip)) return false;
-    const now = Date.now();
+    const now = this.clock.now();
     const stages: ThrottleStage[] = ['pre-login', 'pre-user-registration'];
     const tats = await Promise.all(stages.map((stage) => this.storage.repos.attackProtection.findBucket(tenantId, stage, addressBucket(ip))));
     return stages.some((stage, i) => isEmpty(tats[i], now, stageLimits(settings, stage)));
@@ -404,7 +406,7 @@ export class AttackProtectionService {
       identifiers,
       ...(connection !== undefined ? { connection } : {}),
       minFailures: bruteForce.max_attempts,
-      since: new Date(Date.now() - BLOCK_LIFETIME_MS).toISOString(),
+      since: isoAt(this.clock, -BLOCK_LIFETIME_MS),
     });
     // The last address the failures came from (the counting key may be a whole IPv6 /64).
     return records.map((r) => ({ identifier: r.identifier, ip: r.lastIp, connection: r.connection }));
@@ -466,7 +468,7 @@ export class AttackProtectionService {
 
   /** True for the first call per (kind, key) within an hour: throttles repeated notifications. */
   private async firstNoticeWithinHour(tenantId: string, kind: string, key: string): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock.now();
     const tat = await this.storage.repos.attackProtection.takeToken(tenantId, `notice:${kind}`, key, { now, rateMs: NOTICE_LIMITS.rateMs, takeableUntil: takeableUntil(now, NOTICE_LIMITS) });
     return tat !== undefined;
   }

@@ -16,6 +16,7 @@ import type { ExpiredRowsRepository } from '../../storage/repositories/expired-r
 import { EXPIRED_CODE_RETENTION_MS } from '../passwordless/codes.js';
 import { BLOCK_LIFETIME_MS } from '../attack-protection/attack-protection-service.js';
 import { EXPIRED_TTL_RETENTION_MS } from '../oidc/ttl-store.js';
+import { systemClock, type Clock } from '../clock.js';
 
 export const SWEEP_INTERVAL_MS = 60_000;
 const BATCH = 500;
@@ -68,9 +69,10 @@ export interface Sweeper {
 
 /**
  * Sweeps every `intervalMs`, with ±50% jitter so instances started together do not sweep in
- * step. The timer does not keep the process alive; `stop` waits for a sweep in progress.
+ * step. The timer does not keep the process alive; `stop` waits for a sweep in progress. "Expired"
+ * is read on `clock`, the one that decided the expiry (services.clock); the ticks are wall-clock.
  */
-export function startSweeper(storage: SweepSource, onError: (error: unknown) => void, intervalMs = SWEEP_INTERVAL_MS): Sweeper {
+export function startSweeper(storage: SweepSource, onError: (error: unknown) => void, intervalMs = SWEEP_INTERVAL_MS, clock: Clock = systemClock): Sweeper {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -80,7 +82,7 @@ export function startSweeper(storage: SweepSource, onError: (error: unknown) => 
     timer.unref();
   };
   const tick = () => {
-    running = sweepExpired(storage, onError)
+    running = sweepExpired(storage, onError, clock.now())
       .then(() => undefined, onError)
       .finally(schedule);
   };

@@ -1,6 +1,7 @@
 /** Typed access to one-time, expiring artefacts, keyed by a random secret that only the holder has. */
 import type { Storage } from '../../storage/storage.js';
 import { hashSecret, newSecret } from '../secrets.js';
+import { isoAt, systemClock, type Clock } from '../clock.js';
 
 export type TtlKind = 'login_transaction' | 'authorization_code' | 'userinfo_token' | 'consent_transaction' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket' | 'email_verification';
 
@@ -16,27 +17,31 @@ export const EXPIRED_TTL_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export type Redemption<T> = { status: 'ok'; document: T } | { status: 'replayed'; document: T } | { status: 'invalid' };
 
 export class TtlStore {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** Decides expiry: when an entry is stored, whether it is still live, when it was consumed. */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Stores `document` for `ttlSeconds`; returns the secret that finds it again. */
   async put(tenantId: string, kind: TtlKind, document: unknown, ttlSeconds: number): Promise<string> {
     const secret = newSecret();
-    const now = new Date();
-    await this.storage.repos.ttlEntries.put(tenantId, kind, hashSecret(secret), document, now.toISOString(), new Date(now.getTime() + ttlSeconds * 1000).toISOString());
+    const now = this.clock.now();
+    await this.storage.repos.ttlEntries.put(tenantId, kind, hashSecret(secret), document, new Date(now).toISOString(), new Date(now + ttlSeconds * 1000).toISOString());
     return secret;
   }
 
   /** The live, unconsumed document, without consuming it. */
   async get<T>(tenantId: string, kind: TtlKind, secret: string): Promise<T | undefined> {
     const entry = await this.storage.repos.ttlEntries.find<T>(tenantId, kind, hashSecret(secret));
-    if (!entry || entry.consumedAt || Date.parse(entry.expiresAt) <= Date.now()) return undefined;
+    if (!entry || entry.consumedAt || Date.parse(entry.expiresAt) <= this.clock.now()) return undefined;
     return entry.document;
   }
 
   /** The document of an entry that expired unused (swept entries are gone): to say where an expired link was going. */
   async getExpired<T>(tenantId: string, kind: TtlKind, secret: string): Promise<T | undefined> {
     const entry = await this.storage.repos.ttlEntries.find<T>(tenantId, kind, hashSecret(secret));
-    if (!entry || entry.consumedAt || Date.parse(entry.expiresAt) > Date.now()) return undefined;
+    if (!entry || entry.consumedAt || Date.parse(entry.expiresAt) > this.clock.now()) return undefined;
     return entry.document;
   }
 
@@ -53,9 +58,9 @@ export class TtlStore {
     const entry = await this.storage.repos.ttlEntries.find<T>(tenantId, kind, keyHash);
     if (!entry) return { status: 'invalid' };
     if (entry.consumedAt) return { status: 'replayed', document: entry.document };
-    if (!(await this.storage.repos.ttlEntries.consume(tenantId, kind, keyHash, new Date().toISOString()))) {
+    if (!(await this.storage.repos.ttlEntries.consume(tenantId, kind, keyHash, isoAt(this.clock)))) {
       // Lost a race with another redemption, or expired in between.
-      return Date.parse(entry.expiresAt) <= Date.now() ? { status: 'invalid' } : { status: 'replayed', document: entry.document };
+      return Date.parse(entry.expiresAt) <= this.clock.now() ? { status: 'invalid' } : { status: 'replayed', document: entry.document };
     }
     return { status: 'ok', document: entry.document };
   }

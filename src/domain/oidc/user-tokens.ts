@@ -11,7 +11,7 @@ import type { User } from '../users/user.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { mintAccessToken } from '../tokens/access-token.js';
 import { mintIdToken } from '../tokens/id-token.js';
-import { nowSeconds } from '../clock.js';
+import { secondsAt } from '../clock.js';
 import { userClaims } from './user-claims.js';
 
 /** What a user granted an application in one authorization; stored with codes and refresh tokens. */
@@ -48,7 +48,7 @@ export async function mintUserTokens(
   grant: UserGrant,
   options: { accessToken: boolean; idToken: boolean; web?: boolean; code?: string; grantType?: string },
 ): Promise<IssuedUserTokens> {
-  const now = nowSeconds();
+  const now = secondsAt(services.clock);
   const ring = await services.keys.keyRing(tenant.id);
   const issued: IssuedUserTokens = { scope: grant.scope.join(' ') };
   if (options.accessToken) {

@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { DomainError } from '../errors.js';
 import { resetEmail } from './reset-email.js';
+import { isoAt } from '../clock.js';
 
 export const RESET_TICKET_TTL_SECONDS = 3600;
 
@@ -105,7 +106,7 @@ export async function resetPassword(services: Services, tenant: Tenant, secret: 
   // simultaneous submissions from the ticket's own browser could therefore both set a password;
   // that is the same person, and the later one wins.
   await services.ttl.consume(tenant.id, 'password_reset', secret);
-  const at = new Date().toISOString();
+  const at = isoAt(services.clock);
   await services.storage.transaction(async (repos) => {
     await repos.sessions.revokeForUser(tenant.id, ticket.userId, at);
     await repos.refreshTokens.revokeWhere(tenant.id, { userId: ticket.userId }, at);

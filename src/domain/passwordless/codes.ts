@@ -8,6 +8,7 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { Storage } from '../../storage/storage.js';
 import type { Connection } from '../connections/connection.js';
 import { DEFAULT_TOTP } from '../connections/connection-options.js';
+import { isoAt, systemClock, type Clock } from '../clock.js';
 
 /** Wrong guesses a code survives; the next redemption fails even with the right code. */
 export const MAX_FAILED_ATTEMPTS = 3;
@@ -61,20 +62,26 @@ export interface PasswordlessCodesDeps {
   onBackgroundError: (error: unknown) => void;
   /** Decides when an issue also sweeps expired codes; tests replace it to sweep deterministically. */
   random?: () => number;
+  /** Decides when a code expires (default: the system clock). */
+  clock?: Clock;
 }
 
 export class PasswordlessCodes {
+  private readonly clock: Clock;
+
   constructor(
     private readonly storage: Storage,
     private readonly deps: PasswordlessCodesDeps,
-  ) {}
+  ) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   /** A new code for `identifier`, replacing any earlier one (which stops working at once). */
   async issue(tenantId: string, connection: Connection, identifier: string, clientId: string): Promise<IssuedCode> {
     const { length, timeStep } = totpOf(connection);
     const code = randomDigits(length);
     const id = randomBytes(16).toString('base64url');
-    const now = Date.now();
+    const now = this.clock.now();
     await this.storage.repos.passwordlessCodes.replace({
       tenantId,
       connectionId: connection.id,
@@ -94,7 +101,7 @@ export class PasswordlessCodes {
   }
 
   /** Deletes the codes, of every tenant, that expired more than EXPIRED_CODE_RETENTION_MS ago. */
-  async pruneExpired(now = Date.now()): Promise<void> {
+  async pruneExpired(now = this.clock.now()): Promise<void> {
     await this.storage.repos.passwordlessCodes.deleteExpired(new Date(now - EXPIRED_CODE_RETENTION_MS).toISOString());
   }
 
@@ -107,7 +114,7 @@ export class PasswordlessCodes {
     const repo = this.storage.repos.passwordlessCodes;
     const record = await repo.find(tenantId, connectionId, identifier);
     if (!record || record.consumedAt !== null) return 'unknown';
-    const now = new Date().toISOString();
+    const now = isoAt(this.clock);
     if (record.expiresAt <= now) return 'expired';
     if (record.failedAttempts >= MAX_FAILED_ATTEMPTS) return 'exhausted';
     const expected = Buffer.from(record.codeHash, 'base64url');

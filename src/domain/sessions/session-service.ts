@@ -7,6 +7,7 @@ import type { SessionRecord } from '../../storage/repositories/sessions.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { hashSecret, newSecret } from '../secrets.js';
 import { randomAlphanumeric } from '../ids.js';
+import { isoAt, systemClock, type Clock } from '../clock.js';
 
 export interface Session {
   sid: string;
@@ -26,12 +27,16 @@ const toSession = (record: SessionRecord): Session => ({
 });
 
 export class SessionService {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** Decides the absolute and idle deadlines and `auth_time`. */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Starts a session; returns the cookie value (the only copy of the secret) and the session. */
   async create(tenantId: string, settings: TenantSettings, login: { userId: string; amr: string[]; connection?: string }): Promise<{ cookie: string; session: Session; maxAgeSeconds: number }> {
     const cookie = newSecret();
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const record: SessionRecord = {
       tenantId,
       idHash: hashSecret(cookie),
@@ -57,7 +62,7 @@ export class SessionService {
     if (!cookie) return undefined;
     const idHash = hashSecret(cookie);
     const record = await this.storage.repos.sessions.findByIdHash(tenantId, idHash);
-    const now = new Date();
+    const now = new Date(this.clock.now());
     if (!record || record.revokedAt || Date.parse(record.expiresAt) <= now.getTime() || Date.parse(record.idleExpiresAt) <= now.getTime()) return undefined;
     const idleExpiresAt = new Date(Math.min(Date.parse(record.expiresAt), now.getTime() + settings.idle_session_lifetime_in_minutes * 60_000)).toISOString();
     await this.storage.repos.sessions.touch(tenantId, idHash, now.toISOString(), idleExpiresAt, record.document);
@@ -69,7 +74,7 @@ export class SessionService {
     const idHash = hashSecret(cookie);
     const record = await this.storage.repos.sessions.findByIdHash(tenantId, idHash);
     if (!record || record.revokedAt) return undefined;
-    await this.storage.repos.sessions.revoke(tenantId, idHash, new Date().toISOString());
+    await this.storage.repos.sessions.revoke(tenantId, idHash, isoAt(this.clock));
     return toSession(record);
   }
 }

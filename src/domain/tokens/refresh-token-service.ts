@@ -18,6 +18,7 @@ import { DEFAULT_REFRESH_TOKEN, type Client, type RefreshTokenSettings } from '.
 import type { UserGrant } from '../oidc/user-tokens.js';
 import { randomAlphanumeric } from '../ids.js';
 import { hashSecret, newSecret } from '../secrets.js';
+import { isoAt, systemClock, type Clock } from '../clock.js';
 
 // --- rules ---------------------------------------------------------------------------------------
 
@@ -72,7 +73,11 @@ const newTokenId = (): string => `rt_${randomAlphanumeric(24)}`;
 const newFamilyId = (): string => `rtf_${randomAlphanumeric(24)}`;
 
 export class RefreshTokenService {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** Decides the absolute and idle deadlines, the overlap period and revocation times. */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /**
    * A new token family for a user grant, or undefined when the grant does not earn one. `codeHash`
@@ -80,7 +85,7 @@ export class RefreshTokenService {
    */
   async issue(tenantId: string, client: Client, grant: UserGrant, options: { codeHash?: string } = {}): Promise<string | undefined> {
     if (!earnsRefreshToken(client, grant.scope)) return undefined;
-    const now = Date.now();
+    const now = this.clock.now();
     const document: RefreshTokenGrant = {
       scope: [...grant.scope],
       // auth_time of the login the family started from; the password grants log in right now.
@@ -114,7 +119,7 @@ export class RefreshTokenService {
    */
   async find(tenantId: string, client: Client, token: string): Promise<StoredRefreshToken | undefined> {
     const record = await this.storage.repos.refreshTokens.findByHash(tenantId, hashSecret(token));
-    const now = Date.now();
+    const now = this.clock.now();
     // Another application's token is refused and left alone: presenting it proves nothing.
     if (!record || record.clientId !== client.client_id || record.revokedAt || isExpired(record, now)) return undefined;
     if (record.rotatedAt && !withinOverlap(record.rotatedAt, refreshSettings(client).leeway, now)) {
@@ -132,7 +137,7 @@ export class RefreshTokenService {
    */
   async renew(tenantId: string, client: Client, record: StoredRefreshToken): Promise<Renewal> {
     const settings = refreshSettings(client);
-    const now = Date.now();
+    const now = this.clock.now();
     const at = new Date(now).toISOString();
     if (settings.rotation_type !== 'rotating' && !record.rotatedAt) {
       const { idleExpiresAt } = expiryFor(settings, now);
@@ -144,7 +149,7 @@ export class RefreshTokenService {
         // Another request rotated it between our read and this write: the same rule as a replay.
         const current = await repos.refreshTokens.findByHash(tenantId, record.tokenHash);
         // The clock is read again: the winner may have rotated it after this request's `now`.
-        if (!current || current.revokedAt || !current.rotatedAt || !withinOverlap(current.rotatedAt, settings.leeway, Date.now())) {
+        if (!current || current.revokedAt || !current.rotatedAt || !withinOverlap(current.rotatedAt, settings.leeway, this.clock.now())) {
           await repos.refreshTokens.revokeFamily(tenantId, record.familyId, at);
           return { status: 'reused' };
         }
@@ -173,7 +178,7 @@ export class RefreshTokenService {
   async revoke(tenantId: string, client: Client, token: string, options: { deleteGrant: boolean }): Promise<StoredRefreshToken | undefined> {
     const record = await this.storage.repos.refreshTokens.findByHash(tenantId, hashSecret(token));
     if (!record || record.clientId !== client.client_id || record.revokedAt) return undefined;
-    const at = new Date().toISOString();
+    const at = isoAt(this.clock);
     await this.storage.transaction(async (repos) => {
       await repos.refreshTokens.revokeFamily(tenantId, record.familyId, at);
       if (!options.deleteGrant) return;

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { hashSecret } from '../../../domain/secrets.js';
+import { isoAt } from '../../../domain/clock.js';
 import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
 import type { CodeGrant } from '../../authorize/complete.js';
 import { AuthApiError } from '../../../http/errors.js';
@@ -21,7 +22,7 @@ export async function authorizationCodeGrant(services: Services, request: Fastif
   if (!params.code) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: code');
   const redemption = await services.ttl.consume<CodeGrant>(tenant.id, 'authorization_code', params.code);
   if (redemption.status === 'replayed') {
-    await services.storage.repos.refreshTokens.revokeWhere(tenant.id, { codeHash: hashSecret(params.code) }, new Date().toISOString());
+    await services.storage.repos.refreshTokens.revokeWhere(tenant.id, { codeHash: hashSecret(params.code) }, isoAt(services.clock));
     throw invalidGrant('Invalid authorization code');
   }
   if (redemption.status === 'invalid') throw invalidGrant('Invalid authorization code');

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { mintAccessToken } from '../../../domain/tokens/access-token.js';
-import { nowSeconds } from '../../../domain/clock.js';
+import { secondsAt } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../http/errors.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
@@ -33,7 +33,7 @@ export async function clientCredentialsGrant(services: Services, request: Fastif
   const allowed = grant.allow_all_scopes ? api.scopes.map((s) => s.value) : grant.scope;
   const scopes = requestedScopes(params.scope, allowed);
 
-  const now = nowSeconds();
+  const now = secondsAt(services.clock);
   const ring = await services.keys.keyRing(tenant.id);
   const accessToken = mintAccessToken(api, ring, {
     issuer: request.issuer,

@@ -11,7 +11,7 @@ import type { LoginUser } from '../../../domain/users/user-service.js';
 import { ApiAccessDenied, userApiAccess } from '../../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
-import { nowSeconds } from '../../../domain/clock.js';
+import { secondsAt } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../http/errors.js';
 import type { TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
@@ -31,7 +31,7 @@ export async function tokensForDirectLogin(services: Services, request: FastifyR
   const { login } = done;
   const requested = (params.scope ?? '').split(' ').filter(Boolean);
   const oidcScopes = [...new Set(requested.filter((s) => OIDC_SCOPES.has(s)))];
-  const grant: UserGrant = { clientId: client.client_id, userId: login.user.user_id, scope: oidcScopes, authTime: nowSeconds() };
+  const grant: UserGrant = { clientId: client.client_id, userId: login.user.user_id, scope: oidcScopes, authTime: secondsAt(services.clock) };
   const audience = params.audience || tenant.settings.default_audience;
   if (audience) {
     try {

@@ -1,0 +1,238 @@
+/**
+ * Lifetimes and one-time secrets on the in-process server, on its TestClock: the clock is advanced
+ * where the spawned tier slept or rewrote stored deadlines. Each case keeps the assertions it had
+ * in the spawned tier (named below); the rest of those features stays there.
+ *  - refresh tokens: the absolute lifetime, the idle lifetime each use restarts, and the family
+ *    deadline rotated tokens inherit (test/integration/refresh-tokens.test.ts);
+ *  - email verification tickets: `ttl_sec` (test/integration/email-verification.test.ts);
+ *  - cross-origin login tickets: refused once expired, among other refusals (test/integration/cross-origin.test.ts).
+ * One file and one server for them all: the in-process tier pays its start once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcess, type InProcessServer } from '../support/in-process.js';
+import { LOGIN_TICKET_TTL_SECONDS } from '../../src/auth-api/cross-origin/login-ticket.js';
+
+const CALLBACK = 'https://app.example.com/callback';
+const PASSWORD = 'Xk9#mTq2!vLp';
+const REALM = 'Username-Password-Authentication';
+const DB = REALM;
+const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+const PASSWORD_REALM = REALM_GRANT;
+const API = 'https://orders.example.com/';
+const GRANTS = ['authorization_code', 'refresh_token', 'password', REALM_GRANT];
+const RESULT_URL = 'https://app.example.com/verified?from=email';
+const APP = 'https://app.shop.example';
+const CO_CALLBACK = `${APP}/callback`;
+const VERIFY_PAGE = `${APP}/co-verify`;
+const TELEMETRY = Buffer.from(JSON.stringify({ name: 'auth0.js', version: '10.2.1' })).toString('base64url');
+
+let server: InProcessServer;
+let token: string;
+/** cross_origin_authentication on, a verification page, web origin APP. */
+let embedded: { client_id: string };
+/** cross_origin_authentication on, no verification page. */
+let noFallback: { client_id: string };
+
+interface App {
+  client_id: string;
+  client_secret?: string;
+}
+
+type Json = Record<string, any>;
+
+beforeAll(async () => {
+  server = await startInProcess();
+  token = await server.tokenFor('dev');
+  const api = await server.api('dev', token, 'POST', '/api/v2/resource-servers', {
+    identifier: API,
+    scopes: [{ value: 'read:orders' }, { value: 'write:orders' }],
+    allow_offline_access: true,
+    enforce_policies: true,
+    token_dialect: 'access_token_authz',
+  });
+  expect(api.status).toBe(201);
+  const user = await server.api('dev', token, 'POST', '/api/v2/users', { connection: REALM, email: 'ada@example.com', password: PASSWORD, name: 'Ada Lovelace', email_verified: true });
+  expect(user.status).toBe(201);
+  const granted = await server.api('dev', token, 'POST', `/api/v2/users/${encodeURIComponent(user.body.user_id)}/permissions`, {
+    permissions: ['read:orders', 'write:orders'].map((permission_name) => ({ resource_server_identifier: API, permission_name })),
+  });
+  expect(granted.status).toBe(201);
+  embedded = await management('POST', '/api/v2/clients', {
+    name: 'Embedded login',
+    app_type: 'spa',
+    callbacks: [CO_CALLBACK, 'https://callback-only.example/cb'],
+    web_origins: [APP, 'https://*.wild.example'],
+    allowed_origins: ['https://*.cors.example'],
+    cross_origin_authentication: true,
+    cross_origin_loc: VERIFY_PAGE,
+  });
+  noFallback = await management('POST', '/api/v2/clients', { name: 'No fallback', app_type: 'spa', callbacks: [CO_CALLBACK], web_origins: [APP], cross_origin_authentication: true });
+  // Another database connection, as the spawned tier had one by then: a ticket of one realm is refused for another that exists.
+  await management('POST', '/api/v2/connections', { name: 'Partners-DB', strategy: 'auth0', enabled_clients: [noFallback.client_id] });
+});
+afterAll(async () => server?.close());
+
+/** A first-party web application allowed the password and refresh grants, with these refresh settings. */
+async function createApp(refresh: Json = {}): Promise<App> {
+  const res = await server.api('dev', token, 'POST', '/api/v2/clients', {
+    name: `App ${Math.random().toString(36).slice(2, 8)}`,
+    app_type: 'regular_web',
+    callbacks: [CALLBACK],
+    grant_types: GRANTS,
+    refresh_token: refresh,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+const credentials = (app: App): Record<string, string> => ({ client_id: app.client_id, ...(app.client_secret ? { client_secret: app.client_secret } : {}) });
+
+/** Logs Ada in with the password-realm grant, asking for a refresh token. */
+async function login(app: App): Promise<Json> {
+  const res = await server.postForm('dev', '/oauth/token', {
+    grant_type: REALM_GRANT,
+    realm: REALM,
+    username: 'ada@example.com',
+    password: PASSWORD,
+    scope: 'openid profile offline_access read:orders write:orders',
+    audience: API,
+    ...credentials(app),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+const refresh = (app: App, refreshToken: string) => server.postForm('dev', '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken, ...credentials(app) });
+
+const INVALID = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
+const advance = (ms: number) => server.clock.advance(ms);
+
+async function management(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await server.api('dev', token, method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+describe('grant_type=refresh_token', () => {
+  it('expires at the absolute lifetime, whatever the use', async () => {
+    const app = await createApp({ rotation_type: 'non-rotating', expiration_type: 'expiring', token_lifetime: 2, infinite_token_lifetime: false, infinite_idle_token_lifetime: true });
+    const { refresh_token: rt } = await login(app);
+    expect((await refresh(app, rt)).status).toBe(200);
+    advance(2_100);
+    expect(await refresh(app, rt)).toEqual({ status: 403, body: INVALID });
+  });
+
+  it('expires after the idle lifetime without use, and each use restarts the idle clock', async () => {
+    const app = await createApp({ rotation_type: 'non-rotating', expiration_type: 'expiring', token_lifetime: 60, infinite_token_lifetime: false, idle_token_lifetime: 2, infinite_idle_token_lifetime: false });
+    const { refresh_token: rt } = await login(app);
+    advance(1_200);
+    expect((await refresh(app, rt)).status).toBe(200);
+    advance(1_200); // past the first idle deadline: alive only because the use above slid it
+    expect((await refresh(app, rt)).status).toBe(200);
+    advance(2_100);
+    expect(await refresh(app, rt)).toEqual({ status: 403, body: INVALID });
+  });
+
+  it('gives rotated tokens the family absolute deadline', async () => {
+    const app = await createApp({ rotation_type: 'rotating', expiration_type: 'expiring', leeway: 0, token_lifetime: 2, infinite_token_lifetime: false, infinite_idle_token_lifetime: true });
+    const { refresh_token: rt1 } = await login(app);
+    advance(1_000);
+    const rotated = await refresh(app, rt1);
+    expect(rotated.status).toBe(200);
+    advance(1_100);
+    expect(await refresh(app, rotated.body.refresh_token)).toEqual({ status: 403, body: INVALID });
+  });
+});
+
+describe('POST /api/v2/tickets/email-verification', () => {
+  async function createUser(email: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const res = await server.api('dev', token, 'POST', '/api/v2/users', { connection: DB, email, password: PASSWORD, ...extra });
+    expect(res.status).toBe(201);
+    return res.body.user_id;
+  }
+
+  const verifiedFlag = async (userId: string): Promise<boolean> => (await server.api('dev', token, 'GET', `/api/v2/users/${encodeURIComponent(userId)}`)).body.email_verified;
+
+  it('verifies nothing once ttl_sec has passed, or once the address has changed', async () => {
+    const userId = await createUser('short@example.com', { verify_email: false });
+    const short = await server.api('dev', token, 'POST', '/api/v2/tickets/email-verification', { user_id: userId, ttl_sec: 1 });
+    expect(short.status).toBe(201);
+    const shortWithResult = await server.api('dev', token, 'POST', '/api/v2/tickets/email-verification', { user_id: userId, ttl_sec: 1, result_url: RESULT_URL });
+    const changed = (await server.api('dev', token, 'POST', '/api/v2/tickets/email-verification', { user_id: userId })).body.ticket;
+    advance(1_100);
+    const expired = await server.fetch(short.body.ticket, { redirect: 'manual' });
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain('Access expired.');
+    // With a result_url, the application hears it, as on Auth0.
+    const redirected = await server.fetch(shortWithResult.body.ticket, { redirect: 'manual' });
+    expect(redirected.status).toBe(302);
+    expect(Object.fromEntries(new URL(redirected.headers.get('location')!).searchParams)).toMatchObject({ success: 'false', message: 'Access expired.' });
+
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/users/${encodeURIComponent(userId)}`, { email: 'moved@example.com' })).status).toBe(200);
+    const page = await server.fetch(changed, { redirect: 'manual' });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Your email address could not be verified.');
+    expect(await verifiedFlag(userId)).toBe(false);
+  });
+});
+
+describe('cross-origin login tickets: GET /authorize with login_ticket', () => {
+  /** `POST /co/authenticate` as auth0.js sends it: JSON, the app's Origin, telemetry in Auth0-Client. */
+  async function co(body: unknown): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+    const res = await server.fetch(`${server.originOf('dev')}/co/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'auth0-client': TELEMETRY, origin: APP },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, json: JSON.parse(text) };
+  }
+
+  /** A successful /co/authenticate: the ticket and the verifier cookie the browser would keep. */
+  async function ticketFor(clientId: string): Promise<{ login_ticket: string; co_verifier: string; co_id: string; cookie: string }> {
+    const res = await co({ client_id: clientId, credential_type: PASSWORD_REALM, username: 'ada@example.com', password: PASSWORD, realm: DB });
+    expect(res.status, res.text).toBe(200);
+    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith(`tessera_co_${res.json.co_id}=`));
+    expect(setCookie).toBeTruthy();
+    return { ...res.json, cookie: setCookie!.split(';')[0]! };
+  }
+
+  function authorizeUrl(clientId: string, loginTicket: string, extra: Record<string, string> = {}): string {
+    const url = new URL(`${server.originOf('dev')}/authorize`);
+    const params = { client_id: clientId, response_type: 'token id_token', redirect_uri: CO_CALLBACK, scope: 'openid profile email', state: 'st-123', nonce: 'n-456', realm: DB, login_ticket: loginTicket, ...extra };
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    return url.toString();
+  }
+
+  const get = (url: string, cookie?: string): Promise<Response> => server.fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+
+  /** The parameters of a redirect to the callback: fragment (implicit) or query. */
+  function callbackParams(res: Response): Record<string, string> {
+    expect(res.status, `expected a redirect, got ${res.status}`).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(CO_CALLBACK);
+    return Object.fromEntries(new URLSearchParams(location.hash ? location.hash.slice(1) : location.search));
+  }
+
+  it('refuses a ticket presented by another application, for another realm, expired, or with a wrong verifier (which burns it)', async () => {
+    const ticket = await ticketFor(embedded.client_id);
+    const otherApp = callbackParams(await get(authorizeUrl(noFallback.client_id, ticket.login_ticket), ticket.cookie));
+    expect(otherApp).toMatchObject({ error: 'access_denied', error_description: 'Invalid or expired login ticket.' });
+    const otherRealm = callbackParams(await get(authorizeUrl(embedded.client_id, ticket.login_ticket, { realm: 'Partners-DB' }), ticket.cookie));
+    expect(otherRealm.error).toBe('access_denied');
+
+    const wrongCookie = `tessera_co_${ticket.co_id}=${'x'.repeat(43)}`;
+    const wrong = callbackParams(await get(authorizeUrl(embedded.client_id, ticket.login_ticket), wrongCookie));
+    expect(wrong).toEqual({ error: 'access_denied', error_description: 'Cross-origin verification failed.', state: 'st-123' });
+    const burnt = callbackParams(await get(authorizeUrl(embedded.client_id, ticket.login_ticket), ticket.cookie));
+    expect(burnt.error_description).toBe('Invalid or expired login ticket.');
+
+    const stale = await ticketFor(embedded.client_id);
+    advance(LOGIN_TICKET_TTL_SECONDS * 1000 + 1_000);
+    const expired = callbackParams(await get(authorizeUrl(embedded.client_id, stale.login_ticket), stale.cookie));
+    expect(expired.error_description).toBe('Invalid or expired login ticket.');
+
+    const unknown = callbackParams(await get(authorizeUrl(embedded.client_id, 'not-a-ticket'), ticket.cookie));
+    expect(unknown.error).toBe('access_denied');
+  });
+});

@@ -11,6 +11,7 @@ import { hashSecret, matchesHash, newSecret } from '../secrets.js';
 import {
   HANDED_BACK,
   INTERACTION_TTL_SECONDS,
+  InteractionStateError,
   advance,
   type AuthenticationResult,
   type ConsentQuestion,
@@ -26,8 +27,11 @@ export interface OpenedInteraction {
   interaction: Interaction;
 }
 
+/** The part of the TTL store interactions use. */
+export type InteractionStore = Pick<TtlStore, 'put' | 'get' | 'update' | 'consume'>;
+
 export class InteractionService {
-  constructor(private readonly ttl: TtlStore) {}
+  constructor(private readonly ttl: InteractionStore) {}
 
   /** Opens an interaction at login_pending, or at consent_pending for a user already known (`consent`). */
   async open(tenantId: string, request: InteractionRequest, consent?: { question: ConsentQuestion; result: AuthenticationResult }): Promise<OpenedInteraction> {
@@ -55,8 +59,9 @@ export class InteractionService {
     let next: Interaction;
     try {
       next = advance(interaction, event);
-    } catch {
-      return false;
+    } catch (error) {
+      if (error instanceof InteractionStateError) return false;
+      throw error;
     }
     await this.ttl.update(tenantId, 'interaction', browser.id, next);
     return true;

@@ -41,10 +41,11 @@ const authorization: AuthorizationRequest = {
   clientId: 'app',
   redirectUri: 'https://app.example.com/callback',
   responseTypes: new Set(['code']),
+  responseType: 'code',
   responseMode: 'query',
   scope: ['openid'],
   prompt: new Set(),
-} as AuthorizationRequest;
+};
 const request: InteractionRequest = { kind: 'authorize', authorization: storeRequest(authorization), issuer: 'https://dev.localhost/' };
 const login = { userId: 'auth0|ada', amr: ['pwd'], connection: 'Username-Password-Authentication' };
 const result = { ...login, authTime: 1_700_000_000 };

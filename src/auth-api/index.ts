@@ -1,5 +1,8 @@
-/** The Authentication API: one module per endpoint. */
-import type { FastifyPluginAsync } from 'fastify';
+/**
+ * The Authentication API: one module per endpoint. Its hooks (CORS, rate limits) are registered
+ * apart, by the server, on a context that also holds the hosted login pages, which they cover too.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { discoveryRoutes } from './discovery.js';
 import { jwksRoute } from './jwks.js';
@@ -7,7 +10,6 @@ import { tokenEndpoint } from './token/token-endpoint.js';
 import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
 import { revokeEndpoint } from './revoke.js';
-import { loginRoutes } from '../login/login-routes.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
 import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index.js';
@@ -17,18 +19,22 @@ import { dbConnectionRoutes } from './db-connections.js';
 import { registerRateLimits } from './rate-limit/rate-limit-hooks.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 
-export const authenticationApi: FastifyPluginAsync<{ services: Services; rateLimiter?: RateLimiter }> = async (app, { services, rateLimiter }) => {
+export { resumeAuthorization } from './authorize/resume.js';
+
+/** CORS, then rate limits: after CORS, so that a 429 carries the CORS headers a browser needs to read it. */
+export function registerAuthenticationApiHooks(app: FastifyInstance, services: Services, rateLimiter: RateLimiter | undefined): void {
   registerCors(app, services);
   registerCrossOriginCors(app, services);
-  // After CORS, so that a 429 carries the CORS headers a browser needs to read it.
   if (rateLimiter) registerRateLimits(app, services, rateLimiter);
+}
+
+export const authenticationApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(discoveryRoutes);
   await app.register(jwksRoute, { services });
   await app.register(tokenEndpoint, { services });
   await app.register(authorizeEndpoint, { services });
   await app.register(userinfoEndpoint, { services });
   await app.register(revokeEndpoint, { services });
-  await app.register(loginRoutes, { services });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });
   await app.register(lockClientScript, { services });

@@ -17,9 +17,9 @@ import type { TenantSettings } from '../domain/tenants/tenant-settings.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../http/cookies.js';
-import { escapeHtml, renderErrorPage, renderPage } from '../login/html.js';
-import { formActionFor } from '../login/form.js';
-import { SESSION_COOKIE } from './authorize/authorize-endpoint.js';
+import { SESSION_COOKIE } from '../http/login-cookies.js';
+import { escapeHtml, renderErrorPage, renderPage } from '../pages/html.js';
+import { formActionFor } from '../pages/form-action.js';
 import { stringParams } from './authorize/authorization-requests.js';
 
 export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {

@@ -11,6 +11,7 @@ import { ClientGrantService } from './client-grants/client-grant-service.js';
 import { LogService } from './logs/log-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { TtlStore } from './oidc/ttl-store.js';
+import { InteractionService } from './interactions/interaction-service.js';
 import { ConnectionService } from './connections/connection-service.js';
 import { UserService } from './users/user-service.js';
 import { LogSearchService } from './logs/log-search.js';
@@ -38,6 +39,8 @@ export interface Services {
   logs: LogService;
   sessions: SessionService;
   ttl: TtlStore;
+  /** Protocol requests waiting for the user on the hosted pages (login, consent). */
+  interactions: InteractionService;
   connections: ConnectionService;
   users: UserService;
   logSearch: LogSearchService;
@@ -75,6 +78,7 @@ export function createServices(opts: {
   const clock = opts.clock ?? systemClock;
   const keys = new SigningKeyService(opts.storage, opts.bus);
   const logs = new LogService(opts.storage, opts.onBackgroundError);
+  const ttl = new TtlStore(opts.storage, clock);
   const devOutbox = opts.devOutbox ?? true;
   const email = createEmailSender(opts.storage, opts.smtp, devOutbox);
   const sms = createSmsSender(opts.storage, opts.twilio, devOutbox);
@@ -92,7 +96,8 @@ export function createServices(opts: {
     clientGrants: new ClientGrantService(opts.storage, opts.bus, async (tenantId, audience) => (await resourceServers.findByAudience(tenantId, audience))?.identifier),
     logs,
     sessions: new SessionService(opts.storage, clock),
-    ttl: new TtlStore(opts.storage, clock),
+    ttl,
+    interactions: new InteractionService(ttl, clock),
     connections: new ConnectionService(opts.storage, opts.bus),
     users: new UserService(opts.storage),
     logSearch: new LogSearchService(opts.storage),

@@ -9,8 +9,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import { resultRedirect, verifyEmail, VERIFICATION_MESSAGES, VERIFICATION_PATH, type EmailVerificationTicket } from '../domain/email-verification/email-verification.js';
-import { escapeHtml, renderPage } from './html.js';
-import { stringField } from './form.js';
+import { escapeHtml, renderPage } from '../pages/html.js';
+import { stringField } from '../http/forms.js';
 import { errorAlert, link, links } from './fragments.js';
 
 const TITLE = 'Email verification';

@@ -4,7 +4,7 @@
  * `aria-invalid`), and hints are tied to their input too. Every value is escaped.
  */
 import type { Tenant } from '../domain/tenants/tenant-service.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../pages/html.js';
 
 export const ERROR_ID = 'error';
 

@@ -1,83 +1,77 @@
 /**
- * The hosted login page: `GET /u/login?state=...` shows the form of a login transaction (or sends
+ * The hosted login page: `GET /u/login?state=...` shows the form of a login interaction (or sends
  * a `screen_hint=signup` request on to the signup page), `POST /u/login` checks the credentials
- * against the database connection (through attack protection: `attemptPasswordLogin`), starts the
- * SSO session and completes the `/authorize` request that led here. The other hosted pages
- * (signup, password reset, consent, unblock) are registered here too.
+ * against the database connection (through attack protection: `attemptPasswordLogin`), records
+ * the login and hands the interaction back to the protocol (`finish`, then `resume`), which starts
+ * the SSO session and answers the application.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Connection } from '../domain/connections/connection.js';
-import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
-import { renderErrorPage, renderPage } from './html.js';
-import { connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, formActionFor, loadTransaction, stringField } from './form.js';
+import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
+import { csrfValid, stringField } from '../http/forms.js';
+import { renderPage } from '../pages/html.js';
+import { formActionFor } from '../pages/form-action.js';
+import { csrfRejected, expired, unknownClient } from '../pages/refusals.js';
+import { connectionNameOf, databaseConnectionFor, loadLogin, type HostedPageOptions } from './form.js';
 import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';
-import { startSessionAndComplete } from './finish-login.js';
-import { signupRoutes } from './signup-routes.js';
-import { passwordResetRoutes } from './password-reset-routes.js';
-import { consentRoutes } from './consent-routes.js';
+import { finishLogin } from './finish-login.js';
 import { PASSWORDLESS_PAGE, passwordlessConnectionsFor } from './passwordless-routes.js';
-import { unblockRoutes } from './unblock-routes.js';
-import { emailVerificationRoutes } from './email-verification-routes.js';
 import { attemptPasswordLogin, type LoginAttempt, type LoginRejection } from '../domain/authentication/login-attempt.js';
 import { LOGIN_PAGE_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 
 /** Attack protection refusals are 429s, as on the Authentication API; everything else a 401. */
 const REJECTION_STATUS: Record<LoginRejection, number> = { wrong_credentials: 401, blocked_user: 401, password_leaked: 401, too_many_attempts: 429, suspicious_ip: 429 };
 
-export const loginRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const loginRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, { services, resume }) => {
   app.get('/u/login', async (request, reply) => {
     const state = stringField(request.query, 'state');
-    const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
-    if (!state || !transaction) return expired(reply, request);
-    if (transaction.request.screenHint === 'signup') {
+    const loaded = await loadLogin(services, request, state);
+    if (!state || !loaded) return expired(reply, request);
+    const { interaction } = loaded;
+    const requested = interaction.request.authorization;
+    if (requested.screenHint === 'signup') {
       // The hint picks the first screen only: the signup page's "Log in" link must lead back here.
-      const { screenHint: _, ...rest } = transaction.request;
-      await services.ttl.update(request.tenant.id, 'login_transaction', state, { ...transaction, request: rest });
+      await services.interactions.dropScreenHint(request.tenant.id, loaded.browser, interaction);
       return reply.redirect(`/u/signup?state=${encodeURIComponent(state)}`, 302);
     }
-    const client = await services.clients.find(request.tenant.id, request.tenant.name, transaction.request.clientId);
-    if (!client) return renderErrorPage(reply, request.tenant, 'invalid_request', `Unknown client: ${transaction.request.clientId}`);
-    const connection = await databaseConnectionFor(services, request.tenant.id, connectionNameOf(request.tenant, restoreRequest(transaction.request)), client);
+    const client = await services.clients.find(request.tenant.id, request.tenant.name, requested.clientId);
+    if (!client) return unknownClient(reply, request, requested.clientId);
+    const connection = await databaseConnectionFor(services, request.tenant.id, connectionNameOf(request.tenant, restoreRequest(requested)), client);
     // Passwordless (email/SMS codes) has its own page: shown directly when the application has no
     // database connection or asked for a passwordless one, otherwise offered by a link.
     const passwordless = await passwordlessConnectionsFor(services, request.tenant.id, client);
-    if (passwordless.length > 0 && (!connection || passwordless.some((c) => c.name === transaction.request.connection))) {
+    if (passwordless.length > 0 && (!connection || passwordless.some((c) => c.name === requested.connection))) {
       return reply.redirect(`${PASSWORDLESS_PAGE}?state=${encodeURIComponent(state)}`, 302);
     }
-    return loginForm(reply, request, state, transaction, connection, { clientName: client?.name, username: transaction.request.loginHint ?? '', passwordless: passwordless.length > 0 });
+    return loginForm(reply, request, state, interaction, connection, { clientName: client?.name, username: requested.loginHint ?? '', passwordless: passwordless.length > 0 });
   });
 
   app.post('/u/login', async (request, reply) => {
     const state = stringField(request.body, 'state');
-    const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
-    if (!state || !transaction) return expired(reply, request);
-    if (!csrfValid(request, transaction.csrf)) return csrfRejected(reply, request);
+    const loaded = await loadLogin(services, request, state);
+    if (!state || !loaded) return expired(reply, request);
+    const { interaction } = loaded;
+    if (!csrfValid(request, interaction.csrf)) return csrfRejected(reply, request);
     const username = (stringField(request.body, 'username') ?? '').trim();
     const password = stringField(request.body, 'password') ?? '';
     const tenant = request.tenant;
-    const authorization = restoreRequest(transaction.request);
+    const authorization = restoreRequest(interaction.request.authorization);
     const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
-    if (!client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${authorization.clientId}`);
+    if (!client) return unknownClient(reply, request, authorization.clientId);
 
     const connectionName = connectionNameOf(tenant, authorization);
     const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
     const attempt = connection
-      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: transaction.issuer })
+      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: interaction.request.issuer })
       : await noConnection(services, tenant.id, password);
     if (!attempt.ok) {
       const { reason, login } = attempt;
       services.logs.record(tenant.id, { type: 'f', description: REJECTION_MESSAGES[reason], clientId: client.client_id, clientName: client.name, ...(login ? { userId: login.user.user_id } : {}), ip: request.ip, details: { connection: connectionName, username, error: reason } });
-      return loginForm(reply, request, state, transaction, connection, { clientName: client.name, username, error: LOGIN_PAGE_MESSAGES[reason], status: REJECTION_STATUS[reason] });
+      return loginForm(reply, request, state, interaction, connection, { clientName: client.name, username, error: LOGIN_PAGE_MESSAGES[reason], status: REJECTION_STATUS[reason] });
     }
-    return startSessionAndComplete(services, request, reply, { state, transaction, client, authorization, connection: connectionName, login: attempt.login, password });
+    return finishLogin(services, resume, request, reply, loaded.browser, { connection: connectionName, login: attempt.login, amr: ['pwd'], password });
   });
-
-  await app.register(signupRoutes, { services });
-  await app.register(passwordResetRoutes, { services });
-  await app.register(consentRoutes, { services });
-  await app.register(unblockRoutes, { services });
-  await app.register(emailVerificationRoutes, { services });
 };
 
 /** No usable connection is answered like a wrong password, after the same bcrypt work, so timing tells nothing either. */
@@ -91,7 +85,7 @@ function loginForm(
   reply: FastifyReply,
   request: FastifyRequest,
   state: string,
-  transaction: LoginTransaction,
+  interaction: Interaction,
   connection: Connection | undefined,
   options: { clientName: string | undefined; username: string; error?: string; status?: number; passwordless?: boolean },
 ): FastifyReply {
@@ -100,12 +94,12 @@ function loginForm(
   const signupAllowed = connection !== undefined && connection.options.disable_signup !== true;
   return renderPage(reply, request.tenant, {
     title: 'Welcome',
-    csp: formActionFor(transaction.request.redirectUri),
+    csp: formActionFor(interaction.request.authorization.redirectUri),
     status: options.status ?? 200,
     body: `<p>${continueTo('Log in', request.tenant, options.clientName)}</p>${errorAlert(options.error)}
 <form method="post" action="/u/login" novalidate>
 ${hidden('state', state)}
-${hidden('_csrf', transaction.csrf)}
+${hidden('_csrf', interaction.csrf)}
 ${field({ id: 'username', label: usesUsername ? 'Username or email address' : 'Email address', autocomplete: 'username', inputmode: usesUsername ? '' : 'email', autofocus: true, value: options.username, invalid: !!options.error })}
 ${field({ id: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', invalid: !!options.error })}
 <p class="links">${link(`/u/reset-password/request${query}`, 'Forgot password?')}</p>

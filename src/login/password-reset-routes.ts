@@ -1,7 +1,7 @@
 /**
  * Password reset on the hosted pages:
  * - `GET|POST /u/reset-password/request?state=...`: from the login page's "Forgot password?" link,
- *   within the login transaction (browser-bound, CSRF); always answers "check your email", whether
+ *   within the login interaction (browser-bound, CSRF); always answers "check your email", whether
  *   or not the address has an account.
  * - `GET|POST /u/reset-password?ticket=...`: the link in the email. Opening it binds the ticket to
  *   this browser (cookie) with a fresh CSRF token; the form sets a new password under the
@@ -12,12 +12,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
-import { hashSecret, newSecret } from '../domain/secrets.js';
+import { hashSecret, matchesHash, newSecret } from '../domain/secrets.js';
 import { liveResetTicket, requestPasswordReset, resetPassword, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
-import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
-import { clearCookie, setCookie } from '../http/cookies.js';
-import { escapeHtml, renderErrorPage, renderPage } from './html.js';
-import { boundToBrowser, connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, loadTransaction, stringField, userFacingProblem } from './form.js';
+import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
+import { clearCookie, readCookie, setCookie } from '../http/cookies.js';
+import { csrfValid, stringField } from '../http/forms.js';
+import { escapeHtml, renderErrorPage, renderPage } from '../pages/html.js';
+import { csrfRejected, expired } from '../pages/refusals.js';
+import { connectionNameOf, databaseConnectionFor, loadLogin, userFacingProblem, type HostedPageOptions } from './form.js';
 import { errorAlert, field, hidden, link, links } from './fragments.js';
 import { passwordHint } from './password-hint.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES } from '../domain/authentication/rejection-messages.js';
@@ -36,24 +38,25 @@ export const RESET_MESSAGES = {
 /** Each ticket gets its own binding cookie, scoped to the reset page. */
 const ticketCookieName = (ticket: string): string => `tessera_rp_${ticket.slice(0, 16)}`;
 
-export const passwordResetRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const passwordResetRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, { services }) => {
   app.get(REQUEST_PATH, async (request, reply) => {
     const state = stringField(request.query, 'state');
-    const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
-    if (!state || !transaction) return expired(reply, request);
-    return requestForm(reply, request, state, transaction, { email: transaction.request.loginHint ?? '' });
+    const loaded = await loadLogin(services, request, state);
+    if (!state || !loaded) return expired(reply, request);
+    return requestForm(reply, request, state, loaded.interaction, { email: loaded.interaction.request.authorization.loginHint ?? '' });
   });
 
   app.post(REQUEST_PATH, async (request, reply) => {
     const state = stringField(request.body, 'state');
-    const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
-    if (!state || !transaction) return expired(reply, request);
-    if (!csrfValid(request, transaction.csrf)) return csrfRejected(reply, request);
+    const loaded = await loadLogin(services, request, state);
+    if (!state || !loaded) return expired(reply, request);
+    const { interaction } = loaded;
+    if (!csrfValid(request, interaction.csrf)) return csrfRejected(reply, request);
     const email = (stringField(request.body, 'email') ?? '').trim().toLowerCase();
-    if (!isEmailAddress(email)) return requestForm(reply, request, state, transaction, { email, error: RESET_MESSAGES.invalidEmail, status: 400 });
+    if (!isEmailAddress(email)) return requestForm(reply, request, state, interaction, { email, error: RESET_MESSAGES.invalidEmail, status: 400 });
 
     const tenant = request.tenant;
-    const authorization = restoreRequest(transaction.request);
+    const authorization = restoreRequest(interaction.request.authorization);
     const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
     const connectionName = connectionNameOf(tenant, authorization);
     // Only a database connection enabled for the application has passwords to reset; in every
@@ -86,7 +89,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     const secret = stringField(request.body, 'ticket');
     const ticket = secret ? await liveResetTicket(services, request.tenant.id, secret) : undefined;
     if (!secret || !ticket) return linkInvalid(reply, request);
-    if (!boundToBrowser(request, ticketCookieName(secret), ticket.browserHash)) {
+    if (!matchesHash(readCookie(request, ticketCookieName(secret)), ticket.browserHash)) {
       return renderErrorPage(reply, request.tenant, 'invalid_request', 'This reset link was opened in another browser. Please open the link from the email again.', 400);
     }
     if (!csrfValid(request, ticket.csrf)) return csrfRejected(reply, request);
@@ -129,14 +132,14 @@ function linkInvalid(reply: FastifyReply, request: FastifyRequest): FastifyReply
   return renderPage(reply, request.tenant, { title: 'Reset your password', status: 400, body: errorAlert(RESET_MESSAGES.linkInvalid) });
 }
 
-function requestForm(reply: FastifyReply, request: FastifyRequest, state: string, transaction: LoginTransaction, options: { email: string; error?: string; status?: number }): FastifyReply {
+function requestForm(reply: FastifyReply, request: FastifyRequest, state: string, interaction: Interaction, options: { email: string; error?: string; status?: number }): FastifyReply {
   return renderPage(reply, request.tenant, {
     title: 'Forgot your password?',
     status: options.status ?? 200,
     body: `<p>Enter your email address and we will send you a link to reset your password.</p>${errorAlert(options.error)}
 <form method="post" action="${REQUEST_PATH}" novalidate>
 ${hidden('state', state)}
-${hidden('_csrf', transaction.csrf)}
+${hidden('_csrf', interaction.csrf)}
 ${field({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'email', inputmode: 'email', autofocus: true, value: options.email, invalid: !!options.error })}
 <button type="submit" name="action" value="default">Continue</button>
 </form>

@@ -2,36 +2,31 @@
  * The hosted passwordless login page, `/u/login/passwordless?state=…`: the user enters an email
  * address or phone number (whichever passwordless connections the application has enabled), gets a
  * one-time code, enters it, and the login completes like the password form does (SSO session, then
- * the `/authorize` request). Every POST carries the transaction's CSRF token and must come from the
- * browser the transaction is bound to. The address or number the code went to is kept in the
- * login transaction, not in the form, so the code form cannot be pointed at another identity.
+ * the `/authorize` request). Every POST carries the interaction's CSRF token and must come from the
+ * browser the interaction is bound to. The address or number the code went to is kept in the
+ * interaction, not in the form, so the code form cannot be pointed at another identity.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import type { Connection, ConnectionUser } from '../domain/connections/connection.js';
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
-import { restoreRequest, transactionCookieName, type LoginTransaction } from '../auth-api/authorize/transaction.js';
+import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
 import { attemptPasswordlessLogin } from '../domain/passwordless/passwordless-login.js';
 import { normalizeIdentifier } from '../domain/passwordless/identifiers.js';
+import { rejectionDescription } from '../domain/passwordless/rejection-messages.js';
 import { SmsDeliveryError } from '../domain/delivery/sms.js';
 import { DomainError } from '../domain/errors.js';
-import { rejectionDescription } from '../auth-api/passwordless/rejections.js';
-import { clearCookie } from '../http/cookies.js';
-import { escapeHtml, renderErrorPage, renderPage } from './html.js';
-import { csrfRejected, csrfValid, expired, formActionFor, loadTransaction, stringField } from './form.js';
+import type { BrowserInteraction } from '../http/login-cookies.js';
+import { csrfValid, stringField } from '../http/forms.js';
+import { escapeHtml, renderErrorPage, renderPage } from '../pages/html.js';
+import { formActionFor } from '../pages/form-action.js';
+import { csrfRejected, expired } from '../pages/refusals.js';
+import { loadLogin, type HostedPageOptions, type ResumeInteraction } from './form.js';
 import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';
-import { startSession } from './finish-login.js';
+import { finishLogin } from './finish-login.js';
 
 export const PASSWORDLESS_PAGE = '/u/login/passwordless';
-
-/** Where the code was sent, remembered in the login transaction between the two forms. */
-interface PendingCode {
-  connection: string;
-  identifier: string;
-}
-
-type PasswordlessTransaction = LoginTransaction & { passwordless?: PendingCode };
 
 /** The application's passwordless connections, in creation order (Auth0 presents the first one). */
 export async function passwordlessConnectionsFor(services: Services, tenantId: string, client: ConnectionUser): Promise<Connection[]> {
@@ -43,27 +38,29 @@ function chosen(connections: Connection[], requested: string | undefined, author
   return connections.find((c) => c.name === requested) ?? connections.find((c) => c.name === authorization.connection) ?? connections[0];
 }
 
-export const passwordlessRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const passwordlessRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, { services, resume }) => {
   app.get(PASSWORDLESS_PAGE, async (request, reply) => {
     const state = stringField(request.query, 'state');
-    const transaction = await loadTransaction<PasswordlessTransaction>(services, request, 'login_transaction', state);
-    if (!state || !transaction) return expired(reply, request);
-    const page = await pageContext(services, request, transaction);
+    const loaded = await loadLogin(services, request, state);
+    if (!state || !loaded) return expired(reply, request);
+    const interaction = loaded.interaction;
+    const page = await pageContext(services, request, interaction);
     if (!page) return noPasswordless(reply, request);
     const connection = chosen(page.connections, stringField(request.query, 'connection'), page.authorization);
-    return identifierForm(reply, request, state, transaction, page, connection!, { value: connection!.strategy === 'email' ? (page.authorization.loginHint ?? '') : '' });
+    return identifierForm(reply, request, state, interaction, page, connection!, { value: connection!.strategy === 'email' ? (page.authorization.loginHint ?? '') : '' });
   });
 
   app.post(PASSWORDLESS_PAGE, async (request, reply) => {
     const state = stringField(request.body, 'state');
-    const transaction = await loadTransaction<PasswordlessTransaction>(services, request, 'login_transaction', state);
-    if (!state || !transaction) return expired(reply, request);
-    if (!csrfValid(request, transaction.csrf)) return csrfRejected(reply, request);
-    const page = await pageContext(services, request, transaction);
+    const loaded = await loadLogin(services, request, state);
+    if (!state || !loaded) return expired(reply, request);
+    const interaction = loaded.interaction;
+    if (!csrfValid(request, interaction.csrf)) return csrfRejected(reply, request);
+    const page = await pageContext(services, request, interaction);
     if (!page) return noPasswordless(reply, request);
     return stringField(request.body, 'action') === 'verify'
-      ? verifyCode(services, request, reply, state, transaction, page)
-      : sendCode(services, request, reply, state, transaction, page);
+      ? verifyCode(services, resume, request, reply, loaded.browser, interaction, page)
+      : sendCode(services, request, reply, loaded.browser, interaction, page);
   });
 };
 
@@ -73,9 +70,9 @@ interface PageContext {
   connections: Connection[];
 }
 
-async function pageContext(services: Services, request: FastifyRequest, transaction: LoginTransaction): Promise<PageContext | undefined> {
+async function pageContext(services: Services, request: FastifyRequest, interaction: Interaction): Promise<PageContext | undefined> {
   const tenant = request.tenant;
-  const authorization = restoreRequest(transaction.request);
+  const authorization = restoreRequest(interaction.request.authorization);
   const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
   if (!client) return undefined;
   const connections = await passwordlessConnectionsFor(services, tenant.id, client);
@@ -85,19 +82,20 @@ async function pageContext(services: Services, request: FastifyRequest, transact
 const noPasswordless = (reply: FastifyReply, request: FastifyRequest) =>
   renderErrorPage(reply, request.tenant, 'invalid_request', 'No passwordless connection (email or SMS) is enabled for this application.');
 
-async function sendCode(services: Services, request: FastifyRequest, reply: FastifyReply, state: string, transaction: PasswordlessTransaction, page: PageContext): Promise<FastifyReply> {
+async function sendCode(services: Services, request: FastifyRequest, reply: FastifyReply, browser: BrowserInteraction, interaction: Interaction, page: PageContext): Promise<FastifyReply> {
   const tenant = request.tenant;
+  const state = browser.id;
   const connection = page.connections.find((c) => c.name === stringField(request.body, 'connection'));
-  if (!connection) return identifierForm(reply, request, state, transaction, page, page.connections[0]!, { value: '', error: 'Please choose how to receive your code.', status: 400 });
+  if (!connection) return identifierForm(reply, request, state, interaction, page, page.connections[0]!, { value: '', error: 'Please choose how to receive your code.', status: 400 });
   const typed = (stringField(request.body, 'identifier') ?? '').trim();
   const identifier = normalizeIdentifier(connection.strategy, typed);
   const sms = connection.strategy === 'sms';
   if (!identifier) {
-    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: sms ? 'The phone number is invalid. Use the international format, e.g. +14155550100.' : 'The email is invalid.', status: 400 });
+    return identifierForm(reply, request, state, interaction, page, connection, { value: typed, error: sms ? 'The phone number is invalid. Use the international format, e.g. +14155550100.' : 'The email is invalid.', status: 400 });
   }
   const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
   if (!existing && connection.options.disable_signup === true) {
-    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: 'Sign ups are disabled for this application: no account uses this address.', status: 400 });
+    return identifierForm(reply, request, state, interaction, page, connection, { value: typed, error: 'Sign ups are disabled for this application: no account uses this address.', status: 400 });
   }
   try {
     await services.passwordless.send({ tenant, client: page.client, connection, identifier, send: 'code' });
@@ -107,7 +105,7 @@ async function sendCode(services: Services, request: FastifyRequest, reply: Fast
     const unconfigured = error instanceof DomainError;
     services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: page.client.client_id, clientName: page.client.name, ip: request.ip, details: { connection: connection.name } });
     const what = sms ? 'the SMS' : 'the email';
-    return identifierForm(reply, request, state, transaction, page, connection, { value: typed, error: `We're sorry, something went wrong when sending ${what}.`, status: unconfigured ? 503 : 502 });
+    return identifierForm(reply, request, state, interaction, page, connection, { value: typed, error: `We're sorry, something went wrong when sending ${what}.`, status: unconfigured ? 503 : 502 });
   }
   services.logs.record(tenant.id, {
     type: sms ? 'cs' : 'cls',
@@ -119,18 +117,26 @@ async function sendCode(services: Services, request: FastifyRequest, reply: Fast
     ...(existing ? { userId: existing.user.user_id } : {}),
     details: { connection: connection.name, send: 'code', authenticated_by: 'login_page' },
   });
-  const next: PasswordlessTransaction = { ...transaction, passwordless: { connection: connection.name, identifier } };
-  await services.ttl.update(tenant.id, 'login_transaction', state, next);
+  const next = await services.interactions.rememberCodeRecipient(tenant.id, browser, interaction, { connection: connection.name, identifier });
   return codeForm(reply, request, state, next, page, connection, identifier, {});
 }
 
-async function verifyCode(services: Services, request: FastifyRequest, reply: FastifyReply, state: string, transaction: PasswordlessTransaction, page: PageContext): Promise<FastifyReply> {
+async function verifyCode(
+  services: Services,
+  resume: ResumeInteraction,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  browser: BrowserInteraction,
+  interaction: Interaction,
+  page: PageContext,
+): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const pending = transaction.passwordless;
+  const state = browser.id;
+  const pending = interaction.passwordless;
   const connection = pending && page.connections.find((c) => c.name === pending.connection);
-  if (!pending || !connection) return identifierForm(reply, request, state, transaction, page, page.connections[0]!, { value: '', error: 'Please ask for a new code.', status: 400 });
+  if (!pending || !connection) return identifierForm(reply, request, state, interaction, page, page.connections[0]!, { value: '', error: 'Please ask for a new code.', status: 400 });
   const otp = (stringField(request.body, 'code') ?? '').trim();
-  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, issuer: transaction.issuer });
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, issuer: interaction.request.issuer });
   if (!attempt.ok) {
     const description = rejectionDescription(connection.strategy, attempt);
     services.logs.record(tenant.id, {
@@ -142,19 +148,16 @@ async function verifyCode(services: Services, request: FastifyRequest, reply: Fa
       ...(attempt.login ? { userId: attempt.login.user.user_id } : {}),
       details: { connection: connection.name, username: pending.identifier },
     });
-    return codeForm(reply, request, state, transaction, page, connection, pending.identifier, { error: attempt.reason === 'blocked_user' ? 'Your account has been blocked.' : description, status: 401 });
+    return codeForm(reply, request, state, interaction, page, connection, pending.identifier, { error: attempt.reason === 'blocked_user' ? 'Your account has been blocked.' : description, status: 401 });
   }
-  await services.ttl.delete(tenant.id, 'login_transaction', state);
-  clearCookie(request, reply, transactionCookieName(state), '/u/');
-  await services.users.recordLogin(attempt.login, { ip: request.ip });
-  return startSession(services, request, reply, { client: page.client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization: page.authorization, issuer: transaction.issuer });
+  return finishLogin(services, resume, request, reply, browser, { connection: connection.name, login: attempt.login, amr: ['otp'] });
 }
 
 function identifierForm(
   reply: FastifyReply,
   request: FastifyRequest,
   state: string,
-  transaction: LoginTransaction,
+  interaction: Interaction,
   page: PageContext,
   connection: Connection,
   options: { value: string; error?: string; status?: number },
@@ -166,12 +169,12 @@ function identifierForm(
     .map((c) => link(`${PASSWORDLESS_PAGE}${query}&connection=${encodeURIComponent(c.name)}`, c.strategy === 'sms' ? 'Use a phone number instead' : 'Use an email address instead'));
   return renderPage(reply, request.tenant, {
     title: 'Welcome',
-    csp: formActionFor(transaction.request.redirectUri),
+    csp: formActionFor(interaction.request.authorization.redirectUri),
     status: options.status ?? 200,
     body: `<p>${continueTo('Log in', request.tenant, page.client.name)} ${sms ? 'We will text you a code.' : 'We will email you a code.'}</p>${errorAlert(options.error)}
 <form method="post" action="${PASSWORDLESS_PAGE}" novalidate>
 ${hidden('state', state)}
-${hidden('_csrf', transaction.csrf)}
+${hidden('_csrf', interaction.csrf)}
 ${hidden('connection', connection.name)}
 ${field({ id: 'identifier', label: sms ? 'Phone number' : 'Email address', type: sms ? 'text' : 'email', autocomplete: sms ? 'tel' : 'email', inputmode: sms ? 'tel' : 'email', autofocus: true, value: options.value, invalid: !!options.error })}
 <button type="submit" name="action" value="send">Send code</button>
@@ -184,7 +187,7 @@ function codeForm(
   reply: FastifyReply,
   request: FastifyRequest,
   state: string,
-  transaction: LoginTransaction,
+  interaction: Interaction,
   page: PageContext,
   connection: Connection,
   identifier: string,
@@ -193,18 +196,18 @@ function codeForm(
   const sms = connection.strategy === 'sms';
   return renderPage(reply, request.tenant, {
     title: 'Enter your code',
-    csp: formActionFor(transaction.request.redirectUri),
+    csp: formActionFor(interaction.request.authorization.redirectUri),
     status: options.status ?? 200,
     body: `<p>We sent a code to <span class="app">${escapeHtml(identifier)}</span> by ${sms ? 'text message' : 'email'}.</p>${errorAlert(options.error)}
 <form method="post" action="${PASSWORDLESS_PAGE}" novalidate>
 ${hidden('state', state)}
-${hidden('_csrf', transaction.csrf)}
+${hidden('_csrf', interaction.csrf)}
 ${field({ id: 'code', label: 'Code', autocomplete: 'one-time-code', inputmode: 'numeric', autofocus: true, invalid: !!options.error })}
 <button type="submit" name="action" value="verify">Continue</button>
 </form>
 <form method="post" action="${PASSWORDLESS_PAGE}" novalidate>
 ${hidden('state', state)}
-${hidden('_csrf', transaction.csrf)}
+${hidden('_csrf', interaction.csrf)}
 ${hidden('connection', connection.name)}
 ${hidden('identifier', identifier)}
 <button type="submit" class="secondary" name="action" value="send">Resend code</button>

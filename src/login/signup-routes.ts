@@ -1,6 +1,6 @@
 /**
  * The hosted signup page (`/u/signup?state=...`, reached with `screen_hint=signup` or from the
- * login page): creates a user in the transaction's database connection under its password policy,
+ * login page): creates a user in the login's database connection under its password policy,
  * then logs the user in exactly as the login form does. Refused when the connection has
  * `disable_signup`. An address that already has an account is reported as such only when the
  * tenant flag `enable_public_signup_user_exists_error` is on; otherwise the answer is generic, so
@@ -12,12 +12,16 @@ import type { Services } from '../domain/services.js';
 import type { Connection } from '../domain/connections/connection.js';
 import type { Client } from '../domain/clients/client.js';
 import { signUp, type SignupRefusal } from '../domain/signup/signup.js';
-import { restoreRequest, type LoginTransaction } from '../auth-api/authorize/transaction.js';
-import { renderErrorPage, renderPage } from './html.js';
-import { connectionNameOf, csrfRejected, csrfValid, databaseConnectionFor, expired, formActionFor, loadTransaction, stringField, userFacingProblem } from './form.js';
+import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
+import type { BrowserInteraction } from '../http/login-cookies.js';
+import { csrfValid, stringField } from '../http/forms.js';
+import { renderPage } from '../pages/html.js';
+import { formActionFor } from '../pages/form-action.js';
+import { csrfRejected, expired, unknownClient } from '../pages/refusals.js';
+import { connectionNameOf, databaseConnectionFor, loadLogin, userFacingProblem, type HostedPageOptions } from './form.js';
 import { continueTo, errorAlert, field, hidden, link, links } from './fragments.js';
 import { passwordHint } from './password-hint.js';
-import { startSessionAndComplete } from './finish-login.js';
+import { finishLogin } from './finish-login.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 
 export const SIGNUP_MESSAGES = {
@@ -55,25 +59,26 @@ function signupPageMessage(refusal: SignupRefusal, userExistsError: boolean): st
 
 interface SignupContext {
   state: string;
-  transaction: LoginTransaction;
+  browser: BrowserInteraction;
+  interaction: Interaction;
   client: Client;
   connection: Connection | undefined;
   connectionName: string;
 }
 
-export const signupRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const signupRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, { services, resume }) => {
   app.get('/u/signup', async (request, reply) => {
     const context = await signupContext(services, request, stringField(request.query, 'state'));
     if (!context) return expired(reply, request);
     if ('error' in context) return context.error(reply);
     if (!signupAllowed(context.connection)) return signupForm(reply, request, context, { error: SIGNUP_MESSAGES.disabled, status: 403 });
-    return signupForm(reply, request, context, { email: context.transaction.request.loginHint ?? '' });
+    return signupForm(reply, request, context, { email: context.interaction.request.authorization.loginHint ?? '' });
   });
 
   app.post('/u/signup', async (request, reply) => {
     const context = await signupContext(services, request, stringField(request.body, 'state'));
     if (!context) return expired(reply, request);
-    if (!csrfValid(request, context.transaction.csrf)) return csrfRejected(reply, request);
+    if (!csrfValid(request, context.interaction.csrf)) return csrfRejected(reply, request);
     if ('error' in context) return context.error(reply);
     const tenant = request.tenant;
     const { client, connection, connectionName } = context;
@@ -87,25 +92,26 @@ export const signupRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     }
     const login = await services.users.findForLogin(tenant.id, connectionName, email);
     if (!login) throw new Error('the user just created could not be found');
-    return startSessionAndComplete(services, request, reply, { state: context.state, transaction: context.transaction, client, authorization: restoreRequest(context.transaction.request), connection: connectionName, login, password });
+    return finishLogin(services, resume, request, reply, context.browser, { connection: connectionName, login, amr: ['pwd'], password });
   });
 };
 
-/** The live transaction of this browser with its application and connection; undefined when there is none. */
+/** The live login interaction of this browser with its application and connection; undefined when there is none. */
 async function signupContext(
   services: Services,
   request: FastifyRequest,
   state: string | undefined,
-): Promise<SignupContext | { transaction: LoginTransaction; error: (reply: FastifyReply) => FastifyReply } | undefined> {
-  const transaction = await loadTransaction<LoginTransaction>(services, request, 'login_transaction', state);
-  if (!state || !transaction) return undefined;
+): Promise<SignupContext | { interaction: Interaction; error: (reply: FastifyReply) => FastifyReply } | undefined> {
+  const loaded = await loadLogin(services, request, state);
+  if (!state || !loaded) return undefined;
+  const { browser, interaction } = loaded;
   const tenant = request.tenant;
-  const authorization = restoreRequest(transaction.request);
+  const authorization = restoreRequest(interaction.request.authorization);
   const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
-  if (!client) return { transaction, error: (reply) => renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${authorization.clientId}`) };
+  if (!client) return { interaction, error: (reply) => unknownClient(reply, request, authorization.clientId) };
   const connectionName = connectionNameOf(tenant, authorization);
   const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
-  return { state, transaction, client, connection, connectionName };
+  return { state, browser, interaction, client, connection, connectionName };
 }
 
 const signupAllowed = (connection: Connection | undefined): connection is Connection => connection !== undefined && connection.options.disable_signup !== true;
@@ -125,12 +131,12 @@ function signupForm(reply: FastifyReply, request: FastifyRequest, context: Signu
   const hint = passwordHint(connection.options);
   return renderPage(reply, request.tenant, {
     title: 'Create your account',
-    csp: formActionFor(context.transaction.request.redirectUri),
+    csp: formActionFor(context.interaction.request.authorization.redirectUri),
     status: options.status ?? 200,
     body: `<p>${continueTo('Sign up', request.tenant, context.client.name)}</p>${errorAlert(options.error)}
 <form method="post" action="/u/signup" novalidate>
 ${hidden('state', context.state)}
-${hidden('_csrf', context.transaction.csrf)}
+${hidden('_csrf', context.interaction.csrf)}
 ${field({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'email', inputmode: 'email', autofocus: true, value: options.email ?? '', invalid })}
 ${username}
 ${field({ id: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', invalid, ...(hint ? { hint } : {}) })}

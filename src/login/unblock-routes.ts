@@ -9,8 +9,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { renderPage } from './html.js';
-import { stringField } from './form.js';
+import { renderPage } from '../pages/html.js';
+import { stringField } from '../http/forms.js';
 import { errorAlert, hidden } from './fragments.js';
 
 const UNBLOCK_PATH = '/u/unblock';

@@ -1,6 +1,8 @@
 /**
  * Assembles the HTTP server: parsers, limits, tenant resolution, security headers, errors,
- * then the Authentication API and the Management API as plugins that own their routes.
+ * then the Authentication API, the hosted login pages and the Management API as plugins that own
+ * their routes. The hosted pages hand finished interactions back to the Authentication API through
+ * the `resume` function wired here, so neither imports the other.
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -15,7 +17,8 @@ import { registerJsonBodyParser } from './json-body.js';
 import { drainRequestBody } from './body-drain.js';
 import { sendError } from './errors.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
-import { authenticationApi } from '../auth-api/index.js';
+import { authenticationApi, registerAuthenticationApiHooks, resumeAuthorization } from '../auth-api/index.js';
+import { hostedPages } from '../login/index.js';
 import { managementApi } from '../management-api/index.js';
 import { registerOpenApi } from '../management-api/openapi.js';
 import { createRateLimiter } from '../auth-api/rate-limit/limiter.js';
@@ -60,7 +63,13 @@ export async function buildServer(config: Config, services: Services): Promise<F
   app.get('/healthz', { config: { tenantless: true } }, async () => ({ status: 'ok' }));
   const rateLimiter = await createRateLimiter(config.rateLimits, config.redisUrl, app.log);
   app.addHook('onClose', () => rateLimiter.store.close());
-  await app.register(authenticationApi, { services, rateLimiter });
+  // One context for what browsers and applications call on the tenant's host: the Authentication
+  // API's CORS and rate limits cover the hosted pages too.
+  await app.register(async (authentication) => {
+    registerAuthenticationApiHooks(authentication, services, rateLimiter);
+    await authentication.register(authenticationApi, { services });
+    await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
+  });
   await app.register(managementApi, { services, prefix: '/api/v2' });
   return app;
 }

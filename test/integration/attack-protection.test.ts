@@ -15,7 +15,7 @@ import { AuthenticationClient } from 'auth0-v4';
 import { startTlsServer, thrown, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
-import { escapeHtml } from '../../src/login/html.js';
+import { escapeHtml } from '../../src/pages/html.js';
 
 const REALM = 'Username-Password-Authentication';
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/config/config.js';
 import { passwordHint } from '../../src/login/password-hint.js';
 import { field, errorAlert } from '../../src/login/fragments.js';
-import { formActionFor, userFacingProblem } from '../../src/login/form.js';
+import { userFacingProblem } from '../../src/login/form.js';
+import { formActionFor } from '../../src/pages/form-action.js';
 import { resetEmail } from '../../src/domain/password-reset/reset-email.js';
 
 describe('SMTP configuration', () => {

@@ -15,7 +15,7 @@ import {
   parseAuthorizationRequest,
   type AuthorizationRequest,
 } from '../../domain/oidc/authorization-request.js';
-import { renderErrorPage } from '../../login/html.js';
+import { renderErrorPage } from '../../pages/html.js';
 import { deliver } from './response-modes.js';
 
 /** Query strings and forms may repeat a parameter; OAuth forbids it, so only single strings count. */

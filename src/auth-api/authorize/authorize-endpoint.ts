@@ -1,21 +1,19 @@
 /**
  * `GET|POST /authorize`: validates the request (errors before the redirect_uri is trusted go to an
- * error page, never to a redirect), then either completes at once with the SSO session, or sends
- * the browser to the hosted login page with a login transaction.
+ * error page, never to a redirect), then either completes at once with the SSO session, or opens
+ * a login interaction (domain/interactions) and sends the browser to the hosted login page; the
+ * protocol takes it back in resume.ts.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
-import { hashSecret, newSecret } from '../../domain/secrets.js';
 import { secondsAt, type Clock } from '../../domain/clock.js';
-import { readCookie, setCookie } from '../../http/cookies.js';
+import { INTERACTION_TTL_SECONDS, pageFor, storeRequest } from '../../domain/interactions/interaction.js';
+import { readCookie } from '../../http/cookies.js';
+import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
 import { completeAuthorization } from './complete.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from './authorization-requests.js';
 import { redeemLoginTicket } from '../cross-origin/ticket-redemption.js';
-import { TRANSACTION_TTL_SECONDS, storeRequest, transactionCookieName, type LoginTransaction } from './transaction.js';
-
-export const SESSION_COOKIE = 'tessera_session';
 
 export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -48,16 +46,9 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
 };
 
 async function startLogin(services: Services, request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest): Promise<FastifyReply> {
-  const browserSecret = newSecret();
-  const transaction: LoginTransaction = {
-    request: storeRequest(authorization),
-    issuer: request.issuer,
-    browserHash: hashSecret(browserSecret),
-    csrf: randomBytes(24).toString('base64url'),
-  };
-  const state = await services.ttl.put(request.tenant.id, 'login_transaction', transaction, TRANSACTION_TTL_SECONDS);
-  setCookie(request, reply, transactionCookieName(state), browserSecret, { path: '/u/', maxAge: TRANSACTION_TTL_SECONDS, lax: true });
-  return reply.redirect(`/u/login?state=${encodeURIComponent(state)}`, 302);
+  const { id, browserSecret } = await services.interactions.open(request.tenant.id, { kind: 'authorize', authorization: storeRequest(authorization), issuer: request.issuer });
+  bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
+  return reply.redirect(pageFor('login_pending', id), 302);
 }
 
 const tooOld = (authTime: number, maxAge: number | undefined, clock: Clock): boolean => maxAge !== undefined && secondsAt(clock) - authTime > maxAge;

@@ -13,7 +13,7 @@ import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js'
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
 import { deliver } from './response-modes.js';
-import { startConsent } from '../../login/consent-transaction.js';
+import { askConsent } from './consent-question.js';
 
 export const CODE_TTL_SECONDS = 600;
 
@@ -72,7 +72,7 @@ export async function completeAuthorization(
     };
     if ((await services.consent.decide(tenant.id, consent)) === 'ask') {
       if (authorization.prompt.has('none')) return deliver(reply, tenant, target, withState({ error: 'consent_required', error_description: 'Consent required' }));
-      return startConsent(services, request, reply, { authorization, issuer, userId: user.user_id, audience: consent.audience, scope: grant.scope });
+      return askConsent(services, request, reply, { authorization, issuer, session, question: { audience: consent.audience, scope: grant.scope } });
     }
   }
 

@@ -7,7 +7,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../../domain/tenants/tenant-service.js';
 import type { ResponseMode } from '../../domain/oidc/authorization-request.js';
-import { escapeHtml, renderPage } from '../../login/html.js';
+import { escapeHtml, renderPage } from '../../pages/html.js';
 
 export function deliver(reply: FastifyReply, tenant: Tenant, target: { redirectUri: string; responseMode: ResponseMode }, params: Record<string, string>): FastifyReply {
   const { redirectUri, responseMode } = target;

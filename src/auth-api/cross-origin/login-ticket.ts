@@ -12,9 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../../domain/services.js';
-import { hashSecret, newSecret } from '../../domain/secrets.js';
-import { sameSecret } from '../../login/form.js';
-import type { StoredAuthorizationRequest } from '../authorize/transaction.js';
+import { hashSecret, matchesHash, newSecret } from '../../domain/secrets.js';
+import type { StoredAuthorizationRequest } from '../../domain/interactions/interaction.js';
 
 /** Auth0's login tickets live about five minutes. */
 export const LOGIN_TICKET_TTL_SECONDS = 300;
@@ -58,7 +57,7 @@ export async function issueLoginTicket(
 }
 
 export const verifierMatches = (ticket: LoginTicket, verifier: string | undefined): boolean =>
-  !!verifier && sameSecret(hashSecret(verifier), ticket.verifierHash);
+  matchesHash(verifier, ticket.verifierHash);
 
 /** The cookie holding a ticket's verifier; named per ticket so that two logins in one browser do not collide. */
 export const verifierCookieName = (coId: string): string => `tessera_co_${coId}`;

@@ -25,11 +25,13 @@ import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { hashSecret, newSecret } from '../../domain/secrets.js';
+import { restoreRequest, storeRequest } from '../../domain/interactions/interaction.js';
+import { matchesHash } from '../../domain/secrets.js';
 import { clearCookie, readCookie, setCookie } from '../../http/cookies.js';
-import { renderErrorPage } from '../../login/html.js';
-import { boundToBrowser, csrfRejected, csrfValid, postedFromOwnOrigin, stringField } from '../../login/form.js';
-import { startSession } from '../../login/finish-login.js';
-import { restoreRequest, storeRequest } from '../authorize/transaction.js';
+import { csrfValid, postedFromOwnOrigin, stringField } from '../../http/forms.js';
+import { renderErrorPage } from '../../pages/html.js';
+import { csrfRejected, unknownClient } from '../../pages/refusals.js';
+import { startSession } from '../authorize/session-start.js';
 import { answerAuthorizationError, redirectTarget } from '../authorize/authorization-requests.js';
 import {
   LOGIN_TICKET_TTL_SECONDS,
@@ -104,7 +106,7 @@ export const coVerifyEndpoint: FastifyPluginAsync<{ services: Services }> = asyn
     const verifier = stringField(request.body, 'verifier');
     const ticket = loginTicket ? await services.ttl.get<LoginTicket>(tenant.id, 'login_ticket', loginTicket) : undefined;
     // Only the browser that was shown the page may complete it (no login CSRF with someone else's ticket).
-    if (!loginTicket || !ticket?.pending || !boundToBrowser(request, verificationCookieName(loginTicket), ticket.pending.browserHash)) {
+    if (!loginTicket || !ticket?.pending || !matchesHash(readCookie(request, verificationCookieName(loginTicket)), ticket.pending.browserHash)) {
       return renderErrorPage(reply, tenant, 'invalid_request', 'Your login has expired or was started in another browser. Please go back to the application and log in again.');
     }
     // Nothing is used up by a refusal: a forged post must not spoil the login the page itself is completing.
@@ -112,7 +114,7 @@ export const coVerifyEndpoint: FastifyPluginAsync<{ services: Services }> = asyn
     clearCookie(request, reply, verificationCookieName(loginTicket), VERIFICATION_PATH);
     const authorization = restoreRequest(ticket.pending.request);
     const client = await services.clients.find(tenant.id, tenant.name, ticket.clientId);
-    if (!client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${ticket.clientId}`);
+    if (!client) return unknownClient(reply, request, ticket.clientId);
     try {
       return await finish(services, request, reply, client, authorization, ticket.pending.issuer, loginTicket, ticket, verifier);
     } catch (error) {

@@ -17,8 +17,8 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../../domain/tenants/tenant-service.js';
-import { escapeHtml, renderPage } from '../../login/html.js';
-import { formActionFor } from '../../login/form.js';
+import { escapeHtml, renderPage } from '../../pages/html.js';
+import { formActionFor } from '../../pages/form-action.js';
 import { VERIFICATION_PATH } from './login-ticket.js';
 
 const ANSWER_TIMEOUT_MS = 15_000;

@@ -11,7 +11,7 @@ import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { AuthorizationRedirectError, checkClientAndRedirect, parseAuthorizationRequest, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
-import { startSession } from '../../login/finish-login.js';
+import { startSession } from '../authorize/session-start.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from '../authorize/authorization-requests.js';
 import { rejectionDescription } from './rejections.js';
 import { connectionEnabledFor } from '../../domain/connections/connection.js';

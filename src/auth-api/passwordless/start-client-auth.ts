@@ -5,7 +5,7 @@
  * - `secret`: the client authenticated like at the token endpoint (client_secret in the body or a
  *   Basic header, compared in constant time); only then is `auth0-forwarded-for` believed;
  * - `login_page`: a confidential client's call that forwards the `state` of one of its live hosted
- *   login transactions — the hosted page cannot hold a secret, the transaction vouches for it;
+ *   login interactions — the hosted page cannot hold a secret, the interaction vouches for it;
  * - `public`: SPA and native apps (`token_endpoint_auth_method: none`), which have no secret and
  *   are not affected;
  * - `unauthenticated`: a confidential client that did neither. Rejected when the tenant enforces
@@ -15,7 +15,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
-import type { LoginTransaction } from '../authorize/transaction.js';
+import type { Interaction } from '../../domain/interactions/interaction.js';
 import { authenticateClient } from '../token/client-authentication.js';
 import { AuthApiError } from '../../http/errors.js';
 import { startError, type StartParams } from './start-request.js';
@@ -27,8 +27,8 @@ export const DEPRECATION_DESCRIPTION = 'Enforce client authentication for passwo
 export interface Caller {
   client: Client;
   caller: StartCaller;
-  /** For `login_page`: the hosted login transaction whose `state` was forwarded. */
-  transaction?: LoginTransaction;
+  /** For `login_page`: the hosted login interaction whose `state` was forwarded. */
+  interaction?: Interaction;
 }
 
 export async function identifyCaller(services: Services, request: FastifyRequest, params: StartParams): Promise<Caller> {
@@ -53,8 +53,8 @@ export async function identifyCaller(services: Services, request: FastifyRequest
 
   for (const state of [params.state, params.authParams.state]) {
     if (!state || state.length > 512) continue;
-    const transaction = await services.ttl.get<LoginTransaction>(tenant.id, 'login_transaction', state);
-    if (transaction && transaction.request.clientId === client.client_id) return { client, caller: 'login_page', transaction };
+    const interaction = await services.interactions.forwardedLogin(tenant.id, state, client.client_id);
+    if (interaction) return { client, caller: 'login_page', interaction };
   }
   return { client, caller: 'unauthenticated' };
 }

@@ -11,7 +11,7 @@ import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { Connection } from '../../domain/connections/connection.js';
 import { AuthorizationPageError, AuthorizationRedirectError, authorizationParams } from '../../domain/oidc/authorization-request.js';
-import { restoreRequest } from '../authorize/transaction.js';
+import { restoreRequest } from '../../domain/interactions/interaction.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../domain/passwordless/identifiers.js';
 import { SmsDeliveryError } from '../../domain/delivery/sms.js';
 import { DomainError } from '../../domain/errors.js';
@@ -26,7 +26,7 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     reply.header('cache-control', 'no-store');
     const tenant = request.tenant;
     const params = startParams(request);
-    const { client, caller, transaction } = await identifyCaller(services, request, params);
+    const { client, caller, interaction } = await identifyCaller(services, request, params);
     const ip = clientIp(request, caller === 'secret');
 
     if (caller === 'unauthenticated') {
@@ -45,7 +45,7 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     const send = sendOf(connection, params);
     // A link asked for by the hosted login page continues the application's own request (its
     // state, nonce and PKCE challenge), not a request made of the page's authParams.
-    const linkRequest = transaction ? authorizationParams(restoreRequest(transaction.request)) : params.authParams;
+    const linkRequest = interaction ? authorizationParams(restoreRequest(interaction.request.authorization)) : params.authParams;
     const link = send === 'link' ? checkedLinkParams(client, linkRequest, tenant.settings.default_audience) : undefined;
 
     const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);

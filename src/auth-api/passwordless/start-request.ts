@@ -15,7 +15,7 @@ export interface StartParams {
   email?: string;
   phone_number?: string;
   send?: string;
-  /** The hosted login page's transaction, when it forwards it outside `authParams`. */
+  /** The hosted login page's interaction, when it forwards it outside `authParams`. */
   state?: string;
   authParams: Record<string, string>;
 }

@@ -19,7 +19,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { AuthApiError } from '../../http/errors.js';
-import { renderErrorPage } from '../../login/html.js';
+import { renderErrorPage } from '../../pages/html.js';
 import type { RateLimiter } from './limiter.js';
 import { WINDOW_MS, type WindowHit } from './store.js';
 import { addressBucket, clientIdOf } from './buckets.js';

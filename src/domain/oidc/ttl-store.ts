@@ -3,7 +3,7 @@ import type { Storage } from '../../storage/storage.js';
 import { hashSecret, newSecret } from '../secrets.js';
 import { isoAt, systemClock, type Clock } from '../clock.js';
 
-export type TtlKind = 'login_transaction' | 'authorization_code' | 'userinfo_token' | 'consent_transaction' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket' | 'email_verification';
+export type TtlKind = 'interaction' | 'authorization_code' | 'userinfo_token' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket' | 'email_verification';
 
 /**
  * How long an entry is kept after it expires before the sweeper deletes it. An expired entry still

@@ -1,5 +1,5 @@
 /**
- * One-time, expiring artefacts (login transactions, authorization codes, opaque tokens...), found
+ * One-time, expiring artefacts (interactions, authorization codes, opaque tokens...), found
  * by the SHA-256 of their secret. `consume` is atomic: of two concurrent redemptions of one code,
  * exactly one succeeds.
  */

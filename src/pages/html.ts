@@ -1,7 +1,8 @@
 /**
- * The hosted pages' HTML shell: escaping, the tenant's branding (friendly name, logo) and a small
- * stylesheet with light and dark themes. Pages carry a strict CSP; their only inline script, if
- * any, runs by nonce.
+ * The HTML shell of every page a browser sees (hosted login pages, the Authentication API's error
+ * page, form_post and web_message responses, logout, cross-origin verification): escaping, the
+ * tenant's branding (friendly name, logo) and a small stylesheet with light and dark themes. Pages
+ * carry a strict CSP; their only inline script, if any, runs by nonce.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';

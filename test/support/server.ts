@@ -91,7 +91,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
 function waitForListening(child: ChildProcess, output: () => string): Promise<number> {
   return new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output()}`)), 30_000);
+    // A server that misses the deadline is killed, not left running without a test to stop it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${output()}`));
+    }, 30_000);
     const check = () => {
       const match = /Tessera listening on https?:\/\/[^:]+:(\d+)/.exec(output());
       if (match) {

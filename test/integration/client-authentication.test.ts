@@ -65,7 +65,7 @@ describe.each(ENDPOINTS)('client authentication at $path', ({ path, body }) => {
   });
 
   it('asks for client_id when neither a header nor a client_id is sent', async () => {
-    for (const form of [{}, { client_id: '' }, { client_secret: 'x' }]) {
+    for (const form of [{}, { client_id: '' }, { client_secret: 'x' }] as Array<Record<string, string>>) {
       const res = await send(form);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: 'invalid_request', error_description: 'Missing required parameter: client_id' });

@@ -4,9 +4,10 @@ import { secretsMatch } from '../../../domain/clients/client-secrets.js';
 import type { ClientAuthOutcome } from '../method.js';
 
 /**
- * The presented secret against the client's, in constant time. A public client has nothing to
- * authenticate with: a secret presented for it is a misconfiguration, not a pass. A client
- * registered with either secret method may use the other (as Tessera always has).
+ * The presented secret against the client's, in constant time (client-secrets.ts). A public
+ * client has nothing to authenticate with: a secret presented for it is a misconfiguration, not a
+ * pass. A client registered with either secret method may use the other (as Tessera always has).
+ * When key- or certificate-based registrations exist, they must be refused here too.
  */
 export function checkClientSecret(presented: string, client: Client): ClientAuthOutcome {
   if (client.token_endpoint_auth_method === 'none' || !client.client_secret) return 'failed';

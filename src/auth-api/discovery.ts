@@ -1,12 +1,24 @@
 /**
  * OIDC discovery (`/.well-known/openid-configuration`) and its RFC 8414 alias. It lists only what
- * this server actually supports; each later feature adds its own entries here when it lands.
+ * this server actually supports, derived from where that is decided: the grant registry
+ * (token/grants/registry.ts), the client authentication methods (client-auth/registry.ts), the
+ * algorithms ID tokens are signed with, and the tenant's features (domain/tenants/features.ts).
+ * A feature that lands adds itself to one of those, not here. Member order is part of the
+ * document's stability (test/integration/discovery-document.test.ts pins it).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { tenantFeatures } from '../domain/tenants/features.js';
+import { ID_TOKEN_SIGNING_ALGS } from '../domain/tokens/id-token.js';
+import { grants } from './token/grants/registry.js';
+import { clientAuthMethods } from './client-auth/registry.js';
+
+/** Auth0's published lists: what a relying party may ask for and read. */
+const SCOPES_SUPPORTED = ['openid', 'profile', 'offline_access', 'name', 'given_name', 'family_name', 'nickname', 'email', 'email_verified', 'picture', 'created_at', 'identities', 'phone', 'address'];
+const CLAIMS_SUPPORTED = ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'];
 
 function metadata(request: FastifyRequest): Record<string, unknown> {
   const issuer = request.issuer;
-  const settings = request.tenant.settings;
+  const features = tenantFeatures(request.tenant.settings);
   return {
     issuer,
     authorization_endpoint: `${issuer}authorize`,
@@ -14,19 +26,19 @@ function metadata(request: FastifyRequest): Record<string, unknown> {
     userinfo_endpoint: `${issuer}userinfo`,
     revocation_endpoint: `${issuer}oauth/revoke`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
-    scopes_supported: ['openid', 'profile', 'offline_access', 'name', 'given_name', 'family_name', 'nickname', 'email', 'email_verified', 'picture', 'created_at', 'identities', 'phone', 'address'],
-    response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token'],
-    response_modes_supported: ['query', 'fragment', 'form_post', 'web_message'],
-    grant_types_supported: ['authorization_code', 'implicit', 'client_credentials', 'refresh_token', 'password', 'http://auth0.com/oauth/grant-type/password-realm'],
-    code_challenge_methods_supported: ['S256', 'plain'],
+    scopes_supported: SCOPES_SUPPORTED,
+    response_types_supported: features.responseTypes,
+    response_modes_supported: features.responseModes,
+    grant_types_supported: grants(features).filter((grant) => grant.advertised).map((grant) => grant.grantType),
+    code_challenge_methods_supported: features.codeChallengeMethods,
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['HS256', 'RS256', 'PS256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    claims_supported: ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'],
-    request_uri_parameter_supported: false,
-    request_parameter_supported: false,
-    ...(settings.oidc_logout.rp_logout_end_session_endpoint_discovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
-    ...(settings.acr_values_supported?.length ? { acr_values_supported: settings.acr_values_supported } : {}),
+    id_token_signing_alg_values_supported: ID_TOKEN_SIGNING_ALGS,
+    token_endpoint_auth_methods_supported: clientAuthMethods(features).map((method) => method.name),
+    claims_supported: CLAIMS_SUPPORTED,
+    request_uri_parameter_supported: features.requestUris,
+    request_parameter_supported: features.requestObjects,
+    ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
+    ...(features.acrValues.length ? { acr_values_supported: features.acrValues } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { AuthApiError } from '../http/errors.js';
 import { tokenParams } from './token/token-request.js';
-import { authenticateClient } from './token/client-authentication.js';
+import { authenticateClient } from './client-auth/authenticate-client.js';
 
 export const revokeEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/oauth/revoke', async (request, reply) => {

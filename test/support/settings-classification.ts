@@ -32,7 +32,7 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   client_aliases: refused(['urn:wsfed:realm'], []),
   allowed_clients: refused(['another-client-id'], []),
   grant_types: effect('auth-api/token/token-endpoint.ts, authorization-request.ts'),
-  token_endpoint_auth_method: effect('auth-api/token/client-authentication.ts'),
+  token_endpoint_auth_method: effect('auth-api/client-auth/ (methods/none.ts, methods/client-secret.ts)'),
   is_token_endpoint_ip_header_trusted: effect('token/grants/password.ts, passwordless-otp.ts'),
   'jwt_configuration.alg': refused('RS512', 'RS256'),
   'jwt_configuration.lifetime_in_seconds': effect('domain/tokens/id-token.ts'),
@@ -73,7 +73,7 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   default_organization: refused({ organization_id: 'org_1', flows: ['client_credentials'] }, null),
   encryption_key: refused({ pub: '-----BEGIN PUBLIC KEY-----' }, null),
   session_transfer: refused({ can_create_session_transfer_token: true }, null, { field: 'session_transfer.can_create_session_transfer_token' }),
-  client_secret: effect('auth-api/token/client-authentication.ts'),
+  client_secret: effect('auth-api/client-auth/methods/client-secret.ts'),
 };
 
 export const RESOURCE_SERVER_FIELDS: Record<string, Classification> = {

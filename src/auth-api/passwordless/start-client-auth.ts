@@ -2,8 +2,9 @@
  * Who is calling `POST /passwordless/start` (Auth0: "Migrate to Passwordless Endpoint from
  * Confidential Applications"):
  *
- * - `secret`: the client authenticated like at the token endpoint (client_secret in the body or a
- *   Basic header, compared in constant time); only then is `auth0-forwarded-for` believed;
+ * - `secret`: the client authenticated like at the token endpoint, with any method that proves
+ *   its identity (client-auth/: client_secret in the body or a Basic header, compared in constant
+ *   time); only then is `auth0-forwarded-for` believed;
  * - `login_page`: a confidential client's call that forwards the `state` of one of its live hosted
  *   login interactions — the hosted page cannot hold a secret, the interaction vouches for it;
  * - `public`: SPA and native apps (`token_endpoint_auth_method: none`), which have no secret and
@@ -16,7 +17,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { Interaction } from '../../domain/interactions/interaction.js';
-import { authenticateClient } from '../token/client-authentication.js';
+import { authenticateClient, presentedMethod } from '../client-auth/authenticate-client.js';
+import { credentialsOf } from '../client-auth/credentials.js';
+import { tenantFeatures } from '../../domain/tenants/features.js';
 import { AuthApiError } from '../../http/errors.js';
 import { startError, type StartParams } from './start-request.js';
 
@@ -37,12 +40,9 @@ export async function identifyCaller(services: Services, request: FastifyRequest
     // Private Key JWT is not among the client authentication methods this server implements.
     throw new AuthApiError(401, 'invalid_client', 'Client assertions (private_key_jwt) are not supported: authenticate with client_secret.');
   }
-  const basic = /^basic /i.test(request.headers.authorization ?? '');
-  if (params.client_secret !== undefined || basic) {
-    const tokenParams: Record<string, string> = {};
-    if (params.client_id !== undefined) tokenParams.client_id = params.client_id;
-    if (params.client_secret !== undefined) tokenParams.client_secret = params.client_secret;
-    const { client } = await authenticateClient(services, request, tokenParams);
+  const credentials = { client_id: params.client_id, client_secret: params.client_secret };
+  if (presentedMethod(tenantFeatures(tenant.settings), credentialsOf(request, credentials)).authenticates) {
+    const { client } = await authenticateClient(services, request, credentials);
     return { client, caller: 'secret' };
   }
   if (!params.client_id) throw startError('bad.client_id', 'Missing required property: client_id');

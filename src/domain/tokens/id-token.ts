@@ -26,6 +26,9 @@ export const halfHash = (value: string): string => {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 };
 
+/** Every algorithm an ID token may be signed with (`jwt_configuration.alg`), in discovery order. */
+export const ID_TOKEN_SIGNING_ALGS = ['HS256', 'RS256', 'PS256'] as const satisfies readonly Client['jwt_configuration']['alg'][];
+
 export function mintIdToken(ring: KeyRing, request: IdTokenRequest): string {
   const { client } = request;
   const payload: Record<string, unknown> = {

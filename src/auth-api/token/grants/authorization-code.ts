@@ -12,14 +12,21 @@ import { isoAt } from '../../../domain/clock.js';
 import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
 import type { CodeGrant } from '../../authorize/complete.js';
 import { AuthApiError } from '../../../http/errors.js';
-import type { TokenParams } from '../token-request.js';
-import type { GrantResult } from './grant.js';
+import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 
 const invalidGrant = (description: string) => new AuthApiError(403, 'invalid_grant', description);
 
-export async function authorizationCodeGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
+export const authorizationCodeGrant = tokenGrant({
+  grantType: 'authorization_code',
+  advertised: true,
+  params: { required: ['code'], optional: ['redirect_uri', 'code_verifier'] },
+  firstPartyOnly: false,
+  logs: { success: 'seacft', failure: 'feacft' },
+  handle: redeemCode,
+});
+
+async function redeemCode(services: Services, request: FastifyRequest, params: GrantParams<'code', 'redirect_uri' | 'code_verifier'>, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
-  if (!params.code) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: code');
   const redemption = await services.ttl.consume<CodeGrant>(tenant.id, 'authorization_code', params.code);
   if (redemption.status === 'replayed') {
     await services.storage.repos.refreshTokens.revokeWhere(tenant.id, { codeHash: hashSecret(params.code) }, isoAt(services.clock));

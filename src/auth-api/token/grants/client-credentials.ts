@@ -8,8 +8,7 @@ import type { Client } from '../../../domain/clients/client.js';
 import { mintAccessToken } from '../../../domain/tokens/access-token.js';
 import { secondsAt } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../http/errors.js';
-import type { TokenParams } from '../token-request.js';
-import type { GrantResult } from './grant.js';
+import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -18,7 +17,16 @@ export interface TokenResponse {
   token_type: 'Bearer';
 }
 
-export async function clientCredentialsGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
+export const clientCredentialsGrant = tokenGrant({
+  grantType: 'client_credentials',
+  advertised: true,
+  params: { required: [], optional: ['audience', 'scope'] },
+  firstPartyOnly: false,
+  logs: { success: 'seccft', failure: 'feccft' },
+  handle: issueClientToken,
+});
+
+async function issueClientToken(services: Services, request: FastifyRequest, params: GrantParams<never, 'audience' | 'scope'>, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
   const audience = params.audience || tenant.settings.default_audience;
   if (!audience) throw new AuthApiError(403, 'access_denied', 'No audience parameter was provided, and no default audience has been configured');

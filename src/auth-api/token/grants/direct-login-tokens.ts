@@ -13,8 +13,7 @@ import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { secondsAt } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../http/errors.js';
-import type { TokenParams } from '../token-request.js';
-import type { GrantResult } from './grant.js';
+import type { GrantParams, GrantResult } from './grant.js';
 
 export interface DirectLogin {
   login: LoginUser;
@@ -26,7 +25,7 @@ export interface DirectLogin {
   grantType?: string;
 }
 
-export async function tokensForDirectLogin(services: Services, request: FastifyRequest, params: TokenParams, client: Client, done: DirectLogin): Promise<GrantResult> {
+export async function tokensForDirectLogin(services: Services, request: FastifyRequest, params: GrantParams<never, 'scope' | 'audience'>, client: Client, done: DirectLogin): Promise<GrantResult> {
   const tenant = request.tenant;
   const { login } = done;
   const requested = (params.scope ?? '').split(' ').filter(Boolean);

@@ -15,27 +15,41 @@ import type { Client } from '../../../domain/clients/client.js';
 import { attemptPasswordLogin, type LoginRejection } from '../../../domain/authentication/login-attempt.js';
 import { REJECTION_MESSAGES } from '../../../domain/authentication/rejection-messages.js';
 import { AuthApiError } from '../../../http/errors.js';
-import { requiredParam, type TokenParams } from '../token-request.js';
-import type { GrantResult } from './grant.js';
+import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { clientIp } from '../../client-ip.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
 
-export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+const PASSWORD_PARAMS = { required: ['username', 'password'], optional: ['scope', 'audience'] } as const;
 
-export async function passwordGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
+/** `grant_type=password`: the tenant's default directory. */
+export const passwordGrant = tokenGrant({
+  grantType: 'password',
+  advertised: true,
+  params: PASSWORD_PARAMS,
+  firstPartyOnly: true,
+  logs: { success: 'sepft', failure: 'fepft' },
+  handle: (services, request, params, client) => {
+    // Auth0 answers `server_error` with this text; a configuration gap is reported as a 400 here, never a 500.
+    const connectionName = request.tenant.settings.default_directory;
+    if (!connectionName) throw new AuthApiError(400, 'invalid_request', 'Authorization server not configured with default connection.');
+    return passwordLogin(services, request, params, client, connectionName);
+  },
+});
+
+/** `http://auth0.com/oauth/grant-type/password-realm`: the database connection named by `realm`. */
+export const passwordRealmGrant = tokenGrant({
+  grantType: 'http://auth0.com/oauth/grant-type/password-realm',
+  advertised: true,
+  params: { required: [...PASSWORD_PARAMS.required, 'realm'], optional: PASSWORD_PARAMS.optional },
+  firstPartyOnly: true,
+  logs: { success: 'sepft', failure: 'fepft' },
+  handle: (services, request, params, client) => passwordLogin(services, request, params, client, params.realm),
+});
+
+async function passwordLogin(services: Services, request: FastifyRequest, params: GrantParams<'username' | 'password', 'scope' | 'audience'>, client: Client, connectionName: string): Promise<GrantResult> {
   const tenant = request.tenant;
-  const grantType = params.grant_type!;
-  // Management API rules keep these grants off third-party applications; a later ownership change must not reopen them.
-  if (!client.is_first_party) {
-    throw new AuthApiError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`, { error_uri: 'https://auth0.com/docs/clients/client-grant-types' });
-  }
-  const username = requiredParam(params, 'username');
-  const password = requiredParam(params, 'password');
-  const connectionName = grantType === PASSWORD_REALM_GRANT ? requiredParam(params, 'realm') : tenant.settings.default_directory;
-  // Auth0 answers `server_error` with this text; a configuration gap is reported as a 400 here, never a 500.
-  if (!connectionName) throw new AuthApiError(400, 'invalid_request', 'Authorization server not configured with default connection.');
-
+  const { username, password } = params;
   const connection = await services.connections.findByName(tenant.id, connectionName);
   if (!connection || connection.strategy !== 'auth0') throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');

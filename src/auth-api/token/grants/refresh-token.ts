@@ -13,15 +13,22 @@ import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { narrowedScope } from '../../../domain/tokens/refresh-token-service.js';
 import { AuthApiError } from '../../../http/errors.js';
-import type { TokenParams } from '../token-request.js';
-import type { GrantResult } from './grant.js';
+import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 
 /** Auth0's one answer for unknown, revoked, expired, reused and other applications' tokens. */
 const invalidRefreshToken = () => new AuthApiError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
 
-export async function refreshTokenGrant(services: Services, request: FastifyRequest, params: TokenParams, client: Client): Promise<GrantResult> {
+export const refreshTokenGrant = tokenGrant({
+  grantType: 'refresh_token',
+  advertised: true,
+  params: { required: ['refresh_token'], optional: ['audience', 'scope'] },
+  firstPartyOnly: false,
+  logs: { success: 'sertft', failure: 'fertft' },
+  handle: refresh,
+});
+
+async function refresh(services: Services, request: FastifyRequest, params: GrantParams<'refresh_token', 'audience' | 'scope'>, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
-  if (!params.refresh_token) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: refresh_token');
   const record = await services.refreshTokens.find(tenant.id, client, params.refresh_token);
   if (!record) throw invalidRefreshToken();
   const stored = record.document;

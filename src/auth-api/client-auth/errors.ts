@@ -1,0 +1,20 @@
+/** The answers of client authentication, shared by every method. */
+import { AuthApiError } from '../../http/errors.js';
+import type { ClientAuthMethod } from './method.js';
+
+/** One answer for an unknown client and a wrong credential, so client ids are not confirmed or denied. */
+export function invalidClient(method: Pick<ClientAuthMethod, 'challenge'>): AuthApiError {
+  return new AuthApiError(401, 'invalid_client', 'Client authentication failed.', {}, method.challenge ? { 'www-authenticate': method.challenge } : {});
+}
+
+/** The client_id that a method reading it from the body requires. */
+export function bodyClientId(params: Readonly<Record<string, string | undefined>>): string {
+  const clientId = params.client_id;
+  if (clientId === undefined || clientId === '') throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: client_id');
+  return clientId;
+}
+
+/** Two methods in one request (RFC 6749 §2.3; Auth0 answers the same). */
+export function multipleMethods(methods: readonly ClientAuthMethod[]): AuthApiError {
+  return new AuthApiError(400, 'invalid_request', `Client authentication must use only one method (${methods.map((m) => m.presentedAs).join(' or ')}).`);
+}

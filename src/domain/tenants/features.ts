@@ -1,0 +1,50 @@
+/**
+ * Which optional protocol features are on for a tenant, read from its settings in this one place,
+ * so that discovery and the endpoints agree. Today almost all are fixed; each wave-2 feature (PAR,
+ * JAR, device flow, CIBA, private_key_jwt, mTLS) adds its flag here, read from the tenant's
+ * setting, and the grant or client authentication method it brings names that flag (`feature`)
+ * in its registry entry: off, the method or grant is neither offered nor advertised.
+ */
+import type { TenantSettings } from './tenant-settings.js';
+
+export interface TenantFeatures {
+  /**
+   * `response_type` values `/authorize` accepts, in discovery order and spelling (the authorization
+   * request parser accepts any order of the same words).
+   */
+  readonly responseTypes: readonly string[];
+  /** `response_mode` values `/authorize` delivers with (authorize/response-modes.ts). */
+  readonly responseModes: readonly string[];
+  /** PKCE methods (RFC 7636); `plain` stays for Auth0 compatibility. */
+  readonly codeChallengeMethods: readonly string[];
+  /** JAR (RFC 9101) `request` objects: not implemented yet. */
+  readonly requestObjects: boolean;
+  /** `request_uri` (JAR by reference, PAR): not implemented yet. */
+  readonly requestUris: boolean;
+  /** RP-initiated logout advertised as `end_session_endpoint` (tenant setting `oidc_logout.rp_logout_end_session_endpoint_discovery`). */
+  readonly endSessionDiscovery: boolean;
+  /** Authentication context class references the tenant advertises (`acr_values_supported`). */
+  readonly acrValues: readonly string[];
+}
+
+/** The on/off features: what a registry entry may name as its `feature`. */
+export type BooleanFeature = { [K in keyof TenantFeatures]: TenantFeatures[K] extends boolean ? K : never }[keyof TenantFeatures];
+
+const RESPONSE_TYPES = ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token'] as const;
+const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'web_message'] as const;
+const CODE_CHALLENGE_METHODS = ['S256', 'plain'] as const;
+
+export function tenantFeatures(settings: TenantSettings): TenantFeatures {
+  return {
+    responseTypes: RESPONSE_TYPES,
+    responseModes: RESPONSE_MODES,
+    codeChallengeMethods: CODE_CHALLENGE_METHODS,
+    requestObjects: false,
+    requestUris: false,
+    endSessionDiscovery: Boolean(settings.oidc_logout.rp_logout_end_session_endpoint_discovery),
+    acrValues: settings.acr_values_supported ?? [],
+  };
+}
+
+/** Whether a registry entry behind `feature` (none: always there) is on for the tenant. */
+export const featureOn = (features: TenantFeatures, feature: BooleanFeature | undefined): boolean => feature === undefined || features[feature];

@@ -5,6 +5,8 @@
  * keep every one of these outcomes; a deliberate change of behaviour updates the digest and counts.
  */
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../../src/domain/clients/client.js';
 import {
@@ -13,6 +15,7 @@ import {
   checkClientAndRedirect,
   parseAuthorizationRequest,
 } from '../../src/domain/oidc/authorization-request.js';
+import { CLIENT_CHECKS, LOOKUP_CHECKS, REQUEST_CHECKS, checksFor, readRequest, runLookupChecks } from '../../src/domain/oidc/authorization-checks/index.js';
 
 const CALLBACK = 'https://app.example.com/callback';
 const OTHER_ORIGIN_CALLBACK = 'https://other.example.net/cb';
@@ -124,6 +127,43 @@ function outcome(clientName: string, params: Record<string, string>): string {
 }
 
 describe('authorization request checks', () => {
+  const names = (list: ReadonlyArray<{ name: string }>) => list.map((check) => check.name);
+
+  it('run in this order (the first failure decides the error)', () => {
+    expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'redirect-uri-registered']);
+    expect(names(REQUEST_CHECKS)).toEqual([
+      'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'response-type-allowed-for-client',
+      'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce',
+    ]);
+    expect(names(LOOKUP_CHECKS)).toEqual(['audience-is-an-api']);
+    // /authorize runs every one of them.
+    expect(names(checksFor(CLIENT_CHECKS, 'authorize'))).toEqual(names(CLIENT_CHECKS));
+    expect(names(checksFor(REQUEST_CHECKS, 'authorize'))).toEqual(names(REQUEST_CHECKS));
+    expect(names(checksFor(LOOKUP_CHECKS, 'authorize'))).toEqual(names(LOOKUP_CHECKS));
+  });
+
+  it('are each one file named after the check, and every check file is in a list', () => {
+    const dir = resolve(import.meta.dirname, '../../src/domain/oidc/authorization-checks');
+    const support = new Set(['check.ts', 'index.ts', 'read-request.ts']);
+    const files = readdirSync(dir).filter((file) => file.endsWith('.ts') && !support.has(file)).map((file) => file.replace(/\.ts$/, ''));
+    expect(files.sort()).toEqual([...CLIENT_CHECKS, ...REQUEST_CHECKS, ...LOOKUP_CHECKS].map((check) => check.name).sort());
+  });
+
+  it('refuse an audience that names none of the tenant\'s APIs, back at the redirect_uri (lookup check)', async () => {
+    const params = { client_id: 'app', redirect_uri: CALLBACK, response_type: 'code', state: 'st', audience: 'https://nope.example.com/' };
+    const request = parseAuthorizationRequest(params, CLIENTS.confidential!, CALLBACK, undefined);
+    const { fail } = readRequest(params, CLIENTS.confidential!, CALLBACK);
+    const asked: string[] = [];
+    const lookups = (exists: boolean) => ({ apiExists: async (audience: string) => (asked.push(audience), exists) });
+    const refusal = await runLookupChecks('authorize', request, lookups(false), fail).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(AuthorizationRedirectError);
+    expect(refusal).toMatchObject({ error: 'access_denied', description: 'Service not found: https://nope.example.com/', target: { redirectUri: CALLBACK, responseMode: 'query', state: 'st' } });
+    await expect(runLookupChecks('authorize', request, lookups(true), fail)).resolves.toBeUndefined();
+    const { audience: _none, ...withoutAudience } = request;
+    await runLookupChecks('authorize', withoutAudience, lookups(false), fail);
+    expect(asked).toEqual(['https://nope.example.com/', 'https://nope.example.com/']);
+  });
+
   it('keep the outcome (first failing check, error kind, code and text) of every request in the matrix', () => {
     const digest = createHash('sha256');
     const counts = new Map<string, number>();

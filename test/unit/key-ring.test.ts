@@ -1,5 +1,5 @@
 /**
- * Pins the key ring's answers before and after its reshape by use and algorithm: the JWKS document
+ * Pins the key ring's answers across its reshape by use and algorithm: the JWKS document
  * byte for byte (keys, member order, with and without `alg`), which key signs each algorithm, and
  * which keys verify which algorithms.
  */
@@ -43,7 +43,6 @@ describe('KeyRing', () => {
       // One derived object, so the signer's pre-encoded header stays cached.
       expect(ring.signerFor('PS256')).toBe(ring.signerFor('PS256'));
       expect(ring.signerFor('ES256')).toBeUndefined();
-      expect(ring.signer('RS256')).toBe(ring.signerFor('RS256'));
     });
   });
 
@@ -81,9 +80,23 @@ describe('KeyRing', () => {
         const signer = r.signerFor(alg)!;
         expect(r.verify(signJwt(signer, { sub: 'x' })).header).toEqual({ alg, typ: 'JWT', kid: signer.kid });
       }
+      // The same keys, looked up by kid and algorithm.
+      expect(r.verifierFor(records.rsPrevious!.kid, 'PS256')).toBe(r.verifier(records.rsPrevious!.kid));
+      expect(r.verifierFor(records.esCurrent!.kid, 'ES256')).toBe(r.verifier(records.esCurrent!.kid));
+      expect(r.verifierFor(records.esCurrent!.kid, 'RS256')).toBeUndefined();
+      expect(r.verifierFor(records.rsCurrent!.kid, 'HS256')).toBeUndefined();
+      expect(r.verifierFor(records.rsCurrent!.kid, 'none')).toBeUndefined();
+      expect(r.verifierFor(records.rsRevoked!.kid, 'RS256')).toBeUndefined();
       // A token claiming PS256 from the EC key's kid is refused: the algorithm comes from the key.
       const forged = signJwt({ ...r.signerFor('ES256')!, alg: 'PS256', key: r.signerFor('RS256')!.key }, { sub: 'x' });
       expect(() => r.verify(forged)).toThrow('algorithm mismatch');
     });
+  });
+
+  it('holds no encryption keys yet: signature keys never decrypt', async () => {
+    const current = await key('RS256', 'current');
+    const ring = new KeyRing([current]);
+    expect(ring.decrypterFor(current.kid, 'RSA-OAEP-256')).toBeUndefined();
+    expect(ring.decrypterFor('nope', 'RSA-OAEP-256')).toBeUndefined();
   });
 });

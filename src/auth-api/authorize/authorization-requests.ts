@@ -15,6 +15,7 @@ import {
   parseAuthorizationRequest,
   type AuthorizationRequest,
 } from '../../domain/oidc/authorization-request.js';
+import { runLookupChecks } from '../../domain/oidc/authorization-checks/index.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { deliver } from './response-modes.js';
 
@@ -36,16 +37,17 @@ export const redirectTarget = (authorization: AuthorizationRequest) => ({
 
 /**
  * The application and the parsed request, once the client and redirect_uri are verified (errors
- * until then are page errors) and the audience names an API of the tenant (a redirect error).
+ * until then are page errors), every request check has passed and the lookup checks agree with
+ * the tenant's data, e.g. the audience names one of its APIs (redirect errors).
  */
 export async function validatedAuthorization(services: Services, tenant: Tenant, params: Record<string, string>): Promise<{ client: Client; authorization: AuthorizationRequest }> {
-  const client = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
-  const { redirectUri } = checkClientAndRedirect(params, client);
-  const authorization = parseAuthorizationRequest(params, client!, redirectUri, tenant.settings.default_audience);
-  if (authorization.audience && !(await services.resourceServers.findByAudience(tenant.id, authorization.audience))) {
-    throw new AuthorizationRedirectError('access_denied', `Service not found: ${authorization.audience}`, redirectTarget(authorization));
-  }
-  return { client: client!, authorization };
+  const found = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
+  const { client, redirectUri } = checkClientAndRedirect(params, found);
+  const authorization = parseAuthorizationRequest(params, client, redirectUri, tenant.settings.default_audience);
+  const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
+  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
+  await runLookupChecks('authorize', authorization, lookups, fail);
+  return { client, authorization };
 }
 
 /** Answers an authorization error as a page or a redirect; anything else is rethrown. */

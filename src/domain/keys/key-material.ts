@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createSelfSignedCertificate, x5tOf } from '../../crypto/x509.js';
 import type { SigningKeyAlg, SigningKeyRecord, SigningKeyState } from '../../storage/repositories/signing-keys.js';
 import { newKeyId } from '../ids.js';
+import { keyFamily } from './key-families.js';
 import { nowIso } from '../clock.js';
 
 export async function createSigningKey(opts: {
@@ -28,7 +29,7 @@ export async function createSigningKey(opts: {
     alg: opts.alg,
     state: opts.state,
     privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    publicJwk: { ...jwk, kid, use: 'sig', alg: opts.alg, x5t: x5tOf(cert.der), x5c: [cert.der.toString('base64')] },
+    publicJwk: { ...jwk, kid, use: keyFamily(opts.alg).use, alg: opts.alg, x5t: x5tOf(cert.der), x5c: [cert.der.toString('base64')] },
     certPem: cert.pem,
     createdAt: now,
     currentSince: opts.state === 'current' ? now : null,

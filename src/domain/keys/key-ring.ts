@@ -1,22 +1,26 @@
 /**
- * A tenant's usable keys, parsed once and cached: the signer for each algorithm (its current key),
- * the verification keys by kid (current, next and previous — never revoked), and the JWKS
- * document pre-serialized, since it is fetched by every relying party.
+ * A tenant's usable keys, parsed once and cached, held by use and algorithm:
+ * - `sig`: the signer for each algorithm (its family's current key, `signerFor`), the
+ *   verification keys by kid (current, next and previous — never revoked; `verifierFor`, `verify`);
+ * - `enc`: decryption keys by kid (`decrypterFor`), for encrypted request objects and the like.
+ *   No encryption key is stored yet (JWE is wave 2), so that index is empty and the lookup answers
+ *   undefined; it is here so that callers are written against the same shape.
+ * The JWKS document is pre-serialized, since it is fetched by every relying party.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
-import { verifyJwt, type DecodedJwt, type JwsAlg, type JwsSigningKey, type JwsVerificationKey } from '../tokens/jws.js';
+import type { SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
+import { verifyJwt, type DecodedJwt, type JwsSigningKey, type JwsVerificationKey } from '../tokens/jws.js';
+import { keyFamily, type JweDecryptionKey, type RingSigningAlg } from './key-families.js';
 
-/**
- * The algorithms Tessera signs with a key of each family: the RSA key signs RS256 and, for
- * applications and APIs configured so, PS256 (`signerFor`). Verification accepts exactly these.
- */
-const ALGS_OF_FAMILY: Readonly<Record<SigningKeyAlg, readonly JwsAlg[]>> = { RS256: ['RS256', 'PS256'], ES256: ['ES256'] };
+export { keyFamily, type JweDecryptionKey, type KeyEncryptionAlg, type KeyUse, type RingSigningAlg } from './key-families.js';
 
 export class KeyRing {
-  private readonly signers = new Map<SigningKeyAlg, JwsSigningKey>();
-  private psSigner?: JwsSigningKey;
+  /** use `sig`: the current key for each algorithm, one object per (key, algorithm) so its pre-encoded header stays cached. */
+  private readonly signers = new Map<RingSigningAlg, JwsSigningKey>();
+  /** use `sig`: verification keys by kid. */
   private readonly verifiers = new Map<string, JwsVerificationKey>();
+  /** use `enc`: decryption keys by kid (none until encryption keys are stored). */
+  private readonly decrypters = new Map<string, JweDecryptionKey>();
   private readonly jwks: Array<Record<string, unknown>> = [];
   private jwksJsonWithAlg?: string;
   private jwksJsonWithoutAlg?: string;
@@ -26,38 +30,42 @@ export class KeyRing {
     const order = { current: 0, next: 1, previous: 2, revoked: 3 } as const;
     const usable = records.filter((r) => r.state !== 'revoked').sort((a, b) => order[a.state] - order[b.state]);
     for (const record of usable) {
+      const { algs } = keyFamily(record.alg);
       const publicKey: KeyObject = createPublicKey({ key: record.publicJwk as any, format: 'jwk' });
-      this.verifiers.set(record.kid, { algs: ALGS_OF_FAMILY[record.alg], key: publicKey });
+      this.verifiers.set(record.kid, { algs, key: publicKey });
       if (record.state === 'current') {
-        this.signers.set(record.alg, { alg: record.alg, kid: record.kid, key: createPrivateKey(record.privateKeyPem) });
+        const privateKey = createPrivateKey(record.privateKeyPem);
+        for (const alg of algs) this.signers.set(alg, { alg, kid: record.kid, key: privateKey });
       }
       this.jwks.push(record.publicJwk);
     }
   }
 
-  /** The current key for an algorithm family, or undefined when the tenant has none of that kind. */
-  signer(alg: SigningKeyAlg): JwsSigningKey | undefined {
+  /** The current key signing with `alg`, or undefined when the tenant has no key of that family (ES256 before its first ES256 API). */
+  signerFor(alg: RingSigningAlg): JwsSigningKey | undefined {
     return this.signers.get(alg);
   }
 
-  /**
-   * The current key signing with `alg`: PS256 uses the RSA family's key. One derived object per
-   * key, so the signer's pre-encoded header stays cached.
-   */
-  signerFor(alg: Exclude<JwsAlg, 'HS256'>): JwsSigningKey | undefined {
-    if (alg !== 'PS256') return this.signers.get(alg);
-    const rsa = this.signers.get('RS256');
-    if (!rsa) return undefined;
-    return (this.psSigner ??= { ...rsa, alg: 'PS256' });
-  }
-
+  /** The signature key `kid` (current, next or previous), whatever the algorithm it is used with. */
   verifier(kid: unknown): JwsVerificationKey | undefined {
     return typeof kid === 'string' ? this.verifiers.get(kid) : undefined;
   }
 
+  /** The signature key `kid`, if Tessera uses it with `alg`. */
+  verifierFor(kid: unknown, alg: unknown): JwsVerificationKey | undefined {
+    const key = this.verifier(kid);
+    return key?.algs.some((candidate) => candidate === alg) ? key : undefined;
+  }
+
+  /** The encryption key `kid`, if it serves `alg`. Always undefined today: no encryption key is stored yet. */
+  decrypterFor(kid: unknown, alg: unknown): JweDecryptionKey | undefined {
+    const key = typeof kid === 'string' ? this.decrypters.get(kid) : undefined;
+    return key?.alg === alg ? key : undefined;
+  }
+
   /**
    * Verifies a JWT signed with one of these keys (current, next or previous); throws JwtError.
-   * The algorithm is one of the key's own (ALGS_OF_FAMILY), so `alg: none` and HS256-with-a-public-key never pass.
+   * The algorithm is one of the key's own (key-families.ts), so `alg: none` and HS256-with-a-public-key never pass.
    */
   verify(token: string): DecodedJwt {
     return verifyJwt(token, (header) => this.verifier(header.kid));

@@ -1,6 +1,7 @@
 /** Auth0's answers when a passwordless code is refused, for the surfaces that show them. */
 import type { PasswordlessAttempt } from '../../domain/passwordless/passwordless-login.js';
 import { AuthApiError } from '../../http/errors.js';
+import { passwordlessOf } from '../../domain/connections/strategies/registry.js';
 
 const BLOCKED_ACCOUNT = 'Your account has been blocked after multiple consecutive login attempts.';
 const SUSPICIOUS_IP = 'We have detected suspicious login behavior and further attempts will be blocked. Please contact the administrator.';
@@ -16,7 +17,7 @@ export function rejectionDescription(strategy: string, attempt: Extract<Password
     default:
       if (attempt.code === 'expired') return 'The verification code has expired. Please try to login again.';
       if (attempt.code === 'exhausted') return "You've reached the maximum number of attempts. Please try to login again.";
-      return strategy === 'sms' ? 'Wrong phone number or verification code.' : 'Wrong email or verification code.';
+      return passwordlessOf(strategy)?.wrongCodeDescription ?? 'Wrong email or verification code.';
   }
 }
 

@@ -20,6 +20,7 @@ import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { clientIp } from '../../client-ip.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
+import { strategyServesGrant } from '../../../domain/connections/strategies/registry.js';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
@@ -37,7 +38,7 @@ export async function passwordGrant(services: Services, request: FastifyRequest,
   if (!connectionName) throw new AuthApiError(400, 'invalid_request', 'Authorization server not configured with default connection.');
 
   const connection = await services.connections.findByName(tenant.id, connectionName);
-  if (!connection || connection.strategy !== 'auth0') throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
+  if (!connection || !strategyServesGrant(connection.strategy, grantType)) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
   // A backend logging users in may name the user's IP in auth0-forwarded-for, believed only from a

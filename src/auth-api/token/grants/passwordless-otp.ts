@@ -17,6 +17,7 @@ import { requiredParam, type TokenParams } from '../token-request.js';
 import type { GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
+import { strategyServesGrant } from '../../../domain/connections/strategies/registry.js';
 
 export const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 
@@ -30,7 +31,7 @@ export async function passwordlessOtpGrant(services: Services, request: FastifyR
   const otp = requiredParam(params, 'otp');
 
   const connection = await services.connections.findByName(tenant.id, realm);
-  if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
+  if (!connection || !strategyServesGrant(connection.strategy, PASSWORDLESS_OTP_GRANT)) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
   // A confidential client has authenticated to get here; its backend may name the user's IP, if

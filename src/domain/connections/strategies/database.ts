@@ -8,6 +8,7 @@ import { usernameProblem } from '../../users/user.js';
 import type { ConnectionOptions } from '../connection.js';
 import type { IdentifierCheck, LoginStrategy, UserIdentifiers } from './login-strategy.js';
 import { payloadError, requireIdentifier, usernameNotAllowed } from './identifier-rules.js';
+import { objectOr } from './objects.js';
 
 export const DEFAULT_PASSWORD_POLICY = 'good';
 
@@ -62,6 +63,3 @@ function checkUserIdentifiers(options: ConnectionOptions, ids: UserIdentifiers, 
     throw usernameNotAllowed();
   }
 }
-
-const objectOr = (value: unknown): Record<string, unknown> | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -6,7 +6,8 @@ import { normalizeEmail } from '../../passwordless/identifiers.js';
 import type { ConnectionOptions } from '../connection.js';
 import type { LoginStrategy } from './login-strategy.js';
 import { passwordlessIdentifierRule } from './identifier-rules.js';
-import { PASSWORDLESS_OTP_GRANT, objectOr, totpOptions } from './passwordless-options.js';
+import { PASSWORDLESS_OTP_GRANT, totpOptions } from './passwordless-options.js';
+import { objectOr } from './objects.js';
 
 const DEFAULT_EMAIL = {
   from: '{{ application.name }} <no-reply@{{ tenant.domain }}>',

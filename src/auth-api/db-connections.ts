@@ -21,6 +21,7 @@ import { providerUserId } from '../domain/users/user.js';
 import { BREACHED_NEW_PASSWORD_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
 import { AuthApiError } from '../http/errors.js';
 import { isEmailAddress } from '../domain/validation/email.js';
+import { isStrategyKind } from '../domain/connections/strategies/registry.js';
 
 export const CHANGE_PASSWORD_ANSWER = "We've just sent you an email to reset your password.";
 
@@ -186,7 +187,7 @@ async function databaseConnectionOf(services: Services, request: FastifyRequest,
   if (!name) throw fail('bad.connection', 'Missing required property: connection');
   const connection = await services.connections.findByName(request.tenant.id, name);
   if (!connection) throw fail('bad.connection', 'Connection does not exist');
-  if (connection.strategy !== 'auth0') throw fail('bad.connection', 'Connection is not a database connection');
+  if (!isStrategyKind(connection.strategy, 'database')) throw fail('bad.connection', 'Connection is not a database connection');
   if (!connectionEnabledFor(connection, client)) throw fail('bad.connection', 'Connection is disabled');
   return connection;
 }

@@ -17,9 +17,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import type { Connection } from '../domain/connections/connection.js';
+import { isStrategyKind, STRATEGY_NAMES } from '../domain/connections/strategies/registry.js';
 
 const CACHE_SECONDS = 60;
-const STRATEGY_ORDER = ['auth0', 'email', 'sms'] as const;
+/** Lock's groups, in the order strategies are registered (database first). */
+const STRATEGY_ORDER = STRATEGY_NAMES;
 
 export const lockClientScript: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get<{ Params: { file: string } }>('/client/:file', async (request, reply) => {
@@ -41,7 +43,7 @@ export const lockClientScript: FastifyPluginAsync<{ services: Services }> = asyn
 export function clientSettings(client: Client, tenantName: string, issuer: string, connections: Connection[]): Record<string, unknown> {
   const strategies = STRATEGY_ORDER.map((name) => ({
     name,
-    connections: connections.filter((c) => c.strategy === name).map((c) => (name === 'auth0' ? databaseConnection(c) : { name: c.name, display_name: c.display_name })),
+    connections: connections.filter((c) => c.strategy === name).map((c) => (isStrategyKind(name, 'database') ? databaseConnection(c) : { name: c.name, display_name: c.display_name })),
   })).filter((strategy) => strategy.connections.length > 0);
   return {
     id: client.client_id,

@@ -12,6 +12,7 @@ import type { AuthorizationRequest } from '../domain/oidc/authorization-request.
 import type { Interaction } from '../domain/interactions/interaction.js';
 import { browserInteraction, type BrowserInteraction } from '../http/login-cookies.js';
 import { connectionEnabledFor, type ConnectionUser } from '../domain/connections/connection.js';
+import { isStrategyKind } from '../domain/connections/strategies/registry.js';
 
 export const DEFAULT_DATABASE_CONNECTION = 'Username-Password-Authentication';
 
@@ -48,7 +49,7 @@ export const connectionNameOf = (tenant: Tenant, authorization: AuthorizationReq
 /** The database connection `name`, when it exists and is enabled for the application. */
 export async function databaseConnectionFor(services: Services, tenantId: string, name: string, client: ConnectionUser): Promise<Connection | undefined> {
   const connection = await services.connections.findByName(tenantId, name);
-  return connection && connection.strategy === 'auth0' && connectionEnabledFor(connection, client) ? connection : undefined;
+  return connection && isStrategyKind(connection.strategy, 'database') && connectionEnabledFor(connection, client) ? connection : undefined;
 }
 
 /** Auth0's messages without their prefixes: "PasswordStrengthError: Password is too weak" reads "Password is too weak." */

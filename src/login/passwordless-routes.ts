@@ -13,8 +13,8 @@ import type { Connection, ConnectionUser } from '../domain/connections/connectio
 import type { AuthorizationRequest } from '../domain/oidc/authorization-request.js';
 import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
 import { attemptPasswordlessLogin } from '../domain/passwordless/passwordless-login.js';
-import { normalizeIdentifier } from '../domain/passwordless/identifiers.js';
 import { rejectionDescription } from '../domain/passwordless/rejection-messages.js';
+import { passwordlessOf, strategiesOfKind } from '../domain/connections/strategies/registry.js';
 import { SmsDeliveryError } from '../domain/delivery/sms.js';
 import { DomainError } from '../domain/errors.js';
 import type { BrowserInteraction } from '../http/login-cookies.js';
@@ -30,8 +30,11 @@ export const PASSWORDLESS_PAGE = '/u/login/passwordless';
 
 /** The application's passwordless connections, in creation order (Auth0 presents the first one). */
 export async function passwordlessConnectionsFor(services: Services, tenantId: string, client: ConnectionUser): Promise<Connection[]> {
-  return services.connections.enabledFor(tenantId, client, ['email', 'sms']);
+  return services.connections.enabledFor(tenantId, client, strategiesOfKind('passwordless'));
 }
+
+/** Whether the connection's codes travel by text message (its strategy's channel) rather than email. */
+const viaSms = (connection: Connection): boolean => passwordlessOf(connection.strategy)?.channel === 'sms';
 
 /** The connection to offer: the one asked for (`?connection=`, or `/authorize`'s), else the first. */
 function chosen(connections: Connection[], requested: string | undefined, authorization: AuthorizationRequest): Connection | undefined {
@@ -47,7 +50,7 @@ export const passwordlessRoutes: FastifyPluginAsync<HostedPageOptions> = async (
     const page = await pageContext(services, request, interaction);
     if (!page) return noPasswordless(reply, request);
     const connection = chosen(page.connections, stringField(request.query, 'connection'), page.authorization);
-    return identifierForm(reply, request, state, interaction, page, connection!, { value: connection!.strategy === 'email' ? (page.authorization.loginHint ?? '') : '' });
+    return identifierForm(reply, request, state, interaction, page, connection!, { value: passwordlessOf(connection!.strategy)?.identifierField === 'email' ? (page.authorization.loginHint ?? '') : '' });
   });
 
   app.post(PASSWORDLESS_PAGE, async (request, reply) => {
@@ -88,8 +91,8 @@ async function sendCode(services: Services, request: FastifyRequest, reply: Fast
   const connection = page.connections.find((c) => c.name === stringField(request.body, 'connection'));
   if (!connection) return identifierForm(reply, request, state, interaction, page, page.connections[0]!, { value: '', error: 'Please choose how to receive your code.', status: 400 });
   const typed = (stringField(request.body, 'identifier') ?? '').trim();
-  const identifier = normalizeIdentifier(connection.strategy, typed);
-  const sms = connection.strategy === 'sms';
+  const identifier = passwordlessOf(connection.strategy)?.normalize(typed);
+  const sms = viaSms(connection);
   if (!identifier) {
     return identifierForm(reply, request, state, interaction, page, connection, { value: typed, error: sms ? 'The phone number is invalid. Use the international format, e.g. +14155550100.' : 'The email is invalid.', status: 400 });
   }
@@ -162,11 +165,11 @@ function identifierForm(
   connection: Connection,
   options: { value: string; error?: string; status?: number },
 ): FastifyReply {
-  const sms = connection.strategy === 'sms';
+  const sms = viaSms(connection);
   const query = `?state=${encodeURIComponent(state)}`;
   const others = page.connections
     .filter((c) => c.name !== connection.name)
-    .map((c) => link(`${PASSWORDLESS_PAGE}${query}&connection=${encodeURIComponent(c.name)}`, c.strategy === 'sms' ? 'Use a phone number instead' : 'Use an email address instead'));
+    .map((c) => link(`${PASSWORDLESS_PAGE}${query}&connection=${encodeURIComponent(c.name)}`, viaSms(c) ? 'Use a phone number instead' : 'Use an email address instead'));
   return renderPage(reply, request.tenant, {
     title: 'Welcome',
     csp: formActionFor(interaction.request.authorization.redirectUri),
@@ -193,7 +196,7 @@ function codeForm(
   identifier: string,
   options: { error?: string; status?: number },
 ): FastifyReply {
-  const sms = connection.strategy === 'sms';
+  const sms = viaSms(connection);
   return renderPage(reply, request.tenant, {
     title: 'Enter your code',
     csp: formActionFor(interaction.request.authorization.redirectUri),

@@ -17,6 +17,7 @@ import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
 import { Nullable, OneOf } from './schema.js';
 import { anyOf, currentUserAnyOf } from './scopes.js';
 import { sendVerificationEmailInBackground } from '../domain/email-verification/email-verification.js';
+import { strategyOfProvider } from '../domain/connections/strategies/registry.js';
 
 const Bool = Type.Boolean();
 const Email = Type.String({ format: 'email', maxLength: 320 });
@@ -125,8 +126,8 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     // Auth0: `verify_email` decides when given; otherwise a database user whose address is not
     // marked verified gets the email (passwordless users prove their address with each code).
     const input = request.body as CreateUserInput;
-    const databaseUser = user.identities[0]?.provider === 'auth0';
-    if ((input.verify_email ?? (databaseUser && input.email_verified !== true)) && user.email && user.email_verified !== true) {
+    const verifiesByEmail = strategyOfProvider(user.identities[0]?.provider)?.verificationEmailOnCreate === true;
+    if ((input.verify_email ?? (verifiesByEmail && input.email_verified !== true)) && user.email && user.email_verified !== true) {
       sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
     }
     return reply.code(201).send(user);

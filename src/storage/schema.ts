@@ -172,6 +172,23 @@ export interface UsersTable {
   updated_at: string;
 }
 
+/**
+ * A user's identities (`identities[]`): accounts at identity providers, each through a connection.
+ * One row per user today (the identity the user was created with); account linking will add rows
+ * to the primary user. Unique per (tenant, connection, id at the provider).
+ */
+export interface UserIdentitiesTable {
+  tenant_id: string;
+  user_id: string; // the Tessera user the identity belongs to (`users.user_id`)
+  connection_id: string;
+  connection: string; // the connection's (immutable) name
+  provider: string; // e.g. auth0, email, sms
+  provider_user_id: string; // the id at the provider, `user_id` without `{provider}|` for our own
+  is_social: number;
+  profile_data: string | null; // JSON: the provider's profile, for linked identities
+  created_at: string; // when the identity was attached to the user; identities[] lists them in this order
+}
+
 export interface TtlEntriesTable {
   tenant_id: string;
   kind: string;
@@ -289,6 +306,7 @@ export interface Database {
   connections: ConnectionsTable;
   connection_clients: ConnectionClientsTable;
   users: UsersTable;
+  user_identities: UserIdentitiesTable;
   roles: RolesTable;
   role_permissions: RolePermissionsTable;
   user_roles: UserRolesTable;

@@ -15,6 +15,7 @@ import { LogsRepository } from './repositories/logs.js';
 import { CacheInvalidationsRepository } from './repositories/cache-invalidations.js';
 import { ConnectionsRepository } from './repositories/connections.js';
 import { UsersRepository } from './repositories/users.js';
+import { UserIdentitiesRepository } from './repositories/user-identities.js';
 import { RolesRepository } from './repositories/roles.js';
 import { TtlEntriesRepository } from './repositories/ttl-entries.js';
 import { SessionsRepository } from './repositories/sessions.js';
@@ -35,6 +36,7 @@ export interface Repositories {
   cacheInvalidations: CacheInvalidationsRepository;
   connections: ConnectionsRepository;
   users: UsersRepository;
+  userIdentities: UserIdentitiesRepository;
   roles: RolesRepository;
   ttlEntries: TtlEntriesRepository;
   sessions: SessionsRepository;
@@ -57,6 +59,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     cacheInvalidations: new CacheInvalidationsRepository(db),
     connections: new ConnectionsRepository(db),
     users: new UsersRepository(db, dialect),
+    userIdentities: new UserIdentitiesRepository(db),
     roles: new RolesRepository(db),
     ttlEntries: new TtlEntriesRepository(db),
     sessions: new SessionsRepository(db),

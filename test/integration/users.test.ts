@@ -543,3 +543,47 @@ describe('validation', () => {
     });
   });
 });
+
+describe('identities (user_identities)', () => {
+  const identityRows = (storage: Storage, tenant: string, userIds: string[]) =>
+    storage.db.selectFrom('user_identities').select(['user_id', 'connection', 'provider', 'provider_user_id']).where('tenant_id', '=', tenant).where('user_id', 'in', userIds).orderBy('user_id').execute();
+
+  it('lists each user with its identity, per tenant, and deletes identities with the user and with the connection', async () => {
+    const connection = (await api('dev', 'POST', '/api/v2/connections', { name: 'identities-db', strategy: 'auth0' })).body;
+    const a = await createUser('dev', { connection: 'identities-db', email: 'ida@identities.test' });
+    const b = await createUser('dev', { connection: 'identities-db', email: 'idb@identities.test' });
+    const c = await createUser('dev', { email: 'idc@identities.test', user_id: 'identities-same' });
+    // The same user id in another tenant is another user with its own identity.
+    const other = await createUser('acme', { email: 'idc@identities.test', user_id: 'identities-same' });
+    expect(other.user_id).toBe(c.user_id);
+    const identity = (user: any, connectionName: string) => [{ connection: connectionName, user_id: user.user_id.slice('auth0|'.length), provider: 'auth0', isSocial: false }];
+
+    const q = `/api/v2/users?q=${encodeURIComponent('email:*identities.test')}&sort=email:1`;
+    const listed = (await api('dev', 'GET', q)).body as any[];
+    expect(listed.map((u) => [u.email, u.identities])).toEqual([
+      ['ida@identities.test', identity(a, 'identities-db')],
+      ['idb@identities.test', identity(b, 'identities-db')],
+      ['idc@identities.test', identity(c, DB)],
+    ]);
+    const totals = (await api('dev', 'GET', `${q}&include_totals=true&per_page=2&page=1`)).body;
+    expect(totals.users.map((u: any) => u.identities)).toEqual([identity(c, DB)]);
+    expect((await api('acme', 'GET', q)).body.map((u: any) => u.identities)).toEqual([identity(other, DB)]);
+    expect((await api('dev', 'GET', `/api/v2/users-by-email?email=${encodeURIComponent('IDC@identities.test')}`)).body.map((u: any) => u.identities)).toEqual([identity(c, DB)]);
+
+    await withStorage(async (storage) => {
+      const [dev, acme] = [await tenantId(storage, 'dev'), await tenantId(storage, 'acme')];
+      expect(await identityRows(storage, dev, [a.user_id, b.user_id, c.user_id])).toHaveLength(3);
+      expect(await identityRows(storage, acme, [a.user_id, b.user_id, c.user_id])).toEqual([{ user_id: c.user_id, connection: DB, provider: 'auth0', provider_user_id: 'identities-same' }]);
+    });
+
+    expect((await api('dev', 'DELETE', userPath(c.user_id))).status).toBe(204);
+    expect((await api('dev', 'DELETE', `/api/v2/connections/${connection.id}`)).status).toBe(204);
+    await withStorage(async (storage) => {
+      const [dev, acme] = [await tenantId(storage, 'dev'), await tenantId(storage, 'acme')];
+      expect(await identityRows(storage, dev, [a.user_id, b.user_id, c.user_id])).toEqual([]);
+      // acme's user of the same id keeps its identity.
+      expect(await identityRows(storage, acme, [c.user_id])).toHaveLength(1);
+    });
+    expect((await api('acme', 'GET', userPath(other.user_id))).body.identities).toEqual(identity(other, DB));
+  });
+});

@@ -21,6 +21,7 @@ import { setCookie } from '../../http/cookies.js';
 import { CO_AUTHENTICATE_PATH, notAllowedOrigin, originAllowedFor } from './co-origins.js';
 import { LOGIN_TICKET_TTL_SECONDS, VERIFIER_COOKIE_PATH, issueLoginTicket, verifierCookieName } from './login-ticket.js';
 import { own } from '../../util/own.js';
+import { passwordlessOf, registeredStrategy, strategyServesGrant } from '../../domain/connections/strategies/registry.js';
 
 export const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 export const PASSWORDLESS_OTP = 'http://auth0.com/oauth/grant-type/passwordless/otp';
@@ -29,10 +30,6 @@ export const PASSWORDLESS_OTP = 'http://auth0.com/oauth/grant-type/passwordless/
 const FIELDS: Record<string, readonly string[]> = {
   [PASSWORD_REALM]: ['client_id', 'credential_type', 'username', 'password', 'realm'],
   [PASSWORDLESS_OTP]: ['client_id', 'credential_type', 'username', 'otp', 'realm'],
-};
-const STRATEGIES: Record<string, ReadonlySet<string>> = {
-  [PASSWORD_REALM]: new Set(['auth0']),
-  [PASSWORDLESS_OTP]: new Set(['email', 'sms']),
 };
 
 const INVALID_BODY = 'Invalid request body. All and only of client_id, credential_type, username, otp, realm are required.';
@@ -57,12 +54,6 @@ const REJECTIONS: Record<LoginRejection, { status: number; error: string; descri
     error: 'password_leaked',
     description: "This login attempt has been blocked because the password you're using was previously disclosed through a data breach (not in this application).",
   },
-};
-
-/** Auth0's passwordless wording for a wrong code, by strategy. */
-const WRONG_CODE: Record<string, string> = {
-  email: 'Wrong email or verification code.',
-  sms: 'Wrong phone number or verification code.',
 };
 
 interface Body {
@@ -115,7 +106,8 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
     }
 
     const connection = await services.connections.findByName(tenant.id, body.realm);
-    if (!connection || !own(STRATEGIES, body.credential_type)!.has(connection.strategy) || !connectionEnabledFor(connection, client)) {
+    // The credential type is the grant the realm's strategy must serve (password-realm or passwordless/otp).
+    if (!connection || !strategyServesGrant(connection.strategy, body.credential_type) || !connectionEnabledFor(connection, client)) {
       const description = `Unknown realm ${body.realm}.`;
       failed(description, { client });
       throw new AuthApiError(400, 'invalid_request', description);
@@ -132,7 +124,8 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
     }
     if (!attempt.ok) {
       const rejection = REJECTIONS[attempt.reason];
-      const description = attempt.reason === 'wrong_credentials' && connection.strategy !== 'auth0' ? WRONG_CODE[connection.strategy]! : rejection.description;
+      const wrongCode = passwordlessOf(connection.strategy)?.wrongCodeDescription;
+      const description = attempt.reason === 'wrong_credentials' && wrongCode !== undefined ? wrongCode : rejection.description;
       failed(description, { client, connection: connection.name, ...(attempt.login ? { userId: attempt.login.user.user_id } : {}) });
       throw new AuthApiError(rejection.status, rejection.error, description);
     }
@@ -143,7 +136,7 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
       clientId: client.client_id,
       userId: login.user.user_id,
       connection: connection.name,
-      amr: [connection.strategy === 'auth0' ? 'pwd' : 'otp'],
+      amr: [registeredStrategy(connection.strategy).amr],
     });
     setCookie(request, reply, verifierCookieName(ticket.co_id), ticket.co_verifier, { path: VERIFIER_COOKIE_PATH, maxAge: LOGIN_TICKET_TTL_SECONDS });
     services.logs.record(tenant.id, {

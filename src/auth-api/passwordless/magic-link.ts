@@ -15,6 +15,7 @@ import { startSession } from '../authorize/session-start.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from '../authorize/authorization-requests.js';
 import { rejectionDescription } from './rejections.js';
 import { connectionEnabledFor } from '../../domain/connections/connection.js';
+import { passwordlessOf } from '../../domain/connections/strategies/registry.js';
 
 export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
 
@@ -74,9 +75,10 @@ async function verifyAndComplete(
   const tenant = request.tenant;
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   const connection = params.connection ? await services.connections.findByName(tenant.id, params.connection) : undefined;
-  if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw fail('invalid_request', 'the connection was not found');
+  const passwordless = connection && passwordlessOf(connection.strategy);
+  if (!connection || !passwordless) throw fail('invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw fail('invalid_request', 'the connection was disabled');
-  const username = (connection.strategy === 'email' ? params.email : params.phone_number) ?? '';
+  const username = params[passwordless.identifierField] ?? '';
   const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, issuer: request.issuer });
   if (!attempt.ok) {
     const description = rejectionDescription(connection.strategy, attempt);

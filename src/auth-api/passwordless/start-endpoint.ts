@@ -12,7 +12,6 @@ import type { Client } from '../../domain/clients/client.js';
 import type { Connection } from '../../domain/connections/connection.js';
 import { AuthorizationPageError, AuthorizationRedirectError, authorizationParams } from '../../domain/oidc/authorization-request.js';
 import { restoreRequest } from '../../domain/interactions/interaction.js';
-import { normalizeEmail, normalizePhoneNumber } from '../../domain/passwordless/identifiers.js';
 import { SmsDeliveryError } from '../../domain/delivery/sms.js';
 import { DomainError } from '../../domain/errors.js';
 import { clientIp } from '../client-ip.js';
@@ -20,6 +19,8 @@ import { DEPRECATION_DESCRIPTION, identifyCaller } from './start-client-auth.js'
 import { startError, startParams, type StartParams } from './start-request.js';
 import { linkParams, magicLink } from './magic-link.js';
 import { connectionEnabledFor } from '../../domain/connections/connection.js';
+import { isStrategyKind, passwordlessOf } from '../../domain/connections/strategies/registry.js';
+import type { PasswordlessTraits } from '../../domain/connections/strategies/login-strategy.js';
 
 export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/passwordless/start', async (request, reply) => {
@@ -40,9 +41,10 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     }
 
     const connection = await passwordlessConnection(services, request, client, params);
-    const sms = connection.strategy === 'sms';
-    const identifier = identifierOf(connection, params);
-    const send = sendOf(connection, params);
+    const passwordless = passwordlessOf(connection.strategy)!;
+    const sms = passwordless.channel === 'sms';
+    const identifier = identifierOf(passwordless, params);
+    const send = sendOf(connection, passwordless, params);
     // A link asked for by the hosted login page continues the application's own request (its
     // state, nonce and PKCE challenge), not a request made of the page's authParams.
     const linkRequest = interaction ? authorizationParams(restoreRequest(interaction.request.authorization)) : params.authParams;
@@ -63,7 +65,7 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
         identifier,
         send,
         ...(link
-          ? { linkFor: (code: string) => magicLink(request.issuer, link, { connection: connection.name, identifierField: sms ? 'phone_number' : 'email', identifier, code }) }
+          ? { linkFor: (code: string) => magicLink(request.issuer, link, { connection: connection.name, identifierField: passwordless.identifierField, identifier, code }) }
           : {}),
       });
     } catch (error) {
@@ -112,29 +114,29 @@ async function passwordlessConnection(services: Services, request: FastifyReques
   if (!params.connection) throw startError('bad.connection', 'Missing required property: connection');
   const connection = await services.connections.findByName(request.tenant.id, params.connection);
   if (!connection) throw startError('bad.connection', 'Connection does not exist');
-  if (connection.strategy !== 'email' && connection.strategy !== 'sms') throw startError('bad.connection', 'Invalid connection strategy. It must either be a passwordless connection (email or sms)');
+  if (!isStrategyKind(connection.strategy, 'passwordless')) throw startError('bad.connection', 'Invalid connection strategy. It must either be a passwordless connection (email or sms)');
   if (!connectionEnabledFor(connection, client)) throw startError('bad.connection', 'Connection is disabled');
   return connection;
 }
 
-function identifierOf(connection: Connection, params: StartParams): string {
-  if (connection.strategy === 'sms') {
+function identifierOf(passwordless: PasswordlessTraits, params: StartParams): string {
+  if (passwordless.identifierField === 'phone_number') {
     if (!params.phone_number) throw startError('bad.phone_number', 'Missing required property: phone_number');
-    const phone = normalizePhoneNumber(params.phone_number);
+    const phone = passwordless.normalize(params.phone_number);
     if (!phone) throw startError('bad.phone_number', 'String does not match pattern: ^\\+[0-9]{1,15}$');
     return phone;
   }
   if (!params.email) throw startError('bad.email', 'Missing required property: email');
-  const email = normalizeEmail(params.email);
+  const email = passwordless.normalize(params.email);
   if (!email) throw startError('bad.email', `error in email - email format validation failed: ${params.email}`);
   return email;
 }
 
 /** Auth0 sends a link when `send` is absent for email; SMS carries codes only. */
-function sendOf(connection: Connection, params: StartParams): 'link' | 'code' {
-  const send = params.send ?? (connection.strategy === 'sms' ? 'code' : 'link');
+function sendOf(connection: Connection, passwordless: PasswordlessTraits, params: StartParams): 'link' | 'code' {
+  const send = params.send ?? passwordless.defaultSend;
   if (send !== 'link' && send !== 'code') throw startError('bad.send', `error in send - invalid value: ${send} (expected link or code)`);
-  if (send === 'link' && connection.strategy === 'sms') throw startError('bad.send', 'error in send - sms connections send codes only (send: code)');
+  if (send === 'link' && !passwordless.sendsLinks) throw startError('bad.send', `error in send - ${connection.strategy} connections send codes only (send: code)`);
   return send;
 }
 

@@ -34,6 +34,7 @@ import {
   type Strategy,
 } from './connection.js';
 import { buildOptions } from './connection-options.js';
+import { databaseStrategy } from './strategies/database.js';
 
 export interface CreateConnectionInput {
   name: string;
@@ -187,11 +188,12 @@ export class ConnectionService {
     return connection;
   }
 
-  /** Deletes the connection, its users and its enabled-client entries. */
+  /** Deletes the connection, its users (with their identities) and its enabled-client entries. */
   async delete(tenantId: string, id: string): Promise<void> {
     await this.storage.transaction(async (repos) => {
       const record = await repos.connections.findById(tenantId, id);
       if (!record) throw notFoundError();
+      await repos.userIdentities.deleteForConnection(tenantId, id);
       const userIds = await repos.users.deleteForConnection(tenantId, id);
       await removeUsersElsewhere(repos, tenantId, userIds);
       await repos.connections.delete(tenantId, id);
@@ -251,12 +253,12 @@ export async function createDefaultConnection(repos: Repositories, tenantId: str
   const name = DEFAULT_DATABASE_CONNECTION;
   const document: ConnectionDocument = {
     display_name: name,
-    options: buildOptions('auth0', name, { passwordPolicy: 'good', brute_force_protection: true }),
+    options: buildOptions(databaseStrategy.name, name, { passwordPolicy: 'good', brute_force_protection: true }),
     realms: [name],
     is_domain_connection: false,
   };
   const id = newConnectionId();
-  await repos.connections.insert({ tenantId, id, name, strategy: 'auth0', document: { ...document }, createdAt: now, updatedAt: now });
+  await repos.connections.insert({ tenantId, id, name, strategy: databaseStrategy.name, document: { ...document }, createdAt: now, updatedAt: now });
   await repos.connections.enableForAllClients(tenantId, id, now);
 }
 

@@ -1,13 +1,17 @@
 /** The connection object as the Management API shows it, and the rules on its name and metadata. */
 import type { ConnectionRecord } from '../../storage/repositories/connections.js';
 import { randomAlphanumeric } from '../ids.js';
+import { STRATEGY_NAMES, type StrategyName } from './strategies/registry.js';
 
-/** Strategies this server stores users for: the database, and passwordless by email or SMS. */
-export const STRATEGIES = ['auth0', 'email', 'sms'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+/** Strategies this server stores users for (strategies/registry.ts): the database, and passwordless by email or SMS. */
+export const STRATEGIES = STRATEGY_NAMES;
+export type Strategy = StrategyName;
 
-/** Strategies Auth0 accepts as a tenant's `default_directory` (docs: tenant settings). */
-export const DIRECTORY_STRATEGIES: ReadonlySet<string> = new Set(['auth0', 'email', 'sms', 'ad', 'auth0-adldap', 'waad', 'adfs']);
+/**
+ * Strategies Auth0 accepts as a tenant's `default_directory` (docs: tenant settings): every one
+ * this server implements, and Auth0's enterprise directories, which it does not (yet).
+ */
+export const DIRECTORY_STRATEGIES: ReadonlySet<string> = new Set([...STRATEGY_NAMES, 'ad', 'auth0-adldap', 'waad', 'adfs']);
 
 export const DEFAULT_DATABASE_CONNECTION = 'Username-Password-Authentication';
 

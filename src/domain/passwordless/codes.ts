@@ -7,7 +7,7 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Storage } from '../../storage/storage.js';
 import type { Connection } from '../connections/connection.js';
-import { DEFAULT_TOTP } from '../connections/connection-options.js';
+import { DEFAULT_TOTP } from '../connections/strategies/passwordless-options.js';
 import { isoAt, systemClock, type Clock } from '../clock.js';
 
 /** Wrong guesses a code survives; the next redemption fails even with the right code. */

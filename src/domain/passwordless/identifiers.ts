@@ -1,9 +1,9 @@
 /**
  * What a passwordless code is sent to: an email address (email connections) or a phone number in
- * E.164 form (sms connections). Codes are stored and users are found under the normalized form, so
- * `Ada@Example.com` and `ada@example.com`, or `+1 415-555-0100` and `+14155550100`, are one identity.
+ * E.164 form (sms connections); each passwordless strategy names its normalizer (connections/strategies/).
+ * Codes are stored and users are found under the normalized form, so `Ada@Example.com` and
+ * `ada@example.com`, or `+1 415-555-0100` and `+14155550100`, are one identity.
  */
-import type { Strategy } from '../connections/connection.js';
 import { normalizeEmailAddress } from '../validation/email.js';
 
 /** E.164: a plus, a country code that does not start with 0, up to 15 digits in all. */
@@ -18,10 +18,4 @@ export function normalizeEmail(value: string): string | undefined {
 export function normalizePhoneNumber(value: string): string | undefined {
   const phone = value.trim().replace(/[\s\-().]/g, '');
   return E164.test(phone) ? phone : undefined;
-}
-
-export function normalizeIdentifier(strategy: Strategy, value: string): string | undefined {
-  if (strategy === 'email') return normalizeEmail(value);
-  if (strategy === 'sms') return normalizePhoneNumber(value);
-  return undefined;
 }

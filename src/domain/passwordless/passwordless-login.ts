@@ -10,7 +10,7 @@ import type { Services } from '../services.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { Connection } from '../connections/connection.js';
 import { guardedLogin, type LoginAttempt } from '../authentication/login-attempt.js';
-import { normalizeIdentifier } from './identifiers.js';
+import { passwordlessOf } from '../connections/strategies/registry.js';
 import type { Redemption } from './codes.js';
 
 /**
@@ -36,7 +36,7 @@ export async function attemptPasswordlessLogin(services: Services, input: Passwo
   const { tenant, connection } = input;
   // A malformed address or number cannot have been sent a code; it still goes through attack
   // protection (under what was typed) so that probing counts like any wrong guess.
-  const normalized = normalizeIdentifier(connection.strategy, input.username);
+  const normalized = passwordlessOf(connection.strategy)?.normalize(input.username);
   const identifier = normalized ?? input.username;
   let verdict: Redemption | undefined;
   const attempt = await guardedLogin(services, { tenant, connection, identifier, ip: input.ip, clientId: input.clientId, ...(input.issuer ? { issuer: input.issuer } : {}) }, async () => {

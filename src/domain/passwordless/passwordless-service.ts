@@ -8,6 +8,7 @@ import type { Storage } from '../../storage/storage.js';
 import type { EmailSender } from '../delivery/email.js';
 import type { SmsSender } from '../delivery/sms.js';
 import type { Connection } from '../connections/connection.js';
+import { passwordlessOf } from '../connections/strategies/registry.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { PasswordlessCodes, type PasswordlessCodesDeps } from './codes.js';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from './templates.js';
@@ -48,6 +49,8 @@ export class PasswordlessService {
   async send(request: SendRequest): Promise<void> {
     const { tenant, client, connection, identifier, send } = request;
     if (send === 'link' && !request.linkFor) throw new Error('a magic link needs linkFor');
+    const passwordless = passwordlessOf(connection.strategy);
+    if (!passwordless) throw new Error(`connection strategy "${connection.strategy}" is not passwordless`);
     const { code, lifetime } = await this.codes.issue(tenant.id, connection, identifier, client.client_id);
     const variables: TemplateVariables = {
       code,
@@ -57,10 +60,10 @@ export class PasswordlessService {
       tenant: { domain: tenant.domain },
       connection: { name: connection.name },
       ...(send === 'link' ? { link: request.linkFor!(code) } : {}),
-      ...(connection.strategy === 'email' ? { email: identifier } : { phone_number: identifier }),
+      ...(passwordless.identifierField === 'email' ? { email: identifier } : { phone_number: identifier }),
     };
 
-    if (connection.strategy === 'sms') {
+    if (passwordless.channel === 'sms') {
       const template = typeof connection.options.template === 'string' ? connection.options.template : '@@password@@';
       let body = renderSms(template, variables);
       if (variables.link && !body.includes(variables.link)) body = `${body}\n${variables.link}`;

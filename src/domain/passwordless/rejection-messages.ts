@@ -3,6 +3,7 @@
  * hosted code page, magic links, `/oauth/token` (auth-api/passwordless/rejections.ts adds the statuses).
  */
 import type { PasswordlessAttempt } from './passwordless-login.js';
+import { passwordlessOf } from '../connections/strategies/registry.js';
 
 const BLOCKED_ACCOUNT = 'Your account has been blocked after multiple consecutive login attempts.';
 const SUSPICIOUS_IP = 'We have detected suspicious login behavior and further attempts will be blocked. Please contact the administrator.';
@@ -18,6 +19,6 @@ export function rejectionDescription(strategy: string, attempt: Extract<Password
     default:
       if (attempt.code === 'expired') return 'The verification code has expired. Please try to login again.';
       if (attempt.code === 'exhausted') return "You've reached the maximum number of attempts. Please try to login again.";
-      return strategy === 'sms' ? 'Wrong phone number or verification code.' : 'Wrong email or verification code.';
+      return passwordlessOf(strategy)?.wrongCodeDescription ?? 'Wrong email or verification code.';
   }
 }

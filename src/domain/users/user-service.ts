@@ -2,14 +2,18 @@
  * Users of a tenant's connections: creation (with the connection's password policy, or an imported
  * bcrypt hash), search, update (metadata merged, password re-checked and rehashed), deletion, and
  * what a login flow needs: find a user by email or username, check a password, record the login.
+ * A user's `identities[]` are rows of their own (user_identities), written and deleted in the same
+ * transaction as the user and read in one query per page of users.
  */
 import type { Repositories, Storage } from '../../storage/storage.js';
 import type { ConnectionRecord } from '../../storage/repositories/connections.js';
 import { isUniqueViolation, type UserRecord } from '../../storage/repositories/users.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { nowIso } from '../clock.js';
-import type { ConnectionDocument, Strategy } from '../connections/connection.js';
+import type { ConnectionDocument } from '../connections/connection.js';
 import { removeUsersElsewhere } from '../connections/connection-service.js';
+import type { LoginStrategy, UserIdentifiers } from '../connections/strategies/login-strategy.js';
+import { isStrategyKind, passwordlessOf, registeredStrategy } from '../connections/strategies/registry.js';
 import { PASSWORD_ERRORS, passwordProblem, passwordRulesOf, type PersonalInfo } from './password-policy.js';
 import { bcryptCostOf, hashPassword, isBcryptHash, MAX_IMPORTED_BCRYPT_COST, needsRehash, verifyPassword } from './passwords.js';
 import { parseUserQuery, parseUserSort } from './user-search.js';
@@ -18,8 +22,8 @@ import {
   mergeMetadata,
   metadataProblem,
   newUserId,
+  primaryIdentityOf,
   toUser,
-  usernameProblem,
   type User,
   type UserDocument,
 } from './user.js';
@@ -99,15 +103,16 @@ export class UserService {
   constructor(private readonly storage: Storage) {}
 
   async get(tenantId: string, userId: string): Promise<User> {
-    const record = await this.storage.repos.users.findById(tenantId, userId);
-    if (!record) throw userNotFound();
-    return toUser(record);
+    const user = await this.find(tenantId, userId);
+    if (!user) throw userNotFound();
+    return user;
   }
 
   /** The user, or undefined when there is none (a ticket may outlive its user). */
   async find(tenantId: string, userId: string): Promise<User | undefined> {
-    const record = await this.storage.repos.users.findById(tenantId, userId);
-    return record ? toUser(record) : undefined;
+    const repos = this.storage.repos;
+    const [record, identities] = await Promise.all([repos.users.findById(tenantId, userId), repos.userIdentities.listForUser(tenantId, userId)]);
+    return record ? toUser(record, identities) : undefined;
   }
 
   async list(tenantId: string, query: UserListQuery, page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
@@ -119,18 +124,18 @@ export class UserService {
     }
     const repo = this.storage.repos.users;
     const [records, total] = await Promise.all([repo.search(tenantId, condition, sort, page), repo.count(tenantId, condition)]);
-    return { items: records.map(toUser), total };
+    return { items: await withIdentities(this.storage.repos, tenantId, records), total };
   }
 
   /** `GET /users-by-email`: every user with this email, in any connection (case-insensitive). */
   async listByEmail(tenantId: string, email: string): Promise<User[]> {
-    return (await this.storage.repos.users.findByEmail(tenantId, email.toLowerCase())).map(toUser);
+    return withIdentities(this.storage.repos, tenantId, await this.storage.repos.users.findByEmail(tenantId, email.toLowerCase()));
   }
 
   async create(tenantId: string, input: CreateUserInput): Promise<User> {
     const connection = await this.storage.repos.connections.findByName(tenantId, input.connection);
     if (!connection) throw connectionMissing();
-    const strategy = connection.strategy as Strategy;
+    const strategy = registeredStrategy(connection.strategy);
     const options = optionsOf(connection);
     checkMetadata(input);
 
@@ -146,7 +151,7 @@ export class UserService {
     const identifier = email ?? phoneNumber ?? username ?? '';
     const record: UserRecord = {
       tenantId,
-      userId: input.user_id !== undefined ? `${strategy}|${input.user_id}` : newUserId(strategy),
+      userId: input.user_id !== undefined ? `${strategy.identityProvider}|${input.user_id}` : newUserId(strategy.identityProvider),
       connectionId: connection.id,
       connection: connection.name,
       email,
@@ -169,6 +174,7 @@ export class UserService {
       createdAt: now,
       updatedAt: now,
     };
+    const identity = primaryIdentityOf(record, strategy.isSocial);
 
     await this.storage
       .transaction(async (repos) => {
@@ -177,11 +183,12 @@ export class UserService {
         if (await repos.users.findById(tenantId, record.userId)) throw userExists();
         if (await findDuplicate(repos, tenantId, connection.id, { email, username, phoneNumber })) throw userExists();
         await repos.users.insert(record);
+        await repos.userIdentities.insert(identity);
       })
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? userExists() : error;
       });
-    return toUser(record);
+    return toUser(record, [identity]);
   }
 
   async update(tenantId: string, userId: string, patch: UpdateUserInput): Promise<User> {
@@ -189,7 +196,7 @@ export class UserService {
     if (!current) throw userNotFound();
     const connection = await this.storage.repos.connections.findById(tenantId, current.connectionId);
     if (!connection) throw userNotFound();
-    const strategy = connection.strategy as Strategy;
+    const strategy = registeredStrategy(connection.strategy);
     const options = optionsOf(connection);
 
     // Our users have one identity; naming another connection is naming an identity they lack.
@@ -205,12 +212,12 @@ export class UserService {
     checkIdentifiers(strategy, options, identifiersOf(preview), 'update', patch);
     let newHash: string | undefined;
     if (patch.password !== undefined) {
-      if (strategy !== 'auth0') throw payload('password can only be set for users of database connections');
+      if (!strategy.holdsPasswords) throw payload('password can only be set for users of database connections');
       if (patch.password === null) throw payload("'password' cannot be removed");
       newHash = await this.changedPasswordHash(tenantId, current, options, patch.password, personalInfoOf(preview));
     }
 
-    const next = await this.storage
+    const { next, identities } = await this.storage
       .transaction(async (repos) => {
         const fresh = await repos.users.findById(tenantId, userId);
         if (!fresh) throw userNotFound();
@@ -232,17 +239,18 @@ export class UserService {
           throw conflict('The specified new phone number already exists', 'auth0_idp_error');
         }
         await repos.users.update(next);
-        return next;
+        return { next, identities: await repos.userIdentities.listForUser(tenantId, userId) };
       })
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? userExists() : error;
       });
-    return toUser(next);
+    return toUser(next, identities);
   }
 
   async delete(tenantId: string, userId: string): Promise<void> {
     await this.storage.transaction(async (repos) => {
       if (!(await repos.users.delete(tenantId, userId))) throw userNotFound();
+      await repos.userIdentities.deleteForUser(tenantId, userId);
       await removeUsersElsewhere(repos, tenantId, [userId]);
     });
   }
@@ -252,10 +260,11 @@ export class UserService {
     await this.storage.transaction(async (repos) => {
       const connection = await repos.connections.findById(tenantId, connectionId);
       if (!connection) throw notFound('The connection does not exist', 'inexistent_connection');
-      if (connection.strategy !== 'auth0') throw invalid('Only users of database connections can be deleted by email.', 'operation_not_supported');
+      if (!isStrategyKind(connection.strategy, 'database')) throw invalid('Only users of database connections can be deleted by email.', 'operation_not_supported');
       const user = await repos.users.findInConnection(tenantId, connectionId, { email: email.toLowerCase() });
       if (!user) throw userNotFound();
       await repos.users.delete(tenantId, user.userId);
+      await repos.userIdentities.deleteForUser(tenantId, user.userId);
       await removeUsersElsewhere(repos, tenantId, [user.userId]);
     });
   }
@@ -269,17 +278,22 @@ export class UserService {
   async findForLogin(tenantId: string, connectionName: string, identifier: string): Promise<LoginUser | undefined> {
     const repos = this.storage.repos;
     const connection = await repos.connections.findByName(tenantId, connectionName);
-    if (!connection || connection.strategy !== 'auth0') return undefined;
+    if (!connection || !isStrategyKind(connection.strategy, 'database')) return undefined;
     let record = identifier.includes('@') ? await repos.users.findInConnection(tenantId, connection.id, { email: identifier.toLowerCase() }) : undefined;
     if (!record && optionsOf(connection).requires_username === true) record = await repos.users.findInConnection(tenantId, connection.id, { username: identifier });
-    return record ? { user: toUser(record), tenantId, passwordHash: record.passwordHash, blocked: record.blocked === true } : undefined;
+    if (!record) return undefined;
+    return { user: toUser(record, await repos.userIdentities.listForUser(tenantId, record.userId)), tenantId, passwordHash: record.passwordHash, blocked: record.blocked === true };
   }
 
   /** The user of a passwordless (`email`/`sms`) connection with this normalized email or phone number. */
-  async findPasswordlessUser(tenantId: string, connection: { id: string; strategy: Strategy }, identifier: string): Promise<LoginUser | undefined> {
-    const by = connection.strategy === 'sms' ? { phoneNumber: identifier } : { email: identifier.toLowerCase() };
-    const record = connection.strategy === 'auth0' ? undefined : await this.storage.repos.users.findInConnection(tenantId, connection.id, by);
-    return record ? { user: toUser(record), tenantId, passwordHash: null, blocked: record.blocked === true } : undefined;
+  async findPasswordlessUser(tenantId: string, connection: { id: string; strategy: string }, identifier: string): Promise<LoginUser | undefined> {
+    const field = passwordlessOf(connection.strategy)?.identifierField;
+    if (field === undefined) return undefined;
+    const by = field === 'phone_number' ? { phoneNumber: identifier } : { email: identifier.toLowerCase() };
+    const repos = this.storage.repos;
+    const record = await repos.users.findInConnection(tenantId, connection.id, by);
+    if (!record) return undefined;
+    return { user: toUser(record, await repos.userIdentities.listForUser(tenantId, record.userId)), tenantId, passwordHash: null, blocked: record.blocked === true };
   }
 
   /**
@@ -287,18 +301,19 @@ export class UserService {
    * (the code proved control of it), or a new verified user when sign-ups are allowed; undefined
    * when there is none and sign-ups are disabled.
    */
-  async findOrCreatePasswordless(tenantId: string, connection: { id: string; name: string; strategy: Strategy }, identifier: string, opts: { allowSignup: boolean }): Promise<LoginUser | undefined> {
-    const sms = connection.strategy === 'sms';
+  async findOrCreatePasswordless(tenantId: string, connection: { id: string; name: string; strategy: string }, identifier: string, opts: { allowSignup: boolean }): Promise<LoginUser | undefined> {
+    const passwordless = passwordlessOf(connection.strategy);
+    if (!passwordless) return undefined;
+    const { identifierField, verifiedField } = passwordless;
     const existing = await this.findPasswordlessUser(tenantId, connection, identifier);
     if (existing) {
-      const verified = sms ? existing.user.phone_verified === true : existing.user.email_verified === true;
-      if (verified) return existing;
-      const user = await this.update(tenantId, existing.user.user_id, sms ? { phone_verified: true } : { email_verified: true });
+      if (existing.user[verifiedField] === true) return existing;
+      const user = await this.update(tenantId, existing.user.user_id, { [verifiedField]: true });
       return { ...existing, user };
     }
     if (!opts.allowSignup) return undefined;
     try {
-      await this.create(tenantId, sms ? { connection: connection.name, phone_number: identifier, phone_verified: true } : { connection: connection.name, email: identifier, email_verified: true });
+      await this.create(tenantId, { connection: connection.name, [identifierField]: identifier, [verifiedField]: true });
     } catch (error) {
       // Two first logins at once: the other one created the user, which is the one we want.
       if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
@@ -329,9 +344,9 @@ export class UserService {
 
   // --- passwords ------------------------------------------------------------------------------
 
-  private async initialPasswordHash(tenantId: string, strategy: Strategy, options: Record<string, unknown>, input: CreateUserInput): Promise<string | null> {
+  private async initialPasswordHash(tenantId: string, strategy: LoginStrategy, options: Record<string, unknown>, input: CreateUserInput): Promise<string | null> {
     const sources = [input.password, input.password_hash, input.custom_password_hash].filter((v) => v !== undefined).length;
-    if (strategy !== 'auth0') {
+    if (!strategy.holdsPasswords) {
       if (sources > 0) throw payload('passwords are only supported for database connections');
       return null;
     }
@@ -399,31 +414,16 @@ function checkMetadata(input: { app_metadata?: Record<string, unknown>; user_met
   }
 }
 
-/** Which identifiers each strategy needs and allows (username only where the connection asks for it). */
-function checkIdentifiers(
-  strategy: Strategy,
-  options: Record<string, unknown>,
-  ids: { email: string | null; username: string | null; phoneNumber: string | null },
-  operation: 'create' | 'update',
-  patch?: UpdateUserInput,
-): void {
+/** Which identifiers the connection's strategy needs and allows (username only where the connection asks for it). */
+function checkIdentifiers(strategy: LoginStrategy, options: Record<string, unknown>, ids: UserIdentifiers, operation: 'create' | 'update', patch?: UpdateUserInput): void {
   const usernameGiven = operation === 'create' ? ids.username !== null : patch?.username !== undefined;
-  if (strategy === 'auth0') {
-    if (ids.email === null) throw payload(operation === 'create' ? "'Missing required property: email'" : "'email' is required for users of database connections");
-    if (options.requires_username === true) {
-      if (ids.username === null) throw payload(operation === 'create' ? "'Missing required property: username'" : "'username' is required by this connection");
-      const problem = usernameProblem(ids.username, options);
-      if (problem && usernameGiven) throw payload(problem);
-    } else if (usernameGiven && ids.username !== null) {
-      throw invalid('Cannot set username for connection without requires_username', 'operation_not_supported');
-    }
-  } else {
-    if (usernameGiven && ids.username !== null) throw invalid('Cannot set username for connection without requires_username', 'operation_not_supported');
-    if (strategy === 'email' && ids.email === null) throw payload(operation === 'create' ? "'Missing required property: email'" : "'email' is required for users of email connections");
-    if (strategy === 'sms' && ids.phoneNumber === null) {
-      throw payload(operation === 'create' ? "'Missing required property: phone_number'" : "'phone_number' is required for users of sms connections");
-    }
-  }
+  strategy.checkUserIdentifiers(options, ids, { operation, usernameGiven });
+}
+
+/** Each user with its identities, read in one query for the whole page. */
+async function withIdentities(repos: Repositories, tenantId: string, records: UserRecord[]): Promise<User[]> {
+  const identities = await repos.userIdentities.listForUsers(tenantId, records.map((r) => r.userId));
+  return records.map((record) => toUser(record, identities.get(record.userId) ?? []));
 }
 
 async function findDuplicate(

@@ -1,13 +1,20 @@
 /** The user object as the Management API shows it, and the rules on metadata and usernames. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { UserRecord } from '../../storage/repositories/users.js';
-import type { Strategy } from '../connections/connection.js';
+import type { UserIdentityRecord } from '../../storage/repositories/user-identities.js';
 
+/**
+ * One way the user logs in: an account at an identity provider, through a connection. Today every
+ * user has exactly one, in the connection they were created in; account linking (not implemented
+ * yet) will add others, the user's own (primary) identity staying first.
+ */
 export interface UserIdentity {
   connection: string;
   user_id: string;
-  provider: Strategy;
-  isSocial: false;
+  provider: string;
+  isSocial: boolean;
+  /** The profile the provider gave for a linked (secondary) identity; never on the primary one. */
+  profileData?: Record<string, unknown>;
 }
 
 export interface User {
@@ -43,19 +50,41 @@ export interface UserDocument {
 }
 
 /** `{provider}|` + 24 hex characters, like Auth0's ids. */
-export const newUserId = (provider: Strategy): string => `${provider}|${randomBytes(12).toString('hex')}`;
+export const newUserId = (provider: string): string => `${provider}|${randomBytes(12).toString('hex')}`;
 
 /** The id inside the provider (`auth0|abc` → `abc`). */
 export const providerUserId = (userId: string): string => userId.slice(userId.indexOf('|') + 1);
 
-/** Every user id starts with its provider, which for our connections is the strategy. */
-export const providerOf = (userId: string): Strategy => userId.slice(0, userId.indexOf('|')) as Strategy;
+/** Every user id starts with its provider (strategies/: the strategy's `identityProvider`). */
+export const providerOf = (userId: string): string => userId.slice(0, userId.indexOf('|'));
 
-export function toUser(record: UserRecord): User {
+/** The user's own identity, as a new user gets it: in its connection, at the provider its id names. */
+export function primaryIdentityOf(record: UserRecord, isSocial: boolean): UserIdentityRecord {
+  return {
+    tenantId: record.tenantId,
+    userId: record.userId,
+    connectionId: record.connectionId,
+    connection: record.connection,
+    provider: providerOf(record.userId),
+    providerUserId: providerUserId(record.userId),
+    isSocial,
+    profileData: null,
+    createdAt: record.createdAt,
+  };
+}
+
+export function toIdentity(record: UserIdentityRecord): UserIdentity {
+  const identity: UserIdentity = { connection: record.connection, user_id: record.providerUserId, provider: record.provider, isSocial: record.isSocial };
+  if (record.profileData !== null) identity.profileData = record.profileData;
+  return identity;
+}
+
+/** The user as the Management API shows it, with its identities (user_identities rows, in their stored order). */
+export function toUser(record: UserRecord, identities: readonly UserIdentityRecord[]): User {
   const document = record.document as UserDocument;
   const user: User = {
     user_id: record.userId,
-    identities: [{ connection: record.connection, user_id: providerUserId(record.userId), provider: providerOf(record.userId), isSocial: false }],
+    identities: identities.map(toIdentity),
     app_metadata: record.appMetadata,
     user_metadata: record.userMetadata,
     created_at: record.createdAt,

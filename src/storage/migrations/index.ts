@@ -17,6 +17,7 @@ import { passwordless } from './010-passwordless.js';
 import { loginAttemptsInFlight } from './011-login-attempts-in-flight.js';
 import { expiryIndexes } from './012-expiry-indexes.js';
 import { bootstrapClientId } from './013-bootstrap-client-id.js';
+import { userIdentities } from './014-user-identities.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -36,6 +37,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '011-login-attempts-in-flight': loginAttemptsInFlight,
       '012-expiry-indexes': expiryIndexes,
       '013-bootstrap-client-id': bootstrapClientId,
+      '014-user-identities': userIdentities,
     };
   }
 }

@@ -19,6 +19,7 @@ import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { clientIp } from '../../client-ip.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
+import { strategyServesGrant } from '../../../domain/connections/strategies/registry.js';
 
 const PASSWORD_PARAMS = { required: ['username', 'password'], optional: ['scope', 'audience'] } as const;
 
@@ -33,7 +34,7 @@ export const passwordGrant = tokenGrant({
     // Auth0 answers `server_error` with this text; a configuration gap is reported as a 400 here, never a 500.
     const connectionName = request.tenant.settings.default_directory;
     if (!connectionName) throw new AuthApiError(400, 'invalid_request', 'Authorization server not configured with default connection.');
-    return passwordLogin(services, request, params, client, connectionName);
+    return passwordLogin(services, request, params, client, 'password', connectionName);
   },
 });
 
@@ -44,14 +45,22 @@ export const passwordRealmGrant = tokenGrant({
   params: { required: [...PASSWORD_PARAMS.required, 'realm'], optional: PASSWORD_PARAMS.optional },
   firstPartyOnly: true,
   logs: { success: 'sepft', failure: 'fepft' },
-  handle: (services, request, params, client) => passwordLogin(services, request, params, client, params.realm),
+  handle: (services, request, params, client) => passwordLogin(services, request, params, client, 'http://auth0.com/oauth/grant-type/password-realm', params.realm),
 });
 
-async function passwordLogin(services: Services, request: FastifyRequest, params: GrantParams<'username' | 'password', 'scope' | 'audience'>, client: Client, connectionName: string): Promise<GrantResult> {
+/** `grantType` decides which connections may serve it (their strategy declares its grants). */
+async function passwordLogin(
+  services: Services,
+  request: FastifyRequest,
+  params: GrantParams<'username' | 'password', 'scope' | 'audience'>,
+  client: Client,
+  grantType: string,
+  connectionName: string,
+): Promise<GrantResult> {
   const tenant = request.tenant;
   const { username, password } = params;
   const connection = await services.connections.findByName(tenant.id, connectionName);
-  if (!connection || connection.strategy !== 'auth0') throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
+  if (!connection || !strategyServesGrant(connection.strategy, grantType)) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
   // A backend logging users in may name the user's IP in auth0-forwarded-for, believed only from a

@@ -16,9 +16,12 @@ import { rejectionError } from '../../passwordless/rejections.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
+import { strategyServesGrant } from '../../../domain/connections/strategies/registry.js';
+
+const PASSWORDLESS_OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 
 export const passwordlessOtpGrant = tokenGrant({
-  grantType: 'http://auth0.com/oauth/grant-type/passwordless/otp',
+  grantType: PASSWORDLESS_OTP_GRANT,
   // Auth0's discovery document does not list it.
   advertised: false,
   params: { required: ['realm', 'username', 'otp'], optional: ['scope', 'audience'] },
@@ -33,7 +36,7 @@ async function exchangeCode(services: Services, request: FastifyRequest, params:
   const { realm, username, otp } = params;
 
   const connection = await services.connections.findByName(tenant.id, realm);
-  if (!connection || (connection.strategy !== 'email' && connection.strategy !== 'sms')) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
+  if (!connection || !strategyServesGrant(connection.strategy, PASSWORDLESS_OTP_GRANT)) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
   // A confidential client has authenticated to get here; its backend may name the user's IP, if

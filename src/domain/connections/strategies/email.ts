@@ -1,0 +1,47 @@
+/**
+ * `email`: passwordless login by a one-time code or a magic link sent to an email address (the
+ * connection's Liquid template, `options.email`). The first correct code creates the user.
+ */
+import { normalizeEmail } from '../../passwordless/identifiers.js';
+import type { ConnectionOptions } from '../connection.js';
+import type { LoginStrategy } from './login-strategy.js';
+import { passwordlessIdentifierRule } from './identifier-rules.js';
+import { PASSWORDLESS_OTP_GRANT, totpOptions } from './passwordless-options.js';
+import { objectOr } from './objects.js';
+
+const DEFAULT_EMAIL = {
+  from: '{{ application.name }} <no-reply@{{ tenant.domain }}>',
+  subject: 'Welcome to {{ application.name }}',
+  syntax: 'liquid',
+  body: '<html><body><p>Your verification code is: <strong>{{ code }}</strong></p><p>It expires in {{ code_expiration }} minutes.</p></body></html>',
+};
+
+export const emailStrategy = {
+  name: 'email',
+  kind: 'passwordless',
+  identityProvider: 'email',
+  isSocial: false,
+  holdsPasswords: false,
+  grants: [PASSWORDLESS_OTP_GRANT],
+  amr: 'otp',
+  verificationEmailOnCreate: false,
+  options: ['email', 'totp', 'disable_signup', 'brute_force_protection'],
+  buildOptions: (connectionName: string, input: ConnectionOptions): ConnectionOptions => ({
+    name: connectionName,
+    disable_signup: false,
+    brute_force_protection: true,
+    ...input,
+    email: { ...DEFAULT_EMAIL, ...(objectOr(input.email) ?? {}) },
+    totp: totpOptions(input),
+  }),
+  checkUserIdentifiers: passwordlessIdentifierRule('email', 'email'),
+  passwordless: {
+    channel: 'email',
+    identifierField: 'email',
+    verifiedField: 'email_verified',
+    defaultSend: 'link',
+    sendsLinks: true,
+    normalize: normalizeEmail,
+    wrongCodeDescription: 'Wrong email or verification code.',
+  },
+} as const satisfies LoginStrategy;

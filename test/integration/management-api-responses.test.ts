@@ -277,3 +277,31 @@ describe('responses keep every field', () => {
     expect(page.body).toEqual({ client_grants: [grant.body] });
   });
 });
+
+describe('the OpenAPI document describes responses', () => {
+  it('documents the answers of these routes, nullable fields and paged lists included', async () => {
+    const { body: doc } = await call(server, '/api/v2/openapi.json');
+    const client = doc.paths['/api/v2/clients/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(client.additionalProperties).toBe(true);
+    expect(client.properties.par_request_expiry).toMatchObject({ type: 'integer', nullable: true });
+    expect(client.properties.client_metadata.type).toBe('object');
+    expect(doc.paths['/api/v2/clients/{id}'].delete.responses).toHaveProperty('204');
+    expect(doc.paths['/api/v2/clients'].post.responses).toHaveProperty('201');
+
+    const list = doc.paths['/api/v2/connections'].get.responses['200'].content['application/json'].schema;
+    expect(list.anyOf).toHaveLength(3);
+    expect(list.anyOf[0]).toMatchObject({ type: 'array' });
+    expect(list.anyOf[1].required).toEqual(expect.arrayContaining(['connections', 'start', 'limit', 'total']));
+    expect(list.anyOf[2].properties).toHaveProperty('next');
+
+    // Every operation of these resources describes its answer: a body schema, or 204 (no content).
+    type Operation = { responses: Record<string, { content?: { 'application/json'?: { schema?: object } } }> };
+    for (const [path, item] of Object.entries<Record<string, Operation>>(doc.paths)) {
+      if (!/^\/api\/v2\/(clients|client-grants|connections|resource-servers|keys\/signing|tenants\/settings|branding)\b/.test(path)) continue;
+      for (const [method, operation] of Object.entries(item)) {
+        const described = Object.entries(operation.responses).some(([status, response]) => status === '204' || response.content?.['application/json']?.schema !== undefined);
+        expect(described, `${method} ${path}`).toBe(true);
+      }
+    }
+  });
+});

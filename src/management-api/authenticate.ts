@@ -24,9 +24,15 @@ const CLOCK_SKEW_SECONDS = 30;
 const unauthorized = (message: string) => new ManagementApiError(401, message, 'invalid_token', { 'www-authenticate': 'Bearer realm="Management API"' });
 
 export function registerManagementAuthentication(app: FastifyInstance, services: Services): void {
-  // A route added without scopes would otherwise be found out only by its 403s.
+  // A route added without scopes would otherwise be found out only by its 403s. onRoute hooks are
+  // inherited, so this sees every route of the resource plugins registered below, and the HEAD
+  // route Fastify adds for each GET (which carries the GET's config, and is authenticated alike).
   app.addHook('onRoute', (route) => {
-    if (!route.config?.public && !route.config?.scopes) throw new Error(`Management API route ${route.method} ${route.url} declares no scopes`);
+    if (route.config?.public) return;
+    const { scopes, currentUser } = route.config ?? {};
+    if (!scopes) throw new Error(`Management API route ${route.method} ${route.url} declares no scopes`);
+    // An empty `all` list would be satisfied by every token: an empty list is refused like a missing one.
+    if (scopes.scopes.length === 0 || currentUser?.scopes.length === 0) throw new Error(`Management API route ${route.method} ${route.url} declares an empty scope list`);
   });
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
@@ -77,7 +83,8 @@ function checkScopes(request: FastifyRequest, principal: ManagementPrincipal, gr
     if (config?.scopes && satisfies(config.scopes, granted)) return;
   } else {
     // A user's token acts on that user alone: its own `:id`, on the routes that allow it.
-    const ownId = (request.params as { id?: unknown } | undefined)?.id === principal.userId;
+    const params = request.params;
+    const ownId = typeof params === 'object' && params !== null && 'id' in params && params.id === principal.userId;
     if (config?.currentUser && ownId && satisfies(config.currentUser, granted)) return;
   }
   throw insufficientScope(config?.scopes, config?.currentUser);

@@ -1,9 +1,10 @@
 /** `GET/PATCH /api/v2/branding`: Universal Login colours, logo, favicon and font of the hosted pages. */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../domain/services.js';
 import { CSS_HEX_COLOR } from '../domain/tenants/branding.js';
 import { Nullable } from './schema.js';
+import { BrandingResponse } from './schemas/branding.js';
 import { anyOf } from './scopes.js';
 
 const HttpsUrl = Type.String({ format: 'uri', pattern: '^https://', maxLength: 2000 });
@@ -26,9 +27,9 @@ const BrandingPatch = Type.Object(
   { additionalProperties: false },
 );
 
-export const brandingRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/branding', { config: anyOf('read:branding') }, async (request) => request.tenant.branding);
-  app.patch('/branding', { config: anyOf('update:branding'), schema: { body: BrandingPatch } }, async (request) =>
-    services.tenants.updateBranding(request.tenant.id, request.body as Record<string, unknown>),
+export const brandingRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get('/branding', { config: anyOf('read:branding'), schema: { response: { 200: BrandingResponse } } }, async (request) => request.tenant.branding);
+  app.patch('/branding', { config: anyOf('update:branding'), schema: { body: BrandingPatch, response: { 200: BrandingResponse } } }, async (request) =>
+    services.tenants.updateBranding(request.tenant.id, request.body),
   );
 };

@@ -3,15 +3,15 @@
  * checkpoint pagination), get, update, delete.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../domain/services.js';
-import type { CreateClientGrantInput, UpdateClientGrantInput } from '../domain/client-grants/client-grant-service.js';
-import { CheckpointQuery, PaginationQuery, checkpoint, pageOf, paginated, usesCheckpoint } from './pagination.js';
-import { Nullable, OneOf } from './schema.js';
+import { CheckpointQuery, OffsetOrCheckpointListSchema, PaginationQuery, checkpoint, pageOf, paginated, usesCheckpoint } from './pagination.js';
+import { NoContent, Nullable, OneOf } from './schema.js';
+import { ClientGrantResponse, GRANT_ORGANIZATION_USAGES, SUBJECT_TYPES } from './schemas/client-grants.js';
 import { anyOf } from './scopes.js';
 
-const SubjectType = OneOf(['client', 'user'] as const);
-const OrganizationUsage = OneOf(['deny', 'allow', 'require'] as const);
+const SubjectType = OneOf(SUBJECT_TYPES);
+const OrganizationUsage = OneOf(GRANT_ORGANIZATION_USAGES);
 const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 280 }), { maxItems: 1000 });
 const DetailsTypes = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 });
 
@@ -52,15 +52,15 @@ const ListQuery = Type.Intersect([
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export const clientGrantRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/client-grants', { config: anyOf('create:client_grants'), schema: { body: CreateBody } }, async (request, reply) => {
-    const body = request.body as Omit<CreateClientGrantInput, 'scope'> & { scope?: string[] };
+export const clientGrantRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post('/client-grants', { config: anyOf('create:client_grants'), schema: { body: CreateBody, response: { 201: ClientGrantResponse } } }, async (request, reply) => {
+    const body = request.body;
     const grant = await services.clientGrants.create(request.tenant.id, { ...body, scope: body.scope ?? [] });
     return reply.code(201).send(grant);
   });
 
-  app.get('/client-grants', { config: anyOf('read:client_grants'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & CheckpointQuery & { audience?: string; client_id?: string; subject_type?: 'client' | 'user' };
+  app.get('/client-grants', { config: anyOf('read:client_grants'), schema: { querystring: ListQuery, response: { 200: OffsetOrCheckpointListSchema('client_grants', ClientGrantResponse) } } }, async (request) => {
+    const query = request.query;
     const grants = await services.clientGrants.list(request.tenant.id, {
       ...(query.audience !== undefined ? { audience: query.audience } : {}),
       ...(query.client_id !== undefined ? { clientId: query.client_id } : {}),
@@ -71,16 +71,16 @@ export const clientGrantRoutes: FastifyPluginAsync<{ services: Services }> = asy
     return paginated('client_grants', query, grants.slice(offset, offset + limit), grants.length);
   });
 
-  app.get('/client-grants/:id', { config: anyOf('read:client_grants'), schema: { params: IdParams } }, async (request) => {
-    return services.clientGrants.get(request.tenant.id, (request.params as { id: string }).id);
+  app.get('/client-grants/:id', { config: anyOf('read:client_grants'), schema: { params: IdParams, response: { 200: ClientGrantResponse } } }, async (request) => {
+    return services.clientGrants.get(request.tenant.id, request.params.id);
   });
 
-  app.patch('/client-grants/:id', { config: anyOf('update:client_grants'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
-    return services.clientGrants.update(request.tenant.id, (request.params as { id: string }).id, request.body as UpdateClientGrantInput);
+  app.patch('/client-grants/:id', { config: anyOf('update:client_grants'), schema: { params: IdParams, body: UpdateBody, response: { 200: ClientGrantResponse } } }, async (request) => {
+    return services.clientGrants.update(request.tenant.id, request.params.id, request.body);
   });
 
-  app.delete('/client-grants/:id', { config: anyOf('delete:client_grants'), schema: { params: IdParams } }, async (request, reply) => {
-    await services.clientGrants.delete(request.tenant.id, (request.params as { id: string }).id);
+  app.delete('/client-grants/:id', { config: anyOf('delete:client_grants'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
+    await services.clientGrants.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 };

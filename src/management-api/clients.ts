@@ -4,14 +4,16 @@
  * `update:client_keys`.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { GRANT_TYPES, type Client } from '../domain/clients/client.js';
-import type { ClientFilter, ClientInput } from '../domain/clients/client-service.js';
+import { APP_TYPES, GRANT_TYPES, type Client } from '../domain/clients/client.js';
+import type { ClientFilter } from '../domain/clients/client-service.js';
 import { enableAllConnectionsForClient } from '../domain/connections/connection-service.js';
 import { ManagementApiError } from '../http/errors.js';
-import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
-import { Nullable, OneOf } from './schema.js';
+import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, project } from './pagination.js';
+import { NoContent, Nullable, OneOf } from './schema.js';
+import { COMPLIANCE_LEVELS, ClientResponse, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
@@ -67,7 +69,7 @@ const clientFields = {
   name: Type.String({ minLength: 1, maxLength: 255 }),
   description: Type.String({ maxLength: 140 }),
   logo_uri: Type.String({ format: 'uri', maxLength: 2000 }),
-  app_type: OneOf(['native', 'spa', 'regular_web', 'non_interactive', 'sso_integration', 'rms', 'box', 'cloudbees', 'concur', 'dropbox', 'mscrm', 'echosign', 'egnyte', 'newrelic', 'office365', 'salesforce', 'sentry', 'sharepoint', 'slack', 'springcm', 'zendesk', 'zoom'] as const),
+  app_type: OneOf(APP_TYPES),
   is_first_party: Bool,
   oidc_conformant: Bool,
   callbacks: UrlList,
@@ -77,7 +79,7 @@ const clientFields = {
   client_aliases: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
   allowed_clients: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }),
   grant_types: Type.Array(OneOf(GRANT_TYPES), { uniqueItems: true }),
-  token_endpoint_auth_method: OneOf(['none', 'client_secret_post', 'client_secret_basic'] as const),
+  token_endpoint_auth_method: OneOf(TOKEN_ENDPOINT_AUTH_METHODS),
   is_token_endpoint_ip_header_trusted: Bool,
   jwt_configuration: JwtConfiguration,
   client_metadata: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 })),
@@ -93,12 +95,12 @@ const clientFields = {
   form_template: Type.String({ maxLength: 1_000_000 }),
   addons: OpaqueObject,
   refresh_token: Nullable(RefreshToken),
-  organization_usage: OneOf(['deny', 'allow', 'require'] as const),
-  organization_require_behavior: OneOf(['no_prompt', 'pre_login_prompt', 'post_login_prompt'] as const),
+  organization_usage: OneOf(ORGANIZATION_USAGES),
+  organization_require_behavior: OneOf(ORGANIZATION_REQUIRE_BEHAVIORS),
   require_pushed_authorization_requests: Bool,
   require_proof_of_possession: Bool,
   par_request_expiry: Nullable(Type.Integer({ minimum: 5, maximum: 600 })),
-  compliance_level: Nullable(OneOf(['none', 'fapi1_adv_pkj_par', 'fapi1_adv_mtls_par', 'fapi2_sp_pkj_mtls', 'fapi2_sp_mtls_mtls'] as const)),
+  compliance_level: Nullable(OneOf(COMPLIANCE_LEVELS)),
   skip_non_verifiable_callback_uri_confirmation_prompt: Nullable(Bool),
   native_social_login: OpaqueObject,
   oidc_logout: OpaqueObject,
@@ -129,17 +131,17 @@ function visible(request: FastifyRequest, client: Client): Partial<Client> {
   return rest;
 }
 
-export const clientRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody } }, async (request, reply) => {
+export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody, response: { 201: ClientResponse } } }, async (request, reply) => {
     // Tenant flag enable_client_connections (default on): the new application gets every existing connection.
     const enableConnections = request.tenant.settings.flags.enable_client_connections !== false;
-    const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body as ClientInput, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
+    const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
     // Like Auth0, the creation response shows the new secret once, whatever the caller's read scopes.
     return reply.code(201).send(client);
   });
 
-  app.get('/clients', { config: anyOf('read:clients', 'read:client_keys'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & { fields?: string; include_fields?: boolean; app_type?: string; is_first_party?: boolean; is_global?: boolean };
+  app.get('/clients', { config: anyOf('read:clients', 'read:client_keys'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('clients', ClientResponse) } } }, async (request) => {
+    const query = request.query;
     const filter: ClientFilter = {
       ...(query.app_type ? { appTypes: query.app_type.split(',').map((t) => t.trim()) } : {}),
       ...(query.is_first_party !== undefined ? { isFirstParty: query.is_first_party } : {}),
@@ -149,27 +151,26 @@ export const clientRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     return paginated('clients', query, items.map((c) => project(visible(request, c), query.fields, query.include_fields)), total);
   });
 
-  app.get('/clients/:id', { config: anyOf('read:clients', 'read:client_keys'), schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
-    const query = request.query as { fields?: string; include_fields?: boolean };
-    const client = await services.clients.get(request.tenant.id, request.tenant.name, (request.params as { id: string }).id);
-    return project(visible(request, client), query.fields, query.include_fields);
+  app.get('/clients/:id', { config: anyOf('read:clients', 'read:client_keys'), schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ClientResponse } } }, async (request) => {
+    const client = await services.clients.get(request.tenant.id, request.tenant.name, request.params.id);
+    return project(visible(request, client), request.query.fields, request.query.include_fields);
   });
 
-  app.patch('/clients/:id', { config: anyOf('update:clients', 'update:client_keys'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
-    const patch = request.body as ClientInput;
+  app.patch('/clients/:id', { config: anyOf('update:clients', 'update:client_keys'), schema: { params: IdParams, body: UpdateBody, response: { 200: ClientResponse } } }, async (request) => {
+    const patch = request.body;
     const granted = request.grantedScopes!;
     if (patch.client_secret !== undefined && !granted.has('update:client_keys')) throw insufficientScope('update:client_keys');
     if (Object.keys(patch).some((field) => field !== 'client_secret') && !granted.has('update:clients')) throw insufficientScope('update:clients');
-    const client = await services.clients.update(request.tenant.id, request.tenant.name, (request.params as { id: string }).id, patch);
+    const client = await services.clients.update(request.tenant.id, request.tenant.name, request.params.id, patch);
     return visible(request, client);
   });
 
-  app.post('/clients/:id/rotate-secret', { config: anyOf('update:client_keys'), schema: { params: IdParams } }, async (request) => {
-    return services.clients.rotateSecret(request.tenant.id, request.tenant.name, (request.params as { id: string }).id);
+  app.post('/clients/:id/rotate-secret', { config: anyOf('update:client_keys'), schema: { params: IdParams, response: { 200: ClientResponse } } }, async (request) => {
+    return services.clients.rotateSecret(request.tenant.id, request.tenant.name, request.params.id);
   });
 
-  app.delete('/clients/:id', { config: anyOf('delete:clients'), schema: { params: IdParams } }, async (request, reply) => {
-    await services.clients.delete(request.tenant.id, (request.params as { id: string }).id);
+  app.delete('/clients/:id', { config: anyOf('delete:clients'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
+    await services.clients.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 };

@@ -4,13 +4,13 @@
  * database user by email (`/connections/{id}/users`).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../domain/services.js';
-import type { CreateConnectionInput, EnabledClientChange, UpdateConnectionInput } from '../domain/connections/connection-service.js';
 import { STRATEGIES } from '../domain/connections/connection.js';
 import { PASSWORD_POLICIES } from '../domain/users/password-policy.js';
-import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
-import { Nullable, OneOf } from './schema.js';
+import { FieldsQuery, OffsetOrCheckpointListSchema, PaginationQuery, pageOf, paginated, project } from './pagination.js';
+import { NoContent, Nullable, OneOf } from './schema.js';
+import { ConnectionResponse, EnabledClientsResponse } from './schemas/connections.js';
 import { anyOf } from './scopes.js';
 
 const Bool = Type.Boolean();
@@ -112,18 +112,16 @@ const ListQuery = Type.Intersect([
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const EmailQuery = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) });
 
-type ListQuery = PaginationQuery & { fields?: string; include_fields?: boolean; from?: string; take?: number; strategy?: string[]; name?: string };
-
-export const connectionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/connections', { config: anyOf('create:connections'), schema: { body: CreateBody } }, async (request, reply) => {
-    const connection = await services.connections.create(request.tenant.id, request.body as CreateConnectionInput);
+export const connectionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post('/connections', { config: anyOf('create:connections'), schema: { body: CreateBody, response: { 201: ConnectionResponse } } }, async (request, reply) => {
+    const connection = await services.connections.create(request.tenant.id, request.body);
     return reply.code(201).send(connection);
   });
 
-  app.get('/connections', { config: anyOf('read:connections'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as ListQuery;
+  app.get('/connections', { config: anyOf('read:connections'), schema: { querystring: ListQuery, response: { 200: OffsetOrCheckpointListSchema('connections', ConnectionResponse) } } }, async (request) => {
+    const query = request.query;
     const filter = { ...(query.strategy ? { strategies: query.strategy } : {}), ...(query.name !== undefined ? { name: query.name } : {}) };
-    const view = (items: object[]) => items.map((c) => project(c, query.fields, query.include_fields));
+    const view = <T extends object>(items: T[]) => items.map((c) => project(c, query.fields, query.include_fields));
     // `from` or `take` selects checkpoint pagination (the v7 SDK always sends `take`): { connections, next? }.
     if (query.from !== undefined || query.take !== undefined) {
       const { items, next } = await services.connections.listFrom(request.tenant.id, filter, query.from, query.take ?? 50);
@@ -133,33 +131,31 @@ export const connectionRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     return paginated('connections', query, view(items), total);
   });
 
-  app.get('/connections/:id', { config: anyOf('read:connections'), schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
-    const query = request.query as { fields?: string; include_fields?: boolean };
-    const connection = await services.connections.get(request.tenant.id, (request.params as { id: string }).id);
-    return project(connection, query.fields, query.include_fields);
+  app.get('/connections/:id', { config: anyOf('read:connections'), schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ConnectionResponse } } }, async (request) => {
+    const connection = await services.connections.get(request.tenant.id, request.params.id);
+    return project(connection, request.query.fields, request.query.include_fields);
   });
 
-  app.patch('/connections/:id', { config: anyOf('update:connections'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
-    return services.connections.update(request.tenant.id, (request.params as { id: string }).id, request.body as UpdateConnectionInput);
+  app.patch('/connections/:id', { config: anyOf('update:connections'), schema: { params: IdParams, body: UpdateBody, response: { 200: ConnectionResponse } } }, async (request) => {
+    return services.connections.update(request.tenant.id, request.params.id, request.body);
   });
 
-  app.delete('/connections/:id', { config: anyOf('delete:connections'), schema: { params: IdParams } }, async (request, reply) => {
-    await services.connections.delete(request.tenant.id, (request.params as { id: string }).id);
+  app.delete('/connections/:id', { config: anyOf('delete:connections'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
+    await services.connections.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 
-  app.get('/connections/:id/clients', { config: anyOf('read:connections'), schema: { params: IdParams, querystring: Checkpoint } }, async (request) => {
-    const query = request.query as { from?: string; take?: number };
-    return services.connections.enabledClients(request.tenant.id, (request.params as { id: string }).id, query.from, query.take ?? 50);
+  app.get('/connections/:id/clients', { config: anyOf('read:connections'), schema: { params: IdParams, querystring: Checkpoint, response: { 200: EnabledClientsResponse } } }, async (request) => {
+    return services.connections.enabledClients(request.tenant.id, request.params.id, request.query.from, request.query.take ?? 50);
   });
 
-  app.patch('/connections/:id/clients', { config: anyOf('update:connections'), schema: { params: IdParams, body: ClientsPatch } }, async (request, reply) => {
-    await services.connections.updateEnabledClients(request.tenant.id, (request.params as { id: string }).id, request.body as EnabledClientChange[]);
+  app.patch('/connections/:id/clients', { config: anyOf('update:connections'), schema: { params: IdParams, body: ClientsPatch, response: { 204: NoContent } } }, async (request, reply) => {
+    await services.connections.updateEnabledClients(request.tenant.id, request.params.id, request.body);
     return reply.code(204).send();
   });
 
-  app.delete('/connections/:id/users', { config: anyOf('delete:users'), schema: { params: IdParams, querystring: EmailQuery } }, async (request, reply) => {
-    await services.users.deleteByEmail(request.tenant.id, (request.params as { id: string }).id, (request.query as { email: string }).email);
+  app.delete('/connections/:id/users', { config: anyOf('delete:users'), schema: { params: IdParams, querystring: EmailQuery, response: { 204: NoContent } } }, async (request, reply) => {
+    await services.users.deleteByEmail(request.tenant.id, request.params.id, request.query.email);
     return reply.code(204).send();
   });
 };

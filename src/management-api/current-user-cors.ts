@@ -8,6 +8,7 @@
  * (401, 403) carry the header too, so the application can read why it was refused.
  */
 import type { FastifyInstance } from 'fastify';
+import { NoContent } from './schema.js';
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client';
 
@@ -17,7 +18,7 @@ export function registerCurrentUserCors(app: FastifyInstance): void {
     done();
   });
   // The preflight needs no token (browsers never send one with it); it only names what may follow.
-  app.options('/users/:id', { config: { public: true } }, async (_request, reply) => {
+  app.options('/users/:id', { config: { public: true }, schema: { response: { 204: NoContent } } }, async (_request, reply) => {
     return reply
       .header('access-control-allow-origin', '*')
       .header('access-control-allow-methods', 'GET, PATCH')

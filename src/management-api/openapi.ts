@@ -4,7 +4,9 @@
  * Each operation lists the Auth0 scopes it needs.
  */
 import swagger from '@fastify/swagger';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { OpenObject } from './schema.js';
 
 /** Registered on the root instance before any route, so it sees every route as it is added. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -28,8 +30,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
 }
 
-export const openApiRoute: FastifyPluginAsync = async (app) => {
-  app.get('/openapi.json', { config: { public: true } }, async (_request, reply) => {
+export const openApiRoute: FastifyPluginAsyncTypebox = async (app) => {
+  const schema = { response: { 200: OpenObject({ description: 'The OpenAPI 3.0 document of this API.' }) } };
+  app.get('/openapi.json', { config: { public: true }, schema }, async (_request, reply) => {
     return reply.header('cache-control', 'public, max-age=300').send(app.swagger());
   });
 };

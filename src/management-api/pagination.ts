@@ -2,7 +2,7 @@
  * Auth0's offset pagination: `page` (0-based), `per_page` (1–100, default 50) and `include_totals`
  * (bare array, or `{ <collection>: [...], start, limit, total }`).
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TArray, type TSchema } from '@sinclair/typebox';
 
 export const PaginationQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
@@ -18,11 +18,19 @@ export function pageOf(query: PaginationQuery): { offset: number; limit: number 
   return { offset: (query.page ?? 0) * limit, limit };
 }
 
-export function paginated<T>(collection: string, query: PaginationQuery, items: T[], total: number): T[] | Record<string, unknown> {
+/** A page object: the items under the collection's name (`clients`, `connections`, ...). */
+export type Collection<C extends string, T> = { [K in C]: T[] };
+export type PageWithTotals<C extends string, T> = Collection<C, T> & { start: number; limit: number; total: number };
+export type CheckpointPage<C extends string, T> = Collection<C, T> & { next?: string };
+
+export function paginated<T, C extends string = string>(collection: C, query: PaginationQuery, items: T[], total: number): T[] | PageWithTotals<C, T> {
   if (!query.include_totals) return items;
   const { offset, limit } = pageOf(query);
-  return { [collection]: items, start: offset, limit, total };
+  return { ...collectionOf(collection, items), start: offset, limit, total };
 }
+
+/** `{ [collection]: items }`: TypeScript types a computed key as `string`, so the literal key is restored here, once. */
+const collectionOf = <C extends string, T>(collection: C, items: T[]): Collection<C, T> => ({ [collection]: items }) as Collection<C, T>;
 
 /** Auth0's `fields` / `include_fields` projection of a response object. */
 export function project<T extends object>(value: T, fields: string | undefined, includeFields: boolean | undefined): Partial<T> {
@@ -50,7 +58,7 @@ export type CheckpointQuery = Static<typeof CheckpointQuery>;
 export const usesCheckpoint = (query: CheckpointQuery): boolean => query.from !== undefined || query.take !== undefined;
 
 /** Pages a stably ordered list by item id; the cursor is the last returned id, opaque to clients. */
-export function checkpoint<T>(collection: string, items: T[], idOf: (item: T) => string, query: CheckpointQuery): Record<string, unknown> {
+export function checkpoint<T, C extends string = string>(collection: C, items: T[], idOf: (item: T) => string, query: CheckpointQuery): CheckpointPage<C, T> {
   const take = query.take ?? DEFAULT_PER_PAGE;
   let start = 0;
   if (query.from !== undefined) {
@@ -60,5 +68,27 @@ export function checkpoint<T>(collection: string, items: T[], idOf: (item: T) =>
   }
   const page = items.slice(start, start + take);
   const more = start + take < items.length;
-  return { [collection]: page, ...(more && page.length ? { next: Buffer.from(idOf(page[page.length - 1]!)).toString('base64url') } : {}) };
+  return { ...collectionOf(collection, page), ...(more && page.length ? { next: Buffer.from(idOf(page[page.length - 1]!)).toString('base64url') } : {}) };
 }
+
+/*
+ * Response schemas of the list shapes above. Both page objects are closed, and the page with
+ * totals comes before the checkpoint page, so that fast-json-stringify (which tries the branches
+ * of a union in order) never writes a page with totals as a checkpoint page, dropping its totals.
+ */
+const collectionSchema = <C extends string, T extends TSchema>(collection: C, item: T) => ({ [collection]: Type.Array(item) }) as { [K in C]: TArray<T> };
+
+/** A page with `include_totals`: `{ <collection>: [...], start, limit, total }`. */
+export const PageWithTotalsSchema = <C extends string, T extends TSchema>(collection: C, item: T) =>
+  Type.Object({ ...collectionSchema(collection, item), start: Type.Integer(), limit: Type.Integer(), total: Type.Integer() }, { additionalProperties: false });
+
+/** A checkpoint page: `{ <collection>: [...], next? }`, `next` absent on the last page. */
+export const CheckpointPageSchema = <C extends string, T extends TSchema>(collection: C, item: T) =>
+  Type.Object({ ...collectionSchema(collection, item), next: Type.Optional(Type.String({ description: 'Cursor for the following page (`from`); absent on the last page.' })) }, { additionalProperties: false });
+
+/** The answer of an offset-paginated list: the bare array, or the page with its totals. */
+export const OffsetListSchema = <C extends string, T extends TSchema>(collection: C, item: T) => Type.Union([Type.Array(item), PageWithTotalsSchema(collection, item)]);
+
+/** The answer of a list that also takes checkpoint pagination (`from`/`take`). */
+export const OffsetOrCheckpointListSchema = <C extends string, T extends TSchema>(collection: C, item: T) =>
+  Type.Union([Type.Array(item), PageWithTotalsSchema(collection, item), CheckpointPageSchema(collection, item)]);

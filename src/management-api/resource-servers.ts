@@ -1,10 +1,10 @@
 /** `/api/v2/resource-servers`: create, list, get (by id or identifier), delete. */
 import { Type } from '@sinclair/typebox';
-import { Nullable, OneOf } from './schema.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NoContent, Nullable, OneOf } from './schema.js';
 import type { Services } from '../domain/services.js';
-import type { CreateResourceServerInput, UpdateResourceServerInput } from '../domain/resource-servers/resource-server-service.js';
-import { FieldsQuery, PaginationQuery, pageOf, paginated, project } from './pagination.js';
+import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, project } from './pagination.js';
+import { CLIENT_POLICIES, CONSENT_POLICIES, ResourceServerResponse, SIGNING_ALGS, TOKEN_DIALECTS, USER_POLICIES } from './schemas/resource-servers.js';
 import { anyOf } from './scopes.js';
 
 const ScopeEntry = Type.Object(
@@ -16,7 +16,7 @@ const ScopeEntry = Type.Object(
 const apiFields = {
   name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^<>]+$' }),
   scopes: Type.Array(ScopeEntry, { maxItems: 1000 }),
-  signing_alg: OneOf(['HS256', 'RS256', 'PS256', 'ES256'] as const),
+  signing_alg: OneOf(SIGNING_ALGS),
   signing_secret: Type.String({ minLength: 16, maxLength: 1000 }),
   token_lifetime: Type.Integer({ minimum: 0, maximum: 2_592_000 }),
   token_lifetime_for_web: Type.Integer({ minimum: 0, maximum: 2_592_000 }),
@@ -24,18 +24,18 @@ const apiFields = {
   allow_online_access: Type.Boolean(),
   skip_consent_for_verifiable_first_party_clients: Type.Boolean(),
   enforce_policies: Type.Boolean(),
-  token_dialect: OneOf(['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const),
+  token_dialect: OneOf(TOKEN_DIALECTS),
   subject_type_authorization: Type.Object(
     {
-      user: Type.Optional(Type.Object({ policy: OneOf(['allow_all', 'require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
-      client: Type.Optional(Type.Object({ policy: OneOf(['require_client_grant', 'deny_all'] as const) }, { additionalProperties: false })),
+      user: Type.Optional(Type.Object({ policy: OneOf(USER_POLICIES) }, { additionalProperties: false })),
+      client: Type.Optional(Type.Object({ policy: OneOf(CLIENT_POLICIES) }, { additionalProperties: false })),
     },
     { additionalProperties: false },
   ),
   // Accepted only unset (null): JWE, RAR, transactional consent and sender-constrained tokens are
   // not implemented, and any other value is refused by domain/unsupported-settings.ts.
   token_encryption: Nullable(Type.Object({}, { additionalProperties: true })),
-  consent_policy: Nullable(OneOf(['transactional-authorization-with-mfa', 'standard'] as const)),
+  consent_policy: Nullable(OneOf(CONSENT_POLICIES)),
   authorization_details: Nullable(Type.Array(Type.Object({ type: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: true }), { maxItems: 100 })),
   proof_of_possession: Nullable(Type.Object({}, { additionalProperties: true })),
 };
@@ -49,31 +49,29 @@ const UpdateBody = Type.Object(Type.Partial(Type.Object(apiFields)).properties, 
 const ListQuery = Type.Intersect([PaginationQuery, FieldsQuery, Type.Object({ identifiers: Type.Optional(Type.Array(Type.String(), { maxItems: 10 })) })]);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 600 }) });
 
-export const resourceServerRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/resource-servers', { config: anyOf('create:resource_servers'), schema: { body: CreateBody } }, async (request, reply) => {
-    const api = await services.resourceServers.create(request.tenant.id, request.tenant.domain, request.body as CreateResourceServerInput);
+export const resourceServerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.post('/resource-servers', { config: anyOf('create:resource_servers'), schema: { body: CreateBody, response: { 201: ResourceServerResponse } } }, async (request, reply) => {
+    const api = await services.resourceServers.create(request.tenant.id, request.tenant.domain, request.body);
     return reply.code(201).send(api);
   });
 
-  app.get('/resource-servers', { config: anyOf('read:resource_servers'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & { fields?: string; include_fields?: boolean; identifiers?: string[] };
+  app.get('/resource-servers', { config: anyOf('read:resource_servers'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('resource_servers', ResourceServerResponse) } } }, async (request) => {
+    const query = request.query;
     const { items, total } = await services.resourceServers.list(request.tenant.id, pageOf(query), query.identifiers);
     return paginated('resource_servers', query, items.map((api) => project(api, query.fields, query.include_fields)), total);
   });
 
-  app.get('/resource-servers/:id', { config: anyOf('read:resource_servers'), schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
-    const query = request.query as { fields?: string; include_fields?: boolean };
-    const api = await services.resourceServers.get(request.tenant.id, (request.params as { id: string }).id);
-    return project(api, query.fields, query.include_fields);
+  app.get('/resource-servers/:id', { config: anyOf('read:resource_servers'), schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ResourceServerResponse } } }, async (request) => {
+    const api = await services.resourceServers.get(request.tenant.id, request.params.id);
+    return project(api, request.query.fields, request.query.include_fields);
   });
 
-  app.patch('/resource-servers/:id', { config: anyOf('update:resource_servers'), schema: { params: IdParams, body: UpdateBody } }, async (request) => {
-    const id = (request.params as { id: string }).id;
-    return services.resourceServers.update(request.tenant.id, request.tenant.domain, id, request.body as UpdateResourceServerInput);
+  app.patch('/resource-servers/:id', { config: anyOf('update:resource_servers'), schema: { params: IdParams, body: UpdateBody, response: { 200: ResourceServerResponse } } }, async (request) => {
+    return services.resourceServers.update(request.tenant.id, request.tenant.domain, request.params.id, request.body);
   });
 
-  app.delete('/resource-servers/:id', { config: anyOf('delete:resource_servers'), schema: { params: IdParams } }, async (request, reply) => {
-    await services.resourceServers.delete(request.tenant.id, (request.params as { id: string }).id);
+  app.delete('/resource-servers/:id', { config: anyOf('delete:resource_servers'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
+    await services.resourceServers.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 };

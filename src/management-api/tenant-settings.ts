@@ -1,10 +1,11 @@
 /** `GET/PATCH /api/v2/tenants/settings`. */
 import { Type } from '@sinclair/typebox';
 import { Nullable, OneOf } from './schema.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../domain/services.js';
 import { SANDBOX_VERSIONS, SUPPORTED_LOCALES, TENANT_FLAGS } from '../domain/tenants/tenant-settings.js';
 import { FieldsQuery, project } from './pagination.js';
+import { TenantSettingsResponse } from './schemas/tenant-settings.js';
 import { anyOf } from './scopes.js';
 
 const Url = Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://' });
@@ -73,13 +74,12 @@ export const TenantSettingsPatch = Type.Object(
   { additionalProperties: false },
 );
 
-export const tenantSettingsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/tenants/settings', { config: anyOf('read:tenant_settings'), schema: { querystring: FieldsQuery } }, async (request) => {
-    const query = request.query as { fields?: string; include_fields?: boolean };
-    return project(request.tenant.settings, query.fields, query.include_fields);
+export const tenantSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get('/tenants/settings', { config: anyOf('read:tenant_settings'), schema: { querystring: FieldsQuery, response: { 200: TenantSettingsResponse } } }, async (request) => {
+    return project(request.tenant.settings, request.query.fields, request.query.include_fields);
   });
 
-  app.patch('/tenants/settings', { config: anyOf('update:tenant_settings'), schema: { body: TenantSettingsPatch } }, async (request) => {
-    return services.tenants.updateSettings(request.tenant.id, request.body as Record<string, unknown>);
+  app.patch('/tenants/settings', { config: anyOf('update:tenant_settings'), schema: { body: TenantSettingsPatch, response: { 200: TenantSettingsResponse } } }, async (request) => {
+    return services.tenants.updateSettings(request.tenant.id, request.body);
   });
 };

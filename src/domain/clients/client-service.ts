@@ -25,9 +25,15 @@ export interface ClientInput {
   client_secret?: string;
   grant_types?: string[];
   token_endpoint_auth_method?: Client['token_endpoint_auth_method'];
-  jwt_configuration?: Partial<Client['jwt_configuration']>;
+  jwt_configuration?: JwtConfigurationInput;
   refresh_token?: Partial<RefreshTokenSettings> | null;
 }
+
+/**
+ * `RS512` passes the request schema so that refuseUnsupportedSettings() answers it with the values
+ * Tessera accepts; it never reaches a stored client.
+ */
+export type JwtConfigurationInput = Partial<Omit<Client['jwt_configuration'], 'alg'>> & { alg?: Client['jwt_configuration']['alg'] | 'RS512' };
 
 export interface ClientFilter {
   appTypes?: string[];
@@ -160,10 +166,17 @@ export function buildClient(tenantName: string, input: ClientInput): Client {
     is_token_endpoint_ip_header_trusted: false,
     global: false,
     ...withoutUndefined(rest),
-    jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36_000, secret_encoded: false, ...jwt_configuration },
+    jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36_000, secret_encoded: false, ...supportedJwtConfiguration(jwt_configuration) },
     refresh_token: { ...DEFAULT_REFRESH_TOKEN, ...(refresh_token ?? {}) },
   };
   return client;
+}
+
+/** Narrows the input's `alg` to what a client may hold; create() has already refused the others (UNSUPPORTED_CLIENT_SETTINGS). */
+function supportedJwtConfiguration(input: JwtConfigurationInput = {}): Partial<Client['jwt_configuration']> {
+  const { alg, ...rest } = input;
+  if (alg === 'RS512') throw invalid('Payload validation error: jwt_configuration.alg must be one of RS256, PS256, HS256.');
+  return alg === undefined ? rest : { ...rest, alg };
 }
 
 function applyPatch(client: Client, patch: ClientInput): Client {

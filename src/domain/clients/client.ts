@@ -1,7 +1,15 @@
 /** The application (client) object as the Management API shows it, with Auth0's per-type defaults. */
 import type { ClientRecord } from '../../storage/repositories/clients.js';
 
-export type AppType = 'native' | 'spa' | 'regular_web' | 'non_interactive';
+/**
+ * Auth0's application types. Tessera acts on the first four (OIDC applications); the others are
+ * Auth0's SSO integrations, accepted and stored as given.
+ */
+export const APP_TYPES = [
+  'native', 'spa', 'regular_web', 'non_interactive', 'sso_integration', 'rms', 'box', 'cloudbees', 'concur', 'dropbox', 'mscrm',
+  'echosign', 'egnyte', 'newrelic', 'office365', 'salesforce', 'sentry', 'sharepoint', 'slack', 'springcm', 'zendesk', 'zoom',
+] as const;
+export type AppType = (typeof APP_TYPES)[number];
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 
 export interface RefreshTokenSettings {

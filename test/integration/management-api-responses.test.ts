@@ -252,3 +252,25 @@ describe('Management API responses keep every field', () => {
     expect(removed.text).toBe('');
   });
 });
+
+describe('the OpenAPI document describes responses', () => {
+  it('shows each route’s response schema: the user, paged lists, and answers without a body', async () => {
+    const doc = (await call(server, '/api/v2/openapi.json')).body;
+    const user = doc.paths['/api/v2/users/{id}'].patch.responses['200'].content['application/json'].schema;
+    expect(user.type).toBe('object');
+    expect(user.required).toEqual(['user_id', 'identities', 'app_metadata', 'user_metadata', 'created_at', 'updated_at', 'logins_count']);
+    expect(user.properties.user_metadata).toMatchObject({ type: 'object', additionalProperties: true });
+    expect(user.properties.identities.items.properties).toEqual({ connection: { type: 'string' }, user_id: { type: 'string' }, provider: { type: 'string' }, isSocial: { type: 'boolean' } });
+    expect(user.properties).not.toHaveProperty('password');
+
+    const roles = doc.paths['/api/v2/roles'].get.responses['200'].content['application/json'].schema;
+    expect(roles.anyOf).toHaveLength(2);
+    expect(roles.anyOf[0]).toMatchObject({ type: 'array', items: { type: 'object', required: ['id', 'name'] } });
+    expect(roles.anyOf[1]).toMatchObject({ type: 'object', required: ['roles', 'start', 'limit', 'total'] });
+
+    expect(doc.paths['/api/v2/logs/{id}'].get.responses['200'].content['application/json'].schema.properties.details).toMatchObject({ type: 'object', additionalProperties: true });
+    // Answers without a body are documented without content.
+    expect(doc.paths['/api/v2/users/{id}'].delete.responses).toEqual({ 204: { description: 'No body.' } });
+    expect(doc.paths['/api/v2/roles/{id}'].delete.responses).toEqual({ 200: { description: 'No body.' } });
+  });
+});

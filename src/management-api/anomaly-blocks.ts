@@ -8,9 +8,11 @@
  */
 import { isIP } from 'node:net';
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { ManagementApiError } from '../http/errors.js';
+import { NoBody } from './response-schemas.js';
 import { anyOf } from './scopes.js';
 
 /** The format is checked by `ipOf`, so that a bad id gets Auth0's path validation message. */
@@ -23,17 +25,20 @@ function ipOf(id: string, purpose: 'check' | 'unblock'): string {
   throw new ManagementApiError(400, `Path validation error: 'String is not an IPv4 or IPv6 address' on property id (IP address to ${purpose}).`, 'invalid_uri');
 }
 
-export const anomalyBlockRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/anomaly/blocks/ips/:id', { config: anyOf('read:anomaly_blocks'), schema: { params: IpParams } }, async (request, reply) => {
-    const ip = ipOf((request.params as { id: string }).id, 'check');
+export const anomalyBlockRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  // 200 with no body: the IP is blocked (a 404 says it is not).
+  app.get('/anomaly/blocks/ips/:id', { config: anyOf('read:anomaly_blocks'), schema: { params: IpParams, response: { 200: NoBody } } }, async (request, reply) => {
+    const ip = ipOf(request.params.id, 'check');
     if (!(await services.attackProtection.ipBlocked(request.tenant.id, ip))) {
       throw new ManagementApiError(404, 'IP address specified is not currently blocked.', 'not_found');
     }
     return reply.code(200).send();
   });
 
-  app.delete('/anomaly/blocks/ips/:id', { config: anyOf('delete:anomaly_blocks'), schema: { params: IpParams } }, async (request, reply) => {
-    await services.attackProtection.unblockIp(request.tenant.id, ipOf((request.params as { id: string }).id, 'unblock'));
+  app.delete('/anomaly/blocks/ips/:id', { config: anyOf('delete:anomaly_blocks'), schema: { params: IpParams, response: { 204: NoBody } } }, async (request, reply) => {
+    await services.attackProtection.unblockIp(request.tenant.id, ipOf(request.params.id, 'unblock'));
     return reply.code(204).send();
   });
 };

@@ -3,7 +3,8 @@
  * Auth0's attack protection settings, with its field names, enums and limits. Allowlist entries
  * must be IPv4/IPv6 addresses or CIDR ranges (checked by the domain, which names the bad entry).
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import {
@@ -15,8 +16,11 @@ import {
   BRUTE_FORCE_SHIELDS,
   LIMITS,
   SUSPICIOUS_IP_SHIELDS,
-  type AttackProtectionFeature,
+  type BreachedPasswordDetection,
+  type BruteForceProtection,
+  type SuspiciousIpThrottling,
 } from '../domain/attack-protection/settings.js';
+import { type DeclaresAll } from './response-schemas.js';
 import { OneOf } from './schema.js';
 import { anyOf } from './scopes.js';
 
@@ -59,17 +63,58 @@ const BreachedPasswordPatch = strict({
   stage: Type.Optional(strict({ 'pre-user-registration': Type.Optional(StageShields), 'pre-change-password': Type.Optional(StageShields) })),
 });
 
-const FEATURES: Array<{ path: string; feature: AttackProtectionFeature; body: TSchema }> = [
-  { path: '/attack-protection/brute-force-protection', feature: 'brute_force_protection', body: BruteForcePatch },
-  { path: '/attack-protection/suspicious-ip-throttling', feature: 'suspicious_ip_throttling', body: SuspiciousIpPatch },
-  { path: '/attack-protection/breached-password-detection', feature: 'breached_password_detection', body: BreachedPasswordPatch },
-];
+// --- responses: the effective settings, every field, in the order of the defaults (settings.ts) ---
 
-export const attackProtectionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  for (const { path, feature, body } of FEATURES) {
-    app.get(path, { config: anyOf('read:attack_protection') }, async (request) => (await services.attackProtection.settings(request.tenant.id))[feature]);
-    app.patch(path, { config: anyOf('update:attack_protection'), schema: { body } }, async (request) =>
-      services.attackProtection.update(request.tenant.id, feature, request.body as Record<string, unknown>),
-    );
-  }
+const BruteForceResponse = Type.Object({
+  enabled: Type.Boolean(),
+  shields: Type.Array(OneOf(BRUTE_FORCE_SHIELDS)),
+  mode: OneOf(BRUTE_FORCE_MODES),
+  allowlist: Type.Array(Type.String()),
+  max_attempts: Type.Integer(),
+});
+const _bruteForceDeclared: DeclaresAll<BruteForceProtection, Static<typeof BruteForceResponse>> = true;
+
+const StageResponse = Type.Object({ max_attempts: Type.Integer(), rate: Type.Integer() });
+const SuspiciousIpResponse = Type.Object({
+  enabled: Type.Boolean(),
+  shields: Type.Array(OneOf(SUSPICIOUS_IP_SHIELDS)),
+  allowlist: Type.Array(Type.String()),
+  stage: Type.Object({ 'pre-login': StageResponse, 'pre-user-registration': StageResponse }),
+});
+const _suspiciousIpDeclared: DeclaresAll<SuspiciousIpThrottling, Static<typeof SuspiciousIpResponse>> = true;
+
+const StageShieldsResponse = Type.Object({ shields: Type.Array(OneOf(BREACHED_PASSWORD_STAGE_SHIELDS)) });
+const BreachedPasswordResponse = Type.Object({
+  enabled: Type.Boolean(),
+  shields: Type.Array(OneOf(BREACHED_PASSWORD_SHIELDS)),
+  admin_notification_frequency: Type.Array(OneOf(ADMIN_NOTIFICATION_FREQUENCIES)),
+  method: OneOf(BREACHED_PASSWORD_METHODS),
+  stage: Type.Object({ 'pre-user-registration': StageShieldsResponse, 'pre-change-password': StageShieldsResponse }),
+});
+const _breachedPasswordDeclared: DeclaresAll<BreachedPasswordDetection, Static<typeof BreachedPasswordResponse>> = true;
+
+const read = anyOf('read:attack_protection');
+const update = anyOf('update:attack_protection');
+
+export const attackProtectionRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const settings = services.attackProtection;
+
+  const bruteForce = '/attack-protection/brute-force-protection';
+  app.get(bruteForce, { config: read, schema: { response: { 200: BruteForceResponse } } }, async (request) => (await settings.settings(request.tenant.id)).brute_force_protection);
+  app.patch(bruteForce, { config: update, schema: { body: BruteForcePatch, response: { 200: BruteForceResponse } } }, async (request) =>
+    settings.update(request.tenant.id, 'brute_force_protection', request.body),
+  );
+
+  const suspiciousIp = '/attack-protection/suspicious-ip-throttling';
+  app.get(suspiciousIp, { config: read, schema: { response: { 200: SuspiciousIpResponse } } }, async (request) => (await settings.settings(request.tenant.id)).suspicious_ip_throttling);
+  app.patch(suspiciousIp, { config: update, schema: { body: SuspiciousIpPatch, response: { 200: SuspiciousIpResponse } } }, async (request) =>
+    settings.update(request.tenant.id, 'suspicious_ip_throttling', request.body),
+  );
+
+  const breachedPassword = '/attack-protection/breached-password-detection';
+  app.get(breachedPassword, { config: read, schema: { response: { 200: BreachedPasswordResponse } } }, async (request) => (await settings.settings(request.tenant.id)).breached_password_detection);
+  app.patch(breachedPassword, { config: update, schema: { body: BreachedPasswordPatch, response: { 200: BreachedPasswordResponse } } }, async (request) =>
+    settings.update(request.tenant.id, 'breached_password_detection', request.body),
+  );
 };

@@ -4,11 +4,13 @@
  * user's with `DELETE /grants?user_id=`. A deleted grant makes the consent page appear again.
  * Grants of OpenID Connect scopes alone carry the tenant's `/userinfo` URL as audience, as in Auth0.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { toUserGrant } from '../domain/consent/consent-service.js';
-import { PaginationQuery, pageOf, paginated } from './pagination.js';
+import { toUserGrant, type UserGrant } from '../domain/consent/consent-service.js';
+import { PaginationQuery, pageOf } from './pagination.js';
+import { NoBody, PageOf, page, type DeclaresAll } from './response-schemas.js';
 import { anyOf } from './scopes.js';
 
 const ListQuery = Type.Intersect([
@@ -23,11 +25,17 @@ const ListQuery = Type.Intersect([
 const DeleteByUserQuery = Type.Object({ user_id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+/** A user's consent to an application (Auth0's field names, `clientID` included). */
+const GrantResponse = Type.Object({ id: Type.String(), clientID: Type.String(), user_id: Type.String(), audience: Type.String(), scope: Type.Array(Type.String()) });
+const _grantDeclared: DeclaresAll<UserGrant, Static<typeof GrantResponse>> = true;
+
 const userinfoAudience = (request: FastifyRequest): string => `${request.issuer}userinfo`;
 
-export const grantRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/grants', { config: anyOf('read:grants'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & { user_id?: string; client_id?: string; audience?: string };
+export const grantRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/grants', { config: anyOf('read:grants'), schema: { querystring: ListQuery, response: { 200: PageOf('grants', GrantResponse) } } }, async (request) => {
+    const query = request.query;
     const userinfo = userinfoAudience(request);
     const grants = await services.consent.list(request.tenant.id, {
       ...(query.user_id !== undefined ? { userId: query.user_id } : {}),
@@ -35,16 +43,16 @@ export const grantRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       ...(query.audience !== undefined ? { audience: query.audience === userinfo ? '' : query.audience } : {}),
     });
     const { offset, limit } = pageOf(query);
-    return paginated('grants', query, grants.slice(offset, offset + limit).map((grant) => toUserGrant(grant, userinfo)), grants.length);
+    return page('grants', query, grants.slice(offset, offset + limit).map((grant) => toUserGrant(grant, userinfo)), grants.length);
   });
 
-  app.delete('/grants/:id', { config: anyOf('delete:grants'), schema: { params: IdParams } }, async (request, reply) => {
-    await services.consent.delete(request.tenant.id, (request.params as { id: string }).id);
+  app.delete('/grants/:id', { config: anyOf('delete:grants'), schema: { params: IdParams, response: { 204: NoBody } } }, async (request, reply) => {
+    await services.consent.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 
-  app.delete('/grants', { config: anyOf('delete:grants'), schema: { querystring: DeleteByUserQuery } }, async (request, reply) => {
-    await services.consent.deleteForUser(request.tenant.id, (request.query as { user_id: string }).user_id);
+  app.delete('/grants', { config: anyOf('delete:grants'), schema: { querystring: DeleteByUserQuery, response: { 204: NoBody } } }, async (request, reply) => {
+    await services.consent.deleteForUser(request.tenant.id, request.query.user_id);
     return reply.code(204).send();
   });
 };

@@ -5,14 +5,15 @@
  * is no `GET /api/v2/jobs/{id}`.
  */
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { sendVerificationEmail } from '../domain/email-verification/email-verification.js';
 import { verificationTarget } from '../domain/email-verification/target.js';
 import { randomAlphanumeric } from '../domain/ids.js';
 import { VerificationIdentity } from './tickets.js';
+import { OneOf } from './schema.js';
 import { anyOf } from './scopes.js';
-
 
 const VerificationEmailBody = Type.Object(
   {
@@ -23,11 +24,14 @@ const VerificationEmailBody = Type.Object(
   { additionalProperties: false },
 );
 
-type VerificationEmailBody = { user_id: string; client_id?: string; identity?: { user_id: string; provider: string } };
+/** The job as Auth0 describes it; sent before the answer, so always `completed`. */
+const JobResponse = Type.Object({ type: OneOf(['verification_email'] as const), status: OneOf(['completed'] as const), created_at: Type.String(), id: Type.String() });
 
-export const jobRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/jobs/verification-email', { config: anyOf('update:users'), schema: { body: VerificationEmailBody } }, async (request, reply) => {
-    const body = request.body as VerificationEmailBody;
+export const jobRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post('/jobs/verification-email', { config: anyOf('update:users'), schema: { body: VerificationEmailBody, response: { 201: JobResponse } } }, async (request, reply) => {
+    const body = request.body;
     const { user, client } = await verificationTarget(services, request.tenant, body);
     const createdAt = new Date().toISOString();
     await sendVerificationEmail(services, request.tenant, { user, issuer: request.issuer, ip: request.ip, ...(client ? { clientId: client.client_id, clientName: client.name } : {}) });

@@ -2,12 +2,15 @@
  * `/api/v2/logs`: search a tenant's log events (`q`, pages of `per_page`) or read them by
  * checkpoint (`from`/`take`), and get one by id.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
+import type { Log } from '../domain/logs/log-search.js';
 import { invalid } from '../domain/errors.js';
 import { MAX_QUERY_LENGTH } from '../domain/search/caps.js';
 import { DEFAULT_PER_PAGE, FieldsQuery, PaginationQuery, project } from './pagination.js';
+import { OpenObject, type DeclaresAll } from './response-schemas.js';
 import { anyOf } from './scopes.js';
 
 const DEFAULT_TAKE = 50;
@@ -25,24 +28,48 @@ const ListQuery = Type.Intersect([
   }),
 ]);
 
-interface ListQuery {
-  page?: number;
-  per_page?: number;
-  include_totals?: boolean;
-  fields?: string;
-  include_fields?: boolean;
-  q?: string;
-  search?: string;
-  sort?: string;
-  from?: string;
-  take?: number;
-}
-
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
-export const logRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/logs', { config: anyOf('read:logs'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as ListQuery;
+/**
+ * A log event (domain/logs/log-search.ts), in the order it is stored. `tenant_name` is always there
+ * but declared optional: fast-json-stringify writes required properties first, and it comes last.
+ * Open, like Auth0's log objects: whatever an event carries is shown.
+ */
+const LogResponse = Type.Object(
+  {
+    date: Type.String(),
+    type: Type.String(),
+    log_id: Type.String(),
+    description: Type.Optional(Type.String()),
+    client_id: Type.Optional(Type.String()),
+    client_name: Type.Optional(Type.String()),
+    user_id: Type.Optional(Type.String()),
+    user_name: Type.Optional(Type.String()),
+    ip: Type.Optional(Type.String()),
+    user_agent: Type.Optional(Type.String()),
+    audience: Type.Optional(Type.String()),
+    scope: Type.Optional(Type.String()),
+    details: Type.Optional(OpenObject('What happened, by event type (open-ended).')),
+    tenant_name: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+const _logDeclared: DeclaresAll<Log, Static<typeof LogResponse>> = true;
+
+/** A search's entries as `fields`/`include_fields` may project them. */
+const ProjectedLog = Type.Partial(LogResponse);
+
+/** A search page or a checkpoint read (plain arrays), or a search page with totals. */
+const LogListResponse = Type.Union([
+  Type.Array(ProjectedLog),
+  Type.Object({ start: Type.Integer(), limit: Type.Integer(), length: Type.Integer(), total: Type.Integer(), logs: Type.Array(ProjectedLog) }),
+]);
+
+export const logRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/logs', { config: anyOf('read:logs'), schema: { querystring: ListQuery, response: { 200: LogListResponse } } }, async (request) => {
+    const query = request.query;
 
     // Checkpoint reading: as in Auth0, every other parameter is ignored and the answer is a plain array.
     if (query.from !== undefined || query.take !== undefined) {
@@ -63,11 +90,12 @@ export const logRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
       withTotal: query.include_totals === true,
     });
     const items = logs.map((log) => project(log, query.fields, query.include_fields));
-    if (!query.include_totals) return items;
+    // The search counts (`total`) exactly when include_totals asks for the wrapper.
+    if (total === undefined) return items;
     return { start: page * perPage, limit: perPage, length: items.length, total, logs: items };
   });
 
-  app.get('/logs/:id', { config: anyOf('read:logs'), schema: { params: IdParams } }, async (request) => {
-    return services.logSearch.get(request.tenant, (request.params as { id: string }).id);
+  app.get('/logs/:id', { config: anyOf('read:logs'), schema: { params: IdParams, response: { 200: LogResponse } } }, async (request) => {
+    return services.logSearch.get(request.tenant, request.params.id);
   });
 };

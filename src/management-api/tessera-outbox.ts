@@ -8,11 +8,14 @@
  * links, so the common `read:email_provider` must not read them. With SMTP configured, or with
  * `NODE_ENV=production`, nothing is kept and the list is empty.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { readOutbox } from '../domain/delivery/outbox-sender.js';
-import { PaginationQuery, pageOf, paginated } from './pagination.js';
+import { readOutbox, type OutboxMessage } from '../domain/delivery/outbox-sender.js';
+import { PaginationQuery, pageOf } from './pagination.js';
+import { PageOf, page, type DeclaresAll } from './response-schemas.js';
+import { OneOf } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const ListQuery = Type.Intersect([
@@ -23,10 +26,24 @@ const ListQuery = Type.Intersect([
   }),
 ]);
 
-export const tesseraOutboxRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/tessera/outbox', { config: anyOf('read:dev_outbox'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as PaginationQuery & { to?: string; channel?: 'email' | 'sms' };
+/** A kept message; a text message (`sms`) has its content in `text`, and empty `subject` and `html`. */
+const MessageResponse = Type.Object({
+  id: Type.String(),
+  channel: OneOf(['email', 'sms'] as const),
+  to: Type.String(),
+  subject: Type.String(),
+  text: Type.String(),
+  html: Type.String(),
+  created_at: Type.String(),
+});
+const _messageDeclared: DeclaresAll<OutboxMessage, Static<typeof MessageResponse>> = true;
+
+export const tesseraOutboxRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/tessera/outbox', { config: anyOf('read:dev_outbox'), schema: { querystring: ListQuery, response: { 200: PageOf('messages', MessageResponse) } } }, async (request) => {
+    const query = request.query;
     const { items, total } = await readOutbox(services.storage, request.tenant.id, { to: query.to, channel: query.channel }, pageOf(query));
-    return paginated('messages', query, items, total);
+    return page('messages', query, items, total);
   });
 };

@@ -6,6 +6,7 @@
  * `client_id`, as on Auth0.
  */
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { createVerificationTicket } from '../domain/email-verification/email-verification.js';
@@ -33,18 +34,15 @@ const EmailVerificationBody = Type.Object(
   { additionalProperties: false },
 );
 
-type EmailVerificationBody = {
-  user_id: string;
-  result_url?: string;
-  client_id?: string;
-  ttl_sec?: number;
-  includeEmailInRedirect?: boolean;
-  identity?: { user_id: string; provider: string };
-};
+/** The link to deliver to the user. */
+const TicketResponse = Type.Object({ ticket: Type.String() });
 
-export const ticketRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/tickets/email-verification', { config: anyOf('create:user_tickets'), schema: { body: EmailVerificationBody } }, async (request, reply) => {
-    const body = request.body as EmailVerificationBody;
+export const ticketRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  const schema = { body: EmailVerificationBody, response: { 201: TicketResponse } };
+  app.post('/tickets/email-verification', { config: anyOf('create:user_tickets'), schema }, async (request, reply) => {
+    const body = request.body;
     if (body.result_url !== undefined && body.client_id !== undefined) throw invalid('result_url cannot be specified together with client_id.');
     const { user, client } = await verificationTarget(services, request.tenant, body);
     const ticket = await createVerificationTicket(services, request.tenant, {

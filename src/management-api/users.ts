@@ -7,13 +7,15 @@
  * `create:current_user_metadata` (docs: "Get Management API Access Tokens for Single-Page
  * Applications"; auth0.js `Management.getUser` / `patchUserMetadata`).
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import type { CreateUserInput, UpdateUserInput } from '../domain/users/user-service.js';
+import type { User } from '../domain/users/user.js';
 import { MAX_QUERY_LENGTH } from '../domain/search/caps.js';
 import { ManagementApiError } from '../http/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
+import { NoBody, OpenObject, type DeclaresAll } from './response-schemas.js';
 import { Nullable, OneOf } from './schema.js';
 import { anyOf, currentUserAnyOf } from './scopes.js';
 import { sendVerificationEmailInBackground } from '../domain/email-verification/email-verification.js';
@@ -109,8 +111,51 @@ const ListQuery = Type.Intersect([
 const ByEmailQuery = Type.Intersect([FieldsQuery, Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }) })]);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
 
-type ListQuery = PaginationQuery & { fields?: string; include_fields?: boolean; q?: string; sort?: string; connection?: string; search_engine?: string };
-type Fields = { fields?: string; include_fields?: boolean };
+// --- responses ---------------------------------------------------------------------------------
+
+/** Open, so that identity fields added later (e.g. a social identity's `profileData`) are not dropped. */
+const IdentityResponse = Type.Object(
+  { connection: Type.String(), user_id: Type.String(), provider: Type.String(), isSocial: Type.Boolean() },
+  { additionalProperties: true },
+);
+
+/**
+ * The user as toUser (domain/users/user.ts) builds it, in its order: the fields every user has,
+ * then the optional ones, present only when set. Never a password hash.
+ */
+export const UserResponse = Type.Object({
+  user_id: Type.String(),
+  identities: Type.Array(IdentityResponse),
+  app_metadata: OpenObject(),
+  user_metadata: OpenObject(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  logins_count: Type.Integer(),
+  email: Type.Optional(Type.String()),
+  email_verified: Type.Optional(Type.Boolean()),
+  username: Type.Optional(Type.String()),
+  phone_number: Type.Optional(Type.String()),
+  phone_verified: Type.Optional(Type.Boolean()),
+  name: Type.Optional(Type.String()),
+  nickname: Type.Optional(Type.String()),
+  given_name: Type.Optional(Type.String()),
+  family_name: Type.Optional(Type.String()),
+  picture: Type.Optional(Type.String()),
+  blocked: Type.Optional(Type.Boolean()),
+  last_login: Type.Optional(Type.String()),
+  last_ip: Type.Optional(Type.String()),
+  last_password_reset: Type.Optional(Type.String()),
+});
+const _userDeclared: DeclaresAll<User, Static<typeof UserResponse>> = true;
+
+/** A user as `fields`/`include_fields` may project it: any property may be left out. */
+const ProjectedUser = Type.Partial(UserResponse);
+
+/** The users list: the bare array, or Auth0's wrapper for users (`limit` asked for, `length` returned). */
+const UserListResponse = Type.Union([
+  Type.Array(ProjectedUser),
+  Type.Object({ users: Type.Array(ProjectedUser), start: Type.Integer(), limit: Type.Integer(), length: Type.Integer(), total: Type.Integer() }),
+]);
 
 /** Search engine v3 pages through the first 1000 results only (docs: user search limitations). */
 const MAX_SEARCH_RESULTS = 1000;
@@ -120,12 +165,14 @@ const METADATA_FIELDS = new Set(['app_metadata', 'user_metadata']);
 /** The one field a user's own token may change (Auth0: a password change is not possible with it, nor anything else). */
 const CURRENT_USER_FIELDS = new Set(['user_metadata']);
 
-export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/users', { config: anyOf('create:users'), schema: { body: CreateBody } }, async (request, reply) => {
-    const user = await services.users.create(request.tenant.id, request.body as CreateUserInput);
+export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post('/users', { config: anyOf('create:users'), schema: { body: CreateBody, response: { 201: UserResponse } } }, async (request, reply) => {
+    const input = request.body;
+    const user = await services.users.create(request.tenant.id, input);
     // Auth0: `verify_email` decides when given; otherwise a database user whose address is not
     // marked verified gets the email (passwordless users prove their address with each code).
-    const input = request.body as CreateUserInput;
     const verifiesByEmail = strategyOfProvider(user.identities[0]?.provider)?.verificationEmailOnCreate === true;
     if ((input.verify_email ?? (verifiesByEmail && input.email_verified !== true)) && user.email && user.email_verified !== true) {
       sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
@@ -133,8 +180,8 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     return reply.code(201).send(user);
   });
 
-  app.get('/users', { config: anyOf('read:users'), schema: { querystring: ListQuery } }, async (request) => {
-    const query = request.query as ListQuery;
+  app.get('/users', { config: anyOf('read:users'), schema: { querystring: ListQuery, response: { 200: UserListResponse } } }, async (request) => {
+    const query = request.query;
     if (query.search_engine === 'v1') throw new ManagementApiError(400, 'You are not allowed to use search_engine=v1.', 'operation_not_supported');
     const page = pageOf(query);
     if (page.offset + page.limit > MAX_SEARCH_RESULTS) {
@@ -146,21 +193,25 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     return query.include_totals ? { users, start: page.offset, limit: page.limit, length: users.length, total } : users;
   });
 
-  app.get('/users/:id', { config: { ...anyOf('read:users'), ...currentUserAnyOf('read:current_user') }, schema: { params: IdParams, querystring: FieldsQuery } }, async (request) => {
-    const query = request.query as Fields;
-    return project(await services.users.get(request.tenant.id, (request.params as { id: string }).id), query.fields, query.include_fields);
-  });
+  app.get(
+    '/users/:id',
+    { config: { ...anyOf('read:users'), ...currentUserAnyOf('read:current_user') }, schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ProjectedUser } } },
+    async (request) => {
+      const query = request.query;
+      return project(await services.users.get(request.tenant.id, request.params.id), query.fields, query.include_fields);
+    },
+  );
 
-  app.get('/users-by-email', { config: anyOf('read:users'), schema: { querystring: ByEmailQuery } }, async (request) => {
-    const query = request.query as Fields & { email: string };
+  app.get('/users-by-email', { config: anyOf('read:users'), schema: { querystring: ByEmailQuery, response: { 200: Type.Array(ProjectedUser) } } }, async (request) => {
+    const query = request.query;
     return (await services.users.listByEmail(request.tenant.id, query.email)).map((user) => project(user, query.fields, query.include_fields));
   });
 
   const patchConfig = { ...anyOf('update:users', 'update:users_app_metadata'), ...currentUserAnyOf('update:current_user_metadata', 'create:current_user_metadata') };
-  app.patch('/users/:id', { config: patchConfig, schema: { params: IdParams, body: UpdateBody } }, async (request) => {
-    const patch = request.body as UpdateUserInput;
+  app.patch('/users/:id', { config: patchConfig, schema: { params: IdParams, body: UpdateBody, response: { 200: UserResponse } } }, async (request) => {
+    const patch = request.body;
     checkPatchableFields(request, Object.keys(patch));
-    const user = await services.users.update(request.tenant.id, (request.params as { id: string }).id, patch);
+    const user = await services.users.update(request.tenant.id, request.params.id, patch);
     // A new password lifts brute-force blocks, as the hosted password reset does (and as on Auth0).
     if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
     if (patch.verify_email === true && user.email && user.email_verified !== true) {
@@ -169,8 +220,8 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     return user;
   });
 
-  app.delete('/users/:id', { config: anyOf('delete:users'), schema: { params: IdParams } }, async (request, reply) => {
-    await services.users.delete(request.tenant.id, (request.params as { id: string }).id);
+  app.delete('/users/:id', { config: anyOf('delete:users'), schema: { params: IdParams, response: { 204: NoBody } } }, async (request, reply) => {
+    await services.users.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 };

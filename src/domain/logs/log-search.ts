@@ -14,8 +14,26 @@ import { parseLogQuery, parseLogSort } from './log-query.js';
  */
 export const SEARCH_WINDOW = 1000;
 
-/** An Auth0 log object: the stored event plus the tenant's name. */
-export type Log = Record<string, unknown>;
+/**
+ * An Auth0 log object: the stored event (the document log-service.ts writes, its optional fields
+ * present only when the event had them) plus the tenant's name.
+ */
+export interface Log {
+  date: string;
+  type: string;
+  log_id: string;
+  description?: string;
+  client_id?: string;
+  client_name?: string;
+  user_id?: string;
+  user_name?: string;
+  ip?: string;
+  user_agent?: string;
+  audience?: string;
+  scope?: string;
+  details?: Record<string, unknown>;
+  tenant_name: string;
+}
 
 export interface LogSearchInput {
   q?: string;
@@ -70,4 +88,4 @@ export class LogSearchService {
 }
 
 /** Tenant names never change, so the request's tenant name is the one the event was recorded under. */
-const toLog = (record: LogRecord, tenant: TenantRef): Log => ({ ...record.document, tenant_name: tenant.name });
+const toLog = (record: LogRecord, tenant: TenantRef): Log => ({ ...(record.document as Omit<Log, 'tenant_name'>), tenant_name: tenant.name });

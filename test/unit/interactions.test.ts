@@ -23,9 +23,11 @@ function memoryStore(): InteractionStore {
       const entry = entries.get(`${tenantId}/${kind}/${secret}`);
       return entry && !entry.consumed ? (entry.document as T) : undefined;
     },
-    async update(tenantId, kind, secret, document) {
+    async update(tenantId, kind, secret, document, expected) {
       const entry = entries.get(`${tenantId}/${kind}/${secret}`);
-      if (entry) entry.document = document;
+      if (!entry || (expected !== undefined && (entry.consumed || JSON.stringify(entry.document) !== JSON.stringify(expected)))) return false;
+      entry.document = document;
+      return true;
     },
     async consume<T>(tenantId: string, kind: string, secret: string): Promise<Redemption<T>> {
       const entry = entries.get(`${tenantId}/${kind}/${secret}`);
@@ -104,6 +106,18 @@ describe('InteractionService', () => {
     expect(taken).toMatchObject({ state: 'authenticated', result: login });
     expect(await interactions.take('t1', browser)).toBeUndefined();
     expect(await interactions.details('t1', browser)).toBeUndefined();
+  });
+
+  it('never writes a page state read earlier back over a state the user has moved on from', async () => {
+    const interactions = new InteractionService(memoryStore());
+    const { id, browserSecret } = await interactions.open('t1', request);
+    const browser = { id, browserSecret };
+    const readByAnotherTab = (await interactions.details('t1', browser))!;
+    expect(await interactions.finish('t1', browser, { type: 'logged_in', result: login })).toBe(true);
+    // The other tab's passwordless form was read at login_pending: its late write must not undo the login.
+    await interactions.rememberCodeRecipient('t1', browser, readByAnotherTab, { connection: 'email', identifier: 'a@example.com' });
+    expect((await interactions.details('t1', browser))?.state).toBe('authenticated');
+    expect(await interactions.take('t1', browser)).toMatchObject({ state: 'authenticated', result: login });
   });
 
   it('opens a consent question with its own id and binding, answered once', async () => {

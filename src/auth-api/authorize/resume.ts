@@ -45,7 +45,8 @@ export function resumeAuthorization(services: Services) {
 
     if (interaction.state === 'authenticated') {
       const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);
-      if (!user) return expired(reply, request);
+      // Blocked between the password check and here: no session (the consent branch checks the same).
+      if (!user || user.blocked) return expired(reply, request);
       return startSession(services, request, reply, { client, user, connection: result.connection, amr: result.amr, authorization, issuer });
     }
 

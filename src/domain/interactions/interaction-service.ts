@@ -67,8 +67,9 @@ export class InteractionService {
       if (error instanceof InteractionStateError) return false;
       throw error;
     }
-    await this.ttl.update(tenantId, 'interaction', browser.id, next);
-    return true;
+    // Compare-and-set: a concurrent change of the same interaction (another tab's POST) wins, and
+    // this one is refused rather than writing an older state back over it.
+    return this.ttl.update(tenantId, 'interaction', browser.id, next, interaction);
   }
 
   /**
@@ -94,18 +95,19 @@ export class InteractionService {
   /** The login page shows `screen_hint=signup` once: afterwards its "Log in" link must lead back to it. */
   async dropScreenHint(tenantId: string, browser: BrowserInteraction, interaction: Interaction): Promise<void> {
     const { screenHint: _, ...authorization } = interaction.request.authorization;
-    await this.updateLoginPending(tenantId, browser, { ...interaction, request: { ...interaction.request, authorization } });
+    await this.updateLoginPending(tenantId, browser, interaction, { ...interaction, request: { ...interaction.request, authorization } });
   }
 
   /** Remembers where a passwordless code went, so that the code form cannot be pointed at another identity. */
   async rememberCodeRecipient(tenantId: string, browser: BrowserInteraction, interaction: Interaction, recipient: { connection: string; identifier: string }): Promise<Interaction> {
     const next = { ...interaction, passwordless: recipient };
-    await this.updateLoginPending(tenantId, browser, next);
+    await this.updateLoginPending(tenantId, browser, interaction, next);
     return next;
   }
 
-  private async updateLoginPending(tenantId: string, browser: BrowserInteraction, next: Interaction): Promise<void> {
-    if (next.state !== 'login_pending') throw new Error('only a login page changes its own interaction');
-    await this.ttl.update(tenantId, 'interaction', browser.id, next);
+  /** Only while the interaction is still the one the page read: never over a state the user moved on from. */
+  private async updateLoginPending(tenantId: string, browser: BrowserInteraction, current: Interaction, next: Interaction): Promise<void> {
+    if (current.state !== 'login_pending' || next.state !== 'login_pending') throw new Error('only a login page changes its own interaction');
+    await this.ttl.update(tenantId, 'interaction', browser.id, next, current);
   }
 }

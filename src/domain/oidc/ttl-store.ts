@@ -45,8 +45,9 @@ export class TtlStore {
     return entry.document;
   }
 
-  async update(tenantId: string, kind: TtlKind, secret: string, document: unknown): Promise<void> {
-    await this.storage.repos.ttlEntries.replaceDocument(tenantId, kind, hashSecret(secret), document);
+  /** Replaces the document; with `expected`, only if it is still that one (false when it changed meanwhile). */
+  async update(tenantId: string, kind: TtlKind, secret: string, document: unknown, expected?: unknown): Promise<boolean> {
+    return this.storage.repos.ttlEntries.replaceDocument(tenantId, kind, hashSecret(secret), document, expected);
   }
 
   /**

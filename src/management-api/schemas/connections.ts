@@ -44,14 +44,15 @@ const ConnectionOptionsOut = Type.Object(
 
 export const ConnectionResponse = Type.Object(
   {
+    // In the order toConnection builds them: the serializer writes properties in schema order.
     id: opt(Str),
-    name: opt(Str),
-    display_name: opt(Str),
-    strategy: opt(OneOf(STRATEGIES)),
     options: opt(ConnectionOptionsOut),
-    enabled_clients: opt(Type.Array(Str)),
-    realms: opt(Type.Array(Str)),
+    strategy: opt(OneOf(STRATEGIES)),
+    name: opt(Str),
     is_domain_connection: opt(Bool),
+    realms: opt(Type.Array(Str)),
+    enabled_clients: opt(Type.Array(Str)),
+    display_name: opt(Str),
     show_as_button: opt(Bool),
     metadata: opt(Type.Record(Type.String(), Str)),
   },

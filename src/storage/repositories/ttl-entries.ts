@@ -35,14 +35,20 @@ export class TtlEntriesRepository {
     return row ? { document: fromJson<T>(row.document), createdAt: row.created_at, expiresAt: row.expires_at, consumedAt: row.consumed_at } : undefined;
   }
 
-  async replaceDocument(tenantId: string, kind: string, keyHash: string, document: unknown): Promise<void> {
-    await this.db
+  /**
+   * Replaces the entry's document. With `expected`, only while the stored document is still exactly
+   * that one and the entry unused (compare-and-set: a concurrent change wins, this one reports false).
+   */
+  async replaceDocument(tenantId: string, kind: string, keyHash: string, document: unknown, expected?: unknown): Promise<boolean> {
+    let query = this.db
       .updateTable('ttl_entries')
       .set({ document: toJson(document) })
       .where('tenant_id', '=', tenantId)
       .where('kind', '=', kind)
-      .where('key_hash', '=', keyHash)
-      .execute();
+      .where('key_hash', '=', keyHash);
+    if (expected !== undefined) query = query.where('document', '=', toJson(expected)).where('consumed_at', 'is', null);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Marks the entry used if it is unused and unexpired; true only for the one caller that did. */

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { registerManagementAuthentication } from './authenticate.js';
 import { registerCurrentUserCors } from './current-user-cors.js';
+import { registerResponseSerializer } from './response-serializer.js';
 import { openApiRoute } from './openapi.js';
 import { brandingRoutes } from './branding.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
@@ -32,6 +33,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
   // Before authentication, so that its 401s and 403s carry the CORS header as well.
   registerCurrentUserCors(app);
   registerManagementAuthentication(app, services);
+  registerResponseSerializer(app);
 
   app.addHook('onResponse', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method) || !request.tenant || !request.grantedScopes) return;

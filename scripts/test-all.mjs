@@ -3,9 +3,14 @@
  * Runs the whole test suite on the embedded SQLite database and again on PostgreSQL
  * (TEST_POSTGRES_URL, default the machine's 127.0.0.1:5432/test), then prints one closing line
  * "N passed, N failed". Set TEST_DATABASES=sqlite to skip PostgreSQL locally.
+ *
+ * The first database runs every file; a later one runs only the files whose outcome can depend on
+ * the database: the server tiers (test/integration, test/in-process) and the unit files that open
+ * one themselves (they import test/support/database.ts). The other unit files are pure functions
+ * of their inputs: running them twice only costs time.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,10 +22,18 @@ let failed = 0;
 let skipped = 0;
 let exitCode = 0;
 
-for (const database of databases) {
-  console.log(`\n=== Test suite on ${database} ===\n`);
+/** Unit files that open a database of their own: they run on every database. */
+const databaseUnitFiles = () =>
+  readdirSync('test/unit')
+    .filter((name) => name.endsWith('.test.ts') && readFileSync(join('test/unit', name), 'utf8').includes('support/database.js'))
+    .map((name) => join('test/unit', name));
+
+for (const [index, database] of databases.entries()) {
+  // Explicit arguments (a file, a filter) are the caller's choice and are passed as given.
+  const files = index > 0 && extraArgs.length === 0 ? ['test/integration', 'test/in-process', ...databaseUnitFiles()] : [];
+  console.log(`\n=== Test suite on ${database}${files.length ? ' (the files that use a database)' : ''} ===\n`);
   const report = join(reportDir, `${database}.json`);
-  const result = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], {
+  const result = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...files, ...extraArgs], {
     stdio: 'inherit',
     env: { ...process.env, TEST_DATABASE: database },
   });

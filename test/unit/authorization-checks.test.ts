@@ -12,12 +12,17 @@ import type { Client } from '../../src/domain/clients/client.js';
 import {
   AuthorizationPageError,
   AuthorizationRedirectError,
+  authorizationContextOf,
+  type AuthorizationContext,
   checkClientAndRedirect,
   parseAuthorizationRequest,
 } from '../../src/domain/oidc/authorization-request.js';
+import { defaultTenantSettings } from '../../src/domain/tenants/tenant-settings.js';
 import { CLIENT_CHECKS, LOOKUP_CHECKS, REQUEST_CHECKS, checksFor, readRequest, runLookupChecks } from '../../src/domain/oidc/authorization-checks/index.js';
 
 const CALLBACK = 'https://app.example.com/callback';
+/** A tenant with default settings, and `defaultAudience` as its default audience. */
+const contextWith = (defaultAudience: string | undefined) => ({ ...authorizationContextOf(defaultTenantSettings()), defaultAudience });
 const OTHER_ORIGIN_CALLBACK = 'https://other.example.net/cb';
 
 function client(overrides: Partial<Client>): Client {
@@ -117,7 +122,7 @@ function* requests(): Generator<{ clientName: string; params: Record<string, str
 function outcome(clientName: string, params: Record<string, string>): string {
   try {
     const { client: found, redirectUri } = checkClientAndRedirect(params, CLIENTS[clientName] ?? null);
-    const request = parseAuthorizationRequest(params, found, redirectUri, clientName === 'confidential' ? 'https://default.example.com/' : undefined);
+    const request = parseAuthorizationRequest(params, found, redirectUri, contextWith(clientName === 'confidential' ? 'https://default.example.com/' : undefined));
     return `ok ${JSON.stringify(request, (_key, value: unknown) => (value instanceof Set ? [...value] : value))}`;
   } catch (error) {
     if (error instanceof AuthorizationPageError) return `page ${error.error} ${error.description}`;
@@ -151,8 +156,8 @@ describe('authorization request checks', () => {
 
   it('refuse an audience that names none of the tenant\'s APIs, back at the redirect_uri (lookup check)', async () => {
     const params = { client_id: 'app', redirect_uri: CALLBACK, response_type: 'code', state: 'st', audience: 'https://nope.example.com/' };
-    const request = parseAuthorizationRequest(params, CLIENTS.confidential!, CALLBACK, undefined);
-    const { fail } = readRequest(params, CLIENTS.confidential!, CALLBACK);
+    const request = parseAuthorizationRequest(params, CLIENTS.confidential!, CALLBACK, contextWith(undefined));
+    const { fail } = readRequest(params, CLIENTS.confidential!, CALLBACK, contextWith(undefined).features);
     const asked: string[] = [];
     const lookups = (exists: boolean) => ({ apiExists: async (audience: string) => (asked.push(audience), exists) });
     const refusal = await runLookupChecks('authorize', request, lookups(false), fail).catch((error: unknown) => error);
@@ -162,6 +167,26 @@ describe('authorization request checks', () => {
     const { audience: _none, ...withoutAudience } = request;
     await runLookupChecks('authorize', withoutAudience, lookups(false), fail);
     expect(asked).toEqual(['https://nope.example.com/', 'https://nope.example.com/']);
+  });
+
+  it('judge response types, response modes and PKCE methods by the tenant\'s features, the lists discovery advertises', () => {
+    const base = { client_id: 'app', redirect_uri: CALLBACK, state: 'st' };
+    const full = contextWith(undefined);
+    const narrowed = { ...full, features: { ...full.features, responseTypes: ['code'], responseModes: ['query'], codeChallengeMethods: ['S256'] } };
+    const judge = (params: Record<string, string>, context: AuthorizationContext = narrowed) => {
+      try {
+        return parseAuthorizationRequest({ ...base, ...params }, CLIENTS.confidential!, CALLBACK, context).responseType;
+      } catch (error) {
+        return (error as AuthorizationRedirectError).description;
+      }
+    };
+    expect(judge({ response_type: 'code' })).toBe('code');
+    expect(judge({ response_type: 'token', nonce: 'n' })).toBe('Unsupported response type: token');
+    expect(judge({ response_type: 'token', nonce: 'n' }, full)).toBe('token');
+    expect(judge({ response_type: 'code', response_mode: 'form_post' })).toBe('Unsupported response_mode: form_post');
+    expect(judge({ response_type: 'code', code_challenge: 'a'.repeat(43) })).toBe('Unsupported code_challenge_method: plain');
+    expect(judge({ response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })).toBe('Unsupported code_challenge_method: plain');
+    expect(judge({ response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })).toBe('code');
   });
 
   it('keep the outcome (first failing check, error kind, code and text) of every request in the matrix', () => {

@@ -11,6 +11,7 @@ import type { Tenant } from '../../domain/tenants/tenant-service.js';
 import {
   AuthorizationPageError,
   AuthorizationRedirectError,
+  authorizationContextOf,
   checkClientAndRedirect,
   parseAuthorizationRequest,
   type AuthorizationRequest,
@@ -43,7 +44,7 @@ export const redirectTarget = (authorization: AuthorizationRequest) => ({
 export async function validatedAuthorization(services: Services, tenant: Tenant, params: Record<string, string>): Promise<{ client: Client; authorization: AuthorizationRequest }> {
   const found = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
   const { client, redirectUri } = checkClientAndRedirect(params, found);
-  const authorization = parseAuthorizationRequest(params, client, redirectUri, tenant.settings.default_audience);
+  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings));
   const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   await runLookupChecks('authorize', authorization, lookups, fail);

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
-import { AuthorizationRedirectError, checkClientAndRedirect, parseAuthorizationRequest, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
+import { AuthorizationRedirectError, checkClientAndRedirect, parseAuthorizationRequest, type AuthorizationContext, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
 import { startSession } from '../authorize/session-start.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from '../authorize/authorization-requests.js';
@@ -27,7 +27,7 @@ const LINK_PARAMS = ['response_type', 'response_mode', 'redirect_uri', 'scope', 
  * to the caller of `/passwordless/start` rather than found by the user clicking a dead link.
  * Defaults: `response_type=code`, and the application's first (non-wildcard) callback.
  */
-export function linkParams(client: Client, authParams: Record<string, string>, defaultAudience: string | undefined): Record<string, string> {
+export function linkParams(client: Client, authParams: Record<string, string>, context: AuthorizationContext): Record<string, string> {
   const params: Record<string, string> = { client_id: client.client_id };
   for (const name of LINK_PARAMS) if (authParams[name] !== undefined) params[name] = authParams[name]!;
   params.response_type ??= 'code';
@@ -37,7 +37,7 @@ export function linkParams(client: Client, authParams: Record<string, string>, d
   }
   // Throws the same errors /authorize would; the caller turns them into a 400.
   const { redirectUri } = checkClientAndRedirect(params, client);
-  parseAuthorizationRequest(params, client, redirectUri, defaultAudience);
+  parseAuthorizationRequest(params, client, redirectUri, context);
   return params;
 }
 

@@ -10,7 +10,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import type { Connection } from '../../domain/connections/connection.js';
-import { AuthorizationPageError, AuthorizationRedirectError, authorizationParams } from '../../domain/oidc/authorization-request.js';
+import { AuthorizationPageError, AuthorizationRedirectError, authorizationContextOf, authorizationParams, type AuthorizationContext } from '../../domain/oidc/authorization-request.js';
 import { restoreRequest } from '../../domain/interactions/interaction.js';
 import { SmsDeliveryError } from '../../domain/delivery/sms.js';
 import { DomainError } from '../../domain/errors.js';
@@ -48,7 +48,7 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     // A link asked for by the hosted login page continues the application's own request (its
     // state, nonce and PKCE challenge), not a request made of the page's authParams.
     const linkRequest = interaction ? authorizationParams(restoreRequest(interaction.request.authorization)) : params.authParams;
-    const link = send === 'link' ? checkedLinkParams(client, linkRequest, tenant.settings.default_audience) : undefined;
+    const link = send === 'link' ? checkedLinkParams(client, linkRequest, authorizationContextOf(tenant.settings)) : undefined;
 
     const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
     if (!existing && connection.options.disable_signup === true) {
@@ -140,9 +140,9 @@ function sendOf(connection: Connection, passwordless: PasswordlessTraits, params
   return send;
 }
 
-function checkedLinkParams(client: Client, authParams: Record<string, string>, defaultAudience: string | undefined): Record<string, string> {
+function checkedLinkParams(client: Client, authParams: Record<string, string>, context: AuthorizationContext): Record<string, string> {
   try {
-    return linkParams(client, authParams, defaultAudience);
+    return linkParams(client, authParams, context);
   } catch (error) {
     if (error instanceof AuthorizationPageError || error instanceof AuthorizationRedirectError) throw startError('bad.authParams', `error in authParams - ${error.description}`);
     throw error;

@@ -6,6 +6,8 @@
  * The checks themselves are small ordered rules in ./authorization-checks/ (one file each).
  */
 import type { Client } from '../clients/client.js';
+import { tenantFeatures, type TenantFeatures } from '../tenants/features.js';
+import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks } from './authorization-checks/index.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
@@ -33,6 +35,17 @@ export interface AuthorizationRequest {
 
 export { AuthorizationPageError, AuthorizationRedirectError, type RedirectTarget } from './authorization-errors.js';
 
+/** What a request is judged against besides itself: the tenant's default audience and the features it offers. */
+export interface AuthorizationContext {
+  defaultAudience: string | undefined;
+  features: TenantFeatures;
+}
+
+export const authorizationContextOf = (settings: TenantSettings): AuthorizationContext => ({
+  defaultAudience: settings.default_audience,
+  features: tenantFeatures(settings),
+});
+
 /**
  * Stage 1: the client and the redirect_uri (authorization-checks/, CLIENT_CHECKS). Everything
  * here fails to an error page.
@@ -49,12 +62,17 @@ export function checkClientAndRedirect(params: Record<string, string>, client: C
  * Stage 2: everything else (authorization-checks/, REQUEST_CHECKS, in order), now that errors can
  * be returned to the application; then the request, built from parameters every check accepted.
  */
-export function parseAuthorizationRequest(params: Record<string, string>, client: Client, redirectUri: string, defaultAudience: string | undefined): AuthorizationRequest {
-  const draft = readRequest(params, client, redirectUri);
+export function parseAuthorizationRequest(
+  params: Record<string, string>,
+  client: Client,
+  redirectUri: string,
+  tenant: AuthorizationContext,
+): AuthorizationRequest {
+  const draft = readRequest(params, client, redirectUri, tenant.features);
   runRequestChecks('authorize', draft);
 
   const codeChallengeMethod = pkceMethodOf(params);
-  const audience = params.audience || defaultAudience || undefined;
+  const audience = params.audience || tenant.defaultAudience || undefined;
   return {
     clientId: client.client_id,
     redirectUri,

@@ -15,6 +15,7 @@
 import type { Client } from '../../clients/client.js';
 import type { AuthorizationRedirectError } from '../authorization-errors.js';
 import type { AuthorizationRequest, ResponseMode } from '../authorization-request.js';
+import type { TenantFeatures } from '../../tenants/features.js';
 
 /**
  * Endpoints that take an authorization request. Only `authorize` (with the magic-link and
@@ -49,6 +50,8 @@ export interface RequestDraft {
   readonly params: Readonly<Record<string, string>>;
   readonly client: Client;
   readonly redirectUri: string;
+  /** What the tenant offers (domain/tenants/features.ts): the lists discovery advertises are the ones checked. */
+  readonly features: TenantFeatures;
   /** response_type's parts in canonical order (`code id_token token`); '' when absent. */
   readonly responseType: string;
   readonly responseTypes: AuthorizationRequest['responseTypes'];

@@ -13,7 +13,7 @@ const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 export const pkce: RequestCheck = {
   name: 'pkce',
   endpoints: ['authorize', 'par'],
-  check({ params, client, responseTypes, fail }) {
+  check({ params, client, responseTypes, features, fail }) {
     const challenge = params.code_challenge;
     if (!challenge) {
       if (params.code_challenge_method) throw fail('invalid_request', 'Missing required parameter: code_challenge');
@@ -23,7 +23,7 @@ export const pkce: RequestCheck = {
       return;
     }
     const method = pkceMethodOf(params);
-    if (method !== 'S256' && method !== 'plain') throw fail('invalid_request', `Unsupported code_challenge_method: ${params.code_challenge_method}`);
+    if (!method || !features.codeChallengeMethods.includes(method)) throw fail('invalid_request', `Unsupported code_challenge_method: ${method}`);
     if (!PKCE_CHALLENGE.test(challenge)) throw fail('invalid_request', 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]');
   },
 };

@@ -6,21 +6,21 @@
 import type { Client } from '../../clients/client.js';
 import { AuthorizationRedirectError, type RedirectTarget } from '../authorization-errors.js';
 import type { AuthorizationRequest, ResponseMode } from '../authorization-request.js';
+import type { TenantFeatures } from '../../tenants/features.js';
 import type { RequestDraft } from './check.js';
 
-export const RESPONSE_MODES: ReadonlySet<string> = new Set<ResponseMode>(['query', 'fragment', 'form_post', 'web_message']);
-
-export function readRequest(params: Readonly<Record<string, string>>, client: Client, redirectUri: string): RequestDraft {
-  const responseType = (params.response_type ?? '').split(' ').filter(Boolean).sort(byResponseTypeOrder).join(' ');
+export function readRequest(params: Readonly<Record<string, string>>, client: Client, redirectUri: string, features: TenantFeatures): RequestDraft {
+  const responseType = canonicalResponseType(params.response_type ?? '');
   const responseTypes = new Set(responseType.split(' ').filter(Boolean)) as AuthorizationRequest['responseTypes'];
   const implicitOrHybrid = responseTypes.has('token') || responseTypes.has('id_token');
   const requestedMode = params.response_mode;
-  const responseMode = (requestedMode && RESPONSE_MODES.has(requestedMode) ? requestedMode : implicitOrHybrid ? 'fragment' : 'query') as ResponseMode;
+  const responseMode = (requestedMode && features.responseModes.includes(requestedMode) ? requestedMode : implicitOrHybrid ? 'fragment' : 'query') as ResponseMode;
   const target: RedirectTarget = { redirectUri, responseMode, ...(params.state !== undefined ? { state: params.state } : {}) };
   return {
     params,
     client,
     redirectUri,
+    features,
     responseType,
     responseTypes,
     implicitOrHybrid,
@@ -36,3 +36,6 @@ const ORDER = ['code', 'id_token', 'token'];
 function byResponseTypeOrder(a: string, b: string): number {
   return ORDER.indexOf(a) - ORDER.indexOf(b);
 }
+
+/** response_type's words in one order (`code id_token token`), so that any order of the same words compares equal. */
+export const canonicalResponseType = (responseType: string): string => responseType.split(' ').filter(Boolean).sort(byResponseTypeOrder).join(' ');

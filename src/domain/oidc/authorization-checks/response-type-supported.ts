@@ -1,13 +1,17 @@
-/** response_type is given and is one of the OAuth 2.0 / OpenID Connect combinations (in any order). */
+/**
+ * response_type is given and is one of the combinations the tenant offers (its features, as
+ * discovery advertises them), its words in any order.
+ */
+import { canonicalResponseType } from './read-request.js';
 import type { RequestCheck } from './check.js';
-
-const RESPONSE_TYPES = new Set(['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token']);
 
 export const responseTypeSupported: RequestCheck = {
   name: 'response-type-supported',
   endpoints: ['authorize', 'par'],
-  check({ params, responseType, fail }) {
+  check({ params, responseType, features, fail }) {
     if (!params.response_type) throw fail('invalid_request', 'Missing required parameter: response_type');
-    if (!RESPONSE_TYPES.has(responseType)) throw fail('unsupported_response_type', `Unsupported response type: ${params.response_type}`);
+    if (!features.responseTypes.some((offered) => canonicalResponseType(offered) === responseType)) {
+      throw fail('unsupported_response_type', `Unsupported response type: ${params.response_type}`);
+    }
   },
 };

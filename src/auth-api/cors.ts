@@ -10,13 +10,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { EntityCache } from '../storage/cache/entity-cache.js';
 import { urlMatches } from '../domain/clients/url-rules.js';
+import { CLIENT_KIND } from '../domain/clients/client.js';
 
 export const CORS_PATHS = ['/oauth/token', '/userinfo', '/oauth/revoke', '/passwordless/start', '/dbconnections/signup', '/dbconnections/change_password'];
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client, Auth0-Forwarded-For, X-Requested-With';
 
 export function registerCors(app: FastifyInstance, services: Services): void {
-  const origins = new EntityCache<{ exact: Set<string>; wildcards: string[] }>('client', services.bus, { perTenant: true, max: 5_000 });
+  const origins = new EntityCache<{ exact: Set<string>; wildcards: string[] }>(CLIENT_KIND, services.bus, { perTenant: true, max: 5_000 });
 
   async function allowed(request: FastifyRequest, origin: string): Promise<boolean> {
     const tenantId = request.tenant.id;

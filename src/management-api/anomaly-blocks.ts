@@ -12,7 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { ManagementApiError } from '../http/errors.js';
-import { NoBody } from './response-schemas.js';
+import { NoContent } from './schema.js';
 import { anyOf } from './scopes.js';
 
 /** The format is checked by `ipOf`, so that a bad id gets Auth0's path validation message. */
@@ -29,7 +29,7 @@ export const anomalyBlockRoutes: FastifyPluginAsync<{ services: Services }> = as
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   // 200 with no body: the IP is blocked (a 404 says it is not).
-  app.get('/anomaly/blocks/ips/:id', { config: anyOf('read:anomaly_blocks'), schema: { params: IpParams, response: { 200: NoBody } } }, async (request, reply) => {
+  app.get('/anomaly/blocks/ips/:id', { config: anyOf('read:anomaly_blocks'), schema: { params: IpParams, response: { 200: NoContent } } }, async (request, reply) => {
     const ip = ipOf(request.params.id, 'check');
     if (!(await services.attackProtection.ipBlocked(request.tenant.id, ip))) {
       throw new ManagementApiError(404, 'IP address specified is not currently blocked.', 'not_found');
@@ -37,7 +37,7 @@ export const anomalyBlockRoutes: FastifyPluginAsync<{ services: Services }> = as
     return reply.code(200).send();
   });
 
-  app.delete('/anomaly/blocks/ips/:id', { config: anyOf('delete:anomaly_blocks'), schema: { params: IpParams, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/anomaly/blocks/ips/:id', { config: anyOf('delete:anomaly_blocks'), schema: { params: IpParams, response: { 204: NoContent } } }, async (request, reply) => {
     await services.attackProtection.unblockIp(request.tenant.id, ipOf(request.params.id, 'unblock'));
     return reply.code(204).send();
   });

@@ -20,8 +20,7 @@ import {
   type BruteForceProtection,
   type SuspiciousIpThrottling,
 } from '../domain/attack-protection/settings.js';
-import { type DeclaresAll } from './response-schemas.js';
-import { OneOf } from './schema.js';
+import { OneOf, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const strict = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });

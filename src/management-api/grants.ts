@@ -9,8 +9,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { toUserGrant, type UserGrant } from '../domain/consent/consent-service.js';
-import { PaginationQuery, pageOf } from './pagination.js';
-import { NoBody, PageOf, page, type DeclaresAll } from './response-schemas.js';
+import { OffsetListSchema, PaginationQuery, pageOf, paginated } from './pagination.js';
+import { NoContent, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const ListQuery = Type.Intersect([
@@ -34,7 +34,7 @@ const userinfoAudience = (request: FastifyRequest): string => `${request.issuer}
 export const grantRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/grants', { config: anyOf('read:grants'), schema: { querystring: ListQuery, response: { 200: PageOf('grants', GrantResponse) } } }, async (request) => {
+  app.get('/grants', { config: anyOf('read:grants'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('grants', GrantResponse) } } }, async (request) => {
     const query = request.query;
     const userinfo = userinfoAudience(request);
     const grants = await services.consent.list(request.tenant.id, {
@@ -43,15 +43,15 @@ export const grantRoutes: FastifyPluginAsync<{ services: Services }> = async (fa
       ...(query.audience !== undefined ? { audience: query.audience === userinfo ? '' : query.audience } : {}),
     });
     const { offset, limit } = pageOf(query);
-    return page('grants', query, grants.slice(offset, offset + limit).map((grant) => toUserGrant(grant, userinfo)), grants.length);
+    return paginated('grants', query, grants.slice(offset, offset + limit).map((grant) => toUserGrant(grant, userinfo)), grants.length);
   });
 
-  app.delete('/grants/:id', { config: anyOf('delete:grants'), schema: { params: IdParams, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/grants/:id', { config: anyOf('delete:grants'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
     await services.consent.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });
 
-  app.delete('/grants', { config: anyOf('delete:grants'), schema: { querystring: DeleteByUserQuery, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/grants', { config: anyOf('delete:grants'), schema: { querystring: DeleteByUserQuery, response: { 204: NoContent } } }, async (request, reply) => {
     await services.consent.deleteForUser(request.tenant.id, request.query.user_id);
     return reply.code(204).send();
   });

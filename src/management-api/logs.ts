@@ -10,7 +10,7 @@ import type { Log } from '../domain/logs/log-search.js';
 import { invalid } from '../domain/errors.js';
 import { MAX_QUERY_LENGTH } from '../domain/search/caps.js';
 import { DEFAULT_PER_PAGE, FieldsQuery, PaginationQuery, project } from './pagination.js';
-import { OpenObject, type DeclaresAll } from './response-schemas.js';
+import { OpenObject, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const DEFAULT_TAKE = 50;
@@ -49,7 +49,7 @@ const LogResponse = Type.Object(
     user_agent: Type.Optional(Type.String()),
     audience: Type.Optional(Type.String()),
     scope: Type.Optional(Type.String()),
-    details: Type.Optional(OpenObject('What happened, by event type (open-ended).')),
+    details: Type.Optional(OpenObject({ description: 'What happened, by event type (open-ended).' })),
     tenant_name: Type.Optional(Type.String()),
   },
   { additionalProperties: true },

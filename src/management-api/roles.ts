@@ -11,9 +11,8 @@ import type { RoleUsersPage } from '../domain/roles/role-service.js';
 import type { PermissionView } from '../domain/roles/permissions.js';
 import type { RoleMember } from '../domain/roles/user-directory.js';
 import { ROLE_DESCRIPTION_MAX, ROLE_NAME_MAX, type Role } from '../domain/roles/role.js';
-import { PaginationQuery, pageOf } from './pagination.js';
-import { NoBody, PageOf, WithTotals, page as listPage, type DeclaresAll } from './response-schemas.js';
-import { OneOf } from './schema.js';
+import { OffsetListSchema, PageWithTotalsSchema, PaginationQuery, pageOf, paginated } from './pagination.js';
+import { NoContent, OneOf, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const RoleName = Type.String({ minLength: 1, maxLength: ROLE_NAME_MAX });
@@ -61,7 +60,7 @@ const RoleUsersQuery = Type.Intersect([
 
 const IdParams = Type.Object({ id: RoleId });
 
-// --- responses (every property the domain objects have, in their order: see response-schemas.ts) ---
+// --- responses (every property the domain objects have, in their order: see schema.ts) ---
 
 export const RoleResponse = Type.Object({ id: Type.String(), name: Type.String(), description: Type.Optional(Type.String()) });
 const _roleDeclared: DeclaresAll<Role, Static<typeof RoleResponse>> = true;
@@ -85,11 +84,11 @@ const _memberDeclared: DeclaresAll<RoleMember, Static<typeof RoleMemberResponse>
 
 /**
  * A role's members: offset pages (bare, or with totals) or a checkpoint page. The checkpoint form
- * comes last and is closed, so that a page with totals is never taken for it (see PageOf).
+ * comes last and is closed, so that a page with totals is never taken for it (see pagination.ts).
  */
 const RoleUsersResponse = Type.Union([
   Type.Array(RoleMemberResponse),
-  WithTotals('users', RoleMemberResponse),
+  PageWithTotalsSchema('users', RoleMemberResponse),
   Type.Object({ users: Type.Array(RoleMemberResponse), next: Type.Optional(Type.String()) }, { additionalProperties: false }),
 ]);
 
@@ -102,12 +101,12 @@ export const roleRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     return roles.create(request.tenant.id, { name, ...(description !== undefined ? { description } : {}) });
   });
 
-  app.get('/roles', { config: anyOf('read:roles'), schema: { querystring: ListQuery, response: { 200: PageOf('roles', RoleResponse) } } }, async (request) => {
+  app.get('/roles', { config: anyOf('read:roles'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('roles', RoleResponse) } } }, async (request) => {
     const query = request.query;
     // Every role here is a tenant role; organization roles do not exist in Tessera.
-    if (query.type === 'organization') return listPage('roles', query, [], 0);
+    if (query.type === 'organization') return paginated('roles', query, [], 0);
     const { items, total } = await roles.list(request.tenant.id, pageOf(query), query.name_filter);
-    return listPage('roles', query, items, total);
+    return paginated('roles', query, items, total);
   });
 
   app.get('/roles/:id', { config: anyOf('read:roles'), schema: { params: IdParams, response: { 200: RoleResponse } } }, async (request) => {
@@ -118,27 +117,27 @@ export const roleRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     return roles.update(request.tenant.id, request.params.id, request.body);
   });
 
-  app.delete('/roles/:id', { config: anyOf('delete:roles'), schema: { params: IdParams, response: { 200: NoBody } } }, async (request, reply) => {
+  app.delete('/roles/:id', { config: anyOf('delete:roles'), schema: { params: IdParams, response: { 200: NoContent } } }, async (request, reply) => {
     await roles.delete(request.tenant.id, request.params.id);
     return reply.code(200).send();
   });
 
   app.get(
     '/roles/:id/permissions',
-    { config: anyOf('read:roles'), schema: { params: IdParams, querystring: PaginationQuery, response: { 200: PageOf('permissions', PermissionResponse) } } },
+    { config: anyOf('read:roles'), schema: { params: IdParams, querystring: PaginationQuery, response: { 200: OffsetListSchema('permissions', PermissionResponse) } } },
     async (request) => {
       const query = request.query;
       const { items, total } = await roles.listPermissions(request.tenant.id, request.params.id, pageOf(query));
-      return listPage('permissions', query, items, total);
+      return paginated('permissions', query, items, total);
     },
   );
 
-  app.post('/roles/:id/permissions', { config: anyOf('update:roles'), schema: { params: IdParams, body: PermissionsBody, response: { 201: NoBody } } }, async (request, reply) => {
+  app.post('/roles/:id/permissions', { config: anyOf('update:roles'), schema: { params: IdParams, body: PermissionsBody, response: { 201: NoContent } } }, async (request, reply) => {
     await roles.addPermissions(request.tenant.id, request.params.id, request.body.permissions);
     return reply.code(201).send();
   });
 
-  app.delete('/roles/:id/permissions', { config: anyOf('update:roles'), schema: { params: IdParams, body: PermissionsBody, response: { 200: NoBody } } }, async (request, reply) => {
+  app.delete('/roles/:id/permissions', { config: anyOf('update:roles'), schema: { params: IdParams, body: PermissionsBody, response: { 200: NoContent } } }, async (request, reply) => {
     await roles.removePermissions(request.tenant.id, request.params.id, request.body.permissions);
     return reply.code(200).send();
   });
@@ -156,13 +155,13 @@ export const roleRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
         : { kind: 'offset', ...pageOf(query) };
       const result = await roles.listUsers(request.tenant.id, request.params.id, page);
       if (checkpoint) return { users: result.users, ...(result.next !== undefined ? { next: result.next } : {}) };
-      return listPage('users', query, result.users, result.total ?? result.users.length);
+      return paginated('users', query, result.users, result.total ?? result.users.length);
     },
   );
 
   app.post(
     '/roles/:id/users',
-    { config: anyOf('update:roles', 'create:role_members'), schema: { params: IdParams, body: UsersBody, response: { 200: NoBody } } },
+    { config: anyOf('update:roles', 'create:role_members'), schema: { params: IdParams, body: UsersBody, response: { 200: NoContent } } },
     async (request, reply) => {
       await roles.assignUsers(request.tenant.id, request.params.id, request.body.users);
       return reply.code(200).send();

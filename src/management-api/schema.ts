@@ -11,13 +11,17 @@ export const OneOf = <const T extends readonly string[]>(values: T): TUnsafe<T[n
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /*
- * Response schemas. Fastify serializes a response that has a schema with fast-json-stringify,
- * which writes only the declared properties and converts values to the declared types (null
- * becomes "" for a string, false for a boolean). So a response schema must declare every
- * property the object can have, say which ones may be null, and stay open
- * (`additionalProperties: true`) where the object is (Auth0's documents, options, metadata).
- * Validation keywords (formats, patterns, lengths) are left to the request schemas: a response
- * schema only describes.
+ * Response schemas. They document each answer in `/api/v2/openapi.json` (a Dashboard client is
+ * generated from it), and they are not documentation only: Fastify serializes a response that has a
+ * schema with fast-json-stringify, which writes only the declared properties (required ones first,
+ * then the others in declared order) and converts values to the declared types (null becomes ""
+ * for a string, false for a boolean). So a response schema must declare every property the object
+ * can have, in the order the domain builds them, say which ones may be null, and stay open
+ * (`additionalProperties: true`) where the object is (Auth0's documents, options, metadata, log
+ * details). Union schemas (the list shapes of pagination.ts) are chosen by validating the value
+ * against each member in turn, so their members must describe the value exactly. Validation
+ * keywords (formats, patterns, lengths) are left to the request schemas: a response schema only
+ * describes.
  */
 
 /**
@@ -37,11 +41,20 @@ export const NullableOut = <T extends TSchema>(schema: T): TUnsafe<Static<T> | n
  */
 export const KnownValues = <const T extends readonly string[]>(values: T): TUnsafe<string> => Type.Unsafe<string>({ type: 'string', enum: [...values] });
 
-/** An object whose properties are not ours to enumerate (Auth0 settings, options, metadata): written as given. */
+/** An object whose properties are not ours to enumerate (Auth0 settings, options, metadata, log details): written as given. */
 export const OpenObject = (options: { description?: string } = {}) => Type.Object({}, { additionalProperties: true, ...options });
 
 /**
- * A 204 answer: no body. Typed `void` so that handlers keep answering with `reply.code(204).send()`
- * (a `null` payload would run the serializer and the preSerialization/onSend hooks with a body).
+ * An answer without a body: 204, and the empty 200/201 answers some Auth0 routes give. `type: null`
+ * is how @fastify/swagger writes a response without content. Typed `void` so that handlers keep
+ * answering with an argument-less `reply.send()` (a `null` payload would run the serializer and
+ * the preSerialization/onSend hooks with a body).
  */
-export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No content' });
+export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No body.' });
+
+/**
+ * Compile-time guard that a response schema declares every property of the domain object it
+ * answers with (fast-json-stringify would silently drop one that is missing):
+ * `const _: DeclaresAll<User, Static<typeof UserResponse>> = true;`
+ */
+export type DeclaresAll<Domain, Declared> = [Exclude<keyof Domain, keyof Declared>] extends [never] ? true : { undeclared: Exclude<keyof Domain, keyof Declared> };

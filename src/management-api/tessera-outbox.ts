@@ -13,9 +13,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { readOutbox, type OutboxMessage } from '../domain/delivery/outbox-sender.js';
-import { PaginationQuery, pageOf } from './pagination.js';
-import { PageOf, page, type DeclaresAll } from './response-schemas.js';
-import { OneOf } from './schema.js';
+import { OffsetListSchema, PaginationQuery, pageOf, paginated } from './pagination.js';
+import { OneOf, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const ListQuery = Type.Intersect([
@@ -41,9 +40,9 @@ const _messageDeclared: DeclaresAll<OutboxMessage, Static<typeof MessageResponse
 export const tesseraOutboxRoutes: FastifyPluginAsync<{ services: Services }> = async (fastify, { services }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/tessera/outbox', { config: anyOf('read:dev_outbox'), schema: { querystring: ListQuery, response: { 200: PageOf('messages', MessageResponse) } } }, async (request) => {
+  app.get('/tessera/outbox', { config: anyOf('read:dev_outbox'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('messages', MessageResponse) } } }, async (request) => {
     const query = request.query;
     const { items, total } = await readOutbox(services.storage, request.tenant.id, { to: query.to, channel: query.channel }, pageOf(query));
-    return page('messages', query, items, total);
+    return paginated('messages', query, items, total);
   });
 };

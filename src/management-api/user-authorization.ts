@@ -9,9 +9,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { PermissionSource } from '../domain/roles/permission-sources.js';
-import { PaginationQuery, pageOf } from './pagination.js';
-import { NoBody, PageOf, page, type DeclaresAll } from './response-schemas.js';
-import { OneOf } from './schema.js';
+import { OffsetListSchema, PaginationQuery, pageOf, paginated } from './pagination.js';
+import { NoContent, OneOf, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 import { PermissionResponse, PermissionsBody, RoleId, RoleResponse, UserId } from './roles.js';
 
@@ -31,41 +30,41 @@ export const userAuthorizationRoutes: FastifyPluginAsync<{ services: Services }>
     '/users/:id/roles',
     {
       config: anyOf('read:users', 'read:roles', 'read:role_members'),
-      schema: { params: UserParams, querystring: PaginationQuery, response: { 200: PageOf('roles', RoleResponse) } },
+      schema: { params: UserParams, querystring: PaginationQuery, response: { 200: OffsetListSchema('roles', RoleResponse) } },
     },
     async (request) => {
       const query = request.query;
       const { items, total } = await users.listRoles(request.tenant.id, request.params.id, pageOf(query));
-      return page('roles', query, items, total);
+      return paginated('roles', query, items, total);
     },
   );
 
-  app.post('/users/:id/roles', { config: anyOf('update:users', 'create:role_members'), schema: { params: UserParams, body: RolesBody, response: { 204: NoBody } } }, async (request, reply) => {
+  app.post('/users/:id/roles', { config: anyOf('update:users', 'create:role_members'), schema: { params: UserParams, body: RolesBody, response: { 204: NoContent } } }, async (request, reply) => {
     await users.assignRoles(request.tenant.id, request.params.id, request.body.roles);
     return reply.code(204).send();
   });
 
-  app.delete('/users/:id/roles', { config: anyOf('update:users', 'delete:role_members'), schema: { params: UserParams, body: RolesBody, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/users/:id/roles', { config: anyOf('update:users', 'delete:role_members'), schema: { params: UserParams, body: RolesBody, response: { 204: NoContent } } }, async (request, reply) => {
     await users.removeRoles(request.tenant.id, request.params.id, request.body.roles);
     return reply.code(204).send();
   });
 
   app.get(
     '/users/:id/permissions',
-    { config: anyOf('read:users'), schema: { params: UserParams, querystring: PaginationQuery, response: { 200: PageOf('permissions', UserPermissionResponse) } } },
+    { config: anyOf('read:users'), schema: { params: UserParams, querystring: PaginationQuery, response: { 200: OffsetListSchema('permissions', UserPermissionResponse) } } },
     async (request) => {
       const query = request.query;
       const { items, total } = await users.listPermissions(request.tenant.id, request.params.id, pageOf(query));
-      return page('permissions', query, items, total);
+      return paginated('permissions', query, items, total);
     },
   );
 
-  app.post('/users/:id/permissions', { config: anyOf('update:users'), schema: { params: UserParams, body: PermissionsBody, response: { 201: NoBody } } }, async (request, reply) => {
+  app.post('/users/:id/permissions', { config: anyOf('update:users'), schema: { params: UserParams, body: PermissionsBody, response: { 201: NoContent } } }, async (request, reply) => {
     await users.addPermissions(request.tenant.id, request.params.id, request.body.permissions);
     return reply.code(201).send();
   });
 
-  app.delete('/users/:id/permissions', { config: anyOf('update:users'), schema: { params: UserParams, body: PermissionsBody, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/users/:id/permissions', { config: anyOf('update:users'), schema: { params: UserParams, body: PermissionsBody, response: { 204: NoContent } } }, async (request, reply) => {
     await users.removePermissions(request.tenant.id, request.params.id, request.body.permissions);
     return reply.code(204).send();
   });

@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { UserBlock } from '../domain/attack-protection/attack-protection-service.js';
-import { NoBody, type DeclaresAll } from './response-schemas.js';
+import { NoContent, type DeclaresAll } from './schema.js';
 import { anyOf } from './scopes.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
@@ -32,7 +32,7 @@ export const userBlockRoutes: FastifyPluginAsync<{ services: Services }> = async
     return { blocked_for: await services.attackProtection.blocksOfUser(request.tenant.id, user, consider) };
   });
 
-  app.delete('/user-blocks/:id', { config: anyOf('update:users'), schema: { params: IdParams, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/user-blocks/:id', { config: anyOf('update:users'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
     const user = await services.users.get(request.tenant.id, request.params.id);
     await services.attackProtection.unblockUser(request.tenant.id, user);
     return reply.code(204).send();
@@ -45,7 +45,7 @@ export const userBlockRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   app.delete(
     '/user-blocks',
-    { config: anyOf('update:users'), schema: { querystring: Type.Object({ identifier: ByIdentifierQuery.properties.identifier }), response: { 204: NoBody } } },
+    { config: anyOf('update:users'), schema: { querystring: Type.Object({ identifier: ByIdentifierQuery.properties.identifier }), response: { 204: NoContent } } },
     async (request, reply) => {
       await services.attackProtection.unblockIdentifier(request.tenant.id, request.query.identifier);
       return reply.code(204).send();

@@ -15,8 +15,7 @@ import type { User } from '../domain/users/user.js';
 import { MAX_QUERY_LENGTH } from '../domain/search/caps.js';
 import { ManagementApiError } from '../http/errors.js';
 import { FieldsQuery, PaginationQuery, pageOf, project } from './pagination.js';
-import { NoBody, OpenObject, type DeclaresAll } from './response-schemas.js';
-import { Nullable, OneOf } from './schema.js';
+import { NoContent, Nullable, OneOf, OpenObject, type DeclaresAll } from './schema.js';
 import { anyOf, currentUserAnyOf } from './scopes.js';
 import { sendVerificationEmailInBackground } from '../domain/email-verification/email-verification.js';
 import { strategyOfProvider } from '../domain/connections/strategies/registry.js';
@@ -220,7 +219,7 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     return user;
   });
 
-  app.delete('/users/:id', { config: anyOf('delete:users'), schema: { params: IdParams, response: { 204: NoBody } } }, async (request, reply) => {
+  app.delete('/users/:id', { config: anyOf('delete:users'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
     await services.users.delete(request.tenant.id, request.params.id);
     return reply.code(204).send();
   });

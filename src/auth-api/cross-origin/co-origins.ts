@@ -18,7 +18,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
-import type { Client } from '../../domain/clients/client.js';
+import { CLIENT_KIND, type Client } from '../../domain/clients/client.js';
 import { urlMatches } from '../../domain/clients/url-rules.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 
@@ -59,7 +59,7 @@ export function notAllowedOrigin(reply: FastifyReply, origin: string | undefined
 }
 
 export function registerCrossOriginCors(app: FastifyInstance, services: Services): void {
-  const tenantOrigins = new EntityCache<OriginRules>('client', services.bus, { perTenant: true, max: 5_000 });
+  const tenantOrigins = new EntityCache<OriginRules>(CLIENT_KIND, services.bus, { perTenant: true, max: 5_000 });
 
   async function allowedInTenant(request: FastifyRequest, origin: string): Promise<boolean> {
     const tenant = request.tenant;

@@ -30,6 +30,7 @@ import { isEmpty, takeableUntil, type BucketLimits } from './token-bucket.js';
 import { applyFeaturePatch, resolveSettings, type AttackProtectionFeature, type AttackProtectionSettings, type BreachedStageShield } from './settings.js';
 import { blockedAccountEmail, breachedPasswordAdminEmail, breachedPasswordEmail, throttledIpEmail, type Email } from './notifications.js';
 
+/** The invalidation kind of the settings cache; only this service publishes it. */
 const SETTINGS_KIND = 'attack-protection';
 /** Auth0 releases a brute-force block after 30 days at the latest. */
 export const BLOCK_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -144,8 +145,13 @@ export class AttackProtectionService {
       await repos.attackProtection.saveSettings(tenantId, { ...stored, [feature]: next }, nowIso());
       return next;
     });
-    await this.bus.publish({ tenantId, kind: SETTINGS_KIND });
+    await this.invalidateSettings(tenantId);
     return updated;
+  }
+
+  /** After a committed settings write: the tenant's cached settings go, on every instance. */
+  private invalidateSettings(tenantId: string): Promise<void> {
+    return this.bus.publish({ tenantId, kind: SETTINGS_KIND });
   }
 
   // --- logins -------------------------------------------------------------------------------------

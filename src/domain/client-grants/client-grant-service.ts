@@ -10,7 +10,8 @@ import { conflict, invalid, notFound } from '../errors.js';
 import { newClientGrantId } from '../ids.js';
 import { nowIso } from '../clock.js';
 
-const KIND = 'client-grant';
+/** The invalidation kind of the client-grant cache; only this module publishes it. */
+export const CLIENT_GRANT_KIND = 'client-grant';
 
 export interface ClientGrant {
   [field: string]: unknown;
@@ -77,7 +78,7 @@ export class ClientGrantService {
     private readonly bus: InvalidationBus,
     private readonly resolveAudience: AudienceResolver,
   ) {
-    this.cache = new EntityCache<ClientGrant>(KIND, bus);
+    this.cache = new EntityCache<ClientGrant>(CLIENT_GRANT_KIND, bus);
   }
 
   /** Cached: read on every client-credentials token request. */
@@ -121,7 +122,7 @@ export class ClientGrantService {
       await repos.clientGrants.insert(record);
       return toGrant(record);
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) });
+    await this.invalidate(tenantId, grant);
     return grant;
   }
 
@@ -140,15 +141,29 @@ export class ClientGrantService {
       await repos.clientGrants.replaceDocument(tenantId, id, document);
       return toGrant({ ...record, document });
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) });
+    await this.invalidate(tenantId, grant);
     return grant;
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     const grant = await this.get(tenantId, id);
     await this.storage.transaction((repos) => repos.clientGrants.delete(tenantId, id));
-    await this.bus.publish({ tenantId, kind: KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) });
+    await this.invalidate(tenantId, grant);
   }
+
+  /** After a committed write: drops the cached grant, or (no grant) every cached grant of the tenant. */
+  invalidate(tenantId: string, grant?: Pick<ClientGrant, 'client_id' | 'audience' | 'subject_type'>): Promise<void> {
+    return invalidateClientGrants(this.bus, tenantId, grant);
+  }
+}
+
+/**
+ * Publishes the client-grant invalidation. Also for services that delete grants inside their own
+ * transactions (an application's, an API's) and cannot reach a ClientGrantService (which is built
+ * after them): they call this after their commit rather than publishing the kind by hand.
+ */
+export function invalidateClientGrants(bus: InvalidationBus, tenantId: string, grant?: Pick<ClientGrant, 'client_id' | 'audience' | 'subject_type'>): Promise<void> {
+  return bus.publish(grant ? { tenantId, kind: CLIENT_GRANT_KIND, key: cacheKey(grant.client_id, grant.audience, grant.subject_type) } : { tenantId, kind: CLIENT_GRANT_KIND });
 }
 
 const withoutKeys = (value: object, keys: string[]): Record<string, unknown> =>

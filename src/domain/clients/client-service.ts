@@ -9,12 +9,11 @@ import { EntityCache } from '../../storage/cache/entity-cache.js';
 import { invalid, notFound } from '../errors.js';
 import { newClientId, newClientSecret } from '../ids.js';
 import { nowIso } from '../clock.js';
-import { DEFAULT_REFRESH_TOKEN, defaultGrantTypes, isPublicAppType, toClient, toRecordParts, type AppType, type Client, type RefreshTokenSettings } from './client.js';
+import { CLIENT_KIND, DEFAULT_REFRESH_TOKEN, defaultGrantTypes, isPublicAppType, toClient, toRecordParts, type AppType, type Client, type RefreshTokenSettings } from './client.js';
 import { checkClient } from './client-rules.js';
 import { removeClientFromConnections } from '../connections/connection-service.js';
+import { invalidateClientGrants } from '../client-grants/client-grant-service.js';
 import { UNSUPPORTED_CLIENT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
-
-const KIND = 'client';
 
 /** A create or PATCH body after schema validation: Auth0 client fields. */
 export interface ClientInput {
@@ -57,7 +56,7 @@ export class ClientService {
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
   ) {
-    this.cache = new EntityCache<Client>(KIND, bus);
+    this.cache = new EntityCache<Client>(CLIENT_KIND, bus);
   }
 
   /** Cached: read on every token request. */
@@ -98,7 +97,7 @@ export class ClientService {
       await repos.clients.insert(record);
       await options.afterInsert?.(repos, client);
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: client.client_id });
+    await this.invalidate(tenantId, client.client_id);
     return client;
   }
 
@@ -113,7 +112,7 @@ export class ClientService {
       await repos.clients.replace({ ...record, ...toRecordParts(client), updatedAt: nowIso() });
       return client;
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: clientId });
+    await this.invalidate(tenantId, clientId);
     return updated;
   }
 
@@ -134,8 +133,14 @@ export class ClientService {
       return removed;
     });
     if (!deleted) throw notFound('The client does not exist', 'inexistent_client');
-    await this.bus.publish({ tenantId, kind: KIND, key: clientId });
-    await this.bus.publish({ tenantId, kind: 'client-grant' });
+    await this.invalidate(tenantId, clientId);
+    // Its grants went in the same transaction: every cached grant of the tenant goes.
+    await invalidateClientGrants(this.bus, tenantId);
+  }
+
+  /** After a committed write: the application's cached copy, and the per-tenant caches that depend on applications. */
+  private invalidate(tenantId: string, clientId: string): Promise<void> {
+    return this.bus.publish({ tenantId, kind: CLIENT_KIND, key: clientId });
   }
 }
 

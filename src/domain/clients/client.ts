@@ -2,6 +2,13 @@
 import type { ClientRecord } from '../../storage/repositories/clients.js';
 
 /**
+ * The invalidation kind of everything cached from applications: ClientService's cache, the
+ * per-tenant origin caches of CORS and cross-origin authentication, and the connections' enabled
+ * clients (connections depend on it). Only ClientService publishes it, after its writes commit.
+ */
+export const CLIENT_KIND = 'client';
+
+/**
  * Auth0's application types. Tessera acts on the first four (OIDC applications); the others are
  * Auth0's SSO integrations, accepted and stored as given.
  */

@@ -16,6 +16,7 @@ import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { ConnectionFilter, ConnectionRecord } from '../../storage/repositories/connections.js';
 import { isUniqueViolation } from '../../storage/repositories/users.js';
+import { CLIENT_KIND } from '../clients/client.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { nowIso } from '../clock.js';
 import {
@@ -65,7 +66,8 @@ export interface EnabledClientChange {
 
 const notFoundError = () => notFound('The connection does not exist', 'inexistent_connection');
 
-const KIND = 'connection';
+/** The invalidation kind of the connection caches; only this service publishes it. */
+const CONNECTION_KIND = 'connection';
 /** The connections a login page may offer, loaded at most this many per tenant (Lock's script showed as many). */
 const MAX_LOGIN_CONNECTIONS = 1_000;
 
@@ -79,9 +81,9 @@ export class ConnectionService {
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
   ) {
-    const options = { perTenant: true, dependsOn: ['client'] } as const;
-    this.byName = new EntityCache<Connection>(KIND, bus, options);
-    this.all = new EntityCache<readonly Connection[]>(KIND, bus, { ...options, max: 1_000 });
+    const options = { perTenant: true, dependsOn: [CLIENT_KIND] } as const;
+    this.byName = new EntityCache<Connection>(CONNECTION_KIND, bus, options);
+    this.all = new EntityCache<readonly Connection[]>(CONNECTION_KIND, bus, { ...options, max: 1_000 });
   }
 
   async get(tenantId: string, id: string): Promise<Connection> {
@@ -229,7 +231,7 @@ export class ConnectionService {
 
   /** After a committed write: the tenant's cached connections (and cached misses by name) go. */
   private async invalidate(tenantId: string): Promise<void> {
-    await this.bus.publish({ tenantId, kind: KIND });
+    await this.bus.publish({ tenantId, kind: CONNECTION_KIND });
   }
 
   private async withClients(repos: Repositories, tenantId: string, record: ConnectionRecord): Promise<Connection> {

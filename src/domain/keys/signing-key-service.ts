@@ -12,7 +12,8 @@ import { KeyRing } from './key-ring.js';
 import { invalid, notFound } from '../errors.js';
 import { nowIso } from '../clock.js';
 
-const KIND = 'signing-keys';
+/** The invalidation kind of the key-ring cache; only this service publishes it. */
+const SIGNING_KEYS_KIND = 'signing-keys';
 
 export class SigningKeyService {
   private readonly rings: EntityCache<KeyRing>;
@@ -21,7 +22,7 @@ export class SigningKeyService {
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
   ) {
-    this.rings = new EntityCache<KeyRing>(KIND, bus, { max: 5_000 });
+    this.rings = new EntityCache<KeyRing>(SIGNING_KEYS_KIND, bus, { max: 5_000 });
   }
 
   /** A current and a next key of the given family, inside the caller's transaction. */
@@ -90,7 +91,11 @@ export class SigningKeyService {
     return revoked;
   }
 
+  /**
+   * After a committed write to the tenant's keys: its cached key ring goes, on every instance.
+   * Public for writes made in other services' transactions (an API's ES256 family).
+   */
   invalidate(tenantId: string): Promise<void> {
-    return this.bus.publish({ tenantId, kind: KIND });
+    return this.bus.publish({ tenantId, kind: SIGNING_KEYS_KIND });
   }
 }

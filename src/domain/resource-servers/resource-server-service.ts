@@ -7,6 +7,7 @@ import type { Storage } from '../../storage/storage.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
+import { invalidateClientGrants } from '../client-grants/client-grant-service.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { newResourceServerId } from '../ids.js';
 import { nowIso } from '../clock.js';
@@ -22,7 +23,8 @@ import {
   type ResourceServerScope,
 } from './resource-server.js';
 
-const KIND = 'resource-server';
+/** The invalidation kind of the API caches; only this service publishes it. */
+const RESOURCE_SERVER_KIND = 'resource-server';
 
 export type UpdateResourceServerInput = Partial<Omit<CreateResourceServerInput, 'identifier'>> & Record<string, unknown>;
 
@@ -58,8 +60,8 @@ export class ResourceServerService {
     private readonly keys: SigningKeyService,
     private readonly isManagementApiAlias: ManagementApiAliasCheck,
   ) {
-    this.byAudience = new EntityCache<ResourceServer>(KIND, bus);
-    this.system = new EntityCache<ResourceServer>(KIND, bus);
+    this.byAudience = new EntityCache<ResourceServer>(RESOURCE_SERVER_KIND, bus);
+    this.system = new EntityCache<ResourceServer>(RESOURCE_SERVER_KIND, bus);
   }
 
   /**
@@ -131,7 +133,7 @@ export class ResourceServerService {
       await repos.resourceServers.insert({ tenantId, id, identifier, isSystem: is_system, document, createdAt: now, updatedAt: now });
       return api;
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: created.identifier });
+    await this.invalidate(tenantId, created.identifier);
     if (created.signing_alg === 'ES256') await this.keys.invalidate(tenantId);
     return created;
   }
@@ -159,7 +161,7 @@ export class ResourceServerService {
       await removeDroppedScopePermissions(repos, tenantId, identifier, record.document.scopes as ResourceServerScope[] | undefined, next.scopes);
       return next;
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: updated.identifier });
+    await this.invalidate(tenantId, updated.identifier);
     if (updated.signing_alg === 'ES256') await this.keys.invalidate(tenantId);
     return updated;
   }
@@ -185,7 +187,7 @@ export class ResourceServerService {
       return missing;
     });
     // The system API is cached per tenant: only a whole-tenant invalidation drops it.
-    if (added.length > 0) await this.bus.publish({ tenantId, kind: KIND });
+    if (added.length > 0) await this.invalidate(tenantId);
     return added;
   }
 
@@ -197,8 +199,17 @@ export class ResourceServerService {
       await repos.clientGrants.deleteForAudience(tenantId, api.identifier);
       await removeApiPermissions(repos, tenantId, api.identifier);
     });
-    await this.bus.publish({ tenantId, kind: KIND, key: api.identifier });
-    await this.bus.publish({ tenantId, kind: 'client-grant' });
+    await this.invalidate(tenantId, api.identifier);
+    // Its grants went in the same transaction: every cached grant of the tenant goes.
+    await invalidateClientGrants(this.bus, tenantId);
+  }
+
+  /**
+   * After a committed write: the API cached under `identifier`, or (none) every cached API of the
+   * tenant, the system API included (it is cached per tenant, so only this form drops it).
+   */
+  invalidate(tenantId: string, identifier?: string): Promise<void> {
+    return this.bus.publish(identifier === undefined ? { tenantId, kind: RESOURCE_SERVER_KIND } : { tenantId, kind: RESOURCE_SERVER_KIND, key: identifier });
   }
 }
 

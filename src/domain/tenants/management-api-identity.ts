@@ -34,8 +34,9 @@ export async function healManagementApiIdentifiers(services: Services): Promise<
     });
     if (!moved) continue;
     report.moved.push(tenant.name);
-    await services.bus.publish({ tenantId: tenant.id, kind: 'resource-server' });
-    await services.bus.publish({ tenantId: tenant.id, kind: 'client-grant' });
+    // The system API and the grants for it are cached under the old identifier.
+    await services.resourceServers.invalidate(tenant.id);
+    await services.clientGrants.invalidate(tenant.id);
   }
   await warnAboutShadowedApis(services, tenants, report);
   return report;

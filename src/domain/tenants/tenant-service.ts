@@ -5,7 +5,7 @@
 import type { Storage } from '../../storage/storage.js';
 import type { TenantRecord } from '../../storage/repositories/tenants.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
-import { EntityCache } from '../../storage/cache/entity-cache.js';
+import { EntityCache, TENANT_KIND } from '../../storage/cache/entity-cache.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
 import { buildResourceServer } from '../resource-servers/resource-server-service.js';
 import { checkDefaultDirectory, createDefaultConnection } from '../connections/connection-service.js';
@@ -29,9 +29,9 @@ export interface Tenant {
   createdAt: string;
 }
 
-const TENANT_KIND = 'tenant';
 /** Host → tenant id is global (not per tenant), so it lives under one pseudo-tenant key. */
 const HOSTS = '*';
+/** The invalidation kind of the host cache; only this service publishes it (and TENANT_KIND). */
 const HOST_KIND = 'tenant-host';
 
 export class TenantService {
@@ -86,7 +86,7 @@ export class TenantService {
       await createDefaultConnection(repos, record.id, record.createdAt);
       return this.toTenant(record);
     });
-    await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+    await this.invalidateHosts();
     return tenant;
   }
 
@@ -94,8 +94,8 @@ export class TenantService {
     const tenant = await this.findByName(name);
     if (!tenant) throw notFound(`Tenant "${name}" not found.`, 'inexistent_tenant');
     await this.storage.transaction((repos) => repos.tenants.markDeleted(tenant.id, nowIso()));
-    await this.bus.publish({ tenantId: tenant.id, kind: TENANT_KIND });
-    await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+    await this.invalidateTenant(tenant.id);
+    await this.invalidateHosts();
   }
 
   async findByName(name: string): Promise<Tenant | undefined> {
@@ -180,7 +180,7 @@ export class TenantService {
     if (host === this.baseDomain || host.endsWith(`.${this.baseDomain}`)) throw invalid('A custom domain cannot be under the base domain.', 'invalid_domain');
     if (await this.storage.repos.tenants.findTenantIdByDomain(host)) throw conflict(`The domain ${host} is already registered.`, 'domain_taken');
     await this.storage.transaction((repos) => repos.tenants.addDomain(tenant.id, host, nowIso()));
-    await this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
+    await this.invalidateHosts();
   }
 
   /** PATCH semantics as Auth0's: `colors` and `font` merge, `null` removes a field. */
@@ -192,7 +192,7 @@ export class TenantService {
       await repos.tenants.updateBranding(tenantId, next as Record<string, unknown>);
       return next;
     });
-    await this.bus.publish({ tenantId, kind: TENANT_KIND });
+    await this.invalidateTenant(tenantId);
     return branding;
   }
 
@@ -206,8 +206,18 @@ export class TenantService {
       await repos.tenants.updateSettings(tenantId, next);
       return next;
     });
-    await this.bus.publish({ tenantId, kind: TENANT_KIND });
+    await this.invalidateTenant(tenantId);
     return settings;
+  }
+
+  /** After a committed change to a tenant: every cache drops the tenant's entries (TENANT_KIND). */
+  private invalidateTenant(tenantId: string): Promise<void> {
+    return this.bus.publish({ tenantId, kind: TENANT_KIND });
+  }
+
+  /** After a committed change to the host names: every cached host → tenant answer goes, misses included. */
+  private invalidateHosts(): Promise<void> {
+    return this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
   }
 }
 

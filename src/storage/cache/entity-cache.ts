@@ -17,6 +17,12 @@ import type { InvalidationBus } from './invalidation-bus.js';
 
 const SEP = '\u0000';
 
+/**
+ * The kind every cache honours: a whole tenant changed (its settings, or it was deleted), so each
+ * cache drops the tenant's entries. Published by TenantService, which also caches tenants under it.
+ */
+export const TENANT_KIND = 'tenant';
+
 /** Estimated footprint of a cached value (a client, an API, a key ring...) and of a cached miss. */
 export const VALUE_SIZE_ESTIMATE = 4096;
 export const MISS_SIZE_ESTIMATE = 64;
@@ -58,9 +64,9 @@ export class EntityCache<V extends {}> {
     });
     bus.subscribe((message) => {
       const dependency = options.dependsOn?.includes(message.kind) ?? false;
-      if (message.kind !== kind && message.kind !== 'tenant' && !dependency) return;
+      if (message.kind !== kind && message.kind !== TENANT_KIND && !dependency) return;
       // A per-tenant aggregate (e.g. every client's origins) is stale after a change to any one entity.
-      if (message.key === undefined || message.kind === 'tenant' || options.perTenant || dependency) this.dropTenant(message.tenantId);
+      if (message.key === undefined || message.kind === TENANT_KIND || options.perTenant || dependency) this.dropTenant(message.tenantId);
       else this.drop(message.tenantId, message.key);
     });
     bus.onReset(() => this.clear());

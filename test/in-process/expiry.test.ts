@@ -5,12 +5,17 @@
  *  - refresh tokens: the absolute lifetime, the idle lifetime each use restarts, and the family
  *    deadline rotated tokens inherit (test/integration/refresh-tokens.test.ts);
  *  - email verification tickets: `ttl_sec` (test/integration/email-verification.test.ts);
- *  - cross-origin login tickets: refused once expired, among other refusals (test/integration/cross-origin.test.ts).
+ *  - cross-origin login tickets: refused once expired, among other refusals (test/integration/cross-origin.test.ts);
+ *  - password reset links: refused an hour on (test/integration/hosted-pages.test.ts);
+ *  - passwordless codes: the lifetime of the connection's `options.totp` (test/integration/passwordless.test.ts).
  * One file and one server for them all: the in-process tier pays its start once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
+import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { eventually } from '../support/eventually.js';
 import { LOGIN_TICKET_TTL_SECONDS } from '../../src/auth-api/cross-origin/login-ticket.js';
+import { RESET_TICKET_TTL_SECONDS } from '../../src/domain/password-reset/password-reset.js';
 
 const CALLBACK = 'https://app.example.com/callback';
 const PASSWORD = 'Xk9#mTq2!vLp';
@@ -24,6 +29,8 @@ const RESULT_URL = 'https://app.example.com/verified?from=email';
 const APP = 'https://app.shop.example';
 const CO_CALLBACK = `${APP}/callback`;
 const VERIFY_PAGE = `${APP}/co-verify`;
+const NEW_PASSWORD = 'Nw7$rTz4!qPm';
+const OTP_GRANT = 'http://auth0.com/oauth/grant-type/passwordless/otp';
 const TELEMETRY = Buffer.from(JSON.stringify({ name: 'auth0.js', version: '10.2.1' })).toString('base64url');
 
 let server: InProcessServer;
@@ -234,5 +241,98 @@ describe('cross-origin login tickets: GET /authorize with login_ticket', () => {
 
     const unknown = callbackParams(await get(authorizeUrl(embedded.client_id, 'not-a-ticket'), ticket.cookie));
     expect(unknown.error).toBe('access_denied');
+  });
+});
+
+/**
+ * The messages to `to` in the dev outbox, newest first, once one has arrived. A password reset
+ * request answers before its background task has even written the ticket (requestPasswordReset
+ * keeps no handle a test could await), so this polls; the clock is not involved.
+ */
+async function outbox(to: string): Promise<Json[]> {
+  const read = async () => {
+    await server.drain();
+    return (await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent(to)}`)).body as Json[];
+  };
+  return eventually(read, (messages) => messages.length > 0, 5_000);
+}
+
+describe('password reset by email link', () => {
+  let web: { client_id: string };
+  const base = () => server.originOf('dev');
+  const authorizeUrl = () => `${base()}/authorize?${new URLSearchParams({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile email', state: 'app-state' })}`;
+  const resetLinkOf = (message: Json): string => /https:\/\/\S+\/u\/reset-password\?ticket=\S+/.exec(message.text)![0];
+  const browser = () => new FormBrowser({ caFetch: server.fetch });
+
+  /** Starts an authorization in `browser` and returns the hosted page it lands on (after any redirects within /u/). */
+  async function start(browser: FormBrowser): Promise<{ html: string; state: string }> {
+    let url = locationOf(await browser.get(authorizeUrl()), base());
+    let response = await browser.get(url.toString());
+    while (response.status === 302) {
+      url = locationOf(response, url.toString());
+      response = await browser.get(url.toString());
+    }
+    expect(response.status).toBe(200);
+    return { html: await response.text(), state: url.searchParams.get('state')! };
+  }
+
+  async function logIn(browser: FormBrowser, email: string, password: string): Promise<Response> {
+    const page = await start(browser);
+    return browser.post(`${base()}/u/login`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), username: email, password });
+  }
+
+  beforeAll(async () => {
+    web = await management('POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK], initiate_login_uri: 'https://app.example.com/login' });
+  });
+
+  it('refuses an expired link', async () => {
+    await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'late@example.com', password: PASSWORD, email_verified: true });
+    const reader = browser();
+    const login = await start(reader);
+    const forgot = await (await reader.get(`${base()}/u/reset-password/request?state=${login.state}`)).text();
+    await reader.post(`${base()}/u/reset-password/request`, { state: login.state, _csrf: inputValue(forgot, '_csrf'), email: 'late@example.com' });
+    const link = resetLinkOf((await outbox('late@example.com'))[0]!);
+    const page = await (await reader.get(link)).text();
+
+    // An hour passes.
+    advance(RESET_TICKET_TTL_SECONDS * 1000 + 1_000);
+    expect((await reader.get(link)).status).toBe(400);
+    const post = await reader.post(`${base()}/u/reset-password`, { ticket: inputValue(page, 'ticket'), _csrf: inputValue(page, '_csrf'), password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
+    expect(post.status).toBe(400);
+    expect(locationOf(await logIn(browser(), 'late@example.com', PASSWORD), base()).searchParams.get('code')).toBeTruthy();
+  });
+});
+
+describe('passwordless codes', () => {
+  let web: App;
+
+  beforeAll(async () => {
+    web = await management('POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK], grant_types: ['authorization_code', 'refresh_token', OTP_GRANT], jwt_configuration: { alg: 'HS256' } });
+    await management('POST', '/api/v2/connections', {
+      name: 'email-short',
+      strategy: 'email',
+      enabled_clients: [web.client_id],
+      options: { totp: { time_step: 60, length: 8 }, email: { subject: '{{ application.name }} sign-in', body: '<p>Code {{ code }} for {{ email }}, valid {{ code_expiration }} min.</p>' } },
+    });
+  });
+
+  it('honours the connection: code length and lifetime from options.totp, subject and body templates', async () => {
+    const started = await server.fetch(`${server.originOf('dev')}/passwordless/start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email-short', email: 'short@example.com', send: 'code' }),
+    });
+    expect(started.status).toBe(200);
+    const [message] = await outbox('short@example.com');
+    expect(message!.subject).toBe('Web sign-in');
+    expect(message!.html).toMatch(/^<p>Code \d{8} for short@example.com, valid 1 min\.<\/p>$/);
+    const code = /\b(\d{8})\b/.exec(message!.text)![1]!;
+    // The code lives 60 seconds.
+    advance(60_000 + 1_000);
+    const login = await server.postForm('dev', '/oauth/token', { grant_type: OTP_GRANT, client_id: web.client_id, client_secret: web.client_secret!, realm: 'email-short', username: 'short@example.com', otp: code, scope: 'openid email' });
+    expect(login).toEqual({
+      status: 403,
+      body: { error: 'invalid_grant', error_description: 'The verification code has expired. Please try to login again.' },
+    });
   });
 });

@@ -5,7 +5,9 @@
  * the blocked-account email and its one-time unblock link, `/api/v2/user-blocks`, counters reset by
  * a successful login and by a password reset), suspicious IP throttling for logins and signups,
  * breached password detection at login, signup and password reset, administrator blocks, log
- * events, `auth0-forwarded-for` from trusted applications, and tenant isolation.
+ * events, `auth0-forwarded-for` from trusted applications, and tenant isolation. The cases about time
+ * (a block that begins after an unblock link, the hourly breached-password email) run on the
+ * in-process tier's clock: test/in-process/attack-protection-time.test.ts.
  *
  * The server trusts X-Forwarded-For (TRUST_PROXY), so each test speaks from its own documentation
  * IP addresses (RFC 5737) and counters of one test never reach another.
@@ -322,29 +324,6 @@ describe('brute-force protection', () => {
     expect((await tls.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent('bf-busy@example.com')}`)).body).toEqual([]);
   });
 
-  it('an unblock link lifts the block it was sent for, not one that began after it', async () => {
-    await bruteForce(3);
-    const userId = await createUser('bf-relink@example.com');
-    await failTimes(3, 'bf-relink@example.com', '192.0.2.92');
-    const oldLink = linkIn((await outbox('bf-relink@example.com'))[0], '/u/unblock');
-    // An administrator lifts that block; later the account is blocked again.
-    expect((await tls.api('dev', token, 'DELETE', `/api/v2/user-blocks/${encodeURIComponent(userId)}`)).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the new block begins strictly after the link was sent
-    await failTimes(3, 'bf-relink@example.com', '192.0.2.92');
-    const newLink = linkIn((await outbox('bf-relink@example.com', 2))[0], '/u/unblock');
-    expect(newLink).not.toBe(oldLink);
-
-    const unblock = async (link: string) => {
-      const reader = new FormBrowser(tls);
-      const page = await (await reader.get(link)).text();
-      return reader.post(`${base}/u/unblock`, { ticket: inputValue(page, 'ticket') });
-    };
-    expect((await unblock(oldLink)).status).toBe(200);
-    expect(await realmLogin('bf-relink@example.com', PASSWORD, '192.0.2.92')).toEqual({ status: 429, body: TOO_MANY });
-    expect((await unblock(newLink)).status).toBe(200);
-    expect((await realmLogin('bf-relink@example.com', PASSWORD, '192.0.2.92')).status).toBe(200);
-  });
-
   it('counts IPv6 clients by their /64, as the rate limits do', async () => {
     await bruteForce(3);
     await createUser('bf-ipv6@example.com');
@@ -584,21 +563,6 @@ describe('breached password detection', () => {
     // Off again: the same password logs in.
     await patch('breached-password-detection', { enabled: false });
     expect((await realmLogin('leaked@example.com', BREACHED, '192.0.2.100')).status).toBe(200);
-  });
-
-  it('lets the login through but emails the user a reset link (user_notification shield), at most once an hour', async () => {
-    await patch('breached-password-detection', { enabled: true, shields: ['user_notification'] });
-    await createUser('leaked-notify@example.com', { password: BREACHED });
-    expect((await realmLogin('leaked-notify@example.com', BREACHED, '192.0.2.110')).status).toBe(200);
-    expect((await realmLogin('leaked-notify@example.com', BREACHED, '192.0.2.110')).status).toBe(200);
-    const [message] = await outbox('leaked-notify@example.com');
-    expect(message.subject).toContain('data breach');
-    const reset = await new FormBrowser(tls).get(linkIn(message, '/u/reset-password'));
-    expect(reset.status).toBe(200);
-    expect(await reset.text()).toContain('leaked-notify@example.com');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await tls.api('dev', token, 'GET', '/api/v2/tessera/outbox?to=leaked-notify@example.com')).body).toHaveLength(1);
-    expect((await logs('type:pwd_leak', (e) => e.length >= 3)).length).toBeGreaterThanOrEqual(3);
   });
 
   it('refuses a breached password at signup and at password reset when the stage blocks', async () => {

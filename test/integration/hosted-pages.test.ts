@@ -2,12 +2,11 @@
  * The hosted signup and password reset pages over real TLS, driven as a browser would (cookie jar,
  * forms, redirects): signup (success, duplicate, weak password, username connections, disabled
  * signup), password reset by email link through the dev outbox (neutral answers, policy, one-time
- * and expiring links, sessions and refresh tokens ended), accessibility of the forms, and the CSRF
- * token and browser binding of every form.
+ * links, sessions and refresh tokens ended), accessibility of the forms, and the CSRF token and
+ * browser binding of every form. An expired reset link is refused on the in-process tier's clock:
+ * test/in-process/expiry.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/database.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
@@ -315,28 +314,6 @@ describe('password reset by email link', () => {
     const silent = locationOf(await before.get(authorizeUrl({ prompt: 'none' })), base);
     expect(silent.searchParams.get('error')).toBe('login_required');
     expect((await refresh()).status).toBe(403);
-  });
-
-  it('refuses an expired link', async () => {
-    await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'late@example.com', password: PASSWORD, email_verified: true });
-    const browser = new FormBrowser(tls);
-    const login = await start(browser);
-    const forgot = await (await browser.get(`${base}/u/reset-password/request?state=${login.state}`)).text();
-    await browser.post(`${base}/u/reset-password/request`, { state: login.state, _csrf: inputValue(forgot, '_csrf'), email: 'late@example.com' });
-    const link = resetLinkOf((await outbox('late@example.com'))[0]);
-    const page = await (await browser.get(link)).text();
-
-    // An hour passes: the ticket's expiry is moved into the past, as the clock would.
-    const database = await openDatabase(parseDatabaseUrl(tls.server.database.url));
-    try {
-      await database.db.updateTable('ttl_entries').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('kind', '=', 'password_reset').execute();
-    } finally {
-      await database.db.destroy();
-    }
-    expect((await browser.get(link)).status).toBe(400);
-    const post = await browser.post(`${base}/u/reset-password`, { ticket: inputValue(page, 'ticket'), _csrf: inputValue(page, '_csrf'), password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
-    expect(post.status).toBe(400);
-    expect(locationOf(await logIn(new FormBrowser(tls), 'late@example.com', PASSWORD), base).searchParams.get('code')).toBeTruthy();
   });
 
   it('ends older links when the password changes, and links to an address the account no longer has', async () => {

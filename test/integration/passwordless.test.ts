@@ -5,14 +5,13 @@
  * package has no Authentication API client) and raw HTTP; the v7 ManagementClient toggles tenant
  * flags and searches the logs. Covers Auth0's client authentication rules for confidential apps
  * (deprecation notice or rejection, client_secret, the hosted page's forwarded state, public apps),
- * `auth0-forwarded-for`, one-time / expiring / attempt-limited codes, templates, disable_signup,
- * and tenant isolation.
+ * `auth0-forwarded-for`, one-time and attempt-limited codes, templates, disable_signup, and tenant
+ * isolation. A code's lifetime (`options.totp`, with its templates) runs on the in-process tier's
+ * clock: test/in-process/expiry.test.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationClient } from 'auth0-v4';
-import { openDatabase } from '../../src/storage/database.js';
-import { parseDatabaseUrl } from '../../src/config/config.js';
 import { startTlsServer, thrown, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
@@ -50,12 +49,6 @@ beforeAll(async () => {
   await createConnection({ name: 'email', strategy: 'email', enabled_clients: both });
   await createConnection({ name: 'sms', strategy: 'sms', enabled_clients: both, options: { template: 'Your {{ application.name }} code is @@password@@' } });
   await createConnection({ name: 'email-closed', strategy: 'email', enabled_clients: [web.client_id], options: { disable_signup: true } });
-  await createConnection({
-    name: 'email-short',
-    strategy: 'email',
-    enabled_clients: [web.client_id],
-    options: { totp: { time_step: 60, length: 8 }, email: { subject: '{{ application.name }} sign-in', body: '<p>Code {{ code }} for {{ email }}, valid {{ code_expiration }} min.</p>' } },
-  });
   await createConnection({ name: 'email-off', strategy: 'email', enabled_clients: [] });
   // The code-only app loses the database connection it was given at creation.
   const db = (await tls.api('dev', token, 'GET', `/api/v2/connections?name=${DB}`)).body[0];
@@ -141,25 +134,6 @@ describe('email codes', () => {
     expect(res.body).toEqual({ _id: expect.stringMatching(/^[0-9a-f]{24}$/), email: 'ada@example.com', email_verified: true });
     const fresh = await start({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email', email: 'new@example.com', send: 'code' });
     expect(fresh.body).toMatchObject({ email: 'new@example.com', email_verified: false });
-  });
-
-  it('honours the connection: code length and lifetime from options.totp, subject and body templates', async () => {
-    expect((await start({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email-short', email: 'short@example.com', send: 'code' })).status).toBe(200);
-    const [message] = await outbox('short@example.com');
-    expect(message!.subject).toBe('Web sign-in');
-    expect(message!.html).toMatch(/^<p>Code \d{8} for short@example.com, valid 1 min\.<\/p>$/);
-    const code = codeIn(message!, 8);
-    // The code lives 60 seconds: move its expiry into the past rather than wait.
-    const database = await openDatabase(parseDatabaseUrl(tls.server.database.url));
-    try {
-      await database.db.updateTable('passwordless_codes').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('identifier', '=', 'short@example.com').execute();
-    } finally {
-      await database.db.destroy();
-    }
-    expect(await otpLogin(web, 'email-short', 'short@example.com', code)).toEqual({
-      status: 403,
-      body: { error: 'invalid_grant', error_description: 'The verification code has expired. Please try to login again.' },
-    });
   });
 
   it('makes codes one-time, and a new code replaces the previous one', async () => {

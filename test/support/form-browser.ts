@@ -13,7 +13,8 @@ interface StoredCookie {
 export class FormBrowser {
   private readonly cookies = new Map<string, StoredCookie>();
 
-  constructor(private readonly tls: TlsTestServer) {}
+  /** `tls`: the spawned TLS tier's server, or anything with a `caFetch` (the in-process tier's `fetch`). */
+  constructor(private readonly tls: Pick<TlsTestServer, 'caFetch'>) {}
 
   get(url: string): Promise<Response> {
     return this.request(url, { method: 'GET' });

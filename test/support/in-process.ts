@@ -69,6 +69,12 @@ export interface InProcessServer {
   postForm(tenant: string, path: string, form: Record<string, string>): Promise<JsonResponse>;
   /** Errors the background tasks reported (log flushing, sweeps, emails): a test may assert there are none. */
   backgroundErrors: unknown[];
+  /**
+   * Finishes the work the requests so far handed off the request path: every email given to the
+   * sender is stored (the dev outbox), then every queued log event is written. What a spawned-tier
+   * test polled or slept for is then there, or will never come.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     reportError(error);
   };
   const services = await openRuntime(config, onBackgroundError, { clock });
+  const emailsSent = trackEmails(services);
   const credentials = new Map<string, Bootstrap>();
   const handOver = async (handed: BootstrapCredentials) => {
     credentials.set(handed.tenant, { tenant: handed.tenant, client_id: handed.client_id, client_secret: handed.client_secret });
@@ -117,7 +124,27 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     if (!options.database) await database.drop();
     throw error;
   }
-  return assembled({ app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, dropDatabase: !options.database });
+  return assembled({ app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, emailsSent, dropDatabase: !options.database });
+}
+
+/**
+ * Services send email without awaiting it (off the request path); this wraps the one sender they
+ * share so that a test can wait for every send begun so far. Returns that wait.
+ */
+function trackEmails(services: Services): () => Promise<void> {
+  const pending = new Set<Promise<void>>();
+  const sender = services.email;
+  const send = sender.send.bind(sender);
+  sender.send = (tenantId, message) => {
+    const sending = send(tenantId, message);
+    pending.add(sending);
+    const done = () => pending.delete(sending);
+    sending.then(done, done);
+    return sending;
+  };
+  return async () => {
+    await Promise.allSettled([...pending]);
+  };
 }
 
 /** The helpers around a started server. */
@@ -132,9 +159,10 @@ function assembled(parts: {
   warn: (message: string) => void;
   handOver: (credentials: BootstrapCredentials) => Promise<void>;
   backgroundErrors: unknown[];
+  emailsSent: () => Promise<void>;
   dropDatabase: boolean;
 }): InProcessServer {
-  const { app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors } = parts;
+  const { app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, emailsSent } = parts;
   const bootstrapOf = (tenant: string): Bootstrap => {
     const creds = credentials.get(tenant);
     if (!creds) throw new Error(`no bootstrap credentials for tenant ${tenant}`);
@@ -205,6 +233,11 @@ function assembled(parts: {
       ),
     postForm,
     backgroundErrors,
+    drain: async () => {
+      // Emails first, then the log queue, which then holds every event recorded so far.
+      await emailsSent();
+      await services.logs.flush();
+    },
     close: async () => {
       // The order of `tessera start`'s shutdown: stop serving, let a sweep finish, flush logs, close storage.
       await app.close();

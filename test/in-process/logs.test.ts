@@ -1,76 +1,70 @@
 /**
- * `GET /api/v2/logs` and `GET /api/v2/logs/{id}` over real TLS, through both official SDKs: the
- * token endpoint's `seccft`/`feccft` events and the Management API's `sapi` events are found by
- * search, pages and checkpoints return each entry once, and one tenant never sees another's logs.
- * Log writes are batched every 200 ms, so reads that expect a fresh event poll for it.
+ * `GET /api/v2/logs` and `GET /api/v2/logs/{id}` on the in-process server, through both official
+ * SDKs (given the server's `fetch`): the token endpoint's `seccft`/`feccft` events and the Management
+ * API's `sapi` events are found by search, pages and checkpoints return each entry once, and one
+ * tenant never sees another's logs.
+ *
+ * Log writes are batched every 200 ms, off the request path: where the spawned tier polled until a
+ * fresh event showed up or the entries stopped changing, these reads first write the queue
+ * (`server.drain()`), so each sees every event recorded before it, without waiting on the timer.
+ * The last case, the client-credentials events read from the logs table, comes from
+ * test/integration/client-credentials.test.ts, where it slept past a batch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagementError } from 'auth0';
-import { ManagementApiError } from 'auth0-v4';
-import { startTlsServer, thrown, type TlsTestServer } from '../support/tls.js';
-import { eventually } from '../support/eventually.js';
+import { ManagementClient, ManagementError } from 'auth0';
+import { ManagementApiError, ManagementClient as ManagementClientV4 } from 'auth0-v4';
+import { thrown } from '../support/tls.js';
+import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import type { Bootstrap } from '../support/server.js';
 
 type Log = Record<string, any>;
 
-let tls: TlsTestServer;
+let server: InProcessServer;
 let dev: Bootstrap;
 let acme: Bootstrap;
 const tokens: Record<string, string> = {};
 /** SDK clients made once: each new client asks for a token, which is itself logged (seccft). */
-let sdk: { v7: Record<string, ReturnType<TlsTestServer['v7']>>; v4: Record<string, ReturnType<TlsTestServer['v4']>> };
+let sdk: { v7: Record<string, ManagementClient>; v4: Record<string, ManagementClientV4> };
 
 /** `GET /api/v2/logs?...` with the tenant's token; `query` values are sent as given. */
 async function listLogs(tenant: string, query: Record<string, string | number | boolean> = {}): Promise<{ status: number; body: any }> {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
-  return tls.api(tenant, tokens[tenant]!, 'GET', `/api/v2/logs${qs ? `?${qs}` : ''}`);
+  return server.api(tenant, tokens[tenant]!, 'GET', `/api/v2/logs${qs ? `?${qs}` : ''}`);
 }
 
-/** Polls a search until `accept` holds for its entries (writes land within ~200 ms). */
+/** A search once every event recorded so far is written; `accept` says what it must have found. */
 async function logsWhen(tenant: string, query: Record<string, string | number | boolean>, accept: (logs: Log[]) => boolean): Promise<Log[]> {
-  const logs = await eventually(
-    async () => (await listLogs(tenant, { per_page: 100, ...query })).body as Log[],
-    (value) => Array.isArray(value) && accept(value),
-    4_000,
-  );
+  await server.drain();
+  const logs = (await listLogs(tenant, { per_page: 100, ...query })).body as Log[];
   expect(Array.isArray(logs)).toBe(true);
+  expect(accept(logs), JSON.stringify(logs)).toBe(true);
   return logs;
 }
 
-/** Waits until no new entry has arrived for a while, so a test can compare several reads. */
-async function settle(tenant: string): Promise<void> {
-  let before = -1;
-  await eventually(
-    async () => {
-      const now = ((await listLogs(tenant, { per_page: 100 })).body as Log[]).length;
-      const stable = now === before;
-      before = now;
-      if (!stable) await new Promise((r) => setTimeout(r, 300));
-      return stable;
-    },
-    (stable) => stable,
-    6_000,
-  );
+/** Writes every event recorded so far, so a test can compare several reads. */
+async function settle(): Promise<void> {
+  await server.drain();
 }
 
+const managementAudience = (tenant: string) => server.services.tenants.publicOrigin.managementApiIdentifier(tenant);
+
 const tokenRequest = (tenant: string, creds: Bootstrap, secret = creds.client_secret) =>
-  tls.caFetch(`https://${tls.hostOf(tenant)}/oauth/token`, {
+  server.fetch(`${server.originOf(tenant)}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'logs-test/1.0' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: secret, audience: `https://${tls.hostOf(tenant)}/api/v2/` }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: secret, audience: managementAudience(tenant) }),
   });
 
-const createApi = (tenant: string, identifier: string) => tls.api(tenant, tokens[tenant]!, 'POST', '/api/v2/resource-servers', { identifier, name: `API ${identifier.replace(/\W/g, ' ')}` });
+const createApi = (tenant: string, identifier: string) => server.api(tenant, tokens[tenant]!, 'POST', '/api/v2/resource-servers', { identifier, name: `API ${identifier.replace(/\W/g, ' ')}` });
 
 beforeAll(async () => {
-  tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
-  dev = tls.server.bootstrapOf('dev');
-  acme = tls.server.bootstrapOf('acme');
-  tokens.dev = await tls.tokenFor('dev');
-  tokens.acme = await tls.tokenFor('acme');
+  server = await startInProcess();
+  acme = await server.createTenant('acme');
+  dev = server.bootstrap;
+  tokens.dev = await server.tokenFor('dev');
+  tokens.acme = await server.tokenFor('acme');
   // Failed token requests in each tenant (feccft), and Management writes (sapi).
-  const missingClientId = await tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, {
+  const missingClientId = await server.fetch(`${server.originOf('dev')}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_secret: 'x' }),
@@ -80,15 +74,17 @@ beforeAll(async () => {
   expect((await tokenRequest('acme', acme, 'not-the-secret-not-the-secret-not-the-secret')).status).toBe(401);
   expect((await createApi('dev', 'https://orders.example.com/')).status).toBe(201);
   expect((await createApi('acme', 'https://acme-only.example.com/')).status).toBe(201);
-  sdk = { v7: { dev: tls.v7('dev'), acme: tls.v7('acme') }, v4: { dev: tls.v4('dev'), acme: tls.v4('acme') } };
+  const v7 = (tenant: string, creds: Bootstrap) => new ManagementClient({ domain: server.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: server.fetch });
+  const v4 = (tenant: string, creds: Bootstrap) => new ManagementClientV4({ domain: server.hostOf(tenant), clientId: creds.client_id, clientSecret: creds.client_secret, fetch: server.fetch });
+  sdk = { v7: { dev: v7('dev', dev), acme: v7('acme', acme) }, v4: { dev: v4('dev', dev), acme: v4('acme', acme) } };
   for (const tenant of ['dev', 'acme']) {
     await sdk.v7[tenant]!.logs.list({ per_page: 1 });
     await sdk.v4[tenant]!.logs.getAll({ per_page: 1 });
-    await settle(tenant);
   }
+  await settle();
 });
 
-afterAll(async () => tls?.close());
+afterAll(async () => server?.close());
 
 describe('log events and their Auth0 fields', () => {
   it('records a successful token request as seccft with client, audience, scope and tenant', async () => {
@@ -97,7 +93,7 @@ describe('log events and their Auth0 fields', () => {
       type: 'seccft',
       client_id: dev.client_id,
       client_name: expect.any(String),
-      audience: `https://${tls.hostOf('dev')}/api/v2/`,
+      audience: managementAudience('dev'),
       scope: expect.stringContaining('read:logs'),
       ip: expect.any(String),
       tenant_name: 'dev',
@@ -152,7 +148,7 @@ describe('log events and their Auth0 fields', () => {
     const v4 = await thrown(sdk.v4.dev!.logs.get({ id: 'no-such-log' }));
     expect(v4).toBeInstanceOf(ManagementApiError);
     expect(v4).toMatchObject({ statusCode: 404, errorCode: 'inexistent_log' });
-    const raw = await tls.api('dev', tokens.dev!, 'GET', '/api/v2/logs/no-such-log');
+    const raw = await server.api('dev', tokens.dev!, 'GET', '/api/v2/logs/no-such-log');
     expect(raw).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'Log not found.', errorCode: 'inexistent_log' } });
   });
 });
@@ -252,7 +248,7 @@ describe('checkpoint reading (from/take)', () => {
   it('walks every entry exactly once, oldest first, then picks up new entries after the last id', async () => {
     for (let i = 0; i < 5; i++) expect((await createApi('dev', `https://checkpoint-${i}.example.com/`)).status).toBe(201);
     const v4 = sdk.v4.dev!;
-    await settle('dev');
+    await settle();
     const expected = ((await listLogs('dev', { per_page: 100, sort: 'date:1' })).body as Log[]).map((l) => l.log_id);
     expect(expected.length).toBeGreaterThan(6);
 
@@ -271,11 +267,8 @@ describe('checkpoint reading (from/take)', () => {
     // Tailing: a new event shows up after the last checkpoint, and only it.
     const last = walked[walked.length - 1]!;
     expect((await createApi('dev', 'https://checkpoint-new.example.com/')).status).toBe(201);
-    const next = await eventually(
-      async () => ((await listLogs('dev', { from: last, take: 100 })).body as Log[]),
-      (logs) => logs.length > 0,
-      4_000,
-    );
+    await server.drain();
+    const next = (await listLogs('dev', { from: last, take: 100 })).body as Log[];
     expect(next).toHaveLength(1);
     expect(next[0]).toMatchObject({ type: 'sapi', description: 'POST /api/v2/resource-servers' });
 
@@ -312,7 +305,7 @@ describe('tenant isolation', () => {
     const v4 = await thrown(sdk.v4.acme!.logs.get({ id: devLog.log_id }));
     expect(v4).toMatchObject({ statusCode: 404, errorCode: 'inexistent_log' });
     // dev still sees it.
-    expect((await tls.api('dev', tokens.dev!, 'GET', `/api/v2/logs/${devLog.log_id}`)).status).toBe(200);
+    expect((await server.api('dev', tokens.dev!, 'GET', `/api/v2/logs/${devLog.log_id}`)).status).toBe(200);
 
     // A checkpoint from dev's id is no checkpoint in acme.
     const crossed = await listLogs('acme', { from: devLog.log_id, take: 10 });
@@ -362,7 +355,22 @@ describe('validation', () => {
   });
 
   it('needs a token (401)', async () => {
-    const res = await tls.caFetch(`https://${tls.hostOf('dev')}/api/v2/logs`);
+    const res = await server.fetch(`${server.originOf('dev')}/api/v2/logs`);
     expect(res.status).toBe(401);
+  });
+});
+
+describe('client-credentials log events in storage', () => {
+  it("writes Auth0's client-credentials log events (seccft, feccft)", async () => {
+    await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: dev.client_id, client_secret: dev.client_secret, audience: managementAudience('dev') });
+    await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: dev.client_id, client_secret: 'wrong-secret-wrong-secret-wrong-secret', audience: managementAudience('dev') });
+    await server.drain(); // log writes are batched every 200 ms: write the batch now
+    const { openDatabase } = await import('../../src/storage/database.js');
+    const { parseDatabaseUrl } = await import('../../src/config/config.js');
+    const { db } = await openDatabase(parseDatabaseUrl(server.database.url));
+    const types = (await db.selectFrom('logs').select('type').execute()).map((r) => r.type);
+    await db.destroy();
+    expect(types).toContain('seccft');
+    expect(types).toContain('feccft');
   });
 });

@@ -77,7 +77,7 @@ export function createServices(opts: {
 }): Services {
   const clock = opts.clock ?? systemClock;
   const keys = new SigningKeyService(opts.storage, opts.bus);
-  const logs = new LogService(opts.storage, opts.onBackgroundError);
+  const logs = new LogService(opts.storage, opts.onBackgroundError, clock);
   const ttl = new TtlStore(opts.storage, clock);
   const devOutbox = opts.devOutbox ?? true;
   const email = createEmailSender(opts.storage, opts.smtp, devOutbox);

@@ -62,7 +62,7 @@ export const passwordResetRoutes: FastifyPluginAsync<HostedPageOptions> = async 
     // Only a database connection enabled for the application has passwords to reset; in every
     // case the answer below is the same.
     if (client && (await databaseConnectionFor(services, tenant.id, connectionName, client))) {
-      requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, ip: request.ip }, (error) =>
+      requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
         request.log.error({ err: error }, 'password reset request failed'),
       );
     }
@@ -108,7 +108,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
       ...(ticket.clientId ? { clientId: ticket.clientId } : {}),
     });
     if (breached) return resetForm(services, reply, request, secret, ticket, { error: BREACHED_NEW_PASSWORD_MESSAGES.change, status: 400 });
-    const outcome = await resetPassword(services, request.tenant, secret, password, request.ip);
+    const outcome = await resetPassword(services, request.tenant, secret, password, request.audit);
     if (outcome.status === 'invalid_ticket') return linkInvalid(reply, request);
     if (outcome.status === 'rejected') return resetForm(services, reply, request, secret, ticket, { error: userFacingProblem(outcome.message), status: 400 });
     // A new password lifts brute-force blocks, as on Auth0: whoever guessed at the old one is moot.

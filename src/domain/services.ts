@@ -106,7 +106,7 @@ export function createServices(opts: {
     consent: new ConsentService(opts.storage),
     email,
     refreshTokens: new RefreshTokenService(opts.storage, clock),
-    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }, clock),
+    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { email, onBackgroundError: opts.onBackgroundError }, clock),
     sms,
     passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, onBackgroundError: opts.onBackgroundError, clock }),
   };

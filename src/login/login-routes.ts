@@ -63,7 +63,7 @@ export const loginRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, { 
     const connectionName = connectionNameOf(tenant, authorization);
     const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
     const attempt = connection
-      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: interaction.request.issuer })
+      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, audit: request.audit, issuer: interaction.request.issuer })
       : await noConnection(services, tenant.id, password);
     if (!attempt.ok) {
       const { reason, login } = attempt;

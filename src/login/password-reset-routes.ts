@@ -102,6 +102,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     const breached = await services.attackProtection.breachedNewPassword(request.tenant, 'pre-change-password', {
       password,
       ip: request.ip,
+      audit: request.audit,
       connection: ticket.connection,
       account: ticket.email,
       userId: ticket.userId,
@@ -113,7 +114,7 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     if (outcome.status === 'rejected') return resetForm(services, reply, request, secret, ticket, { error: userFacingProblem(outcome.message), status: 400 });
     // A new password lifts brute-force blocks, as on Auth0: whoever guessed at the old one is moot.
     const user = await services.users.find(request.tenant.id, ticket.userId);
-    if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
+    if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip, request.audit);
     clearCookie(request, reply, ticketCookieName(secret), RESET_PATH);
     const client = ticket.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, ticket.clientId) : null;
     return renderPage(reply, request.tenant, {

@@ -136,7 +136,7 @@ async function verifyCode(
   const connection = pending && page.connections.find((c) => c.name === pending.connection);
   if (!pending || !connection) return identifierForm(reply, request, state, interaction, page, page.connections[0]!, { value: '', error: 'Please ask for a new code.', status: 400 });
   const otp = (stringField(request.body, 'code') ?? '').trim();
-  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, issuer: interaction.request.issuer });
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, audit: request.audit, issuer: interaction.request.issuer });
   if (!attempt.ok) {
     const description = rejectionDescription(connection.strategy, attempt);
     request.audit('f', {

@@ -213,7 +213,7 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     checkPatchableFields(request, Object.keys(patch));
     const user = await services.users.update(request.tenant.id, request.params.id, patch);
     // A new password lifts brute-force blocks, as the hosted password reset does (and as on Auth0).
-    if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
+    if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip, request.audit);
     if (patch.verify_email === true && user.email && user.email_verified !== true) {
       sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, audit: request.audit }, (error) => request.log.error({ err: error }, 'verification email failed'));
     }

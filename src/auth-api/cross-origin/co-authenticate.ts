@@ -144,7 +144,7 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
 };
 
 function verifyCredentials(services: Services, request: FastifyRequest, client: Client, connection: Connection, body: Body): Promise<LoginAttempt> {
-  const common = { tenant: request.tenant, connection, username: body.username.trim(), ip: request.ip, clientId: client.client_id };
+  const common = { tenant: request.tenant, connection, username: body.username.trim(), ip: request.ip, clientId: client.client_id, audit: request.audit };
   return body.credential_type === PASSWORD_REALM
     ? attemptPasswordLogin(services, { ...common, password: body.password!, issuer: request.issuer })
     : attemptPasswordlessLogin(services, { ...common, otp: body.otp!, issuer: request.issuer });

@@ -79,7 +79,7 @@ async function verifyAndComplete(
   if (!connection || !passwordless) throw fail('invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw fail('invalid_request', 'the connection was disabled');
   const username = params[passwordless.identifierField] ?? '';
-  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, issuer: request.issuer });
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, audit: request.audit, issuer: request.issuer });
   if (!attempt.ok) {
     const description = rejectionDescription(connection.strategy, attempt);
     request.audit('f', {

@@ -71,9 +71,9 @@ export async function signUp(services: Services, tenant: Tenant, input: SignupIn
   if (!password) return refuse({ reason: 'missing_password' });
 
   // Every attempt that gets this far takes one of the IP's signup attempts, successful or not.
-  if (await services.attackProtection.signupAttempted(tenant, ip, client.client_id)) return refuse({ reason: 'suspicious_ip' });
+  if (await services.attackProtection.signupAttempted(tenant, ip, client.client_id, audit)) return refuse({ reason: 'suspicious_ip' });
   // Logs signup_pwd_leak; refuses only with the stage's `block` shield.
-  if (await services.attackProtection.breachedNewPassword(tenant, 'pre-user-registration', { password, ip, connection: connectionName, account: email, clientId: client.client_id })) {
+  if (await services.attackProtection.breachedNewPassword(tenant, 'pre-user-registration', { password, ip, audit, connection: connectionName, account: email, clientId: client.client_id })) {
     return refuse({ reason: 'password_leaked' });
   }
   let user: User;

@@ -69,7 +69,7 @@ export const dbConnectionRoutes: FastifyPluginAsync<{ services: Services }> = as
     if (!isEmailAddress(email)) throw new AuthApiError(400, 'invalid_request', 'Email is not valid.');
     // A wrong connection says nothing about the address, so it may be reported.
     await databaseConnectionOf(services, request, client, params.connection, (code, description) => new AuthApiError(400, code, description));
-    requestPasswordReset(services, tenant, { email, connection: params.connection!, clientId: client.client_id, clientName: client.name, issuer: request.issuer, ip: request.ip }, (error) =>
+    requestPasswordReset(services, tenant, { email, connection: params.connection!, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
       request.log.error({ err: error }, 'password reset request failed'),
     );
     return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(CHANGE_PASSWORD_ANSWER);
@@ -89,7 +89,7 @@ async function signupEndpoint(services: Services, request: FastifyRequest): Prom
   if (params.user_metadata) profile.user_metadata = params.user_metadata;
   const email = params.email.trim().toLowerCase();
   const username = (params.username ?? '').trim();
-  const outcome = await signUp(services, tenant, { connection, connectionName: connection.name, client, ip: request.ip, email, username, password: params.password, profile, issuer: request.issuer });
+  const outcome = await signUp(services, tenant, { connection, connectionName: connection.name, client, ip: request.ip, audit: request.audit, email, username, password: params.password, profile, issuer: request.issuer });
   if (!outcome.ok) throw refusalError(outcome, tenant.settings.flags.enable_public_signup_user_exists_error === true, connection, params.password);
 
   const user = outcome.user;

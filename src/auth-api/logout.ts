@@ -154,7 +154,7 @@ async function endSession(services: Services, request: FastifyRequest, reply: Fa
   const ended = await services.sessions.end(tenant.id, cookie);
   clearCookie(request, reply, SESSION_COOKIE);
   if (ended) {
-    services.logs.record(tenant.id, { type: 'slo', description: 'User successfully logged out', userId: ended.userId, ip: request.ip, ...(client ? { clientId: client.client_id, clientName: client.name } : {}) });
+    request.audit('slo', { description: 'User successfully logged out', userId: ended.userId, ...(client ? { client } : {}) });
   }
 }
 

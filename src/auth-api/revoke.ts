@@ -22,14 +22,10 @@ export const revokeEndpoint: FastifyPluginAsync<{ services: Services }> = async 
     const tenant = request.tenant;
     const revoked = await services.refreshTokens.revoke(tenant.id, client, params.token, { deleteGrant: tenant.settings.flags.revoke_refresh_token_grant === true });
     if (revoked) {
-      services.logs.record(tenant.id, {
-        type: 'srrt',
+      request.audit('srrt', {
         description: 'Successful Refresh Token Revocation',
-        clientId: client.client_id,
-        clientName: client.name,
+        client,
         userId: revoked.userId,
-        ip: request.ip,
-        userAgent: String(request.headers['user-agent'] ?? ''),
         ...(revoked.document.audience ? { audience: revoked.document.audience } : {}),
       });
     }

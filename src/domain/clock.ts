@@ -7,9 +7,11 @@
  * and advance (test/support/test-clock.ts) instead of sleeping or rewriting stored deadlines.
  * Production passes nothing and gets `systemClock`, which is `Date.now()`.
  *
- * Bookkeeping timestamps (`created_at`/`updated_at` of Management API entities, log dates, cache
+ * Bookkeeping timestamps (`created_at`/`updated_at` of Management API entities, cache
  * invalidation feed, certificates) keep the global `nowIso()` below: they record when something
- * happened on this machine and decide nothing.
+ * happened on this machine and decide nothing. Tenant log dates are the exception: they are read
+ * back by the log search (`date:`), so LogService takes the services' clock and a test's log
+ * events carry the time its protocol outcomes were decided at.
  */
 export interface Clock {
   /** Milliseconds since the epoch. */

@@ -77,7 +77,7 @@ export function createServices(opts: {
 }): Services {
   const clock = opts.clock ?? systemClock;
   const keys = new SigningKeyService(opts.storage, opts.bus);
-  const logs = new LogService(opts.storage, opts.onBackgroundError);
+  const logs = new LogService(opts.storage, opts.onBackgroundError, clock);
   const ttl = new TtlStore(opts.storage, clock);
   const devOutbox = opts.devOutbox ?? true;
   const email = createEmailSender(opts.storage, opts.smtp, devOutbox);
@@ -106,7 +106,7 @@ export function createServices(opts: {
     consent: new ConsentService(opts.storage),
     email,
     refreshTokens: new RefreshTokenService(opts.storage, clock),
-    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { logs, email, onBackgroundError: opts.onBackgroundError }, clock),
+    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { email, onBackgroundError: opts.onBackgroundError }, clock),
     sms,
     passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, onBackgroundError: opts.onBackgroundError, clock }),
   };

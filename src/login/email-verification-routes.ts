@@ -19,7 +19,7 @@ export const emailVerificationRoutes: FastifyPluginAsync<{ services: Services }>
   app.get(VERIFICATION_PATH, async (request, reply) => {
     const secret = stringField(request.query, 'ticket');
     if (!secret) return invalidLink(reply, request);
-    const outcome = await verifyEmail(services, request.tenant, secret, request.ip);
+    const outcome = await verifyEmail(services, request.tenant, secret, request.audit);
     if (outcome.status === 'invalid') return invalidLink(reply, request);
     const success = outcome.status === 'verified';
     const message = success ? VERIFICATION_MESSAGES.verified : outcome.message;

@@ -63,11 +63,11 @@ export const loginRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, { 
     const connectionName = connectionNameOf(tenant, authorization);
     const connection = await databaseConnectionFor(services, tenant.id, connectionName, client);
     const attempt = connection
-      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, issuer: interaction.request.issuer })
+      ? await attemptPasswordLogin(services, { tenant, connection, username, password, ip: request.ip, clientId: client.client_id, audit: request.audit, issuer: interaction.request.issuer })
       : await noConnection(services, tenant.id, password);
     if (!attempt.ok) {
       const { reason, login } = attempt;
-      services.logs.record(tenant.id, { type: 'f', description: REJECTION_MESSAGES[reason], clientId: client.client_id, clientName: client.name, ...(login ? { userId: login.user.user_id } : {}), ip: request.ip, details: { connection: connectionName, username, error: reason } });
+      request.audit('f', { description: REJECTION_MESSAGES[reason], client, ...(login ? { userId: login.user.user_id } : {}), details: { connection: connectionName, username, error: reason } });
       return loginForm(reply, request, state, interaction, connection, { clientName: client.name, username, error: LOGIN_PAGE_MESSAGES[reason], status: REJECTION_STATUS[reason] });
     }
     return finishLogin(services, resume, request, reply, loaded.browser, { connection: connectionName, login: attempt.login, amr: ['pwd'], password });

@@ -62,7 +62,7 @@ export const passwordResetRoutes: FastifyPluginAsync<HostedPageOptions> = async 
     // Only a database connection enabled for the application has passwords to reset; in every
     // case the answer below is the same.
     if (client && (await databaseConnectionFor(services, tenant.id, connectionName, client))) {
-      requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, ip: request.ip }, (error) =>
+      requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
         request.log.error({ err: error }, 'password reset request failed'),
       );
     }
@@ -102,18 +102,19 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     const breached = await services.attackProtection.breachedNewPassword(request.tenant, 'pre-change-password', {
       password,
       ip: request.ip,
+      audit: request.audit,
       connection: ticket.connection,
       account: ticket.email,
       userId: ticket.userId,
       ...(ticket.clientId ? { clientId: ticket.clientId } : {}),
     });
     if (breached) return resetForm(services, reply, request, secret, ticket, { error: BREACHED_NEW_PASSWORD_MESSAGES.change, status: 400 });
-    const outcome = await resetPassword(services, request.tenant, secret, password, request.ip);
+    const outcome = await resetPassword(services, request.tenant, secret, password, request.audit);
     if (outcome.status === 'invalid_ticket') return linkInvalid(reply, request);
     if (outcome.status === 'rejected') return resetForm(services, reply, request, secret, ticket, { error: userFacingProblem(outcome.message), status: 400 });
     // A new password lifts brute-force blocks, as on Auth0: whoever guessed at the old one is moot.
     const user = await services.users.find(request.tenant.id, ticket.userId);
-    if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
+    if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip, request.audit);
     clearCookie(request, reply, ticketCookieName(secret), RESET_PATH);
     const client = ticket.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, ticket.clientId) : null;
     return renderPage(reply, request.tenant, {

@@ -106,16 +106,13 @@ async function sendCode(services: Services, request: FastifyRequest, reply: Fast
     // A provider's refusal (SMS), or no provider at all (production without one): logged and shown.
     if (!(error instanceof SmsDeliveryError) && !(error instanceof DomainError && error.kind === 'unavailable')) throw error;
     const unconfigured = error instanceof DomainError;
-    services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: page.client.client_id, clientName: page.client.name, ip: request.ip, details: { connection: connection.name } });
+    request.audit('fn', { description: error.message, client: page.client, details: { connection: connection.name } });
     const what = sms ? 'the SMS' : 'the email';
     return identifierForm(reply, request, state, interaction, page, connection, { value: typed, error: `We're sorry, something went wrong when sending ${what}.`, status: unconfigured ? 503 : 502 });
   }
-  services.logs.record(tenant.id, {
-    type: sms ? 'cs' : 'cls',
+  request.audit(sms ? 'cs' : 'cls', {
     description: 'Passwordless login code has been sent',
-    clientId: page.client.client_id,
-    clientName: page.client.name,
-    ip: request.ip,
+    client: page.client,
     userName: identifier,
     ...(existing ? { userId: existing.user.user_id } : {}),
     details: { connection: connection.name, send: 'code', authenticated_by: 'login_page' },
@@ -139,15 +136,12 @@ async function verifyCode(
   const connection = pending && page.connections.find((c) => c.name === pending.connection);
   if (!pending || !connection) return identifierForm(reply, request, state, interaction, page, page.connections[0]!, { value: '', error: 'Please ask for a new code.', status: 400 });
   const otp = (stringField(request.body, 'code') ?? '').trim();
-  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, issuer: interaction.request.issuer });
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username: pending.identifier, otp, ip: request.ip, clientId: page.client.client_id, audit: request.audit, issuer: interaction.request.issuer });
   if (!attempt.ok) {
     const description = rejectionDescription(connection.strategy, attempt);
-    services.logs.record(tenant.id, {
-      type: 'f',
+    request.audit('f', {
       description,
-      clientId: page.client.client_id,
-      clientName: page.client.name,
-      ip: request.ip,
+      client: page.client,
       ...(attempt.login ? { userId: attempt.login.user.user_id } : {}),
       details: { connection: connection.name, username: pending.identifier },
     });

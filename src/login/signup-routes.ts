@@ -85,7 +85,7 @@ export const signupRoutes: FastifyPluginAsync<HostedPageOptions> = async (app, {
     const email = (stringField(request.body, 'email') ?? '').trim().toLowerCase();
     const username = (stringField(request.body, 'username') ?? '').trim();
     const password = stringField(request.body, 'password') ?? '';
-    const outcome = await signUp(services, tenant, { connection, connectionName, client, ip: request.ip, email, username, password, issuer: request.issuer });
+    const outcome = await signUp(services, tenant, { connection, connectionName, client, ip: request.ip, audit: request.audit, email, username, password, issuer: request.issuer });
     if (!outcome.ok) {
       const shown = signupPageMessage(outcome, tenant.settings.flags.enable_public_signup_user_exists_error === true);
       return signupForm(reply, request, context, { email, username, error: shown, status: SIGNUP_PAGE_STATUS[outcome.reason] ?? 400 });

@@ -38,7 +38,7 @@ ${hidden('ticket', secret)}
 
   app.post(UNBLOCK_PATH, async (request, reply) => {
     const secret = stringField(request.body, 'ticket');
-    if (!secret || !(await services.attackProtection.redeemUnblockTicket(request.tenant, secret, request.ip))) return invalidLink(reply, request);
+    if (!secret || !(await services.attackProtection.redeemUnblockTicket(request.tenant, secret, request.ip, request.audit))) return invalidLink(reply, request);
     return renderPage(reply, request.tenant, { title: 'Account unblocked', body: `<p role="status">${UNBLOCK_MESSAGES.done}</p>` });
   });
 };

@@ -39,12 +39,9 @@ export const managementApi: FastifyPluginAsync<{ services: Services }> = async (
     if (!WRITE_METHODS.has(request.method) || !request.tenant || !request.grantedScopes) return;
     const ok = reply.statusCode < 400;
     const path = request.url.split('?')[0] ?? request.url;
-    services.logs.record(request.tenant.id, {
-      type: ok ? 'sapi' : 'fapi',
-      ...(request.managementClientId ? { clientId: request.managementClientId } : {}),
+    request.audit(ok ? 'sapi' : 'fapi', {
+      clientId: request.managementClientId,
       description: `${request.method} ${request.routeOptions.url ?? path}`,
-      ip: request.ip,
-      userAgent: String(request.headers['user-agent'] ?? ''),
       details: { request: { method: request.method.toLowerCase(), path }, response: { statusCode: reply.statusCode } },
     });
   });

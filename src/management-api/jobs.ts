@@ -34,7 +34,7 @@ export const jobRoutes: FastifyPluginAsync<{ services: Services }> = async (fast
     const body = request.body;
     const { user, client } = await verificationTarget(services, request.tenant, body);
     const createdAt = new Date().toISOString();
-    await sendVerificationEmail(services, request.tenant, { user, issuer: request.issuer, ip: request.ip, ...(client ? { clientId: client.client_id, clientName: client.name } : {}) });
+    await sendVerificationEmail(services, request.tenant, { user, issuer: request.issuer, audit: request.audit, ...(client ? { clientId: client.client_id, clientName: client.name } : {}) });
     return reply.code(201).send({ type: 'verification_email', status: 'completed', created_at: createdAt, id: `job_${randomAlphanumeric(16)}` });
   });
 };

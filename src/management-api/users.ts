@@ -174,7 +174,7 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     // marked verified gets the email (passwordless users prove their address with each code).
     const verifiesByEmail = strategyOfProvider(user.identities[0]?.provider)?.verificationEmailOnCreate === true;
     if ((input.verify_email ?? (verifiesByEmail && input.email_verified !== true)) && user.email && user.email_verified !== true) {
-      sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
+      sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, audit: request.audit }, (error) => request.log.error({ err: error }, 'verification email failed'));
     }
     return reply.code(201).send(user);
   });
@@ -212,9 +212,9 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     checkPatchableFields(request, Object.keys(patch));
     const user = await services.users.update(request.tenant.id, request.params.id, patch);
     // A new password lifts brute-force blocks, as the hosted password reset does (and as on Auth0).
-    if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip);
+    if (typeof patch.password === 'string') await services.attackProtection.passwordChanged(request.tenant, user, request.ip, request.audit);
     if (patch.verify_email === true && user.email && user.email_verified !== true) {
-      sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, ip: request.ip }, (error) => request.log.error({ err: error }, 'verification email failed'));
+      sendVerificationEmailInBackground(services, request.tenant, { user, issuer: request.issuer, audit: request.audit }, (error) => request.log.error({ err: error }, 'verification email failed'));
     }
     return user;
   });

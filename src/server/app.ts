@@ -12,6 +12,7 @@ import type { Services } from '../domain/services.js';
 import { validatorCompiler } from './validation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
+import { registerAudit } from './audit.js';
 import { registerRequestBounds } from './request-bounds.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { drainRequestBody } from './body-drain.js';
@@ -46,6 +47,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
   registerSecurityHeaders(app);
   registerRequestBounds(app);
   registerTenantResolution(app, services.tenants);
+  registerAudit(app, services.logs);
 
   app.setErrorHandler(async (error, request, reply) => {
     // Let a client still sending an over-long body finish, so it can read the 413 (body-drain.ts).

@@ -30,7 +30,7 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
       const user = session ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
       const fresh = session && user && !user.blocked && !authorization.prompt.has('login') && !tooOld(session.authTime, authorization.maxAge, services.clock);
       if (fresh) {
-        services.logs.record(tenant.id, { type: 'ssa', description: 'Successful silent authentication', clientId: client.client_id, clientName: client.name, userId: user.user_id, ip: request.ip });
+        request.audit('ssa', { description: 'Successful silent authentication', client, userId: user.user_id });
         return completeAuthorization(services, request, reply, client, authorization, request.issuer, session, user);
       }
       if (authorization.prompt.has('none')) {

@@ -22,6 +22,6 @@ export async function startSession(
   const { client, user } = login;
   const { cookie, session, maxAgeSeconds } = await services.sessions.create(tenant.id, tenant.settings, { userId: user.user_id, amr: login.amr, connection: login.connection });
   setCookie(request, reply, SESSION_COOKIE, cookie, tenant.settings.session_cookie.mode === 'persistent' ? { maxAge: maxAgeSeconds } : {});
-  services.logs.record(tenant.id, { type: 's', description: 'Successful login', clientId: client.client_id, clientName: client.name, userId: user.user_id, ip: request.ip, details: { connection: login.connection } });
+  request.audit('s', { description: 'Successful login', client, userId: user.user_id, details: { connection: login.connection } });
   return completeAuthorization(services, request, reply, client, login.authorization, login.issuer, session, user);
 }

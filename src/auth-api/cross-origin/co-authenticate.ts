@@ -72,14 +72,11 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
     const client = await services.clients.find(tenant.id, tenant.name, body.client_id);
     const origin = request.headers.origin;
     const failed = (description: string, extra: { client?: Client; userId?: string; connection?: string } = {}) =>
-      services.logs.record(tenant.id, {
-        type: 'fcoa',
+      request.audit('fcoa', {
         description,
-        ...(extra.client ? { clientId: extra.client.client_id, clientName: extra.client.name } : { clientId: body.client_id }),
+        ...(extra.client ? { client: extra.client } : { clientId: body.client_id }),
         ...(extra.userId ? { userId: extra.userId } : {}),
         userName: body.username,
-        ip: request.ip,
-        ...userAgent(request),
         ...(extra.connection ? { details: { connection: extra.connection } } : {}),
       });
 
@@ -89,13 +86,9 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
       throw new AuthApiError(401, 'unauthorized_client', NOT_ALLOWED);
     }
     if (!origin || !originAllowedFor(client, origin)) {
-      services.logs.record(tenant.id, {
-        type: 'fco',
+      request.audit('fco', {
         description: `Origin ${origin ?? '(none)'} is not allowed.`,
-        clientId: client.client_id,
-        clientName: client.name,
-        ip: request.ip,
-        ...userAgent(request),
+        client,
         details: { origin: origin ?? null },
       });
       return notAllowedOrigin(reply, origin);
@@ -139,15 +132,11 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
       amr: [registeredStrategy(connection.strategy).amr],
     });
     setCookie(request, reply, verifierCookieName(ticket.co_id), ticket.co_verifier, { path: VERIFIER_COOKIE_PATH, maxAge: LOGIN_TICKET_TTL_SECONDS });
-    services.logs.record(tenant.id, {
-      type: 'scoa',
+    request.audit('scoa', {
       description: 'Successful cross-origin authentication',
-      clientId: client.client_id,
-      clientName: client.name,
+      client,
       userId: login.user.user_id,
       userName: body.username,
-      ip: request.ip,
-      ...userAgent(request),
       details: { connection: connection.name },
     });
     return reply.header('cache-control', 'no-store').send(ticket);
@@ -155,7 +144,7 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
 };
 
 function verifyCredentials(services: Services, request: FastifyRequest, client: Client, connection: Connection, body: Body): Promise<LoginAttempt> {
-  const common = { tenant: request.tenant, connection, username: body.username.trim(), ip: request.ip, clientId: client.client_id };
+  const common = { tenant: request.tenant, connection, username: body.username.trim(), ip: request.ip, clientId: client.client_id, audit: request.audit };
   return body.credential_type === PASSWORD_REALM
     ? attemptPasswordLogin(services, { ...common, password: body.password!, issuer: request.issuer })
     : attemptPasswordlessLogin(services, { ...common, otp: body.otp!, issuer: request.issuer });
@@ -174,8 +163,3 @@ function parseBody(raw: unknown): Body {
   if (!exact) throw new AuthApiError(400, 'invalid_request', INVALID_BODY);
   return body as unknown as Body;
 }
-
-const userAgent = (request: FastifyRequest): { userAgent?: string } => {
-  const value = request.headers['user-agent'];
-  return typeof value === 'string' ? { userAgent: value } : {};
-};

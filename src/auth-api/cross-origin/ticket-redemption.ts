@@ -61,7 +61,7 @@ export async function redeemLoginTicket(
   const target = redirectTarget(authorization);
   const ticket = await services.ttl.get<LoginTicket>(tenant.id, 'login_ticket', params.login_ticket);
   if (!ticket || ticket.clientId !== client.client_id || (params.realm !== undefined && params.realm !== ticket.connection)) {
-    failed(services, request, client, INVALID_TICKET);
+    failed(request, client, INVALID_TICKET);
     throw new AuthorizationRedirectError('access_denied', INVALID_TICKET, target);
   }
 
@@ -74,7 +74,7 @@ export async function redeemLoginTicket(
 
   // Third-party cookies were blocked: ask the application's verification page for the verifier.
   if (!client.cross_origin_loc) {
-    failed(services, request, client, NO_VERIFICATION_PAGE);
+    failed(request, client, NO_VERIFICATION_PAGE);
     throw new AuthorizationRedirectError('server_error', NO_VERIFICATION_PAGE, target);
   }
   const browserSecret = newSecret();
@@ -139,29 +139,22 @@ async function finish(
   const target = redirectTarget(authorization);
   const redemption = await services.ttl.consume<LoginTicket>(tenant.id, 'login_ticket', loginTicket);
   if (redemption.status !== 'ok') {
-    failed(services, request, client, INVALID_TICKET);
+    failed(request, client, INVALID_TICKET);
     throw new AuthorizationRedirectError('access_denied', INVALID_TICKET, target);
   }
   if (!verifierMatches(ticket, verifier)) {
-    failed(services, request, client, VERIFICATION_FAILED, ticket.userId);
+    failed(request, client, VERIFICATION_FAILED, ticket.userId);
     throw new AuthorizationRedirectError('access_denied', VERIFICATION_FAILED, target);
   }
   // The user may have been blocked or deleted in the minutes since the credentials were checked.
   const user = await services.users.get(tenant.id, ticket.userId).catch(() => undefined);
   if (!user || user.blocked) {
-    failed(services, request, client, 'user is blocked', ticket.userId);
+    failed(request, client, 'user is blocked', ticket.userId);
     throw new AuthorizationRedirectError('access_denied', 'user is blocked', target);
   }
   return startSession(services, request, reply, { client, user, connection: ticket.connection, amr: ticket.amr, authorization, issuer });
 }
 
-function failed(services: Services, request: FastifyRequest, client: Client, description: string, userId?: string): void {
-  services.logs.record(request.tenant.id, {
-    type: 'f',
-    description,
-    clientId: client.client_id,
-    clientName: client.name,
-    ...(userId ? { userId } : {}),
-    ip: request.ip,
-  });
+function failed(request: FastifyRequest, client: Client, description: string, userId?: string): void {
+  request.audit('f', { description, client, ...(userId ? { userId } : {}) });
 }

@@ -79,15 +79,12 @@ async function verifyAndComplete(
   if (!connection || !passwordless) throw fail('invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw fail('invalid_request', 'the connection was disabled');
   const username = params[passwordless.identifierField] ?? '';
-  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, issuer: request.issuer });
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp: params.verification_code ?? '', ip: request.ip, clientId: client.client_id, audit: request.audit, issuer: request.issuer });
   if (!attempt.ok) {
     const description = rejectionDescription(connection.strategy, attempt);
-    services.logs.record(tenant.id, {
-      type: 'f',
+    request.audit('f', {
       description,
-      clientId: client.client_id,
-      clientName: client.name,
-      ip: request.ip,
+      client,
       ...(attempt.login ? { userId: attempt.login.user.user_id } : {}),
       details: { connection: connection.name, reason: attempt.reason },
     });

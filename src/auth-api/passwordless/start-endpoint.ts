@@ -71,34 +71,28 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'unavailable') {
         // No email provider (production without SMTP_URL): logged, then answered 503 by the error handler.
-        services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: client.client_id, clientName: client.name, ip, details: { connection: connection.name } });
+        request.audit('fn', { description: error.message, client, ip, details: { connection: connection.name } });
         throw error;
       }
       if (!(error instanceof SmsDeliveryError)) throw error;
-      services.logs.record(tenant.id, { type: 'fn', description: error.message, clientId: client.client_id, clientName: client.name, ip, details: { connection: connection.name } });
+      request.audit('fn', { description: error.message, client, ip, details: { connection: connection.name } });
       throw startError('sms_provider_error', error.code !== undefined ? `${error.message} (Code: ${error.code})` : error.message);
     }
 
     if (caller === 'unauthenticated') {
       // Allowed while the tenant has not turned enforcement on; the notice is how an administrator
       // finds the applications to fix (`type:depnote AND description:*passwordless*`).
-      services.logs.record(tenant.id, {
-        type: 'depnote',
+      request.audit('depnote', {
         description: DEPRECATION_DESCRIPTION,
-        clientId: client.client_id,
-        clientName: client.name,
+        client,
         ip,
-        userAgent: userAgent(request),
         details: { endpoint: '/passwordless/start', connection: connection.name },
       });
     }
-    services.logs.record(tenant.id, {
-      type: sms ? 'cs' : 'cls',
+    request.audit(sms ? 'cs' : 'cls', {
       description: sms ? 'Passwordless login code has been sent' : `Passwordless login ${send} has been sent`,
-      clientId: client.client_id,
-      clientName: client.name,
+      client,
       ip,
-      userAgent: userAgent(request),
       ...(existing ? { userId: existing.user.user_id } : {}),
       userName: identifier,
       details: { connection: connection.name, send, authenticated_by: caller },
@@ -148,8 +142,6 @@ function checkedLinkParams(client: Client, authParams: Record<string, string>, c
     throw error;
   }
 }
-
-const userAgent = (request: FastifyRequest): string => String(request.headers['user-agent'] ?? '');
 
 /** The first language of `Accept-Language` (Auth0 echoes the request language; null without one). */
 function requestLanguage(request: FastifyRequest): string | null {

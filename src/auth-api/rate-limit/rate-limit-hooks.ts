@@ -60,12 +60,9 @@ export function registerRateLimits(app: FastifyInstance, services: Services, lim
 
   function logLimit(request: FastifyRequest, bucket: Bucket, limit: number): void {
     const clientId = bucket === 'client' ? clientIdOf(request) : undefined;
-    services.logs.record(request.tenant.id, {
-      type: 'api_limit',
+    request.audit('api_limit', {
       description: bucket === 'ip' ? 'Rate limit exceeded for a client IP address' : 'Rate limit exceeded for an application',
-      ip: request.ip,
       ...(clientId ? { clientId } : {}),
-      userAgent: String(request.headers['user-agent'] ?? ''),
       details: { bucket, limit, window_seconds: WINDOW_MS / 1000, path: request.url.split('?')[0] },
     });
   }

@@ -4,7 +4,7 @@
  * (which checks its own declarations first, grants/grant.ts), and logs the outcome with the log
  * types the grant declares.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { AuthApiError } from '../../http/errors.js';
 import { tokenParams } from './token-request.js';
@@ -26,13 +26,9 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
       const { client } = await authenticateClient(services, request, params);
       if (!client.grant_types.includes(grantType)) throw grantNotAllowed(grantType);
       const result = await grant.run(services, request, params, client);
-      services.logs.record(request.tenant.id, {
-        type: successType,
+      request.audit(successType, {
         description: '',
-        clientId: client.client_id,
-        clientName: client.name,
-        ip: request.ip,
-        userAgent: userAgent(request),
+        client,
         ...(result.audience ? { audience: result.audience } : {}),
         ...(result.scope ? { scope: result.scope } : {}),
         ...(result.userId ? { userId: result.userId } : {}),
@@ -40,18 +36,13 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
       return reply.send(result.response);
     } catch (error) {
       if (error instanceof AuthApiError) {
-        services.logs.record(request.tenant.id, {
-          type: failureType,
+        request.audit(failureType, {
           description: error.description,
           ...(params.client_id ? { clientId: params.client_id } : {}),
-          ip: request.ip,
           ...(params.audience ? { audience: params.audience } : {}),
-          userAgent: userAgent(request),
         });
       }
       throw error;
     }
   });
 };
-
-const userAgent = (request: FastifyRequest): string => String(request.headers['user-agent'] ?? '');

@@ -3,7 +3,8 @@
  * detection): per-tenant settings (cached, invalidated over the bus), the checks every login and
  * signup surface runs, the counters those checks keep in the database (shared by all instances),
  * the emails they send and the log events they write (`limit_wc`, `limit_mu`, `pwd_leak`,
- * `signup_pwd_leak`, `reset_pwd_leak`, `ublkdu`).
+ * `signup_pwd_leak`, `reset_pwd_leak`, `ublkdu`) through the `Audit` of the request they serve,
+ * each with the normalized address the counters use (`normalizeIp`) as its `ip`.
  *
  * Brute-force protection counts consecutive failed logins per identifier (and per IP in mode
  * `count_per_identifier_and_ip`). The pair is blocked while the count is at least `max_attempts`
@@ -16,7 +17,6 @@ import type { Storage } from '../../storage/storage.js';
 import type { CounterKey } from '../../storage/repositories/attack-protection.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
-import type { LogService } from '../logs/log-service.js';
 import type { EmailSender } from '../delivery/email.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user.js';
@@ -28,6 +28,7 @@ import { addressBucket } from './address-bucket.js';
 import { isBreachedPassword } from './breached-passwords.js';
 import { isEmpty, takeableUntil, type BucketLimits } from './token-bucket.js';
 import { applyFeaturePatch, resolveSettings, type AttackProtectionFeature, type AttackProtectionSettings, type BreachedStageShield } from './settings.js';
+import type { Audit } from '../../http/audit.js';
 import { blockedAccountEmail, breachedPasswordAdminEmail, breachedPasswordEmail, throttledIpEmail, type Email } from './notifications.js';
 
 /** The invalidation kind of the settings cache; only this service publishes it. */
@@ -57,6 +58,8 @@ export interface ProtectedAttempt {
   identifier: string;
   ip: string;
   clientId: string;
+  /** Records this service's events for the request; each names the normalized `ip` (normalizeIp) itself. */
+  audit: Audit;
   /** `{issuer}` of the request: the host links in emails point at. */
   issuer?: string;
   /** The connection's `options.brute_force_protection`: false turns brute-force protection off for it. */
@@ -109,7 +112,7 @@ export class AttackProtectionService {
   constructor(
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
-    private readonly deps: { logs: LogService; email: EmailSender; onBackgroundError: (error: unknown) => void },
+    private readonly deps: { email: EmailSender; onBackgroundError: (error: unknown) => void },
     /** Decides blocks and their lifetime, IP token buckets, notice throttling and unblock links. */
     private readonly clock: Clock = systemClock,
   ) {
@@ -206,7 +209,7 @@ export class AttackProtectionService {
   async loginFailed(attempt: ProtectedAttempt, gate: LoginGate, user: User | undefined): Promise<void> {
     const settings = await this.settings(attempt.tenant.id);
     const ip = normalizeIp(attempt.ip);
-    if (gate.ipToken && isEmpty(gate.ipToken.tat, gate.ipToken.now, stageLimits(settings, 'pre-login'))) this.ipThrottled(attempt.tenant, settings, 'pre-login', ip, attempt.clientId);
+    if (gate.ipToken && isEmpty(gate.ipToken.tat, gate.ipToken.now, stageLimits(settings, 'pre-login'))) this.ipThrottled(attempt.audit, attempt.tenant, settings, 'pre-login', ip, attempt.clientId);
     if (gate.counter) {
       const failures = await this.storage.repos.attackProtection.settleFailure(attempt.tenant.id, gate.counter, { lastIp: ip, now: isoAt(this.clock) });
       // Exactly one failure takes the count to the threshold: that one blocks and tells.
@@ -240,8 +243,7 @@ export class AttackProtectionService {
     const blocking = bruteForce.shields.includes('block');
     const perIp = bruteForce.mode === 'count_per_identifier_and_ip';
     if (blocking) {
-      this.deps.logs.record(tenant.id, {
-        type: 'limit_wc',
+      attempt.audit('limit_wc', {
         description: `Blocked account: ${failures} consecutive failed login attempts${perIp ? ' from this IP address' : ''}`,
         clientId: attempt.clientId,
         ip,
@@ -279,14 +281,14 @@ export class AttackProtectionService {
    * none left and throttling blocks, so the signup must be refused (concurrent attempts each take
    * their own token, atomically, so no more than the allowance get through).
    */
-  async signupAttempted(tenant: Tenant, ipAddress: string, clientId: string): Promise<boolean> {
+  async signupAttempted(tenant: Tenant, ipAddress: string, clientId: string, audit: Audit): Promise<boolean> {
     const { settings, throttlingAllowlist } = await this.cached(tenant.id);
     const ip = normalizeIp(ipAddress);
     const throttling = settings.suspicious_ip_throttling;
     if (!throttling.enabled || throttlingAllowlist.contains(ip)) return false;
     const token = await this.takeIpToken(tenant.id, settings, 'pre-user-registration', ip);
     if (!token) return throttling.shields.includes('block');
-    if (isEmpty(token.tat, token.now, stageLimits(settings, 'pre-user-registration'))) this.ipThrottled(tenant, settings, 'pre-user-registration', ip, clientId);
+    if (isEmpty(token.tat, token.now, stageLimits(settings, 'pre-user-registration'))) this.ipThrottled(audit, tenant, settings, 'pre-user-registration', ip, clientId);
     return false;
   }
 
@@ -315,12 +317,11 @@ export class AttackProtectionService {
   }
 
   /** The attempt that emptied the IP's bucket tells, once per episode: a `limit_mu` log and the administrators' email. */
-  private ipThrottled(tenant: Tenant, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string, clientId: string): void {
+  private ipThrottled(audit: Audit, tenant: Tenant, settings: AttackProtectionSettings, stage: ThrottleStage, ip: string, clientId: string): void {
     const limits = stageLimits(settings, stage);
     const throttling = settings.suspicious_ip_throttling;
     const what = stage === 'pre-login' ? 'failed login attempts' : 'signup attempts';
-    this.deps.logs.record(tenant.id, {
-      type: 'limit_mu',
+    audit('limit_mu', {
       description: `Blocked IP address: too many ${what} (${limits.maxAttempts}) from this IP address`,
       clientId,
       ip,
@@ -341,8 +342,7 @@ export class AttackProtectionService {
     const { tenant } = attempt;
     const ip = normalizeIp(attempt.ip);
     const blocked = settings.shields.includes('block');
-    this.deps.logs.record(tenant.id, {
-      type: 'pwd_leak',
+    attempt.audit('pwd_leak', {
       description: blocked ? 'Login blocked: the password appears in a public data breach' : 'Login with a password that appears in a public data breach',
       clientId: attempt.clientId,
       userId: user.user_id,
@@ -370,7 +370,7 @@ export class AttackProtectionService {
   async breachedNewPassword(
     tenant: Tenant,
     stage: 'pre-user-registration' | 'pre-change-password',
-    input: { password: string; ip: string; connection: string; account: string; clientId?: string; userId?: string },
+    input: { password: string; ip: string; audit: Audit; connection: string; account: string; clientId?: string; userId?: string },
   ): Promise<boolean> {
     const settings = (await this.settings(tenant.id)).breached_password_detection;
     if (!settings.enabled || !isBreachedPassword(input.password)) return false;
@@ -378,8 +378,7 @@ export class AttackProtectionService {
     const blocked = shields.includes('block');
     const ip = normalizeIp(input.ip);
     const signup = stage === 'pre-user-registration';
-    this.deps.logs.record(tenant.id, {
-      type: signup ? 'signup_pwd_leak' : 'reset_pwd_leak',
+    input.audit(signup ? 'signup_pwd_leak' : 'reset_pwd_leak', {
       description: `${signup ? 'Signup' : 'Password change'} ${blocked ? 'blocked' : 'allowed'}: the password appears in a public data breach`,
       ip,
       userName: input.account,
@@ -431,16 +430,16 @@ export class AttackProtectionService {
    * The user changed the password (hosted reset, Management API): failure counts start again and
    * blocks are lifted, as on Auth0. `ublkdu` only when a block was in force, not for mere failures.
    */
-  async passwordChanged(tenant: Tenant, user: User, ip: string): Promise<void> {
+  async passwordChanged(tenant: Tenant, user: User, ip: string, audit: Audit): Promise<void> {
     const blocked = (await this.blocksOfUser(tenant.id, user, true)).length > 0;
     const released = await this.unblockUser(tenant.id, user);
     if (blocked && released > 0) {
-      this.deps.logs.record(tenant.id, { type: 'ublkdu', description: 'User block released: password changed', userId: user.user_id, ip: normalizeIp(ip), details: { connection: connectionOf(user) } });
+      audit('ublkdu', { description: 'User block released: password changed', userId: user.user_id, ip: normalizeIp(ip), details: { connection: connectionOf(user) } });
     }
   }
 
   /** Redeems the link of the blocked-account email; false when it is unknown, used or expired. */
-  async redeemUnblockTicket(tenant: Tenant, secret: string, ip: string): Promise<boolean> {
+  async redeemUnblockTicket(tenant: Tenant, secret: string, ip: string, audit: Audit): Promise<boolean> {
     const redemption = await this.ttl.consume<UnblockTicket>(tenant.id, 'unblock_ticket', secret);
     if (redemption.status !== 'ok') return false;
     const ticket = redemption.document;
@@ -451,7 +450,7 @@ export class AttackProtectionService {
       connection: ticket.connection,
       ...(ticket.issuedAt ? { firstFailedBy: ticket.issuedAt } : {}),
     });
-    this.deps.logs.record(tenant.id, { type: 'ublkdu', description: 'User block released: unblock link', userId: ticket.userId, ip: normalizeIp(ip), details: { connection: ticket.connection } });
+    audit('ublkdu', { description: 'User block released: unblock link', userId: ticket.userId, ip: normalizeIp(ip), details: { connection: ticket.connection } });
     return true;
   }
 

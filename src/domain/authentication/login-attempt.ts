@@ -17,6 +17,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import type { Connection } from '../connections/connection.js';
 import type { LoginUser } from '../users/user-service.js';
 import type { ProtectedAttempt } from '../attack-protection/attack-protection-service.js';
+import type { Audit } from '../../http/audit.js';
 
 export type LoginRejection =
   /** Unknown user, or wrong password / code. */
@@ -41,6 +42,8 @@ export interface AttemptContext {
   /** The client IP (for authenticated calls, `auth0-forwarded-for` when sent; see the passwordless start endpoint). */
   ip: string;
   clientId: string;
+  /** Records attack protection's events (`limit_wc`, `limit_mu`, `pwd_leak`) for the request. */
+  audit: Audit;
   /** `{issuer}` of the request, for links in notification emails (default: `https://{tenant domain}/`). */
   issuer?: string;
 }
@@ -87,6 +90,7 @@ export interface PasswordLoginInput {
   password: string;
   ip: string;
   clientId: string;
+  audit: Audit;
   /** `{issuer}` of the request, for links in notification emails. */
   issuer?: string;
 }
@@ -97,7 +101,7 @@ export interface PasswordLoginInput {
  */
 export async function attemptPasswordLogin(services: Services, input: PasswordLoginInput): Promise<LoginAttempt> {
   const { tenant, connection } = input;
-  const context: AttemptContext = { tenant, connection, identifier: input.username, ip: input.ip, clientId: input.clientId, ...(input.issuer ? { issuer: input.issuer } : {}) };
+  const context: AttemptContext = { tenant, connection, identifier: input.username, ip: input.ip, clientId: input.clientId, audit: input.audit, ...(input.issuer ? { issuer: input.issuer } : {}) };
   const attempt = await guardedLogin(services, context, async () => {
     const login = input.username ? await services.users.findForLogin(tenant.id, connection.name, input.username) : undefined;
     // Checked even when there is no such user (a dummy hash), so timing does not reveal accounts.
@@ -117,6 +121,7 @@ function protectedAttempt(context: AttemptContext): ProtectedAttempt {
     identifier: context.identifier,
     ip: context.ip,
     clientId: context.clientId,
+    audit: context.audit,
     ...(context.issuer ? { issuer: context.issuer } : {}),
     connectionBruteForce: context.connection.options.brute_force_protection !== false,
   };

@@ -14,6 +14,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user.js';
 import { invalid } from '../errors.js';
 import { verificationEmail } from './verification-email.js';
+import type { Audit } from '../../http/audit.js';
 
 /** Auth0's default ticket lifetime: 432000 seconds (five days). */
 export const VERIFICATION_TICKET_TTL_SECONDS = 432_000;
@@ -70,7 +71,8 @@ export async function createVerificationTicket(services: Services, tenant: Tenan
 export interface SendRequest {
   user: User;
   issuer: string;
-  ip: string;
+  /** Records `svr`/`fvr` for the request, also when the email goes out after the reply. */
+  audit: Audit;
   clientId?: string;
   clientName?: string;
 }
@@ -78,9 +80,9 @@ export interface SendRequest {
 /** Emails a fresh verification link to the user (`svr`), or logs `fvr` and throws. */
 export async function sendVerificationEmail(services: Services, tenant: Tenant, request: SendRequest): Promise<void> {
   const { user } = request;
+  const { audit } = request;
   const log = {
     userId: user.user_id,
-    ip: request.ip,
     ...(request.clientId ? { clientId: request.clientId } : {}),
     ...(request.clientName ? { clientName: request.clientName } : {}),
     details: { email: user.email ?? null, connection: user.identities[0]?.connection },
@@ -90,10 +92,10 @@ export async function sendVerificationEmail(services: Services, tenant: Tenant, 
     const tenantName = tenant.settings.friendly_name ?? tenant.name;
     await services.email.send(tenant.id, { to: user.email!, ...verificationEmail({ tenantName, email: user.email!, link, ttlDays: VERIFICATION_TICKET_TTL_SECONDS / 86_400 }) });
   } catch (error) {
-    services.logs.record(tenant.id, { type: 'fvr', description: `could not send the verification email: ${error instanceof Error ? error.message : String(error)}`, ...log });
+    audit('fvr', { description: `could not send the verification email: ${error instanceof Error ? error.message : String(error)}`, ...log });
     throw error;
   }
-  services.logs.record(tenant.id, { type: 'svr', description: 'Verification email sent', ...log });
+  audit('svr', { description: 'Verification email sent', ...log });
 }
 
 /**
@@ -112,22 +114,22 @@ export type VerificationOutcome =
   | { status: 'invalid' };
 
 /** Uses the ticket up and marks its address verified (`sv`), or says why not (`fv`). */
-export async function verifyEmail(services: Services, tenant: Tenant, secret: string, ip: string): Promise<VerificationOutcome> {
+export async function verifyEmail(services: Services, tenant: Tenant, secret: string, audit: Audit): Promise<VerificationOutcome> {
   const redemption = await services.ttl.consume<EmailVerificationTicket>(tenant.id, 'email_verification', secret);
   const refuse = (ticket: EmailVerificationTicket, message: string): VerificationOutcome => {
-    const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { email: ticket.email } };
-    services.logs.record(tenant.id, { type: 'fv', description: message, ...log });
+    const log = { userId: ticket.userId, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { email: ticket.email } };
+    audit('fv', { description: message, ...log });
     return { status: 'refused', ticket, message };
   };
   if (redemption.status === 'invalid') {
     // An expired ticket still says where to go: its result_url hears "Access expired.", as on Auth0.
     const expired = await services.ttl.getExpired<EmailVerificationTicket>(tenant.id, 'email_verification', secret);
     if (expired) return refuse(expired, VERIFICATION_MESSAGES.expired);
-    services.logs.record(tenant.id, { type: 'fv', description: VERIFICATION_MESSAGES.expired, ip });
+    audit('fv', { description: VERIFICATION_MESSAGES.expired });
     return { status: 'invalid' };
   }
   const ticket = redemption.document;
-  const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { email: ticket.email } };
+  const log = { userId: ticket.userId, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { email: ticket.email } };
   if (redemption.status === 'replayed') return refuse(ticket, VERIFICATION_MESSAGES.usedOnce);
 
   const user = await services.users.find(tenant.id, ticket.userId);
@@ -137,7 +139,7 @@ export async function verifyEmail(services: Services, tenant: Tenant, secret: st
   // An administrator changing the address between the check above and this write could see the new
   // address marked verified; that needs both at the same instant, and is the administrator's own doing.
   await services.users.update(tenant.id, user.user_id, { email_verified: true });
-  services.logs.record(tenant.id, { type: 'sv', description: 'Email verified', ...log });
+  audit('sv', { description: 'Email verified', ...log });
   return { status: 'verified', ticket };
 }
 

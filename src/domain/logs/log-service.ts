@@ -7,6 +7,8 @@ import type { Storage } from '../../storage/storage.js';
 import type { LogRecord } from '../../storage/repositories/logs.js';
 import { newLogId } from '../ids.js';
 import { boundedEvent } from './bounded-values.js';
+import { systemClock, type Clock } from '../clock.js';
+import { auditedEvent, type Audit, type AuditOrigin } from '../../http/audit.js';
 
 export interface LogEventInput {
   type: string;
@@ -39,14 +41,26 @@ export class LogService {
   constructor(
     private readonly storage: Storage,
     private readonly onError: (error: unknown) => void,
+    /** Dates the events: the services' clock, so a test's TestClock moves log dates too. */
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  /**
+   * An `Audit` that records events from `origin` (tenant, IP, user agent, client, user), each
+   * event's own fields overriding those defaults. The origin is copied now: an auditor may be
+   * called after the reply (a background email), when the request's socket may be gone.
+   */
+  auditor(origin: AuditOrigin): Audit {
+    const from: AuditOrigin = { ...origin };
+    return (type, fields) => this.record(from.tenantId, auditedEvent(from, type, fields));
+  }
 
   /**
    * Only remembers the event: ids, dates and the stored document are built when the batch is
    * written. The one choke point for every log event: its values are bounded here (bounded-values.ts).
    */
   record(tenantId: string, event: LogEventInput): void {
-    this.queue.push({ tenantId, at: Date.now(), event: boundedEvent(event) });
+    this.queue.push({ tenantId, at: this.clock.now(), event: boundedEvent(event) });
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }

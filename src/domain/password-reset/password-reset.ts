@@ -10,6 +10,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import { DomainError } from '../errors.js';
 import { resetEmail } from './reset-email.js';
 import { isoAt } from '../clock.js';
+import type { Audit } from '../../http/audit.js';
 
 export const RESET_TICKET_TTL_SECONDS = 3600;
 
@@ -53,7 +54,8 @@ export interface ResetRequest {
   clientName: string;
   /** `{issuer}`: the host the link in the email points at. */
   issuer: string;
-  ip: string;
+  /** Records `scpr`/`fcpr` for the request (after the reply: the email is sent in the background). */
+  audit: Audit;
 }
 
 /**
@@ -65,10 +67,11 @@ export function requestPasswordReset(services: Services, tenant: Tenant, request
 }
 
 async function sendResetLink(services: Services, tenant: Tenant, request: ResetRequest): Promise<void> {
-  const log = { clientId: request.clientId, clientName: request.clientName, ip: request.ip, details: { connection: request.connection, email: request.email } };
+  const { audit } = request;
+  const log = { clientId: request.clientId, clientName: request.clientName, details: { connection: request.connection, email: request.email } };
   const login = await services.users.findForLogin(tenant.id, request.connection, request.email);
   if (!login || !login.user.email) {
-    services.logs.record(tenant.id, { type: 'fcpr', description: 'user does not exist', ...log });
+    audit('fcpr', { description: 'user does not exist', ...log });
     return;
   }
   const ticket = resetTicketFor({ user_id: login.user.user_id, email: login.user.email }, request.connection, request.clientId);
@@ -78,10 +81,10 @@ async function sendResetLink(services: Services, tenant: Tenant, request: ResetR
   try {
     await services.email.send(tenant.id, { to: login.user.email, ...resetEmail({ tenantName, link, ttlMinutes: RESET_TICKET_TTL_SECONDS / 60 }) });
   } catch (error) {
-    services.logs.record(tenant.id, { type: 'fcpr', description: `could not send the email: ${error instanceof Error ? error.message : String(error)}`, userId: login.user.user_id, ...log });
+    audit('fcpr', { description: `could not send the email: ${error instanceof Error ? error.message : String(error)}`, userId: login.user.user_id, ...log });
     throw error;
   }
-  services.logs.record(tenant.id, { type: 'scpr', description: 'Password reset email sent', userId: login.user.user_id, ...log });
+  audit('scpr', { description: 'Password reset email sent', userId: login.user.user_id, ...log });
 }
 
 export type ResetOutcome = { status: 'ok'; ticket: PasswordResetTicket } | { status: 'invalid_ticket' } | { status: 'rejected'; message: string };
@@ -90,15 +93,15 @@ export type ResetOutcome = { status: 'ok'; ticket: PasswordResetTicket } | { sta
  * Sets the new password of the ticket's user. A password the policy refuses leaves the ticket
  * usable, so the user can try another one; success uses it up.
  */
-export async function resetPassword(services: Services, tenant: Tenant, secret: string, password: string, ip: string): Promise<ResetOutcome> {
+export async function resetPassword(services: Services, tenant: Tenant, secret: string, password: string, audit: Audit): Promise<ResetOutcome> {
   const ticket = await liveResetTicket(services, tenant.id, secret);
   if (!ticket) return { status: 'invalid_ticket' };
-  const log = { userId: ticket.userId, ip, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { connection: ticket.connection, email: ticket.email } };
+  const log = { userId: ticket.userId, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { connection: ticket.connection, email: ticket.email } };
   try {
     await services.users.update(tenant.id, ticket.userId, { password });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    services.logs.record(tenant.id, { type: 'fcp', description: error.message, ...log });
+    audit('fcp', { description: error.message, ...log });
     if (error.kind === 'not_found') return { status: 'invalid_ticket' };
     return { status: 'rejected', message: error.message };
   }
@@ -111,6 +114,6 @@ export async function resetPassword(services: Services, tenant: Tenant, secret: 
     await repos.sessions.revokeForUser(tenant.id, ticket.userId, at);
     await repos.refreshTokens.revokeWhere(tenant.id, { userId: ticket.userId }, at);
   });
-  services.logs.record(tenant.id, { type: 'scp', description: 'Password changed', ...log });
+  audit('scp', { description: 'Password changed', ...log });
   return { status: 'ok', ticket };
 }

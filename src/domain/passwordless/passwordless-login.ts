@@ -12,6 +12,7 @@ import type { Connection } from '../connections/connection.js';
 import { guardedLogin, type LoginAttempt } from '../authentication/login-attempt.js';
 import { passwordlessOf } from '../connections/strategies/registry.js';
 import type { Redemption } from './codes.js';
+import type { Audit } from '../../http/audit.js';
 
 /**
  * A LoginAttempt (what every login surface handles) that also says, for a refused code, why the
@@ -28,6 +29,8 @@ export interface PasswordlessLoginInput {
   otp: string;
   ip: string;
   clientId: string;
+  /** Records attack protection's events for the request. */
+  audit: Audit;
   /** `{issuer}` of the request, for links in notification emails. */
   issuer?: string;
 }
@@ -39,7 +42,7 @@ export async function attemptPasswordlessLogin(services: Services, input: Passwo
   const normalized = passwordlessOf(connection.strategy)?.normalize(input.username);
   const identifier = normalized ?? input.username;
   let verdict: Redemption | undefined;
-  const attempt = await guardedLogin(services, { tenant, connection, identifier, ip: input.ip, clientId: input.clientId, ...(input.issuer ? { issuer: input.issuer } : {}) }, async () => {
+  const attempt = await guardedLogin(services, { tenant, connection, identifier, ip: input.ip, clientId: input.clientId, audit: input.audit, ...(input.issuer ? { issuer: input.issuer } : {}) }, async () => {
     if (normalized === undefined) return { ok: false, reason: 'wrong_credentials' };
     const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
     verdict = await services.passwordless.codes.redeem(tenant.id, connection.id, identifier, input.clientId, input.otp);

@@ -14,6 +14,7 @@ import type { User } from '../users/user.js';
 import { DomainError } from '../errors.js';
 import { sendVerificationEmailInBackground } from '../email-verification/email-verification.js';
 import { isEmailAddress } from '../validation/email.js';
+import type { Audit } from '../../http/audit.js';
 
 
 export type SignupRefusal =
@@ -31,7 +32,10 @@ export interface SignupInput {
   connection: Connection | undefined;
   connectionName: string;
   client: { client_id: string; name: string };
+  /** The requester's address: suspicious IP throttling counts signups by it. */
   ip: string;
+  /** Records `fs`/`ss` (and the verification email's `svr`/`fvr`) for the request. */
+  audit: Audit;
   /** Normalized (trimmed, lower case) by the caller. */
   email: string;
   username: string;
@@ -52,10 +56,10 @@ const FAILURE_DESCRIPTIONS: Record<Exclude<SignupRefusal['reason'], 'invalid'>, 
 };
 
 export async function signUp(services: Services, tenant: Tenant, input: SignupInput): Promise<SignupOutcome> {
-  const { connection, connectionName, client, ip, email, username, password } = input;
+  const { connection, connectionName, client, ip, audit, email, username, password } = input;
   const refuse = (refusal: SignupRefusal): SignupOutcome => {
     const description = refusal.reason === 'invalid' ? refusal.message : FAILURE_DESCRIPTIONS[refusal.reason];
-    services.logs.record(tenant.id, { type: 'fs', description, clientId: client.client_id, clientName: client.name, ip, details: { connection: connectionName, email } });
+    audit('fs', { description, client, details: { connection: connectionName, email } });
     return { ok: false, ...refusal };
   };
 
@@ -67,9 +71,9 @@ export async function signUp(services: Services, tenant: Tenant, input: SignupIn
   if (!password) return refuse({ reason: 'missing_password' });
 
   // Every attempt that gets this far takes one of the IP's signup attempts, successful or not.
-  if (await services.attackProtection.signupAttempted(tenant, ip, client.client_id)) return refuse({ reason: 'suspicious_ip' });
+  if (await services.attackProtection.signupAttempted(tenant, ip, client.client_id, audit)) return refuse({ reason: 'suspicious_ip' });
   // Logs signup_pwd_leak; refuses only with the stage's `block` shield.
-  if (await services.attackProtection.breachedNewPassword(tenant, 'pre-user-registration', { password, ip, connection: connectionName, account: email, clientId: client.client_id })) {
+  if (await services.attackProtection.breachedNewPassword(tenant, 'pre-user-registration', { password, ip, audit, connection: connectionName, account: email, clientId: client.client_id })) {
     return refuse({ reason: 'password_leaked' });
   }
   let user: User;
@@ -80,11 +84,11 @@ export async function signUp(services: Services, tenant: Tenant, input: SignupIn
     if (error.kind === 'conflict') return refuse({ reason: 'user_exists' });
     return refuse({ reason: 'invalid', message: error.message });
   }
-  services.logs.record(tenant.id, { type: 'ss', description: 'Successful signup', clientId: client.client_id, clientName: client.name, userId: user.user_id, ip, details: { connection: connectionName, email } });
+  audit('ss', { description: 'Successful signup', client, userId: user.user_id, details: { connection: connectionName, email } });
   // Auth0's "Verification Email", sent for every sign-up whose address is not already verified; a
   // failure is logged `fvr` and never fails the sign-up.
   if (user.email && user.email_verified !== true) {
-    sendVerificationEmailInBackground(services, tenant, { user, issuer: input.issuer, ip, clientId: client.client_id, clientName: client.name });
+    sendVerificationEmailInBackground(services, tenant, { user, issuer: input.issuer, audit, clientId: client.client_id, clientName: client.name });
   }
   return { ok: true, user };
 }

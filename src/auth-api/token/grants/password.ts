@@ -66,7 +66,7 @@ async function passwordLogin(
   // A backend logging users in may name the user's IP in auth0-forwarded-for, believed only from a
   // confidential application trusted with it (docs: Resource Owner Password Flow and Attack Protection).
   const ip = clientIp(request, client.token_endpoint_auth_method !== 'none' && client.is_token_endpoint_ip_header_trusted === true);
-  const attempt = await attemptPasswordLogin(services, { tenant, connection, username: username.trim(), password, ip, clientId: client.client_id, issuer: request.issuer });
+  const attempt = await attemptPasswordLogin(services, { tenant, connection, username: username.trim(), password, ip, clientId: client.client_id, audit: request.audit, issuer: request.issuer });
   if (!attempt.ok) throw rejection(attempt.reason);
   const { login } = attempt;
 

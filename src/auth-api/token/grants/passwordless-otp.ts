@@ -42,7 +42,7 @@ async function exchangeCode(services: Services, request: FastifyRequest, params:
   // A confidential client has authenticated to get here; its backend may name the user's IP, if
   // the application is configured to be trusted with it (as for the password grants).
   const ip = clientIp(request, client.token_endpoint_auth_method !== 'none' && client.is_token_endpoint_ip_header_trusted);
-  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp, ip, clientId: client.client_id, issuer: request.issuer });
+  const attempt = await attemptPasswordlessLogin(services, { tenant, connection, username, otp, ip, clientId: client.client_id, audit: request.audit, issuer: request.issuer });
   if (!attempt.ok) throw rejectionError(connection.strategy, attempt);
   const { login } = attempt;
   return tokensForDirectLogin(services, request, params, client, { login, ip });

@@ -11,7 +11,8 @@
  */
 // Each command imports what it needs when it runs: a `tessera` call is a Node.js process of its own,
 // and loading the HTTP layer, the domain services and both database drivers for every command cost
-// about a second each time (`dev-cert` needs neither database nor HTTP; a usage error needs nothing).
+// about a second each time (`migrate` needs neither the domain nor HTTP, `tenants` no HTTP, a usage
+// error or a refused tenant name nothing at all).
 import { loadConfig, ConfigError } from '../config/config.js';
 import { DomainError, invalid } from '../domain/errors.js';
 import { tenantNameProblem } from '../domain/tenants/tenant-names.js';

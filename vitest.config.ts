@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     setupFiles: ['test/support/localhost-dns.ts'],
+    // One dev CA and certificate per tenant list for the whole run, shared by the TLS test files (tls.ts).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -9,87 +9,61 @@
  *   tenants add-domain NAME D  register a custom domain for a tenant
  *   dev-cert [--force]         local CA + certificate for the base domain and the tenants
  */
-import { loadConfig, ConfigError, type Config } from '../config/config.js';
-import { DomainError } from '../domain/errors.js';
-import { ensureBootstrapClient, isBootstrapProvisioned } from '../domain/bootstrap.js';
-import { openDatabase, migrateToLatest } from '../storage/database.js';
-import { start } from './start.js';
-import { openRuntime, closeRuntime } from './runtime.js';
-import { describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
-import { devCertUsage, runDevCert } from './dev-cert.js';
-import { join } from 'node:path';
+// Each command imports what it needs when it runs: a `tessera` call is a Node.js process of its own,
+// and loading the HTTP layer, the domain services and both database drivers for every command cost
+// about a second each time (`migrate` needs neither the domain nor HTTP, `tenants` no HTTP, a usage
+// error or a refused tenant name nothing at all).
+import { loadConfig, ConfigError } from '../config/config.js';
+import { DomainError, invalid } from '../domain/errors.js';
+import { tenantNameProblem } from '../domain/tenants/tenant-names.js';
+import { USAGE, UsageError } from './usage.js';
 
-const USAGE = `usage: tessera <start | migrate | tenants create NAME | tenants list | tenants delete NAME | tenants add-domain NAME DOMAIN | dev-cert [--force]>`;
+type TenantsSubcommand = 'list' | 'create' | 'delete' | 'add-domain';
 
-async function withRuntime<T>(config: Config, work: (services: Awaited<ReturnType<typeof openRuntime>>) => Promise<T>): Promise<T> {
-  const services = await openRuntime(config, (error) => console.error(error));
-  try {
-    return await work(services);
-  } finally {
-    await closeRuntime(services);
+/**
+ * Checked before the database is opened (and migrated) and the domain services are loaded: a mistyped
+ * command or a refused name costs a fraction of a second instead of one. The tenant service applies
+ * the same name rule itself, before touching the database, so the message is the one it would give.
+ */
+function checkTenantsArguments(sub: string | undefined, rest: string[]): TenantsSubcommand {
+  const known = sub === 'list' || (sub === 'create' && rest[0]) || (sub === 'delete' && rest[0]) || (sub === 'add-domain' && rest[0] && rest[1]);
+  if (!known) throw new UsageError();
+  if (sub === 'create') {
+    const problem = tenantNameProblem(rest[0]!);
+    if (problem) throw invalid(`Tenant name ${problem}.`, 'invalid_tenant_name');
   }
+  return sub as TenantsSubcommand;
 }
 
 async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   const config = loadConfig();
   switch (command) {
-    case 'start':
+    case 'start': {
+      const { start } = await import('./start.js');
       return start(config);
+    }
     case 'migrate': {
+      const { openDatabase, migrateToLatest } = await import('../storage/database.js');
       const database = await openDatabase(config.database);
       const applied = await migrateToLatest(database);
       await database.db.destroy();
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
       return;
     }
-    case 'tenants':
-      return withRuntime(config, async (services) => {
-        if (sub === 'list') {
-          for (const t of await services.tenants.list()) console.log(`${t.name}\t${t.domain}\t${t.createdAt}`);
-        } else if (sub === 'create' && rest[0]) {
-          // Run again after an interruption (tenant created, provisioning not complete), it completes
-          // the provisioning instead of failing on the existing name.
-          const existing = await services.tenants.findByName(rest[0]);
-          // A complete tenant: creating it again fails with the service's own "already exists" error.
-          if (existing && (await isBootstrapProvisioned(services, existing))) await services.tenants.create(rest[0]);
-          const tenant = existing ?? (await services.tenants.create(rest[0]));
-          const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
-          await ensureBootstrapClient(services, tenant, {
-            warn: (message) => console.warn(message),
-            handOver: async (credentials) => {
-              const file = await writeBootstrapFile(config.dataDir, credentials);
-              console.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);
-              console.log(describeBootstrap(credentials, file, origin));
-            },
-          });
-        } else if (sub === 'delete' && rest[0]) {
-          await services.tenants.delete(rest[0]);
-          console.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);
-        } else if (sub === 'add-domain' && rest[0] && rest[1]) {
-          await services.tenants.addCustomDomain(rest[0], rest[1]);
-          console.log(`${rest[1]} now serves tenant ${rest[0]}.`);
-        } else {
-          throw new UsageError();
-        }
-      });
+    case 'tenants': {
+      const subcommand = checkTenantsArguments(sub, rest);
+      const { tenantsCommand } = await import('./tenants-command.js');
+      return tenantsCommand(config, subcommand, rest);
+    }
     case 'dev-cert': {
-      const tenantNames = await withRuntime(config, async (services) => (await services.tenants.list()).map((t) => t.name)).catch(() => [config.defaultTenant]);
-      const paths = await runDevCert({
-        outDir: join(config.dataDir, 'tls'),
-        baseDomain: config.baseDomain,
-        tenantNames: [...new Set([config.defaultTenant, ...tenantNames])],
-        force: sub === '--force',
-      });
-      console.log(devCertUsage(paths));
-      return;
+      const { devCertCommand } = await import('./dev-cert-command.js');
+      return devCertCommand(config, sub === '--force');
     }
     default:
       throw new UsageError();
   }
 }
-
-class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) console.error(USAGE);

@@ -2,7 +2,7 @@
 import type { Config } from '../config/config.js';
 import { openDatabase, migrateToLatest } from '../storage/database.js';
 import { Storage } from '../storage/storage.js';
-import { RedisInvalidationBus, type InvalidationBus } from '../storage/cache/invalidation-bus.js';
+import type { InvalidationBus } from '../storage/cache/invalidation-bus.js';
 import { CompositeInvalidationBus, DatabaseInvalidationBus } from '../storage/cache/database-invalidation-bus.js';
 
 /** How often each process reads the database invalidation feed (the delay without Redis). */
@@ -27,8 +27,9 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     throw error;
   }
   const databaseBus = await DatabaseInvalidationBus.start(storage.repos.cacheInvalidations, { pollMs: INVALIDATION_POLL_MS, onError: onBackgroundError });
+  // ioredis is loaded only when Redis is configured (a CLI call without it spares the import).
   const bus: InvalidationBus = config.redisUrl
-    ? new CompositeInvalidationBus([databaseBus, await RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])
+    ? new CompositeInvalidationBus([databaseBus, await (await import('../storage/cache/invalidation-bus.js')).RedisInvalidationBus.connect(config.redisUrl, onBackgroundError)])
     : databaseBus;
   return createServices({
     storage,

@@ -33,5 +33,9 @@ export function withoutEnums(schema: unknown): unknown {
 /** For every route registered after it in this context (the Management API's resources). */
 export function registerResponseSerializer(app: FastifyInstance): void {
   const compile = SerializerSelector()(undefined, {});
-  app.setSerializerCompiler(({ method, url, httpStatus, schema }) => compile({ method, url, httpStatus: httpStatus ?? 'default', schema: withoutEnums(schema) }));
+  // Compiled at a route's first response rather than at startup, like the validators (server/validation.ts).
+  app.setSerializerCompiler(({ method, url, httpStatus, schema }) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data: unknown) => (serialize ??= compile({ method, url, httpStatus: httpStatus ?? 'default', schema: withoutEnums(schema) }))(data);
+  });
 }

@@ -23,9 +23,18 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
 const bodyAjv = makeAjv(false);
 const textAjv = makeAjv('array');
 
+/**
+ * Each route's validator is compiled by its first request, not when the server starts: Fastify asks
+ * for all of them at startup (hundreds of schemas, about a second of CPU on every server start, most
+ * of it for routes a given process never serves). The compiled function, and so every answer, is
+ * the same; the schemas are constants, compiled by the tests that call each route.
+ */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const validate: ValidateFunction = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
-  return (data: unknown) => (validate(data) ? { value: data } : { error: validationError(validate, httpPart, data) });
+  let validate: ValidateFunction | undefined;
+  return (data: unknown) => {
+    validate ??= (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+    return validate(data) ? { value: data } : { error: validationError(validate, httpPart, data) };
+  };
 };
 
 export class RequestValidationError extends Error {

@@ -4,8 +4,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import type { SqlDialect } from './dialect.js';
@@ -20,11 +18,14 @@ export interface OpenDatabase {
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
-  if (config.kind === 'sqlite') return { db: openSqlite(config.file), dialect: 'sqlite' };
+  if (config.kind === 'sqlite') return { db: await openSqlite(config.file), dialect: 'sqlite' };
   return { db: await openPostgres(config.url, config.schema), dialect: 'postgres', ...(config.schema ? { schema: config.schema } : {}) };
 }
 
-function openSqlite(file: string): Kysely<Database> {
+// Each driver is loaded when its kind of database is opened: a process uses one of them, and a
+// short-lived `tessera` CLI call should not pay for loading the other.
+async function openSqlite(file: string): Promise<Kysely<Database>> {
+  const { default: SQLite } = await import('better-sqlite3');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   // WAL lets readers proceed during a write; NORMAL sync is durable across process crashes in WAL mode.
@@ -36,6 +37,7 @@ function openSqlite(file: string): Kysely<Database> {
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Kysely<Database>> {
+  const { default: pg } = await import('pg');
   if (schema) {
     // Create the schema up front with a short-lived connection; the pool then pins search_path to it.
     const client = new pg.Client({ connectionString: url });

@@ -3,13 +3,14 @@
  * the official Auth0 SDKs (v7 and v4) pointed at `{tenant}.localhost:PORT`, and a `fetch` for
  * direct calls. Certificate verification stays on everywhere.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManagementClient } from 'auth0';
 import { ManagementClient as ManagementClientV4 } from 'auth0-v4';
-import { runDevCert } from '../../src/cli/dev-cert.js';
+import type { DevCertPaths } from '../../src/cli/dev-cert.js';
+import { CERT_CACHE_VARIABLE } from './global-setup.js';
 import { startServer, type Bootstrap, type StartOptions, type TestServer } from './server.js';
 
 export interface TlsTestServer {
@@ -59,10 +60,33 @@ export function fetchTrustingCa(agent: HttpsAgent): typeof fetch {
   };
 }
 
+/**
+ * A throwaway dev CA and certificate naming `tenants`, made by `tessera dev-cert`'s own code. Within a
+ * vitest run they are made once per tenant list and shared by the test files (in the directory
+ * global-setup.ts makes and removes): making them, and loading the x509 library to do it, cost each
+ * TLS test file about half a second of CPU. `discard` removes a certificate made for this file alone.
+ */
+async function devCertificate(tenants: string[]): Promise<DevCertPaths & { discard(): Promise<void> }> {
+  const make = async (outDir: string) => (await import('../../src/cli/dev-cert.js')).runDevCert({ outDir, baseDomain: 'localhost', tenantNames: tenants });
+  const cache = process.env[CERT_CACHE_VARIABLE];
+  if (!cache) {
+    const certDir = await mkdtemp(join(tmpdir(), 'tessera-dev-cert-'));
+    return { ...(await make(certDir)), discard: () => rm(certDir, { recursive: true, force: true }) };
+  }
+  const dir = join(cache, tenants.join(','));
+  const paths = { caCertFile: join(dir, 'dev-ca.pem'), certFile: join(dir, 'dev-cert.pem'), keyFile: join(dir, 'dev-key.pem'), discard: async () => {} };
+  if (await access(paths.keyFile).then(() => true, () => false)) return paths;
+  // Made aside and renamed into place, so a test file never reads another's half-written files; when
+  // two files make the same list at once, the first rename wins and the other's copy is dropped.
+  const staging = await mkdtemp(join(cache, 'staging-'));
+  await make(staging);
+  await rename(staging, dir).catch(() => rm(staging, { recursive: true, force: true }));
+  return paths;
+}
+
 /** Starts the server with a dev certificate naming `tenants` (Node rejects `*.localhost` for `dev.localhost`). */
 export async function startTlsServer(tenants: string[] = ['dev', 'acme'], options: StartOptions = {}): Promise<TlsTestServer> {
-  const certDir = await mkdtemp(join(tmpdir(), 'tessera-dev-cert-'));
-  const { caCertFile, certFile, keyFile } = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: tenants });
+  const { caCertFile, certFile, keyFile, discard } = await devCertificate(tenants);
   const agent = new HttpsAgent({ ca: await readFile(caCertFile, 'utf8') });
   const caFetch = fetchTrustingCa(agent);
   const server = await startServer({ ...options, tls: { certFile, keyFile } });
@@ -106,7 +130,7 @@ export async function startTlsServer(tenants: string[] = ['dev', 'acme'], option
     close: async () => {
       await server.stop();
       agent.destroy();
-      await rm(certDir, { recursive: true, force: true });
+      await discard();
     },
   };
 }

@@ -6,7 +6,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RateLimitConfig } from '../../config/config.js';
 import type { RateLimitStore } from './store.js';
 import { MemoryStore } from './memory-store.js';
-import { RedisStore } from './redis-store.js';
 
 export interface RateLimiter {
   /** Requests per minute per tenant and client address; 0: not limited. */
@@ -18,6 +17,7 @@ export interface RateLimiter {
 
 export async function createRateLimiter(limits: RateLimitConfig, redisUrl: string | undefined, log: FastifyBaseLogger): Promise<RateLimiter> {
   const enabled = limits.ipPerMinute > 0 || limits.clientPerMinute > 0;
-  const store = enabled && redisUrl ? await RedisStore.connect(redisUrl, limits.redisPrefix, log) : new MemoryStore();
+  // ioredis is loaded only when Redis is configured: every server start without it spares the import.
+  const store = enabled && redisUrl ? await (await import('./redis-store.js')).RedisStore.connect(redisUrl, limits.redisPrefix, log) : new MemoryStore();
   return { ipPerMinute: limits.ipPerMinute, clientPerMinute: limits.clientPerMinute, store };
 }

@@ -1,0 +1,47 @@
+/** `tessera tenants …`: the tenant lifecycle from the command line, against the configured database. */
+import type { Config } from '../config/config.js';
+import { ensureBootstrapClient, isBootstrapProvisioned } from '../domain/bootstrap.js';
+import type { Services } from '../domain/services.js';
+import { openRuntime, closeRuntime } from './runtime.js';
+import { describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
+
+export async function withRuntime<T>(config: Config, work: (services: Services) => Promise<T>): Promise<T> {
+  const services = await openRuntime(config, (error) => console.error(error));
+  try {
+    return await work(services);
+  } finally {
+    await closeRuntime(services);
+  }
+}
+
+/** `sub` and `rest` were checked by index.ts (checkTenantsArguments) before this module was loaded. */
+export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'delete' | 'add-domain', rest: string[]): Promise<void> {
+  return withRuntime(config, async (services) => {
+    if (sub === 'list') {
+      for (const t of await services.tenants.list()) console.log(`${t.name}\t${t.domain}\t${t.createdAt}`);
+    } else if (sub === 'create') {
+      const name = rest[0]!;
+      // Run again after an interruption (tenant created, provisioning not complete), it completes
+      // the provisioning instead of failing on the existing name.
+      const existing = await services.tenants.findByName(name);
+      // A complete tenant: creating it again fails with the service's own "already exists" error.
+      if (existing && (await isBootstrapProvisioned(services, existing))) await services.tenants.create(name);
+      const tenant = existing ?? (await services.tenants.create(name));
+      const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
+      await ensureBootstrapClient(services, tenant, {
+        warn: (message) => console.warn(message),
+        handOver: async (credentials) => {
+          const file = await writeBootstrapFile(config.dataDir, credentials);
+          console.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);
+          console.log(describeBootstrap(credentials, file, origin));
+        },
+      });
+    } else if (sub === 'delete') {
+      await services.tenants.delete(rest[0]!);
+      console.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);
+    } else {
+      await services.tenants.addCustomDomain(rest[0]!, rest[1]!);
+      console.log(`${rest[1]} now serves tenant ${rest[0]}.`);
+    }
+  });
+}

@@ -7,6 +7,7 @@ import type { Services } from '../domain/services.js';
 import { registerManagementAuthentication } from './authenticate.js';
 import { registerCurrentUserCors } from './current-user-cors.js';
 import { registerResponseSerializer } from './response-serializer.js';
+import type { DeferredCompilations } from '../http/deferred-compilation.js';
 import { openApiRoute } from './openapi.js';
 import { brandingRoutes } from './branding.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
@@ -29,18 +30,18 @@ import { anomalyBlockRoutes } from './anomaly-blocks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
-export const managementApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const managementApi: FastifyPluginAsync<{ services: Services; compilations: DeferredCompilations }> = async (app, { services, compilations }) => {
   // Before authentication, so that its 401s and 403s carry the CORS header as well.
   registerCurrentUserCors(app);
   registerManagementAuthentication(app, services);
-  registerResponseSerializer(app);
+  registerResponseSerializer(app, compilations);
 
   app.addHook('onResponse', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method) || !request.tenant || !request.grantedScopes) return;
     const ok = reply.statusCode < 400;
     const path = request.url.split('?')[0] ?? request.url;
     request.audit(ok ? 'sapi' : 'fapi', {
-      clientId: request.managementClientId,
+      ...(request.managementClientId ? { clientId: request.managementClientId } : {}),
       description: `${request.method} ${request.routeOptions.url ?? path}`,
       details: { request: { method: request.method.toLowerCase(), path }, response: { statusCode: reply.statusCode } },
     });

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import type { DeferredCompilations } from '../http/deferred-compilation.js';
 
 const SUBSCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
 const SUBSCHEMAS = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains'] as const;
@@ -31,11 +32,12 @@ export function withoutEnums(schema: unknown): unknown {
 }
 
 /** For every route registered after it in this context (the Management API's resources). */
-export function registerResponseSerializer(app: FastifyInstance): void {
+export function registerResponseSerializer(app: FastifyInstance, compilations: DeferredCompilations): void {
   const compile = SerializerSelector()(undefined, {});
-  // Compiled at a route's first response rather than at startup, like the validators (server/validation.ts).
-  app.setSerializerCompiler(({ method, url, httpStatus, schema }) => {
-    let serialize: ((data: unknown) => string) | undefined;
-    return (data: unknown) => (serialize ??= compile({ method, url, httpStatus: httpStatus ?? 'default', schema: withoutEnums(schema) }))(data);
-  });
+  // Compiled at a route's first response rather than at startup, like the validators (http/deferred-compilation.ts).
+  app.setSerializerCompiler(({ method, url, httpStatus, schema }) =>
+    compilations.defer(`${method} ${url} ${httpStatus ?? 'default'} response schema`, () =>
+      compile({ method, url, httpStatus: httpStatus ?? 'default', schema: withoutEnums(schema) }),
+    ),
+  );
 }

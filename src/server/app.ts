@@ -10,6 +10,7 @@ import formBody from '@fastify/formbody';
 import type { Config } from '../config/config.js';
 import type { Services } from '../domain/services.js';
 import { validatorCompiler } from './validation.js';
+import { DeferredCompilations } from '../http/deferred-compilation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
 import { registerAudit } from './audit.js';
@@ -41,7 +42,9 @@ export async function buildServer(config: Config, services: Services): Promise<F
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
 
-  app.setValidatorCompiler(validatorCompiler);
+  const compilations = new DeferredCompilations();
+  app.decorate('compileDeferredSchemas', () => compilations.compileAll());
+  app.setValidatorCompiler(validatorCompiler(compilations));
   registerJsonBodyParser(app, config.bodyLimitBytes);
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
   registerSecurityHeaders(app);
@@ -72,6 +75,6 @@ export async function buildServer(config: Config, services: Services): Promise<F
     await authentication.register(authenticationApi, { services });
     await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
   });
-  await app.register(managementApi, { services, prefix: '/api/v2' });
+  await app.register(managementApi, { services, compilations, prefix: '/api/v2' });
   return app;
 }

@@ -7,6 +7,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import type { DeferredCompilations } from '../http/deferred-compilation.js';
 import { isEmailAddress } from '../domain/validation/email.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -24,18 +25,16 @@ const bodyAjv = makeAjv(false);
 const textAjv = makeAjv('array');
 
 /**
- * Each route's validator is compiled by its first request, not when the server starts: Fastify asks
- * for all of them at startup (hundreds of schemas, about a second of CPU on every server start, most
- * of it for routes a given process never serves). The compiled function, and so every answer, is
- * the same; the schemas are constants, compiled by the tests that call each route.
+ * Each route's validator is compiled at its first request, not when the server starts
+ * (http/deferred-compilation.ts says why, and what keeps a broken schema from reaching production).
  */
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  let validate: ValidateFunction | undefined;
-  return (data: unknown) => {
-    validate ??= (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
-    return validate(data) ? { value: data } : { error: validationError(validate, httpPart, data) };
-  };
-};
+export const validatorCompiler =
+  (compilations: DeferredCompilations): FastifySchemaCompiler<unknown> =>
+  ({ schema, httpPart, method, url }) =>
+    compilations.defer(`${method} ${url} ${httpPart ?? 'body'} schema`, () => {
+      const validate: ValidateFunction = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+      return (data: unknown) => (validate(data) ? { value: data } : { error: validationError(validate, httpPart, data) });
+    });
 
 export class RequestValidationError extends Error {
   constructor(

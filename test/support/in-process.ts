@@ -70,9 +70,10 @@ export interface InProcessServer {
   /** Errors the background tasks reported (log flushing, sweeps, emails): a test may assert there are none. */
   backgroundErrors: unknown[];
   /**
-   * Finishes the work the requests so far handed off the request path: every email given to the
-   * sender is stored (the dev outbox), then every queued log event is written. What a spawned-tier
-   * test polled or slept for is then there, or will never come.
+   * Finishes the work the requests so far handed off the request path: every email already given to
+   * the sender is stored (the dev outbox), then every queued log event is written. Background work
+   * that has not reached the sender yet (a reset or verification email still looking up its user) is
+   * not awaited: a test of such an email still waits for it with `eventually`.
    */
   drain(): Promise<void>;
   close(): Promise<void>;

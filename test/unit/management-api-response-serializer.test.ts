@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerResponseSerializer, withoutEnums } from '../../src/management-api/response-serializer.js';
 import { OffsetListSchema } from '../../src/management-api/pagination.js';
 import { OneOf } from '../../src/management-api/schema.js';
+import { DeferredCompilations } from '../../src/http/deferred-compilation.js';
 
 const Item = Type.Object({ app_type: Type.Optional(OneOf(['spa', 'native'] as const)), name: Type.Optional(Type.String()) });
 const app = Fastify();
 
 beforeAll(async () => {
-  registerResponseSerializer(app);
+  registerResponseSerializer(app, new DeferredCompilations());
   const List = OffsetListSchema('clients', Item);
   app.get('/array', { schema: { response: { 200: List } } }, async () => [{ app_type: 'legacy', name: 'a', undeclared: 'x' }]);
   app.get('/totals', { schema: { response: { 200: List } } }, async () => ({ clients: [{ app_type: 'legacy', name: 'a' }], start: 0, limit: 50, total: 1 }));

@@ -8,21 +8,10 @@ import type { LogRecord } from '../../storage/repositories/logs.js';
 import { newLogId } from '../ids.js';
 import { boundedEvent } from './bounded-values.js';
 import { systemClock, type Clock } from '../clock.js';
-import { auditedEvent, type Audit, type AuditOrigin } from '../../http/audit.js';
+import { auditedEvent, type Audit, type AuditedEvent, type AuditOrigin } from '../../http/audit.js';
 
-export interface LogEventInput {
-  type: string;
-  description?: string;
-  clientId?: string;
-  clientName?: string;
-  userId?: string;
-  userName?: string;
-  ip?: string;
-  userAgent?: string;
-  details?: Record<string, unknown>;
-  audience?: string;
-  scope?: string;
-}
+/** One event as recorded: what an auditor made of an event's fields and its origin. */
+export type LogEventInput = AuditedEvent;
 
 const FLUSH_INTERVAL_MS = 200;
 const MAX_BATCH = 500;

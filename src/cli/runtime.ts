@@ -47,7 +47,12 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
   });
 }
 
+/** How long shutdown waits for background work (emails being sent) before closing storage under it. */
+const BACKGROUND_DRAIN_MS = 10_000;
+
 export async function closeRuntime(services: Services): Promise<void> {
+  const unfinished = await services.background.idle(BACKGROUND_DRAIN_MS);
+  if (unfinished > 0) console.error(`Shutting down with ${unfinished} background task(s) (emails) unfinished after ${BACKGROUND_DRAIN_MS / 1000} s.`);
   await services.logs.flush();
   await services.bus.close();
   await services.email.close();

@@ -1,5 +1,6 @@
 /** The domain services wired together once per process. */
 import type { Storage } from '../storage/storage.js';
+import { BackgroundTasks } from './background-tasks.js';
 import type { InvalidationBus } from '../storage/cache/invalidation-bus.js';
 import { SigningKeyService } from './keys/signing-key-service.js';
 import { TenantService } from './tenants/tenant-service.js';
@@ -56,6 +57,8 @@ export interface Services {
   sms: SmsSender;
   /** Passwordless codes and magic links (email and sms connections). */
   passwordless: PasswordlessService;
+  /** Work started for a request and not waited for (emails, prunes): failures reported, awaited at shutdown. */
+  background: BackgroundTasks;
 }
 
 export function createServices(opts: {
@@ -78,6 +81,7 @@ export function createServices(opts: {
   const clock = opts.clock ?? systemClock;
   const keys = new SigningKeyService(opts.storage, opts.bus);
   const logs = new LogService(opts.storage, opts.onBackgroundError, clock);
+  const background = new BackgroundTasks(opts.onBackgroundError);
   const ttl = new TtlStore(opts.storage, clock);
   const devOutbox = opts.devOutbox ?? true;
   const email = createEmailSender(opts.storage, opts.smtp, devOutbox);
@@ -106,8 +110,9 @@ export function createServices(opts: {
     consent: new ConsentService(opts.storage),
     email,
     refreshTokens: new RefreshTokenService(opts.storage, clock),
-    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { email, onBackgroundError: opts.onBackgroundError }, clock),
+    attackProtection: new AttackProtectionService(opts.storage, opts.bus, { email, background }, clock),
     sms,
-    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, onBackgroundError: opts.onBackgroundError, clock }),
+    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, background, clock }),
+    background,
   };
 }

@@ -13,7 +13,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
-import { eventually } from '../support/eventually.js';
 import { LOGIN_TICKET_TTL_SECONDS } from '../../src/auth-api/cross-origin/login-ticket.js';
 import { RESET_TICKET_TTL_SECONDS } from '../../src/domain/password-reset/password-reset.js';
 
@@ -245,16 +244,14 @@ describe('cross-origin login tickets: GET /authorize with login_ticket', () => {
 });
 
 /**
- * The messages to `to` in the dev outbox, newest first, once one has arrived. A password reset
- * request answers before its background task has even written the ticket (requestPasswordReset
- * keeps no handle a test could await), so this polls; the clock is not involved.
+ * The messages to `to` in the dev outbox, newest first. A password reset request answers before its
+ * background task has sent the email: `drain()` awaits that task (services.background), no polling.
  */
 async function outbox(to: string): Promise<Json[]> {
-  const read = async () => {
-    await server.drain();
-    return (await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent(to)}`)).body as Json[];
-  };
-  return eventually(read, (messages) => messages.length > 0, 5_000);
+  await server.drain();
+  const messages = (await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent(to)}`)).body as Json[];
+  expect(messages.length).toBeGreaterThan(0);
+  return messages;
 }
 
 describe('password reset by email link', () => {

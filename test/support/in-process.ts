@@ -70,10 +70,9 @@ export interface InProcessServer {
   /** Errors the background tasks reported (log flushing, sweeps, emails): a test may assert there are none. */
   backgroundErrors: unknown[];
   /**
-   * Finishes the work the requests so far handed off the request path: every email already given to
-   * the sender is stored (the dev outbox), then every queued log event is written. Background work
-   * that has not reached the sender yet (a reset or verification email still looking up its user) is
-   * not awaited: a test of such an email still waits for it with `eventually`.
+   * Finishes the work the requests so far handed off the request path: every background task
+   * (services.background: reset, verification and notification emails, prunes) has ended, so its
+   * email is in the dev outbox, then every queued log event is written.
    */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -100,7 +99,6 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     reportError(error);
   };
   const services = await openRuntime(config, onBackgroundError, { clock });
-  const emailsSent = trackEmails(services);
   const credentials = new Map<string, Bootstrap>();
   const handOver = async (handed: BootstrapCredentials) => {
     credentials.set(handed.tenant, { tenant: handed.tenant, client_id: handed.client_id, client_secret: handed.client_secret });
@@ -125,27 +123,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     if (!options.database) await database.drop();
     throw error;
   }
-  return assembled({ app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, emailsSent, dropDatabase: !options.database });
-}
-
-/**
- * Services send email without awaiting it (off the request path); this wraps the one sender they
- * share so that a test can wait for every send begun so far. Returns that wait.
- */
-function trackEmails(services: Services): () => Promise<void> {
-  const pending = new Set<Promise<void>>();
-  const sender = services.email;
-  const send = sender.send.bind(sender);
-  sender.send = (tenantId, message) => {
-    const sending = send(tenantId, message);
-    pending.add(sending);
-    const done = () => pending.delete(sending);
-    sending.then(done, done);
-    return sending;
-  };
-  return async () => {
-    await Promise.allSettled([...pending]);
-  };
+  return assembled({ app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, dropDatabase: !options.database });
 }
 
 /** The helpers around a started server. */
@@ -160,10 +138,9 @@ function assembled(parts: {
   warn: (message: string) => void;
   handOver: (credentials: BootstrapCredentials) => Promise<void>;
   backgroundErrors: unknown[];
-  emailsSent: () => Promise<void>;
   dropDatabase: boolean;
 }): InProcessServer {
-  const { app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, emailsSent } = parts;
+  const { app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors } = parts;
   const bootstrapOf = (tenant: string): Bootstrap => {
     const creds = credentials.get(tenant);
     if (!creds) throw new Error(`no bootstrap credentials for tenant ${tenant}`);
@@ -235,8 +212,8 @@ function assembled(parts: {
     postForm,
     backgroundErrors,
     drain: async () => {
-      // Emails first, then the log queue, which then holds every event recorded so far.
-      await emailsSent();
+      // Background work first (emails, which log when sent), then the log queue, which then holds every event recorded so far.
+      await services.background.idle();
       await services.logs.flush();
     },
     close: async () => {

@@ -9,6 +9,7 @@ import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
 import { Storage } from '../../src/storage/storage.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { deriveSubkey } from '../../src/crypto/subkeys.js';
+import { BackgroundTasks } from '../../src/domain/background-tasks.js';
 
 const vars = (extra: Partial<TemplateVariables> = {}): TemplateVariables => ({
   code: '123456',
@@ -131,7 +132,7 @@ describe('passwordless codes in the database', () => {
     throw error;
   };
   const codeKey = randomBytes(32);
-  const codesWith = (deps: Partial<PasswordlessCodesDeps> = {}) => new PasswordlessCodes(storage, { codeKey, onBackgroundError: unexpected, random: () => 1, ...deps });
+  const codesWith = (deps: Partial<PasswordlessCodesDeps> = {}) => new PasswordlessCodes(storage, { codeKey, background: new BackgroundTasks(unexpected), random: () => 1, ...deps });
   const storedIdentifiers = async () =>
     (await storage.db.selectFrom('passwordless_codes').select('identifier').where('tenant_id', '=', tenantId).orderBy('identifier').execute()).map((row) => row.identifier);
   const expire = (identifier: string, agoMs: number) =>
@@ -182,7 +183,7 @@ describe('passwordless codes in the database', () => {
 
   it('reports a failed sweep to the background error handler, never to the issue', async () => {
     const errors: unknown[] = [];
-    const codes = codesWith({ random: () => 0, onBackgroundError: (error) => errors.push(error) });
+    const codes = codesWith({ random: () => 0, background: new BackgroundTasks((error) => errors.push(error)) });
     vi.spyOn(storage.repos.passwordlessCodes, 'deleteExpired').mockRejectedValueOnce(new Error('database gone'));
     await expect(codes.issue(tenantId, connection, 'issued@example.com', 'app')).resolves.toMatchObject({ code: expect.stringMatching(/^\d{6}$/) });
     await vi.waitFor(() => expect(errors).toEqual([expect.objectContaining({ message: 'database gone' })]));

@@ -30,6 +30,7 @@ import { isEmpty, takeableUntil, type BucketLimits } from './token-bucket.js';
 import { applyFeaturePatch, resolveSettings, type AttackProtectionFeature, type AttackProtectionSettings, type BreachedStageShield } from './settings.js';
 import type { Audit } from '../../http/audit.js';
 import { blockedAccountEmail, breachedPasswordAdminEmail, breachedPasswordEmail, throttledIpEmail, type Email } from './notifications.js';
+import type { BackgroundTasks } from '../background-tasks.js';
 
 /** The invalidation kind of the settings cache; only this service publishes it. */
 const SETTINGS_KIND = 'attack-protection';
@@ -112,7 +113,7 @@ export class AttackProtectionService {
   constructor(
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
-    private readonly deps: { email: EmailSender; onBackgroundError: (error: unknown) => void },
+    private readonly deps: { email: EmailSender; background: BackgroundTasks },
     /** Decides blocks and their lifetime, IP token buckets, notice throttling and unblock links. */
     private readonly clock: Clock = systemClock,
   ) {
@@ -486,7 +487,7 @@ export class AttackProtectionService {
 
   /** Email goes out off the request path; a failure is reported, never thrown at the login. */
   private send(tenantId: string, to: string, message: Email): void {
-    void this.deps.email.send(tenantId, { to, ...message }).catch(this.deps.onBackgroundError);
+    this.deps.background.run(() => this.deps.email.send(tenantId, { to, ...message }));
   }
 
 }

@@ -103,7 +103,7 @@ export async function sendVerificationEmail(services: Services, tenant: Tenant, 
  * is already logged `fvr` for the tenant; `onError` gets it for the server log.
  */
 export function sendVerificationEmailInBackground(services: Services, tenant: Tenant, request: SendRequest, onError: (error: unknown) => void = () => {}): void {
-  void sendVerificationEmail(services, tenant, request).catch(onError);
+  services.background.run(() => sendVerificationEmail(services, tenant, request), onError);
 }
 
 export type VerificationOutcome =

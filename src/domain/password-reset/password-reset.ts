@@ -63,7 +63,7 @@ export interface ResetRequest {
  * to `onError`, never to the requester.
  */
 export function requestPasswordReset(services: Services, tenant: Tenant, request: ResetRequest, onError: (error: unknown) => void): void {
-  void sendResetLink(services, tenant, request).catch(onError);
+  services.background.run(() => sendResetLink(services, tenant, request), onError);
 }
 
 async function sendResetLink(services: Services, tenant: Tenant, request: ResetRequest): Promise<void> {

@@ -9,6 +9,7 @@ import type { Storage } from '../../storage/storage.js';
 import type { Connection } from '../connections/connection.js';
 import { DEFAULT_TOTP } from '../connections/strategies/passwordless-options.js';
 import { isoAt, systemClock, type Clock } from '../clock.js';
+import type { BackgroundTasks } from '../background-tasks.js';
 
 /** Wrong guesses a code survives; the next redemption fails even with the right code. */
 export const MAX_FAILED_ATTEMPTS = 3;
@@ -59,7 +60,8 @@ export interface PasswordlessCodesDeps {
   /** The HMAC key of stored codes: `deriveSubkey(masterKey, 'passwordlessCodes')`. */
   codeKey: Uint8Array;
   /** Errors of background housekeeping: reported, never thrown at the request that started it. */
-  onBackgroundError: (error: unknown) => void;
+  /** Runs the occasional prune off the request path (domain/background-tasks.ts). */
+  background: Pick<BackgroundTasks, 'run'>;
   /** Decides when an issue also sweeps expired codes; tests replace it to sweep deterministically. */
   random?: () => number;
   /** Decides when a code expires (default: the system clock). */
@@ -96,7 +98,7 @@ export class PasswordlessCodes {
     });
     // Codes are replaced per address, but the rows of addresses never used again would stay
     // forever: now and then, a sweep after an issue (off the request path) deletes them.
-    if ((this.deps.random ?? Math.random)() < PRUNE_PROBABILITY) void this.pruneExpired().catch(this.deps.onBackgroundError);
+    if ((this.deps.random ?? Math.random)() < PRUNE_PROBABILITY) this.deps.background.run(() => this.pruneExpired());
     return { code, lifetime: timeStep };
   }
 

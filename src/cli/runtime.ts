@@ -47,14 +47,24 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
   });
 }
 
-/** How long shutdown waits for background work (emails being sent) before closing storage under it. */
-const BACKGROUND_DRAIN_MS = 10_000;
+/**
+ * How long shutdown waits for background work (emails being sent) before closing storage under it:
+ * well inside the usual stop grace periods (Docker and Kubernetes send SIGKILL after 10 and 30 s).
+ */
+const BACKGROUND_DRAIN_MS = 5_000;
 
 export async function closeRuntime(services: Services): Promise<void> {
+  // What is recorded so far is written first, in case the process is killed during the wait.
+  await services.logs.flush();
   const unfinished = await services.background.idle(BACKGROUND_DRAIN_MS);
-  if (unfinished > 0) console.error(`Shutting down with ${unfinished} background task(s) (emails) unfinished after ${BACKGROUND_DRAIN_MS / 1000} s.`);
+  if (unfinished > 0) console.error(`Shutting down with ${unfinished} background task(s) unfinished after ${BACKGROUND_DRAIN_MS / 1000} s.`);
   await services.logs.flush();
   await services.bus.close();
   await services.email.close();
+  if (unfinished > 0) {
+    // A send cut off by closing the email transport logs its failure (fcpr, fvr): let it, and write that too.
+    await services.background.idle(1_000);
+    await services.logs.flush();
+  }
   await services.storage.close();
 }

@@ -362,15 +362,17 @@ describe('validation', () => {
 
 describe('client-credentials log events in storage', () => {
   it("writes Auth0's client-credentials log events (seccft, feccft)", async () => {
-    await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: dev.client_id, client_secret: dev.client_secret, audience: managementAudience('dev') });
-    await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: dev.client_id, client_secret: 'wrong-secret-wrong-secret-wrong-secret', audience: managementAudience('dev') });
-    await server.drain(); // log writes are batched every 200 ms: write the batch now
-    const { openDatabase } = await import('../../src/storage/database.js');
-    const { parseDatabaseUrl } = await import('../../src/config/config.js');
-    const { db } = await openDatabase(parseDatabaseUrl(server.database.url));
-    const types = (await db.selectFrom('logs').select('type').execute()).map((r) => r.type);
-    await db.destroy();
-    expect(types).toContain('seccft');
-    expect(types).toContain('feccft');
+    // Counted before and after: earlier cases of this file wrote both types already.
+    const stored = async (type: string) => {
+      await server.drain(); // log writes are batched every 200 ms: write the batch now
+      const rows = await server.services.storage.db.selectFrom('logs').select('client_id').where('type', '=', type).execute();
+      return rows.filter((row) => row.client_id === dev.client_id).length;
+    };
+    const before = { seccft: await stored('seccft'), feccft: await stored('feccft') };
+    const granted = await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: dev.client_id, client_secret: dev.client_secret, audience: managementAudience('dev') });
+    expect(granted.status).toBe(200);
+    const refused = await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: dev.client_id, client_secret: 'wrong-secret-wrong-secret-wrong-secret', audience: managementAudience('dev') });
+    expect(refused.status).toBe(401);
+    expect({ seccft: await stored('seccft'), feccft: await stored('feccft') }).toEqual({ seccft: before.seccft + 1, feccft: before.feccft + 1 });
   });
 });

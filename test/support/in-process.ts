@@ -213,11 +213,12 @@ function assembled(parts: {
     backgroundErrors,
     drain: async () => {
       // Background work first (emails, which log when sent), then the log queue, which then holds every event recorded so far.
-      await services.background.idle();
+      const unfinished = await services.background.idle(10_000);
+      if (unfinished > 0) throw new Error(`drain(): ${unfinished} background task(s) still running after 10 s`);
       await services.logs.flush();
     },
     close: async () => {
-      // The order of `tessera start`'s shutdown: stop serving, let a sweep finish, flush logs, close storage.
+      // The order of `tessera start`'s shutdown: stop serving, let a sweep finish, let background tasks finish, flush logs, close storage.
       await app.close();
       await sweeper.stop();
       await closeRuntime(services);

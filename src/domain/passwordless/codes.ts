@@ -59,7 +59,6 @@ const randomDigits = (length: number): string => Array.from({ length }, () => ra
 export interface PasswordlessCodesDeps {
   /** The HMAC key of stored codes: `deriveSubkey(masterKey, 'passwordlessCodes')`. */
   codeKey: Uint8Array;
-  /** Errors of background housekeeping: reported, never thrown at the request that started it. */
   /** Runs the occasional prune off the request path (domain/background-tasks.ts). */
   background: Pick<BackgroundTasks, 'run'>;
   /** Decides when an issue also sweeps expired codes; tests replace it to sweep deterministically. */

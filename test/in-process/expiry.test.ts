@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
-import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
 import { LOGIN_TICKET_TTL_SECONDS } from '../../src/auth-api/cross-origin/login-ticket.js';
 import { RESET_TICKET_TTL_SECONDS } from '../../src/domain/password-reset/password-reset.js';
 
@@ -262,16 +262,7 @@ describe('password reset by email link', () => {
   const browser = () => new FormBrowser({ caFetch: server.fetch });
 
   /** Starts an authorization in `browser` and returns the hosted page it lands on (after any redirects within /u/). */
-  async function start(browser: FormBrowser): Promise<{ html: string; state: string }> {
-    let url = locationOf(await browser.get(authorizeUrl()), base());
-    let response = await browser.get(url.toString());
-    while (response.status === 302) {
-      url = locationOf(response, url.toString());
-      response = await browser.get(url.toString());
-    }
-    expect(response.status).toBe(200);
-    return { html: await response.text(), state: url.searchParams.get('state')! };
-  }
+  const start = (browser: FormBrowser) => openHostedPage(browser, authorizeUrl());
 
   async function logIn(browser: FormBrowser, email: string, password: string): Promise<Response> {
     const page = await start(browser);

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationClient } from 'auth0-v4';
 import { startTlsServer, thrown, type TlsTestServer } from '../support/tls.js';
-import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
 import { escapeHtml } from '../../src/pages/html.js';
 
@@ -113,14 +113,7 @@ const browserAt = (ip: string) => new FormBrowser({ ...tls, caFetch: fromIp(ip) 
 
 async function hostedPage(browser: FormBrowser, params: Record<string, string> = {}): Promise<{ html: string; state: string }> {
   const authorize = `${base}/authorize?${new URLSearchParams({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 's', ...params })}`;
-  let url = locationOf(await browser.get(authorize), base);
-  let response = await browser.get(url.toString());
-  while (response.status === 302) {
-    url = locationOf(response, url.toString());
-    response = await browser.get(url.toString());
-  }
-  expect(response.status).toBe(200);
-  return { html: await response.text(), state: url.searchParams.get('state')! };
+  return openHostedPage(browser, authorize);
 }
 
 async function formLogin(browser: FormBrowser, username: string, password: string): Promise<Response> {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationClient } from 'auth0-v4';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
-import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { FormBrowser, inputValue, openHostedPage } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
 
 const DB = 'Username-Password-Authentication';
@@ -91,15 +91,9 @@ describe('the verification email after sign-up', () => {
   it('goes out after the hosted signup page, with a link to the same host', async () => {
     const browser = new FormBrowser(tls);
     const authorize = `${base}/authorize?${new URLSearchParams({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid email', screen_hint: 'signup' })}`;
-    let url = locationOf(await browser.get(authorize), base);
-    let response = await browser.get(url.toString());
-    while (response.status === 302) {
-      url = locationOf(response, url.toString());
-      response = await browser.get(url.toString());
-    }
+    const { url, html, state } = await openHostedPage(browser, authorize);
     expect(url.pathname).toBe('/u/signup');
-    const html = await response.text();
-    const done = await browser.post(`${base}/u/signup`, { state: url.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), email: 'hopper@example.com', password: PASSWORD });
+    const done = await browser.post(`${base}/u/signup`, { state, _csrf: inputValue(html, '_csrf'), email: 'hopper@example.com', password: PASSWORD });
     expect(done.status).toBe(302);
     const [message] = await outbox('hopper@example.com');
     expect(linkIn(message).startsWith(`${base}/u/email-verification?ticket=`)).toBe(true);

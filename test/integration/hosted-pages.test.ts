@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
-import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 
@@ -36,16 +36,7 @@ const authorizeUrl = (params: Record<string, string> = {}) =>
   `${base}/authorize?${new URLSearchParams({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid profile email', state: 'app-state', ...params })}`;
 
 /** Starts an authorization in `browser` and returns the hosted page it lands on (after any redirects within /u/). */
-async function start(browser: FormBrowser, params: Record<string, string> = {}): Promise<{ url: URL; html: string; state: string }> {
-  let url = locationOf(await browser.get(authorizeUrl(params)), base);
-  let response = await browser.get(url.toString());
-  while (response.status === 302) {
-    url = locationOf(response, url.toString());
-    response = await browser.get(url.toString());
-  }
-  expect(response.status).toBe(200);
-  return { url, html: await response.text(), state: url.searchParams.get('state')! };
-}
+const start = (browser: FormBrowser, params: Record<string, string> = {}) => openHostedPage(browser, authorizeUrl(params));
 
 async function logIn(browser: FormBrowser, email: string, password: string, params: Record<string, string> = {}): Promise<Response> {
   const page = await start(browser, params);

@@ -57,6 +57,21 @@ export function inputValue(html: string, name: string): string {
   return match![1]!.replace(/&amp;/g, '&');
 }
 
+/**
+ * Follows an `/authorize` URL in `browser` to the hosted page it lands on, through any redirects
+ * within /u/: that page's URL, its HTML (which must have loaded: 200) and its interaction `state`.
+ */
+export async function openHostedPage(browser: FormBrowser, authorizeUrl: string): Promise<{ url: URL; html: string; state: string }> {
+  let url = locationOf(await browser.get(authorizeUrl), authorizeUrl);
+  let response = await browser.get(url.toString());
+  while (response.status === 302) {
+    url = locationOf(response, url.toString());
+    response = await browser.get(url.toString());
+  }
+  expect(response.status).toBe(200);
+  return { url, html: await response.text(), state: url.searchParams.get('state')! };
+}
+
 /** Where a redirect response points, resolved against the request URL. */
 export function locationOf(response: Response, base: string): URL {
   expect(response.status, `expected a redirect, got ${response.status}`).toBe(302);

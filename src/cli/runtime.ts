@@ -37,6 +37,7 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     baseDomain: config.baseDomain,
     publicUrl: config.publicUrl,
     defaultTenant: config.defaultTenant,
+    adminHost: config.adminHost,
     onBackgroundError,
     // The services get a subkey for their purpose, never the master key itself.
     passwordlessCodeKey: deriveSubkey(key, 'passwordlessCodes'),

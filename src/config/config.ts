@@ -20,6 +20,11 @@ export interface Config {
   /** Scheme and port of every tenant's public URL (`TESSERA_PUBLIC_URL`): issuers, links, the Management API identifier. */
   publicUrl: PublicUrlConfig;
   defaultTenant: string;
+  /**
+   * The host name of the control plane's admin tenant (dashboard and control API), `TESSERA_ADMIN_HOST`,
+   * by default `manage.{base domain}`. It is served on that host only, never by tenant name.
+   */
+  adminHost: string;
   redisUrl?: string;
   /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
   smtp?: { url: string; from: string };
@@ -87,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     baseDomain,
     publicUrl,
     defaultTenant: nonEmpty(env, 'TESSERA_DEFAULT_TENANT') ?? 'dev',
+    adminHost: parseAdminHost(nonEmpty(env, 'TESSERA_ADMIN_HOST'), baseDomain),
     dataDir,
     logLevel: parseLogLevel(nonEmpty(env, 'LOG_LEVEL') ?? 'info'),
     bodyLimitBytes: parseBodyLimit(nonEmpty(env, 'BODY_LIMIT_BYTES')),
@@ -156,6 +162,14 @@ function parseBaseDomain(raw: string): string {
   const domain = raw.toLowerCase();
   if (!HOSTNAME.test(domain)) throw new ConfigError('TESSERA_BASE_DOMAIN', `must be a DNS name such as "localhost" or "auth.example.com", got "${raw}"`);
   return domain;
+}
+
+function parseAdminHost(raw: string | undefined, baseDomain: string): string {
+  if (raw === undefined) return `manage.${baseDomain}`;
+  const host = raw.toLowerCase();
+  if (!HOSTNAME.test(host)) throw new ConfigError('TESSERA_ADMIN_HOST', `must be a DNS name such as "manage.auth.example.com", got "${raw}"`);
+  if (host === baseDomain) throw new ConfigError('TESSERA_ADMIN_HOST', 'cannot be the base domain (the default tenant is served there)');
+  return host;
 }
 
 const DEFAULT_PORTS = { http: 80, https: 443 } as const;

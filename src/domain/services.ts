@@ -68,6 +68,8 @@ export function createServices(opts: {
   /** Scheme and port of tenants' public URLs (config TESSERA_PUBLIC_URL). */
   publicUrl: PublicUrlConfig;
   defaultTenant: string;
+  /** The admin tenant's host (config TESSERA_ADMIN_HOST); `manage.{baseDomain}` unless set. */
+  adminHost?: string;
   onBackgroundError: (error: unknown) => void;
   /** HMAC key of stored passwordless codes, derived from the master encryption key (crypto/subkeys.ts). */
   passwordlessCodeKey: Uint8Array;
@@ -86,7 +88,7 @@ export function createServices(opts: {
   const devOutbox = opts.devOutbox ?? true;
   const email = createEmailSender(opts.storage, opts.smtp, devOutbox);
   const sms = createSmsSender(opts.storage, opts.twilio, devOutbox);
-  const tenants = new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant, new PublicOrigin(opts.publicUrl, opts.baseDomain));
+  const tenants = new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant, new PublicOrigin(opts.publicUrl, opts.baseDomain), opts.adminHost);
   // The tenant service recognises the Management API's aliases; the API and grant services resolve them.
   const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));
   return {

@@ -16,6 +16,10 @@ export interface TenantsTable {
   bootstrap_client_id: string | null;
   /** When that application's provisioning completed (credentials handed over); null until then. After it, start heals nothing. */
   bootstrap_provisioned_at: string | null;
+  /** 'customer', or 'admin' for the one admin tenant (the control plane's, served on the admin host only). */
+  kind: Generated<string>;
+  /** Auth0's environment tag: 'development' | 'staging' | 'production'. */
+  environment_tag: Generated<string>;
 }
 
 export interface TenantDomainsTable {
@@ -189,6 +193,50 @@ export interface UserIdentitiesTable {
   created_at: string; // when the identity was attached to the user; identities[] lists them in this order
 }
 
+export interface DashboardAccountsTable {
+  user_id: string; // an admin-tenant user
+  is_owner: number; // 1: a platform owner (may create tenants; Admin of every new tenant)
+  preferences: string; // JSON { theme }
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DashboardMembershipsTable {
+  tenant_id: string;
+  user_id: string; // an admin-tenant user
+  roles: string; // JSON array of role ids (domain/control-plane/dashboard-roles.ts)
+  grant_id: string; // fresh at every change: dashboard tokens carry it
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DashboardInvitationsTable {
+  id: string;
+  tenant_id: string;
+  email: string; // lowercased
+  roles: string; // JSON array of role ids
+  invited_by: string;
+  ticket_hash: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface DashboardSessionsTable {
+  id: string; // public id, the `dsid` claim of dashboard tokens
+  id_hash: string; // SHA-256 of the cookie value
+  user_id: string;
+  sso_sid: string | null;
+  user_agent: string;
+  ip: string;
+  created_at: string;
+  last_active_at: string;
+  expires_at: string;
+  idle_expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface TtlEntriesTable {
   tenant_id: string;
   kind: string;
@@ -312,6 +360,10 @@ export interface Database {
   user_roles: UserRolesTable;
   user_permissions: UserPermissionsTable;
   ttl_entries: TtlEntriesTable;
+  dashboard_accounts: DashboardAccountsTable;
+  dashboard_memberships: DashboardMembershipsTable;
+  dashboard_invitations: DashboardInvitationsTable;
+  dashboard_sessions: DashboardSessionsTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   user_grants: UserGrantsTable;

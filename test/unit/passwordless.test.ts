@@ -121,7 +121,7 @@ describe('passwordless codes in the database', () => {
     const opened = await openDatabase(parseDatabaseUrl(database.url));
     await migrateToLatest(opened);
     storage = new Storage(opened.db, opened.dialect);
-    await storage.repos.tenants.insert({ id: tenantId, name: 'codes', settings: {}, branding: {}, createdAt: new Date().toISOString(), deletedAt: null });
+    await storage.repos.tenants.insert({ id: tenantId, name: 'codes', settings: {}, branding: {}, createdAt: new Date().toISOString(), deletedAt: null, kind: 'customer', environmentTag: 'development' });
   });
   afterAll(async () => {
     await storage?.close();

@@ -10,3 +10,15 @@ export function tenantNameProblem(name: string): string | undefined {
   if (!TENANT_NAME.test(name)) return 'may contain only lowercase letters, digits and hyphens, and cannot begin or end with a hyphen';
   return undefined;
 }
+
+/**
+ * Names that would read as Tessera's own hosts or services (or as punycode, which would let a name
+ * look like another one). Checked when a tenant is created only: an existing tenant keeps its name.
+ */
+const RESERVED_NAMES = new Set(['admin', 'manage', 'api', 'www', 'accounts', 'login', 'auth', 'static', 'cdn', 'support', 'tessera']);
+
+export function reservedNameProblem(name: string): string | undefined {
+  if (RESERVED_NAMES.has(name)) return `"${name}" is reserved`;
+  if (name.startsWith('xn--')) return 'cannot start with "xn--"';
+  return undefined;
+}

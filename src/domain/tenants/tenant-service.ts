@@ -3,7 +3,7 @@
  * resolution of a request's Host to a tenant, custom domains, and settings.
  */
 import type { Storage } from '../../storage/storage.js';
-import type { TenantRecord } from '../../storage/repositories/tenants.js';
+import type { EnvironmentTag, TenantKind, TenantRecord } from '../../storage/repositories/tenants.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache, TENANT_KIND } from '../../storage/cache/entity-cache.js';
 import type { SigningKeyService } from '../keys/signing-key-service.js';
@@ -14,7 +14,7 @@ import type { PublicOrigin } from './public-origin.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { newTenantId } from '../ids.js';
 import { nowIso } from '../clock.js';
-import { tenantNameProblem } from './tenant-names.js';
+import { reservedNameProblem, tenantNameProblem } from './tenant-names.js';
 import { applyTenantSettingsPatch, defaultTenantSettings, type TenantSettings } from './tenant-settings.js';
 import { applyBrandingPatch, type Branding } from './branding.js';
 import { UNSUPPORTED_TENANT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
@@ -22,7 +22,10 @@ import { UNSUPPORTED_TENANT_SETTINGS, refuseUnsupportedSettings } from '../unsup
 export interface Tenant {
   id: string;
   name: string;
-  /** Canonical domain, `{name}.{base domain}`. */
+  /** 'admin' only for the control plane's admin tenant (served on the admin host alone). */
+  kind: TenantKind;
+  environmentTag: EnvironmentTag;
+  /** Canonical domain, `{name}.{base domain}` (the admin host for the admin tenant). */
   domain: string;
   settings: TenantSettings;
   branding: Branding;
@@ -33,6 +36,11 @@ export interface Tenant {
 const HOSTS = '*';
 /** The invalidation kind of the host cache; only this service publishes it (and TENANT_KIND). */
 const HOST_KIND = 'tenant-host';
+
+export type { EnvironmentTag, TenantKind };
+export const ENVIRONMENT_TAGS: readonly EnvironmentTag[] = ['development', 'staging', 'production'];
+/** The stored name of the admin tenant: underscores are refused in customer names, so no tenant can take it. */
+export const ADMIN_TENANT_NAME = '_admin';
 
 export class TenantService {
   private readonly tenants: EntityCache<Tenant>;
@@ -45,6 +53,8 @@ export class TenantService {
     readonly baseDomain: string,
     readonly defaultTenantName: string,
     readonly publicOrigin: PublicOrigin,
+    /** The admin tenant's one host (TESSERA_ADMIN_HOST). */
+    readonly adminHost: string = `manage.${baseDomain}`,
   ) {
     this.tenants = new EntityCache<Tenant>(TENANT_KIND, bus, { max: 10_000 });
     // Host names are at most 255 characters (server/request-bounds.ts): about 640 bytes an entry.
@@ -56,12 +66,44 @@ export class TenantService {
   }
 
   private toTenant(record: TenantRecord<TenantSettings>): Tenant {
-    return { id: record.id, name: record.name, domain: this.domainOf(record.name), settings: record.settings, branding: record.branding as Branding, createdAt: record.createdAt };
+    const domain = record.kind === 'admin' ? this.adminHost : this.domainOf(record.name);
+    return { id: record.id, name: record.name, kind: record.kind, environmentTag: record.environmentTag, domain, settings: record.settings, branding: record.branding as Branding, createdAt: record.createdAt };
   }
 
-  async create(name: string): Promise<Tenant> {
+  /** A customer tenant, with the documented name rules and reserved names (checked on create only). */
+  async create(name: string, options: { environmentTag?: EnvironmentTag } = {}): Promise<Tenant> {
     const problem = tenantNameProblem(name);
     if (problem) throw invalid(`Tenant name ${problem}.`, 'invalid_tenant_name');
+    const reserved = reservedNameProblem(name);
+    if (reserved) throw invalid(`Tenant name ${reserved}.`, 'reserved_tenant_name');
+    if (name === this.adminHostLabel()) throw invalid(`Tenant name "${name}" is the admin host's label and cannot be used.`, 'reserved_tenant_name');
+    return this.insertTenant(name, 'customer', options.environmentTag ?? 'development');
+  }
+
+  /**
+   * The control plane's admin tenant (domain/control-plane/admin-tenant.ts calls this once): the same
+   * provisioning as a customer tenant (keys, system API, default connection) under the reserved name,
+   * with the admin host as its domain.
+   */
+  async createAdmin(): Promise<Tenant> {
+    return this.insertTenant(ADMIN_TENANT_NAME, 'admin', 'production');
+  }
+
+  /** The admin tenant, when it exists. */
+  async findAdmin(): Promise<Tenant | undefined> {
+    const tenant = await this.findByName(ADMIN_TENANT_NAME);
+    return tenant?.kind === 'admin' ? tenant : undefined;
+  }
+
+  /** The label the admin host takes under the base domain (`manage`), if it is directly under it. */
+  adminHostLabel(): string | undefined {
+    const suffix = `.${this.baseDomain}`;
+    if (!this.adminHost.endsWith(suffix)) return undefined;
+    const label = this.adminHost.slice(0, -suffix.length);
+    return label.includes('.') ? undefined : label;
+  }
+
+  private async insertTenant(name: string, kind: TenantKind, environmentTag: EnvironmentTag): Promise<Tenant> {
     const tenant = await this.storage.transaction(async (repos) => {
       const existing = await repos.tenants.findByName(name);
       if (existing) {
@@ -70,13 +112,13 @@ export class TenantService {
           'tenant_name_taken',
         );
       }
-      const record: TenantRecord<TenantSettings> = { id: newTenantId(), name, settings: defaultTenantSettings(), branding: {}, createdAt: nowIso(), deletedAt: null };
+      const record: TenantRecord<TenantSettings> = { id: newTenantId(), name, settings: defaultTenantSettings(), branding: {}, createdAt: nowIso(), deletedAt: null, kind, environmentTag };
       await repos.tenants.insert(record);
-      const domain = this.domainOf(name);
+      const domain = kind === 'admin' ? this.adminHost : this.domainOf(name);
       await this.keys.createKeyFamily(repos, record.id, domain, 'RS256');
       const systemApi = buildResourceServer({
         name: MANAGEMENT_API_NAME,
-        identifier: this.publicOrigin.managementApiIdentifier(name),
+        identifier: kind === 'admin' ? `${this.publicOrigin.originFor(this.adminHost)}/api/v2/` : this.publicOrigin.managementApiIdentifier(name),
         is_system: true,
         token_lifetime: 86_400,
         scopes: managementApiScopeEntries(MANAGEMENT_API_SCOPES),
@@ -92,10 +134,16 @@ export class TenantService {
 
   async delete(name: string): Promise<void> {
     const tenant = await this.findByName(name);
-    if (!tenant) throw notFound(`Tenant "${name}" not found.`, 'inexistent_tenant');
+    if (!tenant || tenant.kind === 'admin') throw notFound(`Tenant "${name}" not found.`, 'inexistent_tenant');
     await this.storage.transaction((repos) => repos.tenants.markDeleted(tenant.id, nowIso()));
     await this.invalidateTenant(tenant.id);
     await this.invalidateHosts();
+  }
+
+  async setEnvironmentTag(tenantId: string, tag: EnvironmentTag): Promise<void> {
+    if (!ENVIRONMENT_TAGS.includes(tag)) throw invalid(`environment_tag must be one of ${ENVIRONMENT_TAGS.join(', ')}.`, 'invalid_body');
+    await this.storage.transaction((repos) => repos.tenants.updateEnvironmentTag(tenantId, tag));
+    await this.invalidateTenant(tenantId);
   }
 
   async findByName(name: string): Promise<Tenant | undefined> {
@@ -103,6 +151,7 @@ export class TenantService {
     return record && !record.deletedAt ? this.toTenant(record) : undefined;
   }
 
+  /** Customer tenants only: the admin tenant is never listed, healed or swept as one of them. */
   async list(): Promise<Tenant[]> {
     return (await this.storage.repos.tenants.listActive<TenantSettings>()).map((r) => this.toTenant(r));
   }
@@ -115,17 +164,23 @@ export class TenantService {
   }
 
   /**
-   * The tenant a request is for, from its host name (port already removed):
-   * the bare base domain is the default tenant, `{name}.{base}` is that tenant, anything else
-   * must be a registered custom domain. Unknown hosts resolve to nothing, never to a fallback.
+   * The tenant a request is for, from its host name (port already removed): the admin host is the
+   * admin tenant, the bare base domain is the default tenant, `{name}.{base}` is that customer
+   * tenant, anything else must be a registered custom domain. Unknown hosts resolve to nothing,
+   * never to a fallback; the admin tenant has no other host.
    */
   async resolveHost(hostname: string): Promise<Tenant | null> {
     const host = normalizeHost(hostname);
     const entry = await this.hosts.get(HOSTS, host, async () => {
       let tenantId: string | undefined;
       const name = this.tenantNameForHost(host);
-      if (name !== undefined) tenantId = (await this.storage.repos.tenants.findByName(name))?.id;
-      else tenantId = await this.storage.repos.tenants.findTenantIdByDomain(host);
+      if (host === this.adminHost) {
+        const record = await this.storage.repos.tenants.findByName(ADMIN_TENANT_NAME);
+        tenantId = record?.kind === 'admin' && !record.deletedAt ? record.id : undefined;
+      } else if (name !== undefined) {
+        const record = await this.storage.repos.tenants.findByName(name);
+        tenantId = record?.kind === 'customer' ? record.id : undefined;
+      } else tenantId = await this.storage.repos.tenants.findTenantIdByDomain(host);
       return tenantId ? { tenantId } : undefined;
     });
     return entry ? this.getById(entry.tenantId) : null;

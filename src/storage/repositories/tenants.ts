@@ -2,7 +2,7 @@
  * The tenant registry. This is the one repository that is not scoped by a tenant id,
  * because it is how a request's tenant is found in the first place.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import { fromJson, toJson } from './json.js';
 
@@ -14,9 +14,16 @@ export interface TenantRecord<Settings = Record<string, unknown>> {
   branding: Record<string, unknown>;
   createdAt: string;
   deletedAt: string | null;
+  /** 'customer', or 'admin' for the control plane's admin tenant. */
+  kind: TenantKind;
+  /** Auth0's environment tag. */
+  environmentTag: EnvironmentTag;
 }
 
-type Row = Database['tenants'];
+export type TenantKind = 'customer' | 'admin';
+export type EnvironmentTag = 'development' | 'staging' | 'production';
+
+type Row = Selectable<Database['tenants']>;
 
 const toRecord = <S>(row: Row): TenantRecord<S> => ({
   id: row.id,
@@ -25,6 +32,8 @@ const toRecord = <S>(row: Row): TenantRecord<S> => ({
   branding: fromJson(row.branding),
   createdAt: row.created_at,
   deletedAt: row.deleted_at,
+  kind: row.kind === 'admin' ? 'admin' : 'customer',
+  environmentTag: row.environment_tag as EnvironmentTag,
 });
 
 export class TenantsRepository {
@@ -33,7 +42,7 @@ export class TenantsRepository {
   async insert(tenant: TenantRecord<unknown>): Promise<void> {
     await this.db
       .insertInto('tenants')
-      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null, bootstrap_client_id: null, bootstrap_provisioned_at: null })
+      .values({ id: tenant.id, name: tenant.name, settings: toJson(tenant.settings), branding: toJson(tenant.branding), created_at: tenant.createdAt, deleted_at: null, bootstrap_client_id: null, bootstrap_provisioned_at: null, kind: tenant.kind, environment_tag: tenant.environmentTag })
       .execute();
   }
 
@@ -48,9 +57,14 @@ export class TenantsRepository {
     return row ? toRecord<S>(row) : undefined;
   }
 
-  async listActive<S>(): Promise<TenantRecord<S>[]> {
-    const rows = await this.db.selectFrom('tenants').selectAll().where('deleted_at', 'is', null).orderBy('name').execute();
+  /** Active tenants of one kind, by name. */
+  async listActive<S>(kind: TenantKind = 'customer'): Promise<TenantRecord<S>[]> {
+    const rows = await this.db.selectFrom('tenants').selectAll().where('deleted_at', 'is', null).where('kind', '=', kind).orderBy('name').execute();
     return rows.map((row) => toRecord<S>(row));
+  }
+
+  async updateEnvironmentTag(id: string, tag: EnvironmentTag): Promise<void> {
+    await this.db.updateTable('tenants').set({ environment_tag: tag }).where('id', '=', id).execute();
   }
 
   async updateBranding(id: string, branding: Record<string, unknown>): Promise<void> {

@@ -56,6 +56,11 @@ async function main(argv: string[]): Promise<void> {
       const { tenantsCommand } = await import('./tenants-command.js');
       return tenantsCommand(config, subcommand, rest);
     }
+    case 'admin': {
+      if (sub !== 'setup-link' || rest.length) throw new UsageError();
+      const { adminCommand } = await import('./admin-command.js');
+      return adminCommand(config);
+    }
     case 'dev-cert': {
       const { devCertCommand } = await import('./dev-cert-command.js');
       return devCertCommand(config, sub === '--force');

@@ -41,6 +41,7 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     onBackgroundError,
     // The services get a subkey for their purpose, never the master key itself.
     passwordlessCodeKey: deriveSubkey(key, 'passwordlessCodes'),
+    dashboardCsrfKey: deriveSubkey(key, 'dashboardCsrf'),
     ...(config.smtp ? { smtp: config.smtp } : {}),
     ...(config.twilio ? { twilio: config.twilio } : {}),
     devOutbox: !config.production,

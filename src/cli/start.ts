@@ -7,6 +7,8 @@ import { bootstrapFileExists, bootstrapFilePath, describeBootstrap, writeBootstr
 import { deliveryWarnings, proxyWarnings } from './start-warnings.js';
 import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
 import { SWEEP_INTERVAL_MS, startSweeper } from '../domain/maintenance/sweeper.js';
+import { ensureAdminTenant } from '../domain/control-plane/admin-tenant.js';
+import { prepareDashboard } from './dashboard-setup.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
@@ -31,6 +33,7 @@ export async function start(config: Config): Promise<void> {
   const identity = await healManagementApiIdentifiers(services);
   for (const warning of identity.warnings) app.log.warn(warning);
   if (identity.moved.length) app.log.info({ tenants: identity.moved }, 'Management API identifier moved to the public origin');
+  await ensureAdminTenant(services);
   const { tenant } = await ensureTenant(services, config.defaultTenant);
   const warn = (message: string) => app.log.warn(message);
   // Only the start that completes the provisioning writes the file and shows the secret: later starts
@@ -41,6 +44,7 @@ export async function start(config: Config): Promise<void> {
   };
   await ensureBootstrapClient(services, tenant, { fixed: config.bootstrapClient, warn, handOver });
   for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other, warn);
+  const dashboard = await prepareDashboard(services, config, app.log);
   if (!config.publicUrl.portFromListener) port = await listen();
   const sweeper = startSweeper(services.storage, (error) => logError(error), SWEEP_INTERVAL_MS, services.clock);
 
@@ -56,6 +60,7 @@ export async function start(config: Config): Promise<void> {
     console.log(`Tenant "${tenant.name}" is ready; its bootstrap credentials ${where} and are not shown again.`);
   }
   console.log(`Tessera listening on ${scheme}://${config.host}:${port} (default tenant at ${baseUrl}/)`);
+  console.log(dashboard);
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);

@@ -18,7 +18,7 @@ export async function withRuntime<T>(config: Config, work: (services: Services) 
 export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'delete' | 'add-domain', rest: string[]): Promise<void> {
   return withRuntime(config, async (services) => {
     if (sub === 'list') {
-      for (const t of await services.tenants.list()) console.log(`${t.name}\t${t.domain}\t${t.createdAt}`);
+      for (const t of await services.tenants.list()) console.log(`${t.name}\t${t.domain}\t${t.environmentTag}\t${t.createdAt}`);
     } else if (sub === 'create') {
       const name = rest[0]!;
       // Run again after an interruption (tenant created, provisioning not complete), it completes
@@ -27,6 +27,8 @@ export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'd
       // A complete tenant: creating it again fails with the service's own "already exists" error.
       if (existing && (await isBootstrapProvisioned(services, existing))) await services.tenants.create(name);
       const tenant = existing ?? (await services.tenants.create(name));
+      // Every platform owner manages the new tenant from the dashboard (as when it is created there).
+      await services.controlPlane.addOwnersAsAdmins(tenant);
       const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
       await ensureBootstrapClient(services, tenant, {
         warn: (message) => console.warn(message),

@@ -25,6 +25,12 @@ export interface Config {
    * by default `manage.{base domain}`. It is served on that host only, never by tenant name.
    */
   adminHost: string;
+  /**
+   * The first dashboard administrator, for automation (`TESSERA_ADMIN_EMAIL` and
+   * `TESSERA_ADMIN_PASSWORD`, set together): created at a start that finds no dashboard account,
+   * ignored afterwards. Without them, that start prints a one-time setup link.
+   */
+  adminAccount?: { email: string; password: string };
   redisUrl?: string;
   /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
   smtp?: { url: string; from: string };
@@ -101,6 +107,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const redisUrl = nonEmpty(env, 'REDIS_URL');
   if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);
+  const adminAccount = parseAdminAccount(env);
+  if (adminAccount) config.adminAccount = adminAccount;
   const smtp = parseSmtp(env);
   if (smtp) config.smtp = smtp;
   const twilio = parseTwilio(env);
@@ -162,6 +170,16 @@ function parseBaseDomain(raw: string): string {
   const domain = raw.toLowerCase();
   if (!HOSTNAME.test(domain)) throw new ConfigError('TESSERA_BASE_DOMAIN', `must be a DNS name such as "localhost" or "auth.example.com", got "${raw}"`);
   return domain;
+}
+
+function parseAdminAccount(env: Env): { email: string; password: string } | undefined {
+  const email = nonEmpty(env, 'TESSERA_ADMIN_EMAIL');
+  const password = env.TESSERA_ADMIN_PASSWORD === '' ? undefined : env.TESSERA_ADMIN_PASSWORD;
+  if (email === undefined && password === undefined) return undefined;
+  if (email === undefined) throw new ConfigError('TESSERA_ADMIN_EMAIL', 'must be set together with TESSERA_ADMIN_PASSWORD');
+  if (password === undefined) throw new ConfigError('TESSERA_ADMIN_PASSWORD', 'must be set together with TESSERA_ADMIN_EMAIL');
+  if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email)) throw new ConfigError('TESSERA_ADMIN_EMAIL', `must be an email address, got "${email}"`);
+  return { email, password };
 }
 
 function parseAdminHost(raw: string | undefined, baseDomain: string): string {

@@ -86,7 +86,9 @@ export async function isBootstrapProvisioned(services: Services, tenant: Tenant)
 export async function healTenantProvisioning(services: Services, tenant: Tenant, warn: ProvisioningWarn): Promise<void> {
   const audience = await prepareSystemApi(services, tenant);
   const clientId = await bootstrapClientIdOf(services, tenant, audience, warn);
-  if (!clientId || !(await isBootstrapProvisioned(services, tenant))) {
+  // A tenant with no bootstrap application on record was created from the dashboard, which needs
+  // none; one with an application but no completed provisioning is an interrupted `tenants create`.
+  if (clientId && !(await isBootstrapProvisioned(services, tenant))) {
     warn(`Tenant "${tenant.name}" has no provisioned bootstrap application; \`tessera tenants create ${tenant.name}\` completes its provisioning.`);
   }
 }

@@ -26,6 +26,9 @@ import { AttackProtectionService } from './attack-protection/attack-protection-s
 import type { SmsSender, TwilioConfig } from './delivery/sms.js';
 import { PasswordlessService } from './passwordless/passwordless-service.js';
 import { systemClock, type Clock } from './clock.js';
+import { ControlPlaneService } from './control-plane/control-plane-service.js';
+import { DashboardSessionService } from './control-plane/dashboard-sessions.js';
+import { DashboardAccountService } from './control-plane/dashboard-accounts.js';
 
 export interface Services {
   /** The time that decides protocol outcomes (expiry, blocks, token times); see clock.ts. */
@@ -59,6 +62,12 @@ export interface Services {
   passwordless: PasswordlessService;
   /** Work started for a request and not waited for (emails, prunes): failures reported, awaited at shutdown. */
   background: BackgroundTasks;
+  /** Dashboard sessions (the control API's cookie sessions of dashboard accounts). */
+  dashboardSessions: DashboardSessionService;
+  /** Tenant memberships of dashboard accounts, and the dashboard tokens they allow. */
+  controlPlane: ControlPlaneService;
+  /** Dashboard accounts (admin-tenant users): the first administrator's setup, profiles, preferences. */
+  dashboardAccounts: DashboardAccountService;
 }
 
 export function createServices(opts: {
@@ -73,6 +82,8 @@ export function createServices(opts: {
   onBackgroundError: (error: unknown) => void;
   /** HMAC key of stored passwordless codes, derived from the master encryption key (crypto/subkeys.ts). */
   passwordlessCodeKey: Uint8Array;
+  /** HMAC key of the dashboard session's CSRF tokens, derived likewise. */
+  dashboardCsrfKey: Uint8Array;
   smtp?: { url: string; from: string };
   twilio?: TwilioConfig;
   /** Store unsent messages in the development outbox (default); false in production: sends without a provider fail. */
@@ -90,6 +101,17 @@ export function createServices(opts: {
   const sms = createSmsSender(opts.storage, opts.twilio, devOutbox);
   const tenants = new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant, new PublicOrigin(opts.publicUrl, opts.baseDomain), opts.adminHost);
   // The tenant service recognises the Management API's aliases; the API and grant services resolve them.
+  const dashboardSessions = new DashboardSessionService(opts.storage, opts.bus, clock, opts.dashboardCsrfKey);
+  const controlPlane = new ControlPlaneService(opts.storage, opts.bus, tenants, keys, clock, {
+    isActive: async (sessionId, userId) => {
+      const status = dashboardSessions.peekStatus(sessionId) ?? (await dashboardSessions.status(sessionId));
+      return status?.active === true && status.userId === userId;
+    },
+    revokeAllForUser: async (userId) => {
+      await dashboardSessions.revokeAllForUser(userId);
+    },
+  });
+  const users = new UserService(opts.storage);
   const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));
   return {
     clock,
@@ -105,7 +127,7 @@ export function createServices(opts: {
     ttl,
     interactions: new InteractionService(ttl, clock),
     connections: new ConnectionService(opts.storage, opts.bus),
-    users: new UserService(opts.storage),
+    users,
     logSearch: new LogSearchService(opts.storage),
     roles: new RoleService(opts.storage, userDirectory),
     userAuthorization: new UserAuthorizationService(opts.storage, userDirectory),
@@ -116,5 +138,8 @@ export function createServices(opts: {
     sms,
     passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, background, clock }),
     background,
+    dashboardSessions,
+    controlPlane,
+    dashboardAccounts: new DashboardAccountService(opts.storage, users, tenants, controlPlane, ttl, clock),
   };
 }

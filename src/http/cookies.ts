@@ -29,6 +29,8 @@ export interface CookieOptions {
   maxAge?: number;
   /** Forces SameSite=Lax even over HTTPS (cookies only the top-level login pages need). */
   lax?: boolean;
+  /** SameSite=Strict (the dashboard's session: never sent on a request another site starts). */
+  strict?: boolean;
 }
 
 export function setCookie(request: FastifyRequest, reply: FastifyReply, name: string, value: string, options: CookieOptions = {}): void {
@@ -36,7 +38,7 @@ export function setCookie(request: FastifyRequest, reply: FastifyReply, name: st
   const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${options.path ?? '/'}`, 'HttpOnly'];
   if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
   if (secure) parts.push('Secure');
-  parts.push(secure && !options.lax ? 'SameSite=None' : 'SameSite=Lax');
+  parts.push(options.strict ? 'SameSite=Strict' : secure && !options.lax ? 'SameSite=None' : 'SameSite=Lax');
   const existing = reply.getHeader('set-cookie');
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
   reply.header('set-cookie', [...list, parts.join('; ')]);

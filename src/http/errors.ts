@@ -28,7 +28,9 @@ export class ManagementApiError extends Error {
   }
 }
 
-export const isManagementApiPath = (url: string): boolean => url === '/api/v2' || url.startsWith('/api/v2/') || url.startsWith('/api/v2?');
+/** The Management API's paths, and the control API's, which answers errors in the same shape. */
+export const isManagementApiPath = (url: string): boolean =>
+  url === '/api/v2' || url.startsWith('/api/v2/') || url.startsWith('/api/v2?') || url.startsWith('/api/control/');
 
 /**
  * A 400 for bad input found before any route runs (hooks, body parsers), in the format of the API

@@ -7,6 +7,10 @@ export interface ScopeRequirement {
 
 /**
  * Who a verified Management API token speaks for: an application (a client-credentials token,
- * `sub` = `{client_id}@clients`) or an end user (any user flow; it may act on that user alone).
+ * `sub` = `{client_id}@clients`), an end user (any user flow; it may act on that user alone), or a
+ * tenant member using the dashboard (a dashboard token of the admin tenant; roles as now).
  */
-export type ManagementPrincipal = { kind: 'client'; clientId: string } | { kind: 'user'; userId: string };
+export type ManagementPrincipal =
+  | { kind: 'client'; clientId: string }
+  | { kind: 'user'; userId: string }
+  | { kind: 'dashboard'; accountId: string; roles: string[]; sessionId: string };

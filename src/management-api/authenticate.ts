@@ -10,11 +10,15 @@
  *  - anyone else's is a user's: it may call only the routes that declare `config.currentUser`, only
  *    on its own `:id`, and only with the `*:current_user*` scopes listed there. Whatever other
  *    scopes it carries (a token minted before user flows were limited, say) count for nothing.
+ *  - a dashboard token (issued by the admin tenant, docs/plans/dashboard.md §1.5) is verified with
+ *    the admin tenant's keys only, must name this tenant, and is checked against the member's
+ *    current membership and dashboard session on every request; it needs the route's `scopes`
+ *    like an application's, from the scopes it carries that the member's roles still hold.
  * Default deny: a route that declares no scopes answers every token 403 (and is refused at start).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { JwtError } from '../domain/tokens/jws.js';
+import { JwtError, decodeJwt } from '../domain/tokens/jws.js';
 import { secondsAt } from '../domain/clock.js';
 import { ManagementApiError } from '../http/errors.js';
 import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
@@ -48,7 +52,33 @@ export function registerManagementAuthentication(app: FastifyInstance, services:
 }
 
 async function verifyManagementToken(services: Services, request: FastifyRequest, token: string): Promise<{ principal: ManagementPrincipal; scopes: Set<string> }> {
-  const ring = await services.keys.keyRing(request.tenant.id);
+  // The unverified issuer only chooses which keys verify the token: the admin tenant's for a
+  // dashboard token, this tenant's for any other. Never both, so neither can pass for the other.
+  let claimedIssuer: unknown;
+  try {
+    claimedIssuer = decodeJwt(token).payload.iss;
+  } catch {
+    throw unauthorized('Invalid token');
+  }
+  const dashboard = services.controlPlane.isAdminIssuer(claimedIssuer);
+  // The admin tenant serves no Management API; a dashboard token is for customer tenants only.
+  if (dashboard && request.tenant.kind !== 'customer') throw unauthorized('Invalid token');
+  const signer = dashboard ? await services.controlPlane.adminTenant() : request.tenant;
+  const payload = verifySignatureAndTimes(services, await services.keys.keyRing(signer.id), token);
+  if (!dashboard && (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/')))) throw unauthorized('Invalid token');
+  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  let audienceOk = false;
+  // The system API only, under any of its aliases, and never a custom API stored under one.
+  for (const aud of audiences) if (typeof aud === 'string' && (await services.resourceServers.isManagementApiAudience(request.tenant.id, aud))) audienceOk = true;
+  if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('Invalid token');
+  const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+  if (dashboard) return verifyDashboardAccess(services, request, payload, payload.sub, scopes);
+  if (typeof payload.azp === 'string') request.managementClientId = payload.azp;
+  return { principal: principalOf(payload, payload.sub), scopes };
+}
+
+function verifySignatureAndTimes(services: Services, ring: Awaited<ReturnType<Services['keys']['keyRing']>>, token: string): Record<string, unknown> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = ring.verify(token));
@@ -59,16 +89,26 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
   const now = secondsAt(services.clock);
   if (typeof payload.exp !== 'number' || payload.exp + CLOCK_SKEW_SECONDS <= now) throw unauthorized('Expired token received for JSON Web Token validation');
   if (typeof payload.nbf === 'number' && payload.nbf - CLOCK_SKEW_SECONDS > now) throw unauthorized('Invalid token');
-  if (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/'))) throw unauthorized('Invalid token');
-  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  let audienceOk = false;
-  // The system API only, under any of its aliases, and never a custom API stored under one.
-  for (const aud of audiences) if (typeof aud === 'string' && (await services.resourceServers.isManagementApiAudience(request.tenant.id, aud))) audienceOk = true;
-  if (!audienceOk) throw unauthorized(`Bad audience: ${audiences.filter((a) => typeof a === 'string').join(' ')}`);
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('Invalid token');
-  if (typeof payload.azp === 'string') request.managementClientId = payload.azp;
-  const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
-  return { principal: principalOf(payload, payload.sub), scopes };
+  return payload;
+}
+
+/**
+ * A dashboard token acts for a member of this tenant: it must name this tenant, and the member's
+ * membership (same grant id) and dashboard session must still be live. Its scopes are those it
+ * carries that the member's current roles still hold.
+ */
+async function verifyDashboardAccess(
+  services: Services,
+  request: FastifyRequest,
+  payload: Record<string, unknown>,
+  accountId: string,
+  carried: Set<string>,
+): Promise<{ principal: ManagementPrincipal; scopes: Set<string> }> {
+  if (payload.tessera_tenant !== request.tenant.id) throw unauthorized('Invalid token');
+  const access = await services.controlPlane.dashboardAccess(request.tenant.id, accountId, payload.tessera_grant, payload.dsid);
+  if (!access.ok) throw unauthorized('Dashboard access to this tenant changed; sign in again.');
+  const scopes = new Set([...carried].filter((scope) => access.scopes.has(scope)));
+  return { principal: { kind: 'dashboard', accountId, roles: access.roles, sessionId: String(payload.dsid) }, scopes };
 }
 
 /** Only the client-credentials grant mints `gty: client-credentials` with `sub` = `{azp}@clients`; every other token is a user's. */
@@ -79,7 +119,7 @@ function principalOf(payload: Record<string, unknown>, sub: string): ManagementP
 
 function checkScopes(request: FastifyRequest, principal: ManagementPrincipal, granted: Set<string>): void {
   const config = request.routeOptions.config;
-  if (principal.kind === 'client') {
+  if (principal.kind === 'client' || principal.kind === 'dashboard') {
     if (config?.scopes && satisfies(config.scopes, granted)) return;
   } else {
     // A user's token acts on that user alone: its own `:id`, on the routes that allow it.

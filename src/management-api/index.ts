@@ -5,7 +5,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { registerManagementAuthentication } from './authenticate.js';
-import { registerCurrentUserCors } from './current-user-cors.js';
+import { registerManagementCors } from './cors.js';
+import { ManagementApiError } from '../http/errors.js';
+import type { ManagementPrincipal } from '../http/request-context.js';
 import { registerResponseSerializer } from './response-serializer.js';
 import type { DeferredCompilations } from '../http/deferred-compilation.js';
 import { openApiRoute } from './openapi.js';
@@ -30,9 +32,16 @@ import { anomalyBlockRoutes } from './anomaly-blocks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
+/** A write made from the dashboard names the member who made it (an application's names its client id). */
+const actorOf = (principal: ManagementPrincipal | undefined) => (principal?.kind === 'dashboard' ? { actor: { type: 'dashboard', user_id: principal.accountId } } : {});
+
 export const managementApi: FastifyPluginAsync<{ services: Services; compilations: DeferredCompilations }> = async (app, { services, compilations }) => {
+  // The admin tenant serves no Management API: dashboard accounts are managed through the control API.
+  app.addHook('onRequest', async (request) => {
+    if (request.tenant?.kind === 'admin') throw new ManagementApiError(404, 'Not Found', 'not_found');
+  });
   // Before authentication, so that its 401s and 403s carry the CORS header as well.
-  registerCurrentUserCors(app);
+  registerManagementCors(app, services);
   registerManagementAuthentication(app, services);
   registerResponseSerializer(app, compilations);
 
@@ -43,7 +52,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services; compilation
     request.audit(ok ? 'sapi' : 'fapi', {
       ...(request.managementClientId ? { clientId: request.managementClientId } : {}),
       description: `${request.method} ${request.routeOptions.url ?? path}`,
-      details: { request: { method: request.method.toLowerCase(), path }, response: { statusCode: reply.statusCode } },
+      details: { request: { method: request.method.toLowerCase(), path }, response: { statusCode: reply.statusCode }, ...actorOf(request.managementPrincipal) },
     });
   });
 

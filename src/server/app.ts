@@ -22,6 +22,7 @@ import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/e
 import { authenticationApi, registerAuthenticationApiHooks, resumeAuthorization } from '../auth-api/index.js';
 import { hostedPages } from '../login/index.js';
 import { managementApi } from '../management-api/index.js';
+import { CONTROL_API_PREFIX, controlApi } from '../control-api/index.js';
 import { registerOpenApi } from '../management-api/openapi.js';
 import { createRateLimiter } from '../auth-api/rate-limit/limiter.js';
 import './request-context.js';
@@ -76,5 +77,6 @@ export async function buildServer(config: Config, services: Services): Promise<F
     await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
   });
   await app.register(managementApi, { services, compilations, prefix: '/api/v2' });
+  await app.register(controlApi, { services, csrfKey: services.dashboardSessions.csrfKey, limiter: rateLimiter.store, prefix: CONTROL_API_PREFIX });
   return app;
 }

@@ -20,6 +20,7 @@ import type { Services } from '../../src/domain/services.js';
 import { ensureBootstrapClient, ensureTenant, type BootstrapCredentials } from '../../src/domain/bootstrap.js';
 import { healManagementApiIdentifiers } from '../../src/domain/tenants/management-api-identity.js';
 import { SWEEP_INTERVAL_MS, startSweeper, type Sweeper } from '../../src/domain/maintenance/sweeper.js';
+import { ensureAdminTenant } from '../../src/domain/control-plane/admin-tenant.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { TestClock } from './test-clock.js';
 import type { Bootstrap } from './server.js';
@@ -112,6 +113,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     const log = app.log;
     reportError = (error) => log.error({ err: error }, 'background task failed');
     await healManagementApiIdentifiers(services);
+    await ensureAdminTenant(services);
     const { tenant } = await ensureTenant(services, config.defaultTenant);
     await ensureBootstrapClient(services, tenant, { warn, handOver });
     sweeper = startSweeper(services.storage, onBackgroundError, SWEEP_INTERVAL_MS, clock);

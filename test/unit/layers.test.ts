@@ -27,8 +27,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   'auth-api': ['pages', 'domain', 'storage', ...LEAVES],
   'management-api': ['domain', 'storage', ...LEAVES],
   login: ['pages', 'domain', 'storage', ...LEAVES],
-  server: ['auth-api', 'management-api', 'login', 'pages', 'domain', 'storage', ...LEAVES],
-  cli: ['server', 'auth-api', 'management-api', 'login', 'pages', 'domain', 'storage', ...LEAVES],
+  'control-api': ['pages', 'domain', 'storage', ...LEAVES],
+  server: ['auth-api', 'management-api', 'login', 'control-api', 'pages', 'domain', 'storage', ...LEAVES],
+  cli: ['server', 'auth-api', 'management-api', 'login', 'control-api', 'pages', 'domain', 'storage', ...LEAVES],
 };
 
 /**

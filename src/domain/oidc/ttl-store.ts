@@ -3,7 +3,19 @@ import type { Storage } from '../../storage/storage.js';
 import { hashSecret, newSecret } from '../secrets.js';
 import { isoAt, systemClock, type Clock } from '../clock.js';
 
-export type TtlKind = 'interaction' | 'authorization_code' | 'userinfo_token' | 'password_reset' | 'logout_confirmation' | 'login_ticket' | 'unblock_ticket' | 'email_verification';
+export type TtlKind =
+  | 'interaction'
+  | 'authorization_code'
+  | 'userinfo_token'
+  | 'password_reset'
+  | 'logout_confirmation'
+  | 'login_ticket'
+  | 'unblock_ticket'
+  | 'email_verification'
+  /** The first administrator's setup link (admin tenant; one live at a time). */
+  | 'dashboard_setup'
+  /** A dashboard sign-in in progress: state, nonce and PKCE verifier (admin tenant). */
+  | 'dashboard_login';
 
 /**
  * How long an entry is kept after it expires before the sweeper deletes it. An expired entry still
@@ -68,5 +80,10 @@ export class TtlStore {
 
   async delete(tenantId: string, kind: TtlKind, secret: string): Promise<void> {
     await this.storage.repos.ttlEntries.delete(tenantId, kind, hashSecret(secret));
+  }
+
+  /** Deletes every entry of the kind (for kinds with one live secret at a time). */
+  async deleteAll(tenantId: string, kind: TtlKind): Promise<void> {
+    await this.storage.repos.ttlEntries.deleteKind(tenantId, kind);
   }
 }

@@ -68,4 +68,9 @@ export class TtlEntriesRepository {
   async delete(tenantId: string, kind: string, keyHash: string): Promise<void> {
     await this.db.deleteFrom('ttl_entries').where('tenant_id', '=', tenantId).where('kind', '=', kind).where('key_hash', '=', keyHash).execute();
   }
+
+  /** Every entry of one kind for the tenant (a kind with one live secret at a time: a new one replaces the old). */
+  async deleteKind(tenantId: string, kind: string): Promise<void> {
+    await this.db.deleteFrom('ttl_entries').where('tenant_id', '=', tenantId).where('kind', '=', kind).execute();
+  }
 }

@@ -1,0 +1,28 @@
+/**
+ * Attempts at the control API's public routes that take a secret (the setup link, invitation
+ * tickets): counted per client address (IPv6 by /64) and per route, at most `perMinute` a minute,
+ * in the same store as the Authentication API's rate limits (Redis when configured, so the count
+ * holds across instances). Tickets are 256-bit, so this is against floods, not guessing.
+ */
+import type { FastifyRequest } from 'fastify';
+import { ManagementApiError } from '../http/errors.js';
+
+export interface AttemptLimiter {
+  /** Counts one attempt for the key; the number counted in the current minute, this one included. */
+  hit(key: string): { count: number; resetAt: number } | Promise<{ count: number; resetAt: number }>;
+}
+
+export const ATTEMPTS_PER_MINUTE = 10;
+
+/** The client address's bucket: an IPv6 address by its /64 (one host usually holds the whole /64). */
+export function addressKey(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  return ip.split(':').slice(0, 4).join(':');
+}
+
+export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string): Promise<void> {
+  const hit = await limiter.hit(`control:${route}:${addressKey(request.ip)}`);
+  if (hit.count > ATTEMPTS_PER_MINUTE) {
+    throw new ManagementApiError(429, 'Too many attempts; try again in a minute.', 'too_many_attempts', { 'retry-after': String(Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000))) });
+  }
+}

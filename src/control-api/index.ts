@@ -1,0 +1,70 @@
+/**
+ * The control API, `/api/control/v1` on the admin host only (docs/plans/dashboard.md §2): what the
+ * dashboard needs above tenants — the first administrator's setup, sign-in through the admin
+ * tenant's own hosted login, the signed-in account and its sessions, the tenants it may manage and
+ * their members, and the per-tenant Management API tokens the dashboard calls `/api/v2` with.
+ *
+ * Errors have the Management API's shape (`{statusCode, error, message, errorCode}`). Every route
+ * but the public ones needs the dashboard session cookie; every state-changing one also needs the
+ * session's CSRF token and, when the browser sends an Origin, the admin origin. Bodies are JSON.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services.js';
+import { ManagementApiError } from '../http/errors.js';
+import { DASHBOARD_CSRF_HEADER, checkCsrfToken } from '../http/dashboard-csrf.js';
+import { readSessionCookie } from './session.js';
+import { setupRoutes } from './setup.js';
+import { authRoutes } from './auth.js';
+import { meRoutes } from './me.js';
+import { tenantRoutes } from './tenants.js';
+import type { AttemptLimiter } from './attempt-limits.js';
+
+export const CONTROL_API_PREFIX = '/api/control/v1';
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface ControlApiOptions {
+  services: Services;
+  /** HMAC key of the session's CSRF tokens (crypto/subkeys.ts `dashboardCsrf`). */
+  csrfKey: Uint8Array;
+  /** Counts attempts at the guessable public routes (setup, invitations) per client address. */
+  limiter: AttemptLimiter;
+}
+
+export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, options) => {
+  const { services, csrfKey } = options;
+
+  app.addHook('onRequest', async (request) => {
+    // Only the admin host serves the control plane; on a tenant's host it does not exist.
+    if (request.tenant?.kind !== 'admin') throw new ManagementApiError(404, 'Not Found', 'not_found');
+    if (UNSAFE_METHODS.has(request.method) && request.headers.origin !== undefined && request.headers.origin !== services.controlPlane.adminOrigin()) {
+      throw new ManagementApiError(403, 'Cross-origin requests are not accepted.', 'invalid_origin');
+    }
+    const cookie = readSessionCookie(request);
+    const session = cookie ? await services.dashboardSessions.authenticate(cookie) : undefined;
+    if (session) request.dashboardSession = session;
+    if (request.routeOptions.config?.dashboard === 'public') return;
+    if (!session) throw new ManagementApiError(401, 'Sign in to the dashboard.', 'login_required');
+    if (UNSAFE_METHODS.has(request.method) && !checkCsrfToken(csrfKey, session.id, request.headers[DASHBOARD_CSRF_HEADER])) {
+      throw new ManagementApiError(403, 'Missing or invalid CSRF token.', 'invalid_csrf_token');
+    }
+  });
+  // JSON only: an HTML form from another site cannot even be parsed (forms send urlencoded bodies).
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && !isJson(request)) throw new ManagementApiError(415, 'Send application/json.', 'unsupported_media_type');
+  });
+
+  await app.register(setupRoutes, options);
+  await app.register(authRoutes, options);
+  await app.register(meRoutes, options);
+  await app.register(tenantRoutes, options);
+};
+
+const isJson = (request: FastifyRequest): boolean => /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+
+/** The signed-in session of a route that requires one (the hook above refused the request otherwise). */
+export function sessionOf(request: FastifyRequest) {
+  const session = request.dashboardSession;
+  if (!session) throw new ManagementApiError(401, 'Sign in to the dashboard.', 'login_required');
+  return session;
+}

@@ -25,6 +25,8 @@ import { DevOutboxRepository } from './repositories/dev-outbox.js';
 import { AttackProtectionRepository } from './repositories/attack-protection.js';
 import { PasswordlessCodesRepository } from './repositories/passwordless-codes.js';
 import { ExpiredRowsRepository } from './repositories/expired-rows.js';
+import { DashboardSessionsRepository } from './repositories/dashboard-sessions.js';
+import { DashboardAccountsRepository } from './repositories/dashboard-accounts.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -46,6 +48,8 @@ export interface Repositories {
   attackProtection: AttackProtectionRepository;
   passwordlessCodes: PasswordlessCodesRepository;
   expiredRows: ExpiredRowsRepository;
+  dashboardSessions: DashboardSessionsRepository;
+  dashboardAccounts: DashboardAccountsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: SecretBox | undefined): Repositories {
@@ -69,6 +73,8 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     attackProtection: new AttackProtectionRepository(db),
     passwordlessCodes: new PasswordlessCodesRepository(db),
     expiredRows: new ExpiredRowsRepository(db),
+    dashboardSessions: new DashboardSessionsRepository(db),
+    dashboardAccounts: new DashboardAccountsRepository(db),
   };
 }
 

@@ -18,7 +18,7 @@ import { checkCodeRedemption, type CodeGrant } from '../domain/oidc/code-grant.j
 import { DASHBOARD_CLIENT_ID } from '../domain/control-plane/dashboard-tokens.js';
 import { DASHBOARD_CALLBACK_PATH } from '../domain/control-plane/admin-tenant.js';
 import { LOGIN_COOKIE, LOGIN_COOKIE_PATH, clearLoginCookie, clearSessionCookie, setSessionCookie } from './session.js';
-import { ErrorResponse } from './schemas.js';
+import { ErrorResponse, NoContent } from './schemas.js';
 
 /** A sign-in has ten minutes to come back, like an authorization code. */
 const LOGIN_TTL_SECONDS = 600;
@@ -74,7 +74,7 @@ export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify,
     return reply.code(302).header('cache-control', 'no-store').redirect(`/authorize?${query}`);
   });
 
-  app.get('/auth/callback', { config: { dashboard: 'public' }, schema: { querystring: CallbackQuery, response: { 400: ErrorResponse, 403: ErrorResponse } } }, async (request, reply) => {
+  app.get('/auth/callback', { config: { dashboard: 'public' }, schema: { querystring: CallbackQuery } }, async (request, reply) => {
     const admin = request.tenant;
     const key = readCookie(request, LOGIN_COOKIE);
     clearLoginCookie(request, reply);
@@ -105,7 +105,7 @@ export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify,
   }
 
   /** Ends the dashboard session and the admin tenant's login session behind it (same host, same response). */
-  app.post('/auth/logout', { schema: { response: { 204: Type.Null() } } }, async (request, reply) => {
+  app.post('/auth/logout', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
     const session = sessionOf(request);
     await services.dashboardSessions.revoke(session.userId, session.id);
     await services.sessions.end(request.tenant.id, readCookie(request, SESSION_COOKIE));

@@ -10,7 +10,7 @@ import type { ControlApiOptions } from './index.js';
 import { sessionOf } from './index.js';
 import { ManagementApiError } from '../http/errors.js';
 import { parseUserAgent } from '../domain/control-plane/user-agent.js';
-import { AccountResponse, ErrorResponse, Theme, accountView } from './schemas.js';
+import { AccountResponse, ErrorResponse, NoContent, Theme, accountView } from './schemas.js';
 import { clearSessionCookie } from './session.js';
 
 const MePatch = Type.Object(
@@ -74,7 +74,7 @@ export const meRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, {
     });
   });
 
-  app.delete('/me/sessions/:id', { schema: { params: SessionParams, response: { 204: Type.Null(), 404: ErrorResponse } } }, async (request, reply) => {
+  app.delete('/me/sessions/:id', { schema: { params: SessionParams, response: { 204: NoContent, 404: ErrorResponse } } }, async (request, reply) => {
     const current = sessionOf(request);
     if (!(await services.dashboardSessions.revoke(current.userId, request.params.id))) {
       throw new ManagementApiError(404, 'The session does not exist.', 'session_not_found');

@@ -2,7 +2,11 @@
 import { Type } from '@sinclair/typebox';
 import type { DashboardAccount } from '../domain/control-plane/dashboard-accounts.js';
 import type { Tenant } from '../domain/tenants/tenant-service.js';
+import type { DashboardRoleId } from '../domain/control-plane/dashboard-roles.js';
 import { csrfTokenFor } from '../http/dashboard-csrf.js';
+
+/** An empty answer (204). */
+export const NoContent = Type.Unsafe<void>({ type: 'null', description: 'No body.' });
 
 export const ErrorResponse = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String(), errorCode: Type.String() });
 
@@ -42,7 +46,7 @@ export const TenantResponse = Type.Object({
   roles: Type.Array(RoleId),
 });
 
-export const tenantView = (tenant: Tenant, managementApi: string, roles: readonly string[]) => ({
+export const tenantView = (tenant: Tenant, managementApi: string, roles: readonly DashboardRoleId[]) => ({
   id: tenant.id,
   name: tenant.name,
   environment_tag: tenant.environmentTag,

@@ -14,7 +14,7 @@ import { sessionOf } from './index.js';
 import { ManagementApiError } from '../http/errors.js';
 import { managesTenant } from '../domain/control-plane/dashboard-roles.js';
 import type { Membership } from '../domain/control-plane/control-plane-service.js';
-import { EnvironmentTag, ErrorResponse, RoleId, TenantParams, TenantResponse, tenantView } from './schemas.js';
+import { EnvironmentTag, ErrorResponse, NoContent, RoleId, TenantParams, TenantResponse, tenantView } from './schemas.js';
 
 const CreateBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }), environment_tag: Type.Optional(EnvironmentTag) }, { additionalProperties: false });
 const PatchBody = Type.Object({ environment_tag: EnvironmentTag }, { additionalProperties: false });
@@ -79,7 +79,7 @@ export const tenantRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastif
     return tenantView({ ...tenant, environmentTag: request.body.environment_tag }, managementApiOf(tenant.name), membership.roles);
   });
 
-  app.delete('/tenants/:name', { schema: { params: TenantParams, querystring: DeleteQuery, response: { 204: Type.Null(), 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse } } }, async (request, reply) => {
+  app.delete('/tenants/:name', { schema: { params: TenantParams, querystring: DeleteQuery, response: { 204: NoContent, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse } } }, async (request, reply) => {
     const { tenant } = await memberTenant(sessionOf(request).userId, request.params.name, { admin: true });
     if (request.query.confirm !== tenant.name) throw new ManagementApiError(400, 'Type the tenant name in `confirm` to delete it.', 'confirmation_mismatch');
     await controlPlane.deleteTenant(tenant);
@@ -104,7 +104,7 @@ export const tenantRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastif
     return memberView(await controlPlane.setRoles(tenant.id, request.params.user_id, request.body.roles));
   });
 
-  app.delete('/tenants/:name/members/:user_id', { schema: { params: MemberParams, response: { 204: Type.Null(), 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } } }, async (request, reply) => {
+  app.delete('/tenants/:name/members/:user_id', { schema: { params: MemberParams, response: { 204: NoContent, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } } }, async (request, reply) => {
     const { tenant } = await memberTenant(sessionOf(request).userId, request.params.name, { admin: true });
     await controlPlane.removeMember(tenant.id, request.params.user_id);
     return reply.code(204).send();

@@ -10,6 +10,8 @@ import { hkdfSync } from 'node:crypto';
 const PURPOSES = {
   /** HMAC-SHA256 of stored passwordless codes (domain/passwordless/codes.ts). */
   passwordlessCodes: 'tessera/passwordless-code-hmac/v1',
+  /** HMAC-SHA256 of dashboard session ids: the control API's CSRF header (http/dashboard-csrf.ts). */
+  dashboardCsrf: 'tessera/dashboard-csrf-hmac/v1',
 } as const;
 
 export type SubkeyPurpose = keyof typeof PURPOSES;

@@ -68,6 +68,8 @@ export interface Services {
   controlPlane: ControlPlaneService;
   /** Dashboard accounts (admin-tenant users): the first administrator's setup, profiles, preferences. */
   dashboardAccounts: DashboardAccountService;
+  /** HMAC key of the dashboard session's CSRF tokens (a subkey, never the master key). */
+  dashboardCsrfKey: Uint8Array;
 }
 
 export function createServices(opts: {
@@ -101,7 +103,7 @@ export function createServices(opts: {
   const sms = createSmsSender(opts.storage, opts.twilio, devOutbox);
   const tenants = new TenantService(opts.storage, opts.bus, keys, opts.baseDomain, opts.defaultTenant, new PublicOrigin(opts.publicUrl, opts.baseDomain), opts.adminHost);
   // The tenant service recognises the Management API's aliases; the API and grant services resolve them.
-  const dashboardSessions = new DashboardSessionService(opts.storage, opts.bus, clock, opts.dashboardCsrfKey);
+  const dashboardSessions = new DashboardSessionService(opts.storage, opts.bus, clock);
   const controlPlane = new ControlPlaneService(opts.storage, opts.bus, tenants, keys, clock, {
     isActive: async (sessionId, userId) => {
       const status = dashboardSessions.peekStatus(sessionId) ?? (await dashboardSessions.status(sessionId));
@@ -141,5 +143,6 @@ export function createServices(opts: {
     dashboardSessions,
     controlPlane,
     dashboardAccounts: new DashboardAccountService(opts.storage, users, tenants, controlPlane, ttl, clock),
+    dashboardCsrfKey: opts.dashboardCsrfKey,
   };
 }

@@ -77,6 +77,6 @@ export async function buildServer(config: Config, services: Services): Promise<F
     await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
   });
   await app.register(managementApi, { services, compilations, prefix: '/api/v2' });
-  await app.register(controlApi, { services, csrfKey: services.dashboardSessions.csrfKey, limiter: rateLimiter.store, prefix: CONTROL_API_PREFIX });
+  await app.register(controlApi, { services, csrfKey: services.dashboardCsrfKey, limiter: rateLimiter.store, prefix: CONTROL_API_PREFIX });
   return app;
 }

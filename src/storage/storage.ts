@@ -26,6 +26,8 @@ import { AttackProtectionRepository } from './repositories/attack-protection.js'
 import { PasswordlessCodesRepository } from './repositories/passwordless-codes.js';
 import { ExpiredRowsRepository } from './repositories/expired-rows.js';
 import { DashboardMembershipsRepository } from './repositories/dashboard-memberships.js';
+import { DashboardSessionsRepository } from './repositories/dashboard-sessions.js';
+import { DashboardAccountsRepository } from './repositories/dashboard-accounts.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -48,6 +50,8 @@ export interface Repositories {
   passwordlessCodes: PasswordlessCodesRepository;
   expiredRows: ExpiredRowsRepository;
   dashboardMemberships: DashboardMembershipsRepository;
+  dashboardSessions: DashboardSessionsRepository;
+  dashboardAccounts: DashboardAccountsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: SecretBox | undefined): Repositories {
@@ -72,6 +76,8 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     passwordlessCodes: new PasswordlessCodesRepository(db),
     expiredRows: new ExpiredRowsRepository(db),
     dashboardMemberships: new DashboardMembershipsRepository(db),
+    dashboardSessions: new DashboardSessionsRepository(db),
+    dashboardAccounts: new DashboardAccountsRepository(db),
   };
 }
 

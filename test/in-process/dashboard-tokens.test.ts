@@ -157,7 +157,7 @@ describe('the admin tenant', () => {
     expect((await server.fetch('https://_admin.localhost/.well-known/openid-configuration')).status).toBe(404);
     const discovery = await server.fetch('https://manage.localhost/.well-known/openid-configuration');
     expect(discovery.status).toBe(200);
-    expect((await discovery.json()).issuer).toBe('https://manage.localhost/');
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe('https://manage.localhost/');
     expect((await server.services.tenants.list()).map((t) => t.name)).toEqual(['acme', 'dev']);
     await expect(server.services.tenants.delete('_admin')).rejects.toMatchObject({ code: 'inexistent_tenant' });
   });

@@ -147,7 +147,7 @@ describe('authorization security rules', () => {
     expect(new URL(bad.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
   });
 
-  it('rejects a replayed code, a wrong verifier and a code used by another client', async () => {
+  it('rejects a replayed code, a wrong or missing verifier, another redirect_uri and a code used by another client', async () => {
     const config = await configFor(web.client_id, web.client_secret);
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
@@ -156,16 +156,23 @@ describe('authorization security rules', () => {
     const redeem = (form: Record<string, string>) =>
       tls.caFetch(`https://${tls.hostOf('dev')}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
     const base = { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: web.client_id, client_secret: web.client_secret };
+    const answer = async (res: Response) => ({ status: res.status, body: await res.json() });
     const wrongVerifier = await redeem({ ...base, code_verifier: oidc.randomPKCECodeVerifier() });
-    expect(wrongVerifier.status).toBe(403);
-    expect(((await wrongVerifier.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await answer(wrongVerifier)).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Failed to verify code verifier' } });
     // The code was consumed by the failed attempt: a one-time code never works twice.
     const replay = await redeem({ ...base, code_verifier: verifier });
-    expect(replay.status).toBe(403);
+    expect(await answer(replay)).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } });
+
+    // The checks of domain/oidc/code-grant.ts, in order, each on a fresh code (a failed attempt consumes it).
+    const withChallenge = async () => (await logIn(new FormBrowser(tls), url)).searchParams.get('code')!;
+    const noVerifier = await redeem({ ...base, code: await withChallenge() });
+    expect(await answer(noVerifier)).toEqual({ status: 400, body: { error: 'invalid_request', error_description: "Parameter 'code_verifier' is required" } });
+    const otherRedirect = await redeem({ ...base, code: await withChallenge(), redirect_uri: `${CALLBACK}/other`, code_verifier: verifier });
+    expect(await answer(otherRedirect)).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid redirect_uri' } });
 
     const second = await logIn(new FormBrowser(tls), oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' }));
     const otherClient = await redeem({ grant_type: 'authorization_code', code: second.searchParams.get('code')!, redirect_uri: CALLBACK, client_id: spa.client_id });
-    expect(otherClient.status).toBe(403);
+    expect(await answer(otherClient)).toEqual({ status: 403, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } });
   });
 
   it('rejects wrong credentials on the hosted page, and a form posted without its CSRF token', async () => {

@@ -79,6 +79,7 @@ beforeAll(async () => {
       throw error;
     },
     passwordlessCodeKey: new Uint8Array(32),
+    dashboardCsrfKey: new Uint8Array(32).fill(2),
   });
   tenant = await services.tenants.create('inval');
 });

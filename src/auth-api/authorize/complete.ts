@@ -12,17 +12,11 @@ import type { AuthorizationRequest } from '../../domain/oidc/authorization-reque
 import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
+import type { CodeGrant } from '../../domain/oidc/code-grant.js';
 import { deliver } from './response-modes.js';
 import { askConsent } from './consent-question.js';
 
 export const CODE_TTL_SECONDS = 600;
-
-/** What an authorization code stands for until the token endpoint redeems it. */
-export interface CodeGrant extends UserGrant {
-  redirectUri: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
-}
 
 export async function completeAuthorization(
   services: Services,

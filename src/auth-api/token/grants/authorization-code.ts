@@ -3,14 +3,13 @@
  * it was issued to this client for this redirect_uri, and the PKCE verifier. A code presented a
  * second time is refused and everything issued from it is revoked (RFC 6749 §4.1.2).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { hashSecret } from '../../../domain/secrets.js';
 import { isoAt } from '../../../domain/clock.js';
 import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
-import type { CodeGrant } from '../../authorize/complete.js';
+import { checkCodeRedemption, type CodeGrant } from '../../../domain/oidc/code-grant.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 
@@ -34,9 +33,8 @@ async function redeemCode(services: Services, request: FastifyRequest, params: G
   }
   if (redemption.status === 'invalid') throw invalidGrant('Invalid authorization code');
   const grant = redemption.document;
-  if (grant.clientId !== client.client_id) throw invalidGrant('Invalid authorization code');
-  if (params.redirect_uri !== grant.redirectUri) throw invalidGrant('Invalid redirect_uri');
-  checkPkce(grant, params.code_verifier);
+  const check = checkCodeRedemption(grant, { clientId: client.client_id, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier });
+  if (!check.ok) throw check.error === 'invalid_request' ? new AuthApiError(400, check.error, check.description) : invalidGrant(check.description);
 
   const user = await services.users.get(tenant.id, grant.userId).catch(() => undefined);
   if (!user || user.blocked) throw invalidGrant('The user is blocked or no longer exists');
@@ -44,19 +42,4 @@ async function redeemCode(services: Services, request: FastifyRequest, params: G
   const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, { codeHash: hashSecret(params.code) });
   if (refreshToken) tokens.refresh_token = refreshToken;
   return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
-}
-
-function checkPkce(grant: CodeGrant, verifier: string | undefined): void {
-  if (!grant.codeChallenge) {
-    // A verifier for a code issued without a challenge is a PKCE downgrade (RFC 9700 §4.8.2): an
-    // attacker who stripped the challenge from the victim's request would otherwise redeem the code.
-    if (verifier !== undefined) throw invalidGrant('Failed to verify code verifier');
-    return;
-  }
-  if (!verifier) throw new AuthApiError(400, 'invalid_request', "Parameter 'code_verifier' is required");
-  if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) throw invalidGrant('Failed to verify code verifier');
-  const computed = grant.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-  const a = Buffer.from(computed);
-  const b = Buffer.from(grant.codeChallenge);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalidGrant('Failed to verify code verifier');
 }

@@ -51,6 +51,19 @@ async function seed(db: Kysely<Database>, tenantId: string): Promise<void> {
     session('session-live', HOUR),
   ]).execute();
 
+  // Dashboard sessions (admin host): the same two deadlines; a revoked one goes with them.
+  const dashboard = (id: string, idle: number, absolute = Math.max(idle, DAY), revoked = false) => ({
+    id, id_hash: `hash-${id}`, user_id: 'auth0|sweep', sso_sid: null, user_agent: '', ip: '', created_at: iso(-DAY), last_active_at: iso(-HOUR),
+    expires_at: iso(absolute), idle_expires_at: iso(idle), revoked_at: revoked ? iso(-HOUR) : null,
+  });
+  await db.insertInto('dashboard_sessions').values([
+    dashboard('ds-idle-expired', -1000),
+    dashboard('ds-absolute-expired', HOUR, -1000),
+    dashboard('ds-revoked-expired', -1000, DAY, true),
+    dashboard('ds-revoked-live', HOUR, DAY, true),
+    dashboard('ds-live', HOUR),
+  ]).execute();
+
   const refresh = (id: string, fields: { expires?: number | null; idle?: number | null; rotated?: boolean; revoked?: boolean }) => ({
     tenant_id: tenantId, id, token_hash: `hash-${id}`, family_id: id.startsWith('rt-family') ? 'family-1' : `family-${id}`, client_id: 'client', user_id: 'auth0|sweep',
     code_hash: null, document: '{}', created_at: iso(-DAY),
@@ -90,6 +103,7 @@ async function remaining(db: Kysely<Database>): Promise<Record<string, string[]>
   return {
     ttl: await column(db.selectFrom('ttl_entries').select('key_hash as k').where('kind', '=', 'sweep_test').execute()),
     sessions: await column(db.selectFrom('sessions').select('id_hash as k').where('user_id', '=', 'auth0|sweep').execute()),
+    dashboardSessions: await column(db.selectFrom('dashboard_sessions').select('id as k').where('user_id', '=', 'auth0|sweep').execute()),
     refresh: await column(db.selectFrom('refresh_tokens').select('id as k').where('user_id', '=', 'auth0|sweep').execute()),
     codes: await column(db.selectFrom('passwordless_codes').select('identifier as k').where('connection_id', '=', 'con_sweep').execute()),
     failures: await column(db.selectFrom('login_failures').select('identifier as k').where('identifier', 'like', 'failure-%').execute()),
@@ -107,11 +121,12 @@ describe('finding 6: the background sweeper', () => {
       const errors: unknown[] = [];
       const counts = await sweepExpired(new Storage(db, dialect), (error) => errors.push(error), NOW, 1);
       expect(errors).toEqual([]);
-      expect(counts).toMatchObject({ ttlEntries: expect.any(Number), sessions: expect.any(Number) });
+      expect(counts).toMatchObject({ ttlEntries: expect.any(Number), sessions: expect.any(Number), dashboardSessions: 3 });
       expect(counts.refreshTokens).toBeGreaterThanOrEqual(3);
       expect(await remaining(db)).toEqual({
         ttl: ['ttl-consumed-expired', 'ttl-expired-6-days', 'ttl-live'],
         sessions: ['session-live'],
+        dashboardSessions: ['ds-live', 'ds-revoked-live'],
         refresh: ['rt-family-current', 'rt-family-rotated', 'rt-never-expires'],
         codes: ['code-just-expired', 'code-live'],
         failures: ['failure-recent'],
@@ -138,6 +153,7 @@ describe('finding 6: one failing table does not stop the sweep', () => {
       sessions: async () => {
         throw new Error('sessions table unavailable');
       },
+      dashboardSessions: table('dashboardSessions'),
       refreshTokens: table('refreshTokens'),
       passwordlessCodes: table('passwordlessCodes'),
       loginFailures: table('loginFailures'),
@@ -145,7 +161,7 @@ describe('finding 6: one failing table does not stop the sweep', () => {
     };
     const errors: Error[] = [];
     const counts = await sweepExpired({ repos: { expiredRows } }, (error) => errors.push(error as Error), NOW);
-    expect(swept).toEqual(['ttlEntries', 'refreshTokens', 'passwordlessCodes', 'loginFailures', 'rateBuckets']);
+    expect(swept).toEqual(['ttlEntries', 'dashboardSessions', 'refreshTokens', 'passwordlessCodes', 'loginFailures', 'rateBuckets']);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toContain('sessions');
     expect((errors[0]!.cause as Error).message).toBe('sessions table unavailable');

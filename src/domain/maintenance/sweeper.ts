@@ -7,7 +7,7 @@
  * the deletes are idempotent.
  *
  * Swept (see ExpiredRowsRepository): ttl_entries expired more than EXPIRED_TTL_RETENTION_MS ago
- * (7 days), sessions past their absolute or idle deadline, refresh tokens expired or revoked,
+ * (7 days), sessions and dashboard sessions past their absolute or idle deadline, refresh tokens expired or revoked,
  * passwordless codes expired more than an hour ago, brute-force counters older than a block lasts,
  * full token buckets. The logs table is not swept: retention of tenant logs is an operator's
  * decision (dev_outbox neither: development only).
@@ -22,7 +22,7 @@ export const SWEEP_INTERVAL_MS = 60_000;
 const BATCH = 500;
 const MAX_ROUNDS = 20;
 
-type Table = 'ttlEntries' | 'sessions' | 'refreshTokens' | 'passwordlessCodes' | 'loginFailures' | 'rateBuckets';
+type Table = 'ttlEntries' | 'sessions' | 'dashboardSessions' | 'refreshTokens' | 'passwordlessCodes' | 'loginFailures' | 'rateBuckets';
 export type SweepCounts = Record<Table, number>;
 
 /** What the sweeper needs of the storage (the Storage facade fits; tests may pass a stub). */
@@ -41,12 +41,13 @@ export async function sweepExpired(storage: SweepSource, onError: (error: unknow
   const steps: Record<Table, (limit: number) => Promise<number>> = {
     ttlEntries: (limit) => expired.ttlEntries(before(EXPIRED_TTL_RETENTION_MS), limit),
     sessions: (limit) => expired.sessions(at, limit),
+    dashboardSessions: (limit) => expired.dashboardSessions(at, limit),
     refreshTokens: (limit) => expired.refreshTokens(at, limit),
     passwordlessCodes: (limit) => expired.passwordlessCodes(before(EXPIRED_CODE_RETENTION_MS), limit),
     loginFailures: (limit) => expired.loginFailures(before(BLOCK_LIFETIME_MS), limit),
     rateBuckets: (limit) => expired.rateBuckets(now, limit),
   };
-  const counts = { ttlEntries: 0, sessions: 0, refreshTokens: 0, passwordlessCodes: 0, loginFailures: 0, rateBuckets: 0 };
+  const counts = { ttlEntries: 0, sessions: 0, dashboardSessions: 0, refreshTokens: 0, passwordlessCodes: 0, loginFailures: 0, rateBuckets: 0 };
   for (const [table, step] of Object.entries(steps) as Array<[Table, (limit: number) => Promise<number>]>) {
     try {
       for (let round = 0; round < maxRounds; round++) {

@@ -37,6 +37,13 @@ export class ExpiredRowsRepository {
     return deleted;
   }
 
+  /** Dashboard sessions past their absolute or idle deadline, revoked ones included (as `sessions`). */
+  async dashboardSessions(now: string, limit: number): Promise<number> {
+    let deleted = await this.deleteBatch('dashboard_sessions', ['id'], sql`expires_at < ${now}`, limit);
+    if (deleted < limit) deleted += await this.deleteBatch('dashboard_sessions', ['id'], sql`idle_expires_at < ${now}`, limit - deleted);
+    return deleted;
+  }
+
   /**
    * Refresh tokens past one of their own deadlines, or revoked: the token endpoint answers such a
    * token exactly as an unknown one, and reuse detection only concerns rotated tokens still within

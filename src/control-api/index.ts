@@ -32,7 +32,7 @@ export interface ControlApiOptions {
 }
 
 export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, options) => {
-  const { services, csrfKey } = options;
+  const { services, csrfKey, limiter } = options;
 
   app.addHook('onRequest', async (request) => {
     // Only the admin host serves the control plane; on a tenant's host it does not exist.
@@ -54,10 +54,12 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
     if (request.body !== undefined && !isJson(request)) throw new ManagementApiError(415, 'Send application/json.', 'unsupported_media_type');
   });
 
-  await app.register(setupRoutes, options);
-  await app.register(authRoutes, options);
-  await app.register(meRoutes, options);
-  await app.register(tenantRoutes, options);
+  // The options without `prefix`: each child would add it again.
+  const routeOptions: ControlApiOptions = { services, csrfKey, limiter };
+  await app.register(setupRoutes, routeOptions);
+  await app.register(authRoutes, routeOptions);
+  await app.register(meRoutes, routeOptions);
+  await app.register(tenantRoutes, routeOptions);
 };
 
 const isJson = (request: FastifyRequest): boolean => /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');

@@ -154,7 +154,9 @@ describe('the admin tenant', () => {
   });
 
   it('is reached on the admin host only, never by its name, and is never listed', async () => {
-    expect((await server.fetch('https://_admin.localhost/.well-known/openid-configuration')).status).toBe(404);
+    // `_admin` is no host name (the request is refused before resolution), and never resolves by name.
+    expect((await server.fetch('https://_admin.localhost/.well-known/openid-configuration')).status).toBe(400);
+    expect(await server.services.tenants.resolveHost('_admin.localhost')).toBeNull();
     const discovery = await server.fetch('https://manage.localhost/.well-known/openid-configuration');
     expect(discovery.status).toBe(200);
     expect(((await discovery.json()) as { issuer: string }).issuer).toBe('https://manage.localhost/');

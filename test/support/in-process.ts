@@ -186,6 +186,7 @@ function assembled(parts: {
     bootstrapOf,
     createTenant: async (name) => {
       const tenant = await services.tenants.create(name);
+      await services.controlPlane.addOwnersAsAdmins(tenant);
       await ensureBootstrapClient(services, tenant, { warn, handOver });
       return bootstrapOf(name);
     },

@@ -13,6 +13,7 @@ import { conflict, invalid, notFound } from '../errors.js';
 import type { ControlPlaneService } from './control-plane-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { DASHBOARD_CONNECTION } from './admin-tenant.js';
+import { passwordProblem, passwordRulesOf } from '../users/password-policy.js';
 
 /** A setup link lives a day; a restart issues a new one, which replaces it. */
 export const SETUP_TOKEN_TTL_SECONDS = 24 * 3600;
@@ -62,6 +63,8 @@ export class DashboardAccountService {
     if (await this.exist()) throw conflict('The dashboard is already set up: sign in instead.', 'already_set_up');
     checkNewAccount(account);
     const admin = await this.controlPlane.adminTenant();
+    // A password the connection would refuse must not spend the one-time link.
+    await this.checkPassword(admin.id, account);
     const redemption = await this.ttl.consume(admin.id, 'dashboard_setup', token);
     if (redemption.status !== 'ok') throw notFound('This setup link is invalid, used or expired. Restart the server, or run `tessera admin setup-link`, for a new one.', 'invalid_setup_token');
     return this.createOwner(account);
@@ -119,6 +122,13 @@ export class DashboardAccountService {
   /** Owners: who may create tenants, and who becomes Admin of each new one. */
   async owners(): Promise<string[]> {
     return (await this.storage.repos.dashboardAccounts.listOwners()).map((o) => o.userId);
+  }
+
+  private async checkPassword(adminId: string, account: NewAccount): Promise<void> {
+    const connection = await this.storage.repos.connections.findByName(adminId, DASHBOARD_CONNECTION);
+    const options = (connection?.document.options ?? {}) as Record<string, unknown>;
+    const problem = passwordProblem(account.password, passwordRulesOf(options), { email: account.email, name: account.name ?? null });
+    if (problem) throw invalid(problem);
   }
 
   private view(user: User, record: DashboardAccountRecord): DashboardAccount {

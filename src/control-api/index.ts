@@ -18,6 +18,7 @@ import { authRoutes } from './auth.js';
 import { meRoutes } from './me.js';
 import { tenantRoutes } from './tenants.js';
 import type { AttemptLimiter } from './attempt-limits.js';
+import { openApiSubset, type OpenApiDocument } from '../http/openapi-subset.js';
 
 export const CONTROL_API_PREFIX = '/api/control/v1';
 
@@ -60,6 +61,23 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
   await app.register(authRoutes, routeOptions);
   await app.register(meRoutes, routeOptions);
   await app.register(tenantRoutes, routeOptions);
+
+  let document: OpenApiDocument | undefined;
+  app.get('/openapi.json', { config: { dashboard: 'public' } }, async (_request, reply) => {
+    document ??= openApiSubset(app.swagger() as unknown as OpenApiDocument, `${CONTROL_API_PREFIX}/`, CONTROL_API_INFO, SESSION_SECURITY);
+    return reply.header('cache-control', 'public, max-age=300').send(document);
+  });
+};
+
+const SESSION_SECURITY = {
+  components: { securitySchemes: { dashboardSession: { type: 'apiKey', in: 'cookie', name: '__Host-tessera_dash' } } },
+  security: [{ dashboardSession: [] }],
+};
+
+const CONTROL_API_INFO = {
+  title: 'Tessera control API',
+  version: 'v1',
+  description: "Tessera's own API above tenants, used by the dashboard: setup, sign-in, the signed-in account, tenants, members and per-tenant Management API tokens. Authenticated by the dashboard session cookie; state-changing requests need the x-tessera-csrf header.",
 };
 
 const isJson = (request: FastifyRequest): boolean => /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');

@@ -209,3 +209,17 @@ describe('attempt limits', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 });
+
+describe('OpenAPI documents', () => {
+  it('the control API documents its own routes, and the Management API only its own', async () => {
+    const control = (await (await server.fetch(`${CONTROL}/openapi.json`)).json()) as any;
+    expect(control.info.title).toBe('Tessera control API');
+    expect(Object.keys(control.paths)).toEqual(expect.arrayContaining(['/api/control/v1/setup', '/api/control/v1/tenants/{name}/token', '/api/control/v1/me/sessions/{id}']));
+    expect(Object.keys(control.paths).every((p) => p.startsWith('/api/control/v1/'))).toBe(true);
+    expect(control.security).toEqual([{ dashboardSession: [] }]);
+    const management = (await (await server.fetch('https://dev.localhost/api/v2/openapi.json')).json()) as any;
+    expect(management.info.title).toBe('Tessera Management API');
+    expect(Object.keys(management.paths).every((p) => p.startsWith('/api/v2/'))).toBe(true);
+    expect(management.paths['/api/v2/users']).toBeDefined();
+  });
+});

@@ -223,3 +223,16 @@ describe('OpenAPI documents', () => {
     expect(management.paths['/api/v2/users']).toBeDefined();
   });
 });
+
+describe('the admin tenant as an identity provider', () => {
+  it('refuses public signup: accounts come from setup, invitations and the CLI only', async () => {
+    const signup = await server.fetch(`${ADMIN}/dbconnections/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'tessera-dashboard', connection: 'Username-Password-Authentication', email: 'intruder@example.com', password: PASSWORD }),
+    });
+    expect(signup.status).toBe(400);
+    const admin = await server.services.controlPlane.adminTenant();
+    expect(await server.services.users.listByEmail(admin.id, 'intruder@example.com')).toEqual([]);
+  });
+});

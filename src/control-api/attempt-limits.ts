@@ -20,9 +20,9 @@ export function addressKey(ip: string): string {
   return ip.split(':').slice(0, 4).join(':');
 }
 
-export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string): Promise<void> {
+export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string, perMinute = ATTEMPTS_PER_MINUTE): Promise<void> {
   const hit = await limiter.hit(`control:${route}:${addressKey(request.ip)}`);
-  if (hit.count > ATTEMPTS_PER_MINUTE) {
+  if (hit.count > perMinute) {
     throw new ManagementApiError(429, 'Too many attempts; try again in a minute.', 'too_many_attempts', { 'retry-after': String(Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000))) });
   }
 }

@@ -12,12 +12,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ControlApiOptions } from './index.js';
 import { sessionOf } from './index.js';
 import { ManagementApiError } from '../http/errors.js';
-import { readCookie, setCookie, clearCookie } from '../http/cookies.js';
+import { readCookie, clearCookie } from '../http/cookies.js';
 import { SESSION_COOKIE } from '../http/login-cookies.js';
 import { checkCodeRedemption, type CodeGrant } from '../domain/oidc/code-grant.js';
 import { DASHBOARD_CLIENT_ID } from '../domain/control-plane/dashboard-tokens.js';
 import { DASHBOARD_CALLBACK_PATH } from '../domain/control-plane/admin-tenant.js';
-import { LOGIN_COOKIE, LOGIN_COOKIE_PATH, clearLoginCookie, clearSessionCookie, setSessionCookie } from './session.js';
+import { clearLoginCookie, clearSessionCookie, readLoginCookie, setLoginCookie, setSessionCookie } from './session.js';
+import { countAttempt } from './attempt-limits.js';
 import { ErrorResponse, NoContent } from './schemas.js';
 
 /** A sign-in has ten minutes to come back, like an authorization code. */
@@ -40,11 +41,21 @@ const CallbackQuery = Type.Object({
 
 const random = (): string => randomBytes(32).toString('base64url');
 
-/** Only a path of the dashboard itself: never another origin (`//evil`, `/\evil`), never the API. */
+/**
+ * Only a path of the dashboard itself: never another origin (`//evil`, `/\evil`), never the API,
+ * and percent-encoded as a Location header needs (a raw non-ASCII character would not be sendable).
+ */
 export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f]/.test(value)) return '/';
-  if (value.startsWith('/api/')) return '/';
-  return value;
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\u0000-\u001f\u007f]/.test(value)) return '/';
+  const base = 'https://dashboard.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== base || url.pathname.startsWith('/api/')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 const sameString = (a: string, b: string): boolean => {
@@ -52,15 +63,20 @@ const sameString = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services }) => {
+/** Sign-ins started per address and minute: generous for an office behind one address, finite for a script. */
+const LOGINS_PER_MINUTE = 60;
+
+export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services, limiter }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const callbackUrl = () => `${services.controlPlane.adminOrigin()}${DASHBOARD_CALLBACK_PATH}`;
 
   app.get('/auth/login', { config: { dashboard: 'public' }, schema: { querystring: LoginQuery } }, async (request, reply) => {
+    // Each sign-in stores a transaction: bounded per address, like the other public routes.
+    await countAttempt(limiter, request, 'login', LOGINS_PER_MINUTE);
     const admin = request.tenant;
     const transaction: LoginTransaction = { state: random(), nonce: random(), codeVerifier: random(), returnTo: safeReturnTo(request.query.return_to) };
     const key = await services.ttl.put(admin.id, 'dashboard_login', transaction, LOGIN_TTL_SECONDS);
-    setCookie(request, reply, LOGIN_COOKIE, key, { path: LOGIN_COOKIE_PATH, maxAge: LOGIN_TTL_SECONDS, lax: true });
+    setLoginCookie(request, reply, key, LOGIN_TTL_SECONDS);
     const query = new URLSearchParams({
       client_id: DASHBOARD_CLIENT_ID,
       response_type: 'code',
@@ -76,7 +92,7 @@ export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify,
 
   app.get('/auth/callback', { config: { dashboard: 'public' }, schema: { querystring: CallbackQuery } }, async (request, reply) => {
     const admin = request.tenant;
-    const key = readCookie(request, LOGIN_COOKIE);
+    const key = readLoginCookie(request);
     clearLoginCookie(request, reply);
     const redeemed = key ? await services.ttl.consume<LoginTransaction>(admin.id, 'dashboard_login', key) : { status: 'invalid' as const };
     const { state, code, error } = request.query;
@@ -88,6 +104,8 @@ export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify,
     const grant = await redeemCode(request, code, transaction);
     const account = await services.dashboardAccounts.find(grant.userId);
     if (!account) throw new ManagementApiError(403, 'This user is not a dashboard account.', 'access_denied');
+    // A session this browser held before (another account, or an old sign-in) ends here.
+    if (request.dashboardSession) await services.controlPlane.endDashboardSession(request.dashboardSession.userId, request.dashboardSession.id);
     const { cookieValue } = await services.dashboardSessions.create({ userId: account.user_id, ssoSid: grant.sid ?? null, userAgent: request.headers['user-agent'] ?? '', ip: request.ip });
     setSessionCookie(request, reply, cookieValue);
     return reply.code(302).header('cache-control', 'no-store').redirect(transaction.returnTo);
@@ -107,7 +125,7 @@ export const authRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify,
   /** Ends the dashboard session and the admin tenant's login session behind it (same host, same response). */
   app.post('/auth/logout', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
     const session = sessionOf(request);
-    await services.dashboardSessions.revoke(session.userId, session.id);
+    await services.controlPlane.endDashboardSession(session.userId, session.id);
     await services.sessions.end(request.tenant.id, readCookie(request, SESSION_COOKIE));
     clearCookie(request, reply, SESSION_COOKIE);
     clearSessionCookie(request, reply);

@@ -50,6 +50,17 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
       throw new ManagementApiError(403, 'Missing or invalid CSRF token.', 'invalid_csrf_token');
     }
   });
+  // Every state change made through the control plane is in the admin tenant's logs, with who made it.
+  app.addHook('onResponse', async (request, reply) => {
+    if (!UNSAFE_METHODS.has(request.method) || request.tenant?.kind !== 'admin') return;
+    const path = request.url.split('?')[0] ?? request.url;
+    const actor = request.dashboardSession ? { actor: { type: 'dashboard', user_id: request.dashboardSession.userId } } : {};
+    request.audit(reply.statusCode < 400 ? 'sapi' : 'fapi', {
+      description: `${request.method} ${request.routeOptions.url ?? path}`,
+      ...(request.dashboardSession ? { userId: request.dashboardSession.userId } : {}),
+      details: { request: { method: request.method.toLowerCase(), path }, response: { statusCode: reply.statusCode }, ...actor },
+    });
+  });
   // JSON only: an HTML form from another site cannot even be parsed (forms send urlencoded bodies).
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined && !isJson(request)) throw new ManagementApiError(415, 'Send application/json.', 'unsupported_media_type');

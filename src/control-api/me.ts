@@ -76,7 +76,7 @@ export const meRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, {
 
   app.delete('/me/sessions/:id', { schema: { params: SessionParams, response: { 204: NoContent, 404: ErrorResponse } } }, async (request, reply) => {
     const current = sessionOf(request);
-    if (!(await services.dashboardSessions.revoke(current.userId, request.params.id))) {
+    if (!(await services.controlPlane.endDashboardSession(current.userId, request.params.id))) {
       throw new ManagementApiError(404, 'The session does not exist.', 'session_not_found');
     }
     if (request.params.id === current.id) clearSessionCookie(request, reply);

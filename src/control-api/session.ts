@@ -34,10 +34,22 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   setCookie(request, reply, sessionCookieName(request), '', { path: '/', strict: true, maxAge: 0 });
 }
 
-/** The sign-in transaction's cookie: only the login callback reads it. */
-export const LOGIN_COOKIE = 'tessera_dash_tx';
-export const LOGIN_COOKIE_PATH = '/api/control/v1/auth/';
+/**
+ * The sign-in transaction's cookie, which only the login callback reads. `__Host-` over HTTPS (so no
+ * sibling host can plant one: login CSRF), which requires Path=/; over plain-HTTP development it is
+ * narrowed to the sign-in paths instead.
+ */
+const loginCookie = (request: FastifyRequest) =>
+  request.protocol === 'https' ? { name: '__Host-tessera_dash_tx', path: '/' } : { name: 'tessera_dash_tx', path: '/api/control/v1/auth/' };
+
+export const readLoginCookie = (request: FastifyRequest): string | undefined => readCookie(request, loginCookie(request).name);
+
+export function setLoginCookie(request: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number): void {
+  const { name, path } = loginCookie(request);
+  setCookie(request, reply, name, value, { path, maxAge: maxAgeSeconds, lax: true });
+}
 
 export function clearLoginCookie(request: FastifyRequest, reply: FastifyReply): void {
-  clearCookie(request, reply, LOGIN_COOKIE, LOGIN_COOKIE_PATH);
+  const { name, path } = loginCookie(request);
+  clearCookie(request, reply, name, path);
 }

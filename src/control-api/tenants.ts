@@ -100,8 +100,7 @@ export const tenantRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastif
 
   app.patch('/tenants/:name/members/:user_id', { schema: { params: MemberParams, body: MemberPatch, response: { 200: MemberResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } } }, async (request) => {
     const { tenant } = await memberTenant(sessionOf(request).userId, request.params.name, { admin: true });
-    if (!(await controlPlane.membership(tenant.id, request.params.user_id))) throw new ManagementApiError(404, 'The member does not exist.', 'member_not_found');
-    return memberView(await controlPlane.setRoles(tenant.id, request.params.user_id, request.body.roles));
+    return memberView(await controlPlane.setRoles(tenant.id, request.params.user_id, request.body.roles, { mustExist: true }));
   });
 
   app.delete('/tenants/:name/members/:user_id', { schema: { params: MemberParams, response: { 204: NoContent, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } } }, async (request, reply) => {

@@ -7,6 +7,8 @@ import type { Tenant } from './tenants/tenant-service.js';
 import { toClient, type Client } from './clients/client.js';
 import { MANAGEMENT_API_SCOPES, TESSERA_EXTENSION_SCOPES } from './management-api-scopes.js';
 import { newClientId } from './ids.js';
+import { DomainError } from './errors.js';
+import { ConfigError } from '../config/config.js';
 
 export interface BootstrapCredentials {
   tenant: string;
@@ -186,6 +188,8 @@ export async function ensureTenant(services: Services, name: string): Promise<{ 
   try {
     return { tenant: await services.tenants.create(name), created: true };
   } catch (error) {
+    // A name the rules refuse is the configuration's mistake: say which variable holds it.
+    if (error instanceof DomainError && (error.code === 'invalid_tenant_name' || error.code === 'reserved_tenant_name')) throw new ConfigError('TESSERA_DEFAULT_TENANT', `was refused: ${error.message}`);
     // Another instance created it between our read and our insert.
     const created = await services.tenants.findByName(name);
     if (created) return { tenant: created, created: false };

@@ -112,6 +112,7 @@ export function createServices(opts: {
     revokeAllForUser: async (userId) => {
       await dashboardSessions.revokeAllForUser(userId);
     },
+    revoke: (userId, sessionId) => dashboardSessions.revoke(userId, sessionId),
   });
   const users = new UserService(opts.storage);
   const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));

@@ -117,6 +117,16 @@ describe('first administrator', () => {
     expect((await control('/me', { cookie })).body.preferences).toEqual({ theme: 'dark' });
   });
 
+  it('never deletes the default tenant, and changes only existing members', async () => {
+    const refused = await control('/tenants/dev?confirm=dev', { method: 'DELETE', cookie, csrf });
+    expect(refused.status).toBe(409);
+    expect(refused.body.errorCode).toBe('default_tenant');
+    const ghost = await control('/tenants/dev/members/auth0%7Cnobody', { method: 'PATCH', cookie, csrf, body: { roles: ['viewer_users'] } });
+    expect(ghost.status).toBe(404);
+    expect(ghost.body.errorCode).toBe('member_not_found');
+    await expect(server.services.tenants.addCustomDomain('_admin', 'admin.example.com')).rejects.toMatchObject({ code: 'inexistent_tenant' });
+  });
+
   it('sets the environment tag and deletes a tenant only with its name typed', async () => {
     expect((await control('/tenants/globex', { method: 'PATCH', cookie, csrf, body: { environment_tag: 'production' } })).body.environment_tag).toBe('production');
     expect((await control('/tenants/globex?confirm=globe', { method: 'DELETE', cookie, csrf })).body.errorCode).toBe('confirmation_mismatch');
@@ -172,9 +182,31 @@ describe('sign-in through the hosted login', () => {
     expect(me.body.email).toBe(EMAIL);
     // The code was redeemed once: replaying the callback starts nothing.
     expect((await browser.get(callback.toString())).status).toBe(400);
-    // Logout ends it.
+    // Revoking the session (here from itself, as from another device) also ends the hosted login's
+    // session behind it: signing in again on this browser asks for the password.
+    const sessions = await control('/me/sessions', { cookie });
+    const current = sessions.body.find((s: { current: boolean }) => s.current);
+    expect((await control(`/me/sessions/${current.id}`, { method: 'DELETE', cookie, csrf: me.body.csrf_token })).status).toBe(204);
+    expect((await control('/me', { cookie })).status).toBe(401);
+    const again = await openHostedPage(browser, locationOf(await browser.get(`${CONTROL}/auth/login`), ADMIN).toString());
+    expect(again.url.pathname).toBe('/u/login');
+  });
+
+  it('logout ends the dashboard session and the hosted login session', async () => {
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const page = await openHostedPage(browser, locationOf(await browser.get(`${CONTROL}/auth/login`), ADMIN).toString());
+    const posted = await browser.post(`${ADMIN}/u/login`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), username: EMAIL, password: PASSWORD });
+    await browser.get(locationOf(posted, ADMIN).toString());
+    const cookie = `__Host-tessera_dash=${browser.cookie('__Host-tessera_dash')}`;
+    const me = await control('/me', { cookie });
     expect((await control('/auth/logout', { method: 'POST', cookie, csrf: me.body.csrf_token })).status).toBe(204);
     expect((await control('/me', { cookie })).status).toBe(401);
+    // Control-plane writes are logged in the admin tenant, with who made them.
+    await server.drain();
+    const admin = await server.services.controlPlane.adminTenant();
+    const { logs } = await server.services.logSearch.search(admin, { q: 'type:sapi', page: 0, perPage: 100, withTotal: false });
+    const logout = logs.find((l) => l.description === 'POST /api/control/v1/auth/logout');
+    expect(logout?.details).toMatchObject({ actor: { type: 'dashboard', user_id: me.body.user_id }, response: { statusCode: 204 } });
   });
 
   it('refuses a callback without its sign-in cookie, or with another state', async () => {
@@ -187,13 +219,22 @@ describe('sign-in through the hosted login', () => {
   });
 
   it('keeps return_to on the dashboard', async () => {
-    for (const target of ['//evil.example/x', 'https://evil.example', '/\\evil.example', '/api/v2/users']) {
+    const cases: Array<[string, string]> = [
+      ['//evil.example/x', '/'],
+      ['https://evil.example', '/'],
+      ['/\\evil.example', '/'],
+      ['/api/v2/users', '/'],
+      ['/t/dev/users?q=a#top', '/t/dev/users?q=a#top'],
+      // Sent in a Location header: percent-encoded, never a raw character that header cannot carry.
+      ['/t/\u0100', '/t/%C4%80'],
+    ];
+    for (const [target, expected] of cases) {
       const browser = new FormBrowser({ caFetch: server.fetch });
       locationOf(await browser.get(`${CONTROL}/auth/login?return_to=${encodeURIComponent(target)}`), ADMIN);
-      const key = browser.cookie('tessera_dash_tx')!;
+      const key = browser.cookie('__Host-tessera_dash_tx')!;
       const admin = await server.services.controlPlane.adminTenant();
       const transaction = await server.services.ttl.get<{ returnTo: string }>(admin.id, 'dashboard_login', decodeURIComponent(key));
-      expect(transaction?.returnTo, target).toBe('/');
+      expect(transaction?.returnTo, target).toBe(expected);
     }
   });
 });

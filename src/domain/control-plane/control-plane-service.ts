@@ -28,6 +28,8 @@ export interface DashboardSessionGate {
   isActive(sessionId: string, userId: string): Promise<boolean>;
   /** Ends every dashboard session of the account. */
   revokeAllForUser(userId: string): Promise<void>;
+  /** Ends one dashboard session of the account; false when it has none by that id (or it was already ended). */
+  revoke(userId: string, sessionId: string): Promise<boolean>;
 }
 
 export interface Membership {
@@ -109,13 +111,16 @@ export class ControlPlaneService {
   /**
    * Gives an account these roles in a tenant (adds the membership, or replaces its roles). Changing
    * an existing membership ends the person's dashboard and admin-tenant sessions; adding one does not.
-   * A tenant never loses its last Admin (409 `last_admin`).
+   * A tenant never loses its last Admin (409 `last_admin`). With `mustExist`, only an existing
+   * membership changes (404 `member_not_found` otherwise).
    */
-  async setRoles(tenantId: string, userId: string, roles: readonly string[]): Promise<Membership> {
+  async setRoles(tenantId: string, userId: string, roles: readonly string[], options: { mustExist?: boolean } = {}): Promise<Membership> {
     const checked = checkRoles(roles);
     const now = new Date(this.clock.now()).toISOString();
     const { membership, changed } = await this.storage.transaction(async (repos) => {
       const existing = await repos.dashboardMemberships.find(tenantId, userId);
+      // A role change for someone removed meanwhile must not add them back.
+      if (!existing && options.mustExist) throw notFound('The member does not exist.', 'member_not_found');
       if (existing && sameRoles(existing.roles, checked)) return { membership: toMembership(existing), changed: false };
       if (existing?.roles.includes('admin') && !checked.includes('admin')) await refuseLastAdmin(repos.dashboardMemberships, tenantId, userId);
       const record: MembershipRecord = { tenantId, userId, roles: checked, grantId: newGrantId(), createdAt: existing?.createdAt ?? now, updatedAt: now };
@@ -214,6 +219,22 @@ export class ControlPlaneService {
       nowSeconds: secondsAt(this.clock),
     });
     return { access_token: token, token_type: 'Bearer', expires_in: DASHBOARD_TOKEN_LIFETIME_SECONDS, scope: scopes.join(' '), management_api: managementApi };
+  }
+
+  /**
+   * Ends one dashboard session of the account and the admin tenant's login session it was started
+   * from, so that signing in again on that device asks for the password. False when the account has
+   * no such session.
+   */
+  async endDashboardSession(userId: string, sessionId: string): Promise<boolean> {
+    const record = await this.storage.repos.dashboardSessions.findById(sessionId);
+    if (!record || record.userId !== userId) return false;
+    const revoked = await this.sessions.revoke(userId, sessionId);
+    if (record.ssoSid) {
+      const admin = await this.adminTenant();
+      await this.storage.repos.sessions.revokeBySid(admin.id, record.ssoSid, new Date(this.clock.now()).toISOString());
+    }
+    return revoked;
   }
 
   /** Dashboard sessions and the admin tenant's SSO sessions of the account. */

@@ -135,6 +135,9 @@ export class TenantService {
   async delete(name: string): Promise<void> {
     const tenant = await this.findByName(name);
     if (!tenant || tenant.kind === 'admin') throw notFound(`Tenant "${name}" not found.`, 'inexistent_tenant');
+    // The default tenant is recreated at every start and served on the bare base domain: deleting it
+    // would burn its name and stop the next start.
+    if (name === this.defaultTenantName) throw conflict(`The default tenant "${name}" (TESSERA_DEFAULT_TENANT) cannot be deleted.`, 'default_tenant');
     await this.storage.transaction((repos) => repos.tenants.markDeleted(tenant.id, nowIso()));
     await this.invalidateTenant(tenant.id);
     await this.invalidateHosts();
@@ -230,7 +233,9 @@ export class TenantService {
 
   async addCustomDomain(tenantName: string, domain: string): Promise<void> {
     const tenant = await this.findByName(tenantName);
-    if (!tenant) throw notFound(`Tenant "${tenantName}" not found.`, 'inexistent_tenant');
+    // The admin tenant has exactly one host, where its cookies, CORS and CSP live.
+    if (!tenant || tenant.kind === 'admin') throw notFound(`Tenant "${tenantName}" not found.`, 'inexistent_tenant');
+    if (domain.toLowerCase() === this.adminHost) throw invalid('The admin host cannot be a custom domain.', 'invalid_domain');
     const host = domain.toLowerCase();
     if (host === this.baseDomain || host.endsWith(`.${this.baseDomain}`)) throw invalid('A custom domain cannot be under the base domain.', 'invalid_domain');
     if (await this.storage.repos.tenants.findTenantIdByDomain(host)) throw conflict(`The domain ${host} is already registered.`, 'domain_taken');

@@ -72,5 +72,8 @@ export const controlPlane: Migration = {
       .addColumn('revoked_at', 'text')
       .execute();
     await db.schema.createIndex('dashboard_sessions_user').on('dashboard_sessions').columns(['user_id']).execute();
+    // The sweeper deletes sessions past either deadline (as 012 indexes the other swept tables).
+    await db.schema.createIndex('dashboard_sessions_expiry').on('dashboard_sessions').column('expires_at').execute();
+    await db.schema.createIndex('dashboard_sessions_idle_expiry').on('dashboard_sessions').column('idle_expires_at').execute();
   },
 };

@@ -72,6 +72,11 @@ export class SessionsRepository {
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('tenant_id', '=', tenantId).where('id_hash', '=', idHash).execute();
   }
 
+  /** The session with this public id (the dashboard ends the admin tenant's session behind one of its own). */
+  async revokeBySid(tenantId: string, sid: string, at: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ revoked_at: at }).where('tenant_id', '=', tenantId).where('sid', '=', sid).where('revoked_at', 'is', null).execute();
+  }
+
   async revokeForUser(tenantId: string, userId: string, at: string): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   }

@@ -7,6 +7,7 @@ import { bootstrapFileExists, bootstrapFilePath, describeBootstrap, writeBootstr
 import { deliveryWarnings, proxyWarnings } from './start-warnings.js';
 import { healManagementApiIdentifiers } from '../domain/tenants/management-api-identity.js';
 import { SWEEP_INTERVAL_MS, startSweeper } from '../domain/maintenance/sweeper.js';
+import { STATS_INTERVAL_MS, startStatsJob } from '../domain/stats/stats-aggregator.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
@@ -43,6 +44,7 @@ export async function start(config: Config): Promise<void> {
   for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other, warn);
   if (!config.publicUrl.portFromListener) port = await listen();
   const sweeper = startSweeper(services.storage, (error) => logError(error), SWEEP_INTERVAL_MS, services.clock);
+  const statsJob = startStatsJob(services.stats, (error) => logError(error), STATS_INTERVAL_MS);
 
   const scheme = config.tls ? 'https' : 'http';
   const baseUrl = services.tenants.publicOrigin.originFor(config.baseDomain);
@@ -61,6 +63,7 @@ export async function start(config: Config): Promise<void> {
     app.log.info(`${signal} received, shutting down`);
     await app.close();
     await sweeper.stop();
+    await statsJob.stop();
     await closeRuntime(services);
     process.exit(0);
   };

@@ -26,6 +26,7 @@ import { AttackProtectionService } from './attack-protection/attack-protection-s
 import type { SmsSender, TwilioConfig } from './delivery/sms.js';
 import { PasswordlessService } from './passwordless/passwordless-service.js';
 import { systemClock, type Clock } from './clock.js';
+import { StatsService } from './stats/stats-service.js';
 
 export interface Services {
   /** The time that decides protocol outcomes (expiry, blocks, token times); see clock.ts. */
@@ -59,6 +60,8 @@ export interface Services {
   passwordless: PasswordlessService;
   /** Work started for a request and not waited for (emails, prunes): failures reported, awaited at shutdown. */
   background: BackgroundTasks;
+  /** Activity statistics: the daily rows the background aggregator writes, active users, live totals. */
+  stats: StatsService;
 }
 
 export function createServices(opts: {
@@ -114,5 +117,6 @@ export function createServices(opts: {
     sms,
     passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, background, clock }),
     background,
+    stats: new StatsService(opts.storage, clock),
   };
 }

@@ -25,6 +25,7 @@ import { DevOutboxRepository } from './repositories/dev-outbox.js';
 import { AttackProtectionRepository } from './repositories/attack-protection.js';
 import { PasswordlessCodesRepository } from './repositories/passwordless-codes.js';
 import { ExpiredRowsRepository } from './repositories/expired-rows.js';
+import { StatsRepository } from './repositories/stats.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -46,6 +47,7 @@ export interface Repositories {
   attackProtection: AttackProtectionRepository;
   passwordlessCodes: PasswordlessCodesRepository;
   expiredRows: ExpiredRowsRepository;
+  stats: StatsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: SecretBox | undefined): Repositories {
@@ -69,6 +71,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     attackProtection: new AttackProtectionRepository(db),
     passwordlessCodes: new PasswordlessCodesRepository(db),
     expiredRows: new ExpiredRowsRepository(db),
+    stats: new StatsRepository(db),
   };
 }
 

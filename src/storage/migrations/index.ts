@@ -18,6 +18,7 @@ import { loginAttemptsInFlight } from './011-login-attempts-in-flight.js';
 import { expiryIndexes } from './012-expiry-indexes.js';
 import { bootstrapClientId } from './013-bootstrap-client-id.js';
 import { userIdentities } from './014-user-identities.js';
+import { stats } from './016-stats.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -38,6 +39,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '012-expiry-indexes': expiryIndexes,
       '013-bootstrap-client-id': bootstrapClientId,
       '014-user-identities': userIdentities,
+      '016-stats': stats,
     };
   }
 }

@@ -328,6 +328,19 @@ describe('scopes', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the three routes, their scope, their answers and which fields are Tessera extensions', async () => {
+    const doc = (await server.api('dev', tokens.dev!, 'GET', '/api/v2/openapi.json')).body;
+    for (const path of ['/api/v2/stats/daily', '/api/v2/stats/active-users', '/api/v2/tessera/stats/totals']) expect(doc.paths[path].get.description, path).toBe('Requires any of: read:stats.');
+    const day = doc.paths['/api/v2/stats/daily'].get.responses['200'].content['application/json'].schema.items;
+    expect(Object.keys(day.properties)).toEqual(['date', 'logins', 'signups', 'leaked_passwords', 'updated_at', 'created_at', 'failed_logins', 'active_users', 'users_total', 'attack_protection']);
+    for (const extension of ['failed_logins', 'active_users', 'users_total', 'attack_protection']) expect(day.properties[extension].description).toMatch(/^Tessera extension/);
+    expect(doc.paths['/api/v2/stats/daily'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['query:from', 'query:to']);
+    expect(doc.paths['/api/v2/stats/active-users'].get.responses['200'].content['application/json'].schema.type).toBe('integer');
+    expect(Object.keys(doc.paths['/api/v2/tessera/stats/totals'].get.responses['200'].content['application/json'].schema.properties)).toEqual(['users', 'applications', 'apis', 'connections']);
+  });
+});
+
 describe('the Auth0 SDKs', () => {
   it('v7 stats.getDaily and stats.getActiveUsersCount parse the answers', async () => {
     const creds = server.bootstrap;

@@ -15,7 +15,10 @@
  * - Idempotent: recomputing a day over the same logs writes the same numbers (`users_total` can
  *   only drop, if users were deleted since), and a user's last active day never moves backwards. A
  *   crash mid-run, two instances racing or a forced rebuild are harmless.
- * - Cost: a day of N counted events reads N entries of the covering index `logs_tenant_type_date`.
+ * - Cost: a day with N events of the counted and active-user types reads about 3N entries of the
+ *   covering index `logs_tenant_type_date` (three range scans) and never the table; other log types
+ *   (client credentials, Management API calls) are not read at all. `users_total` counts the
+ *   tenant's users created before the day's end on `users_tenant_created` (index entries only).
  */
 import type { Storage } from '../../storage/storage.js';
 import type { DailyStatsRecord } from '../../storage/repositories/stats.js';

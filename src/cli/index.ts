@@ -7,6 +7,8 @@
  *   tenants list               list tenants
  *   tenants delete NAME        delete a tenant (its name is never reusable)
  *   tenants add-domain NAME D  register a custom domain for a tenant
+ *   stats rebuild [--from YYYY-MM-DD] [--tenant NAME]
+ *                              recompute the daily activity statistics of closed days
  *   dev-cert [--force]         local CA + certificate for the base domain and the tenants
  */
 // Each command imports what it needs when it runs: a `tessera` call is a Node.js process of its own,
@@ -16,6 +18,7 @@
 import { loadConfig, ConfigError } from '../config/config.js';
 import { DomainError, invalid } from '../domain/errors.js';
 import { tenantNameProblem } from '../domain/tenants/tenant-names.js';
+import { parseDay } from '../domain/stats/days.js';
 import { USAGE, UsageError } from './usage.js';
 
 type TenantsSubcommand = 'list' | 'create' | 'delete' | 'add-domain';
@@ -33,6 +36,26 @@ function checkTenantsArguments(sub: string | undefined, rest: string[]): Tenants
     if (problem) throw invalid(`Tenant name ${problem}.`, 'invalid_tenant_name');
   }
   return sub as TenantsSubcommand;
+}
+
+/** `stats rebuild [--from YYYY-MM-DD] [--tenant NAME]`, each option at most once; checked before anything is opened. */
+function checkStatsArguments(sub: string | undefined, rest: string[]): { from?: string; tenant?: string } {
+  if (sub !== 'rebuild') throw new UsageError();
+  const options: { from?: string; tenant?: string } = {};
+  for (let i = 0; i < rest.length; i += 2) {
+    const [flag, value] = [rest[i], rest[i + 1]];
+    if (value === undefined || (flag !== '--from' && flag !== '--tenant')) throw new UsageError();
+    const name = flag === '--from' ? 'from' : 'tenant';
+    if (options[name] !== undefined) throw new UsageError();
+    if (name === 'from') {
+      const day = parseDay(value);
+      if (day === undefined) throw invalid(`--from must be a date in YYYY-MM-DD format (${value.slice(0, 40)} is not).`, 'invalid_date');
+      options.from = day;
+    } else {
+      options.tenant = value;
+    }
+  }
+  return options;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -60,6 +83,11 @@ async function main(argv: string[]): Promise<void> {
       if (sub !== 'setup-link' || rest.length) throw new UsageError();
       const { adminCommand } = await import('./admin-command.js');
       return adminCommand(config);
+    }
+    case 'stats': {
+      const options = checkStatsArguments(sub, rest);
+      const { statsCommand } = await import('./stats-command.js');
+      return statsCommand(config, options);
     }
     case 'dev-cert': {
       const { devCertCommand } = await import('./dev-cert-command.js');

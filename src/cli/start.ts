@@ -9,6 +9,7 @@ import { healManagementApiIdentifiers } from '../domain/tenants/management-api-i
 import { SWEEP_INTERVAL_MS, startSweeper } from '../domain/maintenance/sweeper.js';
 import { ensureAdminTenant } from '../domain/control-plane/admin-tenant.js';
 import { prepareDashboard } from './dashboard-setup.js';
+import { STATS_INTERVAL_MS, startStatsJob } from '../domain/stats/stats-aggregator.js';
 
 export async function start(config: Config): Promise<void> {
   let logError: (error: unknown) => void = (error) => console.error(error);
@@ -47,6 +48,7 @@ export async function start(config: Config): Promise<void> {
   const dashboard = await prepareDashboard(services, config, app.log);
   if (!config.publicUrl.portFromListener) port = await listen();
   const sweeper = startSweeper(services.storage, (error) => logError(error), SWEEP_INTERVAL_MS, services.clock);
+  const statsJob = startStatsJob(services.stats, (error) => logError(error), STATS_INTERVAL_MS);
 
   const scheme = config.tls ? 'https' : 'http';
   const baseUrl = services.tenants.publicOrigin.originFor(config.baseDomain);
@@ -66,6 +68,7 @@ export async function start(config: Config): Promise<void> {
     app.log.info(`${signal} received, shutting down`);
     await app.close();
     await sweeper.stop();
+    await statsJob.stop();
     await closeRuntime(services);
     process.exit(0);
   };

@@ -29,6 +29,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ControlPlaneService } from './control-plane/control-plane-service.js';
 import { DashboardSessionService } from './control-plane/dashboard-sessions.js';
 import { DashboardAccountService } from './control-plane/dashboard-accounts.js';
+import { StatsService } from './stats/stats-service.js';
 
 export interface Services {
   /** The time that decides protocol outcomes (expiry, blocks, token times); see clock.ts. */
@@ -70,6 +71,8 @@ export interface Services {
   dashboardAccounts: DashboardAccountService;
   /** HMAC key of the dashboard session's CSRF tokens (a subkey, never the master key). */
   dashboardCsrfKey: Uint8Array;
+  /** Activity statistics: the daily rows the background aggregator writes, active users, live totals. */
+  stats: StatsService;
 }
 
 export function createServices(opts: {
@@ -145,5 +148,6 @@ export function createServices(opts: {
     controlPlane,
     dashboardAccounts: new DashboardAccountService(opts.storage, users, tenants, controlPlane, ttl, clock),
     dashboardCsrfKey: opts.dashboardCsrfKey,
+    stats: new StatsService(opts.storage, clock),
   };
 }

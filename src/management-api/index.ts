@@ -29,6 +29,7 @@ import { userBlockRoutes } from './user-blocks.js';
 import { jobRoutes } from './jobs.js';
 import { ticketRoutes } from './tickets.js';
 import { anomalyBlockRoutes } from './anomaly-blocks.js';
+import { statsRoutes } from './stats.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -75,4 +76,5 @@ export const managementApi: FastifyPluginAsync<{ services: Services; compilation
   await app.register(jobRoutes, { services });
   await app.register(ticketRoutes, { services });
   await app.register(anomalyBlockRoutes, { services });
+  await app.register(statsRoutes, { services });
 };

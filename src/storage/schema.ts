@@ -342,6 +342,29 @@ export interface RateBucketsTable {
   tat_ms: number | string; // bigint: PostgreSQL returns it as text
 }
 
+/** One tenant's activity on one closed UTC day (domain/stats/), recomputed in place by the aggregator. */
+export interface StatsDailyTable {
+  tenant_id: string;
+  day: string; // YYYY-MM-DD (UTC)
+  logins: number;
+  signups: number;
+  failed_logins: number;
+  leaked_passwords: number;
+  attack_protection: number;
+  active_users: number;
+  users_total: number;
+  first_event_at: string | null; // the day's first counted event; null on a day without one
+  created_at: string;
+  updated_at: string;
+}
+
+/** The last aggregated day on which a user was active; only ever moves forward. */
+export interface UserLastActiveTable {
+  tenant_id: string;
+  user_id: string;
+  day: string; // YYYY-MM-DD (UTC)
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -372,4 +395,6 @@ export interface Database {
   login_failures: LoginFailuresTable;
   rate_buckets: RateBucketsTable;
   passwordless_codes: PasswordlessCodesTable;
+  stats_daily: StatsDailyTable;
+  user_last_active: UserLastActiveTable;
 }

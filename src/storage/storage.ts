@@ -28,6 +28,7 @@ import { ExpiredRowsRepository } from './repositories/expired-rows.js';
 import { DashboardMembershipsRepository } from './repositories/dashboard-memberships.js';
 import { DashboardSessionsRepository } from './repositories/dashboard-sessions.js';
 import { DashboardAccountsRepository } from './repositories/dashboard-accounts.js';
+import { StatsRepository } from './repositories/stats.js';
 
 export interface Repositories {
   tenants: TenantsRepository;
@@ -52,6 +53,7 @@ export interface Repositories {
   dashboardMemberships: DashboardMembershipsRepository;
   dashboardSessions: DashboardSessionsRepository;
   dashboardAccounts: DashboardAccountsRepository;
+  stats: StatsRepository;
 }
 
 function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: SecretBox | undefined): Repositories {
@@ -78,6 +80,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     dashboardMemberships: new DashboardMembershipsRepository(db),
     dashboardSessions: new DashboardSessionsRepository(db),
     dashboardAccounts: new DashboardAccountsRepository(db),
+    stats: new StatsRepository(db),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The in-process tier: the real server built in the test process (the same wiring as `tessera
- * start`: runtime, provisioning of the default tenant, sweeper) on a fresh SQLite file or
+ * start`: runtime, provisioning of the default tenant, sweeper, statistics job) on a fresh SQLite file or
  * PostgreSQL schema, reached with Fastify's `app.inject()` instead of a socket, and running on a
  * `TestClock` the test advances instead of sleeping.
  *
@@ -21,6 +21,7 @@ import { ensureBootstrapClient, ensureTenant, type BootstrapCredentials } from '
 import { healManagementApiIdentifiers } from '../../src/domain/tenants/management-api-identity.js';
 import { SWEEP_INTERVAL_MS, startSweeper, type Sweeper } from '../../src/domain/maintenance/sweeper.js';
 import { ensureAdminTenant } from '../../src/domain/control-plane/admin-tenant.js';
+import { STATS_INTERVAL_MS, startStatsJob, type StatsJob } from '../../src/domain/stats/stats-aggregator.js';
 import { freshDatabase, type TestDatabase } from './database.js';
 import { TestClock } from './test-clock.js';
 import type { Bootstrap } from './server.js';
@@ -106,6 +107,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   };
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
+  let statsJob: StatsJob | undefined;
   const warn = (message: string) => app?.log.warn(message);
   try {
     // What `tessera start` does around listening (cli/start.ts), without a socket.
@@ -117,21 +119,24 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     const { tenant } = await ensureTenant(services, config.defaultTenant);
     await ensureBootstrapClient(services, tenant, { warn, handOver });
     sweeper = startSweeper(services.storage, onBackgroundError, SWEEP_INTERVAL_MS, clock);
+    statsJob = startStatsJob(services.stats, onBackgroundError, STATS_INTERVAL_MS);
     await app.ready();
   } catch (error) {
     await app?.close();
     await sweeper?.stop();
+    await statsJob?.stop();
     await closeRuntime(services);
     if (!options.database) await database.drop();
     throw error;
   }
-  return assembled({ app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors, dropDatabase: !options.database });
+  return assembled({ app, sweeper, statsJob, services, clock, config, database, credentials, warn, handOver, backgroundErrors, dropDatabase: !options.database });
 }
 
 /** The helpers around a started server. */
 function assembled(parts: {
   app: FastifyInstance;
   sweeper: Sweeper;
+  statsJob: StatsJob;
   services: Services;
   clock: TestClock;
   config: Config;
@@ -142,7 +147,7 @@ function assembled(parts: {
   backgroundErrors: unknown[];
   dropDatabase: boolean;
 }): InProcessServer {
-  const { app, sweeper, services, clock, config, database, credentials, warn, handOver, backgroundErrors } = parts;
+  const { app, sweeper, statsJob, services, clock, config, database, credentials, warn, handOver, backgroundErrors } = parts;
   const bootstrapOf = (tenant: string): Bootstrap => {
     const creds = credentials.get(tenant);
     if (!creds) throw new Error(`no bootstrap credentials for tenant ${tenant}`);
@@ -221,9 +226,10 @@ function assembled(parts: {
       await services.logs.flush();
     },
     close: async () => {
-      // The order of `tessera start`'s shutdown: stop serving, let a sweep finish, let background tasks finish, flush logs, close storage.
+      // The order of `tessera start`'s shutdown: stop serving, let a sweep and a statistics run finish, let background tasks finish, flush logs, close storage.
       await app.close();
       await sweeper.stop();
+      await statsJob.stop();
       await closeRuntime(services);
       if (parts.dropDatabase) await database.drop();
     },

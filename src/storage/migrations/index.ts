@@ -19,6 +19,7 @@ import { expiryIndexes } from './012-expiry-indexes.js';
 import { bootstrapClientId } from './013-bootstrap-client-id.js';
 import { userIdentities } from './014-user-identities.js';
 import { controlPlane } from './015-control-plane.js';
+import { stats } from './016-stats.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -40,6 +41,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '013-bootstrap-client-id': bootstrapClientId,
       '014-user-identities': userIdentities,
       '015-control-plane': controlPlane,
+      '016-stats': stats,
     };
   }
 }

@@ -130,6 +130,16 @@ describe('dashboard tokens on /api/v2', () => {
     expect((await api(token, 'GET', '/api/v2/users')).status).toBe(401);
   });
 
+  it('Support Access reads the Activity numbers and nothing else', async () => {
+    await server.services.controlPlane.setRoles(dev.id, 'auth0|support', ['support_access']);
+    const { token } = await signIn('auth0|support');
+    expect((await api(token, 'GET', '/api/v2/stats/daily')).status).toBe(200);
+    expect((await api(token, 'GET', '/api/v2/stats/active-users')).status).toBe(200);
+    expect((await api(token, 'GET', '/api/v2/tessera/stats/totals')).status).toBe(200);
+    expect((await api(token, 'GET', '/api/v2/users')).status).toBe(403);
+    expect((await api(token, 'GET', '/api/v2/clients')).status).toBe(403);
+  });
+
   it('a tenant keeps its last Admin', async () => {
     const { controlPlane } = server.services;
     const members = await controlPlane.listMembers(acme.id);

@@ -10,11 +10,15 @@ import type { DailyStatsRecord } from '../../src/storage/repositories/stats.js';
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe('startStatsJob', () => {
   it('runs every interval ±50%, reports failures and keeps running, and stop() waits for the run in progress', async () => {
     vi.useFakeTimers();
+    // The jitter pinned: the shortest first delay (half the interval), then the longest ones, so each
+    // check below sees exactly the runs it counts whatever the random draw would have been.
+    vi.spyOn(Math, 'random').mockReturnValueOnce(0).mockReturnValue(0.999);
     const errors: unknown[] = [];
     let runs = 0;
     let release: (() => void) | undefined;
@@ -33,7 +37,9 @@ describe('startStatsJob', () => {
     const job = startStatsJob(runner, (error) => errors.push(error), 1_000);
     await vi.advanceTimersByTimeAsync(499);
     expect(runs).toBe(0); // never before half the interval
-    await vi.advanceTimersByTimeAsync(1_001);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(runs).toBe(1);
     expect(errors).toHaveLength(1);
     expect(String(errors[0])).toMatch(/first run fails/);

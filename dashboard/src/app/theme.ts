@@ -1,0 +1,40 @@
+/**
+ * The Mantine theme and the color scheme. Light/dark/system map onto Mantine's 'light'/'dark'/'auto';
+ * the choice lives in localStorage (Mantine's manager, read before the first paint by
+ * dashboard/color-scheme.js) and in the account's preferences (`PATCH /me`), which win at sign-in.
+ */
+import { createTheme, localStorageColorSchemeManager, Modal, type CSSVariablesResolver, type MantineColorScheme } from '@mantine/core';
+import type { ThemePreference } from '../api/control-types';
+
+/**
+ * Shades chosen for WCAG AA contrast (the browser tests run axe): Mantine's default filled shade (6)
+ * and light-scheme dimmed text (gray 6) are below 4.5:1 on white.
+ */
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: { light: 8, dark: 8 },
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  components: {
+    // Mantine's close button is an icon: give it a name for screen readers.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+  },
+});
+
+/** The key dashboard/color-scheme.js reads too. */
+export const COLOR_SCHEME_KEY = 'mantine-color-scheme-value';
+export const colorSchemeManager = localStorageColorSchemeManager({ key: COLOR_SCHEME_KEY });
+
+export function toMantineScheme(preference: ThemePreference): MantineColorScheme {
+  return preference === 'system' ? 'auto' : preference;
+}
+
+export function toPreference(scheme: MantineColorScheme): ThemePreference {
+  return scheme === 'auto' ? 'system' : scheme;
+}
+
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-8)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+});

@@ -5,7 +5,7 @@
  * (stubbed in the browser with the plan's shapes), switches the theme, and has no serious or
  * critical axe violations, in light and dark. Screenshots: test-artifacts/screenshots/{light,dark}/.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
@@ -91,6 +91,24 @@ describe('dashboard in Chromium', () => {
       },
       { colorScheme: 'light' },
     );
+  });
+
+  it('runs under a CSP that refuses inline script, and the watcher reports such a violation', async () => {
+    await withPage(browser, 'dashboard-csp', async (page) => {
+      const problems = await watchPage(page, (url) => url.includes(CONTROL));
+      await page.goto(`${server.origin}/`);
+      await page.getByTestId('query-error').waitFor();
+      // A string, not a function: the test files compile without the DOM library.
+      const ran = await page.evaluate(`(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__inlineRan = true';
+        document.head.append(script);
+        return window.__inlineRan === true;
+      })()`);
+      expect(ran).toBe(false);
+      await expect.poll(() => problems.cspViolations.length).toBeGreaterThan(0);
+      expect(problems.cspViolations.join('\n')).toMatch(/script-src/);
+    });
   });
 
   it('shows the setup form, reading the token from the fragment and dropping it from the address', async () => {

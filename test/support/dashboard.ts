@@ -70,10 +70,10 @@ export async function watchPage(page: Page, allowFailedResource: (url: string) =
   // CSP violations also fire an event in the page; the init script is added by the debugger
   // protocol, which the page's CSP does not govern.
   await page.exposeFunction('__tesseraCspViolation', (text: string) => problems.cspViolations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __tesseraCspViolation(text: string): void }).__tesseraCspViolation(`${event.violatedDirective} blocked ${event.blockedURI}`);
-    });
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) => {
+      window.__tesseraCspViolation(event.violatedDirective + ' blocked ' + event.blockedURI);
+    });`,
   });
   return problems;
 }

@@ -4,7 +4,9 @@
  * cache it for a year, and nothing is inline, so the CSP can say `script-src 'self'`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -28,10 +30,33 @@ function colorSchemeScript(): Plugin {
   };
 }
 
+/**
+ * Brotli and gzip copies of the text assets (`x.js.br`, `x.js.gz`), made once at build time:
+ * @fastify/static (`preCompressed`) sends them to browsers that accept them, so the server never
+ * compresses per request and still sends about a quarter of the bytes.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'tessera-precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const outDir = options.dir ?? '';
+      for (const fileName of Object.keys(bundle)) {
+        if (!fileName.startsWith('assets/') || !/\.(js|css|svg)$/.test(fileName)) continue;
+        const path = join(outDir, fileName);
+        const source = readFileSync(path);
+        if (source.length < 1024) continue;
+        writeFileSync(`${path}.br`, brotliCompressSync(source, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: source.length } }));
+        writeFileSync(`${path}.gz`, gzipSync(source, { level: 9 }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   base: '/',
-  plugins: [react(), colorSchemeScript()],
+  plugins: [react(), colorSchemeScript(), precompress()],
   build: {
     outDir: '../dist/dashboard',
     emptyOutDir: true,

@@ -1,7 +1,8 @@
 /**
  * Serves the dashboard web app (`dist/dashboard`, built by `vite build --config dashboard/vite.config.ts`)
  * on the requests `isDashboardRequest` accepts (the admin host):
- * - `/assets/*`: Vite's content-hashed files, cached for a year (`immutable`).
+ * - `/assets/*`: Vite's content-hashed files, cached for a year (`immutable`), as the build's
+ *   brotli or gzip copy when the browser accepts it.
  * - Any other GET that no route takes and that asks for HTML: `index.html` with `no-store` (the SPA
  *   fallback), so `/t/acme/users` reloads into the app, which routes on the client.
  * - If the build is missing, a 503 page that says to run `npm run build`.
@@ -78,6 +79,8 @@ export async function registerDashboardAssets(app: FastifyInstance, options: Das
     wildcard: true,
     dotfiles: 'deny',
     cacheControl: false,
+    // The build writes .br and .gz beside each text asset (dashboard/vite.config.ts).
+    preCompressed: true,
     // The folder appears with the first build; a server started before it serves it from then on.
     suppressWarning: true,
     schemaHide: true,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,6 +61,24 @@ describe('dashboard assets', () => {
     expect(res.headers['cache-control']).toBe(ASSETS_CACHE_CONTROL);
     expect(res.headers['content-type']).toMatch(/javascript/);
     expect(res.body).toBe('console.log("app")');
+  });
+
+  it("sends the build's brotli copy to a browser that accepts it, varying on accept-encoding", async () => {
+    const dist = distDir({ built: true });
+    const source = 'console.log("app");'.repeat(100);
+    writeFileSync(join(dist, 'assets', 'big-abc123.js'), source);
+    writeFileSync(join(dist, 'assets', 'big-abc123.js.br'), brotliCompressSync(source));
+    app = await server(dist);
+    const br = await app.inject({ method: 'GET', url: '/assets/big-abc123.js', headers: { host: ADMIN, 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(br.headers['cache-control']).toBe(ASSETS_CACHE_CONTROL);
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(source);
+    const plain = await app.inject({ method: 'GET', url: '/assets/big-abc123.js', headers: { host: ADMIN, 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(source);
   });
 
   it('answers a missing asset with the usual 404, never with index.html', async () => {

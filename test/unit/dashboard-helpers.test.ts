@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { RESERVED_TENANT_NAMES, tenantNameProblem } from '../../dashboard/src/lib/tenant-name.js';
 import { MIN_REFRESH_DELAY_MS, needsRefresh, refreshAt } from '../../dashboard/src/lib/token-timing.js';
 import { TenantTokens, type MintedToken } from '../../dashboard/src/api/tenant-tokens.js';
+import { tenantFetch } from '../../dashboard/src/api/tenant-fetch.js';
 import { readSetupToken } from '../../dashboard/src/features/setup/setup-token.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { tenantNameProblem as serverTenantNameProblem } from '../../src/domain/tenants/tenant-names.js';
 
 describe('tenant name rules', () => {
@@ -140,5 +143,74 @@ describe('setup token from the fragment', () => {
     expect(readSetupToken('')).toBeUndefined();
     expect(readSetupToken('#token=')).toBeUndefined();
     expect(readSetupToken('#tokens=abc')).toBeUndefined();
+  });
+});
+
+describe('management API fetch with tenant tokens', () => {
+  function harness(statuses: number[]) {
+    let minted = 0;
+    const seen: { auth: string | null; body: string }[] = [];
+    let signIns = 0;
+    const tokens = new TenantTokens(async () => {
+      minted += 1;
+      return { access_token: `tok${minted}`, expires_in: 600, scope: '', management_api: 'http://acme.localhost/api/v2/' };
+    });
+    const send = tenantFetch('acme', {
+      tokens,
+      fetch: async (request) => {
+        seen.push({ auth: request.headers.get('authorization'), body: await request.text() });
+        return new Response('{}', { status: statuses.shift() ?? 200 });
+      },
+      onSignInNeeded: () => (signIns += 1),
+    });
+    return { send, seen, signIns: () => signIns };
+  }
+  const patch = () => new Request('http://acme.localhost/api/v2/users/u1', { method: 'PATCH', body: '{"blocked":true}' });
+
+  it('sends the bearer token and reuses it', async () => {
+    const h = harness([200, 200]);
+    expect((await h.send(patch())).status).toBe(200);
+    expect((await h.send(patch())).status).toBe(200);
+    expect(h.seen.map((s) => s.auth)).toEqual(['Bearer tok1', 'Bearer tok1']);
+    expect(h.signIns()).toBe(0);
+  });
+
+  it('retries a 401 once with a fresh token and the same body', async () => {
+    const h = harness([401, 200]);
+    expect((await h.send(patch())).status).toBe(200);
+    expect(h.seen).toEqual([
+      { auth: 'Bearer tok1', body: '{"blocked":true}' },
+      { auth: 'Bearer tok2', body: '{"blocked":true}' },
+    ]);
+    expect(h.signIns()).toBe(0);
+  });
+
+  it('goes to sign-in after a second 401, and does not retry a 403', async () => {
+    const h = harness([401, 401]);
+    expect((await h.send(patch())).status).toBe(401);
+    expect(h.signIns()).toBe(1);
+    const forbidden = harness([403]);
+    expect((await forbidden.send(patch())).status).toBe(403);
+    expect(forbidden.seen).toHaveLength(1);
+  });
+});
+
+describe('dashboard sources', () => {
+  it('import nothing from the server or Node (the browser bundle stands alone)', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.tsx?$/.test(name)) files.push(path);
+      }
+    };
+    walk('dashboard/src');
+    expect(files.length).toBeGreaterThan(10);
+    const offenders = files.filter((file) => {
+      const source = readFileSync(file, 'utf8');
+      return /from\s+['"](node:|(\.\.\/)+(src|test)\/)/.test(source) || /from\s+['"](fastify|kysely|better-sqlite3|pg)['"]/.test(source);
+    });
+    expect(offenders).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import type { paths as ControlPaths } from './control-types';
 import type { paths as ManagementPaths } from './generated/management';
 import { TenantTokens, type MintedToken } from './tenant-tokens';
 import { call } from './errors';
+import { tenantFetch } from './tenant-fetch';
 
 export const CONTROL_BASE = '/api/control/v1';
 export const CSRF_HEADER = 'x-tessera-csrf';
@@ -70,25 +71,6 @@ export async function signOut(): Promise<void> {
   window.location.assign('/');
 }
 
-/** Sends `request` with the tenant's token; on 401, once more with a fresh token, then sign-in. */
-async function withTenantToken(tenant: string, request: Request): Promise<Response> {
-  const retry = request.clone();
-  const send = async (req: Request) => {
-    const token = await tenantTokens.get(tenant);
-    req.headers.set('authorization', `Bearer ${token.access_token}`);
-    return fetch(req);
-  };
-  const first = await send(request);
-  if (first.status !== 401) return first;
-  tenantTokens.invalidate(tenant);
-  const second = await send(retry);
-  if (second.status === 401) {
-    tenantTokens.invalidate(tenant);
-    redirectToSignIn();
-  }
-  return second;
-}
-
 const managementClients = new Map<string, ReturnType<typeof createClient<ManagementPaths>>>();
 
 /**
@@ -104,7 +86,7 @@ export function managementClient(tenant: string, managementApi: string) {
     client = createClient<ManagementPaths>({
       baseUrl,
       credentials: 'omit',
-      fetch: (request: Request) => withTenantToken(tenant, request),
+      fetch: tenantFetch(tenant, { tokens: tenantTokens, fetch: (request) => fetch(request), onSignInNeeded: redirectToSignIn }),
     });
     managementClients.set(key, client);
   }

@@ -111,6 +111,42 @@ describe('dashboard in Chromium', () => {
     });
   });
 
+  it('applies the saved color scheme before the app runs (the external head script), and follows the system by default', async () => {
+    await withPage(
+      browser,
+      'dashboard-color-scheme-script',
+      async (page) => {
+        // Without the app bundle only dashboard/color-scheme.js can set the attribute.
+        await page.route(/\/assets\/index-[\w-]+\.js$/, (route) => route.abort());
+        await page.addInitScript({ content: "localStorage.setItem('mantine-color-scheme-value', 'dark')" });
+        await page.goto(`${server.origin}/profile`);
+        expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+      },
+      { colorScheme: 'light' },
+    );
+    await withPage(
+      browser,
+      'dashboard-color-scheme-system',
+      async (page) => {
+        await page.goto(`${server.origin}/`);
+        await page.getByTestId('query-error').waitFor();
+        expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+      },
+      { colorScheme: 'dark' },
+    );
+  });
+
+  it('sends the browser to sign-in, returning to the current page, when GET /me answers 401', async () => {
+    await withPage(browser, 'dashboard-sign-in', async (page) => {
+      await page.route(`**${CONTROL}me`, (route) =>
+        route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'Sign in.', errorCode: 'login_required' }) }),
+      );
+      await page.goto(`${server.origin}/t/acme/overview?tab=1`);
+      await page.waitForURL((url) => url.pathname === `${CONTROL}auth/login`);
+      expect(new URL(page.url()).searchParams.get('return_to')).toBe('/t/acme/overview?tab=1');
+    });
+  });
+
   it('shows the setup form, reading the token from the fragment and dropping it from the address', async () => {
     await withPage(
       browser,

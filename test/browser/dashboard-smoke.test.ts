@@ -62,6 +62,10 @@ async function stubControlApi(page: Page, sent: { method: string; path: string; 
       return json(200, me);
     }
     if (path === '/tenants') return json(200, TENANTS);
+    if (request.method() === 'DELETE' && path === '/tenants/acme') {
+      const confirm = new URL(request.url()).searchParams.get('confirm');
+      return confirm === 'acme' ? route.fulfill({ status: 204 }) : json(400, { statusCode: 400, error: 'Bad Request', message: 'Confirmation mismatch.', errorCode: 'confirmation_mismatch' });
+    }
     const tenant = TENANTS.find((t) => path === `/tenants/${t.name}`);
     if (tenant) return json(200, tenant);
     return json(404, { statusCode: 404, error: 'Not Found', message: 'Not Found', errorCode: 'not_found' });
@@ -217,6 +221,26 @@ describe('dashboard in Chromium', () => {
         await shoot(page, 'create-tenant');
         await expectAxeClean(page, 'create tenant');
         await page.keyboard.press('Escape');
+
+        // Delete the tenant by keyboard only: the confirm button stays disabled until the name is typed.
+        await page.goto(`${server.origin}/t/acme/overview`);
+        await page.getByRole('heading', { name: 'acme' }).waitFor();
+        await page.getByRole('button', { name: 'Delete acme' }).focus();
+        await page.keyboard.press('Enter');
+        const dialog = page.getByRole('dialog', { name: 'Delete tenant acme' });
+        await dialog.waitFor();
+        const confirmButton = dialog.getByRole('button', { name: 'Delete tenant' });
+        await expect(confirmButton.isDisabled()).resolves.toBe(true);
+        await page.keyboard.type('acm');
+        await expect(confirmButton.isDisabled()).resolves.toBe(true);
+        await page.keyboard.type('e');
+        await expect(confirmButton.isEnabled()).resolves.toBe(true);
+        await shoot(page, 'delete-tenant');
+        await expectAxeClean(page, 'delete tenant');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(`${server.origin}/`);
+        const deletion = sent.find((s) => s.method === 'DELETE');
+        expect(deletion).toMatchObject({ path: '/tenants/acme', csrf: ME.csrf_token });
 
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },

@@ -4,6 +4,8 @@
  * when the control API fails (here it does not exist), renders the shell from control API answers
  * (stubbed in the browser with the plan's shapes), switches the theme, and has no serious or
  * critical axe violations, in light and dark. Screenshots: test-artifacts/screenshots/{light,dark}/.
+ * The pages ask for reduced motion (the theme then skips Mantine's transitions), so axe and the
+ * screenshots never catch a dialog half faded in.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +95,7 @@ describe('dashboard in Chromium', () => {
         await expectAxeClean(page, 'error state');
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
-      { colorScheme: 'light' },
+      { colorScheme: 'light', reducedMotion: 'reduce' },
     );
   });
 
@@ -126,7 +128,7 @@ describe('dashboard in Chromium', () => {
         await page.goto(`${server.origin}/profile`);
         expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
       },
-      { colorScheme: 'light' },
+      { colorScheme: 'light', reducedMotion: 'reduce' },
     );
     await withPage(
       browser,
@@ -136,7 +138,7 @@ describe('dashboard in Chromium', () => {
         await page.getByTestId('query-error').waitFor();
         expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
       },
-      { colorScheme: 'dark' },
+      { colorScheme: 'dark', reducedMotion: 'reduce' },
     );
   });
 
@@ -167,7 +169,7 @@ describe('dashboard in Chromium', () => {
         await expectAxeClean(page, 'setup');
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
-      { colorScheme: 'dark' },
+      { colorScheme: 'dark', reducedMotion: 'reduce' },
     );
   });
 
@@ -244,7 +246,7 @@ describe('dashboard in Chromium', () => {
 
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
-      { colorScheme: 'light' },
+      { colorScheme: 'light', reducedMotion: 'reduce' },
     );
   });
 });

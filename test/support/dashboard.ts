@@ -42,7 +42,7 @@ export async function shoot(page: Page, name: string): Promise<string> {
   const dir = join(SCREENSHOT_ROOT, scheme);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
 

@@ -13,6 +13,8 @@ import type { ThemePreference } from '../api/control-types';
 export const theme = createTheme({
   primaryColor: 'indigo',
   primaryShade: { light: 9, dark: 8 },
+  // No transitions for people who ask their system for less motion.
+  respectReducedMotion: true,
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   components: {

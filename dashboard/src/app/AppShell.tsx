@@ -1,0 +1,112 @@
+/**
+ * The frame of every signed-in screen: header (tenant switcher, create tenant, theme toggle, account
+ * menu) and the navigation. The navigation lists only screens that exist (docs/plans/dashboard.md §5
+ * routes arrive slice by slice).
+ */
+import { useState } from 'react';
+import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconBuilding, IconLogout, IconMoon, IconPlus, IconSun, IconUser } from '@tabler/icons-react';
+import { Link, Outlet, useLocation, useMatch } from 'react-router';
+import { signOut } from '../api/clients';
+import type { Me } from '../api/control-types';
+import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
+import { TenantSwitcher } from './TenantSwitcher';
+import { useAccount } from './session';
+
+interface NavEntry {
+  label: string;
+  to: (tenant: string) => string;
+  icon: typeof IconBuilding;
+}
+
+/** Per-tenant screens, in the plan's order; later slices add theirs here. */
+const TENANT_NAV: NavEntry[] = [{ label: 'Overview', to: (t) => `/t/${encodeURIComponent(t)}/overview`, icon: IconBuilding }];
+
+function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme('light', { getInitialValueInEffect: false });
+  const next = computed === 'dark' ? 'light' : 'dark';
+  return (
+    <Tooltip label={`Switch to ${next} theme`} withArrow>
+      <ActionIcon variant="default" size="lg" onClick={() => setColorScheme(next)} aria-label={`Switch to ${next} theme`} data-testid="theme-toggle">
+        {computed === 'dark' ? <IconSun size={18} aria-hidden /> : <IconMoon size={18} aria-hidden />}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function AccountMenu({ account }: { account: Me }) {
+  return (
+    <Menu position="bottom-end" withArrow>
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account menu for ${account.email}`}>
+          <Avatar src={account.picture || null} alt="" radius="xl" size="md" color="indigo">
+            {(account.name || account.email).slice(0, 1).toUpperCase()}
+          </Avatar>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{account.email}</Menu.Label>
+        <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={16} aria-hidden />}>
+          Profile
+        </Menu.Item>
+        <Menu.Item color="red" leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export function Shell() {
+  const account = useAccount();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const [creating, setCreating] = useState(false);
+  const tenant = useMatch('/t/:tenant/*')?.params.tenant;
+  const { pathname } = useLocation();
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Text component={Link} to="/" fw={700} size="lg">
+              Tessera
+            </Text>
+            <TenantSwitcher current={tenant} />
+            {account.is_owner ? (
+              <Button variant="light" leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} visibleFrom="sm">
+                Create tenant
+              </Button>
+            ) : null}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <ThemeToggle />
+            <AccountMenu account={account} />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        {tenant
+          ? TENANT_NAV.map((entry) => (
+              <NavLink
+                key={entry.label}
+                component={Link}
+                to={entry.to(tenant)}
+                active={pathname.startsWith(entry.to(tenant))}
+                label={entry.label}
+                leftSection={<entry.icon size={18} aria-hidden />}
+                onClick={close}
+              />
+            ))
+          : null}
+        <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet context={account} />
+      </AppShell.Main>
+      <CreateTenantModal opened={creating} onClose={() => setCreating(false)} />
+    </AppShell>
+  );
+}

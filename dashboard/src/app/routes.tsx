@@ -1,0 +1,29 @@
+/**
+ * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup needs no session; every
+ * other screen sits under the session gate (GET /me, sign-in on 401) and the app shell.
+ */
+import { Navigate, Route, Routes } from 'react-router';
+import { SetupPage } from '../features/setup/SetupPage';
+import { ProfilePage } from '../features/profile/ProfilePage';
+import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
+import { HomePage } from '../features/tenants/HomePage';
+import { NotFoundPage } from './NotFoundPage';
+import { SessionGate } from './session';
+import { Shell } from './AppShell';
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/setup" element={<SetupPage />} />
+      <Route element={<SessionGate />}>
+        <Route element={<Shell />}>
+          <Route index element={<HomePage />} />
+          <Route path="/t/:tenant" element={<Navigate to="overview" replace />} />
+          <Route path="/t/:tenant/overview" element={<TenantOverviewPage />} />
+          <Route path="/profile" element={<ProfilePage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * The Mantine theme and the color scheme. Light/dark/system map onto Mantine's 'light'/'dark'/'auto';
+ * the choice lives in localStorage (Mantine's manager, read before the first paint by
+ * dashboard/color-scheme.js) and in the account's preferences (`PATCH /me`), which win at sign-in.
+ */
+import { createTheme, localStorageColorSchemeManager, Modal, type CSSVariablesResolver, type MantineColorScheme } from '@mantine/core';
+import type { ThemePreference } from '../api/control-types';
+
+/**
+ * Shades chosen for WCAG AA contrast with a margin (the browser tests run axe): Mantine's default shade (6),
+ * and even red 8 (4.51:1), on white are at or below 4.5:1, as is the light-scheme dimmed text (gray 6).
+ */
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: { light: 9, dark: 8 },
+  // No transitions for people who ask their system for less motion.
+  respectReducedMotion: true,
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  components: {
+    // Mantine's close button is an icon: give it a name for screen readers.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+  },
+});
+
+/** The key dashboard/color-scheme.js reads too. */
+export const COLOR_SCHEME_KEY = 'mantine-color-scheme-value';
+export const colorSchemeManager = localStorageColorSchemeManager({ key: COLOR_SCHEME_KEY });
+
+export function toMantineScheme(preference: ThemePreference): MantineColorScheme {
+  return preference === 'system' ? 'auto' : preference;
+}
+
+export function toPreference(scheme: MantineColorScheme): ThemePreference {
+  return scheme === 'auto' ? 'system' : scheme;
+}
+
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-9)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+});

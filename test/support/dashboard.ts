@@ -1,0 +1,79 @@
+/**
+ * Helpers for the dashboard's browser tests (test/browser/dashboard-*.test.ts).
+ * - `ensureDashboardBuild()`: dist/dashboard as `npm run build` makes it (built here if missing).
+ * - `serveDashboard()`: a bare Fastify serving that build through src/server/dashboard-assets.ts on a
+ *   random loopback port (every request counts as a dashboard request).
+ * - `shoot(page, name)`: a screenshot in test-artifacts/screenshots/{light,dark}/{name}.png, by the
+ *   page's current color scheme (gitignored; a few are copied by hand into docs/screenshots/).
+ * - `watchPage(page)`: console errors, uncaught exceptions and CSP violations, for a test to assert none.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { registerDashboardAssets } from '../../src/server/dashboard-assets.js';
+
+export const DASHBOARD_DIST = resolve('dist/dashboard');
+export const SCREENSHOT_ROOT = resolve('test-artifacts/screenshots');
+
+export async function ensureDashboardBuild(): Promise<void> {
+  if (existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: resolve('dashboard/vite.config.ts'), logLevel: 'warn' });
+}
+
+export interface DashboardServer {
+  app: FastifyInstance;
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function serveDashboard(options: { connectSources?: string[] } = {}): Promise<DashboardServer> {
+  const app = Fastify();
+  await registerDashboardAssets(app, { distDir: DASHBOARD_DIST, isDashboardRequest: () => true, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, origin: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+export async function shoot(page: Page, name: string): Promise<string> {
+  const scheme = (await page.locator('html').getAttribute('data-mantine-color-scheme')) === 'dark' ? 'dark' : 'light';
+  const dir = join(SCREENSHOT_ROOT, scheme);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  return file;
+}
+
+export interface PageProblems {
+  /** Console errors other than the allowed failed-resource lines. */
+  consoleErrors: string[];
+  pageErrors: string[];
+  cspViolations: string[];
+}
+
+/**
+ * Records what went wrong on the page. `allowFailedResource(url)` says which failed HTTP answers are
+ * expected (Chromium logs each as a console error "Failed to load resource").
+ */
+export async function watchPage(page: Page, allowFailedResource: (url: string) => boolean = () => false): Promise<PageProblems> {
+  const problems: PageProblems = { consoleErrors: [], pageErrors: [], cspViolations: [] };
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) problems.cspViolations.push(text);
+    else if (text.startsWith('Failed to load resource') && allowFailedResource(message.location().url)) return;
+    else problems.consoleErrors.push(`${text} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(error.message));
+  // CSP violations also fire an event in the page; the init script is added by the debugger
+  // protocol, which the page's CSP does not govern.
+  await page.exposeFunction('__tesseraCspViolation', (text: string) => problems.cspViolations.push(text));
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) => {
+      window.__tesseraCspViolation(event.violatedDirective + ' blocked ' + event.blockedURI);
+    });`,
+  });
+  return problems;
+}

@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 
-/** One line per document. The control API's joins when it is served: { file: 'control.ts', path: '/api/control/v1/openapi.json' }. */
-export const API_DOCUMENTS = [{ file: 'management.ts', path: '/api/v2/openapi.json' }];
+/** One line per document, with the host that serves it (the control API only on the admin host). */
+export const API_DOCUMENTS = [
+  { file: 'management.ts', path: '/api/v2/openapi.json', host: 'dev.localhost' },
+  { file: 'control.ts', path: '/api/control/v1/openapi.json', host: 'manage.localhost' },
+];
 
 export const GENERATED_DIR = 'dashboard/src/api/generated';
 
@@ -21,7 +24,7 @@ const BASE_DOMAIN = 'localhost';
 
 /** Builds the server in process and returns each document of API_DOCUMENTS, by path. */
 export async function readDocuments(server) {
-  const { loadConfig, openRuntime, closeRuntime, buildServer, ensureTenant } = server;
+  const { loadConfig, openRuntime, closeRuntime, buildServer, ensureTenant, ensureAdminTenant } = server;
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-api-types-'));
   const config = loadConfig({
     DATABASE_URL: 'sqlite::memory:',
@@ -36,11 +39,12 @@ export async function readDocuments(server) {
   let app;
   try {
     app = await buildServer(config, services);
+    await ensureAdminTenant(services);
     await ensureTenant(services, TENANT);
     await app.ready();
     const documents = new Map();
-    for (const { path } of API_DOCUMENTS) {
-      const res = await app.inject({ method: 'GET', url: path, headers: { host: `${TENANT}.${BASE_DOMAIN}:4000` } });
+    for (const { path, host } of API_DOCUMENTS) {
+      const res = await app.inject({ method: 'GET', url: path, headers: { host: `${host}:4000` } });
       if (res.statusCode !== 200) throw new Error(`GET ${path} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
       documents.set(path, res.json());
     }

@@ -14,14 +14,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
 const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
-const [{ loadConfig }, { openRuntime, closeRuntime }, { buildServer }, { ensureTenant }] = await Promise.all([
+const [{ loadConfig }, { openRuntime, closeRuntime }, { buildServer }, { ensureTenant }, { ensureAdminTenant }] = await Promise.all([
   load('config/config.js'),
   load('cli/runtime.js'),
   load('server/app.js'),
   load('domain/bootstrap.js'),
+  load('domain/control-plane/admin-tenant.js'),
 ]);
 
-const files = await generateApiTypes({ loadConfig, openRuntime, closeRuntime, buildServer, ensureTenant });
+const files = await generateApiTypes({ loadConfig, openRuntime, closeRuntime, buildServer, ensureTenant, ensureAdminTenant });
 mkdirSync(join(root, GENERATED_DIR), { recursive: true });
 for (const { file, contents } of files) {
   writeFileSync(join(root, GENERATED_DIR, file), contents);

@@ -17,6 +17,7 @@ import { setupRoutes } from './setup.js';
 import { authRoutes } from './auth.js';
 import { meRoutes } from './me.js';
 import { tenantRoutes } from './tenants.js';
+import { invitationRoutes } from './invitations.js';
 import type { AttemptLimiter } from './attempt-limits.js';
 import { openApiSubset, type OpenApiDocument } from '../http/openapi-subset.js';
 
@@ -72,6 +73,7 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
   await app.register(authRoutes, routeOptions);
   await app.register(meRoutes, routeOptions);
   await app.register(tenantRoutes, routeOptions);
+  await app.register(invitationRoutes, routeOptions);
 
   let document: OpenApiDocument | undefined;
   app.get('/openapi.json', { config: { dashboard: 'public' } }, async (_request, reply) => {

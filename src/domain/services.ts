@@ -29,6 +29,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ControlPlaneService } from './control-plane/control-plane-service.js';
 import { DashboardSessionService } from './control-plane/dashboard-sessions.js';
 import { DashboardAccountService } from './control-plane/dashboard-accounts.js';
+import { InvitationService } from './control-plane/invitations.js';
 import { StatsService } from './stats/stats-service.js';
 
 export interface Services {
@@ -71,6 +72,8 @@ export interface Services {
   dashboardAccounts: DashboardAccountService;
   /** HMAC key of the dashboard session's CSRF tokens (a subkey, never the master key). */
   dashboardCsrfKey: Uint8Array;
+  /** Invitations to manage a tenant, sent through that tenant's email delivery. */
+  invitations: InvitationService;
   /** Activity statistics: the daily rows the background aggregator writes, active users, live totals. */
   stats: StatsService;
 }
@@ -118,6 +121,7 @@ export function createServices(opts: {
     revoke: (userId, sessionId) => dashboardSessions.revoke(userId, sessionId),
   });
   const users = new UserService(opts.storage);
+  const dashboardAccounts = new DashboardAccountService(opts.storage, users, tenants, controlPlane, ttl, clock);
   const resourceServers = new ResourceServerService(opts.storage, opts.bus, keys, (tenantId, url) => tenants.isManagementApiAlias(tenantId, url));
   return {
     clock,
@@ -146,7 +150,8 @@ export function createServices(opts: {
     background,
     dashboardSessions,
     controlPlane,
-    dashboardAccounts: new DashboardAccountService(opts.storage, users, tenants, controlPlane, ttl, clock),
+    dashboardAccounts,
+    invitations: new InvitationService(opts.storage, email, users, tenants, controlPlane, dashboardAccounts, clock),
     dashboardCsrfKey: opts.dashboardCsrfKey,
     stats: new StatsService(opts.storage, clock),
   };

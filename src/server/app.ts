@@ -14,6 +14,8 @@ import { DeferredCompilations } from '../http/deferred-compilation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
 import { registerAudit } from './audit.js';
+import { registerDashboardAssets } from './dashboard-assets.js';
+import { fileURLToPath } from 'node:url';
 import { registerRequestBounds } from './request-bounds.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { drainRequestBody } from './body-drain.js';
@@ -52,6 +54,12 @@ export async function buildServer(config: Config, services: Services): Promise<F
   registerRequestBounds(app);
   registerTenantResolution(app, services.tenants);
   registerAudit(app, services.logs);
+  // The dashboard web app, on the admin host only; it calls each tenant's /api/v2 on the tenants' hosts.
+  await registerDashboardAssets(app, {
+    distDir: fileURLToPath(new URL('../dashboard', import.meta.url)),
+    isDashboardRequest: (request) => request.tenant?.kind === 'admin',
+    connectSources: () => [services.tenants.publicOrigin.originFor(`*.${config.baseDomain}`)],
+  });
 
   app.setErrorHandler(async (error, request, reply) => {
     // Let a client still sending an over-long body finish, so it can read the 413 (body-drain.ts).

@@ -30,7 +30,7 @@ export interface DashboardAssetsOptions {
    * Origins besides `'self'` the app may call (fetch), e.g. `http://*.localhost:4000` for the
    * tenants' `/api/v2`. Each must be a CSP source expression without spaces or semicolons.
    */
-  connectSources?: string[];
+  connectSources?: string[] | (() => string[]);
 }
 
 /** The dashboard's Content-Security-Policy for its HTML responses. */
@@ -68,7 +68,9 @@ const MISSING_BUILD_PAGE = `<!doctype html>
 
 export async function registerDashboardAssets(app: FastifyInstance, options: DashboardAssetsOptions): Promise<void> {
   const distDir = resolve(options.distDir);
-  const csp = dashboardCsp(options.connectSources);
+  // A function when the sources are known only once the server listens (PORT=0: the tenants' port).
+  const sources = options.connectSources;
+  const cspNow = () => dashboardCsp(typeof sources === 'function' ? sources() : sources);
   const isDashboardRequest = options.isDashboardRequest;
 
   await app.register(fastifyStatic, {
@@ -92,6 +94,7 @@ export async function registerDashboardAssets(app: FastifyInstance, options: Das
   });
 
   const sendIndex = async (reply: FastifyReply): Promise<FastifyReply> => {
+    const csp = cspNow();
     let html: string;
     try {
       // Read at each navigation (a few hundred bytes): a rebuild takes effect without a restart.

@@ -26,6 +26,7 @@ import { AttackProtectionRepository } from './repositories/attack-protection.js'
 import { PasswordlessCodesRepository } from './repositories/passwordless-codes.js';
 import { ExpiredRowsRepository } from './repositories/expired-rows.js';
 import { DashboardMembershipsRepository } from './repositories/dashboard-memberships.js';
+import { DashboardInvitationsRepository } from './repositories/dashboard-invitations.js';
 import { DashboardSessionsRepository } from './repositories/dashboard-sessions.js';
 import { DashboardAccountsRepository } from './repositories/dashboard-accounts.js';
 import { StatsRepository } from './repositories/stats.js';
@@ -51,6 +52,7 @@ export interface Repositories {
   passwordlessCodes: PasswordlessCodesRepository;
   expiredRows: ExpiredRowsRepository;
   dashboardMemberships: DashboardMembershipsRepository;
+  dashboardInvitations: DashboardInvitationsRepository;
   dashboardSessions: DashboardSessionsRepository;
   dashboardAccounts: DashboardAccountsRepository;
   stats: StatsRepository;
@@ -78,6 +80,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     passwordlessCodes: new PasswordlessCodesRepository(db),
     expiredRows: new ExpiredRowsRepository(db),
     dashboardMemberships: new DashboardMembershipsRepository(db),
+    dashboardInvitations: new DashboardInvitationsRepository(db),
     dashboardSessions: new DashboardSessionsRepository(db),
     dashboardAccounts: new DashboardAccountsRepository(db),
     stats: new StatsRepository(db),

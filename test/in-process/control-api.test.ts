@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
+import { controlClient, sessionCookieOf, type ControlCall } from '../support/control-api.js';
 
 const ADMIN = 'https://manage.localhost';
 const CONTROL = `${ADMIN}/api/control/v1`;
@@ -19,32 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-interface Call {
-  method?: string;
-  body?: unknown;
-  cookie?: string;
-  csrf?: string;
-  origin?: string;
-  host?: string;
-}
-
-async function control(path: string, call: Call = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const headers: Record<string, string> = {};
-  if (call.body !== undefined) headers['content-type'] = 'application/json';
-  if (call.cookie) headers.cookie = call.cookie;
-  if (call.csrf) headers['x-tessera-csrf'] = call.csrf;
-  if (call.origin) headers.origin = call.origin;
-  const res = await server.fetch(`${call.host ?? ADMIN}/api/control/v1${path}`, { method: call.method ?? 'GET', headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
-
-/** `name=value` of the session cookie a response set, and the cookie line itself. */
-function sessionCookieOf(headers: Headers): { pair: string; line: string } {
-  const line = headers.getSetCookie().find((c) => c.startsWith('__Host-tessera_dash='))!;
-  expect(line, 'session cookie').toBeTruthy();
-  return { pair: line.split(';')[0]!, line };
-}
+const control = (path: string, call: ControlCall = {}) => controlClient(server)(path, call);
 
 describe('first administrator', () => {
   let cookie: string;

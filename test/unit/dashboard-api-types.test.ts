@@ -11,10 +11,11 @@ import { loadConfig } from '../../src/config/config.js';
 import { closeRuntime, openRuntime } from '../../src/cli/runtime.js';
 import { buildServer } from '../../src/server/app.js';
 import { ensureTenant } from '../../src/domain/bootstrap.js';
+import { ensureAdminTenant } from '../../src/domain/control-plane/admin-tenant.js';
 
 describe('dashboard API types', () => {
   it('match the server OpenAPI documents (run `npm run api:types` and commit when this fails)', async () => {
-    const files = await generateApiTypes({ loadConfig, openRuntime, closeRuntime, buildServer, ensureTenant });
+    const files = await generateApiTypes({ loadConfig, openRuntime, closeRuntime, buildServer, ensureTenant, ensureAdminTenant });
     expect(files.map((f) => f.file)).toEqual(API_DOCUMENTS.map((d) => d.file));
     for (const { file, contents } of files) {
       const committed = readFileSync(join(GENERATED_DIR, file), 'utf8');
@@ -25,5 +26,7 @@ describe('dashboard API types', () => {
     const management = files.find((f) => f.file === 'management.ts')!.contents;
     expect(management).toContain('"/api/v2/users": {');
     expect(management).toContain('"/api/v2/clients": {');
+    const control = files.find((f) => f.file === 'control.ts')!.contents;
+    expect(control).toContain('"/api/control/v1/tenants/{name}/token": {');
   });
 });

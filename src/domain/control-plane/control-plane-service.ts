@@ -196,7 +196,10 @@ export class ControlPlaneService {
   /** Deletes a tenant (tombstoned); its memberships go with it, so every dashboard token for it fails. */
   async deleteTenant(tenant: Tenant): Promise<void> {
     await this.tenants.delete(tenant.name);
-    await this.storage.transaction((repos) => repos.dashboardMemberships.deleteForTenant(tenant.id));
+    await this.storage.transaction(async (repos) => {
+      await repos.dashboardMemberships.deleteForTenant(tenant.id);
+      await repos.dashboardInvitations.deleteForTenant(tenant.id);
+    });
     await this.invalidateMembership(tenant.id);
   }
 

@@ -76,6 +76,17 @@ export class DashboardAccountService {
    * and the CLI alike, so they cannot differ.
    */
   async createOwner(account: NewAccount): Promise<DashboardAccount> {
+    const owner = await this.createAccount(account, true);
+    for (const tenant of await this.tenants.list()) await this.controlPlane.setRoles(tenant.id, owner.user_id, ['admin']);
+    return owner;
+  }
+
+  /** A dashboard account that is no owner (an accepted invitation); its memberships come separately. */
+  createMember(account: NewAccount): Promise<DashboardAccount> {
+    return this.createAccount(account, false);
+  }
+
+  private async createAccount(account: NewAccount, isOwner: boolean): Promise<DashboardAccount> {
     checkNewAccount(account);
     const admin = await this.controlPlane.adminTenant();
     const user = await this.users.create(admin.id, {
@@ -86,14 +97,14 @@ export class DashboardAccountService {
       ...(account.name ? { name: account.name } : {}),
     });
     const now = new Date(this.clock.now()).toISOString();
+    const record: DashboardAccountRecord = { userId: user.user_id, isOwner, preferences: { theme: 'system' }, createdAt: now, updatedAt: now };
     try {
-      await this.storage.repos.dashboardAccounts.insert({ userId: user.user_id, isOwner: true, preferences: { theme: 'system' }, createdAt: now, updatedAt: now });
+      await this.storage.repos.dashboardAccounts.insert(record);
     } catch (error) {
       await this.users.delete(admin.id, user.user_id);
       throw error;
     }
-    for (const tenant of await this.tenants.list()) await this.controlPlane.setRoles(tenant.id, user.user_id, ['admin']);
-    return this.view(user, { userId: user.user_id, isOwner: true, preferences: { theme: 'system' }, createdAt: now, updatedAt: now });
+    return this.view(user, record);
   }
 
   /** The account of an admin-tenant user, or undefined when that user is not a dashboard account. */
@@ -124,7 +135,8 @@ export class DashboardAccountService {
     return (await this.storage.repos.dashboardAccounts.listOwners()).map((o) => o.userId);
   }
 
-  private async checkPassword(adminId: string, account: NewAccount): Promise<void> {
+  /** Refuses a password the accounts' connection would refuse, before anything is spent or written. */
+  async checkPassword(adminId: string, account: NewAccount): Promise<void> {
     const connection = await this.storage.repos.connections.findByName(adminId, DASHBOARD_CONNECTION);
     const options = (connection?.document.options ?? {}) as Record<string, unknown>;
     const problem = passwordProblem(account.password, passwordRulesOf(options), { email: account.email, name: account.name ?? null });

@@ -3867,6 +3867,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/stats/active-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:stats. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Users with a successful login or token exchange in the 30 days up to yesterday (UTC). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": number;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/stats/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:stats. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day of the range (inclusive), YYYYMMDD, UTC. Default: 29 days before `to`. */
+                    from?: string;
+                    /** @description Last day of the range (inclusive), YYYYMMDD, UTC. Default: yesterday. At most 366 days from `from`. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Tessera extension: distinct users with a successful login or token exchange that day. */
+                            active_users: number;
+                            /** @description Tessera extension: attack-protection events (`limit_wc`, `limit_mu`, `limit_sul`). */
+                            attack_protection: number;
+                            /** @description When the day's first counted event happened (its midnight if none did). */
+                            created_at: string;
+                            /** @description The day (UTC), as its midnight in ISO 8601. */
+                            date: string;
+                            /** @description Tessera extension: failed logins (`f`, `fp`, `fu`). */
+                            failed_logins: number;
+                            /** @description Breached passwords detected (`pwd_leak`). */
+                            leaked_passwords: number;
+                            /** @description Successful logins (`s`). */
+                            logins: number;
+                            /** @description Sign-ups (`ss`). */
+                            signups: number;
+                            /** @description When the day's numbers were last computed. */
+                            updated_at: string;
+                            /** @description Tessera extension: users that existed at the end of the day (and still exist). */
+                            users_total: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/tenants/settings": {
         parameters: {
             query?: never;
@@ -4301,6 +4399,51 @@ export interface paths {
                             }[];
                             start: number;
                             total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/tessera/stats/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:stats. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Tessera extension: what the tenant holds now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description APIs, the Management API included. */
+                            apis: number;
+                            /** @description Applications. */
+                            applications: number;
+                            /** @description Connections. */
+                            connections: number;
+                            /** @description Users. */
+                            users: number;
                         };
                     };
                 };

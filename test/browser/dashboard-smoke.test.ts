@@ -68,6 +68,9 @@ async function stubControlApi(page: Page, sent: { method: string; path: string; 
       const confirm = new URL(request.url()).searchParams.get('confirm');
       return confirm === 'acme' ? route.fulfill({ status: 204 }) : json(400, { statusCode: 400, error: 'Bad Request', message: 'Confirmation mismatch.', errorCode: 'confirmation_mismatch' });
     }
+    // The shell mints the tenant's Management API token to know which screens the role may open.
+    const minting = TENANTS.find((t) => request.method() === 'POST' && path === `/tenants/${t.name}/token`);
+    if (minting) return json(200, { access_token: 'stub-token', expires_in: 86400, scope: 'read:stats read:roles read:logs', management_api: minting.management_api });
     const tenant = TENANTS.find((t) => path === `/tenants/${t.name}`);
     if (tenant) return json(200, tenant);
     return json(404, { statusCode: 404, error: 'Not Found', message: 'Not Found', errorCode: 'not_found' });

@@ -6,22 +6,48 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuilding, IconLogout, IconMoon, IconPlus, IconSun, IconUser } from '@tabler/icons-react';
+import { IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSun, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
+import { useTenantApi } from '../api/tenant-api';
+import { TENANT_SCREENS, allowedScreens, type TenantScreenKey } from '../lib/tenant-screens';
 import type { Me } from '../api/control-types';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
 import { TenantSwitcher } from './TenantSwitcher';
 import { useAccount } from './session';
 
-interface NavEntry {
-  label: string;
-  to: (tenant: string) => string;
-  icon: typeof IconBuilding;
-}
+/** Icons of the per-tenant screens (lib/tenant-screens.ts lists them and the scopes each needs). */
+const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
+  activity: IconChartLine,
+  roles: IconUsersGroup,
+  logs: IconListDetails,
+  overview: IconBuilding,
+};
 
-/** Per-tenant screens, in the plan's order; later slices add theirs here. */
-const TENANT_NAV: NavEntry[] = [{ label: 'Overview', to: (t) => `/t/${encodeURIComponent(t)}/overview`, icon: IconBuilding }];
+/** The tenant's screens that the member's token may read (the overview until its scopes are known). */
+function TenantNav({ tenant, pathname, onNavigate }: { tenant: string; pathname: string; onNavigate: () => void }) {
+  const api = useTenantApi(tenant);
+  const screens = api.data ? allowedScreens(api.data.scopes) : TENANT_SCREENS.filter((screen) => screen.anyOf.length === 0);
+  return (
+    <>
+      {screens.map((screen) => {
+        const Icon = SCREEN_ICONS[screen.key];
+        const to = `/t/${encodeURIComponent(tenant)}/${screen.path}`;
+        return (
+          <NavLink
+            key={screen.key}
+            component={Link}
+            to={to}
+            active={pathname === to || pathname.startsWith(`${to}/`)}
+            label={screen.label}
+            leftSection={<Icon size={18} aria-hidden />}
+            onClick={onNavigate}
+          />
+        );
+      })}
+    </>
+  );
+}
 
 function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
@@ -88,19 +114,7 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
-        {tenant
-          ? TENANT_NAV.map((entry) => (
-              <NavLink
-                key={entry.label}
-                component={Link}
-                to={entry.to(tenant)}
-                active={pathname.startsWith(entry.to(tenant))}
-                label={entry.label}
-                leftSection={<entry.icon size={18} aria-hidden />}
-                onClick={close}
-              />
-            ))
-          : null}
+        {tenant ? <TenantNav tenant={tenant} pathname={pathname} onNavigate={close} /> : null}
         <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main>

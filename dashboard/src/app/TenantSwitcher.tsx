@@ -13,7 +13,7 @@ export function TenantSwitcher({ current }: { current: string | undefined }) {
       placeholder={tenants.isPending ? 'Loading tenants…' : tenants.isError ? 'Tenants unavailable' : 'Choose a tenant'}
       data={data}
       value={current ?? null}
-      onChange={(value) => value && void navigate(`/t/${encodeURIComponent(value)}/overview`)}
+      onChange={(value) => value && void navigate(`/t/${encodeURIComponent(value)}`)}
       searchable
       nothingFoundMessage="No tenant by that name"
       allowDeselect={false}

@@ -2,14 +2,37 @@
  * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup needs no session; every
  * other screen sits under the session gate (GET /me, sign-in on 401) and the app shell.
  */
-import { Navigate, Route, Routes } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { Center, Loader } from '@mantine/core';
+import { Route, Routes } from 'react-router';
 import { SetupPage } from '../features/setup/SetupPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
 import { HomePage } from '../features/tenants/HomePage';
+import { TenantLanding } from '../features/tenants/TenantLanding';
+import { RolesPage } from '../features/roles/RolesPage';
+import { RolePage } from '../features/roles/RolePage';
+import { LogsPage } from '../features/logs/LogsPage';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
 import { Shell } from './AppShell';
+
+/** The charts and date pickers (Recharts, dayjs) load with the Activity screen only. */
+const ActivityPage = lazy(() => import('../features/activity/ActivityPage').then((module) => ({ default: module.ActivityPage })));
+
+function Lazy({ children }: { children: React.ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <Center py="xl" role="status" aria-live="polite">
+          <Loader aria-label="Loading" />
+        </Center>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 export function AppRoutes() {
   return (
@@ -18,8 +41,12 @@ export function AppRoutes() {
       <Route element={<SessionGate />}>
         <Route element={<Shell />}>
           <Route index element={<HomePage />} />
-          <Route path="/t/:tenant" element={<Navigate to="overview" replace />} />
+          <Route path="/t/:tenant" element={<TenantLanding />} />
           <Route path="/t/:tenant/overview" element={<TenantOverviewPage />} />
+          <Route path="/t/:tenant/activity" element={<Lazy><ActivityPage /></Lazy>} />
+          <Route path="/t/:tenant/roles" element={<RolesPage />} />
+          <Route path="/t/:tenant/roles/:id" element={<RolePage />} />
+          <Route path="/t/:tenant/logs" element={<LogsPage />} />
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

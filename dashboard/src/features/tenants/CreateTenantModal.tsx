@@ -47,7 +47,7 @@ export function CreateTenantModal({ opened, onClose }: CreateTenantModalProps) {
               onSuccess: (tenant) => {
                 notifications.show({ color: 'teal', title: 'Tenant created', message: `${tenant.name} is ready.` });
                 close();
-                void navigate(`/t/${encodeURIComponent(tenant.name)}/overview`);
+                void navigate(`/t/${encodeURIComponent(tenant.name)}`);
               },
             },
           );

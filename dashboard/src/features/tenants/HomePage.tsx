@@ -28,7 +28,7 @@ export function HomePage() {
             {list.map((tenant) => (
               <Card key={tenant.id} withBorder padding="md">
                 <Group justify="space-between" mb="xs">
-                  <Anchor component={Link} to={`/t/${encodeURIComponent(tenant.name)}/overview`} fw={600}>
+                  <Anchor component={Link} to={`/t/${encodeURIComponent(tenant.name)}`} fw={600}>
                     {tenant.name}
                   </Anchor>
                   <Badge color={ENVIRONMENT_COLORS[tenant.environment_tag]} variant="light">

@@ -192,7 +192,7 @@ function Logs({ api }: { api: TenantApi }) {
                   {[...(live ? tail.events.map((e) => ({ e, fresh: true })) : []), ...data.logs.map((e) => ({ e, fresh: false }))].map(({ e, fresh }) => (
                     <Table.Tr key={`${fresh ? 'tail' : 'page'}-${e.log_id}`} data-log-id={e.log_id} data-type={e.type} data-fresh={fresh || undefined}>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Anchor component="button" type="button" onClick={() => setOpen(e)} aria-label={`Details of ${logTypeDescription(e.type)} at ${formatDate(e.date)}`}>
+                        <Anchor component="button" type="button" c="inherit" underline="always" onClick={() => setOpen(e)} aria-label={`Details of ${logTypeDescription(e.type)} at ${formatDate(e.date)}`}>
                           {formatDate(e.date)}
                         </Anchor>
                         {fresh ? (

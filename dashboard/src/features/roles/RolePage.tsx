@@ -7,13 +7,14 @@ import { useMemo, useState } from 'react';
 import { Alert, Anchor, Button, Checkbox, Group, Modal, ScrollArea, Select, Stack, Table, Tabs, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
-import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { WithTenantApi, type TenantApi } from '../../api/tenant-api';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
+import { notifySuccess } from '../../components/notify';
 import { QueryState, errorMessage } from '../../components/QueryState';
-import { useApis, useRole, useRoleMutations, useRolePermissions, useRoleUsers, useUserSearch, type Role } from './queries';
+import { rolesKey, useApis, useRole, useRoleMutations, useRolePermissions, useRoleUsers, useUserSearch, type Role } from './queries';
 
 export function RolePage() {
   const params = useParams();
@@ -42,6 +43,7 @@ function RoleView({ api, id }: { api: TenantApi; id: string }) {
 function RoleDetails({ api, role, base }: { api: TenantApi; role: Role; base: string }) {
   const mutations = useRoleMutations(api, role.id);
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [deleting, setDeleting] = useState(false);
   return (
     <Stack gap="lg">
@@ -84,9 +86,9 @@ function RoleDetails({ api, role, base }: { api: TenantApi; role: Role; base: st
         onConfirm={() =>
           mutations.remove.mutateAsync().then(
             () => {
-              notifications.show({ color: 'teal', title: 'Role deleted', message: `${role.name} was deleted.` });
+              notifySuccess('Role deleted', `${role.name} was deleted.`);
               setDeleting(false);
-              void navigate(base);
+              void Promise.resolve(navigate(base)).then(() => queryClient.removeQueries({ queryKey: [...rolesKey(api.tenant), role.id] }));
             },
             () => undefined,
           )
@@ -213,7 +215,7 @@ function AddPermissionsModal({
             chosen.map((permission_name) => ({ permission_name, resource_server_identifier: identifier })),
             {
               onSuccess: () => {
-                notifications.show({ color: 'teal', title: 'Permissions added', message: `${chosen.length} added to ${role.name}.` });
+                notifySuccess('Permissions added', `${chosen.length} added to ${role.name}.`);
                 close();
               },
             },
@@ -234,6 +236,7 @@ function AddPermissionsModal({
                 }}
                 searchable
                 data-autofocus
+                data-testid="api-select"
               />
             )}
           </QueryState>
@@ -356,7 +359,7 @@ function AssignUsersModal({ api, role, mutations, assigned, onClose }: { api: Te
           if (chosen.length === 0) return;
           assign.mutate(chosen, {
             onSuccess: () => {
-              notifications.show({ color: 'teal', title: 'Users assigned', message: `${chosen.length} assigned to ${role.name}.` });
+              notifySuccess('Users assigned', `${chosen.length} assigned to ${role.name}.`);
               close();
             },
           });

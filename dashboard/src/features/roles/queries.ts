@@ -29,7 +29,7 @@ export interface ApiSummary {
 
 export const PER_PAGE = 50;
 
-const rolesKey = (tenant: string) => ['roles', tenant] as const;
+export const rolesKey = (tenant: string) => ['roles', tenant] as const;
 
 export function useRoles(api: TenantApi, page: number, nameFilter: string) {
   return useQuery({
@@ -111,9 +111,10 @@ export function useRoleMutations(api: TenantApi, id: string) {
       mutationFn: (userId: string) => call(() => api.client.DELETE('/api/v2/users/{id}/roles', { params: { path: { id: userId } }, body: { roles: [id] } })),
       onSuccess: refresh,
     }),
+    // The role's own queries are dropped by the page once it has left (refetching them would 404).
     remove: useMutation({
       mutationFn: () => call(() => api.client.DELETE('/api/v2/roles/{id}', { params: { path: { id } } })),
-      onSuccess: refresh,
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: [...rolesKey(api.tenant), 'list'] }),
     }),
   };
 }

@@ -165,7 +165,7 @@ function Activity({ api }: { api: TenantApi }) {
             allowSingleDateInRange
             getDayAriaLabel={dayAriaLabel}
             ariaLabels={CALENDAR_LABELS}
-            w={260}
+            miw={320}
             data-testid="custom-range"
             error={customRange ? problem : undefined}
           />
@@ -318,6 +318,7 @@ function Charts({ range, rows, previous }: { range: DayRange; rows: DailyStat[];
                   // The chart is a picture (hidden from assistive technology, out of the tab order); the table below carries its numbers.
                   lineChartProps={{ accessibilityLayer: false, tabIndex: -1 }}
                   valueFormatter={metric.format}
+                  yAxisProps={{ allowDecimals: metric.format !== integer, domain: [0, 'auto'] }}
                   withLegend={beforeValues !== undefined}
                   series={[
                     { name: 'current', label: 'This period', color: 'indigo.6' },

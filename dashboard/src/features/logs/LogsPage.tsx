@@ -54,6 +54,8 @@ export function LogsPage() {
 function useLogTail(api: TenantApi, live: boolean) {
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [error, setError] = useState<unknown>(undefined);
+  /** The checkpoint is taken: every event stored from now on will show. */
+  const [ready, setReady] = useState(false);
   const cursor = useRef<string | null | undefined>(undefined);
   useEffect(() => {
     if (!live) return;
@@ -61,6 +63,7 @@ function useLogTail(api: TenantApi, live: boolean) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     cursor.current = undefined;
     setEvents([]);
+    setReady(false);
     const tick = async () => {
       let full = false;
       try {
@@ -68,6 +71,7 @@ function useLogTail(api: TenantApi, live: boolean) {
           // The checkpoint starts at the newest stored event: only what comes after it is new.
           const newest = (await call(() => api.client.GET('/api/v2/logs', { params: { query: { per_page: 1, sort: 'date:-1', fields: 'log_id', include_fields: true } } }))) as LogEvent[];
           cursor.current = newest[0]?.log_id ?? null;
+          if (!stopped) setReady(true);
         }
         const from = cursor.current;
         const batch = (await call(() => api.client.GET('/api/v2/logs', { params: { query: { ...(from ? { from } : {}), take: TAIL_TAKE } } }))) as LogEvent[];
@@ -89,7 +93,7 @@ function useLogTail(api: TenantApi, live: boolean) {
       if (timer) clearTimeout(timer);
     };
   }, [api, live]);
-  return { events, error };
+  return { events, error, ready };
 }
 
 function formatDate(iso: string): string {
@@ -160,7 +164,7 @@ function Logs({ api }: { api: TenantApi }) {
         <Switch label="Live tail" checked={live} onChange={(event) => setLive(event.currentTarget.checked)} data-testid="live-tail" />
         {live ? (
           <Text size="sm" c="dimmed" role="status">
-            New events appear at the top every 2 seconds{tail.events.length ? ` (${tail.events.length} new)` : ''}.
+            {tail.ready ? `New events appear at the top every 2 seconds${tail.events.length ? ` (${tail.events.length} new)` : ''}.` : 'Starting the live tail…'}
           </Text>
         ) : null}
       </Group>

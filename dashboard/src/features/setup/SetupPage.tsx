@@ -26,9 +26,9 @@ export function SetupPage() {
     // Take the token out of the address bar (and so out of history and screenshots).
     if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }, []);
-  const status = useQuery({ queryKey: ['setup'], queryFn: () => call(() => control.GET('/setup')) });
+  const status = useQuery({ queryKey: ['setup'], queryFn: () => call(() => control.GET('/api/control/v1/setup')) });
   const setup = useMutation({
-    mutationFn: () => call(() => control.POST('/setup', { body: { token: token ?? '', email, password, ...(name ? { name } : {}) } })),
+    mutationFn: () => call(() => control.POST('/api/control/v1/setup', { body: { token: token ?? '', email, password, ...(name ? { name } : {}) } })),
     onSuccess: () => window.location.assign('/'),
   });
   const failure = setup.error instanceof ApiRequestError && setup.error.code ? SETUP_ERRORS[setup.error.code] : undefined;

@@ -5,7 +5,9 @@
  * tenant dev without the Settings › Tenant members entry; inside that page a forced PATCH of an
  * application with the member's own dashboard token answers 403 (a read answers 200); the last Admin
  * cannot remove themselves (409 last_admin, shown); the Admin removes the member, whose token and
- * session then answer 401 and whose next navigation lands on sign-in. axe and light/dark screenshots.
+ * session then answer 401 and whose next navigation lands on sign-in. Invited again, the existing
+ * account signs in from the link and comes back (fragment kept) to accept; the Admin, signed in, opening
+ * someone else's link gets email_mismatch. axe and light/dark screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -162,4 +164,62 @@ describe('tenant members (real server)', () => {
       options,
     );
   }, 90_000);
+  it('an existing account signs in from the link and comes back to accept; another signed-in account gets email_mismatch', async () => {
+    const origin = adminOrigin(server);
+    const options = { colorScheme: 'light' as const, reducedMotion: 'reduce' as const };
+    await withPage(
+      browser,
+      'dashboard-members-reinvite',
+      async (admin) => {
+        admin.setDefaultTimeout(10_000);
+        const problems = await watchPage(admin, (url) => url.includes('/api/control/v1/') || url.startsWith('https://s.gravatar.com/'));
+        await admin.goto(`${origin}/t/dev/settings/members`);
+        await submitHostedLogin(admin, { username: ADMIN.email, password: ADMIN.password });
+        await admin.getByRole('heading', { name: 'Tenant members' }).waitFor();
+        // The removed member's account still exists: invite it again, as Viewer – Config this time.
+        const form = admin.getByRole('form', { name: 'Invite a member' });
+        await form.getByLabel('Email').fill(VIEWER.email);
+        await form.getByLabel('Roles').click();
+        await admin.getByRole('option', { name: 'Viewer – Config' }).click();
+        await admin.keyboard.press('Escape');
+        await form.getByRole('button', { name: 'Send invitation' }).click();
+        await admin.getByTestId('invitations-table').getByText(VIEWER.email).waitFor();
+        const link = await invitationLink(VIEWER.email);
+
+        // Signed in as the Admin, the link is for someone else: the server's email_mismatch is shown.
+        await admin.goto(link);
+        await admin.getByText(`You are signed in as ${ADMIN.email}`).waitFor();
+        await admin.getByRole('button', { name: 'Accept invitation' }).click();
+        await admin.getByRole('alert').filter({ hasText: 'This invitation is for another email address' }).waitFor();
+        await checkBothSchemes(admin, 'accept-invitation-mismatch');
+        expect(problems.pageErrors).toEqual([]);
+
+        await withPage(
+          browser,
+          'dashboard-members-existing-account',
+          async (viewer) => {
+            viewer.setDefaultTimeout(10_000);
+            await viewer.goto(link);
+            await viewer.getByText('An account with this address exists').waitFor();
+            await viewer.getByRole('button', { name: 'Sign in to accept' }).click();
+            // Through the hosted login and back to this page, fragment and all.
+            await submitHostedLogin(viewer, { username: VIEWER.email, password: VIEWER.password });
+            await viewer.waitForURL((url) => url.pathname === '/invitations/accept');
+            await viewer.getByText(`You are signed in as ${VIEWER.email}`).waitFor();
+            expect(new URL(viewer.url()).hash).toBe('');
+            await viewer.getByRole('button', { name: 'Accept invitation' }).click();
+            await viewer.waitForURL(`${origin}/t/dev/overview`);
+            await viewer.getByText('Your roles: Viewer – Config').waitFor();
+          },
+          options,
+        );
+
+        // The invitation is spent: the Admin's list is empty again, and the member is back.
+        await admin.goto(`${origin}/t/dev/settings/members`);
+        await admin.getByTestId(`member-${VIEWER.email}`).getByText('Viewer – Config').waitFor();
+        await admin.getByText('No pending invitations.').waitFor();
+      },
+      options,
+    );
+  }, 60_000);
 });

@@ -164,7 +164,7 @@ describe('tenant members (real server)', () => {
       options,
     );
   }, 90_000);
-  it('an existing account signs in from the link and comes back to accept; another signed-in account gets email_mismatch', async () => {
+  it('an existing account signs in from the link and comes back to accept; another signed-in account gets email_mismatch; roles change, invitations revoke, the current session revokes', async () => {
     const origin = adminOrigin(server);
     const options = { colorScheme: 'light' as const, reducedMotion: 'reduce' as const };
     await withPage(
@@ -210,6 +210,12 @@ describe('tenant members (real server)', () => {
             await viewer.getByRole('button', { name: 'Accept invitation' }).click();
             await viewer.waitForURL(`${origin}/t/dev/overview`);
             await viewer.getByText('Your roles: Viewer – Config').waitFor();
+            // Profile › Login sessions: revoking the current session signs out (the hosted login too).
+            await viewer.getByRole('link', { name: 'Profile' }).click();
+            await viewer.getByTestId('sessions-table').getByText('This session').waitFor();
+            await viewer.getByRole('button', { name: 'Revoke this session (signs you out)' }).click();
+            await viewer.getByRole('dialog', { name: 'Sign out of this session?' }).getByRole('button', { name: 'Sign out' }).click();
+            await viewer.waitForURL(/\/u\/login\?/);
           },
           options,
         );
@@ -218,6 +224,31 @@ describe('tenant members (real server)', () => {
         await admin.goto(`${origin}/t/dev/settings/members`);
         await admin.getByTestId(`member-${VIEWER.email}`).getByText('Viewer – Config').waitFor();
         await admin.getByText('No pending invitations.').waitFor();
+
+        // Change the member's roles with the multi-select: add Support Access.
+        await admin.getByRole('button', { name: `Change roles of ${VIEWER.email}` }).click();
+        const roles = admin.getByRole('dialog', { name: `Roles of ${VIEWER.email}` });
+        // With pills in it, the field's box takes the click for its (hidden) input.
+        await roles.getByLabel('Roles').click({ force: true });
+        await admin.getByRole('option', { name: 'Support Access' }).click();
+        await admin.keyboard.press('Escape');
+        await checkBothSchemes(admin, 'members-change-roles');
+        await roles.getByRole('button', { name: 'Save roles' }).click();
+        await roles.waitFor({ state: 'hidden' });
+        await admin.getByTestId(`member-${VIEWER.email}`).getByText('Support Access').waitFor();
+
+        // Send an invitation, then revoke it (confirmed).
+        const form2 = admin.getByRole('form', { name: 'Invite a member' });
+        await form2.getByLabel('Email').fill('later@example.com');
+        await form2.getByLabel('Roles').click();
+        await admin.getByRole('option', { name: 'Editor – Users' }).click();
+        await admin.keyboard.press('Escape');
+        await form2.getByRole('button', { name: 'Send invitation' }).click();
+        await admin.getByTestId('invitations-table').getByText('later@example.com').waitFor();
+        await admin.getByRole('button', { name: 'Revoke the invitation of later@example.com' }).click();
+        await admin.getByRole('dialog', { name: 'Revoke the invitation of later@example.com?' }).getByRole('button', { name: 'Revoke invitation' }).click();
+        await admin.getByText('No pending invitations.').waitFor();
+        expect(problems.consoleErrors).toEqual([]);
       },
       options,
     );

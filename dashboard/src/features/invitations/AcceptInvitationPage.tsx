@@ -113,7 +113,7 @@ function Invitation({ ticket, invitation, account }: { ticket: string; invitatio
           <Text size="sm">
             You are signed in as <strong>{account.email}</strong>.
           </Text>
-          {otherAccount ? (
+          {otherAccount && !accept.isError ? (
             <Alert color="yellow" variant="light" title="Another account">
               This invitation is for {invitation.email}. Sign out, then open the invitation link again to accept it with that address.
             </Alert>

@@ -22,7 +22,7 @@ function RoleBadges({ roles }: { roles: readonly string[] }) {
   return (
     <Group gap={4}>
       {sortRoles(roles).map((role) => (
-        <Badge key={role} variant="light" color="gray" tt="none">
+        <Badge key={role} variant="light" color="gray" tt="none" style={{ flexShrink: 0 }}>
           {roleName(role)}
         </Badge>
       ))}

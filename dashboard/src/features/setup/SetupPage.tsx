@@ -11,10 +11,10 @@ import { ApiRequestError, call } from '../../api/errors';
 import { errorMessage } from '../../components/QueryState';
 import { readSetupToken } from './setup-token';
 
+/** Plain words for the setup refusals (a bad or used link is 404 `invalid_setup_token`); a weak password shows the server's own sentence. */
 const SETUP_ERRORS: Record<string, string> = {
   invalid_setup_token: 'This setup link is not valid or has expired. Restart the server, or run `tessera admin setup-link`, for a new one.',
   already_set_up: 'The dashboard already has an administrator. Sign in instead.',
-  password_too_weak: 'Choose a stronger password.',
 };
 
 export function SetupPage() {

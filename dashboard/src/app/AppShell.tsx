@@ -6,11 +6,13 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuilding, IconLogout, IconMoon, IconPlus, IconSun, IconUser } from '@tabler/icons-react';
+import { IconBuilding, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
-import type { Me } from '../api/control-types';
+import type { Me } from '../api/control';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
+import { useTenants } from '../features/tenants/queries';
+import { managesMembers } from '../lib/roles';
 import { TenantSwitcher } from './TenantSwitcher';
 import { useAccount } from './session';
 
@@ -65,6 +67,9 @@ export function Shell() {
   const [creating, setCreating] = useState(false);
   const tenant = useMatch('/t/:tenant/*')?.params.tenant;
   const { pathname } = useLocation();
+  const tenants = useTenants();
+  const roles = tenants.data?.find((t) => t.name === tenant)?.roles;
+  const membersPath = tenant ? `/t/${encodeURIComponent(tenant)}/settings/members` : '';
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <AppShell.Header>
@@ -101,6 +106,18 @@ export function Shell() {
               />
             ))
           : null}
+        {tenant && managesMembers(roles) ? (
+          <NavLink label="Settings" leftSection={<IconSettings size={18} aria-hidden />} defaultOpened data-testid="nav-settings">
+            <NavLink
+              component={Link}
+              to={membersPath}
+              active={pathname === membersPath}
+              label="Tenant members"
+              leftSection={<IconUsersGroup size={18} aria-hidden />}
+              onClick={close}
+            />
+          </NavLink>
+        ) : null}
         <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main>

@@ -1,5 +1,5 @@
 /**
- * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup needs no session; every
+ * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup and /invitations/accept need no session; every
  * other screen sits under the session gate (GET /me, sign-in on 401) and the app shell.
  */
 import { Navigate, Route, Routes } from 'react-router';
@@ -7,6 +7,8 @@ import { SetupPage } from '../features/setup/SetupPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
 import { HomePage } from '../features/tenants/HomePage';
+import { MembersPage } from '../features/members/MembersPage';
+import { AcceptInvitationPage } from '../features/invitations/AcceptInvitationPage';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
 import { Shell } from './AppShell';
@@ -15,11 +17,14 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/setup" element={<SetupPage />} />
+      <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
       <Route element={<SessionGate />}>
         <Route element={<Shell />}>
           <Route index element={<HomePage />} />
           <Route path="/t/:tenant" element={<Navigate to="overview" replace />} />
           <Route path="/t/:tenant/overview" element={<TenantOverviewPage />} />
+          <Route path="/t/:tenant/settings" element={<Navigate to="members" replace />} />
+          <Route path="/t/:tenant/settings/members" element={<MembersPage />} />
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -1,4 +1,4 @@
-/** `tessera dev-cert [--force]`: a local CA and a certificate naming the base domain and every tenant. */
+/** `tessera dev-cert [--force]`: a local CA and a certificate naming the base domain, every tenant and the admin host. */
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { devCertUsage, runDevCert } from './dev-cert.js';
@@ -11,6 +11,8 @@ export async function devCertCommand(config: Config, force: boolean): Promise<vo
     outDir: join(config.dataDir, 'tls'),
     baseDomain: config.baseDomain,
     tenantNames: [...new Set([config.defaultTenant, ...tenantNames])],
+    // The dashboard's host (manage.localhost by default).
+    hosts: [config.adminHost],
     force,
   });
   console.log(devCertUsage(paths));

@@ -25,6 +25,8 @@ export async function runDevCert(opts: {
   baseDomain: string;
   /** Tenants to name explicitly: Node's TLS rejects `*.localhost` for `dev.localhost` (a wildcard right under a one-label name). */
   tenantNames?: string[];
+  /** Other exact host names to name (the admin host, which need not be under the base domain). */
+  hosts?: string[];
   force?: boolean;
 }): Promise<DevCertPaths> {
   await mkdir(opts.outDir, { recursive: true, mode: 0o700 });
@@ -40,7 +42,7 @@ export async function runDevCert(opts: {
     await writeFileAtomic(caCertFile, ca.certPem, PUBLIC_MODE);
   }
 
-  const server = await issueServerCertificate({ ca, dnsNames: dnsNamesFor(opts.baseDomain, opts.tenantNames ?? []) });
+  const server = await issueServerCertificate({ ca, dnsNames: [...new Set([...dnsNamesFor(opts.baseDomain, opts.tenantNames ?? []), ...(opts.hosts ?? []).map((h) => h.toLowerCase())])] });
   await writeFileAtomic(keyFile, server.keyPem, PRIVATE_MODE);
   await writeFileAtomic(certFile, server.certPem, PUBLIC_MODE);
   return { caCertFile, certFile, keyFile };

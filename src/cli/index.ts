@@ -20,6 +20,7 @@ import { DomainError, invalid } from '../domain/errors.js';
 import { tenantNameProblem } from '../domain/tenants/tenant-names.js';
 import { parseDay } from '../domain/stats/days.js';
 import { USAGE, UsageError } from './usage.js';
+import type { AdminSubcommand } from './admin-command.js';
 
 type TenantsSubcommand = 'list' | 'create' | 'delete' | 'add-domain';
 
@@ -80,9 +81,11 @@ async function main(argv: string[]): Promise<void> {
       return tenantsCommand(config, subcommand, rest);
     }
     case 'admin': {
-      if (sub !== 'setup-link' || rest.length) throw new UsageError();
+      const command: AdminSubcommand | undefined =
+        sub === 'setup-link' && rest.length === 0 ? { sub: 'setup-link' } : sub === 'reset-password' && rest.length === 1 ? { sub: 'reset-password', email: rest[0]! } : undefined;
+      if (!command) throw new UsageError();
       const { adminCommand } = await import('./admin-command.js');
-      return adminCommand(config);
+      return adminCommand(config, command);
     }
     case 'stats': {
       const options = checkStatsArguments(sub, rest);

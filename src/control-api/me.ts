@@ -12,6 +12,7 @@ import { ManagementApiError } from '../http/errors.js';
 import { parseUserAgent } from '../domain/control-plane/user-agent.js';
 import { AccountResponse, ErrorResponse, NoContent, Theme, accountView } from './schemas.js';
 import { clearSessionCookie } from './session.js';
+import { countAttempt } from './attempt-limits.js';
 
 const MePatch = Type.Object(
   {
@@ -32,9 +33,14 @@ const SessionResponse = Type.Object({
   expires_at: Type.String(),
 });
 
+const PasswordBody = Type.Object(
+  { current_password: Type.String({ minLength: 1, maxLength: 200 }), new_password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
 const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export const meRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services, csrfKey }) => {
+export const meRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services, csrfKey, limiter }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   const currentAccount = async (userId: string) => {
@@ -54,6 +60,13 @@ export const meRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, {
     await currentAccount(session.userId);
     const account = await services.dashboardAccounts.update(session.userId, request.body);
     return accountView(account, csrfKey, session.id);
+  });
+
+  app.post('/me/password', { schema: { body: PasswordBody, response: { 204: NoContent, 400: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse } } }, async (request, reply) => {
+    const session = sessionOf(request);
+    await countAttempt(limiter, request, 'password');
+    await services.dashboardAccounts.changePassword(session.userId, session.id, request.body.current_password, request.body.new_password);
+    return reply.code(204).send();
   });
 
   app.get('/me/sessions', { schema: { response: { 200: Type.Array(SessionResponse) } } }, async (request, reply) => {

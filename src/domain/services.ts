@@ -115,8 +115,8 @@ export function createServices(opts: {
       const status = dashboardSessions.peekStatus(sessionId) ?? (await dashboardSessions.status(sessionId));
       return status?.active === true && status.userId === userId;
     },
-    revokeAllForUser: async (userId) => {
-      await dashboardSessions.revokeAllForUser(userId);
+    revokeAllForUser: async (userId, exceptId) => {
+      await dashboardSessions.revokeAllForUser(userId, exceptId);
     },
     revoke: (userId, sessionId) => dashboardSessions.revoke(userId, sessionId),
   });

@@ -29,6 +29,10 @@ const TENANTS = [
   { id: 'ten_2', name: 'acme', environment_tag: 'production', domain: 'acme.localhost', management_api: 'http://acme.localhost:4000/api/v2/', created_at: '2026-12-02T00:00:00.000Z', roles: ['admin'] },
 ];
 
+const SESSIONS = [
+  { id: 'ds_1', current: true, device: 'Linux', browser: 'Chrome', ip: '127.0.0.1', created_at: '2026-12-07T00:00:00.000Z', last_active_at: '2026-12-07T00:05:00.000Z', expires_at: '2026-12-10T00:00:00.000Z' },
+];
+
 let server: DashboardServer;
 let browser: Browser;
 
@@ -63,6 +67,7 @@ async function stubControlApi(page: Page, sent: { method: string; path: string; 
       me = { ...me, preferences: { ...me.preferences, ...(JSON.parse(request.postData() ?? '{}').preferences ?? {}) } };
       return json(200, me);
     }
+    if (path === '/me/sessions') return json(200, SESSIONS);
     if (path === '/tenants') return json(200, TENANTS);
     if (request.method() === 'DELETE' && path === '/tenants/acme') {
       const confirm = new URL(request.url()).searchParams.get('confirm');

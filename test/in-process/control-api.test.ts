@@ -253,3 +253,28 @@ describe('the admin tenant as an identity provider', () => {
     expect(await server.services.users.listByEmail(admin.id, 'intruder@example.com')).toEqual([]);
   });
 });
+
+describe('password change', () => {
+  it('checks the current password, refuses weak and breached ones, and ends the other sessions', async () => {
+    const admin = await server.services.controlPlane.adminTenant();
+    const [owner] = await server.services.users.listByEmail(admin.id, EMAIL);
+    const open = async () => {
+      const { cookieValue } = await server.services.dashboardSessions.create({ userId: owner!.user_id, ssoSid: null, userAgent: 'test', ip: '127.0.0.1' });
+      const cookie = `__Host-tessera_dash=${cookieValue}`;
+      return { cookie, csrf: (await control('/me', { cookie })).body.csrf_token as string };
+    };
+    const here = await open();
+    const elsewhere = await open();
+    const change = (current_password: string, new_password: string) =>
+      control('/me/password', { method: 'POST', cookie: here.cookie, csrf: here.csrf, ip: '198.51.100.20', body: { current_password, new_password } });
+    expect((await change('not-it', 'Another-Strong-Pass-7')).body.errorCode).toBe('wrong_password');
+    expect((await change(PASSWORD, 'short')).status).toBe(400);
+    // Strong by the policy's rules, but in the breach list (its letter case aside).
+    expect((await change(PASSWORD, 'Password1')).body.message).toMatch(/public data breach/);
+    expect((await change(PASSWORD, 'Another-Strong-Pass-7')).status).toBe(204);
+    expect((await control('/me', { cookie: here.cookie })).status).toBe(200);
+    expect((await control('/me', { cookie: elsewhere.cookie })).status).toBe(401);
+    const login = await server.services.users.findForLogin(admin.id, 'Username-Password-Authentication', EMAIL);
+    expect(await server.services.users.checkPassword(admin.id, login, 'Another-Strong-Pass-7')).toBe(true);
+  });
+});

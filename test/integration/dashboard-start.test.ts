@@ -39,6 +39,9 @@ describe('tessera start and the dashboard', { timeout: 120_000 }, () => {
     ]);
     expect(await server.cli('tenants', 'list')).toMatch(/acme\tacme\.localhost\tdevelopment\t/);
     expect(await server.cli('admin', 'setup-link')).toContain('already set up');
+    // Recovery without email: a one-time reset link on the admin host's hosted page.
+    const reset = /(\/u\/reset-password\?ticket=\S+)/.exec(await server.cli('admin', 'reset-password', 'first@example.com'))![1]!;
+    expect((await call(server, reset, { host: 'manage.localhost', headers: { accept: 'text/html' } })).status).toBe(200);
   });
 
   it('creates the administrator from TESSERA_ADMIN_EMAIL and TESSERA_ADMIN_PASSWORD, and prints no link', async () => {

@@ -35,6 +35,20 @@ const auth0JsAsEsm: Plugin = {
   },
 };
 
+/**
+ * Lock renders with React 18, its own dependency (nested under auth0-lock since the dashboard brought
+ * React 19 to the top of node_modules). Its other dependencies (react-transition-group) would find
+ * React 19 from the top: every `react` and `react-dom` import resolves to Lock's copy, so the bundle
+ * holds one React.
+ */
+const lockOwnReact: Plugin = {
+  name: 'lock-own-react',
+  setup(builder) {
+    const lockRequire = createRequire(createRequire(import.meta.url).resolve('auth0-lock/package.json'));
+    builder.onResolve({ filter: /^react(-dom)?(\/.*)?$/ }, (args) => ({ path: lockRequire.resolve(args.path) }));
+  },
+};
+
 export async function bundleLock(): Promise<LockBundle> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-lock-'));
   const file = join(dir, 'lock.js');
@@ -47,7 +61,7 @@ export async function bundleLock(): Promise<LockBundle> {
     // React and friends read NODE_ENV; a few modules still name Node's `global`.
     define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
     minify: true,
-    plugins: [auth0JsAsEsm],
+    plugins: [auth0JsAsEsm, lockOwnReact],
     logLevel: 'silent',
     outfile: file,
   });

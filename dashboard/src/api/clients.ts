@@ -1,13 +1,14 @@
 /**
- * The two API clients (openapi-fetch, typed by the OpenAPI documents):
- * - `control`: the control API on this origin (`/api/control/v1`), authenticated by the dashboard
+ * The two API clients (openapi-fetch, typed by the generated OpenAPI documents in generated/):
+ * - `control`: the control API on this origin (paths `/api/control/v1/...` as its document names
+ *   them, so the base is this origin), authenticated by the dashboard
  *   session cookie (`credentials: 'same-origin'`); unsafe methods carry `x-tessera-csrf`, the value
  *   `/me` returned.
  * - `managementClient(tenant)`: that tenant's Management API (`management_api` of its token), with
  *   the in-memory per-tenant bearer token; a 401 gets one retry with a fresh token, then sign-in.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths as ControlPaths } from './control-types';
+import type { ControlPaths } from './control';
 import type { paths as ManagementPaths } from './generated/management';
 import { TenantTokens, type MintedToken } from './tenant-tokens';
 import { call } from './errors';
@@ -32,7 +33,7 @@ const csrf: Middleware = {
   },
 };
 
-export const control = createClient<ControlPaths>({ baseUrl: CONTROL_BASE, credentials: 'same-origin' });
+export const control = createClient<ControlPaths>({ baseUrl: '', credentials: 'same-origin' });
 control.use(csrf);
 
 /** The URL that starts a dashboard sign-in and comes back to `returnTo` (a path on this origin). */
@@ -50,7 +51,7 @@ export function redirectToSignIn(): void {
 export const tenantTokens = new TenantTokens(
   async (tenant: string): Promise<MintedToken> => {
     try {
-      return await call(() => control.POST('/tenants/{name}/token', { params: { path: { name: tenant } } }));
+      return await call(() => control.POST('/api/control/v1/tenants/{name}/token', { params: { path: { name: tenant } } }));
     } catch (error) {
       if ((error as { status?: number }).status === 401) redirectToSignIn();
       throw error;
@@ -58,15 +59,21 @@ export const tenantTokens = new TenantTokens(
   },
 );
 
-/** Signs out: ends the dashboard session on the server, forgets the tokens, and reloads into sign-in. */
+/**
+ * Signs out: `POST /auth/logout` (204) ends the dashboard session and the admin tenant's hosted-login
+ * session behind it, so the next sign-in asks for the password again. Then the tokens are forgotten
+ * and the app reloads at `/`, whose `GET /me` answers 401 and starts a new sign-in.
+ */
 export async function signOut(): Promise<void> {
   tenantTokens.clear();
-  await fetch(`${CONTROL_BASE}/auth/logout`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    redirect: 'manual',
-    headers: csrfToken ? { [CSRF_HEADER]: csrfToken } : {},
-  }).catch(() => undefined);
+  await call(() => control.POST('/api/control/v1/auth/logout')).catch(() => undefined);
+  setCsrfToken(undefined);
+  window.location.assign('/');
+}
+
+/** After the current session was ended some other way (revoked from the sessions list): reload into sign-in. */
+export function forgetSession(): void {
+  tenantTokens.clear();
   setCsrfToken(undefined);
   window.location.assign('/');
 }

@@ -1,4 +1,13 @@
-import type { ApiError } from './control-types';
+/**
+ * The error body of the control API and of every tenant's Management API (Auth0's shape):
+ * `{statusCode, error, message, errorCode}`.
+ */
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+  errorCode: string;
+}
 
 /** A failed API call: the HTTP status (0 when the request never got an answer) and the error body. */
 export class ApiRequestError extends Error {

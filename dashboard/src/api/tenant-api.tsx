@@ -29,7 +29,7 @@ export function useTenantApi(tenant: string) {
   return useQuery({
     queryKey: tenantApiKey(tenant),
     queryFn: async (): Promise<TenantApi> => {
-      const summary = await call(() => control.GET('/tenants/{name}', { params: { path: { name: tenant } } }));
+      const summary = await call(() => control.GET('/api/control/v1/tenants/{name}', { params: { path: { name: tenant } } }));
       const token = await tenantTokens.get(tenant);
       const scopes = parseScopes(token.scope);
       return { tenant, client: managementClient(tenant, summary.management_api), scopes, can: (...anyOf) => hasAnyScope(scopes, anyOf) };

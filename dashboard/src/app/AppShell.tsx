@@ -6,13 +6,15 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSun, IconUser, IconUsersGroup } from '@tabler/icons-react';
+import { IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
 import { useTenantApi } from '../api/tenant-api';
 import { TENANT_SCREENS, allowedScreens, type TenantScreenKey } from '../lib/tenant-screens';
-import type { Me } from '../api/control-types';
+import type { Me } from '../api/control';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
+import { useTenants } from '../features/tenants/queries';
+import { managesMembers } from '../lib/roles';
 import { TenantSwitcher } from './TenantSwitcher';
 import { useAccount } from './session';
 
@@ -91,6 +93,9 @@ export function Shell() {
   const [creating, setCreating] = useState(false);
   const tenant = useMatch('/t/:tenant/*')?.params.tenant;
   const { pathname } = useLocation();
+  const tenants = useTenants();
+  const roles = tenants.data?.find((t) => t.name === tenant)?.roles;
+  const membersPath = tenant ? `/t/${encodeURIComponent(tenant)}/settings/members` : '';
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <AppShell.Header>
@@ -115,6 +120,18 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         {tenant ? <TenantNav tenant={tenant} pathname={pathname} onNavigate={close} /> : null}
+        {tenant && managesMembers(roles) ? (
+          <NavLink label="Settings" leftSection={<IconSettings size={18} aria-hidden />} defaultOpened data-testid="nav-settings">
+            <NavLink
+              component={Link}
+              to={membersPath}
+              active={pathname === membersPath}
+              label="Tenant members"
+              leftSection={<IconUsersGroup size={18} aria-hidden />}
+              onClick={close}
+            />
+          </NavLink>
+        ) : null}
         <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main>

@@ -1,10 +1,10 @@
 /**
- * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup needs no session; every
+ * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup and /invitations/accept need no session; every
  * other screen sits under the session gate (GET /me, sign-in on 401) and the app shell.
  */
 import { lazy, Suspense } from 'react';
 import { Center, Loader } from '@mantine/core';
-import { Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { SetupPage } from '../features/setup/SetupPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
@@ -13,6 +13,8 @@ import { TenantLanding } from '../features/tenants/TenantLanding';
 import { RolesPage } from '../features/roles/RolesPage';
 import { RolePage } from '../features/roles/RolePage';
 import { LogsPage } from '../features/logs/LogsPage';
+import { MembersPage } from '../features/members/MembersPage';
+import { AcceptInvitationPage } from '../features/invitations/AcceptInvitationPage';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
 import { Shell } from './AppShell';
@@ -38,6 +40,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/setup" element={<SetupPage />} />
+      <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
       <Route element={<SessionGate />}>
         <Route element={<Shell />}>
           <Route index element={<HomePage />} />
@@ -47,6 +50,8 @@ export function AppRoutes() {
           <Route path="/t/:tenant/roles" element={<RolesPage />} />
           <Route path="/t/:tenant/roles/:id" element={<RolePage />} />
           <Route path="/t/:tenant/logs" element={<LogsPage />} />
+          <Route path="/t/:tenant/settings" element={<Navigate to="members" replace />} />
+          <Route path="/t/:tenant/settings/members" element={<MembersPage />} />
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -8,7 +8,7 @@ import { Center, Loader, useMantineColorScheme } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Outlet, useOutletContext } from 'react-router';
 import { control, redirectToSignIn, setCsrfToken } from '../api/clients';
-import type { Me } from '../api/control-types';
+import type { Me } from '../api/control';
 import { ApiRequestError, call } from '../api/errors';
 import { QueryState } from '../components/QueryState';
 import { toMantineScheme } from './theme';
@@ -16,7 +16,7 @@ import { toMantineScheme } from './theme';
 export const ME_QUERY_KEY = ['me'] as const;
 
 export async function fetchMe(): Promise<Me> {
-  const me = await call(() => control.GET('/me'));
+  const me = await call(() => control.GET('/api/control/v1/me'));
   setCsrfToken(me.csrf_token);
   return me;
 }

@@ -3,8 +3,8 @@
  * the choice lives in localStorage (Mantine's manager, read before the first paint by
  * dashboard/color-scheme.js) and in the account's preferences (`PATCH /me`), which win at sign-in.
  */
-import { createTheme, localStorageColorSchemeManager, Modal, type CSSVariablesResolver, type MantineColorScheme } from '@mantine/core';
-import type { ThemePreference } from '../api/control-types';
+import { createTheme, localStorageColorSchemeManager, Modal, Notification, type CSSVariablesResolver, type MantineColorScheme } from '@mantine/core';
+import type { ThemePreference } from '../api/control';
 
 /**
  * Shades chosen for WCAG AA contrast with a margin (the browser tests run axe): Mantine's default shade (6),
@@ -20,6 +20,11 @@ export const theme = createTheme({
   components: {
     // Mantine's close button is an icon: give it a name for screen readers.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    // The same for notifications, whose description is otherwise light gray on white (below AA).
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } },
+      styles: { description: { color: 'var(--mantine-color-text)' } },
+    }),
   },
 });
 
@@ -37,6 +42,11 @@ export function toPreference(scheme: MantineColorScheme): ThemePreference {
 
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-9)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
+    // Light yellow badges (the staging tag): dark text, since every yellow shade on white is below AA.
+    '--mantine-color-yellow-light-color': 'var(--mantine-color-dark-7)',
+  },
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });

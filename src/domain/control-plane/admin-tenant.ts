@@ -6,7 +6,7 @@
  * What it holds: its key family (signs dashboard tokens), the database connection of dashboard
  * accounts (no public signup: accounts come from the setup link, invitations and the CLI), and the
  * dashboard's own public client, whose callback is the control API's. Its sessions last as the
- * dashboard's (idle 8 h, absolute 3 days).
+ * dashboard's (idle 8 h, absolute 3 days); breached password detection is on.
  */
 import { ConfigError } from '../../config/config.js';
 import { DomainError } from '../errors.js';
@@ -65,6 +65,10 @@ async function healAdminProvisioning(services: Services, tenant: Tenant): Promis
   if (options.disable_signup !== true || options.brute_force_protection !== true) {
     await services.connections.update(tenant.id, connection.id, { options: { ...options, disable_signup: true, brute_force_protection: true } });
   }
+
+  // Dashboard accounts hold every tenant's keys: a password from a public breach is refused at login too.
+  const protection = await services.attackProtection.settings(tenant.id);
+  if (!protection.breached_password_detection.enabled) await services.attackProtection.update(tenant.id, 'breached_password_detection', { enabled: true });
 
   const origin = services.tenants.publicOrigin.originFor(services.tenants.adminHost);
   const wanted = {

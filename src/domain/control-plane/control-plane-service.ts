@@ -26,8 +26,8 @@ const MEMBERSHIP_KIND = 'dashboard-membership';
 export interface DashboardSessionGate {
   /** True when the dashboard session `sessionId` belongs to `userId` and is neither revoked nor expired. */
   isActive(sessionId: string, userId: string): Promise<boolean>;
-  /** Ends every dashboard session of the account. */
-  revokeAllForUser(userId: string): Promise<void>;
+  /** Ends every dashboard session of the account (but `exceptId`, when given). */
+  revokeAllForUser(userId: string, exceptId?: string): Promise<void>;
   /** Ends one dashboard session of the account; false when it has none by that id (or it was already ended). */
   revoke(userId: string, sessionId: string): Promise<boolean>;
 }
@@ -238,6 +238,18 @@ export class ControlPlaneService {
       await this.storage.repos.sessions.revokeBySid(admin.id, record.ssoSid, new Date(this.clock.now()).toISOString());
     }
     return revoked;
+  }
+
+  /** Every session of the account but the dashboard session `keepId` (a password change). */
+  async endOtherSessions(userId: string, keepId: string): Promise<void> {
+    const keep = await this.storage.repos.dashboardSessions.findById(keepId);
+    await this.sessions.revokeAllForUser(userId, keepId);
+    const admin = await this.tenants.findAdmin();
+    if (!admin) return;
+    const at = new Date(this.clock.now()).toISOString();
+    // The hosted-login sessions go too, except the one behind the session kept.
+    const others = await this.storage.repos.sessions.listSidsForUser(admin.id, userId);
+    for (const sid of others) if (sid !== keep?.ssoSid) await this.storage.repos.sessions.revokeBySid(admin.id, sid, at);
   }
 
   /** Dashboard sessions and the admin tenant's SSO sessions of the account. */

@@ -9,11 +9,12 @@ import type { UserService } from '../users/user-service.js';
 import type { User } from '../users/user.js';
 import type { TtlStore } from '../oidc/ttl-store.js';
 import type { Clock } from '../clock.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import type { ControlPlaneService } from './control-plane-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import { DASHBOARD_CONNECTION } from './admin-tenant.js';
 import { passwordProblem, passwordRulesOf } from '../users/password-policy.js';
+import { isBreachedPassword } from '../attack-protection/breached-passwords.js';
 
 /** A setup link lives a day; a restart issues a new one, which replaces it. */
 export const SETUP_TOKEN_TTL_SECONDS = 24 * 3600;
@@ -76,6 +77,8 @@ export class DashboardAccountService {
    * and the CLI alike, so they cannot differ.
    */
   async createOwner(account: NewAccount): Promise<DashboardAccount> {
+    const admin = await this.controlPlane.adminTenant();
+    await this.checkPassword(admin.id, account);
     const owner = await this.createAccount(account, true);
     for (const tenant of await this.tenants.list()) await this.controlPlane.setRoles(tenant.id, owner.user_id, ['admin']);
     return owner;
@@ -130,6 +133,24 @@ export class DashboardAccountService {
     return account;
   }
 
+  /**
+   * Changes the account's password after checking the current one (403 `wrong_password`), with the
+   * connection's policy and the breach list; every other session of the account ends (dashboard and
+   * hosted login), the one it was changed from stays.
+   */
+  async changePassword(userId: string, currentSessionId: string, current: string, next: string): Promise<void> {
+    const admin = await this.controlPlane.adminTenant();
+    const account = await this.find(userId);
+    if (!account) throw notFound('The account does not exist.', 'account_not_found');
+    const login = await this.users.findForLogin(admin.id, DASHBOARD_CONNECTION, account.email);
+    if (!login || login.user.user_id !== userId || !(await this.users.checkPassword(admin.id, login, current))) {
+      throw forbidden('The current password is wrong.', 'wrong_password');
+    }
+    await this.checkPassword(admin.id, { email: account.email, password: next, name: account.name });
+    await this.users.update(admin.id, userId, { password: next });
+    await this.controlPlane.endOtherSessions(userId, currentSessionId);
+  }
+
   /** Owners: who may create tenants, and who becomes Admin of each new one. */
   async owners(): Promise<string[]> {
     return (await this.storage.repos.dashboardAccounts.listOwners()).map((o) => o.userId);
@@ -141,6 +162,7 @@ export class DashboardAccountService {
     const options = (connection?.document.options ?? {}) as Record<string, unknown>;
     const problem = passwordProblem(account.password, passwordRulesOf(options), { email: account.email, name: account.name ?? null });
     if (problem) throw invalid(problem);
+    if (isBreachedPassword(account.password)) throw invalid('PasswordStrengthError: This password has appeared in a public data breach; choose another.');
   }
 
   private view(user: User, record: DashboardAccountRecord): DashboardAccount {

@@ -17,6 +17,7 @@ import { EXPIRED_CODE_RETENTION_MS } from '../passwordless/codes.js';
 import { BLOCK_LIFETIME_MS } from '../attack-protection/attack-protection-service.js';
 import { EXPIRED_TTL_RETENTION_MS } from '../oidc/ttl-store.js';
 import { systemClock, type Clock } from '../clock.js';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.js';
 
 export const SWEEP_INTERVAL_MS = 60_000;
 const BATCH = 500;
@@ -64,9 +65,7 @@ export async function sweepExpired(storage: SweepSource, onError: (error: unknow
   return counts;
 }
 
-export interface Sweeper {
-  stop(): Promise<void>;
-}
+export type Sweeper = PeriodicJob;
 
 /**
  * Sweeps every `intervalMs`, with ±50% jitter so instances started together do not sweep in
@@ -74,25 +73,5 @@ export interface Sweeper {
  * is read on `clock`, the one that decided the expiry (services.clock); the ticks are wall-clock.
  */
 export function startSweeper(storage: SweepSource, onError: (error: unknown) => void, intervalMs = SWEEP_INTERVAL_MS, clock: Clock = systemClock): Sweeper {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(tick, intervalMs * (0.5 + Math.random()));
-    timer.unref();
-  };
-  const tick = () => {
-    running = sweepExpired(storage, onError, clock.now())
-      .then(() => undefined, onError)
-      .finally(schedule);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob(() => sweepExpired(storage, onError, clock.now()), onError, intervalMs);
 }

@@ -25,6 +25,7 @@ import type { DailyStatsRecord } from '../../storage/repositories/stats.js';
 import { ACTIVE_USER_TYPES, ALL_COUNTED_TYPES, tally } from './stat-types.js';
 import { addDays, dayOf, dayStart, daysBetween, lastClosedDay } from './days.js';
 import type { Clock } from '../clock.js';
+import { startPeriodicJob, type PeriodicJob } from '../maintenance/periodic-job.js';
 
 export const STATS_INTERVAL_MS = 10 * 60_000;
 /** Days aggregated per tenant and run: a backlog is worked off over a few runs, never in one long burst. */
@@ -127,9 +128,7 @@ export async function aggregateAll(
   return result;
 }
 
-export interface StatsJob {
-  stop(): Promise<void>;
-}
+export type StatsJob = PeriodicJob;
 
 /** What the job runs each time: one aggregation over every tenant (StatsService.aggregate). */
 export interface StatsRunner {
@@ -143,26 +142,5 @@ export interface StatsRunner {
  * days are closed is read on the services' clock.
  */
 export function startStatsJob(stats: StatsRunner, onError: (error: unknown) => void, intervalMs = STATS_INTERVAL_MS): StatsJob {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(tick, intervalMs * (0.5 + Math.random()));
-    timer.unref();
-  };
-  const tick = () => {
-    running = stats
-      .aggregate(onError, () => stopped)
-      .then(() => undefined, onError)
-      .finally(schedule);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob((stopped) => stats.aggregate(onError, stopped), onError, intervalMs);
 }

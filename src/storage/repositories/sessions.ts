@@ -77,6 +77,12 @@ export class SessionsRepository {
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('tenant_id', '=', tenantId).where('sid', '=', sid).where('revoked_at', 'is', null).execute();
   }
 
+  /** The public ids of the user's live sessions (bounded: a user has a handful). */
+  async listSidsForUser(tenantId: string, userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('sessions').select('sid').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null).limit(1_000).execute();
+    return rows.map((row) => row.sid);
+  }
+
   async revokeForUser(tenantId: string, userId: string, at: string): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   }

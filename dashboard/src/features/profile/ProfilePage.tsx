@@ -5,11 +5,12 @@
 import { Alert, Card, Radio, Stack, Text, TextInput, Title, useMantineColorScheme } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { control } from '../../api/clients';
-import type { Me, ThemePreference } from '../../api/control-types';
+import type { Me, ThemePreference } from '../../api/control';
 import { call } from '../../api/errors';
 import { ME_QUERY_KEY, useAccount } from '../../app/session';
 import { toMantineScheme, toPreference } from '../../app/theme';
 import { errorMessage } from '../../components/QueryState';
+import { SessionsCard } from './SessionsCard';
 
 const THEMES: { value: ThemePreference; label: string; description: string }[] = [
   { value: 'light', label: 'Light', description: 'Always light.' },
@@ -22,12 +23,12 @@ export function ProfilePage() {
   const queryClient = useQueryClient();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   const saveTheme = useMutation({
-    mutationFn: (theme: ThemePreference) => call(() => control.PATCH('/me', { body: { preferences: { theme } } })),
+    mutationFn: (theme: ThemePreference) => call(() => control.PATCH('/api/control/v1/me', { body: { preferences: { theme } } })),
     onSuccess: (me: Me) => queryClient.setQueryData(ME_QUERY_KEY, me),
   });
   const current = toPreference(colorScheme);
   return (
-    <Stack gap="lg" maw={640}>
+    <Stack gap="lg" maw={960}>
       <Title order={1}>Profile</Title>
       <Card withBorder>
         <Stack gap="md">
@@ -63,6 +64,7 @@ export function ProfilePage() {
           </Text>
         ) : null}
       </Card>
+      <SessionsCard />
     </Stack>
   );
 }

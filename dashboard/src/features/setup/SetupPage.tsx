@@ -11,10 +11,10 @@ import { ApiRequestError, call } from '../../api/errors';
 import { errorMessage } from '../../components/QueryState';
 import { readSetupToken } from './setup-token';
 
+/** Plain words for the setup refusals (a bad or used link is 404 `invalid_setup_token`); a weak password shows the server's own sentence. */
 const SETUP_ERRORS: Record<string, string> = {
   invalid_setup_token: 'This setup link is not valid or has expired. Restart the server, or run `tessera admin setup-link`, for a new one.',
   already_set_up: 'The dashboard already has an administrator. Sign in instead.',
-  password_too_weak: 'Choose a stronger password.',
 };
 
 export function SetupPage() {
@@ -26,9 +26,9 @@ export function SetupPage() {
     // Take the token out of the address bar (and so out of history and screenshots).
     if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }, []);
-  const status = useQuery({ queryKey: ['setup'], queryFn: () => call(() => control.GET('/setup')) });
+  const status = useQuery({ queryKey: ['setup'], queryFn: () => call(() => control.GET('/api/control/v1/setup')) });
   const setup = useMutation({
-    mutationFn: () => call(() => control.POST('/setup', { body: { token: token ?? '', email, password, ...(name ? { name } : {}) } })),
+    mutationFn: () => call(() => control.POST('/api/control/v1/setup', { body: { token: token ?? '', email, password, ...(name ? { name } : {}) } })),
     onSuccess: () => window.location.assign('/'),
   });
   const failure = setup.error instanceof ApiRequestError && setup.error.code ? SETUP_ERRORS[setup.error.code] : undefined;

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router';
-import type { EnvironmentTag } from '../../api/control-types';
+import type { EnvironmentTag } from '../../api/control';
 import { errorMessage } from '../../components/QueryState';
 import { tenantNameProblem, TENANT_NAME_MAX } from '../../lib/tenant-name';
 import { ENVIRONMENT_TAGS, useCreateTenant } from './queries';

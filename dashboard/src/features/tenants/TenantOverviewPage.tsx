@@ -6,16 +6,9 @@ import { useNavigate, useParams } from 'react-router';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
 import { CopyField } from '../../components/CopyField';
 import { QueryState, errorMessage } from '../../components/QueryState';
+import { roleName } from '../../lib/roles';
 import { ENVIRONMENT_COLORS, useDeleteTenant, useTenant } from './queries';
 
-const ROLE_NAMES: Record<string, string> = {
-  admin: 'Admin',
-  editor_users: 'Editor – Users',
-  editor_connections: 'Editor – Connections',
-  viewer_users: 'Viewer – Users',
-  viewer_config: 'Viewer – Config',
-  support_access: 'Support Access',
-};
 
 export function TenantOverviewPage() {
   const name = useParams().tenant ?? '';
@@ -34,7 +27,7 @@ export function TenantOverviewPage() {
             </Badge>
           </Group>
           <Text size="sm">
-            Your roles: {t.roles.map((role) => ROLE_NAMES[role] ?? role).join(', ') || 'none'}
+            Your roles: {t.roles.map((role) => roleName(role)).join(', ') || 'none'}
           </Text>
           <Card withBorder>
             <Stack gap="md">

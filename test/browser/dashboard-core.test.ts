@@ -74,6 +74,10 @@ describe('dashboard core (real server)', () => {
         await page.keyboard.press('Tab'); // Cancel
         await page.keyboard.press('Tab'); // Create
         await page.keyboard.press('Enter');
+        // A new tenant opens on its landing screen: Activity for an Admin (read:stats).
+        await page.waitForURL(`${origin}/t/acme/activity`);
+        await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
+        await page.getByRole('link', { name: 'Overview' }).click();
         await page.waitForURL(`${origin}/t/acme/overview`);
         await page.getByRole('heading', { name: 'acme' }).waitFor();
         await page.getByText('staging', { exact: true }).waitFor();

@@ -7,6 +7,13 @@ import { SetupPage } from '../features/setup/SetupPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
 import { HomePage } from '../features/tenants/HomePage';
+import { ApplicationPage } from '../features/applications/ApplicationPage';
+import { ApplicationsPage } from '../features/applications/ApplicationsPage';
+import { ApiPage } from '../features/apis/ApiPage';
+import { ApisPage } from '../features/apis/ApisPage';
+import { UserPage } from '../features/users/UserPage';
+import { UsersPage } from '../features/users/UsersPage';
+import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
 import { Shell } from './AppShell';
@@ -20,6 +27,14 @@ export function AppRoutes() {
           <Route index element={<HomePage />} />
           <Route path="/t/:tenant" element={<Navigate to="overview" replace />} />
           <Route path="/t/:tenant/overview" element={<TenantOverviewPage />} />
+          <Route path="/t/:tenant" element={<TenantApiLayout />}>
+            <Route path="applications" element={<ApplicationsPage />} />
+            <Route path="applications/:id" element={<ApplicationPage />} />
+            <Route path="apis" element={<ApisPage />} />
+            <Route path="apis/:id" element={<ApiPage />} />
+            <Route path="users" element={<UsersPage />} />
+            <Route path="users/:id" element={<UserPage />} />
+          </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

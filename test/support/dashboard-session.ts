@@ -17,7 +17,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { submitHostedLogin } from './browser.js';
-import { startServer, type TestServer } from './server.js';
+import { call, managementToken, startServer, type TestServer } from './server.js';
 
 export const ADMIN = { username: 'admin@example.com', password: 'Correct-Horse-Battery-9' };
 
@@ -87,3 +87,13 @@ export async function serveSpa(): Promise<SpaServer> {
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
+
+/** The tenant's Management API with its bootstrap application's token, to seed and check data. */
+export async function managementApi(server: TestServer, tenant: string) {
+  const token = await managementToken(server, tenant);
+  return (path: string, init: { method?: string; body?: object } = {}) =>
+    call(server, `/api/v2${path}`, { host: `${tenant}.localhost`, headers: { authorization: `Bearer ${token}` }, ...init });
+}
+
+/** Failed loads a signed-in dashboard page expects: the first GET /me before sign-in, avatars from the (closed) network. */
+export const expectedFailedLoads = (url: string) => url.endsWith('/api/control/v1/me') || url.startsWith('https://s.gravatar.com/');

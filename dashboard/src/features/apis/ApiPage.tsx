@@ -6,7 +6,7 @@
  */
 import { useState, type ReactNode } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, NumberInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { combineQueries, useTenantApi, type Client, type ClientGrant, type ResourceServer, type ResourceServerPatch, type TenantApi } from '../../api/tenant-api';
@@ -125,7 +125,7 @@ function SettingsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
               skip_consent_for_verifiable_first_party_clients: skipConsent,
               allow_offline_access: offline,
             } as ResourceServerPatch,
-            { onSuccess: () => notifications.show({ color: 'teal', title: 'Saved', message: 'Changes saved.' }) },
+            { onSuccess: () => notifySuccess('Saved', 'Changes saved.') },
           );
         }}
       >
@@ -137,7 +137,7 @@ function SettingsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
               <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} />
               <CopyField label="Identifier" value={rs.identifier ?? ''} description="The audience of this API's access tokens; it cannot be changed." />
               <NumberInput label="Maximum Access Token Lifetime (seconds)" description="How long access tokens issued for this API stay valid." value={lifetime} onChange={(v) => setLifetime(Number(v) || 0)} min={1} max={2592000} />
-              <NumberInput label="Implicit / Hybrid Flow Access Token Lifetime (seconds)" description="The lifetime of tokens issued through the implicit and hybrid flows (token lifetime for web); not more than the maximum lifetime." value={webLifetime} onChange={(v) => setWebLifetime(Number(v) || 0)} min={1} max={2592000} />
+              <NumberInput label="Implicit / Hybrid Flow Access Token Lifetime (seconds)" description="The lifetime of tokens issued through the implicit and hybrid flows (token lifetime for web); not more than the maximum lifetime." value={webLifetime} onChange={(v) => setWebLifetime(Number(v) || 0)} min={1} max={2592000} error={webLifetime > lifetime ? 'Must not exceed the maximum access token lifetime.' : undefined} />
               <Select label="JSON Web Token (JWT) Signing Algorithm" data={SIGNING_ALGS} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />
             </Section>
             <Section title="RBAC Settings">
@@ -151,7 +151,7 @@ function SettingsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
             <ErrorAlert error={update.error} />
             {canWrite ? (
               <Group>
-                <Button type="submit" loading={update.isPending}>
+                <Button type="submit" loading={update.isPending} disabled={webLifetime > lifetime}>
                   Save
                 </Button>
               </Group>

@@ -1,7 +1,7 @@
 /** `/t/{tenant}/apis`: the APIs (resource servers), the system Management API marked, and create. */
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { IconPlus } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import { useTenantApi } from '../../api/tenant-api';
@@ -83,7 +83,7 @@ function CreateApiModal({ onClose }: { onClose: () => void }) {
             { name: name.trim(), identifier: identifier.trim(), signing_alg: alg },
             {
               onSuccess: (rs) => {
-                notifications.show({ color: 'teal', title: 'API created', message: `${rs.name} was created.` });
+                notifySuccess('API created', `${rs.name} was created.`);
                 onClose();
                 void navigate(`/t/${encodeURIComponent(api.tenant)}/apis/${encodeURIComponent(rs.id ?? '')}`);
               },

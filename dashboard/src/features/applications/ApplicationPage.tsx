@@ -7,7 +7,7 @@ import { useState, type ReactNode } from 'react';
 import {
   ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, CopyButton, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title, Tooltip, VisuallyHidden,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { IconArrowLeft, IconCheck, IconCopy } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { combineQueries, useTenantApi, type Client, type ClientGrant, type ClientPatch, type TenantApi } from '../../api/tenant-api';
@@ -106,7 +106,7 @@ function SaveBar({ canWrite, pending, error, dirty = true }: { canWrite: boolean
 function useSave(api: TenantApi, app: Client) {
   const update = useUpdateClient(api, app.client_id ?? '');
   const save = (patch: ClientPatch) =>
-    update.mutate(patch, { onSuccess: () => notifications.show({ color: 'teal', title: 'Saved', message: 'Changes saved.' }) });
+    update.mutate(patch, { onSuccess: () => notifySuccess('Saved', 'Changes saved.') });
   return { update, save };
 }
 
@@ -203,7 +203,7 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
         onConfirm={() =>
           remove.mutateAsync(app.client_id ?? '').then(
             () => {
-              notifications.show({ color: 'teal', title: 'Application deleted', message: `${app.name} was deleted.` });
+              notifySuccess('Application deleted', `${app.name} was deleted.`);
               void navigate(`/t/${encodeURIComponent(api.tenant)}/applications`);
             },
             () => undefined,
@@ -297,7 +297,7 @@ function CredentialsTab({ api, app }: { api: TenantApi; app: Client }) {
                 rotate.mutate(undefined, {
                   onSuccess: () => {
                     setConfirmRotate(false);
-                    notifications.show({ color: 'teal', title: 'Secret rotated', message: 'The client secret was rotated.' });
+                    notifySuccess('Secret rotated', 'The client secret was rotated.');
                   },
                 })
               }

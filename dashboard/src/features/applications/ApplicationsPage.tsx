@@ -1,7 +1,7 @@
 /** `/t/{tenant}/applications`: the applications (name, type, client id) and the create dialog. */
 import { useState } from 'react';
 import { Alert, Anchor, Button, Group, Modal, Radio, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { IconPlus } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import { useTenantApi } from '../../api/tenant-api';
@@ -88,7 +88,7 @@ function CreateApplicationModal({ onClose }: { onClose: () => void }) {
             { name: name.trim(), app_type: type, ...(machine && audience ? { grant: { audience, scope: scopes } } : {}) },
             {
               onSuccess: (client) => {
-                notifications.show({ color: 'teal', title: 'Application created', message: `${client.name} was created.` });
+                notifySuccess('Application created', `${client.name} was created.`);
                 onClose();
                 void navigate(`/t/${encodeURIComponent(api.tenant)}/applications/${encodeURIComponent(client.client_id ?? '')}`);
               },

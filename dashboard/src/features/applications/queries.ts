@@ -87,8 +87,10 @@ export function useDeleteClient(api: TenantApi) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api.delete(`/clients/${encodeURIComponent(id)}`),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: clientsKey(api.tenant) });
+    onSuccess: (_, id) => {
+      // The deleted application's own query is dropped, not refetched (it would answer 404).
+      queryClient.removeQueries({ queryKey: clientKey(api.tenant, id) });
+      void queryClient.invalidateQueries({ queryKey: clientsKey(api.tenant), exact: true });
       void queryClient.invalidateQueries({ queryKey: grantsKey(api.tenant) });
     },
   });

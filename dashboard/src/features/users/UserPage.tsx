@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Alert, Anchor, Avatar, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTenantApi, type TenantApi, type User, type UserPatch } from '../../api/tenant-api';
@@ -53,7 +53,7 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
   const [appMetadata, setAppMetadata] = useState(pretty(user.app_metadata));
   const [blocking, setBlocking] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const saved = () => notifications.show({ color: 'teal', title: 'Saved', message: 'The user was updated.' });
+  const saved = () => notifySuccess('Saved', 'The user was updated.');
   const field = (key: keyof typeof profile, label: string) => (
     <TextInput label={label} value={profile[key]} onChange={(e) => setProfile({ ...profile, [key]: e.currentTarget.value })} maxLength={300} disabled={!canWrite} />
   );
@@ -206,7 +206,7 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
         onConfirm={() =>
           remove.mutateAsync(id).then(
             () => {
-              notifications.show({ color: 'teal', title: 'User deleted', message: `${label} was deleted.` });
+              notifySuccess('User deleted', `${label} was deleted.`);
               void navigate(`/t/${encodeURIComponent(api.tenant)}/users`);
             },
             () => undefined,

@@ -1,7 +1,7 @@
 /** `/t/{tenant}/users`: search (Auth0 `q` syntax, search_engine v3), the list, and create. */
 import { useState } from 'react';
 import { Alert, Anchor, Avatar, Badge, Button, Group, Modal, Pagination, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTenantApi } from '../../api/tenant-api';
@@ -130,7 +130,7 @@ function CreateUserModal({ onClose }: { onClose: () => void }) {
             { connection: chosen, email: email.trim(), password },
             {
               onSuccess: (user) => {
-                notifications.show({ color: 'teal', title: 'User created', message: `${user.email} was created.` });
+                notifySuccess('User created', `${user.email} was created.`);
                 onClose();
                 void navigate(`/t/${encodeURIComponent(api.tenant)}/users/${encodeURIComponent(user.user_id ?? '')}`);
               },

@@ -71,6 +71,9 @@ export function useDeleteUser(api: TenantApi) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api.delete(`/users/${encodeURIComponent(id)}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey(api.tenant) }),
+    onSuccess: (_, id) => {
+      queryClient.removeQueries({ queryKey: userKey(api.tenant, id) });
+      void queryClient.invalidateQueries({ queryKey: [...usersKey(api.tenant), 'list'] });
+    },
   });
 }

@@ -82,7 +82,7 @@ describe('dashboard APIs', () => {
           await page.getByLabel('Permission', { exact: true }).fill(value);
           await page.getByLabel('Description').fill(description);
           await page.getByRole('button', { name: '+ Add' }).click();
-          await page.getByRole('cell', { name: value }).waitFor();
+          await page.getByRole('cell', { name: value, exact: true }).waitFor();
         }
         await page.getByRole('button', { name: 'Remove permission write:orders' }).click();
         await expect.poll(async () => (await rs()).scopes).toEqual([{ value: 'read:orders', description: 'Read orders' }]);
@@ -91,7 +91,7 @@ describe('dashboard APIs', () => {
 
         // Machine to Machine Applications: authorize the worker, give it read:orders.
         await page.getByRole('tab', { name: 'Machine to Machine Applications' }).click();
-        await page.getByRole('switch', { name: 'Authorize Order Worker' }).check();
+        await page.getByRole('switch', { name: 'Authorize Order Worker' }).click();
         await page.getByRole('button', { name: 'Edit permissions of Order Worker' }).click();
         await page.getByRole('dialog').getByRole('checkbox', { name: /read:orders/ }).check();
         await page.getByRole('button', { name: 'Update' }).click();
@@ -114,7 +114,7 @@ describe('dashboard APIs', () => {
 
         // Unauthorize, then delete the API by typing its name.
         await page.getByRole('tab', { name: 'Machine to Machine Applications' }).click();
-        await page.getByRole('switch', { name: 'Authorize Order Worker' }).uncheck();
+        await page.getByRole('switch', { name: 'Authorize Order Worker' }).click();
         await expect.poll(grants).toEqual([]);
         await page.getByRole('tab', { name: 'Settings' }).click();
         await page.getByRole('button', { name: 'Delete', exact: true }).click();

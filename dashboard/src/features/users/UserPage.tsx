@@ -160,7 +160,7 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
             {canWrite ? (
               <Group justify="space-between" wrap="nowrap">
                 <Text size="sm">{user.blocked ? 'Unblock this user: they can sign in again.' : 'Block this user: they cannot sign in until unblocked.'}</Text>
-                <Button color={user.blocked ? 'teal' : 'orange'} variant="outline" onClick={() => setBlocking(true)}>
+                <Button variant="default" onClick={() => setBlocking(true)}>
                   {user.blocked ? 'Unblock' : 'Block'}
                 </Button>
               </Group>
@@ -184,7 +184,7 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
               Cancel
             </Button>
             <Button
-              color={user.blocked ? 'teal' : 'orange'}
+              color={user.blocked ? undefined : 'red'}
               loading={update.isPending}
               onClick={() => update.mutate({ blocked: !user.blocked } as UserPatch, { onSuccess: () => setBlocking(false), onError: () => setBlocking(false) })}
             >

@@ -13,6 +13,7 @@ import { combineQueries, useTenantApi, type Client, type ClientGrant, type Resou
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
 import { CopyField } from '../../components/CopyField';
 import { QueryState, errorMessage } from '../../components/QueryState';
+import { clientCredentialsCurl } from '../../lib/curl';
 import { ScopePicker } from '../applications/ScopePicker';
 import { useClientGrants, useClients, useGrantMutations, useResourceServers } from '../applications/queries';
 import { SIGNING_ALGS, useDeleteResourceServer, useUpdateResourceServer } from './queries';
@@ -364,12 +365,6 @@ function MachineAppsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
 }
 
 const MASK = '••••••••';
-
-/** The curl a developer runs to get a token for this API; exported for the unit test. */
-export function clientCredentialsCurl(origin: string, clientId: string, secret: string, audience: string): string {
-  const body = JSON.stringify({ client_id: clientId, client_secret: secret, audience, grant_type: 'client_credentials' });
-  return `curl --request POST \\\n  --url ${origin}/oauth/token \\\n  --header 'content-type: application/json' \\\n  --data '${body.replace(/'/g, "'\\''")}'`;
-}
 
 function TestTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
   const apps = useMachineApps(api, rs);

@@ -1,7 +1,7 @@
 /**
  * Users in Chromium against a real spawned server (tenant acme, signed in as its Admin): the list,
  * search with Auth0's `q` syntax, create, the profile, the metadata JSON editors (invalid JSON is
- * refused with a message before anything is sent), block/unblock, and delete by typing the email.
+ * refused with a message before anything is sent), roles (assign, remove), block/unblock, and delete by typing the email.
  * Writes are checked through the Management API; axe, light and dark.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,8 @@ beforeAll(async () => {
     const created = await mgmt('/users', { body: { connection: 'Username-Password-Authentication', email, password: PASSWORD } });
     expect(created.status, created.text).toBe(201);
   }
+  const role = await mgmt('/roles', { body: { name: 'support', description: 'Answers tickets' } });
+  expect(role.status, role.text).toBe(200);
 }, 120_000);
 afterAll(async () => {
   await closeBrowser(browser);
@@ -92,6 +94,18 @@ describe('dashboard users', () => {
             return [u.user_metadata, u.app_metadata];
           })
           .toEqual([{ theme: 'dark' }, { plan: 'pro' }]);
+
+        // Roles: assign one, then remove it.
+        const roles = async () => ((await mgmt(`/users/${encodeURIComponent(userId)}/roles`)).body as { name: string }[]).map((r) => r.name);
+        await page.getByPlaceholder('Select roles').click();
+        await page.getByRole('option', { name: 'support' }).click();
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Assign', exact: true }).click();
+        await page.getByRole('cell', { name: 'Answers tickets' }).waitFor();
+        expect(await roles()).toEqual(['support']);
+        await page.getByRole('button', { name: 'Remove role support' }).click();
+        await page.getByText('No roles assigned.').waitFor();
+        expect(await roles()).toEqual([]);
 
         // Block, then unblock.
         await page.getByRole('button', { name: 'Block', exact: true }).click();

@@ -75,8 +75,8 @@ export class TenantApi {
   patch<T>(path: string, body: unknown) {
     return this.request<T>('PATCH', path, { body });
   }
-  delete(path: string) {
-    return this.request<void>('DELETE', path);
+  delete(path: string, body?: unknown) {
+    return this.request<void>('DELETE', path, body === undefined ? {} : { body });
   }
 }
 

@@ -388,7 +388,7 @@ function TestTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
           <Stack gap="md" maw={900}>
             <Text size="sm">Ask for an access token for {rs.name} with the client credentials grant:</Text>
             <Select label="Application" data={authorized.map((a) => ({ value: a.client_id ?? '', label: a.name ?? '' }))} value={app.client_id ?? null} onChange={(v) => setChosen(v)} allowDeselect={false} maw={420} />
-            <Code block data-testid="test-curl" tabIndex={0} aria-label="Client credentials request">
+            <Code block data-testid="test-curl" tabIndex={0} aria-label="Client credentials request" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
               {clientCredentialsCurl(api.origin, app.client_id ?? '', shown, rs.identifier ?? '')}
             </Code>
             {secret ? (

@@ -13,6 +13,7 @@ import { CopyField } from '../../components/CopyField';
 import { JsonEditor, jsonError } from '../../components/JsonEditor';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { parseJsonObject } from '../../lib/url-list';
+import { UserRoles } from './UserRoles';
 import { useDeleteUser, useUpdateUser, useUser } from './queries';
 
 export function UserPage() {
@@ -146,6 +147,7 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
           </Stack>
         </form>
       </Card>
+      {api.can('read:roles') ? <UserRoles api={api} userId={id} /> : null}
       {update.isError ? (
         <Alert color="red" role="alert" variant="light">
           {errorMessage(update.error)}

@@ -94,6 +94,10 @@ describe('dashboard users', () => {
             return [u.user_metadata, u.app_metadata];
           })
           .toEqual([{ theme: 'dark' }, { plan: 'pro' }]);
+        // A key removed in the editor is removed from the stored metadata (sent as null under the merge).
+        await userMetadata.fill('{"locale": "en"}');
+        await page.getByRole('button', { name: 'Save metadata' }).click();
+        await expect.poll(async () => (await user()).user_metadata).toEqual({ locale: 'en' });
 
         // Roles: assign one, then remove it.
         const roles = async () => ((await mgmt(`/users/${encodeURIComponent(userId)}/roles`)).body as { name: string }[]).map((r) => r.name);

@@ -36,6 +36,13 @@ export function UserPage() {
 
 const pretty = (value: unknown) => JSON.stringify(value ?? {}, null, 2);
 
+/** The PATCH value that turns `before` into `after` under Auth0's top-level merge: removed keys become null. */
+function metadataPatch(before: unknown, after: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = { ...after };
+  for (const key of Object.keys((before as Record<string, unknown> | undefined) ?? {})) if (!(key in after)) patch[key] = null;
+  return patch;
+}
+
 function UserDetails({ api, user }: { api: TenantApi; user: User }) {
   const id = user.user_id ?? '';
   const update = useUpdateUser(api, id);
@@ -123,8 +130,8 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
             const am = parseJsonObject(appMetadata);
             if ('error' in um || 'error' in am) return;
             const patch: Record<string, unknown> = {};
-            if (canWrite) patch.user_metadata = um.value;
-            if (canWriteAppMetadata) patch.app_metadata = am.value;
+            if (canWrite) patch.user_metadata = metadataPatch(user.user_metadata, um.value);
+            if (canWriteAppMetadata) patch.app_metadata = metadataPatch(user.app_metadata, am.value);
             update.mutate(patch as UserPatch, { onSuccess: saved });
           }}
         >
@@ -135,7 +142,7 @@ function UserDetails({ api, user }: { api: TenantApi; user: User }) {
             <JsonEditor label="user_metadata" description="Data the user can read and change (preferences, address)." value={userMetadata} onChange={setUserMetadata} disabled={!canWrite} />
             <JsonEditor label="app_metadata" description="Data the user cannot change (roles, plan, support flags)." value={appMetadata} onChange={setAppMetadata} disabled={!canWriteAppMetadata} />
             <Text size="xs" c="dimmed">
-              Saving merges the top-level keys into the stored metadata, as Auth0 does; set a key to null to remove it.
+              The Management API merges top-level keys into the stored metadata; a top-level key removed here is sent as null, which deletes it.
             </Text>
             {canWrite || canWriteAppMetadata ? (
               <Group>

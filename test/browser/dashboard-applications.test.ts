@@ -112,6 +112,8 @@ describe('dashboard applications', () => {
 
         // Settings: description and origins, in dark.
         await page.getByRole('tab', { name: 'Settings' }).click();
+        // As on Auth0, a Machine to Machine application keeps its type.
+        expect(await page.getByRole('combobox', { name: 'Application Type' }).isDisabled()).toBe(true);
         await page.getByLabel('Description').fill('Nightly order sync');
         await page.getByLabel('Allowed Origins (CORS)').fill('https://a.example.com, https://b.example.com');
         await page.getByRole('button', { name: 'Save Changes' }).click();
@@ -135,6 +137,8 @@ describe('dashboard applications', () => {
         await page.keyboard.press('Enter');
         const confirm = page.getByRole('dialog', { name: 'Delete application Acme Worker' });
         const button = confirm.getByRole('button', { name: 'Delete application' });
+        // The dialog moves the focus to its text field; type only once it is there.
+        await expect.poll(() => page.evaluate("document.activeElement?.tagName === 'INPUT' && document.activeElement.closest('[role=dialog]') !== null")).toBe(true);
         await page.keyboard.type('Acme Worke');
         expect(await button.isDisabled()).toBe(true);
         await page.keyboard.type('r');

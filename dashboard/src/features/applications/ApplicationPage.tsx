@@ -16,7 +16,7 @@ import { CopyField } from '../../components/CopyField';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { formatUrlList, parseUrlList } from '../../lib/url-list';
 import { ScopePicker } from './ScopePicker';
-import { appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
+import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
 
 const TABS = ['settings', 'credentials', 'apis', 'advanced'] as const;
 
@@ -122,6 +122,7 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
     allowed_logout_urls: formatUrlList(app.allowed_logout_urls),
     web_origins: formatUrlList(app.web_origins),
     allowed_origins: formatUrlList(app.allowed_origins),
+    app_type: app.app_type ?? 'regular_web',
   }));
   const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => {
     const value = event.currentTarget.value;
@@ -145,6 +146,7 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
             allowed_logout_urls: parseUrlList(form.allowed_logout_urls),
             web_origins: parseUrlList(form.web_origins),
             allowed_origins: parseUrlList(form.allowed_origins),
+            ...(form.app_type !== app.app_type ? { app_type: form.app_type } : {}),
           } as ClientPatch);
         }}
       >
@@ -158,7 +160,16 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
             </Section>
             <Section title="Application Properties">
               <TextInput label="Application Logo" value={form.logo_uri} onChange={set('logo_uri')} description="The URL of the logo to display for the application, if none is set the default badge for this type of application will be shown." placeholder="https://path.to/my_logo.png" />
-              <TextInput label="Application Type" value={appTypeLabel(app.app_type)} readOnly />
+              {/* As on Auth0: a Machine to Machine application keeps its type. */}
+              <Select
+                label="Application Type"
+                description="The type determines which settings apply to the application."
+                data={APP_TYPES.filter((t) => t.value !== 'non_interactive' || app.app_type === 'non_interactive').map((t) => ({ value: t.value, label: t.label }))}
+                value={form.app_type}
+                onChange={(value) => value && setForm((f) => ({ ...f, app_type: value as typeof f.app_type }))}
+                allowDeselect={false}
+                disabled={app.app_type === 'non_interactive'}
+              />
             </Section>
             <Section title="Application URIs">
               <TextInput label="Application Login URI" value={form.initiate_login_uri} onChange={set('initiate_login_uri')} placeholder="https://myapp.org/login" description="In some scenarios, Tessera will need to redirect to your application's login page. This URI needs to point to a route in your application that should redirect to your tenant's /authorize endpoint." />

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuilding, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsersGroup } from '@tabler/icons-react';
+import { IconApi, IconApps, IconBuilding, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
 import type { Me } from '../api/control';
@@ -23,7 +23,12 @@ interface NavEntry {
 }
 
 /** Per-tenant screens, in the plan's order; later slices add theirs here. */
-const TENANT_NAV: NavEntry[] = [{ label: 'Overview', to: (t) => `/t/${encodeURIComponent(t)}/overview`, icon: IconBuilding }];
+const TENANT_NAV: NavEntry[] = [
+  { label: 'Overview', to: (t) => `/t/${encodeURIComponent(t)}/overview`, icon: IconBuilding },
+  { label: 'Applications', to: (t) => `/t/${encodeURIComponent(t)}/applications`, icon: IconApps },
+  { label: 'APIs', to: (t) => `/t/${encodeURIComponent(t)}/apis`, icon: IconApi },
+  { label: 'Users', to: (t) => `/t/${encodeURIComponent(t)}/users`, icon: IconUsers },
+];
 
 function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();

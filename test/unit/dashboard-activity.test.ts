@@ -120,15 +120,26 @@ describe('retention', () => {
 describe('tenant screens', () => {
   it('lands on Activity with read:stats, else on the first screen the role may read', () => {
     expect(landingPath('acme', parseScopes('read:stats'))).toBe('/t/acme/activity');
-    expect(landingPath('acme', parseScopes('read:users read:roles read:logs'))).toBe('/t/acme/roles');
-    expect(landingPath('acme', parseScopes('read:logs read:users'))).toBe('/t/acme/logs');
-    expect(landingPath('acme', parseScopes('read:clients'))).toBe('/t/acme/overview');
+    // Editor/Viewer – Users: Users; Viewer – Config: Applications; a role with logs only: Logs.
+    expect(landingPath('acme', parseScopes('read:users read:roles read:logs'))).toBe('/t/acme/users');
+    expect(landingPath('acme', parseScopes('read:clients read:resource_servers read:roles'))).toBe('/t/acme/applications');
+    expect(landingPath('acme', parseScopes('read:roles read:logs'))).toBe('/t/acme/roles');
+    expect(landingPath('acme', parseScopes('read:logs'))).toBe('/t/acme/logs');
+    expect(landingPath('acme', parseScopes('read:tenant_settings'))).toBe('/t/acme/overview');
     expect(landingPath('acme', parseScopes(''))).toBe('/t/acme/overview');
   });
 
   it('lists only the screens a role may read', () => {
     expect(allowedScreens(parseScopes('read:stats')).map((s) => s.key)).toEqual(['activity', 'overview']);
-    expect(allowedScreens(parseScopes('read:stats read:roles read:logs')).map((s) => s.key)).toEqual(['activity', 'roles', 'logs', 'overview']);
+    expect(allowedScreens(parseScopes('read:stats read:clients read:resource_servers read:users read:roles read:logs')).map((s) => s.key)).toEqual([
+      'activity',
+      'applications',
+      'apis',
+      'users',
+      'roles',
+      'logs',
+      'overview',
+    ]);
   });
 });
 

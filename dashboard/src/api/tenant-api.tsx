@@ -1,51 +1,150 @@
 /**
- * A tenant's Management API for the screens under `/t/{tenant}`: the typed client (its base from
- * the control API's `management_api`) and the scopes of the dashboard token (what the member's
- * roles allow; the API refuses the rest anyway). `WithTenantApi` renders its children only once
- * both are known, with loading and error states.
+ * A tenant's Management API for the per-tenant screens (applications, APIs, users): a layout route
+ * resolves the tenant's `management_api` (GET /tenants/{name}) and the scopes of its dashboard token,
+ * then offers them through context. Requests go through tenantFetch (the in-memory bearer token, one
+ * retry on 401, then sign-in); answers and Auth0-format errors become data or ApiRequestError.
+ * The resource types come from the generated OpenAPI types (api/generated/management.ts).
  */
-import type { ReactNode } from 'react';
+import { createContext, useContext, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { control, managementClient, tenantTokens } from './clients';
-import { call } from './errors';
+import { Outlet, useParams } from 'react-router';
 import { QueryState } from '../components/QueryState';
-import { hasAnyScope, parseScopes } from '../lib/tenant-screens';
+import { useTenant } from '../features/tenants/queries';
+import { redirectToSignIn, tenantTokens } from './clients';
+import { ApiRequestError } from './errors';
+import type { paths } from './generated/management';
+import { tenantFetch } from './tenant-fetch';
 
-export type ManagementClient = ReturnType<typeof managementClient>;
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+export type Client = Json<paths['/api/v2/clients/{id}']['get']['responses'][200]>;
+export type ClientGrant = Json<paths['/api/v2/client-grants/{id}']['get']['responses'][200]>;
+export type ResourceServer = Json<paths['/api/v2/resource-servers/{id}']['get']['responses'][200]>;
+export type User = Json<paths['/api/v2/users/{id}']['get']['responses'][200]>;
+export type ClientPatch = Json<paths['/api/v2/clients/{id}']['patch']['requestBody']>;
+export type ResourceServerPatch = Json<paths['/api/v2/resource-servers/{id}']['patch']['requestBody']>;
+export type UserPatch = Json<paths['/api/v2/users/{id}']['patch']['requestBody']>;
 
-export interface TenantApi {
-  tenant: string;
-  client: ManagementClient;
-  scopes: ReadonlySet<string>;
-  /** True when the token holds any of these scopes. */
-  can: (...anyOf: string[]) => boolean;
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export class TenantApi {
+  private readonly send: (request: Request) => Promise<Response>;
+
+  constructor(
+    readonly tenant: string,
+    readonly origin: string,
+    readonly scopes: ReadonlySet<string>,
+  ) {
+    this.send = tenantFetch(tenant, { tokens: tenantTokens, fetch: (request) => fetch(request), onSignInNeeded: redirectToSignIn });
+  }
+
+  can(scope: string): boolean {
+    return this.scopes.has(scope);
+  }
+
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const url = new URL(`/api/v2${path}`, this.origin);
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const init: RequestInit = { method, credentials: 'omit', headers: { accept: 'application/json' } };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    }
+    let response: Response;
+    try {
+      response = await this.send(new Request(url, init));
+    } catch {
+      throw new ApiRequestError(0, undefined);
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) throw new ApiRequestError(response.status, typeof body === 'object' && body !== null ? (body as never) : undefined);
+    return body as T;
+  }
+
+  get<T>(path: string, query?: Query) {
+    return this.request<T>('GET', path, query ? { query } : {});
+  }
+  post<T>(path: string, body?: unknown) {
+    return this.request<T>('POST', path, { body: body ?? {} });
+  }
+  patch<T>(path: string, body: unknown) {
+    return this.request<T>('PATCH', path, { body });
+  }
+  delete(path: string, body?: unknown) {
+    return this.request<void>('DELETE', path, body === undefined ? {} : { body });
+  }
 }
 
-export function tenantApiKey(tenant: string) {
-  return ['tenant-api', tenant] as const;
+/** Every item of an offset-paged Management API list (`include_totals=true`, 100 a page, at most `max`). */
+export async function listAll<T>(api: TenantApi, path: string, key: string, query: Query = {}, max = 1000): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 0; items.length < max; page += 1) {
+    const answer = await api.get<Record<string, unknown> & { total?: number }>(path, { ...query, page, per_page: 100, include_totals: true });
+    const chunk = (answer[key] as T[] | undefined) ?? [];
+    items.push(...chunk);
+    if (chunk.length < 100 || (answer.total !== undefined && items.length >= answer.total)) break;
+  }
+  return items;
 }
 
-export function useTenantApi(tenant: string) {
-  return useQuery({
-    queryKey: tenantApiKey(tenant),
-    queryFn: async (): Promise<TenantApi> => {
-      const summary = await call(() => control.GET('/api/control/v1/tenants/{name}', { params: { path: { name: tenant } } }));
-      const token = await tenantTokens.get(tenant);
-      const scopes = parseScopes(token.scope);
-      return { tenant, client: managementClient(tenant, summary.management_api), scopes, can: (...anyOf) => hasAnyScope(scopes, anyOf) };
-    },
-    staleTime: 5 * 60_000,
-    // The client and the scope set are not plain data.
-    structuralSharing: false,
-    enabled: tenant !== '',
+const TenantApiContext = createContext<TenantApi | null>(null);
+
+export function useTenantApi(): TenantApi {
+  const api = useContext(TenantApiContext);
+  if (!api) throw new Error('useTenantApi outside TenantApiLayout');
+  return api;
+}
+
+/** Layout route for `/t/:tenant/...` screens that use the Management API. */
+export function TenantApiLayout() {
+  const name = useParams().tenant ?? '';
+  const tenant = useTenant(name);
+  const token = useQuery({
+    queryKey: ['tenant-token-scope', name],
+    queryFn: async () => (await tenantTokens.get(name)).scope,
+    staleTime: 60_000,
   });
-}
-
-export function WithTenantApi({ tenant, children }: { tenant: string; children: (api: TenantApi) => ReactNode }) {
-  const api = useTenantApi(tenant);
+  const both = combineQueries(tenant.data && token.data !== undefined ? { management: tenant.data.management_api, scope: token.data } : undefined, tenant, token);
   return (
-    <QueryState query={api} errorTitle={`Could not open tenant ${tenant}`}>
-      {children}
+    <QueryState query={both} errorTitle={`Could not open tenant ${name}`}>
+      {({ management, scope }) => <ProvideTenantApi tenant={name} origin={new URL(management).origin} scope={scope} />}
     </QueryState>
   );
+}
+
+function ProvideTenantApi({ tenant, origin, scope }: { tenant: string; origin: string; scope: string }) {
+  const api = useMemo(() => new TenantApi(tenant, origin, new Set(scope.split(' ').filter(Boolean))), [tenant, origin, scope]);
+  return (
+    <TenantApiContext.Provider value={api}>
+      <Outlet />
+    </TenantApiContext.Provider>
+  );
+}
+
+interface QueryLike {
+  error: Error | null;
+  isPending: boolean;
+  isError: boolean;
+  isRefetching: boolean;
+  refetch: () => Promise<unknown>;
+}
+
+/** Several queries as one for QueryState: pending or failed if any is, `data` once all have answered. */
+export function combineQueries<T>(data: T | undefined, ...queries: QueryLike[]) {
+  return {
+    data,
+    error: queries.find((q) => q.isError)?.error ?? null,
+    isPending: queries.some((q) => q.isPending),
+    isError: queries.some((q) => q.isError),
+    isRefetching: queries.some((q) => q.isRefetching),
+    refetch: async () => {
+      await Promise.all(queries.map((q) => q.refetch()));
+      return undefined as never;
+    },
+  };
 }

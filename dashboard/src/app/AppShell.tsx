@@ -6,10 +6,10 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsersGroup } from '@tabler/icons-react';
+import { IconApi, IconApps, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
-import { useTenantApi } from '../api/tenant-api';
+import { useTenantClient } from '../api/tenant-client';
 import { TENANT_SCREENS, allowedScreens, type TenantScreenKey } from '../lib/tenant-screens';
 import type { Me } from '../api/control';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
@@ -21,6 +21,9 @@ import { useAccount } from './session';
 /** Icons of the per-tenant screens (lib/tenant-screens.ts lists them and the scopes each needs). */
 const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
   activity: IconChartLine,
+  applications: IconApps,
+  apis: IconApi,
+  users: IconUsers,
   roles: IconUsersGroup,
   logs: IconListDetails,
   overview: IconBuilding,
@@ -28,7 +31,7 @@ const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
 
 /** The tenant's screens that the member's token may read (the overview until its scopes are known). */
 function TenantNav({ tenant, pathname, onNavigate }: { tenant: string; pathname: string; onNavigate: () => void }) {
-  const api = useTenantApi(tenant);
+  const api = useTenantClient(tenant);
   const screens = api.data ? allowedScreens(api.data.scopes) : TENANT_SCREENS.filter((screen) => screen.anyOf.length === 0);
   return (
     <>

@@ -15,6 +15,13 @@ import { RolePage } from '../features/roles/RolePage';
 import { LogsPage } from '../features/logs/LogsPage';
 import { MembersPage } from '../features/members/MembersPage';
 import { AcceptInvitationPage } from '../features/invitations/AcceptInvitationPage';
+import { ApplicationPage } from '../features/applications/ApplicationPage';
+import { ApplicationsPage } from '../features/applications/ApplicationsPage';
+import { ApiPage } from '../features/apis/ApiPage';
+import { ApisPage } from '../features/apis/ApisPage';
+import { UserPage } from '../features/users/UserPage';
+import { UsersPage } from '../features/users/UsersPage';
+import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
 import { Shell } from './AppShell';
@@ -52,6 +59,14 @@ export function AppRoutes() {
           <Route path="/t/:tenant/logs" element={<LogsPage />} />
           <Route path="/t/:tenant/settings" element={<Navigate to="members" replace />} />
           <Route path="/t/:tenant/settings/members" element={<MembersPage />} />
+          <Route path="/t/:tenant" element={<TenantApiLayout />}>
+            <Route path="applications" element={<ApplicationsPage />} />
+            <Route path="applications/:id" element={<ApplicationPage />} />
+            <Route path="apis" element={<ApisPage />} />
+            <Route path="apis/:id" element={<ApiPage />} />
+            <Route path="users" element={<UsersPage />} />
+            <Route path="users/:id" element={<UserPage />} />
+          </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

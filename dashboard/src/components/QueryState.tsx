@@ -3,7 +3,7 @@
  * and a retry) and empty. Children render only with data.
  */
 import type { ReactNode } from 'react';
-import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Loader, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiRequestError } from '../api/errors';
@@ -34,7 +34,9 @@ export function QueryState<T>({ query, children, errorTitle = 'Could not load th
   if (query.isPending) {
     return frame(
       <Center py="xl" role="status" aria-live="polite">
-        <Loader aria-label={loadingLabel} />
+        {/* The name is text, not aria-label: a Loader has no role, where aria-label is prohibited (axe). */}
+        <Loader />
+        <VisuallyHidden>{loadingLabel}</VisuallyHidden>
       </Center>,
     );
   }

@@ -5,7 +5,7 @@
  * role may read, else the overview (the control API's, which every member may read).
  * No DOM: unit-tested in test/unit/dashboard-activity.test.ts.
  */
-export type TenantScreenKey = 'activity' | 'roles' | 'logs' | 'overview';
+export type TenantScreenKey = 'activity' | 'applications' | 'apis' | 'users' | 'roles' | 'logs' | 'overview';
 
 export interface TenantScreen {
   key: TenantScreenKey;
@@ -18,6 +18,9 @@ export interface TenantScreen {
 
 export const TENANT_SCREENS: readonly TenantScreen[] = [
   { key: 'activity', label: 'Activity', path: 'activity', anyOf: ['read:stats'] },
+  { key: 'applications', label: 'Applications', path: 'applications', anyOf: ['read:clients'] },
+  { key: 'apis', label: 'APIs', path: 'apis', anyOf: ['read:resource_servers'] },
+  { key: 'users', label: 'Users', path: 'users', anyOf: ['read:users'] },
   { key: 'roles', label: 'Roles', path: 'roles', anyOf: ['read:roles'] },
   { key: 'logs', label: 'Logs', path: 'logs', anyOf: ['read:logs'] },
   { key: 'overview', label: 'Overview', path: 'overview', anyOf: [] },

@@ -3,7 +3,7 @@
  * fragment once and dropped from the address bar; `POST /invitations/lookup` says which tenant, which
  * roles, and whether an account with the invited address exists. Then, one of:
  * - no account: a form (name, password) creates it and accepts (`POST /invitations/accept`), signed in;
- * - an account, not signed in: sign in first, coming back to this page with the ticket;
+ * - an account, not signed in: sign in first, coming back to this page (the ticket waits in sessionStorage);
  * - signed in: accept with the current account (403 `email_mismatch` if it is another address).
  */
 import { useEffect, useState } from 'react';
@@ -27,8 +27,21 @@ async function currentAccount(): Promise<Me | null> {
   }
 }
 
+/**
+ * While the person signs in, the ticket waits in this tab's sessionStorage, not in the sign-in URL:
+ * `return_to` is sent to the server, and a ticket must never reach one outside a POST body.
+ */
+const PENDING_TICKET = 'tessera.pendingInvitation';
+
+function takeTicket(): string | undefined {
+  const fromLink = readFragmentParam(window.location.hash, 'ticket');
+  const pending = window.sessionStorage.getItem(PENDING_TICKET) ?? undefined;
+  window.sessionStorage.removeItem(PENDING_TICKET);
+  return fromLink ?? pending;
+}
+
 export function AcceptInvitationPage() {
-  const [ticket] = useState(() => readFragmentParam(window.location.hash, 'ticket'));
+  const [ticket] = useState(takeTicket);
   useEffect(() => {
     if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   }, []);
@@ -85,7 +98,10 @@ function Invitation({ ticket, invitation, account }: { ticket: string; invitatio
     // A full load: the new session cookie (or the new membership) is read afresh by GET /me.
     onSuccess: (accepted) => window.location.assign(`/t/${encodeURIComponent(accepted.tenant)}/overview`),
   });
-  const signIn = () => window.location.assign(signInUrl(`/invitations/accept#ticket=${encodeURIComponent(ticket)}`));
+  const signIn = () => {
+    window.sessionStorage.setItem(PENDING_TICKET, ticket);
+    window.location.assign(signInUrl('/invitations/accept'));
+  };
   const code = accept.error instanceof ApiRequestError ? accept.error.code : undefined;
   const otherAccount = account !== null && account.email.toLowerCase() !== invitation.email.toLowerCase();
 

@@ -1,0 +1,523 @@
+/**
+ * `/t/{tenant}/applications/{client_id}`: one application, in Auth0's tabs: Settings (basic
+ * information, application URIs, delete), Credentials (authentication method, secret, rotation),
+ * APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
+ */
+import { useState, type ReactNode } from 'react';
+import {
+  ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, CopyButton, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title, Tooltip, VisuallyHidden,
+} from '@mantine/core';
+import { notifySuccess } from '../../components/notify';
+import { IconArrowLeft, IconCheck, IconCopy } from '@tabler/icons-react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { combineQueries, useTenantApi, type Client, type ClientGrant, type ClientPatch, type TenantApi } from '../../api/tenant-api';
+import { ConfirmDestructive } from '../../components/ConfirmDestructive';
+import { CopyField } from '../../components/CopyField';
+import { QueryState, errorMessage } from '../../components/QueryState';
+import { formatUrlList, parseUrlList } from '../../lib/url-list';
+import { ScopePicker } from './ScopePicker';
+import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
+
+const TABS = ['settings', 'credentials', 'apis', 'advanced'] as const;
+
+export function ApplicationPage() {
+  const api = useTenantApi();
+  const id = useParams().id ?? '';
+  const client = useClient(api, id);
+  const [params, setParams] = useSearchParams();
+  const tab = TABS.find((t) => t === params.get('tab')) ?? 'settings';
+  return (
+    <Stack gap="lg">
+      <Anchor component={Link} to={`/t/${encodeURIComponent(api.tenant)}/applications`} size="sm">
+        <Group gap={4}>
+          <IconArrowLeft size={14} aria-hidden /> Back to Applications
+        </Group>
+      </Anchor>
+      <QueryState query={client} errorTitle="Could not load the application">
+        {(app) => (
+          <Stack gap="lg">
+            <div>
+              <Group gap="sm">
+                <Title order={1}>{app.name}</Title>
+                <Badge variant="light">{appTypeLabel(app.app_type)}</Badge>
+              </Group>
+              <Text size="sm" c="dimmed">
+                Client ID <Text span ff="monospace">{app.client_id}</Text>
+              </Text>
+            </div>
+            <Tabs value={tab} onChange={(value) => setParams(value && value !== 'settings' ? { tab: value } : {}, { replace: true })} keepMounted={false}>
+              <Tabs.List>
+                <Tabs.Tab value="settings">Settings</Tabs.Tab>
+                <Tabs.Tab value="credentials">Credentials</Tabs.Tab>
+                <Tabs.Tab value="apis">APIs</Tabs.Tab>
+                <Tabs.Tab value="advanced">Advanced</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="settings" pt="lg">
+                <SettingsTab api={api} app={app} />
+              </Tabs.Panel>
+              <Tabs.Panel value="credentials" pt="lg">
+                <CredentialsTab api={api} app={app} />
+              </Tabs.Panel>
+              <Tabs.Panel value="apis" pt="lg">
+                <ApisTab api={api} app={app} />
+              </Tabs.Panel>
+              <Tabs.Panel value="advanced" pt="lg">
+                <AdvancedTab api={api} app={app} />
+              </Tabs.Panel>
+            </Tabs>
+          </Stack>
+        )}
+      </QueryState>
+    </Stack>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Card withBorder>
+      <Stack gap="md">
+        <Title order={2} size="h4">
+          {title}
+        </Title>
+        {children}
+      </Stack>
+    </Card>
+  );
+}
+
+function SaveBar({ canWrite, pending, error, dirty = true }: { canWrite: boolean; pending: boolean; error: unknown; dirty?: boolean }) {
+  if (!canWrite) return <Text size="sm" c="dimmed">Your role can read this application but not change it.</Text>;
+  return (
+    <Stack gap="xs">
+      {error ? (
+        <Alert color="red" role="alert" variant="light">
+          {errorMessage(error)}
+        </Alert>
+      ) : null}
+      <Group>
+        <Button type="submit" loading={pending} disabled={!dirty}>
+          Save Changes
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function useSave(api: TenantApi, app: Client) {
+  const update = useUpdateClient(api, app.client_id ?? '');
+  const save = (patch: ClientPatch) =>
+    update.mutate(patch, { onSuccess: () => notifySuccess('Saved', 'Changes saved.') });
+  return { update, save };
+}
+
+function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
+  const { update, save } = useSave(api, app);
+  const canWrite = api.can('update:clients');
+  const [form, setForm] = useState(() => ({
+    name: app.name ?? '',
+    description: app.description ?? '',
+    logo_uri: app.logo_uri ?? '',
+    initiate_login_uri: app.initiate_login_uri ?? '',
+    callbacks: formatUrlList(app.callbacks),
+    allowed_logout_urls: formatUrlList(app.allowed_logout_urls),
+    web_origins: formatUrlList(app.web_origins),
+    allowed_origins: formatUrlList(app.allowed_origins),
+    app_type: app.app_type ?? 'regular_web',
+  }));
+  const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => {
+    const value = event.currentTarget.value;
+    setForm((f) => ({ ...f, [key]: value }));
+  };
+  const [deleting, setDeleting] = useState(false);
+  const remove = useDeleteClient(api);
+  const navigate = useNavigate();
+  const interactive = app.app_type !== 'non_interactive';
+  return (
+    <Stack gap="lg" maw={820}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save({
+            name: form.name.trim(),
+            description: form.description,
+            ...(form.logo_uri.trim() ? { logo_uri: form.logo_uri.trim() } : {}),
+            ...(form.initiate_login_uri.trim() ? { initiate_login_uri: form.initiate_login_uri.trim() } : {}),
+            callbacks: parseUrlList(form.callbacks),
+            allowed_logout_urls: parseUrlList(form.allowed_logout_urls),
+            web_origins: parseUrlList(form.web_origins),
+            allowed_origins: parseUrlList(form.allowed_origins),
+            ...(form.app_type !== app.app_type ? { app_type: form.app_type } : {}),
+          } as ClientPatch);
+        }}
+      >
+        <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+          <Stack gap="lg">
+            <Section title="Basic Information">
+              <TextInput label="Name" value={form.name} onChange={set('name')} required maxLength={255} />
+              <CopyField label="Domain" value={new URL(api.origin).host} />
+              <CopyField label="Client ID" value={app.client_id ?? ''} />
+              <Textarea label="Description" value={form.description} onChange={set('description')} maxLength={140} autosize minRows={2} description="A free text description of the application. Max character count is 140." />
+            </Section>
+            <Section title="Application Properties">
+              <TextInput label="Application Logo" value={form.logo_uri} onChange={set('logo_uri')} description="The URL of the logo to display for the application, if none is set the default badge for this type of application will be shown." placeholder="https://path.to/my_logo.png" />
+              {/* As on Auth0: a Machine to Machine application keeps its type. */}
+              <Select
+                label="Application Type"
+                description="The type determines which settings apply to the application."
+                data={APP_TYPES.filter((t) => t.value !== 'non_interactive' || app.app_type === 'non_interactive').map((t) => ({ value: t.value, label: t.label }))}
+                value={form.app_type}
+                onChange={(value) => value && setForm((f) => ({ ...f, app_type: value as typeof f.app_type }))}
+                allowDeselect={false}
+                disabled={app.app_type === 'non_interactive'}
+              />
+            </Section>
+            <Section title="Application URIs">
+              <TextInput label="Application Login URI" value={form.initiate_login_uri} onChange={set('initiate_login_uri')} placeholder="https://myapp.org/login" description="In some scenarios, Tessera will need to redirect to your application's login page. This URI needs to point to a route in your application that should redirect to your tenant's /authorize endpoint." />
+              {interactive ? (
+                <>
+                  <Textarea label="Allowed Callback URLs" value={form.callbacks} onChange={set('callbacks')} autosize minRows={2} description="After the user authenticates we will only call back to any of these URLs. Separate multiple URLs with commas." />
+                  <Textarea label="Allowed Logout URLs" value={form.allowed_logout_urls} onChange={set('allowed_logout_urls')} autosize minRows={2} description="A set of URLs that are valid to redirect to after logout. Separate multiple URLs with commas." />
+                  <Textarea label="Allowed Web Origins" value={form.web_origins} onChange={set('web_origins')} autosize minRows={2} description="Origins allowed to make requests from JavaScript (silent authentication, token refresh). Separate multiple origins with commas." />
+                </>
+              ) : null}
+              <Textarea label="Allowed Origins (CORS)" value={form.allowed_origins} onChange={set('allowed_origins')} autosize minRows={2} description="Origins allowed to make cross-origin requests to the authentication API. Separate multiple origins with commas." />
+            </Section>
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} />
+          </Stack>
+        </fieldset>
+      </form>
+      {api.can('delete:clients') ? (
+        <Card withBorder style={{ borderColor: 'var(--mantine-color-red-outline)' }}>
+          <Group justify="space-between" wrap="nowrap">
+            <div>
+              <Title order={2} size="h4">
+                Delete this application
+              </Title>
+              <Text size="sm">All your apps using this client will stop working. Once confirmed, this operation cannot be undone.</Text>
+            </div>
+            <Button color="red" onClick={() => setDeleting(true)}>
+              Delete
+            </Button>
+          </Group>
+        </Card>
+      ) : null}
+      <ConfirmDestructive
+        opened={deleting}
+        onClose={() => {
+          setDeleting(false);
+          remove.reset();
+        }}
+        title={`Delete application ${app.name}`}
+        name={app.name ?? ''}
+        confirmLabel="Delete application"
+        error={remove.isError ? errorMessage(remove.error) : undefined}
+        onConfirm={() =>
+          remove.mutateAsync(app.client_id ?? '').then(
+            () => {
+              notifySuccess('Application deleted', `${app.name} was deleted.`);
+              void navigate(`/t/${encodeURIComponent(api.tenant)}/applications`);
+            },
+            () => undefined,
+          )
+        }
+      >
+        This deletes {app.name} and its grants. Apps using its client ID stop working. It cannot be undone.
+      </ConfirmDestructive>
+    </Stack>
+  );
+}
+
+const AUTH_METHODS = [
+  { value: 'none', label: 'None (public client)' },
+  { value: 'client_secret_post', label: 'Client Secret (Post)' },
+  { value: 'client_secret_basic', label: 'Client Secret (Basic)' },
+];
+
+function CredentialsTab({ api, app }: { api: TenantApi; app: Client }) {
+  const { update, save } = useSave(api, app);
+  const rotate = useRotateSecret(api, app.client_id ?? '');
+  const [method, setMethod] = useState<string>(app.token_endpoint_auth_method ?? 'client_secret_post');
+  const [confirmRotate, setConfirmRotate] = useState(false);
+  const canWrite = api.can('update:clients');
+  const canReadKeys = api.can('read:client_keys');
+  const canRotate = api.can('update:client_keys');
+  return (
+    <Stack gap="lg" maw={820}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save({ token_endpoint_auth_method: method as ClientPatch['token_endpoint_auth_method'] });
+        }}
+      >
+        <Section title="Authentication Methods">
+          <Select label="Token Endpoint Authentication Method" description="How the application authenticates at the token endpoint." data={AUTH_METHODS} value={method} onChange={(v) => v && setMethod(v)} allowDeselect={false} disabled={!canWrite} />
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} dirty={method !== app.token_endpoint_auth_method} />
+        </Section>
+      </form>
+      <Section title="Client Secret">
+        {canReadKeys && app.client_secret ? (
+          <PasswordInput
+            label="Client Secret"
+            value={app.client_secret}
+            readOnly
+            styles={{ input: { fontFamily: 'ui-monospace, monospace' } }}
+            description="The secret is used to sign and validate tokens and to authenticate the application at the token endpoint. Keep it confidential."
+            rightSectionWidth={64}
+            rightSection={
+              <CopyButton value={app.client_secret} timeout={1500}>
+                {({ copied, copy }) => (
+                  <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
+                    <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={copied ? 'Client Secret copied' : 'Copy Client Secret'} mr={28}>
+                      {copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+                    </ActionIcon>
+                  </Tooltip>
+                )}
+              </CopyButton>
+            }
+            data-testid="client-secret"
+          />
+        ) : (
+          <Text size="sm" c="dimmed">
+            {canReadKeys ? 'This application has no client secret.' : 'Your role cannot read client secrets (read:client_keys).'}
+          </Text>
+        )}
+        {canRotate ? (
+          <Group>
+            <Button color="red" variant="outline" onClick={() => setConfirmRotate(true)}>
+              Rotate secret
+            </Button>
+          </Group>
+        ) : null}
+      </Section>
+      <Modal opened={confirmRotate} onClose={() => setConfirmRotate(false)} title="Rotate client secret?" centered>
+        <Stack gap="md">
+          <Text size="sm">All authorized apps will need to be updated with the new client secret. The current secret stops working immediately.</Text>
+          {rotate.isError ? (
+            <Alert color="red" role="alert" variant="light">
+              {errorMessage(rotate.error)}
+            </Alert>
+          ) : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirmRotate(false)}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={rotate.isPending}
+              onClick={() =>
+                rotate.mutate(undefined, {
+                  onSuccess: () => {
+                    setConfirmRotate(false);
+                    notifySuccess('Secret rotated', 'The client secret was rotated.');
+                  },
+                })
+              }
+            >
+              Rotate
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
+
+function ApisTab({ api, app }: { api: TenantApi; app: Client }) {
+  const canRead = api.can('read:client_grants') && api.can('read:resource_servers');
+  const grants = useClientGrants(api, { client_id: app.client_id ?? '' }, canRead);
+  const servers = useResourceServers(api, canRead);
+  const mutations = useGrantMutations(api);
+  const [editing, setEditing] = useState<{ grant?: ClientGrant; audience: string | null; scope: string[] } | null>(null);
+  const [removing, setRemoving] = useState<ClientGrant | null>(null);
+  if (!canRead) return <Text size="sm" c="dimmed">Your role cannot read APIs and client grants.</Text>;
+  const both = combineQueries(grants.data && servers.data ? { grants: grants.data, servers: servers.data } : undefined, grants, servers);
+  const canCreate = api.can('create:client_grants');
+  return (
+    <QueryState query={both} errorTitle="Could not load the application's APIs">
+      {({ grants: list, servers: rs }) => {
+        const byAudience = new Map(rs.map((s) => [s.identifier, s]));
+        const unauthorized = rs.filter((s) => !list.some((g) => g.audience === s.identifier));
+        const chosen = editing?.audience ? byAudience.get(editing.audience) : undefined;
+        return (
+          <Stack gap="md" maw={900}>
+            <Group justify="space-between">
+              <Text size="sm">APIs this application may request access tokens for with the client credentials grant, and the permissions it gets.</Text>
+              {canCreate && unauthorized.length > 0 ? (
+                <Button onClick={() => setEditing({ audience: null, scope: [] })}>Authorize an API</Button>
+              ) : null}
+            </Group>
+            {list.length === 0 ? (
+              <Text c="dimmed" data-testid="query-empty">
+                This application is not authorized for any API.
+              </Text>
+            ) : (
+              <Table aria-label="Authorized APIs" striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>API</Table.Th>
+                    <Table.Th>Identifier</Table.Th>
+                    <Table.Th>Permissions</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.map((grant) => (
+                    <Table.Tr key={grant.id}>
+                      <Table.Td>{byAudience.get(grant.audience)?.name ?? grant.audience}</Table.Td>
+                      <Table.Td ff="monospace">{grant.audience}</Table.Td>
+                      <Table.Td>{grant.scope?.length ? grant.scope.join(' ') : <Text span c="dimmed" size="sm">none</Text>}</Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          {api.can('update:client_grants') ? (
+                            <Button size="xs" variant="default" onClick={() => setEditing({ grant, audience: grant.audience ?? null, scope: grant.scope ?? [] })} aria-label={`Edit permissions for ${grant.audience}`}>
+                              Edit
+                            </Button>
+                          ) : null}
+                          {api.can('delete:client_grants') ? (
+                            <Button size="xs" color="red" variant="outline" onClick={() => setRemoving(grant)} aria-label={`Remove ${grant.audience}`}>
+                              Remove
+                            </Button>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+            <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.grant ? 'Edit permissions' : 'Authorize an API'} size="lg" centered>
+              {editing ? (
+                <form
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    const done = { onSuccess: () => setEditing(null) };
+                    if (editing.grant?.id) mutations.update.mutate({ id: editing.grant.id, scope: editing.scope }, done);
+                    else if (editing.audience) mutations.create.mutate({ client_id: app.client_id ?? '', audience: editing.audience, scope: editing.scope }, done);
+                  }}
+                >
+                  <Stack gap="md">
+                    {editing.grant ? (
+                      <Text size="sm">API: {chosen?.name ?? editing.audience}</Text>
+                    ) : (
+                      <Select label="API" placeholder="Select an API" data={unauthorized.map((s) => ({ value: s.identifier ?? '', label: `${s.name} (${s.identifier})` }))} value={editing.audience} onChange={(value) => setEditing({ ...editing, audience: value, scope: [] })} required />
+                    )}
+                    <ScopePicker api={chosen} value={editing.scope} onChange={(scope) => setEditing({ ...editing, scope })} />
+                    {mutations.create.isError || mutations.update.isError ? (
+                      <Alert color="red" role="alert" variant="light">
+                        {errorMessage(mutations.create.error ?? mutations.update.error)}
+                      </Alert>
+                    ) : null}
+                    <Group justify="flex-end">
+                      <Button variant="default" onClick={() => setEditing(null)}>
+                        Cancel
+                      </Button>
+                      <Button type="submit" disabled={!editing.audience} loading={mutations.create.isPending || mutations.update.isPending}>
+                        {editing.grant ? 'Update' : 'Authorize'}
+                      </Button>
+                    </Group>
+                  </Stack>
+                </form>
+              ) : null}
+            </Modal>
+            <Modal opened={removing !== null} onClose={() => setRemoving(null)} title="Remove authorization?" centered>
+              <Stack gap="md">
+                <Text size="sm">{app.name} will no longer get access tokens for {removing?.audience}.</Text>
+                {mutations.remove.isError ? (
+                  <Alert color="red" role="alert" variant="light">
+                    {errorMessage(mutations.remove.error)}
+                  </Alert>
+                ) : null}
+                <Group justify="flex-end">
+                  <Button variant="default" onClick={() => setRemoving(null)}>
+                    Cancel
+                  </Button>
+                  <Button color="red" loading={mutations.remove.isPending} onClick={() => removing?.id && mutations.remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}>
+                    Remove
+                  </Button>
+                </Group>
+              </Stack>
+            </Modal>
+          </Stack>
+        );
+      }}
+    </QueryState>
+  );
+}
+
+const GRANT_TYPES = [
+  { value: 'implicit', label: 'Implicit' },
+  { value: 'authorization_code', label: 'Authorization Code' },
+  { value: 'refresh_token', label: 'Refresh Token' },
+  { value: 'client_credentials', label: 'Client Credentials' },
+  { value: 'password', label: 'Password' },
+  { value: 'http://auth0.com/oauth/grant-type/password-realm', label: 'Password Realm' },
+  { value: 'urn:ietf:params:oauth:grant-type:device_code', label: 'Device Code' },
+  { value: 'http://auth0.com/oauth/grant-type/passwordless/otp', label: 'Passwordless OTP' },
+  { value: 'http://auth0.com/oauth/grant-type/mfa-otp', label: 'MFA (OTP)' },
+];
+
+function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
+  const { update, save } = useSave(api, app);
+  const canWrite = api.can('update:clients');
+  const rt = app.refresh_token ?? {};
+  const [grantTypes, setGrantTypes] = useState<string[]>(app.grant_types ?? []);
+  const [rotation, setRotation] = useState(rt.rotation_type === 'rotating');
+  const [expiring, setExpiring] = useState(rt.expiration_type === 'expiring');
+  const [leeway, setLeeway] = useState<number>(rt.leeway ?? 0);
+  const [absolute, setAbsolute] = useState<number>(rt.token_lifetime ?? 2592000);
+  const [idle, setIdle] = useState<number>(rt.idle_token_lifetime ?? 1296000);
+  const [infiniteAbsolute, setInfiniteAbsolute] = useState(rt.infinite_token_lifetime ?? true);
+  const [infiniteIdle, setInfiniteIdle] = useState(rt.infinite_idle_token_lifetime ?? true);
+  const [alg, setAlg] = useState<string>(app.jwt_configuration?.alg ?? 'RS256');
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        save({
+          grant_types: grantTypes as ClientPatch['grant_types'],
+          refresh_token: {
+            rotation_type: rotation ? 'rotating' : 'non-rotating',
+            expiration_type: expiring || rotation ? 'expiring' : 'non-expiring',
+            leeway,
+            token_lifetime: absolute,
+            idle_token_lifetime: idle,
+            infinite_token_lifetime: infiniteAbsolute,
+            infinite_idle_token_lifetime: infiniteIdle,
+          },
+          jwt_configuration: { ...(app.jwt_configuration ?? {}), alg: alg as 'RS256' },
+        } as ClientPatch);
+      }}
+    >
+      <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+        <Stack gap="lg" maw={820}>
+          <Section title="Grant Types">
+            <Checkbox.Group label="Grant types this application may use" value={grantTypes} onChange={setGrantTypes}>
+              <Stack gap="xs" mt="xs">
+                {GRANT_TYPES.map((g) => (
+                  <Checkbox key={g.value} value={g.value} label={g.label} />
+                ))}
+              </Stack>
+            </Checkbox.Group>
+          </Section>
+          <Section title="Refresh Token Rotation">
+            <Switch label="Allow Refresh Token Rotation" description="When enabled, every refresh token exchange issues a new refresh token and invalidates the previous one." checked={rotation} onChange={(e) => setRotation(e.currentTarget.checked)} />
+            <NumberInput label="Rotation Overlap Period (seconds)" description="How long a used refresh token can still be reused (leeway)." value={leeway} onChange={(v) => setLeeway(Number(v) || 0)} min={0} max={1800} disabled={!rotation} />
+          </Section>
+          <Section title="Refresh Token Expiration">
+            <Switch label="Set Idle Refresh Token Lifetime / Absolute Expiration" description="Refresh tokens expire (required with rotation)." checked={expiring || rotation} onChange={(e) => setExpiring(e.currentTarget.checked)} disabled={rotation} />
+            <Switch label="Absolute lifetime never expires" checked={infiniteAbsolute} onChange={(e) => setInfiniteAbsolute(e.currentTarget.checked)} />
+            <NumberInput label="Maximum Refresh Token Lifetime (seconds)" value={absolute} onChange={(v) => setAbsolute(Number(v) || 0)} min={1} max={31557600} disabled={infiniteAbsolute} />
+            <Switch label="Idle lifetime never expires" checked={infiniteIdle} onChange={(e) => setInfiniteIdle(e.currentTarget.checked)} />
+            <NumberInput label="Idle Refresh Token Lifetime (seconds)" value={idle} onChange={(v) => setIdle(Number(v) || 0)} min={1} max={31557600} disabled={infiniteIdle} />
+          </Section>
+          <Section title="OAuth">
+            <Select label="JSON Web Token (JWT) Signature Algorithm" description="The algorithm used to sign the ID tokens of this application. HS256 signs with the client secret." data={['RS256', 'PS256', 'HS256']} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />
+          </Section>
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} />
+        </Stack>
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * APIs in Chromium against a real spawned server (tenant acme, signed in as its Admin): the list
+ * with the system Management API marked; create; Settings (lifetimes, RBAC with permissions in the
+ * token, offline access); Permissions (add, remove); Machine to Machine Applications (authorize, pick
+ * scopes, unauthorize); Test (the client-credentials curl with the secret masked until revealed);
+ * delete by typing the name. Writes are checked through the Management API; axe, light and dark.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
+import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
+import { dashboardOrigin, expectAxeClean, expectedFailedLoads, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
+import type { TestServer } from '../support/server.js';
+
+let server: TestServer;
+let browser: Browser;
+let mgmt: Awaited<ReturnType<typeof managementApi>>;
+let worker: { client_id: string; client_secret: string };
+
+beforeAll(async () => {
+  await ensureDashboardBuild();
+  [server, browser] = await Promise.all([startAdminServer('acme'), launchBrowser()]);
+  mgmt = await managementApi(server, 'acme');
+  const created = await mgmt('/clients', { body: { name: 'Order Worker', app_type: 'non_interactive' } });
+  expect(created.status).toBe(201);
+  worker = created.body;
+}, 120_000);
+afterAll(async () => {
+  await closeBrowser(browser);
+  await server?.stop();
+});
+
+describe('dashboard APIs', () => {
+  it('creates an API, edits settings and permissions, authorizes an M2M app, shows the test curl, deletes it', { timeout: 60_000 }, async () => {
+    await withPage(
+      browser,
+      'dashboard-apis',
+      async (page) => {
+        page.setDefaultTimeout(10_000);
+        const problems = await watchPage(page, expectedFailedLoads);
+        await signIn(page, server, '/t/acme/apis');
+        const list = page.getByRole('table', { name: 'APIs' });
+        await list.waitFor();
+        await expect.poll(() => list.getByRole('row').filter({ hasText: 'System API' }).count()).toBe(1);
+        await shoot(page, 'apis-list');
+        await expectAxeClean(page, 'APIs list');
+
+        await page.getByRole('button', { name: 'Create API' }).click();
+        const dialog = page.getByRole('dialog', { name: 'New API' });
+        await dialog.getByLabel('Name').fill('Orders');
+        await dialog.getByLabel('Identifier').fill('https://orders.acme.test');
+        await shoot(page, 'apis-create');
+        await expectAxeClean(page, 'create API');
+        await dialog.getByRole('button', { name: 'Create' }).click();
+        await page.getByRole('heading', { name: 'Orders' }).waitFor();
+        const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+        const rs = async () => (await mgmt(`/resource-servers/${id}`)).body;
+        expect(await rs()).toMatchObject({ name: 'Orders', identifier: 'https://orders.acme.test', signing_alg: 'RS256' });
+
+        // Settings.
+        // The implicit-flow lifetime may not exceed the maximum: said before saving.
+        await page.getByLabel('Maximum Access Token Lifetime (seconds)').fill('3600');
+        await page.getByText('Must not exceed the maximum access token lifetime.').waitFor();
+        expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+        await page.getByLabel('Maximum Access Token Lifetime (seconds)').fill('36000');
+        await page.getByRole('switch', { name: /Enable RBAC/ }).check();
+        await page.getByRole('switch', { name: /Add Permissions in the Access Token/ }).check();
+        await page.getByRole('switch', { name: /Allow Offline Access/ }).check();
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await expect
+          .poll(async () => {
+            const r = await rs();
+            return [r.token_lifetime, r.enforce_policies, r.token_dialect, r.allow_offline_access];
+          })
+          .toEqual([36000, true, 'access_token_authz', true]);
+        await shoot(page, 'apis-settings');
+        await expectAxeClean(page, 'API settings');
+
+        // Permissions: add two, remove one.
+        await page.getByRole('tab', { name: 'Permissions' }).click();
+        for (const [value, description] of [['read:orders', 'Read orders'], ['write:orders', 'Change orders']] as const) {
+          await page.getByLabel('Permission', { exact: true }).fill(value);
+          await page.getByLabel('Description').fill(description);
+          await page.getByRole('button', { name: '+ Add' }).click();
+          await page.getByRole('cell', { name: value, exact: true }).waitFor();
+        }
+        await page.getByRole('button', { name: 'Remove permission write:orders' }).click();
+        await expect.poll(async () => (await rs()).scopes).toEqual([{ value: 'read:orders', description: 'Read orders' }]);
+        await shoot(page, 'apis-permissions');
+        await expectAxeClean(page, 'API permissions');
+
+        // Machine to Machine Applications: authorize the worker, give it read:orders.
+        await page.getByRole('tab', { name: 'Machine to Machine Applications' }).click();
+        await page.getByRole('switch', { name: 'Authorize Order Worker' }).click();
+        await page.getByRole('button', { name: 'Edit permissions of Order Worker' }).click();
+        await page.getByRole('dialog').getByRole('checkbox', { name: /read:orders/ }).check();
+        await page.getByRole('button', { name: 'Update' }).click();
+        const grants = async () => (await mgmt(`/client-grants?audience=${encodeURIComponent('https://orders.acme.test')}`)).body;
+        await expect.poll(grants).toMatchObject([{ client_id: worker.client_id, scope: ['read:orders'] }]);
+        await setScheme(page, 'dark');
+        await shoot(page, 'apis-m2m');
+        await expectAxeClean(page, 'API M2M applications (dark)');
+
+        // Test: the curl names the app; the secret stays masked until revealed (the Admin holds read:client_keys).
+        await page.getByRole('tab', { name: 'Test' }).click();
+        const curl = page.getByTestId('test-curl');
+        await expect.poll(() => curl.innerText()).toContain(`"client_id":"${worker.client_id}"`);
+        expect(await curl.innerText()).toContain(`http://acme.localhost:${server.port}/oauth/token`);
+        expect(await page.locator('body').innerText()).not.toContain(worker.client_secret);
+        await shoot(page, 'apis-test');
+        await expectAxeClean(page, 'API test (dark)');
+        await page.getByRole('switch', { name: 'Show client secret' }).check();
+        expect(await curl.innerText()).toContain(worker.client_secret);
+
+        // Unauthorize, then delete the API by typing its name.
+        await page.getByRole('tab', { name: 'Machine to Machine Applications' }).click();
+        await page.getByRole('switch', { name: 'Authorize Order Worker' }).click();
+        await expect.poll(grants).toEqual([]);
+        await page.getByRole('tab', { name: 'Settings' }).click();
+        await page.getByRole('button', { name: 'Delete', exact: true }).click();
+        const confirm = page.getByRole('dialog', { name: 'Delete API Orders' });
+        await confirm.getByRole('textbox').fill('Orders');
+        await confirm.getByRole('button', { name: 'Delete API' }).click();
+        await page.waitForURL(`${dashboardOrigin(server)}/t/acme/apis`);
+        expect((await mgmt(`/resource-servers/${id}`)).status).toBe(404);
+        await setScheme(page, 'light');
+        expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
+      },
+      { colorScheme: 'light', reducedMotion: 'reduce' },
+    );
+  });
+});

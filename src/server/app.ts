@@ -29,7 +29,12 @@ import { registerOpenApi } from '../management-api/openapi.js';
 import { createRateLimiter } from '../auth-api/rate-limit/limiter.js';
 import './request-context.js';
 
-export async function buildServer(config: Config, services: Services): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** The built dashboard (`dist/dashboard` beside the compiled server unless a test gives its own). */
+  dashboardDir?: string;
+}
+
+export async function buildServer(config: Config, services: Services, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     trustProxy: config.trustProxy,
@@ -56,7 +61,7 @@ export async function buildServer(config: Config, services: Services): Promise<F
   registerAudit(app, services.logs);
   // The dashboard web app, on the admin host only; it calls each tenant's /api/v2 on the tenants' hosts.
   await registerDashboardAssets(app, {
-    distDir: fileURLToPath(new URL('../dashboard', import.meta.url)),
+    distDir: options.dashboardDir ?? fileURLToPath(new URL('../dashboard', import.meta.url)),
     isDashboardRequest: (request) => request.tenant?.kind === 'admin',
     connectSources: () => [services.tenants.publicOrigin.originFor(`*.${config.baseDomain}`)],
   });

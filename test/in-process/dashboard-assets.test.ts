@@ -1,8 +1,7 @@
 /**
  * The dashboard's static serving composed with the real server (buildServer: tenant resolution,
- * security headers, the JSON not-found handler), registered the way app.ts will register it, with a
- * predicate naming one tenant's host in place of the admin host (which arrives with the control
- * plane): the SPA fallback and its CSP win on that host only, every other answer is unchanged.
+ * security headers, the JSON not-found handler), as app.ts registers it, over a build of the test's
+ * own: the SPA fallback and its CSP win on the admin host only, every other answer is unchanged.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +13,13 @@ import { closeRuntime, openRuntime } from '../../src/cli/runtime.js';
 import { buildServer } from '../../src/server/app.js';
 import { ensureTenant } from '../../src/domain/bootstrap.js';
 import type { Services } from '../../src/domain/services.js';
-import { dashboardCsp, registerDashboardAssets } from '../../src/server/dashboard-assets.js';
+import { dashboardCsp } from '../../src/server/dashboard-assets.js';
+import { ensureAdminTenant } from '../../src/domain/control-plane/admin-tenant.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 
 const INDEX = '<!doctype html><html><head><script type="module" src="/assets/app-1.js"></script></head><body><div id="root"></div></body></html>';
 const HTML = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
-const DASHBOARD_HOST = 'dev.localhost';
+const DASHBOARD_HOST = 'manage.localhost';
 const OTHER_HOST = 'acme.localhost';
 
 let database: TestDatabase;
@@ -43,12 +43,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
   });
   services = await openRuntime(config, (error) => console.error(error));
-  app = await buildServer(config, services);
-  await registerDashboardAssets(app, {
-    distDir: dist,
-    isDashboardRequest: (request) => request.tenant?.name === 'dev',
-    connectSources: ['https://*.localhost'],
-  });
+  app = await buildServer(config, services, { dashboardDir: dist });
+  await ensureAdminTenant(services);
   await ensureTenant(services, 'dev');
   await ensureTenant(services, 'acme');
   await app.ready();
@@ -89,7 +85,7 @@ describe('dashboard assets in the real server', () => {
     // A real route on the dashboard host (the discovery document) is still the route.
     const discovery = await get(DASHBOARD_HOST, '/.well-known/openid-configuration', 'application/json');
     expect(discovery.statusCode).toBe(200);
-    expect(discovery.json().issuer).toBe('https://dev.localhost/');
+    expect(discovery.json().issuer).toBe('https://manage.localhost/');
     // Not HTML: the Authentication API's 404.
     const json = await get(DASHBOARD_HOST, '/t/acme/users', 'application/json');
     expect(json.statusCode).toBe(404);

@@ -14,14 +14,31 @@ export interface AttemptLimiter {
 
 export const ATTEMPTS_PER_MINUTE = 10;
 
-/** The client address's bucket: an IPv6 address by its /64 (one host usually holds the whole /64). */
+/**
+ * The client address's bucket: an IPv6 address by its /64 (one host usually holds the whole /64),
+ * after expanding `::`, so every address of a /64 lands in one bucket however it is written.
+ */
 export function addressKey(ip: string): string {
   if (!ip.includes(':')) return ip;
-  return ip.split(':').slice(0, 4).join(':');
+  const address = ip.split('%')[0]!.toLowerCase();
+  if (address.includes('.')) return address; // IPv4-mapped or -embedded: its own bucket
+  const [head = '', tail] = address.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups];
+  return groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, '') || '0')
+    .join(':');
 }
 
-export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string, perMinute = ATTEMPTS_PER_MINUTE): Promise<void> {
-  const hit = await limiter.hit(`control:${route}:${addressKey(request.ip)}`);
+/** Counts one attempt per client address (and per `subject`, e.g. an account, when given: its own bucket too). */
+export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string, perMinute = ATTEMPTS_PER_MINUTE, subject?: string): Promise<void> {
+  if (subject !== undefined) await checkHit(await limiter.hit(`control:${route}:subject:${subject}`), perMinute);
+  await checkHit(await limiter.hit(`control:${route}:${addressKey(request.ip)}`), perMinute);
+}
+
+function checkHit(hit: { count: number; resetAt: number }, perMinute: number): void {
   if (hit.count > perMinute) {
     throw new ManagementApiError(429, 'Too many attempts; try again in a minute.', 'too_many_attempts', { 'retry-after': String(Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000))) });
   }

@@ -54,7 +54,8 @@ export function safeReturnTo(value: string | undefined): string {
   } catch {
     return '/';
   }
-  if (url.origin !== base || url.pathname.startsWith('/api/')) return '/';
+  // Normalising can itself produce `//host` (`/.//evil`, `/a/..//evil`): checked again on the result.
+  if (url.origin !== base || url.pathname.startsWith('//') || url.pathname.startsWith('/api/')) return '/';
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

@@ -14,6 +14,9 @@ import { countAttempt } from './attempt-limits.js';
 import { setSessionCookie } from './session.js';
 import { ErrorResponse, NoContent, RoleId, TenantParams } from './schemas.js';
 
+/** Invitations one account may send a minute (each is an email). */
+const INVITATIONS_PER_MINUTE = 20;
+
 const InvitationResponse = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -53,6 +56,8 @@ export const invitationRoutes: FastifyPluginAsync<ControlApiOptions> = async (fa
   app.post('/tenants/:name/invitations', { schema: { params: TenantParams, body: InviteBody, response: { 201: InvitationResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } } }, async (request, reply) => {
     const session = sessionOf(request);
     const tenant = await adminTenant(session.userId, request.params.name);
+    // Each invitation is an email sent on the platform's behalf: bounded per account.
+    await countAttempt(limiter, request, 'invite', INVITATIONS_PER_MINUTE, session.userId);
     return reply.code(201).send(await services.invitations.invite(tenant, session.userId, request.body.email, request.body.roles));
   });
 
@@ -77,8 +82,10 @@ export const invitationRoutes: FastifyPluginAsync<ControlApiOptions> = async (fa
       ...(password ? { password } : {}),
     });
     if (created) {
-      const { cookieValue } = await services.dashboardSessions.create({ userId: account.user_id, ssoSid: null, userAgent: request.headers['user-agent'] ?? '', ip: request.ip });
+      const { cookieValue, session } = await services.dashboardSessions.create({ userId: account.user_id, ssoSid: null, userAgent: request.headers['user-agent'] ?? '', ip: request.ip });
       setSessionCookie(request, reply, cookieValue);
+      // The audit of this request names the account it created.
+      request.dashboardSession = session;
     }
     return { tenant: tenant.name, created_account: created };
   });

@@ -33,6 +33,9 @@ const SessionResponse = Type.Object({
   expires_at: Type.String(),
 });
 
+/** Password changes (right or wrong current password) per account and address, each minute. */
+const PASSWORD_ATTEMPTS_PER_MINUTE = 5;
+
 const PasswordBody = Type.Object(
   { current_password: Type.String({ minLength: 1, maxLength: 200 }), new_password: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
@@ -64,7 +67,8 @@ export const meRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, {
 
   app.post('/me/password', { schema: { body: PasswordBody, response: { 204: NoContent, 400: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse } } }, async (request, reply) => {
     const session = sessionOf(request);
-    await countAttempt(limiter, request, 'password');
+    // Per address and per account: a stolen session must not turn into unlimited password guesses.
+    await countAttempt(limiter, request, 'password', PASSWORD_ATTEMPTS_PER_MINUTE, session.userId);
     await services.dashboardAccounts.changePassword(session.userId, session.id, request.body.current_password, request.body.new_password);
     return reply.code(204).send();
   });

@@ -200,6 +200,11 @@ describe('sign-in through the hosted login', () => {
       ['https://evil.example', '/'],
       ['/\\evil.example', '/'],
       ['/api/v2/users', '/'],
+      // Paths that normalise to a protocol-relative URL.
+      ['/.//evil.example', '/'],
+      ['/a/..//evil.example', '/'],
+      ['/%2e//evil.example', '/'],
+      ['/%2e%2e//evil.example', '/'],
       ['/t/dev/users?q=a#top', '/t/dev/users?q=a#top'],
       // Sent in a Location header: percent-encoded, never a raw character that header cannot carry.
       ['/t/\u0100', '/t/%C4%80'],

@@ -137,7 +137,13 @@ export class InvitationService {
     const at = new Date(this.clock.now()).toISOString();
     if (!(await this.storage.transaction((repos) => repos.dashboardInvitations.accept(record.id, at)))) throw gone();
     if (!account) {
-      account = await this.accounts.createMember({ email: record.email, password: by.password!, ...(by.name ? { name: by.name } : {}) });
+      try {
+        account = await this.accounts.createMember({ email: record.email, password: by.password!, ...(by.name ? { name: by.name } : {}) });
+      } catch (error) {
+        // e.g. another invitation for this address created the account a moment ago: this one stays usable.
+        await this.storage.transaction((repos) => repos.dashboardInvitations.unaccept(record.id, at));
+        throw error;
+      }
       created = true;
     }
     if (!(await this.controlPlane.membership(tenant.id, account.user_id))) await this.controlPlane.setRoles(tenant.id, account.user_id, record.roles);

@@ -34,7 +34,7 @@ const toRecord = (row: Row): InvitationRecord => ({
   createdAt: row.created_at,
 });
 
-/** Pending invitations a tenant lists at most (an invitation rate limit keeps the real number far lower). */
+/** Pending invitations a tenant lists at most (sending is limited per account, control-api/invitations.ts). */
 export const MAX_INVITATIONS_LISTED = 500;
 
 export class DashboardInvitationsRepository {
@@ -113,6 +113,11 @@ export class DashboardInvitationsRepository {
       .where('expires_at', '>', at)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Undoes `accept` (the account it was for could not be created): the ticket works again. */
+  async unaccept(id: string, acceptedAt: string): Promise<void> {
+    await this.db.updateTable('dashboard_invitations').set({ accepted_at: null }).where('id', '=', id).where('accepted_at', '=', acceptedAt).execute();
   }
 
   async deleteForTenant(tenantId: string): Promise<void> {

@@ -19,6 +19,8 @@ export async function prepareDashboard(services: Services, config: Config, log: 
     try {
       await services.dashboardAccounts.createOwner(config.adminAccount);
     } catch (error) {
+      // Another instance starting on the same database created it a moment ago.
+      if (await services.dashboardAccounts.exist()) return `Dashboard: ${origin}/`;
       if (error instanceof DomainError) {
         const variable = /password/i.test(error.message) || error.code === 'invalid_password' ? 'TESSERA_ADMIN_PASSWORD' : 'TESSERA_ADMIN_EMAIL';
         throw new ConfigError(variable, `was refused: ${error.message}`);

@@ -83,7 +83,12 @@ async function healAdminProvisioning(services: Services, tenant: Tenant): Promis
   };
   const client = await services.clients.find(tenant.id, tenant.name, DASHBOARD_CLIENT_ID);
   if (!client) {
-    await services.clients.create(tenant.id, tenant.name, { ...wanted, client_id: DASHBOARD_CLIENT_ID });
+    try {
+      await services.clients.create(tenant.id, tenant.name, { ...wanted, client_id: DASHBOARD_CLIENT_ID });
+    } catch (error) {
+      // Another instance starting on the same database created it first: that one will do.
+      if (!(await services.storage.repos.clients.findById(tenant.id, DASHBOARD_CLIENT_ID))) throw error;
+    }
   } else if (client.callbacks?.[0] !== wanted.callbacks[0] || client.allowed_logout_urls?.[0] !== wanted.allowed_logout_urls[0]) {
     // The public origin moved (a new TESSERA_PUBLIC_URL or port): the callback follows it.
     await services.clients.update(tenant.id, tenant.name, DASHBOARD_CLIENT_ID, { callbacks: wanted.callbacks, allowed_logout_urls: wanted.allowed_logout_urls, web_origins: wanted.web_origins });

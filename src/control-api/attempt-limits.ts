@@ -2,7 +2,11 @@
  * Attempts at the control API's public routes that take a secret (the setup link, invitation
  * tickets): counted per client address (IPv6 by /64) and per route, at most `perMinute` a minute,
  * in the same store as the Authentication API's rate limits (Redis when configured, so the count
- * holds across instances). Tickets are 256-bit, so this is against floods, not guessing.
+ * holds across instances). Tickets are 256-bit, so this is against floods, not guessing; a flood
+ * spread over many addresses meets a global bucket as well.
+ *
+ * Quotas bound what an account or a tenant may make the platform do in an hour (tenants created,
+ * invitation emails sent): counted in hour-long windows of their own store.
  */
 import type { FastifyRequest } from 'fastify';
 import { ManagementApiError } from '../http/errors.js';
@@ -15,6 +19,8 @@ export interface AttemptLimiter {
 }
 
 export const ATTEMPTS_PER_MINUTE = 10;
+/** All addresses together, per route: bounds the work a distributed flood can cause. */
+export const GLOBAL_ATTEMPTS_PER_MINUTE = 100;
 
 /** Counts one attempt per client address (and per `subject`, e.g. an account, when given: its own bucket too). */
 export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string, perMinute = ATTEMPTS_PER_MINUTE, subject?: string): Promise<void> {
@@ -22,8 +28,24 @@ export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequ
   checkHit(await limiter.hit(`control:${route}:${addressBucket(request.ip)}`), perMinute);
 }
 
+/** Counts one attempt at a public route from any address: at most `perMinute` for everyone together. */
+export async function countGlobalAttempt(limiter: AttemptLimiter, route: string, perMinute = GLOBAL_ATTEMPTS_PER_MINUTE): Promise<void> {
+  checkHit(await limiter.hit(`control:${route}:global`), perMinute);
+}
+
+/**
+ * Counts one use of an hourly quota (`quotas` has hour-long windows), e.g. `tenant-create` per
+ * account; over `perHour` it is 429 with the quota's own message.
+ */
+export async function countQuota(quotas: AttemptLimiter, quota: string, subject: string, perHour: number, message: string): Promise<void> {
+  const hit = await quotas.hit(`control-quota:${quota}:${subject}`);
+  if (hit.count > perHour) throw new ManagementApiError(429, message, 'too_many_requests', retryAfter(hit.resetAt));
+}
+
 function checkHit(hit: { count: number; resetAt: number }, perMinute: number): void {
-  if (hit.count > perMinute) {
-    throw new ManagementApiError(429, 'Too many attempts; try again in a minute.', 'too_many_attempts', { 'retry-after': String(Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000))) });
-  }
+  if (hit.count > perMinute) throw new ManagementApiError(429, 'Too many attempts; try again in a minute.', 'too_many_attempts', retryAfter(hit.resetAt));
+}
+
+function retryAfter(resetAt: number): Record<string, string> {
+  return { 'retry-after': String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))) };
 }

@@ -29,12 +29,14 @@ export interface ControlApiOptions {
   services: Services;
   /** HMAC key of the session's CSRF tokens (crypto/subkeys.ts `dashboardCsrf`). */
   csrfKey: Uint8Array;
-  /** Counts attempts at the guessable public routes (setup, invitations) per client address. */
+  /** Counts attempts at the guessable public routes (setup, invitations) per client address, in minute windows. */
   limiter: AttemptLimiter;
+  /** Counts the hourly quotas (tenants created per account, invitations per tenant), in hour windows. */
+  quotas: AttemptLimiter;
 }
 
 export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, options) => {
-  const { services, csrfKey, limiter } = options;
+  const { services, csrfKey, limiter, quotas } = options;
 
   app.addHook('onRequest', async (request) => {
     // Only the admin host serves the control plane; on a tenant's host it does not exist.
@@ -68,7 +70,7 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
   });
 
   // The options without `prefix`: each child would add it again.
-  const routeOptions: ControlApiOptions = { services, csrfKey, limiter };
+  const routeOptions: ControlApiOptions = { services, csrfKey, limiter, quotas };
   await app.register(setupRoutes, routeOptions);
   await app.register(authRoutes, routeOptions);
   await app.register(meRoutes, routeOptions);

@@ -12,6 +12,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ControlApiOptions } from './index.js';
 import { sessionOf } from './index.js';
 import { ManagementApiError } from '../http/errors.js';
+import { countQuota } from './attempt-limits.js';
 import { managesTenant } from '../domain/control-plane/dashboard-roles.js';
 import type { Membership } from '../domain/control-plane/control-plane-service.js';
 import { EnvironmentTag, ErrorResponse, NoContent, RoleId, TenantParams, TenantResponse, tenantView } from './schemas.js';
@@ -39,9 +40,12 @@ const MemberResponse = Type.Object({
   last_login: Type.Optional(Type.String()),
 });
 
+/** Tenant creations one account may attempt in an hour: each tenant brings keys, a connection and an application. */
+const TENANTS_PER_HOUR_PER_ACCOUNT = 20;
+
 const insufficientRole = () => new ManagementApiError(403, 'Only an Admin of this tenant can do this.', 'insufficient_role');
 
-export const tenantRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services }) => {
+export const tenantRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services, quotas }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { controlPlane } = services;
   const managementApiOf = (name: string) => services.tenants.publicOrigin.managementApiIdentifier(name);
@@ -59,10 +63,11 @@ export const tenantRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastif
     return (await controlPlane.tenantsOf(session.userId)).map(({ tenant, roles }) => tenantView(tenant, managementApiOf(tenant.name), roles));
   });
 
-  app.post('/tenants', { schema: { body: CreateBody, response: { 201: TenantResponse, 400: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse } } }, async (request, reply) => {
+  app.post('/tenants', { schema: { body: CreateBody, response: { 201: TenantResponse, 400: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } } }, async (request, reply) => {
     const session = sessionOf(request);
     const account = await services.dashboardAccounts.find(session.userId);
     if (!account?.is_owner) throw new ManagementApiError(403, 'Only a platform owner can create tenants.', 'not_allowed');
+    await countQuota(quotas, 'tenant-create', session.userId, TENANTS_PER_HOUR_PER_ACCOUNT, `You have tried to create ${TENANTS_PER_HOUR_PER_ACCOUNT} tenants in the last hour; try again later.`);
     const tenant = await controlPlane.createTenant(request.body.name, { creatorId: session.userId, ...(request.body.environment_tag ? { environmentTag: request.body.environment_tag } : {}) });
     const membership = await controlPlane.membership(tenant.id, session.userId);
     return reply.code(201).send(tenantView(tenant, managementApiOf(tenant.name), membership?.roles ?? []));

@@ -26,7 +26,7 @@ import { hostedPages } from '../login/index.js';
 import { managementApi } from '../management-api/index.js';
 import { CONTROL_API_PREFIX, controlApi } from '../control-api/index.js';
 import { registerOpenApi } from '../management-api/openapi.js';
-import { createRateLimiter } from '../auth-api/rate-limit/limiter.js';
+import { createRateLimiter, createWindowStore } from '../auth-api/rate-limit/limiter.js';
 import './request-context.js';
 
 export interface BuildOptions {
@@ -90,6 +90,8 @@ export async function buildServer(config: Config, services: Services, options: B
     await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
   });
   await app.register(managementApi, { services, compilations, prefix: '/api/v2' });
-  await app.register(controlApi, { services, csrfKey: services.dashboardCsrfKey, limiter: rateLimiter.store, prefix: CONTROL_API_PREFIX });
+  const controlQuotas = await createWindowStore(60 * 60_000, config.redisUrl, `${config.rateLimits.redisPrefix}quota:`, app.log, () => services.clock.now());
+  app.addHook('onClose', () => controlQuotas.close());
+  await app.register(controlApi, { services, csrfKey: services.dashboardCsrfKey, limiter: rateLimiter.store, quotas: controlQuotas, prefix: CONTROL_API_PREFIX });
   return app;
 }

@@ -21,3 +21,13 @@ export async function createRateLimiter(limits: RateLimitConfig, redisUrl: strin
   const store = enabled && redisUrl ? await (await import('./redis-store.js')).RedisStore.connect(redisUrl, limits.redisPrefix, log) : new MemoryStore();
   return { ipPerMinute: limits.ipPerMinute, clientPerMinute: limits.clientPerMinute, store };
 }
+
+/**
+ * A store of longer windows (the control plane's hourly quotas): Redis when configured, whatever
+ * the request rate limits say, so a quota holds across instances; otherwise in process, on the
+ * given clock so tests can move past a window.
+ */
+export async function createWindowStore(windowMs: number, redisUrl: string | undefined, prefix: string, log: FastifyBaseLogger, now: () => number): Promise<RateLimitStore> {
+  if (redisUrl) return (await import('./redis-store.js')).RedisStore.connect(redisUrl, prefix, log, windowMs);
+  return new MemoryStore(windowMs, 100_000, now);
+}

@@ -1,19 +1,24 @@
 /**
- * A tenant's Management API for the per-tenant screens (applications, APIs, users): a layout route
- * resolves the tenant's `management_api` (GET /tenants/{name}) and the scopes of its dashboard token,
- * then offers them through context. Requests go through tenantFetch (the in-memory bearer token, one
- * retry on 401, then sign-in); answers and Auth0-format errors become data or ApiRequestError.
- * The resource types come from the generated OpenAPI types (api/generated/management.ts).
+ * A tenant's Management API, one object per tenant for every per-tenant screen and the navigation:
+ * - `client`: the typed openapi-fetch client (api/clients.ts `managementClient`), paths and bodies
+ *   from the generated OpenAPI types (api/generated/management.ts);
+ * - `get/post/patch/delete`: the same API by path, for screens that build paths at run time;
+ *   answers and Auth0-format errors become data or ApiRequestError;
+ * - `scopes` / `can(...)`: what the member's dashboard token holds (the API refuses the rest anyway).
+ * Both ways go through tenantFetch: the in-memory bearer token, one retry on 401, then sign-in.
+ * `useTenantApiQuery(tenant)` resolves it (the tenant's `management_api` from the control API and the
+ * token's scopes), cached per tenant; `TenantApiLayout` provides it to the routes below it
+ * (`useTenantApi()`), `WithTenantApi` to its children.
  */
-import { createContext, useContext, useMemo } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Outlet, useParams } from 'react-router';
 import { QueryState } from '../components/QueryState';
-import { useTenant } from '../features/tenants/queries';
-import { redirectToSignIn, tenantTokens } from './clients';
-import { ApiRequestError } from './errors';
+import { control, managementClient, redirectToSignIn, tenantTokens } from './clients';
+import { ApiRequestError, call } from './errors';
 import type { paths } from './generated/management';
 import { tenantFetch } from './tenant-fetch';
+import { hasAnyScope, parseScopes } from '../lib/tenant-screens';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 export type Client = Json<paths['/api/v2/clients/{id}']['get']['responses'][200]>;
@@ -25,20 +30,27 @@ export type ResourceServerPatch = Json<paths['/api/v2/resource-servers/{id}']['p
 export type UserPatch = Json<paths['/api/v2/users/{id}']['patch']['requestBody']>;
 
 export type Query = Record<string, string | number | boolean | undefined>;
+export type ManagementClient = ReturnType<typeof managementClient>;
 
 export class TenantApi {
   private readonly send: (request: Request) => Promise<Response>;
+  readonly origin: string;
+  readonly client: ManagementClient;
 
   constructor(
     readonly tenant: string,
-    readonly origin: string,
+    /** The tenant's Management API identifier, e.g. `http://acme.localhost:4000/api/v2/`. */
+    managementApi: string,
     readonly scopes: ReadonlySet<string>,
   ) {
+    this.origin = new URL(managementApi).origin;
+    this.client = managementClient(tenant, managementApi);
     this.send = tenantFetch(tenant, { tokens: tenantTokens, fetch: (request) => fetch(request), onSignInNeeded: redirectToSignIn });
   }
 
-  can(scope: string): boolean {
-    return this.scopes.has(scope);
+  /** True when the token holds any of these scopes. */
+  can(...anyOf: string[]): boolean {
+    return hasAnyScope(this.scopes, anyOf);
   }
 
   async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
@@ -92,6 +104,26 @@ export async function listAll<T>(api: TenantApi, path: string, key: string, quer
   return items;
 }
 
+export function tenantApiKey(tenant: string) {
+  return ['tenant-api', tenant] as const;
+}
+
+/** The tenant's API object, once its Management API address and the token's scopes are known. */
+export function useTenantApiQuery(tenant: string) {
+  return useQuery({
+    queryKey: tenantApiKey(tenant),
+    queryFn: async (): Promise<TenantApi> => {
+      const summary = await call(() => control.GET('/api/control/v1/tenants/{name}', { params: { path: { name: tenant } } }));
+      const token = await tenantTokens.get(tenant);
+      return new TenantApi(tenant, summary.management_api, parseScopes(token.scope));
+    },
+    staleTime: 5 * 60_000,
+    // Not plain data: keep the object as it is.
+    structuralSharing: false,
+    enabled: tenant !== '',
+  });
+}
+
 const TenantApiContext = createContext<TenantApi | null>(null);
 
 export function useTenantApi(): TenantApi {
@@ -103,26 +135,24 @@ export function useTenantApi(): TenantApi {
 /** Layout route for `/t/:tenant/...` screens that use the Management API. */
 export function TenantApiLayout() {
   const name = useParams().tenant ?? '';
-  const tenant = useTenant(name);
-  const token = useQuery({
-    queryKey: ['tenant-token-scope', name],
-    queryFn: async () => (await tenantTokens.get(name)).scope,
-    staleTime: 60_000,
-  });
-  const both = combineQueries(tenant.data && token.data !== undefined ? { management: tenant.data.management_api, scope: token.data } : undefined, tenant, token);
   return (
-    <QueryState query={both} errorTitle={`Could not open tenant ${name}`}>
-      {({ management, scope }) => <ProvideTenantApi tenant={name} origin={new URL(management).origin} scope={scope} />}
-    </QueryState>
+    <WithTenantApi tenant={name}>
+      {(api) => (
+        <TenantApiContext.Provider value={api}>
+          <Outlet />
+        </TenantApiContext.Provider>
+      )}
+    </WithTenantApi>
   );
 }
 
-function ProvideTenantApi({ tenant, origin, scope }: { tenant: string; origin: string; scope: string }) {
-  const api = useMemo(() => new TenantApi(tenant, origin, new Set(scope.split(' ').filter(Boolean))), [tenant, origin, scope]);
+/** Renders its children with the tenant's API, with loading and error states until it is known. */
+export function WithTenantApi({ tenant, children }: { tenant: string; children: (api: TenantApi) => ReactNode }) {
+  const api = useTenantApiQuery(tenant);
   return (
-    <TenantApiContext.Provider value={api}>
-      <Outlet />
-    </TenantApiContext.Provider>
+    <QueryState query={api} errorTitle={`Could not open tenant ${tenant}`}>
+      {children}
+    </QueryState>
   );
 }
 

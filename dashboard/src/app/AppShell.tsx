@@ -9,7 +9,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconApi, IconApps, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
-import { useTenantClient } from '../api/tenant-client';
+import { useTenantApiQuery } from '../api/tenant-api';
 import { TENANT_SCREENS, allowedScreens, type TenantScreenKey } from '../lib/tenant-screens';
 import type { Me } from '../api/control';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
@@ -31,7 +31,7 @@ const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
 
 /** The tenant's screens that the member's token may read (the overview until its scopes are known). */
 function TenantNav({ tenant, pathname, onNavigate }: { tenant: string; pathname: string; onNavigate: () => void }) {
-  const api = useTenantClient(tenant);
+  const api = useTenantApiQuery(tenant);
   const screens = api.data ? allowedScreens(api.data.scopes) : TENANT_SCREENS.filter((screen) => screen.anyOf.length === 0);
   return (
     <>

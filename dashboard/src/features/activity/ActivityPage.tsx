@@ -14,7 +14,7 @@ import { DatePickerInput, type DatesRangeValue } from '@mantine/dates';
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { call } from '../../api/errors';
-import { WithTenantClient, type TenantClient } from '../../api/tenant-client';
+import { WithTenantApi, type TenantApi } from '../../api/tenant-api';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import {
   PRESET_DAYS,
@@ -38,7 +38,7 @@ import {
 export function ActivityPage() {
   const tenant = useParams().tenant ?? '';
   return (
-    <WithTenantClient tenant={tenant}>
+    <WithTenantApi tenant={tenant}>
       {(api) =>
         api.can('read:stats') ? (
           <Activity api={api} />
@@ -48,7 +48,7 @@ export function ActivityPage() {
           </Alert>
         )
       }
-    </WithTenantClient>
+    </WithTenantApi>
   );
 }
 
@@ -86,7 +86,7 @@ function toDay(value: unknown): Day | undefined {
   return undefined;
 }
 
-function useDaily(api: TenantClient, range: DayRange | undefined) {
+function useDaily(api: TenantApi, range: DayRange | undefined) {
   return useQuery({
     queryKey: ['stats-daily', api.tenant, range?.from, range?.to],
     queryFn: () => call(() => api.client.GET('/api/v2/stats/daily', { params: { query: { from: apiDate(range!.from), to: apiDate(range!.to) } } })) as Promise<DailyStat[]>,
@@ -94,7 +94,7 @@ function useDaily(api: TenantClient, range: DayRange | undefined) {
   });
 }
 
-function Activity({ api }: { api: TenantClient }) {
+function Activity({ api }: { api: TenantApi }) {
   const [now] = useState(() => Date.now());
   const [choice, setChoice] = useState<Choice>('30');
   const [custom, setCustom] = useState<DatesRangeValue<string>>([null, null]);

@@ -9,7 +9,7 @@ import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Pagination, ScrollAr
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { call } from '../../api/errors';
-import { WithTenantClient, type TenantClient } from '../../api/tenant-client';
+import { WithTenantApi, type TenantApi } from '../../api/tenant-api';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { logTypeDescription } from '../../lib/log-types';
 
@@ -37,7 +37,7 @@ const SEARCH_WINDOW = 1000;
 export function LogsPage() {
   const tenant = useParams().tenant ?? '';
   return (
-    <WithTenantClient tenant={tenant}>
+    <WithTenantApi tenant={tenant}>
       {(api) =>
         api.can('read:logs') ? (
           <Logs api={api} />
@@ -47,11 +47,11 @@ export function LogsPage() {
           </Alert>
         )
       }
-    </WithTenantClient>
+    </WithTenantApi>
   );
 }
 
-function useLogTail(api: TenantClient, live: boolean) {
+function useLogTail(api: TenantApi, live: boolean) {
   const [events, setEvents] = useState<LogEvent[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   /** The checkpoint is taken: every event stored from now on will show. */
@@ -101,7 +101,7 @@ function formatDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-function Logs({ api }: { api: TenantClient }) {
+function Logs({ api }: { api: TenantApi }) {
   const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);

@@ -10,7 +10,7 @@ import { modals } from '@mantine/modals';
 import { IconArrowLeft, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
-import { WithTenantClient, type TenantClient } from '../../api/tenant-client';
+import { WithTenantApi, type TenantApi } from '../../api/tenant-api';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
 import { notifySuccess } from '../../components/notify';
 import { QueryState, errorMessage } from '../../components/QueryState';
@@ -20,10 +20,10 @@ export function RolePage() {
   const params = useParams();
   const tenant = params.tenant ?? '';
   const id = params.id ?? '';
-  return <WithTenantClient tenant={tenant}>{(api) => <RoleView api={api} id={id} />}</WithTenantClient>;
+  return <WithTenantApi tenant={tenant}>{(api) => <RoleView api={api} id={id} />}</WithTenantApi>;
 }
 
-function RoleView({ api, id }: { api: TenantClient; id: string }) {
+function RoleView({ api, id }: { api: TenantApi; id: string }) {
   const role = useRole(api, id);
   const base = `/t/${encodeURIComponent(api.tenant)}/roles`;
   return (
@@ -40,7 +40,7 @@ function RoleView({ api, id }: { api: TenantClient; id: string }) {
   );
 }
 
-function RoleDetails({ api, role, base }: { api: TenantClient; role: Role; base: string }) {
+function RoleDetails({ api, role, base }: { api: TenantApi; role: Role; base: string }) {
   const mutations = useRoleMutations(api, role.id);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -113,7 +113,7 @@ function confirmRemoval(title: string, message: string, onConfirm: () => void) {
   });
 }
 
-function PermissionsTab({ api, role, mutations }: { api: TenantClient; role: Role; mutations: Mutations }) {
+function PermissionsTab({ api, role, mutations }: { api: TenantApi; role: Role; mutations: Mutations }) {
   const permissions = useRolePermissions(api, role.id);
   const [adding, setAdding] = useState(false);
   const canWrite = api.can('update:roles');
@@ -188,7 +188,7 @@ function AddPermissionsModal({
   existing,
   onClose,
 }: {
-  api: TenantClient;
+  api: TenantApi;
   role: Role;
   mutations: Mutations;
   existing: { permission_name: string; resource_server_identifier: string }[];
@@ -276,7 +276,7 @@ function AddPermissionsModal({
   );
 }
 
-function UsersTab({ api, role, mutations }: { api: TenantClient; role: Role; mutations: Mutations }) {
+function UsersTab({ api, role, mutations }: { api: TenantApi; role: Role; mutations: Mutations }) {
   const users = useRoleUsers(api, role.id);
   const [assigning, setAssigning] = useState(false);
   const canAssign = api.can('update:roles', 'create:role_members');
@@ -341,7 +341,7 @@ function UsersTab({ api, role, mutations }: { api: TenantClient; role: Role; mut
   );
 }
 
-function AssignUsersModal({ api, role, mutations, assigned, onClose }: { api: TenantClient; role: Role; mutations: Mutations; assigned: Set<string>; onClose: () => void }) {
+function AssignUsersModal({ api, role, mutations, assigned, onClose }: { api: TenantApi; role: Role; mutations: Mutations; assigned: Set<string>; onClose: () => void }) {
   const [term, setTerm] = useState('');
   const [debounced] = useDebouncedValue(term, 300);
   const results = useUserSearch(api, debounced);

@@ -4,16 +4,16 @@ import { Alert, Anchor, Button, Group, Modal, Pagination, Stack, Table, Text, Te
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { WithTenantClient, type TenantClient } from '../../api/tenant-client';
+import { WithTenantApi, type TenantApi } from '../../api/tenant-api';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { PER_PAGE, useCreateRole, useRoles } from './queries';
 
 export function RolesPage() {
   const tenant = useParams().tenant ?? '';
-  return <WithTenantClient tenant={tenant}>{(api) => <Roles api={api} />}</WithTenantClient>;
+  return <WithTenantApi tenant={tenant}>{(api) => <Roles api={api} />}</WithTenantApi>;
 }
 
-function Roles({ api }: { api: TenantClient }) {
+function Roles({ api }: { api: TenantApi }) {
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
   const [debounced] = useDebouncedValue(filter.trim(), 300);
@@ -83,7 +83,7 @@ function Roles({ api }: { api: TenantClient }) {
   );
 }
 
-function CreateRoleModal({ api, opened, onClose, base }: { api: TenantClient; opened: boolean; onClose: () => void; base: string }) {
+function CreateRoleModal({ api, opened, onClose, base }: { api: TenantApi; opened: boolean; onClose: () => void; base: string }) {
   const create = useCreateRole(api);
   const navigate = useNavigate();
   const [name, setName] = useState('');

@@ -1,7 +1,7 @@
 /** The Roles screens' Management API calls (`/api/v2/roles`, its permissions and users). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from '../../api/errors';
-import type { TenantClient } from '../../api/tenant-client';
+import type { TenantApi } from '../../api/tenant-api';
 
 export interface Role {
   id: string;
@@ -31,7 +31,7 @@ export const PER_PAGE = 50;
 
 export const rolesKey = (tenant: string) => ['roles', tenant] as const;
 
-export function useRoles(api: TenantClient, page: number, nameFilter: string) {
+export function useRoles(api: TenantApi, page: number, nameFilter: string) {
   return useQuery({
     queryKey: [...rolesKey(api.tenant), 'list', page, nameFilter],
     queryFn: () =>
@@ -44,28 +44,28 @@ export function useRoles(api: TenantClient, page: number, nameFilter: string) {
   });
 }
 
-export function useRole(api: TenantClient, id: string) {
+export function useRole(api: TenantApi, id: string) {
   return useQuery({
     queryKey: [...rolesKey(api.tenant), id],
     queryFn: () => call(() => api.client.GET('/api/v2/roles/{id}', { params: { path: { id } } })) as Promise<Role>,
   });
 }
 
-export function useRolePermissions(api: TenantClient, id: string) {
+export function useRolePermissions(api: TenantApi, id: string) {
   return useQuery({
     queryKey: [...rolesKey(api.tenant), id, 'permissions'],
     queryFn: () => call(() => api.client.GET('/api/v2/roles/{id}/permissions', { params: { path: { id }, query: { per_page: 100 } } })) as Promise<RolePermission[]>,
   });
 }
 
-export function useRoleUsers(api: TenantClient, id: string) {
+export function useRoleUsers(api: TenantApi, id: string) {
   return useQuery({
     queryKey: [...rolesKey(api.tenant), id, 'users'],
     queryFn: () => call(() => api.client.GET('/api/v2/roles/{id}/users', { params: { path: { id }, query: { per_page: 100 } } })) as Promise<RoleUser[]>,
   });
 }
 
-export function useApis(api: TenantClient, enabled: boolean) {
+export function useApis(api: TenantApi, enabled: boolean) {
   return useQuery({
     queryKey: ['resource-servers', api.tenant],
     queryFn: () => call(() => api.client.GET('/api/v2/resource-servers', { params: { query: { per_page: 100 } } })) as Promise<ApiSummary[]>,
@@ -74,7 +74,7 @@ export function useApis(api: TenantClient, enabled: boolean) {
 }
 
 /** Users matching a search (Auth0 `q` over email and name), for assignment. */
-export function useUserSearch(api: TenantClient, term: string) {
+export function useUserSearch(api: TenantApi, term: string) {
   const trimmed = term.trim();
   return useQuery({
     queryKey: ['users-search', api.tenant, trimmed],
@@ -89,7 +89,7 @@ export function useUserSearch(api: TenantClient, term: string) {
   });
 }
 
-export function useRoleMutations(api: TenantClient, id: string) {
+export function useRoleMutations(api: TenantApi, id: string) {
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: rolesKey(api.tenant) });
   return {
@@ -119,7 +119,7 @@ export function useRoleMutations(api: TenantClient, id: string) {
   };
 }
 
-export function useCreateRole(api: TenantClient) {
+export function useCreateRole(api: TenantApi) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: { name: string; description?: string }) => call(() => api.client.POST('/api/v2/roles', { body })) as Promise<Role>,

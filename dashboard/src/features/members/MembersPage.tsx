@@ -7,7 +7,6 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Modal, MultiSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { modals } from '@mantine/modals';
-import { notifications } from '@mantine/notifications';
 import { useParams } from 'react-router';
 import type { Invitation, Member, RoleId } from '../../api/control';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
@@ -17,6 +16,7 @@ import { formatDateTime } from '../../lib/format';
 import { managesMembers, ROLE_OPTIONS, roleName, sameRoles, sortRoles } from '../../lib/roles';
 import { useTenant } from '../tenants/queries';
 import { failure, useInvitations, useInvite, useMembers, useRemoveMember, useRevokeInvitation, useSetMemberRoles } from './queries';
+import { notifySuccess, notifyFailure } from '../../components/notify';
 
 function RoleBadges({ roles }: { roles: readonly string[] }) {
   return (
@@ -48,7 +48,7 @@ function ChangeRolesModal({ tenant, member, onClose }: { tenant: string; member:
             { userId: member.user_id, roles: roles as RoleId[] },
             {
               onSuccess: () => {
-                notifications.show({ color: 'teal', title: 'Roles changed', message: `${member.email} now has: ${sortRoles(roles).map(roleName).join(', ')}. Their sessions were ended.` });
+                notifySuccess('Roles changed', `${member.email} now has: ${sortRoles(roles).map(roleName).join(', ')}. Their sessions were ended.`);
                 close();
               },
             },
@@ -152,7 +152,7 @@ function MembersTable({ tenant, members }: { tenant: string; members: Member[] }
           removing &&
           remove.mutateAsync(removing.user_id).then(
             () => {
-              notifications.show({ color: 'teal', title: 'Member removed', message: `${removing.email} can no longer manage ${tenant}.` });
+              notifySuccess('Member removed', `${removing.email} can no longer manage ${tenant}.`);
               setRemoving(undefined);
               remove.reset();
             },
@@ -185,7 +185,7 @@ function InviteForm({ tenant }: { tenant: string }) {
           { email: email.trim(), roles: roles as RoleId[] },
           {
             onSuccess: (sent) => {
-              notifications.show({ color: 'teal', title: 'Invitation sent', message: `${sent.email} was invited.` });
+              notifySuccess('Invitation sent', `${sent.email} was invited.`);
               setEmail('');
               setRoles([]);
               setTouched(false);
@@ -226,8 +226,8 @@ function InvitationsTable({ tenant, invitations, members }: { tenant: string; in
       confirmProps: { color: 'red' },
       onConfirm: () =>
         revoke.mutate(invitation.id, {
-          onSuccess: () => notifications.show({ color: 'teal', title: 'Invitation revoked', message: `${invitation.email} can no longer accept it.` }),
-          onError: (error) => notifications.show({ color: 'red', title: 'The invitation was not revoked', message: failure(error) }),
+          onSuccess: () => notifySuccess('Invitation revoked', `${invitation.email} can no longer accept it.`),
+          onError: (error) => notifyFailure('The invitation was not revoked', failure(error)),
         }),
     });
   return (

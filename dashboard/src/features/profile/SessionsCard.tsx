@@ -4,7 +4,6 @@
  */
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { modals } from '@mantine/modals';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { control, forgetSession } from '../../api/clients';
 import type { DashboardSession } from '../../api/control';
@@ -12,6 +11,7 @@ import { call } from '../../api/errors';
 import { QueryState } from '../../components/QueryState';
 import { formatDateTime } from '../../lib/format';
 import { failure } from '../members/queries';
+import { notifySuccess } from '../../components/notify';
 
 const SESSIONS_KEY = ['me', 'sessions'] as const;
 
@@ -22,7 +22,7 @@ export function SessionsCard() {
     mutationFn: (session: DashboardSession) => call(() => control.DELETE('/api/control/v1/me/sessions/{id}', { params: { path: { id: session.id } } })),
     onSuccess: (_nothing, session) => {
       if (session.current) return forgetSession();
-      notifications.show({ color: 'teal', title: 'Session revoked', message: `${session.browser} on ${session.device} is signed out.` });
+      notifySuccess('Session revoked', `${session.browser} on ${session.device} is signed out.`);
       return queryClient.invalidateQueries({ queryKey: SESSIONS_KEY });
     },
   });

@@ -4,12 +4,12 @@
  */
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router';
 import type { EnvironmentTag } from '../../api/control';
 import { errorMessage } from '../../components/QueryState';
 import { tenantNameProblem, TENANT_NAME_MAX } from '../../lib/tenant-name';
 import { ENVIRONMENT_TAGS, useCreateTenant } from './queries';
+import { notifySuccess } from '../../components/notify';
 
 export interface CreateTenantModalProps {
   opened: boolean;
@@ -45,7 +45,7 @@ export function CreateTenantModal({ opened, onClose }: CreateTenantModalProps) {
             { name, environment_tag: environment },
             {
               onSuccess: (tenant) => {
-                notifications.show({ color: 'teal', title: 'Tenant created', message: `${tenant.name} is ready.` });
+                notifySuccess('Tenant created', `${tenant.name} is ready.`);
                 close();
                 void navigate(`/t/${encodeURIComponent(tenant.name)}`);
               },

@@ -1,13 +1,13 @@
 /** `/t/{tenant}/overview`: the tenant's identity (domain, Management API) and, for Admins, deletion. */
 import { useState } from 'react';
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useNavigate, useParams } from 'react-router';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
 import { CopyField } from '../../components/CopyField';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { roleName } from '../../lib/roles';
 import { ENVIRONMENT_COLORS, useDeleteTenant, useTenant } from './queries';
+import { notifySuccess } from '../../components/notify';
 
 
 export function TenantOverviewPage() {
@@ -61,7 +61,7 @@ export function TenantOverviewPage() {
             onConfirm={() =>
               remove.mutateAsync(t.name).then(
                 () => {
-                  notifications.show({ color: 'teal', title: 'Tenant deleted', message: `${t.name} was deleted.` });
+                  notifySuccess('Tenant deleted', `${t.name} was deleted.`);
                   setConfirming(false);
                   void navigate('/');
                 },

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { controlClient, sessionCookieOf, type ControlCall } from '../support/control-api.js';
+import { isUniqueViolation } from '../../src/storage/repositories/users.js';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
 let server: InProcessServer;
@@ -88,6 +89,35 @@ describe('invitations', () => {
     expect(mismatch.status).toBe(403);
     expect(mismatch.body.errorCode).toBe('email_mismatch');
     expect((await control('/invitations/lookup', { ip: '198.51.100.2', method: 'POST', body: { ticket: second } })).body.roles).toEqual(['editor_users']);
+  });
+
+  it('the database holds one pending invitation per tenant and address', async () => {
+    // Two invitations sent at the same moment could both pass `invite`'s revoke-then-insert on
+    // PostgreSQL; the partial unique index (migration 017) refuses the second insert, which
+    // `invite` then retries once. A revoked invitation does not count.
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const record = (id: string) => ({
+      id,
+      tenantId: tenant.id,
+      email: 'race@example.com',
+      roles: ['viewer_users'],
+      invitedBy: 'x',
+      ticketHash: `hash-${id}`,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      acceptedAt: null,
+      revokedAt: null,
+      createdAt: new Date().toISOString(),
+    });
+    const { storage } = server.services;
+    await storage.transaction((repos) => repos.dashboardInvitations.insert(record('inv_race_1')));
+    await storage.transaction((repos) => repos.dashboardInvitations.revoke(tenant.id, 'inv_race_1', new Date().toISOString()));
+    await storage.transaction((repos) => repos.dashboardInvitations.insert(record('inv_race_2')));
+    const refused = await storage.transaction((repos) => repos.dashboardInvitations.insert(record('inv_race_3'))).then(() => undefined, (error: unknown) => error);
+    expect(isUniqueViolation(refused), String(refused)).toBe(true);
+    // `invite` replaces the pending one as before.
+    expect((await invite('race@example.com', ['viewer_config'])).status).toBe(201);
+    const pending = (await control('/tenants/dev/invitations', { cookie: owner.cookie })).body.filter((i: { email: string }) => i.email === 'race@example.com');
+    expect(pending.map((i: { roles: string[] }) => i.roles)).toEqual([['viewer_config']]);
   });
 
   it('an existing account signs in first, then accepts into its own account', async () => {

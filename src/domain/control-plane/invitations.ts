@@ -8,6 +8,7 @@
  */
 import type { Storage } from '../../storage/storage.js';
 import type { InvitationRecord } from '../../storage/repositories/dashboard-invitations.js';
+import { isUniqueViolation } from '../../storage/repositories/users.js';
 import type { EmailSender } from '../delivery/index.js';
 import type { UserService } from '../users/user-service.js';
 import type { Clock } from '../clock.js';
@@ -85,9 +86,16 @@ export class InvitationService {
       revokedAt: null,
       createdAt: new Date(now).toISOString(),
     };
-    await this.storage.transaction(async (repos) => {
-      await repos.dashboardInvitations.revokePendingFor(tenant.id, address, record.createdAt);
-      await repos.dashboardInvitations.insert(record);
+    const replacePending = () =>
+      this.storage.transaction(async (repos) => {
+        await repos.dashboardInvitations.revokePendingFor(tenant.id, address, record.createdAt);
+        await repos.dashboardInvitations.insert(record);
+      });
+    // A concurrent invitation of the same address committed first (one pending per address:
+    // migration 017): once more, now that it can be seen and revoked.
+    await replacePending().catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return replacePending();
     });
     const inviter = await this.accounts.find(inviterId);
     const link = `${this.controlPlane.adminOrigin()}/invitations/accept#ticket=${ticket}`;

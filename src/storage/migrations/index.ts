@@ -20,6 +20,7 @@ import { bootstrapClientId } from './013-bootstrap-client-id.js';
 import { userIdentities } from './014-user-identities.js';
 import { controlPlane } from './015-control-plane.js';
 import { stats } from './016-stats.js';
+import { pendingInvitationUnique } from './017-pending-invitation-unique.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -42,6 +43,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '014-user-identities': userIdentities,
       '015-control-plane': controlPlane,
       '016-stats': stats,
+      '017-pending-invitation-unique': pendingInvitationUnique,
     };
   }
 }

@@ -10,41 +10,11 @@ import { loadConfig, parseDatabaseUrl } from '../../src/config/config.js';
 import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
 import { Storage } from '../../src/storage/storage.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
-import type { Invalidation, InvalidationBus } from '../../src/storage/cache/invalidation-bus.js';
 import { createServices, type Services } from '../../src/domain/services.js';
 import { healManagementApiIdentifiers } from '../../src/domain/tenants/management-api-identity.js';
 import type { Tenant } from '../../src/domain/tenants/tenant-service.js';
+import { RecordingBus } from '../support/recording-bus.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
-
-/** What a write published, and whether a transaction was open when it did. */
-interface Published {
-  message: Invalidation;
-  inTransaction: boolean;
-}
-
-class RecordingBus implements InvalidationBus {
-  published: Published[] = [];
-  openTransactions = 0;
-  private readonly handlers: Array<(message: Invalidation) => void> = [];
-
-  async publish(message: Invalidation): Promise<void> {
-    this.published.push({ message, inTransaction: this.openTransactions > 0 });
-    for (const handler of this.handlers) handler(message);
-  }
-  subscribe(handler: (message: Invalidation) => void): void {
-    this.handlers.push(handler);
-  }
-  onReset(): void {}
-  async close(): Promise<void> {}
-
-  /** The messages published since the last call, all of them after their transaction. */
-  take(): Invalidation[] {
-    const taken = this.published;
-    this.published = [];
-    expect(taken.filter((p) => p.inTransaction)).toEqual([]);
-    return taken.map((p) => p.message);
-  }
-}
 
 let database: TestDatabase;
 let storage: Storage;

@@ -10,7 +10,6 @@ import { parseDatabaseUrl } from '../../src/config/config.js';
 import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
 import { Storage } from '../../src/storage/storage.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
-import type { Invalidation, InvalidationBus } from '../../src/storage/cache/invalidation-bus.js';
 import {
   DASHBOARD_SESSION_ABSOLUTE_MS,
   DASHBOARD_SESSION_IDLE_MS,
@@ -18,35 +17,11 @@ import {
   invalidateDashboardSessions,
 } from '../../src/domain/control-plane/dashboard-sessions.js';
 import { DASHBOARD_SESSIONS_LISTED } from '../../src/storage/repositories/dashboard-sessions.js';
+import { RecordingBus } from '../support/recording-bus.js';
 import { freshDatabase, withRawDatabase, type TestDatabase } from '../support/database.js';
 import { TestClock } from '../support/test-clock.js';
 
 const HOUR = 60 * 60_000;
-
-/** Delivers each message to every subscriber (as the database feed and Redis do) and records it, with whether a transaction was open. */
-class RecordingBus implements InvalidationBus {
-  published: Array<{ message: Invalidation; inTransaction: boolean }> = [];
-  openTransactions = 0;
-  private readonly handlers: Array<(message: Invalidation) => void> = [];
-
-  async publish(message: Invalidation): Promise<void> {
-    this.published.push({ message, inTransaction: this.openTransactions > 0 });
-    for (const handler of this.handlers) handler(message);
-  }
-  subscribe(handler: (message: Invalidation) => void): void {
-    this.handlers.push(handler);
-  }
-  onReset(): void {}
-  async close(): Promise<void> {}
-
-  /** The messages published since the last call; none of them inside a transaction. */
-  take(): Invalidation[] {
-    const taken = this.published;
-    this.published = [];
-    expect(taken.filter((p) => p.inTransaction)).toEqual([]);
-    return taken.map((p) => p.message);
-  }
-}
 
 let database: TestDatabase;
 let storage: Storage;

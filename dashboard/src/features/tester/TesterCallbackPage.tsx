@@ -71,7 +71,7 @@ export function TesterCallbackPage() {
               <Text>
                 You logged in through the connection <strong>{result.connection}</strong> of {result.tenant}. This is the profile the ID token carries:
               </Text>
-              <Code block data-testid="tester-profile">
+              <Code block data-testid="tester-profile" tabIndex={0} role="region" aria-label="User profile">
                 {JSON.stringify(result.profile, null, 2)}
               </Code>
             </Stack>

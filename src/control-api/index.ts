@@ -18,6 +18,7 @@ import { authRoutes } from './auth.js';
 import { meRoutes } from './me.js';
 import { tenantRoutes } from './tenants.js';
 import { invitationRoutes } from './invitations.js';
+import { connectionTesterRoutes } from './connection-tester.js';
 import type { AttemptLimiter } from './attempt-limits.js';
 import { openApiSubset, type OpenApiDocument } from '../http/openapi-subset.js';
 
@@ -76,6 +77,7 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
   await app.register(meRoutes, routeOptions);
   await app.register(tenantRoutes, routeOptions);
   await app.register(invitationRoutes, routeOptions);
+  await app.register(connectionTesterRoutes, routeOptions);
 
   let document: OpenApiDocument | undefined;
   app.get('/openapi.json', { config: { dashboard: 'public' } }, async (_request, reply) => {

@@ -126,6 +126,11 @@ describe('tenant screens', () => {
     expect(landingPath('acme', parseScopes('read:roles read:logs'))).toBe('/t/acme/roles');
     expect(landingPath('acme', parseScopes('read:logs'))).toBe('/t/acme/logs');
     expect(landingPath('acme', parseScopes('read:tenant_settings'))).toBe('/t/acme/overview');
+    // The roles' real scope sets (dashboard-roles.ts): the Users roles read connections too, and still land on Users.
+    expect(landingPath('acme', parseScopes('read:users read:users_app_metadata read:roles read:role_members read:logs read:logs_users read:connections'))).toBe('/t/acme/users');
+    // Editor – Connections: Applications (read:clients) comes first; with connections only, Authentication › Database.
+    expect(landingPath('acme', parseScopes('read:connections create:connections update:connections delete:connections read:clients'))).toBe('/t/acme/applications');
+    expect(landingPath('acme', parseScopes('read:connections'))).toBe('/t/acme/authentication/database');
     expect(landingPath('acme', parseScopes(''))).toBe('/t/acme/overview');
   });
 
@@ -140,6 +145,7 @@ describe('tenant screens', () => {
       'logs',
       'overview',
     ]);
+    expect(allowedScreens(parseScopes('read:clients read:connections')).map((s) => s.key)).toEqual(['applications', 'authentication', 'overview']);
   });
 });
 

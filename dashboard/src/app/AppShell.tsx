@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconApi, IconApps, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconApi, IconApps, IconBuilding, IconFingerprint, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
 import { useTenantApiQuery } from '../api/tenant-api';
@@ -25,6 +25,7 @@ const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
   apis: IconApi,
   users: IconUsers,
   roles: IconUsersGroup,
+  authentication: IconFingerprint,
   logs: IconListDetails,
   overview: IconBuilding,
 };

@@ -21,6 +21,9 @@ import { ApiPage } from '../features/apis/ApiPage';
 import { ApisPage } from '../features/apis/ApisPage';
 import { UserPage } from '../features/users/UserPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { DatabaseConnectionsPage } from '../features/authentication/DatabaseConnectionsPage';
+import { DatabaseConnectionPage } from '../features/authentication/DatabaseConnectionPage';
+import { TesterCallbackPage } from '../features/tester/TesterCallbackPage';
 import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
@@ -48,6 +51,8 @@ export function AppRoutes() {
     <Routes>
       <Route path="/setup" element={<SetupPage />} />
       <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+      {/* Try connection's login comes back here (a popup); it needs no dashboard session. */}
+      <Route path="/tester/callback" element={<TesterCallbackPage />} />
       <Route element={<SessionGate />}>
         <Route element={<Shell />}>
           <Route index element={<HomePage />} />
@@ -66,6 +71,9 @@ export function AppRoutes() {
             <Route path="apis/:id" element={<ApiPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/:id" element={<UserPage />} />
+            <Route path="authentication" element={<Navigate to="database" replace />} />
+            <Route path="authentication/database" element={<DatabaseConnectionsPage />} />
+            <Route path="authentication/database/:id" element={<DatabaseConnectionPage />} />
           </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -5,7 +5,7 @@
  * role may read, else the overview (the control API's, which every member may read).
  * No DOM: unit-tested in test/unit/dashboard-activity.test.ts.
  */
-export type TenantScreenKey = 'activity' | 'applications' | 'apis' | 'users' | 'roles' | 'logs' | 'overview';
+export type TenantScreenKey = 'activity' | 'applications' | 'apis' | 'users' | 'roles' | 'authentication' | 'logs' | 'overview';
 
 export interface TenantScreen {
   key: TenantScreenKey;
@@ -22,6 +22,8 @@ export const TENANT_SCREENS: readonly TenantScreen[] = [
   { key: 'apis', label: 'APIs', path: 'apis', anyOf: ['read:resource_servers'] },
   { key: 'users', label: 'Users', path: 'users', anyOf: ['read:users'] },
   { key: 'roles', label: 'Roles', path: 'roles', anyOf: ['read:roles'] },
+  // After Users and Roles: the Users roles also read connections, and still land on Users.
+  { key: 'authentication', label: 'Authentication', path: 'authentication/database', anyOf: ['read:connections'] },
   { key: 'logs', label: 'Logs', path: 'logs', anyOf: ['read:logs'] },
   { key: 'overview', label: 'Overview', path: 'overview', anyOf: [] },
 ];

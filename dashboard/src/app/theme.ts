@@ -47,6 +47,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-error': 'var(--mantine-color-red-9)',
     // Light yellow badges (the staging tag): dark text, since every yellow shade on white is below AA.
     '--mantine-color-yellow-light-color': 'var(--mantine-color-dark-7)',
+    // The active navigation link (light variant) under the pointer: shade 6 on the hover tint is below AA.
+    '--mantine-color-indigo-light-color': 'var(--mantine-color-indigo-9)',
   },
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });

@@ -127,6 +127,10 @@ describe('tenant screens', () => {
     expect(landingPath('acme', parseScopes('read:logs'))).toBe('/t/acme/logs');
     expect(landingPath('acme', parseScopes('read:tenant_settings'))).toBe('/t/acme/overview');
     expect(landingPath('acme', parseScopes(''))).toBe('/t/acme/overview');
+    // Editor/Viewer – Users read connections for the user screens: they still land on Users.
+    expect(landingPath('acme', parseScopes('read:connections read:users read:roles'))).toBe('/t/acme/users');
+    expect(landingPath('acme', parseScopes('read:connections'))).toBe('/t/acme/overview');
+    expect(landingPath('acme', parseScopes('read:branding read:attack_protection'))).toBe('/t/acme/branding');
   });
 
   it('lists only the screens a role may read', () => {
@@ -139,6 +143,13 @@ describe('tenant screens', () => {
       'roles',
       'logs',
       'overview',
+    ]);
+    const security = allowedScreens(parseScopes('read:connections read:branding read:attack_protection'));
+    expect(security.map((s) => [s.label, s.path])).toEqual([
+      ['Passwordless', 'authentication/passwordless'],
+      ['Branding', 'branding'],
+      ['Attack protection', 'security/attack-protection'],
+      ['Overview', 'overview'],
     ]);
   });
 });

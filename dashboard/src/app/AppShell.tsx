@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconApi, IconApps, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconApi, IconApps, IconKey, IconPalette, IconShieldLock, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
 import { useTenantClient } from '../api/tenant-client';
@@ -23,8 +23,11 @@ const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
   activity: IconChartLine,
   applications: IconApps,
   apis: IconApi,
+  passwordless: IconKey,
   users: IconUsers,
   roles: IconUsersGroup,
+  branding: IconPalette,
+  attack_protection: IconShieldLock,
   logs: IconListDetails,
   overview: IconBuilding,
 };

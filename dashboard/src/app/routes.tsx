@@ -21,6 +21,10 @@ import { ApiPage } from '../features/apis/ApiPage';
 import { ApisPage } from '../features/apis/ApisPage';
 import { UserPage } from '../features/users/UserPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { PasswordlessPage } from '../features/passwordless/PasswordlessPage';
+import { PasswordlessConnectionPage } from '../features/passwordless/PasswordlessConnectionPage';
+import { BrandingPage } from '../features/branding/BrandingPage';
+import { AttackProtectionPage } from '../features/attack-protection/AttackProtectionPage';
 import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
@@ -66,6 +70,10 @@ export function AppRoutes() {
             <Route path="apis/:id" element={<ApiPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/:id" element={<UserPage />} />
+            <Route path="authentication/passwordless" element={<PasswordlessPage />} />
+            <Route path="authentication/passwordless/:id" element={<PasswordlessConnectionPage />} />
+            <Route path="branding" element={<BrandingPage />} />
+            <Route path="security/attack-protection" element={<AttackProtectionPage />} />
           </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -5,7 +5,7 @@
  * role may read, else the overview (the control API's, which every member may read).
  * No DOM: unit-tested in test/unit/dashboard-activity.test.ts.
  */
-export type TenantScreenKey = 'activity' | 'applications' | 'apis' | 'users' | 'roles' | 'logs' | 'overview';
+export type TenantScreenKey = 'activity' | 'applications' | 'apis' | 'passwordless' | 'users' | 'roles' | 'branding' | 'attack_protection' | 'logs' | 'overview';
 
 export interface TenantScreen {
   key: TenantScreenKey;
@@ -14,14 +14,22 @@ export interface TenantScreen {
   path: string;
   /** Any of these scopes opens the screen; empty means every member. */
   anyOf: readonly string[];
+  /**
+   * False: never where `/t/{tenant}` lands. For screens whose scope roles hold for another job
+   * (Editor/Viewer – Users read connections to show a user's), which should keep landing on theirs.
+   */
+  landing?: false;
 }
 
 export const TENANT_SCREENS: readonly TenantScreen[] = [
   { key: 'activity', label: 'Activity', path: 'activity', anyOf: ['read:stats'] },
   { key: 'applications', label: 'Applications', path: 'applications', anyOf: ['read:clients'] },
   { key: 'apis', label: 'APIs', path: 'apis', anyOf: ['read:resource_servers'] },
+  { key: 'passwordless', label: 'Passwordless', path: 'authentication/passwordless', anyOf: ['read:connections'], landing: false },
   { key: 'users', label: 'Users', path: 'users', anyOf: ['read:users'] },
   { key: 'roles', label: 'Roles', path: 'roles', anyOf: ['read:roles'] },
+  { key: 'branding', label: 'Branding', path: 'branding', anyOf: ['read:branding'] },
+  { key: 'attack_protection', label: 'Attack protection', path: 'security/attack-protection', anyOf: ['read:attack_protection'] },
   { key: 'logs', label: 'Logs', path: 'logs', anyOf: ['read:logs'] },
   { key: 'overview', label: 'Overview', path: 'overview', anyOf: [] },
 ];
@@ -41,6 +49,6 @@ export function allowedScreens(scopes: ReadonlySet<string>): TenantScreen[] {
 
 /** Where `/t/{tenant}` goes for a token with these scopes. */
 export function landingPath(tenant: string, scopes: ReadonlySet<string>): string {
-  const first = allowedScreens(scopes)[0] ?? TENANT_SCREENS[TENANT_SCREENS.length - 1]!;
+  const first = allowedScreens(scopes).find((screen) => screen.landing !== false) ?? TENANT_SCREENS[TENANT_SCREENS.length - 1]!;
   return `/t/${encodeURIComponent(tenant)}/${first.path}`;
 }

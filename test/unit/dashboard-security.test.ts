@@ -16,7 +16,7 @@ import { smsStrategy } from '../../src/domain/connections/strategies/sms.js';
 
 describe('passwordless options', () => {
   it('writes the form over the stored email options and keeps the rest', () => {
-    const options = { ...emailStrategy.buildOptions('email', {}), custom_flag: 'kept' };
+    const options = { ...emailStrategy.buildOptions('email', {}), custom_flag: 'kept' } as unknown as Record<string, unknown> & { email: { from: string; body: string } };
     const connection = { id: 'con_1', name: 'email', strategy: 'email' as const, options };
     const form = passwordlessForm(connection);
     expect(form).toMatchObject({ otpLength: 6, otpLifetime: 180, disableSignup: false, bruteForce: true, subject: 'Welcome to {{ application.name }}' });

@@ -5,7 +5,7 @@
  * keeps to its bounds, so the two can never disagree. No DOM: unit-tested in
  * test/unit/dashboard-security.test.ts.
  */
-import { ApiRequestError } from '../../api/errors';
+import { ApiRequestError } from '../../api/errors.js';
 
 /** The Management API's bounds (src/management-api/attack-protection.ts). */
 export const ALLOWLIST_LIMITS = { entries: 100, entryLength: 64 } as const;

@@ -4,7 +4,7 @@
  * (src/pages/html.ts); those are what the form offers. A cleared field is sent as null, which
  * removes the setting. No DOM: unit-tested in test/unit/dashboard-security.test.ts.
  */
-import type { paths } from '../../api/generated/management';
+import type { paths } from '../../api/generated/management.js';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 export type Branding = Json<paths['/api/v2/branding']['get']['responses'][200]>;

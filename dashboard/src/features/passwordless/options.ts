@@ -4,7 +4,7 @@
  * saved object is the stored one with the form's fields written over it: options this screen does
  * not show are kept. No DOM: unit-tested in test/unit/dashboard-security.test.ts.
  */
-import type { Connection, ConnectionOptions } from './queries';
+import type { Connection, ConnectionOptions } from './connection-types.js';
 
 /** The Management API's bounds on `options.totp` (src/management-api/connections.ts). */
 export const OTP_LENGTH = { min: 4, max: 10 } as const;

@@ -8,12 +8,9 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listAll, type TenantApi } from '../../api/tenant-api';
-import type { paths } from '../../api/generated/management';
+import type { Connection, ConnectionPatch } from './connection-types';
 
-type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
-export type Connection = Json<paths['/api/v2/connections/{id}']['get']['responses'][200]>;
-export type ConnectionPatch = Json<paths['/api/v2/connections/{id}']['patch']['requestBody']>;
-export type ConnectionOptions = NonNullable<ConnectionPatch['options']>;
+export type { Connection, ConnectionOptions, ConnectionPatch } from './connection-types';
 
 export const PASSWORDLESS_STRATEGIES = ['email', 'sms'] as const;
 export type PasswordlessStrategy = (typeof PASSWORDLESS_STRATEGIES)[number];

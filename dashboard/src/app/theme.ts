@@ -48,5 +48,9 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     // Light yellow badges (the staging tag): dark text, since every yellow shade on white is below AA.
     '--mantine-color-yellow-light-color': 'var(--mantine-color-dark-7)',
   },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  dark: {
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    // Field errors (text and the invalid input's own text): Mantine's dark red is below AA on the dark body.
+    '--mantine-color-error': 'var(--mantine-color-red-4)',
+  },
 });

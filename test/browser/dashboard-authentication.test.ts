@@ -62,7 +62,7 @@ describe('Authentication › Database', () => {
         const problems = await watchPage(page, gravatar);
         await signInContext(context, admin);
         await page.goto(`${admin.dashboard}/t/dev`);
-        await page.getByRole('link', { name: 'Authentication' }).click();
+        await page.getByRole('link', { name: 'Database', exact: true }).click();
         await page.getByRole('heading', { name: 'Database Connections', level: 1 }).waitFor();
         await page.getByRole('link', { name: 'Username-Password-Authentication' }).waitFor();
         // The pointer leaves the navigation: a hovered active NavLink is the shell's own look, not this screen's.

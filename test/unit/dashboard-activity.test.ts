@@ -21,7 +21,7 @@ import {
   retentionHeadline,
   sum,
 } from '../../dashboard/src/lib/activity.js';
-import { allowedScreens, landingPath, parseScopes } from '../../dashboard/src/lib/tenant-screens.js';
+import { allowedScreens, landingPath, navSections, parseScopes } from '../../dashboard/src/lib/tenant-screens.js';
 import { logTypeDescription } from '../../dashboard/src/lib/log-types.js';
 
 const NOW = Date.parse('2026-12-07T03:20:00.000Z');
@@ -126,12 +126,15 @@ describe('tenant screens', () => {
     expect(landingPath('acme', parseScopes('read:roles read:logs'))).toBe('/t/acme/roles');
     expect(landingPath('acme', parseScopes('read:logs'))).toBe('/t/acme/logs');
     expect(landingPath('acme', parseScopes('read:tenant_settings'))).toBe('/t/acme/overview');
-    // The roles' real scope sets (dashboard-roles.ts): the Users roles read connections too, and still land on Users.
-    expect(landingPath('acme', parseScopes('read:users read:users_app_metadata read:roles read:role_members read:logs read:logs_users read:connections'))).toBe('/t/acme/users');
-    // Editor – Connections: Applications (read:clients) comes first; with connections only, Authentication › Database.
-    expect(landingPath('acme', parseScopes('read:connections create:connections update:connections delete:connections read:clients'))).toBe('/t/acme/applications');
-    expect(landingPath('acme', parseScopes('read:connections'))).toBe('/t/acme/authentication/database');
     expect(landingPath('acme', parseScopes(''))).toBe('/t/acme/overview');
+    // Editor/Viewer – Users read connections for the user screens: they still land on Users.
+    expect(landingPath('acme', parseScopes('read:connections read:users read:roles'))).toBe('/t/acme/users');
+    expect(landingPath('acme', parseScopes('read:connections'))).toBe('/t/acme/overview');
+    expect(landingPath('acme', parseScopes('read:branding read:attack_protection'))).toBe('/t/acme/branding');
+    // The roles' real scope sets (dashboard-roles.ts): the Users roles read connections too, and still land on Users;
+    // Editor – Connections lands on Applications (read:clients).
+    expect(landingPath('acme', parseScopes('read:users read:users_app_metadata read:roles read:role_members read:logs read:logs_users read:connections'))).toBe('/t/acme/users');
+    expect(landingPath('acme', parseScopes('read:connections create:connections update:connections delete:connections read:clients'))).toBe('/t/acme/applications');
   });
 
   it('lists only the screens a role may read', () => {
@@ -145,7 +148,28 @@ describe('tenant screens', () => {
       'logs',
       'overview',
     ]);
-    expect(allowedScreens(parseScopes('read:clients read:connections')).map((s) => s.key)).toEqual(['applications', 'authentication', 'overview']);
+    const security = allowedScreens(parseScopes('read:connections read:branding read:attack_protection'));
+    expect(security.map((s) => [s.label, s.path])).toEqual([
+      ['Database', 'authentication/database'],
+      ['Passwordless', 'authentication/passwordless'],
+      ['Branding', 'branding'],
+      ['Attack Protection', 'security/attack-protection'],
+      ['Overview', 'overview'],
+    ]);
+    expect(allowedScreens(parseScopes('read:clients read:connections')).map((s) => s.key)).toEqual(['applications', 'database', 'passwordless', 'overview']);
+  });
+
+  it('gathers consecutive screens of one group under its heading', () => {
+    const sections = navSections(allowedScreens(parseScopes('read:stats read:clients read:resource_servers read:connections read:users read:branding read:logs')));
+    expect(sections.map((section) => [section.group ?? null, section.screens.map((s) => s.key)])).toEqual([
+      [null, ['activity']],
+      ['Applications', ['applications', 'apis']],
+      ['Authentication', ['database', 'passwordless']],
+      ['User Management', ['users']],
+      [null, ['branding']],
+      ['Monitoring', ['logs']],
+      [null, ['overview']],
+    ]);
   });
 });
 

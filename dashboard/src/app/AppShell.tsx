@@ -3,14 +3,14 @@
  * menu) and the navigation. The navigation lists only screens that exist (docs/plans/dashboard.md §5
  * routes arrive slice by slice).
  */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconApi, IconApps, IconBuilding, IconFingerprint, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconApi, IconApps, IconDatabase, IconKey, IconPalette, IconShieldLock, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { signOut } from '../api/clients';
 import { useTenantApiQuery } from '../api/tenant-api';
-import { TENANT_SCREENS, allowedScreens, type TenantScreenKey } from '../lib/tenant-screens';
+import { TENANT_SCREENS, allowedScreens, navSections, type TenantScreenKey } from '../lib/tenant-screens';
 import type { Me } from '../api/control';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
 import { useTenants } from '../features/tenants/queries';
@@ -23,32 +23,47 @@ const SCREEN_ICONS: Record<TenantScreenKey, typeof IconBuilding> = {
   activity: IconChartLine,
   applications: IconApps,
   apis: IconApi,
+  database: IconDatabase,
+  passwordless: IconKey,
   users: IconUsers,
   roles: IconUsersGroup,
-  authentication: IconFingerprint,
+  branding: IconPalette,
+  attack_protection: IconShieldLock,
   logs: IconListDetails,
   overview: IconBuilding,
 };
 
-/** The tenant's screens that the member's token may read (the overview until its scopes are known). */
+/** The tenant's screens that the member's token may read (the overview until its scopes are known), under their group headings. */
 function TenantNav({ tenant, pathname, onNavigate }: { tenant: string; pathname: string; onNavigate: () => void }) {
   const api = useTenantApiQuery(tenant);
   const screens = api.data ? allowedScreens(api.data.scopes) : TENANT_SCREENS.filter((screen) => screen.anyOf.length === 0);
   return (
     <>
-      {screens.map((screen) => {
-        const Icon = SCREEN_ICONS[screen.key];
-        const to = `/t/${encodeURIComponent(tenant)}/${screen.path}`;
+      {navSections(screens).map((section) => {
+        const links = section.screens.map((screen) => {
+          const Icon = SCREEN_ICONS[screen.key];
+          const to = `/t/${encodeURIComponent(tenant)}/${screen.path}`;
+          return (
+            <NavLink
+              key={screen.key}
+              component={Link}
+              to={to}
+              active={pathname === to || pathname.startsWith(`${to}/`)}
+              label={screen.label}
+              leftSection={<Icon size={18} aria-hidden />}
+              onClick={onNavigate}
+            />
+          );
+        });
+        if (section.group === undefined) return <Fragment key={section.screens[0]!.key}>{links}</Fragment>;
+        const headingId = `nav-group-${section.group.toLowerCase().replace(/\s+/g, '-')}`;
         return (
-          <NavLink
-            key={screen.key}
-            component={Link}
-            to={to}
-            active={pathname === to || pathname.startsWith(`${to}/`)}
-            label={screen.label}
-            leftSection={<Icon size={18} aria-hidden />}
-            onClick={onNavigate}
-          />
+          <div key={section.group} role="group" aria-labelledby={headingId}>
+            <Text id={headingId} size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+              {section.group}
+            </Text>
+            {links}
+          </div>
         );
       })}
     </>

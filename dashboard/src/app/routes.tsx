@@ -24,6 +24,10 @@ import { UsersPage } from '../features/users/UsersPage';
 import { DatabaseConnectionsPage } from '../features/authentication/DatabaseConnectionsPage';
 import { DatabaseConnectionPage } from '../features/authentication/DatabaseConnectionPage';
 import { TesterCallbackPage } from '../features/tester/TesterCallbackPage';
+import { PasswordlessPage } from '../features/passwordless/PasswordlessPage';
+import { PasswordlessConnectionPage } from '../features/passwordless/PasswordlessConnectionPage';
+import { BrandingPage } from '../features/branding/BrandingPage';
+import { AttackProtectionPage } from '../features/attack-protection/AttackProtectionPage';
 import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
@@ -74,6 +78,10 @@ export function AppRoutes() {
             <Route path="authentication" element={<Navigate to="database" replace />} />
             <Route path="authentication/database" element={<DatabaseConnectionsPage />} />
             <Route path="authentication/database/:id" element={<DatabaseConnectionPage />} />
+            <Route path="authentication/passwordless" element={<PasswordlessPage />} />
+            <Route path="authentication/passwordless/:id" element={<PasswordlessConnectionPage />} />
+            <Route path="branding" element={<BrandingPage />} />
+            <Route path="security/attack-protection" element={<AttackProtectionPage />} />
           </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -50,5 +50,9 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     // The active navigation link (light variant) under the pointer: shade 6 on the hover tint is below AA.
     '--mantine-color-indigo-light-color': 'var(--mantine-color-indigo-9)',
   },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  dark: {
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    // Field errors (text and the invalid input's own text): Mantine's dark red is below AA on the dark body.
+    '--mantine-color-error': 'var(--mantine-color-red-4)',
+  },
 });

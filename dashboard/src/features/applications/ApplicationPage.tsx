@@ -1,7 +1,7 @@
 /**
  * `/t/{tenant}/applications/{client_id}`: one application, in Auth0's tabs: Settings (basic
  * information, application URIs, delete), Credentials (authentication method, secret, rotation),
- * APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
+ * Connections (ConnectionsTab.tsx), APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
  */
 import { useState, type ReactNode } from 'react';
 import {
@@ -15,10 +15,11 @@ import { ConfirmDestructive } from '../../components/ConfirmDestructive';
 import { CopyField } from '../../components/CopyField';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { formatUrlList, parseUrlList } from '../../lib/url-list';
+import { ConnectionsTab } from './ConnectionsTab';
 import { ScopePicker } from './ScopePicker';
 import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
 
-const TABS = ['settings', 'credentials', 'apis', 'advanced'] as const;
+const TABS = ['settings', 'credentials', 'connections', 'apis', 'advanced'] as const;
 
 export function ApplicationPage() {
   const api = useTenantApi();
@@ -49,6 +50,7 @@ export function ApplicationPage() {
               <Tabs.List>
                 <Tabs.Tab value="settings">Settings</Tabs.Tab>
                 <Tabs.Tab value="credentials">Credentials</Tabs.Tab>
+                <Tabs.Tab value="connections">Connections</Tabs.Tab>
                 <Tabs.Tab value="apis">APIs</Tabs.Tab>
                 <Tabs.Tab value="advanced">Advanced</Tabs.Tab>
               </Tabs.List>
@@ -57,6 +59,9 @@ export function ApplicationPage() {
               </Tabs.Panel>
               <Tabs.Panel value="credentials" pt="lg">
                 <CredentialsTab api={api} app={app} />
+              </Tabs.Panel>
+              <Tabs.Panel value="connections" pt="lg">
+                <ConnectionsTab api={api} app={app} />
               </Tabs.Panel>
               <Tabs.Panel value="apis" pt="lg">
                 <ApisTab api={api} app={app} />

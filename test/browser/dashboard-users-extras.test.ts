@@ -79,7 +79,7 @@ async function action(page: Page, item: string, dialogTitle: string, button: str
 }
 
 describe('user page extras and the API test token', () => {
-  it('permissions, logs, emails and password change', { timeout: 60_000 }, async () => {
+  it('permissions, logs, emails and password change', { timeout: 90_000 }, async () => {
     await withPage(
       browser,
       'dashboard-users-extras',

@@ -180,10 +180,10 @@ function AddPermissions({ api, path, assigned, onAdded }: { api: TenantApi; path
       ) : (
         <ScopePicker api={remaining} value={picked} onChange={setPicked} label="Permissions to add" />
       )}
-      {chosen ? (
+      {remaining && remaining.scopes.length > 0 ? (
         <Group>
           <Button
-            onClick={() => add.mutate(picked.map((permission_name) => ({ resource_server_identifier: chosen.identifier ?? '', permission_name })))}
+            onClick={() => add.mutate(picked.map((permission_name) => ({ resource_server_identifier: remaining.identifier ?? '', permission_name })))}
             disabled={picked.length === 0}
             loading={add.isPending}
           >

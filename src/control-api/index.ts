@@ -16,6 +16,7 @@ import { readSessionCookie } from './session.js';
 import { setupRoutes } from './setup.js';
 import { authRoutes } from './auth.js';
 import { meRoutes } from './me.js';
+import { testTokenRoutes } from './test-tokens.js';
 import { tenantRoutes } from './tenants.js';
 import { invitationRoutes } from './invitations.js';
 import { connectionTesterRoutes } from './connection-tester.js';
@@ -78,6 +79,7 @@ export const controlApi: FastifyPluginAsync<ControlApiOptions> = async (app, opt
   await app.register(tenantRoutes, routeOptions);
   await app.register(invitationRoutes, routeOptions);
   await app.register(connectionTesterRoutes, routeOptions);
+  await app.register(testTokenRoutes, routeOptions);
 
   let document: OpenApiDocument | undefined;
   app.get('/openapi.json', { config: { dashboard: 'public' } }, async (_request, reply) => {

@@ -13,7 +13,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import { hashSecret, matchesHash, newSecret } from '../domain/secrets.js';
-import { liveResetTicket, requestPasswordReset, resetPassword, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
+import { liveResetTicket, requestPasswordReset, resetPassword, resetResultRedirect, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
 import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
 import { clearCookie, readCookie, setCookie } from '../http/cookies.js';
 import { csrfValid, stringField } from '../http/forms.js';
@@ -116,6 +116,8 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     const user = await services.users.find(request.tenant.id, ticket.userId);
     if (user) await services.attackProtection.passwordChanged(request.tenant, user, request.ip, request.audit);
     clearCookie(request, reply, ticketCookieName(secret), RESET_PATH);
+    const resultUrl = resetResultRedirect(ticket);
+    if (resultUrl) return reply.redirect(resultUrl, 302);
     const client = ticket.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, ticket.clientId) : null;
     return renderPage(reply, request.tenant, {
       title: 'Password changed',

@@ -60,7 +60,7 @@ const _logDeclared: DeclaresAll<Log, Static<typeof LogResponse>> = true;
 const ProjectedLog = Type.Partial(LogResponse);
 
 /** A search page or a checkpoint read (plain arrays), or a search page with totals. */
-const LogListResponse = Type.Union([
+export const LogListResponse = Type.Union([
   Type.Array(ProjectedLog),
   Type.Object({ start: Type.Integer(), limit: Type.Integer(), length: Type.Integer(), total: Type.Integer(), logs: Type.Array(ProjectedLog) }),
 ]);

@@ -33,7 +33,7 @@ export function sortRoles(roles: readonly string[]): string[] {
   return [...roles].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-/** Members and invitations are managed by Admins only (the control API answers 403 to the rest). */
+/** Members, invitations and API test tokens are for Admins only (the control API answers 403 to the rest). */
 export function managesMembers(roles: readonly string[] | undefined): boolean {
   return roles?.includes('admin') ?? false;
 }

@@ -6,7 +6,7 @@
 import type { Storage } from '../../storage/storage.js';
 import type { LogRecord } from '../../storage/repositories/logs.js';
 import { invalid, notFound } from '../errors.js';
-import { parseLogQuery, parseLogSort } from './log-query.js';
+import { parseLogQuery, parseLogSort, type LogFilter, type LogSort } from './log-query.js';
 
 /**
  * Auth0 lets a search page through its first 1,000 results only; beyond that, checkpoint reading is
@@ -66,13 +66,30 @@ export class LogSearchService {
       );
     }
     const filter = input.q === undefined ? undefined : parseLogQuery(input.q);
-    const sort = parseLogSort(input.sort);
+    return this.page(tenant, filter, parseLogSort(input.sort), input);
+  }
+
+  private async page(tenant: TenantRef, filter: LogFilter | undefined, sort: LogSort, input: { page: number; perPage: number; withTotal: boolean }): Promise<{ logs: Log[]; total?: number }> {
+    const offset = input.page * input.perPage;
     const records = await this.storage.repos.logs.search(tenant.id, { ...(filter ? { filter } : {}), sort, offset, limit: input.perPage });
     const logs = records.map((record) => toLog(record, tenant));
     if (!input.withTotal) return { logs };
     // A short first page already is the whole answer: no count needed.
     const total = input.page === 0 && records.length < input.perPage ? records.length : await this.storage.repos.logs.count(tenant.id, filter, SEARCH_WINDOW);
     return { logs, total };
+  }
+
+  /**
+   * A user's events (Auth0's `GET /api/v2/users/{id}/logs`): a search on `user_id`, exact, with the
+   * same sort, paging window and totals as any search. A deleted user's events stay readable.
+   */
+  async forUser(tenant: TenantRef, userId: string, input: Omit<LogSearchInput, 'q'>): Promise<{ logs: Log[]; total?: number }> {
+    const offset = input.page * input.perPage;
+    if (offset + input.perPage > SEARCH_WINDOW) {
+      throw invalid(`Requesting page ${input.page} exceeds the allowed maximum of ${SEARCH_WINDOW} records.`, 'invalid_query_string');
+    }
+    const filter: LogFilter = { op: 'equals', field: 'user_id', value: userId, ignoreCase: false };
+    return this.page(tenant, filter, parseLogSort(input.sort), input);
   }
 
   /**

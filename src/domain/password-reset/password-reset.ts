@@ -25,6 +25,11 @@ export interface PasswordResetTicket {
   /** Set each time the reset page is opened: only that browser may submit it, with this CSRF token. */
   browserHash?: string;
   csrf?: string;
+  /** A Management API ticket's `result_url`: where the browser goes once the password is changed. */
+  resultUrl?: string;
+  includeEmailInRedirect?: boolean;
+  /** A Management API ticket's `mark_email_as_verified`: the change also marks the address verified. */
+  markEmailAsVerified?: boolean;
 }
 
 /** A new reset ticket for the user's current address. */
@@ -87,6 +92,16 @@ async function sendResetLink(services: Services, tenant: Tenant, request: ResetR
   audit('scpr', { description: 'Password reset email sent', userId: login.user.user_id, ...log });
 }
 
+/** A ticket's `result_url` after a successful change, with Auth0's `success` and `message` (and `email` when asked). */
+export function resetResultRedirect(ticket: PasswordResetTicket): string | undefined {
+  if (!ticket.resultUrl) return undefined;
+  const url = new URL(ticket.resultUrl);
+  if (ticket.includeEmailInRedirect) url.searchParams.set('email', ticket.email);
+  url.searchParams.set('success', 'true');
+  url.searchParams.set('message', 'You can now login to the application with the new password.');
+  return url.toString();
+}
+
 export type ResetOutcome = { status: 'ok'; ticket: PasswordResetTicket } | { status: 'invalid_ticket' } | { status: 'rejected'; message: string };
 
 /**
@@ -98,7 +113,7 @@ export async function resetPassword(services: Services, tenant: Tenant, secret: 
   if (!ticket) return { status: 'invalid_ticket' };
   const log = { userId: ticket.userId, ...(ticket.clientId ? { clientId: ticket.clientId } : {}), details: { connection: ticket.connection, email: ticket.email } };
   try {
-    await services.users.update(tenant.id, ticket.userId, { password });
+    await services.users.update(tenant.id, ticket.userId, { password, ...(ticket.markEmailAsVerified ? { email_verified: true } : {}) });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     audit('fcp', { description: error.message, ...log });

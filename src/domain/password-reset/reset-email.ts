@@ -3,6 +3,9 @@
 export const escapeText = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** "60 minutes", or "5 days" for a lifetime of whole days (an administrator's ticket). */
+export const lifetimeText = (minutes: number): string => (minutes >= 1440 && minutes % 1440 === 0 ? `${minutes / 1440} day${minutes === 1440 ? '' : 's'}` : `${minutes} minutes`);
+
 export function resetEmail(input: { tenantName: string; link: string; ttlMinutes: number }): { subject: string; text: string; html: string } {
   const subject = `Reset your ${input.tenantName} password`;
   const text = [
@@ -12,7 +15,7 @@ export function resetEmail(input: { tenantName: string; link: string; ttlMinutes
     '',
     input.link,
     '',
-    `The link works once and expires in ${input.ttlMinutes} minutes. If you did not ask for this, ignore this email: your password stays as it is.`,
+    `The link works once and expires in ${lifetimeText(input.ttlMinutes)}. If you did not ask for this, ignore this email: your password stays as it is.`,
   ].join('\n');
   const name = escapeText(input.tenantName);
   const link = escapeText(input.link);
@@ -21,7 +24,7 @@ export function resetEmail(input: { tenantName: string; link: string; ttlMinutes
 <p>We received a request to reset the password of your ${name} account.</p>
 <p><a href="${link}" style="display:inline-block;padding:10px 16px;background:#635dff;color:#fff;border-radius:4px;text-decoration:none">Reset password</a></p>
 <p>Or copy this link into your browser:<br><code style="word-break:break-all">${link}</code></p>
-<p>The link works once and expires in ${input.ttlMinutes} minutes. If you did not ask for this, ignore this email: your password stays as it is.</p>
+<p>The link works once and expires in ${lifetimeText(input.ttlMinutes)}. If you did not ask for this, ignore this email: your password stays as it is.</p>
 </body></html>`;
   return { subject, text, html };
 }

@@ -4457,6 +4457,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/tessera/users/{id}/password-reset-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Requires any of: create:user_tickets. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/tickets/email-verification": {
         parameters: {
             query?: never;
@@ -4487,6 +4523,58 @@ export interface paths {
                         result_url?: string;
                         ttl_sec?: number;
                         user_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticket: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/tickets/password-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Requires any of: create:user_tickets. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        client_id?: string;
+                        connection_id?: string;
+                        email?: string;
+                        includeEmailInRedirect?: boolean;
+                        mark_email_as_verified?: boolean;
+                        /** Format: uri */
+                        result_url?: string;
+                        ttl_sec?: number;
+                        user_id?: string;
                     };
                 };
             };
@@ -5104,6 +5192,95 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v2/users/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:logs, read:logs_users. */
+        get: {
+            parameters: {
+                query?: {
+                    include_totals?: boolean;
+                    page?: number;
+                    per_page?: number;
+                    sort?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": ({
+                            audience?: string;
+                            client_id?: string;
+                            client_name?: string;
+                            date?: string;
+                            description?: string;
+                            /** @description What happened, by event type (open-ended). */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            ip?: string;
+                            log_id?: string;
+                            scope?: string;
+                            tenant_name?: string;
+                            type?: string;
+                            user_agent?: string;
+                            user_id?: string;
+                            user_name?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[] | {
+                            length: number;
+                            limit: number;
+                            logs: ({
+                                audience?: string;
+                                client_id?: string;
+                                client_name?: string;
+                                date?: string;
+                                description?: string;
+                                /** @description What happened, by event type (open-ended). */
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                ip?: string;
+                                log_id?: string;
+                                scope?: string;
+                                tenant_name?: string;
+                                type?: string;
+                                user_agent?: string;
+                                user_id?: string;
+                                user_name?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            start: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v2/users/{id}/permissions": {

@@ -2,7 +2,8 @@
  * `/t/{tenant}/apis/{id}`: one API in Auth0's tabs: Settings (token lifetimes, signing algorithm,
  * RBAC, consent, offline access; delete), Permissions (scopes), Machine to Machine Applications
  * (client grants for this audience) and Test (a client-credentials curl for one authorized app; the
- * secret stays masked, and is only ever on screen when the role holds read:client_keys).
+ * secret stays masked, and is only ever on screen when the role holds read:client_keys; Admins also
+ * get a real test token from the control API, with its decoded payload).
  */
 import { useState, type ReactNode } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, NumberInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
@@ -17,6 +18,12 @@ import { clientCredentialsCurl } from '../../lib/curl';
 import { ScopePicker } from '../applications/ScopePicker';
 import { useClientGrants, useClients, useGrantMutations, useResourceServers } from '../applications/queries';
 import { SIGNING_ALGS, useDeleteResourceServer, useUpdateResourceServer } from './queries';
+import { useMutation } from '@tanstack/react-query';
+import { control } from '../../api/clients';
+import { call } from '../../api/errors';
+import { decodeJwtPayload } from '../../lib/jwt';
+import { managesMembers } from '../../lib/roles';
+import { useTenant } from '../tenants/queries';
 
 const TABS = ['settings', 'permissions', 'm2m', 'test'] as const;
 
@@ -398,9 +405,54 @@ function TestTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
                 Replace YOUR_CLIENT_SECRET with the application's secret{api.can('read:client_keys') ? '.' : ' (your role cannot read client secrets).'}
               </Text>
             )}
+            <TestToken key={app.client_id} tenant={api.tenant} rs={rs} clientId={app.client_id ?? ''} appName={app.name ?? ''} />
           </Stack>
         );
       }}
     </QueryState>
+  );
+}
+
+/**
+ * "Get test token" (Admins): the control API mints a real client-credentials token for the chosen
+ * application (the secret never comes to the browser); shown with its decoded payload.
+ */
+function TestToken({ tenant, rs, clientId, appName }: { tenant: string; rs: ResourceServer; clientId: string; appName: string }) {
+  const summary = useTenant(tenant);
+  const mint = useMutation({
+    mutationFn: () => call(() => control.POST('/api/control/v1/tenants/{name}/apis/{id}/test-token', { params: { path: { name: tenant, id: rs.id ?? '' } }, body: { client_id: clientId } })),
+  });
+  if (!managesMembers(summary.data?.roles)) return null;
+  const payload = mint.data ? decodeJwtPayload(mint.data.access_token) : undefined;
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Test token
+        </Title>
+        <Text size="sm">Get a real access token for {rs.name}, as {appName} would get it from the token endpoint.</Text>
+        <Group>
+          <Button onClick={() => mint.mutate()} loading={mint.isPending}>
+            Get test token
+          </Button>
+        </Group>
+        {mint.isError ? (
+          <Alert color="red" role="alert" variant="light">
+            {errorMessage(mint.error)}
+          </Alert>
+        ) : null}
+        {mint.data ? (
+          <Stack gap="sm">
+            <CopyField label="Access token" value={mint.data.access_token} description={`Bearer, expires in ${mint.data.expires_in} seconds${mint.data.scope ? `; scope: ${mint.data.scope}` : ''}`} />
+            <Text size="sm" fw={500} id="test-token-payload-label">
+              Decoded payload
+            </Text>
+            <Code block data-testid="test-token-payload" tabIndex={0} aria-labelledby="test-token-payload-label" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              {payload ? JSON.stringify(payload, null, 2) : 'The token could not be decoded.'}
+            </Code>
+          </Stack>
+        ) : null}
+      </Stack>
+    </Card>
   );
 }

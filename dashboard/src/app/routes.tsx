@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense } from 'react';
 import { Center, Loader } from '@mantine/core';
-import { Navigate, Route, Routes } from 'react-router';
+import { Route, Routes } from 'react-router';
 import { SetupPage } from '../features/setup/SetupPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
@@ -21,6 +21,10 @@ import { ApiPage } from '../features/apis/ApiPage';
 import { ApisPage } from '../features/apis/ApisPage';
 import { UserPage } from '../features/users/UserPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { SettingsIndex, SettingsLayout } from '../features/settings/SettingsLayout';
+import { GeneralSettingsPage } from '../features/settings/GeneralSettingsPage';
+import { AdvancedSettingsPage } from '../features/settings/AdvancedSettingsPage';
+import { SigningKeysPage } from '../features/settings/SigningKeysPage';
 import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
@@ -57,8 +61,6 @@ export function AppRoutes() {
           <Route path="/t/:tenant/roles" element={<RolesPage />} />
           <Route path="/t/:tenant/roles/:id" element={<RolePage />} />
           <Route path="/t/:tenant/logs" element={<LogsPage />} />
-          <Route path="/t/:tenant/settings" element={<Navigate to="members" replace />} />
-          <Route path="/t/:tenant/settings/members" element={<MembersPage />} />
           <Route path="/t/:tenant" element={<TenantApiLayout />}>
             <Route path="applications" element={<ApplicationsPage />} />
             <Route path="applications/:id" element={<ApplicationPage />} />
@@ -66,6 +68,13 @@ export function AppRoutes() {
             <Route path="apis/:id" element={<ApiPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="users/:id" element={<UserPage />} />
+            <Route path="settings" element={<SettingsLayout />}>
+              <Route index element={<SettingsIndex />} />
+              <Route path="general" element={<GeneralSettingsPage />} />
+              <Route path="advanced" element={<AdvancedSettingsPage />} />
+              <Route path="signing-keys" element={<SigningKeysPage />} />
+              <Route path="members" element={<MembersPage />} />
+            </Route>
           </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -127,7 +127,7 @@ export function GlobalSearch({ tenant }: { tenant: string }) {
 
   return (
     <Combobox store={combobox} onOptionSubmit={open} width={400} position="bottom-end" withinPortal>
-      <Combobox.Target>
+      <Combobox.Target withExpandedAttribute>
         <TextInput
           ref={setInput}
           aria-label={`Search ${tenant}`}
@@ -160,7 +160,7 @@ export function GlobalSearch({ tenant }: { tenant: string }) {
                   <Text size="sm" fw={500}>
                     {result.label}
                   </Text>
-                  <Text size="xs" c="dimmed" ff="monospace" truncate>
+                  <Text size="xs" ff="monospace" truncate>
                     {result.detail}
                   </Text>
                 </Combobox.Option>

@@ -4,7 +4,7 @@
  * role (the control API's rule). Drives both the Settings tabs and the navigation's Settings group.
  * No DOM: unit-tested in test/unit/dashboard-settings.test.ts.
  */
-import { hasAnyScope } from './tenant-screens';
+import { hasAnyScope } from './tenant-screens.js';
 
 export type SettingsTabKey = 'general' | 'advanced' | 'signing-keys' | 'members';
 

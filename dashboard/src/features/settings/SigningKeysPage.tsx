@@ -126,7 +126,7 @@ function KeyTable({ keys, label, onView, onRevoke }: { keys: SigningKey[]; label
                 </Table.Td>
                 <Table.Td>{key.alg ?? 'RS256'}</Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLORS[status]} variant="light" tt="none">
+                  <Badge color={STATUS_COLORS[status]} variant="dot" tt="none">
                     {KEY_STATUS_LABELS[status]}
                   </Badge>
                 </Table.Td>

@@ -123,6 +123,9 @@ describe('Settings', () => {
         const rsa = before.filter((k) => !k.alg);
         const oldCurrent = rsa.find((k) => k.current)!.kid;
         const oldNext = rsa.find((k) => k.next)!.kid;
+        // Tenant members (the existing screen) is one of the tabs.
+        await page.getByRole('tab', { name: 'Tenant members' }).click();
+        await page.getByTestId('members-table').getByText('admin@example.com').waitFor();
         await page.getByRole('tab', { name: 'Signing Keys' }).click();
         await page.waitForURL(`${admin.dashboard}/t/dev/settings/signing-keys`);
         const valid = page.getByRole('table', { name: 'Valid signing keys' });

@@ -7,7 +7,7 @@
  */
 import { createContext, useContext, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Outlet, useParams } from 'react-router';
+import { Outlet, useOutletContext, useParams } from 'react-router';
 import { QueryState } from '../components/QueryState';
 import { useTenant } from '../features/tenants/queries';
 import { redirectToSignIn, tenantTokens } from './clients';
@@ -119,9 +119,11 @@ export function TenantApiLayout() {
 
 function ProvideTenantApi({ tenant, origin, scope }: { tenant: string; origin: string; scope: string }) {
   const api = useMemo(() => new TenantApi(tenant, origin, new Set(scope.split(' ').filter(Boolean))), [tenant, origin, scope]);
+  // The shell's outlet context (the signed-in account, app/session.tsx useAccount) reaches the screens below.
+  const account = useOutletContext();
   return (
     <TenantApiContext.Provider value={api}>
-      <Outlet />
+      <Outlet context={account} />
     </TenantApiContext.Provider>
   );
 }

@@ -131,7 +131,7 @@ export function GlobalSearch({ tenant }: { tenant: string }) {
         <TextInput
           ref={setInput}
           aria-label={`Search ${tenant}`}
-          placeholder="Search users, applications, APIs"
+          placeholder="Search users, apps, APIs"
           value={text}
           maxLength={MAX_SEARCH_LENGTH}
           onChange={(event) => {

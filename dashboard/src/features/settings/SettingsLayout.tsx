@@ -4,7 +4,7 @@
  * shown (lib/settings-tabs.ts). `/settings` opens the first of them.
  */
 import { Stack, Tabs, Text, Title } from '@mantine/core';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, useLocation, useNavigate, useOutletContext } from 'react-router';
 import { useTenantApi } from '../../api/tenant-api';
 import { allowedSettingsTabs } from '../../lib/settings-tabs';
 import { managesMembers } from '../../lib/roles';
@@ -20,6 +20,8 @@ export function SettingsLayout() {
   const { api, tabs } = useSettingsTabs();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  // The signed-in account (app/session.tsx useAccount) passes through to the tab's screen.
+  const account = useOutletContext();
   const base = `/t/${encodeURIComponent(api.tenant)}/settings`;
   const active = tabs.find((tab) => pathname === `${base}/${tab.key}` || pathname.startsWith(`${base}/${tab.key}/`))?.key ?? null;
   return (
@@ -35,12 +37,12 @@ export function SettingsLayout() {
         </Tabs.List>
         {tabs.map((tab) => (
           <Tabs.Panel key={tab.key} value={tab.key} pt="lg">
-            <Outlet />
+            <Outlet context={account} />
           </Tabs.Panel>
         ))}
       </Tabs>
       {/* `/settings` itself (it redirects), or a tab the role cannot open (its page shows the API's refusal). */}
-      {active === null ? <Outlet /> : null}
+      {active === null ? <Outlet context={account} /> : null}
     </Stack>
   );
 }

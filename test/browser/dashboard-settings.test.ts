@@ -125,7 +125,7 @@ describe('Settings', () => {
         const oldNext = rsa.find((k) => k.next)!.kid;
         // Tenant members (the existing screen) is one of the tabs.
         await page.getByRole('tab', { name: 'Tenant members' }).click();
-        await page.getByTestId('members-table').getByText('admin@example.com').waitFor();
+        await page.getByTestId('members-table').getByTestId('member-admin@example.com').waitFor();
         await page.getByRole('tab', { name: 'Signing Keys' }).click();
         await page.waitForURL(`${admin.dashboard}/t/dev/settings/signing-keys`);
         const valid = page.getByRole('table', { name: 'Valid signing keys' });
@@ -177,7 +177,7 @@ describe('Settings', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce', acceptDownloads: true },
     );
-  }, 180_000);
+  }, 120_000);
 });
 
 describe('Global search', () => {
@@ -216,5 +216,5 @@ describe('Global search', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
-  }, 120_000);
+  }, 60_000);
 });

@@ -159,3 +159,17 @@ describe('global search', () => {
     expect(filterByText(apps, 's', (a) => [a.name])).toEqual([]);
   });
 });
+
+describe('a cleared Default Directory', () => {
+  it('logs in with the default database connection, as an unset one does', async () => {
+    const { connectionNameOf } = await import('../../src/login/form.js');
+    type Tenant = Parameters<typeof connectionNameOf>[0];
+    type Request = Parameters<typeof connectionNameOf>[1];
+    const tenantWith = (default_directory: string | undefined) => ({ settings: { default_directory } }) as unknown as Tenant;
+    const noConnection = {} as Request;
+    expect(connectionNameOf(tenantWith(''), noConnection)).toBe('Username-Password-Authentication');
+    expect(connectionNameOf(tenantWith(undefined), noConnection)).toBe('Username-Password-Authentication');
+    expect(connectionNameOf(tenantWith('corp-db'), noConnection)).toBe('corp-db');
+    expect(connectionNameOf(tenantWith('corp-db'), { connection: 'other' } as Request)).toBe('other');
+  });
+});

@@ -42,9 +42,12 @@ export async function loadLogin(services: Services, request: FastifyRequest, sta
   return loaded?.interaction.state === 'login_pending' ? loaded : undefined;
 }
 
-/** The connection a login logs in with: the requested one, else the tenant's default directory. */
+/**
+ * The connection a login logs in with: the requested one, else the tenant's default directory.
+ * An empty default directory is a cleared one (PATCH accepts "" to clear it), hence `||`.
+ */
 export const connectionNameOf = (tenant: Tenant, authorization: AuthorizationRequest): string =>
-  authorization.connection ?? tenant.settings.default_directory ?? DEFAULT_DATABASE_CONNECTION;
+  authorization.connection ?? (tenant.settings.default_directory || DEFAULT_DATABASE_CONNECTION);
 
 /** The database connection `name`, when it exists and is enabled for the application. */
 export async function databaseConnectionFor(services: Services, tenantId: string, name: string, client: ConnectionUser): Promise<Connection | undefined> {

@@ -12,7 +12,7 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Outlet, useParams } from 'react-router';
+import { Outlet, useOutletContext, useParams } from 'react-router';
 import { QueryState } from '../components/QueryState';
 import { control, managementClient, redirectToSignIn, tenantTokens } from './clients';
 import { ApiRequestError, call } from './errors';
@@ -135,11 +135,13 @@ export function useTenantApi(): TenantApi {
 /** Layout route for `/t/:tenant/...` screens that use the Management API. */
 export function TenantApiLayout() {
   const name = useParams().tenant ?? '';
+  // The shell's outlet context (the signed-in account, app/session.tsx useAccount) reaches the screens below.
+  const account = useOutletContext();
   return (
     <WithTenantApi tenant={name}>
       {(api) => (
         <TenantApiContext.Provider value={api}>
-          <Outlet />
+          <Outlet context={account} />
         </TenantApiContext.Provider>
       )}
     </WithTenantApi>

@@ -15,6 +15,8 @@ import type { Me } from '../api/control';
 import { CreateTenantModal } from '../features/tenants/CreateTenantModal';
 import { useTenants } from '../features/tenants/queries';
 import { managesMembers } from '../lib/roles';
+import { allowedSettingsTabs } from '../lib/settings-tabs';
+import { GlobalSearch } from './GlobalSearch';
 import { TenantSwitcher } from './TenantSwitcher';
 import { useAccount } from './session';
 
@@ -70,6 +72,22 @@ function TenantNav({ tenant, pathname, onNavigate }: { tenant: string; pathname:
   );
 }
 
+/** Settings › the tabs the member may open (lib/settings-tabs.ts); Tenant members alone until the token's scopes are known. */
+function SettingsNav({ tenant, roles, pathname, onNavigate }: { tenant: string; roles: readonly string[] | undefined; pathname: string; onNavigate: () => void }) {
+  const api = useTenantApiQuery(tenant);
+  const tabs = allowedSettingsTabs(api.data?.scopes ?? new Set(), managesMembers(roles));
+  if (tabs.length === 0) return null;
+  const base = `/t/${encodeURIComponent(tenant)}/settings`;
+  return (
+    <NavLink label="Settings" leftSection={<IconSettings size={18} aria-hidden />} defaultOpened data-testid="nav-settings">
+      {tabs.map((tab) => {
+        const to = `${base}/${tab.key}`;
+        return <NavLink key={tab.key} component={Link} to={to} active={pathname === to} label={tab.label} onClick={onNavigate} />;
+      })}
+    </NavLink>
+  );
+}
+
 function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
   const computed = useComputedColorScheme('light', { getInitialValueInEffect: false });
@@ -114,7 +132,6 @@ export function Shell() {
   const { pathname } = useLocation();
   const tenants = useTenants();
   const roles = tenants.data?.find((t) => t.name === tenant)?.roles;
-  const membersPath = tenant ? `/t/${encodeURIComponent(tenant)}/settings/members` : '';
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <AppShell.Header>
@@ -132,6 +149,7 @@ export function Shell() {
             ) : null}
           </Group>
           <Group gap="sm" wrap="nowrap">
+            {tenant ? <GlobalSearch key={tenant} tenant={tenant} /> : null}
             <ThemeToggle />
             <AccountMenu account={account} />
           </Group>
@@ -139,18 +157,7 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
         {tenant ? <TenantNav tenant={tenant} pathname={pathname} onNavigate={close} /> : null}
-        {tenant && managesMembers(roles) ? (
-          <NavLink label="Settings" leftSection={<IconSettings size={18} aria-hidden />} defaultOpened data-testid="nav-settings">
-            <NavLink
-              component={Link}
-              to={membersPath}
-              active={pathname === membersPath}
-              label="Tenant members"
-              leftSection={<IconUsersGroup size={18} aria-hidden />}
-              onClick={close}
-            />
-          </NavLink>
-        ) : null}
+        {tenant ? <SettingsNav tenant={tenant} roles={roles} pathname={pathname} onNavigate={close} /> : null}
         <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main>

@@ -28,6 +28,10 @@ import { PasswordlessPage } from '../features/passwordless/PasswordlessPage';
 import { PasswordlessConnectionPage } from '../features/passwordless/PasswordlessConnectionPage';
 import { BrandingPage } from '../features/branding/BrandingPage';
 import { AttackProtectionPage } from '../features/attack-protection/AttackProtectionPage';
+import { SettingsIndex, SettingsLayout } from '../features/settings/SettingsLayout';
+import { GeneralSettingsPage } from '../features/settings/GeneralSettingsPage';
+import { AdvancedSettingsPage } from '../features/settings/AdvancedSettingsPage';
+import { SigningKeysPage } from '../features/settings/SigningKeysPage';
 import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
@@ -66,8 +70,6 @@ export function AppRoutes() {
           <Route path="/t/:tenant/roles" element={<RolesPage />} />
           <Route path="/t/:tenant/roles/:id" element={<RolePage />} />
           <Route path="/t/:tenant/logs" element={<LogsPage />} />
-          <Route path="/t/:tenant/settings" element={<Navigate to="members" replace />} />
-          <Route path="/t/:tenant/settings/members" element={<MembersPage />} />
           <Route path="/t/:tenant" element={<TenantApiLayout />}>
             <Route path="applications" element={<ApplicationsPage />} />
             <Route path="applications/:id" element={<ApplicationPage />} />
@@ -82,6 +84,13 @@ export function AppRoutes() {
             <Route path="authentication/passwordless/:id" element={<PasswordlessConnectionPage />} />
             <Route path="branding" element={<BrandingPage />} />
             <Route path="security/attack-protection" element={<AttackProtectionPage />} />
+            <Route path="settings" element={<SettingsLayout />}>
+              <Route index element={<SettingsIndex />} />
+              <Route path="general" element={<GeneralSettingsPage />} />
+              <Route path="advanced" element={<AdvancedSettingsPage />} />
+              <Route path="signing-keys" element={<SigningKeysPage />} />
+              <Route path="members" element={<MembersPage />} />
+            </Route>
           </Route>
           <Route path="/profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFoundPage />} />

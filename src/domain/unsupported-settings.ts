@@ -138,6 +138,13 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   off('flags.enable_dynamic_client_registration'),
 ];
 
+/** `PATCH /api/v2/attack-protection/breached-password-detection`. */
+export const UNSUPPORTED_BREACHED_PASSWORD_SETTINGS: readonly UnsupportedSetting[] = [
+  // Only the standard method (the password against the bundled breach list); "enhanced" (username
+  // and password pairs) would silently get the weaker check.
+  only('method', 'standard'),
+];
+
 /** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */
 function valuesAt(body: unknown, segments: string[], prefix: string[] = []): Array<[string, unknown]> {
   if (segments.length === 0) return [[prefix.join('.'), body]];

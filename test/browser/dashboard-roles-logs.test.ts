@@ -179,7 +179,7 @@ describe('Roles', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('Logs', () => {

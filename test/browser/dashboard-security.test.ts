@@ -56,6 +56,9 @@ async function setTheme(page: Page, scheme: 'light' | 'dark') {
   await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
 }
 
+/** Runs in the page (serialised by Playwright): the element's computed background colour. */
+const backgroundColorOf = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
+
 describe('Branding', () => {
   it('saves colours and a logo that the hosted login page then uses', async () => {
     await withPage(
@@ -74,8 +77,8 @@ describe('Branding', () => {
         await page.getByText('Must be an https:// URL.').waitFor();
         await page.getByLabel('Logo URL').fill(LOGO);
         // The preview follows the form.
-        await expect.poll(() => page.getByTestId('preview-button').evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(10, 92, 54)');
-        await expect.poll(() => page.getByTestId('preview-background').evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(240, 230, 210)');
+        await expect.poll(() => page.getByTestId('preview-button').evaluate(backgroundColorOf)).toBe('rgb(10, 92, 54)');
+        await expect.poll(() => page.getByTestId('preview-background').evaluate(backgroundColorOf)).toBe('rgb(240, 230, 210)');
         await page.getByRole('button', { name: 'Save Changes' }).click();
         await page.getByText('Branding saved.', { exact: false }).waitFor();
         expect((await api('GET', '/api/v2/branding')).body).toEqual({ colors: { primary: '#0a5c36', page_background: '#f0e6d2' }, logo_url: LOGO });
@@ -100,8 +103,8 @@ describe('Branding', () => {
         await page.goto(authorize.toString(), { waitUntil: 'domcontentloaded' });
         await page.waitForURL(/\/u\/login\?/);
         const submit = page.locator('button[type=submit]').first();
-        expect(await submit.evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(10, 92, 54)');
-        expect(await page.locator('body').evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(240, 230, 210)');
+        expect(await submit.evaluate(backgroundColorOf)).toBe('rgb(10, 92, 54)');
+        expect(await page.locator('body').evaluate(backgroundColorOf)).toBe('rgb(240, 230, 210)');
         expect(await page.locator('header img').getAttribute('src')).toBe(LOGO);
       },
       { colorScheme: 'light' },

@@ -202,6 +202,8 @@ describe('Management API: /api/v2/attack-protection', () => {
       ['suspicious-ip-throttling', { stage: { 'pre-signup': {} } }, 'pre-signup'],
       ['suspicious-ip-throttling', { shields: ['user_notification'] }, 'shields'],
       ['breached-password-detection', { method: 'premium' }, 'method'],
+      // Accepted by Auth0's schema, but Tessera has only the standard check: refused rather than silently weaker.
+      ['breached-password-detection', { method: 'enhanced' }, 'method'],
       ['breached-password-detection', { admin_notification_frequency: ['hourly'] }, 'admin_notification_frequency'],
       ['breached-password-detection', { stage: { 'pre-change-password': { shields: ['user_notification'] } } }, 'shields'],
     ];

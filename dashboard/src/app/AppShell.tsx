@@ -4,7 +4,7 @@
  * routes arrive slice by slice).
  */
 import { Fragment, useState } from 'react';
-import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconApi, IconApps, IconDatabase, IconKey, IconPalette, IconShieldLock, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
@@ -156,9 +156,12 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main navigation">
-        {tenant ? <TenantNav tenant={tenant} pathname={pathname} onNavigate={close} /> : null}
-        {tenant ? <SettingsNav tenant={tenant} roles={roles} pathname={pathname} onNavigate={close} /> : null}
-        <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
+        {/* Taller than a small window once every group is shown: the list scrolls, the header stays. */}
+        <AppShell.Section grow component={ScrollArea} scrollbars="y">
+          {tenant ? <TenantNav tenant={tenant} pathname={pathname} onNavigate={close} /> : null}
+          {tenant ? <SettingsNav tenant={tenant} roles={roles} pathname={pathname} onNavigate={close} /> : null}
+          <NavLink component={Link} to="/profile" active={pathname === '/profile'} label="Profile" leftSection={<IconUser size={18} aria-hidden />} onClick={close} />
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet context={account} />

@@ -14,6 +14,7 @@
  * or signup attempt (pre-user-registration) takes a token; an empty bucket refuses further attempts.
  */
 import type { Storage } from '../../storage/storage.js';
+import { UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 import type { CounterKey } from '../../storage/repositories/attack-protection.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
@@ -143,6 +144,7 @@ export class AttackProtectionService {
 
   /** PATCH semantics of `/api/v2/attack-protection/*`; returns the feature's new settings. */
   async update<F extends AttackProtectionFeature>(tenantId: string, feature: F, patch: Record<string, unknown>): Promise<AttackProtectionSettings[F]> {
+    if (feature === 'breached_password_detection') refuseUnsupportedSettings(UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, patch);
     const updated = await this.storage.transaction(async (repos) => {
       const stored = (await repos.attackProtection.findSettings<Partial<Record<AttackProtectionFeature, Record<string, unknown>>>>(tenantId)) ?? {};
       const next = applyFeaturePatch(resolveSettings(stored)[feature], patch);

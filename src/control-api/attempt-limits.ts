@@ -2,11 +2,12 @@
  * Attempts at the control API's public routes that take a secret (the setup link, invitation
  * tickets): counted per client address (IPv6 by /64) and per route, at most `perMinute` a minute,
  * in the same store as the Authentication API's rate limits (Redis when configured, so the count
- * holds across instances). Tickets are 256-bit, so this is against floods, not guessing; a flood
- * spread over many addresses meets a global bucket as well.
+ * holds across instances). Tickets are 256-bit, so this is against floods, not guessing. There is
+ * no bucket shared by all addresses: anyone with enough addresses could fill it and lock every real
+ * invitee (or the installer) out, and a refused ticket costs no more than any other 404.
  *
- * Quotas bound what an account or a tenant may make the platform do in an hour (tenants created,
- * invitation emails sent): counted in hour-long windows of their own store.
+ * Quotas bound what an account may make the platform do in an hour (tenant creations): counted in
+ * hour-long windows of their own store.
  */
 import type { FastifyRequest } from 'fastify';
 import { ManagementApiError } from '../http/errors.js';
@@ -19,18 +20,11 @@ export interface AttemptLimiter {
 }
 
 export const ATTEMPTS_PER_MINUTE = 10;
-/** All addresses together, per route: bounds the work a distributed flood can cause. */
-export const GLOBAL_ATTEMPTS_PER_MINUTE = 100;
 
 /** Counts one attempt per client address (and per `subject`, e.g. an account, when given: its own bucket too). */
 export async function countAttempt(limiter: AttemptLimiter, request: FastifyRequest, route: string, perMinute = ATTEMPTS_PER_MINUTE, subject?: string): Promise<void> {
   if (subject !== undefined) checkHit(await limiter.hit(`control:${route}:subject:${subject}`), perMinute);
   checkHit(await limiter.hit(`control:${route}:${addressBucket(request.ip)}`), perMinute);
-}
-
-/** Counts one attempt at a public route from any address: at most `perMinute` for everyone together. */
-export async function countGlobalAttempt(limiter: AttemptLimiter, route: string, perMinute = GLOBAL_ATTEMPTS_PER_MINUTE): Promise<void> {
-  checkHit(await limiter.hit(`control:${route}:global`), perMinute);
 }
 
 /**

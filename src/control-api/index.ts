@@ -33,7 +33,7 @@ export interface ControlApiOptions {
   csrfKey: Uint8Array;
   /** Counts attempts at the guessable public routes (setup, invitations) per client address, in minute windows. */
   limiter: AttemptLimiter;
-  /** Counts the hourly quotas (tenants created per account, invitations per tenant), in hour windows. */
+  /** Counts the hourly quotas (tenant creations per account), in hour windows. */
   quotas: AttemptLimiter;
 }
 

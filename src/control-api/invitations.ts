@@ -10,13 +10,14 @@ import type { ControlApiOptions } from './index.js';
 import { sessionOf } from './index.js';
 import { managesTenant } from '../domain/control-plane/dashboard-roles.js';
 import { ManagementApiError } from '../http/errors.js';
-import { countAttempt, countGlobalAttempt, countQuota } from './attempt-limits.js';
+import { countAttempt } from './attempt-limits.js';
 import { setSessionCookie } from './session.js';
 import { ErrorResponse, NoContent, RoleId, TenantParams } from './schemas.js';
 
 /** Invitations one account may send a minute (each is an email). */
 const INVITATIONS_PER_MINUTE = 20;
 const INVITATIONS_PER_HOUR_PER_TENANT = 20;
+const HOUR_MS = 60 * 60_000;
 
 const InvitationResponse = Type.Object({
   id: Type.String(),
@@ -40,7 +41,7 @@ const AcceptBody = Type.Object(
 const PreviewResponse = Type.Object({ tenant: Type.String(), email: Type.String(), roles: Type.Array(RoleId), inviter: Type.String(), account_exists: Type.Boolean() });
 const AcceptResponse = Type.Object({ tenant: Type.String(), created_account: Type.Boolean() });
 
-export const invitationRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services, limiter, quotas }) => {
+export const invitationRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify, { services, limiter }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   async function adminTenant(userId: string, name: string) {
@@ -60,7 +61,12 @@ export const invitationRoutes: FastifyPluginAsync<ControlApiOptions> = async (fa
     // Each invitation is an email sent on the platform's behalf: bounded per account.
     await countAttempt(limiter, request, 'invite', INVITATIONS_PER_MINUTE, session.userId);
     // And per tenant, whoever its Admins are: a tenant's email delivery is not a mailing service.
-    await countQuota(quotas, 'invitations', tenant.id, INVITATIONS_PER_HOUR_PER_TENANT, `This tenant has sent ${INVITATIONS_PER_HOUR_PER_TENANT} invitations in the last hour; try again later.`);
+    // Counted from the invitations actually sent (refused ones cost nothing), on any instance.
+    const sent = await services.invitations.sentWithin(tenant.id, HOUR_MS);
+    if (sent.count >= INVITATIONS_PER_HOUR_PER_TENANT) {
+      const retryAfter = Math.max(1, Math.ceil(((sent.oldestAt ?? Date.now()) + HOUR_MS - Date.now()) / 1000));
+      throw new ManagementApiError(429, `This tenant has sent ${INVITATIONS_PER_HOUR_PER_TENANT} invitations in the last hour; try again later.`, 'too_many_requests', { 'retry-after': String(retryAfter) });
+    }
     return reply.code(201).send(await services.invitations.invite(tenant, session.userId, request.body.email, request.body.roles));
   });
 
@@ -72,13 +78,11 @@ export const invitationRoutes: FastifyPluginAsync<ControlApiOptions> = async (fa
 
   app.post('/invitations/lookup', { config: { dashboard: 'public' }, schema: { body: TicketBody, response: { 200: PreviewResponse, 404: ErrorResponse, 429: ErrorResponse } } }, async (request) => {
     await countAttempt(limiter, request, 'invitations');
-    await countGlobalAttempt(limiter, 'invitations');
     return services.invitations.lookup(request.body.ticket);
   });
 
   app.post('/invitations/accept', { config: { dashboard: 'public' }, schema: { body: AcceptBody, response: { 200: AcceptResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } } }, async (request, reply) => {
     await countAttempt(limiter, request, 'invitations');
-    await countGlobalAttempt(limiter, 'invitations');
     const { ticket, name, password } = request.body;
     const signedIn = request.dashboardSession;
     const { tenant, account, created } = await services.invitations.accept(ticket, {

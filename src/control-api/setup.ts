@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ControlApiOptions } from './index.js';
-import { countAttempt, countGlobalAttempt } from './attempt-limits.js';
+import { countAttempt } from './attempt-limits.js';
 import { setSessionCookie } from './session.js';
 import { AccountResponse, ErrorResponse, accountView } from './schemas.js';
 
@@ -33,7 +33,6 @@ export const setupRoutes: FastifyPluginAsync<ControlApiOptions> = async (fastify
     { config: { dashboard: 'public' }, schema: { body: SetupBody, response: { 201: AccountResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } } },
     async (request, reply) => {
       await countAttempt(limiter, request, 'setup');
-      await countGlobalAttempt(limiter, 'setup');
       const { token, email, password, name } = request.body;
       const account = await services.dashboardAccounts.setUp(token, { email, password, ...(name ? { name } : {}) });
       const { cookieValue, session } = await services.dashboardSessions.create({ userId: account.user_id, ssoSid: null, userAgent: request.headers['user-agent'] ?? '', ip: request.ip });

@@ -42,9 +42,14 @@ export const testTokenRoutes: FastifyPluginAsync<ControlApiOptions> = async (fas
       const api = await services.resourceServers.get(tenant.id, request.params.id);
       const client = await services.clients.find(tenant.id, tenant.name, request.body.client_id);
       if (!client) throw new ManagementApiError(404, 'Application not found.', 'inexistent_client');
+      // Refusals are in the tenant's logs as the token endpoint's are, with the member as actor.
+      const audit = services.logs.auditor({ tenantId: tenant.id, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
+      const actor = { actor: { type: 'dashboard', user_id: session.userId } };
       // The token endpoint refuses a grant type the application does not list; so does this.
       if (!client.grant_types.includes('client_credentials')) {
-        throw new ManagementApiError(403, `The application does not use the Client Credentials grant (grant_types).`, 'grant_type_not_allowed');
+        const description = 'The application does not use the Client Credentials grant (grant_types).';
+        audit('feccft', { description, clientId: client.client_id, audience: api.identifier, details: actor });
+        throw new ManagementApiError(403, description, 'grant_type_not_allowed');
       }
 
       const outcome = await issueClientToken(services, tenant, {
@@ -53,8 +58,6 @@ export const testTokenRoutes: FastifyPluginAsync<ControlApiOptions> = async (fas
         scope: undefined,
         issuer: services.tenants.publicOrigin.issuerFor(services.tenants.domainOf(tenant.name)),
       });
-      const audit = services.logs.auditor({ tenantId: tenant.id, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
-      const actor = { actor: { type: 'dashboard', user_id: session.userId } };
       if (!outcome.ok) {
         audit('feccft', { description: outcome.description, clientId: client.client_id, audience: api.identifier, details: actor });
         throw new ManagementApiError(403, outcome.description, outcome.reason === 'not_authorized' ? 'no_client_grant' : outcome.reason);

@@ -194,5 +194,5 @@ describe('Activity', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce', timezoneId: 'UTC' },
     );
-  }, 60_000);
+  }, 120_000);
 });

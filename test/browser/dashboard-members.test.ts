@@ -252,5 +252,5 @@ describe('tenant members (real server)', () => {
       },
       options,
     );
-  }, 60_000);
+  }, 120_000);
 });

@@ -256,5 +256,5 @@ describe('Logs', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
-  }, 60_000);
+  }, 120_000);
 });

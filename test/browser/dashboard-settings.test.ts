@@ -216,5 +216,5 @@ describe('Global search', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
-  }, 60_000);
+  }, 120_000);
 });

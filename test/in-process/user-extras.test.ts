@@ -216,6 +216,14 @@ describe('POST /api/control/v1/tenants/{name}/apis/{id}/test-token', () => {
     const noGrant = await control(path, { method: 'POST', cookie: admin.cookie, csrf: admin.csrf, body: { client_id: other.client_id } });
     expect(noGrant.status).toBe(403);
     expect(noGrant.body.errorCode).toBe('no_client_grant');
+    // An application without the Client Credentials grant is refused, and the refusal logged like the grant's.
+    const spa = (await server.api('dev', devToken, 'POST', '/api/v2/clients', { name: 'Storefront', app_type: 'spa', callbacks: ['https://shop.example/cb'] })).body;
+    const noGrantType = await control(path, { method: 'POST', cookie: admin.cookie, csrf: admin.csrf, body: { client_id: spa.client_id } });
+    expect(noGrantType.status).toBe(403);
+    expect(noGrantType.body.errorCode).toBe('grant_type_not_allowed');
+    await server.drain();
+    const refusals = await server.api('dev', devToken, 'GET', `/api/v2/logs?q=${encodeURIComponent(`type:feccft AND client_id:${spa.client_id}`)}`);
+    expect(refusals.body[0]).toMatchObject({ details: { actor: { type: 'dashboard', user_id: admin.userId } } });
 
     const viewer = await member('viewer.tt@example.com', ['viewer_config']);
     const refused = await control(path, { method: 'POST', cookie: viewer.cookie, csrf: viewer.csrf, body: { client_id: m2m.client_id } });

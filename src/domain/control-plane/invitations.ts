@@ -92,15 +92,27 @@ export class InvitationService {
         await repos.dashboardInvitations.insert(record);
       });
     // A concurrent invitation of the same address committed first (one pending per address:
-    // migration 017): once more, now that it can be seen and revoked.
-    await replacePending().catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error;
-      return replacePending();
-    });
+    // migration 017): again, now that it can be seen and revoked; a few times at most.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await replacePending();
+        break;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (attempt === 3) throw conflict(`Another invitation of ${address} is being sent; try again.`, 'invitation_conflict');
+      }
+    }
     const inviter = await this.accounts.find(inviterId);
     const link = `${this.controlPlane.adminOrigin()}/invitations/accept#ticket=${ticket}`;
     await this.email.send(tenant.id, { to: address, ...invitationEmail({ tenant: tenant.name, inviter: inviter?.email ?? 'An administrator', roles: record.roles.filter(isDashboardRoleId), link }) });
     return toInvitation(record);
+  }
+
+  /** The invitations the tenant sent in the last `windowMs`, and when the oldest of them was sent (epoch ms). */
+  async sentWithin(tenantId: string, windowMs: number): Promise<{ count: number; oldestAt: number | null }> {
+    const since = new Date(this.clock.now() - windowMs).toISOString();
+    const { count, oldest } = await this.storage.repos.dashboardInvitations.countCreatedSince(tenantId, since);
+    return { count, oldestAt: oldest ? Date.parse(oldest) : null };
   }
 
   async listPending(tenantId: string): Promise<Invitation[]> {

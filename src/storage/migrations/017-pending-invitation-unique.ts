@@ -7,6 +7,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * A partial unique index makes the second insert fail, and `invite` retries it once, when the
  * first is visible and gets revoked. Older duplicates are revoked first (the newest one stays),
  * so the index can be built on any existing data.
+ *
+ * `dashboard_invitations_tenant_created` serves the hourly sending quota (invitations a tenant
+ * created in the last hour) without reading the tenant's older invitations.
  */
 export const pendingInvitationUnique: Migration = {
   async up(db: Kysely<any>) {
@@ -26,5 +29,6 @@ export const pendingInvitationUnique: Migration = {
       .where(sql.ref('accepted_at'), 'is', null)
       .where(sql.ref('revoked_at'), 'is', null)
       .execute();
+    await db.schema.createIndex('dashboard_invitations_tenant_created').on('dashboard_invitations').columns(['tenant_id', 'created_at']).execute();
   },
 };

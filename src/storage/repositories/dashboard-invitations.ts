@@ -63,6 +63,17 @@ export class DashboardInvitationsRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /** How many invitations of the tenant were created after `since`, and the oldest of them (the hourly quota). */
+  async countCreatedSince(tenantId: string, since: string): Promise<{ count: number; oldest: string | null }> {
+    const row = await this.db
+      .selectFrom('dashboard_invitations')
+      .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min<string | null>('created_at').as('oldest')])
+      .where('tenant_id', '=', tenantId)
+      .where('created_at', '>', since)
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), oldest: row.oldest ?? null };
+  }
+
   /** Pending (not accepted, not revoked, not expired) invitations of the tenant, newest first. */
   async listPending(tenantId: string, now: string): Promise<InvitationRecord[]> {
     const rows = await this.db

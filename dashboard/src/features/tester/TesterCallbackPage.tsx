@@ -26,12 +26,14 @@ function useCallbackParams() {
 async function redeem(params: URLSearchParams): Promise<Outcome> {
   const state = params.get('state') ?? '';
   const attempt = state ? takeAttempt(localStorage, state, Date.now()) : undefined;
-  if (params.has('error')) return { ok: false, error: params.get('error') ?? '', description: params.get('error_description') ?? '' };
-  const code = params.get('code');
-  if (!code) return { ok: false, error: 'invalid_request', description: 'The login came back without an authorization code.' };
+  // Without a try started here, nothing in the URL is shown: a crafted link must not put its own
+  // text under this origin's heading.
   if (!attempt) {
     return { ok: false, error: 'invalid_state', description: 'This login was not started from this browser, was already used, or is older than 10 minutes. Start it again with Try.' };
   }
+  if (params.has('error')) return { ok: false, error: params.get('error') ?? '', description: params.get('error_description') ?? '' };
+  const code = params.get('code');
+  if (!code) return { ok: false, error: 'invalid_request', description: 'The login came back without an authorization code.' };
   return exchange(attempt, code);
 }
 

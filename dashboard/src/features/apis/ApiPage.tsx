@@ -5,7 +5,7 @@
  * secret stays masked, and is only ever on screen when the role holds read:client_keys; Admins also
  * get a real test token from the control API, with its decoded payload).
  */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, NumberInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifySuccess } from '../../components/notify';
 import { IconArrowLeft } from '@tabler/icons-react';
@@ -24,6 +24,7 @@ import { call } from '../../api/errors';
 import { decodeJwtPayload } from '../../lib/jwt';
 import { managesMembers } from '../../lib/roles';
 import { useTenant } from '../tenants/queries';
+import { SettingsCard } from '../../components/SettingsCard';
 
 const TABS = ['settings', 'permissions', 'm2m', 'test'] as const;
 
@@ -82,19 +83,6 @@ export function ApiPage() {
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Card withBorder>
-      <Stack gap="md">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {children}
-      </Stack>
-    </Card>
-  );
-}
-
 function ErrorAlert({ error }: { error: unknown }) {
   return error ? (
     <Alert color="red" role="alert" variant="light">
@@ -140,22 +128,22 @@ function SettingsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
         <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack gap="lg">
             {rs.is_system ? <Alert variant="light" color="gray">The system API's settings cannot be changed.</Alert> : null}
-            <Section title="General Settings">
+            <SettingsCard title="General Settings">
               <CopyField label="Id" value={rs.id ?? ''} />
               <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} />
               <CopyField label="Identifier" value={rs.identifier ?? ''} description="The audience of this API's access tokens; it cannot be changed." />
               <NumberInput label="Maximum Access Token Lifetime (seconds)" description="How long access tokens issued for this API stay valid." value={lifetime} onChange={(v) => setLifetime(Number(v) || 0)} min={1} max={2592000} />
               <NumberInput label="Implicit / Hybrid Flow Access Token Lifetime (seconds)" description="The lifetime of tokens issued through the implicit and hybrid flows (token lifetime for web); not more than the maximum lifetime." value={webLifetime} onChange={(v) => setWebLifetime(Number(v) || 0)} min={1} max={2592000} error={webLifetime > lifetime ? 'Must not exceed the maximum access token lifetime.' : undefined} />
               <Select label="JSON Web Token (JWT) Signing Algorithm" data={SIGNING_ALGS} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />
-            </Section>
-            <Section title="RBAC Settings">
+            </SettingsCard>
+            <SettingsCard title="RBAC Settings">
               <Switch label="Enable RBAC" description="Enforce the role-based access control policies: a user's token only gets the permissions their roles grant." checked={rbac} onChange={(e) => setRbac(e.currentTarget.checked)} />
               <Switch label="Add Permissions in the Access Token" description="The token's permissions claim lists the granted permissions." checked={permissionsInToken} onChange={(e) => setPermissionsInToken(e.currentTarget.checked)} disabled={!rbac} />
-            </Section>
-            <Section title="Access Settings">
+            </SettingsCard>
+            <SettingsCard title="Access Settings">
               <Switch label="Allow Skipping User Consent" description="First-party applications with a verifiable callback skip the consent prompt for this API." checked={skipConsent} onChange={(e) => setSkipConsent(e.currentTarget.checked)} />
               <Switch label="Allow Offline Access" description="Applications may ask for refresh tokens for this API (the offline_access scope)." checked={offline} onChange={(e) => setOffline(e.currentTarget.checked)} />
-            </Section>
+            </SettingsCard>
             <ErrorAlert error={update.error} />
             {canWrite ? (
               <Group>
@@ -218,7 +206,7 @@ function PermissionsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
   return (
     <Stack gap="lg" maw={900}>
       {canWrite ? (
-        <Section title="Add a Permission">
+        <SettingsCard title="Add a Permission">
           <form
             onSubmit={(event) => {
               event.preventDefault();
@@ -239,7 +227,7 @@ function PermissionsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
               </Button>
             </Group>
           </form>
-        </Section>
+        </SettingsCard>
       ) : null}
       <ErrorAlert error={update.error} />
       {scopes.length === 0 ? (

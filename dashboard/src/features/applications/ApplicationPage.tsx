@@ -3,7 +3,7 @@
  * information, application URIs, delete), Credentials (authentication method, secret, rotation),
  * Connections (ConnectionsTab.tsx), APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
  */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import {
   ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, CopyButton, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title, Tooltip, VisuallyHidden,
 } from '@mantine/core';
@@ -18,6 +18,7 @@ import { formatUrlList, parseUrlList } from '../../lib/url-list';
 import { ConnectionsTab } from './ConnectionsTab';
 import { ScopePicker } from './ScopePicker';
 import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
+import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 
 const TABS = ['settings', 'credentials', 'connections', 'apis', 'advanced'] as const;
 
@@ -77,37 +78,6 @@ export function ApplicationPage() {
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Card withBorder>
-      <Stack gap="md">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {children}
-      </Stack>
-    </Card>
-  );
-}
-
-function SaveBar({ canWrite, pending, error, dirty = true }: { canWrite: boolean; pending: boolean; error: unknown; dirty?: boolean }) {
-  if (!canWrite) return <Text size="sm" c="dimmed">Your role can read this application but not change it.</Text>;
-  return (
-    <Stack gap="xs">
-      {error ? (
-        <Alert color="red" role="alert" variant="light">
-          {errorMessage(error)}
-        </Alert>
-      ) : null}
-      <Group>
-        <Button type="submit" loading={pending} disabled={!dirty}>
-          Save Changes
-        </Button>
-      </Group>
-    </Stack>
-  );
-}
-
 function useSave(api: TenantApi, app: Client) {
   const update = useUpdateClient(api, app.client_id ?? '');
   const save = (patch: ClientPatch) =>
@@ -157,13 +127,13 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
       >
         <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack gap="lg">
-            <Section title="Basic Information">
+            <SettingsCard title="Basic Information">
               <TextInput label="Name" value={form.name} onChange={set('name')} required maxLength={255} />
               <CopyField label="Domain" value={new URL(api.origin).host} />
               <CopyField label="Client ID" value={app.client_id ?? ''} />
               <Textarea label="Description" value={form.description} onChange={set('description')} maxLength={140} autosize minRows={2} description="A free text description of the application. Max character count is 140." />
-            </Section>
-            <Section title="Application Properties">
+            </SettingsCard>
+            <SettingsCard title="Application Properties">
               <TextInput label="Application Logo" value={form.logo_uri} onChange={set('logo_uri')} description="The URL of the logo to display for the application, if none is set the default badge for this type of application will be shown." placeholder="https://path.to/my_logo.png" />
               {/* As on Auth0: a Machine to Machine application keeps its type. */}
               <Select
@@ -175,8 +145,8 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
                 allowDeselect={false}
                 disabled={app.app_type === 'non_interactive'}
               />
-            </Section>
-            <Section title="Application URIs">
+            </SettingsCard>
+            <SettingsCard title="Application URIs">
               <TextInput label="Application Login URI" value={form.initiate_login_uri} onChange={set('initiate_login_uri')} placeholder="https://myapp.org/login" description="In some scenarios, Tessera will need to redirect to your application's login page. This URI needs to point to a route in your application that should redirect to your tenant's /authorize endpoint." />
               {interactive ? (
                 <>
@@ -186,8 +156,8 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
                 </>
               ) : null}
               <Textarea label="Allowed Origins (CORS)" value={form.allowed_origins} onChange={set('allowed_origins')} autosize minRows={2} description="Origins allowed to make cross-origin requests to the authentication API. Separate multiple origins with commas." />
-            </Section>
-            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} />
+            </SettingsCard>
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="application" />
           </Stack>
         </fieldset>
       </form>
@@ -254,12 +224,12 @@ function CredentialsTab({ api, app }: { api: TenantApi; app: Client }) {
           save({ token_endpoint_auth_method: method as ClientPatch['token_endpoint_auth_method'] });
         }}
       >
-        <Section title="Authentication Methods">
+        <SettingsCard title="Authentication Methods">
           <Select label="Token Endpoint Authentication Method" description="How the application authenticates at the token endpoint." data={AUTH_METHODS} value={method} onChange={(v) => v && setMethod(v)} allowDeselect={false} disabled={!canWrite} />
-          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} dirty={method !== app.token_endpoint_auth_method} />
-        </Section>
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={method === app.token_endpoint_auth_method} subject="application" />
+        </SettingsCard>
       </form>
-      <Section title="Client Secret">
+      <SettingsCard title="Client Secret">
         {canReadKeys && app.client_secret ? (
           <PasswordInput
             label="Client Secret"
@@ -293,7 +263,7 @@ function CredentialsTab({ api, app }: { api: TenantApi; app: Client }) {
             </Button>
           </Group>
         ) : null}
-      </Section>
+      </SettingsCard>
       <Modal opened={confirmRotate} onClose={() => setConfirmRotate(false)} title="Rotate client secret?" centered>
         <Stack gap="md">
           <Text size="sm">All authorized apps will need to be updated with the new client secret. The current secret stops working immediately.</Text>
@@ -497,7 +467,7 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
     >
       <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
         <Stack gap="lg" maw={820}>
-          <Section title="Grant Types">
+          <SettingsCard title="Grant Types">
             <Checkbox.Group label="Grant types this application may use" value={grantTypes} onChange={setGrantTypes}>
               <Stack gap="xs" mt="xs">
                 {GRANT_TYPES.map((g) => (
@@ -505,22 +475,22 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
                 ))}
               </Stack>
             </Checkbox.Group>
-          </Section>
-          <Section title="Refresh Token Rotation">
+          </SettingsCard>
+          <SettingsCard title="Refresh Token Rotation">
             <Switch label="Allow Refresh Token Rotation" description="When enabled, every refresh token exchange issues a new refresh token and invalidates the previous one." checked={rotation} onChange={(e) => setRotation(e.currentTarget.checked)} />
             <NumberInput label="Rotation Overlap Period (seconds)" description="How long a used refresh token can still be reused (leeway)." value={leeway} onChange={(v) => setLeeway(Number(v) || 0)} min={0} max={1800} disabled={!rotation} />
-          </Section>
-          <Section title="Refresh Token Expiration">
+          </SettingsCard>
+          <SettingsCard title="Refresh Token Expiration">
             <Switch label="Set Idle Refresh Token Lifetime / Absolute Expiration" description="Refresh tokens expire (required with rotation)." checked={expiring || rotation} onChange={(e) => setExpiring(e.currentTarget.checked)} disabled={rotation} />
             <Switch label="Absolute lifetime never expires" checked={infiniteAbsolute} onChange={(e) => setInfiniteAbsolute(e.currentTarget.checked)} />
             <NumberInput label="Maximum Refresh Token Lifetime (seconds)" value={absolute} onChange={(v) => setAbsolute(Number(v) || 0)} min={1} max={31557600} disabled={infiniteAbsolute} />
             <Switch label="Idle lifetime never expires" checked={infiniteIdle} onChange={(e) => setInfiniteIdle(e.currentTarget.checked)} />
             <NumberInput label="Idle Refresh Token Lifetime (seconds)" value={idle} onChange={(v) => setIdle(Number(v) || 0)} min={1} max={31557600} disabled={infiniteIdle} />
-          </Section>
-          <Section title="OAuth">
+          </SettingsCard>
+          <SettingsCard title="OAuth">
             <Select label="JSON Web Token (JWT) Signature Algorithm" description="The algorithm used to sign the ID tokens of this application. HS256 signs with the client secret." data={['RS256', 'PS256', 'HS256']} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />
-          </Section>
-          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} />
+          </SettingsCard>
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="application" />
         </Stack>
       </fieldset>
     </form>

@@ -22,6 +22,7 @@ import {
   type SuspiciousIpPatch,
 } from './queries';
 import { LIMITS, attemptsPerDay } from './limits';
+import { SettingsCard } from '../../components/SettingsCard';
 
 const TABS = [
   { value: 'brute-force-protection', label: 'Brute-force Protection' },
@@ -64,26 +65,6 @@ export function AttackProtectionPage() {
 }
 
 // --- shared pieces --------------------------------------------------------------------------------
-
-function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
-  return (
-    <Card withBorder>
-      <Stack gap="md">
-        <div>
-          <Title order={2} size="h4">
-            {title}
-          </Title>
-          {description ? (
-            <Text size="sm" c="dimmed">
-              {description}
-            </Text>
-          ) : null}
-        </div>
-        {children}
-      </Stack>
-    </Card>
-  );
-}
 
 function EnabledSwitch({ label, description, checked, onChange }: { label: string; description: string; checked: boolean; onChange: (checked: boolean) => void }) {
   return (
@@ -233,7 +214,7 @@ function BruteForceForm({ api, stored }: { api: TenantApi; stored: BruteForce })
         checked={form.enabled}
         onChange={(enabled) => setForm((f) => ({ ...f, enabled }))}
       />
-      <Section title="Detection">
+      <SettingsCard title="Detection">
         <NumberInput
           label="Brute-force Threshold"
           description={`Failed login attempts allowed on one account before it is blocked (${LIMITS.bruteForceMaxAttempts.min}–${LIMITS.bruteForceMaxAttempts.max}; default 10).`}
@@ -251,10 +232,10 @@ function BruteForceForm({ api, stored }: { api: TenantApi; stored: BruteForce })
           </Stack>
         </Radio.Group>
         <AllowlistField value={allowlist.text} onChange={allowlist.setText} error={allowlist.error} />
-      </Section>
-      <Section title="Response">
+      </SettingsCard>
+      <SettingsCard title="Response">
         <Shields label="When the threshold is reached" options={BRUTE_FORCE_SHIELDS} value={form.shields} onChange={(shields) => setForm((f) => ({ ...f, shields }))} />
-      </Section>
+      </SettingsCard>
       <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} fieldError={allowlist.apiError} />
     </FeatureForm>
   );
@@ -297,7 +278,7 @@ function SuspiciousIpForm({ api, stored }: { api: TenantApi; stored: SuspiciousI
     const limits = stage === 'pre-login' ? LIMITS.preLogin : LIMITS.preUserRegistration;
     const { max_attempts, rate } = form.stage[stage];
     return (
-      <Section title={title} description={`Counts every ${what} attempt from one IP address, whatever the account.`}>
+      <SettingsCard title={title} description={`Counts every ${what} attempt from one IP address, whatever the account.`}>
         <Group grow align="flex-start">
           <NumberInput
             label={`${title}: maximum attempts`}
@@ -321,7 +302,7 @@ function SuspiciousIpForm({ api, stored }: { api: TenantApi; stored: SuspiciousI
             required
           />
         </Group>
-      </Section>
+      </SettingsCard>
     );
   };
   return (
@@ -342,10 +323,10 @@ function SuspiciousIpForm({ api, stored }: { api: TenantApi; stored: SuspiciousI
       />
       {stageFields('pre-login', 'Login', 'login')}
       {stageFields('pre-user-registration', 'Sign-up', 'sign-up')}
-      <Section title="Response">
+      <SettingsCard title="Response">
         <Shields label="When an IP address is throttled" options={SUSPICIOUS_IP_SHIELDS} value={form.shields} onChange={(shields) => setForm((f) => ({ ...f, shields }))} />
         <AllowlistField value={allowlist.text} onChange={allowlist.setText} error={allowlist.error} />
-      </Section>
+      </SettingsCard>
       <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} fieldError={allowlist.apiError} />
     </FeatureForm>
   );
@@ -404,18 +385,18 @@ function BreachedPasswordForm({ api, stored }: { api: TenantApi; stored: Breache
         checked={form.enabled}
         onChange={(enabled) => setForm((f) => ({ ...f, enabled }))}
       />
-      <Section
+      <SettingsCard
         title="Detection"
         description="Standard detection: passwords are checked against a list of common and leaked passwords bundled with the server, with no call to an outside service. Auth0's Enhanced method is not available."
       >
         <Shields label="Login: when a breached password is used" options={LOGIN_SHIELDS} value={form.shields} onChange={(shields) => setForm((f) => ({ ...f, shields }))} />
-      </Section>
-      <Section title="Sign-up">
+      </SettingsCard>
+      <SettingsCard title="Sign-up">
         <Shields label="Sign-up: when a new user chooses a breached password" options={stageShields('sign-ups')} value={form.stage['pre-user-registration'].shields} onChange={(s) => setStageShields('pre-user-registration', s)} />
-      </Section>
-      <Section title="Password reset">
+      </SettingsCard>
+      <SettingsCard title="Password reset">
         <Shields label="Password reset: when a breached password is chosen" options={stageShields('password changes')} value={form.stage['pre-change-password'].shields} onChange={(s) => setStageShields('pre-change-password', s)} />
-      </Section>
+      </SettingsCard>
       <Text size="sm" c="dimmed">
         Administrator notifications go to the tenant&apos;s support email address, immediately (no daily, weekly or monthly digests).
       </Text>

@@ -18,7 +18,7 @@ import {
   withPasswordPolicy,
   type PasswordPolicyLevel,
 } from '../../lib/password-policy';
-import { SaveBar, Section } from './Section';
+import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 import { useUpdateConnection, type Connection, type ConnectionOptions } from './queries';
 
 export function PasswordPolicyTab({ api, connection }: { api: TenantApi; connection: Connection }) {
@@ -38,7 +38,7 @@ export function PasswordPolicyTab({ api, connection }: { api: TenantApi; connect
     >
       <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
         <Stack gap="lg" maw={820}>
-          <Section title="Password Strength" description="New passwords (sign up, user creation, change and reset) must meet the level you choose.">
+          <SettingsCard title="Password Strength" description="New passwords (sign up, user creation, change and reset) must meet the level you choose.">
             <Radio.Group label="Password policy" value={form.level} onChange={(value) => set('level', value as PasswordPolicyLevel)}>
               <Stack gap="xs" mt="xs">
                 {PASSWORD_POLICY_LEVELS.map((level) => (
@@ -67,8 +67,8 @@ export function PasswordPolicyTab({ api, connection }: { api: TenantApi; connect
               allowDecimal={false}
               error={errorOf('minLength')}
             />
-          </Section>
-          <Section title="Password History">
+          </SettingsCard>
+          <SettingsCard title="Password History">
             <Switch
               label="Password History"
               description="Prevents users from setting a password they used before, among their most recent ones."
@@ -87,8 +87,8 @@ export function PasswordPolicyTab({ api, connection }: { api: TenantApi; connect
                 error={errorOf('historySize')}
               />
             ) : null}
-          </Section>
-          <Section title="Password Dictionary">
+          </SettingsCard>
+          <SettingsCard title="Password Dictionary">
             <Switch
               label="Password Dictionary"
               description="Prevents users from choosing common passwords: Tessera's bundled list of the most used passwords, and your own entries (compared without regard to case)."
@@ -107,16 +107,16 @@ export function PasswordPolicyTab({ api, connection }: { api: TenantApi; connect
                 error={errorOf('dictionaryEntries')}
               />
             ) : null}
-          </Section>
-          <Section title="Personal Data">
+          </SettingsCard>
+          <SettingsCard title="Personal Data">
             <Switch
               label="Disallow Personal Data"
               description="Prevents users from using personal data in their passwords: their name, username, nickname, given or family name, or the first part of their email address."
               checked={form.noPersonalInfo}
               onChange={(e) => set('noPersonalInfo', e.currentTarget.checked)}
             />
-          </Section>
-          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} problem={problem?.message} />
+          </SettingsCard>
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={problem !== undefined} subject="connection" />
         </Stack>
       </fieldset>
     </form>

@@ -12,7 +12,7 @@ import { CopyField } from '../../components/CopyField';
 import { errorMessage } from '../../components/QueryState';
 import { notifySuccess } from '../../components/notify';
 import { USERNAME_LENGTH_RANGE, databaseSettingsForm, databaseSettingsProblem, withDatabaseSettings } from '../../lib/password-policy';
-import { SaveBar, Section } from './Section';
+import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 import { databasePath, useDeleteConnection, useUpdateConnection, type Connection, type ConnectionOptions } from './queries';
 
 export function SettingsTab({ api, connection }: { api: TenantApi; connection: Connection }) {
@@ -32,11 +32,11 @@ export function SettingsTab({ api, connection }: { api: TenantApi; connection: C
       >
         <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack gap="lg">
-            <Section title="General">
+            <SettingsCard title="General">
               <CopyField label="Name" value={connection.name ?? ''} description="The connection's name is its realm in the password grants and cannot be changed." />
               <CopyField label="Identifier" value={connection.id ?? ''} />
-            </Section>
-            <Section title="Username">
+            </SettingsCard>
+            <SettingsCard title="Username">
               <Switch
                 label="Requires Username"
                 description="Forces users to provide a username in addition to email when signing up. They may then log in with either."
@@ -65,24 +65,24 @@ export function SettingsTab({ api, connection }: { api: TenantApi; connection: C
                   />
                 </Group>
               ) : null}
-            </Section>
-            <Section title="Sign Ups">
+            </SettingsCard>
+            <SettingsCard title="Sign Ups">
               <Switch
                 label="Disable Sign Ups"
                 description="Prevents new user sign ups to your application from public (unauthenticated) endpoints. You will still be able to create users with your API credentials or from the dashboard."
                 checked={form.disableSignup}
                 onChange={(e) => set('disableSignup', e.currentTarget.checked)}
               />
-            </Section>
-            <Section title="Attack Protection">
+            </SettingsCard>
+            <SettingsCard title="Attack Protection">
               <Switch
                 label="Brute Force Protection"
                 description="Applies the tenant's brute-force protection (Security › Attack Protection) to logins through this connection: repeated failed attempts for one account from one IP address block that address for the account. Off: this connection's failed logins are not counted."
                 checked={form.bruteForceProtection}
                 onChange={(e) => set('bruteForceProtection', e.currentTarget.checked)}
               />
-            </Section>
-            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} problem={problem?.message} />
+            </SettingsCard>
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={problem !== undefined} subject="connection" />
           </Stack>
         </fieldset>
       </form>

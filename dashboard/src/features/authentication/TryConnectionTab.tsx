@@ -6,7 +6,7 @@ import { Alert, Button, List, Stack, Text } from '@mantine/core';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import type { TenantApi } from '../../api/tenant-api';
 import { errorMessage } from '../../components/QueryState';
-import { Section } from './Section';
+import { SettingsCard } from '../../components/SettingsCard';
 import { useTryConnection, type Connection } from './queries';
 
 export function TryConnectionTab({ api, connection }: { api: TenantApi; connection: Connection }) {
@@ -14,7 +14,7 @@ export function TryConnectionTab({ api, connection }: { api: TenantApi; connecti
   const canTry = api.can('update:connections');
   return (
     <Stack gap="lg" maw={820}>
-      <Section title="Try Connection" description={`Log in with a user of ${connection.name} to check that the connection works.`}>
+      <SettingsCard title="Try Connection" description={`Log in with a user of ${connection.name} to check that the connection works.`}>
         <List size="sm" spacing="xs">
           <List.Item>Create a user in this connection first (Users › Create User), or sign up on the login page if sign ups are enabled.</List.Item>
           <List.Item>The login opens in a new window, on {api.tenant}&apos;s own login page, and always asks for credentials.</List.Item>
@@ -41,7 +41,7 @@ export function TryConnectionTab({ api, connection }: { api: TenantApi; connecti
             Trying a connection needs a role that may change connections (Admin or Editor – Connections).
           </Text>
         )}
-      </Section>
+      </SettingsCard>
     </Stack>
   );
 }

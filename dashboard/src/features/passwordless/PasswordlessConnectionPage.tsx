@@ -3,7 +3,7 @@
  * Settings (message, one-time code, sign-ups, brute force; delete) and Applications (the
  * applications that may use it). Only options Tessera acts on are offered (see options.ts).
  */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Code, Group, NumberInput, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title, VisuallyHidden } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -15,6 +15,7 @@ import { appTypeLabel, useClients } from '../applications/queries';
 import { OTP_LENGTH, OTP_LIFETIME, formOf, lifetimeMinutes, optionsOf, type PasswordlessForm } from './options';
 import { passwordlessPath } from './PasswordlessPage';
 import { isPasswordless, strategyLabel, useConnection, useDeleteConnection, useSetConnectionClient, useUpdateConnection, type Connection } from './queries';
+import { SettingsCard } from '../../components/SettingsCard';
 
 const TABS = ['settings', 'applications'] as const;
 const MONO = { input: { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' } };
@@ -70,19 +71,6 @@ export function PasswordlessConnectionPage() {
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Card withBorder>
-      <Stack gap="md">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {children}
-      </Stack>
-    </Card>
-  );
-}
-
 function SettingsTab({ api, connection }: { api: TenantApi; connection: Connection }) {
   const canWrite = api.can('update:connections');
   const update = useUpdateConnection(api, connection.id ?? '');
@@ -100,7 +88,7 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
         <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack gap="lg">
             {email ? (
-              <Section title="Email">
+              <SettingsCard title="Email">
                 <Text size="sm" c="dimmed">
                   Emails are sent through this server&apos;s email provider, from its sender address (<Code>SMTP_FROM</Code>); without SMTP they go to the tenant&apos;s development outbox.
                 </Text>
@@ -118,9 +106,9 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
                   spellCheck={false}
                   styles={MONO}
                 />
-              </Section>
+              </SettingsCard>
             ) : (
-              <Section title="SMS">
+              <SettingsCard title="SMS">
                 <Text size="sm" c="dimmed">
                   Text messages are sent through this server&apos;s SMS provider (a Twilio-compatible API set with <Code>SMS_TWILIO_*</Code>); without one they go to the tenant&apos;s development outbox. Per-connection provider credentials are not supported.
                 </Text>
@@ -136,9 +124,9 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
                   spellCheck={false}
                   styles={MONO}
                 />
-              </Section>
+              </SettingsCard>
             )}
-            <Section title="One-Time Password">
+            <SettingsCard title="One-Time Password">
               <Group grow align="flex-start">
                 <NumberInput
                   label="OTP Expiry (seconds)"
@@ -161,8 +149,8 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
                   required
                 />
               </Group>
-            </Section>
-            <Section title="Security">
+            </SettingsCard>
+            <SettingsCard title="Security">
               <Switch
                 label="Disable Sign Ups"
                 description="Prevent new users from signing up through this connection: only existing users can log in."
@@ -175,7 +163,7 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
                 checked={form.bruteForce}
                 onChange={(e) => set('bruteForce', e.currentTarget.checked)}
               />
-            </Section>
+            </SettingsCard>
             {canWrite ? (
               <Stack gap="xs">
                 {update.isError ? (

@@ -13,7 +13,7 @@ import { QueryState, errorMessage } from '../../components/QueryState';
 import { notifySuccess } from '../../components/notify';
 import { fieldOfError } from '../../lib/settings-errors';
 import { formatUrlList, parseUrlList } from '../../lib/url-list';
-import { FormError, SettingsSection } from './SettingsSection';
+import { FormError, SettingsCard } from '../../components/SettingsCard';
 import { ABSOLUTE_MINUTES, IDLE_MINUTES, MIGRATION_FLAGS, SETTINGS_FLAGS, flagShown, flagStored, type FlagOption } from './advanced-options';
 import { useTenantSettings, useUpdateTenantSettings, type TenantSettings, type TenantSettingsPatch } from './queries';
 
@@ -115,7 +115,7 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
       }}
     >
       <Stack gap="lg" maw={820}>
-        <SettingsSection title="Login and Logout">
+        <SettingsCard title="Login and Logout">
           <Textarea
             label="Allowed Logout URLs"
             description="URLs that can be redirected to after logout when no client_id is specified on the logout endpoint. Useful as a global list when Single Sign-on (SSO) is enabled. Separate multiple URLs with commas."
@@ -140,8 +140,8 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
             onChange={(event) => set('logout_prompt', event.currentTarget.checked)}
             disabled={!canWrite}
           />
-        </SettingsSection>
-        <SettingsSection
+        </SettingsCard>
+        <SettingsCard
           title="Login Session Management"
           description="The login session lifetime of the authorization server's session layer, which drives single sign-on. Token lifetimes are configured on each application and API."
         >
@@ -181,11 +181,11 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
             allowDeselect={false}
             readOnly={!canWrite}
           />
-        </SettingsSection>
-        <SettingsSection title="Settings">{SETTINGS_FLAGS.map(flagSwitch)}</SettingsSection>
-        <SettingsSection title="Migrations" description="Turn on a migration once your applications are ready for it.">
+        </SettingsCard>
+        <SettingsCard title="Settings">{SETTINGS_FLAGS.map(flagSwitch)}</SettingsCard>
+        <SettingsCard title="Migrations" description="Turn on a migration once your applications are ready for it.">
           {MIGRATION_FLAGS.map(flagSwitch)}
-        </SettingsSection>
+        </SettingsCard>
         <FormError error={update.error} shownOnField={onField} />
         {canWrite ? (
           <Group>

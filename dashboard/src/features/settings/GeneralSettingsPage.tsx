@@ -13,7 +13,7 @@ import { notifySuccess } from '../../components/notify';
 import { managesMembers } from '../../lib/roles';
 import { fieldOfError } from '../../lib/settings-errors';
 import { ENVIRONMENT_TAGS, useTenant } from '../tenants/queries';
-import { FormError, SettingsSection } from './SettingsSection';
+import { FormError, SettingsCard } from '../../components/SettingsCard';
 import { useSetEnvironmentTag, useTenantSettings, useUpdateTenantSettings, type TenantSettings } from './queries';
 
 const FIELDS = ['friendly_name', 'picture_url', 'support_email', 'support_url', 'default_audience', 'default_directory'] as const;
@@ -71,13 +71,13 @@ function GeneralForm({ settings }: { settings: TenantSettings }) {
       }}
     >
       <Stack gap="lg">
-        <SettingsSection title="Settings">
+        <SettingsCard title="Settings">
           <TextInput label="Friendly Name" description="Name you want to be displayed to your users on the Universal Login page. Typically this is the name of your company or organization." maxLength={255} {...input('friendly_name')} />
           <TextInput label="Logo URL" description="URL of the logo you want to be displayed on the Universal Login page. Minimum recommended resolution is 200 pixels (width) by 200 pixels (height)." placeholder="https://example.com/logo.png" type="url" maxLength={2000} {...input('picture_url')} />
           <TextInput label="Support Email" description="Email address used to contact your support team." type="email" maxLength={255} {...input('support_email')} />
           <TextInput label="Support URL" description="Link to your company or organization support page." placeholder="https://example.com/support" type="url" maxLength={2000} {...input('support_url')} />
-        </SettingsSection>
-        <SettingsSection title="API Authorization Settings">
+        </SettingsCard>
+        <SettingsCard title="API Authorization Settings">
           <TextInput
             label="Default Audience"
             description="API identifier to use for authorization flows. If you enter a value, all access tokens issued will specify this API identifier as an audience, as if it were appended to every authorization request of every application: this may break applications that do not expect it."
@@ -90,7 +90,7 @@ function GeneralForm({ settings }: { settings: TenantSettings }) {
             maxLength={128}
             {...input('default_directory')}
           />
-        </SettingsSection>
+        </SettingsCard>
         <FormError error={update.error} shownOnField={errorField !== undefined} />
         {canWrite ? (
           <Group>
@@ -126,7 +126,7 @@ function EnvironmentTagForm({ current, isAdmin }: { current: EnvironmentTag; isA
         save.mutate(tag, { onSuccess: () => notifySuccess('Environment tag saved', `${api.tenant} is now tagged ${tag}.`) });
       }}
     >
-      <SettingsSection title="Environment Tag" description="Identify this tenant as a production, staging or development tenant to tell it apart from your other tenants.">
+      <SettingsCard title="Environment Tag" description="Identify this tenant as a production, staging or development tenant to tell it apart from your other tenants.">
         <Radio.Group label="Environment" value={tag} onChange={(value) => setTag(value as EnvironmentTag)} readOnly={!isAdmin}>
           <Group mt="xs">
             {ENVIRONMENT_TAGS.map((option) => (
@@ -143,7 +143,7 @@ function EnvironmentTagForm({ current, isAdmin }: { current: EnvironmentTag; isA
             </Button>
           </Group>
         ) : null}
-      </SettingsSection>
+      </SettingsCard>
     </form>
   );
 }

@@ -14,7 +14,7 @@ import { QueryState, errorMessage } from '../../components/QueryState';
 import { notifySuccess } from '../../components/notify';
 import { certificateFile, KEY_STATUS_LABELS, keyStatus, sortKeys, type CertificateFormat, type KeyStatus } from '../../lib/certificate';
 import { formatDateTime } from '../../lib/format';
-import { SettingsSection } from './SettingsSection';
+import { SettingsCard } from '../../components/SettingsCard';
 import { useRevokeSigningKey, useRotateSigningKey, useSigningKeys, type SigningKey } from './queries';
 
 const STATUS_COLORS: Record<KeyStatus, string> = { current: 'teal', next: 'blue', previous: 'yellow', revoked: 'gray' };
@@ -36,7 +36,7 @@ export function SigningKeysPage() {
         the keys of a production tenant.
       </Text>
       {canRotate ? (
-        <SettingsSection title="Rotation Settings">
+        <SettingsCard title="Rotation Settings">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <div>
               <Text fw={500}>Rotate Signing Key</Text>
@@ -49,7 +49,7 @@ export function SigningKeysPage() {
               Rotate key
             </Button>
           </Group>
-        </SettingsSection>
+        </SettingsCard>
       ) : null}
       <QueryState query={keys} errorTitle="Could not load the signing keys">
         {(list) => {
@@ -58,12 +58,12 @@ export function SigningKeysPage() {
           const revoked = sorted.filter((key) => key.revoked);
           return (
             <Stack gap="lg">
-              <SettingsSection title="List of Valid Keys" description="The key currently used to sign, the next key that will be used when the signing key is next rotated, and the previously used key until it is revoked.">
+              <SettingsCard title="List of Valid Keys" description="The key currently used to sign, the next key that will be used when the signing key is next rotated, and the previously used key until it is revoked.">
                 <KeyTable keys={valid} label="Valid signing keys" onView={setViewing} onRevoke={canRevoke ? setRevoking : undefined} />
-              </SettingsSection>
-              <SettingsSection title="List of Revoked Keys" description="Revoked keys no longer validate any token and cannot be used again.">
+              </SettingsCard>
+              <SettingsCard title="List of Revoked Keys" description="Revoked keys no longer validate any token and cannot be used again.">
                 {revoked.length === 0 ? <Text size="sm">No key has been revoked.</Text> : <KeyTable keys={revoked} label="Revoked signing keys" onView={setViewing} />}
-              </SettingsSection>
+              </SettingsCard>
             </Stack>
           );
         }}

@@ -105,8 +105,14 @@ describe('first administrator', () => {
 
   it('sets the environment tag and deletes a tenant only with its name typed', async () => {
     expect((await control('/tenants/globex', { method: 'PATCH', cookie, csrf, body: { environment_tag: 'production' } })).body.environment_tag).toBe('production');
-    expect((await control('/tenants/globex?confirm=globe', { method: 'DELETE', cookie, csrf })).body.errorCode).toBe('confirmation_mismatch');
     const token = (await control('/tenants/globex/token', { method: 'POST', cookie, csrf })).body.access_token;
+    // One tag: the Management API's tenant settings read and write the same value.
+    expect((await server.api('globex', token, 'GET', '/api/v2/tenants/settings')).body.environment_tag).toBe('production');
+    const patched = await server.api('globex', token, 'PATCH', '/api/v2/tenants/settings', { environment_tag: 'staging', friendly_name: 'Globex' });
+    expect(patched.body).toMatchObject({ environment_tag: 'staging', friendly_name: 'Globex' });
+    expect((await control('/tenants/globex', { cookie })).body.environment_tag).toBe('staging');
+    expect((await server.api('globex', token, 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Globex Inc' })).body.environment_tag).toBe('staging');
+    expect((await control('/tenants/globex?confirm=globe', { method: 'DELETE', cookie, csrf })).body.errorCode).toBe('confirmation_mismatch');
     expect((await control('/tenants/globex?confirm=globex', { method: 'DELETE', cookie, csrf })).status).toBe(204);
     expect((await control('/tenants/globex', { cookie })).status).toBe(404);
     expect((await server.api('globex', token, 'GET', '/api/v2/clients')).status).toBe(404);

@@ -67,7 +67,10 @@ export class TenantService {
 
   private toTenant(record: TenantRecord<TenantSettings>): Tenant {
     const domain = record.kind === 'admin' ? this.adminHost : this.domainOf(record.name);
-    return { id: record.id, name: record.name, kind: record.kind, environmentTag: record.environmentTag, domain, settings: record.settings, branding: record.branding as Branding, createdAt: record.createdAt };
+    // The environment tag has one home, the tenants column (the dashboard's and /api/v2/tenants/settings'
+    // tag are the same value); the settings document carries it for the Management API's answers.
+    const settings = { ...record.settings, environment_tag: record.environmentTag };
+    return { id: record.id, name: record.name, kind: record.kind, environmentTag: record.environmentTag, domain, settings, branding: record.branding as Branding, createdAt: record.createdAt };
   }
 
   /** A customer tenant, with the documented name rules and reserved names (checked on create only). */
@@ -261,10 +264,13 @@ export class TenantService {
     const settings = await this.storage.transaction(async (repos) => {
       const record = await repos.tenants.findActiveById<TenantSettings>(tenantId);
       if (!record) throw notFound('Tenant not found.', 'inexistent_tenant');
-      const next = applyTenantSettingsPatch(record.settings, patch);
+      const { environment_tag: tag, ...rest } = applyTenantSettingsPatch(record.settings, patch);
       if (typeof patch.default_directory === 'string') await checkDefaultDirectory(repos, tenantId, patch.default_directory);
-      await repos.tenants.updateSettings(tenantId, next);
-      return next;
+      await repos.tenants.updateSettings(tenantId, rest);
+      // Stored in its column only (see toTenant).
+      const environmentTag = patch.environment_tag !== undefined && tag ? tag : record.environmentTag;
+      if (environmentTag !== record.environmentTag) await repos.tenants.updateEnvironmentTag(tenantId, environmentTag);
+      return { ...rest, environment_tag: environmentTag };
     });
     await this.invalidateTenant(tenantId);
     return settings;

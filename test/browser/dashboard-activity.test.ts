@@ -6,11 +6,10 @@
  * the headlines and the rows; "Compare to previous period" adds the dotted previous line and the
  * green/red changes; in a custom range today cannot be picked. axe on every state, light and dark.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { shoot, watchPage } from '../support/dashboard.js';
+import { shoot, watchPage, expectAxeClean } from '../support/dashboard.js';
 import { managementCall, signInContext, startWithAdmin, type AdminServer } from '../support/dashboard-admin.js';
 import { managementToken } from '../support/server.js';
 import { withRawDatabase } from '../support/database.js';
@@ -79,14 +78,6 @@ afterAll(async () => {
   await closeBrowser(browser);
   await admin?.server.stop();
 });
-
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
 

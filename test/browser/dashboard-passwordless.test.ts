@@ -7,11 +7,10 @@
  * - the application's Connections tab turns the database connection off and on for it.
  * axe (no serious/critical violations) and light/dark screenshots per screen.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { shoot, watchPage } from '../support/dashboard.js';
+import { shoot, watchPage, expectAxeClean, setScheme } from '../support/dashboard.js';
 import { managementCall, signInContext, startWithAdmin, type AdminServer } from '../support/dashboard-admin.js';
 import { call, managementToken } from '../support/server.js';
 import { eventually } from '../support/eventually.js';
@@ -46,20 +45,6 @@ afterAll(async () => {
   await closeBrowser(browser);
   await admin?.server.stop();
 });
-
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
-
-async function setTheme(page: Page, scheme: 'light' | 'dark') {
-  if ((await page.locator('html').getAttribute('data-mantine-color-scheme')) === scheme) return;
-  await page.getByTestId('theme-toggle').click();
-  await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
-}
 
 describe('Passwordless', () => {
   it('creates the email connection, enables it for an application, saves its settings and deletes it', async () => {
@@ -105,7 +90,7 @@ describe('Passwordless', () => {
         });
         await shoot(page, 'passwordless-email-settings');
         await expectAxeClean(page, 'passwordless settings (light)');
-        await setTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await shoot(page, 'passwordless-email-settings');
         await expectAxeClean(page, 'passwordless settings (dark)');
 
@@ -135,7 +120,7 @@ describe('Passwordless', () => {
         await expect.poll(() => connectionNamed('email')).toBeUndefined();
         expect((await api('GET', `/api/v2/users/${encodeURIComponent(user.body.user_id)}`)).status).toBe(404);
         await expect.poll(() => page.getByRole('switch', { name: 'Email' }).isChecked()).toBe(false);
-        await setTheme(page, 'light');
+        await setScheme(page, 'light');
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
@@ -160,13 +145,13 @@ describe("Application › Connections", () => {
         await database.click({ force: true });
         await expect.poll(async () => (await connectionNamed(DATABASE))!.enabled_clients.includes(app.client_id)).toBe(false);
         await expect.poll(() => database.isChecked()).toBe(false);
-        await setTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await shoot(page, 'application-connections');
         await expectAxeClean(page, 'application connections (dark)');
 
         await database.click({ force: true });
         await expect.poll(async () => (await connectionNamed(DATABASE))!.enabled_clients.includes(app.client_id)).toBe(true);
-        await setTheme(page, 'light');
+        await setScheme(page, 'light');
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },

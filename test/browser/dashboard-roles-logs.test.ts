@@ -8,11 +8,10 @@
  *   tail picking up a login made while it runs.
  * axe (no serious/critical violations) and light/dark screenshots per screen.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { shoot, watchPage } from '../support/dashboard.js';
+import { shoot, watchPage, expectAxeClean, setScheme } from '../support/dashboard.js';
 import { managementCall, signInContext, startWithAdmin, type AdminServer } from '../support/dashboard-admin.js';
 import { call, managementToken } from '../support/server.js';
 import { eventually } from '../support/eventually.js';
@@ -67,19 +66,6 @@ afterAll(async () => {
   await closeBrowser(browser);
   await admin?.server.stop();
 });
-
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
-
-async function toggleTheme(page: Page, scheme: 'light' | 'dark') {
-  await page.getByTestId('theme-toggle').click();
-  await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
-}
 
 const gravatar = (url: string) => url.startsWith('https://s.gravatar.com/');
 
@@ -146,7 +132,7 @@ describe('Roles', () => {
         await assignDialog.waitFor({ state: 'detached' });
         await page.getByTestId('role-users').getByText('ada@example.com').waitFor();
         expect((await api('GET', `/api/v2/roles/${roleId}/users`)).body.map((u: { user_id: string }) => u.user_id)).toEqual([users.ada]);
-        await toggleTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await shoot(page, 'role-users');
         await expectAxeClean(page, 'role users (dark)');
 
@@ -172,7 +158,7 @@ describe('Roles', () => {
         expect((await api('GET', `/api/v2/roles/${roleId}`)).status).toBe(404);
         await shoot(page, 'roles');
         await expectAxeClean(page, 'roles (dark)');
-        await toggleTheme(page, 'light');
+        await setScheme(page, 'light');
         await shoot(page, 'roles');
 
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
@@ -227,7 +213,7 @@ describe('Logs', () => {
         // The detail drawer: the raw event as JSON.
         const first = table.locator('tbody tr').first();
         const logId = await first.getAttribute('data-log-id');
-        await toggleTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await first.getByRole('button').first().click();
         const drawer = page.getByRole('dialog');
         const json = JSON.parse(await drawer.getByTestId('log-json').innerText());

@@ -8,11 +8,10 @@
  *   throttling and breached password detection saved.
  * axe (no serious/critical violations) and light/dark screenshots per screen.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { shoot, watchPage } from '../support/dashboard.js';
+import { shoot, watchPage, expectAxeClean, setScheme } from '../support/dashboard.js';
 import { managementCall, signInContext, startWithAdmin, type AdminServer } from '../support/dashboard-admin.js';
 import { managementToken } from '../support/server.js';
 
@@ -42,20 +41,6 @@ afterAll(async () => {
   await admin?.server.stop();
 });
 
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
-
-async function setTheme(page: Page, scheme: 'light' | 'dark') {
-  if ((await page.locator('html').getAttribute('data-mantine-color-scheme')) === scheme) return;
-  await page.getByTestId('theme-toggle').click();
-  await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
-}
-
 /** Runs in the page (serialised by Playwright): the element's computed background colour. */
 const backgroundColorOf = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
 
@@ -84,10 +69,10 @@ describe('Branding', () => {
         expect((await api('GET', '/api/v2/branding')).body).toEqual({ colors: { primary: '#0a5c36', page_background: '#f0e6d2' }, logo_url: LOGO });
         await shoot(page, 'branding');
         await expectAxeClean(page, 'branding (light)');
-        await setTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await shoot(page, 'branding');
         await expectAxeClean(page, 'branding (dark)');
-        await setTheme(page, 'light');
+        await setScheme(page, 'light');
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
@@ -148,7 +133,7 @@ describe('Attack protection', () => {
         await expect.poll(() => allowlist.getAttribute('aria-invalid')).toBe('true');
         await page.getByText(`Line 2: Payload validation error: 'allowlist[1]' ("300.1.2.3") is not an IPv4/IPv6 address or CIDR range.`).waitFor();
         expect((await api('GET', '/api/v2/attack-protection/brute-force-protection')).body.allowlist).toEqual(['10.0.0.0/8', '2001:db8::1']);
-        await setTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await shoot(page, 'attack-protection-allowlist-error');
         await expectAxeClean(page, 'brute force allowlist error (dark)');
 
@@ -182,7 +167,7 @@ describe('Attack protection', () => {
         });
         await shoot(page, 'attack-protection-breached-password');
         await expectAxeClean(page, 'breached password (dark)');
-        await setTheme(page, 'light');
+        await setScheme(page, 'light');
         await shoot(page, 'attack-protection-breached-password');
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },

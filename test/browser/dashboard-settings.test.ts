@@ -11,11 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { shoot, watchPage } from '../support/dashboard.js';
+import { shoot, watchPage, expectAxeClean, setScheme } from '../support/dashboard.js';
 import { managementCall, signInContext, startWithAdmin, type AdminServer } from '../support/dashboard-admin.js';
 import { call, managementToken } from '../support/server.js';
 
@@ -47,19 +46,6 @@ afterAll(async () => {
   await closeBrowser(browser);
   await admin?.server.stop();
 });
-
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
-
-async function toggleTheme(page: Page, scheme: 'light' | 'dark') {
-  await page.getByTestId('theme-toggle').click();
-  await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
-}
 
 describe('Settings', () => {
   it('saves General and Advanced settings and the environment tag, and rotates and revokes signing keys', async () => {
@@ -114,7 +100,7 @@ describe('Settings', () => {
           session_lifetime: 24,
           flags: { enforce_client_authentication_on_passwordless_start: true, enable_client_connections: true },
         });
-        await toggleTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await shoot(page, 'settings-advanced');
         await expectAxeClean(page, 'settings advanced (dark)');
 
@@ -159,7 +145,7 @@ describe('Settings', () => {
 
         // The current key's certificate, downloaded as PEM and CER.
         const current = (await api('GET', `/api/v2/keys/signing/${oldNext}`)).body as { cert: string };
-        await toggleTheme(page, 'light');
+        await setScheme(page, 'light');
         await page.getByRole('button', { name: `Certificate of ${oldNext}` }).click();
         const certDialog = page.getByRole('dialog', { name: 'Signing certificate' });
         expect((await certDialog.getByTestId('certificate-pem').innerText()).trim()).toBe(current.cert.trim());
@@ -202,7 +188,7 @@ describe('Global search', () => {
         await page.waitForURL(`${admin.dashboard}/t/dev/users/${encodeURIComponent(userId)}`);
         await expect(search.inputValue()).resolves.toBe('');
 
-        await toggleTheme(page, 'dark');
+        await setScheme(page, 'dark');
         await search.click();
         await page.keyboard.type('orders po');
         await results.getByRole('group', { name: 'Applications' }).getByRole('option', { name: /Orders Portal/ }).waitFor();

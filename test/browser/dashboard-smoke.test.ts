@@ -7,11 +7,10 @@
  * The pages ask for reduced motion (the theme then skips Mantine's transitions), so axe and the
  * screenshots never catch a dialog half faded in.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, serveDashboard, shoot, watchPage, type DashboardServer } from '../support/dashboard.js';
+import { ensureDashboardBuild, serveDashboard, shoot, watchPage, type DashboardServer, expectAxeClean } from '../support/dashboard.js';
 
 const CONTROL = '/api/control/v1/';
 
@@ -45,14 +44,6 @@ afterAll(async () => {
   await closeBrowser(browser);
   await server?.close();
 });
-
-async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
 
 /** Answers the control API in the browser as the plan's §2 describes; records what the app sent. */
 async function stubControlApi(page: Page, sent: { method: string; path: string; csrf: string | undefined; body: string | null }[]) {
@@ -256,5 +247,5 @@ describe('dashboard in Chromium', () => {
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
-  });
+  }, 90_000);
 });

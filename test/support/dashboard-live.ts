@@ -2,12 +2,12 @@
  * Helpers for the dashboard's browser tests against a real spawned server (startServer): the setup
  * link from its stdout, axe, and screenshots of a screen in light and dark.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { shoot } from './dashboard.js';
+import { expectAxeClean, shoot } from './dashboard.js';
 import { eventually } from './eventually.js';
 import type { TestServer } from './server.js';
+export { expectAxeClean } from './dashboard.js';
 
 /** The admin origin of a spawned plain-HTTP server. */
 export const adminOrigin = (server: TestServer): string => `http://manage.localhost:${server.port}`;
@@ -19,15 +19,6 @@ export async function setupLink(server: TestServer): Promise<string> {
   const match = pattern.exec(output);
   if (!match) throw new Error(`no setup link in the server output:\n${output}`);
   return match[1]!;
-}
-
-/** No serious or critical axe violation on the page as it is. */
-export async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
 }
 
 /**

@@ -13,11 +13,11 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { submitHostedLogin } from './browser.js';
 import { call, managementToken, startServer, type TestServer } from './server.js';
+export { expectAxeClean, setScheme } from './dashboard.js';
 
 export const ADMIN = { username: 'admin@example.com', password: 'Correct-Horse-Battery-9' };
 
@@ -33,21 +33,6 @@ export async function signIn(page: Page, server: TestServer, path = '/'): Promis
   await page.goto(`${dashboardOrigin(server)}${path}`);
   await submitHostedLogin(page, ADMIN);
   await page.waitForURL((url) => url.origin === dashboardOrigin(server) && !url.pathname.startsWith('/api/'));
-}
-
-export async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, `axe on ${screen}`).toEqual([]);
-}
-
-/** Switches the dashboard's theme with the header toggle and waits for it. */
-export async function setScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
-  const html = page.locator('html');
-  if ((await html.getAttribute('data-mantine-color-scheme')) !== scheme) await page.getByTestId('theme-toggle').click();
-  await expect.poll(() => html.getAttribute('data-mantine-color-scheme')).toBe(scheme);
 }
 
 export interface SpaServer {

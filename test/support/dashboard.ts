@@ -6,12 +6,16 @@
  * - `shoot(page, name)`: a screenshot in test-artifacts/screenshots/{light,dark}/{name}.png, by the
  *   page's current color scheme (gitignored; a few are copied by hand into docs/screenshots/).
  * - `watchPage(page)`: console errors, uncaught exceptions and CSP violations, for a test to assert none.
+ * - `expectAxeClean(page, screen)`: no serious or critical axe violation on the page as it is.
+ * - `setScheme(page, scheme)`: the dashboard's theme through the header toggle, waited for.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
 import { registerDashboardAssets } from '../../src/server/dashboard-assets.js';
 
 export const DASHBOARD_DIST = resolve('dist/dashboard');
@@ -76,4 +80,20 @@ export async function watchPage(page: Page, allowFailedResource: (url: string) =
     });`,
   });
   return problems;
+}
+
+/** No serious or critical axe violation on the page as it is. */
+export async function expectAxeClean(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious, `axe on ${screen}`).toEqual([]);
+}
+
+/** Switches the dashboard's theme with the header toggle (if it is not that one already) and waits for it. */
+export async function setScheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  const html = page.locator('html');
+  if ((await html.getAttribute('data-mantine-color-scheme')) !== scheme) await page.getByTestId('theme-toggle').click();
+  await expect.poll(() => html.getAttribute('data-mantine-color-scheme')).toBe(scheme);
 }

@@ -14,7 +14,7 @@ import type { ControlApiOptions } from './index.js';
 import { sessionOf } from './index.js';
 import { ManagementApiError } from '../http/errors.js';
 import { scopesOfRoles } from '../domain/control-plane/dashboard-roles.js';
-import { tryConnection } from '../domain/control-plane/connection-tester.js';
+import { CONNECTION_TESTER_CLIENT_ID, tryConnection } from '../domain/control-plane/connection-tester.js';
 import { ErrorResponse } from './schemas.js';
 
 const Params = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }), id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -51,7 +51,7 @@ export const connectionTesterRoutes: FastifyPluginAsync<ControlApiOptions> = asy
         throw new ManagementApiError(403, 'Trying a connection needs a role that may change connections (Admin or Editor – Connections).', 'insufficient_role');
       }
       const connection = await services.connections.get(tenant.id, request.params.id);
-      const answer = await tryConnection(
+      const { answer, changes } = await tryConnection(
         {
           clients: services.clients,
           connections: services.connections,
@@ -62,6 +62,16 @@ export const connectionTesterRoutes: FastifyPluginAsync<ControlApiOptions> = asy
         connection,
         { codeChallenge: request.body.code_challenge, state: request.body.state, nonce: request.body.nonce },
       );
+      // What the try changed in the tenant is in the tenant's own logs, with the member as actor:
+      // its Admins see the tester client appear, come back, or get a connection.
+      if (changes.length > 0) {
+        const audit = services.logs.auditor({ tenantId: tenant.id, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
+        audit('sapi', {
+          description: `Try connection prepared the ${CONNECTION_TESTER_CLIENT_ID} application (${changes.join(', ')})`,
+          clientId: CONNECTION_TESTER_CLIENT_ID,
+          details: { actor: { type: 'dashboard', user_id: sessionOf(request).userId }, connection: connection.name, changes },
+        });
+      }
       reply.header('cache-control', 'no-store');
       return answer;
     },

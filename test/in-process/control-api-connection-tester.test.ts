@@ -139,6 +139,10 @@ describe('Try connection', () => {
     expect((await acme('PATCH', `/api/v2/clients/${TESTER}`, { callbacks: ['https://evil.example/cb'], web_origins: ['https://evil.example'] })).status).toBe(200);
     await tryAs(owner, 'acme', customers.id);
     expect((await acme('GET', `/api/v2/clients/${TESTER}`)).body).toMatchObject({ callbacks: [CALLBACK], web_origins: [ADMIN_ORIGIN] });
+    // The tenant's own logs say so, with the member who tried.
+    await server.drain();
+    const logged = await acme('GET', `/api/v2/logs?q=${encodeURIComponent(`type:sapi AND client_id:${TESTER}`)}`);
+    expect(logged.body[0]).toMatchObject({ details: { changes: ['client_restored'], connection: customers.name, actor: { type: 'dashboard' } } });
 
     expect((await acme('DELETE', `/api/v2/clients/${TESTER}`)).status).toBe(204);
     expect(await enabledOn(customers.id)).not.toContain(TESTER);

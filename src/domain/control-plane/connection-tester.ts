@@ -52,16 +52,22 @@ export interface TryAnswer {
   token_endpoint: string;
 }
 
+/** What a try changed in the tenant (for its logs): the tester client created or restored, a connection enabled for it. */
+export type TesterChange = 'client_created' | 'client_restored' | 'connection_enabled';
+
 /**
  * Makes sure the tenant's tester client exists in its shape and may use `connection`, and returns
  * the `/authorize` URL of a code flow with PKCE for that connection only. `prompt=login` because a
  * live login session of the tenant in the same browser would otherwise complete at once, as
  * whichever user (of whichever connection) it belongs to: a try must ask for credentials.
  */
-export async function tryConnection(deps: ConnectionTesterDeps, tenant: Tenant, connection: Connection, request: TryRequest): Promise<TryAnswer> {
-  await ensureTesterClient(deps, tenant);
+export async function tryConnection(deps: ConnectionTesterDeps, tenant: Tenant, connection: Connection, request: TryRequest): Promise<{ answer: TryAnswer; changes: TesterChange[] }> {
+  const changes: TesterChange[] = [];
+  const clientChange = await ensureTesterClient(deps, tenant);
+  if (clientChange) changes.push(clientChange);
   if (!connection.enabled_clients.includes(CONNECTION_TESTER_CLIENT_ID)) {
     await deps.connections.updateEnabledClients(tenant.id, connection.id, [{ client_id: CONNECTION_TESTER_CLIENT_ID, status: true }]);
+    changes.push('connection_enabled');
   }
   const redirectUri = `${deps.adminOrigin}${CONNECTION_TESTER_CALLBACK_PATH}`;
   const url = new URL('/authorize', deps.tenantOrigin);
@@ -78,13 +84,14 @@ export async function tryConnection(deps: ConnectionTesterDeps, tenant: Tenant, 
     code_challenge_method: 'S256',
   };
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return {
+  const answer = {
     authorize_url: url.toString(),
     client_id: CONNECTION_TESTER_CLIENT_ID,
     redirect_uri: redirectUri,
     issuer: `${deps.tenantOrigin}/`,
     token_endpoint: `${deps.tenantOrigin}/oauth/token`,
   };
+  return { answer, changes };
 }
 
 /** The tester client's settings; everything else keeps Auth0's defaults for a SPA. */
@@ -104,19 +111,23 @@ function wantedClient(adminOrigin: string) {
   };
 }
 
-async function ensureTesterClient(deps: ConnectionTesterDeps, tenant: Tenant): Promise<void> {
+/** Creates or restores the tester client; says which it did, if either. */
+async function ensureTesterClient(deps: ConnectionTesterDeps, tenant: Tenant): Promise<TesterChange | undefined> {
   const wanted = wantedClient(deps.adminOrigin);
   const existing = await deps.clients.find(tenant.id, tenant.name, CONNECTION_TESTER_CLIENT_ID);
   if (!existing) {
     try {
       await deps.clients.create(tenant.id, tenant.name, { ...wanted, client_id: CONNECTION_TESTER_CLIENT_ID });
+      return 'client_created';
     } catch (error) {
       // Two tries at once: the other request created it, and the primary key kept it to one.
       if (!(await deps.clients.find(tenant.id, tenant.name, CONNECTION_TESTER_CLIENT_ID))) throw error;
+      return undefined;
     }
-    return;
   }
-  if (!hasShape(existing, wanted)) await deps.clients.update(tenant.id, tenant.name, CONNECTION_TESTER_CLIENT_ID, wanted);
+  if (hasShape(existing, wanted)) return undefined;
+  await deps.clients.update(tenant.id, tenant.name, CONNECTION_TESTER_CLIENT_ID, wanted);
+  return 'client_restored';
 }
 
 /** Whether the stored client still is the tester: a public SPA whose only callback is the dashboard's. */

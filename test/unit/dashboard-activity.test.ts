@@ -168,7 +168,7 @@ describe('tenant screens', () => {
       ['User Management', ['users']],
       [null, ['branding']],
       ['Monitoring', ['logs']],
-      [null, ['overview']],
+      ['Tenant', ['overview']],
     ]);
   });
 });

@@ -8,7 +8,7 @@
  */
 export type TenantScreenKey = 'activity' | 'applications' | 'apis' | 'database' | 'passwordless' | 'users' | 'roles' | 'branding' | 'attack_protection' | 'logs' | 'overview';
 
-export type TenantScreenGroup = 'Applications' | 'Authentication' | 'User Management' | 'Security' | 'Monitoring';
+export type TenantScreenGroup = 'Applications' | 'Authentication' | 'User Management' | 'Security' | 'Monitoring' | 'Tenant';
 
 export interface TenantScreen {
   key: TenantScreenKey;
@@ -37,7 +37,8 @@ export const TENANT_SCREENS: readonly TenantScreen[] = [
   { key: 'branding', label: 'Branding', path: 'branding', anyOf: ['read:branding'] },
   { key: 'attack_protection', label: 'Attack Protection', path: 'security/attack-protection', anyOf: ['read:attack_protection'], group: 'Security' },
   { key: 'logs', label: 'Logs', path: 'logs', anyOf: ['read:logs'], group: 'Monitoring' },
-  { key: 'overview', label: 'Overview', path: 'overview', anyOf: [] },
+  // Under a heading of its own, beside Settings, rather than seeming part of Monitoring above it.
+  { key: 'overview', label: 'Overview', path: 'overview', anyOf: [], group: 'Tenant' },
 ];
 
 /** A token's space-separated `scope` as a set. */

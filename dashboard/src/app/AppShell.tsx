@@ -3,8 +3,8 @@
  * menu) and the navigation. The navigation lists only screens that exist (docs/plans/dashboard.md §5
  * routes arrive slice by slice).
  */
-import { Fragment, useState } from 'react';
-import { ActionIcon, AppShell, Avatar, Burger, Button, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { Fragment, Suspense, useState } from 'react';
+import { ActionIcon, AppShell, Avatar, Burger, Button, Center, Group, Loader, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconApi, IconApps, IconDatabase, IconKey, IconPalette, IconShieldLock, IconBuilding, IconChartLine, IconListDetails, IconLogout, IconMoon, IconPlus, IconSettings, IconSun, IconUser, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
@@ -164,7 +164,16 @@ export function Shell() {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet context={account} />
+        {/* The screens load with their routes (app/routes.tsx). */}
+        <Suspense
+          fallback={
+            <Center py="xl" role="status" aria-live="polite">
+              <Loader aria-label="Loading" />
+            </Center>
+          }
+        >
+          <Outlet context={account} />
+        </Suspense>
       </AppShell.Main>
       <CreateTenantModal opened={creating} onClose={() => setCreating(false)} />
     </AppShell>

@@ -2,57 +2,51 @@
  * The routes of docs/plans/dashboard.md §5 that have screens so far. /setup and /invitations/accept need no session; every
  * other screen sits under the session gate (GET /me, sign-in on 401) and the app shell.
  */
-import { lazy, Suspense } from 'react';
-import { Center, Loader } from '@mantine/core';
+import { lazy, type ComponentType } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { SetupPage } from '../features/setup/SetupPage';
-import { ProfilePage } from '../features/profile/ProfilePage';
-import { TenantOverviewPage } from '../features/tenants/TenantOverviewPage';
 import { HomePage } from '../features/tenants/HomePage';
 import { TenantLanding } from '../features/tenants/TenantLanding';
-import { RolesPage } from '../features/roles/RolesPage';
-import { RolePage } from '../features/roles/RolePage';
-import { LogsPage } from '../features/logs/LogsPage';
-import { MembersPage } from '../features/members/MembersPage';
 import { AcceptInvitationPage } from '../features/invitations/AcceptInvitationPage';
-import { ApplicationPage } from '../features/applications/ApplicationPage';
-import { ApplicationsPage } from '../features/applications/ApplicationsPage';
-import { ApiPage } from '../features/apis/ApiPage';
-import { ApisPage } from '../features/apis/ApisPage';
-import { UserPage } from '../features/users/UserPage';
-import { UsersPage } from '../features/users/UsersPage';
-import { DatabaseConnectionsPage } from '../features/authentication/DatabaseConnectionsPage';
-import { DatabaseConnectionPage } from '../features/authentication/DatabaseConnectionPage';
 import { TesterCallbackPage } from '../features/tester/TesterCallbackPage';
-import { PasswordlessPage } from '../features/passwordless/PasswordlessPage';
-import { PasswordlessConnectionPage } from '../features/passwordless/PasswordlessConnectionPage';
-import { BrandingPage } from '../features/branding/BrandingPage';
-import { AttackProtectionPage } from '../features/attack-protection/AttackProtectionPage';
-import { SettingsIndex, SettingsLayout } from '../features/settings/SettingsLayout';
-import { GeneralSettingsPage } from '../features/settings/GeneralSettingsPage';
-import { AdvancedSettingsPage } from '../features/settings/AdvancedSettingsPage';
-import { SigningKeysPage } from '../features/settings/SigningKeysPage';
 import { TenantApiLayout } from '../api/tenant-api';
 import { NotFoundPage } from './NotFoundPage';
 import { SessionGate } from './session';
 import { Shell } from './AppShell';
 
-/** The charts and date pickers (Recharts, dayjs) load with the Activity screen only. */
-const ActivityPage = lazy(() => import('../features/activity/ActivityPage').then((module) => ({ default: module.ActivityPage })));
-
-function Lazy({ children }: { children: React.ReactNode }) {
-  return (
-    <Suspense
-      fallback={
-        <Center py="xl" role="status" aria-live="polite">
-          <Loader aria-label="Loading" />
-        </Center>
-      }
-    >
-      {children}
-    </Suspense>
-  );
+/**
+ * Every screen under the shell loads with its route (the shell's Suspense shows a loader meanwhile):
+ * the first screen fetches the shell and that screen only, and Activity's charts (Recharts, dayjs)
+ * never load for a role that cannot open it.
+ */
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
 }
+
+const ActivityPage = lazyPage(() => import('../features/activity/ActivityPage'), 'ActivityPage');
+const ProfilePage = lazyPage(() => import('../features/profile/ProfilePage'), 'ProfilePage');
+const TenantOverviewPage = lazyPage(() => import('../features/tenants/TenantOverviewPage'), 'TenantOverviewPage');
+const RolesPage = lazyPage(() => import('../features/roles/RolesPage'), 'RolesPage');
+const RolePage = lazyPage(() => import('../features/roles/RolePage'), 'RolePage');
+const LogsPage = lazyPage(() => import('../features/logs/LogsPage'), 'LogsPage');
+const MembersPage = lazyPage(() => import('../features/members/MembersPage'), 'MembersPage');
+const ApplicationPage = lazyPage(() => import('../features/applications/ApplicationPage'), 'ApplicationPage');
+const ApplicationsPage = lazyPage(() => import('../features/applications/ApplicationsPage'), 'ApplicationsPage');
+const ApiPage = lazyPage(() => import('../features/apis/ApiPage'), 'ApiPage');
+const ApisPage = lazyPage(() => import('../features/apis/ApisPage'), 'ApisPage');
+const UserPage = lazyPage(() => import('../features/users/UserPage'), 'UserPage');
+const UsersPage = lazyPage(() => import('../features/users/UsersPage'), 'UsersPage');
+const DatabaseConnectionsPage = lazyPage(() => import('../features/authentication/DatabaseConnectionsPage'), 'DatabaseConnectionsPage');
+const DatabaseConnectionPage = lazyPage(() => import('../features/authentication/DatabaseConnectionPage'), 'DatabaseConnectionPage');
+const PasswordlessPage = lazyPage(() => import('../features/passwordless/PasswordlessPage'), 'PasswordlessPage');
+const PasswordlessConnectionPage = lazyPage(() => import('../features/passwordless/PasswordlessConnectionPage'), 'PasswordlessConnectionPage');
+const BrandingPage = lazyPage(() => import('../features/branding/BrandingPage'), 'BrandingPage');
+const AttackProtectionPage = lazyPage(() => import('../features/attack-protection/AttackProtectionPage'), 'AttackProtectionPage');
+const SettingsIndex = lazyPage(() => import('../features/settings/SettingsLayout'), 'SettingsIndex');
+const SettingsLayout = lazyPage(() => import('../features/settings/SettingsLayout'), 'SettingsLayout');
+const GeneralSettingsPage = lazyPage(() => import('../features/settings/GeneralSettingsPage'), 'GeneralSettingsPage');
+const AdvancedSettingsPage = lazyPage(() => import('../features/settings/AdvancedSettingsPage'), 'AdvancedSettingsPage');
+const SigningKeysPage = lazyPage(() => import('../features/settings/SigningKeysPage'), 'SigningKeysPage');
 
 export function AppRoutes() {
   return (
@@ -66,7 +60,7 @@ export function AppRoutes() {
           <Route index element={<HomePage />} />
           <Route path="/t/:tenant" element={<TenantLanding />} />
           <Route path="/t/:tenant/overview" element={<TenantOverviewPage />} />
-          <Route path="/t/:tenant/activity" element={<Lazy><ActivityPage /></Lazy>} />
+          <Route path="/t/:tenant/activity" element={<ActivityPage />} />
           <Route path="/t/:tenant/roles" element={<RolesPage />} />
           <Route path="/t/:tenant/roles/:id" element={<RolePage />} />
           <Route path="/t/:tenant/logs" element={<LogsPage />} />

@@ -7,7 +7,10 @@
  * The first database runs every file; a later one runs only the files whose outcome can depend on
  * the database: the server tiers (test/integration, test/in-process) and the unit files that open
  * one themselves (they import test/support/database.ts). The other unit files are pure functions
- * of their inputs: running them twice only costs time.
+ * of their inputs: running them twice only costs time. Files driven through Chromium (test/browser,
+ * and the integration files that launch it for an SDK's or a page's flow) also run once: what they
+ * add is the browser's side, and the storage under them is what every other server test runs on
+ * both databases — while Chromium is most of the suite's CPU time on a two-core machine.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -22,6 +25,12 @@ let failed = 0;
 let skipped = 0;
 let exitCode = 0;
 
+/** Integration files that do not drive Chromium: they run on every database. */
+const databaseIntegrationFiles = () =>
+  readdirSync('test/integration')
+    .filter((name) => name.endsWith('.test.ts') && !readFileSync(join('test/integration', name), 'utf8').includes('launchBrowser('))
+    .map((name) => join('test/integration', name));
+
 /** Unit files that open a database of their own: they run on every database. */
 const databaseUnitFiles = () =>
   readdirSync('test/unit')
@@ -30,7 +39,7 @@ const databaseUnitFiles = () =>
 
 for (const [index, database] of databases.entries()) {
   // Explicit arguments (a file, a filter) are the caller's choice and are passed as given.
-  const files = index > 0 && extraArgs.length === 0 ? ['test/integration', 'test/in-process', ...databaseUnitFiles()] : [];
+  const files = index > 0 && extraArgs.length === 0 ? [...databaseIntegrationFiles(), 'test/in-process', ...databaseUnitFiles()] : [];
   console.log(`\n=== Test suite on ${database}${files.length ? ' (the files that use a database)' : ''} ===\n`);
   const report = join(reportDir, `${database}.json`);
   const result = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...files, ...extraArgs], {

@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
 import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { dashboardOrigin, expectedFailedLoads, expectAxeClean, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
-import type { TestServer } from '../support/server.js';
+import { call, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -107,6 +107,14 @@ describe('dashboard applications', () => {
             return [c.grant_types.includes('password'), c.refresh_token?.rotation_type, c.jwt_configuration?.alg];
           })
           .toEqual([true, 'rotating', 'PS256']);
+        // Endpoints are the discovery document's; the certificate is the current signing key's.
+        const discovery = (await call(server, '/.well-known/openid-configuration', { host: 'acme.localhost' })).body;
+        await expect(page.getByRole('textbox', { name: 'OAuth Token URL' }).inputValue()).resolves.toBe(discovery.token_endpoint);
+        await expect(page.getByRole('textbox', { name: 'OAuth User Info URL' }).inputValue()).resolves.toBe(discovery.userinfo_endpoint);
+        await expect(page.getByRole('textbox', { name: 'JSON Web Key Set' }).inputValue()).resolves.toBe(discovery.jwks_uri);
+        const current = (await mgmt('/keys/signing')).body.find((key: { current: boolean }) => key.current);
+        const flat = (pem: string) => pem.replace(/\s+/g, '');
+        expect(flat(await page.getByTestId('certificate-pem').innerText())).toBe(flat(current.cert));
         await shoot(page, 'applications-advanced');
         await expectAxeClean(page, 'application advanced');
 

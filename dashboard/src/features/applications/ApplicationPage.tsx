@@ -19,6 +19,7 @@ import { ConnectionsTab } from './ConnectionsTab';
 import { ScopePicker } from './ScopePicker';
 import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
 import { SaveBar, SettingsCard } from '../../components/SettingsCard';
+import { EndpointsAndCertificates } from './EndpointsAndCertificates';
 
 const TABS = ['settings', 'credentials', 'connections', 'apis', 'advanced'] as const;
 
@@ -69,6 +70,7 @@ export function ApplicationPage() {
               </Tabs.Panel>
               <Tabs.Panel value="advanced" pt="lg">
                 <AdvancedTab api={api} app={app} />
+                <EndpointsAndCertificates api={api} app={app} />
               </Tabs.Panel>
             </Tabs>
           </Stack>

@@ -7,15 +7,15 @@
  */
 import { useState } from 'react';
 import { Alert, Badge, Button, Code, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { IconDownload } from '@tabler/icons-react';
 import { useTenantApi } from '../../api/tenant-api';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { notifySuccess } from '../../components/notify';
-import { certificateFile, KEY_STATUS_LABELS, keyStatus, sortKeys, type CertificateFormat, type KeyStatus } from '../../lib/certificate';
+import { KEY_STATUS_LABELS, keyStatus, sortKeys, type KeyStatus } from '../../lib/certificate';
 import { formatDateTime } from '../../lib/format';
 import { SettingsCard } from '../../components/SettingsCard';
 import { useRevokeSigningKey, useRotateSigningKey, useSigningKeys, type SigningKey } from './queries';
+import { CertificateDetails } from './CertificateDetails';
 
 const STATUS_COLORS: Record<KeyStatus, string> = { current: 'teal', next: 'blue', previous: 'yellow', revoked: 'gray' };
 
@@ -219,55 +219,11 @@ function RotateModal({ opened, onClose }: { opened: boolean; onClose: () => void
   );
 }
 
-/** Saves a file in the browser (an object URL on a temporary link); nothing leaves the page. */
-function download(signingKey: SigningKey, format: CertificateFormat) {
-  const file = certificateFile(signingKey, format);
-  const url = URL.createObjectURL(new Blob([file.content as BlobPart], { type: file.type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function CertificateModal({ signingKey: key, onClose }: { signingKey: SigningKey | null; onClose: () => void }) {
   return (
     <Modal opened={key !== null} onClose={onClose} title="Signing certificate" size="xl" centered>
       {key ? (
-        <Stack gap="md">
-          <Text size="sm">
-            Key ID <Text span ff="monospace">{key.kid}</Text>
-          </Text>
-          <div>
-            <Text size="sm" fw={500}>
-              Fingerprint (SHA-1)
-            </Text>
-            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-              {key.fingerprint}
-            </Text>
-          </div>
-          <div>
-            <Text size="sm" fw={500}>
-              Certificate (PEM)
-            </Text>
-            <Code block data-testid="certificate-pem">
-              {key.cert}
-            </Code>
-          </div>
-          <Group gap="sm">
-            <Button variant="default" leftSection={<IconDownload size={16} aria-hidden />} onClick={() => download(key, 'pem')}>
-              Download PEM
-            </Button>
-            <Button variant="default" leftSection={<IconDownload size={16} aria-hidden />} onClick={() => download(key, 'cer')}>
-              Download CER
-            </Button>
-            <Button variant="default" leftSection={<IconDownload size={16} aria-hidden />} onClick={() => download(key, 'p7b')}>
-              Download PKCS#7
-            </Button>
-          </Group>
-        </Stack>
+        <CertificateDetails signingKey={key} />
       ) : null}
     </Modal>
   );

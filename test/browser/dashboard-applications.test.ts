@@ -100,13 +100,15 @@ describe('dashboard applications', () => {
         await page.getByRole('switch', { name: /Allow Refresh Token Rotation/ }).check();
         await page.getByRole('combobox', { name: 'JSON Web Token (JWT) Signature Algorithm' }).click();
         await page.getByRole('option', { name: 'PS256' }).click();
+        await page.getByLabel('ID Token Expiration (seconds)').fill('7200');
+        await page.getByLabel('client_metadata').fill('{"team": "orders"}');
         await page.getByRole('button', { name: 'Save Changes' }).click();
         await expect
           .poll(async () => {
             const c = (await mgmt(`/clients/${clientId}`)).body;
-            return [c.grant_types.includes('password'), c.refresh_token?.rotation_type, c.jwt_configuration?.alg];
+            return [c.grant_types.includes('password'), c.refresh_token?.rotation_type, c.jwt_configuration?.alg, c.jwt_configuration?.lifetime_in_seconds, c.client_metadata];
           })
-          .toEqual([true, 'rotating', 'PS256']);
+          .toEqual([true, 'rotating', 'PS256', 7200, { team: 'orders' }]);
         // Endpoints are the discovery document's; the certificate is the current signing key's.
         const discovery = (await call(server, '/.well-known/openid-configuration', { host: 'acme.localhost' })).body;
         await expect(page.getByRole('textbox', { name: 'OAuth Token URL' }).inputValue()).resolves.toBe(discovery.token_endpoint);

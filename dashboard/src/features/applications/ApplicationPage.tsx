@@ -20,6 +20,7 @@ import { ScopePicker } from './ScopePicker';
 import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
 import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 import { EndpointsAndCertificates } from './EndpointsAndCertificates';
+import { JsonEditor, jsonError } from '../../components/JsonEditor';
 
 const TABS = ['settings', 'credentials', 'connections', 'apis', 'advanced'] as const;
 
@@ -448,11 +449,16 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
   const [infiniteAbsolute, setInfiniteAbsolute] = useState(rt.infinite_token_lifetime ?? true);
   const [infiniteIdle, setInfiniteIdle] = useState(rt.infinite_idle_token_lifetime ?? true);
   const [alg, setAlg] = useState<string>(app.jwt_configuration?.alg ?? 'RS256');
+  const [idTokenLifetime, setIdTokenLifetime] = useState<number>(app.jwt_configuration?.lifetime_in_seconds ?? 36000);
+  const [metadata, setMetadata] = useState(() => JSON.stringify(app.client_metadata ?? {}, null, 2));
+  const metadataProblem = jsonError(metadata);
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
+        if (metadataProblem) return;
         save({
+          client_metadata: JSON.parse(metadata) as Record<string, string>,
           grant_types: grantTypes as ClientPatch['grant_types'],
           refresh_token: {
             rotation_type: rotation ? 'rotating' : 'non-rotating',
@@ -463,7 +469,7 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
             infinite_token_lifetime: infiniteAbsolute,
             infinite_idle_token_lifetime: infiniteIdle,
           },
-          jwt_configuration: { ...(app.jwt_configuration ?? {}), alg: alg as 'RS256' },
+          jwt_configuration: { ...(app.jwt_configuration ?? {}), alg: alg as 'RS256', lifetime_in_seconds: idTokenLifetime },
         } as ClientPatch);
       }}
     >
@@ -488,6 +494,12 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
             <NumberInput label="Maximum Refresh Token Lifetime (seconds)" value={absolute} onChange={(v) => setAbsolute(Number(v) || 0)} min={1} max={31557600} disabled={infiniteAbsolute} />
             <Switch label="Idle lifetime never expires" checked={infiniteIdle} onChange={(e) => setInfiniteIdle(e.currentTarget.checked)} />
             <NumberInput label="Idle Refresh Token Lifetime (seconds)" value={idle} onChange={(v) => setIdle(Number(v) || 0)} min={1} max={31557600} disabled={infiniteIdle} />
+          </SettingsCard>
+          <SettingsCard title="ID Token">
+            <NumberInput label="ID Token Expiration (seconds)" description="How long an ID token issued to this application is valid; Auth0's default is 36000 (10 hours)." value={idTokenLifetime} onChange={(v) => setIdTokenLifetime(Number(v) || 0)} min={1} max={2592000} />
+          </SettingsCard>
+          <SettingsCard title="Application Metadata" description="Up to 10 string keys and values of at most 255 characters, returned as client_metadata.">
+            <JsonEditor label="client_metadata" value={metadata} onChange={setMetadata} disabled={!canWrite} />
           </SettingsCard>
           <SettingsCard title="OAuth">
             <Select label="JSON Web Token (JWT) Signature Algorithm" description="The algorithm used to sign the ID tokens of this application. HS256 signs with the client secret." data={['RS256', 'PS256', 'HS256']} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />

@@ -15,7 +15,7 @@ import { appTypeLabel, useClients } from '../applications/queries';
 import { OTP_LENGTH, OTP_LIFETIME, formOf, lifetimeMinutes, optionsOf, type PasswordlessForm } from './options';
 import { passwordlessPath } from './PasswordlessPage';
 import { isPasswordless, strategyLabel, useConnection, useDeleteConnection, useSetConnectionClient, useUpdateConnection, type Connection } from './queries';
-import { SettingsCard } from '../../components/SettingsCard';
+import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 
 const TABS = ['settings', 'applications'] as const;
 const MONO = { input: { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' } };
@@ -164,24 +164,7 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
                 onChange={(e) => set('bruteForce', e.currentTarget.checked)}
               />
             </SettingsCard>
-            {canWrite ? (
-              <Stack gap="xs">
-                {update.isError ? (
-                  <Alert color="red" role="alert" variant="light">
-                    {errorMessage(update.error)}
-                  </Alert>
-                ) : null}
-                <Group>
-                  <Button type="submit" loading={update.isPending}>
-                    Save Changes
-                  </Button>
-                </Group>
-              </Stack>
-            ) : (
-              <Text size="sm" c="dimmed">
-                Your role can read this connection but not change it.
-              </Text>
-            )}
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="connection" />
           </Stack>
         </fieldset>
       </form>

@@ -24,6 +24,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let exitCode = 0;
+/** "database › file › test: first line of the error", printed again at the very end: CI shows only the tail. */
+const failures = [];
 
 /** Integration files that do not drive Chromium: they run on every database. */
 const databaseIntegrationFiles = () =>
@@ -36,6 +38,10 @@ const databaseUnitFiles = () =>
   readdirSync('test/unit')
     .filter((name) => name.endsWith('.test.ts') && readFileSync(join('test/unit', name), 'utf8').includes('support/database.js'))
     .map((name) => join('test/unit', name));
+
+function firstLine(message) {
+  return String(message ?? '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
+}
 
 for (const [index, database] of databases.entries()) {
   // Explicit arguments (a file, a filter) are the caller's choice and are passed as given.
@@ -53,6 +59,12 @@ for (const [index, database] of databases.entries()) {
     skipped += summary.numPendingTests + (summary.numTodoTests ?? 0);
     // A file that fails to load counts no failed test but fails the suite.
     if (summary.numFailedTestSuites > 0 && summary.numFailedTests === 0) failed += summary.numFailedTestSuites;
+    for (const file of summary.testResults ?? []) {
+      const path = file.name.replace(`${process.cwd()}/`, '');
+      const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      if (failedTests.length === 0 && file.status === 'failed') failures.push(`${database} › ${path}: ${firstLine(file.message)}`);
+      for (const test of failedTests) failures.push(`${database} › ${path} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
   } catch {
     failed += 1;
   }
@@ -60,6 +72,7 @@ for (const [index, database] of databases.entries()) {
 }
 
 rmSync(reportDir, { recursive: true, force: true });
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((line) => `- ${line}`).join('\n')}`);
 if (passed === 0) exitCode = 1;
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(exitCode);

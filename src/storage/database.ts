@@ -22,17 +22,35 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   return { db: await openPostgres(config.url, config.schema), dialect: 'postgres', ...(config.schema ? { schema: config.schema } : {}) };
 }
 
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Runs `step`, again while SQLite answers SQLITE_BUSY, for up to the busy timeout. Switching to WAL
+ * needs a moment of exclusive access, and SQLite reports BUSY at once, without its busy handler,
+ * while another process opens the same file (several instances starting together on one machine).
+ */
+async function whenNotBusy<T>(step: () => T): Promise<T> {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+  }
+}
+
 // Each driver is loaded when its kind of database is opened: a process uses one of them, and a
 // short-lived `tessera` CLI call should not pay for loading the other.
 async function openSqlite(file: string): Promise<Kysely<Database>> {
   const { default: SQLite } = await import('better-sqlite3');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new SQLite(file);
+  const database = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   // WAL lets readers proceed during a write; NORMAL sync is durable across process crashes in WAL mode.
-  database.pragma('journal_mode = WAL');
+  await whenNotBusy(() => database.pragma('journal_mode = WAL'));
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 

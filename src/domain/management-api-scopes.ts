@@ -9,6 +9,7 @@ const RESOURCES_CRUD = [
   'organization_connections', 'organization_member_roles', 'organization_invitations', 'authentication_methods',
   'phone_providers', 'phone_templates', 'encryption_keys', 'self_service_profiles', 'forms', 'flows',
   'flows_vault_connections', 'custom_signing_keys', 'scim_config', 'shields', 'guardian_enrollments',
+  'network_acls', 'event_streams', 'token_exchange_profiles', 'user_attribute_profiles', 'connection_profiles',
 ] as const;
 
 const EXTRA_SCOPES = [

@@ -21,7 +21,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: ({ schema, url, route }) => {
       // Each API serves its own part of this document (openApiSubset): the Management API's, and the control API's.
       const isControl = url.startsWith('/api/control/v1/') && !url.endsWith('/openapi.json');
-      const isManagement = (url.startsWith('/api/v2/') && !route.config?.public) || isControl;
+      const isManagement = (url.startsWith('/api/v2/') && !route.config?.public && !route.config?.unavailableFeature) || isControl;
       const scopes = route.config?.scopes;
       const currentUser = route.config?.currentUser;
       const description = scopes

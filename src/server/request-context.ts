@@ -26,6 +26,8 @@ declare module 'fastify' {
     tenantless?: boolean;
     /** Management API routes that need no token (the OpenAPI document). */
     public?: boolean;
+    /** Routes of Auth0 features Tessera does not have (unavailable-features.ts): left out of the OpenAPI document. */
+    unavailableFeature?: boolean;
   }
 }
 

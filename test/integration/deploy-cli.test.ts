@@ -1,0 +1,243 @@
+/**
+ * Environments as code: Auth0's real Deploy CLI (`a0deploy`, pinned) against Tessera tenants over
+ * TLS, as `auth0-overview__create-tenants__set-up-multiple-environments.md` tells a team to keep
+ * development and production in step. The development tenant is configured through the Management
+ * API; it is exported (YAML and directory formats), the YAML is turned into a template with keywords
+ * for what differs per environment, imported into the production tenant, imported again (nothing
+ * changes), exported back (equal to the first export but for ids, secrets and keyword values), and
+ * imported with AUTH0_ALLOW_DELETE after resources were removed from it. Everything is checked
+ * through the Management API of the tenant written to.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dump as dumpYaml, load as loadYaml } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTlsServer, type TlsTestServer } from '../support/tls.js';
+import { a0deploy, exportFolder, exportYaml } from '../support/deploy-cli.js';
+
+let tls: TlsTestServer;
+const tokens: Record<string, string> = {};
+const folders: Array<{ cleanup(): Promise<void> }> = [];
+
+/** Management API call on a tenant; fails the test on an error status. */
+async function api(tenant: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await tls.api(tenant, tokens[tenant]!, method, path, body);
+  if (res.status >= 400) throw new Error(`${method} ${path} on ${tenant}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const DEV_APP = 'https://app.dev.example.com';
+const PROD_APP = 'https://app.prod.example.com';
+
+/** The development tenant, configured as a team would through the Dashboard or the Management API. */
+async function configureDevelopment(): Promise<void> {
+  const orders = await api('dev', 'POST', '/api/v2/resource-servers', {
+    name: 'Orders API',
+    identifier: 'https://orders.example.com/',
+    scopes: [
+      { value: 'read:orders', description: 'Read orders' },
+      { value: 'write:orders', description: 'Write orders' },
+    ],
+    signing_alg: 'RS256',
+    token_lifetime: 3600,
+    allow_offline_access: true,
+    skip_consent_for_verifiable_first_party_clients: true,
+  });
+  const storefront = await api('dev', 'POST', '/api/v2/clients', {
+    name: 'Storefront',
+    app_type: 'spa',
+    callbacks: [`${DEV_APP}/callback`],
+    allowed_logout_urls: [DEV_APP],
+    web_origins: [DEV_APP],
+    allowed_origins: [DEV_APP],
+    grant_types: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_method: 'none',
+    jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 1800 },
+    refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 86400, idle_token_lifetime: 43200, infinite_token_lifetime: false, infinite_idle_token_lifetime: false, leeway: 0 },
+    client_metadata: { team: 'web' },
+  });
+  const worker = await api('dev', 'POST', '/api/v2/clients', { name: 'Billing worker', app_type: 'non_interactive', grant_types: ['client_credentials'], description: 'Nightly billing' });
+  await api('dev', 'POST', '/api/v2/client-grants', { client_id: worker.client_id, audience: orders.identifier, scope: ['read:orders'] });
+  await api('dev', 'POST', '/api/v2/connections', {
+    name: 'customers',
+    strategy: 'auth0',
+    enabled_clients: [storefront.client_id],
+    options: { passwordPolicy: 'good', password_history: { enable: true, size: 5 }, brute_force_protection: true, requires_username: false, disable_signup: false },
+  });
+  await api('dev', 'POST', '/api/v2/connections', {
+    name: 'email',
+    strategy: 'email',
+    enabled_clients: [storefront.client_id],
+    options: { otp_length: 6, otp_expiration: 300, disable_signup: false, brute_force_protection: true },
+  });
+  const role = await api('dev', 'POST', '/api/v2/roles', { name: 'Order admin', description: 'Manages orders' });
+  await api('dev', 'POST', `/api/v2/roles/${role.id}/permissions`, {
+    permissions: [
+      { resource_server_identifier: orders.identifier, permission_name: 'read:orders' },
+      { resource_server_identifier: orders.identifier, permission_name: 'write:orders' },
+    ],
+  });
+  await api('dev', 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Example Shop', support_email: 'support@example.com', allowed_logout_urls: [DEV_APP], session_lifetime: 72, idle_session_lifetime: 24 });
+  await api('dev', 'PATCH', '/api/v2/branding', { colors: { primary: '#0059d6', page_background: '#101820' }, logo_url: 'https://cdn.example.com/logo.png' });
+  await api('dev', 'PATCH', '/api/v2/attack-protection/brute-force-protection', { max_attempts: 5 });
+  await api('dev', 'PATCH', '/api/v2/attack-protection/breached-password-detection', { enabled: true, shields: ['block'] });
+}
+
+/** What a tenant holds, as the Management API answers it, without ids, secrets and timestamps: two tenants configured alike compare equal. */
+async function snapshot(tenant: string): Promise<Record<string, unknown>> {
+  const clients = (await api(tenant, 'GET', '/api/v2/clients?per_page=100')) as any[];
+  const nameOf = new Map(clients.map((client) => [client.client_id, client.name]));
+  const userClients = clients.filter((client) => client.client_id !== tls.server.bootstrapOf(tenant).client_id && !client.global);
+  const strip = (object: any, ...keys: string[]) => Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
+  const resourceServers = ((await api(tenant, 'GET', '/api/v2/resource-servers?per_page=100')) as any[]).filter((api) => !api.is_system);
+  const grants = (await api(tenant, 'GET', '/api/v2/client-grants?per_page=100')) as any[];
+  const connections = (await api(tenant, 'GET', '/api/v2/connections?per_page=100')) as any[];
+  const roles = (await api(tenant, 'GET', '/api/v2/roles?per_page=100')) as any[];
+  const sortBy = <T>(list: T[], key: (item: T) => string) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+  return {
+    clients: sortBy(userClients.map((client) => strip(client, 'client_id', 'client_secret', 'signing_keys', 'tenant', 'created_at', 'updated_at')), (c: any) => c.name),
+    resourceServers: sortBy(resourceServers.map((rs) => strip(rs, 'id', 'signing_secret', 'created_at', 'updated_at')), (r: any) => r.identifier),
+    clientGrants: sortBy(
+      grants.filter((grant) => nameOf.has(grant.client_id) && grant.client_id !== tls.server.bootstrapOf(tenant).client_id).map((grant) => ({ ...strip(grant, 'id', 'client_id'), client: nameOf.get(grant.client_id) })),
+      (g: any) => `${g.client} ${g.audience}`,
+    ),
+    connections: sortBy(
+      await Promise.all(
+        connections.map(async (connection) => {
+          const enabled = await api(tenant, 'GET', `/api/v2/connections/${connection.id}/clients`);
+          return { ...strip(connection, 'id', 'enabled_clients', 'realms'), enabled_clients: enabled.clients.map((c: any) => nameOf.get(c.client_id)).sort() };
+        }),
+      ),
+      (c: any) => c.name,
+    ),
+    roles: sortBy(
+      await Promise.all(roles.map(async (role) => ({ ...strip(role, 'id'), permissions: (await api(tenant, 'GET', `/api/v2/roles/${role.id}/permissions`)).map((p: any) => `${p.resource_server_identifier} ${p.permission_name}`).sort() }))),
+      (r: any) => r.name,
+    ),
+    tenant: await api(tenant, 'GET', '/api/v2/tenants/settings'),
+    branding: await api(tenant, 'GET', '/api/v2/branding'),
+    attackProtection: {
+      bruteForce: await api(tenant, 'GET', '/api/v2/attack-protection/brute-force-protection'),
+      suspiciousIp: await api(tenant, 'GET', '/api/v2/attack-protection/suspicious-ip-throttling'),
+      breachedPassword: await api(tenant, 'GET', '/api/v2/attack-protection/breached-password-detection'),
+    },
+  };
+}
+
+async function newFolder(): Promise<string> {
+  const folder = await exportFolder();
+  folders.push(folder);
+  return folder.path;
+}
+
+/** The export turned into an environment template: the development URLs become keywords. */
+const templateOf = (text: string) => text.replaceAll(DEV_APP, '##APP_URL##');
+const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP } };
+
+beforeAll(async () => {
+  tls = await startTlsServer(['dev', 'prod']);
+  await tls.server.cli('tenants', 'create', 'prod');
+  tokens.dev = await tls.tokenFor('dev');
+  tokens.prod = await tls.tokenFor('prod');
+  await configureDevelopment();
+});
+afterAll(async () => {
+  await Promise.all(folders.map((folder) => folder.cleanup()));
+  await tls?.close();
+});
+
+// Each a0deploy run is a Node.js process that paces its own Management API calls (8 a second).
+describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 }, () => {
+  let devExport: { tenant: Record<string, any>; text: string };
+  /** The export's folder: it holds the files the YAML refers to (a passwordless connection's email body). */
+  let devFolder: string;
+  let template: string;
+  let templateFile: string;
+
+  it('exports a tenant as YAML with everything Tessera implements, skipping only the excluded resource types', async () => {
+    devFolder = await newFolder();
+    devExport = await exportYaml(devFolder, { tls, tenant: 'dev' });
+    const exported = devExport.tenant;
+    const byName = (list: any[], name: string) => list.find((item) => item.name === name);
+
+    expect(byName(exported.clients, 'Storefront')).toMatchObject({ app_type: 'spa', callbacks: [`${DEV_APP}/callback`], web_origins: [DEV_APP], client_metadata: { team: 'web' }, jwt_configuration: { lifetime_in_seconds: 1800 } });
+    expect(byName(exported.clients, 'Billing worker')).toMatchObject({ app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    // Every application is exported, the CLI's own included (an import never changes the application it runs as).
+    expect(exported.clients.map((client: any) => client.name).sort()).toEqual(['Billing worker', 'Storefront', 'Tessera Bootstrap (Management API)']);
+    expect(byName(exported.resourceServers, 'Orders API')).toMatchObject({ identifier: 'https://orders.example.com/', token_lifetime: 3600, allow_offline_access: true });
+    // References are written as names, so that they resolve in another tenant.
+    expect(exported.clientGrants).toEqual([expect.objectContaining({ client_id: 'Billing worker', audience: 'https://orders.example.com/', scope: ['read:orders'] })]);
+    expect(byName(exported.databases, 'customers')).toMatchObject({ strategy: 'auth0', enabled_clients: ['Storefront'], options: { passwordPolicy: 'good', password_history: { enable: true, size: 5 } } });
+    expect(byName(exported.connections, 'email')).toMatchObject({ strategy: 'email', enabled_clients: ['Storefront'], options: { otp_length: 6 } });
+    expect(byName(exported.roles, 'Order admin').permissions).toEqual(
+      expect.arrayContaining([
+        { permission_name: 'read:orders', resource_server_identifier: 'https://orders.example.com/' },
+        { permission_name: 'write:orders', resource_server_identifier: 'https://orders.example.com/' },
+      ]),
+    );
+    expect(exported.tenant).toMatchObject({ friendly_name: 'Example Shop', support_email: 'support@example.com', session_lifetime: 72 });
+    expect(exported.branding).toMatchObject({ colors: { primary: '#0059d6', page_background: '#101820' }, logo_url: 'https://cdn.example.com/logo.png' });
+    expect(exported.attackProtection.bruteForceProtection).toMatchObject({ max_attempts: 5 });
+    expect(exported.attackProtection.breachedPasswordDetection).toMatchObject({ enabled: true, shields: ['block'] });
+    // No secret leaves the tenant unless asked for (AUTH0_EXPORT_SECRETS).
+    expect(devExport.text).not.toContain(byName(await api('dev', 'GET', '/api/v2/clients?per_page=100'), 'Billing worker').client_secret);
+  });
+
+  it('exports the directory format too', async () => {
+    const folder = await newFolder();
+    await a0deploy(['export', '--format', 'directory', '--output_folder', folder], { tls, tenant: 'dev' });
+    expect((await readdir(join(folder, 'clients'))).sort()).toEqual(['Billing worker.json', 'Storefront.json', 'Tessera Bootstrap (Management API).json']);
+    expect(JSON.parse(await readFile(join(folder, 'clients', 'Storefront.json'), 'utf8'))).toMatchObject({ name: 'Storefront', callbacks: [`${DEV_APP}/callback`] });
+    expect(existsSync(join(folder, 'resource-servers', 'Orders API.json'))).toBe(true);
+    expect(existsSync(join(folder, 'databases', 'customers', 'database.json'))).toBe(true);
+    expect(JSON.parse(await readFile(join(folder, 'tenant.json'), 'utf8'))).toMatchObject({ friendly_name: 'Example Shop' });
+  });
+
+  it('imports the template into another tenant, replacing the keywords, with the same fields', async () => {
+    template = templateOf(devExport.text);
+    expect(template).toContain('##APP_URL##/callback');
+    templateFile = join(devFolder, 'template.yaml');
+    await writeFile(templateFile, template);
+    await a0deploy(['import', '--input_file', templateFile], { tls, tenant: 'prod', config: PROD_KEYWORDS });
+
+    const [dev, prod] = [await snapshot('dev'), await snapshot('prod')];
+    // The production tenant is the development one with production URLs.
+    expect(JSON.parse(JSON.stringify(prod).replaceAll(PROD_APP, DEV_APP))).toEqual(dev);
+    const storefront = (prod.clients as any[]).find((client) => client.name === 'Storefront');
+    expect(storefront.callbacks).toEqual([`${PROD_APP}/callback`]);
+  });
+
+  it('changes nothing when the same template is imported again', async () => {
+    const before = await snapshot('prod');
+    await a0deploy(['import', '--input_file', templateFile], { tls, tenant: 'prod', config: PROD_KEYWORDS });
+    expect(await snapshot('prod')).toEqual(before);
+  });
+
+  it('exports the second tenant equal to the first but for the keyword values', async () => {
+    const prodExport = await exportYaml(await newFolder(), { tls, tenant: 'prod' });
+    expect(loadYaml(prodExport.text.replaceAll(PROD_APP, DEV_APP))).toEqual(devExport.tenant);
+  });
+
+  it('removes what the template no longer has only with AUTH0_ALLOW_DELETE=true', async () => {
+    // Parsed from the export, not the template: `##KEYWORD##` would start a YAML comment.
+    const trimmed = structuredClone(devExport.tenant);
+    trimmed.clients = trimmed.clients.filter((client: any) => client.name !== 'Billing worker');
+    trimmed.clientGrants = [];
+    trimmed.roles = [];
+    const trimmedFile = join(devFolder, 'trimmed.yaml');
+    await writeFile(trimmedFile, templateOf(dumpYaml(trimmed)));
+
+    await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: PROD_KEYWORDS });
+    expect(((await snapshot('prod')).clients as any[]).map((client) => client.name).sort()).toEqual(['Billing worker', 'Storefront']);
+
+    await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: { ...PROD_KEYWORDS, AUTH0_ALLOW_DELETE: true } });
+    const after = await snapshot('prod');
+    expect((after.clients as any[]).map((client) => client.name)).toEqual(['Storefront']);
+    expect(after.clientGrants).toEqual([]);
+    expect(after.roles).toEqual([]);
+    // What the template still has is untouched; the CLI's own application and the Management API stay.
+    expect((after.resourceServers as any[]).map((rs) => rs.identifier)).toEqual(['https://orders.example.com/']);
+    expect((await api('prod', 'GET', `/api/v2/clients/${tls.server.bootstrapOf('prod').client_id}`)).client_id).toBe(tls.server.bootstrapOf('prod').client_id);
+  });
+});

@@ -94,7 +94,7 @@ function loginForm(
   const query = `?state=${encodeURIComponent(state)}`;
   const usesUsername = connection?.options.requires_username === true;
   const signupAllowed = connection !== undefined && connection.options.disable_signup !== true;
-  // Without a usable connection the link stays: its page sends nothing, and the login page says nothing about it.
+  // Without a usable connection the link stays, as before (the page behind it then sends nothing): its absence would tell that.
   const forgotLink = connection === undefined || selfServiceResetAllowed(connection) ? `<p class="links">${link(`/u/reset-password/request${query}`, 'Forgot password?')}</p>` : '';
   return renderPage(reply, request.tenant, {
     title: 'Welcome',

@@ -7,14 +7,16 @@
  *   `{name, code, description, statusCode}`. An existing account is named (`user_exists`) only
  *   with the tenant flag `enable_public_signup_user_exists_error`; otherwise `invalid_signup`.
  * - `POST /dbconnections/change_password`: sends the password reset email through the hosted
- *   reset flow and always answers the same text, so nobody learns whether an address has an account.
+ *   reset flow and always answers the same text, so nobody learns whether an address has an account;
+ *   a 400 `invalid_request` when the connection disables self-service resets
+ *   (`disable_self_service_change_password`).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import { connectionEnabledFor, type Connection } from '../domain/connections/connection.js';
 import { signUp, type SignupProfile, type SignupRefusal } from '../domain/signup/signup.js';
-import { requestPasswordReset } from '../domain/password-reset/password-reset.js';
+import { requestPasswordReset, SELF_SERVICE_RESET_DISABLED } from '../domain/password-reset/password-reset.js';
 import { passwordRulesOf } from '../domain/users/password-policy.js';
 import { policyReport, policyText } from '../domain/users/password-policy-report.js';
 import { providerUserId } from '../domain/users/user.js';
@@ -67,11 +69,12 @@ export const dbConnectionRoutes: FastifyPluginAsync<{ services: Services }> = as
     const email = params.email?.trim().toLowerCase();
     if (!email) throw new AuthApiError(400, 'invalid_request', 'Missing required parameter: email');
     if (!isEmailAddress(email)) throw new AuthApiError(400, 'invalid_request', 'Email is not valid.');
-    // A wrong connection says nothing about the address, so it may be reported.
-    await databaseConnectionOf(services, request, client, params.connection, (code, description) => new AuthApiError(400, code, description));
-    requestPasswordReset(services, tenant, { email, connection: params.connection!, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
+    // A wrong connection, or one without self-service resets, says nothing about the address, so it may be reported.
+    const connection = await databaseConnectionOf(services, request, client, params.connection, (code, description) => new AuthApiError(400, code, description));
+    const outcome = requestPasswordReset(services, tenant, { email, connection, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
       request.log.error({ err: error }, 'password reset request failed'),
     );
+    if (outcome === 'self_service_disabled') throw new AuthApiError(400, 'invalid_request', SELF_SERVICE_RESET_DISABLED);
     return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(CHANGE_PASSWORD_ANSWER);
   });
 };

@@ -5,7 +5,8 @@
  * `strategies` list the connections enabled for the application, grouped by strategy:
  *
  * - `auth0` (database): `passwordPolicy` (none/low/fair/good/excellent), `password_complexity_options`
- *   (`min_length`), `showSignup`, `showForgot`, `requires_username` and the username `validation`;
+ *   (`min_length`), `showSignup`, `showForgot` (false with `disable_self_service_change_password`),
+ *   `requires_username` and the username `validation`;
  * - `email` / `sms` (passwordless): the connection's name.
  *
  * Nothing secret is in it (Auth0 serves it from a CDN); it may be cached briefly, and it is loaded
@@ -18,6 +19,7 @@ import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import type { Connection } from '../domain/connections/connection.js';
 import { isStrategyKind, STRATEGY_NAMES } from '../domain/connections/strategies/registry.js';
+import { selfServiceResetAllowed } from '../domain/password-reset/password-reset.js';
 
 const CACHE_SECONDS = 60;
 /** Lock's groups, in the order strategies are registered (database first). */
@@ -66,7 +68,7 @@ function databaseConnection(connection: Connection): Record<string, unknown> {
     passwordPolicy: typeof options.passwordPolicy === 'string' ? options.passwordPolicy : 'none',
     ...(typeof complexity?.min_length === 'number' ? { password_complexity_options: { min_length: complexity.min_length } } : {}),
     showSignup: options.disable_signup !== true,
-    showForgot: true,
+    showForgot: selfServiceResetAllowed(connection),
     requires_username: requiresUsername,
     ...(requiresUsername && usernameValidation ? { validation: { username: { min: usernameValidation.min, max: usernameValidation.max } } } : {}),
   };

@@ -1,6 +1,7 @@
 /**
  * The hosted login page: `GET /u/login?state=...` shows the form of a login interaction (or sends
- * a `screen_hint=signup` request on to the signup page), `POST /u/login` checks the credentials
+ * a `screen_hint=signup` request on to the signup page; "Forgot password?" unless the connection
+ * disables self-service resets), `POST /u/login` checks the credentials
  * against the database connection (through attack protection: `attemptPasswordLogin`), records
  * the login and hands the interaction back to the protocol (`finish`, then `resume`), which starts
  * the SSO session and answers the application.
@@ -19,6 +20,7 @@ import { finishLogin } from './finish-login.js';
 import { PASSWORDLESS_PAGE, passwordlessConnectionsFor } from './passwordless-routes.js';
 import { attemptPasswordLogin, type LoginAttempt, type LoginRejection } from '../domain/authentication/login-attempt.js';
 import { LOGIN_PAGE_MESSAGES, REJECTION_MESSAGES } from '../domain/authentication/rejection-messages.js';
+import { selfServiceResetAllowed } from '../domain/password-reset/password-reset.js';
 
 /** Attack protection refusals are 429s, as on the Authentication API; everything else a 401. */
 const REJECTION_STATUS: Record<LoginRejection, number> = { wrong_credentials: 401, blocked_user: 401, password_leaked: 401, too_many_attempts: 429, suspicious_ip: 429 };
@@ -92,6 +94,8 @@ function loginForm(
   const query = `?state=${encodeURIComponent(state)}`;
   const usesUsername = connection?.options.requires_username === true;
   const signupAllowed = connection !== undefined && connection.options.disable_signup !== true;
+  // Without a usable connection the link stays, as before (the page behind it then sends nothing): its absence would tell that.
+  const forgotLink = connection === undefined || selfServiceResetAllowed(connection) ? `<p class="links">${link(`/u/reset-password/request${query}`, 'Forgot password?')}</p>` : '';
   return renderPage(reply, request.tenant, {
     title: 'Welcome',
     csp: formActionFor(interaction.request.authorization.redirectUri),
@@ -102,7 +106,7 @@ ${hidden('state', state)}
 ${hidden('_csrf', interaction.csrf)}
 ${field({ id: 'username', label: usesUsername ? 'Username or email address' : 'Email address', autocomplete: 'username', inputmode: usesUsername ? '' : 'email', autofocus: true, value: options.username, invalid: !!options.error })}
 ${field({ id: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', invalid: !!options.error })}
-<p class="links">${link(`/u/reset-password/request${query}`, 'Forgot password?')}</p>
+${forgotLink}
 <button type="submit" name="action" value="default">Continue</button>
 </form>
 ${signupAllowed ? links(link(`/u/signup${query}`, 'Sign up', "Don't have an account?")) : ''}

@@ -2,7 +2,8 @@
  * Password reset on the hosted pages:
  * - `GET|POST /u/reset-password/request?state=...`: from the login page's "Forgot password?" link,
  *   within the login interaction (browser-bound, CSRF); always answers "check your email", whether
- *   or not the address has an account.
+ *   or not the address has an account. A connection with `disable_self_service_change_password`
+ *   gets neither the form nor an email, only a 400 page saying so.
  * - `GET|POST /u/reset-password?ticket=...`: the link in the email. Opening it binds the ticket to
  *   this browser (cookie) with a fresh CSRF token; the form sets a new password under the
  *   connection's policy (and breached password detection, stage pre-change-password); success
@@ -12,8 +13,18 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
+import type { Connection } from '../domain/connections/connection.js';
 import { hashSecret, matchesHash, newSecret } from '../domain/secrets.js';
-import { liveResetTicket, requestPasswordReset, resetPassword, resetResultRedirect, RESET_TICKET_TTL_SECONDS, type PasswordResetTicket } from '../domain/password-reset/password-reset.js';
+import {
+  liveResetTicket,
+  requestPasswordReset,
+  resetPassword,
+  resetResultRedirect,
+  RESET_TICKET_TTL_SECONDS,
+  SELF_SERVICE_RESET_DISABLED,
+  selfServiceResetAllowed,
+  type PasswordResetTicket,
+} from '../domain/password-reset/password-reset.js';
 import { restoreRequest, type Interaction } from '../domain/interactions/interaction.js';
 import { clearCookie, readCookie, setCookie } from '../http/cookies.js';
 import { csrfValid, stringField } from '../http/forms.js';
@@ -43,6 +54,8 @@ export const passwordResetRoutes: FastifyPluginAsync<HostedPageOptions> = async 
     const state = stringField(request.query, 'state');
     const loaded = await loadLogin(services, request, state);
     if (!state || !loaded) return expired(reply, request);
+    const target = await resetTarget(services, request, loaded.interaction);
+    if (target && !selfServiceResetAllowed(target.connection)) return selfServiceDisabled(reply, request, state);
     return requestForm(reply, request, state, loaded.interaction, { email: loaded.interaction.request.authorization.loginHint ?? '' });
   });
 
@@ -56,15 +69,16 @@ export const passwordResetRoutes: FastifyPluginAsync<HostedPageOptions> = async 
     if (!isEmailAddress(email)) return requestForm(reply, request, state, interaction, { email, error: RESET_MESSAGES.invalidEmail, status: 400 });
 
     const tenant = request.tenant;
-    const authorization = restoreRequest(interaction.request.authorization);
-    const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
-    const connectionName = connectionNameOf(tenant, authorization);
     // Only a database connection enabled for the application has passwords to reset; in every
-    // case the answer below is the same.
-    if (client && (await databaseConnectionFor(services, tenant.id, connectionName, client))) {
-      requestPasswordReset(services, tenant, { email, connection: connectionName, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
+    // case the answer below is the same, unless the connection refuses self-service resets (which
+    // says nothing about the address).
+    const target = await resetTarget(services, request, interaction);
+    if (target) {
+      const { client, connection } = target;
+      const outcome = requestPasswordReset(services, tenant, { email, connection, clientId: client.client_id, clientName: client.name, issuer: request.issuer, audit: request.audit }, (error) =>
         request.log.error({ err: error }, 'password reset request failed'),
       );
+      if (outcome === 'self_service_disabled') return selfServiceDisabled(reply, request, state);
     }
     return renderPage(reply, tenant, {
       title: 'Check your email',
@@ -125,6 +139,25 @@ ${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`
     });
   });
 };
+
+/** The application of the login interaction and the database connection it logs in with, when it may use one. */
+async function resetTarget(services: Services, request: FastifyRequest, interaction: Interaction): Promise<{ client: Client; connection: Connection } | undefined> {
+  const tenant = request.tenant;
+  const authorization = restoreRequest(interaction.request.authorization);
+  const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
+  const connection = client ? await databaseConnectionFor(services, tenant.id, connectionNameOf(tenant, authorization), client) : undefined;
+  return client && connection ? { client, connection } : undefined;
+}
+
+/** The connection's `disable_self_service_change_password`: no form, no email; the way back to the login. */
+function selfServiceDisabled(reply: FastifyReply, request: FastifyRequest, state: string): FastifyReply {
+  return renderPage(reply, request.tenant, {
+    title: 'Reset your password',
+    status: 400,
+    body: `${errorAlert(`${SELF_SERVICE_RESET_DISABLED} Please contact the administrator of the application.`)}
+${links(link(`/u/login?state=${encodeURIComponent(state)}`, 'Back to log in'))}`,
+  });
+}
 
 /** A way back to the application, when it has told us where its login starts. */
 function backToApplication(client: Client | null): string {

@@ -78,7 +78,7 @@ describe('Authentication › Database', () => {
         await dialog.getByRole('button', { name: 'Create' }).click();
         await page.getByRole('heading', { name: 'customers', level: 1 }).waitFor();
         const created = await connectionNamed('customers');
-        expect(created).toMatchObject({ name: 'customers', strategy: 'auth0', options: { passwordPolicy: 'good', brute_force_protection: true } });
+        expect(created).toMatchObject({ name: 'customers', strategy: 'auth0', options: { passwordPolicy: 'good', brute_force_protection: true, disable_self_service_change_password: false } });
         expect(page.url()).toBe(`${admin.dashboard}/t/dev/authentication/database/${created!.id}`);
 
         // Password policy: Excellent, at least 12 characters, a custom dictionary word.
@@ -98,11 +98,18 @@ describe('Authentication › Database', () => {
           password_no_personal_info: { enable: false },
         });
 
-        // A setting: no public sign ups. The policy saved before stays (options are written whole).
+        // Settings: no public sign ups, no self-service password resets. The policy saved before stays (options are written whole).
         await page.getByRole('tab', { name: 'Settings' }).click();
         await page.getByRole('switch', { name: 'Disable Sign Ups' }).click();
+        await page.getByRole('switch', { name: 'Disable Self-Service Change Password' }).click();
         await save(page, 'Connection settings saved.');
-        expect((await connectionNamed('customers'))!.options).toMatchObject({ disable_signup: true, brute_force_protection: true, passwordPolicy: 'excellent', password_complexity_options: { min_length: 12 } });
+        expect((await connectionNamed('customers'))!.options).toMatchObject({
+          disable_signup: true,
+          disable_self_service_change_password: true,
+          brute_force_protection: true,
+          passwordPolicy: 'excellent',
+          password_complexity_options: { min_length: 12 },
+        });
 
         // Applications: Storefront may use it.
         await page.getByRole('tab', { name: 'Applications' }).click();

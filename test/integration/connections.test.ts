@@ -52,7 +52,7 @@ describe('the default database connection', () => {
         strategy: 'auth0',
         realms: ['Username-Password-Authentication'],
         is_domain_connection: false,
-        options: { passwordPolicy: 'good', brute_force_protection: true },
+        options: { passwordPolicy: 'good', brute_force_protection: true, disable_self_service_change_password: false },
         enabled_clients: expect.any(Array),
       });
     }
@@ -92,7 +92,7 @@ describe('auth0 v7 ManagementClient', () => {
       realms: ['v7-db'],
       enabled_clients: [clientId],
       metadata: { team: 'identity' },
-      options: { passwordPolicy: 'excellent', brute_force_protection: true, requires_username: true, validation: { username: { min: 3, max: 20 } } },
+      options: { passwordPolicy: 'excellent', brute_force_protection: true, disable_self_service_change_password: false, requires_username: true, validation: { username: { min: 3, max: 20 } } },
     });
 
     expect(await management.connections.get(created.id!)).toEqual(created);
@@ -110,7 +110,7 @@ describe('auth0 v7 ManagementClient', () => {
 
     // Options are replaced whole: what is not sent falls back to the defaults.
     const updated = await management.connections.update(created.id!, { display_name: 'Renamed', options: { passwordPolicy: 'fair' }, metadata: { team: 'platform' } });
-    expect(updated).toMatchObject({ name: 'v7-db', display_name: 'Renamed', options: { passwordPolicy: 'fair', brute_force_protection: true }, metadata: { team: 'platform' } });
+    expect(updated).toMatchObject({ name: 'v7-db', display_name: 'Renamed', options: { passwordPolicy: 'fair', brute_force_protection: true, disable_self_service_change_password: false }, metadata: { team: 'platform' } });
     expect(updated.options).not.toHaveProperty('requires_username');
 
     await management.connections.delete(created.id!);

@@ -62,17 +62,28 @@ describe('password policy form', () => {
 
 describe('database settings form', () => {
   it('reads Tessera defaults and writes the options it acts on over the others', () => {
-    expect(databaseSettingsForm({ passwordPolicy: 'good', brute_force_protection: true })).toEqual({ requiresUsername: false, usernameMin: 1, usernameMax: 15, disableSignup: false, bruteForceProtection: true });
-    const written = withDatabaseSettings({ passwordPolicy: 'good', password_history: { enable: true, size: 2 } }, { requiresUsername: true, usernameMin: 3, usernameMax: 20, disableSignup: true, bruteForceProtection: false });
+    expect(databaseSettingsForm({ passwordPolicy: 'good', brute_force_protection: true, disable_self_service_change_password: false })).toEqual({
+      requiresUsername: false,
+      usernameMin: 1,
+      usernameMax: 15,
+      disableSignup: false,
+      disableSelfServiceChangePassword: false,
+      bruteForceProtection: true,
+    });
+    const written = withDatabaseSettings(
+      { passwordPolicy: 'good', password_history: { enable: true, size: 2 } },
+      { requiresUsername: true, usernameMin: 3, usernameMax: 20, disableSignup: true, disableSelfServiceChangePassword: true, bruteForceProtection: false },
+    );
     expect(written).toEqual({
       passwordPolicy: 'good',
       password_history: { enable: true, size: 2 },
       requires_username: true,
       validation: { username: { min: 3, max: 20 } },
       disable_signup: true,
+      disable_self_service_change_password: true,
       brute_force_protection: false,
     });
-    expect(databaseSettingsForm(written)).toEqual({ requiresUsername: true, usernameMin: 3, usernameMax: 20, disableSignup: true, bruteForceProtection: false });
+    expect(databaseSettingsForm(written)).toEqual({ requiresUsername: true, usernameMin: 3, usernameMax: 20, disableSignup: true, disableSelfServiceChangePassword: true, bruteForceProtection: false });
   });
 
   it('refuses username lengths the API would', () => {

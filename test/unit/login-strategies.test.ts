@@ -72,7 +72,8 @@ describe('login strategy registry', () => {
   });
 
   it("applies each strategy's option defaults and checks", () => {
-    expect(buildOptions('auth0', 'db', {})).toEqual({ passwordPolicy: 'good', brute_force_protection: true });
+    expect(buildOptions('auth0', 'db', {})).toEqual({ passwordPolicy: 'good', brute_force_protection: true, disable_self_service_change_password: false });
+    expect(buildOptions('auth0', 'db', { disable_self_service_change_password: true })).toMatchObject({ disable_self_service_change_password: true });
     expect(buildOptions('sms', 'text', { totp: { length: 8 } })).toEqual({
       name: 'text', syntax: 'md_with_macros', template: 'Your verification code is: @@password@@', disable_signup: false, brute_force_protection: true, totp: { time_step: 180, length: 8 },
     });

@@ -112,6 +112,7 @@ export interface DatabaseSettingsForm {
   usernameMin: number;
   usernameMax: number;
   disableSignup: boolean;
+  disableSelfServiceChangePassword: boolean;
   bruteForceProtection: boolean;
 }
 
@@ -127,6 +128,7 @@ export function databaseSettingsForm(options: Options | undefined): DatabaseSett
     usernameMin: typeof username?.min === 'number' ? username.min : DEFAULT_USERNAME_LENGTH.min,
     usernameMax: typeof username?.max === 'number' ? username.max : DEFAULT_USERNAME_LENGTH.max,
     disableSignup: o.disable_signup === true,
+    disableSelfServiceChangePassword: o.disable_self_service_change_password === true,
     // On unless turned off: Tessera creates database connections with it on.
     bruteForceProtection: o.brute_force_protection !== false,
   };
@@ -148,6 +150,7 @@ export function withDatabaseSettings(options: Options | undefined, form: Databas
     ...(options ?? {}),
     requires_username: form.requiresUsername,
     disable_signup: form.disableSignup,
+    disable_self_service_change_password: form.disableSelfServiceChangePassword,
     brute_force_protection: form.bruteForceProtection,
   };
   if (form.requiresUsername) next.validation = { ...(asObject(next.validation) ?? {}), username: { min: form.usernameMin, max: form.usernameMax } };

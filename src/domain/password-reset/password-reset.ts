@@ -11,6 +11,7 @@ import { DomainError } from '../errors.js';
 import { resetEmail } from './reset-email.js';
 import { isoAt } from '../clock.js';
 import type { Audit } from '../../http/audit.js';
+import type { Connection } from '../connections/connection.js';
 
 export const RESET_TICKET_TTL_SECONDS = 3600;
 
@@ -52,9 +53,26 @@ export async function liveResetTicket(services: Services, tenantId: string, secr
   return ticket;
 }
 
+/**
+ * Auth0 publishes no error for a self-service reset refused by the connection's
+ * `disable_self_service_change_password` (its docs only say the "Forgot password" link is no longer
+ * shown), so this wording is Tessera's own, in the Authentication API's `invalid_request` format.
+ */
+export const SELF_SERVICE_RESET_DISABLED = 'Self-service password change is disabled for this connection.';
+
+/**
+ * Whether users of the connection may start a password reset themselves (the login page's "Forgot
+ * password?", `/dbconnections/change_password`, Lock's forgot-password screen): not when its
+ * `disable_self_service_change_password` is true. An administrator's reset (a Management API ticket,
+ * the reset email the Dashboard sends) is not self-service and stays possible, and a link already
+ * issued still works: the option decides who may ask for a link, not what a link does.
+ */
+export const selfServiceResetAllowed = (connection: Pick<Connection, 'options'>): boolean => connection.options.disable_self_service_change_password !== true;
+
 export interface ResetRequest {
   email: string;
-  connection: string;
+  /** The database connection the user asked about (enabled for the application: the caller checked). */
+  connection: Connection;
   clientId: string;
   clientName: string;
   /** `{issuer}`: the host the link in the email points at. */
@@ -64,22 +82,31 @@ export interface ResetRequest {
 }
 
 /**
- * Starts a reset in the background and returns at once. Failures are logged (`fcpr`) and reported
- * to `onError`, never to the requester.
+ * A user's own request for a reset link. Refused at once (`self_service_disabled`, logged `fcpr`)
+ * when the connection does not allow self-service resets, which says nothing about the address;
+ * otherwise the reset starts in the background and this returns at once (`started`). Failures are
+ * logged (`fcpr`) and reported to `onError`, never to the requester.
  */
-export function requestPasswordReset(services: Services, tenant: Tenant, request: ResetRequest, onError: (error: unknown) => void): void {
+export function requestPasswordReset(services: Services, tenant: Tenant, request: ResetRequest, onError: (error: unknown) => void): 'started' | 'self_service_disabled' {
+  if (!selfServiceResetAllowed(request.connection)) {
+    request.audit('fcpr', { description: SELF_SERVICE_RESET_DISABLED, ...resetLogFields(request) });
+    return 'self_service_disabled';
+  }
   services.background.run(() => sendResetLink(services, tenant, request), onError);
+  return 'started';
 }
+
+const resetLogFields = (request: ResetRequest) => ({ clientId: request.clientId, clientName: request.clientName, details: { connection: request.connection.name, email: request.email } });
 
 async function sendResetLink(services: Services, tenant: Tenant, request: ResetRequest): Promise<void> {
   const { audit } = request;
-  const log = { clientId: request.clientId, clientName: request.clientName, details: { connection: request.connection, email: request.email } };
-  const login = await services.users.findForLogin(tenant.id, request.connection, request.email);
+  const log = resetLogFields(request);
+  const login = await services.users.findForLogin(tenant.id, request.connection.name, request.email);
   if (!login || !login.user.email) {
     audit('fcpr', { description: 'user does not exist', ...log });
     return;
   }
-  const ticket = resetTicketFor({ user_id: login.user.user_id, email: login.user.email }, request.connection, request.clientId);
+  const ticket = resetTicketFor({ user_id: login.user.user_id, email: login.user.email }, request.connection.name, request.clientId);
   const secret = await services.ttl.put(tenant.id, 'password_reset', ticket, RESET_TICKET_TTL_SECONDS);
   const link = `${request.issuer}u/reset-password?ticket=${encodeURIComponent(secret)}`;
   const tenantName = tenant.settings.friendly_name ?? tenant.name;

@@ -1,6 +1,6 @@
 /**
  * A database connection's settings that Tessera acts on: username (required, length), public sign
- * ups, brute-force protection; and deleting the connection (typed confirmation). Saved as a PATCH
+ * ups, self-service password resets, brute-force protection; and deleting the connection (typed confirmation). Saved as a PATCH
  * of the whole `options` object, the current options with these written over them.
  */
 import { useState } from 'react';
@@ -72,6 +72,14 @@ export function SettingsTab({ api, connection }: { api: TenantApi; connection: C
                 description="Prevents new user sign ups to your application from public (unauthenticated) endpoints. You will still be able to create users with your API credentials or from the dashboard."
                 checked={form.disableSignup}
                 onChange={(e) => set('disableSignup', e.currentTarget.checked)}
+              />
+            </SettingsCard>
+            <SettingsCard title="Password Reset">
+              <Switch
+                label="Disable Self-Service Change Password"
+                description={'Users of this connection can no longer ask for a password reset themselves: the login page and Lock hide the "Forgot password?" link and /dbconnections/change_password refuses. You will still be able to send a password reset email or create a password change ticket from the dashboard or with your API credentials, and links already sent keep working.'}
+                checked={form.disableSelfServiceChangePassword}
+                onChange={(e) => set('disableSelfServiceChangePassword', e.currentTarget.checked)}
               />
             </SettingsCard>
             <SettingsCard title="Attack Protection">

@@ -31,6 +31,7 @@ export const databaseStrategy = {
     'validation',
     'disable_signup',
     'brute_force_protection',
+    'disable_self_service_change_password',
   ],
   buildOptions: (_connectionName: string, input: ConnectionOptions) => databaseOptions(input),
   checkUserIdentifiers,
@@ -40,6 +41,9 @@ function databaseOptions(input: ConnectionOptions): ConnectionOptions {
   const options: ConnectionOptions = { ...input };
   if (options.passwordPolicy === undefined) options.passwordPolicy = DEFAULT_PASSWORD_POLICY;
   if (options.brute_force_protection === undefined) options.brute_force_protection = true;
+  // Auth0's default, written out as Auth0's Deploy CLI writes it into every database it imports, so
+  // exports of two tenants compare equal whichever way their connections were made.
+  if (options.disable_self_service_change_password === undefined) options.disable_self_service_change_password = false;
 
   const username = objectOr(objectOr(options.validation)?.username);
   if (username && typeof username.min === 'number' && typeof username.max === 'number' && username.min > username.max) {

@@ -4,8 +4,8 @@
  * development and production in step. The development tenant is configured through the Management
  * API; it is exported (YAML and directory formats), the YAML is turned into a template with keywords
  * for what differs per environment, imported into the production tenant, imported again (nothing
- * changes), exported back (equal to the first export but for ids, secrets and keyword values), and
- * imported with AUTH0_ALLOW_DELETE after resources were removed from it. Everything is checked
+ * changes, even with AUTH0_ALLOW_DELETE), exported back (equal to the first export but for ids,
+ * secrets and keyword values), and imported with AUTH0_ALLOW_DELETE after resources were removed from it. Everything is checked
  * through the Management API of the tenant written to.
  */
 import { existsSync } from 'node:fs';
@@ -147,7 +147,8 @@ afterAll(async () => {
   await tls?.close();
 });
 
-// Each a0deploy run is a Node.js process that paces its own Management API calls (8 a second).
+// Each a0deploy run is a Node.js process that paces its own Management API calls (8 a second); an
+// import spends some 15 s of CPU compiling the CLI's own 8 MB JSON schema before its first call.
 describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 }, () => {
   let devExport: { tenant: Record<string, any>; text: string };
   /** The export's folder: it holds the files the YAML refers to (a passwordless connection's email body). */
@@ -190,7 +191,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect((await readdir(join(folder, 'clients'))).sort()).toEqual(['Billing worker.json', 'Storefront.json', 'Tessera Bootstrap (Management API).json']);
     expect(JSON.parse(await readFile(join(folder, 'clients', 'Storefront.json'), 'utf8'))).toMatchObject({ name: 'Storefront', callbacks: [`${DEV_APP}/callback`] });
     expect(existsSync(join(folder, 'resource-servers', 'Orders API.json'))).toBe(true);
-    expect(existsSync(join(folder, 'databases', 'customers', 'database.json'))).toBe(true);
+    expect(existsSync(join(folder, 'database-connections', 'customers', 'database.json'))).toBe(true);
     expect(JSON.parse(await readFile(join(folder, 'tenant.json'), 'utf8'))).toMatchObject({ friendly_name: 'Example Shop' });
   });
 
@@ -208,9 +209,9 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect(storefront.callbacks).toEqual([`${PROD_APP}/callback`]);
   });
 
-  it('changes nothing when the same template is imported again', async () => {
+  it('changes nothing when the same template is imported again, even with AUTH0_ALLOW_DELETE=true', async () => {
     const before = await snapshot('prod');
-    await a0deploy(['import', '--input_file', templateFile], { tls, tenant: 'prod', config: PROD_KEYWORDS });
+    await a0deploy(['import', '--input_file', templateFile], { tls, tenant: 'prod', config: { ...PROD_KEYWORDS, AUTH0_ALLOW_DELETE: true } });
     expect(await snapshot('prod')).toEqual(before);
   });
 
@@ -219,7 +220,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect(loadYaml(prodExport.text.replaceAll(PROD_APP, DEV_APP))).toEqual(devExport.tenant);
   });
 
-  it('removes what the template no longer has only with AUTH0_ALLOW_DELETE=true', async () => {
+  it('removes what the template no longer has with AUTH0_ALLOW_DELETE=true', async () => {
     // Parsed from the export, not the template: `##KEYWORD##` would start a YAML comment.
     const trimmed = structuredClone(devExport.tenant);
     trimmed.clients = trimmed.clients.filter((client: any) => client.name !== 'Billing worker');
@@ -227,9 +228,6 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     trimmed.roles = [];
     const trimmedFile = join(devFolder, 'trimmed.yaml');
     await writeFile(trimmedFile, templateOf(dumpYaml(trimmed)));
-
-    await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: PROD_KEYWORDS });
-    expect(((await snapshot('prod')).clients as any[]).map((client) => client.name).sort()).toEqual(['Billing worker', 'Storefront']);
 
     await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: { ...PROD_KEYWORDS, AUTH0_ALLOW_DELETE: true } });
     const after = await snapshot('prod');

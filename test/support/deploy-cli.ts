@@ -76,6 +76,9 @@ export interface DeployOptions {
   config?: Record<string, unknown>;
 }
 
+/** Debugging aids, off by default: A0_NODE_ARGS adds Node.js flags to the CLI's process (`--cpu-prof`, `--import` a fetch logger). */
+const debugNodeArgs = (process.env.A0_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Runs `a0deploy <args>` with a config file naming the tenant; rejects with the CLI's output when it exits non-zero. */
 export async function a0deploy(args: string[], { tls, tenant, creds = tls.server.bootstrapOf(tenant), config = {} }: DeployOptions): Promise<DeployRun> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-a0deploy-config-'));
@@ -100,7 +103,7 @@ export async function a0deploy(args: string[], { tls, tenant, creds = tls.server
     return await new Promise<DeployRun>((resolve, reject) => {
       execFile(
         process.execPath,
-        [...(process.env.A0_FETCH_LOG ? ['--import', process.env.A0_FETCH_LOG] : []), '--import', DNS_SHIM, A0DEPLOY, ...args, '--config_file', configFile],
+        [...debugNodeArgs, '--import', DNS_SHIM, A0DEPLOY, ...args, '--config_file', configFile],
         { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const output = `${stdout}${stderr}`;

@@ -405,7 +405,11 @@ export interface paths {
                     "application/json": {
                         colors?: {
                             page_background?: (string | {
-                                [key: string]: unknown;
+                                angle_deg?: number;
+                                end: string;
+                                start: string;
+                                /** @enum {string} */
+                                type: "linear-gradient";
                             }) | (never | null);
                             primary?: string | null;
                         } | null;

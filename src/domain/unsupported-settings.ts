@@ -7,7 +7,8 @@
  * The "off" value of each setting (its Auth0 default, null, an empty list or object) is accepted,
  * because Auth0's SDKs and Deploy CLI send defaults for many of them; only a value asking for the
  * missing behaviour is refused. This is the one place these refusals live: clients, resource
- * servers and tenant settings check their create/PATCH bodies here before anything else, and a
+ * servers, tenant settings and attack protection check their create/PATCH bodies here before
+ * anything else, and a
  * later feature that implements one of them deletes its entry.
  */
 import { invalid } from './errors.js';
@@ -143,6 +144,13 @@ export const UNSUPPORTED_BREACHED_PASSWORD_SETTINGS: readonly UnsupportedSetting
   // Only the standard method (the password against the bundled breach list); "enhanced" (username
   // and password pairs) would silently get the weaker check.
   only('method', 'standard'),
+  // Administrators are emailed at once ("immediately", or no choice made); there is no daily, weekly
+  // or monthly digest, so asking for one would leave them with no email at all.
+  {
+    path: 'admin_notification_frequency',
+    isOff: (value) => value === null || (Array.isArray(value) && value.every((frequency) => frequency === 'immediately')),
+    accepted: '["immediately"] or []',
+  },
 ];
 
 /** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */

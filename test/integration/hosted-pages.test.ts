@@ -426,7 +426,7 @@ describe('the dev outbox endpoint (Tessera extension)', () => {
 });
 
 describe('password reset email over SMTP (SMTP_URL)', () => {
-  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox', async () => {
+  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox; a passwordless connection’s from is its emails’ From', async () => {
     const sink = await startSmtpSink();
     const smtp = await startTlsServer(['dev'], { env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SMTP_FROM: 'Dev Login <login@dev.example.com>' } });
     try {
@@ -446,6 +446,19 @@ describe('password reset email over SMTP (SMTP_URL)', () => {
       expect(messages[0]!.data).toContain('/u/reset-password?ticket=');
       expect((await smtp.api('dev', smtpToken, 'GET', '/api/v2/tessera/outbox')).body).toEqual([]);
 
+      // A passwordless connection's own sender (options.email.from, Liquid in the name) is the From of its emails.
+      const from = '{{ application.name }} Login <login@acme.example>';
+      const connection = await smtp.api('dev', smtpToken, 'POST', '/api/v2/connections', { name: 'email', strategy: 'email', enabled_clients: [client.client_id], options: { email: { from } } });
+      expect(connection.status, JSON.stringify(connection.body)).toBe(201);
+      const started = await smtp.caFetch(`${host}/passwordless/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: client.client_id, client_secret: client.client_secret, connection: 'email', email: 'code@example.com', send: 'code' }),
+      });
+      expect(started.status, await started.text()).toBe(200);
+      const sent = await eventually(async () => sink.messages, (m) => m.length > 1, 5_000);
+      expect(sent[1]).toMatchObject({ from: 'login@acme.example', to: ['code@example.com'] });
+      expect(sent[1]!.data).toMatch(/^From: "?Web Login"? <login@acme\.example>\r?$/m);
     } finally {
       await smtp.close();
       await sink.close();

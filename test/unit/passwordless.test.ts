@@ -1,6 +1,7 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
+import { DEFAULT_EMAIL_FROM, emailFromProblem, renderEmailFrom } from '../../src/domain/passwordless/sender.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../src/domain/passwordless/identifiers.js';
 import { EXPIRED_CODE_RETENTION_MS, PasswordlessCodes, totpOf, type PasswordlessCodesDeps } from '../../src/domain/passwordless/codes.js';
 import type { Connection } from '../../src/domain/connections/connection.js';
@@ -33,6 +34,22 @@ describe('passwordless templates', () => {
     const template = "{% if send == 'link' or send == 'link_ios' %}Click {{ link }}{% else %}Code {{ code }}{% if email %} for {{ email }}{% endif %}{% endif %}";
     expect(renderTemplate(template, vars(), 'text')).toBe('Code 123456 for ada@example.com');
     expect(renderTemplate(template, vars({ send: 'link', link: 'https://x/l?a=1&b=2' }), 'html')).toBe('Click https://x/l?a=1&amp;b=2');
+  });
+
+  it("reads a connection's sender: Liquid in the name only, the default meaning the server's own", () => {
+    expect(renderEmailFrom('"{{ application.name }} Login" <login@acme.example>', vars())).toEqual({ name: 'Photos <Beta> Login', address: 'login@acme.example' });
+    expect(renderEmailFrom('login@acme.example', vars())).toEqual({ name: '', address: 'login@acme.example' });
+    expect(renderEmailFrom(DEFAULT_EMAIL_FROM, vars())).toBeUndefined();
+    expect(renderEmailFrom('', vars())).toBeUndefined();
+    expect(renderEmailFrom(42, vars())).toBeUndefined();
+    // A value stored before it was checked gets the server's sender rather than a broken From.
+    expect(renderEmailFrom('no-reply@{{ tenant.domain }}', vars())).toBeUndefined();
+    expect(emailFromProblem(DEFAULT_EMAIL_FROM)).toBeUndefined();
+    expect(emailFromProblem('Acme <login@acme.example>')).toBeUndefined();
+    expect(emailFromProblem('no-reply@{{ tenant.domain }}')).toMatch(/Liquid in the name only/);
+    expect(emailFromProblem('Acme <login@acme.example>\r\nBcc: x@example.com')).toMatch(/one line/);
+    expect(emailFromProblem('Acme login@acme.example>')).toBeDefined();
+    expect(emailFromProblem('Acme <not an address>')).toBeDefined();
   });
 
   it('expands the SMS macro @@password@@', () => {

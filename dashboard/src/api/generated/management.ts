@@ -4384,6 +4384,8 @@ export interface paths {
                             /** @enum {string} */
                             channel: "email" | "sms";
                             created_at: string;
+                            /** @description The From when it is not the server's own sender (a passwordless connection's `options.email.from`); empty otherwise */
+                            from: string;
                             html: string;
                             id: string;
                             subject: string;
@@ -4395,6 +4397,8 @@ export interface paths {
                                 /** @enum {string} */
                                 channel: "email" | "sms";
                                 created_at: string;
+                                /** @description The From when it is not the server's own sender (a passwordless connection's `options.email.from`); empty otherwise */
+                                from: string;
                                 html: string;
                                 id: string;
                                 subject: string;

@@ -1,8 +1,10 @@
 /**
  * `email`: passwordless login by a one-time code or a magic link sent to an email address (the
- * connection's Liquid template, `options.email`). The first correct code creates the user.
+ * connection's Liquid template and sender, `options.email`). The first correct code creates the user.
  */
+import { invalid } from '../../errors.js';
 import { normalizeEmail } from '../../passwordless/identifiers.js';
+import { DEFAULT_EMAIL_FROM, emailFromProblem } from '../../passwordless/sender.js';
 import type { ConnectionOptions } from '../connection.js';
 import type { LoginStrategy } from './login-strategy.js';
 import { passwordlessIdentifierRule } from './identifier-rules.js';
@@ -10,7 +12,8 @@ import { PASSWORDLESS_OTP_GRANT, totpOptions } from './passwordless-options.js';
 import { objectOr } from './objects.js';
 
 const DEFAULT_EMAIL = {
-  from: '{{ application.name }} <no-reply@{{ tenant.domain }}>',
+  // The server's own sender (SMTP_FROM) until the tenant chooses one (passwordless/sender.ts).
+  from: DEFAULT_EMAIL_FROM,
   subject: 'Welcome to {{ application.name }}',
   syntax: 'liquid',
   body: '<html><body><p>Your verification code is: <strong>{{ code }}</strong></p><p>It expires in {{ code_expiration }} minutes.</p></body></html>',
@@ -26,14 +29,13 @@ export const emailStrategy = {
   amr: 'otp',
   verificationEmailOnCreate: false,
   options: ['email', 'totp', 'disable_signup', 'brute_force_protection'],
-  buildOptions: (connectionName: string, input: ConnectionOptions): ConnectionOptions => ({
-    name: connectionName,
-    disable_signup: false,
-    brute_force_protection: true,
-    ...input,
-    email: { ...DEFAULT_EMAIL, ...(objectOr(input.email) ?? {}) },
-    totp: totpOptions(input),
-  }),
+  buildOptions: (connectionName: string, input: ConnectionOptions): ConnectionOptions => {
+    const email = { ...DEFAULT_EMAIL, ...(objectOr(input.email) ?? {}) };
+    // The From of every code and link email (passwordless-service.ts): refused unless it can be honoured.
+    const fromProblem = typeof email.from === 'string' ? emailFromProblem(email.from) : undefined;
+    if (fromProblem) throw invalid(`Payload validation error: options.email.from ${fromProblem}.`);
+    return { name: connectionName, disable_signup: false, brute_force_protection: true, ...input, email, totp: totpOptions(input) };
+  },
   checkUserIdentifiers: passwordlessIdentifierRule('email', 'email'),
   passwordless: {
     channel: 'email',

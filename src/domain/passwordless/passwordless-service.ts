@@ -56,6 +56,7 @@ export class PasswordlessService {
     const { code, lifetime } = await this.codes.issue(tenant.id, connection, identifier, client.client_id);
     const variables: TemplateVariables = {
       code,
+      password: code,
       send,
       code_expiration: Math.max(1, Math.round(lifetime / 60)),
       application: { name: client.name },

@@ -8,7 +8,7 @@ import { DEFAULT_EMAIL_FROM, emailFromProblem } from '../../passwordless/sender.
 import type { ConnectionOptions } from '../connection.js';
 import type { LoginStrategy } from './login-strategy.js';
 import { passwordlessIdentifierRule } from './identifier-rules.js';
-import { PASSWORDLESS_OTP_GRANT, totpOptions } from './passwordless-options.js';
+import { PASSWORDLESS_OTP_GRANT, checkTemplate, totpOptions } from './passwordless-options.js';
 import { objectOr } from './objects.js';
 
 const DEFAULT_EMAIL = {
@@ -34,6 +34,8 @@ export const emailStrategy = {
     // The From of every code and link email (passwordless-service.ts): refused unless it can be honoured.
     const fromProblem = typeof email.from === 'string' ? emailFromProblem(email.from) : undefined;
     if (fromProblem) throw invalid(`Payload validation error: options.email.from ${fromProblem}.`);
+    checkTemplate('options.email.subject', email.subject);
+    checkTemplate('options.email.body', email.body);
     return { name: connectionName, disable_signup: false, brute_force_protection: true, ...input, email, totp: totpOptions(input) };
   },
   checkUserIdentifiers: passwordlessIdentifierRule('email', 'email'),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, UNSUPPORTED_CLIENT_SETTINGS, UNSUPPORTED_TENANT_SETTINGS, refuseUnsupportedSettings } from '../../src/domain/unsupported-settings.js';
+import {
+  UNSUPPORTED_BREACHED_PASSWORD_SETTINGS,
+  UNSUPPORTED_CLIENT_SETTINGS,
+  UNSUPPORTED_SMS_CONNECTION_OPTIONS,
+  UNSUPPORTED_TENANT_SETTINGS,
+  refuseUnsupportedSettings,
+} from '../../src/domain/unsupported-settings.js';
 
 const refusal = (settings: Parameters<typeof refuseUnsupportedSettings>[0], body: unknown): string | undefined => {
   try {
@@ -36,5 +42,10 @@ describe('finding 19: unsupported settings (one choke point)', () => {
   it('accepts only the breached-password notification frequencies that need no digest', () => {
     expect(refusal(UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, { admin_notification_frequency: ['immediately', 'daily'] })).toMatch(/^admin_notification_frequency is not supported/);
     for (const frequencies of [[], ['immediately'], null]) expect(refusal(UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, { admin_notification_frequency: frequencies })).toBeUndefined();
+  });
+
+  it('names a connection option under options.', () => {
+    expect(() => refuseUnsupportedSettings(UNSUPPORTED_SMS_CONNECTION_OPTIONS, { twilio_sid: 'AC1' }, 'options.')).toThrow(/^options\.twilio_sid is not supported by this server/);
+    expect(() => refuseUnsupportedSettings(UNSUPPORTED_SMS_CONNECTION_OPTIONS, { provider: 'twilio', twilio_sid: '', from: null, forward_req_info: false }, 'options.')).not.toThrow();
   });
 });

@@ -5,6 +5,7 @@
 import { invalid } from '../../errors.js';
 import { normalizeEmail } from '../../passwordless/identifiers.js';
 import { DEFAULT_EMAIL_FROM, emailFromProblem } from '../../passwordless/sender.js';
+import { UNSUPPORTED_EMAIL_CONNECTION_OPTIONS, refuseUnsupportedSettings } from '../../unsupported-settings.js';
 import type { ConnectionOptions } from '../connection.js';
 import type { LoginStrategy } from './login-strategy.js';
 import { passwordlessIdentifierRule } from './identifier-rules.js';
@@ -30,6 +31,7 @@ export const emailStrategy = {
   verificationEmailOnCreate: false,
   options: ['email', 'totp', 'disable_signup', 'brute_force_protection'],
   buildOptions: (connectionName: string, input: ConnectionOptions): ConnectionOptions => {
+    refuseUnsupportedSettings(UNSUPPORTED_EMAIL_CONNECTION_OPTIONS, input, 'options.');
     const email = { ...DEFAULT_EMAIL, ...(objectOr(input.email) ?? {}) };
     // The From of every code and link email (passwordless-service.ts): refused unless it can be honoured.
     const fromProblem = typeof email.from === 'string' ? emailFromProblem(email.from) : undefined;

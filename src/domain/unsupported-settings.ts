@@ -7,7 +7,8 @@
  * The "off" value of each setting (its Auth0 default, null, an empty list or object) is accepted,
  * because Auth0's SDKs and Deploy CLI send defaults for many of them; only a value asking for the
  * missing behaviour is refused. This is the one place these refusals live: clients, resource
- * servers and tenant settings check their create/PATCH bodies here before anything else, and a
+ * servers, tenant settings, attack protection and connection options check their create/PATCH
+ * bodies here before anything else, and a
  * later feature that implements one of them deletes its entry.
  */
 import { invalid } from './errors.js';
@@ -143,6 +144,48 @@ export const UNSUPPORTED_BREACHED_PASSWORD_SETTINGS: readonly UnsupportedSetting
   // Only the standard method (the password against the bundled breach list); "enhanced" (username
   // and password pairs) would silently get the weaker check.
   only('method', 'standard'),
+  // Administrators are emailed at once ("immediately", or no choice made); there is no daily, weekly
+  // or monthly digest, so asking for one would leave them with no email at all.
+  {
+    path: 'admin_notification_frequency',
+    isOff: (value) => value === null || (Array.isArray(value) && value.every((frequency) => frequency === 'immediately')),
+    accepted: '["immediately"] or []',
+  },
+];
+
+/**
+ * Connection options (`options` of `POST/PATCH /api/v2/connections`), per strategy; paths are
+ * relative to `options`, and each strategy's buildOptions checks them (strategies/*.ts). The
+ * options object stays open (Auth0's has dozens per strategy): these are the ones that would change
+ * behaviour if honoured.
+ */
+export const UNSUPPORTED_SMS_CONNECTION_OPTIONS: readonly UnsupportedSetting[] = [
+  // Text messages go through the server's SMS provider (SMS_TWILIO_*, or the dev outbox): a
+  // connection's own Twilio account, sender or gateway would be silently replaced by it.
+  only('provider', 'twilio'),
+  off('twilio_sid'),
+  off('twilio_token'),
+  off('from'),
+  off('messaging_service_sid'),
+  off('gateway_url'),
+  off('gateway_authentication', 'null'),
+  off('forward_req_info'),
+];
+
+export const UNSUPPORTED_EMAIL_CONNECTION_OPTIONS: readonly UnsupportedSetting[] = [
+  // Default authorization parameters of magic links: a link carries its start request's `authParams` only.
+  off('authParams'),
+];
+
+export const UNSUPPORTED_DATABASE_CONNECTION_OPTIONS: readonly UnsupportedSetting[] = [
+  // Custom databases (login/create/... scripts, lazy import of users) are not run: the users such a
+  // connection would find could not log in. Scripts and their configuration are accepted while
+  // customization is off, as on Auth0, where they are then dormant too.
+  only('enabledDatabaseCustomization', false),
+  only('import_mode', false),
+  // Users can always change their password themselves (hosted reset page, /dbconnections/change_password):
+  // turning that off would be silently ignored.
+  only('disable_self_service_change_password', false),
 ];
 
 /** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */
@@ -154,12 +197,15 @@ function valuesAt(body: unknown, segments: string[], prefix: string[] = []): Arr
   return keys.flatMap((key) => valuesAt((body as Record<string, unknown>)[key], rest, [...prefix, key]));
 }
 
-/** Refuses the first setting in `body` that asks for behaviour Tessera does not implement. */
-export function refuseUnsupportedSettings(settings: readonly UnsupportedSetting[], body: unknown): void {
+/**
+ * Refuses the first setting in `body` that asks for behaviour Tessera does not implement. `prefix`
+ * is where `body` sits in the request (`options.` for connection options), for the message.
+ */
+export function refuseUnsupportedSettings(settings: readonly UnsupportedSetting[], body: unknown, prefix = ''): void {
   for (const setting of settings) {
     for (const [path, value] of valuesAt(body, setting.path.split('.'))) {
       if (value !== undefined && !setting.isOff(value)) {
-        throw invalid(`${path} is not supported by this server (accepted: ${setting.accepted}).`);
+        throw invalid(`${prefix}${path} is not supported by this server (accepted: ${setting.accepted}).`);
       }
     }
   }

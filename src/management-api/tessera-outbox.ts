@@ -30,6 +30,7 @@ const MessageResponse = Type.Object({
   id: Type.String(),
   channel: OneOf(['email', 'sms'] as const),
   to: Type.String(),
+  from: Type.String({ description: "The From when it is not the server's own sender (a passwordless connection's `options.email.from`); empty otherwise" }),
   subject: Type.String(),
   text: Type.String(),
   html: Type.String(),

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../domain/tenants/tenant-service.js';
-import { CSS_HEX_COLOR } from '../domain/tenants/branding.js';
+import { CSS_HEX_COLOR, fontUrlCss, pageBackgroundCss } from '../domain/tenants/branding.js';
 
 export const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -44,10 +44,14 @@ export function renderPage(reply: FastifyReply, tenant: Tenant | null, options: 
   const logoUrl = tenant?.branding.logo_url ?? tenant?.settings.picture_url;
   const logo = logoUrl ? `<img src="${escapeHtml(logoUrl)}" alt="${escapeHtml(name)}">` : '';
   const favicon = tenant?.branding.favicon_url ? `<link rel="icon" href="${escapeHtml(tenant.branding.favicon_url)}">` : '';
+  const branding = brandingStyle(tenant);
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
     "img-src https: data:",
+    // The branding font is fetched from its own https URL (a fixed source expression: nothing from
+    // the URL is written into the policy).
+    ...(branding.font ? ['font-src https:'] : []),
     `script-src 'nonce-${nonce}'`,
     `frame-ancestors ${options.frameAncestors ?? "'none'"}`,
     "base-uri 'none'",
@@ -56,7 +60,7 @@ export function renderPage(reply: FastifyReply, tenant: Tenant | null, options: 
   if (options.frameAncestors) reply.removeHeader('x-frame-options');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escapeHtml(options.title)} | ${escapeHtml(name)}</title>${favicon}<style>${STYLE}${brandingStyle(tenant)}</style></head>
+<title>${escapeHtml(options.title)} | ${escapeHtml(name)}</title>${favicon}<style>${STYLE}${branding.css}</style></head>
 <body><main><header>${logo}<h1>${escapeHtml(options.title)}</h1></header>${options.body}</main>${options.script ? `<script nonce="${nonce}">${options.script}</script>` : ''}</body></html>`;
   return reply
     .code(options.status ?? 200)
@@ -83,14 +87,20 @@ export function renderErrorPage(reply: FastifyReply, tenant: Tenant | null, erro
 }
 
 /**
- * The tenant's branding colours override the theme's. Only hex colours are stored (the Management
- * API validates them), so they go into the stylesheet as they are; anything else is ignored.
+ * The tenant's branding overrides the theme: the primary colour, the page background (a colour or
+ * a linear gradient) and the font (`@font-face` from `font.url`). Every value is validated again
+ * here (hex colours, a numeric angle, an https URL escaped as a CSS string: see branding.ts), since
+ * it goes into a style sheet; anything else is left out.
  */
-function brandingStyle(tenant: Tenant | null): string {
-  const colors = tenant?.branding.colors;
+function brandingStyle(tenant: Tenant | null): { css: string; font: boolean } {
+  const branding = tenant?.branding;
   const hex = (value: unknown) => (typeof value === 'string' && new RegExp(CSS_HEX_COLOR).test(value) ? value : undefined);
-  const primary = hex(colors?.primary);
-  const background = hex(colors?.page_background);
-  if (!primary && !background) return '';
-  return `:root{${primary ? `--accent:${primary};` : ''}${background ? `--bg:${background};` : ''}}`;
+  const primary = hex(branding?.colors?.primary);
+  const background = pageBackgroundCss(branding?.colors?.page_background);
+  const font = fontUrlCss(branding?.font?.url);
+  const variables = `${primary ? `--accent:${primary};` : ''}${background && 'color' in background ? `--bg:${background.color};` : ''}`;
+  let css = variables ? `:root{${variables}}` : '';
+  if (background && 'gradient' in background) css += `body{background:${background.gradient}}`;
+  if (font) css += `@font-face{font-family:"tessera-brand";src:url("${font}");font-display:swap}body{font-family:"tessera-brand",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}`;
+  return { css, font: font !== undefined };
 }

@@ -298,6 +298,8 @@ export interface DevOutboxTable {
   created_at: string;
   /** `email` or `sms` (migration 010; defaults to `email`). */
   channel: Generated<string>;
+  /** The From of an email when not the server's own sender, `Name <address>`; empty otherwise (migration 018). */
+  sender: Generated<string>;
 }
 
 export interface PasswordlessCodesTable {

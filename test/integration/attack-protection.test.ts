@@ -156,11 +156,11 @@ describe('Management API: /api/v2/attack-protection', () => {
       stage: { 'pre-login': { max_attempts: 20, rate: 864000 }, 'pre-user-registration': { max_attempts: 50, rate: 1728000 } },
     });
     expect(await management.attackProtection.suspiciousIpThrottling.get()).toEqual(updated);
-    const breached = await management.attackProtection.breachedPasswordDetection.update({ enabled: true, shields: ['block', 'admin_notification'], admin_notification_frequency: ['daily'], stage: { 'pre-change-password': { shields: ['block'] } } });
+    const breached = await management.attackProtection.breachedPasswordDetection.update({ enabled: true, shields: ['block', 'admin_notification'], admin_notification_frequency: ['immediately'], stage: { 'pre-change-password': { shields: ['block'] } } });
     expect(breached).toEqual({
       enabled: true,
       shields: ['block', 'admin_notification'],
-      admin_notification_frequency: ['daily'],
+      admin_notification_frequency: ['immediately'],
       method: 'standard',
       stage: { 'pre-user-registration': { shields: [] }, 'pre-change-password': { shields: ['block'] } },
     });
@@ -205,6 +205,10 @@ describe('Management API: /api/v2/attack-protection', () => {
       // Accepted by Auth0's schema, but Tessera has only the standard check: refused rather than silently weaker.
       ['breached-password-detection', { method: 'enhanced' }, 'method'],
       ['breached-password-detection', { admin_notification_frequency: ['hourly'] }, 'admin_notification_frequency'],
+      // Digests are not sent: asking for one would leave administrators with no email at all.
+      ['breached-password-detection', { admin_notification_frequency: ['daily'] }, 'admin_notification_frequency is not supported'],
+      ['breached-password-detection', { admin_notification_frequency: ['immediately', 'weekly'] }, 'admin_notification_frequency is not supported'],
+      ['breached-password-detection', { admin_notification_frequency: ['monthly'] }, 'admin_notification_frequency is not supported'],
       ['breached-password-detection', { stage: { 'pre-change-password': { shields: ['user_notification'] } } }, 'shields'],
     ];
     for (const [feature, body, field] of bad) {
@@ -215,6 +219,12 @@ describe('Management API: /api/v2/attack-protection', () => {
     }
     // Nothing was changed by the refused requests.
     expect((await tls.api('dev', token, 'GET', '/api/v2/attack-protection/brute-force-protection')).body).toMatchObject({ max_attempts: 10, allowlist: [] });
+    // The frequencies that need no digest are still accepted.
+    for (const frequencies of [[], ['immediately']]) {
+      const res = await tls.api('dev', token, 'PATCH', '/api/v2/attack-protection/breached-password-detection', { admin_notification_frequency: frequencies });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.admin_notification_frequency).toEqual(frequencies);
+    }
   });
 
   it('needs read:attack_protection to read and update:attack_protection to change', async () => {

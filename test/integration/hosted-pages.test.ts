@@ -367,6 +367,47 @@ describe('branding of the hosted pages', () => {
     await management.branding.update({ colors: { primary: null }, logo_url: null, favicon_url: null });
     expect(await management.branding.get()).toEqual({ colors: { page_background: '#fafafa' } });
   });
+
+  it('renders a gradient page background and font.url as an @font-face (allowed by the CSP), escaped as CSS', async () => {
+    const patch = (body: object) => tls.api('dev', token, 'PATCH', '/api/v2/branding', body);
+    const gradient = { type: 'linear-gradient', start: '#112233', end: '#abcdef', angle_deg: 35 };
+    const saved = await patch({ colors: { page_background: gradient }, font: { url: 'https://fonts.example.com/brand.woff2' } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const browser = new FormBrowser(tls);
+    const { url, html } = await start(browser);
+    expect(html).toContain('body{background:linear-gradient(35deg,#112233,#abcdef)}');
+    expect(html).toContain('@font-face{font-family:"tessera-brand";src:url("https://fonts.example.com/brand.woff2")');
+    expect(html).toMatch(/body\{font-family:"tessera-brand",/);
+    expect((await browser.get(url.toString())).headers.get('content-security-policy')).toContain('font-src https:');
+
+    // Characters a URL may carry but a CSS string must not see raw are escaped (or percent-encoded by the URL parser).
+    expect((await patch({ font: { url: "https://fonts.example.com/f(1).woff2?a='b'" } })).status).toBe(200);
+    expect((await start(new FormBrowser(tls))).html).toContain('src:url("https://fonts.example.com/f\\28 1\\29 .woff2?a=%27b%27")');
+
+    // What cannot be honoured is refused, naming the field; nothing is stored.
+    const refusals: Array<[object, string]> = [
+      [{ font: { url: 'http://fonts.example.com/brand.woff2' } }, 'font.url'],
+      [{ font: { url: 'https://fonts.example.com/a.woff2");}</style><script>alert(1)</script>' } }, 'font.url'],
+      [{ colors: { page_background: { ...gradient, start: 'red;}body{display:none' } } }, 'colors.page_background'],
+      [{ colors: { page_background: { ...gradient, type: 'radial-gradient' } } }, 'colors.page_background'],
+      [{ colors: { page_background: { ...gradient, angle_deg: '35deg' } } }, 'colors.page_background'],
+      [{ colors: { page_background: { ...gradient, extra: 1 } } }, 'colors.page_background'],
+    ];
+    for (const [body, field] of refusals) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.message, JSON.stringify(res.body)).toContain(field);
+    }
+    expect((await tls.api('dev', token, 'GET', '/api/v2/branding')).body).toMatchObject({ colors: { page_background: gradient } });
+
+    // The defaults (null clears) are accepted, and the page goes back to the theme.
+    expect((await patch({ colors: { page_background: null }, font: { url: null } })).status).toBe(200);
+    const plain = new FormBrowser(tls);
+    const cleared = await start(plain);
+    expect(cleared.html).not.toContain('@font-face');
+    expect(cleared.html).not.toContain('linear-gradient');
+    expect((await plain.get(cleared.url.toString())).headers.get('content-security-policy')).not.toContain('font-src');
+  });
 });
 
 describe('the dev outbox endpoint (Tessera extension)', () => {
@@ -385,7 +426,7 @@ describe('the dev outbox endpoint (Tessera extension)', () => {
 });
 
 describe('password reset email over SMTP (SMTP_URL)', () => {
-  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox', async () => {
+  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox; a passwordless connection’s from is its emails’ From', async () => {
     const sink = await startSmtpSink();
     const smtp = await startTlsServer(['dev'], { env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SMTP_FROM: 'Dev Login <login@dev.example.com>' } });
     try {
@@ -404,6 +445,20 @@ describe('password reset email over SMTP (SMTP_URL)', () => {
       expect(messages[0]!.data).toMatch(/^Subject: Reset your dev password/m);
       expect(messages[0]!.data).toContain('/u/reset-password?ticket=');
       expect((await smtp.api('dev', smtpToken, 'GET', '/api/v2/tessera/outbox')).body).toEqual([]);
+
+      // A passwordless connection's own sender (options.email.from, Liquid in the name) is the From of its emails.
+      const from = '{{ application.name }} Login <login@acme.example>';
+      const connection = await smtp.api('dev', smtpToken, 'POST', '/api/v2/connections', { name: 'email', strategy: 'email', enabled_clients: [client.client_id], options: { email: { from } } });
+      expect(connection.status, JSON.stringify(connection.body)).toBe(201);
+      const started = await smtp.caFetch(`${host}/passwordless/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: client.client_id, client_secret: client.client_secret, connection: 'email', email: 'code@example.com', send: 'code' }),
+      });
+      expect(started.status, await started.text()).toBe(200);
+      const sent = await eventually(async () => sink.messages, (m) => m.length > 1, 5_000);
+      expect(sent[1]).toMatchObject({ from: 'login@acme.example', to: ['code@example.com'] });
+      expect(sent[1]!.data).toMatch(/^From: "?Web Login"? <login@acme\.example>\r?$/m);
     } finally {
       await smtp.close();
       await sink.close();

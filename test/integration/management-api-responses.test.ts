@@ -203,6 +203,7 @@ describe('Management API responses keep every field', () => {
           id: expect.any(String),
           channel: 'email',
           to: 'full.response@example.com',
+          from: '',
           subject: expect.any(String),
           text: expect.any(String),
           html: expect.any(String),
@@ -213,7 +214,7 @@ describe('Management API responses keep every field', () => {
       limit: 50,
       total: 1,
     });
-    expect(Object.keys(messages.body.messages[0])).toEqual(['id', 'channel', 'to', 'subject', 'text', 'html', 'created_at']);
+    expect(Object.keys(messages.body.messages[0])).toEqual(['id', 'channel', 'to', 'from', 'subject', 'text', 'html', 'created_at']);
 
     expect((await api('GET', '/api/v2/grants')).body).toEqual([]);
     expect((await api('GET', '/api/v2/grants?include_totals=true')).body).toEqual({ grants: [], start: 0, limit: 50, total: 0 });

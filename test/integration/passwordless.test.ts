@@ -112,7 +112,8 @@ describe('email codes', () => {
     const sent = await auth.passwordless.sendEmail({ email: 'Ada@Example.com', send: 'code' });
     expect(sent.status).toBe(200);
     const [message] = await outbox('ada@example.com');
-    expect(message).toMatchObject({ channel: 'email', to: 'ada@example.com', subject: 'Welcome to Web' });
+    // The default sender template means the server's own sender: no connection From.
+    expect(message).toMatchObject({ channel: 'email', to: 'ada@example.com', from: '', subject: 'Welcome to Web' });
     expect(message!.html).toMatch(/Your verification code is: <strong>\d{6}<\/strong>/);
     expect(message!.text).toContain('It expires in 3 minutes.');
 
@@ -191,6 +192,56 @@ describe('email codes', () => {
     await start({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email', email: 'blocked@example.com', send: 'code' });
     const code = codeIn((await outbox('blocked@example.com'))[0]!);
     expect(await otpLogin(web, 'email', 'blocked@example.com', code)).toEqual({ status: 401, body: { error: 'unauthorized', error_description: 'user is blocked' } });
+  });
+});
+
+describe('the email template and sender (options.email)', () => {
+  const DEFAULT_FROM = '{{ application.name }} <no-reply@{{ tenant.domain }}>';
+
+  it('sends from the connection’s from (Liquid in the name) with its subject and body ({% elsif %}, {{ password }})', async () => {
+    const email = {
+      from: '"{{ application.name }} Login" <login@acme.example>',
+      subject: 'Code for {{ application.name }}',
+      syntax: 'liquid',
+      body: "{% if send == 'link' %}<p>{{ link }}</p>{% elsif send == 'code' %}<p>Code {{ password }} for {{ email }}</p>{% endif %}",
+    };
+    const connection = await createConnection({ name: 'email-sender', strategy: 'email', enabled_clients: [web.client_id], options: { email } });
+    expect(connection.options.email).toEqual(email);
+    expect((await start({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email-sender', email: 'sender@example.com', send: 'code' })).status).toBe(200);
+    const [message] = await outbox('sender@example.com');
+    expect(message).toMatchObject({ from: '"Web Login" <login@acme.example>', subject: 'Code for Web' });
+    expect(message!.html).toMatch(/^<p>Code \d{6} for sender@example\.com<\/p>$/);
+  });
+
+  it('refuses a from, syntax or template it cannot honour with a 400 naming the field, and accepts the default from', async () => {
+    const connection = await createConnection({ name: 'email-refusals', strategy: 'email', enabled_clients: [web.client_id], options: { email: { from: 'Login <login@acme.example>' } } });
+    const patch = (email: Json) => tls.api('dev', token, 'PATCH', `/api/v2/connections/${connection.id}`, { options: { email } });
+    for (const from of ['no-reply@{{ tenant.domain }}', 'Login <{{ application.name }}@acme.example>', 'not an address', 'Login <login@acme.example>\r\nBcc: victim@example.com', 'Login <login@acme.example']) {
+      const res = await patch({ from });
+      expect(res.status, from).toBe(400);
+      expect(res.body.message, from).toMatch(/options\.email\.from/);
+    }
+    const syntax = await patch({ syntax: 'handlebars' });
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.message).toMatch(/syntax/);
+    // Liquid the renderer does not implement would reach users as raw text: refused, naming the field.
+    for (const [email, field] of [
+      [{ body: '<p>{{ code | upcase }}</p>' }, 'options.email.body'],
+      [{ body: '{% for i in (1..2) %}{{ code }}{% endfor %}' }, 'options.email.body'],
+      [{ subject: "{% if send == 'code' and email %}Code{% endif %}" }, 'options.email.subject'],
+    ] as const) {
+      const res = await patch(email);
+      expect(res.status, JSON.stringify(email)).toBe(400);
+      expect(res.body.message).toContain(`${field} uses Liquid this server does not render`);
+    }
+    expect((await tls.api('dev', token, 'GET', `/api/v2/connections/${connection.id}`)).body.options.email.from).toBe('Login <login@acme.example>');
+
+    // Auth0's default (what the SDKs and the Deploy CLI send back) is accepted, and means the server's own sender.
+    const reset = await patch({ from: DEFAULT_FROM, syntax: 'liquid' });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    expect(reset.body.options.email.from).toBe(DEFAULT_FROM);
+    expect((await start({ client_id: web.client_id, client_secret: web.client_secret, connection: 'email-refusals', email: 'default-sender@example.com', send: 'code' })).status).toBe(200);
+    expect((await outbox('default-sender@example.com'))[0]).toMatchObject({ from: '', subject: 'Welcome to Web' });
   });
 });
 

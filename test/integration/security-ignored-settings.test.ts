@@ -194,6 +194,55 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
   });
 });
 
+describe('connection options that would change behaviour are refused by name; their defaults are accepted', () => {
+  const create = (strategy: string, name: string, options: object) => api('POST', '/connections', { name, strategy, options });
+  const refuses = async (strategy: string, options: object, field: string) => {
+    const name = `refused-${strategy}`;
+    const res = await create(strategy, name, options);
+    const label = `${strategy} ${JSON.stringify(options)}`;
+    expect(res.status, label).toBe(400);
+    expect(res.body, label).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.message, label).toContain(field);
+    expect((await api('GET', `/connections?name=${name}`)).body, label).toEqual([]);
+  };
+
+  it("an SMS connection's own Twilio account, sender or gateway (messages go through the server's SMS provider), and a template it cannot render", async () => {
+    await refuses('sms', { twilio_sid: 'AC0123456789', twilio_token: 'twilio-secret' }, 'options.twilio_sid is not supported by this server');
+    await refuses('sms', { twilio_token: 'twilio-secret' }, 'options.twilio_token is not supported by this server');
+    await refuses('sms', { from: '+15005550006' }, 'options.from is not supported by this server');
+    await refuses('sms', { messaging_service_sid: 'MG0123456789abcdef0123456789abcdef' }, 'options.messaging_service_sid is not supported by this server');
+    await refuses('sms', { provider: 'sms_gateway', gateway_url: 'https://sms.example.com/send' }, 'options.provider is not supported by this server');
+    await refuses('sms', { gateway_url: 'https://sms.example.com/send' }, 'options.gateway_url is not supported by this server');
+    await refuses('sms', { gateway_authentication: { method: 'bearer', subject: 'urn:sms', audience: 'urn:gw', secret: 's' } }, 'options.gateway_authentication is not supported');
+    await refuses('sms', { forward_req_info: true }, 'options.forward_req_info is not supported by this server');
+    await refuses('sms', { template: 'Code {{ code | upcase }}' }, 'options.template uses Liquid this server does not render');
+
+    // What the SDKs and the Deploy CLI send for a connection without its own provider is accepted.
+    const defaults = { provider: 'twilio', twilio_sid: '', twilio_token: '', from: '', messaging_service_sid: '', forward_req_info: false, gateway_authentication: null, syntax: 'liquid', template: '{{ code }} is your code' };
+    const created = await create('sms', 'sms-defaults', defaults);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const patched = await api('PATCH', `/connections/${created.body.id}`, { options: { ...defaults, twilio_sid: 'AC0123456789' } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toMatch(/^options\.twilio_sid is not supported by this server/);
+    expect((await api('GET', `/connections/${created.body.id}`)).body.options).toMatchObject({ twilio_sid: '', template: '{{ code }} is your code' });
+  });
+
+  it("an email connection's default authParams and templates it cannot render; a database connection's custom database or disabled self-service password change", async () => {
+    await refuses('email', { authParams: { scope: 'openid profile' } }, 'options.authParams is not supported by this server');
+    await refuses('email', { email: { body: '{% for i in (1..3) %}{{ code }}{% endfor %}' } }, 'options.email.body uses Liquid this server does not render');
+    await refuses('email', { email: { subject: 'Code for {{ application.name | upcase }}' } }, 'options.email.subject uses Liquid');
+    await refuses('auth0', { enabledDatabaseCustomization: true, customScripts: { login: 'function login() {}' } }, 'options.enabledDatabaseCustomization is not supported');
+    await refuses('auth0', { import_mode: true }, 'options.import_mode is not supported by this server');
+    await refuses('auth0', { disable_self_service_change_password: true }, 'options.disable_self_service_change_password is not supported');
+
+    const email = await create('email', 'email-defaults', { authParams: {}, email: { syntax: 'liquid', body: "{% if send == 'link' %}{{ link }}{% elsif send == 'code' %}{{ code }}{% endif %}" } });
+    expect(email.status, JSON.stringify(email.body)).toBe(201);
+    // Scripts stay dormant while customization is off, as on Auth0.
+    const database = await create('auth0', 'db-defaults', { enabledDatabaseCustomization: false, import_mode: false, disable_self_service_change_password: false, customScripts: { login: 'function login() {}' } });
+    expect(database.status, JSON.stringify(database.body)).toBe(201);
+  });
+});
+
 function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];

@@ -1,6 +1,7 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
+import { htmlToText, renderSms, renderTemplate, unsupportedLiquid, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
+import { DEFAULT_EMAIL_FROM, emailFromProblem, renderEmailFrom } from '../../src/domain/passwordless/sender.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../src/domain/passwordless/identifiers.js';
 import { EXPIRED_CODE_RETENTION_MS, PasswordlessCodes, totpOf, type PasswordlessCodesDeps } from '../../src/domain/passwordless/codes.js';
 import type { Connection } from '../../src/domain/connections/connection.js';
@@ -13,6 +14,7 @@ import { BackgroundTasks } from '../../src/domain/background-tasks.js';
 
 const vars = (extra: Partial<TemplateVariables> = {}): TemplateVariables => ({
   code: '123456',
+  password: '123456',
   send: 'code',
   code_expiration: 3,
   application: { name: 'Photos <Beta>' },
@@ -33,6 +35,64 @@ describe('passwordless templates', () => {
     const template = "{% if send == 'link' or send == 'link_ios' %}Click {{ link }}{% else %}Code {{ code }}{% if email %} for {{ email }}{% endif %}{% endif %}";
     expect(renderTemplate(template, vars(), 'text')).toBe('Code 123456 for ada@example.com');
     expect(renderTemplate(template, vars({ send: 'link', link: 'https://x/l?a=1&b=2' }), 'html')).toBe('Click https://x/l?a=1&amp;b=2');
+  });
+
+  it('resolves {% elsif %} branches in order, and knows the code as password too', () => {
+    const template = "{% if send == 'link' %}link{% elsif send == 'code' %}code {{ password }}{% elsif email %}never{% else %}other{% endif %}";
+    expect(renderTemplate(template, vars(), 'text')).toBe('code 123456');
+    expect(renderTemplate(template, vars({ send: 'link' }), 'text')).toBe('link');
+    expect(renderTemplate("{% if send == 'x' %}a{% elsif send == 'y' %}b{% endif %}", vars(), 'text')).toBe('');
+    expect(renderTemplate("{% if send == 'x' %}a{% elsif send == 'y' %}b{% else %}c{% endif %}", vars(), 'text')).toBe('c');
+    expect(renderTemplate('a{% elsif email %}b', vars(), 'text')).toBe('a{% elsif email %}b');
+  });
+
+  it('finds the Liquid it would leave unrendered (the Management API refuses such templates)', () => {
+    for (const supported of [
+      '<p>{{ code }} {{application.name}} {{ password }}</p>',
+      "{% if send == 'link' or send == 'link_ios' %}{{ link }}{% elsif send != \"code\" %}x{% else %}{{ code }}{% endif %}",
+      "{%- if email -%}y{%- endif -%}",
+      'no Liquid at all, 100% plain { text }',
+      '{{ unterminated',
+    ]) {
+      expect(unsupportedLiquid(supported), supported).toBeUndefined();
+    }
+    expect(unsupportedLiquid('Hi {{ application.name | upcase }}!')).toBe('{{ application.name | upcase }}');
+    expect(unsupportedLiquid('{% for x in list %}{{ x }}{% endfor %}')).toBe('{% for x in list %}');
+    expect(unsupportedLiquid('{% unless email %}x{% endunless %}')).toBe('{% unless email %}');
+    expect(unsupportedLiquid("{% if send == 'link' and email %}x{% endif %}")).toBe("{% if send == 'link' and email %}");
+    expect(unsupportedLiquid("{% if send == 'a' and x == 'b' %}x{% endif %}")).toBe("{% if send == 'a' and x == 'b' %}");
+    expect(unsupportedLiquid('{% if %}x{% endif %}')).toBe('{% if %}');
+    expect(unsupportedLiquid('a{% endif %}b')).toBe('{% endif %}');
+    expect(unsupportedLiquid('a{% else %}b')).toBe('{% else %}');
+    expect(unsupportedLiquid("x{% if email %}y{% if send == 'code' %}z{% endif %}")).toBe('{% if email %}');
+    expect(unsupportedLiquid("{% if x == '50%' %}y{% endif %}")).toBe("{% if x == '50%' %}y{% endif %}");
+    expect(unsupportedLiquid('{{ code }} {{ "literal" }}')).toBe('{{ "literal" }}');
+  });
+
+  it('finds unrendered Liquid in hostile 100 KB templates in linear time', () => {
+    expect(unsupportedLiquid('{{'.repeat(50_000))).toBeUndefined();
+    expect(unsupportedLiquid(`${'{{'.repeat(50_000)}}}`)).toBe('{{'.repeat(30));
+    expect(unsupportedLiquid('{%'.repeat(50_000))).toBe('{%'.repeat(30));
+    expect(unsupportedLiquid(`{{ ${'a'.repeat(100_000)} b}}`)).toMatch(/^\{\{ a+$/);
+    expect(unsupportedLiquid('{{ code }}'.repeat(10_000) + '{% if email %}'.repeat(7_000) + '{% endif %}'.repeat(7_000))).toBeUndefined();
+    expect(unsupportedLiquid('{% if email %}'.repeat(7_000) + '{% endif %}'.repeat(6_999))).toBe('{% if email %}');
+    expect(unsupportedLiquid(`{% if ${'a'.repeat(100_000)}${' '.repeat(100_000)}== '${"'".repeat(100_000)} %}`)).toMatch(/^\{% if a+$/);
+  });
+
+  it("reads a connection's sender: Liquid in the name only, the default meaning the server's own", () => {
+    expect(renderEmailFrom('"{{ application.name }} Login" <login@acme.example>', vars())).toEqual({ name: 'Photos <Beta> Login', address: 'login@acme.example' });
+    expect(renderEmailFrom('login@acme.example', vars())).toEqual({ name: '', address: 'login@acme.example' });
+    expect(renderEmailFrom(DEFAULT_EMAIL_FROM, vars())).toBeUndefined();
+    expect(renderEmailFrom('', vars())).toBeUndefined();
+    expect(renderEmailFrom(42, vars())).toBeUndefined();
+    // A value stored before it was checked gets the server's sender rather than a broken From.
+    expect(renderEmailFrom('no-reply@{{ tenant.domain }}', vars())).toBeUndefined();
+    expect(emailFromProblem(DEFAULT_EMAIL_FROM)).toBeUndefined();
+    expect(emailFromProblem('Acme <login@acme.example>')).toBeUndefined();
+    expect(emailFromProblem('no-reply@{{ tenant.domain }}')).toMatch(/Liquid in the name only/);
+    expect(emailFromProblem('Acme <login@acme.example>\r\nBcc: x@example.com')).toMatch(/one line/);
+    expect(emailFromProblem('Acme login@acme.example>')).toBeDefined();
+    expect(emailFromProblem('Acme <not an address>')).toBeDefined();
   });
 
   it('expands the SMS macro @@password@@', () => {

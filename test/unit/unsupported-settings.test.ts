@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UNSUPPORTED_CLIENT_SETTINGS, UNSUPPORTED_TENANT_SETTINGS, refuseUnsupportedSettings } from '../../src/domain/unsupported-settings.js';
+import {
+  UNSUPPORTED_BREACHED_PASSWORD_SETTINGS,
+  UNSUPPORTED_CLIENT_SETTINGS,
+  UNSUPPORTED_SMS_CONNECTION_OPTIONS,
+  UNSUPPORTED_TENANT_SETTINGS,
+  refuseUnsupportedSettings,
+} from '../../src/domain/unsupported-settings.js';
 
 const refusal = (settings: Parameters<typeof refuseUnsupportedSettings>[0], body: unknown): string | undefined => {
   try {
@@ -31,5 +37,15 @@ describe('finding 19: unsupported settings (one choke point)', () => {
     }
     expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { flags: { enable_sso: true, enable_dynamic_client_registration: false }, enabled_locales: ['en'] })).toBeUndefined();
     expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { enabled_locales: ['fr'] })).toMatch(/^enabled_locales is not supported by this server \(accepted: \["en"\]\)/);
+  });
+
+  it('accepts only the breached-password notification frequencies that need no digest', () => {
+    expect(refusal(UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, { admin_notification_frequency: ['immediately', 'daily'] })).toMatch(/^admin_notification_frequency is not supported/);
+    for (const frequencies of [[], ['immediately'], null]) expect(refusal(UNSUPPORTED_BREACHED_PASSWORD_SETTINGS, { admin_notification_frequency: frequencies })).toBeUndefined();
+  });
+
+  it('names a connection option under options.', () => {
+    expect(() => refuseUnsupportedSettings(UNSUPPORTED_SMS_CONNECTION_OPTIONS, { twilio_sid: 'AC1' }, 'options.')).toThrow(/^options\.twilio_sid is not supported by this server/);
+    expect(() => refuseUnsupportedSettings(UNSUPPORTED_SMS_CONNECTION_OPTIONS, { provider: 'twilio', twilio_sid: '', from: null, forward_req_info: false }, 'options.')).not.toThrow();
   });
 });

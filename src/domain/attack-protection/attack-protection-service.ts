@@ -337,7 +337,9 @@ export class AttackProtectionService {
 
   /**
    * After a correct password: is it a breached one? Logs `pwd_leak`, notifies per the shields, and
-   * answers whether the login must be refused (shield `block`).
+   * answers whether the login must be refused (shield `block`). Administrators are always emailed
+   * at once: digests (`admin_notification_frequency` daily, weekly, monthly) are refused by the
+   * Management API, and a frequency stored before that refusal existed still gets the email.
    */
   async breachedLogin(attempt: ProtectedAttempt, user: User, password: string): Promise<'block' | 'allow'> {
     const settings = (await this.settings(attempt.tenant.id)).breached_password_detection;
@@ -354,7 +356,7 @@ export class AttackProtectionService {
       details: { connection: attempt.connection, blocked },
     });
     const notifyUser = settings.shields.includes('user_notification') && !!user.email;
-    const notifyAdmins = settings.shields.includes('admin_notification') && immediately(settings.admin_notification_frequency);
+    const notifyAdmins = settings.shields.includes('admin_notification');
     if ((notifyUser || notifyAdmins) && (await this.firstNoticeWithinHour(tenant.id, 'pwd_leak', user.user_id))) {
       if (notifyUser) {
         const secret = await this.ttl.put(tenant.id, 'password_reset', resetTicketFor({ user_id: user.user_id, email: user.email! }, attempt.connection, attempt.clientId), RESET_TICKET_TTL_SECONDS);
@@ -389,7 +391,7 @@ export class AttackProtectionService {
       ...(input.userId ? { userId: input.userId } : {}),
       details: { connection: input.connection, blocked, stage },
     });
-    if (shields.includes('admin_notification') && immediately(settings.admin_notification_frequency) && (await this.firstNoticeWithinHour(tenant.id, `${stage}:admin`, ip))) {
+    if (shields.includes('admin_notification') && (await this.firstNoticeWithinHour(tenant.id, `${stage}:admin`, ip))) {
       this.notifyAdmins(tenant, breachedPasswordAdminEmail({ tenantName: tenantName(tenant), stage: signup ? 'signup' : 'password change', account: input.account, ip, blocked }));
     }
     return blocked;
@@ -508,8 +510,6 @@ function stageLimits(settings: AttackProtectionSettings, stage: ThrottleStage): 
   return { maxAttempts: max_attempts, rateMs: rate };
 }
 
-/** Digests (daily, weekly, monthly) are not sent; "immediately", or no choice made, sends at once. */
-const immediately = (frequencies: readonly string[]): boolean => frequencies.length === 0 || frequencies.includes('immediately');
 
 const tenantName = (tenant: Tenant): string => tenant.settings.friendly_name ?? tenant.name;
 

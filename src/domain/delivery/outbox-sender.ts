@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Storage } from '../../storage/storage.js';
-import type { EmailMessage, EmailSender } from './email.js';
+import { formatAddress, type EmailMessage, type EmailSender } from './email.js';
 import { normalizePhoneNumber } from '../passwordless/identifiers.js';
 
 /** Time first, so ids sort in the order the messages were stored; then 96 random bits. */
@@ -23,6 +23,7 @@ export class OutboxSender implements EmailSender {
       id: newOutboxId(now),
       channel: 'email',
       to: message.to.toLowerCase(),
+      from: message.from ? formatAddress(message.from) : '',
       subject: message.subject,
       text: message.text,
       html: message.html,
@@ -38,6 +39,8 @@ export interface OutboxMessage {
   /** `email`, or `sms` (a text message: `to` is the phone number, the message is in `text`). */
   channel: 'email' | 'sms';
   to: string;
+  /** The From when it is not the server's own sender (a passwordless connection's `options.email.from`); empty otherwise. */
+  from: string;
   subject: string;
   text: string;
   html: string;
@@ -56,5 +59,5 @@ export async function readOutbox(
 ): Promise<{ items: OutboxMessage[]; total: number }> {
   const to = filter.to === undefined ? undefined : filter.to.includes('@') ? filter.to.toLowerCase() : (normalizePhoneNumber(filter.to) ?? filter.to);
   const { items, total } = await storage.repos.devOutbox.list(tenantId, { ...(to !== undefined ? { to } : {}), ...(filter.channel ? { channel: filter.channel } : {}) }, page);
-  return { items: items.map((m) => ({ id: m.id, channel: m.channel, to: m.to, subject: m.subject, text: m.text, html: m.html, created_at: m.createdAt })), total };
+  return { items: items.map((m) => ({ id: m.id, channel: m.channel, to: m.to, from: m.from, subject: m.subject, text: m.text, html: m.html, created_at: m.createdAt })), total };
 }

@@ -40,6 +40,7 @@ export class OutboxSmsSender implements SmsSender {
       id: newOutboxId(now),
       channel: 'sms',
       to: message.to,
+      from: '',
       subject: '',
       text: message.body,
       html: '',

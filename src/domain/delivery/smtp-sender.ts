@@ -16,7 +16,8 @@ export class SmtpSender implements EmailSender {
   }
 
   async send(_tenantId: string, message: EmailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+    // nodemailer encodes an address object's name itself (quoting, RFC 2047 for non-ASCII).
+    await this.transport.sendMail({ from: message.from ?? this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
   }
 
   async close(): Promise<void> {

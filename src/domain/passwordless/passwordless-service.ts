@@ -12,6 +12,7 @@ import { passwordlessOf } from '../connections/strategies/registry.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { PasswordlessCodes, type PasswordlessCodesDeps } from './codes.js';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from './templates.js';
+import { renderEmailFrom } from './sender.js';
 
 export interface SendRequest {
   tenant: Tenant;
@@ -26,6 +27,7 @@ export interface SendRequest {
 }
 
 interface EmailOptions {
+  from?: unknown;
   subject?: unknown;
   body?: unknown;
 }
@@ -54,6 +56,7 @@ export class PasswordlessService {
     const { code, lifetime } = await this.codes.issue(tenant.id, connection, identifier, client.client_id);
     const variables: TemplateVariables = {
       code,
+      password: code,
       send,
       code_expiration: Math.max(1, Math.round(lifetime / 60)),
       application: { name: client.name },
@@ -77,6 +80,7 @@ export class PasswordlessService {
     let html = renderTemplate(typeof options.body === 'string' ? options.body : '<p>{{ code }}</p>', variables, 'html');
     // A template written for codes (like the default one) would otherwise send a link-less link email.
     if (variables.link && !html.includes(renderTemplate('{{ link }}', variables, 'html'))) html += renderTemplate(LINK_FALLBACK, variables, 'html');
-    await this.email.send(tenant.id, { to: identifier, subject, html, text: htmlToText(html) });
+    const from = renderEmailFrom(options.from, variables);
+    await this.email.send(tenant.id, { to: identifier, ...(from ? { from } : {}), subject, html, text: htmlToText(html) });
   }
 }

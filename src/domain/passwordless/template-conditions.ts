@@ -1,18 +1,19 @@
 /**
- * The `{% if %}…{% else %}…{% endif %}` blocks of passwordless templates, resolved in one left-to-right
+ * The `{% if %}…{% elsif %}…{% else %}…{% endif %}` blocks of passwordless templates, resolved in one left-to-right
  * scan with a stack of open blocks. Templates are written by tenant administrators and rendered on
  * every `/passwordless/start`, so the work must stay linear in the template's length whatever it
  * holds: tags are found with indexOf, never with a regex that could backtrack (one did, and a
  * 5 KB template stalled the whole server for a minute).
  *
- * What is a tag (as before): `{%`, an optional `-`, `if <condition>` / `else` / `endif`, an optional
- * `-`, `%}`, with any whitespace around the words; no `%` inside. Anything else — a stray `else` or
- * `endif`, an `if` without a condition, an `if` never closed — stays in the text as written
- * (blocks inside an unclosed one are still resolved). A block with several `else` keeps the branch
- * after the first one.
+ * What is a tag (as before): `{%`, an optional `-`, `if <condition>` / `elsif <condition>` / `else` /
+ * `endif`, an optional `-`, `%}`, with any whitespace around the words; no `%` inside. Anything else
+ * — a stray `elsif`, `else` or `endif`, an `if` without a condition, an `if` never closed — stays in
+ * the text as written (blocks inside an unclosed one are still resolved). A block keeps the first
+ * branch whose condition holds, or that follows an `else`. The Management API refuses templates
+ * holding any other tag (`unsupportedTag`), so what it accepted renders as written.
  */
 
-type Tag = { kind: 'if'; condition: string } | { kind: 'else' } | { kind: 'endif' };
+type Tag = { kind: 'if'; condition: string } | { kind: 'elsif'; condition: string } | { kind: 'else' } | { kind: 'endif' };
 
 interface FoundTag {
   start: number;
@@ -22,8 +23,9 @@ interface FoundTag {
 }
 
 interface OpenBlock {
-  condition: string;
-  /** The text of each branch so far: `[then, after the first else, …]`. */
+  /** The condition of each branch (`if`, then each `elsif`); undefined for a branch after `else`. */
+  conditions: Array<string | undefined>;
+  /** The text of each branch so far, in the same order. */
   branches: string[];
   /** The literal tag that opened each branch, to write an unclosed block back as it was. */
   openers: string[];
@@ -45,15 +47,17 @@ export function resolveConditions(template: string, holds: (condition: string) =
     position = end;
     const block = blocks.at(-1);
     if (tag.kind === 'if') {
-      blocks.push({ condition: tag.condition, branches: [''], openers: [literal] });
+      blocks.push({ conditions: [tag.condition], branches: [''], openers: [literal] });
     } else if (!block) {
       write(literal);
-    } else if (tag.kind === 'else') {
+    } else if (tag.kind === 'elsif' || tag.kind === 'else') {
+      block.conditions.push(tag.kind === 'elsif' ? tag.condition : undefined);
       block.branches.push('');
       block.openers.push(literal);
     } else {
       blocks.pop();
-      write(holds(block.condition) ? block.branches[0]! : (block.branches[1] ?? ''));
+      const chosen = block.conditions.findIndex((condition) => condition === undefined || holds(condition));
+      write(chosen === -1 ? '' : block.branches[chosen]!);
     }
   }
   write(template.slice(position));
@@ -96,11 +100,40 @@ function parseTag(inside: string): Tag | undefined {
   words = words.trim();
   if (words === 'else') return { kind: 'else' };
   if (words === 'endif') return { kind: 'endif' };
-  if (words.startsWith('if') && /\s/.test(words.charAt(2))) {
-    const condition = words.slice(3).trim();
-    return condition ? { kind: 'if', condition } : undefined;
+  for (const kind of ['if', 'elsif'] as const) {
+    if (words.startsWith(kind) && /\s/.test(words.charAt(kind.length))) {
+      const condition = words.slice(kind.length + 1).trim();
+      return condition ? { kind, condition } : undefined;
+    }
   }
   return undefined;
+}
+
+/**
+ * The first Liquid tag of `template` that the rendering above would leave as text (`{% for %}`,
+ * `{% unless %}`, `{% assign %}`, an `if` without a condition, a condition `conditionOk` refuses, a
+ * stray `elsif`/`else`/`endif`, an `if` never closed), as written (at most 60 characters);
+ * undefined when every tag is rendered. Linear, like tagsIn.
+ */
+export function unsupportedTag(template: string, conditionOk: (condition: string) => boolean): string | undefined {
+  const open: number[] = [];
+  let from = 0;
+  for (;;) {
+    const start = template.indexOf('{%', from);
+    if (start === -1) break;
+    const percent = template.indexOf('%', start + 2);
+    const closed = percent !== -1 && template[percent + 1] === '}';
+    const tag = closed ? parseTag(template.slice(start + 2, percent)) : undefined;
+    const stray = tag !== undefined && tag.kind !== 'if' && open.length === 0;
+    if (!tag || stray || ((tag.kind === 'if' || tag.kind === 'elsif') && !conditionOk(tag.condition))) {
+      return template.slice(start, Math.min(closed ? percent + 2 : template.length, start + 60));
+    }
+    if (tag.kind === 'if') open.push(start);
+    else if (tag.kind === 'endif') open.pop();
+    from = percent + 2;
+  }
+  const unclosed = open.pop();
+  return unclosed === undefined ? undefined : template.slice(unclosed, Math.min(template.indexOf('%}', unclosed) + 2, unclosed + 60));
 }
 
 /**

@@ -21,6 +21,7 @@ import { userIdentities } from './014-user-identities.js';
 import { controlPlane } from './015-control-plane.js';
 import { stats } from './016-stats.js';
 import { pendingInvitationUnique } from './017-pending-invitation-unique.js';
+import { outboxSender } from './018-outbox-sender.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -44,6 +45,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '015-control-plane': controlPlane,
       '016-stats': stats,
       '017-pending-invitation-unique': pendingInvitationUnique,
+      '018-outbox-sender': outboxSender,
     };
   }
 }

@@ -8,6 +8,8 @@ export interface OutboxRecord {
   /** `email`, or `sms` (then `to` is a phone number and only `text` is set). */
   channel: 'email' | 'sms';
   to: string;
+  /** The email's From when it is not the server's own sender (`Name <address>`), else empty. */
+  from: string;
   subject: string;
   text: string;
   html: string;
@@ -21,6 +23,7 @@ const toRecord = (row: Row): OutboxRecord => ({
   id: row.id,
   channel: row.channel === 'sms' ? 'sms' : 'email',
   to: row.recipient,
+  from: row.sender,
   subject: row.subject,
   text: row.text,
   html: row.html,
@@ -38,6 +41,7 @@ export class DevOutboxRepository {
         id: message.id,
         channel: message.channel,
         recipient: message.to,
+        sender: message.from,
         subject: message.subject,
         text: message.text,
         html: message.html,

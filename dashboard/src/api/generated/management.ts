@@ -405,7 +405,11 @@ export interface paths {
                     "application/json": {
                         colors?: {
                             page_background?: (string | {
-                                [key: string]: unknown;
+                                angle_deg?: number;
+                                end: string;
+                                start: string;
+                                /** @enum {string} */
+                                type: "linear-gradient";
                             }) | (never | null);
                             primary?: string | null;
                         } | null;
@@ -4380,6 +4384,8 @@ export interface paths {
                             /** @enum {string} */
                             channel: "email" | "sms";
                             created_at: string;
+                            /** @description The From when it is not the server's own sender (a passwordless connection's `options.email.from`); empty otherwise */
+                            from: string;
                             html: string;
                             id: string;
                             subject: string;
@@ -4391,6 +4397,8 @@ export interface paths {
                                 /** @enum {string} */
                                 channel: "email" | "sms";
                                 created_at: string;
+                                /** @description The From when it is not the server's own sender (a passwordless connection's `options.email.from`); empty otherwise */
+                                from: string;
                                 html: string;
                                 id: string;
                                 subject: string;

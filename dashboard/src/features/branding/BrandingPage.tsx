@@ -73,7 +73,7 @@ function BrandingFormView({ api, stored }: { api: TenantApi; stored: Branding })
                   label="Page Background Color"
                   description={
                     hasGradientBackground(stored)
-                      ? 'A gradient is set through the API; the hosted pages do not draw gradients. Choose a colour to replace it.'
+                      ? 'A gradient is set through the API (the hosted pages draw it). Choose a colour to replace it.'
                       : 'The background behind the login box.'
                   }
                   format="hex"

@@ -9,6 +9,7 @@ import type { ConnectionOptions } from '../connection.js';
 import type { IdentifierCheck, LoginStrategy, UserIdentifiers } from './login-strategy.js';
 import { payloadError, requireIdentifier, usernameNotAllowed } from './identifier-rules.js';
 import { objectOr } from './objects.js';
+import { UNSUPPORTED_DATABASE_CONNECTION_OPTIONS, refuseUnsupportedSettings } from '../../unsupported-settings.js';
 
 export const DEFAULT_PASSWORD_POLICY = 'good';
 
@@ -38,6 +39,7 @@ export const databaseStrategy = {
 } as const satisfies LoginStrategy;
 
 function databaseOptions(input: ConnectionOptions): ConnectionOptions {
+  refuseUnsupportedSettings(UNSUPPORTED_DATABASE_CONNECTION_OPTIONS, input, 'options.');
   const options: ConnectionOptions = { ...input };
   if (options.passwordPolicy === undefined) options.passwordPolicy = DEFAULT_PASSWORD_POLICY;
   if (options.brute_force_protection === undefined) options.brute_force_protection = true;

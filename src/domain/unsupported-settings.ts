@@ -183,9 +183,6 @@ export const UNSUPPORTED_DATABASE_CONNECTION_OPTIONS: readonly UnsupportedSettin
   // customization is off, as on Auth0, where they are then dormant too.
   only('enabledDatabaseCustomization', false),
   only('import_mode', false),
-  // Users can always change their password themselves (hosted reset page, /dbconnections/change_password):
-  // turning that off would be silently ignored.
-  only('disable_self_service_change_password', false),
 ];
 
 /** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */

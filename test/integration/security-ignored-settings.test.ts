@@ -227,13 +227,12 @@ describe('connection options that would change behaviour are refused by name; th
     expect((await api('GET', `/connections/${created.body.id}`)).body.options).toMatchObject({ twilio_sid: '', template: '{{ code }} is your code' });
   });
 
-  it("an email connection's default authParams and templates it cannot render; a database connection's custom database or disabled self-service password change", async () => {
+  it("an email connection's default authParams and templates it cannot render; a database connection's custom database", async () => {
     await refuses('email', { authParams: { scope: 'openid profile' } }, 'options.authParams is not supported by this server');
     await refuses('email', { email: { body: '{% for i in (1..3) %}{{ code }}{% endfor %}' } }, 'options.email.body uses Liquid this server does not render');
     await refuses('email', { email: { subject: 'Code for {{ application.name | upcase }}' } }, 'options.email.subject uses Liquid');
     await refuses('auth0', { enabledDatabaseCustomization: true, customScripts: { login: 'function login() {}' } }, 'options.enabledDatabaseCustomization is not supported');
     await refuses('auth0', { import_mode: true }, 'options.import_mode is not supported by this server');
-    await refuses('auth0', { disable_self_service_change_password: true }, 'options.disable_self_service_change_password is not supported');
 
     const email = await create('email', 'email-defaults', { authParams: {}, email: { syntax: 'liquid', body: "{% if send == 'link' %}{{ link }}{% elsif send == 'code' %}{{ code }}{% endif %}" } });
     expect(email.status, JSON.stringify(email.body)).toBe(201);

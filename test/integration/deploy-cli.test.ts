@@ -78,7 +78,7 @@ async function configureDevelopment(): Promise<void> {
       { resource_server_identifier: orders.identifier, permission_name: 'write:orders' },
     ],
   });
-  await api('dev', 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Example Shop', support_email: 'support@example.com', allowed_logout_urls: [DEV_APP], session_lifetime: 72, idle_session_lifetime: 24 });
+  await api('dev', 'PATCH', '/api/v2/tenants/settings', { friendly_name: DEV_NAME, support_email: 'support@example.com', allowed_logout_urls: [DEV_APP], session_lifetime: 72, idle_session_lifetime: 24 });
   await api('dev', 'PATCH', '/api/v2/branding', { colors: { primary: '#0059d6', page_background: '#101820' }, logo_url: 'https://cdn.example.com/logo.png' });
   await api('dev', 'PATCH', '/api/v2/attack-protection/brute-force-protection', { max_attempts: 5 });
   await api('dev', 'PATCH', '/api/v2/attack-protection/breached-password-detection', { enabled: true, shields: ['block'] });
@@ -131,9 +131,14 @@ async function newFolder(): Promise<string> {
   return folder.path;
 }
 
-/** The export turned into an environment template: the development URLs become keywords. */
-const templateOf = (text: string) => text.replaceAll(DEV_APP, '##APP_URL##');
-const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP } };
+const DEV_NAME = 'Example Shop';
+const PROD_NAME = 'Example Shop Production';
+
+/** The export turned into an environment template: the development URLs and the tenant's name become keywords. */
+const templateOf = (text: string) => text.replaceAll(DEV_APP, '##APP_URL##').replace(`friendly_name: ${DEV_NAME}`, 'friendly_name: ##SHOP_NAME##');
+const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP, SHOP_NAME: PROD_NAME } };
+/** A production value put back to its development one, so that the two tenants compare. */
+const asDevelopment = (text: string) => text.replaceAll(PROD_APP, DEV_APP).replaceAll(PROD_NAME, DEV_NAME);
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'prod']);
@@ -177,7 +182,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
         { permission_name: 'write:orders', resource_server_identifier: 'https://orders.example.com/' },
       ]),
     );
-    expect(exported.tenant).toMatchObject({ friendly_name: 'Example Shop', support_email: 'support@example.com', session_lifetime: 72 });
+    expect(exported.tenant).toMatchObject({ friendly_name: DEV_NAME, support_email: 'support@example.com', session_lifetime: 72 });
     expect(exported.branding).toMatchObject({ colors: { primary: '#0059d6', page_background: '#101820' }, logo_url: 'https://cdn.example.com/logo.png' });
     expect(exported.attackProtection.bruteForceProtection).toMatchObject({ max_attempts: 5 });
     expect(exported.attackProtection.breachedPasswordDetection).toMatchObject({ enabled: true, shields: ['block'] });
@@ -192,21 +197,23 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect(JSON.parse(await readFile(join(folder, 'clients', 'Storefront.json'), 'utf8'))).toMatchObject({ name: 'Storefront', callbacks: [`${DEV_APP}/callback`] });
     expect(existsSync(join(folder, 'resource-servers', 'Orders API.json'))).toBe(true);
     expect(existsSync(join(folder, 'database-connections', 'customers', 'database.json'))).toBe(true);
-    expect(JSON.parse(await readFile(join(folder, 'tenant.json'), 'utf8'))).toMatchObject({ friendly_name: 'Example Shop' });
+    expect(JSON.parse(await readFile(join(folder, 'tenant.json'), 'utf8'))).toMatchObject({ friendly_name: DEV_NAME });
   });
 
   it('imports the template into another tenant, replacing the keywords, with the same fields', async () => {
     template = templateOf(devExport.text);
     expect(template).toContain('##APP_URL##/callback');
+    expect(template).toContain('friendly_name: ##SHOP_NAME##');
     templateFile = join(devFolder, 'template.yaml');
     await writeFile(templateFile, template);
     await a0deploy(['import', '--input_file', templateFile], { tls, tenant: 'prod', config: PROD_KEYWORDS });
 
     const [dev, prod] = [await snapshot('dev'), await snapshot('prod')];
-    // The production tenant is the development one with production URLs.
-    expect(JSON.parse(JSON.stringify(prod).replaceAll(PROD_APP, DEV_APP))).toEqual(dev);
+    // The production tenant is the development one with production URLs and name.
+    expect(JSON.parse(asDevelopment(JSON.stringify(prod)))).toEqual(dev);
     const storefront = (prod.clients as any[]).find((client) => client.name === 'Storefront');
     expect(storefront.callbacks).toEqual([`${PROD_APP}/callback`]);
+    expect((prod.tenant as any).friendly_name).toBe(PROD_NAME);
   });
 
   it('changes nothing when the same template is imported again, even with AUTH0_ALLOW_DELETE=true', async () => {
@@ -217,7 +224,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
 
   it('exports the second tenant equal to the first but for the keyword values', async () => {
     const prodExport = await exportYaml(await newFolder(), { tls, tenant: 'prod' });
-    expect(loadYaml(prodExport.text.replaceAll(PROD_APP, DEV_APP))).toEqual(devExport.tenant);
+    expect(loadYaml(asDevelopment(prodExport.text))).toEqual(devExport.tenant);
   });
 
   it('removes what the template no longer has with AUTH0_ALLOW_DELETE=true', async () => {

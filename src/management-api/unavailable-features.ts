@@ -36,14 +36,19 @@ interface UnavailableFeature {
 
 const crud = (resource: string) => ({ read: `read:${resource}`, create: `create:${resource}`, update: `update:${resource}`, delete: `delete:${resource}` });
 
+/** A paging parameter echoed back: a small non-negative integer, or the default (these lists are empty whatever it is). */
+const pagingParam = (value: string | undefined, fallback: number): number => {
+  const number = Number(value);
+  return value !== undefined && Number.isInteger(number) && number >= 0 && number <= 1000 ? number : fallback;
+};
+
 /** Auth0's page-numbered list: a bare array, or `{ key, start, limit, total }` with include_totals. */
 const emptyOffsetList =
   (key: string): ReadAnswer =>
   (request) => {
     const query = request.query as Record<string, string | undefined>;
     if (query.include_totals !== 'true') return [];
-    const perPage = Number(query.per_page ?? 50);
-    return { [key]: [], start: 0, limit: Number.isFinite(perPage) ? perPage : 50, total: 0 };
+    return { [key]: [], start: 0, limit: pagingParam(query.per_page, 50), total: 0 };
   };
 
 /** Auth0's checkpoint list (`take`/`from`), or its page-numbered one without them. */
@@ -59,9 +64,7 @@ const emptyActionsList =
   (key: string): ReadAnswer =>
   (request) => {
     const query = request.query as Record<string, string | undefined>;
-    const page = Number(query.page ?? 0);
-    const perPage = Number(query.per_page ?? 50);
-    return { [key]: [], total: 0, page: Number.isFinite(page) ? page : 0, per_page: Number.isFinite(perPage) ? perPage : 50 };
+    return { [key]: [], total: 0, page: pagingParam(query.page, 0), per_page: pagingParam(query.per_page, 50) };
   };
 
 const NO_CUSTOM_CODE = 'Tessera runs no custom code (actions, rules or hooks)';

@@ -22,6 +22,8 @@ const get = (path: string, bearer = token) => server.api('dev', bearer, 'GET', p
 describe('features Tessera does not have', () => {
   it('answers the empty list where none exist, in Auth0 response shapes', async () => {
     expect((await get('/api/v2/actions/actions?page=1&per_page=20')).body).toEqual({ actions: [], total: 0, page: 1, per_page: 20 });
+    // Hostile paging is answered with the defaults, not echoed.
+    expect((await get('/api/v2/actions/actions?page=-1&per_page=1e400')).body).toEqual({ actions: [], total: 0, page: 0, per_page: 50 });
     expect((await get('/api/v2/actions/triggers')).body).toEqual({ triggers: [] });
     expect((await get('/api/v2/log-streams')).body).toEqual([]);
     expect((await get('/api/v2/organizations')).body).toEqual([]);

@@ -35,6 +35,9 @@ interface UnavailableFeature {
 }
 
 const crud = (resource: string) => ({ read: `read:${resource}`, create: `create:${resource}`, update: `update:${resource}`, delete: `delete:${resource}` });
+/** Settings-like resources: Auth0 asks for one scope to read and one for any change. */
+const readUpdate = (read: string, update: string, remove = update) => ({ read, create: update, update, delete: remove });
+const ATTACK_PROTECTION_SCOPES = readUpdate('read:attack_protection', 'update:attack_protection');
 
 /** A paging parameter echoed back: a small non-negative integer, or the default (these lists are empty whatever it is). */
 const pagingParam = (value: string | undefined, fallback: number): number => {
@@ -78,7 +81,7 @@ export const UNAVAILABLE_FEATURES: readonly UnavailableFeature[] = [
     reads: { '/actions/actions': emptyActionsList('actions'), '/actions/triggers': () => ({ triggers: [] }) },
   },
   { name: 'Rules', reason: `a deprecated feature; ${NO_CUSTOM_CODE}`, prefixes: ['/rules'], scopes: crud('rules') },
-  { name: 'Rules configs', reason: `a deprecated feature; ${NO_CUSTOM_CODE}`, prefixes: ['/rules-configs'], scopes: { read: 'read:rules_configs', create: 'update:rules_configs', update: 'update:rules_configs', delete: 'delete:rules_configs' } },
+  { name: 'Rules configs', reason: `a deprecated feature; ${NO_CUSTOM_CODE}`, prefixes: ['/rules-configs'], scopes: readUpdate('read:rules_configs', 'update:rules_configs', 'delete:rules_configs') },
   { name: 'Hooks', reason: `a deprecated feature; ${NO_CUSTOM_CODE}`, prefixes: ['/hooks'], scopes: crud('hooks') },
   {
     name: 'Log streams',
@@ -98,7 +101,7 @@ export const UNAVAILABLE_FEATURES: readonly UnavailableFeature[] = [
     name: 'Multi-factor authentication',
     reason: 'not implemented in this version',
     prefixes: ['/guardian'],
-    scopes: { read: 'read:guardian_factors', create: 'update:guardian_factors', update: 'update:guardian_factors', delete: 'update:guardian_factors' },
+    scopes: readUpdate('read:guardian_factors', 'update:guardian_factors'),
   },
   {
     name: 'Custom domains through the Management API',
@@ -122,22 +125,22 @@ export const UNAVAILABLE_FEATURES: readonly UnavailableFeature[] = [
     name: 'Directory provisioning',
     reason: 'not implemented in this version',
     prefixes: ['/connections-directory-provisionings', '/connections/:id/directory-provisioning'],
-    scopes: { read: 'read:connections', create: 'update:connections', update: 'update:connections', delete: 'update:connections' },
+    scopes: readUpdate('read:connections', 'update:connections'),
   },
   { name: 'Email templates', reason: 'Tessera sends its built-in templates', prefixes: ['/email-templates'], scopes: crud('email_templates') },
   {
     name: 'Universal Login themes and page templates',
     reason: 'the hosted pages take their look from /api/v2/branding',
     prefixes: ['/branding/themes', '/branding/templates'],
-    scopes: { read: 'read:branding', create: 'update:branding', update: 'update:branding', delete: 'delete:branding' },
+    scopes: readUpdate('read:branding', 'update:branding', 'delete:branding'),
   },
   {
     name: 'Phone providers and templates',
     reason: "Tessera sends SMS through the server's own provider configuration",
     prefixes: ['/branding/phone'],
-    scopes: { read: 'read:phone_providers', create: 'create:phone_providers', update: 'update:phone_providers', delete: 'delete:phone_providers' },
+    scopes: crud('phone_providers'),
   },
-  { name: 'Prompts and custom text', reason: 'not implemented in this version', prefixes: ['/prompts'], scopes: { read: 'read:prompts', create: 'update:prompts', update: 'update:prompts', delete: 'update:prompts' } },
+  { name: 'Prompts and custom text', reason: 'not implemented in this version', prefixes: ['/prompts'], scopes: readUpdate('read:prompts', 'update:prompts') },
   { name: 'Forms', reason: NO_CUSTOM_CODE, prefixes: ['/forms'], scopes: crud('forms') },
   { name: 'Flows', reason: NO_CUSTOM_CODE, prefixes: ['/flows'], scopes: crud('flows') },
   { name: 'Self-service profiles', reason: 'not implemented in this version', prefixes: ['/self-service-profiles'], scopes: crud('self_service_profiles') },
@@ -146,31 +149,31 @@ export const UNAVAILABLE_FEATURES: readonly UnavailableFeature[] = [
   { name: 'Token exchange profiles', reason: NO_CUSTOM_CODE, prefixes: ['/token-exchange-profiles'], scopes: crud('token_exchange_profiles') },
   { name: 'User attribute profiles', reason: 'not implemented in this version', prefixes: ['/user-attribute-profiles'], scopes: crud('user_attribute_profiles') },
   { name: 'Connection profiles', reason: 'not implemented in this version', prefixes: ['/connection-profiles'], scopes: crud('connection_profiles') },
-  { name: 'Rate limit policies', reason: 'the rate limits are the server configuration', prefixes: ['/rate-limit-policies'], scopes: { read: 'read:limits', create: 'update:limits', update: 'update:limits', delete: 'update:limits' } },
+  { name: 'Rate limit policies', reason: 'the rate limits are the server configuration', prefixes: ['/rate-limit-policies'], scopes: readUpdate('read:limits', 'update:limits') },
   {
     // Auth0 counts these among attack protection and asks for its scopes.
     name: 'Bot detection',
     reason: 'not implemented in this version',
     prefixes: ['/attack-protection/bot-detection'],
-    scopes: { read: 'read:attack_protection', create: 'update:attack_protection', update: 'update:attack_protection', delete: 'update:attack_protection' },
+    scopes: ATTACK_PROTECTION_SCOPES,
   },
   {
     name: 'CAPTCHA',
     reason: 'not implemented in this version',
     prefixes: ['/attack-protection/captcha'],
-    scopes: { read: 'read:attack_protection', create: 'update:attack_protection', update: 'update:attack_protection', delete: 'update:attack_protection' },
+    scopes: ATTACK_PROTECTION_SCOPES,
   },
   {
     name: 'Risk assessment',
     reason: 'not implemented in this version',
     prefixes: ['/risk-assessments'],
-    scopes: { read: 'read:attack_protection', create: 'update:attack_protection', update: 'update:attack_protection', delete: 'update:attack_protection' },
+    scopes: ATTACK_PROTECTION_SCOPES,
   },
   {
     name: 'Supplemental signals',
     reason: 'not implemented in this version',
     prefixes: ['/supplemental-signals'],
-    scopes: { read: 'read:attack_protection', create: 'update:attack_protection', update: 'update:attack_protection', delete: 'update:attack_protection' },
+    scopes: ATTACK_PROTECTION_SCOPES,
   },
 ];
 

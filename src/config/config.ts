@@ -33,7 +33,8 @@ export interface Config {
   adminAccount?: { email: string; password: string };
   redisUrl?: string;
   /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
-  smtp?: { url: string; from: string };
+  /** `allowedFromDomains`: the domains a tenant's own From may use on this relay (`*`: any). */
+  smtp?: { url: string; from: string; allowedFromDomains: readonly string[] | '*' };
   /** Passwordless SMS through a Twilio-compatible API; without it, text messages go to the dev outbox. */
   twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
   dataDir: string;
@@ -276,7 +277,22 @@ function parseSmtp(env: Env): Config['smtp'] {
   const sender = from ?? `no-reply@${url.hostname}`;
   // An address, optionally with a display name: `Tessera <no-reply@example.com>`.
   if (!/^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(sender)) throw new ConfigError('SMTP_FROM', 'must be an email address, optionally as "Name <address>"');
-  return { url: raw, from: sender };
+  return { url: raw, from: sender, allowedFromDomains: parseAllowedFromDomains(env, sender) };
+}
+
+/**
+ * `SMTP_ALLOWED_FROM_DOMAINS`: the domains a tenant may send from through this relay (a passwordless
+ * connection's `options.email.from`), comma-separated, or `*` for any. By default only SMTP_FROM's own
+ * domain: on a shared server one tenant must not send as another organisation through the operator's relay.
+ */
+function parseAllowedFromDomains(env: Env, sender: string): readonly string[] | '*' {
+  const raw = nonEmpty(env, 'SMTP_ALLOWED_FROM_DOMAINS');
+  if (raw?.trim() === '*') return '*';
+  const domains = raw ? raw.split(',').map((domain) => domain.trim().toLowerCase()).filter(Boolean) : [sender.replace(/>$/, '').split('@').pop()!.toLowerCase()];
+  for (const domain of domains) {
+    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) throw new ConfigError('SMTP_ALLOWED_FROM_DOMAINS', `"${domain}" is not a domain name (use a comma-separated list, or *)`);
+  }
+  return domains;
 }
 
 /** `SMS_TWILIO_ACCOUNT_SID`, `SMS_TWILIO_AUTH_TOKEN` and `SMS_TWILIO_FROM` together; `SMS_TWILIO_URL` for a compatible API. */

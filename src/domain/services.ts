@@ -31,6 +31,7 @@ import { DashboardSessionService } from './control-plane/dashboard-sessions.js';
 import { DashboardAccountService } from './control-plane/dashboard-accounts.js';
 import { InvitationService } from './control-plane/invitations.js';
 import { StatsService } from './stats/stats-service.js';
+import { senderPolicyOf } from './passwordless/sender.js';
 
 export interface Services {
   /** The time that decides protocol outcomes (expiry, blocks, token times); see clock.ts. */
@@ -92,7 +93,7 @@ export function createServices(opts: {
   passwordlessCodeKey: Uint8Array;
   /** HMAC key of the dashboard session's CSRF tokens, derived likewise. */
   dashboardCsrfKey: Uint8Array;
-  smtp?: { url: string; from: string };
+  smtp?: { url: string; from: string; allowedFromDomains: readonly string[] | '*' };
   twilio?: TwilioConfig;
   /** Store unsent messages in the development outbox (default); false in production: sends without a provider fail. */
   devOutbox?: boolean;
@@ -136,7 +137,7 @@ export function createServices(opts: {
     sessions: new SessionService(opts.storage, clock),
     ttl,
     interactions: new InteractionService(ttl, clock),
-    connections: new ConnectionService(opts.storage, opts.bus),
+    connections: new ConnectionService(opts.storage, opts.bus, senderPolicyOf(opts.smtp)),
     users,
     logSearch: new LogSearchService(opts.storage),
     roles: new RoleService(opts.storage, userDirectory),
@@ -146,7 +147,7 @@ export function createServices(opts: {
     refreshTokens: new RefreshTokenService(opts.storage, clock),
     attackProtection: new AttackProtectionService(opts.storage, opts.bus, { email, background }, clock),
     sms,
-    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, background, clock }),
+    passwordless: new PasswordlessService(opts.storage, email, sms, { codeKey: opts.passwordlessCodeKey, background, clock, senderPolicy: senderPolicyOf(opts.smtp) }),
     background,
     dashboardSessions,
     controlPlane,

@@ -183,6 +183,10 @@ export const UNSUPPORTED_DATABASE_CONNECTION_OPTIONS: readonly UnsupportedSettin
   // customization is off, as on Auth0, where they are then dormant too.
   only('enabledDatabaseCustomization', false),
   only('import_mode', false),
+  // Passwords are the only way to log in to a database connection here: turning them off (passkeys
+  // only) or passkeys on would be silently ignored.
+  only('authentication_methods.password.enabled', true),
+  off('authentication_methods.passkey.enabled'),
 ];
 
 /** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */

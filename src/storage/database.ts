@@ -35,7 +35,8 @@ async function whenNotBusy<T>(step: () => T): Promise<T> {
     try {
       return step();
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY while another process recovers the WAL, ...).
+      if (!String((error as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
     }
   }
@@ -48,7 +49,9 @@ async function openSqlite(file: string): Promise<Kysely<Database>> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   // WAL lets readers proceed during a write; NORMAL sync is durable across process crashes in WAL mode.
-  await whenNotBusy(() => database.pragma('journal_mode = WAL'));
+  const mode = await whenNotBusy(() => database.pragma('journal_mode = WAL', { simple: true }));
+  // SQLite keeps the old journal where WAL cannot work (a network file system): refuse rather than run without it.
+  if (file !== ':memory:' && String(mode).toLowerCase() !== 'wal') throw new Error(`SQLite could not switch ${file} to WAL mode (it stays in "${mode}"): put the database on a local disk`);
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });

@@ -426,9 +426,10 @@ describe('the dev outbox endpoint (Tessera extension)', () => {
 });
 
 describe('password reset email over SMTP (SMTP_URL)', () => {
-  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox; a passwordless connection’s from is its emails’ From', async () => {
+  it('sends the link through the configured server from SMTP_FROM, and keeps nothing in the outbox; a passwordless connection’s from is its emails’ From, at the domains the operator allows', async () => {
     const sink = await startSmtpSink();
-    const smtp = await startTlsServer(['dev'], { env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SMTP_FROM: 'Dev Login <login@dev.example.com>' } });
+    const env = { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SMTP_FROM: 'Dev Login <login@dev.example.com>', SMTP_ALLOWED_FROM_DOMAINS: 'dev.example.com,acme.example' };
+    const smtp = await startTlsServer(['dev'], { env });
     try {
       const host = `https://${smtp.hostOf('dev')}`;
       const smtpToken = await smtp.tokenFor('dev');
@@ -446,6 +447,11 @@ describe('password reset email over SMTP (SMTP_URL)', () => {
       expect(messages[0]!.data).toContain('/u/reset-password?ticket=');
       expect((await smtp.api('dev', smtpToken, 'GET', '/api/v2/tessera/outbox')).body).toEqual([]);
 
+      // A sender at a domain the operator's relay does not allow is refused, naming the field and the setting.
+      const foreign = await smtp.api('dev', smtpToken, 'POST', '/api/v2/connections', { name: 'email', strategy: 'email', options: { email: { from: 'Bank <security@bank.example>' } } });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.message).toMatch(/options\.email\.from must be an address at a domain this server sends from \(SMTP_ALLOWED_FROM_DOMAINS: dev\.example\.com, acme\.example\)/);
+
       // A passwordless connection's own sender (options.email.from, Liquid in the name) is the From of its emails.
       const from = '{{ application.name }} Login <login@acme.example>';
       const connection = await smtp.api('dev', smtpToken, 'POST', '/api/v2/connections', { name: 'email', strategy: 'email', enabled_clients: [client.client_id], options: { email: { from } } });
@@ -457,7 +463,8 @@ describe('password reset email over SMTP (SMTP_URL)', () => {
       });
       expect(started.status, await started.text()).toBe(200);
       const sent = await eventually(async () => sink.messages, (m) => m.length > 1, 5_000);
-      expect(sent[1]).toMatchObject({ from: 'login@acme.example', to: ['code@example.com'] });
+      // The From header is the connection's; the envelope sender (where bounces go) stays the server's.
+      expect(sent[1]).toMatchObject({ from: 'login@dev.example.com', to: ['code@example.com'] });
       expect(sent[1]!.data).toMatch(/^From: "?Web Login"? <login@acme\.example>\r?$/m);
     } finally {
       await smtp.close();

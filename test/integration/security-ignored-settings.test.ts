@@ -233,11 +233,13 @@ describe('connection options that would change behaviour are refused by name; th
     await refuses('email', { email: { subject: 'Code for {{ application.name | upcase }}' } }, 'options.email.subject uses Liquid');
     await refuses('auth0', { enabledDatabaseCustomization: true, customScripts: { login: 'function login() {}' } }, 'options.enabledDatabaseCustomization is not supported');
     await refuses('auth0', { import_mode: true }, 'options.import_mode is not supported by this server');
+    await refuses('auth0', { authentication_methods: { password: { enabled: false } } }, 'options.authentication_methods.password.enabled is not supported');
+    await refuses('auth0', { authentication_methods: { passkey: { enabled: true } } }, 'options.authentication_methods.passkey.enabled is not supported');
 
     const email = await create('email', 'email-defaults', { authParams: {}, email: { syntax: 'liquid', body: "{% if send == 'link' %}{{ link }}{% elsif send == 'code' %}{{ code }}{% endif %}" } });
     expect(email.status, JSON.stringify(email.body)).toBe(201);
     // Scripts stay dormant while customization is off, as on Auth0.
-    const database = await create('auth0', 'db-defaults', { enabledDatabaseCustomization: false, import_mode: false, disable_self_service_change_password: false, customScripts: { login: 'function login() {}' } });
+    const database = await create('auth0', 'db-defaults', { enabledDatabaseCustomization: false, import_mode: false, disable_self_service_change_password: false, authentication_methods: { password: { enabled: true }, passkey: { enabled: false } }, customScripts: { login: 'function login() {}' } });
     expect(database.status, JSON.stringify(database.body)).toBe(201);
   });
 });

@@ -13,10 +13,11 @@ import { LIMITS, attemptsPerDay } from '../../dashboard/src/features/attack-prot
 import { LIMITS as SERVER_LIMITS, applyFeaturePatch, defaultAttackProtectionSettings } from '../../src/domain/attack-protection/settings.js';
 import { emailStrategy } from '../../src/domain/connections/strategies/email.js';
 import { smsStrategy } from '../../src/domain/connections/strategies/sms.js';
+import { ANY_SENDER } from '../../src/domain/passwordless/sender.js';
 
 describe('passwordless options', () => {
   it('writes the form over the stored email options and keeps the rest', () => {
-    const options = { ...emailStrategy.buildOptions('email', {}), custom_flag: 'kept' } as unknown as Record<string, unknown> & { email: { from: string; body: string } };
+    const options = { ...emailStrategy.buildOptions('email', {}, { senderPolicy: ANY_SENDER }), custom_flag: 'kept' } as unknown as Record<string, unknown> & { email: { from: string; body: string } };
     const connection = { id: 'con_1', name: 'email', strategy: 'email' as const, options };
     const form = passwordlessForm(connection);
     expect(form).toMatchObject({ otpLength: 6, otpLifetime: 180, disableSignup: false, bruteForce: true, subject: 'Welcome to {{ application.name }}' });

@@ -12,8 +12,15 @@ describe('SMTP configuration', () => {
   });
 
   it('reads SMTP_URL and SMTP_FROM', () => {
-    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465' }).smtp).toEqual({ url: 'smtps://u:p@mail.example.com:465', from: 'no-reply@mail.example.com' });
-    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Acme <id@acme.test>' }).smtp?.from).toBe('Acme <id@acme.test>');
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465' }).smtp).toEqual({ url: 'smtps://u:p@mail.example.com:465', from: 'no-reply@mail.example.com', allowedFromDomains: ['mail.example.com'] });
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Acme <id@acme.test>' }).smtp).toMatchObject({ from: 'Acme <id@acme.test>', allowedFromDomains: ['acme.test'] });
+  });
+
+  it("reads SMTP_ALLOWED_FROM_DOMAINS, the domains tenants may send from (by default SMTP_FROM's)", () => {
+    const base = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'id@acme.test' };
+    expect(loadConfig({ ...base, SMTP_ALLOWED_FROM_DOMAINS: ' Acme.test, example.org ' }).smtp?.allowedFromDomains).toEqual(['acme.test', 'example.org']);
+    expect(loadConfig({ ...base, SMTP_ALLOWED_FROM_DOMAINS: '*' }).smtp?.allowedFromDomains).toBe('*');
+    expect(() => loadConfig({ ...base, SMTP_ALLOWED_FROM_DOMAINS: 'acme.test, not a domain' })).toThrow(/SMTP_ALLOWED_FROM_DOMAINS/);
   });
 
   it.each([

@@ -15,6 +15,9 @@ import {
 import { DIRECTORY_STRATEGIES, STRATEGIES } from '../../src/domain/connections/connection.js';
 import { buildOptions } from '../../src/domain/connections/connection-options.js';
 import { DomainError } from '../../src/domain/errors.js';
+import { ANY_SENDER } from '../../src/domain/passwordless/sender.js';
+
+const CONTEXT = { senderPolicy: ANY_SENDER };
 
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 const PASSWORDLESS_OTP = 'http://auth0.com/oauth/grant-type/passwordless/otp';
@@ -72,13 +75,13 @@ describe('login strategy registry', () => {
   });
 
   it("applies each strategy's option defaults and checks", () => {
-    expect(buildOptions('auth0', 'db', {})).toEqual({ passwordPolicy: 'good', brute_force_protection: true, disable_self_service_change_password: false });
-    expect(buildOptions('auth0', 'db', { disable_self_service_change_password: true })).toMatchObject({ disable_self_service_change_password: true });
-    expect(buildOptions('sms', 'text', { totp: { length: 8 } })).toEqual({
+    expect(buildOptions('auth0', 'db', {}, CONTEXT)).toEqual({ passwordPolicy: 'good', brute_force_protection: true, disable_self_service_change_password: false });
+    expect(buildOptions('auth0', 'db', { disable_self_service_change_password: true }, CONTEXT)).toMatchObject({ disable_self_service_change_password: true });
+    expect(buildOptions('sms', 'text', { totp: { length: 8 } }, CONTEXT)).toEqual({
       name: 'text', syntax: 'md_with_macros', template: 'Your verification code is: @@password@@', disable_signup: false, brute_force_protection: true, totp: { time_step: 180, length: 8 },
     });
-    expect(buildOptions('email', 'mail', { disable_signup: true })).toMatchObject({ name: 'mail', disable_signup: true, email: { syntax: 'liquid' }, totp: { time_step: 180, length: 6 } });
-    expect(() => buildOptions('auth0', 'db', { validation: { username: { min: 9, max: 3 } } })).toThrow(DomainError);
+    expect(buildOptions('email', 'mail', { disable_signup: true }, CONTEXT)).toMatchObject({ name: 'mail', disable_signup: true, email: { syntax: 'liquid' }, totp: { time_step: 180, length: 6 } });
+    expect(() => buildOptions('auth0', 'db', { validation: { username: { min: 9, max: 3 } } }, CONTEXT)).toThrow(DomainError);
   });
 
   it("checks users' identifiers with each strategy's rule and Auth0's wording", () => {

@@ -1,7 +1,7 @@
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { htmlToText, renderSms, renderTemplate, unsupportedLiquid, type TemplateVariables } from '../../src/domain/passwordless/templates.js';
-import { DEFAULT_EMAIL_FROM, emailFromProblem, renderEmailFrom } from '../../src/domain/passwordless/sender.js';
+import { ANY_SENDER, DEFAULT_EMAIL_FROM, emailFromProblem, renderEmailFrom, senderPolicyOf } from '../../src/domain/passwordless/sender.js';
 import { normalizeEmail, normalizePhoneNumber } from '../../src/domain/passwordless/identifiers.js';
 import { EXPIRED_CODE_RETENTION_MS, PasswordlessCodes, totpOf, type PasswordlessCodesDeps } from '../../src/domain/passwordless/codes.js';
 import type { Connection } from '../../src/domain/connections/connection.js';
@@ -80,19 +80,41 @@ describe('passwordless templates', () => {
   });
 
   it("reads a connection's sender: Liquid in the name only, the default meaning the server's own", () => {
-    expect(renderEmailFrom('"{{ application.name }} Login" <login@acme.example>', vars())).toEqual({ name: 'Photos <Beta> Login', address: 'login@acme.example' });
-    expect(renderEmailFrom('login@acme.example', vars())).toEqual({ name: '', address: 'login@acme.example' });
-    expect(renderEmailFrom(DEFAULT_EMAIL_FROM, vars())).toBeUndefined();
-    expect(renderEmailFrom('', vars())).toBeUndefined();
-    expect(renderEmailFrom(42, vars())).toBeUndefined();
+    expect(renderEmailFrom('"{{ application.name }} Login" <login@acme.example>', vars(), ANY_SENDER)).toEqual({ name: 'Photos <Beta> Login', address: 'login@acme.example' });
+    expect(renderEmailFrom('login@acme.example', vars(), ANY_SENDER)).toEqual({ name: '', address: 'login@acme.example' });
+    expect(renderEmailFrom(DEFAULT_EMAIL_FROM, vars(), ANY_SENDER)).toBeUndefined();
+    expect(renderEmailFrom('', vars(), ANY_SENDER)).toBeUndefined();
+    expect(renderEmailFrom(42, vars(), ANY_SENDER)).toBeUndefined();
     // A value stored before it was checked gets the server's sender rather than a broken From.
-    expect(renderEmailFrom('no-reply@{{ tenant.domain }}', vars())).toBeUndefined();
-    expect(emailFromProblem(DEFAULT_EMAIL_FROM)).toBeUndefined();
-    expect(emailFromProblem('Acme <login@acme.example>')).toBeUndefined();
-    expect(emailFromProblem('no-reply@{{ tenant.domain }}')).toMatch(/Liquid in the name only/);
-    expect(emailFromProblem('Acme <login@acme.example>\r\nBcc: x@example.com')).toMatch(/one line/);
-    expect(emailFromProblem('Acme login@acme.example>')).toBeDefined();
-    expect(emailFromProblem('Acme <not an address>')).toBeDefined();
+    expect(renderEmailFrom('no-reply@{{ tenant.domain }}', vars(), ANY_SENDER)).toBeUndefined();
+    expect(emailFromProblem(DEFAULT_EMAIL_FROM, ANY_SENDER)).toBeUndefined();
+    expect(emailFromProblem('Acme <login@acme.example>', ANY_SENDER)).toBeUndefined();
+    expect(emailFromProblem('no-reply@{{ tenant.domain }}', ANY_SENDER)).toMatch(/Liquid in the name only/);
+    expect(emailFromProblem('Acme <login@acme.example>\r\nBcc: x@example.com', ANY_SENDER)).toMatch(/one line/);
+    expect(emailFromProblem('Acme login@acme.example>', ANY_SENDER)).toBeDefined();
+    expect(emailFromProblem('Acme <not an address>', ANY_SENDER)).toBeDefined();
+    // Liquid the renderer cannot render is refused in the name as in the subject and body.
+    expect(emailFromProblem('{{ application.name | upcase }} <login@acme.example>', ANY_SENDER)).toMatch(/does not render in the name/);
+  });
+
+  it("sends Auth0's default sender and Tessera's, whatever their spacing, from the server's own address", () => {
+    // Every tenant exported from Auth0 carries Auth0's default: an address Tessera must never send as.
+    expect(renderEmailFrom('{{ application.name }} <root@auth0.com>', vars(), ANY_SENDER)).toBeUndefined();
+    expect(emailFromProblem('{{ application.name }} <root@auth0.com>', { allowedFromDomains: ['example.com'] })).toBeUndefined();
+    expect(renderEmailFrom('{{application.name}} <no-reply@{{tenant.domain}}>', vars(), ANY_SENDER)).toBeUndefined();
+    expect(emailFromProblem('{{application.name}}  <no-reply@{{ tenant.domain}}>', { allowedFromDomains: ['example.com'] })).toBeUndefined();
+  });
+
+  it("lets a tenant send only from the domains the operator's relay allows", () => {
+    const policy = { allowedFromDomains: ['example.com'] } as const;
+    expect(emailFromProblem('Acme <login@example.com>', policy)).toBeUndefined();
+    expect(emailFromProblem('Acme <login@mail.example.com>', policy)).toBeUndefined();
+    expect(emailFromProblem('Bank <security@bank.example>', policy)).toMatch(/SMTP_ALLOWED_FROM_DOMAINS: example\.com/);
+    expect(emailFromProblem('Evil <login@notexample.com>', policy)).toMatch(/SMTP_ALLOWED_FROM_DOMAINS/);
+    // Stored while another policy was in force: the server's own sender, never the foreign one.
+    expect(renderEmailFrom('Bank <security@bank.example>', vars(), policy)).toBeUndefined();
+    expect(renderEmailFrom('"{{ application.name }}" <login@example.com>', vars(), policy)).toEqual({ name: 'Photos <Beta>', address: 'login@example.com' });
+    expect(senderPolicyOf(undefined)).toBe(ANY_SENDER);
   });
 
   it('expands the SMS macro @@password@@', () => {

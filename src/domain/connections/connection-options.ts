@@ -5,7 +5,8 @@
  */
 import type { ConnectionOptions, Strategy } from './connection.js';
 import { registeredStrategy } from './strategies/registry.js';
+import type { OptionsContext } from './strategies/login-strategy.js';
 
-export function buildOptions(strategy: Strategy, connectionName: string, input: ConnectionOptions = {}): ConnectionOptions {
-  return registeredStrategy(strategy).buildOptions(connectionName, input);
+export function buildOptions(strategy: Strategy, connectionName: string, input: ConnectionOptions, context: OptionsContext): ConnectionOptions {
+  return registeredStrategy(strategy).buildOptions(connectionName, input, context);
 }

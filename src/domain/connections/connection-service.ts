@@ -35,6 +35,8 @@ import {
   type Strategy,
 } from './connection.js';
 import { buildOptions } from './connection-options.js';
+import type { OptionsContext } from './strategies/login-strategy.js';
+import { ANY_SENDER, type SenderPolicy } from '../passwordless/sender.js';
 import { databaseStrategy } from './strategies/database.js';
 
 export interface CreateConnectionInput {
@@ -77,10 +79,14 @@ export class ConnectionService {
   /** The tenant's connections in creation order, for "which connections does this application offer". */
   private readonly all: EntityCache<readonly Connection[]>;
 
+  private readonly optionsContext: OptionsContext;
+
   constructor(
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
+    senderPolicy: SenderPolicy = ANY_SENDER,
   ) {
+    this.optionsContext = { senderPolicy };
     const options = { perTenant: true, dependsOn: [CLIENT_KIND] } as const;
     this.byName = new EntityCache<Connection>(CONNECTION_KIND, bus, options);
     this.all = new EntityCache<readonly Connection[]>(CONNECTION_KIND, bus, { ...options, max: 1_000 });
@@ -138,7 +144,7 @@ export class ConnectionService {
     if (problem) throw invalid(`Payload validation error: 'name' ${problem}.`);
     const document: ConnectionDocument = {
       display_name: input.display_name ?? input.name,
-      options: buildOptions(input.strategy, input.name, input.options),
+      options: buildOptions(input.strategy, input.name, input.options ?? {}, this.optionsContext),
       realms: realmsOf(input.name, input.realms),
       is_domain_connection: input.is_domain_connection ?? false,
       ...(input.show_as_button !== undefined ? { show_as_button: input.show_as_button } : {}),
@@ -170,7 +176,7 @@ export class ConnectionService {
       const document = { ...(record.document as unknown as ConnectionDocument) };
       if (patch.display_name !== undefined) document.display_name = patch.display_name;
       // Auth0 replaces `options` whole; unspecified options fall back to their defaults.
-      if (patch.options !== undefined) document.options = buildOptions(record.strategy as Strategy, record.name, patch.options ?? {});
+      if (patch.options !== undefined) document.options = buildOptions(record.strategy as Strategy, record.name, patch.options ?? {}, this.optionsContext);
       if (patch.is_domain_connection !== undefined) document.is_domain_connection = patch.is_domain_connection;
       if (patch.show_as_button !== undefined) document.show_as_button = patch.show_as_button;
       if (patch.realms !== undefined) document.realms = realmsOf(record.name, patch.realms);
@@ -255,7 +261,7 @@ export async function createDefaultConnection(repos: Repositories, tenantId: str
   const name = DEFAULT_DATABASE_CONNECTION;
   const document: ConnectionDocument = {
     display_name: name,
-    options: buildOptions(databaseStrategy.name, name, { passwordPolicy: 'good', brute_force_protection: true }),
+    options: buildOptions(databaseStrategy.name, name, { passwordPolicy: 'good', brute_force_protection: true }, { senderPolicy: ANY_SENDER }),
     realms: [name],
     is_domain_connection: false,
   };

@@ -12,7 +12,7 @@ import { passwordlessOf } from '../connections/strategies/registry.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { PasswordlessCodes, type PasswordlessCodesDeps } from './codes.js';
 import { htmlToText, renderSms, renderTemplate, type TemplateVariables } from './templates.js';
-import { renderEmailFrom } from './sender.js';
+import { ANY_SENDER, renderEmailFrom, type SenderPolicy } from './sender.js';
 
 export interface SendRequest {
   tenant: Tenant;
@@ -38,12 +38,15 @@ const LINK_FALLBACK = '<p><a href="{{ link }}">Log in to {{ application.name }}<
 export class PasswordlessService {
   readonly codes: PasswordlessCodes;
 
+  private readonly senderPolicy: SenderPolicy;
+
   constructor(
     storage: Storage,
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
-    codeDeps: PasswordlessCodesDeps,
+    { senderPolicy = ANY_SENDER, ...codeDeps }: PasswordlessCodesDeps & { senderPolicy?: SenderPolicy },
   ) {
+    this.senderPolicy = senderPolicy;
     this.codes = new PasswordlessCodes(storage, codeDeps);
   }
 
@@ -80,7 +83,7 @@ export class PasswordlessService {
     let html = renderTemplate(typeof options.body === 'string' ? options.body : '<p>{{ code }}</p>', variables, 'html');
     // A template written for codes (like the default one) would otherwise send a link-less link email.
     if (variables.link && !html.includes(renderTemplate('{{ link }}', variables, 'html'))) html += renderTemplate(LINK_FALLBACK, variables, 'html');
-    const from = renderEmailFrom(options.from, variables);
+    const from = renderEmailFrom(options.from, variables, this.senderPolicy);
     await this.email.send(tenant.id, { to: identifier, ...(from ? { from } : {}), subject, html, text: htmlToText(html) });
   }
 }

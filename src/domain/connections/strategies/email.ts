@@ -7,7 +7,7 @@ import { normalizeEmail } from '../../passwordless/identifiers.js';
 import { DEFAULT_EMAIL_FROM, emailFromProblem } from '../../passwordless/sender.js';
 import { UNSUPPORTED_EMAIL_CONNECTION_OPTIONS, refuseUnsupportedSettings } from '../../unsupported-settings.js';
 import type { ConnectionOptions } from '../connection.js';
-import type { LoginStrategy } from './login-strategy.js';
+import type { LoginStrategy, OptionsContext } from './login-strategy.js';
 import { passwordlessIdentifierRule } from './identifier-rules.js';
 import { PASSWORDLESS_OTP_GRANT, checkTemplate, totpOptions } from './passwordless-options.js';
 import { objectOr } from './objects.js';
@@ -30,11 +30,11 @@ export const emailStrategy = {
   amr: 'otp',
   verificationEmailOnCreate: false,
   options: ['email', 'totp', 'disable_signup', 'brute_force_protection'],
-  buildOptions: (connectionName: string, input: ConnectionOptions): ConnectionOptions => {
+  buildOptions: (connectionName: string, input: ConnectionOptions, context: OptionsContext): ConnectionOptions => {
     refuseUnsupportedSettings(UNSUPPORTED_EMAIL_CONNECTION_OPTIONS, input, 'options.');
     const email = { ...DEFAULT_EMAIL, ...(objectOr(input.email) ?? {}) };
     // The From of every code and link email (passwordless-service.ts): refused unless it can be honoured.
-    const fromProblem = typeof email.from === 'string' ? emailFromProblem(email.from) : undefined;
+    const fromProblem = typeof email.from === 'string' ? emailFromProblem(email.from, context.senderPolicy) : undefined;
     if (fromProblem) throw invalid(`Payload validation error: options.email.from ${fromProblem}.`);
     checkTemplate('options.email.subject', email.subject);
     checkTemplate('options.email.body', email.body);

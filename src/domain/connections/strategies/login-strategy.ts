@@ -6,6 +6,7 @@
  * touches one new file plus its registration.
  */
 import type { ConnectionOptions } from '../connection.js';
+import type { SenderPolicy } from '../../passwordless/sender.js';
 
 /**
  * The family a strategy belongs to, which decides the endpoints that accept its connections:
@@ -75,9 +76,15 @@ export interface LoginStrategy {
    * cannot express checked (a DomainError when broken). Options are replaced whole on update, so
    * this runs for every new options object, not only at creation.
    */
-  buildOptions(connectionName: string, input: ConnectionOptions): ConnectionOptions;
+  buildOptions(connectionName: string, input: ConnectionOptions, context: OptionsContext): ConnectionOptions;
   /** Which identifiers a user of a connection with these options needs and may have (a DomainError when not). */
   checkUserIdentifiers(options: ConnectionOptions, ids: UserIdentifiers, check: IdentifierCheck): void;
   /** Only for passwordless strategies. */
   readonly passwordless?: PasswordlessTraits;
+}
+
+/** What the server's configuration adds to the rules on a connection's options. */
+export interface OptionsContext {
+  /** The From domains the server's email delivery lets a tenant use (passwordless email connections). */
+  senderPolicy: SenderPolicy;
 }

@@ -297,7 +297,7 @@ describe('the OpenAPI document describes responses', () => {
     // Every operation of these resources describes its answer: a body schema, or 204 (no content).
     type Operation = { responses: Record<string, { content?: { 'application/json'?: { schema?: object } } }> };
     for (const [path, item] of Object.entries<Record<string, Operation>>(doc.paths)) {
-      if (!/^\/api\/v2\/(clients|client-grants|connections|resource-servers|keys\/signing|tenants\/settings|branding)\b/.test(path)) continue;
+      if (!/^\/api\/v2\/(clients|client-grants|connections|resource-servers|keys\/signing|keys\/custom-signing|tenants\/settings|branding)\b/.test(path)) continue;
       for (const [method, operation] of Object.entries(item)) {
         const described = Object.entries(operation.responses).some(([status, response]) => status === '204' || response.content?.['application/json']?.schema !== undefined);
         expect(described, `${method} ${path}`).toBe(true);

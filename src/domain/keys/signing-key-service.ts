@@ -2,6 +2,8 @@
  * Tenant signing keys and their lifecycle: next → current → previous → revoked.
  * The JWKS always holds current and next (and previous until revoked), so relying parties
  * have the next key before it signs anything and keep the previous one until it is revoked.
+ * Also the tenant's customer-provided public keys (custom-signing-keys.ts), which are part of the
+ * JWKS this service's key ring publishes, so that their writes drop the same cache.
  */
 import type { Storage, Repositories } from '../../storage/storage.js';
 import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
@@ -9,6 +11,7 @@ import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { createSigningKey } from './key-material.js';
 import { KeyRing } from './key-ring.js';
+import { checkCustomSigningKeys, refuseTenantKids, type CustomSigningJwk } from './custom-signing-keys.js';
 import { invalid, notFound } from '../errors.js';
 import { nowIso } from '../clock.js';
 
@@ -41,7 +44,10 @@ export class SigningKeyService {
   }
 
   async keyRing(tenantId: string): Promise<KeyRing> {
-    const ring = await this.rings.get(tenantId, 'ring', async () => new KeyRing(await this.storage.repos.signingKeys.listByTenant(tenantId)));
+    const ring = await this.rings.get(tenantId, 'ring', async () => {
+      const [records, customJwks] = await Promise.all([this.storage.repos.signingKeys.listByTenant(tenantId), this.storage.repos.customSigningKeys.list(tenantId)]);
+      return new KeyRing(records, customJwks);
+    });
     return ring!;
   }
 
@@ -89,6 +95,37 @@ export class SigningKeyService {
     });
     await this.invalidate(tenantId);
     return revoked;
+  }
+
+  /** The tenant's customer-provided public keys, in the order given; empty when it has none. */
+  async customKeys(tenantId: string): Promise<CustomSigningJwk[]> {
+    return this.storage.repos.customSigningKeys.list(tenantId);
+  }
+
+  /**
+   * Replaces all of the tenant's customer-provided keys (Auth0's PUT: "Existing custom keys will be
+   * replaced by the new set"); they are published on its custom domains at once, on every instance.
+   * Returns the set as stored.
+   */
+  async replaceCustomKeys(tenantId: string, keys: readonly CustomSigningJwk[]): Promise<CustomSigningJwk[]> {
+    // The key checks are pure: run once, outside the transaction (which PostgreSQL may re-run).
+    const checked = checkCustomSigningKeys(keys);
+    await this.storage.transaction(async (repos) => {
+      refuseTenantKids(checked, (await repos.signingKeys.listByTenant(tenantId)).map((k) => k.kid));
+      // Docs, prerequisites: "The aggregated JWKS is served from a custom domain and is not available on the canonical domain."
+      if ((await repos.tenants.listDomains(tenantId)).length === 0) {
+        throw invalid('Custom signing keys are published only on a custom domain of the tenant, and it has none: add a custom domain first.', 'custom_domain_required');
+      }
+      await repos.customSigningKeys.replace(tenantId, checked, nowIso());
+    });
+    await this.invalidate(tenantId);
+    return checked;
+  }
+
+  /** Removes all of the tenant's customer-provided keys; they leave the JWKS at once, on every instance. */
+  async deleteCustomKeys(tenantId: string): Promise<void> {
+    const deleted = await this.storage.transaction((repos) => repos.customSigningKeys.delete(tenantId));
+    if (deleted) await this.invalidate(tenantId);
   }
 
   /**

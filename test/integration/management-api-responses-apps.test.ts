@@ -83,7 +83,15 @@ describe('responses keep every field', () => {
   it('a client with every field: create, read, list (with totals and projected), update', async () => {
     const created = await api('POST', '/clients', EVERY_CLIENT_FIELD);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const expected = { ...EVERY_CLIENT_FIELD, tenant: expect.any(String), client_id: expect.stringMatching(/^[A-Za-z0-9]{32}$/), client_secret: expect.any(String), global: false };
+    const expected = {
+      ...EVERY_CLIENT_FIELD,
+      tenant: expect.any(String),
+      client_id: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+      client_secret: expect.any(String),
+      global: false,
+      // Read-only, as on Auth0: the certificate of the tenant's application signing key.
+      signing_keys: [{ cert: expect.stringContaining('-----BEGIN CERTIFICATE-----'), pkcs7: expect.stringContaining('-----BEGIN PKCS7-----'), subject: '/CN=dev.localhost' }],
+    };
     expect(created.body).toEqual(expected);
 
     const id = created.body.client_id as string;

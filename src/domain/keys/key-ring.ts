@@ -15,6 +15,7 @@ import type { SigningKeyRecord } from '../../storage/repositories/signing-keys.j
 import type { CustomSigningJwk } from '../../storage/repositories/custom-signing-keys.js';
 import { verifyJwt, type DecodedJwt, type JwsSigningKey, type JwsVerificationKey } from '../tokens/jws.js';
 import { keyFamily, type JweDecryptionKey, type RingSigningAlg } from './key-families.js';
+import { signingCertificateOf, type SigningCertificate } from './signing-certificate.js';
 
 export { keyFamily, type JweDecryptionKey, type KeyEncryptionAlg, type KeyUse, type RingSigningAlg } from './key-families.js';
 
@@ -28,6 +29,8 @@ export class KeyRing {
   private readonly jwks: Array<Record<string, unknown>> = [];
   /** The four JWKS documents (with or without `alg`, with or without the custom keys), serialized once each. */
   private readonly jwksDocuments: Array<string | undefined> = [];
+  private readonly currentRsaCertPem: string | undefined;
+  private certificate?: SigningCertificate;
 
   constructor(
     records: SigningKeyRecord[],
@@ -47,6 +50,17 @@ export class KeyRing {
       }
       this.jwks.push(record.publicJwk);
     }
+    this.currentRsaCertPem = usable.find((r) => r.alg === 'RS256' && r.state === 'current')?.certPem;
+  }
+
+  /**
+   * The certificate of the application signing key (the current RS256 key) in Auth0's formats: the
+   * public `/pem`, `/cer`… downloads and a client's `signing_keys`. Undefined only for a tenant
+   * without keys, which provisioning never leaves.
+   */
+  applicationCertificate(): SigningCertificate | undefined {
+    if (!this.currentRsaCertPem) return undefined;
+    return (this.certificate ??= signingCertificateOf(this.currentRsaCertPem));
   }
 
   /** The current key signing with `alg`, or undefined when the tenant has no key of that family (ES256 before its first ES256 API). */

@@ -78,17 +78,15 @@ export class SigningKeyService {
     return promoted;
   }
 
-  /** Only a previously used key can be revoked; it leaves the JWKS at once, on every instance. */
+  /**
+   * Only a previously used key can be revoked; it leaves the JWKS at once, on every instance, and
+   * every token it signed stops verifying. A refusal says what revoking that key would break.
+   */
   async revoke(tenantId: string, kid: string): Promise<SigningKeyRecord> {
     const revoked = await this.storage.transaction(async (repos) => {
       const key = (await repos.signingKeys.listByTenant(tenantId)).find((k) => k.kid === kid);
       if (!key) throw notFound('Signing key not found.', 'inexistent_signing_key');
-      if (key.state !== 'previous') {
-        throw invalid(
-          key.state === 'revoked' ? 'Signing key is already revoked.' : 'Only the previously used signing key can be revoked. Rotate the key first.',
-          'invalid_signing_key_state',
-        );
-      }
+      if (key.state !== 'previous') throw invalid(REVOKE_REFUSALS[key.state], 'invalid_signing_key_state');
       const revokedAt = nowIso();
       await repos.signingKeys.update(tenantId, kid, { state: 'revoked', revokedAt });
       return { ...key, state: 'revoked' as const, revokedAt };
@@ -136,3 +134,14 @@ export class SigningKeyService {
     return this.bus.publish({ tenantId, kind: SIGNING_KEYS_KIND });
   }
 }
+
+/**
+ * Why a key other than the previous one cannot be revoked, in the words of the docs' warnings:
+ * what would stop working, and what to do instead.
+ */
+const REVOKE_REFUSALS: Record<'current' | 'next' | 'revoked', string> = {
+  current:
+    'The current signing key cannot be revoked: it signs every new token, and the tokens it signed would stop verifying. Rotate the key first, update your applications and APIs with the new key, then revoke the previously used one.',
+  next: 'The next signing key cannot be revoked: it becomes the current key at the next rotation. Only the previously used signing key can be revoked.',
+  revoked: 'Signing key is already revoked. A revoked key cannot be reused.',
+};

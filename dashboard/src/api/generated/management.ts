@@ -847,6 +847,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -951,6 +959,14 @@ export interface paths {
                                 session_transfer?: {
                                     [key: string]: unknown;
                                 } | null;
+                                signing_keys?: {
+                                    /** @description The signing certificate, X.509 PEM. */
+                                    cert: string;
+                                    /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                    pkcs7: string;
+                                    /** @description The certificate subject, `/CN={tenant domain}`. */
+                                    subject: string;
+                                }[];
                                 skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                                 sso?: boolean;
                                 sso_disabled?: boolean;
@@ -1180,6 +1196,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -1322,6 +1346,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -1574,6 +1606,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -1711,6 +1751,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { discoveryRoutes } from './discovery.js';
 import { jwksRoute } from './jwks.js';
+import { signingCertificateRoutes } from './signing-certificates.js';
 import { tokenEndpoint } from './token/token-endpoint.js';
 import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
@@ -31,6 +32,7 @@ export function registerAuthenticationApiHooks(app: FastifyInstance, services: S
 export const authenticationApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(discoveryRoutes);
   await app.register(jwksRoute, { services });
+  await app.register(signingCertificateRoutes, { services });
   await app.register(tokenEndpoint, { services });
   await app.register(authorizeEndpoint, { services });
   await app.register(userinfoEndpoint, { services });

@@ -1,9 +1,9 @@
 /**
  * `/api/v2/clients`: create, list, get, update, delete, rotate-secret. Secrets are shown only to
  * tokens with `read:client_keys` (and once, in the creation response); setting one needs
- * `update:client_keys`.
+ * `update:client_keys`. Every application is answered with Auth0's read-only `signing_keys`.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
@@ -13,7 +13,7 @@ import { enableAllConnectionsForClient } from '../domain/connections/connection-
 import { ManagementApiError } from '../http/errors.js';
 import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, project } from './pagination.js';
 import { NoContent, Nullable, OneOf } from './schema.js';
-import { COMPLIANCE_LEVELS, ClientResponse, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
+import { COMPLIANCE_LEVELS, ClientResponse, ClientSigningKeyOut, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
@@ -124,11 +124,22 @@ const ListQuery = Type.Intersect([
   Type.Object({ app_type: Type.Optional(Type.String({ maxLength: 500 })), is_first_party: Type.Optional(Bool), is_global: Type.Optional(Bool) }),
 ]);
 
+type ClientView = Partial<Client> & { signing_keys?: Array<Static<typeof ClientSigningKeyOut>> };
+
+/**
+ * Auth0's `signing_keys` on every application it answers with: the certificate its tokens are
+ * signed with, which is the tenant's application signing key (the current RS256 key) for all of them.
+ */
+async function signingKeysOf(services: Services, tenantId: string): Promise<Array<Static<typeof ClientSigningKeyOut>>> {
+  const certificate = (await services.keys.keyRing(tenantId)).applicationCertificate();
+  return certificate ? [{ cert: certificate.pem, pkcs7: certificate.pkcs7, subject: certificate.subject }] : [];
+}
+
 /** Secrets need `read:client_keys`; without it the client is shown without them. */
-function visible(request: FastifyRequest, client: Client): Partial<Client> {
-  if (request.grantedScopes?.has('read:client_keys')) return client;
+function visible(request: FastifyRequest, client: Client, signingKeys: ClientView['signing_keys']): ClientView {
+  if (request.grantedScopes?.has('read:client_keys')) return { ...client, signing_keys: signingKeys };
   const { client_secret: _secret, ...rest } = client;
-  return rest;
+  return { ...rest, signing_keys: signingKeys };
 }
 
 export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -137,7 +148,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     const enableConnections = request.tenant.settings.flags.enable_client_connections !== false;
     const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
     // Like Auth0, the creation response shows the new secret once, whatever the caller's read scopes.
-    return reply.code(201).send(client);
+    return reply.code(201).send({ ...client, signing_keys: await signingKeysOf(services, request.tenant.id) });
   });
 
   app.get('/clients', { config: anyOf('read:clients', 'read:client_keys'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('clients', ClientResponse) } } }, async (request) => {
@@ -148,12 +159,13 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       ...(query.is_global !== undefined ? { isGlobal: query.is_global } : {}),
     };
     const { items, total } = await services.clients.list(request.tenant.id, request.tenant.name, filter, pageOf(query));
-    return paginated('clients', query, items.map((c) => project(visible(request, c), query.fields, query.include_fields)), total);
+    const signingKeys = await signingKeysOf(services, request.tenant.id);
+    return paginated('clients', query, items.map((c) => project(visible(request, c, signingKeys), query.fields, query.include_fields)), total);
   });
 
   app.get('/clients/:id', { config: anyOf('read:clients', 'read:client_keys'), schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ClientResponse } } }, async (request) => {
     const client = await services.clients.get(request.tenant.id, request.tenant.name, request.params.id);
-    return project(visible(request, client), request.query.fields, request.query.include_fields);
+    return project(visible(request, client, await signingKeysOf(services, request.tenant.id)), request.query.fields, request.query.include_fields);
   });
 
   app.patch('/clients/:id', { config: anyOf('update:clients', 'update:client_keys'), schema: { params: IdParams, body: UpdateBody, response: { 200: ClientResponse } } }, async (request) => {
@@ -162,11 +174,12 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     if (patch.client_secret !== undefined && !granted.has('update:client_keys')) throw insufficientScope('update:client_keys');
     if (Object.keys(patch).some((field) => field !== 'client_secret') && !granted.has('update:clients')) throw insufficientScope('update:clients');
     const client = await services.clients.update(request.tenant.id, request.tenant.name, request.params.id, patch);
-    return visible(request, client);
+    return visible(request, client, await signingKeysOf(services, request.tenant.id));
   });
 
   app.post('/clients/:id/rotate-secret', { config: anyOf('update:client_keys'), schema: { params: IdParams, response: { 200: ClientResponse } } }, async (request) => {
-    return services.clients.rotateSecret(request.tenant.id, request.tenant.name, request.params.id);
+    const client = await services.clients.rotateSecret(request.tenant.id, request.tenant.name, request.params.id);
+    return { ...client, signing_keys: await signingKeysOf(services, request.tenant.id) };
   });
 
   app.delete('/clients/:id', { config: anyOf('delete:clients'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {

@@ -17,6 +17,7 @@ import { resourceServerRoutes } from './resource-servers.js';
 import { clientRoutes } from './clients.js';
 import { clientGrantRoutes } from './client-grants.js';
 import { signingKeyRoutes } from './signing-keys.js';
+import { customSigningKeyRoutes } from './custom-signing-keys.js';
 import { connectionRoutes } from './connections.js';
 import { userRoutes } from './users.js';
 import { logRoutes } from './logs.js';
@@ -65,6 +66,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services; compilation
   await app.register(clientRoutes, { services });
   await app.register(clientGrantRoutes, { services });
   await app.register(signingKeyRoutes, { services });
+  await app.register(customSigningKeyRoutes, { services });
   await app.register(connectionRoutes, { services });
   await app.register(userRoutes, { services });
   await app.register(openApiRoute);

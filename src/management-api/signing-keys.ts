@@ -1,10 +1,9 @@
 /** `/api/v2/keys/signing`: list, get, rotate, revoke the tenant's signing keys. */
-import { X509Certificate } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../domain/services.js';
 import type { SigningKeyRecord } from '../storage/repositories/signing-keys.js';
-import { fingerprintsOf, pkcs7Of } from '../crypto/x509.js';
+import { signingCertificateOf } from '../domain/keys/signing-certificate.js';
 import { notFound } from '../domain/errors.js';
 import { SigningKeyRef, SigningKeyResponse } from './schemas/signing-keys.js';
 import { allOf, anyOf } from './scopes.js';
@@ -12,12 +11,13 @@ import { allOf, anyOf } from './scopes.js';
 const KidParams = Type.Object({ kid: Type.String({ minLength: 1, maxLength: 128 }) });
 
 function toSigningKeyView(key: SigningKeyRecord): Static<typeof SigningKeyResponse> {
-  const der = Buffer.from(new X509Certificate(key.certPem).raw);
+  const { pkcs7, fingerprint, thumbprint } = signingCertificateOf(key.certPem);
   const view: Static<typeof SigningKeyResponse> = {
     kid: key.kid,
     cert: key.certPem,
-    pkcs7: pkcs7Of(der),
-    ...fingerprintsOf(der),
+    pkcs7,
+    fingerprint,
+    thumbprint,
     current: key.state === 'current',
     next: key.state === 'next',
     previous: key.state === 'previous',

@@ -42,6 +42,13 @@ export interface SigningKeysTable {
   revoked_at: string | null;
 }
 
+/** A tenant's customer-provided public signing keys (migration 019): published in its JWKS, never trusted by Tessera. */
+export interface CustomSigningKeysTable {
+  tenant_id: string;
+  keys: string; // JSON array of public JWKs, in the order given
+  updated_at: string;
+}
+
 export interface ClientsTable {
   tenant_id: string;
   client_id: string;
@@ -371,6 +378,7 @@ export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
   signing_keys: SigningKeysTable;
+  custom_signing_keys: CustomSigningKeysTable;
   clients: ClientsTable;
   resource_servers: ResourceServersTable;
   client_grants: ClientGrantsTable;

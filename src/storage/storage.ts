@@ -8,6 +8,7 @@ import type { SqlDialect } from './dialect.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { TenantsRepository } from './repositories/tenants.js';
 import { SigningKeysRepository } from './repositories/signing-keys.js';
+import { CustomSigningKeysRepository } from './repositories/custom-signing-keys.js';
 import { ClientsRepository } from './repositories/clients.js';
 import { ResourceServersRepository } from './repositories/resource-servers.js';
 import { ClientGrantsRepository } from './repositories/client-grants.js';
@@ -34,6 +35,7 @@ import { StatsRepository } from './repositories/stats.js';
 export interface Repositories {
   tenants: TenantsRepository;
   signingKeys: SigningKeysRepository;
+  customSigningKeys: CustomSigningKeysRepository;
   clients: ClientsRepository;
   resourceServers: ResourceServersRepository;
   clientGrants: ClientGrantsRepository;
@@ -62,6 +64,7 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
   return {
     tenants: new TenantsRepository(db),
     signingKeys: new SigningKeysRepository(db, box),
+    customSigningKeys: new CustomSigningKeysRepository(db),
     clients: new ClientsRepository(db, box),
     resourceServers: new ResourceServersRepository(db, box),
     clientGrants: new ClientGrantsRepository(db),

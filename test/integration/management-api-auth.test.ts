@@ -162,11 +162,18 @@ describe('signing keys', () => {
     const newToken = await managementToken(server);
     expect(JSON.parse(Buffer.from(newToken.split('.')[0]!, 'base64url').toString()).kid).toBe(before[1]);
 
+    // A refusal says what revoking that key would break (the docs' warnings).
     const current = await call(server, `/api/v2/keys/signing/${before[1]}/revoke`, { method: 'PUT', headers: bearer(newToken) });
     expect(current.status).toBe(400);
+    expect(current.body).toMatchObject({ errorCode: 'invalid_signing_key_state', message: expect.stringContaining('the tokens it signed would stop verifying') });
+    const next = await call(server, `/api/v2/keys/signing/${after[1]}/revoke`, { method: 'PUT', headers: bearer(newToken) });
+    expect(next.status).toBe(400);
+    expect(next.body.message).toContain('becomes the current key at the next rotation');
     const revoked = await call(server, `/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT', headers: bearer(newToken) });
     expect(revoked.status).toBe(200);
     expect(revoked.body.kid).toBe(before[0]);
+    const again = await call(server, `/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT', headers: bearer(newToken) });
+    expect(again.body.message).toBe('Signing key is already revoked. A revoked key cannot be reused.');
     const jwks = (await call(server, '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
     expect(jwks).not.toContain(before[0]);
     expect((await call(server, '/api/v2/tenants/settings', { headers: bearer(oldToken) })).status).toBe(401);

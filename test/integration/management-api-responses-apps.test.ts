@@ -83,7 +83,15 @@ describe('responses keep every field', () => {
   it('a client with every field: create, read, list (with totals and projected), update', async () => {
     const created = await api('POST', '/clients', EVERY_CLIENT_FIELD);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const expected = { ...EVERY_CLIENT_FIELD, tenant: expect.any(String), client_id: expect.stringMatching(/^[A-Za-z0-9]{32}$/), client_secret: expect.any(String), global: false };
+    const expected = {
+      ...EVERY_CLIENT_FIELD,
+      tenant: expect.any(String),
+      client_id: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+      client_secret: expect.any(String),
+      global: false,
+      // Read-only, as on Auth0: the certificate of the tenant's application signing key.
+      signing_keys: [{ cert: expect.stringContaining('-----BEGIN CERTIFICATE-----'), pkcs7: expect.stringContaining('-----BEGIN PKCS7-----'), subject: '/CN=dev.localhost' }],
+    };
     expect(created.body).toEqual(expected);
 
     const id = created.body.client_id as string;
@@ -297,7 +305,7 @@ describe('the OpenAPI document describes responses', () => {
     // Every operation of these resources describes its answer: a body schema, or 204 (no content).
     type Operation = { responses: Record<string, { content?: { 'application/json'?: { schema?: object } } }> };
     for (const [path, item] of Object.entries<Record<string, Operation>>(doc.paths)) {
-      if (!/^\/api\/v2\/(clients|client-grants|connections|resource-servers|keys\/signing|tenants\/settings|branding)\b/.test(path)) continue;
+      if (!/^\/api\/v2\/(clients|client-grants|connections|resource-servers|keys\/signing|keys\/custom-signing|tenants\/settings|branding)\b/.test(path)) continue;
       for (const [method, operation] of Object.entries(item)) {
         const described = Object.entries(operation.responses).some(([status, response]) => status === '204' || response.content?.['application/json']?.schema !== undefined);
         expect(described, `${method} ${path}`).toBe(true);

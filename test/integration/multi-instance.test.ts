@@ -3,6 +3,7 @@
  * through the other at once, because the Redis bus drops the other instance's cached copy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
@@ -49,6 +50,19 @@ describe('two instances sharing a database and Redis', () => {
     expect((await call(a, `/api/v2/keys/signing/${before[0]}/revoke`, { method: 'PUT', headers: bearer(fresh) })).status).toBe(200);
     expect(await eventually(() => kids(b), (k) => !k.includes(before[0]!))).not.toContain(before[0]);
     expect((await call(b, '/api/v2/tenants/settings', { headers: bearer(oldToken) })).status).toBe(401);
+  });
+
+  it('custom signing keys put or deleted on one instance change the other instance’s JWKS at once', async () => {
+    await a.cli('tenants', 'add-domain', 'dev', 'login.multi.example');
+    const customKids = async (server: TestServer) => (await call(server, '/.well-known/jwks.json', { host: 'login.multi.example' })).body.keys.map((k: { kid: string }) => k.kid);
+    const own = await customKids(b); // warms b's key ring, custom keys included
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keys = [{ ...(publicKey.export({ format: 'jwk' }) as object), kid: 'customer-multi' }];
+    const token = await managementToken(a);
+    expect((await call(a, '/api/v2/keys/custom-signing', { method: 'PUT', headers: bearer(token), body: { keys } })).status).toBe(200);
+    expect(await eventually(() => customKids(b), (k) => k[0] === 'customer-multi')).toEqual(['customer-multi', ...own]);
+    expect((await call(a, '/api/v2/keys/custom-signing', { method: 'DELETE', headers: bearer(token) })).status).toBe(204);
+    expect(await eventually(() => customKids(b), (k) => k[0] !== 'customer-multi')).toEqual(own);
   });
 
   it('a client grant deleted on one instance stops token issuance on the other', async () => {

@@ -6,6 +6,7 @@
  * the commit, and the stale copy would then stay cached until its TTL.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig, parseDatabaseUrl } from '../../src/config/config.js';
 import { migrateToLatest, openDatabase } from '../../src/storage/database.js';
 import { Storage } from '../../src/storage/storage.js';
@@ -133,6 +134,15 @@ describe('a write publishes its invalidations after its commit', () => {
     expect(bus.take()).toEqual([connections, connections, connections, connections]);
     await services.keys.rotate(tenant.id, tenant.domain);
     expect(bus.take()).toEqual([{ tenantId: tenant.id, kind: 'signing-keys' }]);
+    // Customer-provided keys are part of the JWKS the key ring serializes: the same cache goes.
+    await services.tenants.addCustomDomain('inval', 'login.inval-keys.example');
+    bus.take();
+    const { x, y } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    await services.keys.replaceCustomKeys(tenant.id, [{ kty: 'EC', crv: 'P-256', x, y, kid: 'customer' }]);
+    await services.keys.deleteCustomKeys(tenant.id);
+    expect(bus.take()).toEqual([{ tenantId: tenant.id, kind: 'signing-keys' }, { tenantId: tenant.id, kind: 'signing-keys' }]);
+    await services.keys.deleteCustomKeys(tenant.id); // nothing left to delete: nothing to drop
+    expect(bus.take()).toEqual([]);
     await services.attackProtection.update(tenant.id, 'brute_force_protection', { max_attempts: 5 });
     expect(bus.take()).toEqual([{ tenantId: tenant.id, kind: 'attack-protection' }]);
   });

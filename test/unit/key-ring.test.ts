@@ -4,6 +4,7 @@
  * which keys verify which algorithms.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { createSigningKey } from '../../src/domain/keys/key-material.js';
 import { KeyRing } from '../../src/domain/keys/key-ring.js';
 import { signJwt } from '../../src/domain/tokens/jws.js';
@@ -91,6 +92,31 @@ describe('KeyRing', () => {
       const forged = signJwt({ ...r.signerFor('ES256')!, alg: 'PS256', key: r.signerFor('RS256')!.key }, { sub: 'x' });
       expect(() => r.verify(forged)).toThrow('algorithm mismatch');
     });
+  });
+
+  it('publishes customer-provided keys first on a custom domain only, and never verifies with them', async () => {
+    const [current, next] = await Promise.all([key('RS256', 'current'), key('RS256', 'next')]);
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { x, y } = publicKey.export({ format: 'jwk' });
+    const custom = { kty: 'EC', kid: 'customer', alg: 'ES256', crv: 'P-256', x: x!, y: y! };
+    const ring = new KeyRing([current, next], [custom]);
+    expect(ring.jwksJson(true)).toBe(JSON.stringify({ keys: [expectedJwk(current, true), expectedJwk(next, true)] }));
+    expect(ring.jwksJson(true, true)).toBe(JSON.stringify({ keys: [{ alg: 'ES256', kty: 'EC', crv: 'P-256', x, y, kid: 'customer' }, expectedJwk(current, true), expectedJwk(next, true)] }));
+    expect(JSON.parse(ring.jwksJson(false, true)).keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x, y, kid: 'customer' });
+    expect(ring.verifier('customer')).toBeUndefined();
+    const signed = signJwt({ alg: 'ES256', kid: 'customer', key: privateKey }, { sub: 'x' });
+    expect(() => ring.verify(signed)).toThrow();
+  });
+
+  it('gives the application certificate (the current RS256 key’s) in Auth0’s formats', async () => {
+    const [current, next, es] = await Promise.all([key('RS256', 'current'), key('RS256', 'next'), key('ES256', 'current')]);
+    const certificate = new KeyRing([es, next, current]).applicationCertificate()!;
+    expect(certificate.pem).toBe(current.certPem);
+    expect(certificate.der.toString('base64')).toBe((current.publicJwk.x5c as string[])[0]);
+    expect(certificate.subject).toBe('/CN=acme.example.com');
+    expect(certificate.thumbprint).toBe(certificate.fingerprint.replaceAll(':', ''));
+    expect(certificate.pkcs7).toMatch(/^-----BEGIN PKCS7-----\n/);
+    expect(new KeyRing([es]).applicationCertificate()).toBeUndefined();
   });
 
   it('holds no encryption keys yet: signature keys never decrypt', async () => {

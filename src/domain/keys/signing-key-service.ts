@@ -2,6 +2,8 @@
  * Tenant signing keys and their lifecycle: next → current → previous → revoked.
  * The JWKS always holds current and next (and previous until revoked), so relying parties
  * have the next key before it signs anything and keep the previous one until it is revoked.
+ * Also the tenant's customer-provided public keys (custom-signing-keys.ts), which are part of the
+ * JWKS this service's key ring publishes, so that their writes drop the same cache.
  */
 import type { Storage, Repositories } from '../../storage/storage.js';
 import type { SigningKeyAlg, SigningKeyRecord } from '../../storage/repositories/signing-keys.js';
@@ -9,6 +11,7 @@ import { EntityCache } from '../../storage/cache/entity-cache.js';
 import type { InvalidationBus } from '../../storage/cache/invalidation-bus.js';
 import { createSigningKey } from './key-material.js';
 import { KeyRing } from './key-ring.js';
+import { checkCustomSigningKeys, refuseTenantKids, type CustomSigningJwk } from './custom-signing-keys.js';
 import { invalid, notFound } from '../errors.js';
 import { nowIso } from '../clock.js';
 
@@ -41,7 +44,10 @@ export class SigningKeyService {
   }
 
   async keyRing(tenantId: string): Promise<KeyRing> {
-    const ring = await this.rings.get(tenantId, 'ring', async () => new KeyRing(await this.storage.repos.signingKeys.listByTenant(tenantId)));
+    const ring = await this.rings.get(tenantId, 'ring', async () => {
+      const [records, customJwks] = await Promise.all([this.storage.repos.signingKeys.listByTenant(tenantId), this.storage.repos.customSigningKeys.list(tenantId)]);
+      return new KeyRing(records, customJwks);
+    });
     return ring!;
   }
 
@@ -72,23 +78,52 @@ export class SigningKeyService {
     return promoted;
   }
 
-  /** Only a previously used key can be revoked; it leaves the JWKS at once, on every instance. */
+  /**
+   * Only a previously used key can be revoked; it leaves the JWKS at once, on every instance, and
+   * every token it signed stops verifying. A refusal says what revoking that key would break.
+   */
   async revoke(tenantId: string, kid: string): Promise<SigningKeyRecord> {
     const revoked = await this.storage.transaction(async (repos) => {
       const key = (await repos.signingKeys.listByTenant(tenantId)).find((k) => k.kid === kid);
       if (!key) throw notFound('Signing key not found.', 'inexistent_signing_key');
-      if (key.state !== 'previous') {
-        throw invalid(
-          key.state === 'revoked' ? 'Signing key is already revoked.' : 'Only the previously used signing key can be revoked. Rotate the key first.',
-          'invalid_signing_key_state',
-        );
-      }
+      if (key.state !== 'previous') throw invalid(REVOKE_REFUSALS[key.state], 'invalid_signing_key_state');
       const revokedAt = nowIso();
       await repos.signingKeys.update(tenantId, kid, { state: 'revoked', revokedAt });
       return { ...key, state: 'revoked' as const, revokedAt };
     });
     await this.invalidate(tenantId);
     return revoked;
+  }
+
+  /** The tenant's customer-provided public keys, in the order given; empty when it has none. */
+  async customKeys(tenantId: string): Promise<CustomSigningJwk[]> {
+    return this.storage.repos.customSigningKeys.list(tenantId);
+  }
+
+  /**
+   * Replaces all of the tenant's customer-provided keys (Auth0's PUT: "Existing custom keys will be
+   * replaced by the new set"); they are published on its custom domains at once, on every instance.
+   * Returns the set as stored.
+   */
+  async replaceCustomKeys(tenantId: string, keys: readonly CustomSigningJwk[]): Promise<CustomSigningJwk[]> {
+    // The key checks are pure: run once, outside the transaction (which PostgreSQL may re-run).
+    const checked = checkCustomSigningKeys(keys);
+    await this.storage.transaction(async (repos) => {
+      refuseTenantKids(checked, (await repos.signingKeys.listByTenant(tenantId)).map((k) => k.kid));
+      // Docs, prerequisites: "The aggregated JWKS is served from a custom domain and is not available on the canonical domain."
+      if ((await repos.tenants.listDomains(tenantId)).length === 0) {
+        throw invalid('Custom signing keys are published only on a custom domain of the tenant, and it has none: add a custom domain first.', 'custom_domain_required');
+      }
+      await repos.customSigningKeys.replace(tenantId, checked, nowIso());
+    });
+    await this.invalidate(tenantId);
+    return checked;
+  }
+
+  /** Removes all of the tenant's customer-provided keys; they leave the JWKS at once, on every instance. */
+  async deleteCustomKeys(tenantId: string): Promise<void> {
+    const deleted = await this.storage.transaction((repos) => repos.customSigningKeys.delete(tenantId));
+    if (deleted) await this.invalidate(tenantId);
   }
 
   /**
@@ -99,3 +134,14 @@ export class SigningKeyService {
     return this.bus.publish({ tenantId, kind: SIGNING_KEYS_KIND });
   }
 }
+
+/**
+ * Why a key other than the previous one cannot be revoked, in the words of the docs' warnings:
+ * what would stop working, and what to do instead.
+ */
+const REVOKE_REFUSALS: Record<'current' | 'next' | 'revoked', string> = {
+  current:
+    'The current signing key cannot be revoked: it signs every new token, and the tokens it signed would stop verifying. Rotate the key first, update your applications and APIs with the new key, then revoke the previously used one.',
+  next: 'The next signing key cannot be revoked: it becomes the current key at the next rotation. Only the previously used signing key can be revoked.',
+  revoked: 'Signing key is already revoked. A revoked key cannot be reused.',
+};

@@ -200,6 +200,16 @@ export class TenantService {
     return this.tenants.peek(entry.tenantId, 'self');
   }
 
+  /**
+   * Whether `hostname`, a host a request was resolved to a tenant by, is one of its custom domains
+   * rather than a canonical host (`{name}.{base}`, the bare base domain, the admin host). What Auth0
+   * serves on a custom domain only asks this: the JWKS with the customer-provided signing keys.
+   */
+  isCustomDomainHost(hostname: string): boolean {
+    const host = normalizeHost(hostname);
+    return host !== this.adminHost && this.tenantNameForHost(host) === undefined;
+  }
+
   private tenantNameForHost(host: string): string | undefined {
     if (host === this.baseDomain) return this.defaultTenantName;
     const suffix = `.${this.baseDomain}`;

@@ -41,6 +41,13 @@ const MobileOut = Type.Object({
   ios: opt(Type.Object({ team_id: opt(Str), app_bundle_identifier: opt(Str) })),
 });
 
+/** Auth0's `signing_keys`: the certificate the application's tokens are signed with (the tenant's application signing key). */
+export const ClientSigningKeyOut = Type.Object({
+  cert: Type.String({ description: 'The signing certificate, X.509 PEM.' }),
+  pkcs7: Type.String({ description: 'The same certificate as a certs-only PKCS#7 (P7B), PEM.' }),
+  subject: Type.String({ description: 'The certificate subject, `/CN={tenant domain}`.' }),
+});
+
 export const ClientResponse = Type.Object(
   {
     tenant: opt(Type.String({ description: 'The tenant name.' })),
@@ -89,6 +96,7 @@ export const ClientResponse = Type.Object(
     default_organization: opt(NullableOut(OpenObject())),
     encryption_key: opt(NullableOut(OpenObject())),
     session_transfer: opt(NullableOut(OpenObject())),
+    signing_keys: opt(Type.Array(ClientSigningKeyOut)),
   },
   { additionalProperties: true, description: 'An application (Auth0 client).' },
 );

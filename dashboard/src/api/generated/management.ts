@@ -847,6 +847,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -951,6 +959,14 @@ export interface paths {
                                 session_transfer?: {
                                     [key: string]: unknown;
                                 } | null;
+                                signing_keys?: {
+                                    /** @description The signing certificate, X.509 PEM. */
+                                    cert: string;
+                                    /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                    pkcs7: string;
+                                    /** @description The certificate subject, `/CN={tenant domain}`. */
+                                    subject: string;
+                                }[];
                                 skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                                 sso?: boolean;
                                 sso_disabled?: boolean;
@@ -1180,6 +1196,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -1322,6 +1346,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -1574,6 +1606,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -1711,6 +1751,14 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signing_keys?: {
+                                /** @description The signing certificate, X.509 PEM. */
+                                cert: string;
+                                /** @description The same certificate as a certs-only PKCS#7 (P7B), PEM. */
+                                pkcs7: string;
+                                /** @description The certificate subject, `/CN={tenant domain}`. */
+                                subject: string;
+                            }[];
                             skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                             sso?: boolean;
                             sso_disabled?: boolean;
@@ -2682,6 +2730,147 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/keys/custom-signing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:custom_signing_keys. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tenant’s custom public signing keys (a JWKS). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                alg?: string;
+                                crv?: string;
+                                e?: string;
+                                key_ops?: string[];
+                                kid?: string;
+                                kty: string;
+                                n?: string;
+                                use?: string;
+                                x?: string;
+                                x5c?: string[];
+                                x5t?: string;
+                                "x5t#S256"?: string;
+                                x5u?: string;
+                                y?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Requires all of: create:custom_signing_keys, update:custom_signing_keys. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        keys: {
+                            /** @enum {string} */
+                            alg?: "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512" | "PS256" | "PS384" | "PS512";
+                            /** @enum {string} */
+                            crv?: "P-256" | "P-384" | "P-521";
+                            /** @description RSA public exponent. */
+                            e?: string;
+                            key_ops?: "verify"[];
+                            /** @description Key identifier; required by Tessera, unique in the JWKS. */
+                            kid?: string;
+                            /** @enum {string} */
+                            kty: "EC" | "RSA";
+                            /** @description RSA modulus, at least 2048 bits. */
+                            n?: string;
+                            /** @enum {string} */
+                            use?: "sig";
+                            /** @description EC x coordinate. */
+                            x?: string;
+                            x5c?: string[];
+                            /** @description SHA-1 thumbprint of x5c[0], base64url. */
+                            x5t?: string;
+                            /** @description SHA-256 thumbprint of x5c[0], base64url. */
+                            "x5t#S256"?: string;
+                            /** @description X.509 URL (https); published as given, never fetched. */
+                            x5u?: string;
+                            /** @description EC y coordinate. */
+                            y?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The tenant’s custom public signing keys (a JWKS). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                alg?: string;
+                                crv?: string;
+                                e?: string;
+                                key_ops?: string[];
+                                kid?: string;
+                                kty: string;
+                                n?: string;
+                                use?: string;
+                                x?: string;
+                                x5c?: string[];
+                                x5t?: string;
+                                "x5t#S256"?: string;
+                                x5u?: string;
+                                y?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** @description Requires any of: delete:custom_signing_keys. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

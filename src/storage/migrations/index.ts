@@ -22,6 +22,7 @@ import { controlPlane } from './015-control-plane.js';
 import { stats } from './016-stats.js';
 import { pendingInvitationUnique } from './017-pending-invitation-unique.js';
 import { outboxSender } from './018-outbox-sender.js';
+import { customDomains } from './019-custom-domains.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -46,6 +47,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '016-stats': stats,
       '017-pending-invitation-unique': pendingInvitationUnique,
       '018-outbox-sender': outboxSender,
+      '019-custom-domains': customDomains,
     };
   }
 }

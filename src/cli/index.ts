@@ -6,7 +6,7 @@
  *   tenants create NAME        create a tenant and its bootstrap application
  *   tenants list               list tenants
  *   tenants delete NAME        delete a tenant (its name is never reusable)
- *   tenants add-domain NAME D  register a custom domain for a tenant
+ *   tenants add-domain NAME D  serve a tenant on a custom domain (registered verified)
  *   stats rebuild [--from YYYY-MM-DD] [--tenant NAME]
  *                              recompute the daily activity statistics of closed days
  *   dev-cert [--force]         local CA + certificate for the base domain and the tenants

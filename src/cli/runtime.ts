@@ -46,6 +46,8 @@ export async function openRuntime(config: Config, onBackgroundError: (error: unk
     ...(config.twilio ? { twilio: config.twilio } : {}),
     devOutbox: !config.production,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(config.dnsServers ? { dnsServers: config.dnsServers } : {}),
+    trustProxy: config.trustProxy,
   });
 }
 

@@ -42,8 +42,9 @@ export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'd
       await services.tenants.delete(rest[0]!);
       console.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);
     } else {
-      await services.tenants.addCustomDomain(rest[0]!, rest[1]!);
-      console.log(`${rest[1]} now serves tenant ${rest[0]}.`);
+      // Created verified (ready): the operator controls the server; the Management API's domains are verified by DNS.
+      const domain = await services.customDomains.addVerified(rest[0]!, rest[1]!);
+      console.log(`${domain.domain} now serves tenant ${rest[0]} (custom domain ${domain.custom_domain_id}).`);
     }
   });
 }

@@ -3,6 +3,7 @@
  * Every value is validated here so a bad deployment fails at boot with a message naming the variable,
  * never later in the middle of a request.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseSecretBoxKey } from '../crypto/secret-box.js';
 
@@ -32,6 +33,11 @@ export interface Config {
    */
   adminAccount?: { email: string; password: string };
   redisUrl?: string;
+  /**
+   * DNS servers that check custom domains' TXT verification records (`TESSERA_DNS_SERVERS`,
+   * `ip` or `ip:port`, comma-separated); the system's resolvers when unset.
+   */
+  dnsServers?: string[];
   /** Outgoing email (password reset links...); without it, emails go to the dev outbox in the database. */
   /** `allowedFromDomains`: the domains a tenant's own From may use on this relay (`*`: any). */
   smtp?: { url: string; from: string; allowedFromDomains: readonly string[] | '*' };
@@ -108,6 +114,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const redisUrl = nonEmpty(env, 'REDIS_URL');
   if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl);
+  const dnsServers = nonEmpty(env, 'TESSERA_DNS_SERVERS');
+  if (dnsServers) config.dnsServers = parseDnsServers(dnsServers);
   const adminAccount = parseAdminAccount(env);
   if (adminAccount) config.adminAccount = adminAccount;
   const smtp = parseSmtp(env);
@@ -165,6 +173,19 @@ function parseTrustProxy(raw: string | undefined): boolean | string {
   // Fastify accepts a comma-separated list of trusted addresses / CIDR ranges.
   if (/^[0-9a-fA-F:.,/ ]+$/.test(raw)) return raw;
   throw new ConfigError('TRUST_PROXY', 'must be true, false, or a comma-separated list of proxy addresses/CIDRs');
+}
+
+/** `ip`, `ip:port` or `[ipv6]:port` entries, as node:dns `setServers` takes them. */
+function parseDnsServers(raw: string): string[] {
+  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const server of servers) {
+    const match = /^(?:\[([0-9a-fA-F:]+)\]:(\d{1,5})|([0-9a-fA-F:]+)|(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?)$/.exec(server);
+    const port = Number(match?.[2] ?? match?.[5] ?? 53);
+    if (!match || port < 1 || port > 65535 || isIP(match[1] ?? match[3] ?? match[4] ?? '') === 0) {
+      throw new ConfigError('TESSERA_DNS_SERVERS', `must be a comma-separated list of IP addresses, optionally with a port (1.1.1.1, 127.0.0.1:5353, [::1]:53), got "${server}"`);
+    }
+  }
+  return servers;
 }
 
 function parseBaseDomain(raw: string): string {

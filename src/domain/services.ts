@@ -5,6 +5,8 @@ import type { InvalidationBus } from '../storage/cache/invalidation-bus.js';
 import { SigningKeyService } from './keys/signing-key-service.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { PublicOrigin } from './tenants/public-origin.js';
+import { CustomDomainService } from './tenants/custom-domains.js';
+import { dnsTxtResolver, type TxtResolver } from './tenants/dns-txt.js';
 import type { PublicUrlConfig } from '../config/config.js';
 import { ClientService } from './clients/client-service.js';
 import { ResourceServerService } from './resource-servers/resource-server-service.js';
@@ -40,6 +42,8 @@ export interface Services {
   bus: InvalidationBus;
   keys: SigningKeyService;
   tenants: TenantService;
+  /** A tenant's custom domains: creation, DNS verification, settings (only ready ones serve the tenant). */
+  customDomains: CustomDomainService;
   clients: ClientService;
   resourceServers: ResourceServerService;
   clientGrants: ClientGrantService;
@@ -99,6 +103,12 @@ export function createServices(opts: {
   devOutbox?: boolean;
   /** Decides expiry, blocks and token times (clock.ts); the system clock unless a test sets its own. */
   clock?: Clock;
+  /** DNS servers for custom domain verification (config TESSERA_DNS_SERVERS); the system's by default. */
+  dnsServers?: string[];
+  /** The TXT look-up itself, instead of DNS (unit tests). */
+  txtResolver?: TxtResolver;
+  /** Config TRUST_PROXY: whether proxies may name client addresses (a custom domain's client IP header needs it). */
+  trustProxy?: boolean | string;
 }): Services {
   const clock = opts.clock ?? systemClock;
   const keys = new SigningKeyService(opts.storage, opts.bus);
@@ -130,6 +140,7 @@ export function createServices(opts: {
     bus: opts.bus,
     keys,
     tenants,
+    customDomains: new CustomDomainService(opts.storage, tenants, opts.txtResolver ?? dnsTxtResolver(opts.dnsServers), (opts.trustProxy ?? false) !== false),
     clients: new ClientService(opts.storage, opts.bus),
     resourceServers,
     clientGrants: new ClientGrantService(opts.storage, opts.bus, async (tenantId, audience) => (await resourceServers.findByAudience(tenantId, audience))?.identifier),

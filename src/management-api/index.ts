@@ -33,6 +33,7 @@ import { jobRoutes } from './jobs.js';
 import { ticketRoutes } from './tickets.js';
 import { anomalyBlockRoutes } from './anomaly-blocks.js';
 import { statsRoutes } from './stats.js';
+import { customDomainRoutes } from './custom-domains.js';
 import { unavailableFeatureRoutes } from './unavailable-features.js';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -84,5 +85,6 @@ export const managementApi: FastifyPluginAsync<{ services: Services; compilation
   await app.register(ticketRoutes, { services });
   await app.register(anomalyBlockRoutes, { services });
   await app.register(statsRoutes, { services });
+  await app.register(customDomainRoutes, { services });
   await app.register(unavailableFeatureRoutes);
 };

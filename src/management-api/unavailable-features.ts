@@ -104,12 +104,6 @@ export const UNAVAILABLE_FEATURES: readonly UnavailableFeature[] = [
     scopes: readUpdate('read:guardian_factors', 'update:guardian_factors'),
   },
   {
-    name: 'Custom domains through the Management API',
-    reason: 'custom domains are registered with the `tessera tenants` command in this version',
-    prefixes: ['/custom-domains'],
-    scopes: crud('custom_domains'),
-  },
-  {
     name: 'Email provider settings',
     reason: "Tessera sends email through the server's own SMTP configuration",
     prefixes: ['/emails'],

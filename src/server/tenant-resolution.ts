@@ -8,10 +8,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Tenant, TenantService } from '../domain/tenants/tenant-service.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
+import { applyClientIpHeader, type ProxyTrust } from './client-ip-header.js';
 
 const HOST_WITH_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
-export function registerTenantResolution(app: FastifyInstance, tenants: TenantService): void {
+/** `trust`: which connections may name the client's address in a custom domain's `custom_client_ip_header`. */
+export function registerTenantResolution(app: FastifyInstance, tenants: TenantService, trust: ProxyTrust): void {
   app.decorateRequest('tenant', null as never);
   app.decorateRequest('issuer', '');
   app.addHook('onRequest', (request, _reply, done) => {
@@ -19,18 +21,20 @@ export function registerTenantResolution(app: FastifyInstance, tenants: TenantSe
     const host = request.host;
     if (!host || !HOST_WITH_PORT.test(host)) return done(unknownHost(request.url, 400, 'Invalid Host header.'));
     const cached = tenants.peekHost(request.hostname);
-    if (cached !== undefined) return done(attach(request, tenants, cached));
+    if (cached !== undefined) return done(attach(request, tenants, cached, trust));
     tenants.resolveHost(request.hostname).then(
-      (tenant) => done(attach(request, tenants, tenant)),
+      (tenant) => done(attach(request, tenants, tenant, trust)),
       (error: Error) => done(error),
     );
   });
 }
 
 /** Sets the request's tenant and issuer; returns the error to fail with when there is no tenant. */
-function attach(request: FastifyRequest, tenants: TenantService, tenant: Tenant | null): Error | undefined {
+function attach(request: FastifyRequest, tenants: TenantService, tenant: Tenant | null, trust: ProxyTrust): Error | undefined {
   if (!tenant) return unknownHost(request.url, 404, `Unknown tenant host: ${request.hostname}`);
   request.tenant = tenant;
+  // Before the audit, rate-limit and attack-protection hooks read the address (they are registered after this one).
+  applyClientIpHeader(request, tenants.clientIpHeaderOf(request.hostname), trust);
   request.issuer = tenants.publicOrigin.issuerFor(request.hostname.replace(/\.$/, ''));
   return undefined;
 }

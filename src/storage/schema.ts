@@ -26,6 +26,18 @@ export interface TenantDomainsTable {
   domain: string;
   tenant_id: string;
   created_at: string;
+  /** Auth0's `custom_domain_id` (migration 019; every row has one since). */
+  id: string;
+  /** 'pending_verification' | 'ready': only a ready domain serves its tenant. */
+  status: string;
+  type: string;
+  /** The value the domain's TXT record must carry to be verified. */
+  verification_token: string;
+  custom_client_ip_header: string | null;
+  tls_policy: string;
+  /** JSON object of strings. */
+  domain_metadata: string;
+  verified_at: string | null;
 }
 
 export interface SigningKeysTable {

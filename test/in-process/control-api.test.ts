@@ -100,7 +100,7 @@ describe('first administrator', () => {
     const ghost = await control('/tenants/dev/members/auth0%7Cnobody', { method: 'PATCH', cookie, csrf, body: { roles: ['viewer_users'] } });
     expect(ghost.status).toBe(404);
     expect(ghost.body.errorCode).toBe('member_not_found');
-    await expect(server.services.tenants.addCustomDomain('_admin', 'admin.example.com')).rejects.toMatchObject({ code: 'inexistent_tenant' });
+    await expect(server.services.customDomains.addVerified('_admin', 'admin.example.com')).rejects.toMatchObject({ code: 'inexistent_tenant' });
   });
 
   it('sets the environment tag and deletes a tenant only with its name typed', async () => {

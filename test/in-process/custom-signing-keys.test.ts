@@ -39,12 +39,17 @@ describe('before the tenant has a custom domain', () => {
     const put = await api('PUT', { keys: [RSA_KEY] });
     expect(put.status).toBe(400);
     expect(put.body).toMatchObject({ errorCode: 'custom_domain_required', message: expect.stringContaining('custom domain') });
+    // A domain still pending verification serves nothing, so it publishes nothing either.
+    const pending = await server.api('dev', token, 'POST', '/api/v2/custom-domains', { domain: 'pending-keys.example.com', type: 'self_managed_certs' });
+    expect(pending.status).toBe(201);
+    expect((await api('PUT', { keys: [RSA_KEY] })).body).toMatchObject({ statusCode: 400, errorCode: 'custom_domain_required' });
+    expect((await server.api('dev', token, 'DELETE', `/api/v2/custom-domains/${pending.body.custom_domain_id}`)).status).toBe(204);
   });
 });
 
 describe('on a tenant with a custom domain', () => {
   beforeAll(async () => {
-    await server.services.tenants.addCustomDomain('dev', CUSTOM_DOMAIN);
+    await server.services.customDomains.addVerified('dev', CUSTOM_DOMAIN);
   });
 
   it('replaces the set, answers it as stored, and publishes it first in the custom domain’s JWKS only', async () => {

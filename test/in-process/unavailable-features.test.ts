@@ -32,13 +32,13 @@ describe('features Tessera does not have', () => {
   });
 
   it("answers Auth0's 403 feature_not_enabled where the feature is absent, naming it", async () => {
-    for (const path of ['/api/v2/rules', '/api/v2/hooks', '/api/v2/guardian/factors', '/api/v2/custom-domains', '/api/v2/attack-protection/bot-detection', '/api/v2/actions/modules', '/api/v2/organizations/org_1']) {
+    for (const path of ['/api/v2/rules', '/api/v2/hooks', '/api/v2/guardian/factors', '/api/v2/attack-protection/bot-detection', '/api/v2/actions/modules', '/api/v2/organizations/org_1']) {
       const res = await get(path);
       expect(res.status, path).toBe(403);
       expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden', errorCode: 'feature_not_enabled' });
       expect(res.body.message).toMatch(/^This feature is not enabled for this tenant: .+\.$/);
     }
-    expect((await get('/api/v2/custom-domains')).body.message).toContain('Custom domains');
+    expect((await get('/api/v2/guardian/factors')).body.message).toContain('Multi-factor authentication');
     // A tenant on the built-in email delivery has no email provider, as in Auth0.
     expect(await get('/api/v2/emails/provider')).toEqual({
       status: 404,

@@ -40,7 +40,6 @@ export const NOT_IMPLEMENTED_TYPES = [
   'guardianPhoneFactorMessageTypes',
   'guardianPhoneFactorSelectedProvider',
   'guardianPolicies',
-  'customDomains',
   'emailProvider',
   'emailTemplates',
   'themes',

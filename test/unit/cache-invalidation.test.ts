@@ -22,6 +22,8 @@ let storage: Storage;
 let bus: RecordingBus;
 let services: Services;
 let tenant: Tenant;
+/** The TXT records custom domain verification finds. */
+const txtRecords = new Map<string, string[]>();
 
 beforeAll(async () => {
   database = freshDatabase();
@@ -51,6 +53,7 @@ beforeAll(async () => {
     },
     passwordlessCodeKey: new Uint8Array(32),
     dashboardCsrfKey: new Uint8Array(32).fill(2),
+    txtResolver: async (name) => txtRecords.get(name) ?? [],
   });
   tenant = await services.tenants.create('inval');
 });
@@ -68,8 +71,15 @@ describe('a write publishes its invalidations after its commit', () => {
   it('tenants: creation drops the host cache; settings the tenant; deletion both', async () => {
     const other = await services.tenants.create('inval-other');
     expect(bus.take()).toEqual([{ tenantId: '*', kind: 'tenant-host' }]);
-    await services.tenants.addCustomDomain('inval-other', 'login.inval.example');
+    // Every custom domain change can change what a host serves: created, changed, verified, deleted.
+    const domain = await services.customDomains.addVerified('inval-other', 'login.inval.example');
     expect(bus.take()).toEqual([{ tenantId: '*', kind: 'tenant-host' }]);
+    const pending = await services.customDomains.create(other, { domain: 'pending.inval.example', type: 'self_managed_certs' });
+    await services.customDomains.update(other.id, pending.custom_domain_id, { domain_metadata: { region: 'eu' } });
+    txtRecords.set('_cf-custom-hostname.pending.inval.example', [pending.verification.methods[0]!.record]);
+    expect((await services.customDomains.verify(other.id, pending.custom_domain_id)).status).toBe('ready');
+    await services.customDomains.delete(other.id, domain.custom_domain_id);
+    expect(bus.take()).toEqual(Array(4).fill({ tenantId: '*', kind: 'tenant-host' }));
     await services.tenants.updateSettings(other.id, { friendly_name: 'Other' });
     await services.tenants.updateBranding(other.id, { colors: { primary: '#123456' } });
     expect(bus.take()).toEqual([
@@ -135,7 +145,7 @@ describe('a write publishes its invalidations after its commit', () => {
     await services.keys.rotate(tenant.id, tenant.domain);
     expect(bus.take()).toEqual([{ tenantId: tenant.id, kind: 'signing-keys' }]);
     // Customer-provided keys are part of the JWKS the key ring serializes: the same cache goes.
-    await services.tenants.addCustomDomain('inval', 'login.inval-keys.example');
+    await services.customDomains.addVerified('inval', 'login.inval-keys.example');
     bus.take();
     const { x, y } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
     await services.keys.replaceCustomKeys(tenant.id, [{ kty: 'EC', crv: 'P-256', x, y, kid: 'customer' }]);

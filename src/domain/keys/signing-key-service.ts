@@ -111,8 +111,8 @@ export class SigningKeyService {
     await this.storage.transaction(async (repos) => {
       refuseTenantKids(checked, (await repos.signingKeys.listByTenant(tenantId)).map((k) => k.kid));
       // Docs, prerequisites: "The aggregated JWKS is served from a custom domain and is not available on the canonical domain."
-      if ((await repos.tenants.listDomains(tenantId)).length === 0) {
-        throw invalid('Custom signing keys are published only on a custom domain of the tenant, and it has none: add a custom domain first.', 'custom_domain_required');
+      if (!(await repos.tenants.listDomains(tenantId)).some((domain) => domain.status === 'ready')) {
+        throw invalid('Custom signing keys are published only on a custom domain of the tenant, and it has no verified one: add and verify a custom domain first.', 'custom_domain_required');
       }
       await repos.customSigningKeys.replace(tenantId, checked, nowIso());
     });

@@ -1,6 +1,6 @@
 /**
  * Tenants: creation (keys, system API), deletion (tombstoned: the name is never reused),
- * resolution of a request's Host to a tenant, custom domains, and settings.
+ * resolution of a request's Host to a tenant (custom domains: custom-domains.ts), and settings.
  */
 import type { Storage } from '../../storage/storage.js';
 import type { EnvironmentTag, TenantKind, TenantRecord } from '../../storage/repositories/tenants.js';
@@ -32,6 +32,12 @@ export interface Tenant {
   createdAt: string;
 }
 
+/** What a host name serves: the tenant, and for a custom domain the header its client IP comes from. */
+interface HostEntry {
+  tenantId: string;
+  clientIpHeader?: string;
+}
+
 /** Host → tenant id is global (not per tenant), so it lives under one pseudo-tenant key. */
 const HOSTS = '*';
 /** The invalidation kind of the host cache; only this service publishes it (and TENANT_KIND). */
@@ -44,7 +50,7 @@ export const ADMIN_TENANT_NAME = '_admin';
 
 export class TenantService {
   private readonly tenants: EntityCache<Tenant>;
-  private readonly hosts: EntityCache<{ tenantId: string }>;
+  private readonly hosts: EntityCache<HostEntry>;
 
   constructor(
     private readonly storage: Storage,
@@ -58,7 +64,7 @@ export class TenantService {
   ) {
     this.tenants = new EntityCache<Tenant>(TENANT_KIND, bus, { max: 10_000 });
     // Host names are at most 255 characters (server/request-bounds.ts): about 640 bytes an entry.
-    this.hosts = new EntityCache<{ tenantId: string }>(HOST_KIND, bus, { max: 50_000, maxBytes: 50_000 * 640, valueBytes: 100, ttlMs: 60_000 });
+    this.hosts = new EntityCache<HostEntry>(HOST_KIND, bus, { max: 50_000, maxBytes: 50_000 * 640, valueBytes: 100, ttlMs: 60_000 });
   }
 
   domainOf(name: string): string {
@@ -179,6 +185,7 @@ export class TenantService {
     const host = normalizeHost(hostname);
     const entry = await this.hosts.get(HOSTS, host, async () => {
       let tenantId: string | undefined;
+      let clientIpHeader: string | null = null;
       const name = this.tenantNameForHost(host);
       if (host === this.adminHost) {
         const record = await this.storage.repos.tenants.findByName(ADMIN_TENANT_NAME);
@@ -186,8 +193,12 @@ export class TenantService {
       } else if (name !== undefined) {
         const record = await this.storage.repos.tenants.findByName(name);
         tenantId = record?.kind === 'customer' ? record.id : undefined;
-      } else tenantId = await this.storage.repos.tenants.findTenantIdByDomain(host);
-      return tenantId ? { tenantId } : undefined;
+      } else {
+        const domain = await this.storage.repos.tenants.findServingDomain(host);
+        tenantId = domain?.tenantId;
+        clientIpHeader = domain?.customClientIpHeader ?? null;
+      }
+      return tenantId ? { tenantId, ...(clientIpHeader ? { clientIpHeader } : {}) } : undefined;
     });
     return entry ? this.getById(entry.tenantId) : null;
   }
@@ -208,6 +219,14 @@ export class TenantService {
   isCustomDomainHost(hostname: string): boolean {
     const host = normalizeHost(hostname);
     return host !== this.adminHost && this.tenantNameForHost(host) === undefined;
+  }
+
+  /**
+   * The header a custom domain takes its client IP address from (`custom_client_ip_header`), for a
+   * host resolveHost has just answered; undefined for every other host (server/tenant-resolution.ts).
+   */
+  clientIpHeaderOf(hostname: string): string | undefined {
+    return this.hosts.peek(HOSTS, normalizeHost(hostname))?.clientIpHeader;
   }
 
   private tenantNameForHost(host: string): string | undefined {
@@ -242,18 +261,6 @@ export class TenantService {
    */
   async isManagementApiAlias(tenantId: string, url: string): Promise<boolean> {
     return this.isTenantUrl(tenantId, url, MANAGEMENT_API_PATH);
-  }
-
-  async addCustomDomain(tenantName: string, domain: string): Promise<void> {
-    const tenant = await this.findByName(tenantName);
-    // The admin tenant has exactly one host, where its cookies, CORS and CSP live.
-    if (!tenant || tenant.kind === 'admin') throw notFound(`Tenant "${tenantName}" not found.`, 'inexistent_tenant');
-    if (domain.toLowerCase() === this.adminHost) throw invalid('The admin host cannot be a custom domain.', 'invalid_domain');
-    const host = domain.toLowerCase();
-    if (host === this.baseDomain || host.endsWith(`.${this.baseDomain}`)) throw invalid('A custom domain cannot be under the base domain.', 'invalid_domain');
-    if (await this.storage.repos.tenants.findTenantIdByDomain(host)) throw conflict(`The domain ${host} is already registered.`, 'domain_taken');
-    await this.storage.transaction((repos) => repos.tenants.addDomain(tenant.id, host, nowIso()));
-    await this.invalidateHosts();
   }
 
   /** PATCH semantics as Auth0's: `colors` and `font` merge, `null` removes a field. */
@@ -291,8 +298,11 @@ export class TenantService {
     return this.bus.publish({ tenantId, kind: TENANT_KIND });
   }
 
-  /** After a committed change to the host names: every cached host → tenant answer goes, misses included. */
-  private invalidateHosts(): Promise<void> {
+  /**
+   * After a committed change to the host names (a tenant created or deleted, a custom domain created,
+   * verified, changed or deleted: custom-domains.ts): every cached host → tenant answer goes, misses included.
+   */
+  invalidateHosts(): Promise<void> {
     return this.bus.publish({ tenantId: HOSTS, kind: HOST_KIND });
   }
 }

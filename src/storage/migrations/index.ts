@@ -23,6 +23,7 @@ import { stats } from './016-stats.js';
 import { pendingInvitationUnique } from './017-pending-invitation-unique.js';
 import { outboxSender } from './018-outbox-sender.js';
 import { customSigningKeys } from './019-custom-signing-keys.js';
+import { customDomains } from './020-custom-domains.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -48,6 +49,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '017-pending-invitation-unique': pendingInvitationUnique,
       '018-outbox-sender': outboxSender,
       '019-custom-signing-keys': customSigningKeys,
+      '020-custom-domains': customDomains,
     };
   }
 }

@@ -111,22 +111,92 @@ export class TenantsRepository {
     await this.db.deleteFrom('tenant_domains').where('tenant_id', '=', id).execute();
   }
 
-  async addDomain(tenantId: string, domain: string, at: string): Promise<void> {
-    await this.db.insertInto('tenant_domains').values({ tenant_id: tenantId, domain, created_at: at }).execute();
+  /** Inserts a custom domain (the caller checked, in the same transaction, that the name is free). */
+  async insertDomain(domain: CustomDomainRecord): Promise<void> {
+    await this.db.insertInto('tenant_domains').values(toDomainRow(domain)).execute();
   }
 
-  async removeDomain(tenantId: string, domain: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('tenant_domains').where('tenant_id', '=', tenantId).where('domain', '=', domain).executeTakeFirst();
+  async updateDomain(domain: CustomDomainRecord): Promise<void> {
+    const { tenant_id, id, domain: name, created_at, ...changes } = toDomainRow(domain);
+    await this.db.updateTable('tenant_domains').set(changes).where('tenant_id', '=', tenant_id).where('id', '=', id).execute();
+  }
+
+  async deleteDomain(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tenant_domains').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
-  async findTenantIdByDomain(domain: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('tenant_domains').select('tenant_id').where('domain', '=', domain).executeTakeFirst();
-    return row?.tenant_id;
+  async findDomain(tenantId: string, id: string): Promise<CustomDomainRecord | undefined> {
+    const row = await this.db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? toDomainRecord(row) : undefined;
   }
 
-  async listDomains(tenantId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('tenant_domains').select('domain').where('tenant_id', '=', tenantId).orderBy('domain').execute();
-    return rows.map((r) => r.domain);
+  /** Across tenants: a domain name belongs to one tenant at most, whatever its status. */
+  async findDomainByName(domain: string): Promise<CustomDomainRecord | undefined> {
+    const row = await this.db.selectFrom('tenant_domains').selectAll().where('domain', '=', domain).executeTakeFirst();
+    return row ? toDomainRecord(row) : undefined;
+  }
+
+  /** The tenant a host serves, with the domain's client IP header: only a ready (verified) custom domain serves its tenant. */
+  async findServingDomain(domain: string): Promise<{ tenantId: string; customClientIpHeader: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('tenant_domains')
+      .select(['tenant_id', 'custom_client_ip_header'])
+      .where('domain', '=', domain)
+      .where('status', '=', 'ready')
+      .executeTakeFirst();
+    return row ? { tenantId: row.tenant_id, customClientIpHeader: row.custom_client_ip_header } : undefined;
+  }
+
+  async listDomains(tenantId: string): Promise<CustomDomainRecord[]> {
+    const rows = await this.db.selectFrom('tenant_domains').selectAll().where('tenant_id', '=', tenantId).orderBy('domain').execute();
+    return rows.map(toDomainRecord);
   }
 }
+
+export type CustomDomainStatus = 'pending_verification' | 'ready';
+
+/** A row of `tenant_domains` (migration 020): a tenant's custom domain. */
+export interface CustomDomainRecord {
+  tenantId: string;
+  id: string;
+  domain: string;
+  status: CustomDomainStatus;
+  type: string;
+  verificationToken: string;
+  customClientIpHeader: string | null;
+  tlsPolicy: string;
+  metadata: Record<string, string>;
+  createdAt: string;
+  verifiedAt: string | null;
+}
+
+type DomainRow = Selectable<Database['tenant_domains']>;
+
+const toDomainRecord = (row: DomainRow): CustomDomainRecord => ({
+  tenantId: row.tenant_id,
+  id: row.id,
+  domain: row.domain,
+  status: row.status === 'ready' ? 'ready' : 'pending_verification',
+  type: row.type,
+  verificationToken: row.verification_token,
+  customClientIpHeader: row.custom_client_ip_header,
+  tlsPolicy: row.tls_policy,
+  metadata: fromJson<Record<string, string>>(row.domain_metadata),
+  createdAt: row.created_at,
+  verifiedAt: row.verified_at,
+});
+
+const toDomainRow = (record: CustomDomainRecord): DomainRow => ({
+  tenant_id: record.tenantId,
+  id: record.id,
+  domain: record.domain,
+  status: record.status,
+  type: record.type,
+  verification_token: record.verificationToken,
+  custom_client_ip_header: record.customClientIpHeader,
+  tls_policy: record.tlsPolicy,
+  domain_metadata: toJson(record.metadata),
+  created_at: record.createdAt,
+  verified_at: record.verifiedAt,
+});

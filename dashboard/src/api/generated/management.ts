@@ -2565,6 +2565,358 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/custom-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:custom_domains. */
+        get: {
+            parameters: {
+                query?: {
+                    fields?: string;
+                    include_fields?: boolean;
+                    sort?: "domain:1" | "domain:-1";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            custom_client_ip_header?: string | null;
+                            custom_domain_id?: string;
+                            domain?: string;
+                            domain_metadata?: {
+                                [key: string]: string;
+                            };
+                            primary?: boolean;
+                            /** @enum {string} */
+                            status?: "pending_verification" | "ready";
+                            /** @enum {string} */
+                            tls_policy?: "recommended";
+                            /** @enum {string} */
+                            type?: "self_managed_certs";
+                            verification?: {
+                                /** @description Why the last verification did not succeed (in the answer of that verification only). */
+                                error_msg?: string;
+                                last_verified_at?: string;
+                                methods: {
+                                    /** @description The name of the TXT record. */
+                                    domain: string;
+                                    /** @enum {string} */
+                                    name: "txt";
+                                    /** @description The value the TXT record must have. */
+                                    record: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "verified" | "pending";
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Requires any of: create:custom_domains. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string|null} */
+                        custom_client_ip_header?: "true-client-ip" | "cf-connecting-ip" | "x-forwarded-for" | "x-azure-clientip" | "" | null;
+                        domain: string;
+                        domain_metadata?: {
+                            [key: string]: string | null;
+                        };
+                        /** @enum {string} */
+                        tls_policy?: "recommended";
+                        /** @enum {string} */
+                        type: "auth0_managed_certs" | "self_managed_certs";
+                        /** @enum {string} */
+                        verification_method?: "txt";
+                    };
+                };
+            };
+            responses: {
+                /** @description A custom domain of the tenant (self-managed certificates). */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            custom_client_ip_header?: string | null;
+                            custom_domain_id?: string;
+                            domain?: string;
+                            domain_metadata?: {
+                                [key: string]: string;
+                            };
+                            primary?: boolean;
+                            /** @enum {string} */
+                            status?: "pending_verification" | "ready";
+                            /** @enum {string} */
+                            tls_policy?: "recommended";
+                            /** @enum {string} */
+                            type?: "self_managed_certs";
+                            verification?: {
+                                /** @description Why the last verification did not succeed (in the answer of that verification only). */
+                                error_msg?: string;
+                                last_verified_at?: string;
+                                methods: {
+                                    /** @description The name of the TXT record. */
+                                    domain: string;
+                                    /** @enum {string} */
+                                    name: "txt";
+                                    /** @description The value the TXT record must have. */
+                                    record: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "verified" | "pending";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/custom-domains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:custom_domains. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A custom domain of the tenant (self-managed certificates). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            custom_client_ip_header?: string | null;
+                            custom_domain_id?: string;
+                            domain?: string;
+                            domain_metadata?: {
+                                [key: string]: string;
+                            };
+                            primary?: boolean;
+                            /** @enum {string} */
+                            status?: "pending_verification" | "ready";
+                            /** @enum {string} */
+                            tls_policy?: "recommended";
+                            /** @enum {string} */
+                            type?: "self_managed_certs";
+                            verification?: {
+                                /** @description Why the last verification did not succeed (in the answer of that verification only). */
+                                error_msg?: string;
+                                last_verified_at?: string;
+                                methods: {
+                                    /** @description The name of the TXT record. */
+                                    domain: string;
+                                    /** @enum {string} */
+                                    name: "txt";
+                                    /** @description The value the TXT record must have. */
+                                    record: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "verified" | "pending";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Requires any of: delete:custom_domains. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Requires any of: update:custom_domains. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string|null} */
+                        custom_client_ip_header?: "true-client-ip" | "cf-connecting-ip" | "x-forwarded-for" | "x-azure-clientip" | "" | null;
+                        domain_metadata?: {
+                            [key: string]: string | null;
+                        };
+                        /** @enum {string} */
+                        tls_policy?: "recommended";
+                    };
+                };
+            };
+            responses: {
+                /** @description A custom domain of the tenant (self-managed certificates). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            custom_client_ip_header?: string | null;
+                            custom_domain_id?: string;
+                            domain?: string;
+                            domain_metadata?: {
+                                [key: string]: string;
+                            };
+                            primary?: boolean;
+                            /** @enum {string} */
+                            status?: "pending_verification" | "ready";
+                            /** @enum {string} */
+                            tls_policy?: "recommended";
+                            /** @enum {string} */
+                            type?: "self_managed_certs";
+                            verification?: {
+                                /** @description Why the last verification did not succeed (in the answer of that verification only). */
+                                error_msg?: string;
+                                last_verified_at?: string;
+                                methods: {
+                                    /** @description The name of the TXT record. */
+                                    domain: string;
+                                    /** @enum {string} */
+                                    name: "txt";
+                                    /** @description The value the TXT record must have. */
+                                    record: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "verified" | "pending";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/custom-domains/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Requires any of: create:custom_domains. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A custom domain of the tenant (self-managed certificates). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            custom_client_ip_header?: string | null;
+                            custom_domain_id?: string;
+                            domain?: string;
+                            domain_metadata?: {
+                                [key: string]: string;
+                            };
+                            primary?: boolean;
+                            /** @enum {string} */
+                            status?: "pending_verification" | "ready";
+                            /** @enum {string} */
+                            tls_policy?: "recommended";
+                            /** @enum {string} */
+                            type?: "self_managed_certs";
+                            verification?: {
+                                /** @description Why the last verification did not succeed (in the answer of that verification only). */
+                                error_msg?: string;
+                                last_verified_at?: string;
+                                methods: {
+                                    /** @description The name of the TXT record. */
+                                    domain: string;
+                                    /** @enum {string} */
+                                    name: "txt";
+                                    /** @description The value the TXT record must have. */
+                                    record: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "verified" | "pending";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/grants": {
         parameters: {
             query?: never;

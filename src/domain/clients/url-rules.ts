@@ -92,11 +92,69 @@ export function urlListProblem(field: UrlField, urls: readonly string[], context
 }
 
 /**
+ * What the placeholders of an allowed URL stand for on one request. The server sets it from the
+ * host the request came on (server/tenant-resolution.ts); without a value a placeholder URL matches
+ * nothing (the docs: the canonical domain "does not have the custom metadata required to resolve the
+ * placeholder").
+ */
+export interface UrlPlaceholders {
+  /** `domain_metadata` of the ready custom domain the request came on; absent on a canonical host. */
+  readonly customDomainMetadata?: Readonly<Record<string, unknown>>;
+}
+
+export const NO_PLACEHOLDERS: UrlPlaceholders = Object.freeze({});
+
+/** The docs: only keys with this prefix resolve; others "are ignored at runtime for security reasons". */
+const PUBLIC_KEY = /^(public_|PUBLIC_)/;
+/**
+ * A value may only become host name characters: lower-case DNS labels joined by dots (the docs'
+ * example puts a whole host in one placeholder, `https://{custom_domain.metadata.public_app_url}/callback`).
+ * Anything else (`/`, `@`, `:`, `?`, `#`, `%`, upper case, empty labels, ...) could move the URL's
+ * host or hide a path in it, so such a value matches nothing (fail closed) rather than being escaped.
+ */
+const HOST_NAME_VALUE = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const EVERY_CUSTOM_DOMAIN_KEY = /\{custom_domain\.metadata\.([A-Za-z0-9_]+)\}/g;
+
+/**
+ * `allowed` with its `{custom_domain.metadata.KEY}` placeholders replaced by the request's values,
+ * or undefined when it cannot apply to this request: a key without the public prefix, missing, not a
+ * string or not a host name; an `{organization_name}` (Tessera has no organizations); a placeholder
+ * next to a wildcard (refused when stored; refused here too for URLs stored before that rule).
+ */
+export function resolvePlaceholders(allowed: string, values: UrlPlaceholders): string | undefined {
+  if (!hasPlaceholder(allowed)) return allowed;
+  if (allowed.includes('*') || allowed.includes(ORGANIZATION)) return undefined;
+  const metadata = values.customDomainMetadata;
+  let unresolved = false;
+  const resolved = allowed.replace(EVERY_CUSTOM_DOMAIN_KEY, (_placeholder, key: string) => {
+    const value = metadata && PUBLIC_KEY.test(key) && Object.hasOwn(metadata, key) ? metadata[key] : undefined;
+    if (typeof value === 'string' && HOST_NAME_VALUE.test(value)) return value;
+    unresolved = true;
+    return '';
+  });
+  return unresolved ? undefined : resolved;
+}
+
+/** Whether `url` holds an `{organization_name}` or `{custom_domain.metadata.KEY}` placeholder. */
+export const hasPlaceholder = (url: string): boolean => url.includes(ORGANIZATION) || CUSTOM_DOMAIN.test(url);
+
+/** The docs: "Custom domain placeholders are not supported for third-party applications": theirs resolve to nothing. */
+export const placeholdersFor = (client: { readonly is_first_party: boolean }, values: UrlPlaceholders): UrlPlaceholders =>
+  client.is_first_party ? values : NO_PLACEHOLDERS;
+
+/** Whether `presented` matches `allowed` once its placeholders are resolved for this request (urlMatches). */
+export function urlAllowed(allowed: string, presented: string, values: UrlPlaceholders): boolean {
+  const resolved = resolvePlaceholders(allowed, values);
+  return resolved !== undefined && urlMatches(resolved, presented);
+}
+
+/**
  * Whether a presented URL matches an allowed one: exactly, or through a `*` that stands for
- * exactly one label's worth of characters (no dots). Placeholders never match here; they are
- * resolved by the caller that knows the organization or custom domain.
+ * exactly one label's worth of characters (no dots). Placeholders are not resolved here (callers
+ * with a request use urlAllowed): a URL still holding one matches nothing, not even itself.
  */
 export function urlMatches(allowed: string, presented: string): boolean {
+  if (hasPlaceholder(allowed)) return false;
   if (!allowed.includes('*')) return allowed === presented;
   const [prefix, suffix] = allowed.split('*') as [string, string];
   if (!presented.startsWith(prefix) || !presented.endsWith(suffix) || presented.length < prefix.length + suffix.length + 1) return false;

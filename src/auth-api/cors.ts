@@ -2,14 +2,15 @@
  * CORS for the Authentication API endpoints browsers call directly (token, userinfo, revoke,
  * passwordless start, database signup and change_password):
  * an origin is allowed when some application of the tenant lists it in Allowed Origins (CORS) or
- * Allowed Web Origins, or has a callback on it (docs: "Configure Cross-Origin Resource Sharing").
+ * Allowed Web Origins, or has a callback on it (docs: "Configure Cross-Origin Resource Sharing");
+ * a URL with a `{custom_domain.metadata.KEY}` placeholder counts on the custom domain that resolves it.
  * Credentials are allowed, so the answer always names the origin, never `*`. A disallowed
  * preflight gets Auth0's plain 403 `Origin https://x is not allowed.`
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { EntityCache } from '../storage/cache/entity-cache.js';
-import { urlMatches } from '../domain/clients/url-rules.js';
+import { hasPlaceholder, resolvePlaceholders, urlMatches } from '../domain/clients/url-rules.js';
 import { CLIENT_KIND } from '../domain/clients/client.js';
 
 export const CORS_PATHS = ['/oauth/token', '/userinfo', '/oauth/revoke', '/passwordless/start', '/dbconnections/signup', '/dbconnections/change_password'];
@@ -17,7 +18,8 @@ export const CORS_PATHS = ['/oauth/token', '/userinfo', '/oauth/revoke', '/passw
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client, Auth0-Forwarded-For, X-Requested-With';
 
 export function registerCors(app: FastifyInstance, services: Services): void {
-  const origins = new EntityCache<{ exact: Set<string>; wildcards: string[] }>(CLIENT_KIND, services.bus, { perTenant: true, max: 5_000 });
+  // `placeholders`: URLs as listed, resolved per request on the host it came on.
+  const origins = new EntityCache<{ exact: Set<string>; wildcards: string[]; placeholders: string[] }>(CLIENT_KIND, services.bus, { perTenant: true, max: 5_000 });
 
   async function allowed(request: FastifyRequest, origin: string): Promise<boolean> {
     const tenantId = request.tenant.id;
@@ -25,16 +27,25 @@ export function registerCors(app: FastifyInstance, services: Services): void {
       const { items } = await services.clients.list(tenantId, request.tenant.name, {}, { offset: 0, limit: 100_000 });
       const exact = new Set<string>();
       const wildcards: string[] = [];
+      const placeholders: string[] = [];
       for (const client of items) {
         for (const url of [...client.allowed_origins, ...client.web_origins, ...client.callbacks]) {
-          if (url.includes('{')) continue; // placeholders are resolved per transaction, not here
-          if (url.includes('*')) wildcards.push(originOf(url));
+          // Third-party applications' placeholders resolve to nothing (url-rules.ts placeholdersFor).
+          if (hasPlaceholder(url)) {
+            if (client.is_first_party) placeholders.push(url);
+          }
+          else if (url.includes('{')) continue;
+          else if (url.includes('*')) wildcards.push(originOf(url));
           else exact.add(originOf(url));
         }
       }
-      return { exact, wildcards };
+      return { exact, wildcards, placeholders };
     });
-    return set!.exact.has(origin) || set!.wildcards.some((pattern) => urlMatches(pattern, origin));
+    if (set!.exact.has(origin) || set!.wildcards.some((pattern) => urlMatches(pattern, origin))) return true;
+    return set!.placeholders.some((url) => {
+      const resolved = resolvePlaceholders(url, request.urlPlaceholders);
+      return resolved !== undefined && originOf(resolved) === origin;
+    });
   }
 
   const decorate = (reply: FastifyReply, origin: string) =>

@@ -14,7 +14,7 @@ import type { Services } from '../domain/services.js';
 import type { Client } from '../domain/clients/client.js';
 import type { Session } from '../domain/sessions/session-service.js';
 import type { TenantSettings } from '../domain/tenants/tenant-settings.js';
-import { urlMatches } from '../domain/clients/url-rules.js';
+import { placeholdersFor, resolvePlaceholders, urlAllowed, type UrlPlaceholders } from '../domain/clients/url-rules.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { readCookie, clearCookie } from '../http/cookies.js';
 import { SESSION_COOKIE } from '../http/login-cookies.js';
@@ -30,10 +30,12 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
     if (params.client_id && !client) return renderErrorPage(reply, tenant, 'invalid_request', `Unknown client: ${params.client_id}`);
     const allowedUrls = client ? client.allowed_logout_urls : tenant.settings.allowed_logout_urls;
     const returnTo = params.returnTo ?? params.returnto;
-    if (returnTo && !allowedUrls.some((allowed) => urlMatches(allowed, returnTo))) {
+    const placeholders = client ? placeholdersFor(client, request.urlPlaceholders) : request.urlPlaceholders;
+    if (returnTo && !allowedUrls.some((allowed) => urlAllowed(allowed, returnTo, placeholders))) {
       return renderErrorPage(reply, tenant, 'invalid_request', `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs".`);
     }
-    const target = returnTo ?? (client ? client.allowed_logout_urls.find((url) => !url.includes('*')) : undefined);
+    // Without returnTo: the application's first URL that names one place on this host (no wildcard; placeholders resolved).
+    const target = returnTo ?? (client ? firstResolvable(client.allowed_logout_urls, placeholders) : undefined);
     const confirmed: ConfirmedLogout = { ...(client ? { clientId: client.client_id } : {}), ...(target ? { redirect: target } : {}) };
     // Auth0's /v2/logout takes no id_token_hint, but an application may add one (auth0-spa-js
     // passes logoutParams through) to spare its users the question.
@@ -58,7 +60,7 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
     const redirect = params.post_logout_redirect_uri;
     if (redirect) {
       if (!client) return renderErrorPage(reply, tenant, 'invalid_request', 'post_logout_redirect_uri needs the application: send client_id or id_token_hint.');
-      if (!client.allowed_logout_urls.some((allowed) => urlMatches(allowed, redirect))) {
+      if (!client.allowed_logout_urls.some((allowed) => urlAllowed(allowed, redirect, placeholdersFor(client, request.urlPlaceholders)))) {
         return renderErrorPage(reply, tenant, 'invalid_request', `The "post_logout_redirect_uri" parameter "${redirect}" is not defined as a valid URL in "Allowed Logout URLs".`);
       }
     }
@@ -88,6 +90,14 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
 };
 
 const CONFIRMATION_TTL_SECONDS = 600;
+
+function firstResolvable(urls: readonly string[], placeholders: UrlPlaceholders): string | undefined {
+  for (const url of urls) {
+    const resolved = url.includes('*') ? undefined : resolvePlaceholders(url, placeholders);
+    if (resolved !== undefined) return resolved;
+  }
+  return undefined;
+}
 
 interface ConfirmedLogout {
   clientId?: string;

@@ -1,5 +1,6 @@
 /** What every tenant-scoped request carries once the tenant has been resolved from its host. */
 import type { Tenant } from '../domain/tenants/tenant-service.js';
+import type { UrlPlaceholders } from '../domain/clients/url-rules.js';
 import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
 
 declare module 'fastify' {
@@ -7,6 +8,8 @@ declare module 'fastify' {
     tenant: Tenant;
     /** `{public scheme}://{request host name}{public port}/`: the issuer of tokens minted for it, and the base of links. */
     issuer: string;
+    /** What `{custom_domain.metadata.KEY}` in the application's URLs resolve to on this request's host (url-rules.ts). */
+    urlPlaceholders: UrlPlaceholders;
     /** Scopes of the verified Management API token. */
     grantedScopes?: Set<string>;
     /** The application (`azp`) the verified Management API token was issued to: logged with each write. */

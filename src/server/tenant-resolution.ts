@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Tenant, TenantService } from '../domain/tenants/tenant-service.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
 import { applyClientIpHeader, type ProxyTrust } from './client-ip-header.js';
+import { NO_PLACEHOLDERS } from '../domain/clients/url-rules.js';
 
 const HOST_WITH_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
@@ -16,6 +17,7 @@ const HOST_WITH_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 export function registerTenantResolution(app: FastifyInstance, tenants: TenantService, trust: ProxyTrust): void {
   app.decorateRequest('tenant', null as never);
   app.decorateRequest('issuer', '');
+  app.decorateRequest('urlPlaceholders', null as never);
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.routeOptions.config?.tenantless) return done();
     const host = request.host;
@@ -36,6 +38,9 @@ function attach(request: FastifyRequest, tenants: TenantService, tenant: Tenant 
   // Before the audit, rate-limit and attack-protection hooks read the address (they are registered after this one).
   applyClientIpHeader(request, tenants.clientIpHeaderOf(request.hostname), trust);
   request.issuer = tenants.publicOrigin.issuerFor(request.hostname.replace(/\.$/, ''));
+  // From the host cache entry just answered: a custom domain's metadata, nothing on a canonical host.
+  const customDomainMetadata = tenants.customDomainMetadataOf(request.hostname);
+  request.urlPlaceholders = customDomainMetadata ? { customDomainMetadata } : NO_PLACEHOLDERS;
   return undefined;
 }
 

@@ -17,6 +17,7 @@ import {
   type AuthorizationRequest,
 } from '../../domain/oidc/authorization-request.js';
 import { runLookupChecks } from '../../domain/oidc/authorization-checks/index.js';
+import type { UrlPlaceholders } from '../../domain/clients/url-rules.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { deliver } from './response-modes.js';
 
@@ -41,10 +42,15 @@ export const redirectTarget = (authorization: AuthorizationRequest) => ({
  * until then are page errors), every request check has passed and the lookup checks agree with
  * the tenant's data, e.g. the audience names one of its APIs (redirect errors).
  */
-export async function validatedAuthorization(services: Services, tenant: Tenant, params: Record<string, string>): Promise<{ client: Client; authorization: AuthorizationRequest }> {
+export async function validatedAuthorization(
+  services: Services,
+  tenant: Tenant,
+  params: Record<string, string>,
+  placeholders: UrlPlaceholders,
+): Promise<{ client: Client; authorization: AuthorizationRequest }> {
   const found = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
-  const { client, redirectUri } = checkClientAndRedirect(params, found);
-  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings));
+  const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders);
+  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders));
   const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   await runLookupChecks('authorize', authorization, lookups, fail);

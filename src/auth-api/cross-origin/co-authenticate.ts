@@ -85,7 +85,7 @@ export const coAuthenticateEndpoint: FastifyPluginAsync<{ services: Services }> 
       failed(NOT_ALLOWED);
       throw new AuthApiError(401, 'unauthorized_client', NOT_ALLOWED);
     }
-    if (!origin || !originAllowedFor(client, origin)) {
+    if (!origin || !originAllowedFor(client, origin, request.urlPlaceholders)) {
       request.audit('fco', {
         description: `Origin ${origin ?? '(none)'} is not allowed.`,
         client,

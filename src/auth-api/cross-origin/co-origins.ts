@@ -3,7 +3,8 @@
  *
  * An application's embedded login form may post credentials from the origins in its Allowed Web
  * Origins — exact origins only: the cross-origin authentication docs allow no wildcards there — and
- * its Allowed Origins (CORS), which follow the usual subdomain wildcard rules. Callback URLs alone
+ * its Allowed Origins (CORS), which follow the usual subdomain wildcard rules; in both, a
+ * `{custom_domain.metadata.KEY}` placeholder counts on the custom domain that resolves it. Callback URLs alone
  * do not qualify (unlike for `/oauth/token`): the docs ask for the origin in Allowed Web Origins.
  *
  * A preflight carries no body, so it cannot name the application: it is answered for the origins
@@ -19,7 +20,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { CLIENT_KIND, type Client } from '../../domain/clients/client.js';
-import { urlMatches } from '../../domain/clients/url-rules.js';
+import { hasPlaceholder, placeholdersFor, resolvePlaceholders, urlMatches, type UrlPlaceholders } from '../../domain/clients/url-rules.js';
 import { EntityCache } from '../../storage/cache/entity-cache.js';
 
 export const CO_AUTHENTICATE_PATH = '/co/authenticate';
@@ -31,26 +32,40 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
 interface OriginRules {
   exact: Set<string>;
   wildcards: string[];
+  /** URLs as listed, with placeholders: resolved per request, on the host it came on. */
+  placeholders: string[];
 }
 
+const noRules = (): OriginRules => ({ exact: new Set(), wildcards: [], placeholders: [] });
+
 /** The origins an application's embedded login may run on. */
-function rulesOf(client: Client, rules: OriginRules = { exact: new Set(), wildcards: [] }): OriginRules {
+function rulesOf(client: Client, rules: OriginRules = noRules()): OriginRules {
+  // Third-party applications' placeholders resolve to nothing (url-rules.ts placeholdersFor).
+  const placeholders = client.is_first_party ? rules.placeholders : [];
   for (const url of client.web_origins) {
-    if (!url.includes('*') && !url.includes('{')) rules.exact.add(originOf(url));
+    if (hasPlaceholder(url)) placeholders.push(url);
+    else if (!url.includes('*') && !url.includes('{')) rules.exact.add(originOf(url));
   }
   for (const url of client.allowed_origins) {
-    if (url.includes('{')) continue; // placeholders need an organization or custom domain to resolve
-    if (url.includes('*')) rules.wildcards.push(originOf(url));
+    if (hasPlaceholder(url)) placeholders.push(url);
+    else if (url.includes('{')) continue;
+    else if (url.includes('*')) rules.wildcards.push(originOf(url));
     else rules.exact.add(originOf(url));
   }
   return rules;
 }
 
-const matches = (rules: OriginRules, origin: string): boolean =>
-  rules.exact.has(origin.toLowerCase()) || rules.wildcards.some((pattern) => urlMatches(pattern, origin.toLowerCase()));
+function matches(rules: OriginRules, origin: string, values: UrlPlaceholders): boolean {
+  const presented = origin.toLowerCase();
+  if (rules.exact.has(presented) || rules.wildcards.some((pattern) => urlMatches(pattern, presented))) return true;
+  return rules.placeholders.some((url) => {
+    const resolved = resolvePlaceholders(url, values);
+    return resolved !== undefined && originOf(resolved) === presented;
+  });
+}
 
-/** True when `origin` may run `client`'s embedded login. */
-export const originAllowedFor = (client: Client, origin: string): boolean => matches(rulesOf(client), origin);
+/** True when `origin` may run `client`'s embedded login on a request whose placeholders are `values`. */
+export const originAllowedFor = (client: Client, origin: string, values: UrlPlaceholders): boolean => matches(rulesOf(client), origin, values);
 
 export function notAllowedOrigin(reply: FastifyReply, origin: string | undefined): FastifyReply {
   reply.removeHeader('access-control-allow-origin');
@@ -65,11 +80,11 @@ export function registerCrossOriginCors(app: FastifyInstance, services: Services
     const tenant = request.tenant;
     const rules = await tenantOrigins.get(tenant.id, 'co-origins', async () => {
       const { items } = await services.clients.list(tenant.id, tenant.name, {}, { offset: 0, limit: 100_000 });
-      const all: OriginRules = { exact: new Set(), wildcards: [] };
+      const all = noRules();
       for (const client of items) rulesOf(client, all);
       return all;
     });
-    return matches(rules!, origin);
+    return matches(rules!, origin, request.urlPlaceholders);
   }
 
   const decorate = (reply: FastifyReply, origin: string) =>

@@ -16,6 +16,7 @@ import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthor
 import { rejectionDescription } from './rejections.js';
 import { connectionEnabledFor } from '../../domain/connections/connection.js';
 import { passwordlessOf } from '../../domain/connections/strategies/registry.js';
+import { hasPlaceholder } from '../../domain/clients/url-rules.js';
 
 export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
 
@@ -32,11 +33,11 @@ export function linkParams(client: Client, authParams: Record<string, string>, c
   for (const name of LINK_PARAMS) if (authParams[name] !== undefined) params[name] = authParams[name]!;
   params.response_type ??= 'code';
   if (params.redirect_uri === undefined) {
-    const callback = client.callbacks.find((url) => !url.includes('*') && !url.includes('{'));
+    const callback = client.callbacks.find((url) => !url.includes('*') && !hasPlaceholder(url));
     if (callback) params.redirect_uri = callback;
   }
   // Throws the same errors /authorize would; the caller turns them into a 400.
-  const { redirectUri } = checkClientAndRedirect(params, client);
+  const { redirectUri } = checkClientAndRedirect(params, client, context.placeholders);
   parseAuthorizationRequest(params, client, redirectUri, context);
   return params;
 }
@@ -56,7 +57,7 @@ export const magicLinkRoutes: FastifyPluginAsync<{ services: Services }> = async
     const params = stringParams(request.query);
     const tenant = request.tenant;
     try {
-      const { client, authorization } = await validatedAuthorization(services, tenant, params);
+      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders);
       return await verifyAndComplete(services, request, reply, client, authorization, params);
     } catch (error) {
       return answerAuthorizationError(reply, tenant, error);

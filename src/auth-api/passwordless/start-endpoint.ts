@@ -48,7 +48,7 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     // A link asked for by the hosted login page continues the application's own request (its
     // state, nonce and PKCE challenge), not a request made of the page's authParams.
     const linkRequest = interaction ? authorizationParams(restoreRequest(interaction.request.authorization)) : params.authParams;
-    const link = send === 'link' ? checkedLinkParams(client, linkRequest, authorizationContextOf(tenant.settings)) : undefined;
+    const link = send === 'link' ? checkedLinkParams(client, linkRequest, authorizationContextOf(tenant.settings, request.urlPlaceholders)) : undefined;
 
     const existing = await services.users.findPasswordlessUser(tenant.id, connection, identifier);
     if (!existing && connection.options.disable_signup === true) {

@@ -9,6 +9,7 @@ import type { Client } from '../clients/client.js';
 import { tenantFeatures, type TenantFeatures } from '../tenants/features.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks } from './authorization-checks/index.js';
+import { NO_PLACEHOLDERS, type UrlPlaceholders } from '../clients/url-rules.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
 export type PkceMethod = 'S256' | 'plain';
@@ -35,23 +36,32 @@ export interface AuthorizationRequest {
 
 export { AuthorizationPageError, AuthorizationRedirectError, type RedirectTarget } from './authorization-errors.js';
 
-/** What a request is judged against besides itself: the tenant's default audience and the features it offers. */
+/**
+ * What a request is judged against besides itself: the tenant's default audience and the features
+ * it offers, and what URL placeholders stand for on the host it came on (request.urlPlaceholders).
+ */
 export interface AuthorizationContext {
   defaultAudience: string | undefined;
   features: TenantFeatures;
+  placeholders: UrlPlaceholders;
 }
 
-export const authorizationContextOf = (settings: TenantSettings): AuthorizationContext => ({
+export const authorizationContextOf = (settings: TenantSettings, placeholders: UrlPlaceholders = NO_PLACEHOLDERS): AuthorizationContext => ({
   defaultAudience: settings.default_audience,
   features: tenantFeatures(settings),
+  placeholders,
 });
 
 /**
  * Stage 1: the client and the redirect_uri (authorization-checks/, CLIENT_CHECKS). Everything
  * here fails to an error page.
  */
-export function checkClientAndRedirect(params: Record<string, string>, client: Client | null): { client: Client; redirectUri: string } {
-  runClientChecks('authorize', { params, client });
+export function checkClientAndRedirect(
+  params: Record<string, string>,
+  client: Client | null,
+  placeholders: UrlPlaceholders = NO_PLACEHOLDERS,
+): { client: Client; redirectUri: string } {
+  runClientChecks('authorize', { params, client, placeholders });
   const redirectUri = params.redirect_uri;
   // The checks above refuse both cases; this only tells the compiler, and fails closed if they ever did not.
   if (!client || !redirectUri) throw new Error('authorization client checks passed without a client and a redirect_uri');
@@ -68,7 +78,7 @@ export function parseAuthorizationRequest(
   redirectUri: string,
   tenant: AuthorizationContext,
 ): AuthorizationRequest {
-  const draft = readRequest(params, client, redirectUri, tenant.features);
+  const draft = readRequest(params, client, redirectUri, tenant.features, tenant.placeholders);
   runRequestChecks('authorize', draft);
 
   const codeChallengeMethod = pkceMethodOf(params);

@@ -32,10 +32,14 @@ export interface Tenant {
   createdAt: string;
 }
 
-/** What a host name serves: the tenant, and for a custom domain the header its client IP comes from. */
+/**
+ * What a host name serves: the tenant, and for a custom domain the header its client IP comes from
+ * and its `domain_metadata` (what `{custom_domain.metadata.KEY}` URL placeholders resolve to).
+ */
 interface HostEntry {
   tenantId: string;
   clientIpHeader?: string;
+  customDomainMetadata?: Readonly<Record<string, string>>;
 }
 
 /** Host → tenant id is global (not per tenant), so it lives under one pseudo-tenant key. */
@@ -186,6 +190,7 @@ export class TenantService {
     const entry = await this.hosts.get(HOSTS, host, async () => {
       let tenantId: string | undefined;
       let clientIpHeader: string | null = null;
+      let customDomainMetadata: Record<string, string> | undefined;
       const name = this.tenantNameForHost(host);
       if (host === this.adminHost) {
         const record = await this.storage.repos.tenants.findByName(ADMIN_TENANT_NAME);
@@ -197,8 +202,9 @@ export class TenantService {
         const domain = await this.storage.repos.tenants.findServingDomain(host);
         tenantId = domain?.tenantId;
         clientIpHeader = domain?.customClientIpHeader ?? null;
+        customDomainMetadata = domain ? Object.freeze({ ...domain.metadata }) : undefined;
       }
-      return tenantId ? { tenantId, ...(clientIpHeader ? { clientIpHeader } : {}) } : undefined;
+      return tenantId ? { tenantId, ...(clientIpHeader ? { clientIpHeader } : {}), ...(customDomainMetadata ? { customDomainMetadata } : {}) } : undefined;
     });
     return entry ? this.getById(entry.tenantId) : null;
   }
@@ -227,6 +233,14 @@ export class TenantService {
    */
   clientIpHeaderOf(hostname: string): string | undefined {
     return this.hosts.peek(HOSTS, normalizeHost(hostname))?.clientIpHeader;
+  }
+
+  /**
+   * The `domain_metadata` of the custom domain `hostname` is, for a host resolveHost has just
+   * answered (from the same cache entry: no read per request); undefined for a canonical host.
+   */
+  customDomainMetadataOf(hostname: string): Readonly<Record<string, string>> | undefined {
+    return this.hosts.peek(HOSTS, normalizeHost(hostname))?.customDomainMetadata;
   }
 
   private tenantNameForHost(host: string): string | undefined {

@@ -138,14 +138,14 @@ export class TenantsRepository {
   }
 
   /** The tenant a host serves, with the domain's client IP header: only a ready (verified) custom domain serves its tenant. */
-  async findServingDomain(domain: string): Promise<{ tenantId: string; customClientIpHeader: string | null } | undefined> {
+  async findServingDomain(domain: string): Promise<{ tenantId: string; customClientIpHeader: string | null; metadata: Record<string, string> } | undefined> {
     const row = await this.db
       .selectFrom('tenant_domains')
-      .select(['tenant_id', 'custom_client_ip_header'])
+      .select(['tenant_id', 'custom_client_ip_header', 'domain_metadata'])
       .where('domain', '=', domain)
       .where('status', '=', 'ready')
       .executeTakeFirst();
-    return row ? { tenantId: row.tenant_id, customClientIpHeader: row.custom_client_ip_header } : undefined;
+    return row ? { tenantId: row.tenant_id, customClientIpHeader: row.custom_client_ip_header, metadata: fromJson<Record<string, string>>(row.domain_metadata) } : undefined;
   }
 
   async listDomains(tenantId: string): Promise<CustomDomainRecord[]> {

@@ -16,6 +16,7 @@ import type { Client } from '../../clients/client.js';
 import type { AuthorizationRedirectError } from '../authorization-errors.js';
 import type { AuthorizationRequest, ResponseMode } from '../authorization-request.js';
 import type { TenantFeatures } from '../../tenants/features.js';
+import type { UrlPlaceholders } from '../../clients/url-rules.js';
 
 /**
  * Endpoints that take an authorization request. Only `authorize` (with the magic-link and
@@ -35,6 +36,8 @@ interface CheckBase {
 export interface ClientStage {
   readonly params: Readonly<Record<string, string>>;
   readonly client: Client | null;
+  /** What placeholders in the application's URLs stand for on the host the request came on. */
+  readonly placeholders: UrlPlaceholders;
 }
 
 export interface ClientCheck extends CheckBase {
@@ -50,6 +53,8 @@ export interface RequestDraft {
   readonly params: Readonly<Record<string, string>>;
   readonly client: Client;
   readonly redirectUri: string;
+  /** What placeholders in the application's URLs stand for on the host the request came on. */
+  readonly placeholders: UrlPlaceholders;
   /** What the tenant offers (domain/tenants/features.ts): the lists discovery advertises are the ones checked. */
   readonly features: TenantFeatures;
   /** response_type's parts in canonical order (`code id_token token`); '' when absent. */

@@ -7,9 +7,16 @@ import type { Client } from '../../clients/client.js';
 import { AuthorizationRedirectError, type RedirectTarget } from '../authorization-errors.js';
 import type { AuthorizationRequest, ResponseMode } from '../authorization-request.js';
 import type { TenantFeatures } from '../../tenants/features.js';
+import { NO_PLACEHOLDERS, type UrlPlaceholders } from '../../clients/url-rules.js';
 import type { RequestDraft } from './check.js';
 
-export function readRequest(params: Readonly<Record<string, string>>, client: Client, redirectUri: string, features: TenantFeatures): RequestDraft {
+export function readRequest(
+  params: Readonly<Record<string, string>>,
+  client: Client,
+  redirectUri: string,
+  features: TenantFeatures,
+  placeholders: UrlPlaceholders = NO_PLACEHOLDERS,
+): RequestDraft {
   const responseType = canonicalResponseType(params.response_type ?? '');
   const responseTypes = new Set(responseType.split(' ').filter(Boolean)) as AuthorizationRequest['responseTypes'];
   const implicitOrHybrid = responseTypes.has('token') || responseTypes.has('id_token');
@@ -20,6 +27,7 @@ export function readRequest(params: Readonly<Record<string, string>>, client: Cl
     params,
     client,
     redirectUri,
+    placeholders,
     features,
     responseType,
     responseTypes,

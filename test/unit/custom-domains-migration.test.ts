@@ -36,7 +36,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describe('migration 019', () => {
+describe('migration 020', () => {
   it('makes every existing domain a ready, self-managed custom domain that keeps serving its tenant', async () => {
     const domains = await storage.repos.tenants.listDomains('ten_one');
     expect(domains.map((d) => d.domain)).toEqual(['id.one.example', 'login.one.example']);
@@ -44,7 +44,7 @@ describe('migration 019', () => {
       expect(domain).toMatchObject({ status: 'ready', type: 'self_managed_certs', tlsPolicy: 'recommended', customClientIpHeader: null, metadata: {}, verifiedAt: CREATED, createdAt: CREATED });
       expect(domain.id).toMatch(/^cd_[A-Za-z0-9]{16}$/);
       expect(domain.verificationToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect(await storage.repos.tenants.findServingDomain(domain.domain)).toEqual({ tenantId: 'ten_one', customClientIpHeader: null });
+      expect(await storage.repos.tenants.findServingDomain(domain.domain)).toEqual({ tenantId: 'ten_one', customClientIpHeader: null, metadata: {} });
     }
     expect(new Set(domains.map((d) => d.id)).size).toBe(2);
   });

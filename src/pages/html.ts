@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../domain/tenants/tenant-service.js';
-import { CSS_HEX_COLOR, fontUrlCss, pageBackgroundCss } from '../domain/tenants/branding.js';
+import { fontUrlCss, hexColor, pageBackgroundCss } from '../domain/tenants/branding.js';
 
 export const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -94,8 +94,7 @@ export function renderErrorPage(reply: FastifyReply, tenant: Tenant | null, erro
  */
 function brandingStyle(tenant: Tenant | null): { css: string; font: boolean } {
   const branding = tenant?.branding;
-  const hex = (value: unknown) => (typeof value === 'string' && new RegExp(CSS_HEX_COLOR).test(value) ? value : undefined);
-  const primary = hex(branding?.colors?.primary);
+  const primary = hexColor(branding?.colors?.primary);
   const background = pageBackgroundCss(branding?.colors?.page_background);
   const font = fontUrlCss(branding?.font?.url);
   const variables = `${primary ? `--accent:${primary};` : ''}${background && 'color' in background ? `--bg:${background.color};` : ''}`;

@@ -35,11 +35,10 @@ export function registerTenantResolution(app: FastifyInstance, tenants: TenantSe
 function attach(request: FastifyRequest, tenants: TenantService, tenant: Tenant | null, trust: ProxyTrust): Error | undefined {
   if (!tenant) return unknownHost(request.url, 404, `Unknown tenant host: ${request.hostname}`);
   request.tenant = tenant;
+  const { clientIpHeader, customDomainMetadata } = tenants.customDomainOf(request.hostname);
   // Before the audit, rate-limit and attack-protection hooks read the address (they are registered after this one).
-  applyClientIpHeader(request, tenants.clientIpHeaderOf(request.hostname), trust);
+  applyClientIpHeader(request, clientIpHeader, trust);
   request.issuer = tenants.publicOrigin.issuerFor(request.hostname.replace(/\.$/, ''));
-  // From the host cache entry just answered: a custom domain's metadata, nothing on a canonical host.
-  const customDomainMetadata = tenants.customDomainMetadataOf(request.hostname);
   request.urlPlaceholders = customDomainMetadata ? { customDomainMetadata } : NO_PLACEHOLDERS;
   return undefined;
 }

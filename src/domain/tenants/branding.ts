@@ -36,7 +36,9 @@ export const GRADIENT_TYPES = ['linear-gradient'] as const;
 /** `angle_deg` range accepted for a gradient (a turn either way). */
 export const GRADIENT_ANGLE = { min: -360, max: 360 } as const;
 
-const hex = (value: unknown): string | undefined => (typeof value === 'string' && new RegExp(CSS_HEX_COLOR).test(value) ? value : undefined);
+const HEX_COLOR = new RegExp(CSS_HEX_COLOR);
+/** `value` when it is a hex colour (safe in a style sheet as it is), else undefined. */
+export const hexColor = (value: unknown): string | undefined => (typeof value === 'string' && HEX_COLOR.test(value) ? value : undefined);
 
 /**
  * The CSS background of `colors.page_background`: a hex colour, or a linear gradient
@@ -45,12 +47,12 @@ const hex = (value: unknown): string | undefined => (typeof value === 'string' &
  * the value is not one of those forms.
  */
 export function pageBackgroundCss(value: unknown): { color: string } | { gradient: string } | undefined {
-  const color = hex(value);
+  const color = hexColor(value);
   if (color) return { color };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const gradient = value as Record<string, unknown>;
-  const start = hex(gradient.start);
-  const end = hex(gradient.end);
+  const start = hexColor(gradient.start);
+  const end = hexColor(gradient.end);
   const angle = gradient.angle_deg ?? 180;
   if (gradient.type !== 'linear-gradient' || !start || !end) return undefined;
   if (typeof angle !== 'number' || !Number.isFinite(angle) || angle < GRADIENT_ANGLE.min || angle > GRADIENT_ANGLE.max) return undefined;

@@ -228,19 +228,12 @@ export class TenantService {
   }
 
   /**
-   * The header a custom domain takes its client IP address from (`custom_client_ip_header`), for a
-   * host resolveHost has just answered; undefined for every other host (server/tenant-resolution.ts).
+   * What a custom domain adds to the requests on it, from the cache entry resolveHost has just
+   * answered for `hostname` (one look-up, no read per request): the header its client IP address
+   * comes from (`custom_client_ip_header`) and its `domain_metadata`. Empty for a canonical host.
    */
-  clientIpHeaderOf(hostname: string): string | undefined {
-    return this.hosts.peek(HOSTS, normalizeHost(hostname))?.clientIpHeader;
-  }
-
-  /**
-   * The `domain_metadata` of the custom domain `hostname` is, for a host resolveHost has just
-   * answered (from the same cache entry: no read per request); undefined for a canonical host.
-   */
-  customDomainMetadataOf(hostname: string): Readonly<Record<string, string>> | undefined {
-    return this.hosts.peek(HOSTS, normalizeHost(hostname))?.customDomainMetadata;
+  customDomainOf(hostname: string): Pick<HostEntry, 'clientIpHeader' | 'customDomainMetadata'> {
+    return this.hosts.peek(HOSTS, normalizeHost(hostname)) ?? {};
   }
 
   private tenantNameForHost(host: string): string | undefined {

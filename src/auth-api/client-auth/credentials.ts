@@ -1,33 +1,55 @@
 /**
  * What a request presents to authenticate its client, gathered once and handed to every method:
  * the Authorization header, the body parameters (client_id, client_secret, client_assertion,
- * client_assertion_type, ...) and, for the mutual-TLS methods, the TLS peer certificate. A method
+ * client_assertion_type, ...) and, for the mutual-TLS methods, the client certificate. A method
  * reads only what it needs; none of them sees the request itself.
  */
-import { TLSSocket, type PeerCertificate } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
 
 export type CredentialParams = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The client certificate of a request (RFC 8705): from the TLS handshake when Tessera terminates
+ * mutual TLS itself, or from a trusted edge's `client-certificate` header. One shape for both, so
+ * the mTLS methods and certificate-bound tokens never care where it came from.
+ */
+export interface PresentedCertificate {
+  readonly certificate: X509Certificate;
+  /**
+   * Whether the certificate's chain was verified against a trusted CA (the handshake's own check,
+   * or the edge's `client-certificate-ca-verified: SUCCESS`). `tls_client_auth` requires it;
+   * `self_signed_tls_client_auth` matches the certificate itself and does not.
+   */
+  readonly caVerified: boolean;
+}
 
 export interface ClientCredentials {
   /** The Authorization header, as sent. */
   readonly authorization: string | undefined;
   /** The request's string parameters (body, or what the endpoint parsed). */
   readonly params: CredentialParams;
-  /** The certificate the client presented in the TLS handshake, if any (read on demand: only mTLS methods need it). */
-  peerCertificate(): PeerCertificate | undefined;
+  /** The client certificate the request presented, if any (read on demand: only mTLS methods need it). */
+  peerCertificate(): PresentedCertificate | undefined;
+}
+
+/** The certificate of the TLS handshake, when Tessera terminated TLS and the client sent one. */
+function handshakeCertificate(request: FastifyRequest): PresentedCertificate | undefined {
+  const socket = request.raw.socket;
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const peer = socket.getPeerX509Certificate();
+  return peer ? { certificate: peer, caVerified: socket.authorized } : undefined;
 }
 
 export function credentialsOf(request: FastifyRequest, params: CredentialParams): ClientCredentials {
+  let presented: PresentedCertificate | undefined | null = null;
   return {
     authorization: request.headers.authorization,
     params,
     peerCertificate: () => {
-      const socket = request.raw.socket;
-      if (!(socket instanceof TLSSocket)) return undefined;
-      const certificate = socket.getPeerCertificate();
-      // An empty object means the client sent none.
-      return certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
+      if (presented === null) presented = handshakeCertificate(request);
+      return presented;
     },
   };
 }

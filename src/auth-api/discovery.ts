@@ -11,12 +11,15 @@ import { tenantFeatures } from '../domain/tenants/features.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../domain/tokens/id-token.js';
 import { grants } from './token/grants/registry.js';
 import { clientAuthMethods } from './client-auth/registry.js';
+import { mtlsAliasesEnabled, mtlsEndpointAliases } from './mtls-aliases.js';
+import type { Services } from '../domain/services.js';
+import type { PublicOrigin } from '../domain/tenants/public-origin.js';
 
 /** Auth0's published lists: what a relying party may ask for and read. */
 const SCOPES_SUPPORTED = ['openid', 'profile', 'offline_access', 'name', 'given_name', 'family_name', 'nickname', 'email', 'email_verified', 'picture', 'created_at', 'identities', 'phone', 'address'];
 const CLAIMS_SUPPORTED = ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'];
 
-function metadata(request: FastifyRequest): Record<string, unknown> {
+function metadata(request: FastifyRequest, origin: PublicOrigin): Record<string, unknown> {
   const issuer = request.issuer;
   const features = tenantFeatures(request.tenant.settings);
   return {
@@ -39,11 +42,15 @@ function metadata(request: FastifyRequest): Record<string, unknown> {
     request_parameter_supported: features.requestObjects,
     ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
     ...(features.acrValues.length ? { acr_values_supported: features.acrValues } : {}),
+    // RFC 8705 §3.3: a token request over mutual TLS gets certificate-bound tokens (certificate-binding.ts).
+    tls_client_certificate_bound_access_tokens: true,
+    // RFC 8705 §5, on the issuer's own host name (a custom domain's alias is `mtls.{custom domain}`).
+    ...(mtlsAliasesEnabled(request.tenant.settings) ? { mtls_endpoint_aliases: mtlsEndpointAliases(origin.mtlsAliasOrigin(new URL(issuer).hostname)) } : {}),
   };
 }
 
-export const discoveryRoutes: FastifyPluginAsync = async (app) => {
+export const discoveryRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.get(path, async (request, reply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60').send(metadata(request)));
+    app.get(path, async (request, reply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60').send(metadata(request, services.tenants.publicOrigin)));
   }
 };

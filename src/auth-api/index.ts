@@ -30,7 +30,7 @@ export function registerAuthenticationApiHooks(app: FastifyInstance, services: S
 }
 
 export const authenticationApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  await app.register(discoveryRoutes);
+  await app.register(discoveryRoutes, { services });
   await app.register(jwksRoute, { services });
   await app.register(signingCertificateRoutes, { services });
   await app.register(tokenEndpoint, { services });

@@ -1,7 +1,8 @@
 /**
  * `GET|POST /userinfo`: the user's claims for the scopes of the presented access token — the
  * opaque token issued when no API was requested, or a JWT whose audience includes
- * `{issuer}userinfo` (issued when `openid` was granted together with an API).
+ * `{issuer}userinfo` (issued when `openid` was granted together with an API). A certificate-bound
+ * token also needs its certificate (checkBinding).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
@@ -9,18 +10,23 @@ import { JwtError } from '../domain/tokens/jws.js';
 import { userClaims } from '../domain/oidc/user-claims.js';
 import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
+import { boundThumbprint } from '../domain/tokens/certificate-binding.js';
+import { presentedThumbprint } from './client-certificate.js';
 
 const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
 
 interface TokenSubject {
   userId: string;
   scope: string[];
+  /** The token's `cnf` when it is certificate-bound. */
+  cnf?: unknown;
 }
 
 export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const handler = async (request: FastifyRequest) => {
     const token = bearerToken(request);
     const subject = token.includes('.') ? await fromJwt(services, request, token) : await fromOpaque(services, request, token);
+    checkBinding(request, subject);
     const user = await services.users.get(request.tenant.id, subject.userId).catch(() => undefined);
     if (!user || user.blocked) throw invalidToken('The user no longer exists or is blocked');
     return userClaims(user, subject.scope);
@@ -35,8 +41,21 @@ function bearerToken(request: FastifyRequest): string {
   return match[1]!;
 }
 
+/**
+ * RFC 8705 §3: a certificate-bound token is good only with the certificate it is bound to, presented
+ * on this request (mutual TLS on the alias host, or a trusted edge's header). Without it, or with
+ * another, the token is refused as `invalid_token` (401), as a resource server must.
+ */
+function checkBinding(request: FastifyRequest, subject: TokenSubject): void {
+  const bound = boundThumbprint(subject.cnf);
+  if (bound === undefined) return;
+  const presented = presentedThumbprint(request);
+  if (!presented) throw invalidToken('The access token is certificate-bound: present its client certificate over mutual TLS');
+  if (presented !== bound) throw invalidToken('The access token is bound to another client certificate');
+}
+
 async function fromOpaque(services: Services, request: FastifyRequest, token: string): Promise<TokenSubject> {
-  const entry = await services.ttl.get<{ userId: string; scope: string[] }>(request.tenant.id, 'userinfo_token', token);
+  const entry = await services.ttl.get<{ userId: string; scope: string[]; cnf?: unknown }>(request.tenant.id, 'userinfo_token', token);
   if (!entry) throw invalidToken('The access token is invalid or expired');
   return entry;
 }
@@ -55,5 +74,5 @@ async function fromJwt(services: Services, request: FastifyRequest, token: strin
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.includes(`${payload.iss}userinfo`)) throw invalidToken('The access token is not valid for /userinfo');
   if (typeof payload.sub !== 'string') throw invalidToken('The access token has no subject');
-  return { userId: payload.sub, scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [] };
+  return { userId: payload.sub, scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [], cnf: payload.cnf };
 }

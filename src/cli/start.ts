@@ -1,6 +1,7 @@
 /** `tessera start`: migrate, provision the default tenant on first start, serve. */
 import type { Config } from '../config/config.js';
 import { buildServer } from '../server/app.js';
+import { createMtlsListener } from '../server/mtls-listener.js';
 import { ensureBootstrapClient, ensureTenant, healTenantProvisioning, type BootstrapCredentials } from '../domain/bootstrap.js';
 import { openRuntime, closeRuntime } from './runtime.js';
 import { bootstrapFileExists, bootstrapFilePath, describeBootstrap, writeBootstrapFile } from './bootstrap-file.js';
@@ -47,6 +48,19 @@ export async function start(config: Config): Promise<void> {
   for (const other of await services.tenants.list()) if (other.id !== tenant.id) await healTenantProvisioning(services, other, warn);
   const dashboard = await prepareDashboard(services, config, app.log);
   if (!config.publicUrl.portFromListener) port = await listen();
+  // After the main listener: the app is ready, so its routing handler can serve this one too.
+  const mtls = createMtlsListener(app, config);
+  if (mtls) {
+    const mtlsPort = await new Promise<number>((resolveListen, reject) => {
+      mtls.server.once('error', reject);
+      mtls.server.listen(config.mtls!.port, config.host, () => {
+        const address = mtls.server.address();
+        resolveListen(typeof address === 'object' && address ? address.port : config.mtls!.port);
+      });
+    });
+    services.tenants.publicOrigin.bindMtlsPort(mtlsPort);
+    console.log(`Tessera mTLS listening on https://${config.host}:${mtlsPort} (the tenants' mtls. alias hosts)`);
+  }
   const sweeper = startSweeper(services.storage, (error) => logError(error), SWEEP_INTERVAL_MS, services.clock);
   const statsJob = startStatsJob(services.stats, (error) => logError(error), STATS_INTERVAL_MS);
 
@@ -66,6 +80,11 @@ export async function start(config: Config): Promise<void> {
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, shutting down`);
+    if (mtls) {
+      const closed = new Promise((done) => mtls.server.close(done));
+      mtls.server.closeAllConnections();
+      await closed;
+    }
     await app.close();
     await sweeper.stop();
     await statsJob.stop();

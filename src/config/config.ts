@@ -16,6 +16,12 @@ export interface Config {
   host: string;
   database: DatabaseConfig;
   tls?: { certFile: string; keyFile: string };
+  /**
+   * The mutual-TLS listener (`TESSERA_MTLS_PORT`, needs TLS_*): the tenants' `mtls.` alias hosts, where
+   * the handshake asks for a client certificate; `TESSERA_MTLS_CA_FILE`, the CAs a `tls_client_auth`
+   * certificate's chain must verify against (without it no chain counts as CA-verified).
+   */
+  mtls?: { port: number; caFile?: string };
   trustProxy: boolean | string;
   baseDomain: string;
   /** Scheme and port of every tenant's public URL (`TESSERA_PUBLIC_URL`): issuers, links, the Management API identifier. */
@@ -123,6 +129,8 @@ export function loadConfig(env: Env = process.env): Config {
   const twilio = parseTwilio(env);
   if (twilio) config.twilio = twilio;
   if (tls) config.tls = tls;
+  const mtls = parseMtls(env, tls !== undefined);
+  if (mtls) config.mtls = mtls;
   const bootstrap = parseBootstrapClient(env);
   if (bootstrap) config.bootstrapClient = bootstrap;
   const encryptionKey = nonEmpty(env, 'TESSERA_ENCRYPTION_KEY');
@@ -339,6 +347,19 @@ function parseTls(env: Env): Config['tls'] {
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw new ConfigError(certFile ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'must be set together with the other TLS_* file');
   return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+function parseMtls(env: Env, tls: boolean): Config['mtls'] {
+  const rawPort = nonEmpty(env, 'TESSERA_MTLS_PORT');
+  const caFile = nonEmpty(env, 'TESSERA_MTLS_CA_FILE');
+  if (rawPort === undefined) {
+    if (caFile) throw new ConfigError('TESSERA_MTLS_CA_FILE', 'needs TESSERA_MTLS_PORT (the mutual-TLS listener it configures)');
+    return undefined;
+  }
+  if (!tls) throw new ConfigError('TESSERA_MTLS_PORT', 'needs TLS_CERT_FILE and TLS_KEY_FILE: the mutual-TLS listener serves the same certificate');
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port < 0 || port > 65535) throw new ConfigError('TESSERA_MTLS_PORT', `must be an integer from 0 to 65535, got "${rawPort}"`);
+  return { port, ...(caFile ? { caFile: resolve(caFile) } : {}) };
 }
 
 function parseBootstrapClient(env: Env): Config['bootstrapClient'] {

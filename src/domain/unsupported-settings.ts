@@ -66,10 +66,10 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   only('organization_usage', 'deny'),
   only('organization_require_behavior', 'no_prompt'),
   off('default_organization'),
-  // No pushed authorization requests endpoint, no sender-constrained tokens, no FAPI profiles.
+  // No pushed authorization requests endpoint, no FAPI profiles. (Certificate-bound tokens are
+  // implemented: require_proof_of_possession, domain/tokens/certificate-binding.ts.)
   only('require_pushed_authorization_requests', false),
   off('par_request_expiry', 'null'),
-  only('require_proof_of_possession', false),
   only('compliance_level', 'none'),
   // No confirmation prompt is shown for non-verifiable (custom scheme) callbacks.
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
@@ -91,10 +91,10 @@ export const UNSUPPORTED_RESOURCE_SERVER_SETTINGS: readonly UnsupportedSetting[]
   off('token_encryption', 'null'),
   // Online refresh tokens are not issued.
   only('allow_online_access', false),
-  // Transactional authorization, rich authorization requests and proof of possession (DPoP, mTLS).
+  // Transactional authorization and rich authorization requests. (`proof_of_possession` with
+  // mechanism "mtls" is implemented; "dpop" is refused by certificate-binding.ts checkProofOfPossession.)
   off('consent_policy', 'null'),
   off('authorization_details'),
-  off('proof_of_possession', 'null'),
 ];
 
 /** `PATCH /api/v2/tenants/settings`. */
@@ -124,7 +124,6 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
   // `resource` is not read as the audience.
   only('resource_parameter_profile', 'audience'),
-  off('mtls.enable_endpoint_aliases'),
   // Flags asking for legacy endpoints or features Tessera does not have.
   off('flags.allow_legacy_delegation_grant_types'),
   off('flags.allow_legacy_ro_grant_types'),

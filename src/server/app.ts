@@ -14,6 +14,7 @@ import { DeferredCompilations } from '../http/deferred-compilation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
 import { proxyTrust } from './client-ip-header.js';
+import { registerClientCertificate } from './client-certificate.js';
 import { registerAudit } from './audit.js';
 import { registerDashboardAssets } from './dashboard-assets.js';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +59,9 @@ export async function buildServer(config: Config, services: Services, options: B
   await app.register(formBody, { bodyLimit: config.bodyLimitBytes });
   registerSecurityHeaders(app);
   registerRequestBounds(app);
-  registerTenantResolution(app, services.tenants, proxyTrust(config.trustProxy));
+  const trust = proxyTrust(config.trustProxy);
+  registerTenantResolution(app, services.tenants, trust);
+  registerClientCertificate(app, trust);
   registerAudit(app, services.logs);
   // The dashboard web app, on the admin host only; it calls each tenant's /api/v2 on the tenants' hosts.
   await registerDashboardAssets(app, {

@@ -1,4 +1,5 @@
 /** What every tenant-scoped request carries once the tenant has been resolved from its host. */
+import type { PresentedCertificate } from '../auth-api/client-auth/credentials.js';
 import type { Tenant } from '../domain/tenants/tenant-service.js';
 import type { UrlPlaceholders } from '../domain/clients/url-rules.js';
 import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
@@ -10,6 +11,10 @@ declare module 'fastify' {
     issuer: string;
     /** What `{custom_domain.metadata.KEY}` in the application's URLs resolve to on this request's host (url-rules.ts). */
     urlPlaceholders: UrlPlaceholders;
+    /** Whether the request came on the tenant's mTLS alias host (`mtls.{host}`): only the mTLS endpoints answer there. */
+    mtlsAlias: boolean;
+    /** The client certificate the request presented (client-certificate.ts); null without one. */
+    clientCertificate: PresentedCertificate | null;
     /** Scopes of the verified Management API token. */
     grantedScopes?: Set<string>;
     /** The application (`azp`) the verified Management API token was issued to: logged with each write. */

@@ -27,7 +27,7 @@ function pinned(base: string, extra = ''): string {
     `"id_token_signing_alg_values_supported":["HS256","RS256","PS256"],` +
     `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","none"],` +
     `"claims_supported":["aud","auth_time","created_at","email","email_verified","exp","family_name","given_name","iat","identities","iss","name","nickname","phone_number","picture","sub"],` +
-    `"request_uri_parameter_supported":false,"request_parameter_supported":false${extra}}`
+    `"request_uri_parameter_supported":false,"request_parameter_supported":false${extra},"tls_client_certificate_bound_access_tokens":true}`
   );
 }
 
@@ -51,5 +51,16 @@ describe('discovery document', () => {
     expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, `,"end_session_endpoint":"${base}/oidc/logout"${acr}`));
     expect((await patch({ oidc_logout: { rp_logout_end_session_endpoint_discovery: false } })).status).toBe(200);
     expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, acr));
+  });
+
+  it('lists mtls_endpoint_aliases last, on mtls.{host}, only while the tenant turns mtls.enable_endpoint_aliases on', async () => {
+    const token = await managementToken(server);
+    const patch = (body: object) => call(server, '/api/v2/tenants/settings', { method: 'PATCH', headers: { authorization: `Bearer ${token}` }, body });
+    expect((await patch({ mtls: { enable_endpoint_aliases: true } })).status).toBe(200);
+    const alias = `http://mtls.localhost:${server.port}`;
+    const on = (await call(server, '/.well-known/openid-configuration')).text;
+    expect(on.endsWith(`,"tls_client_certificate_bound_access_tokens":true,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo"}}`)).toBe(true);
+    expect((await patch({ mtls: { enable_endpoint_aliases: false } })).status).toBe(200);
+    expect((await call(server, '/.well-known/openid-configuration')).text).not.toContain('mtls_endpoint_aliases');
   });
 });

@@ -131,10 +131,9 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect((await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: null })).status).toBe(200);
     });
 
-    it('finding 19: require_pushed_authorization_requests, compliance_level and require_proof_of_possession are refused when on', async () => {
+    it('finding 19: require_pushed_authorization_requests and compliance_level are refused when on', async () => {
       await refusesClient({ require_pushed_authorization_requests: true }, 'require_pushed_authorization_requests');
       await refusesClient({ compliance_level: 'fapi2_sp_pkj_mtls' }, 'compliance_level');
-      await refusesClient({ require_proof_of_possession: true }, 'require_proof_of_possession');
       const off = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: false, compliance_level: null, require_proof_of_possession: false });
       expect(off.status).toBe(200);
     });

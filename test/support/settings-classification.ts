@@ -63,7 +63,7 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   organization_usage: refused('require', 'deny'),
   organization_require_behavior: refused('pre_login_prompt', 'no_prompt'),
   require_pushed_authorization_requests: refused(true, false),
-  require_proof_of_possession: refused(true, false),
+  require_proof_of_possession: effect('domain/tokens/certificate-binding.ts bindingRequirement; test/integration/mtls.test.ts'),
   par_request_expiry: refused(60, null),
   compliance_level: refused('fapi1_adv_pkj_par', null),
   skip_non_verifiable_callback_uri_confirmation_prompt: refused(false, null),
@@ -94,7 +94,8 @@ export const RESOURCE_SERVER_FIELDS: Record<string, Classification> = {
   token_encryption: refused({ format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: '-----BEGIN PUBLIC KEY-----' } }, null),
   consent_policy: refused('transactional-authorization-with-mfa', null),
   authorization_details: refused([{ type: 'payment_initiation' }], null),
-  proof_of_possession: refused({ mechanism: 'mtls', required: true }, null),
+  // mechanism "mtls" takes effect (certificate-binding.ts, test/integration/mtls.test.ts); DPoP is refused by name.
+  proof_of_possession: refused({ mechanism: 'dpop', required: true }, null, { field: 'proof_of_possession.mechanism' }),
 };
 
 const flag = (name: string, value: Classification): [string, Classification] => [`flags.${name}`, value];
@@ -136,7 +137,7 @@ export const TENANT_SETTINGS_FIELDS: Record<string, Classification> = {
   authorization_response_iss_parameter_supported: refused(true, false),
   skip_non_verifiable_callback_uri_confirmation_prompt: refused(false, true),
   resource_parameter_profile: refused('compatibility', 'audience'),
-  'mtls.enable_endpoint_aliases': refused(true, false),
+  'mtls.enable_endpoint_aliases': effect('auth-api/discovery.ts mtls_endpoint_aliases, server/tenant-resolution.ts alias host; test/integration/mtls.test.ts'),
   ...Object.fromEntries([
     // Already refused as true by its own rule (Change Password Flow v2 cannot be turned off).
     flag('change_pwd_flow_v1', refused(true, false, { message: /change_pwd_flow_v1/ })),

@@ -12,6 +12,7 @@ import type { AuthorizationRequest } from '../../domain/oidc/authorization-reque
 import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
+import { ProofOfPossessionRequired } from '../../domain/tokens/certificate-binding.js';
 import type { CodeGrant } from '../../domain/oidc/code-grant.js';
 import { deliver } from './response-modes.js';
 import { askConsent } from './consent-question.js';
@@ -84,12 +85,19 @@ export async function completeAuthorization(
   const wantsToken = authorization.responseTypes.has('token');
   const wantsIdToken = authorization.responseTypes.has('id_token');
   if (wantsToken || wantsIdToken) {
-    const tokens = await mintUserTokens(services, tenant, issuer, client, user, grant, {
-      accessToken: wantsToken,
-      idToken: wantsIdToken,
-      web: true,
-      ...(code !== undefined ? { code } : {}),
-    });
+    let tokens;
+    try {
+      tokens = await mintUserTokens(services, tenant, issuer, client, user, grant, {
+        accessToken: wantsToken,
+        idToken: wantsIdToken,
+        web: true,
+        ...(code !== undefined ? { code } : {}),
+      });
+    } catch (error) {
+      // A browser presents no client certificate: a token that must be certificate-bound cannot come from here.
+      if (error instanceof ProofOfPossessionRequired) return deliver(reply, tenant, target, withState({ error: 'invalid_request', error_description: error.message }));
+      throw error;
+    }
     if (tokens.access_token) {
       params.access_token = tokens.access_token;
       params.token_type = 'Bearer';

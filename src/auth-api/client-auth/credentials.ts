@@ -4,9 +4,9 @@
  * client_assertion_type, ...) and, for the mutual-TLS methods, the client certificate. A method
  * reads only what it needs; none of them sees the request itself.
  */
-import { X509Certificate } from 'node:crypto';
-import { TLSSocket } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { presentedCertificate } from '../client-certificate.js';
 
 export type CredentialParams = Readonly<Record<string, string | undefined>>;
 
@@ -34,21 +34,13 @@ export interface ClientCredentials {
   peerCertificate(): PresentedCertificate | undefined;
 }
 
-/** The certificate of the TLS handshake, when Tessera terminated TLS and the client sent one. */
-function handshakeCertificate(request: FastifyRequest): PresentedCertificate | undefined {
-  const socket = request.raw.socket;
-  if (!(socket instanceof TLSSocket)) return undefined;
-  const peer = socket.getPeerX509Certificate();
-  return peer ? { certificate: peer, caVerified: socket.authorized } : undefined;
-}
-
 export function credentialsOf(request: FastifyRequest, params: CredentialParams): ClientCredentials {
   let presented: PresentedCertificate | undefined | null = null;
   return {
     authorization: request.headers.authorization,
     params,
     peerCertificate: () => {
-      if (presented === null) presented = handshakeCertificate(request);
+      if (presented === null) presented = presentedCertificate(request);
       return presented;
     },
   };

@@ -12,6 +12,7 @@ import { authenticateClient } from '../client-auth/authenticate-client.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
 import { grantNotAllowed } from './grants/grant.js';
 import { tokenGrantFor } from './grants/registry.js';
+import { ProofOfPossessionRequired } from '../../domain/tokens/certificate-binding.js';
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/oauth/token', async (request, reply) => {
@@ -25,7 +26,10 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     try {
       const { client } = await authenticateClient(services, request, params);
       if (!client.grant_types.includes(grantType)) throw grantNotAllowed(grantType);
-      const result = await grant.run(services, request, params, client);
+      const result = await grant.run(services, request, params, client).catch((error: unknown) => {
+        // The application or API requires certificate-bound tokens and the request presented no certificate.
+        throw error instanceof ProofOfPossessionRequired ? new AuthApiError(400, 'invalid_request', error.message) : error;
+      });
       request.audit(successType, {
         description: '',
         client,

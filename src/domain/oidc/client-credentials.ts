@@ -10,6 +10,7 @@ import type { ResourceServer } from '../resource-servers/resource-server.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { mintAccessToken } from '../tokens/access-token.js';
 import { secondsAt } from '../clock.js';
+import { ProofOfPossessionRequired, bindingFor } from '../tokens/certificate-binding.js';
 
 export interface ClientToken {
   access_token: string;
@@ -26,6 +27,8 @@ export interface ClientTokenRequest {
   scope: string | undefined;
   /** The tenant's issuer for this request (`{origin}/`). */
   issuer: string;
+  /** The `x5t#S256` of the client certificate the request presented, if any (certificate-binding.ts). */
+  certificateThumbprint?: string;
 }
 
 /** Why no token is issued, with the description the token endpoint answers (as `access_denied`, 403). */
@@ -33,7 +36,8 @@ export type ClientTokenProblem =
   | { reason: 'no_audience'; description: string }
   | { reason: 'unknown_api'; description: string }
   | { reason: 'not_authorized'; description: string }
-  | { reason: 'scope_not_granted'; description: string };
+  | { reason: 'scope_not_granted'; description: string }
+  | { reason: 'proof_of_possession_required'; description: string };
 
 export type ClientTokenOutcome = { ok: true; token: ClientToken; api: ResourceServer; audience: string; scope: string } | ({ ok: false } & ClientTokenProblem);
 
@@ -51,6 +55,14 @@ export async function issueClientToken(services: Services, tenant: Tenant, reque
   const scopes = requestedScopes(request.scope, allowed);
   if (!Array.isArray(scopes)) return scopes;
 
+  let thumbprint: string | undefined;
+  try {
+    thumbprint = bindingFor(request.client, api, request.certificateThumbprint);
+  } catch (error) {
+    if (error instanceof ProofOfPossessionRequired) return { ok: false, reason: 'proof_of_possession_required', description: error.message };
+    throw error;
+  }
+
   const now = secondsAt(services.clock);
   const ring = await services.keys.keyRing(tenant.id);
   const accessToken = mintAccessToken(api, ring, {
@@ -62,6 +74,7 @@ export async function issueClientToken(services: Services, tenant: Tenant, reque
     grantType: 'client-credentials',
     lifetimeSeconds: api.token_lifetime,
     now,
+    ...(thumbprint ? { certificateThumbprint: thumbprint } : {}),
   });
   const scope = scopes.join(' ');
   const token: ClientToken = { access_token: accessToken, ...(scope ? { scope } : {}), expires_in: api.token_lifetime, token_type: 'Bearer' };

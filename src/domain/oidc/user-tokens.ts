@@ -4,6 +4,8 @@
  *  - With an API audience the access token is a JWT in the API's dialect; when `openid` was
  *    granted its audience also names `{issuer}userinfo`, as Auth0 does.
  *  - Without one it is an opaque token good only for `/userinfo` (Auth0: "opaque access token").
+ *  - Either is bound to the client certificate the token request presented (its `cnf`, kept with
+ *    the opaque token's entry), and refused when a binding is required without one (certificate-binding.ts).
  */
 import type { Services } from '../services.js';
 import type { Client } from '../clients/client.js';
@@ -12,6 +14,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import { mintAccessToken } from '../tokens/access-token.js';
 import { mintIdToken } from '../tokens/id-token.js';
 import { secondsAt } from '../clock.js';
+import { bindingFor, confirmationClaim } from '../tokens/certificate-binding.js';
 import { userClaims } from './user-claims.js';
 
 /** What a user granted an application in one authorization; stored with codes and refresh tokens. */
@@ -46,15 +49,17 @@ export async function mintUserTokens(
   client: Client,
   user: User,
   grant: UserGrant,
-  options: { accessToken: boolean; idToken: boolean; web?: boolean; code?: string; grantType?: string },
+  options: { accessToken: boolean; idToken: boolean; web?: boolean; code?: string; grantType?: string; certificateThumbprint?: string },
 ): Promise<IssuedUserTokens> {
   const now = secondsAt(services.clock);
   const ring = await services.keys.keyRing(tenant.id);
   const issued: IssuedUserTokens = { scope: grant.scope.join(' ') };
   if (options.accessToken) {
-    if (grant.audience) {
-      const api = await services.resourceServers.findByAudience(tenant.id, grant.audience);
-      if (!api) throw new Error(`API ${grant.audience} disappeared`);
+    const api = grant.audience ? await services.resourceServers.findByAudience(tenant.id, grant.audience) : undefined;
+    if (grant.audience && !api) throw new Error(`API ${grant.audience} disappeared`);
+    // Throws ProofOfPossessionRequired when the application or API requires a binding and no certificate came.
+    const thumbprint = bindingFor(client, api ?? undefined, options.certificateThumbprint);
+    if (api && grant.audience) {
       const lifetime = options.web ? api.token_lifetime_for_web : api.token_lifetime;
       issued.access_token = mintAccessToken(api, ring, {
         issuer,
@@ -66,10 +71,11 @@ export async function mintUserTokens(
         ...(grant.permissions ? { permissions: grant.permissions } : {}),
         lifetimeSeconds: lifetime,
         now,
+        ...(thumbprint ? { certificateThumbprint: thumbprint } : {}),
       });
       issued.expires_in = lifetime;
     } else {
-      issued.access_token = await services.ttl.put(tenant.id, 'userinfo_token', { userId: user.user_id, clientId: client.client_id, scope: grant.scope }, USERINFO_TOKEN_LIFETIME);
+      issued.access_token = await services.ttl.put(tenant.id, 'userinfo_token', { userId: user.user_id, clientId: client.client_id, scope: grant.scope, ...(thumbprint ? { cnf: confirmationClaim(thumbprint) } : {}) }, USERINFO_TOKEN_LIFETIME);
       issued.expires_in = USERINFO_TOKEN_LIFETIME;
     }
     issued.token_type = 'Bearer';

@@ -14,6 +14,7 @@ import { nowIso } from '../clock.js';
 import { removeApiPermissions, removeDroppedScopePermissions } from '../roles/cleanup.js';
 import { managementApiScopeEntries } from '../management-api-scopes.js';
 import { UNSUPPORTED_RESOURCE_SERVER_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
+import { checkProofOfPossession } from '../tokens/certificate-binding.js';
 import {
   DEFAULT_TOKEN_LIFETIME,
   MAX_TOKEN_LIFETIME,
@@ -254,6 +255,7 @@ function checkResourceServer(api: ResourceServer): void {
     throw invalid(`Payload validation error: token_dialect ${api.token_dialect} adds RBAC permissions to tokens and needs enforce_policies to be true.`);
   }
   checkScopes(api.scopes, api.is_system);
+  checkProofOfPossession(api.proof_of_possession);
 }
 
 function checkScopes(scopes: ResourceServerScope[], isSystem: boolean): void {

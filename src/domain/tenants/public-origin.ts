@@ -5,9 +5,14 @@
  */
 import type { PublicUrlConfig } from '../../config/config.js';
 
+/** A tenant host's mTLS alias is `mtls.{host}` (Auth0: "mTLS endpoint aliases add the mtls. prefix"). */
+export const MTLS_ALIAS_PREFIX = 'mtls.';
+
 export class PublicOrigin {
   private port: number | undefined;
   private pending: boolean;
+  /** The mTLS listener's port (null: 443); undefined when there is no such listener. */
+  private mtlsPort: number | null | undefined;
 
   constructor(
     private readonly config: PublicUrlConfig,
@@ -34,6 +39,22 @@ export class PublicOrigin {
   /** `{scheme}://{host}{:port}` for one of a tenant's host names (already resolved to the tenant). */
   originFor(hostname: string): string {
     return `${this.config.scheme}://${hostname.toLowerCase()}${this.port === undefined ? '' : `:${this.port}`}`;
+  }
+
+  /**
+   * The port of the mutual-TLS listener (TESSERA_MTLS_PORT) once it listens: the tenants' mTLS
+   * aliases are served there. Without that listener (an edge terminates mutual TLS) they share the
+   * public port.
+   */
+  bindMtlsPort(port: number): void {
+    this.mtlsPort = port === 443 ? null : port;
+  }
+
+  /** `https://mtls.{host}{:port}`: where `hostname`'s mTLS endpoint aliases are (RFC 8705 §5). */
+  mtlsAliasOrigin(hostname: string): string {
+    const host = `${MTLS_ALIAS_PREFIX}${hostname.toLowerCase()}`;
+    if (this.mtlsPort === undefined) return this.originFor(host);
+    return `https://${host}${this.mtlsPort === null ? '' : `:${this.mtlsPort}`}`;
   }
 
   /** The issuer of tokens and the base of links for a request that came on `hostname` (port excluded). */

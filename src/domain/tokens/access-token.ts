@@ -2,7 +2,8 @@
  * Mints JWT access tokens in the API's token dialect:
  *  - `access_token` (Auth0 profile): typ JWT, `azp`, `gty`;
  *  - `rfc9068_profile`: typ at+jwt, `client_id`, `jti`, no `gty`;
- *  - the `*_authz` variants add a `permissions` array.
+ *  - the `*_authz` variants add a `permissions` array;
+ *  - a certificate-bound token carries `cnf: {"x5t#S256": …}` (RFC 8705 §3.1).
  * The key follows the API's signing algorithm: the tenant's current RSA (RS256/PS256) or EC (ES256)
  * key, or the API's own secret for HS256.
  */
@@ -11,6 +12,7 @@ import { LRUCache } from 'lru-cache';
 import type { ResourceServer } from '../resource-servers/resource-server.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { signJwt, type JwsSigningKey } from './jws.js';
+import { confirmationClaim } from './certificate-binding.js';
 
 export interface AccessTokenRequest {
   issuer: string;
@@ -23,6 +25,8 @@ export interface AccessTokenRequest {
   permissions?: string[];
   lifetimeSeconds: number;
   now: number;
+  /** The client certificate's `x5t#S256` when the token is certificate-bound (certificate-binding.ts). */
+  certificateThumbprint?: string;
 }
 
 /**
@@ -78,5 +82,6 @@ export function mintAccessToken(api: ResourceServer, ring: KeyRing, request: Acc
     claims.azp = request.clientId;
   }
   if (withPermissions) claims.permissions = request.permissions ?? request.scopes;
+  if (request.certificateThumbprint) claims.cnf = confirmationClaim(request.certificateThumbprint);
   return signJwt(signingKeyFor(api, ring), claims, rfc9068 ? 'at+jwt' : 'JWT');
 }

@@ -19,6 +19,7 @@ import type { UserGrant } from '../oidc/user-tokens.js';
 import { randomAlphanumeric } from '../ids.js';
 import { hashSecret, newSecret } from '../secrets.js';
 import { isoAt, systemClock, type Clock } from '../clock.js';
+import { isPublicClient } from './certificate-binding.js';
 
 // --- rules ---------------------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ export class RefreshTokenService {
    * A new token family for a user grant, or undefined when the grant does not earn one. `codeHash`
    * ties the family to the authorization code it came from, so a replayed code revokes it.
    */
-  async issue(tenantId: string, client: Client, grant: UserGrant, options: { codeHash?: string } = {}): Promise<string | undefined> {
+  async issue(tenantId: string, client: Client, grant: UserGrant, options: { codeHash?: string; certificateThumbprint?: string } = {}): Promise<string | undefined> {
     if (!earnsRefreshToken(client, grant.scope)) return undefined;
     const now = this.clock.now();
     const document: RefreshTokenGrant = {
@@ -92,6 +93,9 @@ export class RefreshTokenService {
       authTime: grant.authTime ?? Math.floor(now / 1000),
       ...(grant.audience ? { audience: grant.audience } : {}),
       ...(grant.sid ? { sessionId: grant.sid } : {}),
+      // RFC 8705 §4: a public client has no credentials a stolen refresh token would also need, so
+      // its token is bound to the certificate of the request that earned it (carried across rotation).
+      ...(options.certificateThumbprint && isPublicClient(client) ? { certificateThumbprint: options.certificateThumbprint } : {}),
     };
     const token = newSecret();
     const record: RefreshTokenRecord = {

@@ -12,6 +12,7 @@ import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
 import { checkCodeRedemption, type CodeGrant } from '../../../domain/oidc/code-grant.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
+import { certificateBinding } from '../../client-certificate.js';
 
 const invalidGrant = (description: string) => new AuthApiError(403, 'invalid_grant', description);
 
@@ -38,8 +39,8 @@ async function redeemCode(services: Services, request: FastifyRequest, params: G
 
   const user = await services.users.get(tenant.id, grant.userId).catch(() => undefined);
   if (!user || user.blocked) throw invalidGrant('The user is blocked or no longer exists');
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true });
-  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, { codeHash: hashSecret(params.code) });
+  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...certificateBinding(request) });
+  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, { codeHash: hashSecret(params.code), ...certificateBinding(request) });
   if (refreshToken) tokens.refresh_token = refreshToken;
   return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
 }

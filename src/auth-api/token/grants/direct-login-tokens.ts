@@ -14,6 +14,7 @@ import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens
 import { secondsAt } from '../../../domain/clock.js';
 import { AuthApiError } from '../../../http/errors.js';
 import type { GrantParams, GrantResult } from './grant.js';
+import { certificateBinding } from '../../client-certificate.js';
 
 export interface DirectLogin {
   login: LoginUser;
@@ -46,8 +47,8 @@ export async function tokensForDirectLogin(services: Services, request: FastifyR
   }
 
   await services.users.recordLogin(login, { ip: done.ip, ...(done.password !== undefined ? { password: done.password } : {}) });
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, login.user, grant, { accessToken: true, idToken: true, ...(done.grantType ? { grantType: done.grantType } : {}) });
-  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant);
+  const tokens = await mintUserTokens(services, tenant, request.issuer, client, login.user, grant, { accessToken: true, idToken: true, ...(done.grantType ? { grantType: done.grantType } : {}), ...certificateBinding(request) });
+  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, certificateBinding(request));
   if (refreshToken) tokens.refresh_token = refreshToken;
   return { response: tokens, userId: login.user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
 }

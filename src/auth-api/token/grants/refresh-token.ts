@@ -14,6 +14,7 @@ import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens
 import { narrowedScope } from '../../../domain/tokens/refresh-token-service.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
+import { certificateBinding, presentedThumbprint } from '../../client-certificate.js';
 
 /** Auth0's one answer for unknown, revoked, expired, reused and other applications' tokens. */
 const invalidRefreshToken = () => new AuthApiError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
@@ -32,6 +33,10 @@ async function refresh(services: Services, request: FastifyRequest, params: Gran
   const record = await services.refreshTokens.find(tenant.id, client, params.refresh_token);
   if (!record) throw invalidRefreshToken();
   const stored = record.document;
+  // A bound token (public clients, RFC 8705 §4) is good only with the certificate it was bound to.
+  if (stored.certificateThumbprint !== undefined && stored.certificateThumbprint !== presentedThumbprint(request)) {
+    throw new AuthApiError(403, 'invalid_grant', 'The refresh token is bound to a client certificate this request did not present.');
+  }
   if (params.audience && params.audience !== stored.audience) {
     throw new AuthApiError(403, 'access_denied', `The refresh token was not issued for audience "${params.audience}".`);
   }
@@ -59,7 +64,7 @@ async function refresh(services: Services, request: FastifyRequest, params: Gran
 
   const renewal = await services.refreshTokens.renew(tenant.id, client, record);
   if (renewal.status === 'reused') throw invalidRefreshToken();
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true });
+  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...certificateBinding(request) });
   if (renewal.refreshToken) tokens.refresh_token = renewal.refreshToken;
   return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
 }

@@ -1,0 +1,352 @@
+/**
+ * Issue 16, items 6-9 over real mutual TLS: the mTLS listener (TESSERA_MTLS_PORT) serving the
+ * tenant's `mtls.` alias host, discovery's `mtls_endpoint_aliases`, certificate-bound access and
+ * refresh tokens (`cnf.x5t#S256`, checked with jose and express-oauth2-jwt-bearer), `/userinfo`
+ * enforcing the binding, and a trusted edge's `client-certificate` header against a spoofed one.
+ * One server: TLS with a test CA naming `dev.localhost` and `mtls.dev.localhost`, TRUST_PROXY=127.0.0.2
+ * (the "edge" connects from 127.0.0.2; everyone else from 127.0.0.1). Clients authenticate with
+ * client secrets: the mTLS authentication methods are tested where they are built.
+ */
+import 'reflect-metadata';
+import { createHash, webcrypto } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+import * as client from 'openid-client';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { auth } from 'express-oauth2-jwt-bearer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDevCert } from '../../src/cli/dev-cert.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+x509.cryptoProvider.set(webcrypto);
+
+interface ClientCert {
+  cert: string;
+  key: string;
+  thumbprint: string;
+}
+
+/** A self-signed client certificate (EC P-256), as `openssl req -x509` would make one. */
+async function clientCertificate(cn: string): Promise<ClientCert> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const now = Date.now();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: createHash('sha256').update(cn).digest('hex').slice(0, 16),
+    name: `CN=${cn}`,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + 86_400_000),
+    signingAlgorithm: alg,
+    keys,
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const thumbprint = createHash('sha256').update(Buffer.from(certificate.rawData)).digest('base64url');
+  return { cert: certificate.toString('pem'), key, thumbprint };
+}
+
+let server: TestServer;
+let certDir: string;
+let ca: string;
+let mtlsPort: number;
+let alice: ClientCert;
+let mallory: ClientCert;
+let mgmt: string;
+/** A confidential application with client_credentials and password-realm. */
+let app: { client_id: string; client_secret: string };
+/** The same, with require_proof_of_possession. */
+let strictApp: { client_id: string; client_secret: string };
+/** A public (native) application with password-realm and refresh tokens. */
+let publicApp: { client_id: string };
+
+const API_REQUIRED = 'https://bound.example/api';
+const API_PLAIN = 'https://plain.example/api';
+const DB = 'Username-Password-Authentication';
+const PASSWORD = 'Xk9#mTq2!vLp';
+const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+/**
+ * One HTTPS request to 127.0.0.1 (or from `from`) on `port` with SNI and Host `host`, trusting only
+ * the test CA; `cert` is offered only if the server asks for one, as any TLS client does.
+ */
+function send(options: { port?: number; host?: string; path: string; method?: string; form?: Record<string, string>; headers?: Record<string, string>; cert?: ClientCert; from?: string }): Promise<Reply> {
+  const port = options.port ?? server.port;
+  const host = options.host ?? 'dev.localhost';
+  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        servername: host,
+        path: options.path,
+        method: options.method ?? (body ? 'POST' : 'GET'),
+        ca,
+        ...(options.cert ? { cert: options.cert.cert, key: options.cert.key } : {}),
+        ...(options.from ? { localAddress: options.from } : {}),
+        agent: false,
+        headers: {
+          host: `${host}:${port}`,
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A WHATWG fetch over `send`, with the client certificate, for openid-client and jose. */
+function fetchWith(cert: ClientCert): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const body = request.body ? Buffer.from(await request.arrayBuffer()).toString() : undefined;
+    const res = await send({
+      port: Number(url.port),
+      host: url.hostname,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      cert,
+      ...(body !== undefined ? { form: Object.fromEntries(new URLSearchParams(body)) } : {}),
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+    return new Response(typeof res.body === 'string' ? res.body : JSON.stringify(res.body), { status: res.status, headers });
+  };
+}
+
+async function management(method: string, path: string, body?: unknown): Promise<any> {
+  const json = body === undefined ? undefined : JSON.stringify(body);
+  const res = await new Promise<Reply>((resolve, reject) => {
+    const req = httpsRequest(
+      { host: '127.0.0.1', port: server.port, servername: 'dev.localhost', path: `/api/v2${path}`, method, ca, agent: false, headers: { host: `dev.localhost:${server.port}`, authorization: `Bearer ${mgmt}`, ...(json ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(json)) } : {}) } },
+      (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined }));
+      },
+    );
+    req.on('error', reject);
+    req.end(json);
+  });
+  return res;
+}
+
+async function must(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await management(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
+const clientCredentials = (audience: string, creds = app) => ({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, audience });
+const passwordLogin = (extra: Record<string, string>) => ({ grant_type: PASSWORD_REALM, username: 'ada@example.com', password: PASSWORD, realm: DB, scope: 'openid offline_access', ...extra });
+const alias = () => ({ port: mtlsPort, host: 'mtls.dev.localhost' });
+
+beforeAll(async () => {
+  certDir = await mkdtemp(join(tmpdir(), 'tessera-mtls-'));
+  const paths = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev'], hosts: ['mtls.dev.localhost', 'mtls.nobody.localhost'] });
+  ca = await readFile(paths.caCertFile, 'utf8');
+  [alice, mallory] = await Promise.all([clientCertificate('alice'), clientCertificate('mallory')]);
+  server = await startServer({ tls: { certFile: paths.certFile, keyFile: paths.keyFile }, env: { TESSERA_MTLS_PORT: '0', TRUST_PROXY: '127.0.0.2' } });
+  mtlsPort = Number(/Tessera mTLS listening on https:\/\/[^:]+:(\d+)/.exec(server.output())![1]);
+  const boot = server.bootstrap;
+  const token = await send({ path: '/oauth/token', form: { grant_type: 'client_credentials', client_id: boot.client_id, client_secret: boot.client_secret, audience: `https://dev.localhost:${server.port}/api/v2/` } });
+  mgmt = token.body.access_token;
+
+  await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: true } });
+  await must('POST', '/resource-servers', { identifier: API_REQUIRED, name: 'Bound', proof_of_possession: { mechanism: 'mtls', required: true } });
+  await must('POST', '/resource-servers', { identifier: API_PLAIN, name: 'Plain' });
+  const grants = ['client_credentials', PASSWORD_REALM, 'refresh_token'];
+  app = await must('POST', '/clients', { name: 'M2M', app_type: 'non_interactive', grant_types: grants, token_endpoint_auth_method: 'client_secret_post' });
+  strictApp = await must('POST', '/clients', { name: 'Strict', app_type: 'non_interactive', grant_types: grants, token_endpoint_auth_method: 'client_secret_post', require_proof_of_possession: true });
+  publicApp = await must('POST', '/clients', { name: 'Native', app_type: 'native', grant_types: [PASSWORD_REALM, 'refresh_token'], token_endpoint_auth_method: 'none' });
+  for (const c of [app, strictApp]) {
+    for (const audience of [API_REQUIRED, API_PLAIN]) await must('POST', '/client-grants', { client_id: c.client_id, audience, scope: [] });
+  }
+  await must('POST', '/users', { connection: DB, email: 'ada@example.com', password: PASSWORD, email_verified: true });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (certDir) await rm(certDir, { recursive: true, force: true });
+});
+
+describe('discovery and the alias host', () => {
+  it('advertises certificate-bound tokens and the aliases on the mTLS listener; openid-client uses them', async () => {
+    const doc = (await send({ path: '/.well-known/openid-configuration' })).body;
+    expect(doc.tls_client_certificate_bound_access_tokens).toBe(true);
+    const base = `https://mtls.dev.localhost:${mtlsPort}`;
+    expect(doc.mtls_endpoint_aliases).toEqual({ token_endpoint: `${base}/oauth/token`, revocation_endpoint: `${base}/oauth/revoke`, userinfo_endpoint: `${base}/userinfo` });
+
+    const fetchAlice = fetchWith(alice);
+    const config = await client.discovery(new URL(`https://dev.localhost:${server.port}/`), app.client_id, { use_mtls_endpoint_aliases: true }, client.ClientSecretPost(app.client_secret), { [client.customFetch]: fetchAlice });
+    config[client.customFetch] = fetchAlice;
+    const tokens = await client.clientCredentialsGrant(config, { audience: API_REQUIRED });
+    const jwks = (await send({ path: '/.well-known/jwks.json' })).body;
+    const { payload } = await jwtVerify(tokens.access_token, createLocalJWKSet(jwks), { issuer: `https://dev.localhost:${server.port}/`, audience: API_REQUIRED });
+    expect(payload.cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+  });
+
+  it('serves only the mTLS endpoints on the alias, and only alias hosts of known tenants on the mTLS listener', async () => {
+    expect((await send({ ...alias(), path: '/authorize?client_id=x', cert: alice })).status).toBe(404);
+    expect((await send({ ...alias(), path: '/.well-known/openid-configuration', cert: alice })).status).toBe(404);
+    expect((await send({ port: mtlsPort, path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
+    expect((await send({ port: mtlsPort, host: 'mtls.nobody.localhost', path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
+  });
+});
+
+describe('certificate-bound access tokens', () => {
+  it('an API requiring proof of possession: bound over mutual TLS, refused without a certificate on the normal host (which never asks for one)', async () => {
+    const bound = await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_REQUIRED), cert: alice });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(200);
+    expect(payloadOf(bound.body.access_token).cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+    // The client holds a certificate, but the normal host never asks for it, so none is presented.
+    const refused = await send({ path: '/oauth/token', form: clientCredentials(API_REQUIRED), cert: alice });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_request');
+    expect(refused.body.error_description).toMatch(/proof_of_possession/);
+  });
+
+  it('an API without the requirement: bound when a certificate is presented, a plain bearer token otherwise', async () => {
+    const bound = await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: mallory });
+    expect(payloadOf(bound.body.access_token).cnf).toEqual({ 'x5t#S256': mallory.thumbprint });
+    const plain = await send({ path: '/oauth/token', form: clientCredentials(API_PLAIN) });
+    expect(plain.status).toBe(200);
+    expect(payloadOf(plain.body.access_token).cnf).toBeUndefined();
+  });
+
+  it('require_proof_of_possession on the application: bound over mutual TLS, refused without', async () => {
+    const refused = await send({ path: '/oauth/token', form: clientCredentials(API_PLAIN, strictApp) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error_description).toMatch(/require_proof_of_possession/);
+    const bound = await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_PLAIN, strictApp), cert: alice });
+    expect(payloadOf(bound.body.access_token).cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+  });
+
+  it('express-oauth2-jwt-bearer accepts the bound token only with its certificate', async () => {
+    const token = (await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_REQUIRED), cert: alice })).body.access_token;
+    const jwks = JSON.stringify((await send({ path: '/.well-known/jwks.json' })).body);
+    const { createServer } = await import('node:http');
+    const jwksServer = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(jwks));
+    await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
+    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/`;
+    try {
+      const verify = (certificate: string | undefined) =>
+        new Promise<unknown>((resolve) => {
+          const middleware = auth({ issuer: `https://dev.localhost:${server.port}/`, jwksUri, audience: API_REQUIRED, tokenSigningAlg: 'RS256', getCertificate: () => certificate });
+          const headers: Record<string, string> = { authorization: `Bearer ${token}`, host: 'api.example' };
+          const req = { headers, query: {}, body: undefined, method: 'GET', protocol: 'https', originalUrl: '/', url: '/', get: (h: string) => headers[h.toLowerCase()], is: () => false } as never;
+          void middleware(req, {} as never, (error?: unknown) => resolve(error ?? 'ok'));
+        });
+      expect(await verify(alice.cert)).toBe('ok');
+      expect(await verify(mallory.cert)).toMatchObject({ status: 401 });
+      // No certificate for a bound token: the SDK answers 400 invalid_request.
+      expect(await verify(undefined)).toMatchObject({ status: 400 });
+    } finally {
+      jwksServer.close();
+    }
+  });
+
+  it('DPoP is refused on an API by name (not implemented), mtls accepted', async () => {
+    const dpop = await management('POST', '/resource-servers', { identifier: 'https://dpop.example', name: 'DPoP', proof_of_possession: { mechanism: 'dpop', required: true } });
+    expect(dpop.status).toBe(400);
+    expect(dpop.body.message).toMatch(/^proof_of_possession\.mechanism is not supported/);
+  });
+});
+
+describe('/userinfo and refresh tokens', () => {
+  it('a bound opaque token works at /userinfo only with its certificate (401 invalid_token otherwise)', async () => {
+    const login = await send({ ...alias(), path: '/oauth/token', form: passwordLogin({ client_id: app.client_id, client_secret: app.client_secret }), cert: alice });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    const bearer = { authorization: `Bearer ${login.body.access_token}` };
+    const ok = await send({ ...alias(), path: '/userinfo', headers: bearer, cert: alice });
+    expect(ok.status).toBe(200);
+    expect(ok.body.sub).toMatch(/^auth0\|/);
+    for (const attempt of [send({ ...alias(), path: '/userinfo', headers: bearer, cert: mallory }), send({ path: '/userinfo', headers: bearer, cert: alice })]) {
+      const refused = await attempt;
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe('invalid_token');
+      expect(refused.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+    }
+  });
+
+  it("a public client's refresh token is bound: refreshing needs the same certificate", async () => {
+    const login = await send({ ...alias(), path: '/oauth/token', form: passwordLogin({ client_id: publicApp.client_id }), cert: alice });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    const refresh = { grant_type: 'refresh_token', client_id: publicApp.client_id, refresh_token: login.body.refresh_token };
+    for (const attempt of [send({ path: '/oauth/token', form: refresh }), send({ ...alias(), path: '/oauth/token', form: refresh, cert: mallory })]) {
+      const refused = await attempt;
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('invalid_grant');
+    }
+    const renewed = await send({ ...alias(), path: '/oauth/token', form: refresh, cert: alice });
+    expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+  });
+});
+
+describe('behind an edge: the client-certificate header', () => {
+  const edgeHeaders = (cert: ClientCert) => ({ 'client-certificate': encodeURIComponent(cert.cert), 'client-certificate-ca-verified': 'FAILED: self signed certificate' });
+
+  it('is believed from the trusted proxy, on the normal and the alias host', async () => {
+    for (const host of ['dev.localhost', 'mtls.dev.localhost']) {
+      const res = await send({ host, path: '/oauth/token', form: clientCredentials(API_REQUIRED), headers: edgeHeaders(alice), from: '127.0.0.2' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(payloadOf(res.body.access_token).cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+    }
+  });
+
+  it('is ignored from anyone else (a spoofed header binds nothing and proves nothing)', async () => {
+    const res = await send({ path: '/oauth/token', form: clientCredentials(API_REQUIRED), headers: edgeHeaders(alice), from: '127.0.0.1' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    const token = (await send({ ...alias(), path: '/oauth/token', form: passwordLogin({ client_id: app.client_id, client_secret: app.client_secret }), cert: alice })).body.access_token;
+    const spoofed = await send({ path: '/userinfo', headers: { authorization: `Bearer ${token}`, ...edgeHeaders(alice) } });
+    expect(spoofed.status).toBe(401);
+  });
+
+  it('oversized or malformed from the trusted proxy: 400 invalid_request, never a 500', async () => {
+    const cases = ['x'.repeat(4097), 'not-a-certificate', '%E0%A4%A', encodeURIComponent('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')];
+    for (const value of cases) {
+      const res = await send({ path: '/oauth/token', form: clientCredentials(API_PLAIN), headers: { 'client-certificate': value }, from: '127.0.0.2' });
+      expect(res.status, value.slice(0, 40)).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    }
+  });
+});
+
+describe('the alias switch', () => {
+  it('turning mtls.enable_endpoint_aliases off removes the alias host', async () => {
+    await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: false } });
+    expect((await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
+    expect((await send({ path: '/.well-known/openid-configuration' })).body.mtls_endpoint_aliases).toBeUndefined();
+    await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: true } });
+  });
+});

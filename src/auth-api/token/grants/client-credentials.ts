@@ -22,8 +22,11 @@ export const clientCredentialsGrant = tokenGrant({
 
 async function issueToken(services: Services, request: FastifyRequest, params: GrantParams<never, 'audience' | 'scope'>, client: Client): Promise<GrantResult> {
   const outcome = await issueClientToken(services, request.tenant, { client, audience: params.audience, scope: params.scope, issuer: request.issuer, ...certificateBinding(request) });
-  // A required certificate binding without a certificate is a malformed request (certificate-binding.ts);
-  // every other refusal is Auth0's `access_denied` (403), with the description saying which one.
-  if (!outcome.ok) throw new AuthApiError(outcome.reason === 'proof_of_possession_required' ? 400 : 403, outcome.reason === 'proof_of_possession_required' ? 'invalid_request' : 'access_denied', outcome.description);
+  if (!outcome.ok) {
+    // A required certificate binding without a certificate is a malformed request (certificate-binding.ts).
+    if (outcome.reason === 'proof_of_possession_required') throw new AuthApiError(400, 'invalid_request', outcome.description);
+    // Every other refusal is Auth0's `access_denied` (403), with the description saying which one.
+    throw new AuthApiError(403, 'access_denied', outcome.description);
+  }
   return { response: outcome.token, audience: outcome.audience, scope: outcome.scope };
 }

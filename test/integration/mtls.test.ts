@@ -309,6 +309,10 @@ describe('/userinfo and refresh tokens', () => {
     }
     const renewed = await send({ ...alias(), path: '/oauth/token', form: refresh, cert: alice });
     expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+    // The revocation endpoint is one of the aliases too.
+    const revoked = await send({ ...alias(), path: '/oauth/revoke', form: { client_id: publicApp.client_id, token: login.body.refresh_token }, cert: alice });
+    expect(revoked.status).toBe(200);
+    expect((await send({ ...alias(), path: '/oauth/token', form: refresh, cert: alice })).status).toBe(403);
   });
 });
 

@@ -12,7 +12,8 @@ import { authenticateClient } from '../client-auth/authenticate-client.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
 import { grantNotAllowed } from './grants/grant.js';
 import { tokenGrantFor } from './grants/registry.js';
-import { ProofOfPossessionRequired } from '../../domain/tokens/certificate-binding.js';
+import { ProofOfPossessionRequired, bindingFor } from '../../domain/tokens/certificate-binding.js';
+import { presentedThumbprint } from '../client-certificate.js';
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/oauth/token', async (request, reply) => {
@@ -26,8 +27,12 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     try {
       const { client } = await authenticateClient(services, request, params);
       if (!client.grant_types.includes(grantType)) throw grantNotAllowed(grantType);
-      const result = await grant.run(services, request, params, client).catch((error: unknown) => {
-        // The application or API requires certificate-bound tokens and the request presented no certificate.
+      const result = await (async () => {
+        // The application's own requirement is known now: refused before a grant consumes a code or checks a password.
+        bindingFor(client, undefined, presentedThumbprint(request));
+        return grant.run(services, request, params, client);
+      })().catch((error: unknown) => {
+        // The application or the API requires certificate-bound tokens and the request presented no certificate.
         throw error instanceof ProofOfPossessionRequired ? new AuthApiError(400, 'invalid_request', error.message) : error;
       });
       request.audit(successType, {

@@ -1,11 +1,12 @@
 /**
- * Runs Auth0's real Deploy CLI (`a0deploy`, the pinned `auth0-deploy-cli` package) against a TLS test
- * server, in a child process of its own as a team would run it: it asks for its Management API token
- * by client credentials at the tenant's `/oauth/token` and then calls `/api/v2`. The child trusts the
- * dev CA through NODE_EXTRA_CA_CERTS and resolves `*.localhost` to loopback through the same shim as
- * the relying-party apps; certificate verification stays on.
+ * Runs Auth0's real Deploy CLI (the pinned `auth0-deploy-cli` package) against a TLS test server, in
+ * a child process as a team would run it: it asks for its Management API token by client credentials
+ * at the tenant's `/oauth/token` and then calls `/api/v2`. The child trusts the dev CA through
+ * NODE_EXTRA_CA_CERTS and resolves `*.localhost` to loopback through the same shim as the
+ * relying-party apps; certificate verification stays on. One child serves a whole test file
+ * (apps/deploy-cli-runner.cjs says why: the CLI's schema compile is paid once).
  */
-import { execFile } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,6 +20,7 @@ import type { TlsTestServer } from './tls.js';
 
 const require = createRequire(import.meta.url);
 const A0DEPLOY = join(dirname(require.resolve('auth0-deploy-cli/package.json')), 'lib/index.js');
+const RUNNER = join(import.meta.dirname, 'apps/deploy-cli-runner.cjs');
 const DNS_SHIM = pathToFileURL(join(import.meta.dirname, 'apps/localhost-dns.mjs')).href;
 
 /**
@@ -77,9 +79,103 @@ export interface DeployOptions {
 
 /** Debugging aids, off by default: A0_NODE_ARGS adds Node.js flags to the CLI's process (`--cpu-prof`, `--import` a fetch logger). */
 const debugNodeArgs = (process.env.A0_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const COMMAND_TIMEOUT_MS = 180_000;
 
-/** Runs `a0deploy <args>` with a config file naming the tenant; rejects with the CLI's output when it exits non-zero. */
+interface Runner {
+  child: ChildProcess;
+  caCertFile: string;
+  /** What the CLI printed since the current command started. */
+  output: string;
+  ready: Promise<void>;
+  nextId: number;
+}
+
+let runner: Runner | undefined;
+
+function startRunner(caCertFile: string): Runner {
+  const child = fork(RUNNER, [], {
+    execArgv: [...debugNodeArgs, '--import', DNS_SHIM],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_EXTRA_CA_CERTS: caCertFile,
+      A0DEPLOY_MAIN: A0DEPLOY,
+      // No colours, no prompts: the CLI runs as in a CI pipeline.
+      NO_COLOR: '1',
+      CI: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const started: Runner = { child, caCertFile, output: '', nextId: 1, ready: Promise.resolve() };
+  child.stdout!.on('data', (chunk: Buffer) => (started.output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (started.output += chunk.toString('utf8')));
+  started.ready = new Promise((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the Deploy CLI runner exited (${code}) before it was ready:\n${started.output}`)));
+  });
+  return started;
+}
+
+/** Stops the file's Deploy CLI process (call it in afterAll). */
+export async function closeDeployCli(): Promise<void> {
+  const current = runner;
+  runner = undefined;
+  if (!current || current.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => current.child.once('exit', resolve));
+  current.child.kill();
+  await exited;
+}
+
+/** `a0deploy import|export --flag value ...` as the parameters the CLI's argument parser makes of them. */
+function cliParams(args: string[], configFile: string): { command: 'import' | 'export'; params: Record<string, string> } {
+  const [command, ...rest] = args;
+  if (command !== 'import' && command !== 'export') throw new Error(`a0deploy: unsupported command ${command}`);
+  const params: Record<string, string> = { config_file: configFile };
+  for (let i = 0; i < rest.length; i += 2) {
+    const flag = rest[i]!;
+    if (!flag.startsWith('--') || rest[i + 1] === undefined) throw new Error(`a0deploy: expected --flag value, got ${rest.slice(i).join(' ')}`);
+    params[flag.slice(2)] = rest[i + 1]!;
+  }
+  return { command, params };
+}
+
+async function run(current: Runner, command: string, params: Record<string, string>, label: string): Promise<DeployRun> {
+  await current.ready;
+  const id = current.nextId++;
+  current.output = '';
+  return new Promise<DeployRun>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void closeDeployCli();
+      reject(new Error(`a0deploy ${label} timed out after ${COMMAND_TIMEOUT_MS} ms:\n${current.output}`));
+    }, COMMAND_TIMEOUT_MS);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`a0deploy ${label}: the CLI process exited (${code}):\n${current.output}`));
+    };
+    const onMessage = (message: { id?: number; ok?: boolean; message?: string; type?: string; stage?: string }) => {
+      if (message.id !== id) return;
+      clearTimeout(timer);
+      current.child.off('message', onMessage);
+      current.child.off('exit', onExit);
+      const output = current.output;
+      if (process.env.A0_DEBUG_LOG) appendFileSync(process.env.A0_DEBUG_LOG, `\n=== a0deploy ${label}\n${output}\n${message.message ?? ''}`);
+      if (message.ok) resolve({ output });
+      else {
+        const where = message.stage ? ` during stage ${message.stage} when processing type ${message.type}` : '';
+        reject(new Error(`a0deploy ${label} failed${where}: ${message.message}\n${output}`));
+      }
+    };
+    current.child.on('message', onMessage);
+    current.child.once('exit', onExit);
+    current.child.send({ id, command, params });
+  });
+}
+
+/** Runs `a0deploy <args>` with a config file naming the tenant; rejects with the CLI's error and output when it fails. */
 export async function a0deploy(args: string[], { tls, tenant, creds = tls.server.bootstrapOf(tenant), config = {} }: DeployOptions): Promise<DeployRun> {
+  const caCertFile = devCertFiles(tls.server).caCertFile;
+  if (runner && runner.caCertFile !== caCertFile) await closeDeployCli();
+  runner ??= startRunner(caCertFile);
   const dir = await mkdtemp(join(tmpdir(), 'tessera-a0deploy-config-'));
   try {
     const configFile = join(dir, 'config.json');
@@ -91,27 +187,8 @@ export async function a0deploy(args: string[], { tls, tenant, creds = tls.server
       ...config,
     };
     await writeFile(configFile, JSON.stringify(fullConfig));
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      NODE_EXTRA_CA_CERTS: devCertFiles(tls.server).caCertFile,
-      // No colours, no prompts: the CLI runs as in a CI pipeline.
-      NO_COLOR: '1',
-      CI: 'true',
-    };
-    return await new Promise<DeployRun>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [...debugNodeArgs, '--import', DNS_SHIM, A0DEPLOY, ...args, '--config_file', configFile],
-        { env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const output = `${stdout}${stderr}`;
-          if (process.env.A0_DEBUG_LOG) appendFileSync(process.env.A0_DEBUG_LOG, `\n=== a0deploy ${args.join(' ')}\n${output}`);
-          if (error) reject(new Error(`a0deploy ${args.join(' ')} failed (${error.code ?? error.signal}):\n${output}`));
-          else resolve({ output });
-        },
-      );
-    });
+    const { command, params } = cliParams(args, configFile);
+    return await run(runner, command, params, args.join(' '));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

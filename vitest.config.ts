@@ -14,6 +14,23 @@ const PROJECTS = {
   postgres: databaseDependentFiles(),
 } as const;
 
+/**
+ * The tiers that run in the test process itself (unit, in-process) share one module graph per
+ * worker (`isolate: false`): every file builds its own app, clock and database, and re-importing
+ * the whole server for each of ~80 files was about two thirds of their time. The tiers that start
+ * servers and browsers keep a fresh process per file.
+ */
+const SHARED_PROCESS_TIERS = ['test/unit/**', 'test/in-process/**'];
+
+function projectsOf(database: string) {
+  const include = [...PROJECTS[database as keyof typeof PROJECTS]];
+  const env = { TEST_DATABASE: database };
+  return [
+    { extends: true, test: { name: database, include, exclude: SHARED_PROCESS_TIERS, env } },
+    { extends: true, test: { name: `${database}/shared`, include, exclude: ['test/integration/**', 'test/browser/**'], env, isolate: false } },
+  ];
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -30,9 +47,6 @@ export default defineConfig({
     // picks one: the way to run one file on one database).
     projects: testDatabases()
       .filter((database) => !process.env.TEST_DATABASE || process.env.TEST_DATABASE === database)
-      .map((database) => ({
-        extends: true,
-        test: { name: database, include: [...PROJECTS[database as keyof typeof PROJECTS]], env: { TEST_DATABASE: database } },
-      })),
+      .flatMap(projectsOf),
   },
 });

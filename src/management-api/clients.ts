@@ -15,6 +15,7 @@ import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, proj
 import { NoContent, Nullable, OneOf } from './schema.js';
 import { COMPLIANCE_LEVELS, ClientResponse, ClientSigningKeyOut, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
+import { CreateAuthenticationMethods, UpdateAuthenticationMethods } from './schemas/client-credentials.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const UrlList = Type.Array(Url, { maxItems: 200 });
@@ -79,7 +80,7 @@ const clientFields = {
   client_aliases: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
   allowed_clients: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }),
   grant_types: Type.Array(OneOf(GRANT_TYPES), { uniqueItems: true }),
-  token_endpoint_auth_method: OneOf(TOKEN_ENDPOINT_AUTH_METHODS),
+  token_endpoint_auth_method: Nullable(OneOf(TOKEN_ENDPOINT_AUTH_METHODS)),
   is_token_endpoint_ip_header_trusted: Bool,
   jwt_configuration: JwtConfiguration,
   client_metadata: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 })),
@@ -111,9 +112,12 @@ const clientFields = {
 } satisfies Record<string, TSchema>;
 
 const { name, ...createOptional } = clientFields;
-const CreateBody = Type.Object({ name, ...Type.Partial(Type.Object(createOptional)).properties }, { additionalProperties: false });
+const CreateBody = Type.Object(
+  { name, ...Type.Partial(Type.Object(createOptional)).properties, client_authentication_methods: Type.Optional(Nullable(CreateAuthenticationMethods)) },
+  { additionalProperties: false },
+);
 const UpdateBody = Type.Object(
-  { ...Type.Partial(Type.Object(clientFields)).properties, client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
+  { ...Type.Partial(Type.Object(clientFields)).properties, client_authentication_methods: Type.Optional(Nullable(UpdateAuthenticationMethods)), client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
   { additionalProperties: false, minProperties: 1 },
 );
 

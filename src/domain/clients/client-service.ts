@@ -99,10 +99,12 @@ export class ClientService {
     const { client_authentication_methods: inlineMethods, ...fields } = input;
     const client = buildClient(tenantName, fields as ClientInput);
     if (inlineMethods) {
-      client.client_authentication_methods = {};
-      if (fields.token_endpoint_auth_method === undefined) client.token_endpoint_auth_method = null;
+      // The credentials are created in the transaction below; the rules are checked there, with their ids.
+      if (fields.token_endpoint_auth_method !== undefined && fields.token_endpoint_auth_method !== null) reconcileAuthenticationMethods({ ...client, client_authentication_methods: { private_key_jwt: { credentials: [] } } }, input);
+      client.token_endpoint_auth_method = null;
+    } else {
+      reconcileAuthenticationMethods(client, input);
     }
-    reconcileAuthenticationMethods(client, input);
     checkClient(client);
     const now = nowIso();
     await this.storage.transaction(async (repos) => {
@@ -124,6 +126,7 @@ export class ClientService {
           methods[method] = { credentials: ids };
         }
         stored.client_authentication_methods = methods;
+        reconcileAuthenticationMethods(stored, input);
         checkAssociations(stored, await repos.clientCredentials.listForClient(tenantId, client.client_id));
         await repos.clients.replace({ ...record, ...toRecordParts(stored) });
       }

@@ -15,6 +15,7 @@ import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, proj
 import { NoContent, Nullable, OneOf } from './schema.js';
 import { COMPLIANCE_LEVELS, ClientResponse, ClientSigningKeyOut, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
+import { authenticationMethodsOf } from '../domain/clients/authentication-methods.js';
 import { CreateAuthenticationMethods, UpdateAuthenticationMethods } from './schemas/client-credentials.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
@@ -139,9 +140,14 @@ async function signingKeysOf(services: Services, tenantId: string): Promise<Arra
   return certificate ? [{ cert: certificate.pem, pkcs7: certificate.pkcs7, subject: certificate.subject }] : [];
 }
 
-/** Secrets need `read:client_keys`; without it the client is shown without them. */
+/**
+ * Secrets need `read:client_keys`; without it the client is shown without them. An application that
+ * authenticates with credentials (client_authentication_methods) shows no secret at all until it is
+ * reverted to a secret method (docs: "The client_secret parameter will be hidden once the Private
+ * Key JWT configuration is complete").
+ */
 function visible(request: FastifyRequest, client: Client, signingKeys: ClientView['signing_keys']): ClientView {
-  if (request.grantedScopes?.has('read:client_keys')) return { ...client, signing_keys: signingKeys };
+  if (request.grantedScopes?.has('read:client_keys') && !authenticationMethodsOf(client)) return { ...client, signing_keys: signingKeys };
   const { client_secret: _secret, ...rest } = client;
   return { ...rest, signing_keys: signingKeys };
 }

@@ -263,6 +263,35 @@ describe('private_key_jwt at the token endpoint', () => {
     await refused(await assertion(client_id, ec.privateKey, { alg: 'ES256' }), /not configured for private_key_jwt/);
   });
 
+  it('authenticates at /oauth/revoke and /passwordless/start with the same method', async () => {
+    const revoked = await server.postForm('dev', '/oauth/revoke', { token: 'unknown-refresh-token', client_assertion_type: JWT_BEARER, client_assertion: await assertion(clientId, key1.privateKey) });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const refusedRevoke = await server.postForm('dev', '/oauth/revoke', { token: 'unknown-refresh-token', client_assertion_type: JWT_BEARER, client_assertion: await assertion(clientId, key2.privateKey) });
+    expect(refusedRevoke.status).toBe(401);
+    const start = (clientAssertion: string) =>
+      server.fetch(`${server.originOf('dev')}/passwordless/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ connection: 'email', email: 'a@example.com', send: 'code', client_assertion_type: JWT_BEARER, client_assertion: clientAssertion }),
+      });
+    const good = await start(await assertion(clientId, key1.privateKey));
+    // Past client authentication: whatever the answer, it is not invalid_client.
+    expect(((await good.json()) as { error?: string }).error).not.toBe('invalid_client');
+    const bad = await start(await assertion(clientId, key2.privateKey));
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_client', error_description: expect.stringContaining('signature verification failed') });
+  });
+
+  it('hides the client secret while credentials are configured, and refuses them for public applications', async () => {
+    const shown = await api('GET', `/api/v2/clients/${clientId}`);
+    expect(shown.body.client_secret).toBeUndefined();
+    const spa = await api('POST', '/api/v2/clients', { name: 'spa pkj', app_type: 'spa' });
+    const cred = await addCredential(spa.body.client_id, { pem: pemOf(key1.publicKey) });
+    const res = await associate(spa.body.client_id, [cred.body.id]);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('confidential applications');
+  });
+
   it('logs the failed exchange with the rule that failed', async () => {
     await refused(await assertion(clientId, key1.privateKey, { aud: 'https://wrong.example/' }), /aud must be/);
     await server.drain();

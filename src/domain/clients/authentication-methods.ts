@@ -53,6 +53,9 @@ export function reconcileAuthenticationMethods(client: Client, body: { client_au
   if (!methods && client.token_endpoint_auth_method === null) {
     throw invalid('Payload validation error: token_endpoint_auth_method can be null only when client_authentication_methods is set.');
   }
+  if (methods && (client.app_type === 'spa' || client.app_type === 'native')) {
+    throw invalid('Payload validation error: client_authentication_methods is for confidential applications; spa and native applications cannot use it.');
+  }
   if (methods?.private_key_jwt && client.jwt_configuration.alg === 'HS256') {
     throw invalid("Payload validation error: private_key_jwt requires an asymmetric jwt_configuration.alg (RS256 or PS256), not HS256.");
   }

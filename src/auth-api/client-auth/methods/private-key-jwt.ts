@@ -114,7 +114,13 @@ export const privateKeyJwt: ClientAuthMethod = {
       }
     }
     if (!payload) throw refuse('signature verification failed.');
-    const claims = JSON.parse(new TextDecoder().decode(payload)) as AssertionClaims;
+    let claims: AssertionClaims;
+    try {
+      claims = JSON.parse(new TextDecoder().decode(payload)) as AssertionClaims;
+    } catch {
+      throw refuse('the payload is not a JSON object.');
+    }
+    if (claims === null || typeof claims !== 'object') throw refuse('the payload is not a JSON object.');
 
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     const accepted = [issuer, `${issuer.replace(/\/$/, '')}/oauth/token`];

@@ -4,7 +4,8 @@
  * of a client assertion at the token endpoint (RFC 7523, OIDC Core §9), on the test clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createSelfSignedCertificate } from '../../src/crypto/x509.js';
 import { SignJWT, base64url } from 'jose';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 
@@ -105,6 +106,20 @@ describe('credentials (Management API)', () => {
     const third = await addCredential(clientId, { pem: pemOf(key2.publicKey) });
     expect(third.status).toBe(400);
     expect(third.body.message).toContain('maximum number of credentials (2)');
+  });
+
+  it('takes an X.509 certificate as a public key, with parse_expiry_from_cert (exclusive with expires_at)', async () => {
+    const clientId = await newClient();
+    const { pem: certPem } = await createSelfSignedCertificate({ privateKey: key2.privateKey, publicKey: key2.publicKey, commonName: 'pkj-cert.example', validDays: 30 });
+    const both = await addCredential(clientId, { pem: certPem, parse_expiry_from_cert: true, expires_at: new Date(server.clock.now() + 1000_000).toISOString() });
+    expect(both.status).toBe(400);
+    expect(both.body.message).toContain('mutually exclusive');
+    const created = await addCredential(clientId, { pem: certPem, parse_expiry_from_cert: true });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.expires_at).toBe(new Date(new X509Certificate(certPem).validTo).toISOString());
+    expect(created.body.subject_dn).toBe('CN=pkj-cert.example');
+    expect((await associate(clientId, [created.body.id])).status).toBe(200);
+    expect((await tokenRequest(await assertion(clientId, key2.privateKey, { kid: created.body.kid }))).status).toBe(200);
   });
 
   it('keeps credentials to their application and tenant', async () => {

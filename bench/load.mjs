@@ -17,6 +17,10 @@
 //                   response body must contain `"access_token":"<headerSegment>.`
 //                   (cheap exact check). Bodies that don't are decoded and their
 //                   `alg` compared; anything else counts as a mismatch.
+//   assertion       optional, for private_key_jwt: { clientId, aud, kid, alg, privateKeyPem }.
+//                   Every request then carries a fresh client assertion (new jti, signed
+//                   here, on the load core) appended to `body`.
+import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import autocannon from 'autocannon';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}');
@@ -30,7 +34,23 @@ const {
   duration = 10,
   expectedAlg,
   headerSegment,
+  assertion,
 } = cfg;
+
+// A compact ES256/RS256 JWS, signed with node:crypto directly (no library in the load loop).
+const assertionKey = assertion ? createPrivateKey(assertion.privateKeyPem) : null;
+const assertionHeader = assertion ? Buffer.from(JSON.stringify({ alg: assertion.alg, kid: assertion.kid, typ: 'JWT' })).toString('base64url') : '';
+function freshAssertion() {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: assertion.clientId, sub: assertion.clientId, aud: assertion.aud, iat: now, exp: now + 60, jti: randomUUID() };
+  const input = `${assertionHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = assertion.alg === 'ES256'
+    ? sign('sha256', Buffer.from(input), { key: assertionKey, dsaEncoding: 'ieee-p1363' })
+    : sign('sha256', Buffer.from(input), assertionKey);
+  return `${input}.${signature.toString('base64url')}`;
+}
+const assertionBody = () =>
+  `${body}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${freshAssertion()}`;
 
 if (!url || !body || !expectedAlg) {
   console.error('load.mjs: url, body and expectedAlg are required');
@@ -76,7 +96,7 @@ function run(seconds) {
         url,
         method: 'POST',
         headers,
-        body,
+        ...(assertion ? { requests: [{ setupRequest: (request) => ({ ...request, body: assertionBody() }) }] } : { body }),
         connections,
         pipelining,
         duration: seconds,

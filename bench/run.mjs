@@ -19,8 +19,10 @@
 //   BENCH_TESSERA_CLI  path of Tessera's CLI entry (default dist/cli/index.js)
 //   BENCH_QUIET_WAIT   max seconds to wait for an idle machine before each run (default 30, 0 = don't)
 //   BENCH_QUIET_THRESHOLD  % busy (all cores, 1 s sample) that counts as idle (default 15)
+//   BENCH_PKJ=0        skip the Tessera private_key_jwt row (ES256 scenario: the client authenticates
+//                      with an ES256 client assertion, a fresh jti per request, instead of its secret)
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -68,6 +70,7 @@ const settings = {
   writeReadme: process.env.BENCH_WRITE_README !== '0',
   quietWait: envNumber('BENCH_QUIET_WAIT', 30),
   quietThreshold: envNumber('BENCH_QUIET_THRESHOLD', 15),
+  pkj: process.env.BENCH_PKJ !== '0',
 };
 if (settings.duration <= 0) fail('BENCH_DURATION must be > 0');
 if (settings.only && !['oidc-provider', 'tessera'].includes(settings.only)) {
@@ -362,7 +365,21 @@ async function startOidcProvider(alg) {
   };
 }
 
-async function startTessera(alg) {
+// A private_key_jwt client assertion (RFC 7523), signed with node:crypto as load.mjs does.
+function clientAssertion({ clientId, aud, kid, alg, privateKeyPem }) {
+  const now = Math.floor(Date.now() / 1000);
+  const header = Buffer.from(JSON.stringify({ alg, kid, typ: 'JWT' })).toString('base64url');
+  const claims = Buffer.from(JSON.stringify({ iss: clientId, sub: clientId, aud, iat: now, exp: now + 60, jti: randomUUID() })).toString('base64url');
+  const input = `${header}.${claims}`;
+  const key = createPrivateKey(privateKeyPem);
+  const signature = alg === 'ES256' ? sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', Buffer.from(input), key);
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+const withAssertion = (body, assertion) =>
+  `${body}&${form({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion(assertion) })}`;
+
+async function startTessera(alg, clientAuth = 'client_secret_post') {
   if (!existsSync(TESSERA_CLI)) {
     throw new Error(`Tessera is not built: ${TESSERA_CLI} is missing (run \`npm run build\`, or set BENCH_ONLY=oidc-provider)`);
   }
@@ -435,22 +452,36 @@ async function startTessera(alg) {
   }
   await mgmt('/api/v2/client-grants', { client_id: client.client_id, audience: RESOURCE, scope: [SCOPE] });
 
-  return {
-    child,
-    port,
-    host,
-    body: form({
-      grant_type: 'client_credentials',
-      client_id: client.client_id,
-      client_secret: client.client_secret,
-      audience: RESOURCE,
-    }),
-  };
+  if (clientAuth === 'private_key_jwt') {
+    // An ES256 credential (P-256), associated with private_key_jwt: the secret stops working.
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const credential = await mgmt(`/api/v2/clients/${client.client_id}/credentials`, {
+      credential_type: 'public_key', name: 'bench', alg: 'ES256', pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+    const r = await request({
+      port, host, method: 'PATCH', path: `/api/v2/clients/${client.client_id}`, headers: auth,
+      body: JSON.stringify({ client_authentication_methods: { private_key_jwt: { credentials: [{ id: credential.id }] } } }),
+    });
+    if (r.status !== 200) throw new Error(`tessera: associating the credential failed: ${r.status} ${tail(r.text, 500)}`);
+    const assertion = { clientId: client.client_id, aud: `http://${host}/oauth/token`, kid: credential.kid, alg: 'ES256', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const body = form({ grant_type: 'client_credentials', audience: RESOURCE });
+    return { child, port, host, body, assertion, bodyOnce: () => withAssertion(body, assertion) };
+  }
+
+  const body = form({
+    grant_type: 'client_credentials',
+    client_id: client.client_id,
+    client_secret: client.client_secret,
+    audience: RESOURCE,
+  });
+  return { child, port, host, body, bodyOnce: () => body };
 }
 
 const SERVERS = {
   'oidc-provider': startOidcProvider,
   tessera: startTessera,
+  // The same server and grant, the client authenticated with an ES256 private_key_jwt assertion.
+  'tessera-pkj': (alg) => startTessera(alg, 'private_key_jwt'),
 };
 
 // --------------------------------------------------------------- checking --
@@ -465,7 +496,7 @@ async function precheck(target, alg) {
     method: 'POST',
     path: '/oauth/token',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: target.body,
+    body: target.bodyOnce ? target.bodyOnce() : target.body,
   });
   const where = `pre-check POST /oauth/token`;
   if (r.status !== 200) throw new Error(`${where}: expected 200, got ${r.status}: ${tail(r.text, 500)}`);
@@ -511,6 +542,7 @@ async function runLoad(target, alg, check) {
     duration: settings.duration,
     expectedAlg: alg,
     headerSegment: check.headerSegment,
+    ...(target.assertion ? { assertion: target.assertion } : {}),
   };
   const child = spawnTracked('load', settings.loadCpu, [process.execPath, LOAD, JSON.stringify(cfg)], {});
   const limitMs = (settings.warmup + settings.duration) * 1000 + 60_000;
@@ -665,6 +697,12 @@ function tableMarkdown(report) {
       ratio = 'invalid';
     }
     lines.push(`| ${alg} client_credentials | ${cell(o)} | ${cell(t)} | ${ratio} | ≥ ${TARGETS[alg]}× | ${met} |`);
+    const pkj = byKey.get(`tessera-pkj/${alg}`);
+    if (pkj) {
+      // Tessera only (the peer is set up with a secret): compared with Tessera's own secret row.
+      const vsSecret = t && t.valid && pkj.valid && t.summary.requests.mean > 0 ? `${((100 * pkj.summary.requests.mean) / t.summary.requests.mean).toFixed(0)}% of the secret row` : '—';
+      lines.push(`| ${alg} client_credentials, private_key_jwt (ES256 assertion) | — | ${cell(pkj)} | ${vsSecret} | — | — |`);
+    }
   }
   lines.push('');
   lines.push('Latency (ms, p50 / p97.5 / p99):');
@@ -674,6 +712,7 @@ function tableMarkdown(report) {
   const lat = (r) => (r ? `${r.summary.latency.p50} / ${r.summary.latency.p97_5} / ${r.summary.latency.p99}` : '—');
   for (const alg of s.scenarios) {
     lines.push(`| ${alg} | ${lat(byKey.get(`oidc-provider/${alg}`))} | ${lat(byKey.get(`tessera/${alg}`))} |`);
+    if (byKey.get(`tessera-pkj/${alg}`)) lines.push(`| ${alg}, private_key_jwt | — | ${lat(byKey.get(`tessera-pkj/${alg}`))} |`);
   }
   const notes = [];
   for (const r of report.runs) if (!r.valid) notes.push(`- ⚠ ${r.server} ${r.alg} is INVALID: ${r.problems.join(', ')}`);
@@ -731,6 +770,7 @@ async function main() {
     for (const server of servers) {
       runs.push(await measure(server, alg));
     }
+    if (alg === 'ES256' && settings.pkj && servers.includes('tessera')) runs.push(await measure('tessera-pkj', alg));
   }
 
   const date = started.toISOString();

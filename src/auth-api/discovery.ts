@@ -6,6 +6,7 @@
  * A feature that lands adds itself to one of those, not here. Member order is part of the
  * document's stability (test/integration/discovery-document.test.ts pins it).
  */
+import { CREDENTIAL_ALGS } from '../domain/clients/credential-material.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { tenantFeatures } from '../domain/tenants/features.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../domain/tokens/id-token.js';
@@ -37,6 +38,8 @@ function metadata(request: FastifyRequest, origin: PublicOrigin): Record<string,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ID_TOKEN_SIGNING_ALGS,
     token_endpoint_auth_methods_supported: clientAuthMethods(features).map((method) => method.name),
+    // The algorithms a private_key_jwt credential may be registered with (the assertion's alg is the credential's).
+    ...(clientAuthMethods(features).some((method) => method.name === 'private_key_jwt') ? { token_endpoint_auth_signing_alg_values_supported: [...CREDENTIAL_ALGS] } : {}),
     claims_supported: CLAIMS_SUPPORTED,
     request_uri_parameter_supported: features.requestUris,
     request_parameter_supported: features.requestObjects,

@@ -9,6 +9,7 @@ import { CustomDomainService } from './tenants/custom-domains.js';
 import { dnsTxtResolver, type TxtResolver } from './tenants/dns-txt.js';
 import type { PublicUrlConfig } from '../config/config.js';
 import { ClientService } from './clients/client-service.js';
+import { ClientCredentialService } from './clients/client-credential-service.js';
 import { ResourceServerService } from './resource-servers/resource-server-service.js';
 import { ClientGrantService } from './client-grants/client-grant-service.js';
 import { LogService } from './logs/log-service.js';
@@ -45,6 +46,8 @@ export interface Services {
   /** A tenant's custom domains: creation, DNS verification, settings (only ready ones serve the tenant). */
   customDomains: CustomDomainService;
   clients: ClientService;
+  /** Application credentials (public keys, certificates) and their cached, parsed form for client authentication. */
+  clientCredentials: ClientCredentialService;
   resourceServers: ResourceServerService;
   clientGrants: ClientGrantService;
   logs: LogService;
@@ -141,7 +144,8 @@ export function createServices(opts: {
     keys,
     tenants,
     customDomains: new CustomDomainService(opts.storage, tenants, opts.txtResolver ?? dnsTxtResolver(opts.dnsServers), (opts.trustProxy ?? false) !== false),
-    clients: new ClientService(opts.storage, opts.bus),
+    clients: new ClientService(opts.storage, opts.bus, clock),
+    clientCredentials: new ClientCredentialService(opts.storage, opts.bus, clock),
     resourceServers,
     clientGrants: new ClientGrantService(opts.storage, opts.bus, async (tenantId, audience) => (await resourceServers.findByAudience(tenantId, audience))?.identifier),
     logs,

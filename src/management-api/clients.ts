@@ -15,6 +15,8 @@ import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, proj
 import { NoContent, Nullable, OneOf } from './schema.js';
 import { COMPLIANCE_LEVELS, ClientResponse, ClientSigningKeyOut, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
+import { authenticationMethodsOf } from '../domain/clients/authentication-methods.js';
+import { CreateAuthenticationMethods, UpdateAuthenticationMethods } from './schemas/client-credentials.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const UrlList = Type.Array(Url, { maxItems: 200 });
@@ -79,7 +81,7 @@ const clientFields = {
   client_aliases: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
   allowed_clients: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }),
   grant_types: Type.Array(OneOf(GRANT_TYPES), { uniqueItems: true }),
-  token_endpoint_auth_method: OneOf(TOKEN_ENDPOINT_AUTH_METHODS),
+  token_endpoint_auth_method: Nullable(OneOf(TOKEN_ENDPOINT_AUTH_METHODS)),
   is_token_endpoint_ip_header_trusted: Bool,
   jwt_configuration: JwtConfiguration,
   client_metadata: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 })),
@@ -111,9 +113,12 @@ const clientFields = {
 } satisfies Record<string, TSchema>;
 
 const { name, ...createOptional } = clientFields;
-const CreateBody = Type.Object({ name, ...Type.Partial(Type.Object(createOptional)).properties }, { additionalProperties: false });
+const CreateBody = Type.Object(
+  { name, ...Type.Partial(Type.Object(createOptional)).properties, client_authentication_methods: Type.Optional(Nullable(CreateAuthenticationMethods)) },
+  { additionalProperties: false },
+);
 const UpdateBody = Type.Object(
-  { ...Type.Partial(Type.Object(clientFields)).properties, client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
+  { ...Type.Partial(Type.Object(clientFields)).properties, client_authentication_methods: Type.Optional(Nullable(UpdateAuthenticationMethods)), client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -135,9 +140,14 @@ async function signingKeysOf(services: Services, tenantId: string): Promise<Arra
   return certificate ? [{ cert: certificate.pem, pkcs7: certificate.pkcs7, subject: certificate.subject }] : [];
 }
 
-/** Secrets need `read:client_keys`; without it the client is shown without them. */
+/**
+ * Secrets need `read:client_keys`; without it the client is shown without them. An application that
+ * authenticates with credentials (client_authentication_methods) shows no secret at all until it is
+ * reverted to a secret method (docs: "The client_secret parameter will be hidden once the Private
+ * Key JWT configuration is complete").
+ */
 function visible(request: FastifyRequest, client: Client, signingKeys: ClientView['signing_keys']): ClientView {
-  if (request.grantedScopes?.has('read:client_keys')) return { ...client, signing_keys: signingKeys };
+  if (request.grantedScopes?.has('read:client_keys') && !authenticationMethodsOf(client)) return { ...client, signing_keys: signingKeys };
   const { client_secret: _secret, ...rest } = client;
   return { ...rest, signing_keys: signingKeys };
 }

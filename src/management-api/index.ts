@@ -15,6 +15,7 @@ import { brandingRoutes } from './branding.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
 import { resourceServerRoutes } from './resource-servers.js';
 import { clientRoutes } from './clients.js';
+import { clientCredentialRoutes } from './client-credentials.js';
 import { clientGrantRoutes } from './client-grants.js';
 import { signingKeyRoutes } from './signing-keys.js';
 import { customSigningKeyRoutes } from './custom-signing-keys.js';
@@ -65,6 +66,7 @@ export const managementApi: FastifyPluginAsync<{ services: Services; compilation
   await app.register(tenantSettingsRoutes, { services });
   await app.register(resourceServerRoutes, { services });
   await app.register(clientRoutes, { services });
+  await app.register(clientCredentialRoutes, { services });
   await app.register(clientGrantRoutes, { services });
   await app.register(signingKeyRoutes, { services });
   await app.register(customSigningKeyRoutes, { services });

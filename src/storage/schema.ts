@@ -73,6 +73,31 @@ export interface ClientsTable {
   updated_at: string;
 }
 
+/** An application's credential (migration 021): a public key or certificate it authenticates with. Public material only. */
+export interface ClientCredentialsTable {
+  tenant_id: string;
+  id: string; // cred_ + random
+  client_id: string;
+  name: string;
+  credential_type: string; // public_key | cert_subject_dn | x509_cert
+  pem: string | null;
+  kid: string | null;
+  alg: string | null;
+  subject_dn: string | null;
+  thumbprint_sha256: string | null; // x5t#S256 of a certificate
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The `jti` of each accepted private_key_jwt assertion (SHA-256, base64url), kept until the assertion expires (migration 021). */
+export interface ClientAssertionJtisTable {
+  tenant_id: string;
+  client_id: string;
+  jti_hash: string;
+  expires_at: string;
+}
+
 export interface ResourceServersTable {
   tenant_id: string;
   id: string;
@@ -391,6 +416,8 @@ export interface Database {
   tenant_domains: TenantDomainsTable;
   signing_keys: SigningKeysTable;
   custom_signing_keys: CustomSigningKeysTable;
+  client_credentials: ClientCredentialsTable;
+  client_assertion_jtis: ClientAssertionJtisTable;
   clients: ClientsTable;
   resource_servers: ResourceServersTable;
   client_grants: ClientGrantsTable;

@@ -10,6 +10,8 @@ import { TenantsRepository } from './repositories/tenants.js';
 import { SigningKeysRepository } from './repositories/signing-keys.js';
 import { CustomSigningKeysRepository } from './repositories/custom-signing-keys.js';
 import { ClientsRepository } from './repositories/clients.js';
+import { ClientCredentialsRepository } from './repositories/client-credentials.js';
+import { ClientAssertionJtisRepository } from './repositories/client-assertion-jtis.js';
 import { ResourceServersRepository } from './repositories/resource-servers.js';
 import { ClientGrantsRepository } from './repositories/client-grants.js';
 import { LogsRepository } from './repositories/logs.js';
@@ -37,6 +39,8 @@ export interface Repositories {
   signingKeys: SigningKeysRepository;
   customSigningKeys: CustomSigningKeysRepository;
   clients: ClientsRepository;
+  clientCredentials: ClientCredentialsRepository;
+  clientAssertionJtis: ClientAssertionJtisRepository;
   resourceServers: ResourceServersRepository;
   clientGrants: ClientGrantsRepository;
   logs: LogsRepository;
@@ -66,6 +70,8 @@ function repositoriesOver(db: Kysely<Database>, dialect: SqlDialect, box: Secret
     signingKeys: new SigningKeysRepository(db, box),
     customSigningKeys: new CustomSigningKeysRepository(db),
     clients: new ClientsRepository(db, box),
+    clientCredentials: new ClientCredentialsRepository(db),
+    clientAssertionJtis: new ClientAssertionJtisRepository(db),
     resourceServers: new ResourceServersRepository(db, box),
     clientGrants: new ClientGrantsRepository(db),
     logs: new LogsRepository(db),

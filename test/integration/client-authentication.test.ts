@@ -114,10 +114,10 @@ describe('client authentication at /passwordless/start', () => {
   const start = (body: Record<string, string>, authorization?: string) =>
     call(server, '/passwordless/start', { body: { connection: 'email', email: 'a@example.com', send: 'code', ...body }, ...(authorization ? { headers: { authorization } } : {}) });
 
-  it('refuses client assertions, two methods at once, a missing client_id and unknown clients', async () => {
+  it('checks client assertions like the token endpoint, refuses two methods at once, a missing client_id and unknown clients', async () => {
     const assertion = await start({ client_id: web.client_id, client_assertion: 'x', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
     expect(assertion.status).toBe(401);
-    expect(assertion.body).toEqual({ error: 'invalid_client', error_description: 'Client assertions (private_key_jwt) are not supported: authenticate with client_secret.' });
+    expect(assertion.body).toEqual({ error: 'invalid_client', error_description: 'Invalid client assertion: not a compact JWS.' });
     const both = await start({ client_secret: web.client_secret }, basic(web.client_id, web.client_secret));
     expect(both.status).toBe(400);
     expect(both.body).toEqual({ error: 'invalid_request', error_description: 'Client authentication must use only one method (Basic header or client_secret in the body).' });

@@ -25,7 +25,8 @@ function pinned(base: string, extra = ''): string {
     `"grant_types_supported":["authorization_code","implicit","client_credentials","refresh_token","password","http://auth0.com/oauth/grant-type/password-realm"],` +
     `"code_challenge_methods_supported":["S256","plain"],"subject_types_supported":["public"],` +
     `"id_token_signing_alg_values_supported":["HS256","RS256","PS256"],` +
-    `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","none"],` +
+    `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","private_key_jwt","tls_client_auth","self_signed_tls_client_auth","none"],` +
+    `"token_endpoint_auth_signing_alg_values_supported":["RS256","RS384","PS256","ES256"],` +
     `"claims_supported":["aud","auth_time","created_at","email","email_verified","exp","family_name","given_name","iat","identities","iss","name","nickname","phone_number","picture","sub"],` +
     `"request_uri_parameter_supported":false,"request_parameter_supported":false${extra},"tls_client_certificate_bound_access_tokens":true}`
   );

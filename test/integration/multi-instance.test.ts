@@ -79,6 +79,39 @@ describe('two instances sharing a database and Redis', () => {
     expect(after.status).toBe(403);
     expect(after.body.error).toBe('access_denied');
   });
+
+  it('private_key_jwt: a jti used on one instance is refused on the other; a credential switched on one instance is switched on both', async () => {
+    const auth = bearer(await managementToken(a));
+    await call(a, '/api/v2/resource-servers', { headers: auth, body: { identifier: 'urn:pkj-shared' } });
+    const client = (await call(a, '/api/v2/clients', { headers: auth, body: { name: 'Signer', app_type: 'non_interactive' } })).body;
+    await call(a, '/api/v2/client-grants', { headers: auth, body: { client_id: client.client_id, audience: 'urn:pkj-shared', scope: [] } });
+    const keys = [generateKeyPairSync('ec', { namedCurve: 'P-256' }), generateKeyPairSync('ec', { namedCurve: 'P-256' })];
+    const creds: Array<{ id: string; kid: string }> = [];
+    for (const key of keys) {
+      const pem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      creds.push((await call(a, `/api/v2/clients/${client.client_id}/credentials`, { headers: auth, body: { credential_type: 'public_key', alg: 'ES256', pem } })).body);
+    }
+    const associate = async (index: number) =>
+      expect((await call(a, `/api/v2/clients/${client.client_id}`, { method: 'PATCH', headers: auth, body: { client_authentication_methods: { private_key_jwt: { credentials: [{ id: creds[index]!.id }] } } } })).status).toBe(200);
+    await associate(0);
+    const endpoints = [(await call(a, '/.well-known/openid-configuration')).body.token_endpoint, (await call(b, '/.well-known/openid-configuration')).body.token_endpoint];
+    const { SignJWT } = await import('jose');
+    const sign = (index: number, jti = crypto.randomUUID()) =>
+      new SignJWT({ iss: client.client_id, sub: client.client_id, aud: endpoints, jti }).setProtectedHeader({ alg: 'ES256', kid: creds[index]!.kid }).setExpirationTime('60s').sign(keys[index]!.privateKey);
+    const exchange = async (server: TestServer, assertion: string) =>
+      call(server, '/oauth/token', { form: { grant_type: 'client_credentials', audience: 'urn:pkj-shared', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion } });
+
+    const once = await sign(0);
+    expect((await exchange(a, once)).status).toBe(200);
+    const replayed = await exchange(b, once);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error_description).toContain('jti has already been used');
+    expect((await exchange(b, await sign(0))).status).toBe(200); // b caches key 1 as the one associated
+
+    await associate(1);
+    expect((await eventually(async () => exchange(b, await sign(1)), (r) => r.status === 200)).status).toBe(200);
+    expect((await exchange(b, await sign(0))).status).toBe(401);
+  });
 });
 
 describe('two instances sharing a database without Redis', () => {

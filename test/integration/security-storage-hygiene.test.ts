@@ -156,12 +156,13 @@ describe('finding 6: one failing table does not stop the sweep', () => {
       dashboardSessions: table('dashboardSessions'),
       refreshTokens: table('refreshTokens'),
       passwordlessCodes: table('passwordlessCodes'),
+      clientAssertionJtis: table('clientAssertionJtis'),
       loginFailures: table('loginFailures'),
       rateBuckets: table('rateBuckets'),
     };
     const errors: Error[] = [];
     const counts = await sweepExpired({ repos: { expiredRows } }, (error) => errors.push(error as Error), NOW);
-    expect(swept).toEqual(['ttlEntries', 'dashboardSessions', 'refreshTokens', 'passwordlessCodes', 'loginFailures', 'rateBuckets']);
+    expect(swept).toEqual(['ttlEntries', 'dashboardSessions', 'refreshTokens', 'passwordlessCodes', 'clientAssertionJtis', 'loginFailures', 'rateBuckets']);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toContain('sessions');
     expect((errors[0]!.cause as Error).message).toBe('sessions table unavailable');

@@ -45,7 +45,11 @@ describe('grant registry', () => {
 
 describe('client authentication methods', () => {
   it('registers the methods an application may be configured with, by name', () => {
-    const names: TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+    // The secret methods and `none` (token_endpoint_auth_method), and the key- and certificate-based
+    // ones an application enables with client_authentication_methods (issue 16).
+    const names: Array<TokenEndpointAuthMethod | 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth'> = [
+      'client_secret_basic', 'client_secret_post', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none',
+    ];
     expect(clientAuthMethods(features).map((method) => method.name)).toEqual(names);
   });
 
@@ -53,6 +57,7 @@ describe('client authentication methods', () => {
     expect(presentedMethod(features, credentials({ client_id: 'a' })).name).toBe('none');
     expect(presentedMethod(features, credentials({ client_id: 'a', client_secret: 's' })).name).toBe('client_secret_post');
     expect(presentedMethod(features, credentials({}, basic('a', 's'))).name).toBe('client_secret_basic');
+    expect(presentedMethod(features, credentials({ client_assertion: 'x.y.z' })).name).toBe('private_key_jwt');
     expect(presentedMethod(features, credentials({}, 'Bearer x')).name).toBe('none');
   });
 

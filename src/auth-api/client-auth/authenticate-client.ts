@@ -9,7 +9,7 @@ import type { Client } from '../../domain/clients/client.js';
 import { tenantFeatures, type TenantFeatures } from '../../domain/tenants/features.js';
 import { credentialsOf, type ClientCredentials, type CredentialParams } from './credentials.js';
 import { invalidClient, multipleMethods } from './errors.js';
-import type { ClientAuthMethod } from './method.js';
+import type { ClientAuthContext, ClientAuthMethod } from './method.js';
 import { clientAuthMethods } from './registry.js';
 
 export interface AuthenticatedClient {
@@ -41,7 +41,27 @@ export async function authenticateClient(services: Services, request: FastifyReq
   const tenant = request.tenant;
   const client = await services.clients.find(tenant.id, tenant.name, clientId);
   if (!client) throw invalidClient(method);
-  const outcome = await method.authenticate(credentials, client, { services, tenant, issuer: request.issuer });
+  const context = { services, tenant, issuer: request.issuer };
+  if (!method.authenticates) {
+    // client_id alone: a client registered for mutual TLS proves itself with its certificate.
+    const registered = clientAuthMethods(tenantFeatures(tenant.settings)).filter((candidate) => candidate.registeredFor?.(client));
+    if (registered.length > 0) return authenticateByRegistration(registered, credentials, client, context);
+  }
+  const outcome = await method.authenticate(credentials, client, context);
   if (outcome !== 'authenticated') throw invalidClient(method);
   return { client, method: method.name, authenticated: method.authenticates };
+}
+
+/** The first of the client's mTLS methods its certificate satisfies; the first one's refusal otherwise. */
+async function authenticateByRegistration(methods: ClientAuthMethod[], credentials: ClientCredentials, client: Client, context: ClientAuthContext): Promise<AuthenticatedClient> {
+  let refusal: unknown;
+  for (const method of methods) {
+    try {
+      if ((await method.authenticate(credentials, client, context)) === 'authenticated') return { client, method: method.name, authenticated: true };
+      refusal ??= invalidClient(method);
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  throw refusal;
 }

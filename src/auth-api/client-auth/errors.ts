@@ -2,9 +2,13 @@
 import { AuthApiError } from '../../http/errors.js';
 import type { ClientAuthMethod } from './method.js';
 
-/** One answer for an unknown client and a wrong credential, so client ids are not confirmed or denied. */
-export function invalidClient(method: Pick<ClientAuthMethod, 'challenge'>): AuthApiError {
-  return new AuthApiError(401, 'invalid_client', 'Client authentication failed.', {}, method.challenge ? { 'www-authenticate': method.challenge } : {});
+/**
+ * One answer for an unknown client and a wrong credential, so client ids are not confirmed or denied.
+ * Key- and certificate-based methods say which rule failed (`description`): it names a rule, never
+ * key material, and a client that signs its own assertions needs it to find its mistake.
+ */
+export function invalidClient(method: Pick<ClientAuthMethod, 'challenge'>, description = 'Client authentication failed.'): AuthApiError {
+  return new AuthApiError(401, 'invalid_client', description, {}, method.challenge ? { 'www-authenticate': method.challenge } : {});
 }
 
 /** The client_id that a method reading it from the body requires. */

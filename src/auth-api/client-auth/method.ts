@@ -43,6 +43,12 @@ export interface ClientAuthMethod {
   readonly feature?: BooleanFeature;
   /** Whether the request carries this method's credentials. */
   presented(credentials: ClientCredentials): boolean;
+  /**
+   * For the mutual-TLS methods, whose credential (the TLS client certificate) is no request
+   * parameter and may accompany any request: they apply when the request presents no other method
+   * (it names its client with `client_id` alone) and the client is registered for them.
+   */
+  registeredFor?(client: Client): boolean;
   /** The client_id the credentials name; throws the protocol error for malformed credentials. */
   clientId(credentials: ClientCredentials): string;
   /** Checks the credentials against the client's record. */

@@ -9,8 +9,11 @@ import type { ClientAuthMethod } from './method.js';
 import { clientSecretBasic } from './methods/client-secret-basic.js';
 import { clientSecretPost } from './methods/client-secret-post.js';
 import { none } from './methods/none.js';
+import { privateKeyJwt } from './methods/private-key-jwt.js';
+import { tlsClientAuth } from './methods/tls-client-auth.js';
+import { selfSignedTlsClientAuth } from './methods/self-signed-tls-client-auth.js';
 
-const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none];
+const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, privateKeyJwt, tlsClientAuth, selfSignedTlsClientAuth, none];
 
 /** The methods a tenant offers (those behind a feature only when it is on), in discovery order. */
 export function clientAuthMethods(features: TenantFeatures): ClientAuthMethod[] {

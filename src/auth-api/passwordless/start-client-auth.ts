@@ -19,6 +19,7 @@ import type { Client } from '../../domain/clients/client.js';
 import type { Interaction } from '../../domain/interactions/interaction.js';
 import { authenticateClient, presentedMethod } from '../client-auth/authenticate-client.js';
 import { credentialsOf } from '../client-auth/credentials.js';
+import { clientAuthMethods } from '../client-auth/registry.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
 import { AuthApiError } from '../../http/errors.js';
 import { startError, type StartParams } from './start-request.js';
@@ -36,11 +37,8 @@ export interface Caller {
 
 export async function identifyCaller(services: Services, request: FastifyRequest, params: StartParams): Promise<Caller> {
   const tenant = request.tenant;
-  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
-    // Private Key JWT is not among the client authentication methods this server implements.
-    throw new AuthApiError(401, 'invalid_client', 'Client assertions (private_key_jwt) are not supported: authenticate with client_secret.');
-  }
-  const credentials = { client_id: params.client_id, client_secret: params.client_secret };
+  // Every method of the token endpoint (client-auth/): a secret, a client assertion (private_key_jwt).
+  const credentials = { client_id: params.client_id, client_secret: params.client_secret, client_assertion: params.client_assertion, client_assertion_type: params.client_assertion_type };
   if (presentedMethod(tenantFeatures(tenant.settings), credentialsOf(request, credentials)).authenticates) {
     const { client } = await authenticateClient(services, request, credentials);
     return { client, caller: 'secret' };
@@ -50,6 +48,11 @@ export async function identifyCaller(services: Services, request: FastifyRequest
   // The same answer as the token endpoint for an unknown client: ids are not confirmed or denied.
   if (!client) throw new AuthApiError(401, 'invalid_client', 'Client authentication failed.');
   if (client.token_endpoint_auth_method === 'none') return { client, caller: 'public' };
+  // A client registered for mutual TLS proves itself with its certificate (client_id alone, as at the token endpoint).
+  if (clientAuthMethods(tenantFeatures(tenant.settings)).some((method) => method.registeredFor?.(client))) {
+    await authenticateClient(services, request, credentials);
+    return { client, caller: 'secret' };
+  }
 
   for (const state of [params.state, params.authParams.state]) {
     if (!state || state.length > 512) continue;

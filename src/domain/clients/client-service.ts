@@ -14,6 +14,10 @@ import { checkClient } from './client-rules.js';
 import { removeClientFromConnections } from '../connections/connection-service.js';
 import { invalidateClientGrants } from '../client-grants/client-grant-service.js';
 import { UNSUPPORTED_CLIENT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
+import { CREDENTIAL_METHODS, checkAssociations, reconcileAuthenticationMethods } from './authentication-methods.js';
+import { insertCredential } from './client-credential-service.js';
+import type { CredentialInput } from './credential-material.js';
+import { systemClock, type Clock } from '../clock.js';
 
 /** A create or PATCH body after schema validation: Auth0 client fields. */
 export interface ClientInput {
@@ -24,6 +28,8 @@ export interface ClientInput {
   client_secret?: string;
   grant_types?: string[];
   token_endpoint_auth_method?: Client['token_endpoint_auth_method'];
+  /** On create, credentials may be given whole (created and associated); on update, by id only. */
+  client_authentication_methods?: Partial<Record<string, { credentials: Array<{ id: string } | CredentialInput> }>> | null;
   jwt_configuration?: JwtConfigurationInput;
   refresh_token?: Partial<RefreshTokenSettings> | null;
 }
@@ -55,6 +61,8 @@ export class ClientService {
   constructor(
     private readonly storage: Storage,
     private readonly bus: InvalidationBus,
+    /** Decides whether a credential given inline has already expired. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.cache = new EntityCache<Client>(CLIENT_KIND, bus);
   }
@@ -88,15 +96,44 @@ export class ClientService {
 
   async create(tenantId: string, tenantName: string, input: ClientInput, options: CreateOptions = {}): Promise<Client> {
     refuseUnsupportedSettings(UNSUPPORTED_CLIENT_SETTINGS, input);
-    const client = buildClient(tenantName, input);
+    const { client_authentication_methods: inlineMethods, ...fields } = input;
+    const client = buildClient(tenantName, fields as ClientInput);
+    if (inlineMethods) {
+      // The credentials are created in the transaction below; the rules are checked there, with their ids.
+      if (fields.token_endpoint_auth_method !== undefined && fields.token_endpoint_auth_method !== null) reconcileAuthenticationMethods({ ...client, client_authentication_methods: { private_key_jwt: { credentials: [] } } }, input);
+      client.token_endpoint_auth_method = null;
+    } else {
+      reconcileAuthenticationMethods(client, input);
+    }
     checkClient(client);
     const now = nowIso();
-    const record: ClientRecord = { tenantId, ...toRecordParts(client), isSystem: options.isSystem ?? false, createdAt: now, updatedAt: now };
     await this.storage.transaction(async (repos) => {
       if (await repos.clients.findById(tenantId, client.client_id)) throw invalid('Payload validation error: a client with this client_id already exists.', 'client_exists');
+      const stored: Client = { ...client };
+      const record: ClientRecord = { tenantId, ...toRecordParts(stored), isSystem: options.isSystem ?? false, createdAt: now, updatedAt: now };
       await repos.clients.insert(record);
-      await options.afterInsert?.(repos, client);
+      if (inlineMethods) {
+        // Auth0 creates the credentials given whole and associates them in the same request.
+        const methods: NonNullable<Client['client_authentication_methods']> = {};
+        for (const method of CREDENTIAL_METHODS) {
+          const given = inlineMethods[method];
+          if (!given) continue;
+          const ids: Array<{ id: string }> = [];
+          for (const credential of given.credentials) {
+            if ('id' in credential) throw invalid(`Payload validation error: client_authentication_methods.${method}.credentials of a new client must be given whole (credential_type, pem...), not by id.`);
+            ids.push({ id: (await insertCredential(repos, tenantId, client.client_id, credential, this.clock.now())).id });
+          }
+          methods[method] = { credentials: ids };
+        }
+        stored.client_authentication_methods = methods;
+        reconcileAuthenticationMethods(stored, input);
+        checkAssociations(stored, await repos.clientCredentials.listForClient(tenantId, client.client_id));
+        await repos.clients.replace({ ...record, ...toRecordParts(stored) });
+      }
+      await options.afterInsert?.(repos, stored);
+      client.client_authentication_methods = stored.client_authentication_methods;
     });
+    if (!client.client_authentication_methods) delete client.client_authentication_methods;
     await this.invalidate(tenantId, client.client_id);
     return client;
   }
@@ -108,7 +145,9 @@ export class ClientService {
       const record = await repos.clients.findById(tenantId, clientId);
       if (!record) throw notFound('The client does not exist', 'inexistent_client');
       const client = applyPatch(toClient(record, tenantName), patch);
+      reconcileAuthenticationMethods(client, patch);
       checkClient(client);
+      checkAssociations(client, await repos.clientCredentials.listForClient(tenantId, clientId));
       await repos.clients.replace({ ...record, ...toRecordParts(client), updatedAt: nowIso() });
       return client;
     });
@@ -124,6 +163,8 @@ export class ClientService {
     const deleted = await this.storage.transaction(async (repos) => {
       const removed = await repos.clients.delete(tenantId, clientId);
       if (removed) await repos.clientGrants.deleteForClient(tenantId, clientId);
+      // Its credentials go with it (the foreign key cascades too; this says so where it is read).
+      if (removed) await repos.clientCredentials.deleteForClient(tenantId, clientId);
       if (removed) {
         await removeClientFromConnections(repos, tenantId, clientId);
         // Nothing issued to a deleted application stays usable: users' consent and refresh tokens go too.
@@ -147,7 +188,8 @@ export class ClientService {
 /** A new application: Auth0's defaults for its type, overridden by what the body gives. */
 export function buildClient(tenantName: string, input: ClientInput): Client {
   const isPublic = isPublicAppType(input.app_type);
-  const { jwt_configuration, refresh_token, ...rest } = input;
+  // Credentials given inline are create()'s to store; the client records only their ids.
+  const { jwt_configuration, refresh_token, client_authentication_methods: _methods, ...rest } = input;
   const client: Client = {
     tenant: tenantName,
     client_id: newClientId(),
@@ -189,6 +231,8 @@ function applyPatch(client: Client, patch: ClientInput): Client {
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     if (value === null && field === 'refresh_token') next.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
+    // Null is a value here: the application authenticates with client_authentication_methods.
+    else if (value === null && field === 'token_endpoint_auth_method') next.token_endpoint_auth_method = null;
     else if (value === null) delete next[field];
     else if (MERGED.has(field) && typeof value === 'object' && !Array.isArray(value)) next[field] = { ...((client[field] as object | undefined) ?? {}), ...value };
     else next[field] = value;

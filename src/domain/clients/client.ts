@@ -46,7 +46,10 @@ export interface Client {
   client_aliases: string[];
   allowed_clients: string[];
   grant_types: string[];
-  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** Null when the application authenticates with its credentials instead (client_authentication_methods). */
+  token_endpoint_auth_method: TokenEndpointAuthMethod | null;
+  /** Which credentials private_key_jwt / tls_client_auth / self_signed_tls_client_auth accept (authentication-methods.ts). */
+  client_authentication_methods?: Partial<Record<'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth', { credentials: Array<{ id: string }> }>>;
   jwt_configuration: { alg: 'HS256' | 'RS256' | 'PS256'; lifetime_in_seconds: number; secret_encoded: boolean; scopes?: Record<string, unknown> };
   client_metadata: Record<string, string>;
   custom_login_page_on: boolean;

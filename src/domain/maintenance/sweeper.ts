@@ -23,7 +23,7 @@ export const SWEEP_INTERVAL_MS = 60_000;
 const BATCH = 500;
 const MAX_ROUNDS = 20;
 
-type Table = 'ttlEntries' | 'sessions' | 'dashboardSessions' | 'refreshTokens' | 'passwordlessCodes' | 'loginFailures' | 'rateBuckets';
+type Table = 'ttlEntries' | 'sessions' | 'dashboardSessions' | 'refreshTokens' | 'passwordlessCodes' | 'clientAssertionJtis' | 'loginFailures' | 'rateBuckets';
 export type SweepCounts = Record<Table, number>;
 
 /** What the sweeper needs of the storage (the Storage facade fits; tests may pass a stub). */
@@ -45,10 +45,11 @@ export async function sweepExpired(storage: SweepSource, onError: (error: unknow
     dashboardSessions: (limit) => expired.dashboardSessions(at, limit),
     refreshTokens: (limit) => expired.refreshTokens(at, limit),
     passwordlessCodes: (limit) => expired.passwordlessCodes(before(EXPIRED_CODE_RETENTION_MS), limit),
+    clientAssertionJtis: (limit) => expired.clientAssertionJtis(at, limit),
     loginFailures: (limit) => expired.loginFailures(before(BLOCK_LIFETIME_MS), limit),
     rateBuckets: (limit) => expired.rateBuckets(now, limit),
   };
-  const counts = { ttlEntries: 0, sessions: 0, dashboardSessions: 0, refreshTokens: 0, passwordlessCodes: 0, loginFailures: 0, rateBuckets: 0 };
+  const counts = { ttlEntries: 0, sessions: 0, dashboardSessions: 0, refreshTokens: 0, passwordlessCodes: 0, clientAssertionJtis: 0, loginFailures: 0, rateBuckets: 0 };
   for (const [table, step] of Object.entries(steps) as Array<[Table, (limit: number) => Promise<number>]>) {
     try {
       for (let round = 0; round < maxRounds; round++) {

@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { APP_TYPES, GRANT_TYPES } from '../../domain/clients/client.js';
 import { KnownValues, NullableOut, OneOf, OpenObject } from '../schema.js';
+import { CREDENTIAL_METHODS } from '../../domain/clients/authentication-methods.js';
 
 const Str = Type.String();
 const Bool = Type.Boolean();
@@ -48,6 +49,11 @@ export const ClientSigningKeyOut = Type.Object({
   subject: Type.String({ description: 'The certificate subject, `/CN={tenant domain}`.' }),
 });
 
+/** Auth0's `client_authentication_methods`: the credential ids each method accepts. */
+export const ClientAuthenticationMethodsOut = Type.Object(
+  Object.fromEntries(CREDENTIAL_METHODS.map((method) => [method, opt(Type.Object({ credentials: Type.Array(Type.Object({ id: Str })) }))])),
+);
+
 export const ClientResponse = Type.Object(
   {
     tenant: opt(Type.String({ description: 'The tenant name.' })),
@@ -67,7 +73,8 @@ export const ClientResponse = Type.Object(
     client_aliases: opt(Strings),
     allowed_clients: opt(Strings),
     grant_types: opt(Type.Array(KnownValues(GRANT_TYPES))),
-    token_endpoint_auth_method: opt(OneOf(TOKEN_ENDPOINT_AUTH_METHODS)),
+    token_endpoint_auth_method: opt(NullableOut(OneOf(TOKEN_ENDPOINT_AUTH_METHODS))),
+    client_authentication_methods: opt(ClientAuthenticationMethodsOut),
     is_token_endpoint_ip_header_trusted: opt(Bool),
     jwt_configuration: opt(JwtConfigurationOut),
     client_metadata: opt(Type.Record(Type.String(), Str)),

@@ -24,6 +24,7 @@ import { pendingInvitationUnique } from './017-pending-invitation-unique.js';
 import { outboxSender } from './018-outbox-sender.js';
 import { customSigningKeys } from './019-custom-signing-keys.js';
 import { customDomains } from './020-custom-domains.js';
+import { clientCredentials } from './021-client-credentials.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -50,6 +51,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '018-outbox-sender': outboxSender,
       '019-custom-signing-keys': customSigningKeys,
       '020-custom-domains': customDomains,
+      '021-client-credentials': clientCredentials,
     };
   }
 }

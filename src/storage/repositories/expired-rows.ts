@@ -57,6 +57,11 @@ export class ExpiredRowsRepository {
     return deleted;
   }
 
+  /** Replay-store entries of private_key_jwt assertions that have expired (an expired assertion is refused anyway). */
+  clientAssertionJtis(now: string, limit: number): Promise<number> {
+    return this.deleteBatch('client_assertion_jtis', ['tenant_id', 'client_id', 'jti_hash'], sql`expires_at < ${now}`, limit);
+  }
+
   passwordlessCodes(expiredBefore: string, limit: number): Promise<number> {
     return this.deleteBatch('passwordless_codes', ['tenant_id', 'connection_id', 'identifier'], sql`expires_at < ${expiredBefore}`, limit);
   }

@@ -765,6 +765,23 @@ export interface paths {
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                             callbacks?: string[];
                             client_aliases?: string[];
+                            client_authentication_methods?: {
+                                private_key_jwt?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                self_signed_tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                            };
                             client_id?: string;
                             client_metadata?: {
                                 [key: string]: string;
@@ -860,8 +877,8 @@ export interface paths {
                             sso_disabled?: boolean;
                             /** @description The tenant name. */
                             tenant?: string;
-                            /** @enum {string} */
-                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                            /** @enum {string|null} */
+                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                             web_origins?: string[];
                         } & {
                             [key: string]: unknown;
@@ -877,6 +894,23 @@ export interface paths {
                                 app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                                 callbacks?: string[];
                                 client_aliases?: string[];
+                                client_authentication_methods?: {
+                                    private_key_jwt?: {
+                                        credentials: {
+                                            id: string;
+                                        }[];
+                                    };
+                                    self_signed_tls_client_auth?: {
+                                        credentials: {
+                                            id: string;
+                                        }[];
+                                    };
+                                    tls_client_auth?: {
+                                        credentials: {
+                                            id: string;
+                                        }[];
+                                    };
+                                };
                                 client_id?: string;
                                 client_metadata?: {
                                     [key: string]: string;
@@ -972,8 +1006,8 @@ export interface paths {
                                 sso_disabled?: boolean;
                                 /** @description The tenant name. */
                                 tenant?: string;
-                                /** @enum {string} */
-                                token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                                /** @enum {string|null} */
+                                token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                                 web_origins?: string[];
                             } & {
                                 [key: string]: unknown;
@@ -1008,6 +1042,50 @@ export interface paths {
                         app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                         callbacks?: string[];
                         client_aliases?: string[];
+                        client_authentication_methods?: {
+                            private_key_jwt?: {
+                                credentials: {
+                                    /** @enum {string} */
+                                    alg?: "RS256" | "RS384" | "PS256" | "ES256";
+                                    /** @enum {string} */
+                                    credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                                    expires_at?: string;
+                                    kid?: string;
+                                    name?: string;
+                                    parse_expiry_from_cert?: boolean;
+                                    pem?: string;
+                                    subject_dn?: string;
+                                }[];
+                            };
+                            self_signed_tls_client_auth?: {
+                                credentials: {
+                                    /** @enum {string} */
+                                    alg?: "RS256" | "RS384" | "PS256" | "ES256";
+                                    /** @enum {string} */
+                                    credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                                    expires_at?: string;
+                                    kid?: string;
+                                    name?: string;
+                                    parse_expiry_from_cert?: boolean;
+                                    pem?: string;
+                                    subject_dn?: string;
+                                }[];
+                            };
+                            tls_client_auth?: {
+                                credentials: {
+                                    /** @enum {string} */
+                                    alg?: "RS256" | "RS384" | "PS256" | "ES256";
+                                    /** @enum {string} */
+                                    credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                                    expires_at?: string;
+                                    kid?: string;
+                                    name?: string;
+                                    parse_expiry_from_cert?: boolean;
+                                    pem?: string;
+                                    subject_dn?: string;
+                                }[];
+                            };
+                        } | null;
                         client_metadata?: {
                             [key: string]: string;
                         };
@@ -1090,8 +1168,8 @@ export interface paths {
                         skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                         sso?: boolean;
                         sso_disabled?: boolean;
-                        /** @enum {string} */
-                        token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                        /** @enum {string|null} */
+                        token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                         web_origins?: string[];
                     };
                 };
@@ -1114,6 +1192,23 @@ export interface paths {
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                             callbacks?: string[];
                             client_aliases?: string[];
+                            client_authentication_methods?: {
+                                private_key_jwt?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                self_signed_tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                            };
                             client_id?: string;
                             client_metadata?: {
                                 [key: string]: string;
@@ -1209,8 +1304,8 @@ export interface paths {
                             sso_disabled?: boolean;
                             /** @description The tenant name. */
                             tenant?: string;
-                            /** @enum {string} */
-                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                            /** @enum {string|null} */
+                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                             web_origins?: string[];
                         } & {
                             [key: string]: unknown;
@@ -1264,6 +1359,23 @@ export interface paths {
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                             callbacks?: string[];
                             client_aliases?: string[];
+                            client_authentication_methods?: {
+                                private_key_jwt?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                self_signed_tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                            };
                             client_id?: string;
                             client_metadata?: {
                                 [key: string]: string;
@@ -1359,8 +1471,8 @@ export interface paths {
                             sso_disabled?: boolean;
                             /** @description The tenant name. */
                             tenant?: string;
-                            /** @enum {string} */
-                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                            /** @enum {string|null} */
+                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                             web_origins?: string[];
                         } & {
                             [key: string]: unknown;
@@ -1417,6 +1529,23 @@ export interface paths {
                         app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                         callbacks?: string[];
                         client_aliases?: string[];
+                        client_authentication_methods?: {
+                            private_key_jwt?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                            };
+                            self_signed_tls_client_auth?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                            };
+                            tls_client_auth?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                            };
+                        } | null;
                         client_metadata?: {
                             [key: string]: string;
                         };
@@ -1500,8 +1629,8 @@ export interface paths {
                         skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                         sso?: boolean;
                         sso_disabled?: boolean;
-                        /** @enum {string} */
-                        token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                        /** @enum {string|null} */
+                        token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                         web_origins?: string[];
                     };
                 };
@@ -1524,6 +1653,23 @@ export interface paths {
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                             callbacks?: string[];
                             client_aliases?: string[];
+                            client_authentication_methods?: {
+                                private_key_jwt?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                self_signed_tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                            };
                             client_id?: string;
                             client_metadata?: {
                                 [key: string]: string;
@@ -1619,11 +1765,223 @@ export interface paths {
                             sso_disabled?: boolean;
                             /** @description The tenant name. */
                             tenant?: string;
-                            /** @enum {string} */
-                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                            /** @enum {string|null} */
+                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                             web_origins?: string[];
                         } & {
                             [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v2/clients/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:client_credentials. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alg?: string;
+                            created_at: string;
+                            /** @enum {string} */
+                            credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                            expires_at?: string;
+                            id: string;
+                            kid?: string;
+                            name: string;
+                            subject_dn?: string;
+                            thumbprint_sha256?: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Requires any of: create:client_credentials. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        alg?: "RS256" | "RS384" | "PS256" | "ES256";
+                        /** @enum {string} */
+                        credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                        expires_at?: string;
+                        kid?: string;
+                        name?: string;
+                        parse_expiry_from_cert?: boolean;
+                        pem?: string;
+                        subject_dn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alg?: string;
+                            created_at: string;
+                            /** @enum {string} */
+                            credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                            expires_at?: string;
+                            id: string;
+                            kid?: string;
+                            name: string;
+                            subject_dn?: string;
+                            thumbprint_sha256?: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/clients/{id}/credentials/{credential_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Requires any of: read:client_credentials. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    credential_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alg?: string;
+                            created_at: string;
+                            /** @enum {string} */
+                            credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                            expires_at?: string;
+                            id: string;
+                            kid?: string;
+                            name: string;
+                            subject_dn?: string;
+                            thumbprint_sha256?: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** @description Requires any of: delete:client_credentials. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    credential_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No body. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Requires any of: update:client_credentials. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    credential_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expires_at: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alg?: string;
+                            created_at: string;
+                            /** @enum {string} */
+                            credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                            expires_at?: string;
+                            id: string;
+                            kid?: string;
+                            name: string;
+                            subject_dn?: string;
+                            thumbprint_sha256?: string;
+                            updated_at: string;
                         };
                     };
                 };
@@ -1669,6 +2027,23 @@ export interface paths {
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
                             callbacks?: string[];
                             client_aliases?: string[];
+                            client_authentication_methods?: {
+                                private_key_jwt?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                self_signed_tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                                tls_client_auth?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                };
+                            };
                             client_id?: string;
                             client_metadata?: {
                                 [key: string]: string;
@@ -1764,8 +2139,8 @@ export interface paths {
                             sso_disabled?: boolean;
                             /** @description The tenant name. */
                             tenant?: string;
-                            /** @enum {string} */
-                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic";
+                            /** @enum {string|null} */
+                            token_endpoint_auth_method?: "none" | "client_secret_post" | "client_secret_basic" | null;
                             web_origins?: string[];
                         } & {
                             [key: string]: unknown;

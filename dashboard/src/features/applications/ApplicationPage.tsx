@@ -224,7 +224,8 @@ function CredentialsTab({ api, app }: { api: TenantApi; app: Client }) {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          save({ token_endpoint_auth_method: method as ClientPatch['token_endpoint_auth_method'] });
+          // An application on private_key_jwt or mTLS (client_authentication_methods) goes back to a secret method with both fields.
+          save({ token_endpoint_auth_method: method as ClientPatch['token_endpoint_auth_method'], ...(app.client_authentication_methods ? { client_authentication_methods: null } : {}) });
         }}
       >
         <SettingsCard title="Authentication Methods">

@@ -1,0 +1,33 @@
+/**
+ * `self_signed_tls_client_auth` (RFC 8705 §2.2): the request names its client with `client_id` and
+ * presents a certificate that is byte for byte one registered with the client: its SHA-256
+ * thumbprint (x5t#S256) equals that of one of the client's `x509_cert` credentials associated with
+ * this method. No CA vouches for it, so no chain verification is required.
+ */
+import { associatedIds } from '../../../domain/clients/authentication-methods.js';
+import { x5tS256Of } from '../../../crypto/x509.js';
+import { sameSecret } from '../../../crypto/constant-time.js';
+import { bodyClientId, invalidClient } from '../errors.js';
+import type { ClientAuthMethod } from '../method.js';
+import { liveCredentials } from './certificate-credentials.js';
+
+const refuse = (description: string) => invalidClient(selfSignedTlsClientAuth, `Invalid client certificate: ${description}`);
+
+export const selfSignedTlsClientAuth: ClientAuthMethod = {
+  name: 'self_signed_tls_client_auth',
+  authenticates: true,
+  presentedAs: 'a self-signed client certificate',
+  presented: () => false,
+  registeredFor: (client) => associatedIds(client, 'self_signed_tls_client_auth').length > 0,
+  clientId: (credentials) => bodyClientId(credentials.params),
+  async authenticate(credentials, client, context) {
+    const presented = credentials.peerCertificate();
+    if (!presented) throw refuse('no client certificate was presented.');
+    const thumbprint = x5tS256Of(presented.certificate.raw);
+    const registered = await liveCredentials(context, client, 'self_signed_tls_client_auth', context.services.clock.now());
+    if (!registered.some((credential) => credential.thumbprintSha256 !== null && sameSecret(credential.thumbprintSha256, thumbprint))) {
+      throw refuse('the certificate matches no credential of the client.');
+    }
+    return 'authenticated' as const;
+  },
+};

@@ -20,6 +20,7 @@ import { auth } from 'express-oauth2-jwt-bearer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDevCert } from '../../src/cli/dev-cert.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { withRawDatabase } from '../support/database.js';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -171,7 +172,7 @@ const alias = () => ({ port: mtlsPort, host: 'mtls.dev.localhost' });
 
 beforeAll(async () => {
   certDir = await mkdtemp(join(tmpdir(), 'tessera-mtls-'));
-  const paths = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev'], hosts: ['mtls.dev.localhost', 'mtls.nobody.localhost', 'mtls.manage.localhost'] });
+  const paths = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev'], hosts: ['mtls.dev.localhost', 'mtls.nobody.localhost', 'mtls.manage.localhost', 'mtls.localhost'] });
   ca = await readFile(paths.caCertFile, 'utf8');
   [alice, mallory] = await Promise.all([clientCertificate('alice'), clientCertificate('mallory')]);
   server = await startServer({ tls: { certFile: paths.certFile, keyFile: paths.keyFile }, env: { TESSERA_MTLS_PORT: '0', TRUST_PROXY: '127.0.0.2' } });
@@ -449,6 +450,25 @@ describe('behind an edge: the client-certificate header', () => {
       expect(res.status, value.slice(0, 40)).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     }
+  });
+});
+
+describe('a tenant named mtls (from before the name was reserved)', () => {
+  it("never receives the default tenant's alias on the mTLS listener; discovery of the bare base domain advertises no alias it owns", async () => {
+    // `mtls` is refused on create now: a tenant is created under another name and renamed in the database, as an old one would be.
+    await server.cli('tenants', 'create', 'legacy');
+    await withRawDatabase(server.database, (db) => db.updateTable('tenants').set({ name: 'mtls' }).where('name', '=', 'legacy').execute());
+    // The main listener: mtls.localhost is that tenant's own host.
+    const own = await send({ host: 'mtls.localhost', path: '/.well-known/openid-configuration' });
+    expect(own.status).toBe(200);
+    expect(own.body.issuer).toBe(`https://mtls.localhost:${server.port}/`);
+    // The default tenant on the bare base domain does not advertise an alias another tenant owns; on its own host it does.
+    expect((await send({ host: 'localhost', path: '/.well-known/openid-configuration' })).body.mtls_endpoint_aliases).toBeUndefined();
+    expect((await send({ path: '/.well-known/openid-configuration' })).body.mtls_endpoint_aliases).toBeDefined();
+    // The mTLS listener resolves mtls.localhost as the alias of localhost (the default tenant), never as the tenant `mtls`.
+    const token = await send({ port: mtlsPort, host: 'mtls.localhost', path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice });
+    expect(token.status, JSON.stringify(token.body)).toBe(200);
+    expect(payloadOf(token.body.access_token).iss).toBe(`https://localhost:${server.port}/`);
   });
 });
 

@@ -7,28 +7,34 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { PresentedCertificate } from './client-auth/credentials.js';
-import { certificateThumbprint } from '../domain/tokens/certificate-binding.js';
+import type { Services } from '../domain/services.js';
+import type { Client } from '../domain/clients/client.js';
+import { bindingFor } from '../domain/tokens/certificate-binding.js';
+import { presentedThumbprint } from '../http/certificate-binding.js';
+
+export { presentedThumbprint };
 
 export function presentedCertificate(request: FastifyRequest): PresentedCertificate | undefined {
   return request.clientCertificate ?? undefined;
-}
-
-const thumbprints = new WeakMap<FastifyRequest, string>();
-
-/** The presented certificate's `x5t#S256`, computed once per request; undefined without a certificate. */
-export function presentedThumbprint(request: FastifyRequest): string | undefined {
-  const presented = presentedCertificate(request);
-  if (!presented) return undefined;
-  let thumbprint = thumbprints.get(request);
-  if (thumbprint === undefined) {
-    thumbprint = certificateThumbprint(presented.certificate);
-    thumbprints.set(request, thumbprint);
-  }
-  return thumbprint;
 }
 
 /** The token options that bind what a grant mints to the presented certificate (spread into mintUserTokens / issueClientToken). */
 export function certificateBinding(request: FastifyRequest): { certificateThumbprint?: string } {
   const thumbprint = presentedThumbprint(request);
   return thumbprint ? { certificateThumbprint: thumbprint } : {};
+}
+
+/**
+ * Refuses (ProofOfPossessionRequired, a 400 at the token endpoint) a token request whose tokens
+ * would have to be certificate-bound and that presented no certificate, for the API `audience`
+ * names. A grant calls it as soon as it knows the audience and before it spends anything: before a
+ * refresh token rotates (a rotated-then-refused token would look like reuse on the retry and revoke
+ * the family), before a password is checked or a one-time code burnt, before a login is recorded.
+ * Minting checks again (user-tokens.ts); this is the early, side-effect-free copy of that check.
+ */
+export async function requireBindingFor(services: Services, request: FastifyRequest, client: Client, audience: string | undefined): Promise<void> {
+  const thumbprint = presentedThumbprint(request);
+  if (thumbprint) return;
+  const api = audience ? await services.resourceServers.findByAudience(request.tenant.id, audience) : null;
+  bindingFor(client, api ?? undefined, thumbprint);
 }

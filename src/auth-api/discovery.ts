@@ -14,13 +14,26 @@ import { grants } from './token/grants/registry.js';
 import { clientAuthMethods } from './client-auth/registry.js';
 import { mtlsAliasesEnabled, mtlsEndpointAliases } from './mtls-aliases.js';
 import type { Services } from '../domain/services.js';
-import type { PublicOrigin } from '../domain/tenants/public-origin.js';
+import { MTLS_ALIAS_PREFIX } from '../domain/tenants/public-origin.js';
 
 /** Auth0's published lists: what a relying party may ask for and read. */
 const SCOPES_SUPPORTED = ['openid', 'profile', 'offline_access', 'name', 'given_name', 'family_name', 'nickname', 'email', 'email_verified', 'picture', 'created_at', 'identities', 'phone', 'address'];
 const CLAIMS_SUPPORTED = ['aud', 'auth_time', 'created_at', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'identities', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sub'];
 
-function metadata(request: FastifyRequest, origin: PublicOrigin): Record<string, unknown> {
+/**
+ * `mtls.{host}` is this tenant's alias unless another tenant owns that host outright (a tenant named
+ * `mtls` beside the default tenant on the bare base domain, from before the name was reserved): the
+ * main listener would route it to that tenant, so it is not advertised (server/tenant-resolution.ts).
+ */
+async function aliasesFor(services: Services, request: FastifyRequest): Promise<Record<string, string> | undefined> {
+  if (!mtlsAliasesEnabled(request.tenant.settings)) return undefined;
+  const hostname = new URL(request.issuer).hostname;
+  const owner = await services.tenants.resolveHost(`${MTLS_ALIAS_PREFIX}${hostname}`);
+  if (owner && owner.id !== request.tenant.id) return undefined;
+  return mtlsEndpointAliases(services.tenants.publicOrigin.mtlsAliasOrigin(hostname));
+}
+
+function metadata(request: FastifyRequest, aliases: Record<string, string> | undefined, clientCertificates: boolean): Record<string, unknown> {
   const issuer = request.issuer;
   const features = tenantFeatures(request.tenant.settings);
   return {
@@ -45,15 +58,16 @@ function metadata(request: FastifyRequest, origin: PublicOrigin): Record<string,
     request_parameter_supported: features.requestObjects,
     ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
     ...(features.acrValues.length ? { acr_values_supported: features.acrValues } : {}),
-    // RFC 8705 §3.3: a token request over mutual TLS gets certificate-bound tokens (certificate-binding.ts).
-    tls_client_certificate_bound_access_tokens: true,
+    // RFC 8705 §3.3: a token request over mutual TLS gets certificate-bound tokens (certificate-binding.ts),
+    // when a certificate can reach the server at all (an mTLS listener or a trusted edge list).
+    ...(clientCertificates ? { tls_client_certificate_bound_access_tokens: true } : {}),
     // RFC 8705 §5, on the issuer's own host name (a custom domain's alias is `mtls.{custom domain}`).
-    ...(mtlsAliasesEnabled(request.tenant.settings) ? { mtls_endpoint_aliases: mtlsEndpointAliases(origin.mtlsAliasOrigin(new URL(issuer).hostname)) } : {}),
+    ...(aliases ? { mtls_endpoint_aliases: aliases } : {}),
   };
 }
 
-export const discoveryRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const discoveryRoutes: FastifyPluginAsync<{ services: Services; clientCertificates: boolean }> = async (app, { services, clientCertificates }) => {
   for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.get(path, async (request, reply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60').send(metadata(request, services.tenants.publicOrigin)));
+    app.get(path, async (request, reply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60').send(metadata(request, await aliasesFor(services, request), clientCertificates)));
   }
 };

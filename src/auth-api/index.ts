@@ -29,8 +29,14 @@ export function registerAuthenticationApiHooks(app: FastifyInstance, services: S
   if (rateLimiter) registerRateLimits(app, services, rateLimiter);
 }
 
-export const authenticationApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  await app.register(discoveryRoutes, { services });
+export interface AuthenticationApiOptions {
+  services: Services;
+  /** Whether a client certificate can reach this server at all (discovery.ts): an mTLS listener or a trusted edge list. */
+  clientCertificates: boolean;
+}
+
+export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates }) => {
+  await app.register(discoveryRoutes, { services, clientCertificates });
   await app.register(jwksRoute, { services });
   await app.register(signingCertificateRoutes, { services });
   await app.register(tokenEndpoint, { services });

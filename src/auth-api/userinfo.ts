@@ -10,8 +10,7 @@ import { JwtError } from '../domain/tokens/jws.js';
 import { userClaims } from '../domain/oidc/user-claims.js';
 import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
-import { boundThumbprint } from '../domain/tokens/certificate-binding.js';
-import { presentedThumbprint } from './client-certificate.js';
+import { certificateBindingProblem } from '../http/certificate-binding.js';
 
 const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
 
@@ -41,17 +40,10 @@ function bearerToken(request: FastifyRequest): string {
   return match[1]!;
 }
 
-/**
- * RFC 8705 §3: a certificate-bound token is good only with the certificate it is bound to, presented
- * on this request (mutual TLS on the alias host, or a trusted edge's header). Without it, or with
- * another, the token is refused as `invalid_token` (401), as a resource server must.
- */
+/** RFC 8705 §3: a certificate-bound token needs its certificate on this request (http/certificate-binding.ts, shared with /api/v2). */
 function checkBinding(request: FastifyRequest, subject: TokenSubject): void {
-  const bound = boundThumbprint(subject.cnf);
-  if (bound === undefined) return;
-  const presented = presentedThumbprint(request);
-  if (!presented) throw invalidToken('The access token is certificate-bound: present its client certificate over mutual TLS');
-  if (presented !== bound) throw invalidToken('The access token is bound to another client certificate');
+  const problem = certificateBindingProblem(request, subject.cnf);
+  if (problem) throw invalidToken(problem);
 }
 
 async function fromOpaque(services: Services, request: FastifyRequest, token: string): Promise<TokenSubject> {

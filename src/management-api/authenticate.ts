@@ -10,6 +10,8 @@
  *  - anyone else's is a user's: it may call only the routes that declare `config.currentUser`, only
  *    on its own `:id`, and only with the `*:current_user*` scopes listed there. Whatever other
  *    scopes it carries (a token minted before user flows were limited, say) count for nothing.
+ *  - a certificate-bound token (`cnf`, RFC 8705) needs its client certificate on the request, as
+ *    at /userinfo (http/certificate-binding.ts): a stolen bound token is no bearer token here.
  *  - a dashboard token (issued by the admin tenant, docs/plans/dashboard.md §1.5) is verified with
  *    the admin tenant's keys only, must name this tenant, and is checked against the member's
  *    current membership and dashboard session on every request; it needs the route's `scopes`
@@ -21,6 +23,7 @@ import type { Services } from '../domain/services.js';
 import { JwtError, decodeJwt } from '../domain/tokens/jws.js';
 import { secondsAt } from '../domain/clock.js';
 import { ManagementApiError } from '../http/errors.js';
+import { certificateBindingProblem } from '../http/certificate-binding.js';
 import type { ManagementPrincipal, ScopeRequirement } from '../http/request-context.js';
 
 const CLOCK_SKEW_SECONDS = 30;
@@ -65,6 +68,9 @@ async function verifyManagementToken(services: Services, request: FastifyRequest
   if (dashboard && request.tenant.kind !== 'customer') throw unauthorized('Invalid token');
   const signer = dashboard ? await services.controlPlane.adminTenant() : request.tenant;
   const payload = verifySignatureAndTimes(services, await services.keys.keyRing(signer.id), token);
+  // A certificate-bound token (RFC 8705 §3) is no bearer token here either: the same check as /userinfo.
+  const bindingProblem = certificateBindingProblem(request, payload.cnf);
+  if (bindingProblem) throw unauthorized(bindingProblem);
   if (!dashboard && (typeof payload.iss !== 'string' || !(await services.tenants.isTenantUrl(request.tenant.id, payload.iss, '/')))) throw unauthorized('Invalid token');
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   let audienceOk = false;

@@ -14,7 +14,7 @@ import { DeferredCompilations } from '../http/deferred-compilation.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantResolution } from './tenant-resolution.js';
 import { proxyTrust } from './client-ip-header.js';
-import { registerClientCertificate } from './client-certificate.js';
+import { clientCertificatesCanArrive, edgeTrust, registerClientCertificate } from './client-certificate.js';
 import { registerAudit } from './audit.js';
 import { registerDashboardAssets } from './dashboard-assets.js';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,7 @@ export async function buildServer(config: Config, services: Services, options: B
   registerRequestBounds(app);
   const trust = proxyTrust(config.trustProxy);
   registerTenantResolution(app, services.tenants, trust);
-  registerClientCertificate(app, trust);
+  registerClientCertificate(app, edgeTrust(config.trustProxy));
   registerAudit(app, services.logs);
   // The dashboard web app, on the admin host only; it calls each tenant's /api/v2 on the tenants' hosts.
   await registerDashboardAssets(app, {
@@ -90,7 +90,7 @@ export async function buildServer(config: Config, services: Services, options: B
   // API's CORS and rate limits cover the hosted pages too.
   await app.register(async (authentication) => {
     registerAuthenticationApiHooks(authentication, services, rateLimiter);
-    await authentication.register(authenticationApi, { services });
+    await authentication.register(authenticationApi, { services, clientCertificates: clientCertificatesCanArrive(config) });
     await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
   });
   await app.register(managementApi, { services, compilations, prefix: '/api/v2' });

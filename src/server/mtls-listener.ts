@@ -9,6 +9,14 @@
  * verified is recorded, not enforced, see client-certificate.ts). It serves the same Fastify app,
  * but only the tenants' mTLS alias hosts (`mtls.{host}`) and on them only the mTLS endpoints
  * (tenant-resolution.ts).
+ *
+ * No proxy stands in front of this listener: the client's own TLS handshake ends here (that is how
+ * its certificate is seen). So no forwarded header is meaningful on it, and none may be believed:
+ * with TRUST_PROXY, Fastify would otherwise take X-Forwarded-For / -Host / -Proto from a client
+ * that connects from a trusted address, and the client's IP (rate limits, brute-force protection,
+ * logs) would be whatever it wrote. They are removed before the request reaches the app, so
+ * `request.ip` is the socket's address; a custom domain's client-IP header is not applied either
+ * (tenant-resolution.ts).
  */
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
@@ -45,6 +53,9 @@ export function createMtlsListener(app: FastifyInstance, config: Config): MtlsLi
   server.on('secureConnection', (socket) => {
     (socket as Socket & { [LISTENER]?: MtlsListener })[LISTENER] = listener;
   });
-  server.on('request', (req, res) => app.routing(req, res));
+  server.on('request', (req, res) => {
+    for (const name of Object.keys(req.headers)) if (name.startsWith('x-forwarded-') || name === 'forwarded') delete req.headers[name];
+    app.routing(req, res);
+  });
   return listener;
 }

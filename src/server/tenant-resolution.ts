@@ -7,7 +7,11 @@
  * `mtls.{host}` is the tenant's mTLS alias host (RFC 8705 §5, Auth0's `mtls.enable_endpoint_aliases`)
  * when no tenant has that exact host and the tenant of `{host}` turned aliases on: it serves only
  * the mTLS endpoints (auth-api/mtls-aliases.ts), with the issuer of `{host}`. The mutual-TLS
- * listener (mtls-listener.ts) serves alias hosts only.
+ * listener (mtls-listener.ts) serves alias hosts only, and resolves `mtls.{host}` as the alias of
+ * `{host}` and never as a tenant's own host: a tenant named `mtls` (the name is reserved now, but
+ * older tenants may have it) or a custom domain `mtls.{x}` can never receive the certificate, the
+ * credentials or the tokens meant for the tenant the alias belongs to. On the main listener a
+ * tenant's own host wins, and discovery then advertises no alias that another tenant owns.
  * On a cache hit the hook completes synchronously: it runs on every request.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -34,18 +38,20 @@ function aliasBase(hostname: string): string | undefined {
   return host.startsWith(MTLS_ALIAS_PREFIX) && host.length > MTLS_ALIAS_PREFIX.length ? host.slice(MTLS_ALIAS_PREFIX.length) : undefined;
 }
 
-/** From the host cache only; undefined when some answer is not cached yet. */
-function resolveCached(tenants: TenantService, hostname: string): Resolved | undefined {
-  const direct = tenants.peekHost(hostname);
-  if (direct !== null) return direct === undefined ? undefined : { tenant: direct, servedHost: hostname, alias: false };
+/** From the host cache only; undefined when some answer is not cached yet. `aliasOnly`: on the mTLS listener. */
+function resolveCached(tenants: TenantService, hostname: string, aliasOnly: boolean): Resolved | undefined {
+  if (!aliasOnly) {
+    const direct = tenants.peekHost(hostname);
+    if (direct !== null) return direct === undefined ? undefined : { tenant: direct, servedHost: hostname, alias: false };
+  }
   const base = aliasBase(hostname);
   if (base === undefined) return { tenant: null, servedHost: hostname, alias: false };
   const viaAlias = tenants.peekHost(base);
   return viaAlias === undefined ? undefined : { tenant: viaAlias, servedHost: base, alias: true };
 }
 
-async function resolve(tenants: TenantService, hostname: string): Promise<Resolved> {
-  const direct = await tenants.resolveHost(hostname);
+async function resolve(tenants: TenantService, hostname: string, aliasOnly: boolean): Promise<Resolved> {
+  const direct = aliasOnly ? null : await tenants.resolveHost(hostname);
   if (direct) return { tenant: direct, servedHost: hostname, alias: false };
   const base = aliasBase(hostname);
   if (base === undefined) return { tenant: null, servedHost: hostname, alias: false };
@@ -59,12 +65,13 @@ export function registerTenantResolution(app: FastifyInstance, tenants: TenantSe
   app.decorateRequest('urlPlaceholders', null as never);
   app.decorateRequest('mtlsAlias', false);
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.routeOptions.config?.tenantless && !mtlsListenerOf(request.raw.socket)) return done();
+    const onMtlsListener = mtlsListenerOf(request.raw.socket) !== undefined;
+    if (request.routeOptions.config?.tenantless && !onMtlsListener) return done();
     const host = request.host;
     if (!host || !HOST_WITH_PORT.test(host)) return done(unknownHost(request.url, 400, 'Invalid Host header.'));
-    const cached = resolveCached(tenants, request.hostname);
+    const cached = resolveCached(tenants, request.hostname, onMtlsListener);
     if (cached !== undefined) return done(attach(request, tenants, cached, trust));
-    resolve(tenants, request.hostname).then(
+    resolve(tenants, request.hostname, onMtlsListener).then(
       (resolved) => done(attach(request, tenants, resolved, trust)),
       (error: Error) => done(error),
     );
@@ -79,13 +86,18 @@ function attach(request: FastifyRequest, tenants: TenantService, { tenant, serve
   // The listener that asks for certificates answers on alias hosts only (mtls-listener.ts).
   if (!alias && mtlsListenerOf(request.raw.socket)) return unknown();
   if (alias && !MTLS_ALIAS_PATHS.has(request.url.split('?')[0]!)) {
-    return new AuthApiError(404, 'not_found', `Not found: ${request.method} ${request.url.split('?')[0]} (the mTLS alias host serves only the mTLS endpoints)`);
+    // In the format of the API the path belongs to, as the not-found handler answers (app.ts).
+    return isManagementApiPath(request.url)
+      ? new ManagementApiError(404, 'Not Found', 'not_found')
+      : new AuthApiError(404, 'not_found', `Not found: ${request.method} ${request.url.split('?')[0]} (the mTLS alias host serves only the mTLS endpoints)`);
   }
   request.tenant = tenant;
   request.mtlsAlias = alias;
   const { clientIpHeader, customDomainMetadata } = tenants.customDomainOf(servedHost);
   // Before the audit, rate-limit and attack-protection hooks read the address (they are registered after this one).
-  applyClientIpHeader(request, clientIpHeader, trust);
+  // Not on the mTLS listener: nothing stands between it and the client (the client's own TLS
+  // handshake ends there), so no header names the client's address (mtls-listener.ts).
+  if (!mtlsListenerOf(request.raw.socket)) applyClientIpHeader(request, clientIpHeader, trust);
   // On the alias the issuer is the tenant host's: tokens minted there must verify as the host's.
   request.issuer = tenants.publicOrigin.issuerFor(servedHost.replace(/\.$/, ''));
   request.urlPlaceholders = customDomainMetadata ? { customDomainMetadata } : NO_PLACEHOLDERS;

@@ -192,4 +192,17 @@ describe('custom domains', () => {
     const acmeToken = await server.tokenFor('acme');
     expect((await api('GET', '/custom-domains', undefined, 'acme', acmeToken)).body).toEqual([added]);
   });
+
+  it("refuses another tenant's mTLS alias: mtls.{x} when x is another tenant's domain, and x when mtls.{x} is (409 domain_taken)", async () => {
+    await server.services.customDomains.addVerified('acme', 'sso.acme.example');
+    const alias = await api('POST', '/custom-domains', { domain: 'mtls.sso.acme.example', type: 'self_managed_certs' });
+    expect(alias.status).toBe(409);
+    expect(alias.body).toMatchObject({ errorCode: 'domain_taken', message: "The domain mtls.sso.acme.example is the mTLS alias of another tenant's custom domain." });
+    await server.services.customDomains.addVerified('acme', 'mtls.auth.acme.example');
+    const base = await api('POST', '/custom-domains', { domain: 'auth.acme.example', type: 'self_managed_certs' });
+    expect(base.status).toBe(409);
+    expect(base.body.errorCode).toBe('domain_taken');
+    // The tenant's own alias host is its own to register.
+    expect((await server.services.customDomains.addVerified('acme', 'mtls.sso.acme.example')).domain).toBe('mtls.sso.acme.example');
+  });
 });

@@ -28,7 +28,7 @@ function pinned(base: string, extra = ''): string {
     `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","private_key_jwt","tls_client_auth","self_signed_tls_client_auth","none"],` +
     `"token_endpoint_auth_signing_alg_values_supported":["RS256","RS384","PS256","ES256"],` +
     `"claims_supported":["aud","auth_time","created_at","email","email_verified","exp","family_name","given_name","iat","identities","iss","name","nickname","phone_number","picture","sub"],` +
-    `"request_uri_parameter_supported":false,"request_parameter_supported":false${extra},"tls_client_certificate_bound_access_tokens":true}`
+    `"request_uri_parameter_supported":false,"request_parameter_supported":false${extra}}`
   );
 }
 
@@ -60,7 +60,9 @@ describe('discovery document', () => {
     expect((await patch({ mtls: { enable_endpoint_aliases: true } })).status).toBe(200);
     const alias = `http://mtls.localhost:${server.port}`;
     const on = (await call(server, '/.well-known/openid-configuration')).text;
-    expect(on.endsWith(`,"tls_client_certificate_bound_access_tokens":true,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo"}}`)).toBe(true);
+    // No tls_client_certificate_bound_access_tokens: this server has no mTLS listener and no trusted edge list (mtls.test.ts has both).
+    expect(on).not.toContain('tls_client_certificate_bound_access_tokens');
+    expect(on.endsWith(`,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo"}}`)).toBe(true);
     expect((await patch({ mtls: { enable_endpoint_aliases: false } })).status).toBe(200);
     expect((await call(server, '/.well-known/openid-configuration')).text).not.toContain('mtls_endpoint_aliases');
   });

@@ -20,6 +20,7 @@ import { auth } from 'express-oauth2-jwt-bearer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDevCert } from '../../src/cli/dev-cert.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { withRawDatabase } from '../support/database.js';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -78,7 +79,7 @@ interface Reply {
  * One HTTPS request to 127.0.0.1 (or from `from`) on `port` with SNI and Host `host`, trusting only
  * the test CA; `cert` is offered only if the server asks for one, as any TLS client does.
  */
-function send(options: { port?: number; host?: string; path: string; method?: string; form?: Record<string, string>; headers?: Record<string, string>; cert?: ClientCert; from?: string }): Promise<Reply> {
+function send(options: { port?: number; host?: string; path: string; method?: string; form?: Record<string, string>; headers?: Record<string, string | string[]>; cert?: ClientCert; from?: string }): Promise<Reply> {
   const port = options.port ?? server.port;
   const host = options.host ?? 'dev.localhost';
   const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
@@ -171,7 +172,7 @@ const alias = () => ({ port: mtlsPort, host: 'mtls.dev.localhost' });
 
 beforeAll(async () => {
   certDir = await mkdtemp(join(tmpdir(), 'tessera-mtls-'));
-  const paths = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev'], hosts: ['mtls.dev.localhost', 'mtls.nobody.localhost'] });
+  const paths = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev'], hosts: ['mtls.dev.localhost', 'mtls.nobody.localhost', 'mtls.manage.localhost', 'mtls.localhost'] });
   ca = await readFile(paths.caCertFile, 'utf8');
   [alice, mallory] = await Promise.all([clientCertificate('alice'), clientCertificate('mallory')]);
   server = await startServer({ tls: { certFile: paths.certFile, keyFile: paths.keyFile }, env: { TESSERA_MTLS_PORT: '0', TRUST_PROXY: '127.0.0.2' } });
@@ -181,12 +182,14 @@ beforeAll(async () => {
   mgmt = token.body.access_token;
 
   await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: true } });
-  await must('POST', '/resource-servers', { identifier: API_REQUIRED, name: 'Bound', proof_of_possession: { mechanism: 'mtls', required: true } });
+  await must('POST', '/resource-servers', { identifier: API_REQUIRED, name: 'Bound', allow_offline_access: true, proof_of_possession: { mechanism: 'mtls', required: true } });
   await must('POST', '/resource-servers', { identifier: API_PLAIN, name: 'Plain' });
   const grants = ['client_credentials', PASSWORD_REALM, 'refresh_token'];
-  app = await must('POST', '/clients', { name: 'M2M', app_type: 'non_interactive', grant_types: grants, token_endpoint_auth_method: 'client_secret_post' });
+  // Rotating refresh tokens: a refresh refused after rotation would look like reuse on the retry.
+  const rotating = { rotation_type: 'rotating', expiration_type: 'expiring' };
+  app = await must('POST', '/clients', { name: 'M2M', app_type: 'non_interactive', grant_types: grants, token_endpoint_auth_method: 'client_secret_post', refresh_token: rotating });
   strictApp = await must('POST', '/clients', { name: 'Strict', app_type: 'non_interactive', grant_types: grants, token_endpoint_auth_method: 'client_secret_post', require_proof_of_possession: true });
-  publicApp = await must('POST', '/clients', { name: 'Native', app_type: 'native', grant_types: [PASSWORD_REALM, 'refresh_token'], token_endpoint_auth_method: 'none' });
+  publicApp = await must('POST', '/clients', { name: 'Native', app_type: 'native', grant_types: [PASSWORD_REALM, 'refresh_token'], token_endpoint_auth_method: 'none', refresh_token: rotating });
   for (const c of [app, strictApp]) {
     for (const audience of [API_REQUIRED, API_PLAIN]) await must('POST', '/client-grants', { client_id: c.client_id, audience, scope: [] });
   }
@@ -220,6 +223,8 @@ describe('discovery and the alias host', () => {
     expect((await send({ ...alias(), path: '/.well-known/openid-configuration', cert: alice })).status).toBe(404);
     expect((await send({ port: mtlsPort, path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
     expect((await send({ port: mtlsPort, host: 'mtls.nobody.localhost', path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
+    // The admin tenant has no alias.
+    expect((await send({ port: mtlsPort, host: 'mtls.manage.localhost', path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
   });
 });
 
@@ -309,10 +314,85 @@ describe('/userinfo and refresh tokens', () => {
     }
     const renewed = await send({ ...alias(), path: '/oauth/token', form: refresh, cert: alice });
     expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+    // The rotated token keeps the binding: refused without the certificate, good with it.
+    const rotated = { ...refresh, refresh_token: renewed.body.refresh_token };
+    expect(rotated.refresh_token).toBeTypeOf('string');
+    expect((await send({ path: '/oauth/token', form: rotated })).status).toBe(403);
+    const again = await send({ ...alias(), path: '/oauth/token', form: rotated, cert: alice });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
     // The revocation endpoint is one of the aliases too.
     const revoked = await send({ ...alias(), path: '/oauth/revoke', form: { client_id: publicApp.client_id, token: login.body.refresh_token }, cert: alice });
     expect(revoked.status).toBe(200);
     expect((await send({ ...alias(), path: '/oauth/token', form: refresh, cert: alice })).status).toBe(403);
+  });
+});
+
+describe("an API's binding requirement is checked before the grant spends anything", () => {
+  it('refresh: refused without a certificate before rotating, so the retry over mutual TLS still works (no family revoked)', async () => {
+    const login = await send({ ...alias(), path: '/oauth/token', form: passwordLogin({ client_id: app.client_id, client_secret: app.client_secret, audience: API_REQUIRED }), cert: alice });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    expect(login.body.refresh_token).toBeTypeOf('string');
+    const refresh = { grant_type: 'refresh_token', client_id: app.client_id, client_secret: app.client_secret, refresh_token: login.body.refresh_token };
+    const refused = await send({ path: '/oauth/token', form: refresh });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_request');
+    expect(refused.body.error_description).toMatch(/proof_of_possession/);
+    const retried = await send({ ...alias(), path: '/oauth/token', form: refresh, cert: alice });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(payloadOf(retried.body.access_token).cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+  });
+
+  it('password: refused before the password is checked (a wrong password gets the same 400, not a failed login)', async () => {
+    const wrong = await send({ path: '/oauth/token', form: passwordLogin({ client_id: app.client_id, client_secret: app.client_secret, audience: API_REQUIRED, password: 'wrong-password' }) });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error_description).toMatch(/proof_of_possession/);
+  });
+});
+
+describe('the Management API and certificate-bound tokens', () => {
+  it('a bound Management API token is refused without its certificate (401 invalid_token, Management format), accepted with it', async () => {
+    const boot = server.bootstrap;
+    const issued = await send({ ...alias(), path: '/oauth/token', form: { grant_type: 'client_credentials', client_id: boot.client_id, client_secret: boot.client_secret, audience: `https://dev.localhost:${server.port}/api/v2/` }, cert: alice });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(200);
+    expect(payloadOf(issued.body.access_token).cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+    const bearer = { authorization: `Bearer ${issued.body.access_token}` };
+    for (const attempt of [send({ path: '/api/v2/clients?fields=client_id', headers: bearer }), send({ path: '/api/v2/clients?fields=client_id', headers: { ...bearer, 'client-certificate': encodeURIComponent(mallory.cert) }, from: '127.0.0.2' })]) {
+      const refused = await attempt;
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', errorCode: 'invalid_token' });
+      expect(refused.body.message).toMatch(/certificate/);
+    }
+    const ok = await send({ path: '/api/v2/clients?fields=client_id', headers: { ...bearer, 'client-certificate': encodeURIComponent(alice.cert) }, from: '127.0.0.2' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+  });
+
+  it('the alias host answers management paths 404 in the Management API format', async () => {
+    const res = await send({ ...alias(), path: '/api/v2/clients', cert: alice });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ statusCode: 404, errorCode: 'not_found' });
+  });
+});
+
+describe('the mTLS listener believes no forwarded header', () => {
+  it('X-Forwarded-Host and X-Forwarded-For from a trusted proxy address are ignored: the host is the Host, the IP is the socket', async () => {
+    const agent = `mtls-xff-${Date.now()}`;
+    const res = await send({
+      ...alias(),
+      path: '/oauth/token',
+      form: clientCredentials(API_PLAIN),
+      cert: alice,
+      from: '127.0.0.2',
+      headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-host': 'mtls.nobody.localhost', 'x-forwarded-proto': 'http', 'user-agent': agent },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    let entry: any;
+    for (let i = 0; i < 50 && !entry; i++) {
+      const logs = await must('GET', `/logs?q=${encodeURIComponent('type:seccft')}&per_page=100`);
+      entry = (logs as any[]).find((e) => e.user_agent === agent);
+      if (!entry) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(entry, 'the token request was logged').toBeDefined();
+    expect(entry.ip).toBe('127.0.0.2');
   });
 });
 
@@ -336,6 +416,33 @@ describe('behind an edge: the client-certificate header', () => {
     expect(spoofed.status).toBe(401);
   });
 
+  it('sent twice (Node would join the two into one value): 400 invalid_request, for either header', async () => {
+    const twice: Record<string, string | string[]>[] = [
+      { 'client-certificate': [encodeURIComponent(alice.cert), encodeURIComponent(mallory.cert)] },
+      { 'client-certificate': encodeURIComponent(alice.cert), 'client-certificate-ca-verified': ['SUCCESS', 'FAILED'] },
+    ];
+    for (const headers of twice) {
+      const res = await send({ path: '/oauth/token', form: clientCredentials(API_PLAIN), headers, from: '127.0.0.2' });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+      expect(res.body.error_description).toMatch(/must be sent once/);
+    }
+  });
+
+  it('a valid certificate padded past 4096 bytes is refused for its size', async () => {
+    const padded = encodeURIComponent(alice.cert) + '%20'.repeat(1400);
+    expect(Buffer.byteLength(padded)).toBeGreaterThan(4096);
+    const res = await send({ path: '/oauth/token', form: clientCredentials(API_PLAIN), headers: { 'client-certificate': padded }, from: '127.0.0.2' });
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toBe('The client-certificate header must not exceed 4096 bytes.');
+  });
+
+  it('malformed on /api/v2: 400 in the Management API format', async () => {
+    const res = await send({ path: '/api/v2/clients', headers: { authorization: `Bearer ${mgmt}`, 'client-certificate': 'not-a-certificate' }, from: '127.0.0.2' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, errorCode: 'invalid_request' });
+  });
+
   it('oversized or malformed from the trusted proxy: 400 invalid_request, never a 500', async () => {
     const cases = ['x'.repeat(4097), 'not-a-certificate', '%E0%A4%A', encodeURIComponent('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')];
     for (const value of cases) {
@@ -343,6 +450,25 @@ describe('behind an edge: the client-certificate header', () => {
       expect(res.status, value.slice(0, 40)).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     }
+  });
+});
+
+describe('a tenant named mtls (from before the name was reserved)', () => {
+  it("never receives the default tenant's alias on the mTLS listener; discovery of the bare base domain advertises no alias it owns", async () => {
+    // `mtls` is refused on create now: a tenant is created under another name and renamed in the database, as an old one would be.
+    await server.cli('tenants', 'create', 'legacy');
+    await withRawDatabase(server.database, (db) => db.updateTable('tenants').set({ name: 'mtls' }).where('name', '=', 'legacy').execute());
+    // The main listener: mtls.localhost is that tenant's own host.
+    const own = await send({ host: 'mtls.localhost', path: '/.well-known/openid-configuration' });
+    expect(own.status).toBe(200);
+    expect(own.body.issuer).toBe(`https://mtls.localhost:${server.port}/`);
+    // The default tenant on the bare base domain does not advertise an alias another tenant owns; on its own host it does.
+    expect((await send({ host: 'localhost', path: '/.well-known/openid-configuration' })).body.mtls_endpoint_aliases).toBeUndefined();
+    expect((await send({ path: '/.well-known/openid-configuration' })).body.mtls_endpoint_aliases).toBeDefined();
+    // The mTLS listener resolves mtls.localhost as the alias of localhost (the default tenant), never as the tenant `mtls`.
+    const token = await send({ port: mtlsPort, host: 'mtls.localhost', path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice });
+    expect(token.status, JSON.stringify(token.body)).toBe(200);
+    expect(payloadOf(token.body.access_token).iss).toBe(`https://localhost:${server.port}/`);
   });
 });
 

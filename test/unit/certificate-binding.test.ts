@@ -1,7 +1,7 @@
 /** Issue 16: when a token is certificate-bound, when a binding is required, and the edge header's parsing. */
 import { describe, expect, it } from 'vitest';
 import { bindingFor, bindingRequirement, checkProofOfPossession, ProofOfPossessionRequired } from '../../src/domain/tokens/certificate-binding.js';
-import { fromEdgeHeaders } from '../../src/server/client-certificate.js';
+import { edgeHeaderProblem, edgeTrust, fromEdgeHeaders, clientCertificatesCanArrive } from '../../src/server/client-certificate.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Client } from '../../src/domain/clients/client.js';
 import type { ResourceServer } from '../../src/domain/resource-servers/resource-server.js';
@@ -34,10 +34,34 @@ describe('certificate binding rules', () => {
 });
 
 describe('the edge client-certificate header', () => {
-  it('refuses repeated, oversized and malformed values as invalid_request', () => {
-    for (const value of [['a', 'b'], 'x'.repeat(4097), '%ZZ', 'plain text']) {
-      expect(() => fromEdgeHeaders(value, 'SUCCESS')).toThrow(expect.objectContaining({ statusCode: 400, error: 'invalid_request' }));
+  it('refuses oversized and malformed values as invalid_request', () => {
+    for (const value of ['x'.repeat(4097), '%ZZ', 'plain text']) {
+      expect(() => fromEdgeHeaders('/oauth/token', value, 'SUCCESS')).toThrow(expect.objectContaining({ statusCode: 400, error: 'invalid_request' }));
     }
+  });
+
+  it('answers in the Management API format on /api/v2 paths', () => {
+    expect(() => fromEdgeHeaders('/api/v2/clients', '%ZZ', undefined)).toThrow(expect.objectContaining({ statusCode: 400, errorCode: 'invalid_request' }));
+  });
+
+  it('counts repeats in the raw header list, in any case (Node joins them into one string)', () => {
+    expect(edgeHeaderProblem(['Host', 'x', 'client-certificate', 'a'])).toBeUndefined();
+    expect(edgeHeaderProblem(['client-certificate', 'a', 'Client-Certificate', 'b'])).toMatch(/client-certificate header must be sent once/);
+    expect(edgeHeaderProblem(['client-certificate-ca-verified', 'SUCCESS', 'CLIENT-CERTIFICATE-CA-VERIFIED', 'FAILED'])).toMatch(/client-certificate-ca-verified header must be sent once/);
+  });
+
+  it('is believed only from an explicit TRUST_PROXY list, never with true', () => {
+    expect(edgeTrust(true)('10.0.0.1')).toBe(false);
+    expect(edgeTrust(false)('10.0.0.1')).toBe(false);
+    expect(edgeTrust('10.0.0.0/8')('10.0.0.1')).toBe(true);
+    expect(edgeTrust('10.0.0.0/8')('192.0.2.1')).toBe(false);
+  });
+
+  it('certificates can arrive only with the mTLS listener or an explicit edge list (discovery advertises bound tokens then)', () => {
+    expect(clientCertificatesCanArrive({ trustProxy: true })).toBe(false);
+    expect(clientCertificatesCanArrive({ trustProxy: false })).toBe(false);
+    expect(clientCertificatesCanArrive({ trustProxy: '10.0.0.1' })).toBe(true);
+    expect(clientCertificatesCanArrive({ trustProxy: false, mtls: { port: 8443 } })).toBe(true);
   });
 });
 

@@ -23,6 +23,7 @@ import { randomAlphanumeric } from '../ids.js';
 import { randomBytes } from 'node:crypto';
 import type { Tenant, TenantService } from './tenant-service.js';
 import type { TxtResolver } from './dns-txt.js';
+import { MTLS_ALIAS_PREFIX } from './public-origin.js';
 
 export type { CustomDomainStatus };
 
@@ -212,6 +213,12 @@ export class CustomDomainService {
       // Checked in the transaction that inserts: both dialects run it as if alone, so two requests
       // for one name cannot both pass.
       if (await repos.tenants.findDomainByName(domain)) throw conflict(`The domain ${domain} is already registered.`, 'domain_taken');
+      // `mtls.{x}` is the mTLS alias of `{x}` (server/tenant-resolution.ts): another tenant may not own
+      // the alias of a tenant's custom domain, nor a domain whose alias another tenant already owns.
+      const aliased = domain.startsWith(MTLS_ALIAS_PREFIX) ? await repos.tenants.findDomainByName(domain.slice(MTLS_ALIAS_PREFIX.length)) : undefined;
+      if (aliased && aliased.tenantId !== tenant.id) throw conflict(`The domain ${domain} is the mTLS alias of another tenant's custom domain.`, 'domain_taken');
+      const alias = await repos.tenants.findDomainByName(`${MTLS_ALIAS_PREFIX}${domain}`);
+      if (alias && alias.tenantId !== tenant.id) throw conflict(`The mTLS alias of ${domain} (${MTLS_ALIAS_PREFIX}${domain}) is another tenant's custom domain.`, 'domain_taken');
       if ((await repos.tenants.listDomains(tenant.id)).length >= MAX_CUSTOM_DOMAINS_PER_TENANT) {
         throw invalid(`A tenant can have at most ${MAX_CUSTOM_DOMAINS_PER_TENANT} custom domains.`, 'too_many_custom_domains');
       }

@@ -15,7 +15,9 @@ export function tenantNameProblem(name: string): string | undefined {
  * Names that would read as Tessera's own hosts or services (or as punycode, which would let a name
  * look like another one). Checked when a tenant is created only: an existing tenant keeps its name.
  */
-const RESERVED_NAMES = new Set(['admin', 'manage', 'api', 'www', 'accounts', 'login', 'auth', 'static', 'cdn', 'support', 'tessera']);
+// `mtls`: `mtls.{base domain}` is the mTLS alias host of the default tenant on the bare base domain
+// (server/tenant-resolution.ts), so a tenant by that name would own another tenant's alias.
+const RESERVED_NAMES = new Set(['admin', 'manage', 'api', 'www', 'accounts', 'login', 'auth', 'static', 'cdn', 'support', 'tessera', 'mtls']);
 
 export function reservedNameProblem(name: string): string | undefined {
   if (RESERVED_NAMES.has(name)) return `"${name}" is reserved`;

@@ -12,7 +12,7 @@ import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
 import { checkCodeRedemption, type CodeGrant } from '../../../domain/oidc/code-grant.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
-import { certificateBinding } from '../../client-certificate.js';
+import { certificateBinding, requireBindingFor } from '../../client-certificate.js';
 
 const invalidGrant = (description: string) => new AuthApiError(403, 'invalid_grant', description);
 
@@ -27,6 +27,12 @@ export const authorizationCodeGrant = tokenGrant({
 
 async function redeemCode(services: Services, request: FastifyRequest, params: GrantParams<'code', 'redirect_uri' | 'code_verifier'>, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
+  // The API is known only from the code: it is read without consuming it, so a request refused for
+  // want of a required client certificate leaves the code redeemable by a retry over mutual TLS.
+  // Only this client's live code is looked at; a consumed (replayed) one takes the replay path below,
+  // which revokes what it issued, whatever the certificate.
+  const pending = await services.ttl.get<CodeGrant>(tenant.id, 'authorization_code', params.code);
+  if (pending && pending.clientId === client.client_id) await requireBindingFor(services, request, client, pending.audience);
   const redemption = await services.ttl.consume<CodeGrant>(tenant.id, 'authorization_code', params.code);
   if (redemption.status === 'replayed') {
     await services.storage.repos.refreshTokens.revokeWhere(tenant.id, { codeHash: hashSecret(params.code) }, isoAt(services.clock));

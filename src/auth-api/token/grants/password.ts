@@ -17,6 +17,7 @@ import { REJECTION_MESSAGES } from '../../../domain/authentication/rejection-mes
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
+import { requireBindingFor } from '../../client-certificate.js';
 import { clientIp } from '../../client-ip.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
 import { strategyServesGrant } from '../../../domain/connections/strategies/registry.js';
@@ -63,6 +64,8 @@ async function passwordLogin(
   if (!connection || !strategyServesGrant(connection.strategy, grantType)) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
+  // A required certificate binding is refused before the credentials are checked (no attempt counted, no code burnt, no login recorded).
+  await requireBindingFor(services, request, client, params.audience || request.tenant.settings.default_audience);
   // A backend logging users in may name the user's IP in auth0-forwarded-for, believed only from a
   // confidential application trusted with it (docs: Resource Owner Password Flow and Attack Protection).
   const ip = clientIp(request, client.token_endpoint_auth_method !== 'none' && client.is_token_endpoint_ip_header_trusted === true);

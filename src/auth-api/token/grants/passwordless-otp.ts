@@ -15,6 +15,7 @@ import { clientIp } from '../../client-ip.js';
 import { rejectionError } from '../../passwordless/rejections.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { tokensForDirectLogin } from './direct-login-tokens.js';
+import { requireBindingFor } from '../../client-certificate.js';
 import { connectionEnabledFor } from '../../../domain/connections/connection.js';
 import { strategyServesGrant } from '../../../domain/connections/strategies/registry.js';
 
@@ -39,6 +40,8 @@ async function exchangeCode(services: Services, request: FastifyRequest, params:
   if (!connection || !strategyServesGrant(connection.strategy, PASSWORDLESS_OTP_GRANT)) throw new AuthApiError(400, 'invalid_request', 'the connection was not found');
   if (!connectionEnabledFor(connection, client)) throw new AuthApiError(400, 'invalid_request', 'the connection was disabled');
 
+  // A required certificate binding is refused before the credentials are checked (no attempt counted, no code burnt, no login recorded).
+  await requireBindingFor(services, request, client, params.audience || request.tenant.settings.default_audience);
   // A confidential client has authenticated to get here; its backend may name the user's IP, if
   // the application is configured to be trusted with it (as for the password grants).
   const ip = clientIp(request, client.token_endpoint_auth_method !== 'none' && client.is_token_endpoint_ip_header_trusted);

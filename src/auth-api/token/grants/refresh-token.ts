@@ -14,7 +14,7 @@ import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens
 import { narrowedScope } from '../../../domain/tokens/refresh-token-service.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
-import { certificateBinding, presentedThumbprint } from '../../client-certificate.js';
+import { certificateBinding, presentedThumbprint, requireBindingFor } from '../../client-certificate.js';
 
 /** Auth0's one answer for unknown, revoked, expired, reused and other applications' tokens. */
 const invalidRefreshToken = () => new AuthApiError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
@@ -40,6 +40,8 @@ async function refresh(services: Services, request: FastifyRequest, params: Gran
   if (params.audience && params.audience !== stored.audience) {
     throw new AuthApiError(403, 'access_denied', `The refresh token was not issued for audience "${params.audience}".`);
   }
+  // Before renew: a refusal after rotation would leave the client a spent token, and its retry would revoke the family as a reuse.
+  await requireBindingFor(services, request, client, stored.audience);
   const requested = narrowedScope(stored.scope, params.scope);
   if (!requested) throw new AuthApiError(403, 'invalid_scope', 'The requested scope exceeds the scope the refresh token was granted.');
 

@@ -7,7 +7,7 @@
  * bound token would be an ordinary bearer token wherever this check is missing.
  */
 import type { FastifyRequest } from 'fastify';
-import { boundThumbprint, certificateThumbprint } from '../domain/tokens/certificate-binding.js';
+import { boundThumbprint, certificateThumbprint } from '../crypto/certificate-thumbprint.js';
 
 const thumbprints = new WeakMap<FastifyRequest, string>();
 

@@ -14,7 +14,8 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import { mintAccessToken } from '../tokens/access-token.js';
 import { mintIdToken } from '../tokens/id-token.js';
 import { secondsAt } from '../clock.js';
-import { bindingFor, confirmationClaim } from '../tokens/certificate-binding.js';
+import { confirmationClaim } from '../../crypto/certificate-thumbprint.js';
+import { bindingFor } from '../tokens/certificate-binding.js';
 import { userClaims } from './user-claims.js';
 
 /** What a user granted an application in one authorization; stored with codes and refresh tokens. */

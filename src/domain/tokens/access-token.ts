@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache';
 import type { ResourceServer } from '../resource-servers/resource-server.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { signJwt, type JwsSigningKey } from './jws.js';
-import { confirmationClaim } from './certificate-binding.js';
+import { confirmationClaim } from '../../crypto/certificate-thumbprint.js';
 
 export interface AccessTokenRequest {
   issuer: string;

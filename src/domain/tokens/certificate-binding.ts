@@ -10,30 +10,9 @@
  * DPoP is not implemented, so `mechanism: "dpop"` is refused when the API is written
  * (checkProofOfPossession), never stored and ignored.
  */
-import { createHash, type X509Certificate } from 'node:crypto';
 import type { Client } from '../clients/client.js';
 import type { ResourceServer } from '../resource-servers/resource-server.js';
 import { invalid } from '../errors.js';
-
-/** The confirmation method of RFC 8705 §3.1. */
-export const CNF_CERTIFICATE_THUMBPRINT = 'x5t#S256';
-
-/** base64url(SHA-256(DER)) of a certificate: its `x5t#S256`. */
-export function certificateThumbprint(certificate: X509Certificate): string {
-  return createHash('sha256').update(certificate.raw).digest('base64url');
-}
-
-/** The `cnf` claim binding a token to `thumbprint`. */
-export function confirmationClaim(thumbprint: string): Record<string, string> {
-  return { [CNF_CERTIFICATE_THUMBPRINT]: thumbprint };
-}
-
-/** The thumbprint a token's `cnf` claim binds it to, if it is certificate-bound. */
-export function boundThumbprint(cnf: unknown): string | undefined {
-  if (cnf === null || typeof cnf !== 'object') return undefined;
-  const value = (cnf as Record<string, unknown>)[CNF_CERTIFICATE_THUMBPRINT];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** A token request the binding rules refuse: the token endpoint answers it as `invalid_request`. */
 export class ProofOfPossessionRequired extends Error {}

@@ -4,12 +4,14 @@
  * refresh tokens (`cnf.x5t#S256`, checked with jose and express-oauth2-jwt-bearer), `/userinfo`
  * enforcing the binding, and a trusted edge's `client-certificate` header against a spoofed one.
  * One server: TLS with a test CA naming `dev.localhost` and `mtls.dev.localhost`, TRUST_PROXY=127.0.0.2
- * (the "edge" connects from 127.0.0.2; everyone else from 127.0.0.1). Clients authenticate with
- * client secrets: the mTLS authentication methods are tested where they are built.
+ * (the "edge" connects from 127.0.0.2; everyone else from 127.0.0.1). Most clients authenticate with
+ * client secrets; "client authentication by certificate" runs tls_client_auth (a certificate from a
+ * client CA the listener trusts, TESSERA_MTLS_CA_FILE) and self_signed_tls_client_auth with
+ * openid-client's TlsClientAuth over real mutual TLS.
  */
 import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +51,45 @@ async function clientCertificate(cn: string): Promise<ClientCert> {
   return { cert: certificate.toString('pem'), key, thumbprint };
 }
 
+/**
+ * A client CA (as an organisation's PKI would run one) and a certificate it issued for `subject`,
+ * with the clientAuth extended key usage the handshake checks.
+ */
+async function caSignedClientCertificate(subject: string): Promise<{ caPem: string; leaf: ClientCert; impostor: ClientCert }> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const caKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const now = Date.now();
+  const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000) };
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Acme Client CA,O=Acme',
+    ...validity,
+    signingAlgorithm: alg,
+    keys: caKeys,
+    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+  });
+  const leafKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const leafCert = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject,
+    issuer: caCert.subject,
+    ...validity,
+    signingAlgorithm: alg,
+    publicKey: leafKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
+  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const thumbprint = createHash('sha256').update(Buffer.from(leafCert.rawData)).digest('base64url');
+  // The same subject, self-signed: what an attacker who knows the registered DN can make.
+  const impostor = await clientCertificate(subject.replace(/^CN=/, ''));
+  return { caPem: caCert.toString('pem'), leaf: { cert: leafCert.toString('pem'), key, thumbprint }, impostor };
+}
+
 let server: TestServer;
 let certDir: string;
+let acme: { caPem: string; leaf: ClientCert; impostor: ClientCert };
 let ca: string;
 let mtlsPort: number;
 let alice: ClientCert;
@@ -174,8 +213,13 @@ beforeAll(async () => {
   certDir = await mkdtemp(join(tmpdir(), 'tessera-mtls-'));
   const paths = await runDevCert({ outDir: certDir, baseDomain: 'localhost', tenantNames: ['dev'], hosts: ['mtls.dev.localhost', 'mtls.nobody.localhost', 'mtls.manage.localhost', 'mtls.localhost'] });
   ca = await readFile(paths.caCertFile, 'utf8');
-  [alice, mallory] = await Promise.all([clientCertificate('alice'), clientCertificate('mallory')]);
-  server = await startServer({ tls: { certFile: paths.certFile, keyFile: paths.keyFile }, env: { TESSERA_MTLS_PORT: '0', TRUST_PROXY: '127.0.0.2' } });
+  [alice, mallory, acme] = await Promise.all([clientCertificate('alice'), clientCertificate('mallory'), caSignedClientCertificate('CN=acme-m2m')]);
+  const clientCaFile = join(certDir, 'client-ca.pem');
+  await writeFile(clientCaFile, acme.caPem);
+  server = await startServer({
+    tls: { certFile: paths.certFile, keyFile: paths.keyFile },
+    env: { TESSERA_MTLS_PORT: '0', TRUST_PROXY: '127.0.0.2', TESSERA_MTLS_CA_FILE: clientCaFile },
+  });
   mtlsPort = Number(/Tessera mTLS listening on https:\/\/[^:]+:(\d+)/.exec(server.output())![1]);
   const boot = server.bootstrap;
   const token = await send({ path: '/oauth/token', form: { grant_type: 'client_credentials', client_id: boot.client_id, client_secret: boot.client_secret, audience: `https://dev.localhost:${server.port}/api/v2/` } });
@@ -450,6 +494,61 @@ describe('behind an edge: the client-certificate header', () => {
       expect(res.status, value.slice(0, 40)).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     }
+  });
+});
+
+describe('client authentication by certificate (openid-client TlsClientAuth over mutual TLS)', () => {
+  /** A client_credentials application authenticating with `method` and the given credential instead of a secret. */
+  async function certificateApp(method: 'tls_client_auth' | 'self_signed_tls_client_auth', credential: Record<string, unknown>) {
+    const created = await must('POST', '/clients', { name: `By ${method}`, app_type: 'non_interactive', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' });
+    await must('POST', '/client-grants', { client_id: created.client_id, audience: API_PLAIN, scope: [] });
+    const stored = await must('POST', `/clients/${created.client_id}/credentials`, { name: 'certificate', ...credential });
+    await must('PATCH', `/clients/${created.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { [method]: { credentials: [{ id: stored.id }] } } });
+    return created as { client_id: string; client_secret: string };
+  }
+
+  async function tokenWith(clientId: string, cert: ClientCert) {
+    const fetchCert = fetchWith(cert);
+    const config = await client.discovery(new URL(`https://dev.localhost:${server.port}/`), clientId, { use_mtls_endpoint_aliases: true }, client.TlsClientAuth(), { [client.customFetch]: fetchCert });
+    config[client.customFetch] = fetchCert;
+    return client.clientCredentialsGrant(config, { audience: API_PLAIN });
+  }
+
+  it('discovery lists both certificate methods', async () => {
+    const doc = (await send({ path: '/.well-known/openid-configuration' })).body;
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['tls_client_auth', 'self_signed_tls_client_auth']));
+  });
+
+  it('self_signed_tls_client_auth: the registered certificate gets a bound token; another certificate, none, or the old secret are invalid_client', async () => {
+    const selfSigned = await certificateApp('self_signed_tls_client_auth', { credential_type: 'x509_cert', pem: alice.cert });
+    const tokens = await tokenWith(selfSigned.client_id, alice);
+    expect(payloadOf(tokens.access_token).cnf).toEqual({ 'x5t#S256': alice.thumbprint });
+    await expect(tokenWith(selfSigned.client_id, mallory)).rejects.toMatchObject({ error: 'invalid_client' });
+    const noCertificate = await send({ path: '/oauth/token', form: { grant_type: 'client_credentials', client_id: selfSigned.client_id, audience: API_PLAIN } });
+    expect(noCertificate.status).toBe(401);
+    const secret = await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_PLAIN, selfSigned), cert: alice });
+    expect(secret.status).toBe(401);
+    expect(secret.body.error).toBe('invalid_client');
+  });
+
+  it('tls_client_auth: a certificate the trusted client CA issued for the registered subject DN; a self-signed one with the same DN is refused', async () => {
+    const caSigned = await certificateApp('tls_client_auth', { credential_type: 'cert_subject_dn', subject_dn: 'CN=acme-m2m' });
+    const tokens = await tokenWith(caSigned.client_id, acme.leaf);
+    expect(payloadOf(tokens.access_token).cnf).toEqual({ 'x5t#S256': acme.leaf.thumbprint });
+    // Same subject, but no chain to the client CA: the handshake does not verify it, so it proves nothing.
+    await expect(tokenWith(caSigned.client_id, acme.impostor)).rejects.toMatchObject({ error: 'invalid_client' });
+    await expect(tokenWith(caSigned.client_id, alice)).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('tls_client_auth behind the edge: SUCCESS from the trusted proxy authenticates; FAILED (self-signed) or a spoofing peer does not', async () => {
+    const caSigned = await certificateApp('tls_client_auth', { credential_type: 'cert_subject_dn', subject_dn: 'CN=acme-m2m' });
+    const form = { grant_type: 'client_credentials', client_id: caSigned.client_id, audience: API_PLAIN };
+    const header = (verified: string) => ({ 'client-certificate': encodeURIComponent(acme.leaf.cert), 'client-certificate-ca-verified': verified });
+    const viaEdge = await send({ path: '/oauth/token', form, headers: header('SUCCESS'), from: '127.0.0.2' });
+    expect(viaEdge.status, JSON.stringify(viaEdge.body)).toBe(200);
+    expect(payloadOf(viaEdge.body.access_token).cnf).toEqual({ 'x5t#S256': acme.leaf.thumbprint });
+    expect((await send({ path: '/oauth/token', form, headers: header('FAILED'), from: '127.0.0.2' })).status).toBe(401);
+    expect((await send({ path: '/oauth/token', form, headers: header('SUCCESS') })).status).toBe(401);
   });
 });
 

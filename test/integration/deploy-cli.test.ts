@@ -6,15 +6,20 @@
  * for what differs per environment, imported into the production tenant, imported again (nothing
  * changes, even with AUTH0_ALLOW_DELETE), exported back (equal to the first export but for ids,
  * secrets and keyword values), and imported with AUTH0_ALLOW_DELETE after resources were removed from it.
- * Everything is checked through the Management API of the tenant written to.
+ * Everything is checked through the Management API of the tenant written to. An application that
+ * authenticates with Private Key JWT goes across too: the export names its credential (never key
+ * material), the template adds the public key's PEM as a keyword, and the import creates and
+ * associates it in production, where the application then gets a token with an assertion.
  *
  * It runs on both databases: one CLI process serves the whole file, so the CLI's own schema compile
  * (some 35 s of CPU) is paid once per file rather than once per import (apps/deploy-cli-runner.cjs).
  */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dump as dumpYaml, load as loadYaml } from 'js-yaml';
+import { SignJWT, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { a0deploy, closeDeployCli, exportFolder, exportYaml } from '../support/deploy-cli.js';
@@ -35,6 +40,9 @@ const PROD_APP = 'https://app.prod.example.com';
 /** Each environment's custom domain (a host name belongs to one tenant only, so it is a keyword too). */
 const DEV_LOGIN = 'login.dev.example.com';
 const PROD_LOGIN = 'login.prod.example.com';
+
+/** The key pair of the application that authenticates with Private Key JWT (the team keeps the private key). */
+const ledgerKeys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
 /** The development tenant, configured as a team would through the Dashboard or the Management API. */
 async function configureDevelopment(): Promise<void> {
@@ -65,6 +73,10 @@ async function configureDevelopment(): Promise<void> {
   });
   const worker = await api('dev', 'POST', '/api/v2/clients', { name: 'Billing worker', app_type: 'non_interactive', grant_types: ['client_credentials'], description: 'Nightly billing' });
   await api('dev', 'POST', '/api/v2/client-grants', { client_id: worker.client_id, audience: orders.identifier, scope: ['read:orders'] });
+  const ledger = await api('dev', 'POST', '/api/v2/clients', { name: 'Ledger sync', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+  await api('dev', 'POST', '/api/v2/client-grants', { client_id: ledger.client_id, audience: orders.identifier, scope: ['read:orders'] });
+  const credential = await api('dev', 'POST', `/api/v2/clients/${ledger.client_id}/credentials`, { credential_type: 'public_key', name: 'ledger-key', pem: ledgerKeys.publicKey, alg: 'RS256' });
+  await api('dev', 'PATCH', `/api/v2/clients/${ledger.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { private_key_jwt: { credentials: [{ id: credential.id }] } } });
   await api('dev', 'POST', '/api/v2/connections', {
     name: 'customers',
     strategy: 'auth0',
@@ -105,8 +117,21 @@ async function snapshot(tenant: string): Promise<Record<string, unknown>> {
   const connections = (await api(tenant, 'GET', '/api/v2/connections?per_page=100')) as any[];
   const roles = (await api(tenant, 'GET', '/api/v2/roles?per_page=100')) as any[];
   const sortBy = <T>(list: T[], key: (item: T) => string) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+  /** A client's credential references by name and type: ids are drawn per tenant. */
+  const credentialsByName = async (client: any) => {
+    if (!client.client_authentication_methods) return client;
+    const credentials = (await api(tenant, 'GET', `/api/v2/clients/${client.client_id}/credentials`)) as any[];
+    const described = new Map(credentials.map((c) => [c.id, { name: c.name, credential_type: c.credential_type, alg: c.alg, kid: c.kid }]));
+    const methods = Object.fromEntries(
+      Object.entries(client.client_authentication_methods as Record<string, { credentials: Array<{ id: string }> }>).map(([method, value]) => [method, value.credentials.map((c) => described.get(c.id))]),
+    );
+    return { ...client, client_authentication_methods: methods };
+  };
   return {
-    clients: sortBy(userClients.map((client) => strip(client, 'client_id', 'client_secret', 'signing_keys', 'tenant', 'created_at', 'updated_at')), (c: any) => c.name),
+    clients: sortBy(
+      (await Promise.all(userClients.map(credentialsByName))).map((client) => strip(client, 'client_id', 'client_secret', 'signing_keys', 'tenant', 'created_at', 'updated_at')),
+      (c: any) => c.name,
+    ),
     resourceServers: sortBy(resourceServers.map((rs) => strip(rs, 'id', 'signing_secret', 'created_at', 'updated_at')), (r: any) => r.identifier),
     clientGrants: sortBy(
       grants.filter((grant) => nameOf.has(grant.client_id) && grant.client_id !== tls.server.bootstrapOf(tenant).client_id).map((grant) => ({ ...strip(grant, 'id', 'client_id'), client: nameOf.get(grant.client_id) })),
@@ -147,7 +172,13 @@ const PROD_NAME = 'Example Shop Production';
 
 /** The export turned into an environment template: the development URLs and the tenant's name become keywords. */
 const templateOf = (text: string) => text.replaceAll(DEV_APP, '##APP_URL##').replace(`friendly_name: ${DEV_NAME}`, 'friendly_name: ##SHOP_NAME##').replaceAll(DEV_LOGIN, '##LOGIN_DOMAIN##');
-const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP, SHOP_NAME: PROD_NAME, LOGIN_DOMAIN: PROD_LOGIN } };
+/**
+ * The export names each credential and never holds key material; the Deploy CLI creates a credential
+ * only from a `pem` in the file, so the template gets one as a keyword (`@@…@@`: a JSON string, which
+ * keeps the PEM's line breaks in YAML).
+ */
+const withLedgerPem = (text: string) => text.replace(/^(\s+)credential_type: public_key$/m, '$1credential_type: public_key\n$1pem: @@LEDGER_PEM@@');
+const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP, SHOP_NAME: PROD_NAME, LOGIN_DOMAIN: PROD_LOGIN, LEDGER_PEM: ledgerKeys.publicKey } };
 /** A production value put back to its development one, so that the two tenants compare. */
 const asDevelopment = (text: string) => text.replaceAll(PROD_APP, DEV_APP).replaceAll(PROD_NAME, DEV_NAME).replaceAll(PROD_LOGIN, DEV_LOGIN);
 
@@ -182,10 +213,18 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect(byName(exported.clients, 'Storefront')).toMatchObject({ app_type: 'spa', callbacks: [`${DEV_APP}/callback`], web_origins: [DEV_APP], client_metadata: { team: 'web' }, jwt_configuration: { lifetime_in_seconds: 1800 } });
     expect(byName(exported.clients, 'Billing worker')).toMatchObject({ app_type: 'non_interactive', grant_types: ['client_credentials'] });
     // Every application is exported, the CLI's own included (an import never changes the application it runs as).
-    expect(exported.clients.map((client: any) => client.name).sort()).toEqual(['Billing worker', 'Storefront', 'Tessera Bootstrap (Management API)']);
+    expect(exported.clients.map((client: any) => client.name).sort()).toEqual(['Billing worker', 'Ledger sync', 'Storefront', 'Tessera Bootstrap (Management API)']);
+    // A Private Key JWT credential is exported by name and type, never with key material.
+    expect(byName(exported.clients, 'Ledger sync').client_authentication_methods).toEqual({ private_key_jwt: { credentials: [{ name: 'ledger-key', credential_type: 'public_key' }] } });
+    expect(devExport.text).not.toContain('BEGIN PUBLIC KEY');
     expect(byName(exported.resourceServers, 'Orders API')).toMatchObject({ identifier: 'https://orders.example.com/', token_lifetime: 3600, allow_offline_access: true });
     // References are written as names, so that they resolve in another tenant.
-    expect(exported.clientGrants).toEqual([expect.objectContaining({ client_id: 'Billing worker', audience: 'https://orders.example.com/', scope: ['read:orders'] })]);
+    expect(exported.clientGrants).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ client_id: 'Billing worker', audience: 'https://orders.example.com/', scope: ['read:orders'] }),
+        expect.objectContaining({ client_id: 'Ledger sync', audience: 'https://orders.example.com/' }),
+      ]),
+    );
     expect(byName(exported.databases, 'customers')).toMatchObject({ strategy: 'auth0', enabled_clients: ['Storefront'], options: { passwordPolicy: 'good', password_history: { enable: true, size: 5 } } });
     expect(byName(exported.connections, 'email')).toMatchObject({ strategy: 'email', enabled_clients: ['Storefront'], options: { otp_length: 6 } });
     expect(byName(exported.roles, 'Order admin').permissions).toEqual(
@@ -207,7 +246,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
   it('exports the directory format too', async () => {
     const folder = await newFolder();
     await a0deploy(['export', '--format', 'directory', '--output_folder', folder], { tls, tenant: 'dev' });
-    expect((await readdir(join(folder, 'clients'))).sort()).toEqual(['Billing worker.json', 'Storefront.json', 'Tessera Bootstrap (Management API).json']);
+    expect((await readdir(join(folder, 'clients'))).sort()).toEqual(['Billing worker.json', 'Ledger sync.json', 'Storefront.json', 'Tessera Bootstrap (Management API).json']);
     expect(JSON.parse(await readFile(join(folder, 'clients', 'Storefront.json'), 'utf8'))).toMatchObject({ name: 'Storefront', callbacks: [`${DEV_APP}/callback`] });
     expect(existsSync(join(folder, 'resource-servers', 'Orders API.json'))).toBe(true);
     expect(existsSync(join(folder, 'database-connections', 'customers', 'database.json'))).toBe(true);
@@ -215,7 +254,8 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
   });
 
   it('imports the template into another tenant, replacing the keywords, with the same fields', async () => {
-    template = templateOf(devExport.text);
+    template = withLedgerPem(templateOf(devExport.text));
+    expect(template).toContain('pem: @@LEDGER_PEM@@');
     expect(template).toContain('##APP_URL##/callback');
     expect(template).toContain('friendly_name: ##SHOP_NAME##');
     templateFile = join(devFolder, 'template.yaml');
@@ -228,6 +268,35 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     const storefront = (prod.clients as any[]).find((client) => client.name === 'Storefront');
     expect(storefront.callbacks).toEqual([`${PROD_APP}/callback`]);
     expect((prod.tenant as any).friendly_name).toBe(PROD_NAME);
+  });
+
+  it('the imported Private Key JWT application authenticates in production with its key and no secret', async () => {
+    const prodClients = (await api('prod', 'GET', '/api/v2/clients?per_page=100')) as any[];
+    const ledger = prodClients.find((client) => client.name === 'Ledger sync');
+    expect(ledger.token_endpoint_auth_method).toBeNull();
+    const tokenEndpoint = `https://${tls.hostOf('prod')}/oauth/token`;
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer(ledger.client_id)
+      .setSubject(ledger.client_id)
+      .setAudience(`https://${tls.hostOf('prod')}/`)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(await importPKCS8(ledgerKeys.privateKey, 'RS256'));
+    const res = await tls.caFetch(tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: ledger.client_id,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+        audience: 'https://orders.example.com/',
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { access_token: string }).access_token).toEqual(expect.any(String));
   });
 
   it('changes nothing when the same template is imported again, even with AUTH0_ALLOW_DELETE=true', async () => {
@@ -250,11 +319,11 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     trimmed.clientGrants = [];
     trimmed.roles = [];
     const trimmedFile = join(devFolder, 'trimmed.yaml');
-    await writeFile(trimmedFile, templateOf(dumpYaml(trimmed)));
+    await writeFile(trimmedFile, withLedgerPem(templateOf(dumpYaml(trimmed))));
 
     await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: { ...PROD_KEYWORDS, AUTH0_ALLOW_DELETE: true } });
     const after = await snapshot('prod');
-    expect((after.clients as any[]).map((client) => client.name)).toEqual(['Storefront']);
+    expect((after.clients as any[]).map((client) => client.name)).toEqual(['Ledger sync', 'Storefront']);
     expect(after.clientGrants).toEqual([]);
     expect(after.roles).toEqual([]);
     // What the template still has is untouched; the CLI's own application and the Management API stay.

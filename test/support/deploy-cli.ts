@@ -61,7 +61,6 @@ export const NOT_IMPLEMENTED_TYPES = [
   'supplementalSignals',
   'prompts',
   'pages',
-  'clientAuthCredentials',
 ];
 
 export interface DeployRun {

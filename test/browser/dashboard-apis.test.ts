@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
+import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { dashboardOrigin, expectAxeClean, expectedFailedLoads, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
 import type { TestServer } from '../support/server.js';
 
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('dashboard APIs', () => {
-  it('creates an API, edits settings and permissions, authorizes an M2M app, shows the test curl, deletes it', { timeout: 60_000 }, async () => {
+  it('creates an API, edits settings and permissions, authorizes an M2M app, shows the test curl, deletes it', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     await withPage(
       browser,
       'dashboard-apis',

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
+import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { dashboardOrigin, expectedFailedLoads, expectAxeClean, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
 import { call, type TestServer } from '../support/server.js';
 
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('dashboard applications', () => {
-  it('creates an M2M app with a grant, edits every tab, rotates the secret and deletes it', { timeout: 60_000 }, async () => {
+  it('creates an M2M app with a grant, edits every tab, rotates the secret and deletes it', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     await withPage(
       browser,
       'dashboard-applications',

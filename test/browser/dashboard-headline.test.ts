@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, submitHostedLogin, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, shoot } from '../support/dashboard.js';
+import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot } from '../support/dashboard.js';
 import { serveSpa, type SpaServer } from '../support/dashboard-session.js';
 import { eventually } from '../support/eventually.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -30,7 +30,7 @@ const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd-Long' };
 const USER = { email: 'grace@example.com', password: 'Grace-Hopper-1906!' };
 
 describe('the dashboard headline', () => {
-  it('setup → tenant → SPA → API → user → the user signs in to the SPA', { timeout: 90_000 }, async () => {
+  it('setup → tenant → SPA → API → user → the user signs in to the SPA', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     const output = await eventually(async () => server.output(), (o) => /setup#token=/.test(o), 20_000);
     const link = /Dashboard setup: (http:\/\/manage\.localhost:\d+\/setup#token=[\w-]+)/.exec(output)![1]!;
     const dashboard = new URL(link).origin;

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
+import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { managementCall, signInContext, startWithAdmin, type AdminServer } from '../support/dashboard-admin.js';
 import { expectAxeClean, setScheme } from '../support/dashboard-session.js';
 import { call, managementToken } from '../support/server.js';
@@ -79,7 +79,7 @@ async function action(page: Page, item: string, dialogTitle: string, button: str
 }
 
 describe('user page extras and the API test token', () => {
-  it('permissions, logs, emails and password change', { timeout: 90_000 }, async () => {
+  it('permissions, logs, emails and password change', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     await withPage(
       browser,
       'dashboard-users-extras',
@@ -144,7 +144,7 @@ describe('user page extras and the API test token', () => {
     );
   });
 
-  it('the API Test tab shows a real token for the authorised application', { timeout: 60_000 }, async () => {
+  it('the API Test tab shows a real token for the authorised application', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     await withPage(
       browser,
       'dashboard-api-test-token',

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
+import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { dashboardOrigin, expectAxeClean, expectedFailedLoads, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
 import type { TestServer } from '../support/server.js';
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('dashboard users', () => {
-  it('searches, creates, edits profile and metadata, blocks, unblocks and deletes a user', { timeout: 60_000 }, async () => {
+  it('searches, creates, edits profile and metadata, blocks, unblocks and deletes a user', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     await withPage(
       browser,
       'dashboard-users',

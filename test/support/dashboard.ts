@@ -19,6 +19,13 @@ import { expect } from 'vitest';
 import { registerDashboardAssets } from '../../src/server/dashboard-assets.js';
 
 export const DASHBOARD_DIST = resolve('dist/dashboard');
+/**
+ * The time limit of one walk-through test (a whole screen group, dozens of clicks and several axe
+ * runs). It is no speed assertion: two Chromium files, their servers and the PostgreSQL project share
+ * two cores, and a walk-through that takes 40 s on a quiet machine took over 60 s on a busy one. A
+ * test that hangs still fails.
+ */
+export const WALKTHROUGH_TIMEOUT = 150_000;
 export const SCREENSHOT_ROOT = resolve('test-artifacts/screenshots');
 
 export async function ensureDashboardBuild(): Promise<void> {

@@ -34,7 +34,7 @@ describe('dashboard roles', () => {
   it('pins the scopes of every other role', () => {
     expect(scopesOf('viewer_users')).toEqual(['read:connections', 'read:logs', 'read:logs_users', 'read:role_members', 'read:roles', 'read:users', 'read:users_app_metadata']);
     expect(scopesOf('viewer_config')).toEqual([
-      'read:attack_protection', 'read:branding', 'read:client_credentials', 'read:client_grants', 'read:clients', 'read:connections', 'read:custom_domains',
+      'read:attack_protection', 'read:branding', 'read:client_credentials', 'read:client_grants', 'read:clients', 'read:connections', 'read:custom_domains', 'read:custom_signing_keys',
       'read:email_provider', 'read:prompts', 'read:resource_servers', 'read:roles', 'read:signing_keys', 'read:tenant_settings',
     ]);
     expect(scopesOf('support_access')).toEqual(['read:stats']);

@@ -72,7 +72,7 @@ const ROLES: readonly DashboardRole[] = [
     description: 'Read-only configuration (applications, APIs, connections, security) except secrets, users and logs.',
     scopes: [
       'read:clients', 'read:client_credentials', 'read:resource_servers', 'read:client_grants', 'read:connections', 'read:roles', 'read:tenant_settings',
-      'read:branding', 'read:attack_protection', 'read:signing_keys', 'read:email_provider', 'read:custom_domains', 'read:prompts',
+      'read:branding', 'read:attack_protection', 'read:signing_keys', 'read:custom_signing_keys', 'read:email_provider', 'read:custom_domains', 'read:prompts',
     ],
     managesTenant: false,
   },

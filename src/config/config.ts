@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseSecretBoxKey } from '../crypto/secret-box.js';
+import { parseMailbox } from '../util/mailbox.js';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -305,7 +306,8 @@ function parseSmtp(env: Env): Config['smtp'] {
   if (!url.hostname) throw new ConfigError('SMTP_URL', 'must name a host');
   const sender = from ?? `no-reply@${url.hostname}`;
   // An address, optionally with a display name: `Tessera <no-reply@example.com>`.
-  if (!/^(?:[^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(sender)) throw new ConfigError('SMTP_FROM', 'must be an email address, optionally as "Name <address>"');
+  const mailbox = /[\r\n]/.test(sender) ? undefined : parseMailbox(sender);
+  if (!mailbox || !/^[^\s@<>]+@[^\s@<>]+$/.test(mailbox.address)) throw new ConfigError('SMTP_FROM', 'must be an email address, optionally as "Name <address>"');
   return { url: raw, from: sender, allowedFromDomains: parseAllowedFromDomains(env, sender) };
 }
 

@@ -1,5 +1,6 @@
 /** Email over SMTP with nodemailer: one pooled transport per process, from the `SMTP_URL`. */
 import nodemailer, { type Transporter } from 'nodemailer';
+import { parseMailbox } from '../../util/mailbox.js';
 import type { EmailMessage, EmailSender } from './email.js';
 
 export class SmtpSender implements EmailSender {
@@ -15,7 +16,7 @@ export class SmtpSender implements EmailSender {
     // The URL carries host, port, credentials and `smtps:` for TLS from the start; STARTTLS is
     // used whenever the server offers it. Pooling keeps one connection warm instead of one per email.
     this.transport = nodemailer.createTransport({ pool: true, url });
-    this.envelopeFrom = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+    this.envelopeFrom = parseMailbox(from)?.address ?? from.trim();
   }
 
   async send(_tenantId: string, message: EmailMessage): Promise<void> {

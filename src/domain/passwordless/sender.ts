@@ -15,6 +15,7 @@
 import type { EmailAddress } from '../delivery/email.js';
 import { isEmailAddress } from '../validation/email.js';
 import { renderTemplate, unsupportedLiquid, type TemplateVariables } from './templates.js';
+import { parseMailbox } from '../../util/mailbox.js';
 
 export const DEFAULT_EMAIL_FROM = '{{ application.name }} <no-reply@{{ tenant.domain }}>';
 
@@ -41,7 +42,7 @@ const isAuth0Address = (address: string): boolean => /(^|\.)auth0\.com$/.test(do
 
 function usesServerSender(template: string): boolean {
   if (template.trim() === '' || normalized(template) === DEFAULT_EMAIL_FROM) return true;
-  const address = partsOf(template)?.address;
+  const address = parseMailbox(template)?.address;
   return address !== undefined && isEmailAddress(address) && isAuth0Address(address);
 }
 
@@ -51,21 +52,10 @@ const allowedBy = (policy: SenderPolicy, address: string): boolean => {
   return policy.allowedFromDomains.some((allowed) => domain === allowed || domain.endsWith(`.${allowed}`));
 };
 
-/** `Name <address>` → its two parts (the name without surrounding quotes); a bare address has an empty name. */
-function partsOf(template: string): { name: string; address: string } | undefined {
-  const text = template.trim();
-  if (!text.endsWith('>')) return { name: '', address: text };
-  const open = text.lastIndexOf('<');
-  if (open === -1) return undefined;
-  let name = text.slice(0, open).trim();
-  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1);
-  return { name, address: text.slice(open + 1, -1).trim() };
-}
-
 /** Why `options.email.from` cannot be honoured as a sender; undefined when it can. */
 export function emailFromProblem(template: string, policy: SenderPolicy): string | undefined {
   if (/[\r\n]/.test(template)) return 'must be on one line';
-  const parts = partsOf(template);
+  const parts = parseMailbox(template);
   if (template.trim() !== '' && !parts) return 'must be an email address or "Name <address>"';
   const nameLiquid = parts ? unsupportedLiquid(parts.name) : undefined;
   if (nameLiquid) return `uses Liquid this server does not render in the name: ${nameLiquid}`;
@@ -84,7 +74,7 @@ export function emailFromProblem(template: string, policy: SenderPolicy): string
  */
 export function renderEmailFrom(template: unknown, variables: TemplateVariables, policy: SenderPolicy): EmailAddress | undefined {
   if (typeof template !== 'string' || usesServerSender(template) || emailFromProblem(template, policy) !== undefined) return undefined;
-  const parts = partsOf(template)!;
+  const parts = parseMailbox(template)!;
   const name = renderTemplate(parts.name, variables, 'text').replace(/[\r\n]+/g, ' ').trim();
   return { name, address: parts.address };
 }

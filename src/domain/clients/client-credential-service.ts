@@ -164,6 +164,11 @@ export class ClientCredentialService {
     const stored = expiresAt === null ? null : checkedExpiry(expiresAt, this.clock.now());
     const record = await this.storage.transaction(async (repos) => {
       if (!(await repos.clients.findById(tenantId, clientId))) throw inexistentClient();
+      const existing = await repos.clientCredentials.find(tenantId, clientId, id);
+      if (!existing) throw inexistentCredential();
+      // As on create (Auth0: expires_at applies to public_key credentials); a certificate credential's
+      // life is the certificate's own validity, which authentication checks.
+      if (existing.credentialType !== 'public_key' && stored !== null) throw invalid("Payload validation error: 'expires_at' applies to public_key credentials only.");
       if (!(await repos.clientCredentials.setExpiry(tenantId, clientId, id, stored, nowIso()))) throw inexistentCredential();
       return (await repos.clientCredentials.find(tenantId, clientId, id))!;
     });

@@ -109,6 +109,19 @@ describe('credentials (Management API)', () => {
     expect(third.body.message).toContain('maximum number of credentials (2)');
   });
 
+  it('holds the two-credential limit and kid uniqueness under concurrent creates', async () => {
+    const clientId = await newClient();
+    const keys = Array.from({ length: 5 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+    const limited = await Promise.all(keys.map((pair) => addCredential(clientId, { pem: pemOf(pair.publicKey), alg: 'ES256' })));
+    expect(limited.map((res) => res.status).sort()).toEqual([201, 201, 400, 400, 400]);
+    expect((await api('GET', `/api/v2/clients/${clientId}/credentials`)).body).toHaveLength(2);
+
+    const other = await newClient();
+    const sameKid = await Promise.all(keys.slice(0, 3).map((pair) => addCredential(other, { pem: pemOf(pair.publicKey), alg: 'ES256', kid: 'one-kid-for-all' })));
+    expect(sameKid.map((res) => res.status).sort()).toEqual([201, 409, 409]);
+    expect((await api('GET', `/api/v2/clients/${other}/credentials`)).body).toHaveLength(1);
+  });
+
   it('takes an X.509 certificate as a public key, with parse_expiry_from_cert (exclusive with expires_at)', async () => {
     const clientId = await newClient();
     const { pem: certPem } = await createSelfSignedCertificate({ privateKey: key2.privateKey, publicKey: key2.publicKey, commonName: 'pkj-cert.example', validDays: 30 });

@@ -31,7 +31,8 @@ async function certificate(commonName: string, validDays?: number): Promise<{ pe
 const presenting = (presented: PresentedCertificate | undefined, clientId: string): ClientCredentials => ({ authorization: undefined, params: { client_id: clientId }, peerCertificate: () => presented });
 
 beforeAll(async () => {
-  server = await startInProcess();
+  // The in-process requests come from 127.0.0.1: named as the edge, it may forward client certificates.
+  server = await startInProcess({ env: { TRUST_PROXY: '127.0.0.1' } });
   token = await server.tokenFor('dev');
   const tenant = (await server.services.tenants.findByName('dev'))!;
   context = { services: server.services, tenant, issuer: `${server.originOf('dev')}/` };
@@ -184,6 +185,39 @@ describe('registration', () => {
     expect(unregistered.body).toEqual(alone.body);
     const withSecret = await server.postForm('dev', '/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: secret, audience: 'https://nothing.example' });
     expect(withSecret.status).toBe(401);
+  });
+});
+
+describe('a token over the edge headers (the whole request path, in process)', () => {
+  const tokenWith = async (clientId: string, headers: Record<string, string>) => {
+    const res = await server.fetch(`${server.originOf('dev')}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, audience: `${context.issuer}api/v2/` }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('tls_client_auth and self_signed_tls_client_auth get certificate-bound tokens; an unverified chain or another certificate does not', async () => {
+    const cert = await certificate('in-process-mtls.example');
+    const dn = await clientWith('tls_client_auth', { credential_type: 'cert_subject_dn', subject_dn: 'CN=in-process-mtls.example' });
+    const self = await clientWith('self_signed_tls_client_auth', { credential_type: 'x509_cert', pem: cert.pem });
+    for (const { client } of [dn, self]) {
+      const grant = await api('POST', '/api/v2/client-grants', { client_id: client.client_id, audience: `${context.issuer}api/v2/`, scope: ['read:clients'] });
+      expect(grant.status).toBe(201);
+    }
+    const header = encodeURIComponent(cert.pem);
+    const viaDn = await tokenWith(dn.client.client_id, { 'client-certificate': header, 'client-certificate-ca-verified': 'SUCCESS' });
+    expect(viaDn.status, JSON.stringify(viaDn.body)).toBe(200);
+    const viaSelf = await tokenWith(self.client.client_id, { 'client-certificate': header, 'client-certificate-ca-verified': 'FAILED: self signed certificate' });
+    expect(viaSelf.status, JSON.stringify(viaSelf.body)).toBe(200);
+    const { decodeJwt } = await import('jose');
+    const { x5tS256Of } = await import('../../src/crypto/x509.js');
+    for (const res of [viaDn, viaSelf]) expect(decodeJwt(res.body.access_token as string).cnf).toEqual({ 'x5t#S256': x5tS256Of(cert.x509.raw) });
+    const unverified = await tokenWith(dn.client.client_id, { 'client-certificate': header, 'client-certificate-ca-verified': 'FAILED: unable to get local issuer certificate' });
+    expect(unverified).toEqual({ status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } });
+    const other = await certificate('in-process-mtls.example');
+    expect((await tokenWith(self.client.client_id, { 'client-certificate': encodeURIComponent(other.pem) })).status).toBe(401);
   });
 });
 

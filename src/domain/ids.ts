@@ -12,6 +12,8 @@ export function randomAlphanumeric(length: number): string {
 
 export const newTenantId = (): string => `ten_${randomAlphanumeric(16)}`;
 export const newClientId = (): string => randomAlphanumeric(32);
+/** The longest client_id any lookup accepts (request bounds, a client assertion's iss): Auth0's ids are 32 characters. */
+export const MAX_CLIENT_ID_LENGTH = 64;
 /** 64 characters of base64url: 384 bits of entropy. */
 export const newClientSecret = (): string => randomBytes(48).toString('base64url');
 export const newResourceServerId = (): string => randomBytes(12).toString('hex');

@@ -6,6 +6,12 @@
  */
 
 export class AuthApiError extends Error {
+  /**
+   * What the tenant log says when it must say more than the answer: e.g. which rule refused a
+   * client assertion before its signature was verified, which the caller must not learn.
+   */
+  logDescription?: string;
+
   constructor(
     readonly statusCode: number,
     readonly error: string,

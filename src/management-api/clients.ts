@@ -154,6 +154,8 @@ function visible(request: FastifyRequest, client: Client, signingKeys: ClientVie
 
 export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody, response: { 201: ClientResponse } } }, async (request, reply) => {
+    // Auth0 ("Create a client"): configuring client_authentication_methods (credentials given inline) needs create:client_credentials.
+    if (request.body.client_authentication_methods != null && !request.grantedScopes?.has('create:client_credentials')) throw insufficientScope('create:client_credentials');
     // Tenant flag enable_client_connections (default on): the new application gets every existing connection.
     const enableConnections = request.tenant.settings.flags.enable_client_connections !== false;
     const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
@@ -183,6 +185,8 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     const granted = request.grantedScopes!;
     if (patch.client_secret !== undefined && !granted.has('update:client_keys')) throw insufficientScope('update:client_keys');
     if (Object.keys(patch).some((field) => field !== 'client_secret') && !granted.has('update:clients')) throw insufficientScope('update:clients');
+    // Auth0 ("Update a client"): configuring client_authentication_methods (null included) needs update:client_credentials.
+    if (patch.client_authentication_methods !== undefined && !granted.has('update:client_credentials')) throw insufficientScope('update:client_credentials');
     const client = await services.clients.update(request.tenant.id, request.tenant.name, request.params.id, patch);
     return visible(request, client, await signingKeysOf(services, request.tenant.id));
   });

@@ -15,9 +15,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequestFor } from '../http/errors.js';
+import { MAX_CLIENT_ID_LENGTH } from '../domain/ids.js';
 
 export const MAX_HOST_LENGTH = 255;
-export const MAX_CLIENT_ID_LENGTH = 64;
+export { MAX_CLIENT_ID_LENGTH };
 export const MAX_AUDIENCE_LENGTH = 600;
 /** As the Management API allows for connection names. */
 export const MAX_CONNECTION_NAME_LENGTH = 128;

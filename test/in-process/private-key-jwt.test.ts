@@ -3,10 +3,11 @@
  * Authentication", "Rotate Credentials"): the Management API's credential rules, and every rule
  * of a client assertion at the token endpoint (RFC 7523, OIDC Core §9), on the test clock.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X509Certificate, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { X509Certificate, createHmac, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createSelfSignedCertificate } from '../../src/crypto/x509.js';
 import { SignJWT, base64url } from 'jose';
+import { JTI_RETENTION_SECONDS, CLOCK_SKEW_SECONDS } from '../../src/auth-api/client-auth/methods/private-key-jwt.js';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -108,6 +109,19 @@ describe('credentials (Management API)', () => {
     expect(third.body.message).toContain('maximum number of credentials (2)');
   });
 
+  it('holds the two-credential limit and kid uniqueness under concurrent creates', async () => {
+    const clientId = await newClient();
+    const keys = Array.from({ length: 5 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }));
+    const limited = await Promise.all(keys.map((pair) => addCredential(clientId, { pem: pemOf(pair.publicKey), alg: 'ES256' })));
+    expect(limited.map((res) => res.status).sort()).toEqual([201, 201, 400, 400, 400]);
+    expect((await api('GET', `/api/v2/clients/${clientId}/credentials`)).body).toHaveLength(2);
+
+    const other = await newClient();
+    const sameKid = await Promise.all(keys.slice(0, 3).map((pair) => addCredential(other, { pem: pemOf(pair.publicKey), alg: 'ES256', kid: 'one-kid-for-all' })));
+    expect(sameKid.map((res) => res.status).sort()).toEqual([201, 409, 409]);
+    expect((await api('GET', `/api/v2/clients/${other}/credentials`)).body).toHaveLength(1);
+  });
+
   it('takes an X.509 certificate as a public key, with parse_expiry_from_cert (exclusive with expires_at)', async () => {
     const clientId = await newClient();
     const { pem: certPem } = await createSelfSignedCertificate({ privateKey: key2.privateKey, publicKey: key2.publicKey, commonName: 'pkj-cert.example', validDays: 30 });
@@ -158,6 +172,33 @@ describe('credentials (Management API)', () => {
     expect((await api('DELETE', `/api/v2/clients/${clientId}/credentials/${cred.body.id}`)).status).toBe(204);
   });
 
+  it('configuring client_authentication_methods needs create:client_credentials / update:client_credentials (Auth0: "Create a client", "Update a client")', async () => {
+    const narrow = await server.tokenFor('dev', { scope: 'create:clients update:clients read:clients create:client_credentials' });
+    const inline = { private_key_jwt: { credentials: [{ credential_type: 'public_key', name: 'inline', pem: pemOf(key2.publicKey) }] } };
+    const withoutCreate = await server.tokenFor('dev', { scope: 'create:clients update:clients read:clients' });
+    const refusedCreate = await server.api('dev', withoutCreate, 'POST', '/api/v2/clients', { name: 'no cred scope', app_type: 'non_interactive', client_authentication_methods: inline });
+    expect(refusedCreate.status).toBe(403);
+    expect(refusedCreate.body).toMatchObject({ statusCode: 403, errorCode: 'insufficient_scope', message: expect.stringContaining('create:client_credentials') });
+    // Nothing half-written: no client of that name.
+    expect((await api('GET', '/api/v2/clients?per_page=100')).body.some((client: { name: string }) => client.name === 'no cred scope')).toBe(false);
+    expect((await server.api('dev', withoutCreate, 'POST', '/api/v2/clients', { name: 'plain', app_type: 'non_interactive' })).status).toBe(201);
+    expect((await server.api('dev', narrow, 'POST', '/api/v2/clients', { name: 'with cred scope', app_type: 'non_interactive', client_authentication_methods: inline })).status).toBe(201);
+
+    const clientId = await newClient();
+    const cred = await addCredential(clientId, { pem: pemOf(key1.publicKey) });
+    const methods = { private_key_jwt: { credentials: [{ id: cred.body.id }] } };
+    const refusedUpdate = await server.api('dev', narrow, 'PATCH', `/api/v2/clients/${clientId}`, { client_authentication_methods: methods });
+    expect(refusedUpdate.status).toBe(403);
+    expect(refusedUpdate.body).toMatchObject({ errorCode: 'insufficient_scope', message: expect.stringContaining('update:client_credentials') });
+    expect((await api('GET', `/api/v2/clients/${clientId}`)).body.client_authentication_methods).toBeUndefined();
+    const updater = await server.tokenFor('dev', { scope: 'update:clients update:client_credentials' });
+    expect((await server.api('dev', updater, 'PATCH', `/api/v2/clients/${clientId}`, { client_authentication_methods: methods })).status).toBe(200);
+    // Reverting is configuring too.
+    const revert = { token_endpoint_auth_method: 'client_secret_post', client_authentication_methods: null };
+    expect((await server.api('dev', narrow, 'PATCH', `/api/v2/clients/${clientId}`, revert)).status).toBe(403);
+    expect((await server.api('dev', updater, 'PATCH', `/api/v2/clients/${clientId}`, revert)).status).toBe(200);
+  });
+
   it('creates a client with its credentials inline, and deleting the client deletes them', async () => {
     const res = await api('POST', '/api/v2/clients', {
       name: 'inline pkj',
@@ -189,6 +230,12 @@ describe('private_key_jwt at the token endpoint', () => {
     const otherCred = await addCredential(otherClientId, { pem: pemOf(key2.publicKey) });
     expect((await associate(otherClientId, [otherCred.body.id])).status).toBe(200);
   });
+
+  const UNDISCLOSED = /^Client authentication failed\.$/;
+  const failureLogs = async (): Promise<string[]> => {
+    const logs = await api('GET', `/api/v2/logs?q=${encodeURIComponent('type:feccft')}&sort=date:-1&per_page=50`);
+    return logs.body.map((entry: { description?: string }) => entry.description ?? '');
+  };
 
   const refused = async (clientAssertion: string, description: string | RegExp, extra: Record<string, string> = {}) => {
     const res = await tokenRequest(clientAssertion, extra);
@@ -232,18 +279,76 @@ describe('private_key_jwt at the token endpoint', () => {
   });
 
   it('refuses an unknown kid, another client’s key, alg none, HS256 keyed with the public key, and an alg mismatch', async () => {
-    await refused(await assertion(clientId, key1.privateKey, { kid: 'unknown-kid-0000' }), /no credential of the client has this kid/);
-    await refused(await assertion(clientId, key2.privateKey), /signature verification failed/);
+    // Decided by the client's registration: answered exactly as an unknown client (the rule is logged, below).
+    await refused(await assertion(clientId, key1.privateKey, { kid: 'unknown-kid-0000' }), UNDISCLOSED);
+    await refused(await assertion(clientId, key2.privateKey), UNDISCLOSED);
     const now = Math.floor(server.clock.now() / 1000);
-    const claims = base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: issuer, exp: now + 60, jti: randomUUID() }));
-    await refused(`${base64url.encode(JSON.stringify({ alg: 'none' }))}.${claims}.`, /alg does not match/);
+    const claims = { iss: clientId, sub: clientId, aud: issuer, exp: now + 60, jti: randomUUID() };
+    const encodedClaims = base64url.encode(JSON.stringify(claims));
+    await refused(`${base64url.encode(JSON.stringify({ alg: 'none' }))}.${encodedClaims}.`, /alg must be an asymmetric algorithm/);
     const hsSecret = new TextEncoder().encode(pemOf(key1.publicKey));
-    const hs = await new SignJWT({ iss: clientId, sub: clientId, aud: issuer, exp: now + 60, jti: randomUUID() }).setProtectedHeader({ alg: 'HS256' }).sign(hsSecret);
-    await refused(hs, /alg does not match/);
-    await refused(await assertion(clientId, key1.privateKey, { alg: 'PS256' }), /alg does not match/);
+    const hs = await new SignJWT({ ...claims, jti: randomUUID() }).setProtectedHeader({ alg: 'HS256' }).sign(hsSecret);
+    await refused(hs, /alg must be an asymmetric algorithm/);
+    // The header claims the credential's alg, the signature is an HMAC keyed with the public key: only
+    // compactVerify's algorithm pin (the credential's RS256) stands between it and a token.
+    const forgedInput = `${base64url.encode(JSON.stringify({ alg: 'RS256', kid: kid1 }))}.${base64url.encode(JSON.stringify({ ...claims, jti: randomUUID() }))}`;
+    const forged = `${forgedInput}.${createHmac('sha256', pemOf(key1.publicKey)).update(forgedInput).digest('base64url')}`;
+    await refused(forged, UNDISCLOSED);
+    await refused(await assertion(clientId, key1.privateKey, { alg: 'PS256' }), UNDISCLOSED);
     // iss/sub of one client, signed with another's key: refused; a client_id that is not the assertion's: refused.
-    await refused(await assertion(otherClientId, key1.privateKey), /signature verification failed/);
+    await refused(await assertion(otherClientId, key1.privateKey), UNDISCLOSED);
     await refused(await assertion(clientId, key1.privateKey), /client_id does not match/, { client_id: otherClientId });
+    await server.drain();
+    const logged = await failureLogs();
+    for (const rule of ['no credential of the client has this kid', 'signature verification failed', 'alg does not match']) {
+      expect(logged.some((description) => description.includes(rule)), rule).toBe(true);
+    }
+  });
+
+  it('answers an unknown client, an unconfigured one and a bad signature alike, and names the rule only once the signature verified', async () => {
+    const unknown = await tokenRequest(await assertion('unknownclient0000000000000000000', key1.privateKey));
+    const badSignature = await tokenRequest(await assertion(clientId, key2.privateKey));
+    const secretClient = (await api('POST', '/api/v2/clients', { name: 'secret only', app_type: 'non_interactive', grant_types: ['client_credentials'] })).body.client_id;
+    const unconfigured = await tokenRequest(await assertion(secretClient, key1.privateKey));
+    for (const res of [unknown, badSignature, unconfigured]) expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } });
+    await refused(await assertion(clientId, key1.privateKey, { aud: 'https://elsewhere.example/' }), /aud must be/);
+  });
+
+  it('refuses iss ≠ sub, an iss longer than any client_id (before any lookup), and crit / b64 headers', async () => {
+    await refused(await assertion(clientId, key1.privateKey, { claims: { sub: otherClientId } }), /iss and sub must both be the client_id/);
+    const find = vi.spyOn(server.services.clients, 'find');
+    try {
+      await refused(await assertion('x'.repeat(65), key1.privateKey), /iss is longer than 64 characters/);
+      expect(find).not.toHaveBeenCalled();
+    } finally {
+      find.mockRestore();
+    }
+    const now = Math.floor(server.clock.now() / 1000);
+    const payload = base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: issuer, exp: now + 60, jti: randomUUID() }));
+    for (const header of [{ alg: 'RS256', b64: false, crit: ['b64'] }, { alg: 'RS256', crit: ['exp'], exp: now }, { alg: 'RS256', b64: true }]) {
+      await refused(`${base64url.encode(JSON.stringify(header))}.${payload}.${base64url.encode('sig')}`, /crit and b64 header parameters are not accepted/);
+    }
+  });
+
+  it('keeps a jti well past the assertion’s acceptance limit, so a lagging instance cannot take it again', async () => {
+    expect(JTI_RETENTION_SECONDS).toBeGreaterThanOrEqual(2 * CLOCK_SKEW_SECONDS + 60);
+    const claim = vi.spyOn(server.services.storage.repos.clientAssertionJtis, 'claim');
+    try {
+      const exp = Math.floor(server.clock.now() / 1000) + 60;
+      expect((await tokenRequest(await assertion(clientId, key1.privateKey, { exp }))).status).toBe(200);
+      expect(claim).toHaveBeenCalledTimes(1);
+      expect(Date.parse(claim.mock.calls[0]![3]) / 1000).toBe(exp + JTI_RETENTION_SECONDS);
+    } finally {
+      claim.mockRestore();
+    }
+  });
+
+  it('refuses an assertion whose aud is another tenant’s issuer', async () => {
+    await server.createTenant('pkjaud');
+    const otherIssuer = `${server.originOf('pkjaud')}/`;
+    expect(otherIssuer).not.toBe(issuer);
+    await refused(await assertion(clientId, key1.privateKey, { aud: otherIssuer }), /aud must be/);
+    await refused(await assertion(clientId, key1.privateKey, { aud: `${otherIssuer}oauth/token` }), /aud must be/);
   });
 
   it('refuses an oversized assertion and a malformed one', async () => {
@@ -256,10 +361,10 @@ describe('private_key_jwt at the token endpoint', () => {
     const cred = await addCredential(id, { pem: pemOf(key1.publicKey), expires_at: new Date(server.clock.now() + 3_600_000).toISOString() });
     const spare = await addCredential(id, { pem: pemOf(key2.publicKey) });
     expect((await associate(id, [cred.body.id])).status).toBe(200);
-    await refused(await assertion(id, key2.privateKey), /signature verification failed/);
+    await refused(await assertion(id, key2.privateKey), UNDISCLOSED);
     expect((await tokenRequest(await assertion(id, key1.privateKey))).status).toBe(200);
     server.clock.advance(3_700_000);
-    await refused(await assertion(id, key1.privateKey), /credentials have expired/);
+    await refused(await assertion(id, key1.privateKey), UNDISCLOSED);
     expect(spare.status).toBe(201);
   });
 
@@ -275,7 +380,7 @@ describe('private_key_jwt at the token endpoint', () => {
     expect((await tokenRequest(await assertion(client_id, ec.privateKey, { alg: 'ES256' }))).status).toBe(200);
     expect((await api('PATCH', `/api/v2/clients/${client_id}`, { token_endpoint_auth_method: 'client_secret_post', client_authentication_methods: null })).status).toBe(200);
     expect((await secretRequest()).status).toBe(200);
-    await refused(await assertion(client_id, ec.privateKey, { alg: 'ES256' }), /not configured for private_key_jwt/);
+    await refused(await assertion(client_id, ec.privateKey, { alg: 'ES256' }), UNDISCLOSED);
   });
 
   it('authenticates at /oauth/revoke and /passwordless/start with the same method', async () => {
@@ -294,7 +399,7 @@ describe('private_key_jwt at the token endpoint', () => {
     expect(((await good.json()) as { error?: string }).error).not.toBe('invalid_client');
     const bad = await start(await assertion(clientId, key2.privateKey));
     expect(bad.status).toBe(401);
-    expect(await bad.json()).toMatchObject({ error: 'invalid_client', error_description: expect.stringContaining('signature verification failed') });
+    expect(await bad.json()).toMatchObject({ error: 'invalid_client', error_description: 'Client authentication failed.' });
   });
 
   it('hides the client secret while credentials are configured, and refuses them for public applications', async () => {

@@ -7,8 +7,21 @@ import type { ClientAuthMethod } from './method.js';
  * Key- and certificate-based methods say which rule failed (`description`): it names a rule, never
  * key material, and a client that signs its own assertions needs it to find its mistake.
  */
-export function invalidClient(method: Pick<ClientAuthMethod, 'challenge'>, description = 'Client authentication failed.'): AuthApiError {
+export function invalidClient(method: Pick<ClientAuthMethod, 'challenge'>, description = CLIENT_AUTHENTICATION_FAILED): AuthApiError {
   return new AuthApiError(401, 'invalid_client', description, {}, method.challenge ? { 'www-authenticate': method.challenge } : {});
+}
+
+export const CLIENT_AUTHENTICATION_FAILED = 'Client authentication failed.';
+
+/**
+ * A refusal decided by the client's registration (its methods, credentials, kids, algorithms, the
+ * signature or certificate not matching): answered exactly as an unknown client, so the answer
+ * tells an attacker nothing about the client; the rule goes to the tenant log only.
+ */
+export function undisclosedInvalidClient(method: Pick<ClientAuthMethod, 'challenge'>, rule: string): AuthApiError {
+  const error = invalidClient(method);
+  error.logDescription = rule;
+  return error;
 }
 
 /** The client_id that a method reading it from the body requires. */

@@ -46,7 +46,7 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     } catch (error) {
       if (error instanceof AuthApiError) {
         request.audit(failureType, {
-          description: error.description,
+          description: error.logDescription ?? error.description,
           ...(params.client_id ? { clientId: params.client_id } : {}),
           ...(params.audience ? { audience: params.audience } : {}),
         });

@@ -26,6 +26,19 @@ export function authenticationMethodsOf(client: Client): ClientAuthenticationMet
   return methods && Object.keys(methods).length > 0 ? methods : undefined;
 }
 
+/**
+ * Whether the application may authenticate with its client secret: the one place that decides it
+ * (client_secret_basic and client_secret_post ask here). Not a public client (`none`), not one
+ * registered for key- or certificate-based methods (docs: "a Client Secret will no longer be
+ * accepted") — by either half of that registration, in case a stored document has one without the
+ * other — and a secret to compare with. "Not `none`" rather than "one of the secret methods" on
+ * purpose: a stored document without the field has always authenticated with its secret.
+ */
+export function authenticatesWithSecret(client: Client): boolean {
+  if (client.token_endpoint_auth_method === 'none' || client.token_endpoint_auth_method === null) return false;
+  return authenticationMethodsOf(client) === undefined && Boolean(client.client_secret);
+}
+
 /** The credential ids associated with one method (empty when the method is not configured). */
 export function associatedIds(client: Client, method: CredentialMethod): string[] {
   return authenticationMethodsOf(client)?.[method]?.credentials.map((credential) => credential.id) ?? [];

@@ -89,6 +89,8 @@ const inexistentCredential = () => notFound('The credential does not exist', 'in
  */
 export async function insertCredential(repos: Repositories, tenantId: string, clientId: string, input: CredentialInput, now: number): Promise<ClientCredentialRecord> {
   const material = await credentialMaterial(input, now);
+  // Concurrent creates for one application wait here for each other: the count below cannot be raced.
+  if (!(await repos.clientCredentials.lockClient(tenantId, clientId))) throw inexistentClient();
   const existing = await repos.clientCredentials.listForClient(tenantId, clientId);
   if (existing.length >= MAX_CREDENTIALS_PER_CLIENT) {
     throw invalid(`The maximum number of credentials (${MAX_CREDENTIALS_PER_CLIENT}) for this client has been reached. Delete an unused credential first.`, 'too_many_credentials');
@@ -115,7 +117,8 @@ export async function insertCredential(repos: Repositories, tenantId: string, cl
     createdAt: at,
     updatedAt: at,
   };
-  await repos.clientCredentials.insert(record);
+  // The unique index on (tenant, application, kid) holds even if the checks above were raced.
+  if (!(await repos.clientCredentials.insert(record))) throw conflict(`A credential with kid ${material.kid} already exists for this client.`, 'credential_exists');
   return record;
 }
 
@@ -164,6 +167,11 @@ export class ClientCredentialService {
     const stored = expiresAt === null ? null : checkedExpiry(expiresAt, this.clock.now());
     const record = await this.storage.transaction(async (repos) => {
       if (!(await repos.clients.findById(tenantId, clientId))) throw inexistentClient();
+      const existing = await repos.clientCredentials.find(tenantId, clientId, id);
+      if (!existing) throw inexistentCredential();
+      // As on create (Auth0: expires_at applies to public_key credentials); a certificate credential's
+      // life is the certificate's own validity, which authentication checks.
+      if (existing.credentialType !== 'public_key' && stored !== null) throw invalid("Payload validation error: 'expires_at' applies to public_key credentials only.");
       if (!(await repos.clientCredentials.setExpiry(tenantId, clientId, id, stored, nowIso()))) throw inexistentCredential();
       return (await repos.clientCredentials.find(tenantId, clientId, id))!;
     });

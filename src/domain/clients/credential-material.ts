@@ -13,7 +13,7 @@
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { invalid } from '../errors.js';
+import { DomainError, invalid } from '../errors.js';
 import { x5tS256Of } from '../../crypto/x509.js';
 import type { CredentialType } from '../../storage/repositories/client-credentials.js';
 
@@ -93,13 +93,26 @@ function checkRsaSize(key: KeyObject): void {
   if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) throw invalid(`Payload validation error: RSA keys must be between ${MIN_RSA_BITS} and ${MAX_RSA_BITS} bits (got ${bits}).`);
 }
 
-/** The key of a certificate credential: RSA within Auth0's bounds, or EC. */
+/** The EC curves of certificate credentials: those JOSE and every TLS stack know (Node names them by their OpenSSL names). */
+const CERTIFICATE_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+/** The key of a certificate credential: RSA within Auth0's bounds, or EC on P-256, P-384 or P-521. */
 function checkCertificateKey(key: KeyObject): void {
   if (key.asymmetricKeyType === 'rsa') checkRsaSize(key);
   else if (key.asymmetricKeyType !== 'ec') throw invalid('Payload validation error: the certificate must hold an RSA or EC key.');
+  else if (!CERTIFICATE_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? '')) throw invalid('Payload validation error: the certificate\'s EC key must be on P-256, P-384 or P-521.');
 }
 
 export const keyThumbprintOf = (key: KeyObject): Promise<string> => calculateJwkThumbprint(key.export({ format: 'jwk' }) as JWK, 'sha256');
+
+/** keyThumbprintOf for a key being registered: a key Node cannot export as a JWK is a 400, never a 500. */
+async function newKeyThumbprint(key: KeyObject): Promise<string> {
+  try {
+    return await keyThumbprintOf(key);
+  } catch {
+    throw invalid("Payload validation error: the key in 'pem' is of an unsupported type.");
+  }
+}
 
 function expiryOf(input: CredentialInput, certificate: X509Certificate | undefined, now: number): string | null {
   if (input.parse_expiry_from_cert && input.expires_at !== undefined) throw invalid('Payload validation error: parse_expiry_from_cert and expires_at are mutually exclusive.');
@@ -119,8 +132,21 @@ export function checkedExpiry(value: string, now: number): string {
   return new Date(time).toISOString();
 }
 
-/** Checks a create body and derives what is stored. */
+/**
+ * Checks a create body and derives what is stored. Whatever Node throws while reading the material
+ * (an odd certificate extension, a date it cannot print, a key it cannot export) is the caller's
+ * invalid input: a 400, never a 500.
+ */
 export async function credentialMaterial(input: CredentialInput, now: number): Promise<CredentialMaterial> {
+  try {
+    return await checkedMaterial(input, now);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw invalid("Payload validation error: invalid certificate or public key in 'pem'.");
+  }
+}
+
+async function checkedMaterial(input: CredentialInput, now: number): Promise<CredentialMaterial> {
   const name = input.name ?? '';
   const base = { name, kid: null, alg: null, subjectDn: null, thumbprintSha256: null, expiresAt: null, keyThumbprint: null, pem: null };
   const type = input.credential_type;
@@ -136,7 +162,7 @@ export async function credentialMaterial(input: CredentialInput, now: number): P
     const alg = input.alg ?? 'RS256';
     checkKeyForAlg(key, alg);
     if (input.kid !== undefined && !KID.test(input.kid)) throw invalid("Payload validation error: 'kid' must match [0-9a-zA-Z-_]{10,64}.");
-    const keyThumbprint = await keyThumbprintOf(key);
+    const keyThumbprint = await newKeyThumbprint(key);
     return {
       ...base,
       credentialType: type,
@@ -157,41 +183,126 @@ export async function credentialMaterial(input: CredentialInput, now: number): P
     const { key, certificate } = parsePem(input.pem!);
     if (!certificate) throw invalid("Payload validation error: 'pem' of a cert_subject_dn credential must be an X.509 certificate.");
     checkCertificateKey(key);
-    return { ...base, credentialType: type, pem: input.pem!, subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw), keyThumbprint: await keyThumbprintOf(key) };
+    return { ...base, credentialType: type, pem: input.pem!, subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw), keyThumbprint: await newKeyThumbprint(key) };
   }
   if (input.subject_dn !== undefined) throw invalid("Payload validation error: 'subject_dn' applies to cert_subject_dn credentials only.");
   if (!input.pem) throw invalid("Payload validation error: Missing required property: pem.");
   const { key, certificate } = parsePem(input.pem);
   if (!certificate) throw invalid("Payload validation error: 'pem' of an x509_cert credential must be an X.509 certificate.");
   checkCertificateKey(key);
-  return { ...base, credentialType: type, pem: input.pem, subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw), keyThumbprint: await keyThumbprintOf(key) };
+  return { ...base, credentialType: type, pem: input.pem, subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw), keyThumbprint: await newKeyThumbprint(key) };
+}
+
+/** One RDN: its attributes as `TYPE=value`, sorted (a multi-valued RDN is a set). */
+export type Rdn = string[];
+
+const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
+
+/**
+ * Splits on unescaped separators, resolving RFC 4514 escapes (`\,` `\+` `\"` `\\` ... and `\XX`
+ * hex pairs, decoded as UTF-8) in the pieces. `null` when an escape is cut off.
+ */
+function splitEscaped(text: string, separators: string): Array<{ raw: string; value: string }> | null {
+  const pieces: Array<{ raw: string; value: string }> = [];
+  let raw = '';
+  let bytes: number[] = [];
+  let value = '';
+  const flush = () => {
+    if (bytes.length > 0) value += Buffer.from(bytes).toString('utf8');
+    bytes = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\\') {
+      const pair = text.slice(i + 1, i + 3);
+      if (HEX_PAIR.test(pair)) {
+        bytes.push(Number.parseInt(pair, 16));
+        raw += char + pair;
+        i += 2;
+        continue;
+      }
+      if (i + 1 >= text.length) return null;
+      flush();
+      value += text[i + 1];
+      raw += char + text[i + 1];
+      i += 1;
+      continue;
+    }
+    flush();
+    if (separators.includes(char)) {
+      pieces.push({ raw, value });
+      raw = '';
+      value = '';
+      continue;
+    }
+    raw += char;
+    value += char;
+  }
+  flush();
+  pieces.push({ raw, value });
+  return pieces;
+}
+
+/** `TYPE=value`: the type upper-cased, unescaped spaces around both dropped, the value unescaped. */
+function attributeOf(text: string): string | null {
+  const eq = text.indexOf('=');
+  if (eq < 1) return null;
+  const type = text.slice(0, eq).trim().toUpperCase();
+  if (!/^([A-Z][A-Z0-9-]*|\d+(\.\d+)*)$/.test(type)) return null;
+  // Spaces around the value are insignificant unless escaped (RFC 4514 §2.4).
+  const pieces = splitEscaped(text.slice(eq + 1).replace(/^ +/, '').replace(/(?<!\\) +$/, ''), '');
+  if (!pieces) return null;
+  const value = pieces[0]!.value;
+  return `${type}=${value}`;
 }
 
 /**
- * A distinguished name as a sorted list of `TYPE=value` attributes: attribute types upper-cased,
- * spaces around separators dropped, values kept as written. Accepts RFC 4514 (`CN=a,O=b`), Node's
- * one-per-line form and OpenSSL's `/C=XX/CN=a`. Order-insensitive, because ecosystems print RDNs
- * in opposite orders (docs: "Subject DN extraction may differ between different ecosystems").
+ * A distinguished name as its sequence of RDNs, in the order written, each RDN a sorted set of
+ * `TYPE=value` attributes; `[]` when it is no DN. Accepts RFC 4514 (`CN=a+UID=b,O=c`, escapes
+ * included), Node's one-RDN-per-line form (`X509Certificate.subject`: `O=c\nCN=a + UID=b`, in the
+ * certificate's order) and OpenSSL's `/O=c/CN=a+UID=b`.
  */
-export function parseDn(dn: string): string[] {
+export function parseDn(dn: string): Rdn[] {
   const text = dn.trim();
-  const parts = text.startsWith('/') ? text.slice(1).split('/') : text.split(/(?<!\\)[,\n+]/);
-  const attributes: string[] = [];
-  for (const part of parts) {
-    const trimmed = part.trim();
-    if (trimmed === '') continue;
-    const eq = trimmed.indexOf('=');
-    if (eq < 1) return [];
-    attributes.push(`${trimmed.slice(0, eq).trim().toUpperCase()}=${trimmed.slice(eq + 1).trim()}`);
+  const slashed = text.startsWith('/');
+  const rdnTexts = splitRaw(slashed ? text.slice(1) : text, slashed ? '/' : ',\n');
+  if (!rdnTexts) return [];
+  const rdns: Rdn[] = [];
+  for (const rdnText of rdnTexts) {
+    if (rdnText.trim() === '') continue;
+    const attributeTexts = splitRaw(rdnText, '+');
+    if (!attributeTexts) return [];
+    const rdn: string[] = [];
+    for (const attributeText of attributeTexts) {
+      const attribute = attributeOf(attributeText);
+      if (attribute === null) return [];
+      rdn.push(attribute);
+    }
+    rdns.push(rdn.sort());
   }
-  return attributes.sort();
+  return rdns;
 }
 
-/** Whether two DNs name the same subject (see parseDn). */
+/** Splits on unescaped separators, keeping the escapes for attributeOf to resolve. */
+function splitRaw(text: string, separators: string): string[] | null {
+  return splitEscaped(text, separators)?.map((piece) => piece.raw) ?? null;
+}
+
+const sameRdn = (a: Rdn, b: Rdn): boolean => a.length === b.length && a.every((attribute, i) => attribute === b[i]);
+const sameSequence = (a: Rdn[], b: Rdn[]): boolean => a.length === b.length && a.every((rdn, i) => sameRdn(rdn, b[i]!));
+
+/**
+ * Whether two DNs name the same subject: the same RDNs in the same order, each RDN compared as a
+ * set. The fully reversed order is accepted too, because notations disagree on it: RFC 4514 strings
+ * list the most specific RDN first (`CN=a,O=c`), Node and OpenSSL print the certificate's order
+ * (`O=c\nCN=a`; docs: "Subject DN extraction may differ between different ecosystems"). Nothing
+ * else is reordered: `OU=A,OU=B` is not `OU=B,OU=A`, and `CN=a+O=c` is not `CN=a,O=c`.
+ */
 export function sameDn(a: string, b: string): boolean {
   const left = parseDn(a);
   const right = parseDn(b);
-  return left.length > 0 && left.length === right.length && left.every((attribute, i) => attribute === right[i]);
+  if (left.length === 0) return false;
+  return sameSequence(left, right) || sameSequence(left, [...right].reverse());
 }
 
 /** The public key a stored public_key credential verifies with. */

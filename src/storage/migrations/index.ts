@@ -25,6 +25,7 @@ import { outboxSender } from './018-outbox-sender.js';
 import { customSigningKeys } from './019-custom-signing-keys.js';
 import { customDomains } from './020-custom-domains.js';
 import { clientCredentials } from './021-client-credentials.js';
+import { clientCredentialKidUnique } from './022-client-credential-kid-unique.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -52,6 +53,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '019-custom-signing-keys': customSigningKeys,
       '020-custom-domains': customDomains,
       '021-client-credentials': clientCredentials,
+      '022-client-credential-kid-unique': clientCredentialKidUnique,
     };
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { isUniqueViolation } from './users.js';
 
 export type CredentialType = 'public_key' | 'cert_subject_dn' | 'x509_cert';
 
@@ -68,7 +69,28 @@ export class ClientCredentialsRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async insert(record: ClientCredentialRecord): Promise<void> {
+  /**
+   * Takes the application's row lock for the rest of the transaction (a write that changes nothing),
+   * so concurrent creates of one application's credentials count and insert one after the other.
+   * False when the application does not exist.
+   */
+  async lockClient(tenantId: string, clientId: string): Promise<boolean> {
+    const result = await this.db.updateTable('clients').set((eb) => ({ client_id: eb.ref('client_id') })).where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** False when the application already has a credential with this kid (the unique index of migration 022). */
+  async insert(record: ClientCredentialRecord): Promise<boolean> {
+    try {
+      await this.insertRow(record);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  private async insertRow(record: ClientCredentialRecord): Promise<void> {
     await this.db
       .insertInto('client_credentials')
       .values({

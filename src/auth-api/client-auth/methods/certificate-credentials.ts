@@ -1,4 +1,5 @@
-/** What the two mutual-TLS methods share: the client's live credentials associated with the method. */
+/** What the two mutual-TLS methods share: the client's live credentials associated with the method, and the certificate's validity window. */
+import type { X509Certificate } from 'node:crypto';
 import { CREDENTIAL_TYPE_OF_METHOD, associatedIds } from '../../../domain/clients/authentication-methods.js';
 import type { Client } from '../../../domain/clients/client.js';
 import type { ActiveCredential } from '../../../domain/clients/client-credential-service.js';
@@ -10,4 +11,18 @@ export async function liveCredentials(context: ClientAuthContext, client: Client
   return (await context.services.clientCredentials.forAuthentication(context.tenant.id, client.client_id)).filter(
     (credential) => ids.includes(credential.id) && credential.credentialType === type && (credential.expiresAt === null || credential.expiresAt > now),
   );
+}
+
+/**
+ * Why the certificate is outside its validity window at `now` (the services' clock), or undefined
+ * when it is within. A date Node cannot read fails closed. A trusted edge or the handshake may have
+ * checked it already; a self-signed certificate nobody else checks.
+ */
+export function validityProblem(certificate: X509Certificate, now: number): string | undefined {
+  const validFrom = Date.parse(certificate.validFrom);
+  const validTo = Date.parse(certificate.validTo);
+  if (!Number.isFinite(validFrom) || !Number.isFinite(validTo)) return 'the certificate’s validity dates cannot be read.';
+  if (validFrom > now) return 'the certificate is not valid yet.';
+  if (validTo <= now) return 'the certificate has expired.';
+  return undefined;
 }

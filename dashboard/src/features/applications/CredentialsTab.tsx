@@ -157,7 +157,7 @@ function MethodCard({ api, app, credentials, credentialsReadable, onAdd }: {
             {credentialsReadable && canCreate && credentials.length < MAX_CREDENTIALS ? (
               <Group>
                 <Button variant="light" onClick={() => onAdd(CREDENTIAL_TYPE_OF[choice], (credential) => setPicked((ids) => [...ids, credential.id]))}>
-                  Add New Credential
+                  Add a credential for {methodShort(choice)}
                 </Button>
               </Group>
             ) : null}
@@ -394,7 +394,7 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
                 <Menu.Item onClick={() => onToggle(method, false)} disabled={ids.length <= 1}>
                   Disable for {methodShort(method)} use
                   {ids.length <= 1 ? (
-                    <Text size="xs" c="dimmed">
+                    <Text component="span" display="block" size="xs" c="dimmed">
                       It is the method's only credential: enable another first, or choose another authentication method.
                     </Text>
                   ) : null}
@@ -403,7 +403,7 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
                 <Menu.Item onClick={() => onToggle(method, true)} disabled={!methodActive}>
                   Enable for {methodShort(method)} use
                   {!methodActive ? (
-                    <Text size="xs" c="dimmed">
+                    <Text component="span" display="block" size="xs" c="dimmed">
                       Choose {methodLabel(method)} as the authentication method first.
                     </Text>
                   ) : null}
@@ -415,7 +415,7 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
               <Menu.Item color="red" onClick={onDelete} disabled={inUse !== undefined}>
                 Delete Credential
                 {inUse ? (
-                  <Text size="xs" c="dimmed">
+                  <Text component="span" display="block" size="xs" c="dimmed">
                     It is enabled for {methodShort(inUse)}: disable it first.
                   </Text>
                 ) : null}

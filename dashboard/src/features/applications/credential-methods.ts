@@ -3,9 +3,8 @@
  * Settings", "Configure Private Key JWT Authentication", "Configure mTLS Authentication for a
  * Client"). A secret method lives in `token_endpoint_auth_method`; a key or certificate method in
  * `client_authentication_methods` (credential ids per method) with `token_endpoint_auth_method: null`.
- * Pure: no React, no requests.
+ * Pure: no React, no requests, no imports (unit-tested in test/unit/dashboard-apps-helpers.test.ts).
  */
-import type { Client, ClientPatch } from '../../api/tenant-api';
 
 export type CredentialType = 'public_key' | 'cert_subject_dn' | 'x509_cert';
 export type CredentialMethod = 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
@@ -24,6 +23,21 @@ export interface ClientCredential {
   created_at: string;
   updated_at: string;
   expires_at?: string;
+}
+
+type Methods = Partial<Record<CredentialMethod, { credentials: Array<{ id: string }> }>>;
+
+/** What this module reads of an application (api/tenant-api's Client has these fields). */
+export interface Client {
+  app_type?: string;
+  token_endpoint_auth_method?: string | null;
+  client_authentication_methods?: Methods | null;
+}
+
+/** The part of a client PATCH that sets the authentication method. */
+export interface ClientPatch {
+  token_endpoint_auth_method?: SecretMethod | 'none';
+  client_authentication_methods?: Methods | null;
 }
 
 /** Docs: "Applications can have a maximum of two credentials configured." */
@@ -71,23 +85,20 @@ export function methodShort(method: string): string {
 /** Auth0's spa and native applications are public: they have no Credentials tab. */
 export const isConfidential = (app: Client): boolean => app.app_type !== 'spa' && app.app_type !== 'native';
 
-type Methods = NonNullable<Client['client_authentication_methods']>;
-
 /** The configured credential methods (the API allows several at once; the Dashboard sets one). */
 export function credentialMethodsOf(app: Client): CredentialMethod[] {
-  const methods = app.client_authentication_methods as Methods | null | undefined;
+  const methods = app.client_authentication_methods;
   return methods ? (Object.keys(methods) as CredentialMethod[]).filter((m) => isCredentialMethod(m) && (methods[m]?.credentials.length ?? 0) > 0) : [];
 }
 
 /** The method the application authenticates with now: its (first) credential method, else its secret method. */
 export function currentMethod(app: Client): AuthMethod {
-  return credentialMethodsOf(app)[0] ?? app.token_endpoint_auth_method ?? 'client_secret_post';
+  return credentialMethodsOf(app)[0] ?? (app.token_endpoint_auth_method as AuthMethod | null | undefined) ?? 'client_secret_post';
 }
 
 /** The credential ids one method accepts. */
 export function associatedIds(app: Client, method: CredentialMethod): string[] {
-  const methods = app.client_authentication_methods as Methods | null | undefined;
-  return methods?.[method]?.credentials.map((c) => c.id) ?? [];
+  return app.client_authentication_methods?.[method]?.credentials.map((c) => c.id) ?? [];
 }
 
 /** Whether any method of the application uses the credential (then the API refuses to delete it). */
@@ -103,19 +114,19 @@ export function isInUse(app: Client, credentialId: string): CredentialMethod | u
  */
 export function switchMethodPatch(app: Client, method: AuthMethod, credentialIds: readonly string[] = []): ClientPatch {
   if (!isCredentialMethod(method)) {
-    return { token_endpoint_auth_method: method, ...(credentialMethodsOf(app).length > 0 ? { client_authentication_methods: null } : {}) } as ClientPatch;
+    return { token_endpoint_auth_method: method, ...(credentialMethodsOf(app).length > 0 ? { client_authentication_methods: null } : {}) };
   }
-  return { client_authentication_methods: { [method]: { credentials: credentialIds.map((id) => ({ id })) } } } as ClientPatch;
+  return { client_authentication_methods: { [method]: { credentials: credentialIds.map((id) => ({ id })) } } };
 }
 
 /** The PATCH that enables (or disables) one credential for a configured method, keeping the other methods as they are. */
 export function toggleCredentialPatch(app: Client, method: CredentialMethod, credentialId: string, enable: boolean): ClientPatch {
   const current = associatedIds(app, method);
   const ids = enable ? [...current.filter((id) => id !== credentialId), credentialId] : current.filter((id) => id !== credentialId);
-  const methods: Record<string, { credentials: Array<{ id: string }> }> = {};
+  const methods: Methods = {};
   for (const other of credentialMethodsOf(app)) if (other !== method) methods[other] = { credentials: associatedIds(app, other).map((id) => ({ id })) };
   methods[method] = { credentials: ids.map((id) => ({ id })) };
-  return { client_authentication_methods: methods } as ClientPatch;
+  return { client_authentication_methods: methods };
 }
 
 /** What identifies a credential in the list: its key id, its subject DN, or its certificate's thumbprint. */

@@ -137,7 +137,7 @@ function AddCredentialForm({ api, clientId, onClose, initialType, lockType = fal
               error={pemError}
               styles={{ input: { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 12 } }}
             />
-            <FileInput label="Or upload a PEM file" placeholder="Choose a .pem, .crt or .cer file" accept=".pem,.crt,.cer,.pub,text/plain,application/x-pem-file" onChange={(file) => void readFile(file)} clearable />
+            <FileInput label="Or upload a PEM file" description="A .pem, .crt or .cer file: its text replaces the field above." accept=".pem,.crt,.cer,.pub,text/plain,application/x-pem-file" onChange={(file) => void readFile(file)} clearable />
           </>
         ) : (
           <TextInput label="Subject DN" value={subjectDn} onChange={(e) => setSubjectDn(e.currentTarget.value)} required maxLength={256} placeholder="CN=worker.example.com,O=Example,C=US" description="Must match the subject of the certificates the application presents. Uploading the certificate is the more reliable way." />

@@ -120,7 +120,7 @@ function MethodCard({ api, app, credentials, credentialsReadable, onAdd }: {
                     <Text fw={600} size="sm">
                       {method.label}
                       {method.value === current ? (
-                        <Badge ml="xs" size="xs" variant="light" color="teal">
+                        <Badge ml="xs" size="sm" variant="light" color="gray" tt="none">
                           Current
                         </Badge>
                       ) : null}
@@ -372,11 +372,11 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
       </Table.Td>
       <Table.Td>
         {enabled ? (
-          <Badge color="teal" variant="light">
+          <Badge color="indigo" variant="light" tt="none">
             Enabled for {methodShort(method)}
           </Badge>
         ) : (
-          <Badge color="gray" variant="light">
+          <Badge color="gray" variant="light" tt="none">
             Disabled
           </Badge>
         )}

@@ -124,7 +124,7 @@ describe('dashboard application credentials', () => {
         await page.getByRole('checkbox', { name: 'key 1' }).check();
         await page.getByRole('button', { name: 'Save Changes' }).click();
         await expect.poll(methodIds).toEqual({ tokenEndpointAuthMethod: null, ids: [first!.id] });
-        await page.getByText('Enabled for Private Key JWT').waitFor();
+        await page.getByRole('row', { name: /key 1/ }).getByText('Enabled', { exact: true }).waitFor();
         expect(await page.getByTestId('client-secret').count()).toBe(0);
         const signed = await tokenWith(await assertionWith(key1.privateKey, first!.kid));
         expect(signed.status, signed.text).toBe(200);

@@ -372,9 +372,14 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
       </Table.Td>
       <Table.Td>
         {enabled ? (
-          <Badge color="indigo" variant="light" tt="none">
-            Enabled for {methodShort(method)}
-          </Badge>
+          <>
+            <Badge color="indigo" variant="light" tt="none">
+              Enabled
+            </Badge>
+            <Text size="xs" c="dimmed">
+              for {methodShort(method)}
+            </Text>
+          </>
         ) : (
           <Badge color="gray" variant="light" tt="none">
             Disabled

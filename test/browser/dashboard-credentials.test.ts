@@ -4,7 +4,7 @@
  * it: add a public key by pasting its PEM (a malformed one is refused inline with the API's 400),
  * switch the application to Private Key JWT with it, and prove it by getting a client_credentials
  * token with an assertion signed by its private key (jose); rotate (add key 2 from a file, enable it,
- * disable key 1, delete key 1: refused while enabled, the limit of two shown); revert to Client Secret
+ * disable key 1, delete key 1: refused while enabled, the limit of two shown; edit key 2's expiry); revert to Client Secret
  * (Post) and get a token with the secret. Every write is checked through the Management API and the
  * token endpoint. Axe in light and dark. A public (SPA) application has no Credentials tab.
  */
@@ -68,6 +68,7 @@ interface Credential {
   id: string;
   name: string;
   kid: string;
+  expires_at?: string;
 }
 const credentials = async () => (await mgmt(`/clients/${clientId}/credentials`)).body as Credential[];
 const methodIds = async () => {
@@ -164,6 +165,16 @@ describe('dashboard application credentials', () => {
         await page.getByRole('dialog', { name: 'Delete credential?' }).getByRole('button', { name: 'Delete' }).click();
         await page.getByText('1 of 2 credentials').waitFor();
         expect((await credentials()).map((c) => c.name)).toEqual(['key 2']);
+        // Edit Credential: the expiry (in the browser's time zone) is the one field that changes.
+        await page.getByRole('button', { name: 'Actions for key 2' }).click();
+        await page.getByRole('menuitem', { name: 'Edit Credential' }).click();
+        const edit = page.getByRole('dialog', { name: 'Edit Credential' });
+        await edit.getByRole('checkbox', { name: 'Set an explicit expiry date for this credential' }).check();
+        await edit.getByLabel('Expires at').fill('2030-01-02T03:04');
+        await edit.getByRole('button', { name: 'Update Credential' }).click();
+        const expected = await page.evaluate(() => new Date('2030-01-02T03:04').toISOString());
+        await expect.poll(async () => (await credentials())[0]!.expires_at).toBe(expected);
+        await edit.waitFor({ state: 'hidden' });
         await shoot(page, 'application-credentials');
         await expectAxeClean(page, 'credentials tab (private key jwt)');
         await setScheme(page, 'dark');

@@ -5,13 +5,15 @@
  * switch the application to Private Key JWT with it, and prove it by getting a client_credentials
  * token with an assertion signed by its private key (jose); rotate (add key 2 from a file, enable it,
  * disable key 1, delete key 1: refused while enabled, the limit of two shown; edit key 2's expiry); revert to Client Secret
- * (Post) and get a token with the secret. Every write is checked through the Management API and the
+ * (Post) and get a token with the secret; then mTLS with a self-signed certificate, the certificate added
+ * within the switch. Every write is checked through the Management API and the
  * token endpoint. Axe in light and dark. A public (SPA) application has no Credentials tab.
  */
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SignJWT } from 'jose';
+import { createSelfSignedCertificate } from '../../src/crypto/x509.js';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
 import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { dashboardOrigin, expectedFailedLoads, expectAxeClean, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
@@ -69,6 +71,7 @@ interface Credential {
   name: string;
   kid: string;
   expires_at?: string;
+  thumbprint_sha256?: string;
 }
 const credentials = async () => (await mgmt(`/clients/${clientId}/credentials`)).body as Credential[];
 const methodIds = async () => {
@@ -77,7 +80,7 @@ const methodIds = async () => {
 };
 
 describe('dashboard application credentials', () => {
-  it('switches an application to Private Key JWT, rotates its key and reverts to the client secret', { timeout: 60_000 }, async () => {
+  it('switches an application to Private Key JWT, rotates its key, reverts to the client secret, then picks self-signed mTLS', { timeout: 60_000 }, async () => {
     const key1 = rsa();
     const key2 = rsa();
     await withPage(
@@ -190,6 +193,25 @@ describe('dashboard application credentials', () => {
         expect((await tokenWith({ client_secret: secret })).status).toBe(200);
         expect((await tokenWith(await assertionWith(key2.privateKey, second.kid))).status).toBe(401);
         await expectAxeClean(page, 'credentials tab (client secret, dark)');
+
+        // mTLS with a self-signed certificate: the certificate is added within the switch, and picked for it.
+        const certificate = await createSelfSignedCertificate({ privateKey: key1.privateKey, publicKey: key1.publicKey, commonName: 'order-sync.acme.test', validDays: 30 });
+        await page.getByRole('radio', { name: 'mTLS with a self-signed certificate' }).click();
+        await page.getByRole('button', { name: 'Add a credential for mTLS (self-signed)' }).click();
+        dialog = page.getByRole('dialog', { name: 'Add New Credential' });
+        await dialog.getByLabel('Name').fill('worker cert');
+        await dialog.getByLabel('Certificate (PEM)').fill(certificate.pem);
+        await dialog.getByRole('button', { name: 'Add Credential' }).click();
+        await expect.poll(() => page.getByRole('checkbox', { name: 'worker cert' }).isChecked()).toBe(true);
+        await page.getByRole('button', { name: 'Save Changes' }).click();
+        const cert = (await credentials()).find((c) => c.name === 'worker cert')!;
+        await expect
+          .poll(async () => {
+            const client = (await mgmt(`/clients/${clientId}`)).body;
+            return [client.token_endpoint_auth_method, client.client_authentication_methods];
+          })
+          .toEqual([null, { self_signed_tls_client_auth: { credentials: [{ id: cert.id }] } }]);
+        await page.getByText(cert.thumbprint_sha256!).waitFor();
         expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
       },
       { colorScheme: 'light', reducedMotion: 'reduce' },

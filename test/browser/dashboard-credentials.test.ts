@@ -1,13 +1,14 @@
 /**
  * An application's Credentials tab in Chromium against a real spawned server (tenant acme, signed in
  * as its Admin), as Auth0's "Configure Private Key JWT Authentication" and "Rotate Credentials" walk
- * it: add a public key by pasting its PEM (a malformed one is refused inline with the API's 400),
- * switch the application to Private Key JWT with it, and prove it by getting a client_credentials
- * token with an assertion signed by its private key (jose); rotate (add key 2 from a file, enable it,
- * disable key 1, delete key 1: refused while enabled, the limit of two shown; edit key 2's expiry); revert to Client Secret
- * (Post) and get a token with the secret; then mTLS with a self-signed certificate, the certificate added
- * within the switch. Every write is checked through the Management API and the
- * token endpoint. Axe in light and dark. A public (SPA) application has no Credentials tab.
+ * it: add a public key by pasting its PEM (a malformed one is refused inline with the API's 400, a
+ * private key in the browser), switch the application to Private Key JWT with it, and prove it by
+ * getting a client_credentials token with an assertion signed by its private key (jose); rotate (add
+ * key 2 from a file, enable it, disable key 1, delete key 1: refused while enabled, the limit of two
+ * shown; edit key 2's expiry); revert to Client Secret (Post) and get a token with the secret; then
+ * self-signed mTLS, its certificate added within the switch. Every write is checked through the
+ * Management API and the token endpoint. Axe in light and dark. A public (SPA) application has no
+ * Credentials tab.
  */
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

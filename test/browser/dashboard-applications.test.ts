@@ -87,8 +87,7 @@ describe('dashboard applications', () => {
         const after = (await mgmt(`/clients/${clientId}`)).body.client_secret as string;
         expect(after).not.toBe(before);
         await expect.poll(() => secretInput.inputValue()).toBe(after);
-        await page.getByRole('combobox', { name: 'Token Endpoint Authentication Method' }).click();
-        await page.getByRole('option', { name: 'Client Secret (Basic)' }).click();
+        await page.getByRole('radio', { name: 'Client Secret (Basic)' }).click();
         await page.getByRole('button', { name: 'Save Changes' }).click();
         await expect.poll(async () => (await mgmt(`/clients/${clientId}`)).body.token_endpoint_auth_method).toBe('client_secret_basic');
         await shoot(page, 'applications-credentials');

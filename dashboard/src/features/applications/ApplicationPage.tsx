@@ -1,14 +1,14 @@
 /**
  * `/t/{tenant}/applications/{client_id}`: one application, in Auth0's tabs: Settings (basic
- * information, application URIs, delete), Credentials (authentication method, secret, rotation),
+ * information, application URIs, delete), Credentials (CredentialsTab.tsx; confidential applications only),
  * Connections (ConnectionsTab.tsx), APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
  */
 import { useState } from 'react';
 import {
-  ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, CopyButton, Group, Modal, NumberInput, PasswordInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title, Tooltip, VisuallyHidden,
+  Alert, Anchor, Badge, Button, Card, Checkbox, Group, Modal, NumberInput, Select, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title, VisuallyHidden,
 } from '@mantine/core';
 import { notifySuccess } from '../../components/notify';
-import { IconArrowLeft, IconCheck, IconCopy } from '@tabler/icons-react';
+import { IconArrowLeft } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { combineQueries, useTenantApi, type Client, type ClientGrant, type ClientPatch, type TenantApi } from '../../api/tenant-api';
 import { ConfirmDestructive } from '../../components/ConfirmDestructive';
@@ -16,8 +16,10 @@ import { CopyField } from '../../components/CopyField';
 import { QueryState, errorMessage } from '../../components/QueryState';
 import { formatUrlList, parseUrlList } from '../../lib/url-list';
 import { ConnectionsTab } from './ConnectionsTab';
+import { CredentialsTab } from './CredentialsTab';
+import { isConfidential } from './credential-methods';
 import { ScopePicker } from './ScopePicker';
-import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useRotateSecret, useUpdateClient } from './queries';
+import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useUpdateClient } from './queries';
 import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 import { EndpointsAndCertificates } from './EndpointsAndCertificates';
 import { JsonEditor, jsonError } from '../../components/JsonEditor';
@@ -49,10 +51,11 @@ export function ApplicationPage() {
                 Client ID <Text span ff="monospace">{app.client_id}</Text>
               </Text>
             </div>
-            <Tabs value={tab} onChange={(value) => setParams(value && value !== 'settings' ? { tab: value } : {}, { replace: true })} keepMounted={false}>
+            <Tabs value={tab === 'credentials' && !isConfidential(app) ? 'settings' : tab} onChange={(value) => setParams(value && value !== 'settings' ? { tab: value } : {}, { replace: true })} keepMounted={false}>
               <Tabs.List>
                 <Tabs.Tab value="settings">Settings</Tabs.Tab>
-                <Tabs.Tab value="credentials">Credentials</Tabs.Tab>
+                {/* Auth0: "The Credentials tab may not be visible in your tenant if you have a public application." */}
+                {isConfidential(app) ? <Tabs.Tab value="credentials">Credentials</Tabs.Tab> : null}
                 <Tabs.Tab value="connections">Connections</Tabs.Tab>
                 <Tabs.Tab value="apis">APIs</Tabs.Tab>
                 <Tabs.Tab value="advanced">Advanced</Tabs.Tab>
@@ -60,9 +63,11 @@ export function ApplicationPage() {
               <Tabs.Panel value="settings" pt="lg">
                 <SettingsTab api={api} app={app} />
               </Tabs.Panel>
-              <Tabs.Panel value="credentials" pt="lg">
-                <CredentialsTab api={api} app={app} />
-              </Tabs.Panel>
+              {isConfidential(app) ? (
+                <Tabs.Panel value="credentials" pt="lg">
+                  <CredentialsTab api={api} app={app} />
+                </Tabs.Panel>
+              ) : null}
               <Tabs.Panel value="connections" pt="lg">
                 <ConnectionsTab api={api} app={app} />
               </Tabs.Panel>
@@ -201,102 +206,6 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
       >
         This deletes {app.name} and its grants. Apps using its client ID stop working. It cannot be undone.
       </ConfirmDestructive>
-    </Stack>
-  );
-}
-
-const AUTH_METHODS = [
-  { value: 'none', label: 'None (public client)' },
-  { value: 'client_secret_post', label: 'Client Secret (Post)' },
-  { value: 'client_secret_basic', label: 'Client Secret (Basic)' },
-];
-
-function CredentialsTab({ api, app }: { api: TenantApi; app: Client }) {
-  const { update, save } = useSave(api, app);
-  const rotate = useRotateSecret(api, app.client_id ?? '');
-  const [method, setMethod] = useState<string>(app.token_endpoint_auth_method ?? 'client_secret_post');
-  const [confirmRotate, setConfirmRotate] = useState(false);
-  const canWrite = api.can('update:clients');
-  const canReadKeys = api.can('read:client_keys');
-  const canRotate = api.can('update:client_keys');
-  return (
-    <Stack gap="lg" maw={820}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          // An application on private_key_jwt or mTLS (client_authentication_methods) goes back to a secret method with both fields.
-          save({ token_endpoint_auth_method: method as ClientPatch['token_endpoint_auth_method'], ...(app.client_authentication_methods ? { client_authentication_methods: null } : {}) });
-        }}
-      >
-        <SettingsCard title="Authentication Methods">
-          <Select label="Token Endpoint Authentication Method" description="How the application authenticates at the token endpoint." data={AUTH_METHODS} value={method} onChange={(v) => v && setMethod(v)} allowDeselect={false} disabled={!canWrite} />
-          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={method === app.token_endpoint_auth_method} subject="application" />
-        </SettingsCard>
-      </form>
-      <SettingsCard title="Client Secret">
-        {canReadKeys && app.client_secret ? (
-          <PasswordInput
-            label="Client Secret"
-            value={app.client_secret}
-            readOnly
-            styles={{ input: { fontFamily: 'ui-monospace, monospace' } }}
-            description="The secret is used to sign and validate tokens and to authenticate the application at the token endpoint. Keep it confidential."
-            rightSectionWidth={64}
-            rightSection={
-              <CopyButton value={app.client_secret} timeout={1500}>
-                {({ copied, copy }) => (
-                  <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-                    <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={copied ? 'Client Secret copied' : 'Copy Client Secret'} mr={28}>
-                      {copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
-                    </ActionIcon>
-                  </Tooltip>
-                )}
-              </CopyButton>
-            }
-            data-testid="client-secret"
-          />
-        ) : (
-          <Text size="sm" c="dimmed">
-            {canReadKeys ? 'This application has no client secret.' : 'Your role cannot read client secrets (read:client_keys).'}
-          </Text>
-        )}
-        {canRotate ? (
-          <Group>
-            <Button color="red" variant="outline" onClick={() => setConfirmRotate(true)}>
-              Rotate secret
-            </Button>
-          </Group>
-        ) : null}
-      </SettingsCard>
-      <Modal opened={confirmRotate} onClose={() => setConfirmRotate(false)} title="Rotate client secret?" centered>
-        <Stack gap="md">
-          <Text size="sm">All authorized apps will need to be updated with the new client secret. The current secret stops working immediately.</Text>
-          {rotate.isError ? (
-            <Alert color="red" role="alert" variant="light">
-              {errorMessage(rotate.error)}
-            </Alert>
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmRotate(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={rotate.isPending}
-              onClick={() =>
-                rotate.mutate(undefined, {
-                  onSuccess: () => {
-                    setConfirmRotate(false);
-                    notifySuccess('Secret rotated', 'The client secret was rotated.');
-                  },
-                })
-              }
-            >
-              Rotate
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Stack>
   );
 }

@@ -1,5 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listAll, type Client, type ClientGrant, type ClientPatch, type ResourceServer, type TenantApi } from '../../api/tenant-api';
+import type { ClientCredential } from './credential-methods';
+import type { paths } from '../../api/generated/management';
+
+/** The body of `POST /clients/{id}/credentials`, from the generated types. */
+export type CredentialCreate = paths['/api/v2/clients/{id}/credentials']['post']['requestBody']['content']['application/json'];
 
 export const APP_TYPES = [
   { value: 'native', label: 'Native', description: 'Mobile, desktop, CLI and smart device apps running natively.' },
@@ -111,6 +116,39 @@ export function useGrantMutations(api: TenantApi) {
     }),
     remove: useMutation({
       mutationFn: (id: string) => api.delete(`/client-grants/${encodeURIComponent(id)}`),
+      onSuccess: invalidate,
+    }),
+  };
+}
+
+export const credentialsKey = (tenant: string, id: string) => ['tenant', tenant, 'clients', id, 'credentials'] as const;
+
+/** The application's public keys and certificates (`read:client_credentials`). */
+export function useClientCredentials(api: TenantApi, id: string, enabled = true) {
+  return useQuery({
+    queryKey: credentialsKey(api.tenant, id),
+    queryFn: () => api.get<ClientCredential[]>(`/clients/${encodeURIComponent(id)}/credentials`),
+    enabled,
+  });
+}
+
+/** Add, change the expiry of (the only mutable field) and delete an application's credentials. */
+export function useCredentialMutations(api: TenantApi, id: string) {
+  const queryClient = useQueryClient();
+  const path = `/clients/${encodeURIComponent(id)}/credentials`;
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: credentialsKey(api.tenant, id) });
+  return {
+    create: useMutation({
+      mutationFn: (body: CredentialCreate) => api.post<ClientCredential>(path, body),
+      onSuccess: invalidate,
+    }),
+    updateExpiry: useMutation({
+      mutationFn: ({ credentialId, expires_at }: { credentialId: string; expires_at: string | null }) =>
+        api.patch<ClientCredential>(`${path}/${encodeURIComponent(credentialId)}`, { expires_at }),
+      onSuccess: invalidate,
+    }),
+    remove: useMutation({
+      mutationFn: (credentialId: string) => api.delete(`${path}/${encodeURIComponent(credentialId)}`),
       onSuccess: invalidate,
     }),
   };

@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { SignJWT } from 'jose';
 import { createSelfSignedCertificate } from '../../src/crypto/x509.js';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
-import { ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
+import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
 import { dashboardOrigin, expectedFailedLoads, expectAxeClean, managementApi, setScheme, signIn, startAdminServer } from '../support/dashboard-session.js';
 import { call, type TestServer } from '../support/server.js';
 
@@ -81,7 +81,7 @@ const methodIds = async () => {
 };
 
 describe('dashboard application credentials', () => {
-  it('switches an application to Private Key JWT, rotates its key, reverts to the client secret, then picks self-signed mTLS', { timeout: 60_000 }, async () => {
+  it('switches an application to Private Key JWT, rotates its key, reverts to the client secret, then picks self-signed mTLS', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
     const key1 = rsa();
     const key2 = rsa();
     await withPage(

@@ -3,14 +3,15 @@
  * certificate and the claim, shared by the token issuer (domain/tokens/certificate-binding.ts) and
  * every resource that checks a bound token (http/certificate-binding.ts).
  */
-import { createHash, type X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { x5tS256Of } from './x509.js';
 
 /** The confirmation method of RFC 8705 §3.1. */
 export const CNF_CERTIFICATE_THUMBPRINT = 'x5t#S256';
 
 /** base64url(SHA-256(DER)) of a certificate: its `x5t#S256`. */
 export function certificateThumbprint(certificate: X509Certificate): string {
-  return createHash('sha256').update(certificate.raw).digest('base64url');
+  return x5tS256Of(certificate.raw);
 }
 
 /** The `cnf` claim binding a token to `thumbprint`. */

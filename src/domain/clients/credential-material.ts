@@ -171,7 +171,7 @@ async function checkedMaterial(input: CredentialInput, now: number): Promise<Cre
       kid: input.kid ?? keyThumbprint,
       keyThumbprint,
       expiresAt: expiryOf(input, certificate, now),
-      ...(certificate ? { subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw) } : {}),
+      ...(certificate ? certificateFields(certificate) : {}),
     };
   }
   if (type === 'cert_subject_dn') {
@@ -183,14 +183,14 @@ async function checkedMaterial(input: CredentialInput, now: number): Promise<Cre
     const { key, certificate } = parsePem(input.pem!);
     if (!certificate) throw invalid("Payload validation error: 'pem' of a cert_subject_dn credential must be an X.509 certificate.");
     checkCertificateKey(key);
-    return { ...base, credentialType: type, pem: input.pem!, subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw), keyThumbprint: await newKeyThumbprint(key) };
+    return { ...base, credentialType: type, pem: input.pem!, ...certificateFields(certificate), keyThumbprint: await newKeyThumbprint(key) };
   }
   if (input.subject_dn !== undefined) throw invalid("Payload validation error: 'subject_dn' applies to cert_subject_dn credentials only.");
   if (!input.pem) throw invalid("Payload validation error: Missing required property: pem.");
   const { key, certificate } = parsePem(input.pem);
   if (!certificate) throw invalid("Payload validation error: 'pem' of an x509_cert credential must be an X.509 certificate.");
   checkCertificateKey(key);
-  return { ...base, credentialType: type, pem: input.pem, subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw), keyThumbprint: await newKeyThumbprint(key) };
+  return { ...base, credentialType: type, pem: input.pem, ...certificateFields(certificate), keyThumbprint: await newKeyThumbprint(key) };
 }
 
 /** One RDN: its attributes as `TYPE=value`, sorted (a multi-valued RDN is a set). */
@@ -308,4 +308,9 @@ export function sameDn(a: string, b: string): boolean {
 /** The public key a stored public_key credential verifies with. */
 export function verificationKeyOf(pem: string): KeyObject {
   return pemLabels(pem)[0] === 'CERTIFICATE' ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+}
+
+/** What a stored credential keeps of its certificate: the subject DN on one line and the x5t#S256 thumbprint. */
+function certificateFields(certificate: X509Certificate): { subjectDn: string; thumbprintSha256: string } {
+  return { subjectDn: certificate.subject.replace(/\n/g, ','), thumbprintSha256: x5tS256Of(certificate.raw) };
 }

@@ -58,6 +58,8 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     request_parameter_supported: features.requestObjects,
     ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
     ...(features.acrValues.length ? { acr_values_supported: features.acrValues } : {}),
+    // RFC 9207 §3: clients that see it must then require `iss` in every authorization response.
+    ...(features.authorizationResponseIss ? { authorization_response_iss_parameter_supported: true } : {}),
     // RFC 8705 §3.3: a token request over mutual TLS gets certificate-bound tokens (certificate-binding.ts),
     // when a certificate can reach the server at all (an mTLS listener or a trusted edge list).
     ...(clientCertificates ? { tls_client_certificate_bound_access_tokens: true } : {}),

@@ -119,8 +119,6 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   off('allow_organization_name_in_authentication_api'),
   off('customize_mfa_in_postlogin_action'),
   off('pushed_authorization_requests_supported'),
-  // Authorization responses do not carry RFC 9207's `iss` parameter.
-  off('authorization_response_iss_parameter_supported'),
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
   // `resource` is not read as the audience.
   only('resource_parameter_profile', 'audience'),

@@ -364,3 +364,41 @@ describe('implicit and hybrid responses, token contents', () => {
     expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('login_required');
   });
 });
+
+describe('RFC 9207: the issuer in authorization responses', () => {
+  const settings = (on: boolean) => tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { authorization_response_iss_parameter_supported: on });
+  const discovery = async () => (await tls.caFetch(`https://${tls.hostOf('dev')}/.well-known/openid-configuration`)).json() as Promise<Record<string, unknown>>;
+
+  it('adds iss to codes, tokens and redirected errors in every response mode while the tenant asks for it, and says so in discovery', async () => {
+    const issuer = `https://${tls.hostOf('dev')}/`;
+    expect((await discovery()).authorization_response_iss_parameter_supported).toBeUndefined();
+    expect((await settings(true)).status).toBe(200);
+    try {
+      expect((await discovery()).authorization_response_iss_parameter_supported).toBe(true);
+      // openid-client requires and checks iss once discovery advertises it (RFC 9207 §2.4).
+      const config = await configFor(web.client_id, web.client_secret);
+      const verifier = oidc.randomPKCECodeVerifier();
+      const browser = new FormBrowser(tls);
+      const callback = await logIn(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'q' }));
+      expect(callback.searchParams.get('iss')).toBe(issuer);
+      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'q' });
+      expect(tokens.claims()!.iss).toBe(issuer);
+
+      const fragment = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_type: 'id_token', nonce: 'n', state: 'f' }).toString());
+      expect(new URLSearchParams(new URL(fragment.headers.get('location')!).hash.slice(1)).get('iss')).toBe(issuer);
+      const formPost = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_mode: 'form_post', state: 'fp' }).toString());
+      expect(await formPost.text()).toContain(`name="iss" value="${issuer}"`);
+      const error = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', response_type: 'token', response_mode: 'query', state: 'e' }).toString());
+      const errorParams = new URL(error.headers.get('location')!).searchParams;
+      expect(errorParams.get('error')).toBe('invalid_request');
+      expect(errorParams.get('iss')).toBe(issuer);
+    } finally {
+      expect((await settings(false)).status).toBe(200);
+    }
+    expect((await discovery()).authorization_response_iss_parameter_supported).toBeUndefined();
+    const plain = await new FormBrowser(tls).get(`https://${tls.hostOf('dev')}/authorize?${new URLSearchParams({ client_id: web.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', prompt: 'none' })}`);
+    const plainParams = new URL(plain.headers.get('location')!).searchParams;
+    expect(plainParams.get('error')).toBe('login_required');
+    expect(plainParams.has('iss')).toBe(false);
+  });
+});

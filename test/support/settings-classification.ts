@@ -137,7 +137,7 @@ export const TENANT_SETTINGS_FIELDS: Record<string, Classification> = {
   allow_organization_name_in_authentication_api: refused(true, false),
   customize_mfa_in_postlogin_action: refused(true, false),
   pushed_authorization_requests_supported: refused(true, false),
-  authorization_response_iss_parameter_supported: refused(true, false),
+  authorization_response_iss_parameter_supported: effect('auth-api/authorize/response-modes.ts deliver, auth-api/discovery.ts; test/integration/oidc-code-flow.test.ts'),
   skip_non_verifiable_callback_uri_confirmation_prompt: refused(false, true),
   resource_parameter_profile: refused('compatibility', 'audience'),
   'mtls.enable_endpoint_aliases': effect('auth-api/discovery.ts mtls_endpoint_aliases, server/tenant-resolution.ts alias host; test/integration/mtls.test.ts'),

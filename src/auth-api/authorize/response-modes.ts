@@ -3,14 +3,19 @@
  * `query` and `fragment` redirects, `form_post` (an auto-submitting form, OAuth 2.0 Form Post
  * Response Mode) and `web_message` (a page that posts `{type:'authorization_response', response}`
  * to the opener or parent window at the redirect_uri's origin, as auth0.js and auth0-spa-js expect).
+ * Every authorization response and redirected error leaves through `deliver`, so this is also where
+ * RFC 9207's `iss` parameter is added when the tenant asks for it.
  */
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../../domain/tenants/tenant-service.js';
 import type { ResponseMode } from '../../domain/oidc/authorization-request.js';
+import { tenantFeatures } from '../../domain/tenants/features.js';
 import { escapeHtml, renderPage } from '../../pages/html.js';
 
-export function deliver(reply: FastifyReply, tenant: Tenant, target: { redirectUri: string; responseMode: ResponseMode }, params: Record<string, string>): FastifyReply {
+export function deliver(reply: FastifyReply, tenant: Tenant, target: { redirectUri: string; responseMode: ResponseMode }, response: Record<string, string>): FastifyReply {
   const { redirectUri, responseMode } = target;
+  // The issuer of the host the request came on (a custom domain's own), as discovery there names it.
+  const params = tenantFeatures(tenant.settings).authorizationResponseIss ? { ...response, iss: reply.request.issuer } : response;
   if (responseMode === 'query' || responseMode === 'fragment') {
     const url = new URL(redirectUri);
     const encoded = new URLSearchParams(params).toString();

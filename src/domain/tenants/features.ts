@@ -25,6 +25,12 @@ export interface TenantFeatures {
   readonly endSessionDiscovery: boolean;
   /** Authentication context class references the tenant advertises (`acr_values_supported`). */
   readonly acrValues: readonly string[];
+  /**
+   * RFC 9207: authorization responses (and their errors) carry the issuer as `iss`, so that a client
+   * talking to several servers can tell which one answered (mix-up attacks). Tenant setting
+   * `authorization_response_iss_parameter_supported`, off by default as on Auth0 (compatibility).
+   */
+  readonly authorizationResponseIss: boolean;
 }
 
 /** The on/off features: what a registry entry may name as its `feature`. */
@@ -43,6 +49,7 @@ export function tenantFeatures(settings: TenantSettings): TenantFeatures {
     requestUris: false,
     endSessionDiscovery: Boolean(settings.oidc_logout.rp_logout_end_session_endpoint_discovery),
     acrValues: settings.acr_values_supported ?? [],
+    authorizationResponseIss: settings.authorization_response_iss_parameter_supported === true,
   };
 }
 

@@ -210,6 +210,14 @@ describe('tenant members (real server)', () => {
             await viewer.getByRole('button', { name: 'Accept invitation' }).click();
             await viewer.waitForURL(`${origin}/t/dev/overview`);
             await viewer.getByText('Your roles: Viewer – Config').waitFor();
+            // Viewer – Config reads the configuration and changes none of it: no Users screen, and the
+            // settings forms say so instead of offering a Save button.
+            expect(await viewer.getByRole('link', { name: 'Users', exact: true }).count()).toBe(0);
+            await viewer.getByRole('link', { name: 'Branding' }).click();
+            await viewer.getByText('Your role can read the branding but not change it.').waitFor();
+            await viewer.getByRole('link', { name: 'Attack Protection' }).click();
+            await viewer.getByText('Your role can read attack protection but not change it.').first().waitFor();
+            expect(await viewer.getByRole('button', { name: /^Save/ }).count()).toBe(0);
             // Profile › Login sessions: revoking the current session signs out (the hosted login too).
             await viewer.getByRole('link', { name: 'Profile' }).click();
             await viewer.getByTestId('sessions-table').getByText('This session').waitFor();

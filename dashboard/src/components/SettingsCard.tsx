@@ -27,9 +27,9 @@ export function SettingsCard({ title, description, children }: { title: string; 
   );
 }
 
-/** `subject` names what is edited, for the read-only note ("this application"). */
+/** `subject` names what is edited, for the read-only note: "this application", "the branding". */
 export function SaveBar({ canWrite, pending, error, disabled = false, subject }: { canWrite: boolean; pending: boolean; error: unknown; disabled?: boolean; subject: string }) {
-  if (!canWrite) return <Text size="sm" c="dimmed">Your role can read this {subject} but not change it.</Text>;
+  if (!canWrite) return <Text size="sm" c="dimmed">Your role can read {subject} but not change it.</Text>;
   return (
     <Stack gap="xs">
       {error ? (

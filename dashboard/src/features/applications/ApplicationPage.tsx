@@ -165,7 +165,7 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
               ) : null}
               <Textarea label="Allowed Origins (CORS)" value={form.allowed_origins} onChange={set('allowed_origins')} autosize minRows={2} description="Origins allowed to make cross-origin requests to the authentication API. Separate multiple origins with commas." />
             </SettingsCard>
-            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="application" />
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="this application" />
           </Stack>
         </fieldset>
       </form>
@@ -414,7 +414,7 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
           <SettingsCard title="OAuth">
             <Select label="JSON Web Token (JWT) Signature Algorithm" description="The algorithm used to sign the ID tokens of this application. HS256 signs with the client secret." data={['RS256', 'PS256', 'HS256']} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />
           </SettingsCard>
-          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="application" />
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="this application" />
         </Stack>
       </fieldset>
     </form>

@@ -171,7 +171,7 @@ function MethodCard({ api, app, credentials, credentialsReadable, onAdd }: {
             Once saved, {methodShort(current)} no longer authenticates this application: it must send its client secret. The credentials stay in the list below.
           </Alert>
         ) : null}
-        <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={!switching || (needsCredentials && chosen.length === 0)} subject="application" />
+        <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={!switching || (needsCredentials && chosen.length === 0)} subject="this application" />
       </SettingsCard>
     </form>
   );

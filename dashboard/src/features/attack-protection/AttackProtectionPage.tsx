@@ -5,10 +5,10 @@
  * login paths act on; each tab saves its own setting.
  */
 import { useState, type ReactNode } from 'react';
-import { Alert, Button, Card, Checkbox, Group, NumberInput, Radio, Stack, Switch, Tabs, Text, Textarea, Title } from '@mantine/core';
+import { Card, Checkbox, Group, NumberInput, Radio, Stack, Switch, Tabs, Text, Textarea, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { useTenantApi, type TenantApi } from '../../api/tenant-api';
-import { QueryState, errorMessage } from '../../components/QueryState';
+import { QueryState } from '../../components/QueryState';
 import { notifySuccess } from '../../components/notify';
 import { ALLOWLIST_LIMITS, allowlistBoundsProblem, allowlistFieldError, formatAllowlist, parseAllowlist } from './allowlist';
 import {
@@ -22,7 +22,7 @@ import {
   type SuspiciousIpPatch,
 } from './queries';
 import { LIMITS, attemptsPerDay } from './limits';
-import { SettingsCard } from '../../components/SettingsCard';
+import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 
 const TABS = [
   { value: 'brute-force-protection', label: 'Brute-force Protection' },
@@ -106,25 +106,6 @@ function AllowlistField({ value, onChange, error }: { value: string; onChange: (
       spellCheck={false}
       styles={{ input: { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' } }}
     />
-  );
-}
-
-/** Save button and the API's refusal, unless it belongs to the allowlist field (shown there). */
-function SaveBar({ canWrite, pending, error, fieldError }: { canWrite: boolean; pending: boolean; error: unknown; fieldError: string | undefined }) {
-  if (!canWrite) return <Text size="sm" c="dimmed">Your role can read attack protection but not change it (update:attack_protection).</Text>;
-  return (
-    <Stack gap="xs">
-      {error && !fieldError ? (
-        <Alert color="red" role="alert" variant="light">
-          {errorMessage(error)}
-        </Alert>
-      ) : null}
-      <Group>
-        <Button type="submit" loading={pending}>
-          Save
-        </Button>
-      </Group>
-    </Stack>
   );
 }
 
@@ -236,7 +217,7 @@ function BruteForceForm({ api, stored }: { api: TenantApi; stored: BruteForce })
       <SettingsCard title="Response">
         <Shields label="When the threshold is reached" options={BRUTE_FORCE_SHIELDS} value={form.shields} onChange={(shields) => setForm((f) => ({ ...f, shields }))} />
       </SettingsCard>
-      <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} fieldError={allowlist.apiError} />
+      <SaveBar canWrite={canWrite} pending={update.isPending} error={allowlist.apiError ? undefined : update.error} subject="attack protection" />
     </FeatureForm>
   );
 }
@@ -327,7 +308,7 @@ function SuspiciousIpForm({ api, stored }: { api: TenantApi; stored: SuspiciousI
         <Shields label="When an IP address is throttled" options={SUSPICIOUS_IP_SHIELDS} value={form.shields} onChange={(shields) => setForm((f) => ({ ...f, shields }))} />
         <AllowlistField value={allowlist.text} onChange={allowlist.setText} error={allowlist.error} />
       </SettingsCard>
-      <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} fieldError={allowlist.apiError} />
+      <SaveBar canWrite={canWrite} pending={update.isPending} error={allowlist.apiError ? undefined : update.error} subject="attack protection" />
     </FeatureForm>
   );
 }
@@ -400,7 +381,7 @@ function BreachedPasswordForm({ api, stored }: { api: TenantApi; stored: Breache
       <Text size="sm" c="dimmed">
         Administrator notifications go to the tenant&apos;s support email address, immediately (no daily, weekly or monthly digests).
       </Text>
-      <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} fieldError={undefined} />
+      <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="attack protection" />
     </FeatureForm>
   );
 }

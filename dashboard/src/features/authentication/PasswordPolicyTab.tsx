@@ -116,7 +116,7 @@ export function PasswordPolicyTab({ api, connection }: { api: TenantApi; connect
               onChange={(e) => set('noPersonalInfo', e.currentTarget.checked)}
             />
           </SettingsCard>
-          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={problem !== undefined} subject="connection" />
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={problem !== undefined} subject="this connection" />
         </Stack>
       </fieldset>
     </form>

@@ -90,7 +90,7 @@ export function SettingsTab({ api, connection }: { api: TenantApi; connection: C
                 onChange={(e) => set('bruteForceProtection', e.currentTarget.checked)}
               />
             </SettingsCard>
-            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={problem !== undefined} subject="connection" />
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={problem !== undefined} subject="this connection" />
           </Stack>
         </fieldset>
       </form>

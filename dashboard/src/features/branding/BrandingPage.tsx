@@ -4,9 +4,10 @@
  * Checked here for quick feedback; the Management API checks again and its refusal is shown.
  */
 import { useState } from 'react';
-import { Alert, Box, Button, Card, ColorInput, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Box, Card, ColorInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTenantApi, type TenantApi } from '../../api/tenant-api';
-import { QueryState, errorMessage } from '../../components/QueryState';
+import { QueryState } from '../../components/QueryState';
+import { SaveBar, SettingsCard } from '../../components/SettingsCard';
 import { notifySuccess } from '../../components/notify';
 import { MAX_URL_LENGTH, colorProblem, formOf, formProblems, hasGradientBackground, patchOf, urlProblem, type Branding, type BrandingForm } from './branding-form';
 import { useBranding, useUpdateBranding } from './queries';
@@ -53,84 +54,57 @@ function BrandingFormView({ api, stored }: { api: TenantApi; stored: Branding })
       >
         <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack gap="lg">
-            <Card withBorder>
-              <Stack gap="md">
-                <Title order={2} size="h4">
-                  Colors
-                </Title>
-                <ColorInput
-                  label="Primary Color"
-                  description="Buttons, links and focus outlines of the login box."
-                  format="hex"
-                  withEyeDropper={false}
-                  placeholder={DEFAULT_PRIMARY}
-                  value={form.primary}
-                  onChange={set('primary')}
-                  error={shown('primary')}
-                  maxLength={7}
-                />
-                <ColorInput
-                  label="Page Background Color"
-                  description={
-                    hasGradientBackground(stored)
-                      ? 'A gradient is set through the API (the hosted pages draw it). Choose a colour to replace it.'
-                      : 'The background behind the login box.'
-                  }
-                  format="hex"
-                  withEyeDropper={false}
-                  placeholder="Theme default"
-                  value={form.pageBackground}
-                  onChange={set('pageBackground')}
-                  error={shown('pageBackground')}
-                  maxLength={7}
-                />
-              </Stack>
-            </Card>
-            <Card withBorder>
-              <Stack gap="md">
-                <Title order={2} size="h4">
-                  Images
-                </Title>
-                <TextInput
-                  label="Logo URL"
-                  description="An https:// URL of the image shown at the top of the login box (at most 200 × 52 pixels are shown). Without one, the tenant's picture is used."
-                  placeholder="https://example.com/logo.png"
-                  value={form.logoUrl}
-                  onChange={(e) => set('logoUrl')(e.currentTarget.value)}
-                  error={shown('logoUrl')}
-                  maxLength={MAX_URL_LENGTH}
-                  type="url"
-                />
-                <TextInput
-                  label="Favicon URL"
-                  description="An https:// URL of the icon browsers show in the tab of the hosted pages."
-                  placeholder="https://example.com/favicon.ico"
-                  value={form.faviconUrl}
-                  onChange={(e) => set('faviconUrl')(e.currentTarget.value)}
-                  error={shown('faviconUrl')}
-                  maxLength={MAX_URL_LENGTH}
-                  type="url"
-                />
-              </Stack>
-            </Card>
-            {canWrite ? (
-              <Stack gap="xs">
-                {update.isError ? (
-                  <Alert color="red" role="alert" variant="light">
-                    {errorMessage(update.error)}
-                  </Alert>
-                ) : null}
-                <Group>
-                  <Button type="submit" loading={update.isPending}>
-                    Save Changes
-                  </Button>
-                </Group>
-              </Stack>
-            ) : (
-              <Text size="sm" c="dimmed">
-                Your role can read the branding but not change it.
-              </Text>
-            )}
+            <SettingsCard title="Colors">
+            <ColorInput
+              label="Primary Color"
+              description="Buttons, links and focus outlines of the login box."
+              format="hex"
+              withEyeDropper={false}
+              placeholder={DEFAULT_PRIMARY}
+              value={form.primary}
+              onChange={set('primary')}
+              error={shown('primary')}
+              maxLength={7}
+            />
+            <ColorInput
+              label="Page Background Color"
+              description={
+                hasGradientBackground(stored)
+                  ? 'A gradient is set through the API (the hosted pages draw it). Choose a colour to replace it.'
+                  : 'The background behind the login box.'
+              }
+              format="hex"
+              withEyeDropper={false}
+              placeholder="Theme default"
+              value={form.pageBackground}
+              onChange={set('pageBackground')}
+              error={shown('pageBackground')}
+              maxLength={7}
+            />
+            </SettingsCard>
+            <SettingsCard title="Images">
+            <TextInput
+              label="Logo URL"
+              description="An https:// URL of the image shown at the top of the login box (at most 200 × 52 pixels are shown). Without one, the tenant's picture is used."
+              placeholder="https://example.com/logo.png"
+              value={form.logoUrl}
+              onChange={(e) => set('logoUrl')(e.currentTarget.value)}
+              error={shown('logoUrl')}
+              maxLength={MAX_URL_LENGTH}
+              type="url"
+            />
+            <TextInput
+              label="Favicon URL"
+              description="An https:// URL of the icon browsers show in the tab of the hosted pages."
+              placeholder="https://example.com/favicon.ico"
+              value={form.faviconUrl}
+              onChange={(e) => set('faviconUrl')(e.currentTarget.value)}
+              error={shown('faviconUrl')}
+              maxLength={MAX_URL_LENGTH}
+              type="url"
+            />
+            </SettingsCard>
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="the branding" />
           </Stack>
         </fieldset>
       </form>

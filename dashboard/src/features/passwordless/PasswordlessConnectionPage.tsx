@@ -164,7 +164,7 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
                 onChange={(e) => set('bruteForce', e.currentTarget.checked)}
               />
             </SettingsCard>
-            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="connection" />
+            <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="this connection" />
           </Stack>
         </fieldset>
       </form>

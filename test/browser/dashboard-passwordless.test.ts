@@ -75,6 +75,7 @@ describe('Passwordless', () => {
 
         // Settings.
         await page.getByRole('tab', { name: 'Settings' }).click();
+        await page.getByRole('textbox', { name: 'From' }).fill('{{ application.name }} <login@shop.example>');
         await page.getByLabel('Subject').fill('Your {{ application.name }} code');
         await page.getByLabel('OTP Length').fill('8');
         await page.getByLabel('OTP Expiry (seconds)').fill('600');
@@ -83,7 +84,7 @@ describe('Passwordless', () => {
         await page.getByText('Connection settings saved.').waitFor();
         const saved = (await connectionNamed('email'))!;
         expect(saved.options).toMatchObject({
-          email: { subject: 'Your {{ application.name }} code', syntax: 'liquid', from: created!.options.email.from, body: created!.options.email.body },
+          email: { subject: 'Your {{ application.name }} code', syntax: 'liquid', from: '{{ application.name }} <login@shop.example>', body: created!.options.email.body },
           totp: { length: 8, time_step: 600 },
           disable_signup: true,
           brute_force_protection: true,
@@ -102,11 +103,12 @@ describe('Passwordless', () => {
         });
         expect(start.status, start.text).toBe(200);
         const outbox = await eventually(
-          async () => (await api('GET', '/api/v2/tessera/outbox?to=ada%40example.com')).body as Array<{ subject: string; text: string }>,
+          async () => (await api('GET', '/api/v2/tessera/outbox?to=ada%40example.com')).body as Array<{ from: string; subject: string; text: string }>,
           (messages) => messages.length > 0,
           5_000,
         );
         expect(outbox[0]!.subject).toBe('Your Shop code');
+        expect(outbox[0]!.from).toBe('"Shop" <login@shop.example>');
         expect(outbox[0]!.text).toMatch(/\b\d{8}\b/);
 
         // Email off: confirmed by typing the name, the connection and its user are deleted.

@@ -31,6 +31,9 @@ describe('passwordless options', () => {
       brute_force_protection: true,
     });
     expect(saved.template).toBeUndefined();
+    // The From is the form's, trimmed; emptied, the server's own sender is used.
+    const renamed = optionsOf(connection, { ...form, from: '  Shop <login@shop.example> ' }) as { email: { from: string } };
+    expect(renamed.email.from).toBe('Shop <login@shop.example>');
   });
 
   it('saves the SMS template, not an email block', () => {

@@ -89,9 +89,20 @@ function SettingsTab({ api, connection }: { api: TenantApi; connection: Connecti
           <Stack gap="lg">
             {email ? (
               <SettingsCard title="Email">
-                <Text size="sm" c="dimmed">
-                  Emails are sent through this server&apos;s email provider, from its sender address (<Code>SMTP_FROM</Code>); without SMTP they go to the tenant&apos;s development outbox.
-                </Text>
+                <TextInput
+                  label="From"
+                  description={
+                    <>
+                      The sender: an address, or <Code>Name &lt;address&gt;</Code> with Liquid in the name only (<Code>{'{{ application.name }}'}</Code>). The address must be in a domain this server may send from (
+                      <Code>SMTP_ALLOWED_FROM_DOMAINS</Code>). Empty, Auth0&apos;s default or an auth0.com address: the server&apos;s own sender (<Code>SMTP_FROM</Code>). Without SMTP, emails go to the
+                      tenant&apos;s development outbox.
+                    </>
+                  }
+                  placeholder="{{ application.name }} <login@example.com>"
+                  value={form.from}
+                  onChange={(e) => set('from', e.currentTarget.value)}
+                  maxLength={255}
+                />
                 <TextInput label="Subject" value={form.subject} onChange={(e) => set('subject', e.currentTarget.value)} maxLength={255} required />
                 <Textarea
                   label="Body"

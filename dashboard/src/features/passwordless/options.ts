@@ -13,7 +13,8 @@ export const OTP_LIFETIME = { min: 30, max: 86_400 } as const;
 export const OTP_DEFAULTS = { length: 6, time_step: 180 } as const;
 
 export interface PasswordlessForm {
-  /** Email: `options.email.subject` / `.body`. */
+  /** Email: `options.email.from` (empty: the server's own sender), `.subject`, `.body`. */
+  from: string;
   subject: string;
   body: string;
   /** SMS: `options.template`. */
@@ -32,6 +33,7 @@ export function formOf(connection: Connection): PasswordlessForm {
   const email = (options.email ?? {}) as Record<string, unknown>;
   const totp = (options.totp ?? {}) as Record<string, unknown>;
   return {
+    from: text(email.from),
     subject: text(email.subject),
     body: text(email.body),
     template: text(options.template),
@@ -47,7 +49,7 @@ export function optionsOf(connection: Connection, form: PasswordlessForm): Conne
   const stored = (connection.options ?? {}) as Record<string, unknown>;
   const channel =
     connection.strategy === 'email'
-      ? { email: { ...((stored.email ?? {}) as object), subject: form.subject, body: form.body } }
+      ? { email: { ...((stored.email ?? {}) as object), from: form.from.trim(), subject: form.subject, body: form.body } }
       : { template: form.template };
   return {
     ...stored,

@@ -135,7 +135,7 @@ describe('authorization request checks', () => {
   const names = (list: ReadonlyArray<{ name: string }>) => list.map((check) => check.name);
 
   it('run in this order (the first failure decides the error)', () => {
-    expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'redirect-uri-registered']);
+    expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'pushed-request-required', 'redirect-uri-registered']);
     expect(names(REQUEST_CHECKS)).toEqual([
       'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'response-type-allowed-for-client',
       'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce',

@@ -46,7 +46,8 @@ export const parEndpoint: FastifyPluginAsync<{ services: Services }> = async (ap
       throw new AuthApiError(400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
     }
     const body = tokenParams(request);
-    const { client, authenticated } = await authenticateClient(services, request, body);
+    // RFC 9126 §2: a client assertion may name the PAR endpoint as its audience too.
+    const { client, authenticated } = await authenticateClient(services, request, body, { endpointAudience: `${request.issuer}oauth/par` });
     if (!authenticated) throw invalidClient({}, 'Client authentication is required for Pushed Authorization Requests.');
     if (body.client_id !== undefined && body.client_id !== client.client_id) {
       throw new AuthApiError(400, 'invalid_request', 'The client_id does not match the authenticated client.');

@@ -30,7 +30,7 @@ async function aliasesFor(services: Services, request: FastifyRequest): Promise<
   const hostname = new URL(request.issuer).hostname;
   const owner = await services.tenants.resolveHost(`${MTLS_ALIAS_PREFIX}${hostname}`);
   if (owner && owner.id !== request.tenant.id) return undefined;
-  return mtlsEndpointAliases(services.tenants.publicOrigin.mtlsAliasOrigin(hostname));
+  return mtlsEndpointAliases(services.tenants.publicOrigin.mtlsAliasOrigin(hostname), tenantFeatures(request.tenant.settings));
 }
 
 function metadata(request: FastifyRequest, aliases: Record<string, string> | undefined, clientCertificates: boolean): Record<string, unknown> {
@@ -56,6 +56,8 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     claims_supported: CLAIMS_SUPPORTED,
     request_uri_parameter_supported: features.requestUris,
     request_parameter_supported: features.requestObjects,
+    // RFC 9126 §5, while the tenant allows PAR; requiring it is per application, never tenant-wide here.
+    ...(features.pushedAuthorizationRequests ? { pushed_authorization_request_endpoint: `${issuer}oauth/par`, require_pushed_authorization_requests: false } : {}),
     ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
     ...(features.acrValues.length ? { acr_values_supported: features.acrValues } : {}),
     // RFC 9207 §3: clients that see it must then require `iss` in every authorization response.

@@ -11,6 +11,7 @@ import { tokenEndpoint } from './token/token-endpoint.js';
 import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
 import { revokeEndpoint } from './revoke.js';
+import { parEndpoint } from './par.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
 import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index.js';
@@ -43,6 +44,7 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(authorizeEndpoint, { services });
   await app.register(userinfoEndpoint, { services });
   await app.register(revokeEndpoint, { services });
+  await app.register(parEndpoint, { services });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });
   await app.register(lockClientScript, { services });

@@ -66,10 +66,8 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   only('organization_usage', 'deny'),
   only('organization_require_behavior', 'no_prompt'),
   off('default_organization'),
-  // No pushed authorization requests endpoint, no FAPI profiles. (Certificate-bound tokens are
-  // implemented: require_proof_of_possession, domain/tokens/certificate-binding.ts.)
-  only('require_pushed_authorization_requests', false),
-  off('par_request_expiry', 'null'),
+  // No FAPI profiles. (Pushed authorization requests are implemented: domain/oidc/pushed-authorization.ts;
+  // certificate-bound tokens too: require_proof_of_possession, domain/tokens/certificate-binding.ts.)
   only('compliance_level', 'none'),
   // No confirmation prompt is shown for non-verifiable (custom scheme) callbacks.
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
@@ -118,7 +116,6 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   only('device_flow.mask', '****-****'),
   off('allow_organization_name_in_authentication_api'),
   off('customize_mfa_in_postlogin_action'),
-  off('pushed_authorization_requests_supported'),
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
   // `resource` is not read as the audience.
   only('resource_parameter_profile', 'audience'),

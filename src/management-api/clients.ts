@@ -16,6 +16,8 @@ import { NoContent, Nullable, OneOf } from './schema.js';
 import { COMPLIANCE_LEVELS, ClientResponse, ClientSigningKeyOut, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
 import { authenticationMethodsOf } from '../domain/clients/authentication-methods.js';
+import { checkPushedAuthorizationRequirement } from '../domain/clients/client-rules.js';
+import { tenantFeatures } from '../domain/tenants/features.js';
 import { CreateAuthenticationMethods, UpdateAuthenticationMethods } from './schemas/client-credentials.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
@@ -156,6 +158,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody, response: { 201: ClientResponse } } }, async (request, reply) => {
     // Auth0 ("Create a client"): configuring client_authentication_methods (credentials given inline) needs create:client_credentials.
     if (request.body.client_authentication_methods != null && !request.grantedScopes?.has('create:client_credentials')) throw insufficientScope('create:client_credentials');
+    checkPushedAuthorizationRequirement(request.body, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
     // Tenant flag enable_client_connections (default on): the new application gets every existing connection.
     const enableConnections = request.tenant.settings.flags.enable_client_connections !== false;
     const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
@@ -187,6 +190,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     if (Object.keys(patch).some((field) => field !== 'client_secret') && !granted.has('update:clients')) throw insufficientScope('update:clients');
     // Auth0 ("Update a client"): configuring client_authentication_methods (null included) needs update:client_credentials.
     if (patch.client_authentication_methods !== undefined && !granted.has('update:client_credentials')) throw insufficientScope('update:client_credentials');
+    checkPushedAuthorizationRequirement(patch, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
     const client = await services.clients.update(request.tenant.id, request.tenant.name, request.params.id, patch);
     return visible(request, client, await signingKeysOf(services, request.tenant.id));
   });

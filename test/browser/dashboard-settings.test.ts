@@ -2,7 +2,8 @@
  * Settings and the global search against a real spawned server (SQLite), as the tenant's administrator:
  * - General: a bad logo URL is refused by the API and shown on its field; the fixed settings are
  *   read back through GET /api/v2/tenants/settings, the environment tag through the control API.
- * - Advanced: the session limits (minutes) and the passwordless migration read back.
+ * - Advanced: the session limits (minutes), the passwordless migration and "Allow Pushed Authorization
+ *   Requests (PAR)" read back; then an application's "Require Pushed Authorization Requests (PAR)".
  * - Signing keys: rotate in the UI, the API's current kid is the former next one; revoke the previous
  *   key by typing its kid; the PEM and CER downloads equal the API's certificate.
  * - Search: `/` focuses the header search; a user found by email and an application by name open
@@ -92,17 +93,27 @@ describe('Settings', () => {
         await page.getByLabel('Inactivity timeout (minutes)').fill('720');
         await page.getByLabel('Require log in after (minutes)').fill('1440');
         await page.getByRole('switch', { name: 'Enforce client authentication for passwordless connections' }).check();
+        await page.getByRole('switch', { name: 'Allow Pushed Authorization Requests (PAR)' }).check();
         await page.getByRole('button', { name: 'Save', exact: true }).click();
         await expect.poll(async () => (await api('GET', '/api/v2/tenants/settings')).body).toMatchObject({
           idle_session_lifetime_in_minutes: 720,
           session_lifetime_in_minutes: 1440,
           idle_session_lifetime: 12,
           session_lifetime: 24,
+          pushed_authorization_requests_supported: true,
           flags: { enforce_client_authentication_on_passwordless_start: true, enable_client_connections: true },
         });
         await setScheme(page, 'dark');
         await shoot(page, 'settings-advanced');
         await expectAxeClean(page, 'settings advanced (dark)');
+
+        // With PAR allowed, an application may require it (Settings › Authorization Requests).
+        await page.goto(`${admin.dashboard}/t/dev/applications/${clientId}`);
+        await page.getByRole('switch', { name: 'Require Pushed Authorization Requests (PAR)' }).check();
+        await page.getByRole('button', { name: 'Save Changes' }).click();
+        await expect.poll(async () => (await api('GET', `/api/v2/clients/${clientId}`)).body.require_pushed_authorization_requests).toBe(true);
+        await page.goto(`${admin.dashboard}/t/dev/settings/advanced`);
+        await page.getByRole('switch', { name: 'Allow Pushed Authorization Requests (PAR)' }).waitFor();
 
         // Signing keys: rotate.
         const before = (await api('GET', '/api/v2/keys/signing')).body as { kid: string; current: boolean; next: boolean; alg?: string }[];

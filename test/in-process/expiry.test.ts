@@ -7,7 +7,8 @@
  *  - email verification tickets: `ttl_sec` (test/integration/email-verification.test.ts);
  *  - cross-origin login tickets: refused once expired, among other refusals (test/integration/cross-origin.test.ts);
  *  - password reset links: refused an hour on (test/integration/hosted-pages.test.ts);
- *  - passwordless codes: the lifetime of the connection's `options.totp` (test/integration/passwordless.test.ts).
+ *  - passwordless codes: the lifetime of the connection's `options.totp` (test/integration/passwordless.test.ts);
+ *  - pushed authorization requests: `par_request_expiry` (the rest in test/integration/oidc-code-flow.test.ts).
  * One file and one server for them all: the in-process tier pays its start once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -240,6 +241,38 @@ describe('cross-origin login tickets: GET /authorize with login_ticket', () => {
 
     const unknown = callbackParams(await get(authorizeUrl(embedded.client_id, 'not-a-ticket'), ticket.cookie));
     expect(unknown.error).toBe('access_denied');
+  });
+});
+
+describe('pushed authorization requests (POST /oauth/par, /authorize with request_uri)', () => {
+  it('live par_request_expiry seconds (Auth0’s 30 by default): a request_uri is refused once expired', async () => {
+    expect((await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { pushed_authorization_requests_supported: true })).status).toBe(200);
+    const app = await createApp();
+    const push = () =>
+      server.postForm('dev', '/oauth/par', { ...credentials(app), redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 'pushed', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const authorize = (requestUri: string) =>
+      server.fetch(`${server.originOf('dev')}/authorize?${new URLSearchParams({ client_id: app.client_id, request_uri: requestUri })}`, { redirect: 'manual' });
+
+    const byDefault = await push();
+    expect(byDefault.status, JSON.stringify(byDefault.body)).toBe(201);
+    expect(byDefault.body.expires_in).toBe(30);
+    advance(31_000);
+    const expired = await authorize(byDefault.body.request_uri);
+    expect(expired.status).toBe(400);
+    expect(expired.headers.get('location')).toBeNull();
+    expect(await expired.text()).toContain('invalid_request_uri');
+
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { par_request_expiry: 5 })).status).toBe(200);
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { par_request_expiry: 601 })).status).toBe(400);
+    const short = await push();
+    expect(short.body.expires_in).toBe(5);
+    const fresh = await push();
+    advance(4_000);
+    const live = await authorize(fresh.body.request_uri);
+    expect(live.status).toBe(302);
+    expect(new URL(live.headers.get('location')!, server.originOf('dev')).pathname).toBe('/u/login');
+    advance(2_000);
+    expect((await authorize(short.body.request_uri)).status).toBe(400);
   });
 });
 

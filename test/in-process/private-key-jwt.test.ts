@@ -402,6 +402,25 @@ describe('private_key_jwt at the token endpoint', () => {
     expect(await bad.json()).toMatchObject({ error: 'invalid_client', error_description: 'Client authentication failed.' });
   });
 
+  it('authenticates a pushed authorization request, whose assertion may also name the PAR endpoint (RFC 9126 §2); the token endpoint refuses that aud', async () => {
+    expect((await api('PATCH', '/api/v2/tenants/settings', { pushed_authorization_requests_supported: true })).status).toBe(200);
+    try {
+      const push = async (aud: string, key = key1.privateKey) =>
+        server.postForm('dev', '/oauth/par', { response_type: 'code', client_assertion_type: JWT_BEARER, client_assertion: await assertion(clientId, key, { aud }) });
+      // Authenticated: the answer is the first authorization check's (this application has no callback).
+      for (const aud of [issuer, `${issuer}oauth/token`, `${issuer}oauth/par`]) {
+        const res = await push(aud);
+        expect(res.status, `${aud}: ${JSON.stringify(res.body)}`).toBe(400);
+        expect(res.body.error).toBe('invalid_request');
+      }
+      expect((await push(`${issuer}oauth/par`, key2.privateKey)).body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+      expect((await push(`${issuer}oauth/revoke`)).body.error).toBe('invalid_client');
+      await refused(await assertion(clientId, key1.privateKey, { aud: `${issuer}oauth/par` }), /aud must be/);
+    } finally {
+      expect((await api('PATCH', '/api/v2/tenants/settings', { pushed_authorization_requests_supported: false })).status).toBe(200);
+    }
+  });
+
   it('hides the client secret while credentials are configured, and refuses them for public applications', async () => {
     const shown = await api('GET', `/api/v2/clients/${clientId}`);
     expect(shown.body.client_secret).toBeUndefined();

@@ -1,6 +1,6 @@
 /**
  * Pins every answer of client authentication at the endpoints that share it (token, revoke,
- * passwordless start): status, `error`, `error_description` and WWW-Authenticate, for each way a
+ * pushed authorization requests, passwordless start): status, `error`, `error_description` and WWW-Authenticate, for each way a
  * request can present (or fail to present) its credentials. Issue 12 moved client authentication
  * into a registry of methods; these answers are the ones of the hand-written module before it.
  */
@@ -22,6 +22,8 @@ beforeAll(async () => {
   web = await create({ name: 'Web', app_type: 'regular_web', grant_types: ['client_credentials', 'refresh_token'], token_endpoint_auth_method: 'client_secret_basic' });
   post = await create({ name: 'Post', app_type: 'non_interactive', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' });
   spa = await create({ name: 'SPA', app_type: 'spa', callbacks: ['https://app.example.com/cb'] });
+  const par = await call(server, '/api/v2/tenants/settings', { method: 'PATCH', headers: { authorization: `Bearer ${token}` }, body: { pushed_authorization_requests_supported: true } });
+  expect(par.status).toBe(200);
 });
 afterAll(async () => server?.stop());
 
@@ -29,6 +31,8 @@ afterAll(async () => server?.stop());
 const ENDPOINTS = [
   { path: '/oauth/token', body: { grant_type: 'refresh_token', refresh_token: 'x' } },
   { path: '/oauth/revoke', body: { token: 'x' } },
+  // No redirect_uri: an authenticated push is refused by the first authorization check.
+  { path: '/oauth/par', body: { response_type: 'code' } },
 ] as const;
 
 describe.each(ENDPOINTS)('client authentication at $path', ({ path, body }) => {
@@ -100,12 +104,19 @@ describe.each(ENDPOINTS)('client authentication at $path', ({ path, body }) => {
       send({}, basic(post.client_id, post.client_secret)),
       send({ client_id: post.client_id }, basic(encodeURIComponent(post.client_id), encodeURIComponent(post.client_secret))),
       send({ client_id: post.client_id, client_secret: post.client_secret }),
-      send({ client_id: spa.client_id }),
+      ...(path === '/oauth/par' ? [] : [send({ client_id: spa.client_id })]),
     ];
     for (const res of await Promise.all(passes)) {
-      // Authenticated: the answer is the next check's (an unknown refresh token, or revoke's 200).
+      // Authenticated: the answer is the next check's (an unknown refresh token, revoke's 200, a push without redirect_uri).
       if (path === '/oauth/revoke') expect(res.status).toBe(200);
+      else if (path === '/oauth/par') expect(res.body).toEqual({ error: 'invalid_request', error_description: 'Missing required parameter: redirect_uri' });
       else expect(res.body.error === 'invalid_client' ? res.body : 'authenticated').toBe('authenticated');
+    }
+    // A push needs an authenticating method (Auth0): a public client's client_id alone is refused.
+    if (path === '/oauth/par') {
+      const pub = await send({ client_id: spa.client_id });
+      expect(pub.status).toBe(401);
+      expect(pub.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication is required for Pushed Authorization Requests.' });
     }
   });
 });

@@ -66,4 +66,27 @@ describe('discovery document', () => {
     expect((await patch({ mtls: { enable_endpoint_aliases: false } })).status).toBe(200);
     expect((await call(server, '/.well-known/openid-configuration')).text).not.toContain('mtls_endpoint_aliases');
   });
+
+  it('lists pushed_authorization_request_endpoint and require_pushed_authorization_requests (false) after request_parameter_supported only while the tenant allows PAR, and /oauth/par among the mTLS aliases', async () => {
+    const token = await managementToken(server);
+    const patch = (body: object) => call(server, '/api/v2/tenants/settings', { method: 'PATCH', headers: { authorization: `Bearer ${token}` }, body });
+    const base = server.baseUrl;
+    const logout = `,"end_session_endpoint":"${base}/oidc/logout"`;
+    expect((await patch({ acr_values_supported: [], oidc_logout: { rp_logout_end_session_endpoint_discovery: true } })).status).toBe(200);
+    expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, logout));
+    expect((await patch({ pushed_authorization_requests_supported: true })).status).toBe(200);
+    const par = `,"pushed_authorization_request_endpoint":"${base}/oauth/par","require_pushed_authorization_requests":false`;
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      expect((await call(server, path)).text).toBe(pinned(base, `${par}${logout}`));
+    }
+    expect((await patch({ mtls: { enable_endpoint_aliases: true } })).status).toBe(200);
+    const alias = `http://mtls.localhost:${server.port}`;
+    const aliases = `,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo","pushed_authorization_request_endpoint":"${alias}/oauth/par"}`;
+    expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, `${par}${logout}${aliases}`));
+    expect((await patch({ pushed_authorization_requests_supported: false })).status).toBe(200);
+    const aliasesWithoutPar = `,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo"}`;
+    expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, `${logout}${aliasesWithoutPar}`));
+    expect((await patch({ mtls: { enable_endpoint_aliases: false } })).status).toBe(200);
+    expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, logout));
+  });
 });

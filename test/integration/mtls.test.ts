@@ -552,6 +552,27 @@ describe('client authentication by certificate (openid-client TlsClientAuth over
   });
 });
 
+describe('pushed authorization requests over mutual TLS (RFC 9126 with RFC 8705)', () => {
+  it('POST /oauth/par on the alias host authenticates tls_client_auth; discovery lists it among the aliases while the tenant allows PAR', async () => {
+    await must('PATCH', '/tenants/settings', { pushed_authorization_requests_supported: true });
+    try {
+      const created = await must('POST', '/clients', { name: 'PAR by certificate', app_type: 'regular_web', callbacks: ['https://app.example.com/callback'], grant_types: ['authorization_code'] });
+      const stored = await must('POST', `/clients/${created.client_id}/credentials`, { name: 'certificate', credential_type: 'cert_subject_dn', subject_dn: 'CN=acme-m2m' });
+      await must('PATCH', `/clients/${created.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { tls_client_auth: { credentials: [{ id: stored.id }] } } });
+      const form = { client_id: created.client_id, redirect_uri: 'https://app.example.com/callback', response_type: 'code', scope: 'openid', state: 'by-cert' };
+      const pushed = await send({ ...alias(), path: '/oauth/par', form, cert: acme.leaf });
+      expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+      expect(pushed.body).toEqual({ request_uri: expect.stringMatching(/^urn:ietf:params:oauth:request_uri:/), expires_in: 30 });
+      expect((await send({ ...alias(), path: '/oauth/par', form, cert: alice })).status).toBe(401);
+      expect((await send({ path: '/oauth/par', form })).status).toBe(401);
+      const doc = (await send({ path: '/.well-known/openid-configuration' })).body;
+      expect(doc.mtls_endpoint_aliases.pushed_authorization_request_endpoint).toBe(`https://mtls.dev.localhost:${mtlsPort}/oauth/par`);
+    } finally {
+      await must('PATCH', '/tenants/settings', { pushed_authorization_requests_supported: false });
+    }
+  });
+});
+
 describe('a tenant named mtls (from before the name was reserved)', () => {
   it("never receives the default tenant's alias on the mTLS listener; discovery of the bare base domain advertises no alias it owns", async () => {
     // `mtls` is refused on create now: a tenant is created under another name and renamed in the database, as an old one would be.

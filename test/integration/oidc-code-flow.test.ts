@@ -1,10 +1,12 @@
 /**
  * The authorization code flow with PKCE, driven by `openid-client` v6 (a certified OpenID relying
  * party) over TLS, with the hosted login form submitted over HTTP as a browser would; plus SSO on a
- * second authorization, prompt=none, userinfo, and the protocol's security rules.
+ * second authorization, prompt=none, userinfo, and the protocol's security rules; pushed
+ * authorization requests (RFC 9126), also through openid-client's PAR support.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
+import { webcrypto } from 'node:crypto';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser } from '../support/form-browser.js';
 
@@ -400,5 +402,144 @@ describe('RFC 9207: the issuer in authorization responses', () => {
     const plainParams = new URL(plain.headers.get('location')!).searchParams;
     expect(plainParams.get('error')).toBe('login_required');
     expect(plainParams.has('iss')).toBe(false);
+  });
+});
+
+describe('pushed authorization requests (RFC 9126)', () => {
+  const origin = () => `https://${tls.hostOf('dev')}`;
+  const CHALLENGE_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+  const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+  const URN = /^urn:ietf:params:oauth:request_uri:[A-Za-z0-9_-]{43}$/;
+  const settings = (body: object) => tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', body);
+  const push = async (form: Record<string, string>, headers: Record<string, string> = {}) => {
+    const res = await tls.caFetch(`${origin()}/oauth/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  };
+  const authorize = (query: Record<string, string>) => new FormBrowser(tls).get(`${origin()}/authorize?${new URLSearchParams(query)}`);
+  /** An error page: 400, HTML, never a redirect; returns its text. */
+  const errorPage = async (res: Response) => {
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    return res.text();
+  };
+  const request = () => ({ client_id: web.client_id, client_secret: web.client_secret, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid email', state: 'pushed-state', code_challenge: CHALLENGE, code_challenge_method: 'S256' });
+  afterAll(async () => {
+    await settings({ pushed_authorization_requests_supported: false });
+  });
+
+  it('is refused while the tenant does not allow PAR: the push, a request_uri at /authorize and require_pushed_authorization_requests', async () => {
+    expect(await push(request())).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: 'Pushed Authorization Requests are disabled for this tenant.' } });
+    const page = await errorPage(await authorize({ client_id: web.client_id, request_uri: 'urn:ietf:params:oauth:request_uri:abc' }));
+    expect(page).toContain('Pushed Authorization Requests are disabled for this tenant');
+    const requiring = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${web.client_id}`, { require_pushed_authorization_requests: true });
+    expect(requiring.status).toBe(400);
+    expect(requiring.body.message).toContain("'require_pushed_authorization_requests' needs the tenant setting 'pushed_authorization_requests_supported'");
+    const created = await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'PAR too early', require_pushed_authorization_requests: true });
+    expect(created.status).toBe(400);
+  });
+
+  it('answers a push authenticated with the client secret with a one-time request_uri whose parameters replace the query’s', async () => {
+    expect((await settings({ pushed_authorization_requests_supported: true })).status).toBe(200);
+    const pushed = await push(request(), { origin: 'https://app.example.com' });
+    expect(pushed.status).toBe(201);
+    expect(pushed.body).toEqual({ request_uri: expect.stringMatching(URN), expires_in: 30 });
+    expect(pushed.headers.get('cache-control')).toBe('no-store');
+    // Called by servers: no CORS, even for an origin the application lists.
+    expect(pushed.headers.get('access-control-allow-origin')).toBeNull();
+
+    // RFC 9126 §4: other query parameters than client_id are ignored (not the attacker's redirect_uri, state or PKCE).
+    const url = new URL(`${origin()}/authorize?${new URLSearchParams({ client_id: web.client_id, request_uri: pushed.body.request_uri, redirect_uri: 'https://evil.example.org/cb', state: 'forged', response_type: 'token' })}`);
+    const callback = await logIn(new FormBrowser(tls), url);
+    expect(callback.origin + callback.pathname).toBe(CALLBACK);
+    expect(callback.searchParams.get('state')).toBe('pushed-state');
+    const tokens = await tls.caFetch(`${origin()}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, client_id: web.client_id, client_secret: web.client_secret, code_verifier: CHALLENGE_VERIFIER }),
+    });
+    expect(tokens.status).toBe(200);
+    expect(await tokens.json()).toMatchObject({ id_token: expect.any(String), token_type: 'Bearer' });
+
+    // One use only.
+    const replay = await errorPage(await authorize({ client_id: web.client_id, request_uri: pushed.body.request_uri }));
+    expect(replay).toContain('invalid_request_uri');
+    expect(await errorPage(await authorize({ client_id: web.client_id, request_uri: 'urn:ietf:params:oauth:request_uri:unknown' }))).toContain('invalid_request_uri');
+    expect(await errorPage(await authorize({ client_id: web.client_id, request_uri: 'https://app.example.com/request.jwt' }))).toContain('invalid_request_uri');
+  });
+
+  it('binds the request_uri to the application that pushed it: another one gets an error page and does not spend it', async () => {
+    const pushed = await push(request());
+    expect(pushed.status).toBe(201);
+    const other = await errorPage(await authorize({ client_id: spa.client_id, request_uri: pushed.body.request_uri }));
+    expect(other).toContain('The request_uri was not issued to this client.');
+    expect(await errorPage(await authorize({ request_uri: pushed.body.request_uri }))).toContain('Missing required parameter: client_id');
+    const own = await authorize({ client_id: web.client_id, request_uri: pushed.body.request_uri });
+    expect(own.status).toBe(302);
+    expect(new URL(own.headers.get('location')!, origin()).pathname).toBe('/u/login');
+  });
+
+  it('answers every refusal of a push as JSON 400/401 {error, error_description}, never with a redirect', async () => {
+    const { client_secret: _secret, ...unauthenticated } = request();
+    const cases: Array<[Record<string, string>, number, string, string | RegExp]> = [
+      [unauthenticated, 401, 'invalid_client', 'Client authentication failed.'],
+      [{ ...request(), client_secret: 'wrong' }, 401, 'invalid_client', 'Client authentication failed.'],
+      [{ client_id: spa.client_id, redirect_uri: CALLBACK, response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256' }, 401, 'invalid_client', 'Client authentication is required for Pushed Authorization Requests.'],
+      [{ ...request(), request_uri: 'urn:ietf:params:oauth:request_uri:abc' }, 400, 'invalid_request', 'The request_uri parameter is not allowed in a pushed authorization request.'],
+      [{ ...request(), request: 'eyJhbGciOiJub25lIn0.e30.' }, 400, 'invalid_request', 'request objects are not supported'],
+      [{ ...request(), redirect_uri: 'https://evil.example.org/cb' }, 400, 'invalid_request', /Callback URL mismatch/],
+      [{ ...request(), redirect_uri: '' }, 400, 'invalid_request', 'Missing required parameter: redirect_uri'],
+      [{ ...request(), response_type: 'magic' }, 400, 'unsupported_response_type', 'Unsupported response type: magic'],
+      [{ ...request(), response_mode: 'bogus' }, 400, 'invalid_request', /response_mode/],
+      [{ ...request(), response_type: 'id_token' }, 400, 'invalid_request', /nonce/],
+      [{ ...request(), code_challenge_method: 'S512' }, 400, 'invalid_request', /code_challenge_method/],
+      [{ ...request(), prompt: 'bogus' }, 400, 'invalid_request', /prompt/],
+      [{ ...request(), audience: 'https://nope.example.com/' }, 400, 'access_denied', 'Service not found: https://nope.example.com/'],
+    ];
+    for (const [form, status, error, description] of cases) {
+      const res = await push(form);
+      expect(res.status, JSON.stringify(form)).toBe(status);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.body).toEqual({ error, error_description: typeof description === 'string' ? description : expect.stringMatching(description) });
+    }
+    const json = await tls.caFetch(`${origin()}/oauth/par`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request()) });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toEqual({ error: 'invalid_request', error_description: 'The request body must be application/x-www-form-urlencoded.' });
+    const huge = await push({ ...request(), login_hint: 'x'.repeat(70 * 1024) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('runs the code flow with PKCE through openid-client’s PAR support, the push authenticated with private_key_jwt', async () => {
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'PAR pkj', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+    const pair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey)).toString('base64');
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+    const credential = await tls.api('dev', token, 'POST', `/api/v2/clients/${app.client_id}/credentials`, { credential_type: 'public_key', pem, alg: 'ES256' });
+    expect(credential.status).toBe(201);
+    const configured = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { client_authentication_methods: { private_key_jwt: { credentials: [{ id: credential.body.id }] } }, require_pushed_authorization_requests: true, par_request_expiry: 60 });
+    expect(configured.status).toBe(200);
+    expect(configured.body).toMatchObject({ require_pushed_authorization_requests: true, par_request_expiry: 60 });
+
+    const config = await oidc.discovery(new URL(`${origin()}/`), app.client_id, undefined, oidc.PrivateKeyJwt({ key: pair.privateKey, kid: credential.body.kid } as Parameters<typeof oidc.PrivateKeyJwt>[0]), {
+      [oidc.customFetch]: tls.caFetch as oidc.CustomFetch,
+    });
+    expect(config.serverMetadata().pushed_authorization_request_endpoint).toBe(`${origin()}/oauth/par`);
+    // require_pushed_authorization_requests: a plain /authorize is an error page, never a redirect.
+    const plain = await errorPage(await authorize({ client_id: app.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: CHALLENGE, code_challenge_method: 'S256' }));
+    expect(plain).toContain('Pushed Authorization Requests are required for this client');
+
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: CALLBACK, scope: 'openid profile email', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, nonce });
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    const callback = await logIn(new FormBrowser(tls), url);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    expect(tokens.claims()).toMatchObject({ aud: app.client_id, email: 'ada@example.com' });
+
+    // The tenant turns PAR off: request_uri is refused (and the application that requires PAR cannot start requests).
+    const again = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    expect((await settings({ pushed_authorization_requests_supported: false })).status).toBe(200);
+    expect(await errorPage(await new FormBrowser(tls).get(again.toString()))).toContain('Pushed Authorization Requests are disabled for this tenant');
   });
 });

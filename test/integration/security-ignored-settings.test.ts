@@ -107,9 +107,9 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
 
   it('finding 19: a create carrying a refused setting is refused too, and nothing is created', async () => {
     const before = (await api('GET', '/clients')).body.length;
-    const client = await api('POST', '/clients', { name: 'PAR app', require_pushed_authorization_requests: true });
+    const client = await api('POST', '/clients', { name: 'FAPI app', compliance_level: 'fapi1_adv_pkj_par' });
     expect(client.status).toBe(400);
-    expect(client.body.message).toMatch(/^require_pushed_authorization_requests is not supported by this server/);
+    expect(client.body.message).toMatch(/^compliance_level is not supported by this server/);
     expect((await api('GET', '/clients')).body.length).toBe(before);
     const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:jwe', token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });
     expect(resourceServer.status).toBe(400);
@@ -131,8 +131,10 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect((await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: null })).status).toBe(200);
     });
 
-    it('finding 19: require_pushed_authorization_requests and compliance_level are refused when on', async () => {
-      await refusesClient({ require_pushed_authorization_requests: true }, 'require_pushed_authorization_requests');
+    it('finding 19: compliance_level is refused when on; require_pushed_authorization_requests only while the tenant does not allow PAR', async () => {
+      const par = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: true });
+      expect(par.status).toBe(400);
+      expect(par.body.message).toMatch(/'require_pushed_authorization_requests' needs the tenant setting 'pushed_authorization_requests_supported'/);
       await refusesClient({ compliance_level: 'fapi2_sp_pkj_mtls' }, 'compliance_level');
       const off = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: false, compliance_level: null, require_proof_of_possession: false });
       expect(off.status).toBe(200);

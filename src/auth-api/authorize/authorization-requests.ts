@@ -16,7 +16,7 @@ import {
   parseAuthorizationRequest,
   type AuthorizationRequest,
 } from '../../domain/oidc/authorization-request.js';
-import { runLookupChecks } from '../../domain/oidc/authorization-checks/index.js';
+import { runLookupChecks, type AuthorizationEndpoint } from '../../domain/oidc/authorization-checks/index.js';
 import type { UrlPlaceholders } from '../../domain/clients/url-rules.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { deliver } from './response-modes.js';
@@ -37,6 +37,15 @@ export const redirectTarget = (authorization: AuthorizationRequest) => ({
   ...(authorization.state !== undefined ? { state: authorization.state } : {}),
 });
 
+export interface ValidationOptions {
+  /** Whose checks run (authorization-checks/): `/authorize`'s by default, `par` for a push. */
+  endpoint?: AuthorizationEndpoint;
+  /** The parameters are a pushed request's, taken back with its request_uri. */
+  pushed?: boolean;
+  /** The application, when the endpoint has already identified it (a push authenticates its client). */
+  client?: Client;
+}
+
 /**
  * The application and the parsed request, once the client and redirect_uri are verified (errors
  * until then are page errors), every request check has passed and the lookup checks agree with
@@ -47,13 +56,15 @@ export async function validatedAuthorization(
   tenant: Tenant,
   params: Record<string, string>,
   placeholders: UrlPlaceholders,
+  options: ValidationOptions = {},
 ): Promise<{ client: Client; authorization: AuthorizationRequest }> {
-  const found = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
-  const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders);
-  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders));
+  const endpoint = options.endpoint ?? 'authorize';
+  const found = options.client ?? (params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null);
+  const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders, { endpoint, pushed: options.pushed === true });
+  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders), endpoint);
   const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
-  await runLookupChecks('authorize', authorization, lookups, fail);
+  await runLookupChecks(endpoint, authorization, lookups, fail);
   return { client, authorization };
 }
 

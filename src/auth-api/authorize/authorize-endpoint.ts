@@ -14,13 +14,18 @@ import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
 import { completeAuthorization } from './complete.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from './authorization-requests.js';
 import { redeemLoginTicket } from '../cross-origin/ticket-redemption.js';
+import { takePushedRequest } from '../../domain/oidc/pushed-authorization.js';
+import { tenantFeatures } from '../../domain/tenants/features.js';
 
 export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const params = stringParams(request.method === 'POST' ? request.body : request.query);
+    const query = stringParams(request.method === 'POST' ? request.body : request.query);
     const tenant = request.tenant;
     try {
-      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders);
+      // A pushed request (RFC 9126 §4): its parameters replace the query's, client_id aside (which must match).
+      const pushed = query.request_uri !== undefined;
+      const params = pushed ? await takePushedRequest(services.ttl, tenant.id, tenantFeatures(tenant.settings).pushedAuthorizationRequests, query) : query;
+      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders, { pushed });
       // An embedded (cross-origin) login: the ticket from /co/authenticate stands in for the login page.
       if (params.login_ticket) {
         return await redeemLoginTicket(services, request, reply, client, authorization, { login_ticket: params.login_ticket, ...(params.realm !== undefined ? { realm: params.realm } : {}) });

@@ -34,14 +34,19 @@ export function presentedMethod(features: TenantFeatures, credentials: ClientCre
   return method;
 }
 
-export async function authenticateClient(services: Services, request: FastifyRequest, params: CredentialParams): Promise<AuthenticatedClient> {
+export async function authenticateClient(
+  services: Services,
+  request: FastifyRequest,
+  params: CredentialParams,
+  options: { endpointAudience?: string } = {},
+): Promise<AuthenticatedClient> {
   const credentials = credentialsOf(request, params);
   const method = presentedMethod(tenantFeatures(request.tenant.settings), credentials);
   const clientId = method.clientId(credentials);
   const tenant = request.tenant;
   const client = await services.clients.find(tenant.id, tenant.name, clientId);
   if (!client) throw invalidClient(method);
-  const context = { services, tenant, issuer: request.issuer };
+  const context: ClientAuthContext = { services, tenant, issuer: request.issuer, ...(options.endpointAudience ? { endpointAudience: options.endpointAudience } : {}) };
   if (!method.authenticates) {
     // client_id alone: a client registered for mutual TLS proves itself with its certificate.
     const registered = clientAuthMethods(tenantFeatures(tenant.settings)).filter((candidate) => candidate.registeredFor?.(client));

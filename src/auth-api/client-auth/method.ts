@@ -22,6 +22,11 @@ export interface ClientAuthContext {
   readonly services: Services;
   readonly tenant: Tenant;
   readonly issuer: string;
+  /**
+   * Another audience a client assertion may name besides the issuer and the token endpoint: the URL
+   * of the endpoint called, where its protocol says so (RFC 9126 §2: the PAR endpoint).
+   */
+  readonly endpointAudience?: string;
 }
 
 export type ClientAuthOutcome = 'authenticated' | 'failed';

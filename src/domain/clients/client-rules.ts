@@ -78,3 +78,14 @@ function checkOrganizations(client: Client): void {
     throw invalid("Payload validation error: third-party applications cannot use organizations ('organization_usage' must be unset or 'deny').");
   }
 }
+
+/**
+ * `require_pushed_authorization_requests` needs the tenant's "Allow Pushed Authorization Requests
+ * (PAR)" (`pushed_authorization_requests_supported`) first, as on Auth0: without it the application
+ * could not start any authorization request.
+ */
+export function checkPushedAuthorizationRequirement(input: { require_pushed_authorization_requests?: unknown }, tenantAllowsPar: boolean): void {
+  if (input.require_pushed_authorization_requests === true && !tenantAllowsPar) {
+    throw invalid("Payload validation error: 'require_pushed_authorization_requests' needs the tenant setting 'pushed_authorization_requests_supported' (Allow Pushed Authorization Requests) to be enabled first.");
+  }
+}

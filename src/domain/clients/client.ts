@@ -63,6 +63,10 @@ export interface Client {
   organization_usage?: 'deny' | 'allow' | 'require';
   organization_require_behavior?: 'no_prompt' | 'pre_login_prompt' | 'post_login_prompt';
   global: boolean;
+  /** `/authorize` only with a `request_uri` from `POST /oauth/par` (domain/oidc/pushed-authorization.ts). */
+  require_pushed_authorization_requests?: boolean;
+  /** Seconds a pushed request lives (5..600); null: Auth0's 30. */
+  par_request_expiry?: number | null;
   /** Other Auth0 fields, returned as given: descriptive ones, or unimplemented ones in their off value (see unsupported-settings.ts). */
   [field: string]: unknown;
 }

@@ -8,7 +8,7 @@
 import type { Client } from '../clients/client.js';
 import { tenantFeatures, type TenantFeatures } from '../tenants/features.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
-import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks } from './authorization-checks/index.js';
+import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks, type AuthorizationEndpoint } from './authorization-checks/index.js';
 import { NO_PLACEHOLDERS, type UrlPlaceholders } from '../clients/url-rules.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
@@ -60,8 +60,9 @@ export function checkClientAndRedirect(
   params: Record<string, string>,
   client: Client | null,
   placeholders: UrlPlaceholders = NO_PLACEHOLDERS,
+  { endpoint = 'authorize', pushed = false }: { endpoint?: AuthorizationEndpoint; pushed?: boolean } = {},
 ): { client: Client; redirectUri: string } {
-  runClientChecks('authorize', { params, client, placeholders });
+  runClientChecks(endpoint, { params, client, placeholders, pushed });
   const redirectUri = params.redirect_uri;
   // The checks above refuse both cases; this only tells the compiler, and fails closed if they ever did not.
   if (!client || !redirectUri) throw new Error('authorization client checks passed without a client and a redirect_uri');
@@ -77,9 +78,10 @@ export function parseAuthorizationRequest(
   client: Client,
   redirectUri: string,
   tenant: AuthorizationContext,
+  endpoint: AuthorizationEndpoint = 'authorize',
 ): AuthorizationRequest {
   const draft = readRequest(params, client, redirectUri, tenant.features, tenant.placeholders);
-  runRequestChecks('authorize', draft);
+  runRequestChecks(endpoint, draft);
 
   const codeChallengeMethod = pkceMethodOf(params);
   const audience = params.audience || tenant.defaultAudience || undefined;

@@ -12,6 +12,8 @@ export type TtlKind =
   | 'login_ticket'
   | 'unblock_ticket'
   | 'email_verification'
+  /** A pushed authorization request (RFC 9126), bound to its application: `request_uri` is its URN. */
+  | 'pushed_authorization_request'
   /** The first administrator's setup link (admin tenant; one live at a time). */
   | 'dashboard_setup'
   /** A dashboard sign-in in progress: state, nonce and PKCE verifier (admin tenant). */

@@ -19,8 +19,14 @@ export interface TenantFeatures {
   readonly codeChallengeMethods: readonly string[];
   /** JAR (RFC 9101) `request` objects: not implemented yet. */
   readonly requestObjects: boolean;
-  /** `request_uri` (JAR by reference, PAR): not implemented yet. */
+  /** `request_uri` by reference to a URL (JAR, RFC 9101 §5): not implemented. PAR's own URNs are `pushedAuthorizationRequests`. */
   readonly requestUris: boolean;
+  /**
+   * Pushed Authorization Requests (RFC 9126): `POST /oauth/par` and `/authorize?request_uri=urn:…`
+   * (tenant setting `pushed_authorization_requests_supported`, Auth0's "Allow Pushed Authorization
+   * Requests (PAR)", default off).
+   */
+  readonly pushedAuthorizationRequests: boolean;
   /** RP-initiated logout advertised as `end_session_endpoint` (tenant setting `oidc_logout.rp_logout_end_session_endpoint_discovery`). */
   readonly endSessionDiscovery: boolean;
   /** Authentication context class references the tenant advertises (`acr_values_supported`). */
@@ -47,6 +53,7 @@ export function tenantFeatures(settings: TenantSettings): TenantFeatures {
     codeChallengeMethods: CODE_CHALLENGE_METHODS,
     requestObjects: false,
     requestUris: false,
+    pushedAuthorizationRequests: settings.pushed_authorization_requests_supported === true,
     endSessionDiscovery: Boolean(settings.oidc_logout.rp_logout_end_session_endpoint_discovery),
     acrValues: settings.acr_values_supported ?? [],
     authorizationResponseIss: settings.authorization_response_iss_parameter_supported === true,

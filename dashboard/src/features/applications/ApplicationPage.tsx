@@ -1,6 +1,6 @@
 /**
  * `/t/{tenant}/applications/{client_id}`: one application, in Auth0's tabs: Settings (basic
- * information, application URIs, delete), Credentials (CredentialsTab.tsx; confidential applications only),
+ * information, application URIs, authorization requests (PAR), delete), Credentials (CredentialsTab.tsx; confidential applications only),
  * Connections (ConnectionsTab.tsx), APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
  */
 import { useState } from 'react';
@@ -106,6 +106,7 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
     web_origins: formatUrlList(app.web_origins),
     allowed_origins: formatUrlList(app.allowed_origins),
     app_type: app.app_type ?? 'regular_web',
+    require_par: app.require_pushed_authorization_requests === true,
   }));
   const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => {
     const value = event.currentTarget.value;
@@ -130,6 +131,8 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
             web_origins: parseUrlList(form.web_origins),
             allowed_origins: parseUrlList(form.allowed_origins),
             ...(form.app_type !== app.app_type ? { app_type: form.app_type } : {}),
+            // Sent only when changed: requiring PAR is refused while the tenant does not allow it.
+            ...(form.require_par !== (app.require_pushed_authorization_requests === true) ? { require_pushed_authorization_requests: form.require_par } : {}),
           } as ClientPatch);
         }}
       >
@@ -165,6 +168,19 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
               ) : null}
               <Textarea label="Allowed Origins (CORS)" value={form.allowed_origins} onChange={set('allowed_origins')} autosize minRows={2} description="Origins allowed to make cross-origin requests to the authentication API. Separate multiple origins with commas." />
             </SettingsCard>
+            {interactive ? (
+              <SettingsCard title="Authorization Requests">
+                <Switch
+                  label="Require Pushed Authorization Requests (PAR)"
+                  description="The application must push its authorization requests to /oauth/par and send only client_id and the returned request_uri to /authorize. The tenant must allow Pushed Authorization Requests (Settings › Advanced) first."
+                  checked={form.require_par}
+                  onChange={(event) => {
+                    const checked = event.currentTarget.checked;
+                    setForm((f) => ({ ...f, require_par: checked }));
+                  }}
+                />
+              </SettingsCard>
+            ) : null}
             <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="this application" />
           </Stack>
         </fieldset>

@@ -1,7 +1,8 @@
 /**
  * Settings › Advanced (Auth0's Advanced tab), limited to what takes effect in Tessera: login and
  * logout, the login session limits (minutes, as the docs count them) and cookie mode, the tenant
- * flags of advanced-options.ts, and the Migrations section. The Device Flow User Code Format is
+ * flags of advanced-options.ts with "Allow Pushed Authorization Requests (PAR)" among them, and the
+ * Migrations section. The Device Flow User Code Format is
  * not offered: the device authorization grant is not implemented, and the API refuses any format
  * but the default (domain/unsupported-settings.ts). Only changed settings are sent.
  */
@@ -24,6 +25,7 @@ interface Form {
   idle_minutes: number | string;
   absolute_minutes: number | string;
   cookie_mode: 'persistent' | 'non-persistent';
+  par: boolean;
   flags: Record<string, boolean>;
 }
 
@@ -38,6 +40,7 @@ function formOf(settings: TenantSettings): Form {
     idle_minutes: settings.idle_session_lifetime_in_minutes ?? 4320,
     absolute_minutes: settings.session_lifetime_in_minutes ?? 10080,
     cookie_mode: settings.session_cookie?.mode ?? 'persistent',
+    par: settings.pushed_authorization_requests_supported === true,
     flags: Object.fromEntries(ALL_FLAGS.map((option) => [option.flag, flagShown(option, flags[option.flag])])),
   };
 }
@@ -52,6 +55,7 @@ function patchOf(saved: Form, form: Form): TenantSettingsPatch {
   if (Number(form.idle_minutes) !== Number(saved.idle_minutes)) patch.idle_session_lifetime_in_minutes = Number(form.idle_minutes);
   if (Number(form.absolute_minutes) !== Number(saved.absolute_minutes)) patch.session_lifetime_in_minutes = Number(form.absolute_minutes);
   if (form.cookie_mode !== saved.cookie_mode) patch.session_cookie = { mode: form.cookie_mode };
+  if (form.par !== saved.par) patch.pushed_authorization_requests_supported = form.par;
   const flags = Object.fromEntries(
     ALL_FLAGS.filter((option) => form.flags[option.flag] !== saved.flags[option.flag]).map((option) => [option.flag, flagStored(option, form.flags[option.flag]!)]),
   );
@@ -182,7 +186,16 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
             readOnly={!canWrite}
           />
         </SettingsCard>
-        <SettingsCard title="Settings">{SETTINGS_FLAGS.map(flagSwitch)}</SettingsCard>
+        <SettingsCard title="Settings">
+          <Switch
+            label="Allow Pushed Authorization Requests (PAR)"
+            description="Applications may push their authorization requests to /oauth/par and start /authorize with the request_uri it returns (RFC 9126). Needed before an application can require PAR."
+            checked={form.par}
+            onChange={(event) => set('par', event.currentTarget.checked)}
+            disabled={!canWrite}
+          />
+          {SETTINGS_FLAGS.map(flagSwitch)}
+        </SettingsCard>
         <SettingsCard title="Migrations" description="Turn on a migration once your applications are ready for it.">
           {MIGRATION_FLAGS.map(flagSwitch)}
         </SettingsCard>

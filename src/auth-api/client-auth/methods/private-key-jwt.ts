@@ -11,7 +11,8 @@
  *    the header's: a header `alg` other than the credential's is refused, so `none`, HS256 keyed
  *    with the public key, or any other confusion cannot be asked for;
  * 4. the signature, then `iss` = `sub` = the client id again, on the verified claims;
- * 5. `aud`: the tenant's issuer or its token endpoint (a string, or an array holding one of them);
+ * 5. `aud`: the tenant's issuer or its token endpoint (a string, or an array holding one of them),
+ *    or the endpoint called when its protocol allows that (`endpointAudience`: PAR);
  * 6. `exp` required, not past, and at most MAX_LIFETIME_SECONDS (+ skew) ahead: an assertion is
  *    for one request, and the replay store keeps its jti only until it expires; `nbf` and `iat`,
  *    when present, not in the future (CLOCK_SKEW_SECONDS allowed on each side);
@@ -115,7 +116,7 @@ export const privateKeyJwt: ClientAuthMethod = {
     protectedHeader(assertion);
     return claims.iss;
   },
-  async authenticate(credentials, client, { services, tenant, issuer }) {
+  async authenticate(credentials, client, { services, tenant, issuer, endpointAudience }) {
     const assertion = assertionOf(credentials);
     const header = protectedHeader(assertion);
     // Until the signature is verified, every refusal answers as an unknown client would: whether the
@@ -158,7 +159,7 @@ export const privateKeyJwt: ClientAuthMethod = {
     if (claims.iss !== client.client_id || claims.sub !== client.client_id) throw refuse('iss and sub must both be the client_id.');
 
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    const accepted = [issuer, `${issuer.replace(/\/$/, '')}/oauth/token`];
+    const accepted = [issuer, `${issuer.replace(/\/$/, '')}/oauth/token`, ...(endpointAudience ? [endpointAudience] : [])];
     if (!audiences.some((aud) => typeof aud === 'string' && accepted.includes(aud))) throw refuse(`aud must be ${accepted.join(' or ')}.`);
 
     const nowSeconds = Math.floor(now / 1000);

@@ -19,10 +19,10 @@ import type { TenantFeatures } from '../../tenants/features.js';
 import type { UrlPlaceholders } from '../../clients/url-rules.js';
 
 /**
- * Endpoints that take an authorization request. Only `authorize` (with the magic-link and
- * cross-origin continuations of it) runs the checks today; `par` (RFC 9126), `device` (RFC 8628)
- * and `ciba` (OpenID CIBA) are marked so that each new endpoint picks up the checks that apply to it.
- * Those endpoints answer errors as JSON, so they will map the page/redirect errors to their own.
+ * Endpoints that take an authorization request: `authorize` (with the magic-link and cross-origin
+ * continuations of it, and the pushed requests it takes back) and `par` (RFC 9126, auth-api/par.ts,
+ * which answers the page/redirect errors as JSON) run the checks today; `device` (RFC 8628) and
+ * `ciba` (OpenID CIBA) are marked so that each new endpoint picks up the checks that apply to it.
  */
 export type AuthorizationEndpoint = 'authorize' | 'par' | 'device' | 'ciba';
 
@@ -38,6 +38,8 @@ export interface ClientStage {
   readonly client: Client | null;
   /** What placeholders in the application's URLs stand for on the host the request came on. */
   readonly placeholders: UrlPlaceholders;
+  /** The parameters are a pushed request's, taken back with its request_uri (RFC 9126). */
+  readonly pushed?: boolean;
 }
 
 export interface ClientCheck extends CheckBase {

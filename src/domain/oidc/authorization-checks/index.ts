@@ -10,6 +10,7 @@
 import type { AuthorizationRequest } from '../authorization-request.js';
 import type { AuthorizationEndpoint, AuthorizationLookups, ClientCheck, ClientStage, LookupCheck, RequestCheck, RequestDraft } from './check.js';
 import { clientKnown } from './client-known.js';
+import { pushedRequestRequired } from './pushed-request-required.js';
 import { redirectUriRegistered } from './redirect-uri-registered.js';
 import { webMessageOrigin } from './web-message-origin.js';
 import { responseTypeSupported } from './response-type-supported.js';
@@ -28,7 +29,7 @@ export { readRequest } from './read-request.js';
 export { pkceMethodOf } from './pkce.js';
 
 /** Before the redirect_uri is trusted: every failure is an error page. */
-export const CLIENT_CHECKS: readonly ClientCheck[] = [clientKnown, redirectUriRegistered];
+export const CLIENT_CHECKS: readonly ClientCheck[] = [clientKnown, pushedRequestRequired, redirectUriRegistered];
 
 /** With a verified redirect_uri: failures go back to the application. */
 export const REQUEST_CHECKS: readonly RequestCheck[] = [

@@ -16,7 +16,9 @@ import {
   parseAuthorizationRequest,
   type AuthorizationRequest,
 } from '../../domain/oidc/authorization-request.js';
-import { runLookupChecks } from '../../domain/oidc/authorization-checks/index.js';
+import { readRequest, runClientChecks, runLookupChecks } from '../../domain/oidc/authorization-checks/index.js';
+import { expandRequestObject, refuseForeignRequestUri, requestObjectRequired, RequestObjectError, type RequestObjectDeps } from '../../domain/oidc/request-object.js';
+import { tenantFeatures } from '../../domain/tenants/features.js';
 import type { UrlPlaceholders } from '../../domain/clients/url-rules.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { deliver } from './response-modes.js';
@@ -45,16 +47,48 @@ export const redirectTarget = (authorization: AuthorizationRequest) => ({
 export async function validatedAuthorization(
   services: Services,
   tenant: Tenant,
-  params: Record<string, string>,
+  incoming: Record<string, string>,
   placeholders: UrlPlaceholders,
+  options: { issuer: string; continuation?: boolean },
 ): Promise<{ client: Client; authorization: AuthorizationRequest }> {
-  const found = params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null;
+  const found = incoming.client_id ? await services.clients.find(tenant.id, tenant.name, incoming.client_id) : null;
+  // A continuation (a magic link) carries parameters Tessera built itself from a validated request.
+  const params = options.continuation ? incoming : await expandedParams(services, tenant, incoming, found, placeholders, options.issuer);
   const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders);
+  if (!options.continuation && incoming.request === undefined && requestObjectRequired(client)) {
+    // The first rule once the redirect_uri is verified: the error goes back to the application.
+    throw readRequest(params, client, redirectUri, tenantFeatures(tenant.settings), placeholders).fail('invalid_request', 'This client requires JWT-Secured Authorization Requests: send the authorization parameters as a signed request object (request).');
+  }
   const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders));
   const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   await runLookupChecks('authorize', authorization, lookups, fail);
   return { client, authorization };
+}
+
+/**
+ * JAR (domain/oidc/request-object.ts): with `request`, the request object's parameters replace the
+ * query's. Its errors are error pages: the redirect_uri that would receive them is inside the object
+ * that failed. A client_id the tenant does not know fails first, as without `request`.
+ */
+async function expandedParams(services: Services, tenant: Tenant, params: Record<string, string>, client: Client | null, placeholders: UrlPlaceholders, issuer: string): Promise<Record<string, string>> {
+  try {
+    refuseForeignRequestUri(params);
+    if (params.request === undefined) return params;
+    if (!client) {
+      runClientChecks('authorize', { params, client, placeholders });
+      return params;
+    }
+    const deps: RequestObjectDeps = {
+      now: () => services.clock.now(),
+      credentials: (clientId) => services.clientCredentials.forAuthentication(tenant.id, clientId),
+      claimJti: (clientId, jtiHash, keepUntil) => services.storage.repos.clientAssertionJtis.claim(tenant.id, clientId, jtiHash, keepUntil),
+    };
+    return await expandRequestObject({ issuer, client, params }, deps);
+  } catch (error) {
+    if (error instanceof RequestObjectError) throw new AuthorizationPageError(error.error, error.description);
+    throw error;
+  }
 }
 
 /** Answers an authorization error as a page or a redirect; anything else is rethrown. */

@@ -20,7 +20,7 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
     const params = stringParams(request.method === 'POST' ? request.body : request.query);
     const tenant = request.tenant;
     try {
-      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders);
+      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders, { issuer: request.issuer });
       // An embedded (cross-origin) login: the ticket from /co/authenticate stands in for the login page.
       if (params.login_ticket) {
         return await redeemLoginTicket(services, request, reply, client, authorization, { login_ticket: params.login_ticket, ...(params.realm !== undefined ? { realm: params.realm } : {}) });

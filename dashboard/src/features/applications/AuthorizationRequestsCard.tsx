@@ -28,61 +28,61 @@ export function AuthorizationRequestsCard({ api, app }: { api: TenantApi; app: C
   const changed = required !== (stored?.required ?? false) || [...picked].sort().join() !== (stored?.credentials.map((c) => c.id) ?? []).sort().join();
   return (
     <>
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        const patch = { signed_request_object: { required, credentials: picked.map((id) => ({ id })) } } as ClientPatch;
-        update.mutate(patch, { onSuccess: () => notifySuccess('Saved', required ? 'Authorization requests must now be signed (JAR).' : 'Authorization request settings saved.') });
-      }}
-    >
-      <SettingsCard
-        title="Authorization Requests"
-        description="JWT-Secured Authorization Requests (JAR, RFC 9101): the application sends the /authorize parameters as one JWT (request) signed with its private key; Tessera verifies it with a public key assigned here."
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const patch = { signed_request_object: { required, credentials: picked.map((id) => ({ id })) } } as ClientPatch;
+          update.mutate(patch, { onSuccess: () => notifySuccess('Saved', required ? 'Authorization requests must now be signed (JAR).' : 'Authorization request settings saved.') });
+        }}
       >
-        <Switch
-          label="Require JWT-Secured Authorization Requests"
-          description="Plain /authorize requests from this application are refused."
-          checked={required}
-          disabled={!canWrite}
-          onChange={(event) => {
-            setRequired(event.currentTarget.checked);
-            update.reset();
-          }}
-        />
-        {!readable ? (
-          <Text size="sm" c="dimmed">
-            Your role cannot read application credentials (read:client_credentials), so it cannot assign one.
-          </Text>
-        ) : publicKeys.length > 0 ? (
-          <Checkbox.Group label="Credentials that verify request objects" description="Public keys of this application. Use a different key pair than for Private Key JWT." value={picked} onChange={setPicked}>
-            <Stack gap="xs" mt="xs">
-              {publicKeys.map((credential) => (
-                <Checkbox key={credential.id} value={credential.id} label={`${credential.name || credential.id} (${credential.alg ?? '—'})`} disabled={!canWrite} />
-              ))}
-            </Stack>
-          </Checkbox.Group>
-        ) : (
-          <Text size="sm" data-testid="jar-no-credentials">
-            This application has no public key yet: assign a new credential to verify its request objects.
-          </Text>
-        )}
-        {readable && canWrite && api.can('create:client_credentials') && (credentials.data?.length ?? 0) < MAX_CREDENTIALS ? (
-          <Group>
-            <Button variant="light" onClick={() => setAdding(true)}>
-              Assign New Credential
-            </Button>
-          </Group>
-        ) : null}
-        {required && picked.length === 0 ? (
-          <Alert color="yellow" variant="light">
-            Assign at least one credential to require signed authorization requests.
-          </Alert>
-        ) : null}
-        <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={!changed || (required && picked.length === 0)} subject="application" label="Save Authorization Requests" />
-      </SettingsCard>
-    </form>
-    {/* Outside the form: the modal's own form must not submit this one (React events bubble through portals). */}
-    <AddCredentialModal api={api} clientId={clientId} opened={adding} onClose={() => setAdding(false)} initialType="public_key" lockType onCreated={(credential) => setPicked((ids) => [...ids, credential.id])} />
+        <SettingsCard
+          title="Authorization Requests"
+          description="JWT-Secured Authorization Requests (JAR, RFC 9101): the application sends the /authorize parameters as one JWT (request) signed with its private key; Tessera verifies it with a public key assigned here."
+        >
+          <Switch
+            label="Require JWT-Secured Authorization Requests"
+            description="Plain /authorize requests from this application are refused."
+            checked={required}
+            disabled={!canWrite}
+            onChange={(event) => {
+              setRequired(event.currentTarget.checked);
+              update.reset();
+            }}
+          />
+          {!readable ? (
+            <Text size="sm" c="dimmed">
+              Your role cannot read application credentials (read:client_credentials), so it cannot assign one.
+            </Text>
+          ) : publicKeys.length > 0 ? (
+            <Checkbox.Group label="Credentials that verify request objects" description="Public keys of this application. Use a different key pair than for Private Key JWT." value={picked} onChange={setPicked}>
+              <Stack gap="xs" mt="xs">
+                {publicKeys.map((credential) => (
+                  <Checkbox key={credential.id} value={credential.id} label={`${credential.name || credential.id} (${credential.alg ?? '—'})`} disabled={!canWrite} />
+                ))}
+              </Stack>
+            </Checkbox.Group>
+          ) : (
+            <Text size="sm" data-testid="jar-no-credentials">
+              This application has no public key yet: assign a new credential to verify its request objects.
+            </Text>
+          )}
+          {readable && canWrite && api.can('create:client_credentials') && (credentials.data?.length ?? 0) < MAX_CREDENTIALS ? (
+            <Group>
+              <Button variant="light" onClick={() => setAdding(true)}>
+                Assign New Credential
+              </Button>
+            </Group>
+          ) : null}
+          {required && picked.length === 0 ? (
+            <Alert color="yellow" variant="light">
+              Assign at least one credential to require signed authorization requests.
+            </Alert>
+          ) : null}
+          <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} disabled={!changed || (required && picked.length === 0)} subject="application" label="Save Authorization Requests" />
+        </SettingsCard>
+      </form>
+      {/* Outside the form: the modal's own form must not submit this one (React events bubble through portals). */}
+      <AddCredentialModal api={api} clientId={clientId} opened={adding} onClose={() => setAdding(false)} initialType="public_key" lockType onCreated={(credential) => setPicked((ids) => [...ids, credential.id])} />
     </>
   );
 }

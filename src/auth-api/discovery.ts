@@ -9,6 +9,7 @@
 import { CREDENTIAL_ALGS } from '../domain/clients/credential-material.js';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { tenantFeatures } from '../domain/tenants/features.js';
+import { REQUEST_OBJECT_ALGS } from '../domain/oidc/request-object.js';
 import { ID_TOKEN_SIGNING_ALGS } from '../domain/tokens/id-token.js';
 import { grants } from './token/grants/registry.js';
 import { clientAuthMethods } from './client-auth/registry.js';
@@ -56,6 +57,8 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     claims_supported: CLAIMS_SUPPORTED,
     request_uri_parameter_supported: features.requestUris,
     request_parameter_supported: features.requestObjects,
+    // The request object's alg is its credential's: exactly the algorithms a credential may hold.
+    ...(features.requestObjects ? { request_object_signing_alg_values_supported: [...REQUEST_OBJECT_ALGS] } : {}),
     // RFC 9126 §5, while the tenant allows PAR; requiring it is per application, never tenant-wide here.
     ...(features.pushedAuthorizationRequests ? { pushed_authorization_request_endpoint: `${issuer}oauth/par`, require_pushed_authorization_requests: false } : {}),
     ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),

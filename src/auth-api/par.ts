@@ -24,16 +24,6 @@ import { validatedAuthorization } from './authorize/authorization-requests.js';
 
 export const PAR_PATH = '/oauth/par';
 
-/**
- * THE place where a JAR `request` object carried in a push (RFC 9126 §3) is to be expanded into
- * the parameters it signs (`expandRequestObject`, domain/oidc/request-object.ts, once JAR lands).
- * Until then a push carrying one is refused.
- */
-async function expandPushedRequestObject(params: Record<string, string>): Promise<Record<string, string>> {
-  if (params.request !== undefined) throw new AuthApiError(400, 'invalid_request', 'request objects are not supported');
-  return params;
-}
-
 export const parEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post(PAR_PATH, { bodyLimit: PAR_BODY_LIMIT_BYTES }, async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -54,13 +44,15 @@ export const parEndpoint: FastifyPluginAsync<{ services: Services }> = async (ap
     }
     // RFC 9126 §2.1: a push carries the request itself, never a reference to another one.
     if (body.request_uri !== undefined) throw new AuthApiError(400, 'invalid_request', 'The request_uri parameter is not allowed in a pushed authorization request.');
-    const params = await expandPushedRequestObject(pushedParams(body, client.client_id));
+    // RFC 9126 §3: a push may be a JAR request object; validatedAuthorization verifies and expands it,
+    // and what is stored is the request it signs (with whether it was signed, for signed_request_object.required).
+    let validated: { params: Record<string, string>; signed: boolean };
     try {
-      await validatedAuthorization(services, tenant, params, request.urlPlaceholders, { endpoint: 'par', client });
+      validated = await validatedAuthorization(services, tenant, pushedParams(body, client.client_id), request.urlPlaceholders, { issuer: request.issuer, endpoint: 'par', client });
     } catch (error) {
       if (error instanceof AuthorizationPageError || error instanceof AuthorizationRedirectError) throw new AuthApiError(400, error.error, error.description);
       throw error;
     }
-    return reply.code(201).send(await storePushedRequest(services.ttl, tenant.id, client, params));
+    return reply.code(201).send(await storePushedRequest(services.ttl, tenant.id, client, { params: validated.params, signed: validated.signed }));
   });
 };

@@ -18,7 +18,7 @@ import { anyOf } from './scopes.js';
 import { authenticationMethodsOf } from '../domain/clients/authentication-methods.js';
 import { checkPushedAuthorizationRequirement } from '../domain/clients/client-rules.js';
 import { tenantFeatures } from '../domain/tenants/features.js';
-import { CreateAuthenticationMethods, UpdateAuthenticationMethods } from './schemas/client-credentials.js';
+import { CreateAuthenticationMethods, CreateSignedRequestObject, UpdateAuthenticationMethods, UpdateSignedRequestObject } from './schemas/client-credentials.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const UrlList = Type.Array(Url, { maxItems: 200 });
@@ -116,11 +116,11 @@ const clientFields = {
 
 const { name, ...createOptional } = clientFields;
 const CreateBody = Type.Object(
-  { name, ...Type.Partial(Type.Object(createOptional)).properties, client_authentication_methods: Type.Optional(Nullable(CreateAuthenticationMethods)) },
+  { name, ...Type.Partial(Type.Object(createOptional)).properties, client_authentication_methods: Type.Optional(Nullable(CreateAuthenticationMethods)), signed_request_object: Type.Optional(Nullable(CreateSignedRequestObject)) },
   { additionalProperties: false },
 );
 const UpdateBody = Type.Object(
-  { ...Type.Partial(Type.Object(clientFields)).properties, client_authentication_methods: Type.Optional(Nullable(UpdateAuthenticationMethods)), client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
+  { ...Type.Partial(Type.Object(clientFields)).properties, client_authentication_methods: Type.Optional(Nullable(UpdateAuthenticationMethods)), signed_request_object: Type.Optional(Nullable(UpdateSignedRequestObject)), client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 255 })) },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -159,6 +159,8 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     // Auth0 ("Create a client"): configuring client_authentication_methods (credentials given inline) needs create:client_credentials.
     if (request.body.client_authentication_methods != null && !request.grantedScopes?.has('create:client_credentials')) throw insufficientScope('create:client_credentials');
     checkPushedAuthorizationRequirement(request.body, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
+    // signed_request_object (JAR) associates credentials the same way (docs: "behaves similarly to ... private_key_jwt.credentials").
+    if (request.body.signed_request_object != null && !request.grantedScopes?.has('create:client_credentials')) throw insufficientScope('create:client_credentials');
     // Tenant flag enable_client_connections (default on): the new application gets every existing connection.
     const enableConnections = request.tenant.settings.flags.enable_client_connections !== false;
     const client = await services.clients.create(request.tenant.id, request.tenant.name, request.body, enableConnections ? { afterInsert: (repos, created) => enableAllConnectionsForClient(repos, request.tenant.id, created.client_id) } : {});
@@ -191,6 +193,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     // Auth0 ("Update a client"): configuring client_authentication_methods (null included) needs update:client_credentials.
     if (patch.client_authentication_methods !== undefined && !granted.has('update:client_credentials')) throw insufficientScope('update:client_credentials');
     checkPushedAuthorizationRequirement(patch, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
+    if (patch.signed_request_object !== undefined && !granted.has('update:client_credentials')) throw insufficientScope('update:client_credentials');
     const client = await services.clients.update(request.tenant.id, request.tenant.name, request.params.id, patch);
     return visible(request, client, await signingKeysOf(services, request.tenant.id));
   });

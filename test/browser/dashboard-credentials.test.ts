@@ -218,4 +218,51 @@ describe('dashboard application credentials', () => {
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
   });
+
+  it('requires JWT-secured authorization requests from Settings, with a credential assigned on the spot', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
+    const key = rsa();
+    const callback = 'https://portal.acme.test/callback';
+    const portal = await mgmt('/clients', { body: { name: 'Web Portal', app_type: 'regular_web', callbacks: [callback] } });
+    expect(portal.status).toBe(201);
+    const portalId = portal.body.client_id as string;
+    const issuer = (await call(server, '/.well-known/openid-configuration', { host: 'acme.localhost' })).body.issuer as string;
+    const authorize = (params: Record<string, string>) => call(server, `/authorize?${new URLSearchParams({ client_id: portalId, ...params })}`, { host: 'acme.localhost' });
+    await withPage(
+      browser,
+      'dashboard-jar',
+      async (page) => {
+        page.setDefaultTimeout(10_000);
+        const problems = await watchPage(page, expectedFailedLoads);
+        await signIn(page, server, `/t/acme/applications/${portalId}`);
+        await page.getByRole('heading', { name: 'Web Portal' }).waitFor();
+        const card = page.locator('form', { has: page.getByRole('heading', { name: 'JWT-Secured Authorization Requests (JAR)' }) });
+        await card.getByTestId('jar-no-credentials').waitFor();
+        await card.getByRole('button', { name: 'Assign New Credential' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Add New Credential' });
+        await dialog.getByLabel('Name').fill('jar key');
+        await dialog.getByLabel('Public Key or Certificate (PEM)').fill(pemOf(key.publicKey));
+        await dialog.getByRole('button', { name: 'Add Credential' }).click();
+        await expect.poll(() => card.getByRole('checkbox', { name: /jar key/ }).isChecked()).toBe(true);
+        await card.getByRole('switch', { name: 'Require JWT-Secured Authorization Requests' }).check();
+        await card.getByRole('button', { name: 'Save Authorization Requests' }).click();
+        const credential = (await mgmt(`/clients/${portalId}/credentials`)).body[0] as Credential;
+        await expect.poll(async () => (await mgmt(`/clients/${portalId}`)).body.signed_request_object).toEqual({ required: true, credentials: [{ id: credential.id }] });
+        await expectAxeClean(page, 'settings (authorization requests)');
+
+        // It takes effect: a plain request is refused at the callback, a signed one starts the login.
+        const plain = await authorize({ redirect_uri: callback, response_type: 'code', scope: 'openid', state: 'p' });
+        expect(plain.status).toBe(302);
+        expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+        const now = Math.floor(Date.now() / 1000);
+        const request = await new SignJWT({ iss: portalId, aud: issuer, client_id: portalId, response_type: 'code', redirect_uri: callback, scope: 'openid', exp: now + 60, jti: randomUUID() })
+          .setProtectedHeader({ alg: 'RS256', typ: 'oauth-authz-req+jwt', kid: credential.kid })
+          .sign(key.privateKey);
+        const signed = await authorize({ request });
+        expect(signed.status, signed.text).toBe(302);
+        expect(new URL(signed.headers.get('location')!, issuer).pathname).toBe('/u/login');
+        expect(problems).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
+      },
+      { colorScheme: 'light', reducedMotion: 'reduce' },
+    );
+  });
 });

@@ -2,13 +2,15 @@
  * The authorization code flow with PKCE, driven by `openid-client` v6 (a certified OpenID relying
  * party) over TLS, with the hosted login form submitted over HTTP as a browser would; plus SSO on a
  * second authorization, prompt=none, userinfo, and the protocol's security rules; pushed
- * authorization requests (RFC 9126), also through openid-client's PAR support.
+ * authorization requests (RFC 9126), also through openid-client's PAR support; JWT-secured
+ * authorization requests (RFC 9101), alone and pushed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { webcrypto } from 'node:crypto';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser } from '../support/form-browser.js';
+import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import { SignJWT, CompactEncrypt, base64url } from 'jose';
 
 const CALLBACK = 'https://app.example.com/callback';
 const PASSWORD = 'Xk9#mTq2!vLp';
@@ -465,7 +467,8 @@ describe('pushed authorization requests (RFC 9126)', () => {
     const replay = await errorPage(await authorize({ client_id: web.client_id, request_uri: pushed.body.request_uri }));
     expect(replay).toContain('invalid_request_uri');
     expect(await errorPage(await authorize({ client_id: web.client_id, request_uri: 'urn:ietf:params:oauth:request_uri:unknown' }))).toContain('invalid_request_uri');
-    expect(await errorPage(await authorize({ client_id: web.client_id, request_uri: 'https://app.example.com/request.jwt' }))).toContain('invalid_request_uri');
+    // A request_uri that is not one of ours is JAR by reference (RFC 9101 §5.2), which is not offered.
+    expect(await errorPage(await authorize({ client_id: web.client_id, request_uri: 'https://app.example.com/request.jwt' }))).toContain('request_uri_not_supported');
   });
 
   it('binds the request_uri to the application that pushed it: another one gets an error page and does not spend it', async () => {
@@ -486,7 +489,7 @@ describe('pushed authorization requests (RFC 9126)', () => {
       [{ ...request(), client_secret: 'wrong' }, 401, 'invalid_client', 'Client authentication failed.'],
       [{ client_id: spa.client_id, redirect_uri: CALLBACK, response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256' }, 401, 'invalid_client', 'Client authentication is required for Pushed Authorization Requests.'],
       [{ ...request(), request_uri: 'urn:ietf:params:oauth:request_uri:abc' }, 400, 'invalid_request', 'The request_uri parameter is not allowed in a pushed authorization request.'],
-      [{ ...request(), request: 'eyJhbGciOiJub25lIn0.e30.' }, 400, 'invalid_request', 'request objects are not supported'],
+      [{ ...request(), request: 'eyJhbGciOiJub25lIn0.e30.' }, 400, 'invalid_request_object', /alg none|typ/],
       [{ ...request(), redirect_uri: 'https://evil.example.org/cb' }, 400, 'invalid_request', /Callback URL mismatch/],
       [{ ...request(), redirect_uri: '' }, 400, 'invalid_request', 'Missing required parameter: redirect_uri'],
       [{ ...request(), response_type: 'magic' }, 400, 'unsupported_response_type', 'Unsupported response type: magic'],
@@ -498,7 +501,7 @@ describe('pushed authorization requests (RFC 9126)', () => {
     ];
     for (const [form, status, error, description] of cases) {
       const res = await push(form);
-      expect(res.status, JSON.stringify(form)).toBe(status);
+      expect(res.status, JSON.stringify([form, res.body])).toBe(status);
       expect(res.headers.get('location')).toBeNull();
       expect(res.body).toEqual({ error, error_description: typeof description === 'string' ? description : expect.stringMatching(description) });
     }
@@ -541,5 +544,205 @@ describe('pushed authorization requests (RFC 9126)', () => {
     const again = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
     expect((await settings({ pushed_authorization_requests_supported: false })).status).toBe(200);
     expect(await errorPage(await new FormBrowser(tls).get(again.toString()))).toContain('Pushed Authorization Requests are disabled for this tenant');
+  });
+});
+
+describe('JWT-secured authorization requests (JAR, RFC 9101)', () => {
+  /** An RSA key pair: the public half as PEM for a credential, the private half for jose and (as a CryptoKey) for openid-client. */
+  async function rsaKey(): Promise<{ pem: string; privateKey: KeyObject; cryptoKey: webcrypto.CryptoKey }> {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
+    const cryptoKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
+    return { pem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey: pair.privateKey, cryptoKey };
+  }
+  const issuer = () => `https://${tls.hostOf('dev')}/`;
+  const now = () => Math.floor(Date.now() / 1000);
+  let key: Awaited<ReturnType<typeof rsaKey>>;
+  let jar: { client_id: string; client_secret: string; credential: string; kid: string };
+
+  beforeAll(async () => {
+    key = await rsaKey();
+    const created = await tls.api('dev', token, 'POST', '/api/v2/clients', {
+      name: 'JAR app',
+      app_type: 'regular_web',
+      callbacks: [CALLBACK],
+      signed_request_object: { required: true, credentials: [{ credential_type: 'public_key', name: 'jar key', pem: key.pem, alg: 'PS256' }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.signed_request_object).toEqual({ required: true, credentials: [{ id: expect.stringMatching(/^cred_/) }] });
+    const credential = created.body.signed_request_object.credentials[0].id;
+    const stored = await tls.api('dev', token, 'GET', `/api/v2/clients/${created.body.client_id}/credentials/${credential}`);
+    jar = { client_id: created.body.client_id, client_secret: created.body.client_secret, credential, kid: stored.body.kid };
+  });
+
+  const claimsFor = (clientId: string, extra: Record<string, unknown> = {}) => ({
+    iss: clientId,
+    aud: issuer(),
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: CALLBACK,
+    scope: 'openid',
+    state: 'jar-state',
+    exp: now() + 300,
+    nbf: now(),
+    iat: now(),
+    jti: `jti-${Math.random()}`,
+    ...extra,
+  });
+  const sign = (claims: Record<string, unknown>, { alg = 'PS256', typ = 'oauth-authz-req+jwt', signingKey = key.privateKey as KeyObject | Uint8Array } = {}) =>
+    new SignJWT(claims).setProtectedHeader({ alg, typ }).sign(signingKey);
+  const authorize = (params: Record<string, string>) => new FormBrowser(tls).get(`${issuer()}authorize?${new URLSearchParams(params)}`);
+  /** The error page an invalid request object gets: never a redirect (its redirect_uri is inside the object that failed). */
+  async function expectRefused(res: Response, error: string, description: RegExp): Promise<void> {
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    const html = await res.text();
+    expect(html).toContain(`<strong>${error}</strong>`);
+    expect(html).toMatch(description);
+  }
+
+  it('completes a code flow from openid-client’s signed request object; the query beside it is ignored (RFC 9101 §6.3)', async () => {
+    const config = await configFor(jar.client_id, jar.client_secret);
+    expect(config.serverMetadata()).toMatchObject({ request_parameter_supported: true, request_object_signing_alg_values_supported: ['RS256', 'RS384', 'PS256', 'ES256'] });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const url = await oidc.buildAuthorizationUrlWithJAR(
+      config,
+      { redirect_uri: CALLBACK, scope: 'openid email', state: 'signed', nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' },
+      { key: key.cryptoKey, kid: jar.kid },
+    );
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request']);
+    // Unsigned parameters beside the request object change nothing: not the redirect, not the state, not the prompt.
+    url.searchParams.set('redirect_uri', 'https://evil.example.com/callback');
+    url.searchParams.set('state', 'forged');
+    url.searchParams.set('prompt', 'none');
+    const callback = await logIn(new FormBrowser(tls), url);
+    expect(callback.origin + callback.pathname).toBe(CALLBACK);
+    expect(callback.searchParams.get('state')).toBe('signed');
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'signed', expectedNonce: nonce });
+    expect(tokens.claims()).toMatchObject({ aud: jar.client_id, email: 'ada@example.com', nonce });
+  });
+
+  it('refuses a plain authorization request from a client that requires JAR with an error page (its redirect_uri was not signed)', async () => {
+    const res = await authorize({ client_id: jar.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 'plain' });
+    await expectRefused(res, 'invalid_request', /requires JWT-Secured Authorization Requests/);
+  });
+
+  it('takes a request object pushed to /oauth/par (RFC 9126 §3), and refuses an unsigned push from a client that requires JAR', async () => {
+    const push = async (form: Record<string, string>) => {
+      const res = await tls.caFetch(`${issuer()}oauth/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      return { status: res.status, body: (await res.json()) as Record<string, string> };
+    };
+    expect((await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { pushed_authorization_requests_supported: true })).status).toBe(200);
+    try {
+      const secret = { client_id: jar.client_id, client_secret: jar.client_secret };
+      const unsigned = await push({ ...secret, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid' });
+      expect(unsigned).toEqual({ status: 400, body: { error: 'invalid_request', error_description: expect.stringMatching(/requires JWT-Secured Authorization Requests/) } });
+      const badAudience = await push({ ...secret, request: await sign(claimsFor(jar.client_id, { aud: 'https://elsewhere.example.com/' })) });
+      expect(badAudience.status).toBe(400);
+      expect(badAudience.body.error).toBe('invalid_request_object');
+
+      const pushed = await push({ ...secret, request: await sign(claimsFor(jar.client_id, { state: 'pushed-signed' })) });
+      expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+      // The pushed request counts as signed at /authorize; its parameters are the request object's.
+      const callback = await logIn(new FormBrowser(tls), new URL(`${issuer()}authorize?${new URLSearchParams({ client_id: jar.client_id, request_uri: pushed.body.request_uri! })}`));
+      expect(callback.origin + callback.pathname).toBe(CALLBACK);
+      expect(callback.searchParams.get('state')).toBe('pushed-signed');
+      expect(callback.searchParams.get('code')).toBeTruthy();
+    } finally {
+      expect((await tls.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { pushed_authorization_requests_supported: false })).status).toBe(200);
+    }
+  });
+
+  it('refuses every request object that is not the client’s own, fresh and one-time', async () => {
+    const other = await rsaKey();
+    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'jwt' }));
+    const unsigned = `${header}.${base64url.encode(JSON.stringify(claimsFor(jar.client_id)))}.`;
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(claimsFor(jar.client_id)))).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }).encrypt(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+    const cases: Array<[string, string, RegExp, Record<string, string>?]> = [
+      ['unsigned', unsigned, /alg none/],
+      ['HS256', await sign(claimsFor(jar.client_id), { alg: 'HS256', signingKey: new TextEncoder().encode(jar.client_secret) }), /asymmetric algorithm/],
+      ['wrong key', await sign(claimsFor(jar.client_id), { signingKey: other.privateKey }), /signature verification failed/],
+      ['wrong alg for the credential', await sign(claimsFor(jar.client_id), { alg: 'RS256' }), /alg does not match/],
+      ['no typ', await new SignJWT(claimsFor(jar.client_id)).setProtectedHeader({ alg: 'PS256' }).sign(key.privateKey), /typ must be/],
+      ['encrypted', jwe, /encrypted request objects/],
+      ['expired', await sign(claimsFor(jar.client_id, { exp: now() - 120, nbf: now() - 300, iat: now() - 300 })), /has expired/],
+      ['no exp', await sign(claimsFor(jar.client_id, { exp: undefined })), /exp is required/],
+      ['exp too far ahead', await sign(claimsFor(jar.client_id, { exp: now() + 7200 })), /at most 3600 seconds ahead/],
+      ['nbf too old', await sign(claimsFor(jar.client_id, { nbf: now() - 7200 })), /nbf must be at most 3600 seconds in the past/],
+      ['aud wrong', await sign(claimsFor(jar.client_id, { aud: 'https://elsewhere.example.com/' })), /aud must be/],
+      ['iss wrong', await sign(claimsFor(jar.client_id, { iss: 'someone-else' })), /iss must be the client_id/],
+      ['client_id mismatch', await sign(claimsFor(jar.client_id, { client_id: web.client_id })), /client_id must be the client_id/],
+      ['response_type mismatch', await sign(claimsFor(jar.client_id)), /response_type does not match/, { response_type: 'token' }],
+      ['nested request', await sign(claimsFor(jar.client_id, { request: 'x' })), /cannot appear inside/],
+      ['too many claims', await sign(claimsFor(jar.client_id, Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`p${i}`, 'x'])))), /more than 64 claims/],
+    ];
+    for (const [name, request, description, extra] of cases) {
+      await expectRefused(await authorize({ client_id: jar.client_id, request, ...(extra ?? {}) }), 'invalid_request_object', description).catch((error: Error) => {
+        throw new Error(`${name}: ${error.message}`);
+      });
+    }
+    // Larger than 16 KB (in a form: a URL that long would not reach the server).
+    const oversize = await sign(claimsFor(jar.client_id, { padding: 'x'.repeat(17_000) }));
+    await expectRefused(await new FormBrowser(tls).post(`${issuer()}authorize`, { client_id: jar.client_id, request: oversize }), 'invalid_request_object', /larger than 16384 bytes/);
+    // request_uri by reference is not fetched.
+    await expectRefused(await authorize({ client_id: jar.client_id, request_uri: 'https://app.example.com/request.jwt' }), 'request_uri_not_supported', /request_uri/);
+  });
+
+  it('accepts a jti once', async () => {
+    const request = await sign(claimsFor(jar.client_id));
+    const first = await authorize({ client_id: jar.client_id, request });
+    expect(first.status).toBe(302);
+    expect(new URL(first.headers.get('location')!, issuer()).pathname).toBe('/u/login');
+    await expectRefused(await authorize({ client_id: jar.client_id, request }), 'invalid_request_object', /jti has already been used/);
+  });
+
+  it('verifies only with credentials associated through signed_request_object, while they are unexpired', async () => {
+    const second = await rsaKey();
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'JAR later', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+    const credential = await tls.api('dev', token, 'POST', `/api/v2/clients/${app.client_id}/credentials`, { credential_type: 'public_key', pem: second.pem, alg: 'PS256', expires_at: new Date(Date.now() + 3000).toISOString() });
+    expect(credential.status).toBe(201);
+    // Not associated: the credential verifies nothing.
+    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) }), 'invalid_request_object', /no credential for signed request objects/);
+    const patched = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { signed_request_object: { credentials: [{ id: credential.body.id }] } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.signed_request_object).toEqual({ required: false, credentials: [{ id: credential.body.id }] });
+    const accepted = await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) });
+    expect(accepted.status).toBe(302);
+    expect(new URL(accepted.headers.get('location')!, issuer()).pathname).toBe('/u/login');
+    // Not required: a plain request still works.
+    expect((await authorize({ client_id: app.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid' })).status).toBe(302);
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) }), 'invalid_request_object', /credentials have expired/);
+  });
+
+  it('Management API: Auth0’s shape, the credentials scopes, associations checked, associated credentials kept', async () => {
+    const shown = await tls.api('dev', token, 'GET', `/api/v2/clients/${jar.client_id}`);
+    expect(shown.body.signed_request_object).toEqual({ required: true, credentials: [{ id: jar.credential }] });
+    const deletion = await tls.api('dev', token, 'DELETE', `/api/v2/clients/${jar.client_id}/credentials/${jar.credential}`);
+    expect(deletion.status).toBe(400);
+    expect(deletion.body.errorCode).toBe('credential_in_use');
+    const refusals: Array<[unknown, RegExp]> = [
+      [{ credentials: [{ id: 'cred_doesnotexist000000000' }] }, /does not exist/],
+      [{ required: true, credentials: [] }, /needs at least one credential/],
+      [{ credentials: [{ id: jar.credential }, { id: jar.credential }] }, /twice/],
+    ];
+    for (const [body, message] of refusals) {
+      const res = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${jar.client_id}`, { signed_request_object: body });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+    const clientsOnly = await tls.tokenFor('dev', { scope: 'read:clients create:clients update:clients' });
+    const create = await tls.api('dev', clientsOnly, 'POST', '/api/v2/clients', { name: 'no scope', signed_request_object: { required: false, credentials: [] } });
+    expect(create.status).toBe(403);
+    expect(create.body.message).toMatch(/create:client_credentials/);
+    const update = await tls.api('dev', clientsOnly, 'PATCH', `/api/v2/clients/${jar.client_id}`, { signed_request_object: { required: false } });
+    expect(update.status).toBe(403);
+    expect(update.body.message).toMatch(/update:client_credentials/);
+    // null removes it; then the credential may go.
+    const removed = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${jar.client_id}`, { signed_request_object: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body.signed_request_object).toBeUndefined();
+    expect((await tls.api('dev', token, 'DELETE', `/api/v2/clients/${jar.client_id}/credentials/${jar.credential}`)).status).toBe(204);
   });
 });

@@ -66,6 +66,8 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   'client_authentication_methods.private_key_jwt.credentials': effect('auth-api/client-auth/methods/private-key-jwt.ts; test/in-process/private-key-jwt.test.ts'),
   'client_authentication_methods.tls_client_auth.credentials': effect('auth-api/client-auth/methods/tls-client-auth.ts; test/integration/mtls.test.ts'),
   'client_authentication_methods.self_signed_tls_client_auth.credentials': effect('auth-api/client-auth/methods/self-signed-tls-client-auth.ts; test/integration/mtls.test.ts'),
+  'signed_request_object.required': effect('auth-api/authorize/authorization-requests.ts validatedAuthorization; test/integration/private-key-jwt.test.ts (JAR)'),
+  'signed_request_object.credentials': effect('domain/oidc/request-object.ts expandRequestObject; test/integration/private-key-jwt.test.ts (JAR)'),
   require_proof_of_possession: effect('domain/tokens/certificate-binding.ts bindingRequirement; test/integration/mtls.test.ts'),
   par_request_expiry: effect('domain/oidc/pushed-authorization.ts parExpirySeconds; test/in-process/expiry.test.ts'),
   compliance_level: refused('fapi1_adv_pkj_par', null),

@@ -27,8 +27,8 @@ export function SettingsCard({ title, description, children }: { title: string; 
   );
 }
 
-/** `subject` names what is edited, for the read-only note: "this application", "the branding". */
-export function SaveBar({ canWrite, pending, error, disabled = false, subject }: { canWrite: boolean; pending: boolean; error: unknown; disabled?: boolean; subject: string }) {
+/** `subject` names what is edited, for the read-only note: "this application", "the branding"; `label` tells a second form's button apart on one page. */
+export function SaveBar({ canWrite, pending, error, disabled = false, subject, label = 'Save Changes' }: { canWrite: boolean; pending: boolean; error: unknown; disabled?: boolean; subject: string; label?: string }) {
   if (!canWrite) return <Text size="sm" c="dimmed">Your role can read {subject} but not change it.</Text>;
   return (
     <Stack gap="xs">
@@ -39,7 +39,7 @@ export function SaveBar({ canWrite, pending, error, disabled = false, subject }:
       ) : null}
       <Group>
         <Button type="submit" loading={pending} disabled={disabled}>
-          Save Changes
+          {label}
         </Button>
       </Group>
     </Stack>

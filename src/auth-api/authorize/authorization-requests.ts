@@ -16,7 +16,8 @@ import {
   parseAuthorizationRequest,
   type AuthorizationRequest,
 } from '../../domain/oidc/authorization-request.js';
-import { runLookupChecks, type AuthorizationEndpoint } from '../../domain/oidc/authorization-checks/index.js';
+import { runClientChecks, runLookupChecks, type AuthorizationEndpoint } from '../../domain/oidc/authorization-checks/index.js';
+import { expandRequestObject, refuseForeignRequestUri, RequestObjectError, type RequestObjectDeps } from '../../domain/oidc/request-object.js';
 import type { UrlPlaceholders } from '../../domain/clients/url-rules.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { deliver } from './response-modes.js';
@@ -38,12 +39,23 @@ export const redirectTarget = (authorization: AuthorizationRequest) => ({
 });
 
 export interface ValidationOptions {
+  /** The issuer of the host the request came on: the audience a request object must name (RFC 9101). */
+  issuer: string;
   /** Whose checks run (authorization-checks/): `/authorize`'s by default, `par` for a push. */
   endpoint?: AuthorizationEndpoint;
-  /** The parameters are a pushed request's, taken back with its request_uri. */
-  pushed?: boolean;
+  /** The parameters are a pushed request's, taken back with its request_uri; `signed` when the push was a request object. */
+  pushed?: { signed: boolean };
   /** The application, when the endpoint has already identified it (a push authenticates its client). */
   client?: Client;
+}
+
+export interface ValidatedAuthorization {
+  client: Client;
+  authorization: AuthorizationRequest;
+  /** The parameters the request was judged on: a request object's in place of the query's. */
+  params: Record<string, string>;
+  /** They came from a verified request object (JAR), here or in the push. */
+  signed: boolean;
 }
 
 /**
@@ -54,18 +66,55 @@ export interface ValidationOptions {
 export async function validatedAuthorization(
   services: Services,
   tenant: Tenant,
-  params: Record<string, string>,
+  incoming: Record<string, string>,
   placeholders: UrlPlaceholders,
-  options: ValidationOptions = {},
-): Promise<{ client: Client; authorization: AuthorizationRequest }> {
+  options: ValidationOptions,
+): Promise<ValidatedAuthorization> {
   const endpoint = options.endpoint ?? 'authorize';
-  const found = options.client ?? (params.client_id ? await services.clients.find(tenant.id, tenant.name, params.client_id) : null);
-  const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders, { endpoint, pushed: options.pushed === true });
+  const found = options.client ?? (incoming.client_id ? await services.clients.find(tenant.id, tenant.name, incoming.client_id) : null);
+  // JAR: a request object's parameters replace the query's. A pushed request's was expanded (and
+  // verified) when it was pushed; what is taken back is its parameters and whether it was signed.
+  const params = options.pushed ? incoming : await expandedParams(services, tenant, incoming, found, placeholders, options.issuer, endpoint);
+  const signed = options.pushed ? options.pushed.signed : incoming.request !== undefined;
+  const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders, { endpoint, pushed: options.pushed !== undefined, signed });
   const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders), endpoint);
   const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
   await runLookupChecks(endpoint, authorization, lookups, fail);
-  return { client, authorization };
+  return { client, authorization, params, signed };
+}
+
+/**
+ * JAR (domain/oidc/request-object.ts): with `request`, the request object's parameters replace the
+ * query's. Its errors are error pages: the redirect_uri that would receive them is inside the object
+ * that failed. A client_id the tenant does not know fails first, as without `request`.
+ */
+async function expandedParams(
+  services: Services,
+  tenant: Tenant,
+  params: Record<string, string>,
+  client: Client | null,
+  placeholders: UrlPlaceholders,
+  issuer: string,
+  endpoint: AuthorizationEndpoint,
+): Promise<Record<string, string>> {
+  try {
+    refuseForeignRequestUri(params);
+    if (params.request === undefined) return params;
+    if (!client) {
+      runClientChecks(endpoint, { params, client, placeholders });
+      return params;
+    }
+    const deps: RequestObjectDeps = {
+      now: () => services.clock.now(),
+      credentials: (clientId) => services.clientCredentials.forAuthentication(tenant.id, clientId),
+      claimJti: (clientId, jtiHash, keepUntil) => services.storage.repos.clientAssertionJtis.claim(tenant.id, clientId, jtiHash, keepUntil),
+    };
+    return await expandRequestObject({ issuer, client, params }, deps);
+  } catch (error) {
+    if (error instanceof RequestObjectError) throw new AuthorizationPageError(error.error, error.description);
+    throw error;
+  }
 }
 
 /** Answers an authorization error as a page or a redirect; anything else is rethrown. */

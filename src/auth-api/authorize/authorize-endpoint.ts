@@ -14,7 +14,7 @@ import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
 import { completeAuthorization } from './complete.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from './authorization-requests.js';
 import { redeemLoginTicket } from '../cross-origin/ticket-redemption.js';
-import { takePushedRequest } from '../../domain/oidc/pushed-authorization.js';
+import { REQUEST_URI_PREFIX, takePushedRequest } from '../../domain/oidc/pushed-authorization.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
 
 export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -22,10 +22,13 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
     const query = stringParams(request.method === 'POST' ? request.body : request.query);
     const tenant = request.tenant;
     try {
-      // A pushed request (RFC 9126 §4): its parameters replace the query's, client_id aside (which must match).
-      const pushed = query.request_uri !== undefined;
-      const params = pushed ? await takePushedRequest(services.ttl, tenant.id, tenantFeatures(tenant.settings).pushedAuthorizationRequests, query) : query;
-      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders, { pushed });
+      // A pushed request (RFC 9126 §4): its parameters replace the query's, client_id aside (which must
+      // match). Any other request_uri is JAR by reference, refused by validatedAuthorization.
+      const pushed = query.request_uri?.startsWith(REQUEST_URI_PREFIX) ? await takePushedRequest(services.ttl, tenant.id, tenantFeatures(tenant.settings).pushedAuthorizationRequests, query) : undefined;
+      const { client, authorization, params } = await validatedAuthorization(services, tenant, pushed?.params ?? query, request.urlPlaceholders, {
+        issuer: request.issuer,
+        ...(pushed ? { pushed: { signed: pushed.signed } } : {}),
+      });
       // An embedded (cross-origin) login: the ticket from /co/authenticate stands in for the login page.
       if (params.login_ticket) {
         return await redeemLoginTicket(services, request, reply, client, authorization, { login_ticket: params.login_ticket, ...(params.realm !== undefined ? { realm: params.realm } : {}) });

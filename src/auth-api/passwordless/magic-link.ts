@@ -57,7 +57,7 @@ export const magicLinkRoutes: FastifyPluginAsync<{ services: Services }> = async
     const params = stringParams(request.query);
     const tenant = request.tenant;
     try {
-      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders);
+      const { client, authorization } = await validatedAuthorization(services, tenant, params, request.urlPlaceholders, { issuer: request.issuer });
       return await verifyAndComplete(services, request, reply, client, authorization, params);
     } catch (error) {
       return answerAuthorizationError(reply, tenant, error);

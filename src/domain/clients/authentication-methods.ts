@@ -44,9 +44,30 @@ export function associatedIds(client: Client, method: CredentialMethod): string[
   return authenticationMethodsOf(client)?.[method]?.credentials.map((credential) => credential.id) ?? [];
 }
 
-/** Whether a credential is used by any method of the application (then it cannot be deleted). */
+/** The credential ids that verify the application's JAR request objects (`signed_request_object.credentials`). */
+export function requestObjectCredentialIds(client: Client): string[] {
+  return client.signed_request_object?.credentials.map((credential) => credential.id) ?? [];
+}
+
+/** Whether a credential is used by any method of the application, or verifies its request objects (then it cannot be deleted). */
 export function isAssociated(client: Client, credentialId: string): boolean {
-  return CREDENTIAL_METHODS.some((method) => associatedIds(client, method).includes(credentialId));
+  return CREDENTIAL_METHODS.some((method) => associatedIds(client, method).includes(credentialId)) || requestObjectCredentialIds(client).includes(credentialId);
+}
+
+/**
+ * `signed_request_object` after a create or PATCH was applied: stored whole (`required` false by
+ * default, `credentials` [] by default); `required` needs a credential to verify with.
+ */
+export function normalizeSignedRequestObject(client: Client): void {
+  const given = client.signed_request_object as Partial<Client['signed_request_object']> | null | undefined;
+  if (given === undefined || given === null) {
+    delete client.signed_request_object;
+    return;
+  }
+  client.signed_request_object = { required: given.required ?? false, credentials: (given.credentials ?? []).map((credential) => ({ id: credential.id })) };
+  if (client.signed_request_object.required && client.signed_request_object.credentials.length === 0) {
+    throw invalid('Payload validation error: signed_request_object.required needs at least one credential in signed_request_object.credentials to verify request objects with.');
+  }
 }
 
 /**
@@ -76,9 +97,16 @@ export function reconcileAuthenticationMethods(client: Client, body: { client_au
 
 /** Every associated id names one of the application's credentials, of the type its method uses, once. */
 export function checkAssociations(client: Client, credentials: readonly ClientCredentialRecord[]): void {
+  const byId = new Map(credentials.map((credential) => [credential.id, credential]));
+  const jarIds = requestObjectCredentialIds(client);
+  if (new Set(jarIds).size !== jarIds.length) throw invalid('Payload validation error: signed_request_object.credentials lists a credential twice.');
+  for (const id of jarIds) {
+    const credential = byId.get(id);
+    if (!credential) throw invalid(`Payload validation error: credential ${id} of signed_request_object does not exist for this client.`);
+    if (credential.credentialType !== 'public_key') throw invalid(`Payload validation error: credential ${id} is of type ${credential.credentialType}; signed_request_object uses public_key credentials.`);
+  }
   const methods = authenticationMethodsOf(client);
   if (!methods) return;
-  const byId = new Map(credentials.map((credential) => [credential.id, credential]));
   for (const method of CREDENTIAL_METHODS) {
     const ids = associatedIds(client, method);
     if (methods[method] && ids.length === 0) throw invalid(`Payload validation error: client_authentication_methods.${method}.credentials must list at least one credential.`);

@@ -186,7 +186,7 @@ export class ClientCredentialService {
       if (!client) throw inexistentClient();
       if (!(await repos.clientCredentials.find(tenantId, clientId, id))) throw inexistentCredential();
       if (isAssociated(toClient(client, tenantName), id)) {
-        throw invalid('The credential is enabled for client authentication. Remove it from client_authentication_methods before deleting it.', 'credential_in_use');
+        throw invalid('The credential is enabled for client authentication or signed request objects. Remove it from client_authentication_methods and signed_request_object before deleting it.', 'credential_in_use');
       }
       await repos.clientCredentials.delete(tenantId, clientId, id);
     });

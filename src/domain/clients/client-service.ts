@@ -14,7 +14,7 @@ import { checkClient } from './client-rules.js';
 import { removeClientFromConnections } from '../connections/connection-service.js';
 import { invalidateClientGrants } from '../client-grants/client-grant-service.js';
 import { UNSUPPORTED_CLIENT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
-import { CREDENTIAL_METHODS, checkAssociations, reconcileAuthenticationMethods } from './authentication-methods.js';
+import { CREDENTIAL_METHODS, checkAssociations, normalizeSignedRequestObject, reconcileAuthenticationMethods } from './authentication-methods.js';
 import { insertCredential } from './client-credential-service.js';
 import type { CredentialInput } from './credential-material.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -30,6 +30,8 @@ export interface ClientInput {
   token_endpoint_auth_method?: Client['token_endpoint_auth_method'];
   /** On create, credentials may be given whole (created and associated); on update, by id only. */
   client_authentication_methods?: Partial<Record<string, { credentials: Array<{ id: string } | CredentialInput> }>> | null;
+  /** JAR: on create, credentials given whole (created and associated); on update, by id only. */
+  signed_request_object?: { required?: boolean; credentials?: Array<{ id: string } | CredentialInput> } | null;
   jwt_configuration?: JwtConfigurationInput;
   refresh_token?: Partial<RefreshTokenSettings> | null;
 }
@@ -96,7 +98,7 @@ export class ClientService {
 
   async create(tenantId: string, tenantName: string, input: ClientInput, options: CreateOptions = {}): Promise<Client> {
     refuseUnsupportedSettings(UNSUPPORTED_CLIENT_SETTINGS, input);
-    const { client_authentication_methods: inlineMethods, ...fields } = input;
+    const { client_authentication_methods: inlineMethods, signed_request_object: inlineJar, ...fields } = input;
     const client = buildClient(tenantName, fields as ClientInput);
     if (inlineMethods) {
       // The credentials are created in the transaction below; the rules are checked there, with their ids.
@@ -127,13 +129,27 @@ export class ClientService {
         }
         stored.client_authentication_methods = methods;
         reconcileAuthenticationMethods(stored, input);
+      }
+      if (inlineJar) {
+        // As private_key_jwt's: the request-object credentials of a new client are given whole.
+        const ids: Array<{ id: string }> = [];
+        for (const credential of inlineJar.credentials ?? []) {
+          if ('id' in credential) throw invalid('Payload validation error: signed_request_object.credentials of a new client must be given whole (credential_type, pem...), not by id.');
+          ids.push({ id: (await insertCredential(repos, tenantId, client.client_id, credential, this.clock.now())).id });
+        }
+        stored.signed_request_object = { required: inlineJar.required ?? false, credentials: ids };
+        normalizeSignedRequestObject(stored);
+      }
+      if (inlineMethods || inlineJar) {
         checkAssociations(stored, await repos.clientCredentials.listForClient(tenantId, client.client_id));
         await repos.clients.replace({ ...record, ...toRecordParts(stored) });
       }
       await options.afterInsert?.(repos, stored);
       client.client_authentication_methods = stored.client_authentication_methods;
+      client.signed_request_object = stored.signed_request_object;
     });
     if (!client.client_authentication_methods) delete client.client_authentication_methods;
+    if (!client.signed_request_object) delete client.signed_request_object;
     await this.invalidate(tenantId, client.client_id);
     return client;
   }
@@ -146,6 +162,7 @@ export class ClientService {
       if (!record) throw notFound('The client does not exist', 'inexistent_client');
       const client = applyPatch(toClient(record, tenantName), patch);
       reconcileAuthenticationMethods(client, patch);
+      normalizeSignedRequestObject(client);
       checkClient(client);
       checkAssociations(client, await repos.clientCredentials.listForClient(tenantId, clientId));
       await repos.clients.replace({ ...record, ...toRecordParts(client), updatedAt: nowIso() });
@@ -189,7 +206,7 @@ export class ClientService {
 export function buildClient(tenantName: string, input: ClientInput): Client {
   const isPublic = isPublicAppType(input.app_type);
   // Credentials given inline are create()'s to store; the client records only their ids.
-  const { jwt_configuration, refresh_token, client_authentication_methods: _methods, ...rest } = input;
+  const { jwt_configuration, refresh_token, client_authentication_methods: _methods, signed_request_object: _jar, ...rest } = input;
   const client: Client = {
     tenant: tenantName,
     client_id: newClientId(),
@@ -241,6 +258,6 @@ function applyPatch(client: Client, patch: ClientInput): Client {
 }
 
 /** Nested settings a PATCH merges into (Auth0 updates e.g. `jwt_configuration.lifetime_in_seconds` alone). */
-const MERGED = new Set(['jwt_configuration', 'refresh_token', 'mobile', 'addons', 'oidc_logout', 'native_social_login']);
+const MERGED = new Set(['jwt_configuration', 'refresh_token', 'mobile', 'addons', 'oidc_logout', 'native_social_login', 'signed_request_object']);
 
 const withoutUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

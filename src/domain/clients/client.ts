@@ -29,6 +29,12 @@ export interface RefreshTokenSettings {
   infinite_idle_token_lifetime: boolean;
 }
 
+/** Auth0's `signed_request_object` as stored and answered: credentials by id. */
+export interface SignedRequestObject {
+  required: boolean;
+  credentials: Array<{ id: string }>;
+}
+
 export interface Client {
   tenant: string;
   client_id: string;
@@ -50,6 +56,8 @@ export interface Client {
   token_endpoint_auth_method: TokenEndpointAuthMethod | null;
   /** Which credentials private_key_jwt / tls_client_auth / self_signed_tls_client_auth accept (authentication-methods.ts). */
   client_authentication_methods?: Partial<Record<'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth', { credentials: Array<{ id: string }> }>>;
+  /** JAR (RFC 9101): whether /authorize requires a signed request object, and the public_key credentials that verify it (authentication-methods.ts, oidc/request-object.ts). */
+  signed_request_object?: SignedRequestObject;
   jwt_configuration: { alg: 'HS256' | 'RS256' | 'PS256'; lifetime_in_seconds: number; secret_encoded: boolean; scopes?: Record<string, unknown> };
   client_metadata: Record<string, string>;
   custom_login_page_on: boolean;

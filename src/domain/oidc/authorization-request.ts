@@ -60,9 +60,9 @@ export function checkClientAndRedirect(
   params: Record<string, string>,
   client: Client | null,
   placeholders: UrlPlaceholders = NO_PLACEHOLDERS,
-  { endpoint = 'authorize', pushed = false }: { endpoint?: AuthorizationEndpoint; pushed?: boolean } = {},
+  { endpoint = 'authorize', pushed = false, signed = false }: { endpoint?: AuthorizationEndpoint; pushed?: boolean; signed?: boolean } = {},
 ): { client: Client; redirectUri: string } {
-  runClientChecks(endpoint, { params, client, placeholders, pushed });
+  runClientChecks(endpoint, { params, client, placeholders, pushed, signed });
   const redirectUri = params.redirect_uri;
   // The checks above refuse both cases; this only tells the compiler, and fails closed if they ever did not.
   if (!client || !redirectUri) throw new Error('authorization client checks passed without a client and a redirect_uri');

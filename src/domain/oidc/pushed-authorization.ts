@@ -27,8 +27,10 @@ const CLIENT_AUTHENTICATION_PARAMS: ReadonlySet<string> = new Set(['client_secre
 
 export interface PushedRequest {
   clientId: string;
-  /** The authorization request's parameters, as validated when pushed (client_id included). */
+  /** The authorization request's parameters, as validated when pushed (client_id included): a request object's, expanded. */
   params: Record<string, string>;
+  /** The push was a verified request object (JAR): what `signed_request_object.required` asks for. */
+  signed: boolean;
 }
 
 export const parExpirySeconds = (client: Client): number =>
@@ -43,9 +45,14 @@ export function pushedParams(params: Readonly<Record<string, string>>, clientId:
 }
 
 /** Stores a validated push; answers RFC 9126 §2.2's `request_uri` and `expires_in`. */
-export async function storePushedRequest(ttl: TtlStore, tenantId: string, client: Client, params: Record<string, string>): Promise<{ request_uri: string; expires_in: number }> {
+export async function storePushedRequest(
+  ttl: TtlStore,
+  tenantId: string,
+  client: Client,
+  request: { params: Record<string, string>; signed: boolean },
+): Promise<{ request_uri: string; expires_in: number }> {
   const expiresIn = parExpirySeconds(client);
-  const document: PushedRequest = { clientId: client.client_id, params };
+  const document: PushedRequest = { clientId: client.client_id, params: request.params, signed: request.signed };
   const secret = await ttl.put(tenantId, 'pushed_authorization_request', document, expiresIn);
   return { request_uri: `${REQUEST_URI_PREFIX}${secret}`, expires_in: expiresIn };
 }
@@ -61,7 +68,7 @@ export async function takePushedRequest(
   tenantId: string,
   pushedRequestsAllowed: boolean,
   query: Readonly<Record<string, string>>,
-): Promise<Record<string, string>> {
+): Promise<{ params: Record<string, string>; signed: boolean }> {
   const requestUri = query.request_uri ?? '';
   if (!pushedRequestsAllowed) throw new AuthorizationPageError('invalid_request', 'The request_uri parameter is not supported: Pushed Authorization Requests are disabled for this tenant.');
   if (!query.client_id) throw new AuthorizationPageError('invalid_request', 'Missing required parameter: client_id');
@@ -74,5 +81,5 @@ export async function takePushedRequest(
   if (pushed.clientId !== query.client_id) throw new AuthorizationPageError('invalid_request', 'The request_uri was not issued to this client.');
   const taken = await ttl.consume<PushedRequest>(tenantId, 'pushed_authorization_request', secret);
   if (taken.status !== 'ok') throw invalidRequestUri();
-  return { ...taken.document.params };
+  return { params: { ...taken.document.params }, signed: taken.document.signed === true };
 }

@@ -17,7 +17,7 @@ export interface TenantFeatures {
   readonly responseModes: readonly string[];
   /** PKCE methods (RFC 7636); `plain` stays for Auth0 compatibility. */
   readonly codeChallengeMethods: readonly string[];
-  /** JAR (RFC 9101) `request` objects: not implemented yet. */
+  /** JAR (RFC 9101) `request` objects, signed with an application's credential (domain/oidc/request-object.ts). */
   readonly requestObjects: boolean;
   /** `request_uri` by reference to a URL (JAR, RFC 9101 §5): not implemented. PAR's own URNs are `pushedAuthorizationRequests`. */
   readonly requestUris: boolean;
@@ -51,7 +51,7 @@ export function tenantFeatures(settings: TenantSettings): TenantFeatures {
     responseTypes: RESPONSE_TYPES,
     responseModes: RESPONSE_MODES,
     codeChallengeMethods: CODE_CHALLENGE_METHODS,
-    requestObjects: false,
+    requestObjects: true,
     requestUris: false,
     pushedAuthorizationRequests: settings.pushed_authorization_requests_supported === true,
     endSessionDiscovery: Boolean(settings.oidc_logout.rp_logout_end_session_endpoint_discovery),

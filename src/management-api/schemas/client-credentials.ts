@@ -50,3 +50,15 @@ export const CreateAuthenticationMethods = Type.Object(
   { private_key_jwt: opt(InlineCredentials), tls_client_auth: opt(InlineCredentials), self_signed_tls_client_auth: opt(InlineCredentials) },
   { additionalProperties: false },
 );
+
+/** `signed_request_object` (JAR) in a PATCH: `required` and credential ids (merged into the stored object), or null to remove it. */
+export const UpdateSignedRequestObject = Type.Object(
+  { required: opt(Type.Boolean()), credentials: opt(Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }), { maxItems: 2 })) },
+  { additionalProperties: false },
+);
+
+/** In a create: `required` and the credentials themselves (created and associated with the new application). */
+export const CreateSignedRequestObject = Type.Object(
+  { required: opt(Type.Boolean()), credentials: opt(Type.Array(CreateCredentialBody, { maxItems: 2 })) },
+  { additionalProperties: false },
+);

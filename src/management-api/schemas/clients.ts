@@ -54,6 +54,9 @@ export const ClientAuthenticationMethodsOut = Type.Object(
   Object.fromEntries(CREDENTIAL_METHODS.map((method) => [method, opt(Type.Object({ credentials: Type.Array(Type.Object({ id: Str })) }))])),
 );
 
+/** Auth0's `signed_request_object` (JAR): whether request objects are required, and the credential ids that verify them. */
+export const SignedRequestObjectOut = Type.Object({ required: Bool, credentials: Type.Array(Type.Object({ id: Str })) });
+
 export const ClientResponse = Type.Object(
   {
     tenant: opt(Type.String({ description: 'The tenant name.' })),
@@ -75,6 +78,7 @@ export const ClientResponse = Type.Object(
     grant_types: opt(Type.Array(KnownValues(GRANT_TYPES))),
     token_endpoint_auth_method: opt(NullableOut(OneOf(TOKEN_ENDPOINT_AUTH_METHODS))),
     client_authentication_methods: opt(ClientAuthenticationMethodsOut),
+    signed_request_object: opt(SignedRequestObjectOut),
     is_token_endpoint_ip_header_trusted: opt(Bool),
     jwt_configuration: opt(JwtConfigurationOut),
     client_metadata: opt(Type.Record(Type.String(), Str)),

@@ -864,6 +864,12 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signed_request_object?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                                required: boolean;
+                            };
                             signing_keys?: {
                                 /** @description The signing certificate, X.509 PEM. */
                                 cert: string;
@@ -993,6 +999,12 @@ export interface paths {
                                 session_transfer?: {
                                     [key: string]: unknown;
                                 } | null;
+                                signed_request_object?: {
+                                    credentials: {
+                                        id: string;
+                                    }[];
+                                    required: boolean;
+                                };
                                 signing_keys?: {
                                     /** @description The signing certificate, X.509 PEM. */
                                     cert: string;
@@ -1165,6 +1177,21 @@ export interface paths {
                         session_transfer?: {
                             [key: string]: unknown;
                         } | null;
+                        signed_request_object?: {
+                            credentials?: {
+                                /** @enum {string} */
+                                alg?: "RS256" | "RS384" | "PS256" | "ES256";
+                                /** @enum {string} */
+                                credential_type: "public_key" | "cert_subject_dn" | "x509_cert";
+                                expires_at?: string;
+                                kid?: string;
+                                name?: string;
+                                parse_expiry_from_cert?: boolean;
+                                pem?: string;
+                                subject_dn?: string;
+                            }[];
+                            required?: boolean;
+                        } | null;
                         skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                         sso?: boolean;
                         sso_disabled?: boolean;
@@ -1291,6 +1318,12 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signed_request_object?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                                required: boolean;
+                            };
                             signing_keys?: {
                                 /** @description The signing certificate, X.509 PEM. */
                                 cert: string;
@@ -1458,6 +1491,12 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signed_request_object?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                                required: boolean;
+                            };
                             signing_keys?: {
                                 /** @description The signing certificate, X.509 PEM. */
                                 cert: string;
@@ -1626,6 +1665,12 @@ export interface paths {
                         session_transfer?: {
                             [key: string]: unknown;
                         } | null;
+                        signed_request_object?: {
+                            credentials?: {
+                                id: string;
+                            }[];
+                            required?: boolean;
+                        } | null;
                         skip_non_verifiable_callback_uri_confirmation_prompt?: boolean | null;
                         sso?: boolean;
                         sso_disabled?: boolean;
@@ -1752,6 +1797,12 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signed_request_object?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                                required: boolean;
+                            };
                             signing_keys?: {
                                 /** @description The signing certificate, X.509 PEM. */
                                 cert: string;
@@ -2126,6 +2177,12 @@ export interface paths {
                             session_transfer?: {
                                 [key: string]: unknown;
                             } | null;
+                            signed_request_object?: {
+                                credentials: {
+                                    id: string;
+                                }[];
+                                required: boolean;
+                            };
                             signing_keys?: {
                                 /** @description The signing certificate, X.509 PEM. */
                                 cert: string;

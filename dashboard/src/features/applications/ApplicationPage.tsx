@@ -17,6 +17,7 @@ import { QueryState, errorMessage } from '../../components/QueryState';
 import { formatUrlList, parseUrlList } from '../../lib/url-list';
 import { ConnectionsTab } from './ConnectionsTab';
 import { CredentialsTab } from './CredentialsTab';
+import { AuthorizationRequestsCard } from './AuthorizationRequestsCard';
 import { isConfidential } from './credential-methods';
 import { ScopePicker } from './ScopePicker';
 import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useUpdateClient } from './queries';
@@ -185,6 +186,7 @@ function SettingsTab({ api, app }: { api: TenantApi; app: Client }) {
           </Stack>
         </fieldset>
       </form>
+      {interactive ? <AuthorizationRequestsCard api={api} app={app} /> : null}
       {api.can('delete:clients') ? (
         <Card withBorder style={{ borderColor: 'var(--mantine-color-red-outline)' }}>
           <Group justify="space-between" wrap="nowrap">

@@ -335,6 +335,7 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
   const ids = associatedIds(app, method);
   const enabled = ids.includes(credential.id);
   const inUse = isInUse(app, credential.id);
+  const verifiesRequests = app.signed_request_object?.credentials.some((c) => c.id === credential.id) ?? false;
   // Only the method the application uses can enable a credential; a credential method needs one at least.
   const methodActive = currentMethod(app) === method || ids.length > 0;
   const identifier = credentialIdentifier(credential);
@@ -385,6 +386,11 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
             Disabled
           </Badge>
         )}
+        {verifiesRequests ? (
+          <Text size="xs" c="dimmed">
+            verifies JAR requests
+          </Text>
+        ) : null}
       </Table.Td>
       <Table.Td>
         <Menu position="bottom-end" withinPortal>
@@ -417,11 +423,15 @@ function CredentialRow({ api, app, credential, busy, onToggle, onEdit, onDelete 
             ) : null}
             {canEdit ? <Menu.Item onClick={onEdit}>Edit Credential</Menu.Item> : null}
             {canDelete ? (
-              <Menu.Item color="red" onClick={onDelete} disabled={inUse !== undefined}>
+              <Menu.Item color="red" onClick={onDelete} disabled={inUse !== undefined || verifiesRequests}>
                 Delete Credential
                 {inUse ? (
                   <Text component="span" display="block" size="xs" c="dimmed">
                     It is enabled for {methodShort(inUse)}: disable it first.
+                  </Text>
+                ) : verifiesRequests ? (
+                  <Text component="span" display="block" size="xs" c="dimmed">
+                    It verifies JWT-secured authorization requests: unassign it in Settings first.
                   </Text>
                 ) : null}
               </Menu.Item>

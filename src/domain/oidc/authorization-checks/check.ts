@@ -40,6 +40,8 @@ export interface ClientStage {
   readonly placeholders: UrlPlaceholders;
   /** The parameters are a pushed request's, taken back with its request_uri (RFC 9126). */
   readonly pushed?: boolean;
+  /** The parameters came from a verified request object (RFC 9101), here or when they were pushed. */
+  readonly signed?: boolean;
 }
 
 export interface ClientCheck extends CheckBase {

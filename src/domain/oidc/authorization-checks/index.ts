@@ -10,6 +10,7 @@
 import type { AuthorizationRequest } from '../authorization-request.js';
 import type { AuthorizationEndpoint, AuthorizationLookups, ClientCheck, ClientStage, LookupCheck, RequestCheck, RequestDraft } from './check.js';
 import { clientKnown } from './client-known.js';
+import { signedRequestRequired } from './signed-request-required.js';
 import { pushedRequestRequired } from './pushed-request-required.js';
 import { redirectUriRegistered } from './redirect-uri-registered.js';
 import { webMessageOrigin } from './web-message-origin.js';
@@ -29,7 +30,7 @@ export { readRequest } from './read-request.js';
 export { pkceMethodOf } from './pkce.js';
 
 /** Before the redirect_uri is trusted: every failure is an error page. */
-export const CLIENT_CHECKS: readonly ClientCheck[] = [clientKnown, pushedRequestRequired, redirectUriRegistered];
+export const CLIENT_CHECKS: readonly ClientCheck[] = [clientKnown, pushedRequestRequired, signedRequestRequired, redirectUriRegistered];
 
 /** With a verified redirect_uri: failures go back to the application. */
 export const REQUEST_CHECKS: readonly RequestCheck[] = [

@@ -4007,7 +4007,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;
@@ -4052,7 +4058,13 @@ export interface paths {
                                 /** @enum {string} */
                                 token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                                 token_encryption?: {
-                                    [key: string]: unknown;
+                                    encryption_key: {
+                                        alg: string;
+                                        kid?: string;
+                                        name?: string;
+                                        thumbprint_sha256: string;
+                                    };
+                                    format: string;
                                 } | null;
                                 token_lifetime?: number;
                                 token_lifetime_for_web?: number;
@@ -4114,7 +4126,15 @@ export interface paths {
                         /** @enum {string} */
                         token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                         token_encryption?: {
-                            [key: string]: unknown;
+                            encryption_key: {
+                                /** @enum {string} */
+                                alg: "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512";
+                                kid?: string;
+                                name?: string;
+                                pem: string;
+                            };
+                            /** @enum {string} */
+                            format: "compact-nested-jwe";
                         } | null;
                         token_lifetime?: number;
                         token_lifetime_for_web?: number;
@@ -4165,7 +4185,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;
@@ -4247,7 +4273,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;
@@ -4331,7 +4363,15 @@ export interface paths {
                         /** @enum {string} */
                         token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                         token_encryption?: {
-                            [key: string]: unknown;
+                            encryption_key: {
+                                /** @enum {string} */
+                                alg: "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512";
+                                kid?: string;
+                                name?: string;
+                                pem: string;
+                            };
+                            /** @enum {string} */
+                            format: "compact-nested-jwe";
                         } | null;
                         token_lifetime?: number;
                         token_lifetime_for_web?: number;
@@ -4382,7 +4422,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;

@@ -88,7 +88,7 @@ describe('dashboard APIs', () => {
         await jweDialog.getByText('This is a private key.', { exact: false }).waitFor();
         expect(await jweDialog.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
         await jweDialog.getByLabel('Public Key or Certificate (PEM)').fill(jwePem);
-        await jweDialog.getByRole('textbox', { name: 'Encryption Algorithm' }).click();
+        await jweDialog.getByLabel('Encryption Algorithm', { exact: true }).click();
         await page.getByRole('option', { name: 'RSA-OAEP-384' }).click();
         await jweDialog.getByLabel('Key Identifier (optional)').fill('orders-jwe-1');
         await shoot(page, 'apis-jwe-key');
@@ -99,7 +99,7 @@ describe('dashboard APIs', () => {
           .poll(async () => (await rs()).token_encryption)
           .toEqual({ format: 'compact-nested-jwe', encryption_key: { name: 'Orders JWE', alg: 'RSA-OAEP-384', kid: 'orders-jwe-1', thumbprint_sha256: thumbprint } });
         await expect.poll(() => page.getByTestId('jwe-key').innerText()).toContain('orders-jwe-1');
-        expect(await page.getByLabel('Thumbprint (SHA-256)').inputValue()).toBe(thumbprint);
+        expect(await page.getByRole('textbox', { name: 'Thumbprint (SHA-256)' }).inputValue()).toBe(thumbprint);
         expect(await page.getByRole('switch', { name: /JSON Web Encryption \(JWE\)/ }).isChecked()).toBe(true);
 
         // Permissions: add two, remove one.

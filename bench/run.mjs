@@ -21,8 +21,11 @@
 //   BENCH_QUIET_THRESHOLD  % busy (all cores, 1 s sample) that counts as idle (default 15)
 //   BENCH_PKJ=0        skip the Tessera private_key_jwt row (ES256 scenario: the client authenticates
 //                      with an ES256 client assertion, a fresh jti per request, instead of its secret)
+//   BENCH_JWE=0        skip the Tessera JWE row (RS256 scenario: the API has token_encryption, so each
+//                      RS256 token is nested in a compact JWE, RSA-OAEP-256 + A256GCM, for a 2048-bit key)
 import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { compactDecrypt } from 'jose';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -71,6 +74,7 @@ const settings = {
   quietWait: envNumber('BENCH_QUIET_WAIT', 30),
   quietThreshold: envNumber('BENCH_QUIET_THRESHOLD', 15),
   pkj: process.env.BENCH_PKJ !== '0',
+  jwe: process.env.BENCH_JWE !== '0',
 };
 if (settings.duration <= 0) fail('BENCH_DURATION must be > 0');
 if (settings.only && !['oidc-provider', 'tessera'].includes(settings.only)) {
@@ -379,7 +383,7 @@ function clientAssertion({ clientId, aud, kid, alg, privateKeyPem }) {
 const withAssertion = (body, assertion) =>
   `${body}&${form({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion(assertion) })}`;
 
-async function startTessera(alg, clientAuth = 'client_secret_post') {
+async function startTessera(alg, clientAuth = 'client_secret_post', { jwe = false } = {}) {
   if (!existsSync(TESSERA_CLI)) {
     throw new Error(`Tessera is not built: ${TESSERA_CLI} is missing (run \`npm run build\`, or set BENCH_ONLY=oidc-provider)`);
   }
@@ -435,11 +439,14 @@ async function startTessera(alg, clientAuth = 'client_secret_post') {
     return r.json;
   };
 
+  // The JWE row: the API's key pair; the pre-check decrypts with its private key.
+  const apiKey = jwe ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : undefined;
   await mgmt('/api/v2/resource-servers', {
     name: 'Bench API',
     identifier: RESOURCE,
     signing_alg: alg,
     scopes: [{ value: SCOPE }],
+    ...(apiKey ? { token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: apiKey.publicKey.export({ type: 'spki', format: 'pem' }).toString() } } } : {}),
   });
   const client = await mgmt('/api/v2/clients', {
     name: 'bench',
@@ -474,7 +481,7 @@ async function startTessera(alg, clientAuth = 'client_secret_post') {
     client_secret: client.client_secret,
     audience: RESOURCE,
   });
-  return { child, port, host, body, bodyOnce: () => body };
+  return { child, port, host, body, bodyOnce: () => body, ...(apiKey ? { decryptionKey: apiKey.privateKey } : {}) };
 }
 
 const SERVERS = {
@@ -482,6 +489,8 @@ const SERVERS = {
   tessera: startTessera,
   // The same server and grant, the client authenticated with an ES256 private_key_jwt assertion.
   'tessera-pkj': (alg) => startTessera(alg, 'private_key_jwt'),
+  // The same server and grant, the API with token_encryption: the RS256 token nested in a JWE.
+  'tessera-jwe': (alg) => startTessera(alg, 'client_secret_post', { jwe: true }),
 };
 
 // --------------------------------------------------------------- checking --
@@ -500,8 +509,19 @@ async function precheck(target, alg) {
   });
   const where = `pre-check POST /oauth/token`;
   if (r.status !== 200) throw new Error(`${where}: expected 200, got ${r.status}: ${tail(r.text, 500)}`);
-  const token = r.json?.access_token;
+  let token = r.json?.access_token;
   if (typeof token !== 'string') throw new Error(`${where}: no access_token in ${tail(r.text, 500)}`);
+  // A JWE row: every response must carry the JWE's (constant) protected header; the signed JWT
+  // nested in it is checked like any other token.
+  let outerHeaderSegment;
+  if (target.decryptionKey) {
+    const jweParts = token.split('.');
+    if (jweParts.length !== 5) throw new Error(`${where}: access_token is not a compact JWE (${jweParts.length} parts)`);
+    outerHeaderSegment = jweParts[0];
+    const outer = decodeSegment(outerHeaderSegment);
+    if (outer.alg !== 'RSA-OAEP-256' || outer.enc !== 'A256GCM' || outer.cty !== 'JWT') throw new Error(`${where}: unexpected JWE header ${JSON.stringify(outer)}`);
+    token = new TextDecoder().decode((await compactDecrypt(token, target.decryptionKey)).plaintext);
+  }
   const parts = token.split('.');
   if (parts.length !== 3) throw new Error(`${where}: access_token is not a compact JWS (${parts.length} parts)`);
   let header;
@@ -521,11 +541,11 @@ async function precheck(target, alg) {
   for (const w of warnings) log(`  warning: ${w}`);
   return {
     status: r.status,
-    headerSegment: parts[0],
+    headerSegment: outerHeaderSegment ?? parts[0],
     header,
     claims: Object.keys(payload),
     scope: payload.scope ?? r.json.scope ?? null,
-    tokenBytes: token.length,
+    tokenBytes: r.json.access_token.length,
     responseBytes: Buffer.byteLength(r.text),
     warnings,
   };
@@ -698,6 +718,12 @@ function tableMarkdown(report) {
     }
     lines.push(`| ${alg} client_credentials | ${cell(o)} | ${cell(t)} | ${ratio} | ≥ ${TARGETS[alg]}× | ${met} |`);
     const pkj = byKey.get(`tessera-pkj/${alg}`);
+    const jwe = byKey.get(`tessera-jwe/${alg}`);
+    if (jwe) {
+      // Tessera only (the peer has no JWE access tokens): compared with Tessera's own JWS row.
+      const vsJws = t && t.valid && jwe.valid && t.summary.requests.mean > 0 ? `${((100 * jwe.summary.requests.mean) / t.summary.requests.mean).toFixed(0)}% of the JWS row` : '—';
+      lines.push(`| ${alg} client_credentials, JWE access token (RSA-OAEP-256 + A256GCM) | — | ${cell(jwe)} | ${vsJws} | — | — |`);
+    }
     if (pkj) {
       // Tessera only (the peer is set up with a secret): compared with Tessera's own secret row.
       const vsSecret = t && t.valid && pkj.valid && t.summary.requests.mean > 0 ? `${((100 * pkj.summary.requests.mean) / t.summary.requests.mean).toFixed(0)}% of the secret row` : '—';
@@ -712,6 +738,7 @@ function tableMarkdown(report) {
   const lat = (r) => (r ? `${r.summary.latency.p50} / ${r.summary.latency.p97_5} / ${r.summary.latency.p99}` : '—');
   for (const alg of s.scenarios) {
     lines.push(`| ${alg} | ${lat(byKey.get(`oidc-provider/${alg}`))} | ${lat(byKey.get(`tessera/${alg}`))} |`);
+    if (byKey.get(`tessera-jwe/${alg}`)) lines.push(`| ${alg}, JWE access token | — | ${lat(byKey.get(`tessera-jwe/${alg}`))} |`);
     if (byKey.get(`tessera-pkj/${alg}`)) lines.push(`| ${alg}, private_key_jwt | — | ${lat(byKey.get(`tessera-pkj/${alg}`))} |`);
   }
   const notes = [];
@@ -770,6 +797,7 @@ async function main() {
     for (const server of servers) {
       runs.push(await measure(server, alg));
     }
+    if (alg === 'RS256' && settings.jwe && servers.includes('tessera')) runs.push(await measure('tessera-jwe', alg));
     if (alg === 'ES256' && settings.pkj && servers.includes('tessera')) runs.push(await measure('tessera-pkj', alg));
   }
 

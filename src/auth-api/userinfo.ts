@@ -2,11 +2,15 @@
  * `GET|POST /userinfo`: the user's claims for the scopes of the presented access token — the
  * opaque token issued when no API was requested, or a JWT whose audience includes
  * `{issuer}userinfo` (issued when `openid` was granted together with an API). A certificate-bound
- * token also needs its certificate (checkBinding).
+ * token also needs its certificate (checkBinding). A JWE access token (an API with
+ * `token_encryption`) names /userinfo too, but it is encrypted for the API alone: Tessera holds only
+ * the API's public key, so it refuses it as an invalid token, recognised by its shape before any
+ * JWS parsing.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
+import { isCompactJwe } from '../domain/tokens/jwe.js';
 import { userClaims } from '../domain/oidc/user-claims.js';
 import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
@@ -24,6 +28,7 @@ interface TokenSubject {
 export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const handler = async (request: FastifyRequest) => {
     const token = bearerToken(request);
+    if (isCompactJwe(token)) throw invalidToken('The access token is encrypted for an API and cannot be read by /userinfo');
     const subject = token.includes('.') ? await fromJwt(services, request, token) : await fromOpaque(services, request, token);
     checkBinding(request, subject);
     const user = await services.users.get(request.tenant.id, subject.userId).catch(() => undefined);

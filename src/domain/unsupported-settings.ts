@@ -85,8 +85,6 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
 
 /** APIs (`POST/PATCH /api/v2/resource-servers`). */
 export const UNSUPPORTED_RESOURCE_SERVER_SETTINGS: readonly UnsupportedSetting[] = [
-  // Access tokens are signed JWS, never encrypted (JWE).
-  off('token_encryption', 'null'),
   // Online refresh tokens are not issued.
   only('allow_online_access', false),
   // Transactional authorization and rich authorization requests. (`proof_of_possession` with

@@ -5,6 +5,14 @@ import { NoContent, Nullable, OneOf } from './schema.js';
 import type { Services } from '../domain/services.js';
 import { FieldsQuery, OffsetListSchema, PaginationQuery, pageOf, paginated, project } from './pagination.js';
 import { CLIENT_POLICIES, CONSENT_POLICIES, ResourceServerResponse, SIGNING_ALGS, TOKEN_DIALECTS, USER_POLICIES } from './schemas/resource-servers.js';
+import { presentResourceServer } from '../domain/resource-servers/resource-server.js';
+import {
+  JWE_KEY_ALGS,
+  MAX_JWE_KEY_NAME_LENGTH,
+  MAX_JWE_KID_LENGTH,
+  MAX_JWE_PEM_LENGTH,
+  TOKEN_ENCRYPTION_FORMATS,
+} from '../domain/resource-servers/token-encryption.js';
 import { anyOf } from './scopes.js';
 
 const ScopeEntry = Type.Object(
@@ -32,9 +40,26 @@ const apiFields = {
     },
     { additionalProperties: false },
   ),
-  // Accepted only unset (null): JWE, RAR, transactional consent and sender-constrained tokens are
-  // not implemented, and any other value is refused by domain/unsupported-settings.ts.
-  token_encryption: Nullable(Type.Object({}, { additionalProperties: true })),
+  // JWE access tokens (domain/resource-servers/token-encryption.ts): Auth0's schema, closed; the
+  // whole object in every write. RAR and transactional consent are accepted only unset (null) and
+  // refused otherwise by domain/unsupported-settings.ts.
+  token_encryption: Nullable(
+    Type.Object(
+      {
+        format: OneOf(TOKEN_ENCRYPTION_FORMATS),
+        encryption_key: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_JWE_KEY_NAME_LENGTH })),
+            alg: OneOf(JWE_KEY_ALGS),
+            kid: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_JWE_KID_LENGTH })),
+            pem: Type.String({ minLength: 1, maxLength: MAX_JWE_PEM_LENGTH }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
   consent_policy: Nullable(OneOf(CONSENT_POLICIES)),
   authorization_details: Nullable(Type.Array(Type.Object({ type: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: true }), { maxItems: 100 })),
   proof_of_possession: Nullable(Type.Object({}, { additionalProperties: true })),
@@ -52,22 +77,22 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 600 })
 export const resourceServerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.post('/resource-servers', { config: anyOf('create:resource_servers'), schema: { body: CreateBody, response: { 201: ResourceServerResponse } } }, async (request, reply) => {
     const api = await services.resourceServers.create(request.tenant.id, request.tenant.domain, request.body);
-    return reply.code(201).send(api);
+    return reply.code(201).send(presentResourceServer(api));
   });
 
   app.get('/resource-servers', { config: anyOf('read:resource_servers'), schema: { querystring: ListQuery, response: { 200: OffsetListSchema('resource_servers', ResourceServerResponse) } } }, async (request) => {
     const query = request.query;
     const { items, total } = await services.resourceServers.list(request.tenant.id, pageOf(query), query.identifiers);
-    return paginated('resource_servers', query, items.map((api) => project(api, query.fields, query.include_fields)), total);
+    return paginated('resource_servers', query, items.map((api) => project(presentResourceServer(api), query.fields, query.include_fields)), total);
   });
 
   app.get('/resource-servers/:id', { config: anyOf('read:resource_servers'), schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ResourceServerResponse } } }, async (request) => {
     const api = await services.resourceServers.get(request.tenant.id, request.params.id);
-    return project(api, request.query.fields, request.query.include_fields);
+    return project(presentResourceServer(api), request.query.fields, request.query.include_fields);
   });
 
   app.patch('/resource-servers/:id', { config: anyOf('update:resource_servers'), schema: { params: IdParams, body: UpdateBody, response: { 200: ResourceServerResponse } } }, async (request) => {
-    return services.resourceServers.update(request.tenant.id, request.tenant.domain, request.params.id, request.body);
+    return presentResourceServer(await services.resourceServers.update(request.tenant.id, request.tenant.domain, request.params.id, request.body));
   });
 
   app.delete('/resource-servers/:id', { config: anyOf('delete:resource_servers'), schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {

@@ -1,11 +1,13 @@
 /**
  * APIs in Chromium against a real spawned server (tenant acme, signed in as its Admin): the list
  * with the system Management API marked; create; Settings (lifetimes, RBAC with permissions in the
- * token, offline access); Permissions (add, remove); Machine to Machine Applications (authorize, pick
- * scopes, unauthorize); Test (the client-credentials curl with the secret masked until revealed);
+ * token, offline access; Token Settings' JWE key, shown by its thumbprint, turned off again); Permissions
+ * (add, remove); Machine to Machine Applications (authorize, pick scopes, unauthorize); Test (the
+ * client-credentials curl with the secret masked until revealed; a test token, encrypted for the API);
  * delete by typing the name. Writes are checked through the Management API; axe, light and dark.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, withPage } from '../support/browser.js';
 import { WALKTHROUGH_TIMEOUT, ensureDashboardBuild, shoot, watchPage } from '../support/dashboard.js';
@@ -76,6 +78,30 @@ describe('dashboard APIs', () => {
         await shoot(page, 'apis-settings');
         await expectAxeClean(page, 'API settings');
 
+        // Token Settings: JWE. A private key is refused before it is sent; the saved key shows its thumbprint, never its PEM.
+        const jweKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const jwePem = jweKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+        await page.getByRole('switch', { name: /JSON Web Encryption \(JWE\)/ }).click();
+        const jweDialog = page.getByRole('dialog', { name: 'Add JSON Web Encryption (JWE) Key' });
+        await jweDialog.getByLabel('Name').fill('Orders JWE');
+        await jweDialog.getByLabel('Public Key or Certificate (PEM)').fill(jweKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+        await jweDialog.getByText('This is a private key.', { exact: false }).waitFor();
+        expect(await jweDialog.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
+        await jweDialog.getByLabel('Public Key or Certificate (PEM)').fill(jwePem);
+        await jweDialog.getByLabel('Encryption Algorithm', { exact: true }).click();
+        await page.getByRole('option', { name: 'RSA-OAEP-384' }).click();
+        await jweDialog.getByLabel('Key Identifier (optional)').fill('orders-jwe-1');
+        await shoot(page, 'apis-jwe-key');
+        await expectAxeClean(page, 'API JWE key dialog');
+        await jweDialog.getByRole('button', { name: 'Add', exact: true }).click();
+        const thumbprint = createHash('sha256').update(jweKey.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+        await expect
+          .poll(async () => (await rs()).token_encryption)
+          .toEqual({ format: 'compact-nested-jwe', encryption_key: { name: 'Orders JWE', alg: 'RSA-OAEP-384', kid: 'orders-jwe-1', thumbprint_sha256: thumbprint } });
+        await expect.poll(() => page.getByTestId('jwe-key').innerText()).toContain('orders-jwe-1');
+        expect(await page.getByRole('textbox', { name: 'Thumbprint (SHA-256)' }).inputValue()).toBe(thumbprint);
+        expect(await page.getByRole('switch', { name: /JSON Web Encryption \(JWE\)/ }).isChecked()).toBe(true);
+
         // Permissions: add two, remove one.
         await page.getByRole('tab', { name: 'Permissions' }).click();
         for (const [value, description] of [['read:orders', 'Read orders'], ['write:orders', 'Change orders']] as const) {
@@ -111,6 +137,15 @@ describe('dashboard APIs', () => {
         await expectAxeClean(page, 'API test (dark)');
         await page.getByRole('switch', { name: 'Show client secret' }).check();
         expect(await curl.innerText()).toContain(worker.client_secret);
+        // The API has a JWE key: its test token is encrypted, and the page says why it shows no claims.
+        await page.getByRole('button', { name: 'Get test token' }).click();
+        await expect.poll(() => page.getByTestId('test-token-payload').innerText()).toContain('encrypted for this API (JWE)');
+
+        // JWE off again from Token Settings.
+        await page.getByRole('tab', { name: 'Settings' }).click();
+        await page.getByRole('switch', { name: /JSON Web Encryption \(JWE\)/ }).click();
+        await expect.poll(async () => (await rs()).token_encryption ?? null).toBeNull();
+        await page.getByTestId('jwe-key').waitFor({ state: 'detached' });
 
         // Unauthorize, then delete the API by typing its name.
         await page.getByRole('tab', { name: 'Machine to Machine Applications' }).click();

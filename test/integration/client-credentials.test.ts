@@ -5,8 +5,10 @@
  * log batch is written on demand instead of slept for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { compactDecrypt, createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
+import { createSelfSignedCertificate } from '../../src/crypto/x509.js';
 
 let server: TestServer;
 
@@ -195,6 +197,118 @@ describe('client credentials grant', () => {
     expect(payload).toMatchObject({ client_id: app.body.client_id, scope: 'write:metrics', sub: `${app.body.client_id}@clients` });
     expect(payload.gty).toBeUndefined();
     expect(typeof payload.jti).toBe('string');
+  });
+});
+
+describe('JWE access tokens (token_encryption)', () => {
+  const rsa = (modulusLength = 2048) => generateKeyPairSync('rsa', { modulusLength });
+  const spkiPem = (key: ReturnType<typeof rsa>) => key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const encryption = (pem: string, key: Record<string, unknown> = {}) => ({ format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem, ...key } });
+
+  it('validates token_encryption strictly and never answers the key material', async () => {
+    const mgmt = await managementToken(server);
+    const api = (method: string, path: string, body?: object) => call(server, `/api/v2${path}`, { method, headers: { authorization: `Bearer ${mgmt}` }, ...(body !== undefined ? { body } : {}) });
+    const good = rsa();
+    const pem = spkiPem(good);
+    const refused: Array<[unknown, RegExp]> = [
+      [{ ...encryption(pem), format: 'compact-jwe' }, /format/],
+      [encryption(pem, { alg: 'RSA-OAEP' }), /alg/],
+      [encryption(pem, { alg: 'RSA1_5' }), /alg/],
+      [encryption(pem, { kid: '' }), /kid/],
+      [encryption(pem, { kid: 'k'.repeat(129) }), /kid/],
+      [encryption(pem, { name: 'n'.repeat(129) }), /name/],
+      [encryption(pem, { thumbprint_sha256: 'forged' }), /thumbprint_sha256/],
+      [encryption(`${pem}${'x'.repeat(4096)}`), /pem/],
+      [{ format: 'compact-nested-jwe' }, /encryption_key/],
+      [{ format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256' } }, /pem/],
+      [encryption(good.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), /private key/],
+      [encryption(good.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), /private key/],
+      [encryption(spkiPem(rsa(1024))), /2048/],
+      [encryption(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()), /RSA/],
+      [encryption('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'), /invalid certificate or public key/],
+      [encryption(`${pem}${pem}`), /exactly one/],
+    ];
+    for (const [tokenEncryption, message] of refused) {
+      const res = await api('POST', '/resource-servers', { identifier: 'urn:jwe-refused', token_encryption: tokenEncryption });
+      expect(res.status, JSON.stringify(tokenEncryption).slice(0, 120)).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body' });
+      expect(res.body.message).toMatch(message);
+    }
+    expect((await api('GET', '/resource-servers/urn%3Ajwe-refused')).status).toBe(404);
+
+    // A bare public key: thumbprint_sha256 is the SHA-256 of its SubjectPublicKeyInfo; never the pem.
+    const created = await api('POST', '/resource-servers', { identifier: 'urn:jwe-shape', token_encryption: encryption(pem, { name: 'Orders key', kid: 'orders-2026' }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const spkiThumbprint = createHash('sha256').update(good.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+    const answered = { format: 'compact-nested-jwe', encryption_key: { name: 'Orders key', alg: 'RSA-OAEP-256', kid: 'orders-2026', thumbprint_sha256: spkiThumbprint } };
+    expect(created.body.token_encryption).toEqual(answered);
+    expect((await api('GET', `/resource-servers/${created.body.id}`)).body.token_encryption).toEqual(answered);
+    expect((await api('GET', '/resource-servers/urn%3Ajwe-shape?fields=token_encryption')).body).toEqual({ token_encryption: answered });
+    const listed = (await api('GET', '/resource-servers?per_page=100')).body as Array<{ id: string; token_encryption?: unknown }>;
+    expect(listed.find((a) => a.id === created.body.id)!.token_encryption).toEqual(answered);
+    expect(JSON.stringify(listed)).not.toContain('BEGIN PUBLIC KEY');
+
+    // A certificate: its x5t#S256. A PATCH replaces the object whole; a partial one is refused.
+    const { pem: certPem, der } = await createSelfSignedCertificate({ privateKey: good.privateKey, publicKey: good.publicKey, commonName: 'orders.example' });
+    const patched = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: encryption(certPem, { alg: 'RSA-OAEP-512' }) });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.token_encryption).toEqual({ format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-512', thumbprint_sha256: createHash('sha256').update(der).digest('base64url') } });
+    const partial = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: { encryption_key: { kid: 'only-the-kid' } } });
+    expect(partial.status).toBe(400);
+    // Other fields leave it alone; null turns it off.
+    expect((await api('PATCH', `/resource-servers/${created.body.id}`, { name: 'Renamed' })).body.token_encryption.encryption_key.alg).toBe('RSA-OAEP-512');
+    const off = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: null });
+    expect(off.status).toBe(200);
+    expect(off.body.token_encryption ?? null).toBeNull();
+  });
+
+  it('nests the signed token in a compact JWE the API decrypts with its private key and verifies with the JWKS; off again, plain JWS', async () => {
+    const mgmt = await managementToken(server);
+    const auth = { authorization: `Bearer ${mgmt}` };
+    const apiKey = rsa();
+    const api = await call(server, '/api/v2/resource-servers', {
+      headers: auth,
+      body: { identifier: 'urn:sealed', scopes: [{ value: 'read:secrets' }], token_encryption: encryption(spkiPem(apiKey), { kid: 'sealed-1' }) },
+    });
+    expect(api.status, JSON.stringify(api.body)).toBe(201);
+    const app = await call(server, '/api/v2/clients', { headers: auth, body: { name: 'Sealed worker', app_type: 'non_interactive' } });
+    expect((await call(server, '/api/v2/client-grants', { headers: auth, body: { client_id: app.body.client_id, audience: 'urn:sealed', scope: ['read:secrets'] } })).status).toBe(201);
+    const form = { grant_type: 'client_credentials', client_id: app.body.client_id, client_secret: app.body.client_secret, audience: 'urn:sealed' };
+    const jwks = createRemoteJWKSet(new URL(`${server.baseUrl}/.well-known/jwks.json`));
+
+    const res = await call(server, '/oauth/token', { form });
+    expect(res.status).toBe(200);
+    const token: string = res.body.access_token;
+    expect(token.split('.')).toHaveLength(5);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'RSA-OAEP-256', enc: 'A256GCM', cty: 'JWT', kid: 'sealed-1' });
+    const { plaintext } = await compactDecrypt(token, apiKey.privateKey, { keyManagementAlgorithms: ['RSA-OAEP-256'], contentEncryptionAlgorithms: ['A256GCM'] });
+    const { payload, protectedHeader } = await jwtVerify(new TextDecoder().decode(plaintext), jwks, { issuer: `${server.baseUrl}/`, audience: 'urn:sealed' });
+    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    expect(payload).toMatchObject({ sub: `${app.body.client_id}@clients`, azp: app.body.client_id, gty: 'client-credentials', scope: 'read:secrets' });
+    // The claims are unreadable without the key: another key does not decrypt, nor does the JWKS verify the JWE.
+    await expect(compactDecrypt(token, rsa().privateKey)).rejects.toThrow();
+    await expect(jwtVerify(token, jwks)).rejects.toThrow();
+    // Each token has its own content key and IV.
+    const second = (await call(server, '/oauth/token', { form })).body.access_token as string;
+    expect(second.split('.')[1]).not.toBe(token.split('.')[1]);
+    expect(second.split('.')[2]).not.toBe(token.split('.')[2]);
+    // A JWE is no Management API token: 401, never a 500.
+    expect((await call(server, '/api/v2/resource-servers', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+
+    // RSA-OAEP-384 with a 3072-bit key and no kid, after a PATCH: the cached API is replaced at once.
+    const other = rsa(3072);
+    expect((await call(server, `/api/v2/resource-servers/${api.body.id}`, { method: 'PATCH', headers: auth, body: { token_encryption: encryption(spkiPem(other), { alg: 'RSA-OAEP-384' }) } })).status).toBe(200);
+    const rotated = (await call(server, '/oauth/token', { form })).body.access_token as string;
+    expect(decodeProtectedHeader(rotated)).toEqual({ alg: 'RSA-OAEP-384', enc: 'A256GCM', cty: 'JWT' });
+    await expect(compactDecrypt(rotated, apiKey.privateKey)).rejects.toThrow();
+    const reopened = await compactDecrypt(rotated, other.privateKey);
+    await jwtVerify(new TextDecoder().decode(reopened.plaintext), jwks, { issuer: `${server.baseUrl}/`, audience: 'urn:sealed' });
+
+    // Off: plain signed JWTs again, from the next request.
+    expect((await call(server, `/api/v2/resource-servers/${api.body.id}`, { method: 'PATCH', headers: auth, body: { token_encryption: null } })).status).toBe(200);
+    const plain = (await call(server, '/oauth/token', { form })).body.access_token as string;
+    expect(plain.split('.')).toHaveLength(3);
+    await jwtVerify(plain, jwks, { issuer: `${server.baseUrl}/`, audience: 'urn:sealed' });
   });
 });
 

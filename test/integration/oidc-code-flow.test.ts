@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
+import { generateKeyPairSync } from 'node:crypto';
+import { compactDecrypt, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser } from '../support/form-browser.js';
 import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
@@ -96,6 +98,48 @@ describe('authorization code flow with openid-client v6', () => {
     expect(access.scope).toBe('openid read:orders');
     expect(access.azp).toBe(spa.client_id);
     expect(await oidc.fetchUserInfo(config, tokens.access_token, access.sub)).toMatchObject({ sub: access.sub });
+  });
+
+  it('issues JWE access tokens for an API with token_encryption (code and refresh), which /userinfo refuses: it cannot read them', async () => {
+    const apiKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const created = await tls.api('dev', token, 'POST', '/api/v2/resource-servers', {
+      identifier: 'https://vault.example.com/',
+      scopes: [{ value: 'read:vault' }],
+      allow_offline_access: true,
+      token_encryption: { format: 'compact-nested-jwe', encryption_key: { name: 'Vault', alg: 'RSA-OAEP-512', pem: apiKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'vault-1' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const config = await configFor(spa.client_id);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: 'openid offline_access read:vault',
+      audience: 'https://vault.example.com/',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const tokens = await oidc.authorizationCodeGrant(config, await logIn(new FormBrowser(tls), url), { pkceCodeVerifier: verifier });
+    const issuer = `https://${tls.hostOf('dev')}/`;
+    const jwks = createRemoteJWKSet(new URL(`${issuer}.well-known/jwks.json`), { [customFetch]: tls.caFetch });
+    const open = async (jwe: string) => {
+      expect(decodeProtectedHeader(jwe)).toEqual({ alg: 'RSA-OAEP-512', enc: 'A256GCM', cty: 'JWT', kid: 'vault-1' });
+      const { plaintext } = await compactDecrypt(jwe, apiKey.privateKey);
+      return (await jwtVerify(new TextDecoder().decode(plaintext), jwks, { issuer, audience: 'https://vault.example.com/' })).payload;
+    };
+    const access = await open(tokens.access_token);
+    expect(access.aud).toEqual(['https://vault.example.com/', `${issuer}userinfo`]);
+    expect(access).toMatchObject({ azp: spa.client_id, scope: 'openid offline_access read:vault' });
+    expect(tokens.claims()!.sub).toBe(access.sub);
+
+    // /userinfo holds no private key of the API: a 401 invalid_token, never a 500 from parsing a JWE as a JWS.
+    const userinfo = await tls.caFetch(`${issuer}userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(userinfo.status).toBe(401);
+    expect(await userinfo.json()).toMatchObject({ error: 'invalid_token' });
+    expect(userinfo.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+
+    // The refresh grant mints through the same path.
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect((await open(refreshed.access_token)).sub).toBe(access.sub);
   });
 
   it('logs in silently on a second authorization (SSO) and answers prompt=none without a session with login_required', async () => {

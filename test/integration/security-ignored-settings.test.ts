@@ -111,9 +111,14 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
     expect(client.status).toBe(400);
     expect(client.body.message).toMatch(/^compliance_level is not supported by this server/);
     expect((await api('GET', '/clients')).body.length).toBe(before);
-    const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:jwe', token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });
+    const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:rar', authorization_details: [{ type: 'payment_initiation' }] });
     expect(resourceServer.status).toBe(400);
-    expect(resourceServer.body.message).toMatch(/^token_encryption is not supported by this server/);
+    expect(resourceServer.body.message).toMatch(/^authorization_details is not supported by this server/);
+    expect((await api('GET', '/resource-servers/urn%3Arar')).status).toBe(404);
+    // token_encryption is implemented: a key that is no public key is refused by name, and nothing is created.
+    const badKey = await api('POST', '/resource-servers', { identifier: 'urn:jwe', token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.message).toMatch(/token_encryption\.encryption_key\.pem/);
     expect((await api('GET', '/resource-servers/urn%3Ajwe')).status).toBe(404);
   });
 
@@ -124,10 +129,10 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect(res.body.message).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')} is not supported by this server`));
     };
 
-    it('finding 19: token_encryption on an API is refused (tokens would go out as plain JWS); null is accepted', async () => {
+    it('finding 19: token_encryption on an API takes effect (client-credentials.test.ts); a placeholder key is refused by name; null is accepted', async () => {
       const res = await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });
       expect(res.status).toBe(400);
-      expect(res.body.message).toMatch(/^token_encryption is not supported by this server/);
+      expect(res.body.message).toMatch(/token_encryption\.encryption_key\.pem/);
       expect((await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: null })).status).toBe(200);
     });
 

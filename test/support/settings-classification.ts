@@ -96,7 +96,12 @@ export const RESOURCE_SERVER_FIELDS: Record<string, Classification> = {
   token_dialect: effect('domain/tokens/access-token.ts'),
   'subject_type_authorization.user.policy': effect('domain/oidc/api-access.ts'),
   'subject_type_authorization.client.policy': effect('token/grants/client-credentials.ts'),
-  token_encryption: refused({ format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: '-----BEGIN PUBLIC KEY-----' } }, null),
+  // JWE access tokens (null turns them off): client-credentials.test.ts and oidc-code-flow.test.ts decrypt them with jose.
+  'token_encryption.format': effect('compact-nested-jwe, the only format: domain/resource-servers/token-encryption.ts'),
+  'token_encryption.encryption_key.name': inert('display name of the key'),
+  'token_encryption.encryption_key.alg': effect('the JWE key management algorithm: domain/tokens/jwe.ts'),
+  'token_encryption.encryption_key.kid': effect('the JWE header kid: domain/tokens/jwe.ts'),
+  'token_encryption.encryption_key.pem': effect('the public key tokens are encrypted for: domain/resource-servers/token-encryption.ts'),
   consent_policy: refused('transactional-authorization-with-mfa', null),
   authorization_details: refused([{ type: 'payment_initiation' }], null),
   // mechanism "mtls" takes effect (certificate-binding.ts, test/integration/mtls.test.ts); DPoP is refused by name.

@@ -59,12 +59,15 @@ function pemLabels(pem: string): string[] {
   return [...pem.matchAll(PEM_BLOCK)].map((match) => match[1]!);
 }
 
-/** One PEM block of a public key or a certificate; anything else (private keys above all) is refused. */
-function parsePem(pem: string): { key: KeyObject; certificate?: X509Certificate } {
-  if (pem.length > MAX_PEM_LENGTH) throw invalid(`Payload validation error: 'pem' must be at most ${MAX_PEM_LENGTH} characters.`);
+/**
+ * One PEM block of a public key or a certificate; anything else (private keys above all) is refused.
+ * Shared with the JWE keys of APIs (resource-servers/token-encryption.ts).
+ */
+export function parsePem(pem: string, field = 'pem'): { key: KeyObject; certificate?: X509Certificate } {
+  if (pem.length > MAX_PEM_LENGTH) throw invalid(`Payload validation error: '${field}' must be at most ${MAX_PEM_LENGTH} characters.`);
   const labels = pemLabels(pem);
-  if (labels.some((label) => label.includes('PRIVATE'))) throw invalid("Payload validation error: 'pem' holds a private key; upload the public key or certificate only.", 'invalid_body');
-  if (labels.length !== 1) throw invalid("Payload validation error: 'pem' must hold exactly one PEM public key or X.509 certificate.");
+  if (labels.some((label) => label.includes('PRIVATE'))) throw invalid(`Payload validation error: '${field}' holds a private key; upload the public key or certificate only.`, 'invalid_body');
+  if (labels.length !== 1) throw invalid(`Payload validation error: '${field}' must hold exactly one PEM public key or X.509 certificate.`);
   try {
     if (labels[0] === 'CERTIFICATE') {
       const certificate = new X509Certificate(pem);
@@ -73,7 +76,7 @@ function parsePem(pem: string): { key: KeyObject; certificate?: X509Certificate 
     if (labels[0] !== 'PUBLIC KEY' && labels[0] !== 'RSA PUBLIC KEY') throw new Error('not a public key');
     return { key: createPublicKey({ key: pem, format: 'pem', type: labels[0] === 'RSA PUBLIC KEY' ? 'pkcs1' : 'spki' }) };
   } catch {
-    throw invalid('Payload validation error: invalid certificate or public key in \'pem\'.');
+    throw invalid(`Payload validation error: invalid certificate or public key in '${field}'.`);
   }
 }
 

@@ -15,6 +15,7 @@ import { removeApiPermissions, removeDroppedScopePermissions } from '../roles/cl
 import { managementApiScopeEntries } from '../management-api-scopes.js';
 import { UNSUPPORTED_RESOURCE_SERVER_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 import { checkProofOfPossession } from '../tokens/certificate-binding.js';
+import { checkedTokenEncryption, type TokenEncryptionInput } from './token-encryption.js';
 import {
   DEFAULT_TOKEN_LIFETIME,
   MAX_TOKEN_LIFETIME,
@@ -43,6 +44,7 @@ export interface CreateResourceServerInput {
   enforce_policies?: boolean;
   token_dialect?: ResourceServer['token_dialect'];
   subject_type_authorization?: Partial<ResourceServer['subject_type_authorization']>;
+  token_encryption?: TokenEncryptionInput | null;
 }
 
 /** True when `url` names the tenant's Management API (TenantService.isManagementApiAlias). */
@@ -149,6 +151,8 @@ export class ResourceServerService {
       if (value === undefined) continue;
       if (value === null) delete (next as unknown as Record<string, unknown>)[field];
       else if (field === 'subject_type_authorization') next.subject_type_authorization = { ...current.subject_type_authorization, ...(value as object) };
+      // Replaced whole: every body naming it carries the format and the key (alg and pem) again.
+      else if (field === 'token_encryption') next.token_encryption = checkedTokenEncryption(value as TokenEncryptionInput);
       else (next as unknown as Record<string, unknown>)[field] = value;
     }
     if (next.signing_alg === 'HS256' && !next.signing_secret) next.signing_secret = randomBytes(32).toString('base64url');
@@ -218,8 +222,9 @@ export class ResourceServerService {
 export function buildResourceServer(input: CreateResourceServerInput & { is_system?: boolean }): ResourceServer {
   const tokenLifetime = input.token_lifetime ?? DEFAULT_TOKEN_LIFETIME;
   const signingAlg = input.signing_alg ?? 'RS256';
+  const { token_encryption: tokenEncryption, ...fields } = input;
   const api: ResourceServer = {
-    ...input,
+    ...fields,
     id: newResourceServerId(),
     name: input.name ?? input.identifier,
     identifier: input.identifier,
@@ -238,6 +243,8 @@ export function buildResourceServer(input: CreateResourceServerInput & { is_syst
     },
   };
   if (signingAlg === 'HS256') api.signing_secret = input.signing_secret ?? randomBytes(32).toString('base64url');
+  // Stored as given when null (Auth0 answers the null back); checked and thumbprinted when set.
+  if (tokenEncryption !== undefined) api.token_encryption = tokenEncryption === null ? null : checkedTokenEncryption(tokenEncryption);
   checkResourceServer(api);
   return api;
 }

@@ -1,5 +1,6 @@
 /** The API (resource server) object as the Management API shows it. */
 import type { ResourceServerRecord } from '../../storage/repositories/resource-servers.js';
+import { publicTokenEncryption, type PublicTokenEncryption, type TokenEncryption } from './token-encryption.js';
 
 export type TokenDialect = 'access_token' | 'access_token_authz' | 'rfc9068_profile' | 'rfc9068_profile_authz';
 export type ApiSigningAlg = 'RS256' | 'HS256' | 'PS256' | 'ES256';
@@ -29,6 +30,16 @@ export interface ResourceServer {
     user: { policy: 'allow_all' | 'require_client_grant' | 'deny_all' };
     client: { policy: 'require_client_grant' | 'deny_all' };
   };
+  /** JWE access tokens (token-encryption.ts); null or absent: plain JWS. Holds the key's PEM: see presentResourceServer. */
+  token_encryption?: TokenEncryption | null;
+}
+
+/** An API as the Management API answers it: the JWE key's material is never shown after it is written. */
+export type PresentedResourceServer = Omit<ResourceServer, 'token_encryption'> & { token_encryption?: PublicTokenEncryption | null };
+
+export function presentResourceServer(api: ResourceServer): PresentedResourceServer {
+  if (!api.token_encryption) return api as PresentedResourceServer;
+  return { ...api, token_encryption: publicTokenEncryption(api.token_encryption) };
 }
 
 export const DEFAULT_TOKEN_LIFETIME = 86_400;

@@ -3,7 +3,10 @@
  *  - `access_token` (Auth0 profile): typ JWT, `azp`, `gty`;
  *  - `rfc9068_profile`: typ at+jwt, `client_id`, `jti`, no `gty`;
  *  - the `*_authz` variants add a `permissions` array;
- *  - a certificate-bound token carries `cnf: {"x5t#S256": …}` (RFC 8705 §3.1).
+ *  - a certificate-bound token carries `cnf: {"x5t#S256": …}` (RFC 8705 §3.1);
+ *  - for an API with `token_encryption`, the signed JWT goes out nested in a compact JWE for the
+ *    API's public key (resource-servers/token-encryption.ts): the same claims, the same signature.
+ * Every access token for an API is minted here, whatever the grant.
  * The key follows the API's signing algorithm: the tenant's current RSA (RS256/PS256) or EC (ES256)
  * key, or the API's own secret for HS256.
  */
@@ -13,6 +16,7 @@ import type { ResourceServer } from '../resource-servers/resource-server.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { signJwt, type JwsSigningKey } from './jws.js';
 import { confirmationClaim } from '../../crypto/certificate-thumbprint.js';
+import { encryptAccessToken } from '../resource-servers/token-encryption.js';
 
 export interface AccessTokenRequest {
   issuer: string;
@@ -83,5 +87,6 @@ export function mintAccessToken(api: ResourceServer, ring: KeyRing, request: Acc
   }
   if (withPermissions) claims.permissions = request.permissions ?? request.scopes;
   if (request.certificateThumbprint) claims.cnf = confirmationClaim(request.certificateThumbprint);
-  return signJwt(signingKeyFor(api, ring), claims, rfc9068 ? 'at+jwt' : 'JWT');
+  const jws = signJwt(signingKeyFor(api, ring), claims, rfc9068 ? 'at+jwt' : 'JWT');
+  return api.token_encryption ? encryptAccessToken(api.token_encryption, jws) : jws;
 }

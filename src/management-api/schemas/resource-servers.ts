@@ -35,7 +35,18 @@ export const ResourceServerResponse = Type.Object(
     subject_type_authorization: opt(
       Type.Object({ user: opt(Type.Object({ policy: OneOf(USER_POLICIES) })), client: opt(Type.Object({ policy: OneOf(CLIENT_POLICIES) })) }),
     ),
-    token_encryption: opt(NullableOut(OpenObject())),
+    // Never the key material: Auth0 does not return the pem after creation (presentResourceServer).
+    token_encryption: opt(
+      NullableOut(
+        Type.Object(
+          {
+            format: Str,
+            encryption_key: Type.Object({ name: opt(Str), alg: Str, kid: opt(Str), thumbprint_sha256: Str }, { additionalProperties: false }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
     consent_policy: opt(NullableOut(OneOf(CONSENT_POLICIES))),
     authorization_details: opt(NullableOut(Type.Array(OpenObject()))),
     proof_of_possession: opt(NullableOut(OpenObject())),

@@ -4064,7 +4064,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;
@@ -4109,7 +4115,13 @@ export interface paths {
                                 /** @enum {string} */
                                 token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                                 token_encryption?: {
-                                    [key: string]: unknown;
+                                    encryption_key: {
+                                        alg: string;
+                                        kid?: string;
+                                        name?: string;
+                                        thumbprint_sha256: string;
+                                    };
+                                    format: string;
                                 } | null;
                                 token_lifetime?: number;
                                 token_lifetime_for_web?: number;
@@ -4171,7 +4183,15 @@ export interface paths {
                         /** @enum {string} */
                         token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                         token_encryption?: {
-                            [key: string]: unknown;
+                            encryption_key: {
+                                /** @enum {string} */
+                                alg: "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512";
+                                kid?: string;
+                                name?: string;
+                                pem: string;
+                            };
+                            /** @enum {string} */
+                            format: "compact-nested-jwe";
                         } | null;
                         token_lifetime?: number;
                         token_lifetime_for_web?: number;
@@ -4222,7 +4242,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;
@@ -4304,7 +4330,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;
@@ -4388,7 +4420,15 @@ export interface paths {
                         /** @enum {string} */
                         token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                         token_encryption?: {
-                            [key: string]: unknown;
+                            encryption_key: {
+                                /** @enum {string} */
+                                alg: "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512";
+                                kid?: string;
+                                name?: string;
+                                pem: string;
+                            };
+                            /** @enum {string} */
+                            format: "compact-nested-jwe";
                         } | null;
                         token_lifetime?: number;
                         token_lifetime_for_web?: number;
@@ -4439,7 +4479,13 @@ export interface paths {
                             /** @enum {string} */
                             token_dialect?: "access_token" | "access_token_authz" | "rfc9068_profile" | "rfc9068_profile_authz";
                             token_encryption?: {
-                                [key: string]: unknown;
+                                encryption_key: {
+                                    alg: string;
+                                    kid?: string;
+                                    name?: string;
+                                    thumbprint_sha256: string;
+                                };
+                                format: string;
                             } | null;
                             token_lifetime?: number;
                             token_lifetime_for_web?: number;

@@ -1,6 +1,6 @@
 /**
  * `/t/{tenant}/apis/{id}`: one API in Auth0's tabs: Settings (token lifetimes, signing algorithm,
- * RBAC, consent, offline access; delete), Permissions (scopes), Machine to Machine Applications
+ * RBAC, consent, offline access; Token Settings' JWE key; delete), Permissions (scopes), Machine to Machine Applications
  * (client grants for this audience) and Test (a client-credentials curl for one authorized app; the
  * secret stays masked, and is only ever on screen when the role holds read:client_keys; Admins also
  * get a real test token from the control API, with its decoded payload).
@@ -25,6 +25,7 @@ import { decodeJwtPayload } from '../../lib/jwt';
 import { managesMembers } from '../../lib/roles';
 import { useTenant } from '../tenants/queries';
 import { SettingsCard } from '../../components/SettingsCard';
+import { TokenEncryptionCard } from './JweSettings';
 
 const TABS = ['settings', 'permissions', 'm2m', 'test'] as const;
 
@@ -155,6 +156,7 @@ function SettingsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
           </Stack>
         </fieldset>
       </form>
+      {!rs.is_system ? <TokenEncryptionCard api={api} rs={rs} canWrite={canWrite} /> : null}
       {!rs.is_system && api.can('delete:resource_servers') ? (
         <Card withBorder style={{ borderColor: 'var(--mantine-color-red-outline)' }}>
           <Group justify="space-between" wrap="nowrap">
@@ -436,7 +438,11 @@ function TestToken({ tenant, rs, clientId, appName }: { tenant: string; rs: Reso
               Decoded payload
             </Text>
             <Code block data-testid="test-token-payload" tabIndex={0} aria-labelledby="test-token-payload-label" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-              {payload ? JSON.stringify(payload, null, 2) : 'The token could not be decoded.'}
+              {payload
+                ? JSON.stringify(payload, null, 2)
+                : mint.data.access_token.split('.').length === 5
+                  ? 'The token is encrypted for this API (JWE): only the API, with its private key, can read the claims.'
+                  : 'The token could not be decoded.'}
             </Code>
           </Stack>
         ) : null}

@@ -22,7 +22,7 @@ import { healManagementApiIdentifiers } from '../../src/domain/tenants/managemen
 import { SWEEP_INTERVAL_MS, startSweeper, type Sweeper } from '../../src/domain/maintenance/sweeper.js';
 import { ensureAdminTenant } from '../../src/domain/control-plane/admin-tenant.js';
 import { STATS_INTERVAL_MS, startStatsJob, type StatsJob } from '../../src/domain/stats/stats-aggregator.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { migratedDatabase, type TestDatabase } from './database.js';
 import { TestClock } from './test-clock.js';
 import type { Bootstrap } from './server.js';
 
@@ -82,7 +82,7 @@ export interface InProcessServer {
 
 export async function startInProcess(options: InProcessOptions = {}): Promise<InProcessServer> {
   const clock = options.clock ?? new TestClock();
-  const database = options.database ?? freshDatabase();
+  const database = options.database ?? (await migratedDatabase());
   const config = loadConfig({
     DATABASE_URL: database.url,
     TESSERA_DATA_DIR: database.dataDir,

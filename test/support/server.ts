@@ -1,13 +1,14 @@
 /**
  * Starts the real server (the built CLI, `node dist/cli/index.js start`) in a child process on a
- * free port, against a fresh database, and stops it afterwards. Tests talk to it over real HTTP(S).
+ * free port, against a database of its own (migrated from the run's template unless the test passes
+ * one: database.ts), and stops it afterwards. Tests talk to it over real HTTP(S).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { migratedDatabase, type TestDatabase } from './database.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli/index.js');
 
@@ -47,7 +48,7 @@ export interface StartOptions {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const database = options.database ?? freshDatabase();
+  const database = options.database ?? (await migratedDatabase());
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',

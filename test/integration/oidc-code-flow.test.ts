@@ -7,12 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { generateKeyPairSync } from 'node:crypto';
-import { compactDecrypt, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
+import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import { CompactEncrypt, SignJWT, base64url, compactDecrypt, createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser } from '../support/form-browser.js';
-import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
-import { SignJWT, CompactEncrypt, base64url } from 'jose';
 
 const CALLBACK = 'https://app.example.com/callback';
 const PASSWORD = 'Xk9#mTq2!vLp';

@@ -94,6 +94,7 @@ describe('Settings', () => {
         await page.getByLabel('Require log in after (minutes)').fill('1440');
         await page.getByRole('switch', { name: 'Enforce client authentication for passwordless connections' }).check();
         await page.getByRole('switch', { name: 'Allow Pushed Authorization Requests (PAR)' }).check();
+        await page.getByRole('switch', { name: 'Return the Issuer in Authorization Responses' }).check();
         await page.getByRole('button', { name: 'Save', exact: true }).click();
         await expect.poll(async () => (await api('GET', '/api/v2/tenants/settings')).body).toMatchObject({
           idle_session_lifetime_in_minutes: 720,
@@ -101,6 +102,7 @@ describe('Settings', () => {
           idle_session_lifetime: 12,
           session_lifetime: 24,
           pushed_authorization_requests_supported: true,
+          authorization_response_iss_parameter_supported: true,
           flags: { enforce_client_authentication_on_passwordless_start: true, enable_client_connections: true },
         });
         await setScheme(page, 'dark');

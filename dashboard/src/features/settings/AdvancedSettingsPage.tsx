@@ -1,7 +1,8 @@
 /**
  * Settings › Advanced (Auth0's Advanced tab), limited to what takes effect in Tessera: login and
  * logout, the login session limits (minutes, as the docs count them) and cookie mode, the tenant
- * flags of advanced-options.ts with "Allow Pushed Authorization Requests (PAR)" among them, and the
+ * flags of advanced-options.ts with "Allow Pushed Authorization Requests (PAR)" and RFC 9207's issuer
+ * parameter among them, and the
  * Migrations section. The Device Flow User Code Format is
  * not offered: the device authorization grant is not implemented, and the API refuses any format
  * but the default (domain/unsupported-settings.ts). Only changed settings are sent.
@@ -26,6 +27,7 @@ interface Form {
   absolute_minutes: number | string;
   cookie_mode: 'persistent' | 'non-persistent';
   par: boolean;
+  iss_parameter: boolean;
   flags: Record<string, boolean>;
 }
 
@@ -41,6 +43,7 @@ function formOf(settings: TenantSettings): Form {
     absolute_minutes: settings.session_lifetime_in_minutes ?? 10080,
     cookie_mode: settings.session_cookie?.mode ?? 'persistent',
     par: settings.pushed_authorization_requests_supported === true,
+    iss_parameter: settings.authorization_response_iss_parameter_supported === true,
     flags: Object.fromEntries(ALL_FLAGS.map((option) => [option.flag, flagShown(option, flags[option.flag])])),
   };
 }
@@ -56,6 +59,7 @@ function patchOf(saved: Form, form: Form): TenantSettingsPatch {
   if (Number(form.absolute_minutes) !== Number(saved.absolute_minutes)) patch.session_lifetime_in_minutes = Number(form.absolute_minutes);
   if (form.cookie_mode !== saved.cookie_mode) patch.session_cookie = { mode: form.cookie_mode };
   if (form.par !== saved.par) patch.pushed_authorization_requests_supported = form.par;
+  if (form.iss_parameter !== saved.iss_parameter) patch.authorization_response_iss_parameter_supported = form.iss_parameter;
   const flags = Object.fromEntries(
     ALL_FLAGS.filter((option) => form.flags[option.flag] !== saved.flags[option.flag]).map((option) => [option.flag, flagStored(option, form.flags[option.flag]!)]),
   );
@@ -192,6 +196,13 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
             description="Applications may push their authorization requests to /oauth/par and start /authorize with the request_uri it returns (RFC 9126). Needed before an application can require PAR."
             checked={form.par}
             onChange={(event) => set('par', event.currentTarget.checked)}
+            disabled={!canWrite}
+          />
+          <Switch
+            label="Return the Issuer in Authorization Responses"
+            description="Authorization responses and their errors carry the issuer as the iss parameter (RFC 9207), so that applications talking to several servers can tell which one answered; required by the FAPI 2.0 Security Profile. Applications that see it advertised in discovery must then check it."
+            checked={form.iss_parameter}
+            onChange={(event) => set('iss_parameter', event.currentTarget.checked)}
             disabled={!canWrite}
           />
           {SETTINGS_FLAGS.map(flagSwitch)}

@@ -249,10 +249,11 @@ describe('dashboard application credentials', () => {
         await expect.poll(async () => (await mgmt(`/clients/${portalId}`)).body.signed_request_object).toEqual({ required: true, credentials: [{ id: credential.id }] });
         await expectAxeClean(page, 'settings (authorization requests)');
 
-        // It takes effect: a plain request is refused at the callback, a signed one starts the login.
+        // It takes effect: a plain request gets an error page (its redirect_uri was not signed), a signed one starts the login.
         const plain = await authorize({ redirect_uri: callback, response_type: 'code', scope: 'openid', state: 'p' });
-        expect(plain.status).toBe(302);
-        expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+        expect(plain.status).toBe(400);
+        expect(plain.headers.get('location')).toBeNull();
+        expect(plain.text).toContain('requires JWT-Secured Authorization Requests');
         const now = Math.floor(Date.now() / 1000);
         const request = await new SignJWT({ iss: portalId, aud: issuer, client_id: portalId, response_type: 'code', redirect_uri: callback, scope: 'openid', exp: now + 60, jti: randomUUID() })
           .setProtectedHeader({ alg: 'RS256', typ: 'oauth-authz-req+jwt', kid: credential.kid })

@@ -5,7 +5,7 @@
  * log batch is written on demand instead of slept for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { compactDecrypt, createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';
 import { createSelfSignedCertificate } from '../../src/crypto/x509.js';
@@ -227,6 +227,8 @@ describe('JWE access tokens (token_encryption)', () => {
       [encryption(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()), /RSA/],
       [encryption('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'), /invalid certificate or public key/],
       [encryption(`${pem}${pem}`), /exactly one/],
+      // e = 1: OAEP "encrypts" to a readable content key (Node imports such a key and encrypts with it).
+      [encryption(createPublicKey({ key: { ...good.publicKey.export({ format: 'jwk' }), e: 'AQ' }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()), /public exponent/],
     ];
     for (const [tokenEncryption, message] of refused) {
       const res = await api('POST', '/resource-servers', { identifier: 'urn:jwe-refused', token_encryption: tokenEncryption });

@@ -704,8 +704,8 @@ describe('JWT-secured authorization requests (JAR, RFC 9101)', () => {
     const cases: Array<[string, string, RegExp, Record<string, string>?]> = [
       ['unsigned', unsigned, /alg none/],
       ['HS256', await sign(claimsFor(jar.client_id), { alg: 'HS256', signingKey: new TextEncoder().encode(jar.client_secret) }), /asymmetric algorithm/],
-      ['wrong key', await sign(claimsFor(jar.client_id), { signingKey: other.privateKey }), /signature verification failed/],
-      ['wrong alg for the credential', await sign(claimsFor(jar.client_id), { alg: 'RS256' }), /alg does not match/],
+      ['wrong key', await sign(claimsFor(jar.client_id), { signingKey: other.privateKey }), /signature could not be verified/],
+      ['wrong alg for the credential', await sign(claimsFor(jar.client_id), { alg: 'RS256' }), /signature could not be verified/],
       ['no typ', await new SignJWT(claimsFor(jar.client_id)).setProtectedHeader({ alg: 'PS256' }).sign(key.privateKey), /typ must be/],
       ['encrypted', jwe, /encrypted request objects/],
       ['expired', await sign(claimsFor(jar.client_id, { exp: now() - 120, nbf: now() - 300, iat: now() - 300 })), /has expired/],
@@ -739,13 +739,45 @@ describe('JWT-secured authorization requests (JAR, RFC 9101)', () => {
     await expectRefused(await authorize({ client_id: jar.client_id, request }), 'invalid_request_object', /jti has already been used/);
   });
 
+  it('never takes a request object for a client assertion, even from a key that serves both; the two share one jti record', async () => {
+    const both = await rsaKey();
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'JAR and PKJ', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+    const credential = (await tls.api('dev', token, 'POST', `/api/v2/clients/${app.client_id}/credentials`, { credential_type: 'public_key', pem: both.pem, alg: 'PS256' })).body;
+    const associated = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, {
+      token_endpoint_auth_method: null,
+      client_authentication_methods: { private_key_jwt: { credentials: [{ id: credential.id }] } },
+      signed_request_object: { credentials: [{ id: credential.id }] },
+    });
+    expect(associated.status, JSON.stringify(associated.body)).toBe(200);
+    const asAssertion = async (jwt: string) => {
+      const res = await tls.caFetch(`${issuer()}oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', audience: 'urn:nothing', client_id: app.client_id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt }).toString(),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, string> };
+    };
+    // A request object as a browser URL would carry it (sub added, as some clients do), under either typ.
+    for (const typ of ['oauth-authz-req+jwt', 'jwt']) {
+      const requestObject = await sign(claimsFor(app.client_id, { sub: app.client_id }), { typ, signingKey: both.privateKey });
+      expect(await asAssertion(requestObject)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    }
+    // A real assertion authenticates (the grant itself then fails on its own terms, not as invalid_client)…
+    const jti = `shared-${Math.random()}`;
+    const assertion = await new SignJWT({ iss: app.client_id, sub: app.client_id, aud: issuer(), jti, exp: now() + 120 }).setProtectedHeader({ alg: 'PS256' }).sign(both.privateKey);
+    const authenticated = await asAssertion(assertion);
+    expect(authenticated.status, JSON.stringify(authenticated.body)).not.toBe(401);
+    // …and spends its jti for request objects too.
+    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id, { jti }), { signingKey: both.privateKey }) }), 'invalid_request_object', /jti has already been used/);
+  });
+
   it('verifies only with credentials associated through signed_request_object, while they are unexpired', async () => {
     const second = await rsaKey();
     const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'JAR later', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
     const credential = await tls.api('dev', token, 'POST', `/api/v2/clients/${app.client_id}/credentials`, { credential_type: 'public_key', pem: second.pem, alg: 'PS256', expires_at: new Date(Date.now() + 3000).toISOString() });
     expect(credential.status).toBe(201);
     // Not associated: the credential verifies nothing.
-    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) }), 'invalid_request_object', /no credential for signed request objects/);
+    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) }), 'invalid_request_object', /signature could not be verified/);
     const patched = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { signed_request_object: { credentials: [{ id: credential.body.id }] } });
     expect(patched.status).toBe(200);
     expect(patched.body.signed_request_object).toEqual({ required: false, credentials: [{ id: credential.body.id }] });
@@ -755,7 +787,7 @@ describe('JWT-secured authorization requests (JAR, RFC 9101)', () => {
     // Not required: a plain request still works.
     expect((await authorize({ client_id: app.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid' })).status).toBe(302);
     await new Promise((resolve) => setTimeout(resolve, 3200));
-    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) }), 'invalid_request_object', /credentials have expired/);
+    await expectRefused(await authorize({ client_id: app.client_id, request: await sign(claimsFor(app.client_id), { signingKey: second.privateKey }) }), 'invalid_request_object', /signature could not be verified/);
   });
 
   it('Management API: Auth0’s shape, the credentials scopes, associations checked, associated credentials kept', async () => {

@@ -68,16 +68,25 @@ export function parsePem(pem: string, field = 'pem'): { key: KeyObject; certific
   const labels = pemLabels(pem);
   if (labels.some((label) => label.includes('PRIVATE'))) throw invalid(`Payload validation error: '${field}' holds a private key; upload the public key or certificate only.`, 'invalid_body');
   if (labels.length !== 1) throw invalid(`Payload validation error: '${field}' must hold exactly one PEM public key or X.509 certificate.`);
+  let parsed: { key: KeyObject; certificate?: X509Certificate };
   try {
     if (labels[0] === 'CERTIFICATE') {
       const certificate = new X509Certificate(pem);
-      return { key: certificate.publicKey, certificate };
+      parsed = { key: certificate.publicKey, certificate };
+    } else {
+      if (labels[0] !== 'PUBLIC KEY' && labels[0] !== 'RSA PUBLIC KEY') throw new Error('not a public key');
+      parsed = { key: createPublicKey({ key: pem, format: 'pem', type: labels[0] === 'RSA PUBLIC KEY' ? 'pkcs1' : 'spki' }) };
     }
-    if (labels[0] !== 'PUBLIC KEY' && labels[0] !== 'RSA PUBLIC KEY') throw new Error('not a public key');
-    return { key: createPublicKey({ key: pem, format: 'pem', type: labels[0] === 'RSA PUBLIC KEY' ? 'pkcs1' : 'spki' }) };
   } catch {
     throw invalid(`Payload validation error: invalid certificate or public key in '${field}'.`);
   }
+  // An RSA key with a tiny public exponent (e = 1 above all, which Node imports and encrypts with)
+  // protects nothing: a JWE's content key would be readable, a signature forgeable. FIPS 186-5's floor.
+  const exponent = parsed.key.asymmetricKeyDetails?.publicExponent;
+  if (parsed.key.asymmetricKeyType === 'rsa' && (exponent === undefined || exponent < 65537n || exponent % 2n === 0n)) {
+    throw invalid(`Payload validation error: the RSA key in '${field}' must have an odd public exponent of at least 65537.`);
+  }
+  return parsed;
 }
 
 /** The key's type and size agree with the algorithm it will verify. */

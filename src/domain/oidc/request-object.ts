@@ -148,16 +148,16 @@ export async function expandRequestObject(input: RequestObjectInput, deps: Reque
   if (parts.length !== 3) throw refuse('not a compact JWS.');
   const header = checkedHeader(jwt);
 
+  // Until a signature verifies, every refusal reads the same: the error page is public, and which
+  // credentials the client has, whether they expired, their kids and algorithms are nobody's business.
+  const unverifiable = () => refuse('the signature could not be verified with the client’s request object credentials.');
   const ids = requestObjectCredentialIds(client);
-  if (ids.length === 0) throw refuse('the client has no credential for signed request objects (signed_request_object.credentials).');
   const now = deps.now();
-  const candidates = (await deps.credentials(client.client_id)).filter((credential) => ids.includes(credential.id) && credential.credentialType === 'public_key' && credential.key && credential.alg);
+  const candidates = ids.length === 0 ? [] : (await deps.credentials(client.client_id)).filter((credential) => ids.includes(credential.id) && credential.credentialType === 'public_key' && credential.key && credential.alg);
   const live = candidates.filter((credential) => credential.expiresAt === null || credential.expiresAt > now);
-  if (live.length === 0) throw refuse(candidates.length > 0 ? 'the client’s request object credentials have expired.' : 'the client has no usable credential for signed request objects.');
   const keyed = header.kid === undefined ? live : live.filter((credential) => credential.kid === header.kid);
-  if (keyed.length === 0) throw refuse('no request object credential of the client has this kid.');
   const usable = keyed.filter((credential) => credential.alg === header.alg);
-  if (usable.length === 0) throw refuse('alg does not match the algorithm registered with the credential.');
+  if (usable.length === 0) throw unverifiable();
 
   let payload: Uint8Array | undefined;
   for (const credential of usable) {
@@ -169,7 +169,7 @@ export async function expandRequestObject(input: RequestObjectInput, deps: Reque
       // Next candidate: with no kid, each associated key is tried.
     }
   }
-  if (!payload) throw refuse('signature verification failed.');
+  if (!payload) throw unverifiable();
 
   let claims: Record<string, unknown>;
   try {
@@ -211,7 +211,9 @@ export async function expandRequestObject(input: RequestObjectInput, deps: Reque
 
   // Last, once everything else holds: a forged or malformed request object never spends a jti.
   if (typeof claims.jti === 'string') {
-    const jtiHash = createHash('sha256').update(`request_object:${claims.jti}`).digest('base64url');
+    // The same record as private_key_jwt's assertions (one hash of the jti, no prefix): a JWT signed by
+    // a key that serves both can be spent once, as one or the other.
+    const jtiHash = createHash('sha256').update(claims.jti).digest('base64url');
     const keepUntil = new Date((claims.exp + JTI_RETENTION_SECONDS) * 1000).toISOString();
     if (!(await deps.claimJti(client.client_id, jtiHash, keepUntil))) throw refuse('jti has already been used.');
   }

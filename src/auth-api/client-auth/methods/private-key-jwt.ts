@@ -57,6 +57,8 @@ interface AssertionClaims {
   nbf?: unknown;
   iat?: unknown;
   jti?: unknown;
+  response_type?: unknown;
+  redirect_uri?: unknown;
 }
 
 /** The claims of the (not yet verified) assertion, only to learn which client it names. */
@@ -84,7 +86,7 @@ function assertionOf(credentials: ClientCredentials): string {
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** The protected header, checked for what no credential could make acceptable (before any lookup). */
-function protectedHeader(assertion: string): { alg?: unknown; kid?: unknown } {
+function protectedHeader(assertion: string): { alg?: unknown; kid?: unknown; typ?: unknown } {
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(assertion) as Record<string, unknown>;
@@ -113,7 +115,12 @@ export const privateKeyJwt: ClientAuthMethod = {
     if (claims.iss.length > MAX_CLIENT_ID_LENGTH) throw refuse(`iss is longer than ${MAX_CLIENT_ID_LENGTH} characters.`);
     const bodyClientId = credentials.params.client_id;
     if (bodyClientId !== undefined && bodyClientId !== claims.iss) throw refuse('client_id does not match the assertion’s iss and sub.');
-    protectedHeader(assertion);
+    // A JAR request object (domain/oidc/request-object.ts) may be signed by the same key and travels
+    // in browser URLs: it must never stand in for a client assertion. Its parameters give it away
+    // even when its typ is plain `jwt`; the two also share one jti record, so neither is spent twice.
+    if (claims.response_type !== undefined || claims.redirect_uri !== undefined) throw refuse('an authorization request object is not a client assertion.');
+    const header = protectedHeader(assertion);
+    if (typeof header.typ === 'string' && header.typ.toLowerCase() === 'oauth-authz-req+jwt') throw refuse('an authorization request object is not a client assertion.');
     return claims.iss;
   },
   async authenticate(credentials, client, { services, tenant, issuer, endpointAudience }) {

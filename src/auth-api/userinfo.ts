@@ -12,6 +12,7 @@ import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { isCompactJwe } from '../domain/tokens/jwe.js';
 import { userClaims } from '../domain/oidc/user-claims.js';
+import { complianceProfileOf } from '../domain/clients/compliance-levels.js';
 import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
 import { certificateBindingProblem } from '../http/certificate-binding.js';
@@ -23,6 +24,8 @@ interface TokenSubject {
   scope: string[];
   /** The token's `cnf` when it is certificate-bound. */
   cnf?: unknown;
+  /** The application the token was issued to, when the token names it. */
+  clientId?: string;
 }
 
 export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -33,7 +36,8 @@ export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = asyn
     checkBinding(request, subject);
     const user = await services.users.get(request.tenant.id, subject.userId).catch(() => undefined);
     if (!user || user.blocked) throw invalidToken('The user no longer exists or is blocked');
-    return userClaims(user, subject.scope);
+    const client = subject.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, subject.clientId) : undefined;
+    return userClaims(user, subject.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true });
   };
   app.get('/userinfo', handler);
   app.post('/userinfo', handler);
@@ -52,7 +56,7 @@ function checkBinding(request: FastifyRequest, subject: TokenSubject): void {
 }
 
 async function fromOpaque(services: Services, request: FastifyRequest, token: string): Promise<TokenSubject> {
-  const entry = await services.ttl.get<{ userId: string; scope: string[]; cnf?: unknown }>(request.tenant.id, 'userinfo_token', token);
+  const entry = await services.ttl.get<{ userId: string; scope: string[]; cnf?: unknown; clientId?: string }>(request.tenant.id, 'userinfo_token', token);
   if (!entry) throw invalidToken('The access token is invalid or expired');
   return entry;
 }
@@ -71,5 +75,6 @@ async function fromJwt(services: Services, request: FastifyRequest, token: strin
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.includes(`${payload.iss}userinfo`)) throw invalidToken('The access token is not valid for /userinfo');
   if (typeof payload.sub !== 'string') throw invalidToken('The access token has no subject');
-  return { userId: payload.sub, scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [], cnf: payload.cnf };
+  const clientId = typeof payload.azp === 'string' ? payload.azp : typeof payload.client_id === 'string' ? payload.client_id : undefined;
+  return { userId: payload.sub, scope: typeof payload.scope === 'string' ? payload.scope.split(' ') : [], cnf: payload.cnf, ...(clientId ? { clientId } : {}) };
 }

@@ -108,6 +108,14 @@ describe('dashboard applications', () => {
             return [c.grant_types.includes('password'), c.refresh_token?.rotation_type, c.jwt_configuration?.alg, c.jwt_configuration?.lifetime_in_seconds, c.client_metadata];
           })
           .toEqual([true, 'rotating', 'PS256', 7200, { team: 'orders' }]);
+        // FAPI Compliance Enforcement Level: None and the two FAPI 2.0 profiles (FAPI 1 is not offered).
+        await page.getByRole('combobox', { name: 'FAPI Compliance Enforcement Level' }).click();
+        await expect.poll(async () => page.getByRole('option').allInnerTexts()).toEqual([
+          'None',
+          'FAPI 2.0 Security Profile with Private Key JWT and certificate binding',
+          'FAPI 2.0 Security Profile with mTLS and certificate binding',
+        ]);
+        await page.getByRole('option', { name: 'None' }).click();
         // Endpoints are the discovery document's; the certificate is the current signing key's.
         const discovery = (await call(server, '/.well-known/openid-configuration', { host: 'acme.localhost' })).body;
         await expect(page.getByRole('textbox', { name: 'OAuth Token URL' }).inputValue()).resolves.toBe(discovery.token_endpoint);

@@ -8,9 +8,13 @@
  *  - cross-origin login tickets: refused once expired, among other refusals (test/integration/cross-origin.test.ts);
  *  - password reset links: refused an hour on (test/integration/hosted-pages.test.ts);
  *  - passwordless codes: the lifetime of the connection's `options.totp` (test/integration/passwordless.test.ts);
- *  - pushed authorization requests: `par_request_expiry` (the rest in test/integration/oidc-code-flow.test.ts).
+ *  - pushed authorization requests: `par_request_expiry` (the rest in test/integration/oidc-code-flow.test.ts);
+ *  - authorization codes of a FAPI 2.0 application: 60 seconds (the rest in test/integration/mtls.test.ts).
  * One file and one server for them all: the in-process tier pays its start once.
  */
+import 'reflect-metadata';
+import { createHash, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
@@ -273,6 +277,63 @@ describe('pushed authorization requests (POST /oauth/par, /authorize with reques
     expect(new URL(live.headers.get('location')!, server.originOf('dev')).pathname).toBe('/u/login');
     advance(2_000);
     expect((await authorize(short.body.request_uri)).status).toBe(400);
+  });
+});
+
+describe('compliance_level fapi2_sp_mtls_mtls: authorization codes live 60 seconds', () => {
+  // Its own server: the edge's client-certificate header is believed only from an address TRUST_PROXY names (not `true`).
+  let edgeServer: InProcessServer;
+  let edgeToken: string;
+  beforeAll(async () => {
+    edgeServer = await startInProcess({ env: { TRUST_PROXY: '127.0.0.1' } });
+    edgeToken = await edgeServer.tokenFor('dev');
+    expect((await edgeServer.api('dev', edgeToken, 'POST', '/api/v2/users', { connection: REALM, email: 'ada@example.com', password: PASSWORD, email_verified: true })).status).toBe(201);
+  });
+  afterAll(async () => edgeServer?.close());
+  const manage = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await edgeServer.api('dev', edgeToken, method, path, body);
+    expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+    return res.body;
+  };
+
+  it('a code exchanged 59 s after issue works; one 61 s after issue is invalid_grant', async () => {
+    x509.cryptoProvider.set(webcrypto);
+    await manage('PATCH', '/api/v2/tenants/settings', { pushed_authorization_requests_supported: true });
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const now = edgeServer.clock.now();
+    const certificate = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '0a', name: 'CN=fapi', notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000), signingAlgorithm: alg, keys });
+    const pem = certificate.toString('pem');
+    const app = await manage('POST', '/api/v2/clients', { name: 'FAPI', app_type: 'regular_web', callbacks: [CALLBACK], grant_types: ['authorization_code'] });
+    const cred = await manage('POST', `/api/v2/clients/${app.client_id}/credentials`, { credential_type: 'x509_cert', pem });
+    await manage('PATCH', `/api/v2/clients/${app.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { self_signed_tls_client_auth: { credentials: [{ id: cred.id }] } }, compliance_level: 'fapi2_sp_mtls_mtls' });
+    const edge = { 'client-certificate': encodeURIComponent(pem) };
+    const verifier = 'w'.repeat(50);
+    const base = edgeServer.originOf('dev');
+    const codeAfter = async (ms: number) => {
+      const pushed = await edgeServer.fetch(`${base}/oauth/par`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...edge },
+        body: new URLSearchParams({ client_id: app.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }),
+      });
+      expect(pushed.status, await pushed.clone().text()).toBe(201);
+      const browser = new FormBrowser({ caFetch: edgeServer.fetch });
+      const page = await openHostedPage(browser, `${base}/authorize?${new URLSearchParams({ client_id: app.client_id, request_uri: ((await pushed.json()) as Json).request_uri })}`);
+      let url = locationOf(await browser.post(`${base}/u/login`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), username: 'ada@example.com', password: PASSWORD }), `${base}/u/login`);
+      while (!url.toString().startsWith(CALLBACK)) url = locationOf(await browser.get(url.toString()), url.toString());
+      edgeServer.clock.advance(ms);
+      const exchanged = await edgeServer.fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...edge },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: app.client_id, code: url.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: verifier }),
+      });
+      return { status: exchanged.status, body: (await exchanged.json()) as Json };
+    };
+    const live = await codeAfter(59_000);
+    expect(live.status, JSON.stringify(live.body)).toBe(200);
+    const expired = await codeAfter(61_000);
+    expect(expired.status).toBe(403);
+    expect(expired.body.error).toBe('invalid_grant');
   });
 });
 

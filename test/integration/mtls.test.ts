@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import * as client from 'openid-client';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
+import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
 import { auth } from 'express-oauth2-jwt-bearer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDevCert } from '../../src/cli/dev-cert.js';
@@ -598,5 +599,177 @@ describe('the alias switch', () => {
     expect((await send({ ...alias(), path: '/oauth/token', form: clientCredentials(API_PLAIN), cert: alice })).status).toBe(404);
     expect((await send({ path: '/.well-known/openid-configuration' })).body.mtls_endpoint_aliases).toBeUndefined();
     await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: true } });
+  });
+});
+
+/**
+ * Issue 17 item 5: FAPI 2.0 Security Profile compliance levels (docs: "Configure FAPI Compliance",
+ * domain/clients/compliance-levels.ts). Each `it` names the rows of the docs' tables it proves.
+ */
+describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
+  const CB = 'https://fapi.example/cb';
+  const issuer = () => `https://dev.localhost:${server.port}/`;
+  const base = () => `https://dev.localhost:${server.port}`;
+  let pkj: { client_id: string };
+  let signer: webcrypto.CryptoKey;
+  let kid: string;
+  let mtlsApp: { client_id: string };
+  const verifier = 'v'.repeat(50);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+
+  /** A fetch over `send` for FormBrowser: keeps every Set-Cookie. */
+  const browserFetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const body = request.body ? Buffer.from(await request.arrayBuffer()).toString() : undefined;
+    const res = await send({ path: url.pathname + url.search, method: request.method, headers: Object.fromEntries(request.headers), ...(body !== undefined ? { form: Object.fromEntries(new URLSearchParams(body)) } : {}) });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+    const nullBody = [204, 304].includes(res.status);
+    return new Response(nullBody ? null : typeof res.body === 'string' ? res.body : JSON.stringify(res.body), { status: res.status, headers });
+  };
+
+  const assertion = (clientId: string, aud: string) =>
+    new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(aud).setJti(`${Math.random()}`).setIssuedAt().setExpirationTime('60s').sign(signer);
+  const pkjAuth = async (aud = issuer()) => ({ client_id: pkj.client_id, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(pkj.client_id, aud) });
+  const pushParams = (extra: Record<string, string> = {}) => ({ response_type: 'code', redirect_uri: CB, scope: 'openid profile', state: 'fapi-state', code_challenge: challenge, code_challenge_method: 'S256', ...extra });
+
+  /** Pushes, logs in through the hosted page and returns the callback URL. */
+  async function authorize(clientId: string, requestUri: string): Promise<URL> {
+    const browser = new FormBrowser({ caFetch: browserFetch });
+    const page = await openHostedPage(browser, `${base()}/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri })}`);
+    let response = await browser.post(`${base()}/u/login`, { state: page.state, _csrf: inputValue(page.html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    let url = locationOf(response, `${base()}/u/login`);
+    while (!url.toString().startsWith(CB)) {
+      response = await browser.get(url.toString());
+      url = locationOf(response, url.toString());
+    }
+    return url;
+  }
+
+  it('Management API: refused while the tenant does not allow PAR, without the profile’s authentication method, and when the method is switched away', async () => {
+    const created = await must('POST', '/clients', { name: 'FAPI pkj', app_type: 'regular_web', callbacks: [CB], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_post' });
+    pkj = created;
+    const parOff = await management('PATCH', `/clients/${pkj.client_id}`, { compliance_level: 'fapi2_sp_pkj_mtls' });
+    expect(parOff.status).toBe(400);
+    expect(parOff.body.message).toMatch(/'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported'/);
+    await must('PATCH', '/tenants/settings', { pushed_authorization_requests_supported: true });
+    const secretApp = await management('PATCH', `/clients/${pkj.client_id}`, { compliance_level: 'fapi2_sp_pkj_mtls' });
+    expect(secretApp.status).toBe(400);
+    expect(secretApp.body.message).toMatch(/'compliance_level' fapi2_sp_pkj_mtls requires .*private_key_jwt/);
+    const fapi1 = await management('PATCH', `/clients/${pkj.client_id}`, { compliance_level: 'fapi1_adv_pkj_par' });
+    expect(fapi1.status).toBe(400);
+    expect(fapi1.body.message).toMatch(/^compliance_level is not supported by this server.*FAPI 1 profiles are not supported yet/);
+
+    const alg = { name: 'ECDSA', namedCurve: 'P-256' };
+    const pair = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    signer = pair.privateKey;
+    const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', pair.publicKey)).toString('base64');
+    const cred = await must('POST', `/clients/${pkj.client_id}/credentials`, { credential_type: 'public_key', alg: 'ES256', pem: `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n` });
+    kid = cred.kid;
+    await must('PATCH', `/clients/${pkj.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { private_key_jwt: { credentials: [{ id: cred.id }] } }, compliance_level: 'fapi2_sp_pkj_mtls' });
+    const away = await management('PATCH', `/clients/${pkj.client_id}`, { token_endpoint_auth_method: 'client_secret_post', client_authentication_methods: null });
+    expect(away.status).toBe(400);
+    expect(away.body.message).toMatch(/compliance_level/);
+    expect((await must('GET', `/clients/${pkj.client_id}`)).compliance_level).toBe('fapi2_sp_pkj_mtls');
+    // Discovery is unchanged by a client setting.
+    const doc = (await send({ path: '/.well-known/openid-configuration' })).body;
+    expect(doc.authorization_response_iss_parameter_supported).toBeUndefined();
+  });
+
+  it('rows 2-7 at /oauth/par and /authorize: PAR required, PKCE S256, code only, the profile’s method only, aud exactly the issuer, redirect_uri pushed', async () => {
+    const page = await send({ path: `/authorize?${new URLSearchParams({ client_id: pkj.client_id, ...pushParams() })}` });
+    expect(page.status).toBe(400);
+    expect(String(page.body)).toMatch(/Pushed Authorization Requests are required/);
+    const push = async (params: Record<string, string>, auth?: Record<string, string>) => send({ ...alias(), path: '/oauth/par', form: { ...(auth ?? (await pkjAuth())), ...params }, cert: alice });
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [pushParams({ code_challenge: '', code_challenge_method: '' }), 'invalid_request', /S256/],
+      [pushParams({ code_challenge: 'p'.repeat(43), code_challenge_method: 'plain' }), 'invalid_request', /S256/],
+      [pushParams({ response_type: 'code id_token', nonce: 'n' }), 'unsupported_response_type', /response_type must be code/],
+      [pushParams({ redirect_uri: '' }), 'invalid_request', /redirect_uri/],
+    ];
+    for (const [params, error, description] of cases) {
+      const res = await push(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== '')));
+      expect(res.status, JSON.stringify(params)).toBe(400);
+      expect(res.body.error).toBe(error);
+      expect(res.body.error_description).toMatch(description);
+    }
+    for (const aud of [`${base()}/oauth/par`, `https://mtls.dev.localhost:${mtlsPort}/oauth/par`, `${base()}/oauth/token`]) {
+      const res = await push(pushParams(), await pkjAuth(aud));
+      expect(res.status, aud).toBe(401);
+      expect(res.body.error).toBe('invalid_client');
+    }
+    const noAuth = await push(pushParams(), { client_id: pkj.client_id });
+    expect(noAuth.status).toBe(401);
+    expect((await push(pushParams())).status).toBe(201);
+  });
+
+  it('a compliant flow end to end: code with iss (tenant setting off), 60 s code, bound tokens, numeric updated_at, /userinfo by header only', async () => {
+    const pushed = await send({ ...alias(), path: '/oauth/par', form: { ...(await pkjAuth()), ...pushParams() }, cert: alice });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    const callback = await authorize(pkj.client_id, pushed.body.request_uri);
+    expect(callback.searchParams.get('iss')).toBe(issuer());
+    const code = callback.searchParams.get('code')!;
+    const exchange = { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier };
+    // Without a client certificate: refused before the code is spent (row 8).
+    const unbound = await send({ path: '/oauth/token', form: { ...(await pkjAuth()), ...exchange } });
+    expect(unbound.status).toBe(400);
+    expect(unbound.body).toMatchObject({ error: 'invalid_request' });
+    expect(unbound.body.error_description).toMatch(/compliance_level fapi2_sp_pkj_mtls/);
+    // An assertion for the token endpoint instead of the issuer (row 6).
+    const wrongAud = await send({ ...alias(), path: '/oauth/token', form: { ...(await pkjAuth(`${base()}/oauth/token`)), ...exchange }, cert: alice });
+    expect(wrongAud.status).toBe(401);
+    const tokens = await send({ ...alias(), path: '/oauth/token', form: { ...(await pkjAuth()), ...exchange }, cert: alice });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    const idToken = payloadOf(tokens.body.id_token);
+    expect(typeof idToken.updated_at).toBe('number');
+    // /userinfo: the query and body parameter are refused (row 1); the header with the certificate works.
+    const byQuery = await send({ ...alias(), path: `/userinfo?access_token=${encodeURIComponent(tokens.body.access_token)}`, cert: alice });
+    expect(byQuery.status).toBe(401);
+    const byBody = await send({ ...alias(), path: '/userinfo', form: { access_token: tokens.body.access_token }, cert: alice });
+    expect(byBody.status).toBe(401);
+    const noCert = await send({ path: '/userinfo', headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+    expect(noCert.status).toBe(401);
+    const info = await send({ ...alias(), path: '/userinfo', headers: { authorization: `Bearer ${tokens.body.access_token}` }, cert: alice });
+    expect(info.status, JSON.stringify(info.body)).toBe(200);
+    expect(typeof info.body.updated_at).toBe('number');
+    expect(info.body.updated_at).toBe(idToken.updated_at);
+  });
+
+  it('row 12: only standard error codes — a blocked user at the password grant is invalid_grant, not Auth0’s unauthorized', async () => {
+    await must('POST', '/users', { connection: DB, email: 'blocked@example.com', password: PASSWORD, email_verified: true, blocked: true });
+    await must('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token', PASSWORD_REALM] });
+    const login = { grant_type: PASSWORD_REALM, username: 'blocked@example.com', password: PASSWORD, realm: DB, scope: 'openid' };
+    const fapi = await send({ ...alias(), path: '/oauth/token', form: { ...(await pkjAuth()), ...login }, cert: alice });
+    expect(fapi.status, JSON.stringify(fapi.body)).toBe(403);
+    expect(fapi.body.error).toBe('invalid_grant');
+    const plain = await send({ ...alias(), path: '/oauth/token', form: { client_id: app.client_id, client_secret: app.client_secret, ...login }, cert: alice });
+    expect(plain.body.error).toBe('unauthorized');
+    await must('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token'] });
+  });
+
+  it('fapi2_sp_mtls_mtls: certificate authentication only at par, token and revoke; bound tokens', async () => {
+    const created = await must('POST', '/clients', { name: 'FAPI mtls', app_type: 'regular_web', callbacks: [CB], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_post' });
+    const stored = await must('POST', `/clients/${created.client_id}/credentials`, { name: 'certificate', credential_type: 'x509_cert', pem: alice.cert });
+    await must('PATCH', `/clients/${created.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { self_signed_tls_client_auth: { credentials: [{ id: stored.id }] } }, compliance_level: 'fapi2_sp_mtls_mtls' });
+    mtlsApp = created;
+    const other = await management('PATCH', `/clients/${created.client_id}`, { client_authentication_methods: { private_key_jwt: { credentials: [{ id: stored.id }] } } });
+    expect(other.status).toBe(400);
+    const withoutCert = await send({ path: '/oauth/par', form: { client_id: mtlsApp.client_id, ...pushParams() } });
+    expect(withoutCert.status).toBe(401);
+    const pushed = await send({ ...alias(), path: '/oauth/par', form: { client_id: mtlsApp.client_id, ...pushParams() }, cert: alice });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    const callback = await authorize(mtlsApp.client_id, pushed.body.request_uri);
+    expect(callback.searchParams.get('iss')).toBe(issuer());
+    const tokens = await send({ ...alias(), path: '/oauth/token', form: { client_id: mtlsApp.client_id, grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CB, code_verifier: verifier }, cert: alice });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    expect(payloadOf(tokens.body.id_token).updated_at).toEqual(expect.any(Number));
+    const revokeWithout = await send({ path: '/oauth/revoke', form: { client_id: mtlsApp.client_id, token: tokens.body.access_token } });
+    expect(revokeWithout.status).toBe(401);
+    const revoked = await send({ ...alias(), path: '/oauth/revoke', form: { client_id: mtlsApp.client_id, token: tokens.body.access_token }, cert: alice });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
   });
 });

@@ -136,11 +136,16 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect((await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: null })).status).toBe(200);
     });
 
-    it('finding 19: compliance_level is refused when on; require_pushed_authorization_requests only while the tenant does not allow PAR', async () => {
+    it('finding 19: compliance_level FAPI 1 is refused; FAPI 2 and require_pushed_authorization_requests only while the tenant does not allow PAR', async () => {
       const par = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: true });
       expect(par.status).toBe(400);
       expect(par.body.message).toMatch(/'require_pushed_authorization_requests' needs the tenant setting 'pushed_authorization_requests_supported'/);
-      await refusesClient({ compliance_level: 'fapi2_sp_pkj_mtls' }, 'compliance_level');
+      await refusesClient({ compliance_level: 'fapi1_adv_mtls_par' }, 'compliance_level');
+      const fapi1 = await api('PATCH', `/clients/${clientId}`, { compliance_level: 'fapi1_adv_pkj_par' });
+      expect(fapi1.body.message).toMatch(/FAPI 1 profiles are not supported yet/);
+      const fapi2 = await api('PATCH', `/clients/${clientId}`, { compliance_level: 'fapi2_sp_pkj_mtls' });
+      expect(fapi2.status).toBe(400);
+      expect(fapi2.body.message).toMatch(/'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported'/);
       const off = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: false, compliance_level: null, require_proof_of_possession: false });
       expect(off.status).toBe(200);
     });

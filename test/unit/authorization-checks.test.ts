@@ -137,7 +137,7 @@ describe('authorization request checks', () => {
   it('run in this order (the first failure decides the error)', () => {
     expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'pushed-request-required', 'signed-request-required', 'redirect-uri-registered']);
     expect(names(REQUEST_CHECKS)).toEqual([
-      'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'response-type-allowed-for-client',
+      'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'compliance-profile', 'response-type-allowed-for-client',
       'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce',
     ]);
     expect(names(LOOKUP_CHECKS)).toEqual(['audience-is-an-api']);

@@ -14,6 +14,7 @@ import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
 import { ProofOfPossessionRequired } from '../../domain/tokens/certificate-binding.js';
 import type { CodeGrant } from '../../domain/oidc/code-grant.js';
+import { complianceProfileOf } from '../../domain/clients/compliance-levels.js';
 import { deliver } from './response-modes.js';
 import { askConsent } from './consent-question.js';
 
@@ -48,7 +49,7 @@ export async function completeAuthorization(
       if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
     } catch (error) {
       if (!(error instanceof ApiAccessDenied)) throw error;
-      return deliver(reply, tenant, target, withState({ error: 'access_denied', error_description: error.message }));
+      return deliver(reply, tenant, target, withState({ error: 'access_denied', error_description: error.message }), client);
     }
   }
 
@@ -66,7 +67,7 @@ export async function completeAuthorization(
       ...(apiAllowsSkipping !== undefined ? { apiAllowsSkipping } : {}),
     };
     if ((await services.consent.decide(tenant.id, consent)) === 'ask') {
-      if (authorization.prompt.has('none')) return deliver(reply, tenant, target, withState({ error: 'consent_required', error_description: 'Consent required' }));
+      if (authorization.prompt.has('none')) return deliver(reply, tenant, target, withState({ error: 'consent_required', error_description: 'Consent required' }), client);
       return askConsent(services, request, reply, { authorization, issuer, session, question: { audience: consent.audience, scope: grant.scope } });
     }
   }
@@ -79,7 +80,7 @@ export async function completeAuthorization(
       codeGrant.codeChallenge = authorization.codeChallenge;
       codeGrant.codeChallengeMethod = authorization.codeChallengeMethod ?? 'plain';
     }
-    code = await services.ttl.put(tenant.id, 'authorization_code', codeGrant, CODE_TTL_SECONDS);
+    code = await services.ttl.put(tenant.id, 'authorization_code', codeGrant, complianceProfileOf(client)?.codeLifetimeSeconds ?? CODE_TTL_SECONDS);
     params.code = code;
   }
   const wantsToken = authorization.responseTypes.has('token');
@@ -95,7 +96,7 @@ export async function completeAuthorization(
       });
     } catch (error) {
       // A browser presents no client certificate: a token that must be certificate-bound cannot come from here.
-      if (error instanceof ProofOfPossessionRequired) return deliver(reply, tenant, target, withState({ error: 'invalid_request', error_description: error.message }));
+      if (error instanceof ProofOfPossessionRequired) return deliver(reply, tenant, target, withState({ error: 'invalid_request', error_description: error.message }), client);
       throw error;
     }
     if (tokens.access_token) {
@@ -106,5 +107,5 @@ export async function completeAuthorization(
     }
     if (tokens.id_token) params.id_token = tokens.id_token;
   }
-  return deliver(reply, tenant, target, withState(params));
+  return deliver(reply, tenant, target, withState(params), client);
 }

@@ -10,12 +10,22 @@ import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../../domain/tenants/tenant-service.js';
 import type { ResponseMode } from '../../domain/oidc/authorization-request.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
+import type { Client } from '../../domain/clients/client.js';
+import { complianceProfileOf, conformantErrorCode } from '../../domain/clients/compliance-levels.js';
 import { escapeHtml, renderPage } from '../../pages/html.js';
 
-export function deliver(reply: FastifyReply, tenant: Tenant, target: { redirectUri: string; responseMode: ResponseMode }, response: Record<string, string>): FastifyReply {
+export function deliver(
+  reply: FastifyReply,
+  tenant: Tenant,
+  target: { redirectUri: string; responseMode: ResponseMode },
+  response: Record<string, string>,
+  /** The application answered, when known: a FAPI 2.0 compliance level asks for `iss` whatever the tenant says. */
+  client?: Client | null,
+): FastifyReply {
   const { redirectUri, responseMode } = target;
   // The issuer of the host the request came on (a custom domain's own), as discovery there names it.
-  const params = tenantFeatures(tenant.settings).authorizationResponseIss ? { ...response, iss: reply.request.issuer } : response;
+  const standard = response.error !== undefined ? { ...response, error: conformantErrorCode(client, 'authorize', response.error) } : response;
+  const params = tenantFeatures(tenant.settings).authorizationResponseIss || complianceProfileOf(client)?.issInAuthorizationResponse ? { ...standard, iss: reply.request.issuer } : standard;
   if (responseMode === 'query' || responseMode === 'fragment') {
     const url = new URL(redirectUri);
     const encoded = new URLSearchParams(params).toString();

@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
+import { complianceProfileOf } from '../../domain/clients/compliance-levels.js';
 import { tenantFeatures, type TenantFeatures } from '../../domain/tenants/features.js';
 import { credentialsOf, type ClientCredentials, type CredentialParams } from './credentials.js';
 import { invalidClient, multipleMethods } from './errors.js';
@@ -46,15 +47,24 @@ export async function authenticateClient(
   const tenant = request.tenant;
   const client = await services.clients.find(tenant.id, tenant.name, clientId);
   if (!client) throw invalidClient(method);
-  const context: ClientAuthContext = { services, tenant, issuer: request.issuer, ...(options.endpointAudience ? { endpointAudience: options.endpointAudience } : {}) };
+  // A FAPI compliance level: its profile's methods only, and a private_key_jwt assertion for the issuer alone.
+  const profile = complianceProfileOf(client);
+  const context: ClientAuthContext = profile?.assertionAudienceIsIssuer
+    ? { services, tenant, issuer: request.issuer, issuerAudienceOnly: true }
+    : { services, tenant, issuer: request.issuer, ...(options.endpointAudience ? { endpointAudience: options.endpointAudience } : {}) };
+  let authenticated: AuthenticatedClient | undefined;
   if (!method.authenticates) {
     // client_id alone: a client registered for mutual TLS proves itself with its certificate.
     const registered = clientAuthMethods(tenantFeatures(tenant.settings)).filter((candidate) => candidate.registeredFor?.(client));
-    if (registered.length > 0) return authenticateByRegistration(registered, credentials, client, context);
+    if (registered.length > 0) authenticated = await authenticateByRegistration(registered, credentials, client, context);
   }
-  const outcome = await method.authenticate(credentials, client, context);
-  if (outcome !== 'authenticated') throw invalidClient(method);
-  return { client, method: method.name, authenticated: method.authenticates };
+  if (!authenticated) {
+    const outcome = await method.authenticate(credentials, client, context);
+    if (outcome !== 'authenticated') throw invalidClient(method);
+    authenticated = { client, method: method.name, authenticated: method.authenticates };
+  }
+  if (profile && !profile.clientAuthMethods.includes(authenticated.method)) throw invalidClient(method);
+  return authenticated;
 }
 
 /** The first of the client's mTLS methods its certificate satisfies; the first one's refusal otherwise. */

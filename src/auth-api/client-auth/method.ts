@@ -27,6 +27,8 @@ export interface ClientAuthContext {
    * of the endpoint called, where its protocol says so (RFC 9126 §2: the PAR endpoint).
    */
   readonly endpointAudience?: string;
+  /** A client assertion's `aud` must be exactly the issuer (a FAPI 2.0 compliance level, domain/clients/compliance-levels.ts). */
+  readonly issuerAudienceOnly?: boolean;
 }
 
 export type ClientAuthOutcome = 'authenticated' | 'failed';

@@ -9,6 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
+import { conformantErrorCode } from '../../domain/clients/compliance-levels.js';
 import { AuthorizationRedirectError, checkClientAndRedirect, parseAuthorizationRequest, type AuthorizationContext, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { attemptPasswordlessLogin } from '../../domain/passwordless/passwordless-login.js';
 import { startSession } from '../authorize/session-start.js';
@@ -89,7 +90,7 @@ async function verifyAndComplete(
       ...(attempt.login ? { userId: attempt.login.user.user_id } : {}),
       details: { connection: connection.name, reason: attempt.reason },
     });
-    throw fail(attempt.reason === 'blocked_user' ? 'unauthorized' : 'access_denied', description);
+    throw fail(conformantErrorCode(client, 'authorize', attempt.reason === 'blocked_user' ? 'unauthorized' : 'access_denied'), description);
   }
   await services.users.recordLogin(attempt.login, { ip: request.ip });
   return startSession(services, request, reply, { client, user: attempt.login.user, connection: connection.name, amr: ['otp'], authorization, issuer: request.issuer });

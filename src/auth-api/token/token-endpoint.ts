@@ -14,6 +14,8 @@ import { grantNotAllowed } from './grants/grant.js';
 import { tokenGrantFor } from './grants/registry.js';
 import { ProofOfPossessionRequired, bindingFor } from '../../domain/tokens/certificate-binding.js';
 import { presentedThumbprint } from '../client-certificate.js';
+import type { Client } from '../../domain/clients/client.js';
+import { conformantErrorCode } from '../../domain/clients/compliance-levels.js';
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.post('/oauth/token', async (request, reply) => {
@@ -24,8 +26,9 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     const grant = tokenGrantFor(tenantFeatures(request.tenant.settings), grantType);
     if (!grant) throw new AuthApiError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
     const { success: successType, failure: failureType } = grant.logs;
+    let client: Client | undefined;
     try {
-      const { client } = await authenticateClient(services, request, params);
+      ({ client } = await authenticateClient(services, request, params));
       if (!client.grant_types.includes(grantType)) throw grantNotAllowed(grantType);
       const result = await (async () => {
         // The application's own requirement is known now: refused before a grant consumes a code or checks a password.
@@ -50,6 +53,8 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
           ...(params.client_id ? { clientId: params.client_id } : {}),
           ...(params.audience ? { audience: params.audience } : {}),
         });
+        const code = conformantErrorCode(client, 'token', error.error);
+        if (code !== error.error) throw new AuthApiError(code === 'invalid_grant' ? 403 : 400, code, error.description, error.extra, error.headers);
       }
       throw error;
     }

@@ -7,6 +7,7 @@
  *  - Either is bound to the client certificate the token request presented (its `cnf`, kept with
  *    the opaque token's entry), and refused when a binding is required without one (certificate-binding.ts).
  */
+import { complianceProfileOf } from '../clients/compliance-levels.js';
 import type { Services } from '../services.js';
 import type { Client } from '../clients/client.js';
 import type { User } from '../users/user.js';
@@ -85,7 +86,7 @@ export async function mintUserTokens(
     issued.id_token = mintIdToken(ring, {
       issuer,
       client,
-      claims: userClaims(user, grant.scope),
+      claims: userClaims(user, grant.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true }),
       now,
       ...(grant.authTime !== undefined ? { authTime: grant.authTime } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),

@@ -13,6 +13,7 @@
 import type { Client } from '../clients/client.js';
 import type { ResourceServer } from '../resource-servers/resource-server.js';
 import { invalid } from '../errors.js';
+import { complianceProfileOf } from '../clients/compliance-levels.js';
 
 /** A token request the binding rules refuse: the token endpoint answers it as `invalid_request`. */
 export class ProofOfPossessionRequired extends Error {}
@@ -34,6 +35,8 @@ export function isPublicClient(client: Pick<Client, 'token_endpoint_auth_method'
 /** Why a token for `client` (and `api`, when it names one) must be certificate-bound; undefined when it need not be. */
 export function bindingRequirement(client: Client, api: ResourceServer | undefined): string | undefined {
   if (client.require_proof_of_possession === true) return 'The application requires sender-constrained tokens (require_proof_of_possession)';
+  const profile = complianceProfileOf(client);
+  if (profile?.senderConstrained) return `The application requires sender-constrained tokens (compliance_level ${profile.level})`;
   const pop = api?.proof_of_possession as ProofOfPossession | null | undefined;
   if (pop?.mechanism === 'mtls' && pop.required === true && (pop.required_for !== 'public_clients' || isPublicClient(client))) {
     return `The API ${api!.identifier} requires sender-constrained tokens (proof_of_possession)`;

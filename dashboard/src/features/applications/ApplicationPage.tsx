@@ -364,6 +364,13 @@ const GRANT_TYPES = [
   { value: 'http://auth0.com/oauth/grant-type/mfa-otp', label: 'MFA (OTP)' },
 ];
 
+/** Auth0's "FAPI Compliance Enforcement Level" choices Tessera implements (the FAPI 1 Advanced profiles are not offered). */
+const COMPLIANCE_LEVEL_OPTIONS = [
+  { value: 'none', label: 'None' },
+  { value: 'fapi2_sp_pkj_mtls', label: 'FAPI 2.0 Security Profile with Private Key JWT and certificate binding' },
+  { value: 'fapi2_sp_mtls_mtls', label: 'FAPI 2.0 Security Profile with mTLS and certificate binding' },
+];
+
 function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
   const { update, save } = useSave(api, app);
   const canWrite = api.can('update:clients');
@@ -378,6 +385,8 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
   const [infiniteIdle, setInfiniteIdle] = useState(rt.infinite_idle_token_lifetime ?? true);
   const [alg, setAlg] = useState<string>(app.jwt_configuration?.alg ?? 'RS256');
   const [idTokenLifetime, setIdTokenLifetime] = useState<number>(app.jwt_configuration?.lifetime_in_seconds ?? 36000);
+  const storedCompliance = app.compliance_level ?? 'none';
+  const [compliance, setCompliance] = useState<string>(storedCompliance);
   const [metadata, setMetadata] = useState(() => JSON.stringify(app.client_metadata ?? {}, null, 2));
   const metadataProblem = jsonError(metadata);
   return (
@@ -398,6 +407,8 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
             infinite_idle_token_lifetime: infiniteIdle,
           },
           jwt_configuration: { ...(app.jwt_configuration ?? {}), alg: alg as 'RS256', lifetime_in_seconds: idTokenLifetime },
+          // Sent only when changed: the server checks the tenant's PAR setting when the level is written.
+          ...(compliance !== storedCompliance ? { compliance_level: compliance === 'none' ? null : compliance } : {}),
         } as ClientPatch);
       }}
     >
@@ -431,6 +442,14 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
           </SettingsCard>
           <SettingsCard title="OAuth">
             <Select label="JSON Web Token (JWT) Signature Algorithm" description="The algorithm used to sign the ID tokens of this application. HS256 signs with the client secret." data={['RS256', 'PS256', 'HS256']} value={alg} onChange={(v) => v && setAlg(v)} allowDeselect={false} />
+            <Select
+              label="FAPI Compliance Enforcement Level"
+              description="Authorization requests succeed only when they and this application's configuration comply with the profile: PAR (the tenant must allow it first), PKCE S256, response type code, certificate-bound tokens, and the profile's client authentication (configure it under Credentials first)."
+              data={COMPLIANCE_LEVEL_OPTIONS}
+              value={compliance}
+              onChange={(v) => v && setCompliance(v)}
+              allowDeselect={false}
+            />
           </SettingsCard>
           <SaveBar canWrite={canWrite} pending={update.isPending} error={update.error} subject="this application" />
         </Stack>

@@ -123,7 +123,7 @@ export const privateKeyJwt: ClientAuthMethod = {
     if (typeof header.typ === 'string' && header.typ.toLowerCase() === 'oauth-authz-req+jwt') throw refuse('an authorization request object is not a client assertion.');
     return claims.iss;
   },
-  async authenticate(credentials, client, { services, tenant, issuer, endpointAudience }) {
+  async authenticate(credentials, client, { services, tenant, issuer, endpointAudience, issuerAudienceOnly }) {
     const assertion = assertionOf(credentials);
     const header = protectedHeader(assertion);
     // Until the signature is verified, every refusal answers as an unknown client would: whether the
@@ -165,9 +165,13 @@ export const privateKeyJwt: ClientAuthMethod = {
     // The client was looked up from the unverified decode: the verified claims must name it too.
     if (claims.iss !== client.client_id || claims.sub !== client.client_id) throw refuse('iss and sub must both be the client_id.');
 
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    const accepted = [issuer, `${issuer.replace(/\/$/, '')}/oauth/token`, ...(endpointAudience ? [endpointAudience] : [])];
-    if (!audiences.some((aud) => typeof aud === 'string' && accepted.includes(aud))) throw refuse(`aud must be ${accepted.join(' or ')}.`);
+    if (issuerAudienceOnly) {
+      if (claims.aud !== issuer) throw refuse(`aud must be exactly the issuer ${issuer} for this client (compliance_level).`);
+    } else {
+      const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      const accepted = [issuer, `${issuer.replace(/\/$/, '')}/oauth/token`, ...(endpointAudience ? [endpointAudience] : [])];
+      if (!audiences.some((aud) => typeof aud === 'string' && accepted.includes(aud))) throw refuse(`aud must be ${accepted.join(' or ')}.`);
+    }
 
     const nowSeconds = Math.floor(now / 1000);
     if (!isNumber(claims.exp)) throw refuse('exp is required.');

@@ -23,6 +23,7 @@ import { nonceForIdToken } from './nonce-for-id-token.js';
 import { promptSupported } from './prompt-supported.js';
 import { maxAge } from './max-age.js';
 import { pkce } from './pkce.js';
+import { complianceProfile } from './compliance-profile.js';
 import { audienceIsAnApi } from './audience-is-an-api.js';
 
 export type { AuthorizationEndpoint, AuthorizationLookups, ClientCheck, LookupCheck, RequestCheck, RequestDraft } from './check.js';
@@ -38,6 +39,7 @@ export const REQUEST_CHECKS: readonly RequestCheck[] = [
   responseTypeSupported,
   responseModeSupported,
   noTokensInQuery,
+  complianceProfile,
   responseTypeAllowedForClient,
   openidScopeForIdToken,
   nonceForIdToken,

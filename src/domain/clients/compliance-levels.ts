@@ -1,0 +1,118 @@
+/**
+ * FAPI compliance levels of an application (`compliance_level`, Auth0 "Configure FAPI Compliance"):
+ * what each supported profile requires and changes. This is the one place that knows the profiles:
+ * every check that enforces a row of the docs' tables asks `complianceProfileOf(client)` for the
+ * rule it enforces (docs/ARCHITECTURE.md "FAPI compliance levels" lists where each one is read).
+ *
+ * Two rows of the tables hold for every application already, so no flag here asks for them:
+ * /userinfo reads the access token from the Authorization header only (auth-api/userinfo.ts), and
+ * `redirect_uri` is required in every authorization request, pushed or not
+ * (oidc/authorization-checks/redirect-uri-registered.ts).
+ *
+ * Only the FAPI 2.0 Security Profile levels are implemented; the FAPI 1 Advanced ones
+ * (`fapi1_adv_pkj_par`, `fapi1_adv_mtls_par`) are refused by domain/unsupported-settings.ts.
+ */
+import { invalid } from '../errors.js';
+import type { Client } from './client.js';
+import { authenticationMethodsOf } from './authentication-methods.js';
+
+export interface ComplianceProfile {
+  readonly level: string;
+  /** Pushed Authorization Requests are required, whatever require_pushed_authorization_requests says. */
+  readonly requiresPushedRequests: boolean;
+  /** PKCE with code_challenge_method S256 is required at /oauth/par and /authorize. */
+  readonly requiresPkceS256: boolean;
+  /** The only response types an authorization request may ask for. */
+  readonly responseTypes: readonly string[];
+  /** The only client authentication methods accepted at every endpoint that authenticates clients. */
+  readonly clientAuthMethods: readonly string[];
+  /** A private_key_jwt assertion's `aud` must be exactly the issuer (not the token or PAR endpoint). */
+  readonly assertionAudienceIsIssuer: boolean;
+  /** Tokens are certificate-bound (RFC 8705): a token request without a client certificate is refused. */
+  readonly senderConstrained: boolean;
+  /** `updated_at` is a unix timestamp (OIDC Core §5.1), not Auth0's ISO string. */
+  readonly numericUpdatedAt: boolean;
+  /** RFC 9207's `iss` is returned in authorization responses even when the tenant setting is off. */
+  readonly issInAuthorizationResponse: boolean;
+  /** Maximum lifetime of an authorization code, in seconds. */
+  readonly codeLifetimeSeconds: number;
+  /** Only the error codes the OAuth/OIDC specifications define (conformantErrorCode). */
+  readonly standardErrorCodesOnly: boolean;
+}
+
+const FAPI2_SECURITY_PROFILE = {
+  requiresPushedRequests: true,
+  requiresPkceS256: true,
+  responseTypes: ['code'],
+  senderConstrained: true,
+  numericUpdatedAt: true,
+  issInAuthorizationResponse: true,
+  codeLifetimeSeconds: 60,
+  standardErrorCodesOnly: true,
+} as const;
+
+const PROFILES: Readonly<Record<string, ComplianceProfile>> = {
+  fapi2_sp_pkj_mtls: { level: 'fapi2_sp_pkj_mtls', ...FAPI2_SECURITY_PROFILE, clientAuthMethods: ['private_key_jwt'], assertionAudienceIsIssuer: true },
+  fapi2_sp_mtls_mtls: { level: 'fapi2_sp_mtls_mtls', ...FAPI2_SECURITY_PROFILE, clientAuthMethods: ['tls_client_auth', 'self_signed_tls_client_auth'], assertionAudienceIsIssuer: false },
+};
+
+/** The levels that enforce a profile (`none` and null enforce nothing). */
+export const ENFORCED_COMPLIANCE_LEVELS = Object.keys(PROFILES);
+
+/** The profile the application must comply with; undefined for none. */
+export function complianceProfileOf(client: object | null | undefined): ComplianceProfile | undefined {
+  const level = (client as { compliance_level?: unknown } | null | undefined)?.compliance_level;
+  return typeof level === 'string' && Object.hasOwn(PROFILES, level) ? PROFILES[level] : undefined;
+}
+
+/**
+ * On every create and update (the merged application): a compliance level needs the application
+ * configured with its profile's authentication method, and no other (so that switching the method
+ * away while the level is set is refused too).
+ */
+export function checkComplianceLevel(client: Client): void {
+  const profile = complianceProfileOf(client);
+  if (!profile) return;
+  const configured = Object.keys(authenticationMethodsOf(client) ?? {});
+  if (configured.length === 0 || configured.some((method) => !profile.clientAuthMethods.includes(method))) {
+    throw invalid(
+      `Payload validation error: 'compliance_level' ${profile.level} requires the application to authenticate with ${profile.clientAuthMethods.join(' or ')} only (client_authentication_methods).`,
+    );
+  }
+}
+
+/** A compliance level needs PAR, hence the tenant's "Allow Pushed Authorization Requests" first (as require_pushed_authorization_requests does). */
+export function checkComplianceLevelPar(input: { compliance_level?: unknown }, tenantAllowsPar: boolean): void {
+  if (typeof input.compliance_level === 'string' && complianceProfileOf({ compliance_level: input.compliance_level })?.requiresPushedRequests && !tenantAllowsPar) {
+    throw invalid("Payload validation error: 'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported' (Allow Pushed Authorization Requests) to be enabled first.");
+  }
+}
+
+/**
+ * "Returns only OIDC conformant error codes": the codes each protocol defines for the endpoint
+ * (token: RFC 6749 §5.2; authorize and PAR: RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, RFC 9101 §6.2,
+ * RFC 9126 §2.3). The Auth0-specific ones Tessera can answer are mapped to the standard code that
+ * covers them; for applications without a compliance level nothing changes (Auth0 compatibility).
+ */
+const STANDARD_ERROR_CODES = {
+  token: new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']),
+  authorize: new Set([
+    'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable',
+    'interaction_required', 'login_required', 'account_selection_required', 'consent_required', 'invalid_request_uri', 'invalid_request_object',
+    'request_not_supported', 'request_uri_not_supported', 'registration_not_supported', 'invalid_client',
+  ]),
+} as const;
+
+/** Auth0's own codes and their standard stand-ins, per endpoint. */
+const CONFORMANT_CODE: Record<keyof typeof STANDARD_ERROR_CODES, Readonly<Record<string, string>>> = {
+  // A blocked user, too many attempts, a breached password, or a grant the user's access denies: the grant is not valid.
+  token: { unauthorized: 'invalid_grant', too_many_attempts: 'invalid_grant', password_leaked: 'invalid_grant', access_denied: 'invalid_grant', mfa_required: 'invalid_grant' },
+  // A blocked user (passwordless magic link): the user's access is denied.
+  authorize: { unauthorized: 'access_denied', too_many_attempts: 'access_denied', password_leaked: 'access_denied' },
+};
+
+/** The error code to answer `client` with at `endpoint`: unchanged unless its compliance level asks for standard codes only. */
+export function conformantErrorCode(client: object | null | undefined, endpoint: keyof typeof STANDARD_ERROR_CODES, code: string): string {
+  if (!complianceProfileOf(client)?.standardErrorCodesOnly || STANDARD_ERROR_CODES[endpoint].has(code)) return code;
+  return CONFORMANT_CODE[endpoint][code] ?? (endpoint === 'token' ? 'invalid_request' : 'server_error');
+}

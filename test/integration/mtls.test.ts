@@ -739,6 +739,16 @@ describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
     expect(info.body.updated_at).toBe(idToken.updated_at);
   });
 
+  it('row 10 on errors too (RFC 9207 §2): a redirected error for a FAPI client carries iss with the tenant setting off', async () => {
+    const pushed = await send({ ...alias(), path: '/oauth/par', form: { ...(await pkjAuth()), ...pushParams({ prompt: 'none', state: 'silent' }) }, cert: alice });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    const res = await send({ path: `/authorize?${new URLSearchParams({ client_id: pkj.client_id, request_uri: pushed.body.request_uri })}` });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.location as string);
+    expect(location.origin + location.pathname).toBe(CB);
+    expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'login_required', state: 'silent', iss: issuer() });
+  });
+
   it('row 12: only standard error codes — a blocked user at the password grant is invalid_grant, not Auth0’s unauthorized', async () => {
     await must('POST', '/users', { connection: DB, email: 'blocked@example.com', password: PASSWORD, email_verified: true, blocked: true });
     await must('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token', PASSWORD_REALM] });

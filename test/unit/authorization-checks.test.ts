@@ -126,7 +126,12 @@ function outcome(clientName: string, params: Record<string, string>): string {
     return `ok ${JSON.stringify(request, (_key, value: unknown) => (value instanceof Set ? [...value] : value))}`;
   } catch (error) {
     if (error instanceof AuthorizationPageError) return `page ${error.error} ${error.description}`;
-    if (error instanceof AuthorizationRedirectError) return `redirect ${error.error} ${error.description} ${JSON.stringify(error.target)}`;
+    if (error instanceof AuthorizationRedirectError) {
+      // The target names the application it answers (for its compliance level), always the request's own.
+      const { client, ...target } = error.target;
+      if (client !== CLIENTS[clientName]) throw new Error(`redirect target without its application: ${JSON.stringify(params)}`);
+      return `redirect ${error.error} ${error.description} ${JSON.stringify(target)}`;
+    }
     throw error;
   }
 }

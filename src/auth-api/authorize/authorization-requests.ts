@@ -15,6 +15,7 @@ import {
   checkClientAndRedirect,
   parseAuthorizationRequest,
   type AuthorizationRequest,
+  type RedirectTarget,
 } from '../../domain/oidc/authorization-request.js';
 import { runClientChecks, runLookupChecks, type AuthorizationEndpoint } from '../../domain/oidc/authorization-checks/index.js';
 import { expandRequestObject, refuseForeignRequestUri, RequestObjectError, type RequestObjectDeps } from '../../domain/oidc/request-object.js';
@@ -32,10 +33,11 @@ export function stringParams(source: unknown): Record<string, string> {
 }
 
 /** Where errors of a validated request go: its redirect_uri, in its response mode, with its state. */
-export const redirectTarget = (authorization: AuthorizationRequest) => ({
+export const redirectTarget = (authorization: AuthorizationRequest, client?: Client): RedirectTarget => ({
   redirectUri: authorization.redirectUri,
   responseMode: authorization.responseMode,
   ...(authorization.state !== undefined ? { state: authorization.state } : {}),
+  ...(client ? { client } : {}),
 });
 
 export interface ValidationOptions {
@@ -79,7 +81,7 @@ export async function validatedAuthorization(
   const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders, { endpoint, pushed: options.pushed !== undefined, signed });
   const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders), endpoint);
   const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
-  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
+  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization, client));
   await runLookupChecks(endpoint, authorization, lookups, fail);
   return { client, authorization, params, signed };
 }

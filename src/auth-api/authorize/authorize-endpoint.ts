@@ -42,7 +42,7 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
         return completeAuthorization(services, request, reply, client, authorization, request.issuer, session, user);
       }
       if (authorization.prompt.has('none')) {
-        throw new AuthorizationRedirectError('login_required', 'Login required', redirectTarget(authorization));
+        throw new AuthorizationRedirectError('login_required', 'Login required', redirectTarget(authorization, client));
       }
       return startLogin(services, request, reply, authorization);
     } catch (error) {

@@ -8,7 +8,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Tenant } from '../../domain/tenants/tenant-service.js';
-import type { ResponseMode } from '../../domain/oidc/authorization-request.js';
+import type { RedirectTarget } from '../../domain/oidc/authorization-request.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
 import type { Client } from '../../domain/clients/client.js';
 import { complianceProfileOf, conformantErrorCode } from '../../domain/clients/compliance-levels.js';
@@ -17,12 +17,13 @@ import { escapeHtml, renderPage } from '../../pages/html.js';
 export function deliver(
   reply: FastifyReply,
   tenant: Tenant,
-  target: { redirectUri: string; responseMode: ResponseMode },
+  target: RedirectTarget,
   response: Record<string, string>,
-  /** The application answered, when known: a FAPI 2.0 compliance level asks for `iss` whatever the tenant says. */
-  client?: Client | null,
+  /** The application answered, when known (else the target's): a FAPI 2.0 compliance level asks for `iss` whatever the tenant says. */
+  answered?: Client | null,
 ): FastifyReply {
   const { redirectUri, responseMode } = target;
+  const client = answered ?? target.client;
   // The issuer of the host the request came on (a custom domain's own), as discovery there names it.
   const standard = response.error !== undefined ? { ...response, error: conformantErrorCode(client, 'authorize', response.error) } : response;
   const params = tenantFeatures(tenant.settings).authorizationResponseIss || complianceProfileOf(client)?.issInAuthorizationResponse ? { ...standard, iss: reply.request.issuer } : standard;

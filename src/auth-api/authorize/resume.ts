@@ -37,11 +37,11 @@ export function resumeAuthorization(services: Services) {
     const { issuer } = interaction.request;
     const result = interaction.result!;
 
-    if (interaction.state === 'failed') {
-      return deliver(reply, tenant, redirectTarget(authorization), { error: 'access_denied', error_description: DECLINED, ...(authorization.state !== undefined ? { state: authorization.state } : {}) });
-    }
     const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
     if (!client) return unknownClient(reply, request, authorization.clientId);
+    if (interaction.state === 'failed') {
+      return deliver(reply, tenant, redirectTarget(authorization, client), { error: 'access_denied', error_description: DECLINED, ...(authorization.state !== undefined ? { state: authorization.state } : {}) });
+    }
 
     if (interaction.state === 'authenticated') {
       const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);

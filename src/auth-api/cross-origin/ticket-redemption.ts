@@ -58,7 +58,7 @@ export async function redeemLoginTicket(
   params: { login_ticket: string; realm?: string },
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const target = redirectTarget(authorization);
+  const target = redirectTarget(authorization, client);
   const ticket = await services.ttl.get<LoginTicket>(tenant.id, 'login_ticket', params.login_ticket);
   if (!ticket || ticket.clientId !== client.client_id || (params.realm !== undefined && params.realm !== ticket.connection)) {
     failed(request, client, INVALID_TICKET);
@@ -136,7 +136,7 @@ async function finish(
   verifier: string | undefined,
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const target = redirectTarget(authorization);
+  const target = redirectTarget(authorization, client);
   const redemption = await services.ttl.consume<LoginTicket>(tenant.id, 'login_ticket', loginTicket);
   if (redemption.status !== 'ok') {
     failed(request, client, INVALID_TICKET);

@@ -75,7 +75,7 @@ async function verifyAndComplete(
   params: Record<string, string>,
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
-  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization));
+  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization, client));
   const connection = params.connection ? await services.connections.findByName(tenant.id, params.connection) : undefined;
   const passwordless = connection && passwordlessOf(connection.strategy);
   if (!connection || !passwordless) throw fail('invalid_request', 'the connection was not found');

@@ -5,12 +5,15 @@
  * application at its redirect_uri, in the requested response mode, with its `state`.
  */
 import type { ResponseMode } from './authorization-request.js';
+import type { Client } from '../clients/client.js';
 
 /** Where an error for a verified request goes. */
 export interface RedirectTarget {
   redirectUri: string;
   responseMode: ResponseMode;
   state?: string;
+  /** The application the error goes to, when known: its compliance level shapes the answer (iss, error codes). */
+  client?: Client;
 }
 
 /** An error shown on the tenant's error page, never redirected. */

@@ -22,7 +22,7 @@ export function readRequest(
   const implicitOrHybrid = responseTypes.has('token') || responseTypes.has('id_token');
   const requestedMode = params.response_mode;
   const responseMode = (requestedMode && features.responseModes.includes(requestedMode) ? requestedMode : implicitOrHybrid ? 'fragment' : 'query') as ResponseMode;
-  const target: RedirectTarget = { redirectUri, responseMode, ...(params.state !== undefined ? { state: params.state } : {}) };
+  const target: RedirectTarget = { redirectUri, responseMode, client, ...(params.state !== undefined ? { state: params.state } : {}) };
   return {
     params,
     client,

@@ -671,6 +671,17 @@ describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
     const cred = await must('POST', `/clients/${pkj.client_id}/credentials`, { credential_type: 'public_key', alg: 'ES256', pem: `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n` });
     kid = cred.kid;
     await must('PATCH', `/clients/${pkj.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { private_key_jwt: { credentials: [{ id: cred.id }] } }, compliance_level: 'fapi2_sp_pkj_mtls' });
+    // Or in one POST, the credential given whole (as Auth0 documents the level on create).
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+    const inline = await must('POST', '/clients', {
+      name: 'FAPI in one request',
+      app_type: 'regular_web',
+      callbacks: [CB],
+      grant_types: ['authorization_code', 'refresh_token'],
+      compliance_level: 'fapi2_sp_pkj_mtls',
+      client_authentication_methods: { private_key_jwt: { credentials: [{ credential_type: 'public_key', alg: 'ES256', pem }] } },
+    });
+    expect(inline).toMatchObject({ compliance_level: 'fapi2_sp_pkj_mtls', token_endpoint_auth_method: null });
     const away = await management('PATCH', `/clients/${pkj.client_id}`, { token_endpoint_auth_method: 'client_secret_post', client_authentication_methods: null });
     expect(away.status).toBe(400);
     expect(away.body.message).toMatch(/compliance_level/);
@@ -749,16 +760,22 @@ describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
     expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'login_required', state: 'silent', iss: issuer() });
   });
 
-  it('row 12: only standard error codes — a blocked user at the password grant is invalid_grant, not Auth0’s unauthorized', async () => {
+  it('no password or passwordless grant, and no unauthenticated /passwordless/start, for a FAPI client; Auth0’s own error codes stay for others', async () => {
+    // The grant types are the profile's (Management API, on the merged application).
+    const password = await management('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token', PASSWORD_REALM] });
+    expect(password.status).toBe(400);
+    expect(password.body.message).toMatch(/'compliance_level' fapi2_sp_pkj_mtls allows only the grant_types .*not http:\/\/auth0\.com\/oauth\/grant-type\/password-realm/);
+    expect((await must('GET', `/clients/${pkj.client_id}`)).grant_types).toEqual(['authorization_code', 'refresh_token']);
+    // /passwordless/start names the application only with its profile's authentication.
+    const start = await send({ path: '/passwordless/start', form: { client_id: pkj.client_id, connection: 'email', email: 'ada@example.com', send: 'code' } });
+    expect(start.status).toBe(401);
+    expect(start.body.error).toBe('invalid_client');
+    // A blocked user at the password grant: Auth0's `unauthorized` for an application without a level
+    // (the standard-codes mapping of a FAPI client is unit-tested in test/unit/compliance-levels.test.ts).
     await must('POST', '/users', { connection: DB, email: 'blocked@example.com', password: PASSWORD, email_verified: true, blocked: true });
-    await must('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token', PASSWORD_REALM] });
     const login = { grant_type: PASSWORD_REALM, username: 'blocked@example.com', password: PASSWORD, realm: DB, scope: 'openid' };
-    const fapi = await send({ ...alias(), path: '/oauth/token', form: { ...(await pkjAuth()), ...login }, cert: alice });
-    expect(fapi.status, JSON.stringify(fapi.body)).toBe(403);
-    expect(fapi.body.error).toBe('invalid_grant');
     const plain = await send({ ...alias(), path: '/oauth/token', form: { client_id: app.client_id, client_secret: app.client_secret, ...login }, cert: alice });
     expect(plain.body.error).toBe('unauthorized');
-    await must('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token'] });
   });
 
   it('fapi2_sp_mtls_mtls: certificate authentication only at par, token and revoke; bound tokens', async () => {

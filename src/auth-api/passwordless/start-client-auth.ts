@@ -23,6 +23,7 @@ import { clientAuthMethods } from '../client-auth/registry.js';
 import { tenantFeatures } from '../../domain/tenants/features.js';
 import { AuthApiError } from '../../http/errors.js';
 import { startError, type StartParams } from './start-request.js';
+import { complianceProfileOf } from '../../domain/clients/compliance-levels.js';
 
 export type StartCaller = 'secret' | 'login_page' | 'public' | 'unauthenticated';
 
@@ -50,6 +51,12 @@ export async function identifyCaller(services: Services, request: FastifyRequest
   if (client.token_endpoint_auth_method === 'none') return { client, caller: 'public' };
   // A client registered for mutual TLS proves itself with its certificate (client_id alone, as at the token endpoint).
   if (clientAuthMethods(tenantFeatures(tenant.settings)).some((method) => method.registeredFor?.(client))) {
+    await authenticateClient(services, request, credentials);
+    return { client, caller: 'secret' };
+  }
+  // A FAPI application authenticates at every endpoint that names it (its profile's method), whatever
+  // the tenant's passwordless migration flag says; nobody else may send codes in its name.
+  if (complianceProfileOf(client)) {
     await authenticateClient(services, request, credentials);
     return { client, caller: 'secret' };
   }

@@ -107,7 +107,9 @@ export class ClientService {
     } else {
       reconcileAuthenticationMethods(client, input);
     }
-    checkClient(client);
+    // With inline credentials the methods are known now (their ids only in the transaction): the rules
+    // that read which methods are configured (a compliance level's) judge them as they will be stored.
+    checkClient(inlineMethods ? { ...client, client_authentication_methods: Object.fromEntries(Object.keys(inlineMethods).map((method) => [method, { credentials: [] }])) } : client);
     const now = nowIso();
     await this.storage.transaction(async (repos) => {
       if (await repos.clients.findById(tenantId, client.client_id)) throw invalid('Payload validation error: a client with this client_id already exists.', 'client_exists');

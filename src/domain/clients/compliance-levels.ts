@@ -26,6 +26,12 @@ export interface ComplianceProfile {
   readonly responseTypes: readonly string[];
   /** The only client authentication methods accepted at every endpoint that authenticates clients. */
   readonly clientAuthMethods: readonly string[];
+  /**
+   * The only grant types the application may hold: tokens for users come from an authorization
+   * request (PAR, PKCE) only, never from a password or passwordless code sent to the token endpoint
+   * (FAPI 2.0 forbids the password grant; RFC 9700 §2.4), nor from the implicit flow.
+   */
+  readonly grantTypes: readonly string[];
   /** A private_key_jwt assertion's `aud` must be exactly the issuer (not the token or PAR endpoint). */
   readonly assertionAudienceIsIssuer: boolean;
   /** Tokens are certificate-bound (RFC 8705): a token request without a client certificate is refused. */
@@ -44,6 +50,7 @@ const FAPI2_SECURITY_PROFILE = {
   requiresPushedRequests: true,
   requiresPkceS256: true,
   responseTypes: ['code'],
+  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
   senderConstrained: true,
   numericUpdatedAt: true,
   issInAuthorizationResponse: true,
@@ -67,8 +74,8 @@ export function complianceProfileOf(client: object | null | undefined): Complian
 
 /**
  * On every create and update (the merged application): a compliance level needs the application
- * configured with its profile's authentication method, and no other (so that switching the method
- * away while the level is set is refused too).
+ * configured with its profile's authentication method, and no other, and only its grant types (so
+ * that switching the method away or adding a password grant while the level is set is refused too).
  */
 export function checkComplianceLevel(client: Client): void {
   const profile = complianceProfileOf(client);
@@ -78,6 +85,10 @@ export function checkComplianceLevel(client: Client): void {
     throw invalid(
       `Payload validation error: 'compliance_level' ${profile.level} requires the application to authenticate with ${profile.clientAuthMethods.join(' or ')} only (client_authentication_methods).`,
     );
+  }
+  const outside = client.grant_types.filter((grant) => !profile.grantTypes.includes(grant));
+  if (outside.length > 0) {
+    throw invalid(`Payload validation error: 'compliance_level' ${profile.level} allows only the grant_types ${profile.grantTypes.join(', ')} (not ${outside.join(', ')}).`);
   }
 }
 

@@ -2,6 +2,8 @@
  * The dashboard's static serving composed with the real server (buildServer: tenant resolution,
  * security headers, the JSON not-found handler), as app.ts registers it, over a build of the test's
  * own: the SPA fallback and its CSP win on the admin host only, every other answer is unchanged.
+ *
+ * @storage-neutral (static files and their headers): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

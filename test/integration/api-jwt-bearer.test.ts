@@ -7,6 +7,8 @@
  * The API runs in its own process with NODE_EXTRA_CA_CERTS pointing at the dev CA (how
  * `tessera dev-cert` tells developers to run their apps); it fetches discovery and the JWKS from
  * `https://dev.localhost:PORT` itself, with certificate verification on.
+ *
+ * @storage-neutral (a resource server verifying tokens it fetched keys for: JWT and JWKS wire formats): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devCertFiles, startJwtBearerApi, type RunningApp } from '../support/apps/index.js';

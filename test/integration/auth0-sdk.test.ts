@@ -5,6 +5,8 @@
  *
  * The server certificate is issued by a throwaway dev CA (`runDevCert`). Certificate verification
  * stays on everywhere: clients trust exactly that CA, and a client that does not is refused.
+ *
+ * @storage-neutral (the SDK's wire format against ours; the storage under these routes runs on both databases in management-api-responses*.test.ts): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManagementClient, ManagementError } from 'auth0';

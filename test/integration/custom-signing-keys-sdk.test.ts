@@ -3,6 +3,8 @@
  * Auth0: `keys.customSigning.set`, `get` and `delete`, its errors (404 when there are none, 400 for
  * a refused key) parsed as its own types. The rules and the JWKS are covered in
  * test/in-process/custom-signing-keys.test.ts.
+ *
+ * @storage-neutral (the SDK's calls and error types; the keys' storage is test/in-process/custom-signing-keys.test.ts's, on both databases): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';

@@ -2,6 +2,8 @@
  * Pins the discovery document byte for byte (issue 12: its lists are derived from the grant and
  * client-authentication registries and the tenant's features, and must read exactly as the hand-
  * written document did): same keys in the same order, same values, same order of array elements.
+ *
+ * @storage-neutral (a document's bytes, derived from registries and tenant settings): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, managementToken, startServer, type TestServer } from '../support/server.js';

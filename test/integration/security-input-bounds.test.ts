@@ -3,6 +3,8 @@
  * cannot be made to backtrack (3), identifiers bounded before any lookup (5), JSON nesting (16),
  * user search nesting (14), wrong JSON types and invalid addresses (17), and the 413 every client
  * can read (18).
+ *
+ * @storage-neutral (bounds enforced before any lookup): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';

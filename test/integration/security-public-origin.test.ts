@@ -4,6 +4,8 @@
  * Management API identifier; every alias of that identifier (any host of the tenant, with or without a
  * port, http or https) is the system API for token requests, client grants and conflicts, so no custom
  * API can take one; links in emails and discovery never take the port of the request's Host.
+ *
+ * @storage-neutral (the issuer and the Management API identifier are computed from configuration and the Host header): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManagementClient } from 'auth0';

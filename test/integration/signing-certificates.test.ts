@@ -3,6 +3,8 @@
  * the public downloads `/pem`, `/rawpem`, `/cer`, `/pb7` and `/fingerprint` (no token, every tenant
  * host, also `/{format}/{client_id}`), `GET /api/v2/keys/signing/{kid}` (PEM, PKCS#7, fingerprint and
  * thumbprint) and `signing_keys` on the application object, read through the v7 SDK over HTTPS.
+ *
+ * @storage-neutral (certificate encodings checked with OpenSSL): runs on SQLite only (test/support/suite-plan.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';

@@ -3,8 +3,9 @@
  * config (its two projects) and for nothing else, so the rule lives in one place.
  *
  * Every file runs on the embedded SQLite database. PostgreSQL runs only the files whose outcome can
- * depend on the database: the server tiers (test/integration, test/in-process) and the unit files
- * that open one themselves (they import test/support/database.ts). The other unit files are pure
+ * depend on the database: the server tiers (test/integration, test/in-process) but the files marked
+ * storage-neutral (STORAGE_NEUTRAL_MARKER), and the unit files that open one themselves (they import
+ * test/support/database.ts). The other unit files are pure
  * functions of their inputs: running them twice only costs time. Files driven through Chromium
  * (test/browser, and the integration files that launch it for an SDK's or a page's flow) also run
  * once: what they add is the browser's side, and the storage under them is what every other server
@@ -23,13 +24,18 @@ export function testDatabases(): string[] {
 const testFiles = (dir: string) => readdirSync(join(ROOT, dir)).filter((name) => name.endsWith('.test.ts')).map((name) => join(dir, name));
 const contains = (file: string, text: string) => readFileSync(join(ROOT, file), 'utf8').includes(text);
 
+/**
+ * A server-tier file whose outcome cannot depend on the database says so in its header comment with
+ * this marker and its reason (a document's shape, an SDK's wire format, a bound checked before any
+ * lookup): PostgreSQL is then not asked to repeat it. Storage, caching, sessions, logs, search and
+ * multi-instance files never carry it.
+ */
+export const STORAGE_NEUTRAL_MARKER = '@storage-neutral';
+
 /** The files the PostgreSQL project runs (paths relative to the repository). */
 export function databaseDependentFiles(): string[] {
-  return [
-    ...testFiles('test/integration').filter((file) => !contains(file, 'launchBrowser(')),
-    'test/in-process/**/*.test.ts',
-    ...testFiles('test/unit').filter((file) => contains(file, 'support/database.js')),
-  ];
+  const serverTier = (dir: string) => testFiles(dir).filter((file) => !contains(file, 'launchBrowser(') && !contains(file, STORAGE_NEUTRAL_MARKER));
+  return [...serverTier('test/integration'), ...serverTier('test/in-process'), ...testFiles('test/unit').filter((file) => contains(file, 'support/database.js'))];
 }
 
 /**

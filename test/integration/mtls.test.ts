@@ -760,6 +760,34 @@ describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
     expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'login_required', state: 'silent', iss: issuer() });
   });
 
+  it('openid-client v6 end to end: JAR pushed by PAR, PKCE S256, private_key_jwt and certificate-bound tokens over the mTLS aliases', async () => {
+    // The same EC key verifies the application's request objects (signed_request_object) and its assertions.
+    const credentials = (await management('GET', `/clients/${pkj.client_id}/credentials`)).body as Array<{ id: string }>;
+    await must('PATCH', `/clients/${pkj.client_id}`, { signed_request_object: { credentials: [{ id: credentials[0]!.id }] } });
+    const fetchAlice = fetchWith(alice);
+    const config = await client.discovery(new URL(issuer()), pkj.client_id, { use_mtls_endpoint_aliases: true }, client.PrivateKeyJwt({ key: signer, kid }), { [client.customFetch]: fetchAlice });
+    config[client.customFetch] = fetchAlice;
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const { searchParams: signed } = await client.buildAuthorizationUrlWithJAR(
+      config,
+      { redirect_uri: CB, scope: 'openid profile', state, code_challenge: await client.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256' },
+      { key: signer, kid },
+    );
+    expect([...signed.keys()].sort()).toEqual(['client_id', 'request']);
+    const url = await client.buildAuthorizationUrlWithPAR(config, signed);
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    const callback = await authorize(pkj.client_id, url.searchParams.get('request_uri')!);
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state });
+    expect(tokens.claims()).toMatchObject({ iss: issuer(), aud: pkj.client_id, updated_at: expect.any(Number) });
+    // The access token is bound to alice's certificate: openid-client presents it on the alias; without it, refused.
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    expect(userinfo.updated_at).toEqual(expect.any(Number));
+    const unbound = await send({ path: '/userinfo', headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(unbound.status).toBe(401);
+    await must('PATCH', `/clients/${pkj.client_id}`, { signed_request_object: null });
+  });
+
   it('no password or passwordless grant, and no unauthenticated /passwordless/start, for a FAPI client; Auth0’s own error codes stay for others', async () => {
     // The grant types are the profile's (Management API, on the merged application).
     const password = await management('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'refresh_token', PASSWORD_REALM] });

@@ -24,6 +24,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 16);
 const PAR = process.env.BENCH_PAR !== '0';
+const SLICE = 1; // s: plain and PAR code flows are measured in alternating slices this long
 const CALLBACK = 'https://app.bench.example/callback';
 const PASSWORD = 'Xk9#mTq2!vLp-bench';
 const MARK_START = '<!-- bench:login:start -->';
@@ -151,11 +152,12 @@ async function refreshThroughput(port, client, seconds) {
   return { perSecond: result.requests.average, non2xx: result.non2xx, errors: result.errors, latencyP99: result.latency.p99 };
 }
 
-/** BROWSERS concurrent loops of flow(i) for the given time: complete flows per second and the latency of one flow (ms). */
-async function runLoops(seconds, flow) {
+/** BROWSERS concurrent loops of flow(i) for the given time: the latency of each complete flow (ms), errors, and the time the loops took to stop (s). */
+async function measure(seconds, flow) {
   const latencies = [];
   let errors = 0;
   let firstError;
+  const began = performance.now();
   const end = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: BROWSERS }, async (_, i) => {
@@ -171,14 +173,40 @@ async function runLoops(seconds, flow) {
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
+  return { latencies, errors, firstError, elapsed: (performance.now() - began) / 1000 };
+}
+
+/** Flows per second (over `seconds`) and the p50/p99 of one flow, from one or more measurements. */
+function summarize(samples, seconds) {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const errors = samples.reduce((n, s) => n + s.errors, 0);
+  const firstError = samples.find((s) => s.firstError)?.firstError;
   const percentile = (p) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]) : null);
   return { perSecond: latencies.length / seconds, done: latencies.length, errors, ...(firstError && { firstError }), latencyP50: percentile(50), latencyP99: percentile(99) };
 }
 
+async function runLoops(seconds, flow) {
+  return summarize([await measure(seconds, flow)], seconds);
+}
+
 const runLogins = (port, client, seconds) => runLoops(seconds, (i) => login(port, client, 'openid profile', benchUser(i)));
 
-/** Signs every browser in once (outside the measured window), then measures the plain SSO code flow and the PAR one, each after its own warm-up. */
+/**
+ * Plain and PAR flows in alternating slices of SLICE seconds (DURATION seconds of each in all), so that
+ * a change of the machine's speed during the run (it is shared) weighs on both alike; flows per second
+ * are over the time the slices really took, in-flight flows at each slice's end included.
+ */
+async function alternate(seconds, plain, pushed) {
+  const slices = { plain: [], pushed: [] };
+  for (let left = seconds; left > 0; left -= SLICE) {
+    slices.plain.push(await measure(Math.min(SLICE, left), plain));
+    slices.pushed.push(await measure(Math.min(SLICE, left), pushed));
+  }
+  const elapsed = (samples) => samples.reduce((t, s) => t + s.elapsed, 0);
+  return { plain: summarize(slices.plain, elapsed(slices.plain)), pushed: summarize(slices.pushed, elapsed(slices.pushed)) };
+}
+
+/** Signs every browser in once (outside the measured window), then measures the plain SSO code flow against the PAR one, after a warm-up of both. */
 async function ssoAndPar(port, client) {
   const sessions = [];
   for (let i = 0; i < BROWSERS; i++) {
@@ -188,10 +216,10 @@ async function ssoAndPar(port, client) {
   }
   await ssoFlow(port, client, sessions[0]); // pre-checks: one flow of each kind must work
   await parFlow(port, client, sessions[0]);
-  await runLoops(WARMUP, (i) => ssoFlow(port, client, sessions[i]));
-  const sso = await runLoops(DURATION, (i) => ssoFlow(port, client, sessions[i]));
-  await runLoops(WARMUP, (i) => parFlow(port, client, sessions[i]));
-  const par = await runLoops(DURATION, (i) => parFlow(port, client, sessions[i]));
+  const plain = (i) => ssoFlow(port, client, sessions[i]);
+  const pushed = (i) => parFlow(port, client, sessions[i]);
+  await alternate(WARMUP, plain, pushed);
+  const { plain: sso, pushed: par } = await alternate(DURATION, plain, pushed);
   return { sso, par };
 }
 
@@ -224,7 +252,7 @@ async function main() {
     const report = {
       date: new Date().toISOString(),
       machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version },
-      settings: { duration: DURATION, warmup: WARMUP, browsers: BROWSERS },
+      settings: { duration: DURATION, warmup: WARMUP, browsers: BROWSERS, ...(PAR && { codeFlowSlice: SLICE }) },
       logins: result,
       refresh,
       sso: codeFlows?.sso ?? null,

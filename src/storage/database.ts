@@ -65,6 +65,12 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      // IF NOT EXISTS is not safe against a concurrent CREATE: two instances starting at once on a new
+      // schema may both try, and the loser gets a unique violation on pg_namespace (23505) or
+      // duplicate_schema (42P06). Either way the schema is there, which is all that is asked.
+      const code = (error as { code?: unknown }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
     } finally {
       await client.end();
     }

@@ -229,7 +229,12 @@ describe('origins the application does not allow', () => {
       const header = Object.entries(e.headers).find(([name]) => name.toLowerCase() === 'access-control-allow-origin');
       responses.set(e.requestId, { status: e.statusCode, allowOrigin: header?.[1] });
     });
-    return () => [...methods].flatMap(([id, method]) => (responses.has(id) ? [{ method, ...responses.get(id)! }] : []));
+    // Sorted by method: DevTools may announce the actual POST before its preflight (the browser sends
+    // the preflight first either way; the statuses say what each one got).
+    return () =>
+      [...methods]
+        .flatMap(([id, method]) => (responses.has(id) ? [{ method, ...responses.get(id)! }] : []))
+        .sort((a, b) => a.method.localeCompare(b.method));
   }
 
   it('an origin allowed only for another application passes the preflight, then gets the 403 without CORS headers', async () => {

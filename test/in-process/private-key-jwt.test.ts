@@ -95,7 +95,7 @@ describe('credentials (Management API)', () => {
     expect(priv.status).toBe(400);
     expect(priv.body.message).toContain('private key');
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    expect((await addCredential(clientId, { pem: pemOf(small.publicKey) })).body.message).toContain('between 2048 and 4096');
+    expect((await addCredential(clientId, { pem: pemOf(small.publicKey) })).body.message).toContain('RSA key of 2048 to 4096 bits');
     expect((await addCredential(clientId, { pem: pemOf(ec.publicKey), alg: 'RS256' })).status).toBe(400);
     expect((await addCredential(clientId, { pem: pemOf(key1.publicKey), alg: 'ES256' })).status).toBe(400);
     expect((await addCredential(clientId, { pem: pemOf(key1.publicKey), parse_expiry_from_cert: true })).status).toBe(400);

@@ -100,9 +100,10 @@ function checkKeyForAlg(key: KeyObject, alg: CredentialAlg): void {
   checkRsaSize(key);
 }
 
-function checkRsaSize(key: KeyObject): void {
+/** Auth0's RSA bounds, for credentials and for API encryption keys alike; `field` names the PEM's field in the error. */
+export function checkRsaSize(key: KeyObject, field = 'pem'): void {
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) throw invalid(`Payload validation error: RSA keys must be between ${MIN_RSA_BITS} and ${MAX_RSA_BITS} bits (got ${bits}).`);
+  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) throw invalid(`Payload validation error: '${field}' must hold an RSA key of ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (got ${bits}).`);
 }
 
 /** The EC curves of certificate credentials: those JOSE and every TLS stack know (Node names them by their OpenSSL names). */

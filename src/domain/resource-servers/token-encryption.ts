@@ -17,7 +17,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { DomainError, invalid } from '../errors.js';
-import { MAX_RSA_BITS, MIN_RSA_BITS, parsePem } from '../clients/credential-material.js';
+import { checkRsaSize, parsePem } from '../clients/credential-material.js';
 import { x5tS256Of } from '../../crypto/x509.js';
 import { encryptCompact, jweEncrypter, JWE_KEY_ALGS, type JweEncrypter, type JweKeyAlg } from '../tokens/jwe.js';
 
@@ -71,10 +71,7 @@ export function checkedTokenEncryption(input: TokenEncryptionInput): TokenEncryp
   try {
     const { key: publicKey, certificate } = parsePem(key.pem, field('encryption_key.pem'));
     if (publicKey.asymmetricKeyType !== 'rsa') throw invalid(`Payload validation error: '${field('encryption_key.pem')}' must hold an RSA key for ${key.alg}.`);
-    const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-      throw invalid(`Payload validation error: '${field('encryption_key.pem')}' must hold an RSA key of ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (got ${bits}).`);
-    }
+    checkRsaSize(publicKey, field('encryption_key.pem'));
     thumbprint = certificate ? x5tS256Of(certificate.raw) : createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
   } catch (error) {
     if (error instanceof DomainError) throw error;

@@ -41,7 +41,7 @@ const apiFields = {
     { additionalProperties: false },
   ),
   // JWE access tokens (domain/resource-servers/token-encryption.ts): Auth0's schema, closed; the
-  // whole object in every write. RAR and transactional consent are accepted only unset (null) and
+  // whole object in every write (or the answer sent back unchanged). RAR and transactional consent are accepted only unset (null) and
   // refused otherwise by domain/unsupported-settings.ts.
   token_encryption: Nullable(
     Type.Object(
@@ -52,7 +52,9 @@ const apiFields = {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_JWE_KEY_NAME_LENGTH })),
             alg: OneOf(JWE_KEY_ALGS),
             kid: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_JWE_KID_LENGTH })),
-            pem: Type.String({ minLength: 1, maxLength: MAX_JWE_PEM_LENGTH }),
+            // Required but in an unchanged copy of the answer, which carries the computed thumbprint instead.
+            pem: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_JWE_PEM_LENGTH })),
+            thumbprint_sha256: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
           },
           { additionalProperties: false },
         ),

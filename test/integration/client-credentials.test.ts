@@ -257,6 +257,20 @@ describe('JWE access tokens (token_encryption)', () => {
     expect(patched.body.token_encryption).toEqual({ format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-512', thumbprint_sha256: createHash('sha256').update(der).digest('base64url') } });
     const partial = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: { encryption_key: { kid: 'only-the-kid' } } });
     expect(partial.status).toBe(400);
+    // The answer sent back unchanged (an export imported into its own tenant) keeps the key; any change
+    // to it without a pem, or the answer given to another API, is refused naming the pem.
+    const echoed = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: patched.body.token_encryption });
+    expect(echoed.status, JSON.stringify(echoed.body)).toBe(200);
+    expect(echoed.body.token_encryption).toEqual(patched.body.token_encryption);
+    const answer = patched.body.token_encryption as { encryption_key: Record<string, unknown> };
+    for (const changed of [{ kid: 'renamed' }, { alg: 'RSA-OAEP-256' }, { thumbprint_sha256: spkiThumbprint }]) {
+      const res = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: { ...answer, encryption_key: { ...answer.encryption_key, ...changed } } });
+      expect(res.status, JSON.stringify(changed)).toBe(400);
+      expect(res.body.message).toMatch(/encryption_key\.pem/);
+    }
+    const copied = await api('POST', '/resource-servers', { identifier: 'urn:jwe-copied', token_encryption: answer });
+    expect(copied.status).toBe(400);
+    expect(copied.body.message).toMatch(/encryption_key\.pem/);
     // Other fields leave it alone; null turns it off.
     expect((await api('PATCH', `/resource-servers/${created.body.id}`, { name: 'Renamed' })).body.token_encryption.encryption_key.alg).toBe('RSA-OAEP-512');
     const off = await api('PATCH', `/resource-servers/${created.body.id}`, { token_encryption: null });

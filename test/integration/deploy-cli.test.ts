@@ -43,6 +43,8 @@ const PROD_LOGIN = 'login.prod.example.com';
 
 /** The key pair of the application that authenticates with Private Key JWT (the team keeps the private key). */
 const ledgerKeys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+/** The Orders API's JWE key pair (the API keeps the private key; the tenant holds the public one). */
+const ordersJweKeys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
 /** The development tenant, configured as a team would through the Dashboard or the Management API. */
 async function configureDevelopment(): Promise<void> {
@@ -57,6 +59,7 @@ async function configureDevelopment(): Promise<void> {
     token_lifetime: 3600,
     allow_offline_access: true,
     skip_consent_for_verifiable_first_party_clients: true,
+    token_encryption: { format: 'compact-nested-jwe', encryption_key: { name: 'orders-jwe', alg: 'RSA-OAEP-256', kid: 'orders-jwe-1', pem: ordersJweKeys.publicKey } },
   });
   const storefront = await api('dev', 'POST', '/api/v2/clients', {
     name: 'Storefront',
@@ -177,8 +180,12 @@ const templateOf = (text: string) => text.replaceAll(DEV_APP, '##APP_URL##').rep
  * only from a `pem` in the file, so the template gets one as a keyword (`@@…@@`: a JSON string, which
  * keeps the PEM's line breaks in YAML).
  */
-const withLedgerPem = (text: string) => text.replace(/^(\s+)credential_type: public_key$/m, '$1credential_type: public_key\n$1pem: @@LEDGER_PEM@@');
-const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP, SHOP_NAME: PROD_NAME, LOGIN_DOMAIN: PROD_LOGIN, LEDGER_PEM: ledgerKeys.publicKey } };
+/** The same for an API's JWE key: exported with its thumbprint, never its pem (docs/deploy-cli.md). */
+const withPems = (text: string) =>
+  text
+    .replace(/^(\s+)credential_type: public_key$/m, '$1credential_type: public_key\n$1pem: @@LEDGER_PEM@@')
+    .replace(/^(\s+)thumbprint_sha256: (.+)$/m, '$1thumbprint_sha256: $2\n$1pem: @@ORDERS_JWE_PEM@@');
+const PROD_KEYWORDS = { AUTH0_KEYWORD_REPLACE_MAPPINGS: { APP_URL: PROD_APP, SHOP_NAME: PROD_NAME, LOGIN_DOMAIN: PROD_LOGIN, LEDGER_PEM: ledgerKeys.publicKey, ORDERS_JWE_PEM: ordersJweKeys.publicKey } };
 /** A production value put back to its development one, so that the two tenants compare. */
 const asDevelopment = (text: string) => text.replaceAll(PROD_APP, DEV_APP).replaceAll(PROD_NAME, DEV_NAME).replaceAll(PROD_LOGIN, DEV_LOGIN);
 
@@ -218,6 +225,11 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect(byName(exported.clients, 'Ledger sync').client_authentication_methods).toEqual({ private_key_jwt: { credentials: [{ name: 'ledger-key', credential_type: 'public_key' }] } });
     expect(devExport.text).not.toContain('BEGIN PUBLIC KEY');
     expect(byName(exported.resourceServers, 'Orders API')).toMatchObject({ identifier: 'https://orders.example.com/', token_lifetime: 3600, allow_offline_access: true });
+    // A JWE key by its name, algorithm, kid and thumbprint: the key itself stays in the tenant.
+    expect(byName(exported.resourceServers, 'Orders API').token_encryption).toEqual({
+      format: 'compact-nested-jwe',
+      encryption_key: { name: 'orders-jwe', alg: 'RSA-OAEP-256', kid: 'orders-jwe-1', thumbprint_sha256: expect.any(String) },
+    });
     // References are written as names, so that they resolve in another tenant.
     expect(exported.clientGrants).toEqual(
       expect.arrayContaining([
@@ -254,8 +266,9 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
   });
 
   it('imports the template into another tenant, replacing the keywords, with the same fields', async () => {
-    template = withLedgerPem(templateOf(devExport.text));
+    template = withPems(templateOf(devExport.text));
     expect(template).toContain('pem: @@LEDGER_PEM@@');
+    expect(template).toContain('pem: @@ORDERS_JWE_PEM@@');
     expect(template).toContain('##APP_URL##/callback');
     expect(template).toContain('friendly_name: ##SHOP_NAME##');
     templateFile = join(devFolder, 'template.yaml');
@@ -319,7 +332,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     trimmed.clientGrants = [];
     trimmed.roles = [];
     const trimmedFile = join(devFolder, 'trimmed.yaml');
-    await writeFile(trimmedFile, withLedgerPem(templateOf(dumpYaml(trimmed))));
+    await writeFile(trimmedFile, withPems(templateOf(dumpYaml(trimmed))));
 
     await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: { ...PROD_KEYWORDS, AUTH0_ALLOW_DELETE: true } });
     const after = await snapshot('prod');
@@ -329,5 +342,13 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     // What the template still has is untouched; the CLI's own application and the Management API stay.
     expect((after.resourceServers as any[]).map((rs) => rs.identifier)).toEqual(['https://orders.example.com/']);
     expect((await api('prod', 'GET', `/api/v2/clients/${tls.server.bootstrapOf('prod').client_id}`)).client_id).toBe(tls.server.bootstrapOf('prod').client_id);
+  });
+
+  it('imports the export back into its own tenant unchanged (the JWE key is kept: the answer sent back is no change)', async () => {
+    const before = await snapshot('dev');
+    const file = join(devFolder, 'tessera.yaml');
+    await writeFile(file, devExport.text);
+    await a0deploy(['import', '--input_file', file], { tls, tenant: 'dev' });
+    expect(await snapshot('dev')).toEqual(before);
   });
 });

@@ -151,8 +151,9 @@ export class ResourceServerService {
       if (value === undefined) continue;
       if (value === null) delete (next as unknown as Record<string, unknown>)[field];
       else if (field === 'subject_type_authorization') next.subject_type_authorization = { ...current.subject_type_authorization, ...(value as object) };
-      // Replaced whole: every body naming it carries the format and the key (alg and pem) again.
-      else if (field === 'token_encryption') next.token_encryption = checkedTokenEncryption(value as TokenEncryptionInput);
+      // Replaced whole: every body naming it carries the format and the key (alg and pem) again, or is
+      // an unchanged copy of the answer (an exported API imported back).
+      else if (field === 'token_encryption') next.token_encryption = checkedTokenEncryption(value as TokenEncryptionInput, current.token_encryption);
       else (next as unknown as Record<string, unknown>)[field] = value;
     }
     if (next.signing_alg === 'HS256' && !next.signing_secret) next.signing_secret = randomBytes(32).toString('base64url');

@@ -11,7 +11,10 @@
  *   `alg`, `kid` and `thumbprint_sha256` (base64url SHA-256 of the certificate's DER, RFC 8705's
  *   x5t#S256; for a bare public key, of its SubjectPublicKeyInfo DER).
  * - Every write replaces it whole (Auth0's schema requires `format` and `encryption_key.alg/pem` in
- *   any body that names it); `null` turns it off.
+ *   any body that names it); `null` turns it off. One exception, so that an export (the Deploy CLI's)
+ *   can be imported back into its own tenant: a PATCH that sends the answered object unchanged
+ *   (no `pem`, the stored `thumbprint_sha256`) keeps the stored key. Anything else without a `pem` is
+ *   refused, and a `thumbprint_sha256` beside a `pem` must be that PEM's.
  * - The public key is parsed once per cached API object (a WeakMap on its `token_encryption`): an
  *   API write invalidates the API cache, the next load brings a new object and so a new parse.
  */
@@ -28,10 +31,10 @@ export const MAX_JWE_PEM_LENGTH = 4096;
 export const MAX_JWE_KEY_NAME_LENGTH = 128;
 export const MAX_JWE_KID_LENGTH = 128;
 
-/** What a create or update body carries. */
+/** What a create or update body carries (`pem` left out only in an unchanged copy of the answer). */
 export interface TokenEncryptionInput {
   format: (typeof TOKEN_ENCRYPTION_FORMATS)[number];
-  encryption_key: { name?: string; alg: JweKeyAlg; kid?: string; pem: string };
+  encryption_key: { name?: string; alg: JweKeyAlg; kid?: string; pem?: string; thumbprint_sha256?: string };
 }
 
 /** What is stored with the API. */
@@ -52,12 +55,16 @@ const field = (name: string) => `token_encryption.${name}`;
  * Checks a written `token_encryption` and returns what is stored. The route's schema has already
  * bounded the shape; this re-checks what matters for safety (the service is also called by tools).
  */
-export function checkedTokenEncryption(input: TokenEncryptionInput): TokenEncryption {
+export function checkedTokenEncryption(input: TokenEncryptionInput, current?: TokenEncryption | null): TokenEncryption {
   if (input === null || typeof input !== 'object') throw invalid("Payload validation error: 'token_encryption' must be an object or null.");
   if (!TOKEN_ENCRYPTION_FORMATS.includes(input.format)) throw invalid(`Payload validation error: '${field('format')}' must be one of ${TOKEN_ENCRYPTION_FORMATS.join(', ')}.`);
   const key = input.encryption_key;
   if (key === null || typeof key !== 'object') throw invalid(`Payload validation error: Missing required property: ${field('encryption_key')}.`);
   if (!JWE_KEY_ALGS.includes(key.alg)) throw invalid(`Payload validation error: '${field('encryption_key.alg')}' must be one of ${JWE_KEY_ALGS.join(', ')}.`);
+  if (key.pem === undefined) {
+    if (current && isUnchangedCopy(input, current)) return current;
+    throw invalid(`Payload validation error: Missing required property: ${field('encryption_key.pem')} (only an unchanged copy of the stored token_encryption, with its thumbprint_sha256, may leave it out).`);
+  }
   if (typeof key.pem !== 'string' || key.pem.length === 0 || key.pem.length > MAX_JWE_PEM_LENGTH) {
     throw invalid(`Payload validation error: '${field('encryption_key.pem')}' must be a PEM public key or certificate of at most ${MAX_JWE_PEM_LENGTH} characters.`);
   }
@@ -77,6 +84,9 @@ export function checkedTokenEncryption(input: TokenEncryptionInput): TokenEncryp
     if (error instanceof DomainError) throw error;
     throw invalid(`Payload validation error: invalid certificate or public key in '${field('encryption_key.pem')}'.`);
   }
+  if (key.thumbprint_sha256 !== undefined && key.thumbprint_sha256 !== thumbprint) {
+    throw invalid(`Payload validation error: '${field('encryption_key.thumbprint_sha256')}' is not the thumbprint of '${field('encryption_key.pem')}' (leave it out: it is computed).`);
+  }
   return {
     format: input.format,
     encryption_key: {
@@ -87,6 +97,19 @@ export function checkedTokenEncryption(input: TokenEncryptionInput): TokenEncryp
       thumbprint_sha256: thumbprint,
     },
   };
+}
+
+/** The body is exactly what the Management API answers for `stored` (the same key, nothing renamed). */
+function isUnchangedCopy(input: TokenEncryptionInput, stored: TokenEncryption): boolean {
+  const answered = publicTokenEncryption(stored);
+  const given = input.encryption_key;
+  return (
+    input.format === answered.format &&
+    given.thumbprint_sha256 === answered.encryption_key.thumbprint_sha256 &&
+    given.alg === answered.encryption_key.alg &&
+    given.kid === answered.encryption_key.kid &&
+    given.name === answered.encryption_key.name
+  );
 }
 
 /** The Management API's view: no `pem`. */

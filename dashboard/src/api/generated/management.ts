@@ -4188,7 +4188,8 @@ export interface paths {
                                 alg: "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512";
                                 kid?: string;
                                 name?: string;
-                                pem: string;
+                                pem?: string;
+                                thumbprint_sha256?: string;
                             };
                             /** @enum {string} */
                             format: "compact-nested-jwe";
@@ -4425,7 +4426,8 @@ export interface paths {
                                 alg: "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512";
                                 kid?: string;
                                 name?: string;
-                                pem: string;
+                                pem?: string;
+                                thumbprint_sha256?: string;
                             };
                             /** @enum {string} */
                             format: "compact-nested-jwe";

@@ -363,6 +363,28 @@ describe('happy flow, consent and acr (fapi2-security-profile-final-happy-flow)'
     expect(malformed.body).toMatchObject({ error: 'invalid_request', error_description: 'claims must be a JSON object' });
   });
 
+  it('front channel too: an implicit ID token (an application without a compliance level) carries the requested listed acr; an unlisted voluntary one is left out', async () => {
+    const spa = await must('POST', '/clients', { name: 'SPA', app_type: 'spa', callbacks: [CB], web_origins: ['https://fapi.example'], grant_types: ['implicit'], token_endpoint_auth_method: 'none' });
+    const [connection] = await must('GET', `/connections?name=${DB}`);
+    await must('PATCH', `/connections/${connection.id}`, { enabled_clients: [...connection.enabled_clients, spa.client_id] });
+    const browser = new FormBrowser({ caFetch: browserFetch });
+    const fragmentFor = async (acrValues: string) => {
+      const query = new URLSearchParams({ client_id: spa.client_id, redirect_uri: CB, response_type: 'id_token', scope: 'openid', nonce: 'n-spa', state: 'spa', acr_values: acrValues });
+      let response = await browser.get(`${base()}/authorize?${query}`);
+      let url = locationOf(response, base());
+      if (url.pathname === '/u/login') {
+        const login = await (await browser.get(url.toString())).text();
+        response = await browser.post(`${base()}/u/login`, { state: url.searchParams.get('state')!, _csrf: inputValue(login, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+        url = locationOf(response, base());
+        while (!url.toString().startsWith(CB)) url = locationOf(await browser.get(url.toString()), url.toString());
+      }
+      return new URLSearchParams(url.hash.slice(1));
+    };
+    expect(payloadOf((await fragmentFor(`urn:gold ${SILVER}`)).get('id_token')!).acr).toBe(SILVER);
+    // The second request completes from the SSO session: the acr is the request's, not the session's.
+    expect(payloadOf((await fragmentFor('urn:gold')).get('id_token')!).acr).toBeUndefined();
+  });
+
   it('fapi2-security-profile-final-refresh-token: the refreshed ID token keeps acr; non-rotating tokens survive reuse; without the certificate the refresh is refused and spends nothing; client2 cannot use it', async () => {
     const first = await tokensFor(client1, await codeFor(client1));
     expect(first.body.refresh_token).toBeTruthy();

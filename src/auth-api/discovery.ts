@@ -55,6 +55,9 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     // The algorithms a private_key_jwt credential may be registered with (the assertion's alg is the credential's).
     ...(clientAuthMethods(features).some((method) => method.name === 'private_key_jwt') ? { token_endpoint_auth_signing_alg_values_supported: [...CREDENTIAL_ALGS] } : {}),
     claims_supported: CLAIMS_SUPPORTED,
+    // OIDC Core §5.5: accepted (bounded) and its id_token.acr honoured (domain/oidc/requested-acr.ts);
+    // other requested claims are not added, which §5.5 allows: the scopes decide them.
+    claims_parameter_supported: true,
     request_uri_parameter_supported: features.requestUris,
     request_parameter_supported: features.requestObjects,
     // The request object's alg is its credential's: exactly the algorithms a credential may hold.

@@ -12,6 +12,7 @@
  * later feature that implements one of them deletes its entry.
  */
 import { invalid } from './errors.js';
+import { MULTI_FACTOR_ACR_VALUES } from './oidc/requested-acr.js';
 
 interface UnsupportedSetting {
   /** Dotted path into the request body; `*` stands for every key of an object (e.g. each add-on). */
@@ -121,6 +122,13 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
   // `resource` is not read as the audience.
   only('resource_parameter_profile', 'audience'),
+  // A listed acr is asserted when asked for (oidc/requested-acr.ts); Tessera performs no MFA, so a
+  // multi-factor policy would be asserted without being met.
+  {
+    path: 'acr_values_supported',
+    isOff: (value) => !Array.isArray(value) || !value.some((acr) => MULTI_FACTOR_ACR_VALUES.has(acr as string)),
+    accepted: 'values naming no multi-factor policy (multi-factor authentication is not implemented)',
+  },
   // Flags asking for legacy endpoints or features Tessera does not have.
   off('flags.allow_legacy_delegation_grant_types'),
   off('flags.allow_legacy_ro_grant_types'),

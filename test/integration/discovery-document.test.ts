@@ -29,7 +29,7 @@ function pinned(base: string, extra = ''): string {
     `"id_token_signing_alg_values_supported":["HS256","RS256","PS256"],` +
     `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","private_key_jwt","tls_client_auth","self_signed_tls_client_auth","none"],` +
     `"token_endpoint_auth_signing_alg_values_supported":["RS256","RS384","PS256","ES256"],` +
-    `"claims_supported":["aud","auth_time","created_at","email","email_verified","exp","family_name","given_name","iat","identities","iss","name","nickname","phone_number","picture","sub"],` +
+    `"claims_supported":["aud","auth_time","created_at","email","email_verified","exp","family_name","given_name","iat","identities","iss","name","nickname","phone_number","picture","sub"],"claims_parameter_supported":true,` +
     `"request_uri_parameter_supported":false,"request_parameter_supported":true,"request_object_signing_alg_values_supported":["RS256","RS384","PS256","ES256"]${extra}}`
   );
 }

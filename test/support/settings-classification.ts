@@ -141,7 +141,7 @@ export const TENANT_SETTINGS_FIELDS: Record<string, Classification> = {
   'device_flow.charset': refused('digits', 'base20'),
   'device_flow.mask': refused('***-***', '****-****'),
   sandbox_version: inert('no Actions run on this server, so no sandbox to choose'),
-  acr_values_supported: effect('auth-api/discovery.ts'),
+  acr_values_supported: effect('auth-api/discovery.ts; domain/oidc/requested-acr.ts asserts a requested listed value in ID tokens (test/integration/fapi-conformance.test.ts); multi-factor policies refused (unsupported-settings.ts)'),
   allow_organization_name_in_authentication_api: refused(true, false),
   customize_mfa_in_postlogin_action: refused(true, false),
   pushed_authorization_requests_supported: effect('domain/tenants/features.ts pushedAuthorizationRequests: auth-api/par.ts, discovery.ts; test/integration/oidc-code-flow.test.ts'),

@@ -142,8 +142,8 @@ describe('authorization request checks', () => {
   it('run in this order (the first failure decides the error)', () => {
     expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'pushed-request-required', 'signed-request-required', 'redirect-uri-registered']);
     expect(names(REQUEST_CHECKS)).toEqual([
-      'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'compliance-profile', 'response-type-allowed-for-client',
-      'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce',
+      'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'compliance-profile', 'scope-required', 'response-type-allowed-for-client',
+      'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce', 'requested-acr',
     ]);
     expect(names(LOOKUP_CHECKS)).toEqual(['audience-is-an-api']);
     // /authorize runs every one of them.
@@ -196,6 +196,69 @@ describe('authorization request checks', () => {
     expect(judge({ response_type: 'code', code_challenge: 'a'.repeat(43) })).toBe('Unsupported code_challenge_method: plain');
     expect(judge({ response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })).toBe('Unsupported code_challenge_method: plain');
     expect(judge({ response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })).toBe('code');
+  });
+
+  it('scope-required: an application with a compliance level names its scope (the certification page\'s Action, built in); others default to openid', () => {
+    const base = { client_id: 'app', redirect_uri: CALLBACK, response_type: 'code', state: 'st', code_challenge: CHALLENGE, code_challenge_method: 'S256' };
+    const fapi = client({ compliance_level: 'fapi2_sp_pkj_mtls' } as Partial<Client>);
+    const judge = (app: Client, params: Record<string, string>) => {
+      try {
+        return parseAuthorizationRequest({ ...base, ...params }, app, CALLBACK, contextWith(undefined)).scope.join(' ');
+      } catch (error) {
+        return `${(error as AuthorizationRedirectError).error} ${(error as AuthorizationRedirectError).description}`;
+      }
+    };
+    expect(judge(fapi, {})).toBe('invalid_request Missing required parameter: scope (compliance_level fapi2_sp_pkj_mtls)');
+    expect(judge(fapi, { scope: '  ' })).toBe('invalid_request Missing required parameter: scope (compliance_level fapi2_sp_pkj_mtls)');
+    expect(judge(fapi, { scope: 'openid profile' })).toBe('openid profile');
+    expect(judge(client({ compliance_level: 'none' } as Partial<Client>), {})).toBe('openid');
+    expect(judge(CLIENTS.confidential!, {})).toBe('openid');
+  });
+
+  it('requested-acr: a requested value the tenant lists is asserted; an essential one it cannot assert is access_denied; malformed or unbounded input is invalid_request', () => {
+    const SILVER = 'urn:mace:incommon:iap:silver';
+    const MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+    const full = contextWith(undefined);
+    const listing = { ...full, features: { ...full.features, acrValues: [SILVER, 'urn:bronze', MFA] } };
+    const base = { client_id: 'app', redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 'st' };
+    const judge = (params: Record<string, string>, context: AuthorizationContext = listing) => {
+      try {
+        return parseAuthorizationRequest({ ...base, ...params }, CLIENTS.confidential!, CALLBACK, context).acr ?? 'none';
+      } catch (error) {
+        return `${(error as AuthorizationRedirectError).error} ${(error as AuthorizationRedirectError).description}`;
+      }
+    };
+    const claims = (acr: unknown) => ({ claims: JSON.stringify({ id_token: { acr } }) });
+    // The FAPI conformance suite's request (AddAcrClaimToAuthorizationEndpointRequest).
+    expect(judge(claims({ value: SILVER, essential: true }))).toBe(SILVER);
+    expect(judge(claims({ value: SILVER, essential: true }), full)).toMatch(/^access_denied The essential acr requested in claims cannot be satisfied/);
+    expect(judge(claims({ values: ['urn:gold', 'urn:bronze', SILVER], essential: true }))).toBe('urn:bronze');
+    expect(judge(claims({ essential: true }))).toMatch(/^access_denied/);
+    expect(judge(claims({ values: ['urn:gold'] }))).toBe('none');
+    expect(judge(claims(null))).toBe('none');
+    expect(judge({ acr_values: 'urn:gold urn:bronze' })).toBe('urn:bronze');
+    expect(judge({ acr_values: 'urn:gold' })).toBe('none');
+    expect(judge({ acr_values: SILVER }, full)).toBe('none');
+    expect(judge({ ...claims({ values: ['urn:gold'] }), acr_values: SILVER })).toBe(SILVER);
+    // A multi-factor policy is never asserted (Tessera performs no MFA), even when listed.
+    expect(judge({ acr_values: MFA })).toBe('none');
+    expect(judge(claims({ value: MFA, essential: true }))).toMatch(/^access_denied/);
+    // Malformed, unbounded or unsupported: invalid_request back at the redirect_uri.
+    expect(judge({ claims: 'not json' })).toBe('invalid_request claims must be a JSON object');
+    expect(judge({ claims: '[]' })).toBe('invalid_request claims must be a JSON object');
+    expect(judge({ claims: JSON.stringify({ id_token: [] }) })).toBe('invalid_request claims.id_token must be a JSON object');
+    expect(judge(claims('silver'))).toBe('invalid_request claims.id_token.acr must be null or a JSON object');
+    expect(judge(claims({ essential: 'yes' }))).toBe('invalid_request claims.id_token.acr.essential must be a boolean');
+    expect(judge(claims({ value: 7 }))).toMatch(/^invalid_request claims.id_token.acr.value must be a non-empty string/);
+    expect(judge(claims({ values: [] }))).toMatch(/^invalid_request claims.id_token.acr.values must be an array of 1 to 20 strings/);
+    expect(judge(claims({ values: Array.from({ length: 21 }, (_, i) => `urn:${i}`) }))).toMatch(/^invalid_request claims.id_token.acr.values must be an array/);
+    expect(judge(claims({ value: 'x'.repeat(256) }))).toMatch(/at most 255 characters/);
+    expect(judge({ claims: JSON.stringify({ userinfo: { name: { a: { b: { c: { d: 1 } } } } } }) })).toBe('invalid_request claims must be nested at most 5 levels deep');
+    expect(judge({ claims: JSON.stringify({ userinfo: { pad: 'x'.repeat(4096) } }) })).toBe('invalid_request claims must be at most 4096 bytes');
+    expect(judge({ claims: JSON.stringify({ id_token: { sub: { value: 'auth0|someone' } } }) })).toBe('invalid_request claims.id_token.sub with a value is not supported');
+    expect(judge({ acr_values: Array.from({ length: 21 }, (_, i) => `urn:${i}`).join(' ') })).toBe('invalid_request acr_values must name at most 20 values');
+    // Members Tessera does not act on are accepted (OIDC Core §5.5: the server may ignore them).
+    expect(judge({ claims: JSON.stringify({ userinfo: { email: { essential: true } }, id_token: { name: null }, other: 1 }) })).toBe('none');
   });
 
   it('keep the outcome (first failing check, error kind, code and text) of every request in the matrix', () => {

@@ -37,6 +37,9 @@ describe('finding 19: unsupported settings (one choke point)', () => {
     }
     expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { flags: { enable_sso: true, enable_dynamic_client_registration: false }, enabled_locales: ['en'] })).toBeUndefined();
     expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { enabled_locales: ['fr'] })).toMatch(/^enabled_locales is not supported by this server \(accepted: \["en"\]\)/);
+    // acr values are asserted when listed and asked for; a multi-factor policy would be asserted without MFA.
+    for (const acr of [[], null, ['urn:mace:incommon:iap:silver']]) expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { acr_values_supported: acr })).toBeUndefined();
+    expect(refusal(UNSUPPORTED_TENANT_SETTINGS, { acr_values_supported: ['urn:mace:incommon:iap:silver', 'http://schemas.openid.net/pape/policies/2007/06/multi-factor'] })).toMatch(/^acr_values_supported is not supported by this server \(accepted: values naming no multi-factor policy/);
   });
 
   it('accepts only the breached-password notification frequencies that need no digest', () => {

@@ -39,6 +39,7 @@ export async function completeAuthorization(
   const oidcScopes = authorization.scope.filter((s) => OIDC_SCOPES.has(s));
   const grant: UserGrant = { clientId: client.client_id, userId: user.user_id, scope: oidcScopes, authTime: session.authTime, sid: session.sid };
   if (authorization.nonce !== undefined) grant.nonce = authorization.nonce;
+  if (authorization.acr !== undefined) grant.acr = authorization.acr;
   let apiAllowsSkipping: boolean | undefined;
   if (authorization.audience) {
     try {

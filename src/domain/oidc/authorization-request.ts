@@ -10,6 +10,7 @@ import { tenantFeatures, type TenantFeatures } from '../tenants/features.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks, type AuthorizationEndpoint } from './authorization-checks/index.js';
 import { NO_PLACEHOLDERS, type UrlPlaceholders } from '../clients/url-rules.js';
+import { readAcrRequest, resolveAcr } from './requested-acr.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
 export type PkceMethod = 'S256' | 'plain';
@@ -32,6 +33,8 @@ export interface AuthorizationRequest {
   connection?: string;
   loginHint?: string;
   screenHint?: string;
+  /** The authentication context class the ID token asserts (requested, and listed by the tenant: requested-acr.ts). */
+  acr?: string;
 }
 
 export { AuthorizationPageError, AuthorizationRedirectError, type RedirectTarget } from './authorization-errors.js';
@@ -85,6 +88,8 @@ export function parseAuthorizationRequest(
 
   const codeChallengeMethod = pkceMethodOf(params);
   const audience = params.audience || tenant.defaultAudience || undefined;
+  // The requested-acr check has accepted both parameters and refused an unmet essential acr.
+  const acrOutcome = resolveAcr(readAcrRequest(params), tenant.features.acrValues);
   return {
     clientId: client.client_id,
     redirectUri,
@@ -101,6 +106,7 @@ export function parseAuthorizationRequest(
     ...(params.connection ? { connection: params.connection } : {}),
     ...(params.login_hint ? { loginHint: params.login_hint } : {}),
     ...(params.screen_hint ? { screenHint: params.screen_hint } : {}),
+    ...('acr' in acrOutcome && acrOutcome.acr !== undefined ? { acr: acrOutcome.acr } : {}),
   };
 }
 
@@ -125,5 +131,7 @@ export function authorizationParams(request: AuthorizationRequest): Record<strin
     ...(request.connection !== undefined ? { connection: request.connection } : {}),
     ...(request.loginHint !== undefined ? { login_hint: request.loginHint } : {}),
     ...(request.screenHint !== undefined ? { screen_hint: request.screenHint } : {}),
+    // The value already chosen, asked for again (voluntarily: it was satisfiable when chosen).
+    ...(request.acr !== undefined ? { acr_values: request.acr } : {}),
   };
 }

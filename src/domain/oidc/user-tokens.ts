@@ -30,6 +30,8 @@ export interface UserGrant {
   nonce?: string;
   authTime?: number;
   sid?: string;
+  /** The authentication context class asserted in ID tokens (domain/oidc/requested-acr.ts). */
+  acr?: string;
 }
 
 export interface IssuedUserTokens {
@@ -86,7 +88,7 @@ export async function mintUserTokens(
     issued.id_token = mintIdToken(ring, {
       issuer,
       client,
-      claims: userClaims(user, grant.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true }),
+      claims: { ...userClaims(user, grant.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true }), ...(grant.acr !== undefined ? { acr: grant.acr } : {}) },
       now,
       ...(grant.authTime !== undefined ? { authTime: grant.authTime } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),

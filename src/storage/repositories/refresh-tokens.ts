@@ -12,6 +12,8 @@ export interface RefreshTokenGrant {
   sessionId?: string;
   authTime: number;
   nonce?: string;
+  /** The authentication context class the family's ID tokens assert (kept from the authorization). */
+  acr?: string;
   /** A public client's token bound to its client certificate (RFC 8705 §4): the certificate's `x5t#S256`. */
   certificateThumbprint?: string;
 }

@@ -51,7 +51,7 @@ async function refresh(services: Services, request: FastifyRequest, params: Gran
 
   const oidcScopes = requested.filter((s) => OIDC_SCOPES.has(s));
   // No nonce: it belonged to the authentication request, and an ID token from a refresh has none.
-  const grant: UserGrant = { clientId: client.client_id, userId: user.user_id, scope: oidcScopes, authTime: stored.authTime, ...(stored.sessionId ? { sid: stored.sessionId } : {}) };
+  const grant: UserGrant = { clientId: client.client_id, userId: user.user_id, scope: oidcScopes, authTime: stored.authTime, ...(stored.sessionId ? { sid: stored.sessionId } : {}), ...(stored.acr !== undefined ? { acr: stored.acr } : {}) };
   if (stored.audience) {
     try {
       const access = await userApiAccess(services, tenant.id, client, user.user_id, stored.audience, requested);

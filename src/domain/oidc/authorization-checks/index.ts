@@ -24,6 +24,8 @@ import { promptSupported } from './prompt-supported.js';
 import { maxAge } from './max-age.js';
 import { pkce } from './pkce.js';
 import { complianceProfile } from './compliance-profile.js';
+import { scopeRequired } from './scope-required.js';
+import { requestedAcr } from './requested-acr.js';
 import { audienceIsAnApi } from './audience-is-an-api.js';
 
 export type { AuthorizationEndpoint, AuthorizationLookups, ClientCheck, LookupCheck, RequestCheck, RequestDraft } from './check.js';
@@ -40,12 +42,14 @@ export const REQUEST_CHECKS: readonly RequestCheck[] = [
   responseModeSupported,
   noTokensInQuery,
   complianceProfile,
+  scopeRequired,
   responseTypeAllowedForClient,
   openidScopeForIdToken,
   nonceForIdToken,
   promptSupported,
   maxAge,
   pkce,
+  requestedAcr,
 ];
 
 /** On the parsed request, against the tenant's data. */

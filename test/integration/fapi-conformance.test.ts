@@ -402,6 +402,15 @@ describe('happy flow, consent and acr (fapi2-security-profile-final-happy-flow)'
     const stolen = await refresh(client2, client2.cert);
     expect(stolen.status).toBe(403);
     expect(stolen.body.error).toBe('invalid_grant');
+    // A value the tenant stops listing is no longer asserted, by tokens kept from before either.
+    await must('PATCH', '/tenants/settings', { acr_values_supported: ['urn:bronze'] });
+    try {
+      const afterRemoval = await refresh(client1, client1.cert);
+      expect(afterRemoval.status, JSON.stringify(afterRemoval.body)).toBe(200);
+      expect(payloadOf(afterRemoval.body.id_token).acr).toBeUndefined();
+    } finally {
+      await must('PATCH', '/tenants/settings', { acr_values_supported: [SILVER] });
+    }
   });
 
   it('fapi2-security-profile-final-access-token-type-header-case-sensitivity (resource: /userinfo): the Bearer scheme is case-insensitive', async () => {

@@ -233,7 +233,10 @@ describe('authorization request checks', () => {
     expect(judge(claims({ value: SILVER, essential: true }))).toBe(SILVER);
     expect(judge(claims({ value: SILVER, essential: true }), full)).toMatch(/^access_denied The essential acr requested in claims cannot be satisfied/);
     expect(judge(claims({ values: ['urn:gold', 'urn:bronze', SILVER], essential: true }))).toBe('urn:bronze');
-    expect(judge(claims({ essential: true }))).toMatch(/^access_denied/);
+    // Essential with no values: any acr will do — the acr_values choice, else the tenant's first value.
+    expect(judge(claims({ essential: true }))).toBe(SILVER);
+    expect(judge({ ...claims({ essential: true }), acr_values: 'urn:gold urn:bronze' })).toBe('urn:bronze');
+    expect(judge(claims({ essential: true }), full)).toMatch(/^access_denied/);
     expect(judge(claims({ values: ['urn:gold'] }))).toBe('none');
     expect(judge(claims(null))).toBe('none');
     expect(judge({ acr_values: 'urn:gold urn:bronze' })).toBe('urn:bronze');

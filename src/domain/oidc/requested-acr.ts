@@ -2,14 +2,17 @@
  * Requesting an authentication context class (OpenID Connect Core §3.1.2.1 `acr_values`, §5.5 the
  * `claims` parameter's `id_token.acr`, §5.5.1.1) and what Tessera asserts in answer.
  *
- * Tessera performs one kind of authentication (no step-up, no MFA), so it cannot measure a context
- * class: it asserts a requested value only when the tenant lists it in `acr_values_supported` — the
- * tenant's statement that its one way of logging in meets that class — and never a value it does
- * not list, nor one naming a multi-factor policy (those are refused in the tenant setting and skipped
- * here, for a value stored before the refusal). Nothing is asserted when nothing was asked.
+ * Tessera has no step-up and no MFA, so it cannot measure a context class per login: it asserts a
+ * requested value only when the tenant lists it in `acr_values_supported` — the tenant's statement
+ * that every login method enabled for its applications (password, email or SMS passwordless, an SSO
+ * session) meets that class, as Auth0 asserts a listed value — and never a value it does not list
+ * (a value removed later is no longer asserted, refresh tokens included), nor one naming a
+ * multi-factor policy (refused in the tenant setting, and left out of the tenant's assertable list
+ * for a value stored before the refusal). Nothing is asserted when nothing was asked.
  *  - `acr_values` asks voluntarily, in order of preference: the first listed value is asserted, or none.
  *  - `claims` `{"id_token":{"acr":{"value"|"values":…, "essential":true|false}}}`: the first listed
- *    value; essential and none listed is a failed authentication (§5.5.1.1), answered `access_denied`
+ *    value (essential with no values: the `acr_values` choice or the tenant's first value); essential
+ *    and none assertable is a failed authentication (§5.5.1.1), answered `access_denied`
  *    before anyone is asked to log in, since no login here could ever satisfy it.
  * Both are bounded (size, nesting, count, length): they arrive from anyone, in URLs.
  */
@@ -118,7 +121,12 @@ export type AcrOutcome = { acr?: string } | { unmet: true };
 export function resolveAcr(request: AcrRequest, supported: readonly string[]): AcrOutcome {
   const allowed = assertable(supported);
   const fromClaims = request.claimValues.find(allowed);
-  if (request.essential) return fromClaims !== undefined ? { acr: fromClaims } : { unmet: true };
+  if (request.essential) {
+    // Essential with values: one of them. Without values (§5.5.1.1 only asks that an acr be
+    // returned): the acr_values choice, else the tenant's first assertable value.
+    const chosen = request.claimValues.length > 0 ? fromClaims : (request.acrValues.find(allowed) ?? supported.find(allowed));
+    return chosen !== undefined ? { acr: chosen } : { unmet: true };
+  }
   const chosen = fromClaims ?? request.acrValues.find(allowed);
   return chosen !== undefined ? { acr: chosen } : {};
 }

@@ -12,6 +12,7 @@ import type { Services } from '../services.js';
 import type { Client } from '../clients/client.js';
 import type { User } from '../users/user.js';
 import type { Tenant } from '../tenants/tenant-service.js';
+import { tenantFeatures } from '../tenants/features.js';
 import { mintAccessToken } from '../tokens/access-token.js';
 import { mintIdToken } from '../tokens/id-token.js';
 import { secondsAt } from '../clock.js';
@@ -88,7 +89,8 @@ export async function mintUserTokens(
     issued.id_token = mintIdToken(ring, {
       issuer,
       client,
-      claims: { ...userClaims(user, grant.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true }), ...(grant.acr !== undefined ? { acr: grant.acr } : {}) },
+      // The acr kept with a code or refresh token only while the tenant still lists it.
+      claims: { ...userClaims(user, grant.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true }), ...(grant.acr !== undefined && tenantFeatures(tenant.settings).acrValues.includes(grant.acr) ? { acr: grant.acr } : {}) },
       now,
       ...(grant.authTime !== undefined ? { authTime: grant.authTime } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),

@@ -6,6 +6,7 @@
  * in its registry entry: off, the method or grant is neither offered nor advertised.
  */
 import type { TenantSettings } from './tenant-settings.js';
+import { MULTI_FACTOR_ACR_VALUES } from '../oidc/requested-acr.js';
 
 export interface TenantFeatures {
   /**
@@ -55,7 +56,9 @@ export function tenantFeatures(settings: TenantSettings): TenantFeatures {
     requestUris: false,
     pushedAuthorizationRequests: settings.pushed_authorization_requests_supported === true,
     endSessionDiscovery: Boolean(settings.oidc_logout.rp_logout_end_session_endpoint_discovery),
-    acrValues: settings.acr_values_supported ?? [],
+    // What Tessera may assert: the tenant's list less the multi-factor policies (never performed here;
+    // refused in the setting since issue 17, skipped for a value stored before).
+    acrValues: (settings.acr_values_supported ?? []).filter((value) => !MULTI_FACTOR_ACR_VALUES.has(value)),
     authorizationResponseIss: settings.authorization_response_iss_parameter_supported === true,
   };
 }

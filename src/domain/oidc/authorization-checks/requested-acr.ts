@@ -8,7 +8,8 @@ import type { RequestCheck } from './check.js';
 
 export const requestedAcr: RequestCheck = {
   name: 'requested-acr',
-  endpoints: ['authorize', 'par'],
+  // Every endpoint: parseAuthorizationRequest reads both parameters again and relies on this check.
+  endpoints: ['authorize', 'par', 'device', 'ciba'],
   check({ params, features, fail }) {
     let outcome;
     try {

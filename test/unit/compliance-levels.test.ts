@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { noWildcardCallbacks } from '../../src/domain/oidc/authorization-checks/no-wildcard-callbacks.js';
 import { AuthorizationPageError } from '../../src/domain/oidc/authorization-errors.js';
-import { complianceProfileOf, conformantErrorCode, checkComplianceLevelPar, checkComplianceLevelCredentials } from '../../src/domain/clients/compliance-levels.js';
+import { complianceProfileOf, conformantErrorCode, checkComplianceLevelCredentials } from '../../src/domain/clients/compliance-levels.js';
+import { checkPushedAuthorizationSetting } from '../../src/domain/clients/client-rules.js';
+
+const checkComplianceLevelPar = (input: { compliance_level: unknown }, tenantAllowsPar: boolean) => checkPushedAuthorizationSetting('compliance_level', input, tenantAllowsPar);
 
 describe('compliance levels (domain/clients/compliance-levels.ts)', () => {
   it('the FAPI 1 and FAPI 2.0 levels enforce a profile; none, null and other names do not reach one', () => {

@@ -177,13 +177,6 @@ export function checkComplianceLevelCredentials(client: Client, credentials: rea
 /** A callback URL with a `*` (url-rules.ts allows one in the left-most host label). */
 export const hasWildcard = (url: string): boolean => url.includes('*');
 
-/** A compliance level needs PAR, hence the tenant's "Allow Pushed Authorization Requests" first (as require_pushed_authorization_requests does). */
-export function checkComplianceLevelPar(input: { compliance_level?: unknown }, tenantAllowsPar: boolean): void {
-  if (typeof input.compliance_level === 'string' && complianceProfileOf({ compliance_level: input.compliance_level })?.requiresPushedRequests && !tenantAllowsPar) {
-    throw invalid("Payload validation error: 'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported' (Allow Pushed Authorization Requests) to be enabled first.");
-  }
-}
-
 /**
  * "Returns only OIDC conformant error codes": the codes each protocol defines for the endpoint
  * (token: RFC 6749 §5.2; authorize and PAR: RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, RFC 9101 §6.2,

@@ -28,7 +28,8 @@
  * for the PAR endpoint's reader.
  */
 import { createHash } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader } from 'jose';
+import { compactVerify } from 'jose';
+import { clientJwsHeader } from '../tokens/jws-header.js';
 import type { Client } from '../clients/client.js';
 import type { ActiveCredential } from '../clients/client-credential-service.js';
 import { requestObjectCredentialIds } from '../clients/authentication-methods.js';
@@ -109,21 +110,12 @@ function depthOf(value: unknown, depth = 0): number {
   return deepest;
 }
 
-/** The header, checked for what no credential could make acceptable. */
+/** The header, checked for what no credential could make acceptable (the shared JWS rules, then JAR's typ and algorithms). */
 function checkedHeader(jwt: string): { alg: string; kid?: unknown } {
-  let header: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
-  } catch {
-    throw refuse('the header is not a JOSE header.');
-  }
-  if (header.crit !== undefined || header.b64 !== undefined) throw refuse('the crit and b64 header parameters are not accepted.');
+  const header = clientJwsHeader(jwt, refuse);
   if (typeof header.typ !== 'string' || !TYPES.has(header.typ.toLowerCase())) throw refuse('typ must be jwt or oauth-authz-req+jwt.');
-  const alg = header.alg;
-  if (alg === 'none') throw refuse('unsigned request objects (alg none) are not accepted.');
-  if (typeof alg !== 'string' || alg.startsWith('HS')) throw refuse('the request object must be signed with an asymmetric algorithm, not a shared secret.');
-  if (!REQUEST_OBJECT_ALGS.includes(alg)) throw refuse(`alg must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`);
-  return { alg, kid: header.kid };
+  if (!REQUEST_OBJECT_ALGS.includes(header.alg)) throw refuse(`alg must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`);
+  return { alg: header.alg, kid: header.kid };
 }
 
 /** A claim's value as an authorization parameter: strings as they are, numbers and booleans written out, objects as JSON. */

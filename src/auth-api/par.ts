@@ -20,6 +20,7 @@ import { tenantFeatures } from '../domain/tenants/features.js';
 import { tokenParams } from './token/token-request.js';
 import { authenticateClient } from './client-auth/authenticate-client.js';
 import { invalidClient } from './client-auth/errors.js';
+import { answerFapiInteractionId } from './fapi-headers.js';
 import { validatedAuthorization } from './authorize/authorization-requests.js';
 
 export const PAR_PATH = '/oauth/par';
@@ -38,6 +39,7 @@ export const parEndpoint: FastifyPluginAsync<{ services: Services }> = async (ap
     const body = tokenParams(request);
     // RFC 9126 §2: a client assertion may name the PAR endpoint as its audience too.
     const { client, authenticated } = await authenticateClient(services, request, body, { endpointAudience: `${request.issuer}oauth/par` });
+    answerFapiInteractionId(request, reply, client);
     if (!authenticated) throw invalidClient({}, 'Client authentication is required for Pushed Authorization Requests.');
     if (body.client_id !== undefined && body.client_id !== client.client_id) {
       throw new AuthApiError(400, 'invalid_request', 'The client_id does not match the authenticated client.');

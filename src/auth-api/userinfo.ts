@@ -7,7 +7,7 @@
  * the API's public key, so it refuses it as an invalid token, recognised by its shape before any
  * JWS parsing.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { JwtError } from '../domain/tokens/jws.js';
 import { isCompactJwe } from '../domain/tokens/jwe.js';
@@ -15,6 +15,7 @@ import { userClaims } from '../domain/oidc/user-claims.js';
 import { complianceProfileOf } from '../domain/clients/compliance-levels.js';
 import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
+import { answerFapiInteractionId } from './fapi-headers.js';
 import { certificateBindingProblem } from '../http/certificate-binding.js';
 
 const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
@@ -29,7 +30,7 @@ interface TokenSubject {
 }
 
 export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  const handler = async (request: FastifyRequest) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
     if (isCompactJwe(token)) throw invalidToken('The access token is encrypted for an API and cannot be read by /userinfo');
     const subject = token.includes('.') ? await fromJwt(services, request, token) : await fromOpaque(services, request, token);
@@ -37,6 +38,7 @@ export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = asyn
     const user = await services.users.get(request.tenant.id, subject.userId).catch(() => undefined);
     if (!user || user.blocked) throw invalidToken('The user no longer exists or is blocked');
     const client = subject.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, subject.clientId) : undefined;
+    answerFapiInteractionId(request, reply, client);
     return userClaims(user, subject.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true });
   };
   app.get('/userinfo', handler);

@@ -67,13 +67,6 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   only('organization_usage', 'deny'),
   only('organization_require_behavior', 'no_prompt'),
   off('default_organization'),
-  // The FAPI 1 Advanced profiles (s_hash, enforced JAR with PS256/nbf/exp, x-fapi-* headers) are not
-  // implemented; the FAPI 2.0 Security Profile levels are (domain/clients/compliance-levels.ts).
-  {
-    path: 'compliance_level',
-    isOff: oneOf('none', 'fapi2_sp_pkj_mtls', 'fapi2_sp_mtls_mtls'),
-    accepted: '"none", "fapi2_sp_pkj_mtls", "fapi2_sp_mtls_mtls" or null; FAPI 1 profiles are not supported yet',
-  },
   // No confirmation prompt is shown for non-verifiable (custom scheme) callbacks.
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),
   // Native social login (token exchange of Apple/Google/Facebook native tokens).

@@ -16,8 +16,7 @@ import { NoContent, Nullable, OneOf } from './schema.js';
 import { COMPLIANCE_LEVELS, ClientResponse, ClientSigningKeyOut, ORGANIZATION_REQUIRE_BEHAVIORS, ORGANIZATION_USAGES, TOKEN_ENDPOINT_AUTH_METHODS } from './schemas/clients.js';
 import { anyOf } from './scopes.js';
 import { authenticationMethodsOf } from '../domain/clients/authentication-methods.js';
-import { checkPushedAuthorizationRequirement } from '../domain/clients/client-rules.js';
-import { checkComplianceLevelPar } from '../domain/clients/compliance-levels.js';
+import { PUSHED_AUTHORIZATION_SETTINGS, checkPushedAuthorizationSetting } from '../domain/clients/client-rules.js';
 import { tenantFeatures } from '../domain/tenants/features.js';
 import { CreateAuthenticationMethods, CreateSignedRequestObject, UpdateAuthenticationMethods, UpdateSignedRequestObject } from './schemas/client-credentials.js';
 
@@ -159,8 +158,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post('/clients', { config: anyOf('create:clients'), schema: { body: CreateBody, response: { 201: ClientResponse } } }, async (request, reply) => {
     // Auth0 ("Create a client"): configuring client_authentication_methods (credentials given inline) needs create:client_credentials.
     if (request.body.client_authentication_methods != null && !request.grantedScopes?.has('create:client_credentials')) throw insufficientScope('create:client_credentials');
-    checkPushedAuthorizationRequirement(request.body, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
-    checkComplianceLevelPar(request.body, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
+    for (const field of PUSHED_AUTHORIZATION_SETTINGS) checkPushedAuthorizationSetting(field, request.body, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
     // signed_request_object (JAR) associates credentials the same way (docs: "behaves similarly to ... private_key_jwt.credentials").
     if (request.body.signed_request_object != null && !request.grantedScopes?.has('create:client_credentials')) throw insufficientScope('create:client_credentials');
     // Tenant flag enable_client_connections (default on): the new application gets every existing connection.
@@ -194,8 +192,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     if (Object.keys(patch).some((field) => field !== 'client_secret') && !granted.has('update:clients')) throw insufficientScope('update:clients');
     // Auth0 ("Update a client"): configuring client_authentication_methods (null included) needs update:client_credentials.
     if (patch.client_authentication_methods !== undefined && !granted.has('update:client_credentials')) throw insufficientScope('update:client_credentials');
-    checkPushedAuthorizationRequirement(patch, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
-    checkComplianceLevelPar(patch, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
+    for (const field of PUSHED_AUTHORIZATION_SETTINGS) checkPushedAuthorizationSetting(field, patch, tenantFeatures(request.tenant.settings).pushedAuthorizationRequests);
     if (patch.signed_request_object !== undefined && !granted.has('update:client_credentials')) throw insufficientScope('update:client_credentials');
     const client = await services.clients.update(request.tenant.id, request.tenant.name, request.params.id, patch);
     return visible(request, client, await signingKeysOf(services, request.tenant.id));

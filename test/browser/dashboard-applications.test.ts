@@ -108,10 +108,12 @@ describe('dashboard applications', () => {
             return [c.grant_types.includes('password'), c.refresh_token?.rotation_type, c.jwt_configuration?.alg, c.jwt_configuration?.lifetime_in_seconds, c.client_metadata];
           })
           .toEqual([true, 'rotating', 'PS256', 7200, { team: 'orders' }]);
-        // FAPI Compliance Enforcement Level: None and the two FAPI 2.0 profiles (FAPI 1 is not offered).
+        // FAPI Compliance Enforcement Level: None, the two FAPI 1 Advanced and the two FAPI 2.0 profiles, with Auth0's labels.
         await page.getByRole('combobox', { name: 'FAPI Compliance Enforcement Level' }).click();
         await expect.poll(async () => page.getByRole('option').allInnerTexts()).toEqual([
           'None',
+          'FAPI 1 Advanced profile using Private Key JWT and PAR',
+          'FAPI 1 Advanced profile using mTLS and PAR',
           'FAPI 2.0 Security Profile with Private Key JWT and certificate binding',
           'FAPI 2.0 Security Profile with mTLS and certificate binding',
         ]);

@@ -662,7 +662,7 @@ describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
     expect(secretApp.body.message).toMatch(/'compliance_level' fapi2_sp_pkj_mtls requires .*private_key_jwt/);
     const fapi1 = await management('PATCH', `/clients/${pkj.client_id}`, { compliance_level: 'fapi1_adv_pkj_par' });
     expect(fapi1.status).toBe(400);
-    expect(fapi1.body.message).toMatch(/^compliance_level is not supported by this server.*FAPI 1 profiles are not supported yet/);
+    expect(fapi1.body.message).toMatch(/'compliance_level' fapi1_adv_pkj_par requires .*private_key_jwt/);
 
     const alg = { name: 'ECDSA', namedCurve: 'P-256' };
     const pair = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;

@@ -107,9 +107,9 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
 
   it('finding 19: a create carrying a refused setting is refused too, and nothing is created', async () => {
     const before = (await api('GET', '/clients')).body.length;
-    const client = await api('POST', '/clients', { name: 'FAPI app', compliance_level: 'fapi1_adv_pkj_par' });
+    const client = await api('POST', '/clients', { name: 'Organization app', organization_usage: 'require' });
     expect(client.status).toBe(400);
-    expect(client.body.message).toMatch(/^compliance_level is not supported by this server/);
+    expect(client.body.message).toMatch(/^organization_usage is not supported by this server/);
     expect((await api('GET', '/clients')).body.length).toBe(before);
     const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:rar', authorization_details: [{ type: 'payment_initiation' }] });
     expect(resourceServer.status).toBe(400);
@@ -136,13 +136,15 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect((await api('PATCH', `/resource-servers/${apiId}`, { token_encryption: null })).status).toBe(200);
     });
 
-    it('finding 19: compliance_level FAPI 1 is refused; FAPI 2 and require_pushed_authorization_requests only while the tenant does not allow PAR', async () => {
+    it('finding 19: compliance_level (FAPI 1 and FAPI 2) and require_pushed_authorization_requests are refused while the tenant does not allow PAR', async () => {
       const par = await api('PATCH', `/clients/${clientId}`, { require_pushed_authorization_requests: true });
       expect(par.status).toBe(400);
       expect(par.body.message).toMatch(/'require_pushed_authorization_requests' needs the tenant setting 'pushed_authorization_requests_supported'/);
-      await refusesClient({ compliance_level: 'fapi1_adv_mtls_par' }, 'compliance_level');
-      const fapi1 = await api('PATCH', `/clients/${clientId}`, { compliance_level: 'fapi1_adv_pkj_par' });
-      expect(fapi1.body.message).toMatch(/FAPI 1 profiles are not supported yet/);
+      for (const level of ['fapi1_adv_mtls_par', 'fapi1_adv_pkj_par']) {
+        const fapi1 = await api('PATCH', `/clients/${clientId}`, { compliance_level: level });
+        expect(fapi1.status).toBe(400);
+        expect(fapi1.body.message).toMatch(/'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported'/);
+      }
       const fapi2 = await api('PATCH', `/clients/${clientId}`, { compliance_level: 'fapi2_sp_pkj_mtls' });
       expect(fapi2.status).toBe(400);
       expect(fapi2.body.message).toMatch(/'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported'/);

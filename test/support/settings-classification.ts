@@ -71,7 +71,7 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   require_proof_of_possession: effect('domain/tokens/certificate-binding.ts bindingRequirement; test/integration/mtls.test.ts'),
   par_request_expiry: effect('domain/oidc/pushed-authorization.ts parExpirySeconds; test/in-process/expiry.test.ts'),
   // FAPI 2.0 levels take effect (domain/clients/compliance-levels.ts; test/integration/fapi.test.ts); FAPI 1 ones are refused.
-  compliance_level: refused('fapi1_adv_pkj_par', null, { message: /^compliance_level is not supported by this server.*FAPI 1 profiles are not supported yet/ }),
+  compliance_level: effect('domain/clients/compliance-levels.ts complianceProfileOf (FAPI 1 Advanced and FAPI 2.0); test/integration/fapi1.test.ts, mtls.test.ts'),
   skip_non_verifiable_callback_uri_confirmation_prompt: refused(false, null),
   native_social_login: refused({ apple: { enabled: true } }, { apple: { enabled: false } }, { field: 'native_social_login.apple.enabled' }),
   oidc_logout: refused({ backchannel_logout_urls: ['https://app.example.com/bcl'] }, { backchannel_logout_urls: [] }, { field: 'oidc_logout.backchannel_logout_urls' }),

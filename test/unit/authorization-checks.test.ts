@@ -140,7 +140,7 @@ describe('authorization request checks', () => {
   const names = (list: ReadonlyArray<{ name: string }>) => list.map((check) => check.name);
 
   it('run in this order (the first failure decides the error)', () => {
-    expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'pushed-request-required', 'signed-request-required', 'redirect-uri-registered']);
+    expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'pushed-request-required', 'signed-request-required', 'no-wildcard-callbacks', 'redirect-uri-registered']);
     expect(names(REQUEST_CHECKS)).toEqual([
       'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'compliance-profile', 'scope-required', 'response-type-allowed-for-client',
       'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce', 'requested-acr',
@@ -151,7 +151,7 @@ describe('authorization request checks', () => {
     expect(names(checksFor(REQUEST_CHECKS, 'authorize'))).toEqual(names(REQUEST_CHECKS));
     expect(names(checksFor(LOOKUP_CHECKS, 'authorize'))).toEqual(names(LOOKUP_CHECKS));
     // A push (RFC 9126) authenticates its client instead, and is itself the pushed request (signed when the client requires JAR): the rest is /authorize's.
-    expect(names(checksFor(CLIENT_CHECKS, 'par'))).toEqual(['signed-request-required', 'redirect-uri-registered']);
+    expect(names(checksFor(CLIENT_CHECKS, 'par'))).toEqual(['signed-request-required', 'no-wildcard-callbacks', 'redirect-uri-registered']);
     expect(names(checksFor(REQUEST_CHECKS, 'par'))).toEqual(names(REQUEST_CHECKS));
     expect(names(checksFor(LOOKUP_CHECKS, 'par'))).toEqual(names(LOOKUP_CHECKS));
   });

@@ -81,6 +81,7 @@ export async function completeAuthorization(
       codeGrant.codeChallenge = authorization.codeChallenge;
       codeGrant.codeChallengeMethod = authorization.codeChallengeMethod ?? 'plain';
     }
+    if (authorization.state !== undefined && complianceProfileOf(client)?.idTokenStateHash) codeGrant.state = authorization.state;
     code = await services.ttl.put(tenant.id, 'authorization_code', codeGrant, complianceProfileOf(client)?.codeLifetimeSeconds ?? CODE_TTL_SECONDS);
     params.code = code;
   }
@@ -94,6 +95,7 @@ export async function completeAuthorization(
         idToken: wantsIdToken,
         web: true,
         ...(code !== undefined ? { code } : {}),
+        ...(authorization.state !== undefined ? { state: authorization.state } : {}),
       });
     } catch (error) {
       // A browser presents no client certificate: a token that must be certificate-bound cannot come from here.

@@ -15,6 +15,7 @@ import { tokenGrantFor } from './grants/registry.js';
 import { ProofOfPossessionRequired, bindingFor } from '../../domain/tokens/certificate-binding.js';
 import { presentedThumbprint } from '../client-certificate.js';
 import type { Client } from '../../domain/clients/client.js';
+import { answerFapiInteractionId } from '../fapi-headers.js';
 import { conformantErrorCode } from '../../domain/clients/compliance-levels.js';
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -29,6 +30,7 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     let client: Client | undefined;
     try {
       ({ client } = await authenticateClient(services, request, params));
+      answerFapiInteractionId(request, reply, client);
       if (!client.grant_types.includes(grantType)) throw grantNotAllowed(grantType);
       const result = await (async () => {
         // The application's own requirement is known now: refused before a grant consumes a code or checks a password.

@@ -4,7 +4,7 @@
  */
 import { invalid } from '../errors.js';
 import { FIRST_PARTY_ONLY_GRANTS, type Client } from './client.js';
-import { checkComplianceLevel } from './compliance-levels.js';
+import { checkComplianceLevel, complianceProfileOf } from './compliance-levels.js';
 import { urlListProblem, urlProblem, type UrlField } from './url-rules.js';
 
 const URL_LIST_FIELDS: UrlField[] = ['callbacks', 'allowed_logout_urls', 'web_origins', 'allowed_origins'];
@@ -82,12 +82,25 @@ function checkOrganizations(client: Client): void {
 }
 
 /**
- * `require_pushed_authorization_requests` needs the tenant's "Allow Pushed Authorization Requests
- * (PAR)" (`pushed_authorization_requests_supported`) first, as on Auth0: without it the application
- * could not start any authorization request.
+ * The application settings that make its authorization requests go through PAR, and whether a given
+ * value asks for it: `require_pushed_authorization_requests: true`, or a compliance level whose
+ * profile requires pushed requests (every FAPI level).
  */
-export function checkPushedAuthorizationRequirement(input: { require_pushed_authorization_requests?: unknown }, tenantAllowsPar: boolean): void {
-  if (input.require_pushed_authorization_requests === true && !tenantAllowsPar) {
-    throw invalid("Payload validation error: 'require_pushed_authorization_requests' needs the tenant setting 'pushed_authorization_requests_supported' (Allow Pushed Authorization Requests) to be enabled first.");
+const PAR_SETTINGS = {
+  require_pushed_authorization_requests: (value: unknown) => value === true,
+  compliance_level: (value: unknown) => typeof value === 'string' && complianceProfileOf({ compliance_level: value })?.requiresPushedRequests === true,
+} as const;
+
+export type PushedAuthorizationSetting = keyof typeof PAR_SETTINGS;
+export const PUSHED_AUTHORIZATION_SETTINGS = Object.keys(PAR_SETTINGS) as PushedAuthorizationSetting[];
+
+/**
+ * A setting that requires PAR needs the tenant's "Allow Pushed Authorization Requests (PAR)"
+ * (`pushed_authorization_requests_supported`) first, as on Auth0: without it the application could
+ * not start any authorization request. One rule for each field of PAR_SETTINGS.
+ */
+export function checkPushedAuthorizationSetting(field: PushedAuthorizationSetting, input: Readonly<Record<string, unknown>>, tenantAllowsPar: boolean): void {
+  if (!tenantAllowsPar && PAR_SETTINGS[field](input[field])) {
+    throw invalid(`Payload validation error: '${field}' needs the tenant setting 'pushed_authorization_requests_supported' (Allow Pushed Authorization Requests) to be enabled first.`);
   }
 }

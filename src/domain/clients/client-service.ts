@@ -14,6 +14,7 @@ import { checkClient } from './client-rules.js';
 import { removeClientFromConnections } from '../connections/connection-service.js';
 import { invalidateClientGrants } from '../client-grants/client-grant-service.js';
 import { UNSUPPORTED_CLIENT_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
+import { checkComplianceLevelCredentials } from './compliance-levels.js';
 import { CREDENTIAL_METHODS, checkAssociations, normalizeSignedRequestObject, reconcileAuthenticationMethods } from './authentication-methods.js';
 import { insertCredential } from './client-credential-service.js';
 import type { CredentialInput } from './credential-material.js';
@@ -109,7 +110,11 @@ export class ClientService {
     }
     // With inline credentials the methods are known now (their ids only in the transaction): the rules
     // that read which methods are configured (a compliance level's) judge them as they will be stored.
-    checkClient(inlineMethods ? { ...client, client_authentication_methods: Object.fromEntries(Object.keys(inlineMethods).map((method) => [method, { credentials: [] }])) } : client);
+    checkClient({
+      ...client,
+      ...(inlineMethods ? { client_authentication_methods: Object.fromEntries(Object.keys(inlineMethods).map((method) => [method, { credentials: [] }])) } : {}),
+      ...(inlineJar ? { signed_request_object: { required: inlineJar.required ?? false, credentials: (inlineJar.credentials ?? []).map(() => ({ id: '' })) } } : {}),
+    });
     const now = nowIso();
     await this.storage.transaction(async (repos) => {
       if (await repos.clients.findById(tenantId, client.client_id)) throw invalid('Payload validation error: a client with this client_id already exists.', 'client_exists');
@@ -143,7 +148,9 @@ export class ClientService {
         normalizeSignedRequestObject(stored);
       }
       if (inlineMethods || inlineJar) {
-        checkAssociations(stored, await repos.clientCredentials.listForClient(tenantId, client.client_id));
+        const credentials = await repos.clientCredentials.listForClient(tenantId, client.client_id);
+        checkAssociations(stored, credentials);
+        checkComplianceLevelCredentials(stored, credentials);
         await repos.clients.replace({ ...record, ...toRecordParts(stored) });
       }
       await options.afterInsert?.(repos, stored);
@@ -166,7 +173,9 @@ export class ClientService {
       reconcileAuthenticationMethods(client, patch);
       normalizeSignedRequestObject(client);
       checkClient(client);
-      checkAssociations(client, await repos.clientCredentials.listForClient(tenantId, clientId));
+      const credentials = await repos.clientCredentials.listForClient(tenantId, clientId);
+      checkAssociations(client, credentials);
+      checkComplianceLevelCredentials(client, credentials);
       await repos.clients.replace({ ...record, ...toRecordParts(client), updatedAt: nowIso() });
       return client;
     });

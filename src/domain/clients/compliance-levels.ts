@@ -9,12 +9,12 @@
  * `redirect_uri` is required in every authorization request, pushed or not
  * (oidc/authorization-checks/redirect-uri-registered.ts).
  *
- * Only the FAPI 2.0 Security Profile levels are implemented; the FAPI 1 Advanced ones
- * (`fapi1_adv_pkj_par`, `fapi1_adv_mtls_par`) are refused by domain/unsupported-settings.ts.
+ * Both FAPI 1 Advanced levels (`fapi1_adv_pkj_par`, `fapi1_adv_mtls_par`) and both FAPI 2.0
+ * Security Profile levels (`fapi2_sp_pkj_mtls`, `fapi2_sp_mtls_mtls`) are implemented.
  */
 import { invalid } from '../errors.js';
 import type { Client } from './client.js';
-import { authenticationMethodsOf } from './authentication-methods.js';
+import { authenticationMethodsOf, requestObjectCredentialIds } from './authentication-methods.js';
 
 export interface ComplianceProfile {
   readonly level: string;
@@ -40,11 +40,36 @@ export interface ComplianceProfile {
   readonly numericUpdatedAt: boolean;
   /** RFC 9207's `iss` is returned in authorization responses even when the tenant setting is off. */
   readonly issInAuthorizationResponse: boolean;
-  /** Maximum lifetime of an authorization code, in seconds. */
-  readonly codeLifetimeSeconds: number;
+  /** Maximum lifetime of an authorization code, in seconds; undefined keeps the default (CODE_TTL_SECONDS). */
+  readonly codeLifetimeSeconds: number | undefined;
   /** Only the error codes the OAuth/OIDC specifications define (conformantErrorCode). */
   readonly standardErrorCodesOnly: boolean;
+  /**
+   * Every authorization request is a signed request object (JAR), as with
+   * `signed_request_object.required`; the application needs request object credentials to be set.
+   */
+  readonly requiresSignedRequestObject: boolean;
+  /** The only algorithms a request object may be signed with (the credential's alg must be one too); undefined: the credential's. */
+  readonly requestObjectAlgs: readonly string[] | undefined;
+  /** A request object must carry `nbf` (its limits, 60 minutes, hold for every request object). */
+  readonly requestObjectNbfRequired: boolean;
+  /** No `*` in `callbacks` (Management API on the merged application, and the client check at /authorize and /oauth/par). */
+  readonly noWildcardCallbacks: boolean;
+  /** ID tokens carry `s_hash` (the hash of `state`) when the request had a state: the ID token is a detached signature. */
+  readonly idTokenStateHash: boolean;
+  /** Token, userinfo and PAR answers carry `x-fapi-interaction-id` (FAPI 1 Baseline §6.2.1, auth-api/fapi-headers.ts). */
+  readonly fapiInteractionId: boolean;
 }
+
+/** What the FAPI 1 rows add, off for FAPI 2.0. */
+const NO_FAPI1_RULES = {
+  requiresSignedRequestObject: false,
+  requestObjectAlgs: undefined,
+  requestObjectNbfRequired: false,
+  noWildcardCallbacks: false,
+  idTokenStateHash: false,
+  fapiInteractionId: false,
+} as const;
 
 const FAPI2_SECURITY_PROFILE = {
   requiresPushedRequests: true,
@@ -56,11 +81,43 @@ const FAPI2_SECURITY_PROFILE = {
   issInAuthorizationResponse: true,
   codeLifetimeSeconds: 60,
   standardErrorCodesOnly: true,
+  ...NO_FAPI1_RULES,
 } as const;
 
+/**
+ * FAPI 1 Advanced, as Auth0's table has it: PAR, PKCE S256, JAR signed with PS256 carrying nbf and
+ * exp, no wildcard callbacks, the hybrid `code id_token` (its ID token a detached signature with
+ * s_hash and c_hash; `implicit` is the grant behind the hybrid answer, so it is among the grant
+ * types), x-fapi-interaction-id. The table does not list sender-constrained tokens, RFC 9207's iss
+ * or the 60 s code for FAPI 1, so none of them is imposed (an application may still set
+ * require_proof_of_possession).
+ */
+const FAPI1_ADVANCED = {
+  requiresPushedRequests: true,
+  requiresPkceS256: true,
+  responseTypes: ['code id_token'],
+  grantTypes: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
+  assertionAudienceIsIssuer: false,
+  senderConstrained: false,
+  numericUpdatedAt: true,
+  issInAuthorizationResponse: false,
+  codeLifetimeSeconds: undefined,
+  standardErrorCodesOnly: true,
+  requiresSignedRequestObject: true,
+  requestObjectAlgs: ['PS256'],
+  requestObjectNbfRequired: true,
+  noWildcardCallbacks: true,
+  idTokenStateHash: true,
+  fapiInteractionId: true,
+} as const;
+
+const MTLS_CLIENT_AUTH = ['tls_client_auth', 'self_signed_tls_client_auth'];
+
 const PROFILES: Readonly<Record<string, ComplianceProfile>> = {
+  fapi1_adv_pkj_par: { level: 'fapi1_adv_pkj_par', ...FAPI1_ADVANCED, clientAuthMethods: ['private_key_jwt'] },
+  fapi1_adv_mtls_par: { level: 'fapi1_adv_mtls_par', ...FAPI1_ADVANCED, clientAuthMethods: MTLS_CLIENT_AUTH },
   fapi2_sp_pkj_mtls: { level: 'fapi2_sp_pkj_mtls', ...FAPI2_SECURITY_PROFILE, clientAuthMethods: ['private_key_jwt'], assertionAudienceIsIssuer: true },
-  fapi2_sp_mtls_mtls: { level: 'fapi2_sp_mtls_mtls', ...FAPI2_SECURITY_PROFILE, clientAuthMethods: ['tls_client_auth', 'self_signed_tls_client_auth'], assertionAudienceIsIssuer: false },
+  fapi2_sp_mtls_mtls: { level: 'fapi2_sp_mtls_mtls', ...FAPI2_SECURITY_PROFILE, clientAuthMethods: MTLS_CLIENT_AUTH, assertionAudienceIsIssuer: false },
 };
 
 /** The levels that enforce a profile (`none` and null enforce nothing). */
@@ -90,14 +147,35 @@ export function checkComplianceLevel(client: Client): void {
   if (outside.length > 0) {
     throw invalid(`Payload validation error: 'compliance_level' ${profile.level} allows only the grant_types ${profile.grantTypes.join(', ')} (not ${outside.join(', ')}).`);
   }
-}
-
-/** A compliance level needs PAR, hence the tenant's "Allow Pushed Authorization Requests" first (as require_pushed_authorization_requests does). */
-export function checkComplianceLevelPar(input: { compliance_level?: unknown }, tenantAllowsPar: boolean): void {
-  if (typeof input.compliance_level === 'string' && complianceProfileOf({ compliance_level: input.compliance_level })?.requiresPushedRequests && !tenantAllowsPar) {
-    throw invalid("Payload validation error: 'compliance_level' needs the tenant setting 'pushed_authorization_requests_supported' (Allow Pushed Authorization Requests) to be enabled first.");
+  if (profile.requiresSignedRequestObject && requestObjectCredentialIds(client).length === 0) {
+    throw invalid(
+      `Payload validation error: 'compliance_level' ${profile.level} requires signed request objects: set 'signed_request_object' with at least one credential${profile.requestObjectAlgs ? ` (alg ${profile.requestObjectAlgs.join(' or ')})` : ''}.`,
+    );
+  }
+  if (profile.noWildcardCallbacks && client.callbacks.some(hasWildcard)) {
+    throw invalid(`Payload validation error: 'callbacks' must not contain wildcards with 'compliance_level' ${profile.level}.`);
   }
 }
+
+/**
+ * With the application's credentials in hand (create and update, after checkAssociations): a profile
+ * that fixes the request-object algorithm needs every `signed_request_object` credential to hold it,
+ * since a credential's algorithm is the only one its key verifies (request-object.ts). A FAPI 1
+ * application is thereby never stored with a request-object key that could not produce PS256; the
+ * authorization request refuses another alg too (defence in depth, and for credentials of before).
+ */
+export function checkComplianceLevelCredentials(client: Client, credentials: readonly { id: string; alg: string | null }[]): void {
+  const algs = complianceProfileOf(client)?.requestObjectAlgs;
+  if (!algs) return;
+  const ids = requestObjectCredentialIds(client);
+  const wrong = credentials.filter((credential) => ids.includes(credential.id) && !algs.includes(credential.alg ?? ''));
+  if (wrong.length > 0) {
+    throw invalid(`Payload validation error: 'compliance_level' ${client.compliance_level} requires the signed_request_object credentials to use alg ${algs.join(' or ')} (credential ${wrong[0]!.id} uses ${wrong[0]!.alg ?? 'none'}).`);
+  }
+}
+
+/** A callback URL with a `*` (url-rules.ts allows one in the left-most host label). */
+export const hasWildcard = (url: string): boolean => url.includes('*');
 
 /**
  * "Returns only OIDC conformant error codes": the codes each protocol defines for the endpoint

@@ -11,6 +11,8 @@ export interface CodeGrant extends UserGrant {
   redirectUri: string;
   codeChallenge?: string;
   codeChallengeMethod?: 'S256' | 'plain';
+  /** The request's state, kept only for a compliance level that hashes it into the ID token (`s_hash`). */
+  state?: string;
 }
 
 /** What the redeemer presents with the code. Absent parameters are undefined. */

@@ -9,7 +9,7 @@
  * Checks, in this order (every refusal is `invalid_request_object` unless said otherwise):
  * 1. at most MAX_REQUEST_OBJECT_BYTES, a compact JWS (five parts, a JWE, is refused as encrypted);
  * 2. the header: no `crit`/`b64`; `typ` `jwt` or `oauth-authz-req+jwt` (Auth0's rule); `alg` never
- *    `none` nor HS*, and one of REQUEST_OBJECT_ALGS;
+ *    `none` nor HS*, and one of REQUEST_OBJECT_ALGS (a FAPI 1 level: PS256 only);
  * 3. a key: the client's credentials listed in `signed_request_object.credentials`, public_key,
  *    unexpired, chosen by `kid` when the header has one (else each is tried); the algorithm is the
  *    credential's, never the header's (a header alg other than the credential's is refused);
@@ -17,7 +17,7 @@
  *    most MAX_DEPTH deep; `iss` = `client_id` = the request's client_id; `aud` the issuer; `exp`
  *    required (Tessera: RFC 9101 leaves it optional, FAPI requires it), not past, at most
  *    MAX_LIFETIME_SECONDS ahead and, with `nbf`, at most MAX_LIFETIME_SECONDS after it (FAPI's
- *    60 minutes); `nbf` not in the future nor older than MAX_LIFETIME_SECONDS; `iat` not in the
+ *    60 minutes); `nbf` (required by a FAPI 1 level) not in the future nor older than MAX_LIFETIME_SECONDS; `iat` not in the
  *    future; no nested `request`/`request_uri`; `response_type`, when the query has one too, the same;
  * 5. `jti`, when present (Auth0: optional, at most 64 bytes), used once per client (the replay
  *    store of private_key_jwt, namespaced), spent only once everything else held.
@@ -28,11 +28,13 @@
  * for the PAR endpoint's reader.
  */
 import { createHash } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader } from 'jose';
+import { compactVerify } from 'jose';
+import { clientJwsHeader } from '../tokens/jws-header.js';
 import type { Client } from '../clients/client.js';
 import type { ActiveCredential } from '../clients/client-credential-service.js';
 import { requestObjectCredentialIds } from '../clients/authentication-methods.js';
 import { CREDENTIAL_ALGS } from '../clients/credential-material.js';
+import { complianceProfileOf } from '../clients/compliance-levels.js';
 import { REQUEST_URI_PREFIX } from './pushed-authorization.js';
 
 /** A request object of ordinary parameters and an RSA-4096 signature is a few KB; 16 KB bounds parsing. */
@@ -89,8 +91,8 @@ export interface RequestObjectInput {
 const refuse = (description: string) => new RequestObjectError('invalid_request_object', `Invalid request object: ${description}`);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** Whether the client's authorization requests must come as signed request objects (`signed_request_object.required`). */
-export const requestObjectRequired = (client: Client): boolean => client.signed_request_object?.required === true;
+/** Whether the client's authorization requests must come as signed request objects (`signed_request_object.required`, or its compliance level's). */
+export const requestObjectRequired = (client: Client): boolean => client.signed_request_object?.required === true || complianceProfileOf(client)?.requiresSignedRequestObject === true;
 
 /** RFC 9101 §5.2 by reference is not offered: only PAR's own urns may be named (their endpoint reads them). */
 export function refuseForeignRequestUri(params: Readonly<Record<string, string>>): void {
@@ -108,21 +110,12 @@ function depthOf(value: unknown, depth = 0): number {
   return deepest;
 }
 
-/** The header, checked for what no credential could make acceptable. */
+/** The header, checked for what no credential could make acceptable (the shared JWS rules, then JAR's typ and algorithms). */
 function checkedHeader(jwt: string): { alg: string; kid?: unknown } {
-  let header: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
-  } catch {
-    throw refuse('the header is not a JOSE header.');
-  }
-  if (header.crit !== undefined || header.b64 !== undefined) throw refuse('the crit and b64 header parameters are not accepted.');
+  const header = clientJwsHeader(jwt, refuse);
   if (typeof header.typ !== 'string' || !TYPES.has(header.typ.toLowerCase())) throw refuse('typ must be jwt or oauth-authz-req+jwt.');
-  const alg = header.alg;
-  if (alg === 'none') throw refuse('unsigned request objects (alg none) are not accepted.');
-  if (typeof alg !== 'string' || alg.startsWith('HS')) throw refuse('the request object must be signed with an asymmetric algorithm, not a shared secret.');
-  if (!REQUEST_OBJECT_ALGS.includes(alg)) throw refuse(`alg must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`);
-  return { alg, kid: header.kid };
+  if (!REQUEST_OBJECT_ALGS.includes(header.alg)) throw refuse(`alg must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`);
+  return { alg: header.alg, kid: header.kid };
 }
 
 /** A claim's value as an authorization parameter: strings as they are, numbers and booleans written out, objects as JSON. */
@@ -147,6 +140,11 @@ export async function expandRequestObject(input: RequestObjectInput, deps: Reque
   if (parts.length === 5) throw refuse('encrypted request objects (JWE) are not supported; sign the request object (JWS).');
   if (parts.length !== 3) throw refuse('not a compact JWS.');
   const header = checkedHeader(jwt);
+  // A compliance level's algorithms (FAPI 1: PS256): a public rule of the profile, named before any key is looked at.
+  const profile = complianceProfileOf(client);
+  if (profile?.requestObjectAlgs && !profile.requestObjectAlgs.includes(header.alg)) {
+    throw refuse(`alg must be ${profile.requestObjectAlgs.join(' or ')} for this client (compliance_level ${profile.level}).`);
+  }
 
   // Until a signature verifies, every refusal reads the same: the error page is public, and which
   // credentials the client has, whether they expired, their kids and algorithms are nobody's business.
@@ -191,6 +189,7 @@ export async function expandRequestObject(input: RequestObjectInput, deps: Reque
   if (!isNumber(claims.exp)) throw refuse('exp is required.');
   if (claims.exp <= nowSeconds - CLOCK_SKEW_SECONDS) throw refuse('the request object has expired.');
   if (claims.exp > nowSeconds + MAX_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) throw refuse(`exp must be at most ${MAX_LIFETIME_SECONDS} seconds ahead.`);
+  if (claims.nbf === undefined && profile?.requestObjectNbfRequired) throw refuse(`nbf is required for this client (compliance_level ${profile.level}).`);
   if (claims.nbf !== undefined) {
     if (!isNumber(claims.nbf) || claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS) throw refuse('the request object is not valid yet (nbf).');
     if (claims.nbf < nowSeconds - MAX_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS) throw refuse(`nbf must be at most ${MAX_LIFETIME_SECONDS} seconds in the past.`);

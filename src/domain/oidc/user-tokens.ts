@@ -54,7 +54,16 @@ export async function mintUserTokens(
   client: Client,
   user: User,
   grant: UserGrant,
-  options: { accessToken: boolean; idToken: boolean; web?: boolean; code?: string; grantType?: string; certificateThumbprint?: string },
+  options: {
+    accessToken: boolean;
+    idToken: boolean;
+    web?: boolean;
+    code?: string;
+    /** The authorization request's state: hashed into `s_hash` when the application's compliance level asks for it. */
+    state?: string;
+    grantType?: string;
+    certificateThumbprint?: string;
+  },
 ): Promise<IssuedUserTokens> {
   const now = secondsAt(services.clock);
   const ring = await services.keys.keyRing(tenant.id);
@@ -97,6 +106,7 @@ export async function mintUserTokens(
       ...(grant.sid !== undefined ? { sid: grant.sid } : {}),
       ...(issued.access_token !== undefined ? { accessToken: issued.access_token } : {}),
       ...(options.code !== undefined ? { code: options.code } : {}),
+      ...(options.state !== undefined && complianceProfileOf(client)?.idTokenStateHash ? { state: options.state } : {}),
     });
   }
   return issued;

@@ -1,6 +1,6 @@
 /**
  * ID tokens: the user's claims for the granted scopes plus the protocol claims (`nonce`,
- * `auth_time`, `sid`, `at_hash`, `c_hash`), signed as the application is configured —
+ * `auth_time`, `sid`, `at_hash`, `c_hash`, `s_hash`), signed as the application is configured —
  * with the tenant's key (RS256, PS256) or, for HS256 applications, with the client secret.
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +18,8 @@ export interface IdTokenRequest {
   sid?: string;
   accessToken?: string;
   code?: string;
+  /** The authorization request's `state`, for `s_hash` (FAPI 1 Advanced §5.2.2.1: the ID token as detached signature). */
+  state?: string;
 }
 
 /** OIDC Core §3.3.2.11: base64url of the left half of the SHA-256 of the value (for SHA-256 algorithms). */
@@ -43,6 +45,7 @@ export function mintIdToken(ring: KeyRing, request: IdTokenRequest): string {
   if (request.nonce !== undefined) payload.nonce = request.nonce;
   if (request.accessToken !== undefined) payload.at_hash = halfHash(request.accessToken);
   if (request.code !== undefined) payload.c_hash = halfHash(request.code);
+  if (request.state !== undefined) payload.s_hash = halfHash(request.state);
   return signJwt(idTokenKey(client, ring), payload);
 }
 

@@ -364,9 +364,11 @@ const GRANT_TYPES = [
   { value: 'http://auth0.com/oauth/grant-type/mfa-otp', label: 'MFA (OTP)' },
 ];
 
-/** Auth0's "FAPI Compliance Enforcement Level" choices Tessera implements (the FAPI 1 Advanced profiles are not offered). */
+/** Auth0's "FAPI Compliance Enforcement Level" choices, with the page's labels ("Configure FAPI Compliance"). */
 const COMPLIANCE_LEVEL_OPTIONS = [
   { value: 'none', label: 'None' },
+  { value: 'fapi1_adv_pkj_par', label: 'FAPI 1 Advanced profile using Private Key JWT and PAR' },
+  { value: 'fapi1_adv_mtls_par', label: 'FAPI 1 Advanced profile using mTLS and PAR' },
   { value: 'fapi2_sp_pkj_mtls', label: 'FAPI 2.0 Security Profile with Private Key JWT and certificate binding' },
   { value: 'fapi2_sp_mtls_mtls', label: 'FAPI 2.0 Security Profile with mTLS and certificate binding' },
 ];

@@ -24,7 +24,8 @@
  * tenant log (undisclosedInvalidClient).
  */
 import { createHash } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader } from 'jose';
+import { compactVerify } from 'jose';
+import { clientJwsHeader } from '../../../domain/tokens/jws-header.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { associatedIds } from '../../../domain/clients/authentication-methods.js';
 import type { ClientCredentials } from '../credentials.js';
@@ -85,21 +86,6 @@ function assertionOf(credentials: ClientCredentials): string {
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** The protected header, checked for what no credential could make acceptable (before any lookup). */
-function protectedHeader(assertion: string): { alg?: unknown; kid?: unknown; typ?: unknown } {
-  let header: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(assertion) as Record<string, unknown>;
-  } catch {
-    throw refuse('the header is not a JOSE header.');
-  }
-  // RFC 7797 (b64: false) would make jose verify an unencoded payload that the claims read above did
-  // not see; no assertion needs critical extensions, so none is accepted.
-  if (header.crit !== undefined || header.b64 !== undefined) throw refuse('the crit and b64 header parameters are not accepted.');
-  if (typeof header.alg !== 'string' || header.alg === 'none' || header.alg.startsWith('HS')) throw refuse('alg must be an asymmetric algorithm.');
-  return header;
-}
-
 export const privateKeyJwt: ClientAuthMethod = {
   name: 'private_key_jwt',
   authenticates: true,
@@ -119,13 +105,15 @@ export const privateKeyJwt: ClientAuthMethod = {
     // in browser URLs: it must never stand in for a client assertion. Its parameters give it away
     // even when its typ is plain `jwt`; the two also share one jti record, so neither is spent twice.
     if (claims.response_type !== undefined || claims.redirect_uri !== undefined) throw refuse('an authorization request object is not a client assertion.');
-    const header = protectedHeader(assertion);
+    // The shared JWS header rules (domain/tokens/jws-header.ts), before any lookup.
+    const header = clientJwsHeader(assertion, refuse);
     if (typeof header.typ === 'string' && header.typ.toLowerCase() === 'oauth-authz-req+jwt') throw refuse('an authorization request object is not a client assertion.');
     return claims.iss;
   },
   async authenticate(credentials, client, { services, tenant, issuer, endpointAudience, issuerAudienceOnly }) {
     const assertion = assertionOf(credentials);
-    const header = protectedHeader(assertion);
+    // The shared JWS header rules (domain/tokens/jws-header.ts), before any lookup.
+    const header = clientJwsHeader(assertion, refuse);
     // Until the signature is verified, every refusal answers as an unknown client would: whether the
     // client exists, uses private_key_jwt, has live keys, this kid or this alg is the tenant log's only.
     const undisclosed = (rule: string) => undisclosedInvalidClient(privateKeyJwt, `Invalid client assertion: ${rule}`);

@@ -45,7 +45,7 @@ async function redeemCode(services: Services, request: FastifyRequest, params: G
 
   const user = await services.users.get(tenant.id, grant.userId).catch(() => undefined);
   if (!user || user.blocked) throw invalidGrant('The user is blocked or no longer exists');
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...certificateBinding(request) });
+  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...(grant.state !== undefined ? { state: grant.state } : {}), ...certificateBinding(request) });
   const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, { codeHash: hashSecret(params.code), ...certificateBinding(request) });
   if (refreshToken) tokens.refresh_token = refreshToken;
   return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };

@@ -1,6 +1,6 @@
 /**
  * An application with a FAPI compliance level (domain/clients/compliance-levels.ts) asks only for
- * its profile's response types (FAPI 2.0: `code`) and sends PKCE with S256 — at /oauth/par, and
+ * its profile's response types (FAPI 2.0: `code`; FAPI 1 Advanced: `code id_token`) and sends PKCE with S256 — at /oauth/par, and
  * at /authorize (where a FAPI application's parameters are always its pushed ones).
  */
 import { complianceProfileOf } from '../../clients/compliance-levels.js';

@@ -12,6 +12,7 @@ import type { AuthorizationEndpoint, AuthorizationLookups, ClientCheck, ClientSt
 import { clientKnown } from './client-known.js';
 import { signedRequestRequired } from './signed-request-required.js';
 import { pushedRequestRequired } from './pushed-request-required.js';
+import { noWildcardCallbacks } from './no-wildcard-callbacks.js';
 import { redirectUriRegistered } from './redirect-uri-registered.js';
 import { webMessageOrigin } from './web-message-origin.js';
 import { responseTypeSupported } from './response-type-supported.js';
@@ -33,7 +34,7 @@ export { readRequest } from './read-request.js';
 export { pkceMethodOf } from './pkce.js';
 
 /** Before the redirect_uri is trusted: every failure is an error page. */
-export const CLIENT_CHECKS: readonly ClientCheck[] = [clientKnown, pushedRequestRequired, signedRequestRequired, redirectUriRegistered];
+export const CLIENT_CHECKS: readonly ClientCheck[] = [clientKnown, pushedRequestRequired, signedRequestRequired, noWildcardCallbacks, redirectUriRegistered];
 
 /** With a verified redirect_uri: failures go back to the application. */
 export const REQUEST_CHECKS: readonly RequestCheck[] = [

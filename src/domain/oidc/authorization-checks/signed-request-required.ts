@@ -1,5 +1,6 @@
 /**
- * An application with `signed_request_object.required` (JAR, RFC 9101) sends every authorization
+ * An application with `signed_request_object.required` (JAR, RFC 9101), or a compliance level that
+ * enforces JAR (FAPI 1 Advanced, `requestObjectRequired`), sends every authorization
  * request as a signed request object: in `request` at `/authorize` or `/oauth/par`, or pushed that
  * way and taken back with its request_uri. Otherwise an error page: the parameters that name the
  * redirect_uri were not signed, so nothing about them is trusted. Magic links and other requests

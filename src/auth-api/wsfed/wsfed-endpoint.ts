@@ -33,6 +33,8 @@ import { answerSignIn } from './sign-in-response.js';
 const MAX_REALM_LENGTH = 255;
 const MAX_URL_LENGTH = 2048;
 const MAX_CONTEXT_LENGTH = 4096;
+/** A connection name's longest (domain/connections/connection.ts), as server/request-bounds.ts bounds `connection`. */
+const MAX_CONNECTION_NAME_LENGTH = 128;
 
 const METADATA_PATH = '/FederationMetadata/2007-06/FederationMetadata.xml';
 
@@ -128,6 +130,7 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
   }
 
   const connection = params.whr?.startsWith('urn:') ? params.whr.slice(4) : undefined;
+  if (connection !== undefined && connection.length > MAX_CONNECTION_NAME_LENGTH) throw new WsFedRefusal(`whr is longer than ${MAX_CONNECTION_NAME_LENGTH + 4} characters.`, client);
   const authorization: StoredAuthorizationRequest = {
     clientId: client.client_id,
     redirectUri: replyUrl,

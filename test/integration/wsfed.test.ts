@@ -279,3 +279,22 @@ describe('WS-Fed sign-out and metadata', () => {
     expect((await tls.caFetch(`${base}/wsfed/${plain.client_id}/FederationMetadata/2007-06/FederationMetadata.xml`)).status).toBe(404);
   });
 });
+
+describe('WS-Fed login with a passwordless connection', () => {
+  it('may send a code from the hosted page, but not a magic link (which would be an /authorize request)', async () => {
+    const created = await tls.api('dev', token, 'POST', '/api/v2/connections', { name: 'wsfed-email', strategy: 'email', enabled_clients: [rp.client_id] });
+    expect(created.status).toBe(201);
+    const browser = new FormBrowser(tls);
+    const state = locationOf(await browser.get(wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK })), base).searchParams.get('state')!;
+    const start = (send: string) =>
+      tls.caFetch(`${base}/passwordless/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: rp.client_id, connection: 'wsfed-email', email: 'ada@example.com', send, state }),
+      });
+    const link = await start('link');
+    expect(link.status).toBe(400);
+    expect(await link.json()).toMatchObject({ error: 'bad.authParams', error_description: expect.stringMatching(/WS-Fed/) });
+    expect((await start('code')).status).toBe(200);
+  });
+});

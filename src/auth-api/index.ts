@@ -18,6 +18,7 @@ import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index
 import { lockClientScript } from './lock-client.js';
 import { passwordlessRoutes } from './passwordless/index.js';
 import { dbConnectionRoutes } from './db-connections.js';
+import { wsFedEndpoint } from './wsfed/wsfed-endpoint.js';
 import { registerRateLimits } from './rate-limit/rate-limit-hooks.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 
@@ -50,4 +51,5 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(lockClientScript, { services });
   await app.register(passwordlessRoutes, { services });
   await app.register(dbConnectionRoutes, { services });
+  await app.register(wsFedEndpoint, { services });
 };

@@ -89,6 +89,19 @@ export const logoutEndpoints: FastifyPluginAsync<{ services: Services }> = async
   });
 };
 
+/**
+ * A logout another protocol asks for (WS-Fed's `wsignout1.0`), with a return URL it has already
+ * checked against the application: confirmed by the user first, as every logout without an ID token
+ * of the session is, then the session ends and the browser goes to the URL.
+ */
+export async function logOut(services: Services, request: FastifyRequest, reply: FastifyReply, client: Client, redirect: string | undefined): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const confirmed: ConfirmedLogout = { clientId: client.client_id, ...(redirect ? { redirect } : {}) };
+  const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
+  if (needsConfirmation(tenant.settings, session, undefined)) return askToConfirm(services, request, reply, confirmed, session!, client);
+  return finishLogout(services, request, reply, confirmed, client);
+}
+
 const CONFIRMATION_TTL_SECONDS = 600;
 
 function firstResolvable(urls: readonly string[], placeholders: UrlPlaceholders): string | undefined {

@@ -21,6 +21,8 @@ interface UnsupportedSetting {
   isOff: (value: unknown) => boolean;
   /** What is accepted, for the error message. */
   accepted: string;
+  /** Keys a `*` of the path does not stand for (implemented members of an otherwise refused object). */
+  except?: readonly string[];
 }
 
 const isEmpty = (value: unknown): boolean =>
@@ -43,8 +45,6 @@ const only = (path: string, ...allowed: unknown[]): UnsupportedSetting => ({ pat
 export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   // Legacy, non-OIDC-conformant flows do not exist here: every application behaves as conformant.
   only('oidc_conformant', true),
-  // Used by WS-Fed and SAML add-ons (audiences/realms), which Tessera does not serve.
-  off('client_aliases'),
   // Legacy delegation (`/delegation`) is not implemented.
   off('allowed_clients'),
   // ID tokens are signed RS256, PS256 or HS256; an RS512 request would silently come out RS256.
@@ -59,8 +59,13 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   off('custom_login_page'),
   off('custom_login_page_preview'),
   off('form_template'),
-  // No add-on (WS-Fed, SAML, AWS, Firebase, ...) is implemented: any named one is refused.
-  { path: 'addons.*', isOff: (value) => value === null || value === undefined, accepted: 'no add-ons ({})' },
+  // Of the add-ons only WS-Fed is implemented (domain/wsfed/); any other named one (SAML, AWS,
+  // Firebase, ...) is refused.
+  { path: 'addons.*', except: ['wsfed'], isOff: (value) => value === null || value === undefined, accepted: 'no add-ons but wsfed' },
+  // WS-Fed is on with `{}` and off with null: Auth0 keeps its configuration elsewhere (the reply
+  // URLs in `callbacks`, the realms in `client_aliases`), so a key inside it would be ignored.
+  { path: 'addons.wsfed', isOff: (value) => value === null || (typeof value === 'object' && !Array.isArray(value)), accepted: '{} or null' },
+  { path: 'addons.wsfed.*', isOff: (value) => value === undefined, accepted: '{}: the WS-Fed add-on has no settings of its own' },
   // Refresh token policies per audience (multi-resource refresh tokens).
   off('refresh_token.policies'),
   // Organizations are not implemented.
@@ -74,7 +79,7 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   // Back-channel logout notifications are not sent.
   off('oidc_logout.backchannel_logout_urls'),
   off('oidc_backchannel_logout.backchannel_logout_urls'),
-  // Encryption of SAML/WS-Fed assertions.
+  // Encryption of SAML/WS-Fed assertions: WS-Fed assertions go out signed, never encrypted.
   off('encryption_key'),
   // Native-to-web session transfer tokens.
   off('session_transfer.can_create_session_transfer_token'),
@@ -187,12 +192,12 @@ export const UNSUPPORTED_DATABASE_CONNECTION_OPTIONS: readonly UnsupportedSettin
 ];
 
 /** Every concrete (path, value) of `body` that `path` names, expanding `*` over object keys. */
-function valuesAt(body: unknown, segments: string[], prefix: string[] = []): Array<[string, unknown]> {
+function valuesAt(body: unknown, segments: string[], except: readonly string[] = [], prefix: string[] = []): Array<[string, unknown]> {
   if (segments.length === 0) return [[prefix.join('.'), body]];
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
   const [head, ...rest] = segments as [string, ...string[]];
-  const keys = head === '*' ? Object.keys(body) : Object.hasOwn(body, head) ? [head] : [];
-  return keys.flatMap((key) => valuesAt((body as Record<string, unknown>)[key], rest, [...prefix, key]));
+  const keys = head === '*' ? Object.keys(body).filter((key) => !except.includes(key)) : Object.hasOwn(body, head) ? [head] : [];
+  return keys.flatMap((key) => valuesAt((body as Record<string, unknown>)[key], rest, except, [...prefix, key]));
 }
 
 /**
@@ -201,7 +206,7 @@ function valuesAt(body: unknown, segments: string[], prefix: string[] = []): Arr
  */
 export function refuseUnsupportedSettings(settings: readonly UnsupportedSetting[], body: unknown, prefix = ''): void {
   for (const setting of settings) {
-    for (const [path, value] of valuesAt(body, setting.path.split('.'))) {
+    for (const [path, value] of valuesAt(body, setting.path.split('.'), setting.except)) {
       if (value !== undefined && !setting.isOff(value)) {
         throw invalid(`${prefix}${path} is not supported by this server (accepted: ${setting.accepted}).`);
       }

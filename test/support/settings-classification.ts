@@ -29,7 +29,7 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   allowed_origins: effect('auth-api/cors.ts, cross-origin/co-origins.ts'),
   web_origins: effect('web_message origin check (this file’s test), auth-api/cors.ts, co-origins.ts'),
   allowed_logout_urls: effect('auth-api/logout.ts'),
-  client_aliases: refused(['urn:wsfed:realm'], []),
+  client_aliases: effect('the WS-Fed realms: domain/wsfed/relying-party.ts audienceFor, /wsfed?wtrealm= (test/integration/wsfed.test.ts)'),
   allowed_clients: refused(['another-client-id'], []),
   grant_types: effect('auth-api/token/token-endpoint.ts, authorization-request.ts'),
   token_endpoint_auth_method: effect('auth-api/client-auth/ (methods/none.ts, methods/client-secret.ts)'),
@@ -51,7 +51,8 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   custom_login_page: refused('<html>custom</html>', ''),
   custom_login_page_preview: refused('<html>custom</html>', ''),
   form_template: refused('<form></form>', ''),
-  addons: refused({ wsfed: {} }, {}, { field: 'addons.wsfed' }),
+  // `addons.wsfed` ({} on, null off) is the WS-Fed add-on (auth-api/wsfed/, test/integration/wsfed.test.ts); every other add-on is refused.
+  addons: refused({ samlp: {} }, {}, { field: 'addons.samlp' }),
   'refresh_token.rotation_type': effect('domain/tokens/refresh-token-service.ts'),
   'refresh_token.expiration_type': effect('domain/tokens/refresh-token-service.ts'),
   'refresh_token.leeway': effect('domain/tokens/refresh-token-service.ts'),

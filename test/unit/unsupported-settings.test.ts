@@ -21,6 +21,10 @@ describe('finding 19: unsupported settings (one choke point)', () => {
     expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { samlp: { audience: 'x' } } })).toMatch(/^addons\.samlp is not supported by this server/);
     expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { mobile: { android: { sha256_cert_fingerprints: ['AB'] } } })).toMatch(/^mobile\.android\.sha256_cert_fingerprints is not supported/);
     expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { native_social_login: { google: { enabled: true } } })).toMatch(/^native_social_login\.google\.enabled /);
+    // WS-Fed is the one add-on implemented, and it has no settings of its own; the others stay refused beside it.
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { wsfed: {}, samlp: {} } })).toMatch(/^addons\.samlp is not supported by this server/);
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { wsfed: { callback: 'https://x' } } })).toMatch(/^addons\.wsfed\.callback is not supported by this server/);
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { wsfed: 'on' } })).toMatch(/^addons\.wsfed is not supported by this server \(accepted: \{\} or null\)/);
   });
 
   it('accepts off values, nulls, empty objects and bodies that do not mention the setting', () => {
@@ -29,6 +33,8 @@ describe('finding 19: unsupported settings (one choke point)', () => {
       { name: 'x' },
       { addons: {}, mobile: {}, mobile_extra: 1 },
       { addons: { wsfed: null } },
+      // The WS-Fed add-on is implemented: on with {}, off with null.
+      { addons: { wsfed: {} } },
       { mobile: { android: { app_package_name: '', sha256_cert_fingerprints: [] }, ios: {} } },
       { compliance_level: null, organization_usage: 'deny', require_pushed_authorization_requests: false, jwt_configuration: { alg: 'PS256', scopes: {} } },
       { session_transfer: { can_create_session_transfer_token: false, allowed_authentication_methods: ['cookie'] } },

@@ -13,6 +13,7 @@
  * - done (consent given): the user's session must still be live and the same user's; the grant is
  *   recorded and the request completes with no more than the consented scopes;
  * - failed (consent declined): the application gets access_denied, in its response mode.
+ * A WS-Fed login (kind `wsfed`) is answered by its own protocol (auth-api/wsfed/).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
@@ -24,6 +25,7 @@ import { completeAuthorization } from './complete.js';
 import { deliver } from './response-modes.js';
 import { redirectTarget } from './authorization-requests.js';
 import { startSession } from './session-start.js';
+import { resumeWsFed } from '../wsfed/wsfed-endpoint.js';
 
 export const DECLINED = 'User did not authorize the request';
 
@@ -33,6 +35,7 @@ export function resumeAuthorization(services: Services) {
     const interaction = await services.interactions.take(tenant.id, browserInteraction(request, interactionId));
     if (!interaction) return expired(reply, request);
     unbindInteraction(request, reply, interactionId);
+    if (interaction.request.kind === 'wsfed') return resumeWsFed(services, request, reply, { ...interaction, request: interaction.request });
     const authorization = restoreRequest(interaction.request.authorization);
     const { issuer } = interaction.request;
     const result = interaction.result!;

@@ -47,6 +47,8 @@ export const passwordlessStartEndpoint: FastifyPluginAsync<{ services: Services 
     const send = sendOf(connection, passwordless, params);
     // A link asked for by the hosted login page continues the application's own request (its
     // state, nonce and PKCE challenge), not a request made of the page's authParams.
+    // A magic link is an /authorize request: it cannot carry a WS-Fed sign-in (whose answer is the WS-Fed token), so such a login uses the code.
+    if (interaction?.request.kind === 'wsfed' && send === 'link') throw startError('bad.authParams', 'A magic link cannot continue a WS-Fed login: send a code instead.');
     const linkRequest = interaction ? authorizationParams(restoreRequest(interaction.request.authorization)) : params.authParams;
     const link = send === 'link' ? checkedLinkParams(client, linkRequest, authorizationContextOf(tenant.settings, request.urlPlaceholders)) : undefined;
 

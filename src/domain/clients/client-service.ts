@@ -97,6 +97,12 @@ export class ClientService {
     return { items: matching.slice(page.offset, page.offset + page.limit), total: matching.length };
   }
 
+  /** The applications listing `alias` among their `client_aliases` (WS-Fed realms: `/wsfed?wtrealm=`), over the tenant's few applications as `list` does. */
+  async findByAlias(tenantId: string, tenantName: string, alias: string): Promise<Client[]> {
+    const all = (await this.storage.repos.clients.listAll(tenantId)).map((r) => toClient(r, tenantName));
+    return all.filter((client) => client.client_aliases.includes(alias));
+  }
+
   async create(tenantId: string, tenantName: string, input: ClientInput, options: CreateOptions = {}): Promise<Client> {
     refuseUnsupportedSettings(UNSUPPORTED_CLIENT_SETTINGS, input);
     const { client_authentication_methods: inlineMethods, signed_request_object: inlineJar, ...fields } = input;

@@ -40,10 +40,28 @@ export interface StoredAuthorizationRequest extends Omit<AuthorizationRequest, '
 }
 
 /**
- * The request an interaction continues, tagged by kind: `/authorize` today; device authorization
- * and CIBA requests become further kinds, answered by their own protocol code.
+ * A WS-Fed sign-in (`GET /wsfed`, auth-api/wsfed/): where the token goes and what it is for, all
+ * checked against the application when the request came in (domain/wsfed/relying-party.ts).
  */
-export type InteractionRequest = { kind: 'authorize'; authorization: StoredAuthorizationRequest; issuer: string };
+export interface WsFedSignIn {
+  /** `wreply`: one of the application's callbacks. */
+  replyUrl: string;
+  /** The realm the token is for. */
+  audience: string;
+  /** `wctx`, posted back as given. */
+  context?: string;
+}
+
+/**
+ * The request an interaction continues, tagged by kind, each answered by its own protocol code:
+ * `/authorize`, and a WS-Fed sign-in; device authorization and CIBA requests become further kinds.
+ * Every kind carries the `authorization` the hosted pages read (the application, the reply URL their
+ * form-action allows, login and connection hints): a WS-Fed sign-in's asks for no response type,
+ * scope or consent, since its answer is the WS-Fed token, never a code.
+ */
+export type InteractionRequest =
+  | { kind: 'authorize'; authorization: StoredAuthorizationRequest; issuer: string }
+  | { kind: 'wsfed'; authorization: StoredAuthorizationRequest; issuer: string; wsfed: WsFedSignIn };
 
 /** Who logged in, and how. */
 export interface AuthenticationResult {

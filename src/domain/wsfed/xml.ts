@@ -1,0 +1,46 @@
+/**
+ * The one way WS-Fed XML is written: a DOM (@xmldom/xmldom) whose serializer escapes every text
+ * node and attribute value, so no value (a user's name, the application's `wctx`, a realm) can
+ * ever become markup. Nothing here parses XML from outside: Tessera only writes WS-Fed documents.
+ */
+import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+
+export type XmlChild = XmlNode | string;
+
+/** An element to write: a qualified name in a namespace, attributes, and children (text or elements). */
+export interface XmlNode {
+  name: string;
+  ns: string;
+  attributes?: Record<string, string | undefined>;
+  /** Namespace declarations to write on this element (`xmlns:prefix` → URI), for prefixes its descendants or attribute values use. */
+  declare?: Record<string, string>;
+  children?: XmlChild[];
+}
+
+export const el = (name: string, ns: string, attributes: XmlNode['attributes'] = {}, children: XmlChild[] = [], declare?: Record<string, string>): XmlNode => ({
+  name,
+  ns,
+  attributes,
+  children,
+  ...(declare ? { declare } : {}),
+});
+
+/** Serializes `root` (with its namespace declaration) as a standalone document, without an XML declaration. */
+export function writeXml(root: XmlNode): string {
+  const document = new DOMImplementation().createDocument(root.ns, root.name, null);
+  fill(document, document.documentElement!, root);
+  return new XMLSerializer().serializeToString(document);
+}
+
+function fill(document: Document, element: Element, node: XmlNode): void {
+  for (const [prefix, uri] of Object.entries(node.declare ?? {})) element.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, uri);
+  for (const [name, value] of Object.entries(node.attributes ?? {})) if (value !== undefined) element.setAttribute(name, value);
+  for (const child of node.children ?? []) {
+    if (typeof child === 'string') element.appendChild(document.createTextNode(child));
+    else {
+      const created = document.createElementNS(child.ns, child.name);
+      fill(document, created, child);
+      element.appendChild(created);
+    }
+  }
+}

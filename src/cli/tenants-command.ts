@@ -14,11 +14,17 @@ export async function withRuntime<T>(config: Config, work: (services: Services) 
   }
 }
 
+/** Where a command's lines go: the console, or (tests running the command in their own process) a collector. */
+export interface CommandOutput {
+  log(line: string): void;
+  warn(line: string): void;
+}
+
 /** `sub` and `rest` were checked by index.ts (checkTenantsArguments) before this module was loaded. */
-export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'delete' | 'add-domain', rest: string[]): Promise<void> {
+export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'delete' | 'add-domain', rest: string[], output: CommandOutput = console): Promise<void> {
   return withRuntime(config, async (services) => {
     if (sub === 'list') {
-      for (const t of await services.tenants.list()) console.log(`${t.name}\t${t.domain}\t${t.environmentTag}\t${t.createdAt}`);
+      for (const t of await services.tenants.list()) output.log(`${t.name}\t${t.domain}\t${t.environmentTag}\t${t.createdAt}`);
     } else if (sub === 'create') {
       const name = rest[0]!;
       // Run again after an interruption (tenant created, provisioning not complete), it completes
@@ -31,20 +37,20 @@ export async function tenantsCommand(config: Config, sub: 'list' | 'create' | 'd
       await services.controlPlane.addOwnersAsAdmins(tenant);
       const origin = services.tenants.publicOrigin.tenantOrigin(tenant.name);
       await ensureBootstrapClient(services, tenant, {
-        warn: (message) => console.warn(message),
+        warn: (message) => output.warn(message),
         handOver: async (credentials) => {
           const file = await writeBootstrapFile(config.dataDir, credentials);
-          console.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);
-          console.log(describeBootstrap(credentials, file, origin));
+          output.log(existing ? `Completed the provisioning of tenant ${tenant.name} (${origin}/)` : `Created tenant ${tenant.name} (${origin}/)`);
+          output.log(describeBootstrap(credentials, file, origin));
         },
       });
     } else if (sub === 'delete') {
       await services.tenants.delete(rest[0]!);
-      console.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);
+      output.log(`Deleted tenant ${rest[0]}; the name cannot be used again.`);
     } else {
       // Created verified (ready): the operator controls the server; the Management API's domains are verified by DNS.
       const domain = await services.customDomains.addVerified(rest[0]!, rest[1]!);
-      console.log(`${domain.domain} now serves tenant ${rest[0]} (custom domain ${domain.custom_domain_id}).`);
+      output.log(`${domain.domain} now serves tenant ${rest[0]} (custom domain ${domain.custom_domain_id}).`);
     }
   });
 }

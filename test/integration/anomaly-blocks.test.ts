@@ -29,7 +29,7 @@ let app: { client_id: string; client_secret: string };
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme'], { env: { TRUST_PROXY: 'true' } });
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   acmeToken = await tls.tokenFor('acme');
   base = `https://${tls.hostOf('dev')}`;

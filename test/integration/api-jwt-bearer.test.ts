@@ -69,7 +69,7 @@ async function callApi(path: string, token?: string): Promise<{ status: number; 
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   devWorker = await provision('dev', [AUDIENCE, OTHER_AUDIENCE]);
   // The other tenant registers the very same identifier: only the issuer and the keys tell them apart.
   acmeWorker = await provision('acme', [AUDIENCE]);

@@ -11,7 +11,7 @@ let acmeToken: string;
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   devToken = await tls.tokenFor('dev');
   acmeToken = await tls.tokenFor('acme');
 });

@@ -109,7 +109,7 @@ describe('tenant isolation through the SDK', () => {
   let acme: Bootstrap;
 
   beforeAll(async () => {
-    await server.cli('tenants', 'create', 'acme');
+    await server.createTenant('acme');
     acme = server.bootstrapOf('acme');
   });
 

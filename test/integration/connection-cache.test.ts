@@ -111,7 +111,7 @@ function convergenceSuite(label: string, env: Record<string, string>, within: nu
     });
 
     it("keeps each tenant's connections apart: acme's Crew is untouched by dev's changes", async () => {
-      await writer.cli('tenants', 'create', 'acme');
+      await writer.createTenant('acme');
       const acmeToken = await managementToken(writer, 'acme');
       const acmeApp = await newApp('Acme app', 'acme', acmeToken);
       await api('POST', '/api/v2/connections', { name: 'Crew', strategy: 'auth0', enabled_clients: [acmeApp.client_id] }, 'acme', acmeToken);

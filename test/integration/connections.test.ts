@@ -32,7 +32,7 @@ async function createClient(tenant: string, name: string): Promise<string> {
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   tokens.dev = await tls.tokenFor('dev');
   tokens.acme = await tls.tokenFor('acme');
 });

@@ -27,7 +27,7 @@ let databaseId: string;
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   base = `https://${tls.hostOf('dev')}`;
   const create = async (path: string, body: unknown) => {

@@ -116,7 +116,7 @@ const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'b
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme', 'globex']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   acmeToken = await tls.tokenFor('acme');
   embedded = await management('POST', '/api/v2/clients', {
@@ -351,7 +351,7 @@ describe('attack protection rows of the error table (tenant globex, its own coun
   const login = (username: string, password = PASSWORD, realm = DB) => co(passwordBody(globexApp.client_id, { username, password, realm }), { tenant: 'globex' });
 
   beforeAll(async () => {
-    await tls.server.cli('tenants', 'create', 'globex');
+    await tls.server.createTenant('globex');
     globexToken = await tls.tokenFor('globex');
     globexApp = await globex('POST', '/api/v2/clients', { name: 'Globex embedded', app_type: 'spa', callbacks: [CALLBACK], web_origins: [APP], cross_origin_authentication: true });
     for (const email of ['ip-1@example.com', 'ip-2@example.com', 'bf@example.com']) {

@@ -24,7 +24,7 @@ let spa: { client_id: string };
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   base = `https://${tls.hostOf('dev')}`;
   spa = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'SPA', app_type: 'spa', callbacks: [`${ORIGIN}/callback`], web_origins: [ORIGIN] })).body;

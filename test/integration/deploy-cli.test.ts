@@ -191,7 +191,7 @@ const asDevelopment = (text: string) => text.replaceAll(PROD_APP, DEV_APP).repla
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'prod']);
-  await tls.server.cli('tenants', 'create', 'prod');
+  await tls.server.createTenant('prod');
   tokens.dev = await tls.tokenFor('dev');
   tokens.prod = await tls.tokenFor('prod');
   await configureDevelopment();

@@ -23,7 +23,7 @@ let base: string;
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   base = `https://${tls.hostOf('dev')}`;
   web = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK], initiate_login_uri: 'https://app.example.com/login' })).body;

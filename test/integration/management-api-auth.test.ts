@@ -11,7 +11,7 @@ let token: string;
 
 beforeAll(async () => {
   server = await startServer();
-  await server.cli('tenants', 'create', 'acme');
+  await server.createTenant('acme');
   token = await managementToken(server);
 });
 afterAll(async () => server?.stop());

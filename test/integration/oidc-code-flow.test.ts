@@ -396,7 +396,7 @@ describe('implicit and hybrid responses, token contents', () => {
   });
 
   it('keeps sessions per tenant: a dev session cookie means nothing on acme', async () => {
-    await tls.server.cli('tenants', 'create', 'acme');
+    await tls.server.createTenant('acme');
     const acmeToken = await tls.tokenFor('acme');
     const acmeApp = (await tls.api('acme', acmeToken, 'POST', '/api/v2/clients', { name: 'Acme web', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
     const config = await configFor(web.client_id, web.client_secret);

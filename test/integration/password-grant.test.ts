@@ -30,7 +30,7 @@ let userId: string;
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   acmeToken = await tls.tokenFor('acme');
   const api = await tls.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: API, scopes: [{ value: 'read:ledger' }, { value: 'write:ledger' }], allow_offline_access: true });

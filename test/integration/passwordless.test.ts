@@ -38,7 +38,7 @@ let codeOnly: App;
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   token = await tls.tokenFor('dev');
   acmeToken = await tls.tokenFor('acme');
   base = `https://${tls.hostOf('dev')}`;

@@ -51,7 +51,7 @@ beforeAll(async () => {
     startServer({ database: withoutRedis, env: alone }),
   ]);
   const setUp = async () => {
-    await server.cli('tenants', 'create', 'acme');
+    await server.createTenant('acme');
     for (const tenant of ['dev', 'acme']) {
       tokens[tenant] = await managementToken(server, tenant);
       await management(tenant, 'POST', '/api/v2/resource-servers', { name: 'Rate limits', identifier: API, scopes: [{ value: 'use:it' }] });

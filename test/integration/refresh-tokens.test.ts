@@ -384,7 +384,7 @@ describe('tenant isolation and logs', () => {
   it("refuses a dev refresh token on acme, for acme's applications and for dev's client id alike", async () => {
     const app = await createApp();
     const { refresh_token: rt } = await login(app);
-    await tls.server.cli('tenants', 'create', 'acme');
+    await tls.server.createTenant('acme');
     const acmeToken = await tls.tokenFor('acme');
     const acmeApp = await createApp({}, {}, 'acme', acmeToken);
     expect(await refresh(acmeApp, rt, {}, 'acme')).toEqual({ status: 403, body: INVALID });

@@ -41,7 +41,7 @@ const api = (tenant: string, method: string, path: string, body?: unknown) => tl
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   tokens.dev = await tls.tokenFor('dev');
   tokens.acme = await tls.tokenFor('acme');
   for (const [tenant, identifier, name, scopes] of [

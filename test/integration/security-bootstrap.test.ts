@@ -170,7 +170,7 @@ describe('finding 15: bootstrap provisioning heals at the next start', () => {
   });
 
   it('finding 15: an application named like the bootstrap one is never granted the Management API at start', async () => {
-    await server!.cli('tenants', 'create', 'beta');
+    await server!.createTenant('beta');
     const real = { dev: server!.bootstrap.client_id, beta: server!.bootstrapOf('beta').client_id };
     const impostors: Record<string, string> = {};
     for (const tenant of ['dev', 'beta'] as const) {

@@ -56,7 +56,7 @@ async function withStorage<T>(work: (storage: Storage) => Promise<T>): Promise<T
 
 beforeAll(async () => {
   tls = await startTlsServer(['dev', 'acme']);
-  await tls.server.cli('tenants', 'create', 'acme');
+  await tls.server.createTenant('acme');
   tokens.dev = await tls.tokenFor('dev');
   tokens.acme = await tls.tokenFor('acme');
 });

@@ -10,6 +10,7 @@ import type { User } from '../../domain/users/user.js';
 import type { AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { setCookie } from '../../http/cookies.js';
 import { SESSION_COOKIE } from '../../http/login-cookies.js';
+import type { Session } from '../../domain/sessions/session-service.js';
 import { completeAuthorization } from './complete.js';
 
 export async function startSession(
@@ -18,10 +19,16 @@ export async function startSession(
   reply: FastifyReply,
   login: { client: Client; user: User; connection: string; amr: string[]; authorization: AuthorizationRequest; issuer: string },
 ): Promise<FastifyReply> {
+  const session = await beginSession(services, request, reply, login);
+  return completeAuthorization(services, request, reply, login.client, login.authorization, login.issuer, session, login.user);
+}
+
+/** The SSO session and its cookie, and the `s` log: what every completed login starts with (the device flow's too). */
+export async function beginSession(services: Services, request: FastifyRequest, reply: FastifyReply, login: { client: Client; user: User; connection: string; amr: string[] }): Promise<Session> {
   const tenant = request.tenant;
   const { client, user } = login;
   const { cookie, session, maxAgeSeconds } = await services.sessions.create(tenant.id, tenant.settings, { userId: user.user_id, amr: login.amr, connection: login.connection });
   setCookie(request, reply, SESSION_COOKIE, cookie, tenant.settings.session_cookie.mode === 'persistent' ? { maxAge: maxAgeSeconds } : {});
   request.audit('s', { description: 'Successful login', client, userId: user.user_id, details: { connection: login.connection } });
-  return completeAuthorization(services, request, reply, client, login.authorization, login.issuer, session, user);
+  return session;
 }

@@ -40,10 +40,28 @@ export interface StoredAuthorizationRequest extends Omit<AuthorizationRequest, '
 }
 
 /**
- * The request an interaction continues, tagged by kind: `/authorize` today; device authorization
- * and CIBA requests become further kinds, answered by their own protocol code.
+ * The request an interaction continues, tagged by kind: `/authorize`, device authorization (and
+ * CIBA next), each answered by its own protocol code.
  */
-export type InteractionRequest = { kind: 'authorize'; authorization: StoredAuthorizationRequest; issuer: string };
+export type InteractionRequest =
+  | { kind: 'authorize'; authorization: StoredAuthorizationRequest; issuer: string }
+  /**
+   * A device authorization (RFC 8628) whose user code was entered at `/activate`. `authorization`
+   * is the device request in `/authorize`'s shape (domain/oidc/device-authorization.ts
+   * `asAuthorizationRequest`), which is what the hosted login pages read; no response is delivered
+   * to it: the user's answer goes to the user code entry, and the device polls for it.
+   */
+  | { kind: 'device'; authorization: StoredAuthorizationRequest; issuer: string; device: DeviceInteraction };
+
+/** What a device interaction carries besides the request. */
+export interface DeviceInteraction {
+  /** The user code as shown (for the confirmation page) and the key of its entry. */
+  userCode: string;
+  userCodeKey: string;
+  /** At the confirmation: the API's permissions for the token, and whether the answer is also a consent to record. */
+  permissions?: string[];
+  recordConsent?: boolean;
+}
 
 /** Who logged in, and how. */
 export interface AuthenticationResult {

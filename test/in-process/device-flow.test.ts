@@ -235,6 +235,15 @@ describe('/activate', () => {
       body: new URLSearchParams({ _csrf: csrf, user_code: codes.user_code }),
     });
     expect(foreign.status).toBe(403);
+    // Browsers name our origin only under a referrer policy that lets them (no-referrer posts `Origin: null`).
+    const page = await browser.get(`${base}/activate`);
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+    const own = await server.fetch(`${base}/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: `tessera_activate=${browser.cookie('tessera_activate')}` },
+      body: new URLSearchParams({ _csrf: csrf, user_code: codes.user_code }),
+    });
+    expect(own.status).toBe(302);
   });
 
   it('escapes what it echoes', async () => {

@@ -76,6 +76,9 @@ export const activateRoutes: FastifyPluginAsync<{ services: Services; attempts: 
 function codeForm(request: FastifyRequest, reply: FastifyReply, options: { userCode: string; error?: string; status?: number }): FastifyReply {
   const token = readCookie(request, CSRF_COOKIE) ?? randomBytes(24).toString('base64url');
   setCookie(request, reply, CSRF_COOKIE, token, { path: ACTIVATE_PATH, lax: true });
+  // Under the default no-referrer policy browsers post `Origin: null`, which the Origin check refuses;
+  // same-origin names our origin to ourselves and still nothing (not even the prefilled code) to others.
+  reply.header('referrer-policy', 'same-origin');
   const error = options.error ? `<div class="error" role="alert" id="error">${escapeHtml(options.error)}</div>` : '';
   return renderPage(reply, request.tenant, {
     title: 'Device Activation',

@@ -165,6 +165,32 @@ describe('activation and polling', () => {
     expect(types.filter((t: string) => t === 'fede')).toHaveLength(1);
   });
 
+  it('records the confirmation as consent for a third-party application only', async () => {
+    const thirdParty = await createTv({ name: 'Partner TV', is_first_party: false });
+    // Third-party applications log in with domain connections only.
+    const connections = await server.api('dev', token, 'GET', '/api/v2/connections?name=Username-Password-Authentication');
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/connections/${connections.body[0].id}`, { is_domain_connection: true })).status).toBe(200);
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    for (const app of [thirdParty, tv]) {
+      const codes = await start({ client_id: app.client_id });
+      const entered = await enterCode(browser, codes.user_code);
+      const consent = browser.cookieNames().includes('tessera_session') ? locationOf(entered, base) : await logIn(browser, entered);
+      expect((await confirm(browser, consent, 'accept')).html).toContain('Device connected');
+      expect((await poll(codes.device_code, app.client_id)).status).toBe(200);
+    }
+    const grants = await server.api('dev', token, 'GET', `/api/v2/grants?user_id=${encodeURIComponent(userId)}`);
+    expect(grants.body.map((g: Json) => g.clientID ?? g.client_id)).toEqual([thirdParty.client_id]);
+  });
+
+  it('a confidential application must authenticate to ask for device codes', async () => {
+    const confidential = await createTv({ name: 'Confidential TV', token_endpoint_auth_method: 'client_secret_post' });
+    const unauthenticated = await deviceCode({ client_id: confidential.client_id });
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.body.error).toBe('invalid_client');
+    const secret = (confidential as { client_secret?: string }).client_secret!;
+    expect((await deviceCode({ client_id: confidential.client_id, client_secret: secret })).status).toBe(200);
+  });
+
   it('another application cannot redeem the device code', async () => {
     const other = await createTv({ name: 'Other TV' });
     const codes = await start();

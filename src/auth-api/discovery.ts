@@ -43,6 +43,8 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     token_endpoint: `${issuer}oauth/token`,
     userinfo_endpoint: `${issuer}userinfo`,
     revocation_endpoint: `${issuer}oauth/revoke`,
+    // RFC 8628 §4, as Auth0 publishes it: always (applications opt in with the grant type).
+    device_authorization_endpoint: `${issuer}oauth/device/code`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
     scopes_supported: SCOPES_SUPPORTED,
     response_types_supported: features.responseTypes,

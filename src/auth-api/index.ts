@@ -12,6 +12,7 @@ import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
 import { revokeEndpoint } from './revoke.js';
 import { parEndpoint } from './par.js';
+import { deviceCodeEndpoint } from './device/device-code-endpoint.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
 import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index.js';
@@ -22,7 +23,8 @@ import { wsFedEndpoint } from './wsfed/wsfed-endpoint.js';
 import { registerRateLimits } from './rate-limit/rate-limit-hooks.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 
-export { resumeAuthorization } from './authorize/resume.js';
+export { resumeInteraction } from './authorize/resume.js';
+export { activateRoutes } from './device/activate.js';
 
 /** CORS, then rate limits: after CORS, so that a 429 carries the CORS headers a browser needs to read it. */
 export function registerAuthenticationApiHooks(app: FastifyInstance, services: Services, rateLimiter: RateLimiter | undefined): void {
@@ -46,6 +48,7 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(userinfoEndpoint, { services });
   await app.register(revokeEndpoint, { services });
   await app.register(parEndpoint, { services });
+  await app.register(deviceCodeEndpoint, { services });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });
   await app.register(lockClientScript, { services });

@@ -112,9 +112,6 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   // Sessions are persistent or end with the browser; there are no separate ephemeral lifetimes.
   off('ephemeral_session_lifetime', 'null'),
   off('idle_ephemeral_session_lifetime', 'null'),
-  // The device authorization grant is not implemented, so its user code format has no effect.
-  only('device_flow.charset', 'base20'),
-  only('device_flow.mask', '****-****'),
   off('allow_organization_name_in_authentication_api'),
   off('customize_mfa_in_postlogin_action'),
   only('skip_non_verifiable_callback_uri_confirmation_prompt', true),

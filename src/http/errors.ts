@@ -12,6 +12,9 @@ export class AuthApiError extends Error {
    */
   logDescription?: string;
 
+  /** Not a failure worth a log event: an expected answer while a protocol waits (a device flow's `authorization_pending`). */
+  unlogged?: boolean;
+
   constructor(
     readonly statusCode: number,
     readonly error: string,

@@ -79,16 +79,19 @@ async function consentPage(services: Services, reply: FastifyReply, request: Fas
   const tenantName = tenant.settings.friendly_name ?? tenant.name;
   const who = user.email ?? user.username ?? user.name ?? user.user_id;
   const items = lines.map((line) => `<li><strong>${escapeHtml(line.title)}</strong>: ${escapeHtml(line.text)}</li>`).join('');
+  // A device flow's confirmation (RFC 8628 §5.4): the user checks the code is the one their device shows.
+  const device = interaction.request.kind === 'device' ? interaction.request.device : undefined;
+  const code = device ? `<p>Confirm this code matches the one displayed on your device: <strong class="user-code">${escapeHtml(device.userCode)}</strong></p>` : '';
   return renderPage(reply, tenant, {
-    title: 'Authorize application',
+    title: device ? 'Device Confirmation' : 'Authorize application',
     csp: formActionFor(interaction.request.authorization.redirectUri),
-    body: `<p>Hi ${escapeHtml(who)}, <span class="app">${escapeHtml(client.name)}</span> is requesting access to your ${escapeHtml(tenantName)} account${api ? ` and to <span class="app">${escapeHtml(api.name)}</span>` : ''}.</p>
+    body: `${code}<p>Hi ${escapeHtml(who)}, <span class="app">${escapeHtml(client.name)}</span> is requesting access to your ${escapeHtml(tenantName)} account${api ? ` and to <span class="app">${escapeHtml(api.name)}</span>` : ''}.</p>
 <h2 id="scopes-title" class="hint">It will be able to:</h2>
 <ul class="scopes" aria-labelledby="scopes-title">${items}</ul>
 <form method="post" action="${CONSENT_PATH}">
 ${hidden('state', context.state)}
 ${hidden('_csrf', interaction.csrf)}
-<div class="actions"><button type="submit" name="action" value="deny" class="secondary">Decline</button><button type="submit" name="action" value="accept">Accept</button></div>
+<div class="actions"><button type="submit" name="action" value="deny" class="secondary">${device ? 'Cancel' : 'Decline'}</button><button type="submit" name="action" value="accept">${device ? 'Confirm' : 'Accept'}</button></div>
 </form>`,
   });
 }

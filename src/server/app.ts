@@ -23,7 +23,7 @@ import { registerJsonBodyParser } from './json-body.js';
 import { drainRequestBody } from './body-drain.js';
 import { sendError } from './errors.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
-import { authenticationApi, registerAuthenticationApiHooks, resumeAuthorization } from '../auth-api/index.js';
+import { authenticationApi, registerAuthenticationApiHooks, resumeInteraction, activateRoutes } from '../auth-api/index.js';
 import { hostedPages } from '../login/index.js';
 import { managementApi } from '../management-api/index.js';
 import { CONTROL_API_PREFIX, controlApi } from '../control-api/index.js';
@@ -86,12 +86,16 @@ export async function buildServer(config: Config, services: Services, options: B
   app.get('/healthz', { config: { tenantless: true } }, async () => ({ status: 'ok' }));
   const rateLimiter = await createRateLimiter(config.rateLimits, config.redisUrl, app.log);
   app.addHook('onClose', () => rateLimiter.store.close());
+  // Device user codes typed at /activate: minute windows on the services' clock (shared through Redis when configured).
+  const activateAttempts = await createWindowStore(60_000, config.redisUrl, `${config.rateLimits.redisPrefix}activate:`, app.log, () => services.clock.now());
+  app.addHook('onClose', () => activateAttempts.close());
   // One context for what browsers and applications call on the tenant's host: the Authentication
   // API's CORS and rate limits cover the hosted pages too.
   await app.register(async (authentication) => {
     registerAuthenticationApiHooks(authentication, services, rateLimiter);
     await authentication.register(authenticationApi, { services, clientCertificates: clientCertificatesCanArrive(config) });
-    await authentication.register(hostedPages, { services, resume: resumeAuthorization(services) });
+    await authentication.register(hostedPages, { services, resume: resumeInteraction(services) });
+    await authentication.register(activateRoutes, { services, attempts: activateAttempts });
   });
   await app.register(managementApi, { services, compilations, prefix: '/api/v2' });
   const controlQuotas = await createWindowStore(60 * 60_000, config.redisUrl, `${config.rateLimits.redisPrefix}quota:`, app.log, () => services.clock.now());

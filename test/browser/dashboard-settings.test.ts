@@ -3,7 +3,7 @@
  * - General: a bad logo URL is refused by the API and shown on its field; the fixed settings are
  *   read back through GET /api/v2/tenants/settings, the environment tag through the control API.
  * - Advanced: the session limits (minutes), the passwordless migration and "Allow Pushed Authorization
- *   Requests (PAR)" read back; then an application's "Require Pushed Authorization Requests (PAR)".
+ *   Requests (PAR)" and the device flow's user code mask read back; then an application's "Require Pushed Authorization Requests (PAR)".
  * - Signing keys: rotate in the UI, the API's current kid is the former next one; revoke the previous
  *   key by typing its kid; the PEM and CER downloads equal the API's certificate.
  * - Search: `/` focuses the header search; a user found by email and an application by name open
@@ -95,6 +95,7 @@ describe('Settings', () => {
         await page.getByRole('switch', { name: 'Enforce client authentication for passwordless connections' }).check();
         await page.getByRole('switch', { name: 'Allow Pushed Authorization Requests (PAR)' }).check();
         await page.getByRole('switch', { name: 'Return the Issuer in Authorization Responses' }).check();
+        await page.getByLabel('User Code Mask').fill('***-***-***');
         await page.getByRole('button', { name: 'Save', exact: true }).click();
         await expect.poll(async () => (await api('GET', '/api/v2/tenants/settings')).body).toMatchObject({
           idle_session_lifetime_in_minutes: 720,
@@ -103,6 +104,7 @@ describe('Settings', () => {
           session_lifetime: 24,
           pushed_authorization_requests_supported: true,
           authorization_response_iss_parameter_supported: true,
+          device_flow: { charset: 'base20', mask: '***-***-***' },
           flags: { enforce_client_authentication_on_passwordless_start: true, enable_client_connections: true },
         });
         await setScheme(page, 'dark');

@@ -20,11 +20,11 @@ function pinned(base: string, extra = ''): string {
   const issuer = `${base}/`;
   return (
     `{"issuer":"${issuer}","authorization_endpoint":"${issuer}authorize","token_endpoint":"${issuer}oauth/token",` +
-    `"userinfo_endpoint":"${issuer}userinfo","revocation_endpoint":"${issuer}oauth/revoke","jwks_uri":"${issuer}.well-known/jwks.json",` +
+    `"userinfo_endpoint":"${issuer}userinfo","revocation_endpoint":"${issuer}oauth/revoke","device_authorization_endpoint":"${issuer}oauth/device/code","jwks_uri":"${issuer}.well-known/jwks.json",` +
     `"scopes_supported":["openid","profile","offline_access","name","given_name","family_name","nickname","email","email_verified","picture","created_at","identities","phone","address"],` +
     `"response_types_supported":["code","token","id_token","code token","code id_token","token id_token","code token id_token"],` +
     `"response_modes_supported":["query","fragment","form_post","web_message"],` +
-    `"grant_types_supported":["authorization_code","implicit","client_credentials","refresh_token","password","http://auth0.com/oauth/grant-type/password-realm"],` +
+    `"grant_types_supported":["authorization_code","implicit","client_credentials","refresh_token","password","http://auth0.com/oauth/grant-type/password-realm","urn:ietf:params:oauth:grant-type:device_code"],` +
     `"code_challenge_methods_supported":["S256","plain"],"subject_types_supported":["public"],` +
     `"id_token_signing_alg_values_supported":["HS256","RS256","PS256"],` +
     `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","private_key_jwt","tls_client_auth","self_signed_tls_client_auth","none"],` +

@@ -17,7 +17,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
-import { restoreRequest } from '../../domain/interactions/interaction.js';
+import { restoreRequest, type Interaction } from '../../domain/interactions/interaction.js';
+import { resumeDevice } from '../device/resume.js';
 import { readCookie } from '../../http/cookies.js';
 import { SESSION_COOKIE, browserInteraction, unbindInteraction } from '../../http/login-cookies.js';
 import { expired, unknownClient } from '../../pages/refusals.js';
@@ -29,37 +30,49 @@ import { resumeWsFed } from '../wsfed/wsfed-endpoint.js';
 
 export const DECLINED = 'User did not authorize the request';
 
-export function resumeAuthorization(services: Services) {
+/**
+ * Takes the interaction back and hands it to the protocol that opened it: `/authorize`'s (below)
+ * or the device flow's (device/resume.ts).
+ */
+export function resumeInteraction(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply, interactionId: string): Promise<FastifyReply> => {
-    const tenant = request.tenant;
-    const interaction = await services.interactions.take(tenant.id, browserInteraction(request, interactionId));
+    const interaction = await services.interactions.take(request.tenant.id, browserInteraction(request, interactionId));
     if (!interaction) return expired(reply, request);
-    unbindInteraction(request, reply, interactionId);
-    if (interaction.request.kind === 'wsfed') return resumeWsFed(services, request, reply, { ...interaction, request: interaction.request });
-    const authorization = restoreRequest(interaction.request.authorization);
-    const { issuer } = interaction.request;
-    const result = interaction.result!;
-
-    const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
-    if (!client) return unknownClient(reply, request, authorization.clientId);
-    if (interaction.state === 'failed') {
-      return deliver(reply, tenant, redirectTarget(authorization, client), { error: 'access_denied', error_description: DECLINED, ...(authorization.state !== undefined ? { state: authorization.state } : {}) });
+    if (interaction.request.kind === 'device') return resumeDevice(services, request, reply, interactionId, interaction);
+    if (interaction.request.kind === 'wsfed') {
+      unbindInteraction(request, reply, interactionId);
+      return resumeWsFed(services, request, reply, { ...interaction, request: interaction.request });
     }
-
-    if (interaction.state === 'authenticated') {
-      const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);
-      // Blocked between the password check and here: no session (the consent branch checks the same).
-      if (!user || user.blocked) return expired(reply, request);
-      return startSession(services, request, reply, { client, user, connection: result.connection, amr: result.amr, authorization, issuer });
-    }
-
-    // done: consent given. A session ended (logout, password reset) or replaced by another user's
-    // since the question was asked voids the answer.
-    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-    const user = session?.userId === result.userId ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
-    if (!session || !user || user.blocked) return expired(reply, request);
-    const consented = result.consented ?? [];
-    await services.consent.grant(tenant.id, { userId: user.user_id, clientId: client.client_id, audience: interaction.consent!.audience, scope: consented });
-    return completeAuthorization(services, request, reply, client, authorization, issuer, session, user, consented);
+    return resumeAuthorization(services, request, reply, interactionId, interaction);
   };
+}
+
+async function resumeAuthorization(services: Services, request: FastifyRequest, reply: FastifyReply, interactionId: string, interaction: Interaction): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  unbindInteraction(request, reply, interactionId);
+  const authorization = restoreRequest(interaction.request.authorization);
+  const { issuer } = interaction.request;
+  const result = interaction.result!;
+
+  const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
+  if (!client) return unknownClient(reply, request, authorization.clientId);
+  if (interaction.state === 'failed') {
+    return deliver(reply, tenant, redirectTarget(authorization, client), { error: 'access_denied', error_description: DECLINED, ...(authorization.state !== undefined ? { state: authorization.state } : {}) });
+  }
+
+  if (interaction.state === 'authenticated') {
+    const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);
+    // Blocked between the password check and here: no session (the consent branch checks the same).
+    if (!user || user.blocked) return expired(reply, request);
+    return startSession(services, request, reply, { client, user, connection: result.connection, amr: result.amr, authorization, issuer });
+  }
+
+  // done: consent given. A session ended (logout, password reset) or replaced by another user's
+  // since the question was asked voids the answer.
+  const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
+  const user = session?.userId === result.userId ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
+  if (!session || !user || user.blocked) return expired(reply, request);
+  const consented = result.consented ?? [];
+  await services.consent.grant(tenant.id, { userId: user.user_id, clientId: client.client_id, audience: interaction.consent!.audience, scope: consented });
+  return completeAuthorization(services, request, reply, client, authorization, issuer, session, user, consented);
 }

@@ -2,7 +2,7 @@
  * Starts the SSO session (cookie) for a user who has just authenticated, logs the login, and
  * completes the `/authorize` request. Used when the protocol takes back a hosted login
  * (resume.ts), and by cross-origin login tickets and magic links, which authenticate elsewhere.
- * `openSession` alone serves the protocols that answer otherwise (WS-Fed).
+ * `openSession` alone serves the protocols that answer otherwise (WS-Fed, the device flow).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';

@@ -50,7 +50,7 @@ export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (
       return reply.send(result.response);
     } catch (error) {
       if (error instanceof AuthApiError) {
-        request.audit(failureType, {
+        if (!error.unlogged) request.audit(failureType, {
           description: error.logDescription ?? error.description,
           ...(params.client_id ? { clientId: params.client_id } : {}),
           ...(params.audience ? { audience: params.audience } : {}),

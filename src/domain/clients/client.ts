@@ -79,6 +79,9 @@ export interface Client {
   [field: string]: unknown;
 }
 
+/** RFC 8628's grant type: `/oauth/device/code` and the token endpoint's device code grant. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 /** Grant types an application may list (docs: Application Grant Types). */
 export const GRANT_TYPES = [
   'implicit', 'authorization_code', 'client_credentials', 'password', 'refresh_token',

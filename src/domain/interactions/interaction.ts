@@ -54,14 +54,31 @@ export interface WsFedSignIn {
 
 /**
  * The request an interaction continues, tagged by kind, each answered by its own protocol code:
- * `/authorize`, and a WS-Fed sign-in; device authorization and CIBA requests become further kinds.
- * Every kind carries the `authorization` the hosted pages read (the application, the reply URL their
- * form-action allows, login and connection hints): a WS-Fed sign-in's asks for no response type,
- * scope or consent, since its answer is the WS-Fed token, never a code.
+ * `/authorize`, a WS-Fed sign-in, device authorization (and CIBA next). Every kind carries the
+ * `authorization` the hosted pages read (the application, the reply URL their form-action allows,
+ * login and connection hints).
  */
 export type InteractionRequest =
   | { kind: 'authorize'; authorization: StoredAuthorizationRequest; issuer: string }
-  | { kind: 'wsfed'; authorization: StoredAuthorizationRequest; issuer: string; wsfed: WsFedSignIn };
+  /** A WS-Fed sign-in's asks for no response type, scope or consent: its answer is the WS-Fed token, never a code. */
+  | { kind: 'wsfed'; authorization: StoredAuthorizationRequest; issuer: string; wsfed: WsFedSignIn }
+  /**
+   * A device authorization (RFC 8628) whose user code was entered at `/activate`. `authorization`
+   * is the device request in `/authorize`'s shape (domain/oidc/device-authorization.ts
+   * `asAuthorizationRequest`), which is what the hosted login pages read; no response is delivered
+   * to it: the user's answer goes to the user code entry, and the device polls for it.
+   */
+  | { kind: 'device'; authorization: StoredAuthorizationRequest; issuer: string; device: DeviceInteraction };
+
+/** What a device interaction carries besides the request. */
+export interface DeviceInteraction {
+  /** The user code as shown (for the confirmation page) and the key of its entry. */
+  userCode: string;
+  userCodeKey: string;
+  /** At the confirmation: the API's permissions for the token, and whether the answer is also a consent to record. */
+  permissions?: string[];
+  recordConsent?: boolean;
+}
 
 /** Who logged in, and how. */
 export interface AuthenticationResult {

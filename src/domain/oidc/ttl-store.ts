@@ -14,6 +14,10 @@ export type TtlKind =
   | 'email_verification'
   /** A pushed authorization request (RFC 9126), bound to its application: `request_uri` is its URN. */
   | 'pushed_authorization_request'
+  /** A device authorization (RFC 8628) under its `device_code`: the polling state and its user code. */
+  | 'device_code'
+  /** A device authorization under its normalized user code: the request and the user's answer. */
+  | 'device_user_code'
   /** The first administrator's setup link (admin tenant; one live at a time). */
   | 'dashboard_setup'
   /** A dashboard sign-in in progress: state, nonce and PKCE verifier (admin tenant). */
@@ -43,6 +47,24 @@ export class TtlStore {
     const now = this.clock.now();
     await this.storage.repos.ttlEntries.put(tenantId, kind, hashSecret(secret), document, new Date(now).toISOString(), new Date(now + ttlSeconds * 1000).toISOString());
     return secret;
+  }
+
+  /**
+   * Stores `document` under a key the caller chose (a device flow's user code, which people type):
+   * false when the key is taken, by a live entry or a retained expired one, so the caller picks another.
+   */
+  async putUnder(tenantId: string, kind: TtlKind, key: string, document: unknown, ttlSeconds: number): Promise<boolean> {
+    const keyHash = hashSecret(key);
+    if (await this.storage.repos.ttlEntries.find(tenantId, kind, keyHash)) return false;
+    const now = this.clock.now();
+    try {
+      await this.storage.repos.ttlEntries.put(tenantId, kind, keyHash, document, new Date(now).toISOString(), new Date(now + ttlSeconds * 1000).toISOString());
+      return true;
+    } catch (error) {
+      // Inserted by a concurrent request between the look and the insert (the primary key refused it).
+      if (await this.storage.repos.ttlEntries.find(tenantId, kind, keyHash)) return false;
+      throw error;
+    }
   }
 
   /** The live, unconsumed document, without consuming it. */

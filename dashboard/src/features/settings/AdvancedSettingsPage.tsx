@@ -3,12 +3,11 @@
  * logout, the login session limits (minutes, as the docs count them) and cookie mode, the tenant
  * flags of advanced-options.ts with "Allow Pushed Authorization Requests (PAR)" and RFC 9207's issuer
  * parameter among them, and the
- * Migrations section. The Device Flow User Code Format is
- * not offered: the device authorization grant is not implemented, and the API refuses any format
- * but the default (domain/unsupported-settings.ts). Only changed settings are sent.
+ * Device Flow User Code Format (the character set and mask of the user codes `/oauth/device/code`
+ * issues) and the Migrations section. Only changed settings are sent.
  */
 import { useState } from 'react';
-import { Button, Group, NumberInput, Select, Stack, Switch, Textarea } from '@mantine/core';
+import { Button, Group, NumberInput, Select, Stack, Switch, TextInput, Textarea } from '@mantine/core';
 import { useTenantApi } from '../../api/tenant-api';
 import { ApiRequestError } from '../../api/errors';
 import { QueryState, errorMessage } from '../../components/QueryState';
@@ -28,6 +27,8 @@ interface Form {
   cookie_mode: 'persistent' | 'non-persistent';
   par: boolean;
   iss_parameter: boolean;
+  device_charset: 'base20' | 'digits';
+  device_mask: string;
   flags: Record<string, boolean>;
 }
 
@@ -44,6 +45,8 @@ function formOf(settings: TenantSettings): Form {
     cookie_mode: settings.session_cookie?.mode ?? 'persistent',
     par: settings.pushed_authorization_requests_supported === true,
     iss_parameter: settings.authorization_response_iss_parameter_supported === true,
+    device_charset: settings.device_flow?.charset ?? 'base20',
+    device_mask: settings.device_flow?.mask ?? '****-****',
     flags: Object.fromEntries(ALL_FLAGS.map((option) => [option.flag, flagShown(option, flags[option.flag])])),
   };
 }
@@ -60,6 +63,7 @@ function patchOf(saved: Form, form: Form): TenantSettingsPatch {
   if (form.cookie_mode !== saved.cookie_mode) patch.session_cookie = { mode: form.cookie_mode };
   if (form.par !== saved.par) patch.pushed_authorization_requests_supported = form.par;
   if (form.iss_parameter !== saved.iss_parameter) patch.authorization_response_iss_parameter_supported = form.iss_parameter;
+  if (form.device_charset !== saved.device_charset || form.device_mask !== saved.device_mask) patch.device_flow = { charset: form.device_charset, mask: form.device_mask };
   const flags = Object.fromEntries(
     ALL_FLAGS.filter((option) => form.flags[option.flag] !== saved.flags[option.flag]).map((option) => [option.flag, flagStored(option, form.flags[option.flag]!)]),
   );
@@ -67,7 +71,7 @@ function patchOf(saved: Form, form: Form): TenantSettingsPatch {
   return patch as TenantSettingsPatch;
 }
 
-const ERROR_FIELDS = ['allowed_logout_urls', 'idle_session_lifetime_in_minutes', 'session_lifetime_in_minutes', 'idle_session_lifetime', 'session_lifetime', 'session_cookie', 'flags'];
+const ERROR_FIELDS = ['allowed_logout_urls', 'idle_session_lifetime_in_minutes', 'session_lifetime_in_minutes', 'idle_session_lifetime', 'session_lifetime', 'session_cookie', 'device_flow', 'flags'];
 
 export function AdvancedSettingsPage() {
   const api = useTenantApi();
@@ -94,7 +98,7 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
   const named = update.error instanceof ApiRequestError ? fieldOfError(update.error.body?.message, ERROR_FIELDS) : undefined;
   const errorField = named === 'idle_session_lifetime' ? 'idle_session_lifetime_in_minutes' : named === 'session_lifetime' ? 'session_lifetime_in_minutes' : named;
   const fieldError = (field: string) => (errorField === field ? errorMessage(update.error) : undefined);
-  const onField = errorField === 'allowed_logout_urls' || errorField === 'idle_session_lifetime_in_minutes' || errorField === 'session_lifetime_in_minutes';
+  const onField = errorField === 'device_flow' || errorField === 'allowed_logout_urls' || errorField === 'idle_session_lifetime_in_minutes' || errorField === 'session_lifetime_in_minutes';
 
   const flagSwitch = (option: FlagOption) => (
     <Switch
@@ -206,6 +210,28 @@ function AdvancedForm({ settings }: { settings: TenantSettings }) {
             disabled={!canWrite}
           />
           {SETTINGS_FLAGS.map(flagSwitch)}
+        </SettingsCard>
+        <SettingsCard title="Device Flow User Code Format" description="The user codes of the Device Authorization Flow, which users type at /activate.">
+          <Select
+            label="User Code Character Set"
+            description="Character set used when randomly generating a user code."
+            data={[
+              { value: 'base20', label: 'Base20 Letters (BCDFGHJKLMNPQRSTVWXZ)' },
+              { value: 'digits', label: 'Digits (0123456789)' },
+            ]}
+            value={form.device_charset}
+            onChange={(value) => value && set('device_charset', value as Form['device_charset'])}
+            allowDeselect={false}
+            readOnly={!canWrite}
+          />
+          <TextInput
+            label="User Code Mask"
+            description="Defines the length and format of the user code: each * is one random character; spaces and hyphens are kept for readability (at most 20 characters)."
+            value={form.device_mask}
+            onChange={(event) => set('device_mask', event.currentTarget.value)}
+            readOnly={!canWrite}
+            error={fieldError('device_flow')}
+          />
         </SettingsCard>
         <SettingsCard title="Migrations" description="Turn on a migration once your applications are ready for it.">
           {MIGRATION_FLAGS.map(flagSwitch)}

@@ -11,8 +11,9 @@ import { clientCredentialsGrant } from './client-credentials.js';
 import { refreshTokenGrant } from './refresh-token.js';
 import { passwordGrant, passwordRealmGrant } from './password.js';
 import { passwordlessOtpGrant } from './passwordless-otp.js';
+import { deviceCodeGrant } from './device-code.js';
 
-const GRANTS: readonly Grant[] = [authorizationCodeGrant, implicitGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant, passwordRealmGrant, passwordlessOtpGrant];
+const GRANTS: readonly Grant[] = [authorizationCodeGrant, implicitGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant, passwordRealmGrant, passwordlessOtpGrant, deviceCodeGrant];
 
 /** The grants a tenant offers (those behind a feature only when it is on), in discovery order. */
 export function grants(features: TenantFeatures): Grant[] {

@@ -39,6 +39,7 @@ describe('grant registry', () => {
       password: { success: 'sepft', failure: 'fepft' },
       'http://auth0.com/oauth/grant-type/password-realm': { success: 'sepft', failure: 'fepft' },
       'http://auth0.com/oauth/grant-type/passwordless/otp': { success: 's', failure: 'fepotpft' },
+      'urn:ietf:params:oauth:grant-type:device_code': { success: 'sede', failure: 'fede' },
     });
   });
 });

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { discoveryRoutes } from './discovery.js';
 import { jwksRoute } from './jwks.js';
+import { appLinkRoutes } from './app-links.js';
 import { signingCertificateRoutes } from './signing-certificates.js';
 import { tokenEndpoint } from './token/token-endpoint.js';
 import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
@@ -39,6 +40,7 @@ export interface AuthenticationApiOptions {
 export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates }) => {
   await app.register(discoveryRoutes, { services, clientCertificates });
   await app.register(jwksRoute, { services });
+  await app.register(appLinkRoutes, { services });
   await app.register(signingCertificateRoutes, { services });
   await app.register(tokenEndpoint, { services });
   await app.register(authorizeEndpoint, { services });

@@ -50,8 +50,6 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   only('jwt_configuration.alg', 'RS256', 'PS256', 'HS256'),
   // Scopes for legacy delegation tokens.
   off('jwt_configuration.scopes'),
-  // No Android App Links / Apple universal links files are served.
-  off('mobile.*.*'),
   // Tessera always keeps a single sign-on session at the authorization server.
   only('sso_disabled', false),
   // Classic Login custom pages are not rendered.

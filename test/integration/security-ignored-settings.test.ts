@@ -158,9 +158,7 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect(read.body.jwt_configuration.alg).toBe('RS256');
     });
 
-    it('finding 19: mobile (no App Links / universal links files), addons.wsfed and organizations are refused', async () => {
-      await refusesClient({ mobile: { ios: { team_id: 'ABCDE12345', app_bundle_identifier: 'com.example.app' } } }, 'mobile.ios.team_id');
-      await refusesClient({ mobile: { android: { app_package_name: 'com.example.app' } } }, 'mobile.android.app_package_name');
+    it('finding 19: addons.wsfed and organizations are refused (mobile takes effect: test/in-process/app-links.test.ts)', async () => {
       await refusesClient({ addons: { wsfed: {} } }, 'addons.wsfed');
       await refusesClient({ organization_usage: 'allow' }, 'organization_usage');
       await refusesClient({ organization_require_behavior: 'post_login_prompt' }, 'organization_require_behavior');

@@ -44,6 +44,8 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     userinfo_endpoint: `${issuer}userinfo`,
     revocation_endpoint: `${issuer}oauth/revoke`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
+    // Where Auth0 lists it, and only while the tenant allows open registration.
+    ...(features.dynamicClientRegistration ? { registration_endpoint: `${issuer}oidc/register` } : {}),
     scopes_supported: SCOPES_SUPPORTED,
     response_types_supported: features.responseTypes,
     response_modes_supported: features.responseModes,

@@ -13,6 +13,8 @@ import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
 import { revokeEndpoint } from './revoke.js';
 import { parEndpoint } from './par.js';
+import { dynamicRegistrationEndpoint } from './dynamic-registration.js';
+import type { RateLimitStore } from './rate-limit/store.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
 import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index.js';
@@ -35,9 +37,11 @@ export interface AuthenticationApiOptions {
   services: Services;
   /** Whether a client certificate can reach this server at all (discovery.ts): an mTLS listener or a trusted edge list. */
   clientCertificates: boolean;
+  /** Hour-long windows of the rate-limit store: dynamic client registrations per address and tenant. */
+  quotas: RateLimitStore;
 }
 
-export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates }) => {
+export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates, quotas }) => {
   await app.register(discoveryRoutes, { services, clientCertificates });
   await app.register(jwksRoute, { services });
   await app.register(appLinkRoutes, { services });
@@ -47,6 +51,7 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(userinfoEndpoint, { services });
   await app.register(revokeEndpoint, { services });
   await app.register(parEndpoint, { services });
+  await app.register(dynamicRegistrationEndpoint, { services, quotas });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });
   await app.register(lockClientScript, { services });

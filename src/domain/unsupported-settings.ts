@@ -130,7 +130,6 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   off('flags.disable_clickjack_protection_headers'),
   off('flags.mfa_show_factor_list_on_enrollment'),
   off('flags.improved_signup_bot_detection_in_classic'),
-  off('flags.enable_dynamic_client_registration'),
 ];
 
 /** `PATCH /api/v2/attack-protection/breached-password-detection`. */

@@ -176,7 +176,7 @@ export const TENANT_SETTINGS_FIELDS: Record<string, Classification> = {
     flag('remove_alg_from_jwks', effect('auth-api/jwks.ts')),
     flag('improved_signup_bot_detection_in_classic', refused(true, false)),
     flag('genai_trial', inert('dashboard feature')),
-    flag('enable_dynamic_client_registration', refused(true, false)),
+    flag('enable_dynamic_client_registration', effect('auth-api/dynamic-registration.ts POST /oidc/register, discovery registration_endpoint; test/in-process/dynamic-registration.test.ts')),
     flag('disable_management_api_sms_obfuscation', inert('MFA phone enrollments do not exist here')),
     flag('trust_azure_adfs_email_verified_connection_property', inert('there are no ADFS/Azure AD connections')),
     flag('custom_domains_provisioning', inert('Auth0-internal')),

@@ -1,7 +1,7 @@
 /**
  * Settings › Advanced (Auth0's Advanced tab), limited to what takes effect in Tessera: login and
  * logout, the login session limits (minutes, as the docs count them) and cookie mode, the tenant
- * flags of advanced-options.ts with "Allow Pushed Authorization Requests (PAR)" and RFC 9207's issuer
+ * flags of advanced-options.ts (Dynamic Client Registration among them) with "Allow Pushed Authorization Requests (PAR)" and RFC 9207's issuer
  * parameter among them, and the
  * Migrations section. The Device Flow User Code Format is
  * not offered: the device authorization grant is not implemented, and the API refuses any format

@@ -46,6 +46,8 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     // RFC 8628 §4, as Auth0 publishes it: always (applications opt in with the grant type).
     device_authorization_endpoint: `${issuer}oauth/device/code`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
+    // Where Auth0 lists it, and only while the tenant allows open registration.
+    ...(features.dynamicClientRegistration ? { registration_endpoint: `${issuer}oidc/register` } : {}),
     scopes_supported: SCOPES_SUPPORTED,
     response_types_supported: features.responseTypes,
     response_modes_supported: features.responseModes,

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Services } from '../domain/services.js';
 import { discoveryRoutes } from './discovery.js';
 import { jwksRoute } from './jwks.js';
+import { appLinkRoutes } from './app-links.js';
 import { signingCertificateRoutes } from './signing-certificates.js';
 import { tokenEndpoint } from './token/token-endpoint.js';
 import { authorizeEndpoint } from './authorize/authorize-endpoint.js';
@@ -13,6 +14,8 @@ import { userinfoEndpoint } from './userinfo.js';
 import { revokeEndpoint } from './revoke.js';
 import { parEndpoint } from './par.js';
 import { deviceCodeEndpoint } from './device/device-code-endpoint.js';
+import { dynamicRegistrationEndpoint } from './dynamic-registration.js';
+import type { RateLimitStore } from './rate-limit/store.js';
 import { logoutEndpoints } from './logout.js';
 import { registerCors } from './cors.js';
 import { crossOriginRoutes, registerCrossOriginCors } from './cross-origin/index.js';
@@ -37,11 +40,14 @@ export interface AuthenticationApiOptions {
   services: Services;
   /** Whether a client certificate can reach this server at all (discovery.ts): an mTLS listener or a trusted edge list. */
   clientCertificates: boolean;
+  /** Hour-long windows of the rate-limit store: dynamic client registrations per address and tenant. */
+  quotas: RateLimitStore;
 }
 
-export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates }) => {
+export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates, quotas }) => {
   await app.register(discoveryRoutes, { services, clientCertificates });
   await app.register(jwksRoute, { services });
+  await app.register(appLinkRoutes, { services });
   await app.register(signingCertificateRoutes, { services });
   await app.register(tokenEndpoint, { services });
   await app.register(authorizeEndpoint, { services });
@@ -49,6 +55,7 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(revokeEndpoint, { services });
   await app.register(parEndpoint, { services });
   await app.register(deviceCodeEndpoint, { services });
+  await app.register(dynamicRegistrationEndpoint, { services, quotas });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });
   await app.register(lockClientScript, { services });

@@ -51,8 +51,6 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
   only('jwt_configuration.alg', 'RS256', 'PS256', 'HS256'),
   // Scopes for legacy delegation tokens.
   off('jwt_configuration.scopes'),
-  // No Android App Links / Apple universal links files are served.
-  off('mobile.*.*'),
   // Tessera always keeps a single sign-on session at the authorization server.
   only('sso_disabled', false),
   // Classic Login custom pages are not rendered.
@@ -135,7 +133,6 @@ export const UNSUPPORTED_TENANT_SETTINGS: readonly UnsupportedSetting[] = [
   off('flags.disable_clickjack_protection_headers'),
   off('flags.mfa_show_factor_list_on_enrollment'),
   off('flags.improved_signup_bot_detection_in_classic'),
-  off('flags.enable_dynamic_client_registration'),
 ];
 
 /** `PATCH /api/v2/attack-protection/breached-password-detection`. */

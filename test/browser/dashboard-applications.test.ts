@@ -171,4 +171,40 @@ describe('dashboard applications', () => {
       { colorScheme: 'light', reducedMotion: 'reduce' },
     );
   });
+
+  it('edits a native application’s Device Settings, which the tenant then publishes', { timeout: WALKTHROUGH_TIMEOUT }, async () => {
+    const created = await mgmt('/clients', { body: { name: 'Acme Phone', app_type: 'native', callbacks: ['com.acme.phone://callback'] } });
+    expect(created.status).toBe(201);
+    const clientId = created.body.client_id as string;
+    const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase().slice(-2)).join(':');
+    await withPage(
+      browser,
+      'dashboard-device-settings',
+      async (page) => {
+        page.setDefaultTimeout(10_000);
+        const problems = await watchPage(page, expectedFailedLoads);
+        await signIn(page, server, `/t/acme/applications/${clientId}?tab=advanced`);
+        await page.getByRole('heading', { name: 'Device Settings' }).waitFor();
+        // A malformed Team ID: the server's 400 shows inline and nothing is stored.
+        await page.getByLabel('Team ID').fill('abc');
+        await page.getByLabel('App bundle identifier').fill('com.acme.phone');
+        await page.getByRole('button', { name: 'Save Device Settings' }).click();
+        await page.getByRole('alert').filter({ hasText: 'mobile.ios.team_id' }).waitFor();
+        await page.getByLabel('Team ID').fill('ACME123456');
+        await page.getByLabel('App Package Name').fill('com.acme.phone');
+        await page.getByLabel(/Key Hashes/).fill(fingerprint);
+        await shoot(page, 'applications-device-settings');
+        await expectAxeClean(page, 'device settings');
+        await page.getByRole('button', { name: 'Save Device Settings' }).click();
+        await expect
+          .poll(async () => (await mgmt(`/clients/${clientId}`)).body.mobile)
+          .toEqual({ ios: { team_id: 'ACME123456', app_bundle_identifier: 'com.acme.phone' }, android: { app_package_name: 'com.acme.phone', sha256_cert_fingerprints: [fingerprint] } });
+        const links = await call(server, '/.well-known/assetlinks.json', { host: 'acme.localhost' });
+        expect(links.body).toEqual([{ relation: ['delegate_permission/common.handle_all_urls'], target: { namespace: 'android_app', package_name: 'com.acme.phone', sha256_cert_fingerprints: [fingerprint] } }]);
+        expect(problems.pageErrors).toEqual([]);
+        expect(problems.cspViolations).toEqual([]);
+      },
+      { colorScheme: 'light', reducedMotion: 'reduce' },
+    );
+  });
 });

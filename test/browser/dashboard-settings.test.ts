@@ -96,6 +96,7 @@ describe('Settings', () => {
         await page.getByRole('switch', { name: 'Allow Pushed Authorization Requests (PAR)' }).check();
         await page.getByRole('switch', { name: 'Return the Issuer in Authorization Responses' }).check();
         await page.getByLabel('User Code Mask').fill('***-***-***');
+        await page.getByRole('switch', { name: 'Dynamic Client Registration (DCR)' }).check();
         await page.getByRole('button', { name: 'Save', exact: true }).click();
         await expect.poll(async () => (await api('GET', '/api/v2/tenants/settings')).body).toMatchObject({
           idle_session_lifetime_in_minutes: 720,
@@ -105,7 +106,7 @@ describe('Settings', () => {
           pushed_authorization_requests_supported: true,
           authorization_response_iss_parameter_supported: true,
           device_flow: { charset: 'base20', mask: '***-***-***' },
-          flags: { enforce_client_authentication_on_passwordless_start: true, enable_client_connections: true },
+          flags: { enforce_client_authentication_on_passwordless_start: true, enable_client_connections: true, enable_dynamic_client_registration: true },
         });
         await setScheme(page, 'dark');
         await shoot(page, 'settings-advanced');

@@ -160,9 +160,7 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
       expect(read.body.jwt_configuration.alg).toBe('RS256');
     });
 
-    it('finding 19: mobile (no App Links / universal links files), add-ons other than WS-Fed, settings inside addons.wsfed and organizations are refused', async () => {
-      await refusesClient({ mobile: { ios: { team_id: 'ABCDE12345', app_bundle_identifier: 'com.example.app' } } }, 'mobile.ios.team_id');
-      await refusesClient({ mobile: { android: { app_package_name: 'com.example.app' } } }, 'mobile.android.app_package_name');
+    it('finding 19: add-ons other than WS-Fed, settings inside addons.wsfed and organizations are refused (mobile takes effect: test/in-process/app-links.test.ts)', async () => {
       await refusesClient({ addons: { samlp: {} } }, 'addons.samlp');
       await refusesClient({ addons: { wsfed: { realm: 'urn:app' } } }, 'addons.wsfed.realm');
       await refusesClient({ addons: { wsfed: true } }, 'addons.wsfed');

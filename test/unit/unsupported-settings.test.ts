@@ -19,7 +19,7 @@ const refusal = (settings: Parameters<typeof refuseUnsupportedSettings>[0], body
 describe('finding 19: unsupported settings (one choke point)', () => {
   it('names the concrete field behind a wildcard path', () => {
     expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { samlp: { audience: 'x' } } })).toMatch(/^addons\.samlp is not supported by this server/);
-    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { mobile: { android: { sha256_cert_fingerprints: ['AB'] } } })).toMatch(/^mobile\.android\.sha256_cert_fingerprints is not supported/);
+    expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { oidc_logout: { backchannel_logout_urls: ['https://app.example.com/bcl'] } })).toMatch(/^oidc_logout\.backchannel_logout_urls is not supported/);
     expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { native_social_login: { google: { enabled: true } } })).toMatch(/^native_social_login\.google\.enabled /);
     // WS-Fed is the one add-on implemented, and it has no settings of its own; the others stay refused beside it.
     expect(refusal(UNSUPPORTED_CLIENT_SETTINGS, { addons: { wsfed: {}, samlp: {} } })).toMatch(/^addons\.samlp is not supported by this server/);

@@ -38,6 +38,11 @@ export interface TenantFeatures {
    * `authorization_response_iss_parameter_supported`, off by default as on Auth0 (compatibility).
    */
   readonly authorizationResponseIss: boolean;
+  /**
+   * Open Dynamic Client Registration (`POST /oidc/register`, auth-api/dynamic-registration.ts) and
+   * discovery's `registration_endpoint`: tenant flag `enable_dynamic_client_registration`, off by default.
+   */
+  readonly dynamicClientRegistration: boolean;
 }
 
 /** The on/off features: what a registry entry may name as its `feature`. */
@@ -60,6 +65,7 @@ export function tenantFeatures(settings: TenantSettings): TenantFeatures {
     // refused in the setting since issue 17, skipped for a value stored before).
     acrValues: (settings.acr_values_supported ?? []).filter((value) => !MULTI_FACTOR_ACR_VALUES.has(value)),
     authorizationResponseIss: settings.authorization_response_iss_parameter_supported === true,
+    dynamicClientRegistration: settings.flags.enable_dynamic_client_registration === true,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * `/t/{tenant}/applications/{client_id}`: one application, in Auth0's tabs: Settings (basic
  * information, application URIs, authorization requests (PAR), delete), Credentials (CredentialsTab.tsx; confidential applications only),
- * Connections (ConnectionsTab.tsx), APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm).
+ * Connections (ConnectionsTab.tsx), APIs (client grants), Advanced (grant types, refresh tokens, JWT signature algorithm; Device Settings for native apps, DeviceSettingsCard.tsx).
  */
 import { useState } from 'react';
 import {
@@ -18,6 +18,7 @@ import { formatUrlList, parseUrlList } from '../../lib/url-list';
 import { ConnectionsTab } from './ConnectionsTab';
 import { CredentialsTab } from './CredentialsTab';
 import { AuthorizationRequestsCard } from './AuthorizationRequestsCard';
+import { DeviceSettingsCard } from './DeviceSettingsCard';
 import { isConfidential } from './credential-methods';
 import { ScopePicker } from './ScopePicker';
 import { APP_TYPES, appTypeLabel, useClient, useClientGrants, useDeleteClient, useGrantMutations, useResourceServers, useUpdateClient } from './queries';
@@ -77,6 +78,7 @@ export function ApplicationPage() {
               </Tabs.Panel>
               <Tabs.Panel value="advanced" pt="lg">
                 <AdvancedTab api={api} app={app} />
+                {app.app_type === 'native' ? <DeviceSettingsCard api={api} app={app} /> : null}
                 <EndpointsAndCertificates api={api} app={app} />
               </Tabs.Panel>
             </Tabs>

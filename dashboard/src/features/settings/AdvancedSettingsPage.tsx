@@ -1,7 +1,7 @@
 /**
  * Settings › Advanced (Auth0's Advanced tab), limited to what takes effect in Tessera: login and
  * logout, the login session limits (minutes, as the docs count them) and cookie mode, the tenant
- * flags of advanced-options.ts with "Allow Pushed Authorization Requests (PAR)" and RFC 9207's issuer
+ * flags of advanced-options.ts (Dynamic Client Registration among them) with "Allow Pushed Authorization Requests (PAR)" and RFC 9207's issuer
  * parameter among them, and the
  * Device Flow User Code Format (the character set and mask of the user codes `/oauth/device/code`
  * issues) and the Migrations section. Only changed settings are sent.

@@ -45,6 +45,13 @@ export const SETTINGS_FLAGS: readonly FlagOption[] = [
     defaultValue: false,
   },
   {
+    flag: 'enable_dynamic_client_registration',
+    label: 'Dynamic Client Registration (DCR)',
+    description:
+      'When enabled, anyone can register a third-party application in this tenant without a token, at /oidc/register (OpenID Connect Dynamic Client Registration); discovery then lists it as registration_endpoint. Such applications ask users for consent and log in only through domain-level connections.',
+    defaultValue: false,
+  },
+  {
     flag: 'remove_alg_from_jwks',
     label: 'Remove the alg Property from the JWKS Endpoint',
     description: 'To allow keys to be used with multiple algorithms, not just RS256, the keys at /.well-known/jwks.json are published without their alg property.',

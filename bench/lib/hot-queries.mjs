@@ -74,7 +74,7 @@ export function hotQueries() {
     { name: 'clients.count', path: 'GET /api/v2/clients?include_totals=true', run: (r, s) => r.clients.count(s.tenantId, undefined), inherent: 'an exact total counts every application of the tenant (an index-only count)' },
     {
       name: 'clients.listAll',
-      path: 'GET /api/v2/clients?is_first_party=…|is_global=…; CORS origins (cached per tenant)',
+      path: 'GET /api/v2/clients?is_first_party=… or is_global=…; CORS origins (cached per tenant)',
       run: (r, s) => r.clients.listAll(s.tenantId),
       inherent: 'filters on document fields are applied in memory over every application; CORS reads every allowed origin once per cache lifetime',
     },

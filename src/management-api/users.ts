@@ -186,10 +186,10 @@ export const userRoutes: FastifyPluginAsync<{ services: Services }> = async (fas
     if (page.offset + page.limit > MAX_SEARCH_RESULTS) {
       throw new ManagementApiError(400, `You can only page through the first ${MAX_SEARCH_RESULTS} records.`, 'invalid_paging');
     }
-    const { items, total } = await services.users.list(request.tenant.id, { ...pick(query, 'q', 'sort', 'connection') }, page);
+    const { items, total } = await services.users.list(request.tenant.id, { ...pick(query, 'q', 'sort', 'connection') }, page, { withTotal: query.include_totals === true });
     const users = items.map((user) => project(user, query.fields, query.include_fields));
     // Auth0's wrapper for users: `limit` is the page size asked for, `length` the number returned.
-    return query.include_totals ? { users, start: page.offset, limit: page.limit, length: users.length, total } : users;
+    return query.include_totals ? { users, start: page.offset, limit: page.limit, length: users.length, total: total ?? 0 } : users;
   });
 
   app.get(

@@ -537,7 +537,7 @@ describe('validation', () => {
         storage.dialect === 'sqlite'
           ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'users'`.execute(storage.db)).rows
           : (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'users' and schemaname = current_schema()`.execute(storage.db)).rows;
-      expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['users_tenant_email', 'users_connection_email']));
+      expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['users_tenant_email_created', 'users_connection_email']));
       const mixed = await storage.db.selectFrom('users').select('email').where('email', 'like', '%A%').execute();
       expect(mixed.filter((r) => r.email && r.email !== r.email.toLowerCase())).toEqual([]);
     });

@@ -115,7 +115,11 @@ export class UserService {
     return record ? toUser(record, identities) : undefined;
   }
 
-  async list(tenantId: string, query: UserListQuery, page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
+  /**
+   * A page of users. The total counts every matching user of the tenant (with a million users, a
+   * count of the whole tenant), so it is computed only when asked for (`withTotal`, include_totals).
+   */
+  async list(tenantId: string, query: UserListQuery, page: { offset: number; limit: number }, { withTotal = true }: { withTotal?: boolean } = {}): Promise<{ items: User[]; total: number | undefined }> {
     let condition = parseUserQuery(query.q);
     const sort = parseUserSort(query.sort);
     if (query.connection !== undefined) {
@@ -123,7 +127,7 @@ export class UserService {
       condition = condition ? { kind: 'and', items: [condition, byConnection] } : byConnection;
     }
     const repo = this.storage.repos.users;
-    const [records, total] = await Promise.all([repo.search(tenantId, condition, sort, page), repo.count(tenantId, condition)]);
+    const [records, total] = await Promise.all([repo.search(tenantId, condition, sort, page), withTotal ? repo.count(tenantId, condition) : undefined]);
     return { items: await withIdentities(this.storage.repos, tenantId, records), total };
   }
 

@@ -26,6 +26,7 @@ import { customSigningKeys } from './019-custom-signing-keys.js';
 import { customDomains } from './020-custom-domains.js';
 import { clientCredentials } from './021-client-credentials.js';
 import { clientCredentialKidUnique } from './022-client-credential-kid-unique.js';
+import { hotPathIndexes } from './025-hot-path-indexes.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -54,6 +55,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '020-custom-domains': customDomains,
       '021-client-credentials': clientCredentials,
       '022-client-credential-kid-unique': clientCredentialKidUnique,
+      '025-hot-path-indexes': hotPathIndexes,
     };
   }
 }

@@ -77,6 +77,22 @@ export class ClientsRepository {
     return rows.map((row) => toRecord(row, this.box));
   }
 
+  /** One page of a tenant's applications in the order of `listAll`, of the given app types only when named. */
+  async page(tenantId: string, appTypes: string[] | undefined, page: { offset: number; limit: number }): Promise<ClientRecord[]> {
+    const rows = await this.ofTypes(tenantId, appTypes).selectAll().orderBy('created_at').orderBy('client_id').offset(page.offset).limit(page.limit).execute();
+    return rows.map((row) => toRecord(row, this.box));
+  }
+
+  async count(tenantId: string, appTypes: string[] | undefined): Promise<number> {
+    const row = await this.ofTypes(tenantId, appTypes).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private ofTypes(tenantId: string, appTypes: string[] | undefined) {
+    const query = this.db.selectFrom('clients').where('tenant_id', '=', tenantId);
+    return appTypes ? query.where('app_type', 'in', appTypes.length ? appTypes : ['']) : query;
+  }
+
   async replace(client: ClientRecord): Promise<void> {
     await this.db
       .updateTable('clients')

@@ -89,15 +89,13 @@ export class UserIdentitiesRepository {
    * identity in the connection (a linked one belongs to a user of another connection).
    */
   async deleteForConnection(tenantId: string, connectionId: string): Promise<void> {
+    // Two statements, each served by an index (the key's connection prefix, then user): one with
+    // an OR of both read every identity of the tenant (bench/explain.mjs).
+    await this.db.deleteFrom('user_identities').where('tenant_id', '=', tenantId).where('connection_id', '=', connectionId).execute();
     await this.db
       .deleteFrom('user_identities')
       .where('tenant_id', '=', tenantId)
-      .where((eb) =>
-        eb.or([
-          eb('connection_id', '=', connectionId),
-          eb('user_id', 'in', eb.selectFrom('users').select('user_id').where('tenant_id', '=', tenantId).where('connection_id', '=', connectionId)),
-        ]),
-      )
+      .where('user_id', 'in', (eb) => eb.selectFrom('users').select('users.user_id').where('users.tenant_id', '=', tenantId).where('users.connection_id', '=', connectionId))
       .execute();
   }
 }

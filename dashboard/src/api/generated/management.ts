@@ -4149,11 +4149,9 @@ export interface paths {
                     "application/json": {
                         allow_offline_access?: boolean;
                         allow_online_access?: boolean;
-                        authorization_details?: ({
+                        authorization_details?: {
                             type: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
+                        }[] | null;
                         /** @enum {string|null} */
                         consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
                         enforce_policies?: boolean;
@@ -4387,11 +4385,9 @@ export interface paths {
                     "application/json": {
                         allow_offline_access?: boolean;
                         allow_online_access?: boolean;
-                        authorization_details?: ({
+                        authorization_details?: {
                             type: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
+                        }[] | null;
                         /** @enum {string|null} */
                         consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
                         enforce_policies?: boolean;

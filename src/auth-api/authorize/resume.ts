@@ -57,6 +57,9 @@ export function resumeAuthorization(services: Services) {
     if (!session || !user || user.blocked) return expired(reply, request);
     const consented = result.consented ?? [];
     await services.consent.grant(tenant.id, { userId: user.user_id, clientId: client.client_id, audience: interaction.consent!.audience, scope: consented });
-    return completeAuthorization(services, request, reply, client, authorization, issuer, session, user, consented);
+    return completeAuthorization(services, request, reply, client, authorization, issuer, session, user, {
+      scope: consented,
+      ...(result.consentedDetails ? { authorizationDetails: result.consentedDetails } : {}),
+    });
   };
 }

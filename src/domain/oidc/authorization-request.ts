@@ -10,6 +10,7 @@ import { tenantFeatures, type TenantFeatures } from '../tenants/features.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks, type AuthorizationEndpoint } from './authorization-checks/index.js';
 import { NO_PLACEHOLDERS, type UrlPlaceholders } from '../clients/url-rules.js';
+import { parseAuthorizationDetails, type AuthorizationDetail } from './authorization-details.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
 export type PkceMethod = 'S256' | 'plain';
@@ -32,6 +33,8 @@ export interface AuthorizationRequest {
   connection?: string;
   loginHint?: string;
   screenHint?: string;
+  /** Rich authorization request (RFC 9396), from a pushed request only: authorization-details.ts. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 export { AuthorizationPageError, AuthorizationRedirectError, type RedirectTarget } from './authorization-errors.js';
@@ -79,8 +82,10 @@ export function parseAuthorizationRequest(
   redirectUri: string,
   tenant: AuthorizationContext,
   endpoint: AuthorizationEndpoint = 'authorize',
+  /** The parameters are a pushed request's, taken back with its request_uri. */
+  pushed = false,
 ): AuthorizationRequest {
-  const draft = readRequest(params, client, redirectUri, tenant.features, tenant.placeholders);
+  const draft = readRequest(params, client, redirectUri, tenant.features, tenant.placeholders, endpoint === 'par' || pushed);
   runRequestChecks(endpoint, draft);
 
   const codeChallengeMethod = pkceMethodOf(params);
@@ -101,6 +106,8 @@ export function parseAuthorizationRequest(
     ...(params.connection ? { connection: params.connection } : {}),
     ...(params.login_hint ? { loginHint: params.login_hint } : {}),
     ...(params.screen_hint ? { screenHint: params.screen_hint } : {}),
+    // Accepted by authorization-details-shape: parsed again (at most 5 KB) rather than carried in the draft.
+    ...(params.authorization_details !== undefined ? { authorizationDetails: parseAuthorizationDetails(params.authorization_details) } : {}),
   };
 }
 

@@ -93,6 +93,7 @@ export class RefreshTokenService {
       authTime: grant.authTime ?? Math.floor(now / 1000),
       ...(grant.audience ? { audience: grant.audience } : {}),
       ...(grant.sid ? { sessionId: grant.sid } : {}),
+      ...(grant.authorizationDetails ? { authorizationDetails: grant.authorizationDetails } : {}),
       // RFC 8705 §4: a public client has no credentials a stolen refresh token would also need, so
       // its token is bound to the certificate of the request that earned it (carried across rotation).
       ...(options.certificateThumbprint && isPublicClient(client) ? { certificateThumbprint: options.certificateThumbprint } : {}),

@@ -12,6 +12,8 @@ export interface RefreshTokenGrant {
   sessionId?: string;
   authTime: number;
   nonce?: string;
+  /** The rich authorization details (RFC 9396) approved with the login the family started from. */
+  authorizationDetails?: Array<Record<string, unknown>>;
   /** A public client's token bound to its client certificate (RFC 8705 §4): the certificate's `x5t#S256`. */
   certificateThumbprint?: string;
 }

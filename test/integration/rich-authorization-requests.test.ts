@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
 
 const CALLBACK = 'https://app.example.com/callback';
 const PASSWORD = 'Xk9#mTq2!vLp';
@@ -121,8 +123,8 @@ const tokenRequest = async (form: Record<string, string>) => {
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
 
 /** /authorize with the request_uri, through the login page when there is no session; the consent page's URL and HTML, or the callback. */
-async function authorizePushed(browser: FormBrowser, requestUri: string, extra: Record<string, string> = {}): Promise<{ consent?: { html: string; state: string }; callback?: URL }> {
-  const start = `${origin()}/authorize?${new URLSearchParams({ client_id: web.client_id, request_uri: requestUri, ...extra })}`;
+async function authorizePushed(browser: FormBrowser, requestUri: string, clientId = web.client_id): Promise<{ consent?: { html: string; state: string }; callback?: URL }> {
+  const start = `${origin()}/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri })}`;
   let url = locationOf(await browser.get(start), start);
   if (url.pathname === '/u/login') {
     const html = await (await browser.get(url.toString())).text();
@@ -241,6 +243,50 @@ describe('pushed rich authorization requests: consent and tokens', () => {
     expect(callback.searchParams.get('error')).toBe('invalid_request');
     expect(callback.searchParams.get('error_description')).toMatch(/only accepted in a pushed authorization request/);
     expect(callback.searchParams.get('state')).toBe('plain');
+  });
+
+  it('takes authorization_details as a JSON claim of a request object pushed to /oauth/par (JAR), bounded and typed as any other', async () => {
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const created = await api('POST', '/clients', {
+      name: 'JAR bank app',
+      app_type: 'regular_web',
+      callbacks: [CALLBACK],
+      signed_request_object: { required: true, credentials: [{ credential_type: 'public_key', name: 'jar key', pem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), alg: 'PS256' }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const jar = created.body as { client_id: string; client_secret: string };
+    const now = Math.floor(Date.now() / 1000);
+    const requestObject = (details: unknown) =>
+      new SignJWT({
+        iss: jar.client_id, aud: `${origin()}/`, client_id: jar.client_id, response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', audience: BANK,
+        state: 'jar-rar', code_challenge: CHALLENGE, code_challenge_method: 'S256', exp: now + 300, nbf: now, iat: now, jti: `jti-${Math.random()}`,
+        authorization_details: details,
+      }).setProtectedHeader({ alg: 'PS256', typ: 'oauth-authz-req+jwt' }).sign(key.privateKey);
+    const secret = { client_id: jar.client_id, client_secret: jar.client_secret };
+
+    const unknown = await push({ ...secret, request: await requestObject([{ type: 'credits_transfer' }]) });
+    expect(unknown.body).toEqual({ error: 'invalid_authorization_details', error_description: expect.stringMatching(/"credits_transfer" is not registered/) });
+    const tooMany = await push({ ...secret, request: await requestObject(Array.from({ length: 6 }, () => ({ type: 'payment_initiation' }))) });
+    expect(tooMany.body.error_description).toMatch(/at most 5 entries/);
+
+    const details = [{ type: 'payment_initiation', amount: 42, creditor: '<i>Bob</i>' }];
+    const pushed = await push({ ...secret, request: await requestObject(details) });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    const browser = new FormBrowser(tls);
+    const { consent } = await authorizePushed(browser, pushed.body.request_uri, jar.client_id);
+    expect(consent).toBeDefined();
+    expect(consent!.html).toContain('&lt;i&gt;Bob&lt;/i&gt;');
+    const accepted = await browser.post(`${origin()}/u/consent`, { state: consent!.state, _csrf: inputValue(consent!.html, '_csrf'), action: 'accept' });
+    const callback = locationOf(accepted, origin());
+    const tokens = await tls.caFetch(`${origin()}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...secret, grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: VERIFIER }),
+    });
+    const body = (await tokens.json()) as any;
+    expect(tokens.status, JSON.stringify(body)).toBe(200);
+    expect(body.authorization_details).toEqual(details);
+    expect(claimsOf(body.access_token).authorization_details).toEqual(details);
   });
 
   it('judges the types by the API user access policy: require_client_grant allows only the grant’s authorization_details_types, deny_all none', async () => {

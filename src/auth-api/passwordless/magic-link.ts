@@ -22,7 +22,7 @@ import { hasPlaceholder } from '../../domain/clients/url-rules.js';
 export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
 
 /** The `/authorize` parameters a magic link carries over from `authParams`. */
-const LINK_PARAMS = ['response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'audience', 'code_challenge', 'code_challenge_method'] as const;
+const LINK_PARAMS = ['response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'audience', 'code_challenge', 'code_challenge_method', 'authorization_details'] as const;
 
 /**
  * The `/authorize` parameters for a magic link, checked now so that a bad `authParams` is reported

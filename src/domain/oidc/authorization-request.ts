@@ -132,5 +132,8 @@ export function authorizationParams(request: AuthorizationRequest): Record<strin
     ...(request.connection !== undefined ? { connection: request.connection } : {}),
     ...(request.loginHint !== undefined ? { login_hint: request.loginHint } : {}),
     ...(request.screenHint !== undefined ? { screen_hint: request.screenHint } : {}),
+    // Carried so that a continuation which is no pushed request (a magic link) is refused by
+    // authorization-details-shape rather than completed without the details the user must approve.
+    ...(request.authorizationDetails !== undefined ? { authorization_details: JSON.stringify(request.authorizationDetails) } : {}),
   };
 }

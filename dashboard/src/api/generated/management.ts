@@ -4031,7 +4031,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4082,7 +4082,7 @@ export interface paths {
                                 allow_offline_access?: boolean;
                                 allow_online_access?: boolean;
                                 authorization_details?: {
-                                    [key: string]: unknown;
+                                    type: string;
                                 }[] | null;
                                 /** @enum {string|null} */
                                 consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4207,7 +4207,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4295,7 +4295,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4442,7 +4442,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;

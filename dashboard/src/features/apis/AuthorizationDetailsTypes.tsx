@@ -23,29 +23,31 @@ export function AuthorizationDetailsTypes({ api, rs, canWrite }: { api: TenantAp
   const save = (next: string[], onSuccess?: () => void) =>
     update.mutate({ authorization_details: next.map((t) => ({ type: t })) } as ResourceServerPatch, onSuccess ? { onSuccess } : {});
   return (
-    <SettingsCard title="Authorization Details Types">
+    <>
       {canWrite ? (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (!value || exists || invalid) return;
-            save([...types, value], () => setType(''));
-          }}
-        >
-          <Group align="flex-end">
-            <TextInput
-              label="Add an Authorization Details type"
-              placeholder="payment_initiation"
-              value={type}
-              onChange={(e) => setType(e.currentTarget.value)}
-              maxLength={255}
-              error={exists ? 'This type exists already.' : invalid ? 'Printable characters only, no spaces.' : undefined}
-            />
-            <Button type="submit" loading={update.isPending} disabled={!value || exists || invalid}>
-              + Add
-            </Button>
-          </Group>
-        </form>
+        <SettingsCard title="Authorization Details Types">
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!value || exists || invalid) return;
+              save([...types, value], () => setType(''));
+            }}
+          >
+            <Group align="flex-end">
+              <TextInput
+                label="Add an Authorization Details type"
+                placeholder="payment_initiation"
+                value={type}
+                onChange={(e) => setType(e.currentTarget.value)}
+                maxLength={255}
+                error={exists ? 'This type exists already.' : invalid ? 'Printable characters only, no spaces.' : undefined}
+              />
+              <Button type="submit" aria-label="Add authorization details type" loading={update.isPending} disabled={!value || exists || invalid}>
+                + Add
+              </Button>
+            </Group>
+          </form>
+        </SettingsCard>
       ) : null}
       {update.error ? (
         <Text c="red" role="alert" mt="sm">
@@ -57,7 +59,7 @@ export function AuthorizationDetailsTypes({ api, rs, canWrite }: { api: TenantAp
           No authorization details types registered.
         </Text>
       ) : (
-        <Table aria-label="List of Authorization Details Types" striped mt="sm">
+        <Table aria-label="List of Authorization Details Types" striped>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Type</Table.Th>
@@ -82,6 +84,6 @@ export function AuthorizationDetailsTypes({ api, rs, canWrite }: { api: TenantAp
           </Table.Tbody>
         </Table>
       )}
-    </SettingsCard>
+    </>
   );
 }

@@ -88,10 +88,16 @@ export const UNSUPPORTED_CLIENT_SETTINGS: readonly UnsupportedSetting[] = [
 export const UNSUPPORTED_RESOURCE_SERVER_SETTINGS: readonly UnsupportedSetting[] = [
   // Online refresh tokens are not issued.
   only('allow_online_access', false),
-  // Transactional authorization and rich authorization requests. (`proof_of_possession` with
-  // mechanism "mtls" is implemented; "dpop" is refused by certificate-binding.ts checkProofOfPossession.)
-  off('consent_policy', 'null'),
-  off('authorization_details'),
+  // Transactional authorization hands the consent to a Post-Login Action and an MFA push
+  // notification; Tessera has neither, so only the standard policy (the consent page, always shown
+  // for rich authorization requests) is accepted. (`authorization_details` is implemented:
+  // domain/oidc/authorization-details.ts. `proof_of_possession` with mechanism "mtls" is
+  // implemented; "dpop" is refused by certificate-binding.ts checkProofOfPossession.)
+  {
+    path: 'consent_policy',
+    isOff: oneOf('standard'),
+    accepted: '"standard" or null; transactional-authorization-with-mfa needs MFA push notifications, which this server does not have',
+  },
 ];
 
 /** `PATCH /api/v2/tenants/settings`. */

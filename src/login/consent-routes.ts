@@ -19,6 +19,7 @@ import { formActionFor } from '../pages/form-action.js';
 import { csrfRejected, expired, unknownClient } from '../pages/refusals.js';
 import { loadInteraction, type HostedPageOptions } from './form.js';
 import { hidden } from './fragments.js';
+import { authorizationDetailsHtml } from './authorization-details-view.js';
 
 const CONSENT_PATH = HOSTED_PAGES.consent_pending;
 
@@ -88,6 +89,7 @@ async function consentPage(services: Services, reply: FastifyReply, request: Fas
     body: `${code}<p>Hi ${escapeHtml(who)}, <span class="app">${escapeHtml(client.name)}</span> is requesting access to your ${escapeHtml(tenantName)} account${api ? ` and to <span class="app">${escapeHtml(api.name)}</span>` : ''}.</p>
 <h2 id="scopes-title" class="hint">It will be able to:</h2>
 <ul class="scopes" aria-labelledby="scopes-title">${items}</ul>
+${question.authorizationDetails ? authorizationDetailsHtml(question.authorizationDetails) : ''}
 <form method="post" action="${CONSENT_PATH}">
 ${hidden('state', context.state)}
 ${hidden('_csrf', interaction.csrf)}

@@ -14,6 +14,7 @@ import {
   TOKEN_ENCRYPTION_FORMATS,
 } from '../domain/resource-servers/token-encryption.js';
 import { anyOf } from './scopes.js';
+import { DETAILS_TYPE_PATTERN, MAX_DETAILS_TYPE_LENGTH, MAX_REGISTERED_DETAILS_TYPES } from '../domain/oidc/authorization-details.js';
 
 const ScopeEntry = Type.Object(
   { value: Type.String({ minLength: 1, maxLength: 280 }), description: Type.Optional(Type.String({ maxLength: 500 })) },
@@ -41,8 +42,8 @@ const apiFields = {
     { additionalProperties: false },
   ),
   // JWE access tokens (domain/resource-servers/token-encryption.ts): Auth0's schema, closed; the
-  // whole object in every write (or the answer sent back unchanged). RAR and transactional consent are accepted only unset (null) and
-  // refused otherwise by domain/unsupported-settings.ts.
+  // whole object in every write (or the answer sent back unchanged). Transactional consent is refused
+  // by domain/unsupported-settings.ts.
   token_encryption: Nullable(
     Type.Object(
       {
@@ -63,7 +64,14 @@ const apiFields = {
     ),
   ),
   consent_policy: Nullable(OneOf(CONSENT_POLICIES)),
-  authorization_details: Nullable(Type.Array(Type.Object({ type: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: true }), { maxItems: 100 })),
+  // The types of rich authorization requests the API accepts (domain/oidc/authorization-details.ts);
+  // the whole list in every write, each entry only its type.
+  authorization_details: Nullable(
+    Type.Array(
+      Type.Object({ type: Type.String({ minLength: 1, maxLength: MAX_DETAILS_TYPE_LENGTH, pattern: DETAILS_TYPE_PATTERN }) }, { additionalProperties: false }),
+      { maxItems: MAX_REGISTERED_DETAILS_TYPES },
+    ),
+  ),
   proof_of_possession: Nullable(Type.Object({}, { additionalProperties: true })),
 };
 

@@ -112,6 +112,16 @@ describe('dashboard APIs', () => {
         }
         await page.getByRole('button', { name: 'Remove permission write:orders' }).click();
         await expect.poll(async () => (await rs()).scopes).toEqual([{ value: 'read:orders', description: 'Read orders' }]);
+        // Rich authorization requests: register two types, remove one.
+        for (const type of ['payment_initiation', 'money_transfer']) {
+          await page.getByLabel('Add an Authorization Details type').fill(type);
+          await page.getByRole('button', { name: 'Add authorization details type' }).click();
+          await page.getByRole('cell', { name: type, exact: true }).waitFor();
+        }
+        await page.getByRole('button', { name: 'Remove authorization details type money_transfer' }).click();
+        await expect.poll(async () => (await rs()).authorization_details).toEqual([{ type: 'payment_initiation' }]);
+        // The pointer rests where the removed row was: over the remaining row's hovered Remove button.
+        await page.mouse.move(0, 0);
         await shoot(page, 'apis-permissions');
         await expectAxeClean(page, 'API permissions');
 

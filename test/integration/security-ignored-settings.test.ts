@@ -111,9 +111,9 @@ describe('finding 19: settings that do nothing must not be accepted silently', (
     expect(client.status).toBe(400);
     expect(client.body.message).toMatch(/^organization_usage is not supported by this server/);
     expect((await api('GET', '/clients')).body.length).toBe(before);
-    const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:rar', authorization_details: [{ type: 'payment_initiation' }] });
+    const resourceServer = await api('POST', '/resource-servers', { identifier: 'urn:rar', consent_policy: 'transactional-authorization-with-mfa' });
     expect(resourceServer.status).toBe(400);
-    expect(resourceServer.body.message).toMatch(/^authorization_details is not supported by this server/);
+    expect(resourceServer.body.message).toMatch(/^consent_policy is not supported by this server .*MFA/);
     expect((await api('GET', '/resource-servers/urn%3Arar')).status).toBe(404);
     // token_encryption is implemented: a key that is no public key is refused by name, and nothing is created.
     const badKey = await api('POST', '/resource-servers', { identifier: 'urn:jwe', token_encryption: { format: 'compact-nested-jwe', encryption_key: { alg: 'RSA-OAEP-256', pem: 'x' } } });

@@ -105,8 +105,9 @@ export const RESOURCE_SERVER_FIELDS: Record<string, Classification> = {
   'token_encryption.encryption_key.kid': effect('the JWE header kid: domain/tokens/jwe.ts'),
   'token_encryption.encryption_key.pem': effect('the public key tokens are encrypted for: domain/resource-servers/token-encryption.ts'),
   'token_encryption.encryption_key.thumbprint_sha256': effect('checked against the pem, or marks an unchanged copy of the stored key: domain/resource-servers/token-encryption.ts'),
-  consent_policy: refused('transactional-authorization-with-mfa', null),
-  authorization_details: refused([{ type: 'payment_initiation' }], null),
+  // "standard" is the only policy: consent is always asked for rich authorization requests (auth-api/authorize/complete.ts).
+  consent_policy: refused('transactional-authorization-with-mfa', 'standard'),
+  authorization_details: effect('the registered types of rich authorization requests: domain/oidc/authorization-details.ts, test/integration/rich-authorization-requests.test.ts'),
   // mechanism "mtls" takes effect (certificate-binding.ts, test/integration/mtls.test.ts); DPoP is refused by name.
   proof_of_possession: refused({ mechanism: 'dpop', required: true }, null, { field: 'proof_of_possession.mechanism' }),
 };

@@ -143,9 +143,9 @@ describe('authorization request checks', () => {
     expect(names(CLIENT_CHECKS)).toEqual(['client-known', 'pushed-request-required', 'signed-request-required', 'no-wildcard-callbacks', 'redirect-uri-registered']);
     expect(names(REQUEST_CHECKS)).toEqual([
       'web-message-origin', 'response-type-supported', 'response-mode-supported', 'no-tokens-in-query', 'compliance-profile', 'scope-required', 'response-type-allowed-for-client',
-      'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce', 'requested-acr',
+      'openid-scope-for-id-token', 'nonce-for-id-token', 'prompt-supported', 'max-age', 'pkce', 'requested-acr', 'authorization-details-shape',
     ]);
-    expect(names(LOOKUP_CHECKS)).toEqual(['audience-is-an-api']);
+    expect(names(LOOKUP_CHECKS)).toEqual(['audience-is-an-api', 'authorization-details-types']);
     // /authorize runs every one of them.
     expect(names(checksFor(CLIENT_CHECKS, 'authorize'))).toEqual(names(CLIENT_CHECKS));
     expect(names(checksFor(REQUEST_CHECKS, 'authorize'))).toEqual(names(REQUEST_CHECKS));
@@ -168,7 +168,11 @@ describe('authorization request checks', () => {
     const request = parseAuthorizationRequest(params, CLIENTS.confidential!, CALLBACK, contextWith(undefined));
     const { fail } = readRequest(params, CLIENTS.confidential!, CALLBACK, contextWith(undefined).features);
     const asked: string[] = [];
-    const lookups = (exists: boolean) => ({ apiExists: async (audience: string) => (asked.push(audience), exists) });
+    const lookups = (exists: boolean) => ({
+      apiExists: async (audience: string) => (asked.push(audience), exists),
+      api: async () => null,
+      userGrantDetailsTypes: async () => null,
+    });
     const refusal = await runLookupChecks('authorize', request, lookups(false), fail).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(AuthorizationRedirectError);
     expect(refusal).toMatchObject({ error: 'access_denied', description: 'Service not found: https://nope.example.com/', target: { redirectUri: CALLBACK, responseMode: 'query', state: 'st' } });

@@ -17,7 +17,7 @@ import {
   type AuthorizationRequest,
   type RedirectTarget,
 } from '../../domain/oidc/authorization-request.js';
-import { runClientChecks, runLookupChecks, type AuthorizationEndpoint } from '../../domain/oidc/authorization-checks/index.js';
+import { runClientChecks, runLookupChecks, type AuthorizationEndpoint, type AuthorizationLookups } from '../../domain/oidc/authorization-checks/index.js';
 import { expandRequestObject, refuseForeignRequestUri, RequestObjectError, type RequestObjectDeps } from '../../domain/oidc/request-object.js';
 import type { UrlPlaceholders } from '../../domain/clients/url-rules.js';
 import { renderErrorPage } from '../../pages/html.js';
@@ -79,8 +79,8 @@ export async function validatedAuthorization(
   const params = options.pushed ? incoming : await expandedParams(services, tenant, incoming, found, placeholders, options.issuer, endpoint);
   const signed = options.pushed ? options.pushed.signed : incoming.request !== undefined;
   const { client, redirectUri } = checkClientAndRedirect(params, found, placeholders, { endpoint, pushed: options.pushed !== undefined, signed });
-  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders), endpoint);
-  const lookups = { apiExists: async (audience: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, audience)) };
+  const authorization = parseAuthorizationRequest(params, client, redirectUri, authorizationContextOf(tenant.settings, placeholders), endpoint, options.pushed !== undefined);
+  const lookups = authorizationLookups(services, tenant.id);
   const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, redirectTarget(authorization, client));
   await runLookupChecks(endpoint, authorization, lookups, fail);
   return { client, authorization, params, signed };
@@ -126,4 +126,16 @@ export function answerAuthorizationError(reply: FastifyReply, tenant: Tenant, er
     return deliver(reply, tenant, error.target, { error: error.error, error_description: error.description, ...(error.target.state !== undefined ? { state: error.target.state } : {}) });
   }
   throw error;
+}
+
+/** What the lookup checks read of the tenant's data, for every authorization endpoint (the device flow's too). */
+export function authorizationLookups(services: Services, tenantId: string): AuthorizationLookups {
+  return {
+    apiExists: async (audience) => Boolean(await services.resourceServers.findByAudience(tenantId, audience)),
+    api: (audience) => services.resourceServers.findByAudience(tenantId, audience),
+    userGrantDetailsTypes: async (clientId, identifier) => {
+      const grant = await services.clientGrants.findFor(tenantId, clientId, identifier, 'user');
+      return grant ? ((grant.authorization_details_types as string[] | undefined) ?? []) : null;
+    },
+  };
 }

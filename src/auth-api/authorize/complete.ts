@@ -14,6 +14,7 @@ import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../domain/oidc/user-tokens.js';
 import { ProofOfPossessionRequired } from '../../domain/tokens/certificate-binding.js';
 import type { CodeGrant } from '../../domain/oidc/code-grant.js';
+import type { AuthorizationDetail } from '../../domain/oidc/authorization-details.js';
 import { complianceProfileOf } from '../../domain/clients/compliance-levels.js';
 import { deliver } from './response-modes.js';
 import { askConsent } from './consent-question.js';
@@ -29,8 +30,11 @@ export async function completeAuthorization(
   issuer: string,
   session: Session,
   user: User,
-  /** The scopes the user has just consented to on the consent page: no second question, and no more than these. */
-  consented?: readonly string[],
+  /**
+   * What the user has just consented to on the consent page: no second question, no more than these
+   * scopes, and exactly these authorization details (RFC 9396), the only way details reach a grant.
+   */
+  consented?: { scope: readonly string[]; authorizationDetails?: AuthorizationDetail[] },
 ): Promise<FastifyReply> {
   const tenant = request.tenant;
   const target = { redirectUri: authorization.redirectUri, responseMode: authorization.responseMode };
@@ -54,8 +58,10 @@ export async function completeAuthorization(
     }
   }
 
+  const details = authorization.authorizationDetails;
   if (consented) {
-    grant.scope = grant.scope.filter((s) => consented.includes(s));
+    grant.scope = grant.scope.filter((s) => consented.scope.includes(s));
+    if (details && consented.authorizationDetails) grant.authorizationDetails = consented.authorizationDetails;
   } else {
     const consent = {
       userId: user.user_id,
@@ -67,9 +73,12 @@ export async function completeAuthorization(
       scope: grant.scope,
       ...(apiAllowsSkipping !== undefined ? { apiAllowsSkipping } : {}),
     };
-    if ((await services.consent.decide(tenant.id, consent)) === 'ask') {
+    // Authorization details are a transaction (a payment, a transfer): with the standard consent
+    // policy they are approved each time, never by a consent recorded earlier or a first-party skip.
+    if (details || (await services.consent.decide(tenant.id, consent)) === 'ask') {
       if (authorization.prompt.has('none')) return deliver(reply, tenant, target, withState({ error: 'consent_required', error_description: 'Consent required' }), client);
-      return askConsent(services, request, reply, { authorization, issuer, session, question: { audience: consent.audience, scope: grant.scope } });
+      const question = { audience: consent.audience, scope: grant.scope, ...(details ? { authorizationDetails: details } : {}) };
+      return askConsent(services, request, reply, { authorization, issuer, session, question });
     }
   }
 

@@ -74,5 +74,8 @@ async function resumeAuthorization(services: Services, request: FastifyRequest, 
   if (!session || !user || user.blocked) return expired(reply, request);
   const consented = result.consented ?? [];
   await services.consent.grant(tenant.id, { userId: user.user_id, clientId: client.client_id, audience: interaction.consent!.audience, scope: consented });
-  return completeAuthorization(services, request, reply, client, authorization, issuer, session, user, consented);
+  return completeAuthorization(services, request, reply, client, authorization, issuer, session, user, {
+    scope: consented,
+    ...(result.consentedDetails ? { authorizationDetails: result.consentedDetails } : {}),
+  });
 }

@@ -6,6 +6,7 @@
  * logged `fdeaz` (Auth0's "Failed device authorization request").
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { authorizationLookups } from '../authorize/authorization-requests.js';
 import type { Services } from '../../domain/services.js';
 import { AuthApiError } from '../../http/errors.js';
 import { AuthorizationRedirectError } from '../../domain/oidc/authorization-request.js';
@@ -39,7 +40,7 @@ export const deviceCodeEndpoint: FastifyPluginAsync<{ services: Services }> = as
       if (scope.length > MAX_SCOPE_LENGTH) throw new AuthApiError(400, 'invalid_scope', 'The scope parameter is too long.');
       const audience = params.audience || tenant.settings.default_audience || undefined;
       const device: DeviceRequest = { clientId: client.client_id, scope: scope.split(' ').filter(Boolean), issuer: request.issuer, ...(audience ? { audience } : {}) };
-      const lookups = { apiExists: async (identifier: string) => Boolean(await services.resourceServers.findByAudience(tenant.id, identifier)) };
+      const lookups = authorizationLookups(services, tenant.id);
       try {
         await runLookupChecks('device', asAuthorizationRequest(device), lookups, (error, description) => new AuthorizationRedirectError(error, description, { redirectUri: '', responseMode: 'query' }));
       } catch (error) {

@@ -22,8 +22,9 @@ import { hasPlaceholder } from '../../domain/clients/url-rules.js';
 export const VERIFY_REDIRECT_PATH = '/passwordless/verify_redirect';
 
 /** The `/authorize` parameters a magic link carries over from `authParams`. */
-// acr_values and claims: an acr asked for at /authorize (essential or not) must survive the link.
-const LINK_PARAMS = ['response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'audience', 'code_challenge', 'code_challenge_method', 'acr_values', 'claims'] as const;
+// acr_values and claims: an acr asked for at /authorize (essential or not) must survive the link;
+// authorization_details so that a link continuing a rich request is refused rather than completed without them.
+const LINK_PARAMS = ['response_type', 'response_mode', 'redirect_uri', 'scope', 'state', 'nonce', 'audience', 'code_challenge', 'code_challenge_method', 'acr_values', 'claims', 'authorization_details'] as const;
 
 /**
  * The `/authorize` parameters for a magic link, checked now so that a bad `authParams` is reported

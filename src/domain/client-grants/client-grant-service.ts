@@ -52,6 +52,21 @@ async function checkScopesDefined(repos: Repositories, tenantId: string, audienc
   if (unknown.length) throw invalid(`Payload validation error: scope(s) not defined on the API ${audience}: ${unknown.join(', ')}.`);
 }
 
+/**
+ * `authorization_details_types` (rich authorization requests, domain/oidc/authorization-details.ts):
+ * only on a user grant ("can only be specified for user access flows"), and only types the API
+ * registers, as scopes.
+ */
+async function checkDetailsTypes(repos: Repositories, tenantId: string, audience: string, subjectType: GrantSubjectType, types: string[] | undefined): Promise<void> {
+  if (types === undefined || types.length === 0) return;
+  if (subjectType !== 'user') throw invalid('Payload validation error: authorization_details_types can only be set on a client grant with subject_type user.');
+  const api = await repos.resourceServers.findByIdentifier(tenantId, audience);
+  if (!api) throw notFound('Resource server not found', 'inexistent_resource_server');
+  const registered = new Set(((api.document.authorization_details as Array<{ type: string }> | null | undefined) ?? []).map((entry) => entry.type));
+  const unknown = types.filter((type) => !registered.has(type));
+  if (unknown.length) throw invalid(`Payload validation error: authorization_details_types not registered on the API ${audience}: ${unknown.join(', ')}.`);
+}
+
 const toGrant = (record: ClientGrantRecord): ClientGrant => ({
   ...record.document,
   id: record.id,
@@ -107,6 +122,7 @@ export class ClientGrantService {
     const grant = await this.storage.transaction(async (repos) => {
       if (!(await repos.clients.findById(tenantId, input.client_id))) throw notFound('Client not found', 'inexistent_client');
       await checkScopesDefined(repos, tenantId, input.audience, input.scope);
+      await checkDetailsTypes(repos, tenantId, input.audience, subjectType, input.authorization_details_types);
       if (await repos.clientGrants.findFor(tenantId, input.client_id, input.audience, subjectType)) {
         throw conflict('A client grant for this client, audience and subject type already exists.', 'client_grant_conflict');
       }
@@ -138,6 +154,7 @@ export class ClientGrantService {
         else document[field] = field === 'scope' ? [...new Set(value as string[])] : value;
       }
       if (patch.scope) await checkScopesDefined(repos, tenantId, record.audience, patch.scope);
+      if (patch.authorization_details_types) await checkDetailsTypes(repos, tenantId, record.audience, record.subjectType, patch.authorization_details_types);
       await repos.clientGrants.replaceDocument(tenantId, id, document);
       return toGrant({ ...record, document });
     });

@@ -26,6 +26,7 @@
  * from a browser must show that browser's binding secret (the `tessera_tx_…` cookie), whose hash
  * the interaction keeps: its id travels in page URLs and alone lets no other browser in.
  */
+import type { AuthorizationDetail } from '../oidc/authorization-details.js';
 import type { AuthorizationRequest } from '../oidc/authorization-request.js';
 
 export type InteractionState = 'login_pending' | 'authenticated' | 'consent_pending' | 'done' | 'failed';
@@ -91,12 +92,16 @@ export interface AuthenticationResult {
   authTime: number;
   /** The scopes the user consented to on the consent page (state `done` after consent). */
   consented?: string[];
+  /** The authorization details (RFC 9396) the consent page showed and the user approved. */
+  consentedDetails?: AuthorizationDetail[];
 }
 
 /** What the consent page asks: the API (or '' for OpenID Connect scopes alone) and exactly the scopes the application would receive. */
 export interface ConsentQuestion {
   audience: string;
   scope: string[];
+  /** A rich authorization request's details (RFC 9396), shown as they are and approved as a whole. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 export interface Interaction {
@@ -127,7 +132,15 @@ export function advance(interaction: Interaction, event: InteractionEvent, now: 
       return { ...rest, state: 'authenticated', result: { ...result, authTime: Math.floor(now / 1000) } };
     }
     case 'consent_pending:consented':
-      return { ...interaction, state: 'done', result: { ...interaction.result!, consented: interaction.consent!.scope } };
+      return {
+        ...interaction,
+        state: 'done',
+        result: {
+          ...interaction.result!,
+          consented: interaction.consent!.scope,
+          ...(interaction.consent!.authorizationDetails ? { consentedDetails: interaction.consent!.authorizationDetails } : {}),
+        },
+      };
     case 'consent_pending:declined':
       return { ...interaction, state: 'failed' };
     default:

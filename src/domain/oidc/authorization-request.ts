@@ -11,6 +11,7 @@ import type { TenantSettings } from '../tenants/tenant-settings.js';
 import { pkceMethodOf, readRequest, runClientChecks, runRequestChecks, type AuthorizationEndpoint } from './authorization-checks/index.js';
 import { NO_PLACEHOLDERS, type UrlPlaceholders } from '../clients/url-rules.js';
 import { readAcrRequest, resolveAcr } from './requested-acr.js';
+import { parseAuthorizationDetails, type AuthorizationDetail } from './authorization-details.js';
 
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
 export type PkceMethod = 'S256' | 'plain';
@@ -35,6 +36,8 @@ export interface AuthorizationRequest {
   screenHint?: string;
   /** The authentication context class the ID token asserts (requested, and listed by the tenant: requested-acr.ts). */
   acr?: string;
+  /** Rich authorization request (RFC 9396), from a pushed request only: authorization-details.ts. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 export { AuthorizationPageError, AuthorizationRedirectError, type RedirectTarget } from './authorization-errors.js';
@@ -82,8 +85,10 @@ export function parseAuthorizationRequest(
   redirectUri: string,
   tenant: AuthorizationContext,
   endpoint: AuthorizationEndpoint = 'authorize',
+  /** The parameters are a pushed request's, taken back with its request_uri. */
+  pushed = false,
 ): AuthorizationRequest {
-  const draft = readRequest(params, client, redirectUri, tenant.features, tenant.placeholders);
+  const draft = readRequest(params, client, redirectUri, tenant.features, tenant.placeholders, endpoint === 'par' || pushed);
   runRequestChecks(endpoint, draft);
 
   const codeChallengeMethod = pkceMethodOf(params);
@@ -107,6 +112,8 @@ export function parseAuthorizationRequest(
     ...(params.login_hint ? { loginHint: params.login_hint } : {}),
     ...(params.screen_hint ? { screenHint: params.screen_hint } : {}),
     ...('acr' in acrOutcome && acrOutcome.acr !== undefined ? { acr: acrOutcome.acr } : {}),
+    // Accepted by authorization-details-shape: parsed again (at most 5 KB) rather than carried in the draft.
+    ...(params.authorization_details !== undefined ? { authorizationDetails: parseAuthorizationDetails(params.authorization_details) } : {}),
   };
 }
 
@@ -133,5 +140,8 @@ export function authorizationParams(request: AuthorizationRequest): Record<strin
     ...(request.screenHint !== undefined ? { screen_hint: request.screenHint } : {}),
     // The value already chosen, asked for again (voluntarily: it was satisfiable when chosen).
     ...(request.acr !== undefined ? { acr_values: request.acr } : {}),
+    // Carried so that a continuation which is no pushed request (a magic link) is refused by
+    // authorization-details-shape rather than completed without the details the user must approve.
+    ...(request.authorizationDetails !== undefined ? { authorization_details: JSON.stringify(request.authorizationDetails) } : {}),
   };
 }

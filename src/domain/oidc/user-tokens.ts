@@ -19,6 +19,7 @@ import { secondsAt } from '../clock.js';
 import { confirmationClaim } from '../../crypto/certificate-thumbprint.js';
 import { bindingFor } from '../tokens/certificate-binding.js';
 import { userClaims } from './user-claims.js';
+import type { AuthorizationDetail } from './authorization-details.js';
 
 /** What a user granted an application in one authorization; stored with codes and refresh tokens. */
 export interface UserGrant {
@@ -33,6 +34,8 @@ export interface UserGrant {
   sid?: string;
   /** The authentication context class asserted in ID tokens (domain/oidc/requested-acr.ts). */
   acr?: string;
+  /** Rich authorization details (RFC 9396) the user approved on the consent page: the access token's claim. */
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 export interface IssuedUserTokens {
@@ -43,6 +46,8 @@ export interface IssuedUserTokens {
   /** Added by the token endpoint's grants when the grant earns one (see RefreshTokenService). */
   refresh_token?: string;
   scope: string;
+  /** RFC 9396 §7: the approved details, with the access token they are in. */
+  authorization_details?: AuthorizationDetail[];
 }
 
 export const USERINFO_TOKEN_LIFETIME = 86_400;
@@ -83,11 +88,13 @@ export async function mintUserTokens(
         scopes: grant.scope,
         ...(options.grantType ? { grantType: options.grantType } : {}),
         ...(grant.permissions ? { permissions: grant.permissions } : {}),
+        ...(grant.authorizationDetails ? { authorizationDetails: grant.authorizationDetails } : {}),
         lifetimeSeconds: lifetime,
         now,
         ...(thumbprint ? { certificateThumbprint: thumbprint } : {}),
       });
       issued.expires_in = lifetime;
+      if (grant.authorizationDetails) issued.authorization_details = grant.authorizationDetails;
     } else {
       issued.access_token = await services.ttl.put(tenant.id, 'userinfo_token', { userId: user.user_id, clientId: client.client_id, scope: grant.scope, ...(thumbprint ? { cnf: confirmationClaim(thumbprint) } : {}) }, USERINFO_TOKEN_LIFETIME);
       issued.expires_in = USERINFO_TOKEN_LIFETIME;

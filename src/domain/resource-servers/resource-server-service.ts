@@ -263,7 +263,17 @@ function checkResourceServer(api: ResourceServer): void {
     throw invalid(`Payload validation error: token_dialect ${api.token_dialect} adds RBAC permissions to tokens and needs enforce_policies to be true.`);
   }
   checkScopes(api.scopes, api.is_system);
+  checkRegisteredDetailsTypes(api.authorization_details ?? []);
   checkProofOfPossession(api.proof_of_possession);
+}
+
+/** A rich authorization type is registered once (its shape: the Management API schema). */
+function checkRegisteredDetailsTypes(entries: Array<{ type: string }>): void {
+  const seen = new Set<string>();
+  for (const { type } of entries) {
+    if (seen.has(type)) throw invalid(`Payload validation error: duplicate type '${type}' in authorization_details.`);
+    seen.add(type);
+  }
 }
 
 function checkScopes(scopes: ResourceServerScope[], isSystem: boolean): void {

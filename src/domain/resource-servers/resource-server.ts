@@ -30,6 +30,10 @@ export interface ResourceServer {
     user: { policy: 'allow_all' | 'require_client_grant' | 'deny_all' };
     client: { policy: 'require_client_grant' | 'deny_all' };
   };
+  /** The types of rich authorization requests (RFC 9396) the API accepts: domain/oidc/authorization-details.ts. */
+  authorization_details?: Array<{ type: string }> | null;
+  /** Only "standard" (or unset): consent is always asked for authorization details. */
+  consent_policy?: 'standard' | null;
   /** JWE access tokens (token-encryption.ts); null or absent: plain JWS. Holds the key's PEM: see presentResourceServer. */
   token_encryption?: TokenEncryption | null;
 }

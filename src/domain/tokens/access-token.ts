@@ -27,6 +27,8 @@ export interface AccessTokenRequest {
   /** Auth0's `gty` value, e.g. `client-credentials`; omitted from RFC 9068 tokens. */
   grantType?: string;
   permissions?: string[];
+  /** RFC 9396 §9.1: the approved rich authorization details, as the `authorization_details` claim. */
+  authorizationDetails?: ReadonlyArray<Record<string, unknown>>;
   lifetimeSeconds: number;
   now: number;
   /** The client certificate's `x5t#S256` when the token is certificate-bound (certificate-binding.ts). */
@@ -86,6 +88,7 @@ export function mintAccessToken(api: ResourceServer, ring: KeyRing, request: Acc
     claims.azp = request.clientId;
   }
   if (withPermissions) claims.permissions = request.permissions ?? request.scopes;
+  if (request.authorizationDetails) claims.authorization_details = request.authorizationDetails;
   if (request.certificateThumbprint) claims.cnf = confirmationClaim(request.certificateThumbprint);
   const jws = signJwt(signingKeyFor(api, ring), claims, rfc9068 ? 'at+jwt' : 'JWT');
   return api.token_encryption ? encryptAccessToken(api.token_encryption, jws) : jws;

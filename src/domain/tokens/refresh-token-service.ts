@@ -94,6 +94,7 @@ export class RefreshTokenService {
       ...(grant.audience ? { audience: grant.audience } : {}),
       ...(grant.sid ? { sessionId: grant.sid } : {}),
       ...(grant.acr !== undefined ? { acr: grant.acr } : {}),
+      ...(grant.authorizationDetails ? { authorizationDetails: grant.authorizationDetails } : {}),
       // RFC 8705 §4: a public client has no credentials a stolen refresh token would also need, so
       // its token is bound to the certificate of the request that earned it (carried across rotation).
       ...(options.certificateThumbprint && isPublicClient(client) ? { certificateThumbprint: options.certificateThumbprint } : {}),

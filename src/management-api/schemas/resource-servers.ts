@@ -48,7 +48,7 @@ export const ResourceServerResponse = Type.Object(
       ),
     ),
     consent_policy: opt(NullableOut(OneOf(CONSENT_POLICIES))),
-    authorization_details: opt(NullableOut(Type.Array(OpenObject()))),
+    authorization_details: opt(NullableOut(Type.Array(Type.Object({ type: Str }, { additionalProperties: false })))),
     proof_of_possession: opt(NullableOut(OpenObject())),
   },
   { additionalProperties: true, description: 'An API (resource server).' },

@@ -14,6 +14,8 @@ export interface RefreshTokenGrant {
   nonce?: string;
   /** The authentication context class the family's ID tokens assert (kept from the authorization). */
   acr?: string;
+  /** The rich authorization details (RFC 9396) approved with the login the family started from. */
+  authorizationDetails?: Array<Record<string, unknown>>;
   /** A public client's token bound to its client certificate (RFC 8705 §4): the certificate's `x5t#S256`. */
   certificateThumbprint?: string;
 }

@@ -4031,7 +4031,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4082,7 +4082,7 @@ export interface paths {
                                 allow_offline_access?: boolean;
                                 allow_online_access?: boolean;
                                 authorization_details?: {
-                                    [key: string]: unknown;
+                                    type: string;
                                 }[] | null;
                                 /** @enum {string|null} */
                                 consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4149,11 +4149,9 @@ export interface paths {
                     "application/json": {
                         allow_offline_access?: boolean;
                         allow_online_access?: boolean;
-                        authorization_details?: ({
+                        authorization_details?: {
                             type: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
+                        }[] | null;
                         /** @enum {string|null} */
                         consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
                         enforce_policies?: boolean;
@@ -4210,7 +4208,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4298,7 +4296,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
@@ -4388,11 +4386,9 @@ export interface paths {
                     "application/json": {
                         allow_offline_access?: boolean;
                         allow_online_access?: boolean;
-                        authorization_details?: ({
+                        authorization_details?: {
                             type: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[] | null;
+                        }[] | null;
                         /** @enum {string|null} */
                         consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;
                         enforce_policies?: boolean;
@@ -4448,7 +4444,7 @@ export interface paths {
                             allow_offline_access?: boolean;
                             allow_online_access?: boolean;
                             authorization_details?: {
-                                [key: string]: unknown;
+                                type: string;
                             }[] | null;
                             /** @enum {string|null} */
                             consent_policy?: "transactional-authorization-with-mfa" | "standard" | null;

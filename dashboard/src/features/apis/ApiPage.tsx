@@ -1,6 +1,6 @@
 /**
  * `/t/{tenant}/apis/{id}`: one API in Auth0's tabs: Settings (token lifetimes, signing algorithm,
- * RBAC, consent, offline access; Token Settings' JWE key; delete), Permissions (scopes), Machine to Machine Applications
+ * RBAC, consent, offline access; Token Settings' JWE key; delete), Permissions (scopes; rich authorization types), Machine to Machine Applications
  * (client grants for this audience) and Test (a client-credentials curl for one authorized app; the
  * secret stays masked, and is only ever on screen when the role holds read:client_keys; Admins also
  * get a real test token from the control API, with its decoded payload).
@@ -26,6 +26,7 @@ import { managesMembers } from '../../lib/roles';
 import { useTenant } from '../tenants/queries';
 import { SettingsCard } from '../../components/SettingsCard';
 import { TokenEncryptionCard } from './JweSettings';
+import { AuthorizationDetailsTypes } from './AuthorizationDetailsTypes';
 
 const TABS = ['settings', 'permissions', 'm2m', 'test'] as const;
 
@@ -264,6 +265,7 @@ function PermissionsTab({ api, rs }: { api: TenantApi; rs: ResourceServer }) {
           </Table.Tbody>
         </Table>
       )}
+      {rs.is_system ? null : <AuthorizationDetailsTypes api={api} rs={rs} canWrite={canWrite} />}
     </Stack>
   );
 }

@@ -11,6 +11,7 @@ import type { Client } from '../../../domain/clients/client.js';
 import { ApiAccessDenied, userApiAccess } from '../../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../../domain/oidc/user-claims.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
+import type { AuthorizationDetail } from '../../../domain/oidc/authorization-details.js';
 import { narrowedScope } from '../../../domain/tokens/refresh-token-service.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
@@ -58,6 +59,9 @@ async function refresh(services: Services, request: FastifyRequest, params: Gran
       grant.audience = access.api.identifier;
       grant.scope = [...oidcScopes, ...access.scopes];
       if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
+      // RFC 9396 §7: a refresh keeps the approved details, less any type the API or the client grant no longer allows.
+      const details = stored.authorizationDetails?.filter((detail) => access.detailsTypes.has(String(detail.type)));
+      if (details?.length) grant.authorizationDetails = details as AuthorizationDetail[];
     } catch (error) {
       if (error instanceof ApiAccessDenied) throw new AuthApiError(403, 'access_denied', error.message);
       throw error;

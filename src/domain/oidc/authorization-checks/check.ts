@@ -17,6 +17,7 @@ import type { AuthorizationRedirectError } from '../authorization-errors.js';
 import type { AuthorizationRequest, ResponseMode } from '../authorization-request.js';
 import type { TenantFeatures } from '../../tenants/features.js';
 import type { UrlPlaceholders } from '../../clients/url-rules.js';
+import type { ResourceServer } from '../../resource-servers/resource-server.js';
 
 /**
  * Endpoints that take an authorization request: `authorize` (with the magic-link and cross-origin
@@ -72,6 +73,8 @@ export interface RequestDraft {
   readonly responseMode: ResponseMode;
   readonly scope: readonly string[];
   readonly prompt: ReadonlySet<string>;
+  /** The parameters were pushed (RFC 9126): being judged at /oauth/par, or taken back with their request_uri. */
+  readonly pushedRequest: boolean;
   /** An error for the application, at the verified redirect_uri, in `responseMode`, with `state`. */
   fail(error: string, description: string): AuthorizationRedirectError;
 }
@@ -85,6 +88,10 @@ export interface RequestCheck extends CheckBase {
 export interface AuthorizationLookups {
   /** Whether `audience` is the identifier of one of the tenant's APIs. */
   apiExists(audience: string): Promise<boolean>;
+  /** The API `audience` names, if any. */
+  api(audience: string): Promise<ResourceServer | null>;
+  /** The `authorization_details_types` of the application's user client grant for the API; null without a grant. */
+  userGrantDetailsTypes(clientId: string, identifier: string): Promise<readonly string[] | null>;
 }
 
 export interface LookupCheck extends CheckBase {

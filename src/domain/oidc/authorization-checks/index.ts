@@ -28,6 +28,8 @@ import { complianceProfile } from './compliance-profile.js';
 import { scopeRequired } from './scope-required.js';
 import { requestedAcr } from './requested-acr.js';
 import { audienceIsAnApi } from './audience-is-an-api.js';
+import { authorizationDetailsShape } from './authorization-details-shape.js';
+import { authorizationDetailsTypes } from './authorization-details-types.js';
 
 export type { AuthorizationEndpoint, AuthorizationLookups, ClientCheck, LookupCheck, RequestCheck, RequestDraft } from './check.js';
 export { readRequest } from './read-request.js';
@@ -51,10 +53,11 @@ export const REQUEST_CHECKS: readonly RequestCheck[] = [
   maxAge,
   pkce,
   requestedAcr,
+  authorizationDetailsShape,
 ];
 
 /** On the parsed request, against the tenant's data. */
-export const LOOKUP_CHECKS: readonly LookupCheck[] = [audienceIsAnApi];
+export const LOOKUP_CHECKS: readonly LookupCheck[] = [audienceIsAnApi, authorizationDetailsTypes];
 
 /** The checks of `list` that apply to `endpoint`, in order. */
 export function checksFor<T extends { endpoints: readonly AuthorizationEndpoint[] }>(list: readonly T[], endpoint: AuthorizationEndpoint): readonly T[] {

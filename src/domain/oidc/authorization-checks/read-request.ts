@@ -16,6 +16,7 @@ export function readRequest(
   redirectUri: string,
   features: TenantFeatures,
   placeholders: UrlPlaceholders = NO_PLACEHOLDERS,
+  pushedRequest = false,
 ): RequestDraft {
   const responseType = canonicalResponseType(params.response_type ?? '');
   const responseTypes = new Set(responseType.split(' ').filter(Boolean)) as AuthorizationRequest['responseTypes'];
@@ -36,6 +37,7 @@ export function readRequest(
     responseMode,
     scope: (params.scope ?? 'openid').split(' ').filter(Boolean),
     prompt: new Set((params.prompt ?? '').split(' ').filter(Boolean)),
+    pushedRequest,
     fail: (error, description) => new AuthorizationRedirectError(error, description, target),
   };
 }

@@ -89,18 +89,21 @@ export async function buildServer(config: Config, services: Services, options: B
   // Device user codes typed at /activate: minute windows on the services' clock (shared through Redis when configured).
   const activateAttempts = await createWindowStore(60_000, config.redisUrl, `${config.rateLimits.redisPrefix}activate:`, app.log, () => services.clock.now());
   app.addHook('onClose', () => activateAttempts.close());
-  // Hour-long windows: the control plane's quotas and the Authentication API's registration quotas (distinct keys).
-  const quotas = await createWindowStore(60 * 60_000, config.redisUrl, `${config.rateLimits.redisPrefix}quota:`, app.log, () => services.clock.now());
-  app.addHook('onClose', () => quotas.close());
+  // Hour-long windows, one store each: anonymous registrations (Dynamic Client Registration) must not
+  // be able to push the control plane's quotas out of a full in-memory store.
+  const registrationQuotas = await createWindowStore(60 * 60_000, config.redisUrl, `${config.rateLimits.redisPrefix}registration:`, app.log, () => services.clock.now());
+  app.addHook('onClose', () => registrationQuotas.close());
+  const controlQuotas = await createWindowStore(60 * 60_000, config.redisUrl, `${config.rateLimits.redisPrefix}quota:`, app.log, () => services.clock.now());
+  app.addHook('onClose', () => controlQuotas.close());
   // One context for what browsers and applications call on the tenant's host: the Authentication
   // API's CORS and rate limits cover the hosted pages too.
   await app.register(async (authentication) => {
     registerAuthenticationApiHooks(authentication, services, rateLimiter);
-    await authentication.register(authenticationApi, { services, clientCertificates: clientCertificatesCanArrive(config), quotas });
+    await authentication.register(authenticationApi, { services, clientCertificates: clientCertificatesCanArrive(config), quotas: registrationQuotas });
     await authentication.register(hostedPages, { services, resume: resumeInteraction(services) });
     await authentication.register(activateRoutes, { services, attempts: activateAttempts });
   });
   await app.register(managementApi, { services, compilations, prefix: '/api/v2' });
-  await app.register(controlApi, { services, csrfKey: services.dashboardCsrfKey, limiter: rateLimiter.store, quotas, prefix: CONTROL_API_PREFIX });
+  await app.register(controlApi, { services, csrfKey: services.dashboardCsrfKey, limiter: rateLimiter.store, quotas: controlQuotas, prefix: CONTROL_API_PREFIX });
   return app;
 }

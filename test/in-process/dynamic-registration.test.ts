@@ -70,7 +70,7 @@ describe('dynamic client registration', () => {
       redirect_uris: [CALLBACK, 'https://rp.example.com/callback2'],
       client_secret_expires_at: 0,
       token_endpoint_auth_method: 'client_secret_post',
-      grant_types: ['implicit', 'authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token'],
     });
     expect(registered.client_secret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(registered.client_id_issued_at).toBe(Math.floor(server.clock.now() / 1000));
@@ -109,9 +109,19 @@ describe('dynamic client registration', () => {
     expect(body).not.toHaveProperty('client_secret');
     expect(body).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], application_type: 'web', client_secret_expires_at: 0 });
     expect((await api('GET', `/clients/${body.client_id}`)).body).toMatchObject({ app_type: 'spa', is_first_party: false, grant_types: ['authorization_code', 'refresh_token'] });
-    const native = await register({ redirect_uris: ['com.example.rp://callback'], application_type: 'native', token_endpoint_auth_method: 'none' }, '203.0.113.2');
+    // A native registration that leaves the method out is public, as AppAuth-style clients expect.
+    const native = await register({ redirect_uris: ['com.example.rp://callback'], application_type: 'native' }, '203.0.113.2');
     expect(native.status).toBe(201);
-    expect((await api('GET', `/clients/${((await native.json()) as { client_id: string }).client_id}`)).body).toMatchObject({ app_type: 'native', callbacks: ['com.example.rp://callback'] });
+    expect((await api('GET', `/clients/${((await native.json()) as { client_id: string }).client_id}`)).body).toMatchObject({ app_type: 'native', callbacks: ['com.example.rp://callback'], token_endpoint_auth_method: 'none' });
+  });
+
+  it("trusts a registered application's origin for CORS only at the token, userinfo and revoke endpoints", async () => {
+    // Anyone may register a callback on their own site: it must not open the tenant's signup,
+    // password-change and passwordless endpoints to that site's scripts.
+    expect((await register({ client_name: 'Elsewhere', redirect_uris: ['https://elsewhere.example/cb'], token_endpoint_auth_method: 'none', response_types: ['code'] }, '203.0.113.3')).status).toBe(201);
+    const preflight = (path: string) => server.fetch(`${issuer}${path}`, { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' } });
+    for (const path of ['oauth/token', 'userinfo', 'oauth/revoke']) expect((await preflight(path)).status, path).toBe(204);
+    for (const path of ['dbconnections/signup', 'dbconnections/change_password', 'passwordless/start']) expect((await preflight(path)).status, path).toBe(403);
   });
 
   it('refuses hostile or unsupported bodies with a 400 naming the problem, and creates nothing', async () => {
@@ -135,7 +145,7 @@ describe('dynamic client registration', () => {
       [{ redirect_uris: [CALLBACK], grant_types: ['implicit'], response_types: ['code'] }, 'invalid_client_metadata', /do not match/],
       [{ redirect_uris: [CALLBACK], response_types: ['none'] }, 'invalid_client_metadata', /response_types may only list/],
       [{ redirect_uris: [CALLBACK], logo_uri: 'http://rp.example.com/logo.png' }, 'invalid_client_metadata', /logo_uri must be an https URL/],
-      [{ redirect_uris: [CALLBACK], application_type: 'native' }, 'invalid_client_metadata', /native application is public/],
+      [{ redirect_uris: [CALLBACK], application_type: 'native', token_endpoint_auth_method: 'client_secret_post' }, 'invalid_client_metadata', /native application is public/],
       [{ redirect_uris: [CALLBACK], jwks_uri: 'https://rp.example.com/jwks', id_token_signed_response_alg: 'none' }, 'invalid_client_metadata', /^jwks_uri, id_token_signed_response_alg are not supported by this server/],
       [{ redirect_uris: [CALLBACK], is_first_party: true }, 'invalid_client_metadata', /is_first_party is not supported/],
       [{ redirect_uris: [CALLBACK], client_id: 'chosen' }, 'invalid_client_metadata', /client_id is not supported/],

@@ -84,7 +84,8 @@ export function parseRegistration(body: unknown): Registration {
     throw bad(`client_name must be 1 to ${MAX_NAME} characters, without '<' or '>'.`);
   }
   const applicationType = oneOf(fields, 'application_type', ['web', 'native'] as const) ?? 'web';
-  const authMethod: AuthMethod = oneOf(fields, 'token_endpoint_auth_method', AUTH_METHODS) ?? 'client_secret_post';
+  // A native application is public (AppAuth-style clients leave the method out).
+  const authMethod: AuthMethod = oneOf(fields, 'token_endpoint_auth_method', AUTH_METHODS) ?? (applicationType === 'native' ? 'none' : 'client_secret_post');
   if (applicationType === 'native' && authMethod !== 'none') throw bad("A native application is public: token_endpoint_auth_method must be 'none'.");
 
   // Anyone may register: exact URLs only (no wildcard, no placeholder), then the Management API's rules for callbacks.
@@ -104,7 +105,7 @@ export function parseRegistration(body: unknown): Registration {
   // The redirect-based grants the response types need, and those the grant types allow, must agree
   // (RFC 7591 §2.1): what is registered is what /authorize will accept, nothing more.
   const impliedByResponses = new Set(responseTypes?.flatMap((type) => type.split(' ').map((word) => RESPONSE_GRANT[word]!)));
-  const grants = grantTypes ?? (responseTypes ? [...impliedByResponses, ...(impliedByResponses.has('authorization_code') ? ['refresh_token'] : [])] : ['implicit', 'authorization_code', 'refresh_token']);
+  const grants = grantTypes ?? (responseTypes ? [...impliedByResponses, ...(impliedByResponses.has('authorization_code') ? ['refresh_token'] : [])] : ['authorization_code', 'refresh_token']);
   const redirectGrants = grants.filter((grant) => grant !== 'refresh_token');
   if (redirectGrants.length === 0) throw bad('grant_types must include authorization_code or implicit.');
   if (responseTypes && (redirectGrants.length !== impliedByResponses.size || redirectGrants.some((grant) => !impliedByResponses.has(grant as (typeof GRANT_TYPES)[number])))) {

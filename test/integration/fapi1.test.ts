@@ -191,7 +191,8 @@ beforeAll(async () => {
   const boot = server.bootstrap;
   const token = await send({ path: '/oauth/token', form: { grant_type: 'client_credentials', client_id: boot.client_id, client_secret: boot.client_secret, audience: `${base()}/api/v2/` } });
   mgmt = token.body.access_token;
-  await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: true } });
+  // PS256 ID tokens verify against a JWKS whose RSA keys do not say alg RS256 (as the certification page says).
+  await must('PATCH', '/tenants/settings', { mtls: { enable_endpoint_aliases: true }, flags: { remove_alg_from_jwks: true } });
   await must('POST', '/users', { connection: DB, email: 'ada@example.com', password: PASSWORD, email_verified: true });
 
   // An rsaEncryption key (as openssl genrsa makes one), used with PS256.
@@ -223,7 +224,7 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
     const cred = await must('POST', `/clients/${pkj.client_id}/credentials`, { credential_type: 'public_key', alg: 'PS256', pem: ps256Pem });
     ps256Kid = cred.kid;
     const es = await must('POST', `/clients/${pkj.client_id}/credentials`, { credential_type: 'public_key', alg: 'ES256', pem: es256Pem });
-    const methods = { token_endpoint_auth_method: null, client_authentication_methods: { private_key_jwt: { credentials: [{ id: cred.id }] } } };
+    const methods = { token_endpoint_auth_method: null, client_authentication_methods: { private_key_jwt: { credentials: [{ id: cred.id }] } }, jwt_configuration: { alg: 'PS256' } };
     // "Enforces the use of JAR": the level needs request-object credentials…
     const noJar = await management('PATCH', `/clients/${pkj.client_id}`, { ...methods, compliance_level: 'fapi1_adv_pkj_par' });
     expect(noJar.status).toBe(400);
@@ -238,6 +239,14 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
     expect(wildcard.body.message).toMatch(/'callbacks' must not contain wildcards with 'compliance_level' fapi1_adv_pkj_par/);
     expect((await must('GET', `/clients/${pkj.client_id}`)).compliance_level ?? null).toBeNull();
 
+    // FAPI 1 Advanced §8.6: the ID token (the detached signature) is PS256, never RS256 nor HS256.
+    const rs256IdTokens = await management('PATCH', `/clients/${pkj.client_id}`, { ...methods, signed_request_object: { credentials: [{ id: cred.id }] }, jwt_configuration: { alg: 'RS256' }, compliance_level: 'fapi1_adv_pkj_par' });
+    expect(rs256IdTokens.status).toBe(400);
+    expect(rs256IdTokens.body.message).toMatch(/'jwt_configuration.alg' must be PS256 with 'compliance_level' fapi1_adv_pkj_par \(not RS256\)/);
+    const hs256IdTokens = await management('PATCH', `/clients/${pkj.client_id}`, { ...methods, signed_request_object: { credentials: [{ id: cred.id }] }, jwt_configuration: { alg: 'HS256' }, compliance_level: 'fapi1_adv_pkj_par' });
+    expect(hs256IdTokens.status).toBe(400);
+    expect(hs256IdTokens.body.message).toMatch(/HS256/);
+
     const set = await must('PATCH', `/clients/${pkj.client_id}`, { ...methods, signed_request_object: { credentials: [{ id: cred.id }] }, compliance_level: 'fapi1_adv_pkj_par' });
     expect(set).toMatchObject({ compliance_level: 'fapi1_adv_pkj_par', signed_request_object: { required: false, credentials: [{ id: cred.id }] } });
     // On the merged application: adding a wildcard, an ES256 request-object key or a password grant afterwards is refused too.
@@ -246,6 +255,7 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
     expect(addWildcard.body.message).toMatch(/'callbacks'/);
     expect((await management('PATCH', `/clients/${pkj.client_id}`, { signed_request_object: { credentials: [{ id: cred.id }, { id: es.id }] } })).status).toBe(400);
     expect((await management('PATCH', `/clients/${pkj.client_id}`, { signed_request_object: null })).status).toBe(400);
+    expect((await management('PATCH', `/clients/${pkj.client_id}`, { jwt_configuration: { alg: 'RS256' } })).status).toBe(400);
     expect((await management('PATCH', `/clients/${pkj.client_id}`, { grant_types: ['authorization_code', 'implicit', 'password'] })).status).toBe(400);
     // On POST, with the credentials given whole (one key per credential: a client cannot hold the same key twice).
     const assertionPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -254,6 +264,7 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
       app_type: 'regular_web',
       grant_types: ['authorization_code', 'implicit'],
       compliance_level: 'fapi1_adv_pkj_par',
+      jwt_configuration: { alg: 'PS256' },
       client_authentication_methods: { private_key_jwt: { credentials: [{ credential_type: 'public_key', alg: 'PS256', pem: assertionPem }] } },
       signed_request_object: { credentials: [{ credential_type: 'public_key', alg: 'PS256', pem: ps256Pem }] },
     };
@@ -279,7 +290,8 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
     expect(answer.has('iss')).toBe(false);
     const code = answer.get('code')!;
     const jwks = createLocalJWKSet((await send({ path: '/.well-known/jwks.json' })).body);
-    const { payload: front } = await jwtVerify(answer.get('id_token')!, jwks, { issuer: issuer(), audience: pkj.client_id });
+    const { payload: front, protectedHeader } = await jwtVerify(answer.get('id_token')!, jwks, { issuer: issuer(), audience: pkj.client_id });
+    expect(protectedHeader.alg).toBe('PS256');
     expect(front).toMatchObject({ nonce: 'fapi1-nonce', c_hash: halfHash(code), s_hash: halfHash('fapi1-state') });
 
     // The token endpoint: the assertion may name the token endpoint ("N": not only the issuer); s_hash again; numeric updated_at.
@@ -376,6 +388,7 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
       token_endpoint_auth_method: null,
       client_authentication_methods: { self_signed_tls_client_auth: { credentials: [{ id: certificate.id }] } },
       signed_request_object: { credentials: [{ id: jar.id }] },
+      jwt_configuration: { alg: 'PS256' },
       compliance_level: 'fapi1_adv_mtls_par',
     });
     const object = await requestObject(requestParams({ state: 'mtls-state' }), { clientId: created.client_id });

@@ -31,6 +31,16 @@ describe('compliance levels (domain/clients/compliance-levels.ts)', () => {
     expect(() => checkComplianceLevelCredentials(fapi2, [{ id: 'cred_es', alg: 'ES256' }])).not.toThrow();
   });
 
+  it('every level: the private_key_jwt credentials must be PS256 or ES256 (never RS256)', () => {
+    for (const level of ['fapi2_sp_pkj_mtls', 'fapi1_adv_pkj_par']) {
+      const client = { compliance_level: level, client_authentication_methods: { private_key_jwt: { credentials: [{ id: 'cred_rs' }] } } } as never;
+      expect(() => checkComplianceLevelCredentials(client, [{ id: 'cred_rs', alg: 'RS256' }])).toThrow(/private_key_jwt credentials to use alg PS256 or ES256 \(credential cred_rs uses RS256\)/);
+    }
+    const client = { compliance_level: 'fapi2_sp_pkj_mtls', client_authentication_methods: { private_key_jwt: { credentials: [{ id: 'a' }, { id: 'b' }] } } } as never;
+    expect(() => checkComplianceLevelCredentials(client, [{ id: 'a', alg: 'PS256' }, { id: 'b', alg: 'ES256' }, { id: 'unused', alg: 'RS256' }])).not.toThrow();
+    expect(() => checkComplianceLevelCredentials({ compliance_level: null, client_authentication_methods: { private_key_jwt: { credentials: [{ id: 'a' }] } } } as never, [{ id: 'a', alg: 'RS256' }])).not.toThrow();
+  });
+
   it('maps Auth0-specific error codes to standard ones for FAPI clients only', () => {
     const fapi = { compliance_level: 'fapi2_sp_mtls_mtls' };
     expect(conformantErrorCode(fapi, 'token', 'unauthorized')).toBe('invalid_grant');

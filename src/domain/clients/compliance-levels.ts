@@ -59,7 +59,19 @@ export interface ComplianceProfile {
   readonly idTokenStateHash: boolean;
   /** Token, userinfo and PAR answers carry `x-fapi-interaction-id` (FAPI 1 Baseline §6.2.1, auth-api/fapi-headers.ts). */
   readonly fapiInteractionId: boolean;
+  /**
+   * The only algorithms the application's ID tokens (`jwt_configuration.alg`) may use; undefined:
+   * any but HS256, which no level allows (an ID token MACed with the client secret is no signature
+   * a FAPI client can rely on, and the secret outlives a move to private_key_jwt or mTLS).
+   */
+  readonly idTokenAlgs: readonly string[] | undefined;
 }
+
+/**
+ * The algorithms a private_key_jwt credential of an application with a level may hold (FAPI 1
+ * Advanced §8.6, FAPI 2.0 Security Profile §5.4: PS256 or ES256, never RS256).
+ */
+export const COMPLIANT_ASSERTION_ALGS: readonly string[] = ['PS256', 'ES256'];
 
 /** What the FAPI 1 rows add, off for FAPI 2.0. */
 const NO_FAPI1_RULES = {
@@ -69,6 +81,7 @@ const NO_FAPI1_RULES = {
   noWildcardCallbacks: false,
   idTokenStateHash: false,
   fapiInteractionId: false,
+  idTokenAlgs: undefined,
 } as const;
 
 const FAPI2_SECURITY_PROFILE = {
@@ -109,6 +122,8 @@ const FAPI1_ADVANCED = {
   noWildcardCallbacks: true,
   idTokenStateHash: true,
   fapiInteractionId: true,
+  // FAPI 1 Advanced §8.6: PS256 or ES256; Tessera's ID tokens offer PS256 (and RS256, HS256).
+  idTokenAlgs: ['PS256'],
 } as const;
 
 const MTLS_CLIENT_AUTH = ['tls_client_auth', 'self_signed_tls_client_auth'];
@@ -155,6 +170,10 @@ export function checkComplianceLevel(client: Client): void {
   if (profile.noWildcardCallbacks && client.callbacks.some(hasWildcard)) {
     throw invalid(`Payload validation error: 'callbacks' must not contain wildcards with 'compliance_level' ${profile.level}.`);
   }
+  const idTokenAlg = client.jwt_configuration?.alg ?? 'RS256';
+  if (idTokenAlg === 'HS256' || (profile.idTokenAlgs && !profile.idTokenAlgs.includes(idTokenAlg))) {
+    throw invalid(`Payload validation error: 'jwt_configuration.alg' must be ${(profile.idTokenAlgs ?? ['RS256', 'PS256']).join(' or ')} with 'compliance_level' ${profile.level} (not ${idTokenAlg}).`);
+  }
 }
 
 /**
@@ -165,6 +184,12 @@ export function checkComplianceLevel(client: Client): void {
  * authorization request refuses another alg too (defence in depth, and for credentials of before).
  */
 export function checkComplianceLevelCredentials(client: Client, credentials: readonly { id: string; alg: string | null }[]): void {
+  if (!complianceProfileOf(client)) return;
+  const assertionIds = authenticationMethodsOf(client)?.private_key_jwt?.credentials.map((credential) => credential.id) ?? [];
+  const weak = credentials.find((credential) => assertionIds.includes(credential.id) && !COMPLIANT_ASSERTION_ALGS.includes(credential.alg ?? ''));
+  if (weak) {
+    throw invalid(`Payload validation error: 'compliance_level' ${client.compliance_level} requires the private_key_jwt credentials to use alg ${COMPLIANT_ASSERTION_ALGS.join(' or ')} (credential ${weak.id} uses ${weak.alg ?? 'none'}).`);
+  }
   const algs = complianceProfileOf(client)?.requestObjectAlgs;
   if (!algs) return;
   const ids = requestObjectCredentialIds(client);

@@ -120,6 +120,40 @@ describe('POST /oauth/device/code', () => {
   });
 });
 
+describe('user code masks: at least 10^9 codes for the charset', () => {
+  const patch = (device_flow: Json) => server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { device_flow });
+
+  it('refuses masks with too few `*` for the charset, naming device_flow.mask', async () => {
+    try {
+      // base20: 7 `*` (20^7 ≈ 1.28·10^9) is the least; digits: 9.
+      for (const mask of ['*', '****', '***-***']) {
+        const bad = await patch({ charset: 'base20', mask });
+        expect(bad.status, mask).toBe(400);
+        expect(bad.body.message, mask).toContain('device_flow.mask');
+      }
+      expect((await patch({ charset: 'base20', mask: '****-***' })).status).toBe(200);
+      for (const mask of ['****-****', '********']) expect((await patch({ charset: 'digits', mask })).status, mask).toBe(400);
+      expect((await patch({ charset: 'digits', mask: '***-***-***' })).status).toBe(200);
+    } finally {
+      await patch({ charset: 'base20', mask: '****-****' });
+    }
+  });
+
+  it('checks the charset against the stored mask when only the charset is patched', async () => {
+    try {
+      expect((await patch({ mask: '****-***' })).status).toBe(200);
+      // 10^7 digit codes: refused although the PATCH names only the charset.
+      const bad = await patch({ charset: 'digits' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toContain('device_flow.mask');
+      const stored = await server.api('dev', token, 'GET', '/api/v2/tenants/settings');
+      expect(stored.body.device_flow).toEqual({ charset: 'base20', mask: '****-***' });
+    } finally {
+      await patch({ charset: 'base20', mask: '****-****' });
+    }
+  });
+});
+
 describe('activation and polling', () => {
   it('pending while the user logs in, slow_down when polled too fast (the interval grows by 5 s), then tokens once', async () => {
     const codes = await start();
@@ -290,5 +324,42 @@ describe('/activate', () => {
     await server.drain();
     const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdeac')}&per_page=100`);
     expect(logs.body.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('logs a wrong code by its length only', async () => {
+    advance(61);
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    expect((await enterCode(browser, 'QWXZ-KLMN')).status).toBe(400);
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdeac')}&per_page=100&sort=date:-1`);
+    expect(JSON.stringify(logs.body)).not.toContain('QWXZ');
+    expect(logs.body[0].details).toMatchObject({ user_code_length: 9 });
+  });
+
+  it('refuses everyone in the tenant once 100 wrong codes a minute came from any addresses (logged api_limit)', async () => {
+    advance(61);
+    const fresh = await start();
+    /** /activate as seen from `ip` (the in-process server trusts x-forwarded-for). */
+    const enterFrom = async (ip: string, code: string) => {
+      const page = await server.fetch(`${base}/activate`, { headers: { 'x-forwarded-for': ip } });
+      const cookie = /tessera_activate=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1];
+      return server.fetch(`${base}/activate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: `tessera_activate=${cookie}`, 'x-forwarded-for': ip },
+        body: new URLSearchParams({ _csrf: inputValue(await page.text(), '_csrf'), user_code: code }),
+      });
+    };
+    // 10 addresses, each within its own limit of 10 a minute.
+    for (let a = 0; a < 10; a += 1) {
+      for (let i = 0; i < 10; i += 1) expect((await enterFrom(`198.51.100.${a + 1}`, `BBBB-BB${a}${i}`)).status).toBe(400);
+    }
+    // The right code, from an address never seen: refused like any other guess.
+    const refused = await enterFrom('203.0.113.7', fresh.user_code);
+    expect(refused.status).toBe(429);
+    advance(61);
+    expect((await enterFrom('203.0.113.7', fresh.user_code)).status).toBe(302);
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:api_limit')}&per_page=100`);
+    expect(logs.body.filter((entry: Json) => entry.details?.bucket === 'activate')).toHaveLength(1);
   });
 });

@@ -32,6 +32,25 @@ const MAX_TYPED_LENGTH = 64;
 
 export type DeviceCharset = keyof typeof CHARSETS;
 
+/**
+ * The smallest user code space a mask may give: 10^9 codes (about 2^30). With `/activate`'s limits
+ * (10 wrong codes a minute per address, 100 a minute per tenant) an attacker guessing for a code's
+ * whole 900 s life reaches at most 1,500 codes, so even with 10^4 codes live at once the chance of
+ * hitting one stays near 1.5%·10^4/10^9 ≈ 0.0015%. The rule, exactly: charset size ^ number of `*`
+ * ≥ 10^9, so base20 needs at least 7 `*` (20^7 ≈ 1.28·10^9) and digits at least 9 (10^9).
+ * Auth0's page documents no minimum; this floor is Tessera's.
+ */
+export const MIN_USER_CODE_SPACE = 1e9;
+
+/** Why a charset and mask give too few user codes (the Management API's 400), or undefined. */
+export function userCodeSpaceProblem(format: TenantSettings['device_flow']): string | undefined {
+  const stars = [...format.mask].filter((c) => c === '*').length;
+  const size = CHARSETS[format.charset].length;
+  if (size ** stars >= MIN_USER_CODE_SPACE) return undefined;
+  const needed = Math.ceil(Math.log(MIN_USER_CODE_SPACE) / Math.log(size) - 1e-9);
+  return `device_flow.mask must contain at least ${needed} "*" for the ${format.charset} charset (at least 10^9 possible user codes); it has ${stars}.`;
+}
+
 /** A new user code: each `*` of the mask becomes a random character of the charset, anything else is kept. */
 export function generateUserCode(format: TenantSettings['device_flow']): string {
   const alphabet = CHARSETS[format.charset];

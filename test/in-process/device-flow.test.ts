@@ -216,6 +216,17 @@ describe('activation and polling', () => {
     expect(grants.body.map((g: Json) => g.clientID ?? g.client_id)).toEqual([thirdParty.client_id]);
   });
 
+  it('confirming a code that expired meanwhile records no consent', async () => {
+    const partner = await createTv({ name: 'Late Partner TV', is_first_party: false });
+    const codes = await start({ client_id: partner.client_id });
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const consent = await logIn(browser, await enterCode(browser, codes.user_code));
+    advance(901);
+    expect((await confirm(browser, consent, 'accept')).html).not.toContain('Device connected');
+    const grants = await server.api('dev', token, 'GET', `/api/v2/grants?user_id=${encodeURIComponent(userId)}`);
+    expect(grants.body.map((g: Json) => g.clientID ?? g.client_id)).not.toContain(partner.client_id);
+  });
+
   it('a confidential application must authenticate to ask for device codes', async () => {
     const confidential = await createTv({ name: 'Confidential TV', token_endpoint_auth_method: 'client_secret_post' });
     const unauthenticated = await deviceCode({ client_id: confidential.client_id });
@@ -278,6 +289,22 @@ describe('activation and polling', () => {
     const answer = await confirm(browser, consent, 'accept');
     expect(answer.html).not.toContain('Device connected');
     expect((await poll(codes.device_code)).body.error).toBe('expired_token');
+  });
+  it('an API that refuses the user denies the device, logged fdecc with the reason', async () => {
+    const closed = 'https://closed.example.com/';
+    const api = await server.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: closed, subject_type_authorization: { user: { policy: 'deny_all' } } });
+    expect(api.status, JSON.stringify(api.body)).toBe(201);
+    const codes = await start({ audience: closed, scope: 'openid' });
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const loginUrl = locationOf(await enterCode(browser, codes.user_code), base);
+    const html = await (await browser.get(loginUrl.toString())).text();
+    const refused = await browser.post(`${base}/u/login`, { state: loginUrl.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    expect(refused.status).toBe(403);
+    advance(15);
+    expect((await poll(codes.device_code)).body.error).toBe('access_denied');
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdecc')}&per_page=100`);
+    expect(logs.body.some((entry: Json) => entry.details?.reason === 'api_access_denied' && entry.details?.audience === closed)).toBe(true);
   });
 });
 

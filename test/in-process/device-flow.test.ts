@@ -227,6 +227,38 @@ describe('activation and polling', () => {
     expect(grants.body.map((g: Json) => g.clientID ?? g.client_id)).not.toContain(partner.client_id);
   });
 
+  it('a user code whose authorization expired is drawn again (the old device code stays expired)', async () => {
+    // A mask stored before the 10^9 floor (written under the Management API): 10 codes only.
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const record = (await server.services.storage.repos.tenants.findActiveById<Json>(tenant.id))!;
+    await server.services.storage.repos.tenants.updateSettings(tenant.id, { ...record.settings, device_flow: { charset: 'digits', mask: '*' } });
+    // Any PATCH that does not name device_flow drops the cached settings.
+    expect((await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Dev' })).status).toBe(200);
+    try {
+      const first = await start();
+      const taken = [first];
+      for (let i = 0; i < 60 && taken.length < 10; i += 1) {
+        const res = await deviceCode({ client_id: tv.client_id, scope: 'openid' });
+        if (res.status === 200) taken.push(res.body);
+        else expect(res.status).toBe(503);
+      }
+      expect(new Set(taken.map((c) => c.user_code)).size).toBe(10);
+      // Every code live: none is free.
+      expect((await deviceCode({ client_id: tv.client_id, scope: 'openid' })).status).toBe(503);
+      advance(901);
+      // All expired (kept 7 days for the sweeper): their codes are free again.
+      const again = await start();
+      expect(again.user_code).toMatch(/^\d$/);
+      const holder = taken.find((c) => c.user_code === again.user_code)!;
+      const browser = new FormBrowser({ caFetch: server.fetch });
+      expect((await confirm(browser, await logIn(browser, await enterCode(browser, again.user_code)), 'accept')).html).toContain('Device connected');
+      expect((await poll(holder.device_code, tv.client_id)).body.error).toBe('expired_token');
+      expect((await poll(again.device_code)).status).toBe(200);
+    } finally {
+      await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { device_flow: { charset: 'base20', mask: '****-****' } });
+    }
+  });
+
   it('a confidential application must authenticate to ask for device codes', async () => {
     const confidential = await createTv({ name: 'Confidential TV', token_endpoint_auth_method: 'client_secret_post' });
     const unauthenticated = await deviceCode({ client_id: confidential.client_id });

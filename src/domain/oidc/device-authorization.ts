@@ -12,7 +12,7 @@
  *   polling state (the interval, the last poll) and the user code it stands for. The token endpoint
  *   consumes it once the user answered: tokens are issued once.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { TtlStore } from './ttl-store.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
@@ -86,6 +86,11 @@ export interface DeviceApproval {
 }
 
 export interface UserCodeEntry {
+  /**
+   * Random, shared with the device code entry: a user code is reused once its entry expired, so a
+   * device code must find its own authorization under the key, not a later one's.
+   */
+  id?: string;
   request: DeviceRequest;
   /** The code as shown to the user (with the mask's separators), for the confirmation page. */
   userCode: string;
@@ -96,6 +101,8 @@ export interface UserCodeEntry {
 export interface DeviceCodeEntry {
   /** The normalized user code: the key of the user code entry. */
   userCodeKey: string;
+  /** The `id` of the user code entry this device code stands for. */
+  userCodeId?: string;
   clientId: string;
   interval: number;
   /** Epoch ms of the last poll. */
@@ -109,18 +116,21 @@ export interface IssuedDeviceCodes {
   interval: number;
 }
 
-/** Stores a new device authorization; a user code already taken (live or retained) is drawn again. */
+/** Stores a new device authorization; a user code taken by a live authorization is drawn again. */
 export async function startDeviceAuthorization(ttl: TtlStore, tenantId: string, format: TenantSettings['device_flow'], request: DeviceRequest): Promise<IssuedDeviceCodes> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const userCode = generateUserCode(format);
     const userCodeKey = normalizeUserCode(userCode)!;
-    const entry: UserCodeEntry = { request, userCode, status: 'pending' };
+    const id = randomBytes(16).toString('base64url');
+    const entry: UserCodeEntry = { id, request, userCode, status: 'pending' };
+    // A live code is drawn again; an expired one is taken over (ttl-store.ts `putUnder`).
     if (!(await ttl.putUnder(tenantId, 'device_user_code', userCodeKey, entry, DEVICE_CODE_TTL_SECONDS))) continue;
-    const device: DeviceCodeEntry = { userCodeKey, clientId: request.clientId, interval: DEVICE_POLL_INTERVAL_SECONDS };
+    const device: DeviceCodeEntry = { userCodeKey, userCodeId: id, clientId: request.clientId, interval: DEVICE_POLL_INTERVAL_SECONDS };
     const deviceCode = await ttl.put(tenantId, 'device_code', device, DEVICE_CODE_TTL_SECONDS);
     return { deviceCode, userCode, expiresIn: DEVICE_CODE_TTL_SECONDS, interval: DEVICE_POLL_INTERVAL_SECONDS };
   }
-  // A mask with very few `*` for the charset: the codes in use fill the space.
+  // Five live codes drawn in a row: the live codes fill much of the space (a mask stored before the
+  // 10^9 floor, or a flood of requests).
   throw new DeviceCodeSpaceExhausted();
 }
 
@@ -167,7 +177,7 @@ export async function pollDeviceCode(ttl: TtlStore, clock: Clock, tenantId: stri
   if (!(await ttl.update(tenantId, 'device_code', deviceCode, next, device)) || tooSoon) return { outcome: 'slow_down' };
 
   const entry = await ttl.get<UserCodeEntry>(tenantId, 'device_user_code', device.userCodeKey);
-  if (!entry) return { outcome: 'expired_token' };
+  if (!entry || entry.id !== device.userCodeId) return { outcome: 'expired_token' };
   if (entry.status === 'pending') return { outcome: 'authorization_pending' };
   const taken = await ttl.consume<DeviceCodeEntry>(tenantId, 'device_code', deviceCode);
   if (taken.status !== 'ok') return { outcome: 'invalid_grant' };

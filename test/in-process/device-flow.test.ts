@@ -90,6 +90,23 @@ describe('POST /oauth/device/code', () => {
     expect(body.device_code.length).toBeGreaterThanOrEqual(43);
   });
 
+  it('an application may start 100 authorizations an hour per address', async () => {
+    const from = async (ip: string) => {
+      const res = await server.fetch(`${base}/oauth/device/code`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+        body: new URLSearchParams({ client_id: tv.client_id, scope: 'openid' }),
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Json };
+    };
+    for (let i = 0; i < 100; i += 1) expect((await from('192.0.2.50')).status).toBe(200);
+    const limited = await from('192.0.2.50');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('too_many_requests');
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect((await from('192.0.2.51')).status).toBe(200);
+  });
+
   it('refuses applications without the grant, unknown audiences and unknown clients (logged fdeaz)', async () => {
     const web = await server.api('dev', token, 'POST', '/api/v2/clients', { name: 'No device', app_type: 'native' });
     const refused = await deviceCode({ client_id: web.body.client_id });

@@ -276,6 +276,42 @@ describe('activation and polling', () => {
     }
   });
 
+  it('of two concurrent polls after the approval, exactly one gets the tokens', async () => {
+    const codes = await start();
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const entered = await enterCode(browser, codes.user_code);
+    const consent = browser.cookieNames().includes('tessera_session') ? locationOf(entered, base) : await logIn(browser, entered);
+    expect((await confirm(browser, consent, 'accept')).html).toContain('Device connected');
+    const answers = await Promise.all([poll(codes.device_code), poll(codes.device_code)]);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200)[0]!.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('two concurrent takeovers of one expired user code: exactly one wins', async () => {
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const ttl = server.services.ttl;
+    expect(await ttl.putUnder(tenant.id, 'device_user_code', 'RACE1', { n: 0 }, 10)).toBe(true);
+    expect(await ttl.putUnder(tenant.id, 'device_user_code', 'RACE1', { n: 1 }, 10)).toBe(false);
+    advance(11);
+    const won = await Promise.all([1, 2, 3].map((n) => ttl.putUnder(tenant.id, 'device_user_code', 'RACE1', { n }, 10)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = won.indexOf(true) + 1;
+    expect(await ttl.get(tenant.id, 'device_user_code', 'RACE1')).toEqual({ n: winner });
+  });
+
+  it("another tenant's /activate does not know the code", async () => {
+    await server.createTenant('elsewhere');
+    const other = server.originOf('elsewhere');
+    const codes = await start();
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const html = await (await browser.get(`${other}/activate`)).text();
+    const res = await browser.post(`${other}/activate`, { _csrf: inputValue(html, '_csrf'), user_code: codes.user_code });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Invalid or expired code');
+    // Still pending at home.
+    expect((await poll(codes.device_code)).body.error).toBe('authorization_pending');
+  });
+
   it('a confidential application must authenticate to ask for device codes', async () => {
     const confidential = await createTv({ name: 'Confidential TV', token_endpoint_auth_method: 'client_secret_post' });
     const unauthenticated = await deviceCode({ client_id: confidential.client_id });

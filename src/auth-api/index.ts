@@ -54,7 +54,7 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(userinfoEndpoint, { services });
   await app.register(revokeEndpoint, { services });
   await app.register(parEndpoint, { services });
-  await app.register(deviceCodeEndpoint, { services });
+  await app.register(deviceCodeEndpoint, { services, quotas });
   await app.register(dynamicRegistrationEndpoint, { services, quotas });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });

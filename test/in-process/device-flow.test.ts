@@ -90,6 +90,23 @@ describe('POST /oauth/device/code', () => {
     expect(body.device_code.length).toBeGreaterThanOrEqual(43);
   });
 
+  it('an application may start 100 authorizations an hour per address', async () => {
+    const from = async (ip: string) => {
+      const res = await server.fetch(`${base}/oauth/device/code`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+        body: new URLSearchParams({ client_id: tv.client_id, scope: 'openid' }),
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Json };
+    };
+    for (let i = 0; i < 100; i += 1) expect((await from('192.0.2.50')).status).toBe(200);
+    const limited = await from('192.0.2.50');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('too_many_requests');
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect((await from('192.0.2.51')).status).toBe(200);
+  });
+
   it('refuses applications without the grant, unknown audiences and unknown clients (logged fdeaz)', async () => {
     const web = await server.api('dev', token, 'POST', '/api/v2/clients', { name: 'No device', app_type: 'native' });
     const refused = await deviceCode({ client_id: web.body.client_id });
@@ -116,6 +133,40 @@ describe('POST /oauth/device/code', () => {
       }
     } finally {
       await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { device_flow: { charset: 'base20', mask: '****-****' } });
+    }
+  });
+});
+
+describe('user code masks: at least 10^9 codes for the charset', () => {
+  const patch = (device_flow: Json) => server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { device_flow });
+
+  it('refuses masks with too few `*` for the charset, naming device_flow.mask', async () => {
+    try {
+      // base20: 7 `*` (20^7 ≈ 1.28·10^9) is the least; digits: 9.
+      for (const mask of ['*', '****', '***-***']) {
+        const bad = await patch({ charset: 'base20', mask });
+        expect(bad.status, mask).toBe(400);
+        expect(bad.body.message, mask).toContain('device_flow.mask');
+      }
+      expect((await patch({ charset: 'base20', mask: '****-***' })).status).toBe(200);
+      for (const mask of ['****-****', '********']) expect((await patch({ charset: 'digits', mask })).status, mask).toBe(400);
+      expect((await patch({ charset: 'digits', mask: '***-***-***' })).status).toBe(200);
+    } finally {
+      await patch({ charset: 'base20', mask: '****-****' });
+    }
+  });
+
+  it('checks the charset against the stored mask when only the charset is patched', async () => {
+    try {
+      expect((await patch({ mask: '****-***' })).status).toBe(200);
+      // 10^7 digit codes: refused although the PATCH names only the charset.
+      const bad = await patch({ charset: 'digits' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toContain('device_flow.mask');
+      const stored = await server.api('dev', token, 'GET', '/api/v2/tenants/settings');
+      expect(stored.body.device_flow).toEqual({ charset: 'base20', mask: '****-***' });
+    } finally {
+      await patch({ charset: 'base20', mask: '****-****' });
     }
   });
 });
@@ -182,6 +233,85 @@ describe('activation and polling', () => {
     expect(grants.body.map((g: Json) => g.clientID ?? g.client_id)).toEqual([thirdParty.client_id]);
   });
 
+  it('confirming a code that expired meanwhile records no consent', async () => {
+    const partner = await createTv({ name: 'Late Partner TV', is_first_party: false });
+    const codes = await start({ client_id: partner.client_id });
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const consent = await logIn(browser, await enterCode(browser, codes.user_code));
+    advance(901);
+    expect((await confirm(browser, consent, 'accept')).html).not.toContain('Device connected');
+    const grants = await server.api('dev', token, 'GET', `/api/v2/grants?user_id=${encodeURIComponent(userId)}`);
+    expect(grants.body.map((g: Json) => g.clientID ?? g.client_id)).not.toContain(partner.client_id);
+  });
+
+  it('a user code whose authorization expired is drawn again (the old device code stays expired)', async () => {
+    // A mask stored before the 10^9 floor (written under the Management API): 10 codes only.
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const record = (await server.services.storage.repos.tenants.findActiveById<Json>(tenant.id))!;
+    await server.services.storage.repos.tenants.updateSettings(tenant.id, { ...record.settings, device_flow: { charset: 'digits', mask: '*' } });
+    // Any PATCH that does not name device_flow drops the cached settings.
+    expect((await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Dev' })).status).toBe(200);
+    try {
+      const first = await start();
+      const taken = [first];
+      for (let i = 0; i < 60 && taken.length < 10; i += 1) {
+        const res = await deviceCode({ client_id: tv.client_id, scope: 'openid' });
+        if (res.status === 200) taken.push(res.body);
+        else expect(res.status).toBe(503);
+      }
+      expect(new Set(taken.map((c) => c.user_code)).size).toBe(10);
+      // Every code live: none is free.
+      expect((await deviceCode({ client_id: tv.client_id, scope: 'openid' })).status).toBe(503);
+      advance(901);
+      // All expired (kept 7 days for the sweeper): their codes are free again.
+      const again = await start();
+      expect(again.user_code).toMatch(/^\d$/);
+      const holder = taken.find((c) => c.user_code === again.user_code)!;
+      const browser = new FormBrowser({ caFetch: server.fetch });
+      expect((await confirm(browser, await logIn(browser, await enterCode(browser, again.user_code)), 'accept')).html).toContain('Device connected');
+      expect((await poll(holder.device_code, tv.client_id)).body.error).toBe('expired_token');
+      expect((await poll(again.device_code)).status).toBe(200);
+    } finally {
+      await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { device_flow: { charset: 'base20', mask: '****-****' } });
+    }
+  });
+
+  it('of two concurrent polls after the approval, exactly one gets the tokens', async () => {
+    const codes = await start();
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const entered = await enterCode(browser, codes.user_code);
+    const consent = browser.cookieNames().includes('tessera_session') ? locationOf(entered, base) : await logIn(browser, entered);
+    expect((await confirm(browser, consent, 'accept')).html).toContain('Device connected');
+    const answers = await Promise.all([poll(codes.device_code), poll(codes.device_code)]);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200)[0]!.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('two concurrent takeovers of one expired user code: exactly one wins', async () => {
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const ttl = server.services.ttl;
+    expect(await ttl.putUnder(tenant.id, 'device_user_code', 'RACE1', { n: 0 }, 10)).toBe(true);
+    expect(await ttl.putUnder(tenant.id, 'device_user_code', 'RACE1', { n: 1 }, 10)).toBe(false);
+    advance(11);
+    const won = await Promise.all([1, 2, 3].map((n) => ttl.putUnder(tenant.id, 'device_user_code', 'RACE1', { n }, 10)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = won.indexOf(true) + 1;
+    expect(await ttl.get(tenant.id, 'device_user_code', 'RACE1')).toEqual({ n: winner });
+  });
+
+  it("another tenant's /activate does not know the code", async () => {
+    await server.createTenant('elsewhere');
+    const other = server.originOf('elsewhere');
+    const codes = await start();
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const html = await (await browser.get(`${other}/activate`)).text();
+    const res = await browser.post(`${other}/activate`, { _csrf: inputValue(html, '_csrf'), user_code: codes.user_code });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Invalid or expired code');
+    // Still pending at home.
+    expect((await poll(codes.device_code)).body.error).toBe('authorization_pending');
+  });
+
   it('a confidential application must authenticate to ask for device codes', async () => {
     const confidential = await createTv({ name: 'Confidential TV', token_endpoint_auth_method: 'client_secret_post' });
     const unauthenticated = await deviceCode({ client_id: confidential.client_id });
@@ -245,6 +375,22 @@ describe('activation and polling', () => {
     expect(answer.html).not.toContain('Device connected');
     expect((await poll(codes.device_code)).body.error).toBe('expired_token');
   });
+  it('an API that refuses the user denies the device, logged fdecc with the reason', async () => {
+    const closed = 'https://closed.example.com/';
+    const api = await server.api('dev', token, 'POST', '/api/v2/resource-servers', { identifier: closed, subject_type_authorization: { user: { policy: 'deny_all' } } });
+    expect(api.status, JSON.stringify(api.body)).toBe(201);
+    const codes = await start({ audience: closed, scope: 'openid' });
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const loginUrl = locationOf(await enterCode(browser, codes.user_code), base);
+    const html = await (await browser.get(loginUrl.toString())).text();
+    const refused = await browser.post(`${base}/u/login`, { state: loginUrl.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    expect(refused.status).toBe(403);
+    advance(15);
+    expect((await poll(codes.device_code)).body.error).toBe('access_denied');
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdecc')}&per_page=100`);
+    expect(logs.body.some((entry: Json) => entry.details?.reason === 'api_access_denied' && entry.details?.audience === closed)).toBe(true);
+  });
 });
 
 describe('/activate', () => {
@@ -290,5 +436,42 @@ describe('/activate', () => {
     await server.drain();
     const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdeac')}&per_page=100`);
     expect(logs.body.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('logs a wrong code by its length only', async () => {
+    advance(61);
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    expect((await enterCode(browser, 'QWXZ-KLMN')).status).toBe(400);
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdeac')}&per_page=100&sort=date:-1`);
+    expect(JSON.stringify(logs.body)).not.toContain('QWXZ');
+    expect(logs.body[0].details).toMatchObject({ user_code_length: 9 });
+  });
+
+  it('refuses everyone in the tenant once 100 wrong codes a minute came from any addresses (logged api_limit)', async () => {
+    advance(61);
+    const fresh = await start();
+    /** /activate as seen from `ip` (the in-process server trusts x-forwarded-for). */
+    const enterFrom = async (ip: string, code: string) => {
+      const page = await server.fetch(`${base}/activate`, { headers: { 'x-forwarded-for': ip } });
+      const cookie = /tessera_activate=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1];
+      return server.fetch(`${base}/activate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: `tessera_activate=${cookie}`, 'x-forwarded-for': ip },
+        body: new URLSearchParams({ _csrf: inputValue(await page.text(), '_csrf'), user_code: code }),
+      });
+    };
+    // 10 addresses, each within its own limit of 10 a minute.
+    for (let a = 0; a < 10; a += 1) {
+      for (let i = 0; i < 10; i += 1) expect((await enterFrom(`198.51.100.${a + 1}`, `BBBB-BB${a}${i}`)).status).toBe(400);
+    }
+    // The right code, from an address never seen: refused like any other guess.
+    const refused = await enterFrom('203.0.113.7', fresh.user_code);
+    expect(refused.status).toBe(429);
+    advance(61);
+    expect((await enterFrom('203.0.113.7', fresh.user_code)).status).toBe(302);
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:api_limit')}&per_page=100`);
+    expect(logs.body.filter((entry: Json) => entry.details?.bucket === 'activate')).toHaveLength(1);
   });
 });

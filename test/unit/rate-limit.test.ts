@@ -37,6 +37,18 @@ describe('in-process fixed windows', () => {
     expect(store.hit('a')).toEqual({ count: 1, resetAt: 1_120_000 });
   });
 
+  it('peeks at a window without counting, 0 once it ended', () => {
+    let now = 1_000_000;
+    const store = new MemoryStore(60_000, 100, () => now);
+    expect(store.peek('a')).toBe(0);
+    store.hit('a');
+    store.hit('a');
+    expect(store.peek('a')).toBe(2);
+    expect(store.peek('a')).toBe(2);
+    now += 60_000;
+    expect(store.peek('a')).toBe(0);
+  });
+
   it('drops ended windows without a timer, and forgets the oldest when full', () => {
     let now = 0;
     const store = new MemoryStore(1_000, 3, () => now);
@@ -93,6 +105,16 @@ describe('Redis store', () => {
     expect((await other.hit('ip:t1:10.0.0.1')).count).toBe(1);
   });
 
+  it('peeks at the shared window without counting', async () => {
+    const { store: a, prefix } = await connect();
+    const { store: b } = await connect(REDIS_URL, prefix);
+    expect(await a.peek('k')).toBe(0);
+    await a.hit('k');
+    await b.hit('k');
+    expect(await b.peek('k')).toBe(2);
+    expect(await a.peek('k')).toBe(2);
+  });
+
   it('reports the window end from the TTL Redis keeps, and the key expires with the window', async () => {
     const { store, prefix } = await connect(REDIS_URL, undefined, undefined, 1_500);
     const before = Date.now();
@@ -117,6 +139,7 @@ describe('Redis store', () => {
     const hits = [store.hit('k'), store.hit('k'), store.hit('k')];
     for (const hit of hits) expect(hit).not.toBeInstanceOf(Promise);
     expect((hits as WindowHit[]).map((h) => h.count)).toEqual([1, 2, 3]);
+    expect(store.peek('k')).toBe(3);
     await new Promise((r) => setTimeout(r, 500)); // a few reconnection attempts
     store.hit('k');
     expect(log.lines.filter((l) => l.startsWith('warn'))).toHaveLength(1);

@@ -7,7 +7,10 @@
  *
  * The code form is a double-submit form (a random cookie of path `/activate`, repeated in the form)
  * posted from our own origin; attempts are counted per address in the rate-limit store (10 a
- * minute, then 429) and each wrong code is logged `fdeac`.
+ * minute, then 429) and each wrong code is logged `fdeac` (its length only: a mistyped code is
+ * nearly the real one). Wrong codes are also counted per tenant (100 a minute): past that budget
+ * `/activate` answers 429 to everyone in the tenant until the window ends — guessing from many
+ * addresses gains nothing, at the price of a minute's lockout (logged `api_limit`).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -32,9 +35,13 @@ const CSRF_COOKIE = 'tessera_activate';
 /** Code attempts per address and minute: 10 wrong guesses of a 20^8 space tell nothing. */
 export const ACTIVATE_ATTEMPTS_PER_MINUTE = 10;
 
-/** The rate-limit store's one operation (auth-api/rate-limit/store.ts). */
+/** Wrong codes per tenant and minute, from all addresses together: beyond it, /activate refuses everyone. */
+export const ACTIVATE_TENANT_FAILURES_PER_MINUTE = 100;
+
+/** The rate-limit store's operations (auth-api/rate-limit/store.ts). */
 export interface AttemptCounter {
   hit(key: string): { count: number; resetAt: number } | Promise<{ count: number; resetAt: number }>;
+  peek(key: string): number | Promise<number>;
 }
 
 export const activateRoutes: FastifyPluginAsync<{ services: Services; attempts: AttemptCounter }> = async (app, { services, attempts }) => {
@@ -49,10 +56,24 @@ export const activateRoutes: FastifyPluginAsync<{ services: Services; attempts: 
       reply.header('retry-after', Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)));
       return renderErrorPage(reply, tenant, 'too_many_requests', 'Too many attempts. Please try again in a minute.', 429);
     }
+    // Checked before the lookup, so that once the budget is spent a right guess is refused like a wrong one.
+    const tenantFailures = `activate-failed:${tenant.id}`;
+    if ((await attempts.peek(tenantFailures)) >= ACTIVATE_TENANT_FAILURES_PER_MINUTE) {
+      reply.header('retry-after', 60);
+      return renderErrorPage(reply, tenant, 'too_many_requests', 'Too many attempts. Please try again in a minute.', 429);
+    }
     const typed = stringField(request.body, 'user_code') ?? '';
     const found = await pendingUserCode(services.ttl, tenant.id, typed);
     if (!found) {
-      request.audit('fdeac', { description: 'Invalid or expired user code', details: { user_code: typed.slice(0, 64) } });
+      request.audit('fdeac', { description: 'Invalid or expired user code', details: { user_code_length: typed.length } });
+      const failures = await attempts.hit(tenantFailures);
+      if (failures.count === ACTIVATE_TENANT_FAILURES_PER_MINUTE) {
+        request.log.warn({ tenant: tenant.id }, 'device flow: the tenant\'s budget of wrong user codes is spent; /activate refuses everyone until the window ends');
+        request.audit('api_limit', {
+          description: 'Too many wrong device user codes for the tenant: /activate is refused until the window ends',
+          details: { bucket: 'activate', limit: ACTIVATE_TENANT_FAILURES_PER_MINUTE, window_seconds: 60, path: ACTIVATE_PATH },
+        });
+      }
       return codeForm(request, reply, { userCode: typed.slice(0, 64), error: 'Invalid or expired code. Check the code on your device and try again.', status: 400 });
     }
     const { entry, key } = found;
@@ -122,6 +143,7 @@ export async function askConfirmation(
     } catch (error) {
       if (!(error instanceof ApiAccessDenied)) throw error;
       await answerUserCode(services.ttl, tenant.id, context.request.device.userCodeKey, { denied: true });
+      request.audit('fdecc', { description: `Device confirmation refused: ${error.message}`, client, userId: user.user_id, details: { reason: 'api_access_denied', audience: requested.audience } });
       return renderErrorPage(reply, tenant, 'access_denied', error.message, 403);
     }
   }

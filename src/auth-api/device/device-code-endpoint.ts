@@ -4,6 +4,12 @@
  * are public by default, as on Auth0); confidential ones authenticate as at the token endpoint.
  * The user code follows the tenant's `device_flow` format; both codes live 900 s. Failures are
  * logged `fdeaz` (Auth0's "Failed device authorization request").
+ *
+ * Each application may start 100 authorizations an hour per address (a device asks once per
+ * activation): a flood from a few addresses cannot fill the tenant's user code space. There is
+ * deliberately no cap per application alone beyond the Authentication API's per-client rate
+ * limit: a public application's client_id is public, so such a cap would let anyone lock the
+ * application's real devices out for the hour.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { authorizationLookups } from '../authorize/authorization-requests.js';
@@ -22,13 +28,16 @@ import {
 import { tokenParams } from '../token/token-request.js';
 import { authenticateClient } from '../client-auth/authenticate-client.js';
 import { grantNotAllowed } from '../token/grants/grant.js';
+import { addressBucket } from '../../domain/attack-protection/address-bucket.js';
+import type { RateLimitStore } from '../rate-limit/store.js';
 
 export const DEVICE_CODE_PATH = '/oauth/device/code';
+export const DEVICE_CODES_PER_CLIENT_AND_ADDRESS_PER_HOUR = 100;
 
 /** As the token endpoint bounds a scope (a space-separated list of names). */
 const MAX_SCOPE_LENGTH = 16 * 1024;
 
-export const deviceCodeEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const deviceCodeEndpoint: FastifyPluginAsync<{ services: Services; quotas: RateLimitStore }> = async (app, { services, quotas }) => {
   app.post(DEVICE_CODE_PATH, async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const tenant = request.tenant;
@@ -36,6 +45,11 @@ export const deviceCodeEndpoint: FastifyPluginAsync<{ services: Services }> = as
     try {
       const { client } = await authenticateClient(services, request, params);
       if (!client.grant_types.includes(DEVICE_CODE_GRANT)) throw grantNotAllowed(DEVICE_CODE_GRANT);
+      const hit = await quotas.hit(`device-code:${tenant.id}:${client.client_id}:${addressBucket(request.ip)}`);
+      if (hit.count > DEVICE_CODES_PER_CLIENT_AND_ADDRESS_PER_HOUR) {
+        const retryAfter = String(Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
+        throw new AuthApiError(429, 'too_many_requests', 'Too many device authorization requests from this address; try again later.', {}, { 'retry-after': retryAfter });
+      }
       const scope = params.scope ?? '';
       if (scope.length > MAX_SCOPE_LENGTH) throw new AuthApiError(400, 'invalid_scope', 'The scope parameter is too long.');
       const audience = params.audience || tenant.settings.default_audience || undefined;

@@ -2,8 +2,9 @@
  * Where the device flow takes an interaction back from the hosted pages (see authorize/resume.ts
  * for `/authorize`'s). Taken once, for this browser only; then, by the state the page left it in:
  * - authenticated (a hosted login): the SSO session starts and the confirmation is asked;
- * - done (confirmed): the session must still be live and the same user's; the approval (and the
- *   consent, when the application needed it) is recorded, and the browser gets "device connected";
+ * - done (confirmed): the session must still be live and the same user's; the approval is recorded
+ *   and then, once it was accepted, the consent (when the application needed it); the browser gets
+ *   "device connected";
  * - failed (cancelled): the device gets access_denied at its next poll; logged `fdecc`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -45,7 +46,6 @@ export async function resumeDevice(services: Services, request: FastifyRequest, 
   if (!session || !user || user.blocked) return expired(reply, request);
   const question = interaction.consent!;
   const scope = result.consented ?? [];
-  if (device.recordConsent) await services.consent.grant(tenant.id, { userId: user.user_id, clientId: client.client_id, audience: question.audience, scope });
   const answered = await answerUserCode(services.ttl, tenant.id, device.userCodeKey, {
     approved: {
       userId: user.user_id,
@@ -58,5 +58,7 @@ export async function resumeDevice(services: Services, request: FastifyRequest, 
   });
   // The code expired (or was answered in another tab) while the user was confirming.
   if (!answered) return expired(reply, request);
+  // Only an accepted answer is consent: a confirmation of an expired or answered code grants nothing.
+  if (device.recordConsent) await services.consent.grant(tenant.id, { userId: user.user_id, clientId: client.client_id, audience: question.audience, scope });
   return deviceConnected(request, reply);
 }

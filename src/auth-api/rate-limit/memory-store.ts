@@ -37,6 +37,11 @@ export class MemoryStore implements RateLimitStore {
     return { count: window.count, resetAt: window.resetAt };
   }
 
+  peek(key: string): number {
+    const window = this.windows.get(key);
+    return window !== undefined && window.resetAt > this.now() ? window.count : 0;
+  }
+
   get size(): number {
     return this.windows.size;
   }

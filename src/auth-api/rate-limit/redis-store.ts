@@ -89,6 +89,17 @@ export class RedisStore implements RateLimitStore {
     );
   }
 
+  peek(key: string): number | Promise<number> {
+    if (this.degraded || this.redis.status !== 'ready') return this.fallback.peek(key);
+    return this.redis.get(this.prefix + key).then(
+      (value) => Number(value ?? 0),
+      (error: unknown) => {
+        this.degrade(error);
+        return this.fallback.peek(key);
+      },
+    );
+  }
+
   /** True while requests are counted in process because Redis is unreachable. */
   get isDegraded(): boolean {
     return this.degraded;

@@ -24,6 +24,8 @@ export interface RateLimitStore {
    * promise hop to the token endpoint.
    */
   hit(key: string): WindowHit | Promise<WindowHit>;
+  /** Requests counted in the key's current window, without counting one (0 when no window is open). */
+  peek(key: string): number | Promise<number>;
   close(): Promise<void>;
 }
 

@@ -12,7 +12,7 @@
  *   polling state (the interval, the last poll) and the user code it stands for. The token endpoint
  *   consumes it once the user answered: tokens are issued once.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { TtlStore } from './ttl-store.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
@@ -31,6 +31,25 @@ const CHARSETS = { base20: 'BCDFGHJKLMNPQRSTVWXZ', digits: '0123456789' } as con
 const MAX_TYPED_LENGTH = 64;
 
 export type DeviceCharset = keyof typeof CHARSETS;
+
+/**
+ * The smallest user code space a mask may give: 10^9 codes (about 2^30). With `/activate`'s limits
+ * (10 wrong codes a minute per address, 100 a minute per tenant) an attacker guessing for a code's
+ * whole 900 s life reaches at most 1,500 codes, so even with 10^4 codes live at once the chance of
+ * hitting one stays near 1.5%·10^4/10^9 ≈ 0.0015%. The rule, exactly: charset size ^ number of `*`
+ * ≥ 10^9, so base20 needs at least 7 `*` (20^7 ≈ 1.28·10^9) and digits at least 9 (10^9).
+ * Auth0's page documents no minimum; this floor is Tessera's.
+ */
+export const MIN_USER_CODE_SPACE = 1e9;
+
+/** Why a charset and mask give too few user codes (the Management API's 400), or undefined. */
+export function userCodeSpaceProblem(format: TenantSettings['device_flow']): string | undefined {
+  const stars = [...format.mask].filter((c) => c === '*').length;
+  const size = CHARSETS[format.charset].length;
+  if (size ** stars >= MIN_USER_CODE_SPACE) return undefined;
+  const needed = Math.ceil(Math.log(MIN_USER_CODE_SPACE) / Math.log(size) - 1e-9);
+  return `device_flow.mask must contain at least ${needed} "*" for the ${format.charset} charset (at least 10^9 possible user codes); it has ${stars}.`;
+}
 
 /** A new user code: each `*` of the mask becomes a random character of the charset, anything else is kept. */
 export function generateUserCode(format: TenantSettings['device_flow']): string {
@@ -67,6 +86,11 @@ export interface DeviceApproval {
 }
 
 export interface UserCodeEntry {
+  /**
+   * Random, shared with the device code entry: a user code is reused once its entry expired, so a
+   * device code must find its own authorization under the key, not a later one's.
+   */
+  id?: string;
   request: DeviceRequest;
   /** The code as shown to the user (with the mask's separators), for the confirmation page. */
   userCode: string;
@@ -77,6 +101,8 @@ export interface UserCodeEntry {
 export interface DeviceCodeEntry {
   /** The normalized user code: the key of the user code entry. */
   userCodeKey: string;
+  /** The `id` of the user code entry this device code stands for. */
+  userCodeId?: string;
   clientId: string;
   interval: number;
   /** Epoch ms of the last poll. */
@@ -90,18 +116,21 @@ export interface IssuedDeviceCodes {
   interval: number;
 }
 
-/** Stores a new device authorization; a user code already taken (live or retained) is drawn again. */
+/** Stores a new device authorization; a user code taken by a live authorization is drawn again. */
 export async function startDeviceAuthorization(ttl: TtlStore, tenantId: string, format: TenantSettings['device_flow'], request: DeviceRequest): Promise<IssuedDeviceCodes> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const userCode = generateUserCode(format);
     const userCodeKey = normalizeUserCode(userCode)!;
-    const entry: UserCodeEntry = { request, userCode, status: 'pending' };
+    const id = randomBytes(16).toString('base64url');
+    const entry: UserCodeEntry = { id, request, userCode, status: 'pending' };
+    // A live code is drawn again; an expired one is taken over (ttl-store.ts `putUnder`).
     if (!(await ttl.putUnder(tenantId, 'device_user_code', userCodeKey, entry, DEVICE_CODE_TTL_SECONDS))) continue;
-    const device: DeviceCodeEntry = { userCodeKey, clientId: request.clientId, interval: DEVICE_POLL_INTERVAL_SECONDS };
+    const device: DeviceCodeEntry = { userCodeKey, userCodeId: id, clientId: request.clientId, interval: DEVICE_POLL_INTERVAL_SECONDS };
     const deviceCode = await ttl.put(tenantId, 'device_code', device, DEVICE_CODE_TTL_SECONDS);
     return { deviceCode, userCode, expiresIn: DEVICE_CODE_TTL_SECONDS, interval: DEVICE_POLL_INTERVAL_SECONDS };
   }
-  // A mask with very few `*` for the charset: the codes in use fill the space.
+  // Five live codes drawn in a row: the live codes fill much of the space (a mask stored before the
+  // 10^9 floor, or a flood of requests).
   throw new DeviceCodeSpaceExhausted();
 }
 
@@ -148,7 +177,7 @@ export async function pollDeviceCode(ttl: TtlStore, clock: Clock, tenantId: stri
   if (!(await ttl.update(tenantId, 'device_code', deviceCode, next, device)) || tooSoon) return { outcome: 'slow_down' };
 
   const entry = await ttl.get<UserCodeEntry>(tenantId, 'device_user_code', device.userCodeKey);
-  if (!entry) return { outcome: 'expired_token' };
+  if (!entry || entry.id !== device.userCodeId) return { outcome: 'expired_token' };
   if (entry.status === 'pending') return { outcome: 'authorization_pending' };
   const taken = await ttl.consume<DeviceCodeEntry>(tenantId, 'device_code', deviceCode);
   if (taken.status !== 'ok') return { outcome: 'invalid_grant' };

@@ -51,20 +51,13 @@ export class TtlStore {
 
   /**
    * Stores `document` under a key the caller chose (a device flow's user code, which people type):
-   * false when the key is taken, by a live entry or a retained expired one, so the caller picks another.
+   * false when a live entry holds the key, so the caller picks another. An expired entry under the
+   * key is replaced (atomically: see `putOrReplaceExpired`): a short code space must not fill up
+   * with codes that are kept only for the sweeper, and nothing reads an expired user code.
    */
   async putUnder(tenantId: string, kind: TtlKind, key: string, document: unknown, ttlSeconds: number): Promise<boolean> {
-    const keyHash = hashSecret(key);
-    if (await this.storage.repos.ttlEntries.find(tenantId, kind, keyHash)) return false;
     const now = this.clock.now();
-    try {
-      await this.storage.repos.ttlEntries.put(tenantId, kind, keyHash, document, new Date(now).toISOString(), new Date(now + ttlSeconds * 1000).toISOString());
-      return true;
-    } catch (error) {
-      // Inserted by a concurrent request between the look and the insert (the primary key refused it).
-      if (await this.storage.repos.ttlEntries.find(tenantId, kind, keyHash)) return false;
-      throw error;
-    }
+    return this.storage.repos.ttlEntries.putOrReplaceExpired(tenantId, kind, hashSecret(key), document, new Date(now).toISOString(), new Date(now + ttlSeconds * 1000).toISOString());
   }
 
   /** The live, unconsumed document, without consuming it. */

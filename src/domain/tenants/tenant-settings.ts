@@ -4,6 +4,7 @@
  */
 import { invalid } from '../errors.js';
 import { urlListProblem } from '../clients/url-rules.js';
+import { userCodeSpaceProblem } from '../oidc/device-authorization.js';
 
 export interface TenantFlags {
   [flag: string]: boolean;
@@ -157,8 +158,13 @@ export function applyTenantSettingsPatch(current: TenantSettings, patch: Record<
     const problem = urlListProblem('allowed_logout_urls', patch.allowed_logout_urls as string[]);
     if (problem) throw invalid(`Payload validation error: ${problem}.`);
   }
-  const mask = settings.device_flow.mask;
-  if (!mask.includes('*')) throw invalid('device_flow.mask must contain at least one "*" (one generated character each).');
+  // The charset and the mask together decide how guessable a user code is: checked whenever either
+  // is patched, against the merged values (a PATCH of the charset alone can weaken a stored mask).
+  // Not on other patches, so a mask stored before this rule does not block unrelated settings.
+  if (patch.device_flow !== undefined) {
+    const problem = userCodeSpaceProblem(settings.device_flow);
+    if (problem) throw invalid(problem);
+  }
   return settings;
 }
 

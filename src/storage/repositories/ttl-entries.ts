@@ -24,6 +24,26 @@ export class TtlEntriesRepository {
       .execute();
   }
 
+  /**
+   * Inserts the entry, or replaces one under the same key that has expired (`expires_at <= now`),
+   * in one statement: an upsert whose update is conditional, so of two concurrent writers only one
+   * wins (PostgreSQL re-checks the condition on the row it waited for; SQLite writes one at a time).
+   * False when a live entry holds the key.
+   */
+  async putOrReplaceExpired(tenantId: string, kind: string, keyHash: string, document: unknown, createdAt: string, expiresAt: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('ttl_entries')
+      .values({ tenant_id: tenantId, kind, key_hash: keyHash, document: toJson(document), created_at: createdAt, expires_at: expiresAt, consumed_at: null })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'kind', 'key_hash'])
+          .doUpdateSet({ document: toJson(document), created_at: createdAt, expires_at: expiresAt, consumed_at: null })
+          .where('ttl_entries.expires_at', '<=', createdAt),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
   async find<T>(tenantId: string, kind: string, keyHash: string): Promise<TtlEntry<T> | undefined> {
     const row = await this.db
       .selectFrom('ttl_entries')

@@ -5,6 +5,11 @@
  * its `name` and `value` (and `description`); any other type shows every property as a key/value
  * list, nested objects and arrays as nested lists. Every string is escaped: the values come from
  * the application, and the page must never carry its markup.
+ *
+ * The user must see everything the token will carry: the schema view is used only for an entry of
+ * exactly the schema's shape (nothing beside `type`, `instruction` and `properties`; nothing in a
+ * property beside its display fields and `value`), and the properties not marked for display are
+ * listed too, under "Also sent". Any other entry gets the view that shows every key.
  */
 import type { AuthorizationDetail } from '../domain/oidc/authorization-details.js';
 import { escapeHtml } from '../pages/html.js';
@@ -18,18 +23,31 @@ export function authorizationDetailsHtml(details: readonly AuthorizationDetail[]
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+const SCHEMA_ENTRY_KEYS = new Set(['type', 'instruction', 'properties']);
+const SCHEMA_PROPERTY_KEYS = new Set(['display', 'name', 'display_order', 'description', 'value']);
+
+/** The entry is exactly the Auth0 schema's shape, so the schema view leaves nothing out. */
+function hasSchemaShape(detail: AuthorizationDetail): boolean {
+  if (!Object.keys(detail).every((key) => SCHEMA_ENTRY_KEYS.has(key))) return false;
+  if (detail.instruction !== undefined && typeof detail.instruction !== 'string') return false;
+  if (detail.properties === undefined) return true;
+  if (!isObject(detail.properties)) return false;
+  return Object.values(detail.properties).every((property) => isObject(property) && Object.keys(property).every((key) => SCHEMA_PROPERTY_KEYS.has(key)));
+}
+
 function auth0SchemaEntry(detail: AuthorizationDetail): string {
+  if (!hasSchemaShape(detail)) return genericEntry(detail);
   const instruction = typeof detail.instruction === 'string' ? `<p>${escapeHtml(detail.instruction)}</p>` : '';
-  const properties = isObject(detail.properties) ? detail.properties : {};
-  const shown = Object.entries(properties)
-    .filter((entry): entry is [string, Record<string, unknown>] => isObject(entry[1]) && entry[1].display === true)
-    .sort(([, a], [, b]) => order(a.display_order) - order(b.display_order));
+  const properties = Object.entries((detail.properties ?? {}) as Record<string, Record<string, unknown>>);
+  const shown = properties.filter(([, property]) => property.display === true).sort(([, a], [, b]) => order(a.display_order) - order(b.display_order));
   const items = shown.map(([key, property]) => {
     const name = typeof property.name === 'string' ? property.name : key;
     const description = typeof property.description === 'string' ? ` <span class="hint">${escapeHtml(property.description)}</span>` : '';
     return `<li><strong>${escapeHtml(name)}</strong> ${valueHtml(property.value)}${description}</li>`;
   });
-  return `${instruction}<ul>${items.join('')}</ul>`;
+  // Not for display, yet in the token all the same: the user sees them before approving.
+  const alsoSent = properties.filter(([, property]) => property.display !== true).map(([key, property]) => `<li><strong>${escapeHtml(key)}</strong>: ${valueHtml(property.value)}</li>`);
+  return `${instruction}<ul>${items.join('')}</ul>${alsoSent.length ? `<p class="hint">Also sent:</p><ul>${alsoSent.join('')}</ul>` : ''}`;
 }
 
 /** display_order may come as a number or a numeric string (the page's example); anything else goes last. */

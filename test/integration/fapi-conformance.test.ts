@@ -16,28 +16,15 @@
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, webcrypto } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { runDevCert } from '../../src/cli/dev-cert.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { clientCertificate, fetchOver, tlsRequest, type ClientCert, type Reply, type TlsRequest } from '../support/mutual-tls-client.js';
 
-x509.cryptoProvider.set(webcrypto);
-
-interface ClientCert {
-  cert: string;
-  key: string;
-  thumbprint: string;
-}
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
 interface FapiClient {
   client_id: string;
   signer: webcrypto.CryptoKey;
@@ -62,61 +49,9 @@ let client1: FapiClient;
 let client2: FapiClient;
 let firstParty: FapiClient;
 
-async function clientCertificate(cn: string): Promise<ClientCert> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const now = Date.now();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: createHash('sha256').update(cn).digest('hex').slice(0, 16),
-    name: `CN=${cn}`,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 86_400_000),
-    signingAlgorithm: alg,
-    keys,
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
-  return { cert: certificate.toString('pem'), key, thumbprint: createHash('sha256').update(Buffer.from(certificate.rawData)).digest('base64url') };
-}
-
 /** One HTTPS request with SNI and Host `host` (the tenant's, or its mTLS alias), trusting only the test CA. */
-function send(options: { port?: number; host?: string; path: string; method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string | string[]>; cert?: ClientCert }): Promise<Reply> {
-  const port = options.port ?? server.port;
-  const host = options.host ?? 'dev.localhost';
-  const body = options.form ? new URLSearchParams(options.form).toString() : options.json !== undefined ? JSON.stringify(options.json) : undefined;
-  const type = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        servername: host,
-        path: options.path,
-        method: options.method ?? (body ? 'POST' : 'GET'),
-        ca,
-        ...(options.cert ? { cert: options.cert.cert, key: options.cert.key } : {}),
-        agent: false,
-        headers: { host: `${host}:${port}`, ...(body ? { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) } : {}), ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (options: Omit<TlsRequest, 'port' | 'host'> & { port?: number; host?: string }): Promise<Reply> =>
+  tlsRequest(ca, { ...options, port: options.port ?? server.port, host: options.host ?? 'dev.localhost' });
 
 const management = (method: string, path: string, body?: unknown) =>
   send({ path: `/api/v2${path}`, method, headers: { authorization: `Bearer ${mgmt}` }, ...(body !== undefined ? { json: body } : {}) });
@@ -173,19 +108,7 @@ async function pushed(client: FapiClient, extra: Record<string, string> = {}): P
 }
 
 /** A fetch over `send` for FormBrowser: keeps every Set-Cookie. */
-const browserFetch: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  const url = new URL(request.url);
-  const body = request.body ? Buffer.from(await request.arrayBuffer()).toString() : undefined;
-  const res = await send({ path: url.pathname + url.search, method: request.method, headers: Object.fromEntries(request.headers), ...(body !== undefined ? { form: Object.fromEntries(new URLSearchParams(body)) } : {}) });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
-  const nullBody = [204, 304].includes(res.status);
-  return new Response(nullBody ? null : typeof res.body === 'string' ? res.body : JSON.stringify(res.body), { status: res.status, headers });
-};
+const browserFetch = fetchOver(send);
 
 /**
  * Opens `/authorize` with the request_uri in a fresh browser, logs in on the hosted page and answers

@@ -8,28 +8,14 @@
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser, inputValue, locationOf, openHostedPage } from '../support/form-browser.js';
 import { runDevCert } from '../../src/cli/dev-cert.js';
 import { startServer, type TestServer } from '../support/server.js';
-
-x509.cryptoProvider.set(webcrypto);
-
-interface ClientCert {
-  cert: string;
-  key: string;
-}
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
+import { clientCertificate, fetchOver, pemOf, tlsRequest, type ClientCert, type Reply, type TlsRequest } from '../support/mutual-tls-client.js';
 
 const DB = 'Username-Password-Authentication';
 const PASSWORD = 'Xk9#mTq2!vLp';
@@ -58,55 +44,10 @@ const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'b
 const halfHash = (value: string) => createHash('sha256').update(value).digest().subarray(0, 16).toString('base64url');
 const verifier = 'w'.repeat(50);
 const challenge = createHash('sha256').update(verifier).digest('base64url');
-const pem = (der: ArrayBuffer, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
 
-/** A self-signed client certificate (EC P-256). */
-async function clientCertificate(cn: string): Promise<ClientCert> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const now = Date.now();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '0a', name: `CN=${cn}`, notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000), signingAlgorithm: alg, keys });
-  return { cert: certificate.toString('pem'), key: pem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
-}
-
-/** One HTTPS request to 127.0.0.1 on `port` with SNI and Host `host`, trusting only the test CA. */
-function send(options: { port?: number; host?: string; path: string; method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; cert?: ClientCert }): Promise<Reply> {
-  const port = options.port ?? server.port;
-  const host = options.host ?? 'dev.localhost';
-  const body = options.form ? new URLSearchParams(options.form).toString() : options.json !== undefined ? JSON.stringify(options.json) : undefined;
-  const type = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        servername: host,
-        path: options.path,
-        method: options.method ?? (body ? 'POST' : 'GET'),
-        ca,
-        ...(options.cert ? { cert: options.cert.cert, key: options.cert.key } : {}),
-        agent: false,
-        headers: { host: `${host}:${port}`, ...(body ? { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) } : {}), ...options.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** One HTTPS request to the test server (the tenant's host unless told otherwise). */
+const send = (options: Omit<TlsRequest, 'port' | 'host'> & { port?: number; host?: string }): Promise<Reply> =>
+  tlsRequest(ca, { ...options, port: options.port ?? server.port, host: options.host ?? 'dev.localhost' });
 
 const management = (method: string, path: string, body?: unknown) => send({ path: `/api/v2${path}`, method, ...(body !== undefined ? { json: body } : {}), headers: { authorization: `Bearer ${mgmt}` } });
 
@@ -117,19 +58,7 @@ async function must(method: string, path: string, body?: unknown): Promise<any> 
 }
 
 /** A fetch over `send` for FormBrowser: keeps every Set-Cookie. */
-const browserFetch: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  const url = new URL(request.url);
-  const body = request.body ? Buffer.from(await request.arrayBuffer()).toString() : undefined;
-  const res = await send({ path: url.pathname + url.search, method: request.method, headers: Object.fromEntries(request.headers), ...(body !== undefined ? { form: Object.fromEntries(new URLSearchParams(body)) } : {}) });
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
-  const nullBody = [204, 304].includes(res.status);
-  return new Response(nullBody ? null : typeof res.body === 'string' ? res.body : JSON.stringify(res.body), { status: res.status, headers });
-};
+const browserFetch = fetchOver(send);
 
 /** Opens /authorize with the request_uri, logs in through the hosted page and returns the callback URL (with its fragment). */
 async function authorize(clientId: string, requestUri: string): Promise<URL> {
@@ -201,7 +130,7 @@ beforeAll(async () => {
   ps256Pem = rsaPair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const ecPair = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   es256 = ecPair.privateKey;
-  es256Pem = pem(await webcrypto.subtle.exportKey('spki', ecPair.publicKey), 'PUBLIC KEY');
+  es256Pem = pemOf(await webcrypto.subtle.exportKey('spki', ecPair.publicKey), 'PUBLIC KEY');
 }, 60_000);
 
 afterAll(async () => {

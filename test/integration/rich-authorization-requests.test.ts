@@ -162,9 +162,10 @@ describe('pushed rich authorization requests: consent and tokens', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; Hanna Herwitz');
     expect(html).toContain('<strong>money_transfer</strong>');
     expect(html).toContain('<strong>amount</strong>: 123.50');
-    // The Auth0 schema: the instruction, the displayed properties by display_order, not the hidden one.
+    // The Auth0 schema: the instruction, the displayed properties by display_order; one not marked for
+    // display is still listed ("Also sent"): the token carries it, so the user sees it.
     expect(html).toContain('Please approve the &lt;b&gt;request&lt;/b&gt;.');
-    expect(html).not.toContain('Never shown');
+    expect(html).toMatch(/Also sent:.*<strong>hidden<\/strong>: internal/s);
     expect(html.indexOf('First shown')).toBeGreaterThan(-1);
     expect(html.indexOf('First shown')).toBeLessThan(html.indexOf('Second shown'));
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');

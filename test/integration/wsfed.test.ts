@@ -13,6 +13,7 @@ import { SignedXml } from 'xml-crypto';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
+import { withRawDatabase } from '../support/database.js';
 
 const CALLBACK = 'https://rp.example.com/wsfed/callback';
 const OTHER_CALLBACK = 'https://rp.example.com/other';
@@ -296,5 +297,50 @@ describe('WS-Fed login with a passwordless connection', () => {
     expect(link.status).toBe(400);
     expect(await link.json()).toMatchObject({ error: 'bad.authParams', error_description: expect.stringMatching(/WS-Fed/) });
     expect((await start('code')).status).toBe(200);
+  });
+});
+
+describe('WS-Fed realms name one application (realm confusion)', () => {
+  const EVIL_CALLBACK = 'https://evil-rp.example.com/callback';
+
+  it('the Management API refuses an alias that is another application\'s realm, a duplicate, or one with whitespace or control characters', async () => {
+    const body = (client_aliases: string[]) => ({ name: 'Evil RP', app_type: 'regular_web', callbacks: [EVIL_CALLBACK], client_aliases, addons: { wsfed: {} } });
+    for (const aliases of [[`urn:${rp.client_id}`], [REALM], ['https://a.example.com/', 'https://a.example.com/'], ['https://a.example.com/ x'], ['urn:a\u0001'], ['urn:\ud800']]) {
+      const res = await tls.api('dev', token, 'POST', '/api/v2/clients', body(aliases));
+      expect(res.status, JSON.stringify(aliases)).toBe(400);
+      expect(res.body.message).toMatch(/client_aliases/);
+    }
+    const patched = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${plain.client_id}`, { client_aliases: [REALM] });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toMatch(/client_aliases/);
+    // An application keeps its own realms.
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${rp.client_id}`, { client_aliases: [REALM, `urn:${rp.client_id}`] })).status).toBe(200);
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${rp.client_id}`, { client_aliases: [REALM] })).status).toBe(200);
+  });
+
+  it('a realm another application owns is refused at sign-in, even when stored before the rule', async () => {
+    const evil = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Evil RP', app_type: 'regular_web', callbacks: [EVIL_CALLBACK], addons: { wsfed: {} } })).body;
+    // As stored before the Management API refused it: the victim's realms among the attacker's aliases.
+    await withRawDatabase(tls.server.database, async (db) => {
+      const row = await db.selectFrom('clients').select('document').where('client_id', '=', evil.client_id).executeTakeFirstOrThrow();
+      const document = { ...JSON.parse(row.document), client_aliases: [`urn:${rp.client_id}`, REALM] };
+      await db.updateTable('clients').set({ document: JSON.stringify(document) }).where('client_id', '=', evil.client_id).execute();
+    });
+    try {
+      const browser = new FormBrowser(tls);
+      await signIn(browser, wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK }));
+      for (const url of [
+        wsfedUrl(`/wsfed/${evil.client_id}`, { wtrealm: `urn:${rp.client_id}` }),
+        wsfedUrl(`/wsfed/${evil.client_id}`, { wtrealm: REALM }),
+        wsfedUrl(`/wsfed/${evil.client_id}`, {}),
+        wsfedUrl('/wsfed', { wtrealm: REALM }),
+      ]) {
+        const response = await browser.get(url);
+        expect(response.status, url).toBe(400);
+        expect(await response.text()).not.toContain('wresult');
+      }
+    } finally {
+      expect((await tls.api('dev', token, 'DELETE', `/api/v2/clients/${evil.client_id}`)).status).toBe(204);
+    }
   });
 });

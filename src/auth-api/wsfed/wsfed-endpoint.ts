@@ -15,7 +15,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { INTERACTION_TTL_SECONDS, pageFor, type Interaction, type StoredAuthorizationRequest, type WsFedSignIn } from '../../domain/interactions/interaction.js';
-import { audienceFor, clientIdOfRealm, hasWsFedAddon, replyUrlFor, signOutUrlAllowed } from '../../domain/wsfed/relying-party.js';
+import { audienceFor, hasWsFedAddon, replyUrlFor, signOutUrlAllowed } from '../../domain/wsfed/relying-party.js';
 import { federationMetadata } from '../../domain/wsfed/federation-metadata.js';
 import { wsFedIssuer } from '../../domain/wsfed/issuer.js';
 import { MAX_CLIENT_ID_LENGTH } from '../../domain/ids.js';
@@ -93,12 +93,11 @@ async function applicationOf(services: Services, request: FastifyRequest, client
   if (clientId !== undefined) {
     client = await services.clients.find(tenant.id, tenant.name, clientId);
   } else if (wtrealm !== undefined) {
-    const byId = clientIdOfRealm(wtrealm);
-    const found = byId !== undefined && byId.length <= MAX_CLIENT_ID_LENGTH ? await services.clients.find(tenant.id, tenant.name, byId) : null;
-    const aliased = found ? [] : (await services.clients.findByAlias(tenant.id, tenant.name, wtrealm)).filter(hasWsFedAddon);
+    // `urn:{client_id}` or an alias, from the tenant's cached realm map (no application is read to find it).
+    const owners = (await services.clients.realmOwners(tenant.id)).get(wtrealm) ?? [];
     // A realm two applications claim names neither: the token would go to whichever came first.
-    if (aliased.length > 1) throw new WsFedRefusal(`The realm ${wtrealm} belongs to more than one application.`);
-    client = found ?? aliased[0] ?? null;
+    if (owners.length > 1) throw new WsFedRefusal(`The realm ${wtrealm} belongs to more than one application.`);
+    client = owners[0] !== undefined ? await services.clients.find(tenant.id, tenant.name, owners[0]) : null;
   } else {
     throw new WsFedRefusal('Missing the application: /wsfed/{client_id} or the wtrealm parameter.');
   }
@@ -111,7 +110,7 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
   const tenant = request.tenant;
   if (params.wreply !== undefined && params.wreply.length > MAX_URL_LENGTH) throw new WsFedRefusal(`wreply is longer than ${MAX_URL_LENGTH} characters.`, client);
   if (params.wctx !== undefined && params.wctx.length > MAX_CONTEXT_LENGTH) throw new WsFedRefusal(`wctx is longer than ${MAX_CONTEXT_LENGTH} characters.`, client);
-  const audience = audienceFor(client, params.wtrealm);
+  const audience = audienceFor(client, params.wtrealm, await services.clients.realmOwners(tenant.id));
   if (audience === undefined) throw new WsFedRefusal(`The realm ${params.wtrealm} is not one of this application's realms.`, client);
   const replyUrl = replyUrlFor(client, params.wreply, request.urlPlaceholders);
   if (replyUrl === undefined) {

@@ -6,6 +6,7 @@ import { invalid } from '../errors.js';
 import { FIRST_PARTY_ONLY_GRANTS, type Client } from './client.js';
 import { checkComplianceLevel, complianceProfileOf } from './compliance-levels.js';
 import { checkMobile } from './mobile-links.js';
+import { checkAliasesOwn } from './client-aliases.js';
 import { urlListProblem, urlProblem, type UrlField } from './url-rules.js';
 
 const URL_LIST_FIELDS: UrlField[] = ['callbacks', 'allowed_logout_urls', 'web_origins', 'allowed_origins'];
@@ -22,6 +23,7 @@ export function checkClient(client: Client): void {
   checkOrganizations(client);
   checkComplianceLevel(client);
   checkMobile(client);
+  checkAliasesOwn(client.client_aliases ?? []);
   if (client.token_endpoint_auth_method === 'none' && client.jwt_configuration.alg === 'HS256') {
     throw invalid("Payload validation error: public applications (token_endpoint_auth_method 'none') must sign ID tokens with an asymmetric algorithm; jwt_configuration.alg cannot be HS256.");
   }

@@ -344,3 +344,36 @@ describe('WS-Fed realms name one application (realm confusion)', () => {
     }
   });
 });
+
+describe('WS-Fed for first-party applications only (it asks no consent)', () => {
+  it('the Management API refuses addons.wsfed on a third-party application, on create and on PATCH', async () => {
+    const created = await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Third party', app_type: 'regular_web', is_first_party: false, callbacks: [CALLBACK], addons: { wsfed: {} } });
+    expect(created.status).toBe(400);
+    expect(created.body.message).toMatch(/addons\.wsfed/);
+    const third = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Third party', app_type: 'regular_web', is_first_party: false, callbacks: [CALLBACK] })).body;
+    const enabled = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${third.client_id}`, { addons: { wsfed: {} } });
+    expect(enabled.status).toBe(400);
+    expect(enabled.body.message).toMatch(/addons\.wsfed/);
+    const first = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'First party', app_type: 'regular_web', callbacks: [CALLBACK], addons: { wsfed: {} } })).body;
+    const demoted = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${first.client_id}`, { is_first_party: false });
+    expect(demoted.status).toBe(400);
+    expect(demoted.body.message).toMatch(/addons\.wsfed/);
+    // Turning the add-on off at the same time is fine.
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${first.client_id}`, { is_first_party: false, addons: { wsfed: null } })).status).toBe(200);
+  });
+
+  it('a third-party application stored with the add-on before the rule gets an error page, even with a live session', async () => {
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Was first party', app_type: 'regular_web', callbacks: [CALLBACK], addons: { wsfed: {} } })).body;
+    await withRawDatabase(tls.server.database, async (db) => {
+      const row = await db.selectFrom('clients').select('document').where('client_id', '=', app.client_id).executeTakeFirstOrThrow();
+      await db.updateTable('clients').set({ document: JSON.stringify({ ...JSON.parse(row.document), is_first_party: false }) }).where('client_id', '=', app.client_id).execute();
+    });
+    const browser = new FormBrowser(tls);
+    await signIn(browser, wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK }));
+    const response = await browser.get(wsfedUrl(`/wsfed/${app.client_id}`, { wreply: CALLBACK }));
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toMatch(/first-party applications only/);
+    expect(html).not.toContain('wresult');
+  });
+});

@@ -103,6 +103,8 @@ async function applicationOf(services: Services, request: FastifyRequest, client
   }
   if (!client) throw new WsFedRefusal(`Unknown client: ${clientId ?? wtrealm}`);
   if (!hasWsFedAddon(client)) throw new WsFedRefusal('The WS-Fed add-on is not enabled for this application.', client);
+  // Stored before the Management API refused it: WS-Fed asks no consent, so no third-party application.
+  if (!client.is_first_party) throw new WsFedRefusal('The WS-Fed add-on is available to first-party applications only.', client);
   return client;
 }
 
@@ -162,7 +164,7 @@ export async function resumeWsFed(services: Services, request: FastifyRequest, r
   const { wsfed: signInRequest, authorization, issuer } = interaction.request;
   const result = interaction.result;
   const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
-  if (!client || !hasWsFedAddon(client) || replyUrlFor(client, signInRequest.replyUrl, request.urlPlaceholders) === undefined || interaction.state !== 'authenticated' || !result) {
+  if (!client || !hasWsFedAddon(client) || !client.is_first_party || replyUrlFor(client, signInRequest.replyUrl, request.urlPlaceholders) === undefined || interaction.state !== 'authenticated' || !result) {
     return expired(reply, request);
   }
   const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);

@@ -47,13 +47,13 @@ afterAll(async () => tls?.close());
 const wsfedUrl = (path: string, params: Record<string, string>) => `${base}${path}?${new URLSearchParams(params)}`;
 
 /** Follows a WS-Fed sign-in in `browser`, logging in on the hosted page when sent there; returns the final page's HTML. */
-async function signIn(browser: FormBrowser, url: string): Promise<{ status: number; html: string; csp: string | null }> {
+async function signIn(browser: FormBrowser, url: string, username = 'ada@example.com'): Promise<{ status: number; html: string; csp: string | null }> {
   let response = await browser.get(url);
   if (response.status === 302) {
     const login = locationOf(response, base);
     expect(login.pathname).toBe('/u/login');
     const html = await (await browser.get(login.toString())).text();
-    response = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    response = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username, password: PASSWORD });
   }
   return { status: response.status, html: await response.text(), csp: response.headers.get('content-security-policy') };
 }
@@ -177,6 +177,24 @@ describe('WS-Fed sign-in', () => {
     const byUrn = postedForm(await (await browser.get(wsfedUrl('/wsfed', { wtrealm: `urn:${rp.client_id}` }))).text());
     expect(byUrn.action).toBe(CALLBACK);
     expect(first(parse(byUrn.fields.wresult!), SAML, 'Audience').textContent).toBe(`urn:${rp.client_id}`);
+  });
+
+  it('writes characters XML 1.0 does not allow (in a name, in wctx) as U+FFFD: the assertion parses strictly and verifies', async () => {
+    const created = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'grace@example.com', password: PASSWORD, email_verified: true, name: 'Grace\u0001Hopper\ud800' });
+    expect(created.status).toBe(201);
+    const page = await signIn(new FormBrowser(tls), wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK, wctx: 'ctx\u0001\u001f' }), 'grace@example.com');
+    const xml = postedForm(page.html).fields.wresult!;
+    // XML 1.0's Char production, code point by code point (a lone surrogate is a code point of its own here).
+    expect(xml).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
+    const errors: string[] = [];
+    // xmldom warns on U+FFFD itself ("source encoding issues?"): that is the replacement, not an error.
+    const doc = new DOMParser({ onError: (level, message) => level !== 'warning' && errors.push(`${level}: ${message}`) }).parseFromString(xml, 'text/xml');
+    expect(errors).toEqual([]);
+    // The storage driver may already have replaced the lone surrogate (by one or more U+FFFD).
+    const [name] = claimValues(first(doc, SAML, 'Assertion'), 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name');
+    expect(name).toMatch(/^Grace\uFFFDHopper\uFFFD+$/);
+    expect(doc.documentElement!.getAttribute('Context')).toBe('ctx\uFFFD\uFFFD');
+    expect(signatureValid(xml, certificate)).toBe(true);
   });
 
   it('escapes a hostile wctx in the page and the token', async () => {

@@ -395,3 +395,36 @@ describe('WS-Fed for first-party applications only (it asks no consent)', () => 
     expect(html).not.toContain('wresult');
   });
 });
+
+describe('WS-Fed: what a finished login and a refusal re-check and repeat', () => {
+  it('a login under way for a realm the application no longer owns gets no assertion', async () => {
+    const MOVING = 'https://moving-rp.example.com/';
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Moving realm', app_type: 'regular_web', callbacks: [CALLBACK], client_aliases: [MOVING], addons: { wsfed: {} } })).body;
+    const browser = new FormBrowser(tls);
+    const login = locationOf(await browser.get(wsfedUrl(`/wsfed/${app.client_id}`, { wtrealm: MOVING, wreply: CALLBACK })), base);
+    expect(login.pathname).toBe('/u/login');
+    const html = await (await browser.get(login.toString())).text();
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { client_aliases: [] })).status).toBe(200);
+    await eventually(async () => (await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${app.client_id}`, { wtrealm: MOVING, wreply: CALLBACK }))).status, (status) => status === 400);
+    const done = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    expect(done.status).toBe(400);
+    expect(await done.text()).not.toContain('wresult');
+  });
+
+  it('a refusal logs at most 200 characters of wa and wreply', async () => {
+    const longWa = `wa-${'x'.repeat(1000)}`;
+    const longReply = `https://evil.example.com/${'y'.repeat(1500)}`;
+    expect((await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${rp.client_id}`, { wa: longWa }))).status).toBe(400);
+    expect((await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: longReply }))).status).toBe(400);
+    expect((await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${rp.client_id}`, { wa: 'wsignout1.0', wreply: longReply }))).status).toBe(400);
+    const refusals = await eventually(
+      async () => ((await tls.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent(`type:f AND client_id:"${rp.client_id}"`)}&per_page=100`)).body as any[]).filter((entry) => /x{100}|y{100}/.test(entry.description ?? '')),
+      (entries) => entries.length >= 3,
+      5_000,
+    );
+    for (const entry of refusals) {
+      expect(entry.description).not.toMatch(/x{201}|y{176}/);
+      expect(entry.description.length).toBeLessThan(400);
+    }
+  });
+});

@@ -36,6 +36,10 @@ const MAX_CONTEXT_LENGTH = 4096;
 /** A connection name's longest (domain/connections/connection.ts), as server/request-bounds.ts bounds `connection`. */
 const MAX_CONNECTION_NAME_LENGTH = 128;
 
+/** How much of a request's own text (wa, wreply) a refusal repeats: it is logged (`f`) and shown. */
+const MAX_ECHOED_LENGTH = 200;
+const echoed = (value: string): string => value.slice(0, MAX_ECHOED_LENGTH);
+
 const METADATA_PATH = '/FederationMetadata/2007-06/FederationMetadata.xml';
 
 class WsFedRefusal extends Error {
@@ -53,7 +57,7 @@ export const wsFedEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     try {
       const client = await applicationOf(services, request, request.params.clientId, params.wtrealm);
       if (params.wa === 'wsignout1.0') return await signOut(services, request, reply, client, params.wreply);
-      if (params.wa !== undefined && params.wa !== 'wsignin1.0') throw new WsFedRefusal(`Unsupported wa: ${params.wa}`, client);
+      if (params.wa !== undefined && params.wa !== 'wsignin1.0') throw new WsFedRefusal(`Unsupported wa: ${echoed(params.wa)}`, client);
       return await signIn(services, request, reply, client, params);
     } catch (error) {
       if (!(error instanceof WsFedRefusal)) throw error;
@@ -117,7 +121,7 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
   const replyUrl = replyUrlFor(client, params.wreply, request.urlPlaceholders);
   if (replyUrl === undefined) {
     throw new WsFedRefusal(
-      params.wreply !== undefined ? `Callback URL mismatch. ${params.wreply} is not in the list of allowed callback URLs` : 'The application has no callback URL to post the WS-Fed response to.',
+      params.wreply !== undefined ? `Callback URL mismatch. ${echoed(params.wreply)} is not in the list of allowed callback URLs` : 'The application has no callback URL to post the WS-Fed response to.',
       client,
     );
   }
@@ -149,7 +153,7 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
 
 async function signOut(services: Services, request: FastifyRequest, reply: FastifyReply, client: Client, wreply: string | undefined): Promise<FastifyReply> {
   if (wreply !== undefined && (wreply.length > MAX_URL_LENGTH || !signOutUrlAllowed(client, wreply, request.urlPlaceholders))) {
-    throw new WsFedRefusal(`The wreply "${wreply.slice(0, 200)}" is not defined as a valid URL in "Allowed Logout URLs" or "Allowed Callback URLs".`, client);
+    throw new WsFedRefusal(`The wreply "${echoed(wreply)}" is not defined as a valid URL in "Allowed Logout URLs" or "Allowed Callback URLs".`, client);
   }
   return logOut(services, request, reply, client, wreply);
 }
@@ -157,7 +161,8 @@ async function signOut(services: Services, request: FastifyRequest, reply: Fasti
 /**
  * The hosted pages hand back a WS-Fed login (auth-api/authorize/resume.ts takes it and dispatches
  * here): the session starts, and the token goes to the reply URL the request was accepted with,
- * provided the application still has the add-on and still lists that URL.
+ * provided the application still has the add-on, is still first-party, still lists that URL and
+ * still owns the realm (its alias may have been removed, or be claimed by another application).
  */
 export async function resumeWsFed(services: Services, request: FastifyRequest, reply: FastifyReply, interaction: Interaction & { request: { kind: 'wsfed' } }): Promise<FastifyReply> {
   const tenant = request.tenant;
@@ -167,6 +172,7 @@ export async function resumeWsFed(services: Services, request: FastifyRequest, r
   if (!client || !hasWsFedAddon(client) || !client.is_first_party || replyUrlFor(client, signInRequest.replyUrl, request.urlPlaceholders) === undefined || interaction.state !== 'authenticated' || !result) {
     return expired(reply, request);
   }
+  if (audienceFor(client, signInRequest.audience, await services.clients.realmOwners(tenant.id)) !== signInRequest.audience) return expired(reply, request);
   const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);
   if (!user || user.blocked) return expired(reply, request);
   await openSession(services, request, reply, { client, user, connection: result.connection, amr: result.amr });

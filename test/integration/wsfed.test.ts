@@ -13,6 +13,7 @@ import { SignedXml } from 'xml-crypto';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { eventually } from '../support/eventually.js';
+import { withRawDatabase } from '../support/database.js';
 
 const CALLBACK = 'https://rp.example.com/wsfed/callback';
 const OTHER_CALLBACK = 'https://rp.example.com/other';
@@ -46,13 +47,13 @@ afterAll(async () => tls?.close());
 const wsfedUrl = (path: string, params: Record<string, string>) => `${base}${path}?${new URLSearchParams(params)}`;
 
 /** Follows a WS-Fed sign-in in `browser`, logging in on the hosted page when sent there; returns the final page's HTML. */
-async function signIn(browser: FormBrowser, url: string): Promise<{ status: number; html: string; csp: string | null }> {
+async function signIn(browser: FormBrowser, url: string, username = 'ada@example.com'): Promise<{ status: number; html: string; csp: string | null }> {
   let response = await browser.get(url);
   if (response.status === 302) {
     const login = locationOf(response, base);
     expect(login.pathname).toBe('/u/login');
     const html = await (await browser.get(login.toString())).text();
-    response = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    response = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username, password: PASSWORD });
   }
   return { status: response.status, html: await response.text(), csp: response.headers.get('content-security-policy') };
 }
@@ -178,6 +179,24 @@ describe('WS-Fed sign-in', () => {
     expect(first(parse(byUrn.fields.wresult!), SAML, 'Audience').textContent).toBe(`urn:${rp.client_id}`);
   });
 
+  it('writes characters XML 1.0 does not allow (in a name, in wctx) as U+FFFD: the assertion parses strictly and verifies', async () => {
+    const created = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'grace@example.com', password: PASSWORD, email_verified: true, name: 'Grace\u0001Hopper\ud800' });
+    expect(created.status).toBe(201);
+    const page = await signIn(new FormBrowser(tls), wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK, wctx: 'ctx\u0001\u001f' }), 'grace@example.com');
+    const xml = postedForm(page.html).fields.wresult!;
+    // XML 1.0's Char production, code point by code point (a lone surrogate is a code point of its own here).
+    expect(xml).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
+    const errors: string[] = [];
+    // xmldom warns on U+FFFD itself ("source encoding issues?"): that is the replacement, not an error.
+    const doc = new DOMParser({ onError: (level, message) => level !== 'warning' && errors.push(`${level}: ${message}`) }).parseFromString(xml, 'text/xml');
+    expect(errors).toEqual([]);
+    // The storage driver may already have replaced the lone surrogate (by one or more U+FFFD).
+    const [name] = claimValues(first(doc, SAML, 'Assertion'), 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name');
+    expect(name).toMatch(/^Grace\uFFFDHopper\uFFFD+$/);
+    expect(doc.documentElement!.getAttribute('Context')).toBe('ctx\uFFFD\uFFFD');
+    expect(signatureValid(xml, certificate)).toBe(true);
+  });
+
   it('escapes a hostile wctx in the page and the token', async () => {
     const browser = new FormBrowser(tls);
     const hostile = `"><script>alert(1)</script><input name="x" value='`;
@@ -296,5 +315,116 @@ describe('WS-Fed login with a passwordless connection', () => {
     expect(link.status).toBe(400);
     expect(await link.json()).toMatchObject({ error: 'bad.authParams', error_description: expect.stringMatching(/WS-Fed/) });
     expect((await start('code')).status).toBe(200);
+  });
+});
+
+describe('WS-Fed realms name one application (realm confusion)', () => {
+  const EVIL_CALLBACK = 'https://evil-rp.example.com/callback';
+
+  it('the Management API refuses an alias that is another application\'s realm, a duplicate, or one with whitespace or control characters', async () => {
+    const body = (client_aliases: string[]) => ({ name: 'Evil RP', app_type: 'regular_web', callbacks: [EVIL_CALLBACK], client_aliases, addons: { wsfed: {} } });
+    for (const aliases of [[`urn:${rp.client_id}`], [REALM], ['https://a.example.com/', 'https://a.example.com/'], ['https://a.example.com/ x'], ['urn:a\u0001'], ['urn:\ud800']]) {
+      const res = await tls.api('dev', token, 'POST', '/api/v2/clients', body(aliases));
+      expect(res.status, JSON.stringify(aliases)).toBe(400);
+      expect(res.body.message).toMatch(/client_aliases/);
+    }
+    const patched = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${plain.client_id}`, { client_aliases: [REALM] });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toMatch(/client_aliases/);
+    // An application keeps its own realms.
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${rp.client_id}`, { client_aliases: [REALM, `urn:${rp.client_id}`] })).status).toBe(200);
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${rp.client_id}`, { client_aliases: [REALM] })).status).toBe(200);
+  });
+
+  it('a realm another application owns is refused at sign-in, even when stored before the rule', async () => {
+    const evil = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Evil RP', app_type: 'regular_web', callbacks: [EVIL_CALLBACK], addons: { wsfed: {} } })).body;
+    // As stored before the Management API refused it: the victim's realms among the attacker's aliases.
+    await withRawDatabase(tls.server.database, async (db) => {
+      const row = await db.selectFrom('clients').select('document').where('client_id', '=', evil.client_id).executeTakeFirstOrThrow();
+      const document = { ...JSON.parse(row.document), client_aliases: [`urn:${rp.client_id}`, REALM] };
+      await db.updateTable('clients').set({ document: JSON.stringify(document) }).where('client_id', '=', evil.client_id).execute();
+    });
+    try {
+      const browser = new FormBrowser(tls);
+      await signIn(browser, wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK }));
+      for (const url of [
+        wsfedUrl(`/wsfed/${evil.client_id}`, { wtrealm: `urn:${rp.client_id}` }),
+        wsfedUrl(`/wsfed/${evil.client_id}`, { wtrealm: REALM }),
+        wsfedUrl(`/wsfed/${evil.client_id}`, {}),
+        wsfedUrl('/wsfed', { wtrealm: REALM }),
+      ]) {
+        const response = await browser.get(url);
+        expect(response.status, url).toBe(400);
+        expect(await response.text()).not.toContain('wresult');
+      }
+    } finally {
+      expect((await tls.api('dev', token, 'DELETE', `/api/v2/clients/${evil.client_id}`)).status).toBe(204);
+    }
+  });
+});
+
+describe('WS-Fed for first-party applications only (it asks no consent)', () => {
+  it('the Management API refuses addons.wsfed on a third-party application, on create and on PATCH', async () => {
+    const created = await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Third party', app_type: 'regular_web', is_first_party: false, callbacks: [CALLBACK], addons: { wsfed: {} } });
+    expect(created.status).toBe(400);
+    expect(created.body.message).toMatch(/addons\.wsfed/);
+    const third = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Third party', app_type: 'regular_web', is_first_party: false, callbacks: [CALLBACK] })).body;
+    const enabled = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${third.client_id}`, { addons: { wsfed: {} } });
+    expect(enabled.status).toBe(400);
+    expect(enabled.body.message).toMatch(/addons\.wsfed/);
+    const first = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'First party', app_type: 'regular_web', callbacks: [CALLBACK], addons: { wsfed: {} } })).body;
+    const demoted = await tls.api('dev', token, 'PATCH', `/api/v2/clients/${first.client_id}`, { is_first_party: false });
+    expect(demoted.status).toBe(400);
+    expect(demoted.body.message).toMatch(/addons\.wsfed/);
+    // Turning the add-on off at the same time is fine.
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${first.client_id}`, { is_first_party: false, addons: { wsfed: null } })).status).toBe(200);
+  });
+
+  it('a third-party application stored with the add-on before the rule gets an error page, even with a live session', async () => {
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Was first party', app_type: 'regular_web', callbacks: [CALLBACK], addons: { wsfed: {} } })).body;
+    await withRawDatabase(tls.server.database, async (db) => {
+      const row = await db.selectFrom('clients').select('document').where('client_id', '=', app.client_id).executeTakeFirstOrThrow();
+      await db.updateTable('clients').set({ document: JSON.stringify({ ...JSON.parse(row.document), is_first_party: false }) }).where('client_id', '=', app.client_id).execute();
+    });
+    const browser = new FormBrowser(tls);
+    await signIn(browser, wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK }));
+    const response = await browser.get(wsfedUrl(`/wsfed/${app.client_id}`, { wreply: CALLBACK }));
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toMatch(/first-party applications only/);
+    expect(html).not.toContain('wresult');
+  });
+});
+
+describe('WS-Fed: what a finished login and a refusal re-check and repeat', () => {
+  it('a login under way for a realm the application no longer owns gets no assertion', async () => {
+    const MOVING = 'https://moving-rp.example.com/';
+    const app = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Moving realm', app_type: 'regular_web', callbacks: [CALLBACK], client_aliases: [MOVING], addons: { wsfed: {} } })).body;
+    const browser = new FormBrowser(tls);
+    const login = locationOf(await browser.get(wsfedUrl(`/wsfed/${app.client_id}`, { wtrealm: MOVING, wreply: CALLBACK })), base);
+    expect(login.pathname).toBe('/u/login');
+    const html = await (await browser.get(login.toString())).text();
+    expect((await tls.api('dev', token, 'PATCH', `/api/v2/clients/${app.client_id}`, { client_aliases: [] })).status).toBe(200);
+    await eventually(async () => (await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${app.client_id}`, { wtrealm: MOVING, wreply: CALLBACK }))).status, (status) => status === 400);
+    const done = await browser.post(`${base}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD });
+    expect(done.status).toBe(400);
+    expect(await done.text()).not.toContain('wresult');
+  });
+
+  it('a refusal logs at most 200 characters of wa and wreply', async () => {
+    const longWa = `wa-${'x'.repeat(1000)}`;
+    const longReply = `https://evil.example.com/${'y'.repeat(1500)}`;
+    expect((await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${rp.client_id}`, { wa: longWa }))).status).toBe(400);
+    expect((await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: longReply }))).status).toBe(400);
+    expect((await new FormBrowser(tls).get(wsfedUrl(`/wsfed/${rp.client_id}`, { wa: 'wsignout1.0', wreply: longReply }))).status).toBe(400);
+    const refusals = await eventually(
+      async () => ((await tls.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent(`type:f AND client_id:"${rp.client_id}"`)}&per_page=100`)).body as any[]).filter((entry) => /x{100}|y{100}/.test(entry.description ?? '')),
+      (entries) => entries.length >= 3,
+      5_000,
+    );
+    for (const entry of refusals) {
+      expect(entry.description).not.toMatch(/x{201}|y{176}/);
+      expect(entry.description.length).toBeLessThan(400);
+    }
   });
 });

@@ -15,7 +15,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { INTERACTION_TTL_SECONDS, pageFor, type Interaction, type StoredAuthorizationRequest, type WsFedSignIn } from '../../domain/interactions/interaction.js';
-import { audienceFor, clientIdOfRealm, hasWsFedAddon, replyUrlFor, signOutUrlAllowed } from '../../domain/wsfed/relying-party.js';
+import { audienceFor, hasWsFedAddon, replyUrlFor, signOutUrlAllowed } from '../../domain/wsfed/relying-party.js';
 import { federationMetadata } from '../../domain/wsfed/federation-metadata.js';
 import { wsFedIssuer } from '../../domain/wsfed/issuer.js';
 import { MAX_CLIENT_ID_LENGTH } from '../../domain/ids.js';
@@ -36,6 +36,10 @@ const MAX_CONTEXT_LENGTH = 4096;
 /** A connection name's longest (domain/connections/connection.ts), as server/request-bounds.ts bounds `connection`. */
 const MAX_CONNECTION_NAME_LENGTH = 128;
 
+/** How much of a request's own text (wa, wreply) a refusal repeats: it is logged (`f`) and shown. */
+const MAX_ECHOED_LENGTH = 200;
+const echoed = (value: string): string => value.slice(0, MAX_ECHOED_LENGTH);
+
 const METADATA_PATH = '/FederationMetadata/2007-06/FederationMetadata.xml';
 
 class WsFedRefusal extends Error {
@@ -53,7 +57,7 @@ export const wsFedEndpoint: FastifyPluginAsync<{ services: Services }> = async (
     try {
       const client = await applicationOf(services, request, request.params.clientId, params.wtrealm);
       if (params.wa === 'wsignout1.0') return await signOut(services, request, reply, client, params.wreply);
-      if (params.wa !== undefined && params.wa !== 'wsignin1.0') throw new WsFedRefusal(`Unsupported wa: ${params.wa}`, client);
+      if (params.wa !== undefined && params.wa !== 'wsignin1.0') throw new WsFedRefusal(`Unsupported wa: ${echoed(params.wa)}`, client);
       return await signIn(services, request, reply, client, params);
     } catch (error) {
       if (!(error instanceof WsFedRefusal)) throw error;
@@ -93,17 +97,18 @@ async function applicationOf(services: Services, request: FastifyRequest, client
   if (clientId !== undefined) {
     client = await services.clients.find(tenant.id, tenant.name, clientId);
   } else if (wtrealm !== undefined) {
-    const byId = clientIdOfRealm(wtrealm);
-    const found = byId !== undefined && byId.length <= MAX_CLIENT_ID_LENGTH ? await services.clients.find(tenant.id, tenant.name, byId) : null;
-    const aliased = found ? [] : (await services.clients.findByAlias(tenant.id, tenant.name, wtrealm)).filter(hasWsFedAddon);
+    // `urn:{client_id}` or an alias, from the tenant's cached realm map (no application is read to find it).
+    const owners = (await services.clients.realmOwners(tenant.id)).get(wtrealm) ?? [];
     // A realm two applications claim names neither: the token would go to whichever came first.
-    if (aliased.length > 1) throw new WsFedRefusal(`The realm ${wtrealm} belongs to more than one application.`);
-    client = found ?? aliased[0] ?? null;
+    if (owners.length > 1) throw new WsFedRefusal(`The realm ${wtrealm} belongs to more than one application.`);
+    client = owners[0] !== undefined ? await services.clients.find(tenant.id, tenant.name, owners[0]) : null;
   } else {
     throw new WsFedRefusal('Missing the application: /wsfed/{client_id} or the wtrealm parameter.');
   }
   if (!client) throw new WsFedRefusal(`Unknown client: ${clientId ?? wtrealm}`);
   if (!hasWsFedAddon(client)) throw new WsFedRefusal('The WS-Fed add-on is not enabled for this application.', client);
+  // Stored before the Management API refused it: WS-Fed asks no consent, so no third-party application.
+  if (!client.is_first_party) throw new WsFedRefusal('The WS-Fed add-on is available to first-party applications only.', client);
   return client;
 }
 
@@ -111,12 +116,12 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
   const tenant = request.tenant;
   if (params.wreply !== undefined && params.wreply.length > MAX_URL_LENGTH) throw new WsFedRefusal(`wreply is longer than ${MAX_URL_LENGTH} characters.`, client);
   if (params.wctx !== undefined && params.wctx.length > MAX_CONTEXT_LENGTH) throw new WsFedRefusal(`wctx is longer than ${MAX_CONTEXT_LENGTH} characters.`, client);
-  const audience = audienceFor(client, params.wtrealm);
+  const audience = audienceFor(client, params.wtrealm, await services.clients.realmOwners(tenant.id));
   if (audience === undefined) throw new WsFedRefusal(`The realm ${params.wtrealm} is not one of this application's realms.`, client);
   const replyUrl = replyUrlFor(client, params.wreply, request.urlPlaceholders);
   if (replyUrl === undefined) {
     throw new WsFedRefusal(
-      params.wreply !== undefined ? `Callback URL mismatch. ${params.wreply} is not in the list of allowed callback URLs` : 'The application has no callback URL to post the WS-Fed response to.',
+      params.wreply !== undefined ? `Callback URL mismatch. ${echoed(params.wreply)} is not in the list of allowed callback URLs` : 'The application has no callback URL to post the WS-Fed response to.',
       client,
     );
   }
@@ -148,7 +153,7 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
 
 async function signOut(services: Services, request: FastifyRequest, reply: FastifyReply, client: Client, wreply: string | undefined): Promise<FastifyReply> {
   if (wreply !== undefined && (wreply.length > MAX_URL_LENGTH || !signOutUrlAllowed(client, wreply, request.urlPlaceholders))) {
-    throw new WsFedRefusal(`The wreply "${wreply.slice(0, 200)}" is not defined as a valid URL in "Allowed Logout URLs" or "Allowed Callback URLs".`, client);
+    throw new WsFedRefusal(`The wreply "${echoed(wreply)}" is not defined as a valid URL in "Allowed Logout URLs" or "Allowed Callback URLs".`, client);
   }
   return logOut(services, request, reply, client, wreply);
 }
@@ -156,16 +161,18 @@ async function signOut(services: Services, request: FastifyRequest, reply: Fasti
 /**
  * The hosted pages hand back a WS-Fed login (auth-api/authorize/resume.ts takes it and dispatches
  * here): the session starts, and the token goes to the reply URL the request was accepted with,
- * provided the application still has the add-on and still lists that URL.
+ * provided the application still has the add-on, is still first-party, still lists that URL and
+ * still owns the realm (its alias may have been removed, or be claimed by another application).
  */
 export async function resumeWsFed(services: Services, request: FastifyRequest, reply: FastifyReply, interaction: Interaction & { request: { kind: 'wsfed' } }): Promise<FastifyReply> {
   const tenant = request.tenant;
   const { wsfed: signInRequest, authorization, issuer } = interaction.request;
   const result = interaction.result;
   const client = await services.clients.find(tenant.id, tenant.name, authorization.clientId);
-  if (!client || !hasWsFedAddon(client) || replyUrlFor(client, signInRequest.replyUrl, request.urlPlaceholders) === undefined || interaction.state !== 'authenticated' || !result) {
+  if (!client || !hasWsFedAddon(client) || !client.is_first_party || replyUrlFor(client, signInRequest.replyUrl, request.urlPlaceholders) === undefined || interaction.state !== 'authenticated' || !result) {
     return expired(reply, request);
   }
+  if (audienceFor(client, signInRequest.audience, await services.clients.realmOwners(tenant.id)) !== signInRequest.audience) return expired(reply, request);
   const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);
   if (!user || user.blocked) return expired(reply, request);
   await openSession(services, request, reply, { client, user, connection: result.connection, amr: result.amr });

@@ -6,6 +6,8 @@ import { invalid } from '../errors.js';
 import { FIRST_PARTY_ONLY_GRANTS, type Client } from './client.js';
 import { checkComplianceLevel, complianceProfileOf } from './compliance-levels.js';
 import { checkMobile } from './mobile-links.js';
+import { checkAliasesOwn } from './client-aliases.js';
+import { hasWsFedAddon } from '../wsfed/relying-party.js';
 import { urlListProblem, urlProblem, type UrlField } from './url-rules.js';
 
 const URL_LIST_FIELDS: UrlField[] = ['callbacks', 'allowed_logout_urls', 'web_origins', 'allowed_origins'];
@@ -22,6 +24,12 @@ export function checkClient(client: Client): void {
   checkOrganizations(client);
   checkComplianceLevel(client);
   checkMobile(client);
+  checkAliasesOwn(client.client_aliases ?? []);
+  // WS-Fed has no consent step (an /authorize by a third-party application asks for one): its
+  // tokens carry the user's profile, so only first-party applications may have the add-on.
+  if (client.is_first_party === false && hasWsFedAddon(client)) {
+    throw invalid("Payload validation error: 'addons.wsfed' is available to first-party applications only (is_first_party: true).");
+  }
   if (client.token_endpoint_auth_method === 'none' && client.jwt_configuration.alg === 'HS256') {
     throw invalid("Payload validation error: public applications (token_endpoint_auth_method 'none') must sign ID tokens with an asymmetric algorithm; jwt_configuration.alg cannot be HS256.");
   }

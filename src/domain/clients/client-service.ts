@@ -19,6 +19,7 @@ import { CREDENTIAL_METHODS, checkAssociations, normalizeSignedRequestObject, re
 import { insertCredential } from './client-credential-service.js';
 import type { CredentialInput } from './credential-material.js';
 import { systemClock, type Clock } from '../clock.js';
+import { checkAliasesAgainst, realmOwners, type RealmOwners } from './client-aliases.js';
 
 /** A create or PATCH body after schema validation: Auth0 client fields. */
 export interface ClientInput {
@@ -60,6 +61,11 @@ export interface CreateOptions {
 
 export class ClientService {
   private readonly cache: EntityCache<Client>;
+  /**
+   * Per tenant, realm → owning applications (`/wsfed?wtrealm=` is anonymous and frequent): built
+   * from ids and aliases only, dropped on any application change on every instance (the cache bus).
+   */
+  private readonly realms: EntityCache<RealmOwners>;
 
   constructor(
     private readonly storage: Storage,
@@ -68,6 +74,7 @@ export class ClientService {
     private readonly clock: Clock = systemClock,
   ) {
     this.cache = new EntityCache<Client>(CLIENT_KIND, bus);
+    this.realms = new EntityCache<RealmOwners>(CLIENT_KIND, bus, { perTenant: true, max: 5_000 });
   }
 
   /** Cached: read on every token request. */
@@ -104,10 +111,9 @@ export class ClientService {
     return { items: matching.slice(page.offset, page.offset + page.limit), total: matching.length };
   }
 
-  /** The applications listing `alias` among their `client_aliases` (WS-Fed realms: `/wsfed?wtrealm=`), over the tenant's few applications as `list` does. */
-  async findByAlias(tenantId: string, tenantName: string, alias: string): Promise<Client[]> {
-    const all = (await this.storage.repos.clients.listAll(tenantId)).map((r) => toClient(r, tenantName));
-    return all.filter((client) => client.client_aliases.includes(alias));
+  /** Every WS-Fed realm of the tenant's applications (`urn:{client_id}` and the aliases) and who owns it; cached per tenant. */
+  async realmOwners(tenantId: string): Promise<RealmOwners> {
+    return (await this.realms.get(tenantId, 'realms', async () => realmOwners(await this.storage.repos.clients.listRealms(tenantId))))!;
   }
 
   async create(tenantId: string, tenantName: string, input: ClientInput, options: CreateOptions = {}): Promise<Client> {
@@ -131,6 +137,7 @@ export class ClientService {
     const now = nowIso();
     await this.storage.transaction(async (repos) => {
       if (await repos.clients.findById(tenantId, client.client_id)) throw invalid('Payload validation error: a client with this client_id already exists.', 'client_exists');
+      checkAliasesAgainst(client, realmOwners(await repos.clients.listRealms(tenantId)), { created: true });
       const stored: Client = { ...client };
       const record: ClientRecord = { tenantId, ...toRecordParts(stored), isSystem: options.isSystem ?? false, createdAt: now, updatedAt: now };
       await repos.clients.insert(record);
@@ -186,6 +193,8 @@ export class ClientService {
       reconcileAuthenticationMethods(client, patch);
       normalizeSignedRequestObject(client);
       checkClient(client);
+      // Only when the aliases change: an application whose stored aliases predate the rule can still be turned off.
+      if (patch.client_aliases !== undefined) checkAliasesAgainst(client, realmOwners(await repos.clients.listRealms(tenantId)), { created: false });
       const credentials = await repos.clientCredentials.listForClient(tenantId, clientId);
       checkAssociations(client, credentials);
       checkComplianceLevelCredentials(client, credentials);

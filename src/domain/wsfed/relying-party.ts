@@ -10,6 +10,7 @@
  *   redirect_uri (url-rules.ts `urlAllowed`); without `wreply`, the first callback that names one URL.
  */
 import type { Client } from '../clients/client.js';
+import { clientRealm, type RealmOwners } from '../clients/client-aliases.js';
 import { placeholdersFor, resolvePlaceholders, urlAllowed, type UrlPlaceholders } from '../clients/url-rules.js';
 
 export const hasWsFedAddon = (client: Client): boolean => {
@@ -17,16 +18,18 @@ export const hasWsFedAddon = (client: Client): boolean => {
   return addon !== null && typeof addon === 'object' && !Array.isArray(addon);
 };
 
-/** The realm `urn:{client_id}` every application answers to ("urn:clientID" in the docs). */
-export const clientRealm = (clientId: string): string => `urn:${clientId}`;
+export { clientRealm };
 
-/** The client id a `urn:{client_id}` realm names, if it is of that form. */
-export const clientIdOfRealm = (realm: string): string | undefined => (realm.startsWith('urn:') ? realm.slice(4) : undefined);
-
-/** The audience of the application's tokens: the requested realm if it is one of the application's, else undefined; without one, its first alias or `urn:{client_id}`. */
-export function audienceFor(client: Client, wtrealm: string | undefined): string | undefined {
-  if (wtrealm === undefined) return client.client_aliases[0] ?? clientRealm(client.client_id);
-  return wtrealm === clientRealm(client.client_id) || client.client_aliases.includes(wtrealm) ? wtrealm : undefined;
+/**
+ * The audience of the application's tokens: the requested realm if it is one of the application's,
+ * else undefined; without one, its first alias or `urn:{client_id}`. A realm another application of
+ * the tenant also owns (`owners`: aliases stored before the Management API refused such) is refused:
+ * it would get that application's tokens posted to this one's callbacks.
+ */
+export function audienceFor(client: Client, wtrealm: string | undefined, owners: RealmOwners): string | undefined {
+  const realm = wtrealm ?? client.client_aliases[0] ?? clientRealm(client.client_id);
+  if (realm !== clientRealm(client.client_id) && !client.client_aliases.includes(realm)) return undefined;
+  return (owners.get(realm) ?? []).some((id) => id !== client.client_id) ? undefined : realm;
 }
 
 /** Where the response may be posted: `wreply` when it is an allowed callback, else undefined; without it, the first callback naming one URL. */

@@ -32,11 +32,21 @@ export function writeXml(root: XmlNode): string {
   return new XMLSerializer().serializeToString(document);
 }
 
+/**
+ * Characters XML 1.0 does not allow in a document (its `Char` production): C0 controls but tab, LF
+ * and CR, U+FFFE/U+FFFF, and lone surrogates. The serializer escapes markup but writes these as they
+ * are, so a user's name or a `wctx` holding one would make a document a strict parser rejects (or
+ * one parsers read differently from the signer): each becomes U+FFFD before it enters the DOM.
+ */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export const xmlSafe = (value: string): string => value.replace(NOT_XML_CHAR, '\uFFFD');
+
 function fill(document: Document, element: Element, node: XmlNode): void {
-  for (const [prefix, uri] of Object.entries(node.declare ?? {})) element.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, uri);
-  for (const [name, value] of Object.entries(node.attributes ?? {})) if (value !== undefined) element.setAttribute(name, value);
+  for (const [prefix, uri] of Object.entries(node.declare ?? {})) element.setAttributeNS('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, xmlSafe(uri));
+  for (const [name, value] of Object.entries(node.attributes ?? {})) if (value !== undefined) element.setAttribute(name, xmlSafe(value));
   for (const child of node.children ?? []) {
-    if (typeof child === 'string') element.appendChild(document.createTextNode(child));
+    if (typeof child === 'string') element.appendChild(document.createTextNode(xmlSafe(child)));
     else {
       const created = document.createElementNS(child.ns, child.name);
       fill(document, created, child);

@@ -93,6 +93,15 @@ export class ClientsRepository {
     return appTypes ? query.where('app_type', 'in', appTypes.length ? appTypes : ['']) : query;
   }
 
+  /** Each application's id and `client_aliases` (WS-Fed realms), read without decrypting any secret. */
+  async listRealms(tenantId: string): Promise<Array<{ clientId: string; aliases: string[] }>> {
+    const rows = await this.db.selectFrom('clients').select(['client_id', 'document']).where('tenant_id', '=', tenantId).execute();
+    return rows.map((row) => {
+      const aliases = fromJson<{ client_aliases?: unknown }>(row.document).client_aliases;
+      return { clientId: row.client_id, aliases: Array.isArray(aliases) ? aliases.filter((alias): alias is string => typeof alias === 'string') : [] };
+    });
+  }
+
   async replace(client: ClientRecord): Promise<void> {
     await this.db
       .updateTable('clients')

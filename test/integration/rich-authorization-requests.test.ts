@@ -205,6 +205,27 @@ describe('pushed rich authorization requests: consent and tokens', () => {
     expect(claimsOf(plainTokens.body.access_token).authorization_details).toBeUndefined();
   });
 
+  it('judges the types again when the login completes: a type the API dropped after the push is access_denied, never approved', async () => {
+    const pushed = await push(pushRequest([{ type: 'payment_initiation', amount: '5' }]));
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    // /authorize judges them (and shows the login page); the API drops the type while the user logs in.
+    const browser = new FormBrowser(tls);
+    const start = `${origin()}/authorize?${new URLSearchParams({ client_id: web.client_id, request_uri: pushed.body.request_uri })}`;
+    const login = locationOf(await browser.get(start), start);
+    expect(login.pathname).toBe('/u/login');
+    const html = await (await browser.get(login.toString())).text();
+    const bank = encodeURIComponent(BANK);
+    expect((await api('PATCH', `/resource-servers/${bank}`, { authorization_details: [{ type: 'money_transfer' }, { type: USER_PROFILE.type }] })).status).toBe(200);
+    try {
+      const callback = locationOf(await browser.post(`${origin()}/u/login`, { state: login.searchParams.get('state')!, _csrf: inputValue(html, '_csrf'), username: 'ada@example.com', password: PASSWORD }), origin());
+      expect(callback.pathname).not.toBe('/u/consent');
+      expect(callback.searchParams.get('error')).toBe('access_denied');
+      expect(callback.searchParams.get('code')).toBeNull();
+    } finally {
+      await api('PATCH', `/resource-servers/${bank}`, { authorization_details: [{ type: 'money_transfer' }, { type: USER_PROFILE.type }, { type: 'payment_initiation' }] });
+    }
+  });
+
   it('refuses at the push details that break a rule of the page, name an unregistered type, or come without an audience', async () => {
     // Objects (or arrays) nested in an entry: a is level 1, e level 5, f would be level 6.
     const fiveLevels = { type: 'money_transfer', a: { b: { c: { d: { e: { value: 'ok' } } } } } };

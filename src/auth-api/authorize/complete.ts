@@ -45,6 +45,7 @@ export async function completeAuthorization(
   if (authorization.nonce !== undefined) grant.nonce = authorization.nonce;
   if (authorization.acr !== undefined) grant.acr = authorization.acr;
   let apiAllowsSkipping: boolean | undefined;
+  let allowedDetailsTypes: ReadonlySet<string> = new Set();
   if (authorization.audience) {
     try {
       const access = await userApiAccess(services, tenant.id, client, user.user_id, authorization.audience, authorization.scope);
@@ -52,6 +53,7 @@ export async function completeAuthorization(
       apiAllowsSkipping = access.api.skip_consent_for_verifiable_first_party_clients;
       grant.scope = [...oidcScopes.filter((s) => s !== 'offline_access' || access.api.allow_offline_access), ...access.scopes];
       if (access.permissions && access.api.token_dialect.endsWith('_authz')) grant.permissions = access.permissions;
+      allowedDetailsTypes = access.detailsTypes;
     } catch (error) {
       if (!(error instanceof ApiAccessDenied)) throw error;
       return deliver(reply, tenant, target, withState({ error: 'access_denied', error_description: error.message }), client);
@@ -59,6 +61,11 @@ export async function completeAuthorization(
   }
 
   const details = authorization.authorizationDetails;
+  // Judged at the push, judged again now: the API or the client grant may have dropped a type since
+  // (the interaction lives up to an hour), and what is no longer allowed is never approved nor issued.
+  if (details?.some((detail) => !allowedDetailsTypes.has(detail.type))) {
+    return deliver(reply, tenant, target, withState({ error: 'access_denied', error_description: 'An authorization_details type is no longer allowed for this application and API' }), client);
+  }
   if (consented) {
     grant.scope = grant.scope.filter((s) => consented.scope.includes(s));
     if (details && consented.authorizationDetails) grant.authorizationDetails = consented.authorizationDetails;

@@ -24,33 +24,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDevCert } from '../../src/cli/dev-cert.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { withRawDatabase } from '../support/database.js';
+import { clientCertificate, fetchOver, tlsRequest, type ClientCert, type Reply, type TlsRequest } from '../support/mutual-tls-client.js';
 
 x509.cryptoProvider.set(webcrypto);
 
-interface ClientCert {
-  cert: string;
-  key: string;
-  thumbprint: string;
-}
-
-/** A self-signed client certificate (EC P-256), as `openssl req -x509` would make one. */
-async function clientCertificate(cn: string): Promise<ClientCert> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const now = Date.now();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: createHash('sha256').update(cn).digest('hex').slice(0, 16),
-    name: `CN=${cn}`,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 86_400_000),
-    signingAlgorithm: alg,
-    keys,
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
-  const thumbprint = createHash('sha256').update(Buffer.from(certificate.rawData)).digest('base64url');
-  return { cert: certificate.toString('pem'), key, thumbprint };
-}
 
 /**
  * A client CA (as an organisation's PKI would run one) and a certificate it issued for `subject`,
@@ -109,77 +86,17 @@ const DB = 'Username-Password-Authentication';
 const PASSWORD = 'Xk9#mTq2!vLp';
 const PASSWORD_REALM = 'http://auth0.com/oauth/grant-type/password-realm';
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
-
 /**
  * One HTTPS request to 127.0.0.1 (or from `from`) on `port` with SNI and Host `host`, trusting only
  * the test CA; `cert` is offered only if the server asks for one, as any TLS client does.
  */
-function send(options: { port?: number; host?: string; path: string; method?: string; form?: Record<string, string>; headers?: Record<string, string | string[]>; cert?: ClientCert; from?: string }): Promise<Reply> {
-  const port = options.port ?? server.port;
-  const host = options.host ?? 'dev.localhost';
-  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        servername: host,
-        path: options.path,
-        method: options.method ?? (body ? 'POST' : 'GET'),
-        ca,
-        ...(options.cert ? { cert: options.cert.cert, key: options.cert.key } : {}),
-        ...(options.from ? { localAddress: options.from } : {}),
-        agent: false,
-        headers: {
-          host: `${host}:${port}`,
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
-          ...options.headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+function send(options: Omit<TlsRequest, 'port' | 'host' | 'json'> & { port?: number; host?: string }): Promise<Reply> {
+  return tlsRequest(ca, { ...options, port: options.port ?? server.port, host: options.host ?? 'dev.localhost' });
 }
 
 /** A WHATWG fetch over `send`, with the client certificate, for openid-client and jose. */
 function fetchWith(cert: ClientCert): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const body = request.body ? Buffer.from(await request.arrayBuffer()).toString() : undefined;
-    const res = await send({
-      port: Number(url.port),
-      host: url.hostname,
-      path: url.pathname + url.search,
-      method: request.method,
-      headers: Object.fromEntries(request.headers),
-      cert,
-      ...(body !== undefined ? { form: Object.fromEntries(new URLSearchParams(body)) } : {}),
-    });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
-    return new Response(typeof res.body === 'string' ? res.body : JSON.stringify(res.body), { status: res.status, headers });
-  };
+  return fetchOver(send, { cert, useUrlHost: true });
 }
 
 async function management(method: string, path: string, body?: unknown): Promise<any> {
@@ -618,19 +535,7 @@ describe('compliance_level fapi2_sp_pkj_mtls and fapi2_sp_mtls_mtls', () => {
   const challenge = createHash('sha256').update(verifier).digest('base64url');
 
   /** A fetch over `send` for FormBrowser: keeps every Set-Cookie. */
-  const browserFetch: typeof fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const body = request.body ? Buffer.from(await request.arrayBuffer()).toString() : undefined;
-    const res = await send({ path: url.pathname + url.search, method: request.method, headers: Object.fromEntries(request.headers), ...(body !== undefined ? { form: Object.fromEntries(new URLSearchParams(body)) } : {}) });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (typeof value === 'string') headers.set(name, value);
-      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    }
-    const nullBody = [204, 304].includes(res.status);
-    return new Response(nullBody ? null : typeof res.body === 'string' ? res.body : JSON.stringify(res.body), { status: res.status, headers });
-  };
+  const browserFetch = fetchOver(send);
 
   const assertion = (clientId: string, aud: string) =>
     new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(clientId).setSubject(clientId).setAudience(aud).setJti(`${Math.random()}`).setIssuedAt().setExpirationTime('60s').sign(signer);

@@ -45,6 +45,11 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     revocation_endpoint: `${issuer}oauth/revoke`,
     // RFC 8628 §4, as Auth0 publishes it: always (applications opt in with the grant type).
     device_authorization_endpoint: `${issuer}oauth/device/code`,
+    // OpenID CIBA §4, poll mode only; applications opt in with the grant type (auth-api/ciba/).
+    // No backchannel_authentication_request_signing_alg_values_supported: signed requests are refused.
+    backchannel_authentication_endpoint: `${issuer}bc-authorize`,
+    backchannel_token_delivery_modes_supported: ['poll'],
+    backchannel_user_code_parameter_supported: false,
     jwks_uri: `${issuer}.well-known/jwks.json`,
     // Where Auth0 lists it, and only while the tenant allows open registration.
     ...(features.dynamicClientRegistration ? { registration_endpoint: `${issuer}oidc/register` } : {}),

@@ -14,6 +14,8 @@ import { userinfoEndpoint } from './userinfo.js';
 import { revokeEndpoint } from './revoke.js';
 import { parEndpoint } from './par.js';
 import { deviceCodeEndpoint } from './device/device-code-endpoint.js';
+import { bcAuthorizeEndpoint } from './ciba/bc-authorize.js';
+import { cibaApproveRoutes } from './ciba/approve.js';
 import { dynamicRegistrationEndpoint } from './dynamic-registration.js';
 import type { RateLimitStore } from './rate-limit/store.js';
 import { logoutEndpoints } from './logout.js';
@@ -40,7 +42,7 @@ export interface AuthenticationApiOptions {
   services: Services;
   /** Whether a client certificate can reach this server at all (discovery.ts): an mTLS listener or a trusted edge list. */
   clientCertificates: boolean;
-  /** Hour-long windows of the rate-limit store: dynamic client registrations per address and tenant. */
+  /** Hour-long windows of the rate-limit store: dynamic client registrations per address and tenant, device and CIBA requests. */
   quotas: RateLimitStore;
 }
 
@@ -55,6 +57,8 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(revokeEndpoint, { services });
   await app.register(parEndpoint, { services });
   await app.register(deviceCodeEndpoint, { services, quotas });
+  await app.register(bcAuthorizeEndpoint, { services, quotas });
+  await app.register(cibaApproveRoutes, { services });
   await app.register(dynamicRegistrationEndpoint, { services, quotas });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });

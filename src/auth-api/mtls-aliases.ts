@@ -14,6 +14,7 @@ export const MTLS_ENDPOINT_ALIASES = {
   revocation_endpoint: '/oauth/revoke',
   userinfo_endpoint: '/userinfo',
   pushed_authorization_request_endpoint: '/oauth/par',
+  backchannel_authentication_endpoint: '/bc-authorize',
 } as const;
 
 const ALIAS_FEATURES: Partial<Record<keyof typeof MTLS_ENDPOINT_ALIASES, BooleanFeature>> = {

@@ -82,9 +82,16 @@ async function consentPage(services: Services, reply: FastifyReply, request: Fas
   const items = lines.map((line) => `<li><strong>${escapeHtml(line.title)}</strong>: ${escapeHtml(line.text)}</li>`).join('');
   // A device flow's confirmation (RFC 8628 §5.4): the user checks the code is the one their device shows.
   const device = interaction.request.kind === 'device' ? interaction.request.device : undefined;
-  const code = device ? `<p>Confirm this code matches the one displayed on your device: <strong class="user-code">${escapeHtml(device.userCode)}</strong></p>` : '';
+  // A CIBA request (OpenID CIBA §7.1): the binding message ties it to what the application shows.
+  const ciba = interaction.request.kind === 'ciba' ? interaction.request.ciba : undefined;
+  const code = device
+    ? `<p>Confirm this code matches the one displayed on your device: <strong class="user-code">${escapeHtml(device.userCode)}</strong></p>`
+    : ciba
+      ? `<p>Check that the application shows this message: <strong class="binding-message">${escapeHtml(ciba.bindingMessage)}</strong></p>`
+      : '';
+  const buttons = device ? ['Cancel', 'Confirm'] : ciba ? ['Reject', 'Approve'] : ['Decline', 'Accept'];
   return renderPage(reply, tenant, {
-    title: device ? 'Device Confirmation' : 'Authorize application',
+    title: device ? 'Device Confirmation' : ciba ? 'Approve request' : 'Authorize application',
     csp: formActionFor(interaction.request.authorization.redirectUri),
     body: `${code}<p>Hi ${escapeHtml(who)}, <span class="app">${escapeHtml(client.name)}</span> is requesting access to your ${escapeHtml(tenantName)} account${api ? ` and to <span class="app">${escapeHtml(api.name)}</span>` : ''}.</p>
 <h2 id="scopes-title" class="hint">It will be able to:</h2>
@@ -93,7 +100,7 @@ ${question.authorizationDetails ? authorizationDetailsHtml(question.authorizatio
 <form method="post" action="${CONSENT_PATH}">
 ${hidden('state', context.state)}
 ${hidden('_csrf', interaction.csrf)}
-<div class="actions"><button type="submit" name="action" value="deny" class="secondary">${device ? 'Cancel' : 'Decline'}</button><button type="submit" name="action" value="accept">${device ? 'Confirm' : 'Accept'}</button></div>
+<div class="actions"><button type="submit" name="action" value="deny" class="secondary">${buttons[0]}</button><button type="submit" name="action" value="accept">${buttons[1]}</button></div>
 </form>`,
   });
 }

@@ -7,7 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services.js';
-import { APP_TYPES, GRANT_TYPES, type Client } from '../domain/clients/client.js';
+import { APP_TYPES, ASYNC_APPROVAL_CHANNELS, GRANT_TYPES, type Client } from '../domain/clients/client.js';
 import type { ClientFilter } from '../domain/clients/client-service.js';
 import { enableAllConnectionsForClient } from '../domain/connections/connection-service.js';
 import { ManagementApiError } from '../http/errors.js';
@@ -104,6 +104,7 @@ const clientFields = {
   require_pushed_authorization_requests: Bool,
   require_proof_of_possession: Bool,
   par_request_expiry: Nullable(Type.Integer({ minimum: 5, maximum: 600 })),
+  async_approval_notification_channels: Nullable(Type.Array(OneOf(ASYNC_APPROVAL_CHANNELS), { uniqueItems: true, maxItems: ASYNC_APPROVAL_CHANNELS.length })),
   compliance_level: Nullable(OneOf(COMPLIANCE_LEVELS)),
   skip_non_verifiable_callback_uri_confirmation_prompt: Nullable(Bool),
   native_social_login: OpaqueObject,

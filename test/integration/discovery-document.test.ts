@@ -20,11 +20,12 @@ function pinned(base: string, extra = ''): string {
   const issuer = `${base}/`;
   return (
     `{"issuer":"${issuer}","authorization_endpoint":"${issuer}authorize","token_endpoint":"${issuer}oauth/token",` +
-    `"userinfo_endpoint":"${issuer}userinfo","revocation_endpoint":"${issuer}oauth/revoke","device_authorization_endpoint":"${issuer}oauth/device/code","jwks_uri":"${issuer}.well-known/jwks.json",` +
+    `"userinfo_endpoint":"${issuer}userinfo","revocation_endpoint":"${issuer}oauth/revoke","device_authorization_endpoint":"${issuer}oauth/device/code",` +
+    `"backchannel_authentication_endpoint":"${issuer}bc-authorize","backchannel_token_delivery_modes_supported":["poll"],"backchannel_user_code_parameter_supported":false,"jwks_uri":"${issuer}.well-known/jwks.json",` +
     `"scopes_supported":["openid","profile","offline_access","name","given_name","family_name","nickname","email","email_verified","picture","created_at","identities","phone","address"],` +
     `"response_types_supported":["code","token","id_token","code token","code id_token","token id_token","code token id_token"],` +
     `"response_modes_supported":["query","fragment","form_post","web_message"],` +
-    `"grant_types_supported":["authorization_code","implicit","client_credentials","refresh_token","password","http://auth0.com/oauth/grant-type/password-realm","urn:ietf:params:oauth:grant-type:device_code"],` +
+    `"grant_types_supported":["authorization_code","implicit","client_credentials","refresh_token","password","http://auth0.com/oauth/grant-type/password-realm","urn:ietf:params:oauth:grant-type:device_code","urn:openid:params:grant-type:ciba"],` +
     `"code_challenge_methods_supported":["S256","plain"],"subject_types_supported":["public"],` +
     `"id_token_signing_alg_values_supported":["HS256","RS256","PS256"],` +
     `"token_endpoint_auth_methods_supported":["client_secret_basic","client_secret_post","private_key_jwt","tls_client_auth","self_signed_tls_client_auth","none"],` +
@@ -64,7 +65,7 @@ describe('discovery document', () => {
     const on = (await call(server, '/.well-known/openid-configuration')).text;
     // No tls_client_certificate_bound_access_tokens: this server has no mTLS listener and no trusted edge list (mtls.test.ts has both).
     expect(on).not.toContain('tls_client_certificate_bound_access_tokens');
-    expect(on.endsWith(`,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo"}}`)).toBe(true);
+    expect(on.endsWith(`,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo","backchannel_authentication_endpoint":"${alias}/bc-authorize"}}`)).toBe(true);
     expect((await patch({ mtls: { enable_endpoint_aliases: false } })).status).toBe(200);
     expect((await call(server, '/.well-known/openid-configuration')).text).not.toContain('mtls_endpoint_aliases');
   });
@@ -83,10 +84,10 @@ describe('discovery document', () => {
     }
     expect((await patch({ mtls: { enable_endpoint_aliases: true } })).status).toBe(200);
     const alias = `http://mtls.localhost:${server.port}`;
-    const aliases = `,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo","pushed_authorization_request_endpoint":"${alias}/oauth/par"}`;
+    const aliases = `,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo","pushed_authorization_request_endpoint":"${alias}/oauth/par","backchannel_authentication_endpoint":"${alias}/bc-authorize"}`;
     expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, `${par}${logout}${aliases}`));
     expect((await patch({ pushed_authorization_requests_supported: false })).status).toBe(200);
-    const aliasesWithoutPar = `,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo"}`;
+    const aliasesWithoutPar = `,"mtls_endpoint_aliases":{"token_endpoint":"${alias}/oauth/token","revocation_endpoint":"${alias}/oauth/revoke","userinfo_endpoint":"${alias}/userinfo","backchannel_authentication_endpoint":"${alias}/bc-authorize"}`;
     expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, `${logout}${aliasesWithoutPar}`));
     expect((await patch({ mtls: { enable_endpoint_aliases: false } })).status).toBe(200);
     expect((await call(server, '/.well-known/openid-configuration')).text).toBe(pinned(base, logout));

@@ -168,7 +168,7 @@ describe('discovery and the alias host', () => {
     const doc = (await send({ path: '/.well-known/openid-configuration' })).body;
     expect(doc.tls_client_certificate_bound_access_tokens).toBe(true);
     const base = `https://mtls.dev.localhost:${mtlsPort}`;
-    expect(doc.mtls_endpoint_aliases).toEqual({ token_endpoint: `${base}/oauth/token`, revocation_endpoint: `${base}/oauth/revoke`, userinfo_endpoint: `${base}/userinfo` });
+    expect(doc.mtls_endpoint_aliases).toEqual({ token_endpoint: `${base}/oauth/token`, revocation_endpoint: `${base}/oauth/revoke`, userinfo_endpoint: `${base}/userinfo`, backchannel_authentication_endpoint: `${base}/bc-authorize` });
 
     const fetchAlice = fetchWith(alice);
     const config = await client.discovery(new URL(`https://dev.localhost:${server.port}/`), app.client_id, { use_mtls_endpoint_aliases: true }, client.ClientSecretPost(app.client_secret), { [client.customFetch]: fetchAlice });
@@ -488,6 +488,32 @@ describe('pushed authorization requests over mutual TLS (RFC 9126 with RFC 8705)
     } finally {
       await must('PATCH', '/tenants/settings', { pushed_authorization_requests_supported: false });
     }
+  });
+});
+
+describe('CIBA over mutual TLS (OpenID CIBA with RFC 8705)', () => {
+  it('POST /bc-authorize on the alias host authenticates tls_client_auth and polls there; another certificate or none is invalid_client', async () => {
+    const created = await must('POST', '/clients', { name: 'CIBA by certificate', app_type: 'regular_web', grant_types: ['urn:openid:params:grant-type:ciba'], async_approval_notification_channels: ['email'] });
+    const stored = await must('POST', `/clients/${created.client_id}/credentials`, { name: 'certificate', credential_type: 'cert_subject_dn', subject_dn: 'CN=acme-m2m' });
+    await must('PATCH', `/clients/${created.client_id}`, { token_endpoint_auth_method: null, client_authentication_methods: { tls_client_auth: { credentials: [{ id: stored.id }] } } });
+    const [ada] = await must('GET', `/users-by-email?email=${encodeURIComponent('ada@example.com')}`);
+    const form = {
+      client_id: created.client_id,
+      scope: 'openid',
+      login_hint: JSON.stringify({ format: 'iss_sub', iss: `https://dev.localhost:${server.port}/`, sub: ada.user_id }),
+      binding_message: 'MTLS-1',
+      requested_expiry: '600',
+    };
+    const started = await send({ ...alias(), path: '/bc-authorize', form, cert: acme.leaf });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body).toMatchObject({ expires_in: 600, interval: 5 });
+    expect((await send({ ...alias(), path: '/bc-authorize', form, cert: alice })).status).toBe(401);
+    expect((await send({ path: '/bc-authorize', form })).status).toBe(401);
+    const polled = await send({ ...alias(), path: '/oauth/token', form: { grant_type: 'urn:openid:params:grant-type:ciba', client_id: created.client_id, auth_req_id: started.body.auth_req_id }, cert: acme.leaf });
+    expect(polled.status).toBe(400);
+    expect(polled.body.error).toBe('authorization_pending');
+    const doc = (await send({ path: '/.well-known/openid-configuration' })).body;
+    expect(doc.mtls_endpoint_aliases.backchannel_authentication_endpoint).toBe(`https://mtls.dev.localhost:${mtlsPort}/bc-authorize`);
   });
 });
 

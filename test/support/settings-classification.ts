@@ -70,6 +70,7 @@ export const CLIENT_FIELDS: Record<string, Classification> = {
   'signed_request_object.required': effect('auth-api/authorize/authorization-requests.ts validatedAuthorization; test/integration/private-key-jwt.test.ts (JAR)'),
   'signed_request_object.credentials': effect('domain/oidc/request-object.ts expandRequestObject; test/integration/private-key-jwt.test.ts (JAR)'),
   require_proof_of_possession: effect('domain/tokens/certificate-binding.ts bindingRequirement; test/integration/mtls.test.ts'),
+  async_approval_notification_channels: effect('auth-api/ciba/bc-authorize.ts (domain/oidc/backchannel-authentication.ts requestedExpiry: email sends the approval link; guardian-push refused by client-rules.ts); test/in-process/ciba.test.ts'),
   par_request_expiry: effect('domain/oidc/pushed-authorization.ts parExpirySeconds; test/in-process/expiry.test.ts'),
   // FAPI 2.0 levels take effect (domain/clients/compliance-levels.ts; test/integration/fapi.test.ts); FAPI 1 ones are refused.
   compliance_level: effect('domain/clients/compliance-levels.ts complianceProfileOf (FAPI 1 Advanced and FAPI 2.0); test/integration/fapi1.test.ts, mtls.test.ts'),

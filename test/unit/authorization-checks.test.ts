@@ -154,6 +154,11 @@ describe('authorization request checks', () => {
     expect(names(checksFor(CLIENT_CHECKS, 'par'))).toEqual(['signed-request-required', 'no-wildcard-callbacks', 'redirect-uri-registered']);
     expect(names(checksFor(REQUEST_CHECKS, 'par'))).toEqual(names(REQUEST_CHECKS));
     expect(names(checksFor(LOOKUP_CHECKS, 'par'))).toEqual(names(LOOKUP_CHECKS));
+    // A CIBA request (/bc-authorize) authenticates its client and has no redirect_uri nor response
+    // type: the acr request, the audience and the details' types (their shape is parsed by the endpoint).
+    expect(names(checksFor(CLIENT_CHECKS, 'ciba'))).toEqual([]);
+    expect(names(checksFor(REQUEST_CHECKS, 'ciba'))).toEqual(['requested-acr']);
+    expect(names(checksFor(LOOKUP_CHECKS, 'ciba'))).toEqual(['audience-is-an-api', 'authorization-details-types']);
   });
 
   it('are each one file named after the check, and every check file is in a list', () => {

@@ -40,6 +40,7 @@ describe('grant registry', () => {
       'http://auth0.com/oauth/grant-type/password-realm': { success: 'sepft', failure: 'fepft' },
       'http://auth0.com/oauth/grant-type/passwordless/otp': { success: 's', failure: 'fepotpft' },
       'urn:ietf:params:oauth:grant-type:device_code': { success: 'sede', failure: 'fede' },
+      'urn:openid:params:grant-type:ciba': { success: 'ciba_exchange_succeeded', failure: 'ciba_exchange_failed' },
     });
   });
 });

@@ -19,6 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/services.js';
 import { restoreRequest, type Interaction } from '../../domain/interactions/interaction.js';
 import { resumeDevice } from '../device/resume.js';
+import { resumeCiba } from '../ciba/resume.js';
 import { readCookie } from '../../http/cookies.js';
 import { SESSION_COOKIE, browserInteraction, unbindInteraction } from '../../http/login-cookies.js';
 import { expired, unknownClient } from '../../pages/refusals.js';
@@ -32,13 +33,14 @@ export const DECLINED = 'User did not authorize the request';
 
 /**
  * Takes the interaction back and hands it to the protocol that opened it: `/authorize`'s (below)
- * or the device flow's (device/resume.ts).
+ * the device flow's (device/resume.ts) or CIBA's (ciba/resume.ts).
  */
 export function resumeInteraction(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply, interactionId: string): Promise<FastifyReply> => {
     const interaction = await services.interactions.take(request.tenant.id, browserInteraction(request, interactionId));
     if (!interaction) return expired(reply, request);
     if (interaction.request.kind === 'device') return resumeDevice(services, request, reply, interactionId, interaction);
+    if (interaction.request.kind === 'ciba') return resumeCiba(services, request, reply, interactionId, interaction);
     if (interaction.request.kind === 'wsfed') {
       unbindInteraction(request, reply, interactionId);
       return resumeWsFed(services, request, reply, { ...interaction, request: interaction.request });

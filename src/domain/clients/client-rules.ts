@@ -25,6 +25,10 @@ export function checkClient(client: Client): void {
   checkComplianceLevel(client);
   checkMobile(client);
   checkAliasesOwn(client.client_aliases ?? []);
+  // The push channel needs Auth0's Guardian app (or its SDK): Tessera has neither, so it would never deliver.
+  if (client.async_approval_notification_channels?.includes('guardian-push')) {
+    throw invalid("Payload validation error: 'async_approval_notification_channels' cannot include 'guardian-push': Tessera has no Guardian push app; use [\"email\"].");
+  }
   // WS-Fed has no consent step (an /authorize by a third-party application asks for one): its
   // tokens carry the user's profile, so only first-party applications may have the add-on.
   if (client.is_first_party === false && hasWsFedAddon(client)) {

@@ -75,12 +75,24 @@ export interface Client {
   require_pushed_authorization_requests?: boolean;
   /** Seconds a pushed request lives (5..600); null: Auth0's 30. */
   par_request_expiry?: number | null;
+  /** CIBA notification channels in order of preference; null: none chosen (backchannel-authentication.ts). */
+  async_approval_notification_channels?: AsyncApprovalChannel[] | null;
   /** Other Auth0 fields, returned as given: descriptive ones, or unimplemented ones in their off value (see unsupported-settings.ts). */
   [field: string]: unknown;
 }
 
 /** RFC 8628's grant type: `/oauth/device/code` and the token endpoint's device code grant. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** OpenID CIBA's grant type: `POST /bc-authorize` and the token endpoint's CIBA grant. */
+export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
+/**
+ * `async_approval_notification_channels`, as Auth0 names them: how a CIBA request reaches the user.
+ * Tessera sends `email` only; `guardian-push` needs the Guardian app and is refused (client-rules.ts).
+ */
+export const ASYNC_APPROVAL_CHANNELS = ['guardian-push', 'email'] as const;
+export type AsyncApprovalChannel = (typeof ASYNC_APPROVAL_CHANNELS)[number];
 
 /** Grant types an application may list (docs: Application Grant Types). */
 export const GRANT_TYPES = [

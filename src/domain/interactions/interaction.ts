@@ -55,7 +55,7 @@ export interface WsFedSignIn {
 
 /**
  * The request an interaction continues, tagged by kind, each answered by its own protocol code:
- * `/authorize`, a WS-Fed sign-in, device authorization (and CIBA next). Every kind carries the
+ * `/authorize`, a WS-Fed sign-in, device authorization and CIBA. Every kind carries the
  * `authorization` the hosted pages read (the application, the reply URL their form-action allows,
  * login and connection hints).
  */
@@ -69,7 +69,23 @@ export type InteractionRequest =
    * `asAuthorizationRequest`), which is what the hosted login pages read; no response is delivered
    * to it: the user's answer goes to the user code entry, and the device polls for it.
    */
-  | { kind: 'device'; authorization: StoredAuthorizationRequest; issuer: string; device: DeviceInteraction };
+  | { kind: 'device'; authorization: StoredAuthorizationRequest; issuer: string; device: DeviceInteraction }
+  /**
+   * A CIBA request (OpenID CIBA) opened from its emailed link (auth-api/ciba/). Like a device
+   * authorization, no response is delivered: the user's answer goes to the CIBA authorization
+   * entry, which the application's polling reads.
+   */
+  | { kind: 'ciba'; authorization: StoredAuthorizationRequest; issuer: string; ciba: CibaInteraction };
+
+/** What a CIBA interaction carries: the authorization's id (never the link's secret), who must answer, what to show. */
+export interface CibaInteraction {
+  authId: string;
+  /** The hinted user: a login as anyone else cannot answer. */
+  userId: string;
+  bindingMessage: string;
+  /** At the confirmation: the API's permissions for the token. */
+  permissions?: string[];
+}
 
 /** What a device interaction carries besides the request. */
 export interface DeviceInteraction {

@@ -18,6 +18,10 @@ export type TtlKind =
   | 'device_code'
   /** A device authorization under its normalized user code: the request and the user's answer. */
   | 'device_user_code'
+  /** A CIBA request (OpenID CIBA) under its `auth_req_id`: the polling state and its authorization's id. */
+  | 'ciba_request'
+  /** A CIBA authorization under its random id: the request, the approval link's hash and the user's answer. */
+  | 'ciba_authorization'
   /** The first administrator's setup link (admin tenant; one live at a time). */
   | 'dashboard_setup'
   /** A dashboard sign-in in progress: state, nonce and PKCE verifier (admin tenant). */

@@ -99,6 +99,7 @@ export const ClientResponse = Type.Object(
     require_pushed_authorization_requests: opt(Bool),
     require_proof_of_possession: opt(Bool),
     par_request_expiry: opt(NullableOut(Type.Integer())),
+    async_approval_notification_channels: opt(NullableOut(Type.Array(Str))),
     compliance_level: opt(NullableOut(OneOf(COMPLIANCE_LEVELS))),
     skip_non_verifiable_callback_uri_confirmation_prompt: opt(NullableOut(Bool)),
     native_social_login: opt(OpenObject()),

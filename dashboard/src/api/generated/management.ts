@@ -763,6 +763,7 @@ export interface paths {
                             allowed_origins?: string[];
                             /** @enum {string} */
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                            async_approval_notification_channels?: string[] | null;
                             callbacks?: string[];
                             client_aliases?: string[];
                             client_authentication_methods?: {
@@ -898,6 +899,7 @@ export interface paths {
                                 allowed_origins?: string[];
                                 /** @enum {string} */
                                 app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                                async_approval_notification_channels?: string[] | null;
                                 callbacks?: string[];
                                 client_aliases?: string[];
                                 client_authentication_methods?: {
@@ -1052,6 +1054,7 @@ export interface paths {
                         allowed_origins?: string[];
                         /** @enum {string} */
                         app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                        async_approval_notification_channels?: ("guardian-push" | "email")[] | null;
                         callbacks?: string[];
                         client_aliases?: string[];
                         client_authentication_methods?: {
@@ -1217,6 +1220,7 @@ export interface paths {
                             allowed_origins?: string[];
                             /** @enum {string} */
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                            async_approval_notification_channels?: string[] | null;
                             callbacks?: string[];
                             client_aliases?: string[];
                             client_authentication_methods?: {
@@ -1390,6 +1394,7 @@ export interface paths {
                             allowed_origins?: string[];
                             /** @enum {string} */
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                            async_approval_notification_channels?: string[] | null;
                             callbacks?: string[];
                             client_aliases?: string[];
                             client_authentication_methods?: {
@@ -1566,6 +1571,7 @@ export interface paths {
                         allowed_origins?: string[];
                         /** @enum {string} */
                         app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                        async_approval_notification_channels?: ("guardian-push" | "email")[] | null;
                         callbacks?: string[];
                         client_aliases?: string[];
                         client_authentication_methods?: {
@@ -1696,6 +1702,7 @@ export interface paths {
                             allowed_origins?: string[];
                             /** @enum {string} */
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                            async_approval_notification_channels?: string[] | null;
                             callbacks?: string[];
                             client_aliases?: string[];
                             client_authentication_methods?: {
@@ -2076,6 +2083,7 @@ export interface paths {
                             allowed_origins?: string[];
                             /** @enum {string} */
                             app_type?: "native" | "spa" | "regular_web" | "non_interactive" | "sso_integration" | "rms" | "box" | "cloudbees" | "concur" | "dropbox" | "mscrm" | "echosign" | "egnyte" | "newrelic" | "office365" | "salesforce" | "sentry" | "sharepoint" | "slack" | "springcm" | "zendesk" | "zoom";
+                            async_approval_notification_channels?: string[] | null;
                             callbacks?: string[];
                             client_aliases?: string[];
                             client_authentication_methods?: {

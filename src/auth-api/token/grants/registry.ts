@@ -12,8 +12,9 @@ import { refreshTokenGrant } from './refresh-token.js';
 import { passwordGrant, passwordRealmGrant } from './password.js';
 import { passwordlessOtpGrant } from './passwordless-otp.js';
 import { deviceCodeGrant } from './device-code.js';
+import { cibaGrant } from './ciba.js';
 
-const GRANTS: readonly Grant[] = [authorizationCodeGrant, implicitGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant, passwordRealmGrant, passwordlessOtpGrant, deviceCodeGrant];
+const GRANTS: readonly Grant[] = [authorizationCodeGrant, implicitGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant, passwordRealmGrant, passwordlessOtpGrant, deviceCodeGrant, cibaGrant];
 
 /** The grants a tenant offers (those behind a feature only when it is on), in discovery order. */
 export function grants(features: TenantFeatures): Grant[] {

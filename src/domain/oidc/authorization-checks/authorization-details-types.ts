@@ -8,7 +8,7 @@ import type { LookupCheck } from './check.js';
 
 export const authorizationDetailsTypes: LookupCheck = {
   name: 'authorization-details-types',
-  endpoints: ['authorize', 'par'],
+  endpoints: ['authorize', 'par', 'ciba'],
   async check(request, lookups, fail) {
     const details = request.authorizationDetails;
     if (!details) return;

@@ -1,0 +1,109 @@
+/**
+ * The CIBA email channel's browser side: the emailed link (`/ciba/approve?id=…&ticket=…`) opens
+ * the request for the hinted user only. The link's secret (256 bits, stored hashed) is checked
+ * against the live, unanswered authorization; then the user logs in on the hosted pages (an SSO
+ * session of the same user is reused; anyone else's session is not, and a login as anyone else is
+ * refused) and answers on the consent page, which shows the application, the binding message, the
+ * scopes and the authorization details, with Approve and Reject (a CSRF-protected form bound to
+ * the browser, as every consent question). The answer is written once to the authorization, which
+ * the application's polling reads; after it, or once the request expired, the link opens nothing.
+ *
+ * Following the link changes nothing by itself (it opens a browser-bound interaction, as
+ * `/authorize` does): a mail scanner that fetches it neither approves nor uses it up.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
+import type { User } from '../../domain/users/user.js';
+import type { Session } from '../../domain/sessions/session-service.js';
+import { INTERACTION_TTL_SECONDS, pageFor, storeRequest, type InteractionRequest } from '../../domain/interactions/interaction.js';
+import { CIBA_GRANT } from '../../domain/clients/client.js';
+import { answerCibaRequest, asAuthorizationRequest, pendingByLink } from '../../domain/oidc/backchannel-authentication.js';
+import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
+import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
+import { readCookie } from '../../http/cookies.js';
+import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
+import { stringField } from '../../http/forms.js';
+import { renderErrorPage, renderPage } from '../../pages/html.js';
+
+export const CIBA_APPROVE_PATH = '/ciba/approve';
+
+export type CibaInteractionRequest = Extract<InteractionRequest, { kind: 'ciba' }>;
+
+export const cibaApproveRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get(CIBA_APPROVE_PATH, async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const tenant = request.tenant;
+    const authId = stringField(request.query, 'id');
+    const entry = await pendingByLink(services.ttl, tenant.id, authId, stringField(request.query, 'ticket'));
+    if (!entry || !authId) return linkUnusable(request, reply);
+    const client = await services.clients.find(tenant.id, tenant.name, entry.request.clientId);
+    const user = await services.users.find(tenant.id, entry.request.userId).catch(() => undefined);
+    if (!client || !client.grant_types.includes(CIBA_GRANT) || !user || user.blocked) return linkUnusable(request, reply);
+    const interactionRequest: CibaInteractionRequest = {
+      kind: 'ciba',
+      authorization: storeRequest(asAuthorizationRequest(entry.request, user.email)),
+      issuer: entry.request.issuer,
+      ciba: { authId, userId: user.user_id, bindingMessage: entry.request.bindingMessage },
+    };
+    // Only the hinted user's own SSO session answers; with anyone else's the user logs in again.
+    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
+    if (session?.userId === user.user_id) return askApproval(services, request, reply, { client, user, session, request: interactionRequest });
+    const { id, browserSecret } = await services.interactions.open(tenant.id, interactionRequest);
+    bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
+    return reply.redirect(pageFor('login_pending', id), 302);
+  });
+};
+
+export function linkUnusable(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return renderErrorPage(reply, request.tenant, 'invalid_request', 'This approval link has expired or was already used.', 400);
+}
+
+/**
+ * The hinted user is logged in: what the application would receive (the API's user policy, client
+ * grant and RBAC, as at `/authorize`), asked on the consent page. A CIBA request always asks: the
+ * user approves this one request, never a standing consent.
+ */
+export async function askApproval(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: { client: Client; user: User; session: Session; request: CibaInteractionRequest },
+): Promise<FastifyReply> {
+  const tenant = request.tenant;
+  const { user, session, client } = context;
+  const requested = context.request.authorization;
+  const oidcScopes = requested.scope.filter((s) => OIDC_SCOPES.has(s));
+  let scope = oidcScopes;
+  let audience = '';
+  let permissions: string[] | undefined;
+  if (requested.audience) {
+    try {
+      const access = await userApiAccess(services, tenant.id, client, user.user_id, requested.audience, requested.scope);
+      audience = access.api.identifier;
+      scope = [...oidcScopes.filter((s) => s !== 'offline_access' || access.api.allow_offline_access), ...access.scopes];
+      if (access.permissions && access.api.token_dialect.endsWith('_authz')) permissions = access.permissions;
+      // Judged at /bc-authorize, judged again now: a type the API or client grant dropped since is never shown nor issued.
+      if (requested.authorizationDetails?.some((detail) => !access.detailsTypes.has(detail.type))) throw new ApiAccessDenied('An authorization_details type is no longer allowed for this application and API');
+    } catch (error) {
+      if (!(error instanceof ApiAccessDenied)) throw error;
+      await answerCibaRequest(services.ttl, tenant.id, context.request.ciba.authId, { denied: true });
+      return renderErrorPage(reply, tenant, 'access_denied', error.message, 403);
+    }
+  }
+  const interactionRequest: CibaInteractionRequest = { ...context.request, ciba: { ...context.request.ciba, ...(permissions ? { permissions } : {}) } };
+  const { id, browserSecret } = await services.interactions.open(tenant.id, interactionRequest, {
+    question: { audience, scope, ...(requested.authorizationDetails ? { authorizationDetails: requested.authorizationDetails } : {}) },
+    result: { userId: session.userId, amr: session.amr, connection: session.connection ?? '', authTime: session.authTime },
+  });
+  bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
+  return reply.redirect(pageFor('consent_pending', id), 302);
+}
+
+export function approved(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return renderPage(reply, request.tenant, { title: 'Request approved', body: '<p>You approved the request. You can close this window and return to the application.</p>' });
+}
+
+export function rejected(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return renderPage(reply, request.tenant, { title: 'Request rejected', body: '<p>You rejected the request: the application was told.</p>' });
+}

@@ -1,0 +1,157 @@
+/**
+ * `POST /bc-authorize` (OpenID CIBA Core 1.0 §7, poll mode): a first-party, confidential,
+ * OIDC-conformant application with the CIBA grant authenticates as at the token endpoint (every
+ * method: secret basic/post, private_key_jwt, mTLS, also on the mTLS alias host) and names the
+ * user with Auth0's `login_hint` (`{"format":"iss_sub","iss":…,"sub":…}`). The user gets an email
+ * (their address must be verified) with a link to the hosted approval page; the application gets
+ * `auth_req_id`, `expires_in` and `interval`, and polls the token endpoint (token/grants/ciba.ts).
+ *
+ * Requests are judged at the `ciba` authorization checks (audience-is-an-api, requested-acr,
+ * authorization-details-types) besides CIBA's own parameters. Errors are CIBA Core §13's, in
+ * Auth0's JSON format; failures are logged `ciba_start_failed`, successes `ciba_start_succeeded`.
+ *
+ * Limits: 10 requests an hour per application and user (nobody is mail-bombed through an
+ * application), 1,000 an hour per tenant; each answered 429 with retry-after.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { authorizationLookups } from '../authorize/authorization-requests.js';
+import type { Services } from '../../domain/services.js';
+import type { Client } from '../../domain/clients/client.js';
+import { CIBA_GRANT } from '../../domain/clients/client.js';
+import { AuthApiError } from '../../http/errors.js';
+import { AuthorizationRedirectError } from '../../domain/oidc/authorization-request.js';
+import { readRequest, runLookupChecks, runRequestChecks } from '../../domain/oidc/authorization-checks/index.js';
+import { AuthorizationDetailsError, parseAuthorizationDetails } from '../../domain/oidc/authorization-details.js';
+import { readAcrRequest, resolveAcr } from '../../domain/oidc/requested-acr.js';
+import {
+  CibaRequestError,
+  approvalLink,
+  asAuthorizationRequest,
+  checkBindingMessage,
+  readLoginHint,
+  requestedExpiry,
+  startCibaRequest,
+  type CibaRequest,
+} from '../../domain/oidc/backchannel-authentication.js';
+import { asyncApprovalEmail } from '../../domain/oidc/ciba-email.js';
+import { tenantFeatures } from '../../domain/tenants/features.js';
+import { tokenParams, type TokenParams } from '../token/token-request.js';
+import { authenticateClient } from '../client-auth/authenticate-client.js';
+import { grantNotAllowed } from '../token/grants/grant.js';
+import type { RateLimitStore } from '../rate-limit/store.js';
+
+export const BC_AUTHORIZE_PATH = '/bc-authorize';
+export const CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR = 10;
+export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 1000;
+
+/** As the token endpoint bounds a scope (a space-separated list of names). */
+const MAX_SCOPE_LENGTH = 16 * 1024;
+
+/** CIBA Core §13: every error is 400 but these. */
+const STATUS: Record<string, number> = { invalid_client: 401, access_denied: 403, too_many_requests: 429 };
+const cibaError = (error: string, description: string): AuthApiError => new AuthApiError(STATUS[error] ?? 400, error, description);
+
+export const bcAuthorizeEndpoint: FastifyPluginAsync<{ services: Services; quotas: RateLimitStore }> = async (app, { services, quotas }) => {
+  app.post(BC_AUTHORIZE_PATH, async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const params = tokenParams(request);
+    let client: Client | undefined;
+    try {
+      ({ client } = await authenticateClient(services, request, params, { endpointAudience: `${request.issuer}bc-authorize` }));
+      const started = await start(services, quotas, request, params, client);
+      request.audit('ciba_start_succeeded', { description: '', client, userId: started.userId, ...(started.audience ? { audience: started.audience } : {}), scope: started.scope });
+      return reply.send(started.response);
+    } catch (error) {
+      const answer = error instanceof CibaRequestError ? cibaError(error.error, error.description) : error;
+      if (answer instanceof AuthApiError) {
+        request.audit('ciba_start_failed', {
+          description: answer.description,
+          ...(client ? { client } : params.client_id ? { clientId: params.client_id.slice(0, 64) } : {}),
+          ...(params.audience ? { audience: params.audience.slice(0, 255) } : {}),
+        });
+      }
+      throw answer;
+    }
+  });
+};
+
+async function start(services: Services, quotas: RateLimitStore, request: FastifyRequest, params: TokenParams, client: Client) {
+  const tenant = request.tenant;
+  // The Management API keeps the grant to first-party confidential applications; a later change must not reopen it.
+  if (!client.grant_types.includes(CIBA_GRANT) || !client.is_first_party || client.token_endpoint_auth_method === 'none') throw grantNotAllowed(CIBA_GRANT);
+  if (params.request !== undefined || params.request_uri !== undefined) throw cibaError('invalid_request', 'Signed authentication requests (request, request_uri) are not supported; send the parameters in the body.');
+  if (params.login_hint_token !== undefined || params.id_token_hint !== undefined) throw cibaError('invalid_request', 'Only login_hint identifies the user here (login_hint_token and id_token_hint are not supported).');
+  if (params.user_code !== undefined) throw cibaError('invalid_request', 'user_code is not supported (backchannel_user_code_parameter_supported is false).');
+
+  const scopeParam = params.scope ?? '';
+  if (scopeParam.length > MAX_SCOPE_LENGTH) throw cibaError('invalid_scope', 'The scope parameter is too long.');
+  const scope = [...new Set(scopeParam.split(' ').filter(Boolean))];
+  if (!scope.includes('openid')) throw cibaError('invalid_scope', 'scope must include openid.');
+  const bindingMessage = checkBindingMessage(params.binding_message);
+  const userId = readLoginHint(params.login_hint, request.issuer);
+  const expiresIn = requestedExpiry(params.requested_expiry, client.async_approval_notification_channels);
+
+  let authorizationDetails;
+  if (params.authorization_details !== undefined) {
+    try {
+      authorizationDetails = parseAuthorizationDetails(params.authorization_details);
+    } catch (error) {
+      if (error instanceof AuthorizationDetailsError) throw cibaError(error.error, error.description);
+      throw error;
+    }
+  }
+
+  const features = tenantFeatures(tenant.settings);
+  const audience = params.audience || tenant.settings.default_audience || undefined;
+  const ciba: CibaRequest = {
+    clientId: client.client_id,
+    userId,
+    scope,
+    bindingMessage,
+    issuer: request.issuer,
+    ...(audience ? { audience } : {}),
+    ...(authorizationDetails ? { authorizationDetails } : {}),
+  };
+  // The checks marked for `ciba` (authorization-checks/): failures are answered as JSON, not redirected.
+  const fail = (error: string, description: string) => new AuthorizationRedirectError(error, description, { redirectUri: '', responseMode: 'query' });
+  try {
+    const draft = { ...readRequest(params, client, '', features), fail };
+    runRequestChecks('ciba', draft);
+    await runLookupChecks('ciba', asAuthorizationRequest(ciba), authorizationLookups(services, tenant.id), fail);
+  } catch (error) {
+    if (error instanceof AuthorizationRedirectError) throw cibaError(error.error, error.description);
+    throw error;
+  }
+  const acr = resolveAcr(readAcrRequest(params), features.acrValues);
+  if ('acr' in acr && acr.acr !== undefined) ciba.acr = acr.acr;
+
+  // CIBA Core §13: the caller is an authenticated first-party application, which may learn that a user id is unknown.
+  const user = await services.users.find(tenant.id, userId).catch(() => undefined);
+  if (!user) throw cibaError('unknown_user_id', 'The user in login_hint is not known.');
+  if (user.blocked) throw cibaError('access_denied', 'The user is blocked.');
+  if (!user.email || user.email_verified !== true) throw cibaError('access_denied', 'The user has no verified email address, which the email notification channel needs.');
+
+  await limit(services, quotas, `ciba:${tenant.id}:${client.client_id}:${user.user_id}`, CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR, 'Too many backchannel authentication requests for this user; try again later.');
+  await limit(services, quotas, `ciba-tenant:${tenant.id}`, CIBA_REQUESTS_PER_TENANT_PER_HOUR, 'Too many backchannel authentication requests for the tenant; try again later.');
+
+  const started = await startCibaRequest(services.ttl, tenant.id, ciba, expiresIn);
+  const tenantName = tenant.settings.friendly_name ?? tenant.name;
+  // Sent before answering: an application must not poll for a request its user was never told about.
+  await services.email.send(tenant.id, {
+    to: user.email,
+    ...asyncApprovalEmail({ tenantName, clientName: client.name, bindingMessage, link: approvalLink(request.issuer, started.authId, started.linkSecret), expiresInSeconds: expiresIn }),
+  });
+  return {
+    response: { auth_req_id: started.authReqId, expires_in: started.expiresIn, interval: started.interval },
+    userId: user.user_id,
+    scope: scope.join(' '),
+    ...(audience ? { audience } : {}),
+  };
+}
+
+async function limit(services: Services, quotas: RateLimitStore, key: string, max: number, description: string): Promise<void> {
+  const hit = await quotas.hit(key);
+  if (hit.count <= max) return;
+  const retryAfter = String(Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
+  throw new AuthApiError(429, 'too_many_requests', description, {}, { 'retry-after': retryAfter });
+}

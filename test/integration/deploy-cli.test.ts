@@ -84,6 +84,8 @@ async function configureDevelopment(): Promise<void> {
       android: { app_package_name: 'com.example.phone', sha256_cert_fingerprints: ['14:6D:E9:83:C5:73:06:50:D8:EE:B9:95:2F:34:FC:64:16:A0:83:42:E6:1D:BE:A8:8A:04:96:B2:3F:CF:44:E5'] },
     },
   });
+  // A CIBA application and its notification channel survive the round trip too.
+  await api('dev', 'POST', '/api/v2/clients', { name: 'Payments agent', app_type: 'regular_web', grant_types: ['urn:openid:params:grant-type:ciba'], async_approval_notification_channels: ['email'] });
   const worker = await api('dev', 'POST', '/api/v2/clients', { name: 'Billing worker', app_type: 'non_interactive', grant_types: ['client_credentials'], description: 'Nightly billing' });
   await api('dev', 'POST', '/api/v2/client-grants', { client_id: worker.client_id, audience: orders.identifier, scope: ['read:orders'] });
   const ledger = await api('dev', 'POST', '/api/v2/clients', { name: 'Ledger sync', app_type: 'non_interactive', grant_types: ['client_credentials'] });
@@ -231,7 +233,8 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     expect(byName(exported.clients, 'Billing worker')).toMatchObject({ app_type: 'non_interactive', grant_types: ['client_credentials'] });
     expect(byName(exported.clients, 'Phone app').mobile).toEqual({ ios: { team_id: 'ABCDE12345', app_bundle_identifier: 'com.example.phone' }, android: { app_package_name: 'com.example.phone', sha256_cert_fingerprints: ['14:6D:E9:83:C5:73:06:50:D8:EE:B9:95:2F:34:FC:64:16:A0:83:42:E6:1D:BE:A8:8A:04:96:B2:3F:CF:44:E5'] } });
     // Every application is exported, the CLI's own included (an import never changes the application it runs as).
-    expect(exported.clients.map((client: any) => client.name).sort()).toEqual(['Billing worker', 'Ledger sync', 'Phone app', 'Storefront', 'Tessera Bootstrap (Management API)']);
+    expect(byName(exported.clients, 'Payments agent')).toMatchObject({ grant_types: ['urn:openid:params:grant-type:ciba'], async_approval_notification_channels: ['email'] });
+    expect(exported.clients.map((client: any) => client.name).sort()).toEqual(['Billing worker', 'Ledger sync', 'Payments agent', 'Phone app', 'Storefront', 'Tessera Bootstrap (Management API)']);
     // A Private Key JWT credential is exported by name and type, never with key material.
     expect(byName(exported.clients, 'Ledger sync').client_authentication_methods).toEqual({ private_key_jwt: { credentials: [{ name: 'ledger-key', credential_type: 'public_key' }] } });
     expect(devExport.text).not.toContain('BEGIN PUBLIC KEY');
@@ -269,7 +272,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
   it('exports the directory format too', async () => {
     const folder = await newFolder();
     await a0deploy(['export', '--format', 'directory', '--output_folder', folder], { tls, tenant: 'dev' });
-    expect((await readdir(join(folder, 'clients'))).sort()).toEqual(['Billing worker.json', 'Ledger sync.json', 'Phone app.json', 'Storefront.json', 'Tessera Bootstrap (Management API).json']);
+    expect((await readdir(join(folder, 'clients'))).sort()).toEqual(['Billing worker.json', 'Ledger sync.json', 'Payments agent.json', 'Phone app.json', 'Storefront.json', 'Tessera Bootstrap (Management API).json']);
     expect(JSON.parse(await readFile(join(folder, 'clients', 'Storefront.json'), 'utf8'))).toMatchObject({ name: 'Storefront', callbacks: [`${DEV_APP}/callback`] });
     expect(existsSync(join(folder, 'resource-servers', 'Orders API.json'))).toBe(true);
     expect(existsSync(join(folder, 'database-connections', 'customers', 'database.json'))).toBe(true);
@@ -347,7 +350,7 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
 
     await a0deploy(['import', '--input_file', trimmedFile], { tls, tenant: 'prod', config: { ...PROD_KEYWORDS, AUTH0_ALLOW_DELETE: true } });
     const after = await snapshot('prod');
-    expect((after.clients as any[]).map((client) => client.name)).toEqual(['Ledger sync', 'Phone app', 'Storefront']);
+    expect((after.clients as any[]).map((client) => client.name)).toEqual(['Ledger sync', 'Payments agent', 'Phone app', 'Storefront']);
     expect(after.clientGrants).toEqual([]);
     expect(after.roles).toEqual([]);
     // What the template still has is untouched; the CLI's own application and the Management API stay.
@@ -361,5 +364,13 @@ describe('the Deploy CLI keeps two Tessera tenants in step', { timeout: 240_000 
     await writeFile(file, devExport.text);
     await a0deploy(['import', '--input_file', file], { tls, tenant: 'dev' });
     expect(await snapshot('dev')).toEqual(before);
+  });
+
+  it('an import asking for the guardian-push CIBA channel fails with the 400 naming the field, and creates nothing', async () => {
+    const file = join(devFolder, 'push.yaml');
+    const pushAgent = { name: 'Push agent', app_type: 'regular_web', grant_types: ['urn:openid:params:grant-type:ciba'], async_approval_notification_channels: ['guardian-push'] };
+    await writeFile(file, dumpYaml({ clients: [pushAgent] }));
+    await expect(a0deploy(['import', '--input_file', file], { tls, tenant: 'prod' })).rejects.toThrow(/async_approval_notification_channels/);
+    expect(((await api('prod', 'GET', '/api/v2/clients?per_page=100')) as any[]).map((client) => client.name)).not.toContain('Push agent');
   });
 });

@@ -96,6 +96,10 @@ describe('dashboard applications', () => {
         // Advanced: grant types, refresh token rotation, the JWT algorithm.
         await page.getByRole('tab', { name: 'Advanced' }).click();
         await page.getByRole('checkbox', { name: 'Password', exact: true }).check();
+        // CIBA: its notification channels show once the grant is on; email only, push disabled.
+        await page.getByRole('checkbox', { name: 'Client Initiated Backchannel Authentication (CIBA)' }).check();
+        await page.getByRole('checkbox', { name: 'Email', exact: true }).check();
+        await expect.poll(async () => page.getByRole('checkbox', { name: /Mobile push notification/ }).isDisabled()).toBe(true);
         await page.getByRole('switch', { name: /Allow Refresh Token Rotation/ }).check();
         await page.getByRole('combobox', { name: 'JSON Web Token (JWT) Signature Algorithm' }).click();
         await page.getByRole('option', { name: 'PS256' }).click();
@@ -105,9 +109,9 @@ describe('dashboard applications', () => {
         await expect
           .poll(async () => {
             const c = (await mgmt(`/clients/${clientId}`)).body;
-            return [c.grant_types.includes('password'), c.refresh_token?.rotation_type, c.jwt_configuration?.alg, c.jwt_configuration?.lifetime_in_seconds, c.client_metadata];
+            return [c.grant_types.includes('password'), c.grant_types.includes('urn:openid:params:grant-type:ciba'), c.async_approval_notification_channels, c.refresh_token?.rotation_type, c.jwt_configuration?.alg, c.jwt_configuration?.lifetime_in_seconds, c.client_metadata];
           })
-          .toEqual([true, 'rotating', 'PS256', 7200, { team: 'orders' }]);
+          .toEqual([true, true, ['email'], 'rotating', 'PS256', 7200, { team: 'orders' }]);
         // FAPI Compliance Enforcement Level: None, the two FAPI 1 Advanced and the two FAPI 2.0 profiles, with Auth0's labels.
         await page.getByRole('combobox', { name: 'FAPI Compliance Enforcement Level' }).click();
         await expect.poll(async () => page.getByRole('option').allInnerTexts()).toEqual([

@@ -354,6 +354,8 @@ function ApisTab({ api, app }: { api: TenantApi; app: Client }) {
   );
 }
 
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
+
 const GRANT_TYPES = [
   { value: 'implicit', label: 'Implicit' },
   { value: 'authorization_code', label: 'Authorization Code' },
@@ -362,6 +364,7 @@ const GRANT_TYPES = [
   { value: 'password', label: 'Password' },
   { value: 'http://auth0.com/oauth/grant-type/password-realm', label: 'Password Realm' },
   { value: 'urn:ietf:params:oauth:grant-type:device_code', label: 'Device Code' },
+  { value: CIBA_GRANT, label: 'Client Initiated Backchannel Authentication (CIBA)' },
   { value: 'http://auth0.com/oauth/grant-type/passwordless/otp', label: 'Passwordless OTP' },
   { value: 'http://auth0.com/oauth/grant-type/mfa-otp', label: 'MFA (OTP)' },
 ];
@@ -393,6 +396,9 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
   const [compliance, setCompliance] = useState<string>(storedCompliance);
   const [metadata, setMetadata] = useState(() => JSON.stringify(app.client_metadata ?? {}, null, 2));
   const metadataProblem = jsonError(metadata);
+  // CIBA notification channels: email only (push needs Auth0's Guardian app, which Tessera does not have).
+  const storedEmail = (app.async_approval_notification_channels ?? []).includes('email');
+  const [cibaEmail, setCibaEmail] = useState(storedEmail);
   return (
     <form
       onSubmit={(event) => {
@@ -411,6 +417,7 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
             infinite_idle_token_lifetime: infiniteIdle,
           },
           jwt_configuration: { ...(app.jwt_configuration ?? {}), alg: alg as 'RS256', lifetime_in_seconds: idTokenLifetime },
+          ...(cibaEmail !== storedEmail ? { async_approval_notification_channels: cibaEmail ? ['email'] : null } : {}),
           // Sent only when changed: the server checks the tenant's PAR setting when the level is written.
           ...(compliance !== storedCompliance ? { compliance_level: compliance === 'none' ? null : compliance } : {}),
         } as ClientPatch);
@@ -427,6 +434,12 @@ function AdvancedTab({ api, app }: { api: TenantApi; app: Client }) {
               </Stack>
             </Checkbox.Group>
           </SettingsCard>
+          {grantTypes.includes(CIBA_GRANT) && (
+            <SettingsCard title="Client Initiated Backchannel Authentication (CIBA)" description="How a CIBA request reaches the user. Email needs requested_expiry between 301 and 259200 seconds and a verified email address.">
+              <Checkbox label="Email" checked={cibaEmail} onChange={(e) => setCibaEmail(e.currentTarget.checked)} />
+              <Checkbox label="Mobile push notification (Auth0 Guardian)" description="Not available: Tessera has no Guardian push app." checked={false} disabled />
+            </SettingsCard>
+          )}
           <SettingsCard title="Refresh Token Rotation">
             <Switch label="Allow Refresh Token Rotation" description="When enabled, every refresh token exchange issues a new refresh token and invalidates the previous one." checked={rotation} onChange={(e) => setRotation(e.currentTarget.checked)} />
             <NumberInput label="Rotation Overlap Period (seconds)" description="How long a used refresh token can still be reused (leeway)." value={leeway} onChange={(v) => setLeeway(Number(v) || 0)} min={0} max={1800} disabled={!rotation} />

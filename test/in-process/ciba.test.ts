@@ -177,6 +177,8 @@ describe('POST /bc-authorize', () => {
       { login_hint: deep },
       { login_hint: JSON.stringify({ format: 'iss_sub', iss: issuer, sub: { $ne: null } }) },
       { login_hint: JSON.stringify({ format: 'iss_sub', iss: issuer, sub: 'x'.repeat(1500) }) },
+      { login_hint: JSON.stringify({ format: 'iss_sub', iss: issuer, sub: 'auth0|a\u0000b' }) },
+      { login_hint: JSON.stringify({ format: 'iss_sub', iss: issuer, sub: '\ud800' }) },
       { login_hint: '[]' },
       { login_hint: 'null' },
       { binding_message: 'é'.repeat(10) },

@@ -3,13 +3,15 @@
  * request (`initiateBackchannelAuthentication`) and polls (`pollBackchannelAuthenticationGrant`)
  * while a cookie-jar HTTP client follows the link emailed to the hinted user (read from the dev
  * outbox), logs in on the hosted page and approves or rejects. Client secret (basic and post) and
- * private_key_jwt authenticate at /bc-authorize as at the token endpoint. The time cases
+ * private_key_jwt authenticate at /bc-authorize as at the token endpoint. The auth0 Node SDK's
+ * backchannel client (v4 AuthenticationClient, `auth0/legacy` in v7) works against it too. The time cases
  * (slow_down, expiry) and hostile inputs are in test/in-process/ciba.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webcrypto } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
+import { AuthenticationClient } from 'auth0-v4';
 import { startTlsServer, type TlsTestServer } from '../support/tls.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 
@@ -76,7 +78,7 @@ async function answer(browser: FormBrowser, consentUrl: URL, action: 'accept' | 
   return browser.post(`${origin}/u/consent`, { state: consentUrl.searchParams.get('state')!, _csrf: inputValue(page, '_csrf'), action });
 }
 
-describe('CIBA with openid-client v6', () => {
+describe('CIBA with openid-client v6 and the auth0 Node SDK', () => {
   it('discovery advertises the endpoint, poll mode and the grant', async () => {
     const config = await discover(agent.client_id, oidc.ClientSecretBasic(agent.client_secret));
     expect(config.serverMetadata()).toMatchObject({
@@ -171,5 +173,21 @@ describe('CIBA with openid-client v6', () => {
     const consentUrl = locationOf(await logInFromLink(browser, link, 'grace'), origin);
     expect((await answer(browser, consentUrl, 'accept')).status).toBe(200);
     expect((await polling).claims()?.sub).toBe(users.grace);
+  }, 60_000);
+
+  it('the auth0 Node SDK (v4 AuthenticationClient.backchannel): authorize, pending, approve, backchannelGrant', async () => {
+    const auth = new AuthenticationClient({ domain: tls.hostOf('dev'), clientId: agent.client_id, clientSecret: agent.client_secret, fetch: tls.caFetch });
+    const before = await outboxCount('grace@example.com');
+    const started = await auth.backchannel.authorize({ userId: users.grace!, binding_message: 'INV-2026-7', scope: 'openid email', requested_expiry: '600' });
+    expect(started).toMatchObject({ expires_in: 600, interval: 5 });
+    await expect(auth.backchannel.backchannelGrant({ auth_req_id: started.auth_req_id })).rejects.toMatchObject({ error: 'authorization_pending', statusCode: 400 });
+    const browser = new FormBrowser(tls);
+    const consentUrl = locationOf(await logInFromLink(browser, await emailedLink('grace@example.com', before), 'grace'), origin);
+    expect((await answer(browser, consentUrl, 'accept')).status).toBe(200);
+    // The interval is 5 s; the SDK leaves the waiting to its caller.
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    const tokens = await auth.backchannel.backchannelGrant({ auth_req_id: started.auth_req_id });
+    expect(decodeJwt(tokens.id_token).sub).toBe(users.grace);
+    expect(tokens.scope).toBe('openid email');
   }, 60_000);
 });

@@ -44,6 +44,12 @@ export const BC_AUTHORIZE_PATH = '/bc-authorize';
 export const CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR = 10;
 export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 1000;
 
+/**
+ * As a pushed authorization request: room for a client assertion, a 16 KiB scope, RAR's 5 KiB of
+ * details and a 2 KiB login_hint; anything larger is refused (413) before it is parsed.
+ */
+export const BC_AUTHORIZE_BODY_LIMIT_BYTES = 64 * 1024;
+
 /** As the token endpoint bounds a scope (a space-separated list of names). */
 const MAX_SCOPE_LENGTH = 16 * 1024;
 
@@ -52,7 +58,7 @@ const STATUS: Record<string, number> = { invalid_client: 401, access_denied: 403
 const cibaError = (error: string, description: string): AuthApiError => new AuthApiError(STATUS[error] ?? 400, error, description);
 
 export const bcAuthorizeEndpoint: FastifyPluginAsync<{ services: Services; quotas: RateLimitStore }> = async (app, { services, quotas }) => {
-  app.post(BC_AUTHORIZE_PATH, async (request, reply) => {
+  app.post(BC_AUTHORIZE_PATH, { bodyLimit: BC_AUTHORIZE_BODY_LIMIT_BYTES }, async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const params = tokenParams(request);
     let client: Client | undefined;

@@ -159,7 +159,7 @@ describe('POST /bc-authorize', () => {
     expect(res.body.error).toBe('unauthorized_client');
     const noChannel = await createApp({ name: 'No channel', async_approval_notification_channels: null });
     const none = await bcAuthorize({ login_hint: hint(users.ada!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, noChannel);
-    expect(none.status).toBe(400);
+    expect(none.status).toBe(403);
     expect(none.body.error).toBe('unauthorized_client');
   });
 

@@ -53,8 +53,11 @@ export const BC_AUTHORIZE_BODY_LIMIT_BYTES = 64 * 1024;
 /** As the token endpoint bounds a scope (a space-separated list of names). */
 const MAX_SCOPE_LENGTH = 16 * 1024;
 
-/** CIBA Core §13: every error is 400 but these. */
-const STATUS: Record<string, number> = { invalid_client: 401, access_denied: 403, too_many_requests: 429 };
+/**
+ * CIBA Core §13: every error is 400 but invalid_client (401) and access_denied (403);
+ * unauthorized_client is 403 as Tessera's token endpoint answers it (Auth0's grantNotAllowed).
+ */
+const STATUS: Record<string, number> = { invalid_client: 401, unauthorized_client: 403, access_denied: 403, too_many_requests: 429 };
 const cibaError = (error: string, description: string): AuthApiError => new AuthApiError(STATUS[error] ?? 400, error, description);
 
 export const bcAuthorizeEndpoint: FastifyPluginAsync<{ services: Services; quotas: RateLimitStore }> = async (app, { services, quotas }) => {

@@ -346,4 +346,13 @@ describe('approval and polling', () => {
     expect((await poll(started.auth_req_id)).body.error).toBe('authorization_pending');
     expect((await poll('x'.repeat(5000))).body.error).toBe('invalid_grant');
   });
+
+  it('two concurrent polls after approval give one set of tokens', async () => {
+    const started = await start();
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    await answer(browser, locationOf(await followAndLogIn(browser, (await emailedLink()).link, 'ada'), base), 'accept');
+    const answers = await Promise.all([poll(started.auth_req_id), poll(started.auth_req_id)]);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error)).toEqual([expect.stringMatching(/^(slow_down|invalid_grant)$/)]);
+  });
 });

@@ -458,6 +458,19 @@ describe('/activate', () => {
     expect(logs.body.length).toBeGreaterThanOrEqual(10);
   });
 
+  it("tells a limited address when its window ends, on the services' clock (Retry-After)", async () => {
+    advance(61);
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    for (let i = 0; i < 10; i += 1) expect((await enterCode(browser, `CCCC-CCC${i}`)).status).toBe(400);
+    // 30 s into the minute window (the clock is well ahead of the wall clock by now).
+    advance(30);
+    const limited = await enterCode(browser, 'CCCC-CCCC');
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(29);
+    expect(retryAfter).toBeLessThanOrEqual(31);
+  });
+
   it('logs a wrong code by its length only', async () => {
     advance(61);
     const browser = new FormBrowser({ caFetch: server.fetch });

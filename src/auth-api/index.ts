@@ -25,6 +25,16 @@ import { dbConnectionRoutes } from './db-connections.js';
 import { wsFedEndpoint } from './wsfed/wsfed-endpoint.js';
 import { registerRateLimits } from './rate-limit/rate-limit-hooks.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
+import { refuseOtherMethods } from '../http/method-not-allowed.js';
+import { PAR_PATH } from './par.js';
+import { DEVICE_CODE_PATH } from './device/device-code-endpoint.js';
+import { REGISTRATION_PATH } from './dynamic-registration.js';
+
+/**
+ * The endpoints that take POST only (the rest answer GET, or GET and POST): any other method is a
+ * 405 naming POST (http/method-not-allowed.ts), not a 404 as for a path that does not exist.
+ */
+const POST_ONLY_PATHS = ['/oauth/token', '/oauth/revoke', PAR_PATH, DEVICE_CODE_PATH, REGISTRATION_PATH] as const;
 
 export { resumeInteraction } from './authorize/resume.js';
 export { activateRoutes } from './device/activate.js';
@@ -62,4 +72,5 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(passwordlessRoutes, { services });
   await app.register(dbConnectionRoutes, { services });
   await app.register(wsFedEndpoint, { services });
+  for (const path of POST_ONLY_PATHS) refuseOtherMethods(app, path);
 };

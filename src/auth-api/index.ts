@@ -52,9 +52,11 @@ export interface AuthenticationApiOptions {
   clientCertificates: boolean;
   /** Hour-long windows of the rate-limit store: dynamic client registrations per address and tenant. */
   quotas: RateLimitStore;
+  /** Dynamic Client Registration's cap of third-party applications per tenant (config `dcrMaxThirdPartyApplications`). */
+  maxThirdPartyApplications: number;
 }
 
-export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates, quotas }) => {
+export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = async (app, { services, clientCertificates, quotas, maxThirdPartyApplications }) => {
   await app.register(discoveryRoutes, { services, clientCertificates });
   await app.register(jwksRoute, { services });
   await app.register(appLinkRoutes, { services });
@@ -65,7 +67,7 @@ export const authenticationApi: FastifyPluginAsync<AuthenticationApiOptions> = a
   await app.register(revokeEndpoint, { services });
   await app.register(parEndpoint, { services });
   await app.register(deviceCodeEndpoint, { services, quotas });
-  await app.register(dynamicRegistrationEndpoint, { services, quotas });
+  await app.register(dynamicRegistrationEndpoint, { services, quotas, maxThirdPartyApplications });
   await app.register(logoutEndpoints, { services });
   await app.register(crossOriginRoutes, { services });
   await app.register(lockClientScript, { services });

@@ -78,6 +78,7 @@ export function hotQueries() {
       run: (r, s) => r.clients.listAll(s.tenantId),
       inherent: 'filters on document fields are applied in memory over every application; CORS reads every allowed origin once per cache lifetime',
     },
+    { name: 'clients.countThirdParty', path: 'POST /oidc/register (the cap of third-party applications)', run: (r, s) => r.clients.countThirdParty(s.tenantId), inherent: 'counts the tenant\'s third-party applications: an index-only count on clients_tenant_first_party' },
     { name: 'clients.idsNamed', path: 'Deploy CLI import by name', run: (r, s) => r.clients.idsNamed(s.tenantId, 'Bench App 1', 2) },
     { name: 'clientGrants.findFor', path: 'client_credentials (cache miss)', run: (r, s) => r.clientGrants.findFor(s.tenantId, s.clientId, s.audience, 'client') },
     { name: 'clientGrants.listAll(client)', path: 'GET /api/v2/client-grants?client_id=…', run: (r, s) => r.clientGrants.listAll(s.tenantId, { clientId: s.clientId }) },

@@ -34,7 +34,7 @@ async function aliasesFor(services: Services, request: FastifyRequest): Promise<
   return mtlsEndpointAliases(services.tenants.publicOrigin.mtlsAliasOrigin(hostname), tenantFeatures(request.tenant.settings));
 }
 
-function metadata(request: FastifyRequest, aliases: Record<string, string> | undefined, clientCertificates: boolean): Record<string, unknown> {
+function metadata(request: FastifyRequest, aliases: Record<string, string> | undefined, clientCertificates: boolean, detailsTypes: string[]): Record<string, unknown> {
   const issuer = request.issuer;
   const features = tenantFeatures(request.tenant.settings);
   return {
@@ -73,6 +73,9 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
     ...(features.requestObjects ? { request_object_signing_alg_values_supported: [...REQUEST_OBJECT_ALGS] } : {}),
     // RFC 9126 §5, while the tenant allows PAR; requiring it is per application, never tenant-wide here.
     ...(features.pushedAuthorizationRequests ? { pushed_authorization_request_endpoint: `${issuer}oauth/par`, require_pushed_authorization_requests: false } : {}),
+    // RFC 9396 §10: the types registered on the tenant's APIs — usable only in a pushed request, so
+    // listed while PAR is allowed and some API registers one.
+    ...(features.pushedAuthorizationRequests && detailsTypes.length ? { authorization_details_types_supported: detailsTypes } : {}),
     ...(features.endSessionDiscovery ? { end_session_endpoint: `${issuer}oidc/logout` } : {}),
     ...(features.acrValues.length ? { acr_values_supported: features.acrValues } : {}),
     // RFC 9207 §3: clients that see it must then require `iss` in every authorization response.
@@ -87,6 +90,11 @@ function metadata(request: FastifyRequest, aliases: Record<string, string> | und
 
 export const discoveryRoutes: FastifyPluginAsync<{ services: Services; clientCertificates: boolean }> = async (app, { services, clientCertificates }) => {
   for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.get(path, async (request, reply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60').send(metadata(request, await aliasesFor(services, request), clientCertificates)));
+    app.get(path, async (request, reply) => {
+      // Read only while PAR is allowed (the list is cached per tenant and dropped when an API changes).
+      const detailsTypes = tenantFeatures(request.tenant.settings).pushedAuthorizationRequests ? await services.resourceServers.registeredDetailsTypes(request.tenant.id) : [];
+      const document = metadata(request, await aliasesFor(services, request), clientCertificates, detailsTypes);
+      return reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60').send(document);
+    });
   }
 };

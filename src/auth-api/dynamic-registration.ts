@@ -9,6 +9,11 @@
  * in hour-long windows (the rate-limit store, Redis when configured): per client address (IPv6 by
  * /64) and per tenant, so that nobody can fill a tenant with applications; over either, 429
  * `too_many_requests`. The per-minute Authentication API limits apply before that, to every request.
+ * The hourly windows slow a flood; the total is capped too: a tenant holding the configured number
+ * of third-party applications (`DCR_MAX_THIRD_PARTY_APPLICATIONS`, 10,000 by default; counted on an
+ * index, migration 026) takes no more registrations — 403 `access_denied`, as when registration is
+ * off, in RFC 7591's error format. Two registrations racing past the count may both land: the cap
+ * can be exceeded by the requests in flight at that moment, never by more (the hourly windows hold).
  * Each outcome is logged as Auth0 logs API operations, `sapi` / `fapi` ("Dynamic Client Registration").
  * Servers and tools call it, so no CORS.
  */
@@ -27,7 +32,7 @@ export const REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10;
 export const REGISTRATIONS_PER_TENANT_PER_HOUR = 200;
 const DESCRIPTION = 'Dynamic Client Registration';
 
-export const dynamicRegistrationEndpoint: FastifyPluginAsync<{ services: Services; quotas: RateLimitStore }> = async (app, { services, quotas }) => {
+export const dynamicRegistrationEndpoint: FastifyPluginAsync<{ services: Services; quotas: RateLimitStore; maxThirdPartyApplications: number }> = async (app, { services, quotas, maxThirdPartyApplications }) => {
   app.post(REGISTRATION_PATH, { bodyLimit: REGISTRATION_BODY_LIMIT_BYTES }, async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const tenant = request.tenant;
@@ -40,6 +45,10 @@ export const dynamicRegistrationEndpoint: FastifyPluginAsync<{ services: Service
     try {
       const registration = parseRegistration(request.body);
       await countRegistration(quotas, tenant.id, addressBucket(request.ip), services.clock.now());
+      // After the hourly windows, so the count is read at most as often as they allow.
+      if ((await services.clients.countThirdParty(tenant.id)) >= maxThirdPartyApplications) {
+        throw new AuthApiError(403, 'access_denied', `The tenant holds the most third-party applications it may (${maxThirdPartyApplications}); no more can be registered.`);
+      }
       const client = await services.clients.create(tenant.id, tenant.name, registration.input);
       request.audit('sapi', { description: DESCRIPTION, client, details: { request: { method: 'post', path: REGISTRATION_PATH }, client_id: client.client_id, client_name: client.name } });
       return reply.code(201).send(registrationResponse(client, registration, Math.floor(services.clock.now() / 1000)));

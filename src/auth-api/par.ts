@@ -20,12 +20,13 @@ import { tenantFeatures } from '../domain/tenants/features.js';
 import { tokenParams } from './token/token-request.js';
 import { authenticateClient } from './client-auth/authenticate-client.js';
 import { invalidClient } from './client-auth/errors.js';
-import { answerFapiInteractionId } from './fapi-headers.js';
+import { answerFapiInteractionId, echoFapiInteractionId } from './fapi-headers.js';
 import { validatedAuthorization } from './authorize/authorization-requests.js';
 
 export const PAR_PATH = '/oauth/par';
 
 export const parEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  echoFapiInteractionId(app);
   app.post(PAR_PATH, { bodyLimit: PAR_BODY_LIMIT_BYTES }, async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const tenant = request.tenant;

@@ -15,7 +15,7 @@ import { userClaims } from '../domain/oidc/user-claims.js';
 import { complianceProfileOf } from '../domain/clients/compliance-levels.js';
 import { secondsAt } from '../domain/clock.js';
 import { AuthApiError } from '../http/errors.js';
-import { answerFapiInteractionId } from './fapi-headers.js';
+import { answerFapiInteractionId, echoFapiInteractionId } from './fapi-headers.js';
 import { certificateBindingProblem } from '../http/certificate-binding.js';
 
 const invalidToken = (description: string) => new AuthApiError(401, 'invalid_token', description, {}, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
@@ -30,15 +30,17 @@ interface TokenSubject {
 }
 
 export const userinfoEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  echoFapiInteractionId(app);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
     if (isCompactJwe(token)) throw invalidToken('The access token is encrypted for an API and cannot be read by /userinfo');
     const subject = token.includes('.') ? await fromJwt(services, request, token) : await fromOpaque(services, request, token);
+    // Known from here: the later refusals (certificate, user) carry the header as the answer does.
+    const client = subject.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, subject.clientId) : undefined;
+    answerFapiInteractionId(request, reply, client);
     checkBinding(request, subject);
     const user = await services.users.get(request.tenant.id, subject.userId).catch(() => undefined);
     if (!user || user.blocked) throw invalidToken('The user no longer exists or is blocked');
-    const client = subject.clientId ? await services.clients.find(request.tenant.id, request.tenant.name, subject.clientId) : undefined;
-    answerFapiInteractionId(request, reply, client);
     return userClaims(user, subject.scope, { numericUpdatedAt: complianceProfileOf(client)?.numericUpdatedAt === true });
   };
   app.get('/userinfo', handler);

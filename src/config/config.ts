@@ -59,6 +59,11 @@ export interface Config {
   /** Authentication API rate limits (requests per minute; 0 turns a bucket off). */
   rateLimits: RateLimitConfig;
   /**
+   * The most third-party applications a tenant may hold for Dynamic Client Registration to take
+   * another (`DCR_MAX_THIRD_PARTY_APPLICATIONS`, default 10,000; 0 refuses every registration).
+   */
+  dcrMaxThirdPartyApplications: number;
+  /**
    * `NODE_ENV=production`: nothing is ever stored in the development outbox (it holds live reset
    * links); an email or text message without a configured provider fails instead.
    */
@@ -117,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: parseLogLevel(nonEmpty(env, 'LOG_LEVEL') ?? 'info'),
     bodyLimitBytes: parseBodyLimit(nonEmpty(env, 'BODY_LIMIT_BYTES')),
     rateLimits: parseRateLimits(env),
+    dcrMaxThirdPartyApplications: parseDcrCap(nonEmpty(env, 'DCR_MAX_THIRD_PARTY_APPLICATIONS')),
     production: env.NODE_ENV === 'production',
   };
   const redisUrl = nonEmpty(env, 'REDIS_URL');
@@ -281,6 +287,13 @@ function parseRateLimits(env: Env): RateLimitConfig {
   const redisPrefix = nonEmpty(env, 'RATE_LIMIT_REDIS_PREFIX') ?? 'tessera:ratelimit:';
   if (!/^[\x21-\x7e]{1,100}$/.test(redisPrefix)) throw new ConfigError('RATE_LIMIT_REDIS_PREFIX', 'must be 1-100 printable characters without spaces');
   return { ipPerMinute: perMinute('RATE_LIMIT_IP_PER_MINUTE', 6_000), clientPerMinute: perMinute('RATE_LIMIT_CLIENT_PER_MINUTE', 30_000), redisPrefix };
+}
+
+function parseDcrCap(raw: string | undefined): number {
+  if (raw === undefined) return 10_000;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 1_000_000) throw new ConfigError('DCR_MAX_THIRD_PARTY_APPLICATIONS', `must be an integer from 0 to 1000000 applications, got "${raw}"`);
+  return n;
 }
 
 function parseRedisUrl(raw: string): string {

@@ -99,7 +99,7 @@ export async function buildServer(config: Config, services: Services, options: B
   // API's CORS and rate limits cover the hosted pages too.
   await app.register(async (authentication) => {
     registerAuthenticationApiHooks(authentication, services, rateLimiter);
-    await authentication.register(authenticationApi, { services, clientCertificates: clientCertificatesCanArrive(config), quotas: registrationQuotas });
+    await authentication.register(authenticationApi, { services, clientCertificates: clientCertificatesCanArrive(config), quotas: registrationQuotas, maxThirdPartyApplications: config.dcrMaxThirdPartyApplications });
     await authentication.register(hostedPages, { services, resume: resumeInteraction(services) });
     await authentication.register(activateRoutes, { services, attempts: activateAttempts });
   });

@@ -68,6 +68,8 @@ export interface ClientsTable {
   name: string;
   app_type: string | null;
   is_system: number;
+  /** The document's `is_first_party` (1 unless false), for counting third-party applications (migration 026). */
+  is_first_party: number;
   document: string; // JSON of the remaining client fields
   created_at: string;
   updated_at: string;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
+import { DeviceCodeSpaceExhausted, startDeviceAuthorization, type IssuedDeviceCodes } from '../../src/domain/oidc/device-authorization.js';
 
 const PASSWORD = 'Xk9#mTq2!vLp';
 const API = 'https://tv.example.com/';
@@ -169,6 +170,27 @@ describe('user code masks: at least 10^9 codes for the charset', () => {
       await patch({ charset: 'base20', mask: '****-****' });
     }
   });
+
+  it('a weak mask stored before the floor never yields weak codes: the charset\'s strong mask replaces it', async () => {
+    // Written around the Management API (as a mask stored before the 10^9 floor would be).
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const store = async (deviceFlow: Json) => {
+      const record = (await server.services.storage.repos.tenants.findActiveById<Json>(tenant.id))!;
+      await server.services.storage.repos.tenants.updateSettings(tenant.id, { ...record.settings, device_flow: deviceFlow });
+      // Any PATCH that does not name device_flow drops the cached settings.
+      expect((await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Dev' })).status).toBe(200);
+    };
+    try {
+      await store({ charset: 'digits', mask: '*' });
+      for (let i = 0; i < 3; i += 1) expect((await start()).user_code).toMatch(/^\d{3}-\d{3}-\d{3}$/);
+      await store({ charset: 'base20', mask: '**-**' });
+      expect((await start()).user_code).toMatch(BASE20);
+      // The stored value is what the Management API shows (and refuses on the next device_flow PATCH).
+      expect((await server.api('dev', token, 'GET', '/api/v2/tenants/settings')).body.device_flow).toEqual({ charset: 'base20', mask: '**-**' });
+    } finally {
+      await patch({ charset: 'base20', mask: '****-****' });
+    }
+  });
 });
 
 describe('activation and polling', () => {
@@ -245,35 +267,33 @@ describe('activation and polling', () => {
   });
 
   it('a user code whose authorization expired is drawn again (the old device code stays expired)', async () => {
-    // A mask stored before the 10^9 floor (written under the Management API): 10 codes only.
+    // A code space of 10 (a draw over the digits, as the domain lets tests pass): the tenant's
+    // format would never give one (a weak stored mask falls back to a strong one).
     const tenant = (await server.services.tenants.findByName('dev'))!;
-    const record = (await server.services.storage.repos.tenants.findActiveById<Json>(tenant.id))!;
-    await server.services.storage.repos.tenants.updateSettings(tenant.id, { ...record.settings, device_flow: { charset: 'digits', mask: '*' } });
-    // Any PATCH that does not name device_flow drops the cached settings.
-    expect((await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { friendly_name: 'Dev' })).status).toBe(200);
-    try {
-      const first = await start();
-      const taken = [first];
-      for (let i = 0; i < 60 && taken.length < 10; i += 1) {
-        const res = await deviceCode({ client_id: tv.client_id, scope: 'openid' });
-        if (res.status === 200) taken.push(res.body);
-        else expect(res.status).toBe(503);
+    const request = { clientId: tv.client_id, scope: ['openid'], issuer: `${base}/` };
+    const format = { charset: 'digits' as const, mask: '*' };
+    const tiny = () => String(Math.floor(Math.random() * 10));
+    const startTiny = () => startDeviceAuthorization(server.services.ttl, tenant.id, format, request, tiny);
+    const taken: IssuedDeviceCodes[] = [];
+    for (let i = 0; i < 60 && taken.length < 10; i += 1) {
+      try {
+        taken.push(await startTiny());
+      } catch (error) {
+        expect(error).toBeInstanceOf(DeviceCodeSpaceExhausted);
       }
-      expect(new Set(taken.map((c) => c.user_code)).size).toBe(10);
-      // Every code live: none is free.
-      expect((await deviceCode({ client_id: tv.client_id, scope: 'openid' })).status).toBe(503);
-      advance(901);
-      // All expired (kept 7 days for the sweeper): their codes are free again.
-      const again = await start();
-      expect(again.user_code).toMatch(/^\d$/);
-      const holder = taken.find((c) => c.user_code === again.user_code)!;
-      const browser = new FormBrowser({ caFetch: server.fetch });
-      expect((await confirm(browser, await logIn(browser, await enterCode(browser, again.user_code)), 'accept')).html).toContain('Device connected');
-      expect((await poll(holder.device_code, tv.client_id)).body.error).toBe('expired_token');
-      expect((await poll(again.device_code)).status).toBe(200);
-    } finally {
-      await server.api('dev', token, 'PATCH', '/api/v2/tenants/settings', { device_flow: { charset: 'base20', mask: '****-****' } });
     }
+    expect(new Set(taken.map((c) => c.userCode)).size).toBe(10);
+    // Every code live: none is free.
+    await expect(startTiny()).rejects.toBeInstanceOf(DeviceCodeSpaceExhausted);
+    advance(901);
+    // All expired (kept 7 days for the sweeper): their codes are free again.
+    const again = await startTiny();
+    expect(again.userCode).toMatch(/^\d$/);
+    const holder = taken.find((c) => c.userCode === again.userCode)!;
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    expect((await confirm(browser, await logIn(browser, await enterCode(browser, again.userCode)), 'accept')).html).toContain('Device connected');
+    expect((await poll(holder.deviceCode, tv.client_id)).body.error).toBe('expired_token');
+    expect((await poll(again.deviceCode)).status).toBe(200);
   });
 
   it('of two concurrent polls after the approval, exactly one gets the tokens', async () => {
@@ -436,6 +456,19 @@ describe('/activate', () => {
     await server.drain();
     const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdeac')}&per_page=100`);
     expect(logs.body.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("tells a limited address when its window ends, on the services' clock (Retry-After)", async () => {
+    advance(61);
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    for (let i = 0; i < 10; i += 1) expect((await enterCode(browser, `CCCC-CCC${i}`)).status).toBe(400);
+    // 30 s into the minute window (the clock is well ahead of the wall clock by now).
+    advance(30);
+    const limited = await enterCode(browser, 'CCCC-CCCC');
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(29);
+    expect(retryAfter).toBeLessThanOrEqual(31);
   });
 
   it('logs a wrong code by its length only', async () => {

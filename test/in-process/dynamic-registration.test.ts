@@ -11,6 +11,7 @@ import * as oidc from 'openid-client';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { FormBrowser, inputValue, locationOf } from '../support/form-browser.js';
 import { REGISTRATIONS_PER_ADDRESS_PER_HOUR } from '../../src/auth-api/dynamic-registration.js';
+import { loadConfig } from '../../src/config/config.js';
 
 const PASSWORD = 'Xk9#mTq2!vLp';
 const CALLBACK = 'https://rp.example.com/callback';
@@ -187,5 +188,47 @@ describe('dynamic client registration', () => {
     await setFlag(false);
     expect((await register({ redirect_uris: [CALLBACK] }, '203.0.113.9')).status).toBe(403);
     expect(((await (await server.fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<string, unknown>).registration_endpoint).toBeUndefined();
+  });
+});
+
+describe('the cap of third-party applications per tenant (DCR_MAX_THIRD_PARTY_APPLICATIONS)', () => {
+  let capped: InProcessServer;
+  let cappedToken: string;
+  const cappedApi = (method: string, path: string, body?: unknown) => capped.api('dev', cappedToken, method, `/api/v2${path}`, body);
+  const registerOn = (ip: string) =>
+    capped.fetch(`${capped.originOf('dev')}/oidc/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ redirect_uris: [CALLBACK] }) });
+
+  beforeAll(async () => {
+    capped = await startInProcess({ env: { DCR_MAX_THIRD_PARTY_APPLICATIONS: '2' } });
+    cappedToken = await capped.tokenFor('dev');
+    expect((await cappedApi('PATCH', '/tenants/settings', { flags: { enable_dynamic_client_registration: true } })).status).toBe(200);
+  });
+  afterAll(async () => capped?.close());
+
+  it('refuses registration once the tenant holds that many third-party applications (any origin), in RFC 7591 format', async () => {
+    // First-party applications do not count; a third-party one made with the Management API does.
+    expect((await cappedApi('POST', '/clients', { name: 'Own', app_type: 'regular_web' })).status).toBe(201);
+    const partner = await cappedApi('POST', '/clients', { name: 'Partner', app_type: 'regular_web', is_first_party: false });
+    expect(partner.status).toBe(201);
+    const first = await registerOn('198.51.100.20');
+    expect(first.status).toBe(201);
+    const refused = await registerOn('198.51.100.21');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await refused.json()).toEqual({ error: 'access_denied', error_description: 'The tenant holds the most third-party applications it may (2); no more can be registered.' });
+    // Making one first-party (the column follows the document) or deleting one frees a place.
+    expect((await cappedApi('PATCH', `/clients/${partner.body.client_id}`, { is_first_party: true })).status).toBe(200);
+    expect((await registerOn('198.51.100.22')).status).toBe(201);
+    expect((await registerOn('198.51.100.23')).status).toBe(403);
+    const registered = ((await first.json()) as { client_id: string }).client_id;
+    expect((await cappedApi('DELETE', `/clients/${registered}`)).status).toBe(204);
+    expect((await registerOn('198.51.100.24')).status).toBe(201);
+    expect(await capped.services.clients.countThirdParty((await capped.services.tenants.findByName('dev'))!.id)).toBe(2);
+  });
+
+  it('is read from the environment and checked at start', () => {
+    expect(loadConfig({}).dcrMaxThirdPartyApplications).toBe(10_000);
+    expect(loadConfig({ DCR_MAX_THIRD_PARTY_APPLICATIONS: '0' }).dcrMaxThirdPartyApplications).toBe(0);
+    expect(() => loadConfig({ DCR_MAX_THIRD_PARTY_APPLICATIONS: '-1' })).toThrow(/DCR_MAX_THIRD_PARTY_APPLICATIONS/);
   });
 });

@@ -389,8 +389,8 @@ describe('authorization requests the suite expects refused', () => {
       expect(res.body?.request_uri).toBeUndefined();
       statuses[method] = res.status;
     }
-    // RFC 9126 §2.3 asks for 405; Tessera answers its not-found (the suite checks for an HTTP error only).
-    expect(statuses).toEqual({ PUT: 404, GET: 404 });
+    // RFC 9126 §2.3: 405 (http/method-not-allowed.ts), on the mTLS alias as on the tenant's host.
+    expect(statuses).toEqual({ PUT: 405, GET: 405 });
   });
 
   it('class FAPI2SPFinalEnsureSignedClientAssertionWithRS256Fails: an RSA key registered as PS256 (as docs/fapi-certification.md says) refuses its RS256 assertions', async () => {

@@ -240,6 +240,32 @@ describe('compliance_level fapi1_adv_pkj_par and fapi1_adv_mtls_par', () => {
     expect(typeof info.body.updated_at).toBe('number');
     const minted = await send({ path: '/userinfo', headers: { authorization: `Bearer ${tokens.body.access_token}`, 'x-fapi-interaction-id': 'not-a-uuid<script>' } });
     expect(minted.headers['x-fapi-interaction-id']).toMatch(UUID);
+    // Refusals before the application is known (no token, an unreadable one, failed client
+    // authentication) echo the caller's interaction id: the client correlates its own failures.
+    const refusals = [
+      await send({ path: '/userinfo', headers: { 'x-fapi-interaction-id': interaction } }),
+      await send({ path: '/userinfo', headers: { authorization: 'Bearer not-a-token', 'x-fapi-interaction-id': interaction } }),
+      await send({ path: '/userinfo', headers: { authorization: `Bearer ${tokens.body.access_token.slice(0, -4)}AAAA`, 'x-fapi-interaction-id': interaction } }),
+      await send({ path: '/oauth/token', form: { grant_type: 'authorization_code', code: 'x', client_id: pkj.client_id }, headers: { 'x-fapi-interaction-id': interaction } }),
+      await send({ path: '/oauth/par', form: { client_id: pkj.client_id, response_type: 'code' }, headers: { 'x-fapi-interaction-id': interaction } }),
+    ];
+    for (const refusal of refusals) {
+      expect(refusal.status, JSON.stringify(refusal.body)).toBe(401);
+      expect(refusal.headers['x-fapi-interaction-id'], JSON.stringify(refusal.body)).toBe(interaction);
+    }
+    // A valid token names the FAPI client: its later refusals (here a blocked user) carry a header, minted if none was sent.
+    const sub = String(back.sub);
+    expect((await management('PATCH', `/users/${encodeURIComponent(sub)}`, { blocked: true })).status).toBe(200);
+    try {
+      const blocked = await send({ path: '/userinfo', headers: { authorization: `Bearer ${tokens.body.access_token}` } });
+      expect(blocked.status).toBe(401);
+      expect(blocked.headers['x-fapi-interaction-id']).toMatch(UUID);
+    } finally {
+      expect((await management('PATCH', `/users/${encodeURIComponent(sub)}`, { blocked: false })).status).toBe(200);
+    }
+    // Nothing is minted for a caller not known to be a FAPI client, nor is a non-UUID echoed.
+    expect((await send({ path: '/userinfo' })).headers['x-fapi-interaction-id']).toBeUndefined();
+    expect((await send({ path: '/userinfo', headers: { 'x-fapi-interaction-id': 'not-a-uuid' } })).headers['x-fapi-interaction-id']).toBeUndefined();
     // A token endpoint error for the FAPI client carries the header too, with a standard error code.
     const replay = await send({ path: '/oauth/token', form: { ...(await pkjAuth()), ...exchange }, headers: { 'x-fapi-interaction-id': interaction } });
     expect(replay.status).toBe(403);

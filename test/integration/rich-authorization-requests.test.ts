@@ -325,3 +325,39 @@ describe('pushed rich authorization requests: consent and tokens', () => {
     expect((await at('payment_initiation')).body.error).toBe('invalid_authorization_details');
   });
 });
+
+describe('discovery: authorization_details_types_supported (RFC 9396 §10)', () => {
+  const discovered = async (): Promise<string[] | undefined> => {
+    const res = await tls.caFetch(`${origin()}/.well-known/openid-configuration`);
+    return ((await res.json()) as any).authorization_details_types_supported;
+  };
+  /** The union of the types every API of the tenant registers, sorted. */
+  const registered = async (): Promise<string[]> => {
+    const apis = (await api('GET', '/resource-servers?per_page=100')).body as any[];
+    return [...new Set(apis.flatMap((entry) => (entry.authorization_details ?? []).map((d: { type: string }) => d.type)))].sort() as string[];
+  };
+
+  it('lists the types registered on the tenant’s APIs, follows every change to an API at once, and only while PAR is allowed', async () => {
+    const created = await api('POST', '/resource-servers', { identifier: 'https://discovery-rar.example.com/', authorization_details: [{ type: 'zz_disc_b' }, { type: 'zz_disc_a' }] });
+    expect(created.status).toBe(201);
+    const first = await discovered();
+    expect(first).toEqual(await registered());
+    expect(first).toEqual(expect.arrayContaining(['zz_disc_a', 'zz_disc_b']));
+
+    // Cached per tenant: a change to the API drops the list (no stale types for the cache's lifetime).
+    expect((await api('PATCH', `/resource-servers/${created.body.id}`, { authorization_details: [{ type: 'zz_disc_c' }] })).status).toBe(200);
+    const patched = await discovered();
+    expect(patched).toContain('zz_disc_c');
+    expect(patched).not.toContain('zz_disc_a');
+    expect((await api('DELETE', `/resource-servers/${created.body.id}`)).status).toBe(204);
+    expect(await discovered()).not.toContain('zz_disc_c');
+
+    // Rich requests come only through PAR: without it, nothing to list.
+    expect((await api('PATCH', '/tenants/settings', { pushed_authorization_requests_supported: false })).status).toBe(200);
+    try {
+      expect(await discovered()).toBeUndefined();
+    } finally {
+      expect((await api('PATCH', '/tenants/settings', { pushed_authorization_requests_supported: true })).status).toBe(200);
+    }
+  });
+});

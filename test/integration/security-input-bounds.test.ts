@@ -225,3 +225,22 @@ describe('finding 18: every client can read the 413', () => {
     expect(answer.text).toContain('"statusCode":413');
   });
 });
+
+describe('a wrong method on a POST-only endpoint is a 405 naming POST, not a 404', () => {
+  it('answers 405 with Allow: POST and an Authentication API error, for every POST-only endpoint', async () => {
+    for (const path of ['/oauth/par', '/oauth/token', '/oauth/revoke', '/oauth/device/code', '/oidc/register', '/bc-authorize']) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+        const res = await tls.caFetch(`${base}${path}?x=1`, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe('POST');
+        expect(await res.json()).toEqual({ error: 'method_not_allowed', error_description: `${method} is not allowed on ${path}; use POST.` });
+      }
+    }
+    // The endpoints themselves, and paths that do not exist, are unchanged.
+    expect((await tls.caFetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=bogus' })).status).toBe(400);
+    expect((await tls.caFetch(`${base}/oauth/nothing`)).status).toBe(404);
+    // CORS preflights keep their own answer.
+    const preflight = await tls.caFetch(`${base}/oauth/token`, { method: 'OPTIONS', headers: { origin: 'https://spa.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+  });
+});

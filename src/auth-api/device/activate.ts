@@ -53,7 +53,8 @@ export const activateRoutes: FastifyPluginAsync<{ services: Services; attempts: 
     const tenant = request.tenant;
     const hit = await attempts.hit(`activate:${tenant.id}:${addressBucket(request.ip)}`);
     if (hit.count > ACTIVATE_ATTEMPTS_PER_MINUTE) {
-      reply.header('retry-after', Math.max(1, Math.ceil((hit.resetAt - Date.now()) / 1000)));
+      // The window store counts on the services' clock: so does the time left.
+      reply.header('retry-after', Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
       return renderErrorPage(reply, tenant, 'too_many_requests', 'Too many attempts. Please try again in a minute.', 429);
     }
     // Checked before the lookup, so that once the budget is spent a right guess is refused like a wrong one.

@@ -15,10 +15,11 @@ import { tokenGrantFor } from './grants/registry.js';
 import { ProofOfPossessionRequired, bindingFor } from '../../domain/tokens/certificate-binding.js';
 import { presentedThumbprint } from '../client-certificate.js';
 import type { Client } from '../../domain/clients/client.js';
-import { answerFapiInteractionId } from '../fapi-headers.js';
+import { answerFapiInteractionId, echoFapiInteractionId } from '../fapi-headers.js';
 import { conformantErrorCode } from '../../domain/clients/compliance-levels.js';
 
 export const tokenEndpoint: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  echoFapiInteractionId(app);
   app.post('/oauth/token', async (request, reply) => {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const params = tokenParams(request);

@@ -111,6 +111,11 @@ export class ClientService {
     return { items: matching.slice(page.offset, page.offset + page.limit), total: matching.length };
   }
 
+  /** The tenant's third-party applications (`is_first_party: false`), counted on an index: Dynamic Client Registration's cap. */
+  countThirdParty(tenantId: string): Promise<number> {
+    return this.storage.repos.clients.countThirdParty(tenantId);
+  }
+
   /** Every WS-Fed realm of the tenant's applications (`urn:{client_id}` and the aliases) and who owns it; cached per tenant. */
   async realmOwners(tenantId: string): Promise<RealmOwners> {
     return (await this.realms.get(tenantId, 'realms', async () => realmOwners(await this.storage.repos.clients.listRealms(tenantId))))!;

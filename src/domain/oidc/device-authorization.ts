@@ -51,7 +51,27 @@ export function userCodeSpaceProblem(format: TenantSettings['device_flow']): str
   return `device_flow.mask must contain at least ${needed} "*" for the ${format.charset} charset (at least 10^9 possible user codes); it has ${stars}.`;
 }
 
-/** A new user code: each `*` of the mask becomes a random character of the charset, anything else is kept. */
+/**
+ * The strong mask of each charset, used in place of a stored mask under the 10^9 floor: base20 is
+ * Auth0's default (20^8 ≈ 2.6·10^10 codes), digits needs nine `*` (exactly 10^9).
+ */
+const FALLBACK_MASKS: Record<DeviceCharset, string> = { base20: '****-****', digits: '***-***-***' };
+
+/**
+ * The format user codes are actually drawn from. The Management API refuses a weak mask, but one
+ * stored before the floor existed (or written around the API) is still in the settings; its codes
+ * would be guessable, so the charset's strong mask replaces it. Falling back rather than refusing
+ * keeps the tenant's devices working: a mask only shapes how a code reads (Auth0: "to increase the
+ * user code's readability"), and the operator sees the stored value refused on their next PATCH.
+ */
+export function issuableUserCodeFormat(format: TenantSettings['device_flow']): TenantSettings['device_flow'] {
+  return userCodeSpaceProblem(format) === undefined ? format : { charset: format.charset, mask: FALLBACK_MASKS[format.charset] };
+}
+
+/**
+ * A new user code: each `*` of the mask becomes a random character of the charset, anything else
+ * is kept. Callers pass the issuable format (`issuableUserCodeFormat`), never a stored one as is.
+ */
 export function generateUserCode(format: TenantSettings['device_flow']): string {
   const alphabet = CHARSETS[format.charset];
   return [...format.mask].map((c) => (c === '*' ? alphabet[randomInt(alphabet.length)] : c)).join('');
@@ -116,10 +136,22 @@ export interface IssuedDeviceCodes {
   interval: number;
 }
 
-/** Stores a new device authorization; a user code taken by a live authorization is drawn again. */
-export async function startDeviceAuthorization(ttl: TtlStore, tenantId: string, format: TenantSettings['device_flow'], request: DeviceRequest): Promise<IssuedDeviceCodes> {
+/**
+ * Stores a new device authorization; a user code taken by a live authorization is drawn again.
+ * The tenant's format is made issuable first (a weak stored mask never yields weak codes). `draw`
+ * replaces the random draw in tests only (a tiny code space to exercise reuse and exhaustion).
+ */
+export async function startDeviceAuthorization(
+  ttl: TtlStore,
+  tenantId: string,
+  format: TenantSettings['device_flow'],
+  request: DeviceRequest,
+  draw?: () => string,
+): Promise<IssuedDeviceCodes> {
+  const issuable = issuableUserCodeFormat(format);
+  const next = draw ?? (() => generateUserCode(issuable));
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const userCode = generateUserCode(format);
+    const userCode = next();
     const userCodeKey = normalizeUserCode(userCode)!;
     const id = randomBytes(16).toString('base64url');
     const entry: UserCodeEntry = { id, request, userCode, status: 'pending' };
@@ -129,8 +161,7 @@ export async function startDeviceAuthorization(ttl: TtlStore, tenantId: string, 
     const deviceCode = await ttl.put(tenantId, 'device_code', device, DEVICE_CODE_TTL_SECONDS);
     return { deviceCode, userCode, expiresIn: DEVICE_CODE_TTL_SECONDS, interval: DEVICE_POLL_INTERVAL_SECONDS };
   }
-  // Five live codes drawn in a row: the live codes fill much of the space (a mask stored before the
-  // 10^9 floor, or a flood of requests).
+  // Five live codes drawn in a row: the live codes fill much of the space (a flood of requests).
   throw new DeviceCodeSpaceExhausted();
 }
 

@@ -15,6 +15,7 @@ import { removeApiPermissions, removeDroppedScopePermissions } from '../roles/cl
 import { managementApiScopeEntries } from '../management-api-scopes.js';
 import { UNSUPPORTED_RESOURCE_SERVER_SETTINGS, refuseUnsupportedSettings } from '../unsupported-settings.js';
 import { checkProofOfPossession } from '../tokens/certificate-binding.js';
+import { MAX_DETAILS_TYPE_LENGTH, MAX_REGISTERED_DETAILS_TYPES } from '../oidc/authorization-details.js';
 import { checkedTokenEncryption, type TokenEncryptionInput } from './token-encryption.js';
 import {
   DEFAULT_TOKEN_LIFETIME,
@@ -27,6 +28,16 @@ import {
 
 /** The invalidation kind of the API caches; only this service publishes it. */
 const RESOURCE_SERVER_KIND = 'resource-server';
+
+/**
+ * Bounds of the tenant's registered `authorization_details` types as discovery lists them: the
+ * first 1,000 APIs that register any, and 100 distinct types (what one API may register; a list for
+ * clients to read, not the rule: each request's types are judged against its own API). A cached
+ * list is then at most 100 × 255 characters, which the cache is told so its byte budget holds.
+ */
+const MAX_DISCOVERY_DETAILS_APIS = 1_000;
+export const MAX_DISCOVERY_DETAILS_TYPES = MAX_REGISTERED_DETAILS_TYPES;
+const DETAILS_TYPES_BYTES = MAX_DISCOVERY_DETAILS_TYPES * MAX_DETAILS_TYPE_LENGTH * 2;
 
 export type UpdateResourceServerInput = Partial<Omit<CreateResourceServerInput, 'identifier'>> & Record<string, unknown>;
 
@@ -56,6 +67,8 @@ export class ResourceServerService {
   private readonly byAudience: EntityCache<ResourceServer>;
   /** The system API is immutable, so only whole-tenant invalidations ever need to drop it. */
   private readonly system: EntityCache<ResourceServer>;
+  /** Per tenant, dropped by any change to any of its APIs (perTenant): the union discovery lists. */
+  private readonly detailsTypes: EntityCache<{ types: string[] }>;
 
   constructor(
     private readonly storage: Storage,
@@ -65,6 +78,22 @@ export class ResourceServerService {
   ) {
     this.byAudience = new EntityCache<ResourceServer>(RESOURCE_SERVER_KIND, bus);
     this.system = new EntityCache<ResourceServer>(RESOURCE_SERVER_KIND, bus);
+    this.detailsTypes = new EntityCache<{ types: string[] }>(RESOURCE_SERVER_KIND, bus, { perTenant: true, max: 1_000, valueBytes: DETAILS_TYPES_BYTES });
+  }
+
+  /**
+   * Cached: the `authorization_details` types registered on any of the tenant's APIs (the union,
+   * sorted), for discovery's `authorization_details_types_supported` (RFC 9396 §10).
+   */
+  async registeredDetailsTypes(tenantId: string): Promise<string[]> {
+    const cached = await this.detailsTypes.get(tenantId, 'details-types', async () => {
+      const union = new Set<string>();
+      for (const types of await this.storage.repos.resourceServers.listRegisteredDetailsTypes(tenantId, MAX_DISCOVERY_DETAILS_APIS)) {
+        for (const type of types) if (union.size < MAX_DISCOVERY_DETAILS_TYPES) union.add(type);
+      }
+      return { types: [...union].sort() };
+    });
+    return cached?.types ?? [];
   }
 
   /**

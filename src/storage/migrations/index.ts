@@ -27,6 +27,7 @@ import { customDomains } from './020-custom-domains.js';
 import { clientCredentials } from './021-client-credentials.js';
 import { clientCredentialKidUnique } from './022-client-credential-kid-unique.js';
 import { hotPathIndexes } from './025-hot-path-indexes.js';
+import { clientFirstParty } from './026-client-first-party.js';
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -56,6 +57,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '021-client-credentials': clientCredentials,
       '022-client-credential-kid-unique': clientCredentialKidUnique,
       '025-hot-path-indexes': hotPathIndexes,
+      '026-client-first-party': clientFirstParty,
     };
   }
 }

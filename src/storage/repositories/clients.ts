@@ -25,6 +25,9 @@ const aadOf = (tenantId: string, clientId: string): string => `clients|${tenantI
 const sealed = (box: SecretBoxOrNone, client: ClientRecord): string | null =>
   client.clientSecret === null ? null : sealSecret(box, client.clientSecret, aadOf(client.tenantId, client.clientId));
 
+/** The column mirrors the document: an application is first-party unless its document says false. */
+const firstPartyFlag = (client: ClientRecord): number => toFlag(client.document.is_first_party !== false);
+
 const toRecord = (row: Row, box: SecretBoxOrNone): ClientRecord => ({
   tenantId: row.tenant_id,
   clientId: row.client_id,
@@ -53,6 +56,7 @@ export class ClientsRepository {
         name: client.name,
         app_type: client.appType,
         is_system: toFlag(client.isSystem),
+        is_first_party: firstPartyFlag(client),
         document: toJson(client.document),
         created_at: client.createdAt,
         updated_at: client.updatedAt,
@@ -102,6 +106,17 @@ export class ClientsRepository {
     });
   }
 
+  /** The tenant's third-party applications, counted on the index clients_tenant_first_party (no row is read). */
+  async countThirdParty(tenantId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('clients')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('is_first_party', '=', 0)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async replace(client: ClientRecord): Promise<void> {
     await this.db
       .updateTable('clients')
@@ -109,6 +124,7 @@ export class ClientsRepository {
         client_secret: sealed(this.box, client),
         name: client.name,
         app_type: client.appType,
+        is_first_party: firstPartyFlag(client),
         document: toJson(client.document),
         updated_at: client.updatedAt,
       })

@@ -138,6 +138,23 @@ export class ResourceServersRepository {
     return Number(row.n);
   }
 
+  /**
+   * The `authorization_details` types registered on the tenant's APIs (RFC 9396 §10 discovery), at
+   * most `maxApis` APIs' worth. Only rows whose document names a non-empty list are read, on the
+   * (tenant_id, …) key; their documents are parsed for that one field (no secret is opened).
+   */
+  async listRegisteredDetailsTypes(tenantId: string, maxApis: number): Promise<string[][]> {
+    const rows = await this.db
+      .selectFrom('resource_servers')
+      .select('document')
+      .where('tenant_id', '=', tenantId)
+      .where('document', 'like', '%"authorization_details":[{%')
+      .orderBy('created_at')
+      .limit(maxApis)
+      .execute();
+    return rows.map((row) => (fromJson<{ authorization_details?: Array<{ type: string }> | null }>(row.document).authorization_details ?? []).map((entry) => entry.type));
+  }
+
   async replace(api: ResourceServerRecord): Promise<void> {
     await this.db
       .updateTable('resource_servers')

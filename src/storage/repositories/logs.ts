@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CompiledQuery, PostgresAdapter, sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 import { fromJson, toJson } from './json.js';
@@ -110,9 +111,12 @@ function insertText(postgres: boolean, rows: number): string {
 
 export class LogsRepository {
   private readonly serializeAppends: boolean;
+  /** SQLite's driver never yields by itself (see insertChunks); PostgreSQL's waits on the network anyway. */
+  private readonly yieldBetweenChunks: boolean;
 
   constructor(private readonly db: Kysely<Database>) {
     this.serializeAppends = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.yieldBetweenChunks = !this.serializeAppends;
   }
 
   async insertMany(events: LogRecord[]): Promise<void> {
@@ -137,7 +141,15 @@ export class LogsRepository {
    */
   private async insertChunks(db: Kysely<Database>, events: LogRecord[]): Promise<void> {
     const full = events.length - (events.length % INSERT_CHUNK);
-    for (let i = 0; i < full; i += INSERT_CHUNK) await this.insertRows(db, events, i, INSERT_CHUNK);
+    for (let i = 0; i < full; i += INSERT_CHUNK) {
+      // better-sqlite3 is synchronous and its promises are already settled, so without this a whole
+      // batch (500 rows, several ms) ran in one turn of the event loop, and every request arriving
+      // meanwhile waited for it: the token endpoint's p99 under load (issue 19). Between statements
+      // the loop serves requests. Not inside a transaction: SQLite's single connection is held by one,
+      // and nothing else could run on it while it waited.
+      if (i > 0 && this.yieldBetweenChunks && !db.isTransaction) await yieldToEventLoop();
+      await this.insertRows(db, events, i, INSERT_CHUNK);
+    }
     for (let i = full; i < events.length; i++) await this.insertRows(db, events, i, 1);
   }
 

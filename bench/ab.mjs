@@ -67,7 +67,7 @@ for (let round = 1; round <= rounds; round++) {
     for (const file of readdirSync(out)) {
       const report = JSON.parse(readFileSync(join(out, file), 'utf8'));
       for (const run of report.runs) {
-        rows.push({ round, side, server: run.server, alg: run.alg, valid: run.valid, disturbed: run.disturbed, loadAverage, reqPerSec: run.summary.requests.mean, p50: run.summary.latency.p50, p99: run.summary.latency.p99, serverProcessPct: run.cpu?.serverCore.serverProcessPct ?? null });
+        rows.push({ round, side, server: run.server, alg: run.alg, valid: run.valid, disturbed: run.disturbed, loadAverage, reqPerSec: run.summary.requests.mean, p50: run.summary.latency.p50, p99: run.summary.latency.p99, serverProcessPct: run.cpu?.serverCore.serverProcessPct ?? null, cpuPerRequestUs: run.cpuPerRequestUs ?? null });
       }
     }
   }
@@ -80,15 +80,12 @@ for (const alg of scenarios) for (const server of [...new Set(rows.map((r) => r.
   const a = of('A');
   const b = of('B');
   if (!a.length || !b.length) continue;
-  // Requests per second of server CPU: less sensitive to a neighbour taking part of the core.
-  const perCpu = (xs) => median(xs.filter((r) => r.serverProcessPct).map((r) => r.reqPerSec / (r.serverProcessPct / 100)));
-  const entry = {
-    alg, server,
-    A: { reqPerSec: a.map((r) => Math.round(r.reqPerSec)), median: Math.round(median(a.map((r) => r.reqPerSec))), medianPerCoreSecond: Math.round(perCpu(a)), p99: a.map((r) => r.p99) },
-    B: { reqPerSec: b.map((r) => Math.round(r.reqPerSec)), median: Math.round(median(b.map((r) => r.reqPerSec))), medianPerCoreSecond: Math.round(perCpu(b)), p99: b.map((r) => r.p99) },
-  };
+  // Server CPU time per answered request: less sensitive to a neighbour taking part of the core, or
+  // to a starved load generator, than req/s.
+  const side = (xs) => ({ reqPerSec: xs.map((r) => Math.round(r.reqPerSec)), median: Math.round(median(xs.map((r) => r.reqPerSec))), cpuPerRequestUs: xs.map((r) => r.cpuPerRequestUs), medianCpuPerRequestUs: median(xs.filter((r) => r.cpuPerRequestUs).map((r) => r.cpuPerRequestUs)), p99: xs.map((r) => r.p99) });
+  const entry = { alg, server, A: side(a), B: side(b) };
   entry.change = entry.B.median / entry.A.median - 1;
-  entry.changePerCoreSecond = entry.B.medianPerCoreSecond / entry.A.medianPerCoreSecond - 1;
+  entry.cpuPerRequestChange = entry.B.medianCpuPerRequestUs / entry.A.medianCpuPerRequestUs - 1;
   summary.push(entry);
 }
 const date = started.toISOString();
@@ -97,5 +94,6 @@ writeFileSync(join(BENCH_DIR, 'results', file), `${JSON.stringify({ benchmark: '
 console.log(`\nA/B ${label} (${rounds} rounds, alternating; raw: bench/results/${file})`);
 for (const e of summary) {
   const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
-  console.log(`${e.alg} ${e.server}: A ${e.A.reqPerSec.join(', ')} (median ${e.A.median}, ${e.A.medianPerCoreSecond}/core-s) · B ${e.B.reqPerSec.join(', ')} (median ${e.B.median}, ${e.B.medianPerCoreSecond}/core-s) · B vs A ${pct(e.change)} (${pct(e.changePerCoreSecond)} per core-second) · p99 A ${e.A.p99.join('/')} B ${e.B.p99.join('/')} ms`);
+  console.log(`${e.alg} ${e.server}: req/s A ${e.A.reqPerSec.join(', ')} (median ${e.A.median}) · B ${e.B.reqPerSec.join(', ')} (median ${e.B.median}) · B vs A ${pct(e.change)}; ` +
+    `CPU µs/request A ${e.A.cpuPerRequestUs.join(', ')} (median ${e.A.medianCpuPerRequestUs}) · B ${e.B.cpuPerRequestUs.join(', ')} (median ${e.B.medianCpuPerRequestUs}) · B vs A ${pct(e.cpuPerRequestChange)}; p99 A ${e.A.p99.join('/')} B ${e.B.p99.join('/')} ms`);
 }

@@ -16,6 +16,9 @@
 //                      schema in BENCH_POSTGRES_URL, dropped afterwards), e.g. 'sqlite,postgres'
 //   BENCH_POSTGRES_URL default postgres://postgres@127.0.0.1:5432/test
 //   BENCH_TESSERA_ENV  JSON object of extra environment for Tessera (A/B switches)
+//   BENCH_RATE         pace the load at this many requests per second in all (default 0: as fast as it
+//                      goes); a paced A/B compares CPU per request when the machine is too busy for req/s
+//   BENCH_RESULTS_DIR  where the run's JSON goes (default bench/results)
 //   BENCH_TESSERA_NODE_ARGS  extra node flags for Tessera, space-separated (e.g. profiling:
 //                      '--cpu-prof --cpu-prof-dir=/tmp/prof'; the profile is written when it exits)
 //   BENCH_SCENARIOS    comma list, default 'RS256,ES256'
@@ -76,6 +79,7 @@ const settings = {
   duration: envNumber('BENCH_DURATION', 10),
   warmup: envNumber('BENCH_WARMUP', 3),
   connections: envNumber('BENCH_CONNECTIONS', 50),
+  rate: envNumber('BENCH_RATE', 0),
   pipelining: 1,
   serverCpu: String(envNumber('BENCH_SERVER_CPU', 0)),
   loadCpu: String(envNumber('BENCH_LOAD_CPU', 1)),
@@ -156,6 +160,8 @@ function coreTicks(cpu) {
   }
 }
 
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -184,6 +190,8 @@ function cpuUsage(a, b) {
   const serverBusyPct = pct(b.server.busy - a.server.busy, st);
   const irqPct = pct(b.server.irq - a.server.irq, st);
   return {
+    // The server's own CPU time over warm-up + measured run (utime + stime, at CLK_TCK ticks a second).
+    serverProcessSeconds: a.proc !== null && b.proc !== null ? (b.proc - a.proc) / CLK_TCK : null,
     serverCore: {
       busyPct: serverBusyPct,
       serverProcessPct,
@@ -619,6 +627,7 @@ async function runLoad(target, alg, check) {
     duration: settings.duration,
     expectedAlg: alg,
     headerSegment: check.headerSegment,
+    ...(settings.rate ? { rate: settings.rate } : {}),
     ...(target.assertion ? { assertion: target.assertion } : {}),
   };
   const child = spawnTracked('load', settings.loadCpu, [process.execPath, LOAD, JSON.stringify(cfg)], {});
@@ -667,6 +676,11 @@ async function measure(server, alg) {
     const cpu = cpuUsage(before, cpuSnapshot(target.child.pid));
     const m = pick(load.measured);
     const w = load.warmup;
+    // CPU time per answered request (warm-up and measured run together). On a shared machine this is
+    // steadier than req/s: a neighbour on the server core, or a starved load generator, lowers the
+    // throughput but hardly the work each request costs.
+    const answered = (w?.requests?.total ?? 0) + m.requests.total;
+    const cpuPerRequestUs = cpu?.serverProcessSeconds && answered ? Math.round((cpu.serverProcessSeconds * 1e6) / answered) : null;
     const problems = [];
     if (m.non2xx) problems.push(`${m.non2xx} non-2xx`);
     if (m.errors) problems.push(`${m.errors} errors`);
@@ -697,7 +711,7 @@ async function measure(server, alg) {
     const logged = check.warnings.length + (busyBefore ? 1 : 0);
     for (const w of warnings.slice(logged)) log(`  warning: ${w}`);
     log(`${server} ${alg}: ${m.requests.mean.toFixed(0)} req/s (p50 ${m.requests.p50}), latency p50 ${m.latency.p50} ms ` +
-      `p99 ${m.latency.p99} ms${cpu ? `; server ${cpu.serverCore.serverProcessPct}% of core ${settings.serverCpu}, ` +
+      `p99 ${m.latency.p99} ms, ${cpuPerRequestUs} µs CPU per request${cpu ? `; server ${cpu.serverCore.serverProcessPct}% of core ${settings.serverCpu}, ` +
       `load core ${cpu.loadCore.busyPct}% busy` : ''}${valid ? '' : ` — INVALID: ${problems.join(', ')}`}`);
     return {
       server,
@@ -705,6 +719,7 @@ async function measure(server, alg) {
       valid,
       disturbed,
       loadAverage,
+      cpuPerRequestUs,
       problems,
       warnings,
       summary: m,
@@ -805,6 +820,17 @@ function tableMarkdown(report) {
     }
   }
   lines.push('');
+  lines.push('Server CPU time per answered request (µs; the steadier figure on a shared machine) and Tessera as a share of the ceiling by it:');
+  lines.push('');
+  lines.push('| Scenario | ceiling | oidc-provider | Tessera (SQLite) | share | Tessera (PostgreSQL) | share |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  const us = (r) => (r?.cpuPerRequestUs ? `${r.cpuPerRequestUs}` : '—');
+  const byCpu = (t, c) => (t?.cpuPerRequestUs && c?.cpuPerRequestUs ? `${((100 * c.cpuPerRequestUs) / t.cpuPerRequestUs).toFixed(0)} %` : '—');
+  for (const alg of s.scenarios) {
+    const c = byKey.get(`ceiling/${alg}`);
+    lines.push(`| ${alg} | ${us(c)} | ${us(byKey.get(`oidc-provider/${alg}`))} | ${us(byKey.get(`tessera/${alg}`))} | ${byCpu(byKey.get(`tessera/${alg}`), c)} | ${us(byKey.get(`tessera-pg/${alg}`))} | ${byCpu(byKey.get(`tessera-pg/${alg}`), c)} |`);
+  }
+  lines.push('');
   lines.push('Latency (ms, p50 / p97.5 / p99):');
   lines.push('');
   lines.push('| Scenario | ceiling | oidc-provider | Tessera (SQLite) | Tessera (PostgreSQL) |');
@@ -903,6 +929,7 @@ async function main() {
       if (c) {
         const share = t.summary.requests.mean / c.summary.requests.mean;
         entry.ceiling = { share, target: CEILING_TARGETS[alg], met: c.valid && t.valid && share >= CEILING_TARGETS[alg], valid: c.valid && t.valid, disturbed: c.disturbed || t.disturbed };
+        if (c.cpuPerRequestUs && t.cpuPerRequestUs) entry.ceiling.shareByCpuPerRequest = c.cpuPerRequestUs / t.cpuPerRequestUs;
       }
       entry.p99 = { ms: t.summary.latency.p99, targetMs: P99_TARGET_MS, met: t.valid && t.summary.latency.p99 < P99_TARGET_MS };
       ratios[name === 'tessera-pg' ? `${alg}/postgres` : alg] = entry;

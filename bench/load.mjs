@@ -17,6 +17,8 @@
 //                   response body must contain `"access_token":"<headerSegment>.`
 //                   (cheap exact check). Bodies that don't are decoded and their
 //                   `alg` compared; anything else counts as a mismatch.
+//   rate            optional: requests per second in all (autocannon's overallRate), for a paced
+//                   run that measures CPU per request rather than the maximum throughput
 //   assertion       optional, for private_key_jwt: { clientId, aud, kid, alg, privateKeyPem }.
 //                   Every request then carries a fresh client assertion (new jti, signed
 //                   here, on the load core) appended to `body`.
@@ -35,6 +37,7 @@ const {
   expectedAlg,
   headerSegment,
   assertion,
+  rate,
 } = cfg;
 
 // A compact ES256/RS256 JWS, signed with node:crypto directly (no library in the load loop).
@@ -99,6 +102,7 @@ function run(seconds) {
         ...(assertion ? { requests: [{ setupRequest: (request) => ({ ...request, body: assertionBody() }) }] } : { body }),
         connections,
         pipelining,
+        ...(rate ? { overallRate: rate } : {}),
         duration: seconds,
         verifyBody,
         // Never let a failing server be hidden by autocannon giving up early.

@@ -1,16 +1,26 @@
 #!/usr/bin/env node
-// Token endpoint benchmark: Tessera vs oidc-provider, client_credentials grant,
+// Token endpoint benchmark: Tessera vs oidc-provider and vs the ceiling peer (a minimal Fastify
+// route doing only the work the request needs, bench/peers/ceiling.mjs), client_credentials grant,
 // RS256 and ES256 JWT access tokens. See bench/README.md.
 //
 // Layout on a 2-core machine:
-//   core 0: the server under test (one at a time, never both)
+//   core 0: the server under test (one at a time, never two)
 //   core 1: autocannon (bench/load.mjs child) and this orchestrator
 //
 // Env:
 //   BENCH_DURATION     measured seconds per run (default 10)
 //   BENCH_WARMUP       warm-up seconds per run (default 3)
 //   BENCH_CONNECTIONS  autocannon connections (default 50)
-//   BENCH_ONLY         'oidc-provider' or 'tessera' to run just one side
+//   BENCH_ONLY         'oidc-provider', 'ceiling' or 'tessera' to run just one side
+//   BENCH_DATABASES    comma list of Tessera's databases: 'sqlite' (default), 'postgres' (a fresh
+//                      schema in BENCH_POSTGRES_URL, dropped afterwards), e.g. 'sqlite,postgres'
+//   BENCH_POSTGRES_URL default postgres://postgres@127.0.0.1:5432/test
+//   BENCH_TESSERA_ENV  JSON object of extra environment for Tessera (A/B switches)
+//   BENCH_RATE         pace the load at this many requests per second in all (default 0: as fast as it
+//                      goes); a paced A/B compares CPU per request when the machine is too busy for req/s
+//   BENCH_RESULTS_DIR  where the run's JSON goes (default bench/results)
+//   BENCH_TESSERA_NODE_ARGS  extra node flags for Tessera, space-separated (e.g. profiling:
+//                      '--cpu-prof --cpu-prof-dir=/tmp/prof'; the profile is written when it exits)
 //   BENCH_SCENARIOS    comma list, default 'RS256,ES256'
 //   BENCH_SERVER_CPU   core for servers (default 0)
 //   BENCH_LOAD_CPU     core for the load generator (default 1)
@@ -39,15 +49,20 @@ const deadline = (ms) => new Promise((res) => setTimeout(res, ms, 'timeout').unr
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, '..');
-const RESULTS_DIR = join(BENCH_DIR, 'results');
+// BENCH_RESULTS_DIR: where the run's JSON goes (bench/ab.mjs keeps its rounds' files apart).
+const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ? resolve(process.env.BENCH_RESULTS_DIR) : join(BENCH_DIR, 'results');
 const README = join(BENCH_DIR, 'README.md');
 const TESSERA_CLI = resolve(ROOT, process.env.BENCH_TESSERA_CLI || 'dist/cli/index.js');
 const PEER_OIDC = join(BENCH_DIR, 'peers', 'oidc-provider.mjs');
+const PEER_CEILING = join(BENCH_DIR, 'peers', 'ceiling.mjs');
 const LOAD = join(BENCH_DIR, 'load.mjs');
 
 const RESOURCE = 'https://api.bench.example/';
 const SCOPE = 'read:bench';
 const TARGETS = { RS256: 1.5, ES256: 2.5 };
+// Issue 19 §1: Tessera's throughput as a share of the ceiling peer's, and its p99 at 50 connections.
+const CEILING_TARGETS = { RS256: 0.85, ES256: 0.7 };
+const P99_TARGET_MS = 50;
 const MARK_START = '<!-- bench:token:start -->';
 const MARK_END = '<!-- bench:token:end -->';
 
@@ -64,6 +79,7 @@ const settings = {
   duration: envNumber('BENCH_DURATION', 10),
   warmup: envNumber('BENCH_WARMUP', 3),
   connections: envNumber('BENCH_CONNECTIONS', 50),
+  rate: envNumber('BENCH_RATE', 0),
   pipelining: 1,
   serverCpu: String(envNumber('BENCH_SERVER_CPU', 0)),
   loadCpu: String(envNumber('BENCH_LOAD_CPU', 1)),
@@ -75,10 +91,15 @@ const settings = {
   quietThreshold: envNumber('BENCH_QUIET_THRESHOLD', 15),
   pkj: process.env.BENCH_PKJ !== '0',
   jwe: process.env.BENCH_JWE !== '0',
+  databases: (process.env.BENCH_DATABASES || 'sqlite').split(',').map((s) => s.trim()).filter(Boolean),
+  postgresUrl: process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test',
+  tesseraEnv: process.env.BENCH_TESSERA_ENV ? JSON.parse(process.env.BENCH_TESSERA_ENV) : {},
+  tesseraNodeArgs: (process.env.BENCH_TESSERA_NODE_ARGS || '').split(' ').filter(Boolean),
 };
+for (const d of settings.databases) if (!['sqlite', 'postgres'].includes(d)) fail(`unknown database "${d}" in BENCH_DATABASES (sqlite|postgres)`);
 if (settings.duration <= 0) fail('BENCH_DURATION must be > 0');
-if (settings.only && !['oidc-provider', 'tessera'].includes(settings.only)) {
-  fail(`BENCH_ONLY must be "oidc-provider" or "tessera", got "${settings.only}"`);
+if (settings.only && !['oidc-provider', 'ceiling', 'tessera'].includes(settings.only)) {
+  fail(`BENCH_ONLY must be "oidc-provider", "ceiling" or "tessera", got "${settings.only}"`);
 }
 for (const s of settings.scenarios) if (!TARGETS[s]) fail(`unknown scenario "${s}" (RS256|ES256)`);
 
@@ -139,6 +160,8 @@ function coreTicks(cpu) {
   }
 }
 
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -167,6 +190,8 @@ function cpuUsage(a, b) {
   const serverBusyPct = pct(b.server.busy - a.server.busy, st);
   const irqPct = pct(b.server.irq - a.server.irq, st);
   return {
+    // The server's own CPU time over warm-up + measured run (utime + stime, at CLK_TCK ticks a second).
+    serverProcessSeconds: a.proc !== null && b.proc !== null ? (b.proc - a.proc) / CLK_TCK : null,
     serverCore: {
       busyPct: serverBusyPct,
       serverProcessPct,
@@ -369,6 +394,35 @@ async function startOidcProvider(alg) {
   };
 }
 
+// The ceiling: a minimal Fastify route doing only the request's own work (bench/peers/ceiling.mjs).
+async function startCeiling(alg) {
+  const port = await freePort();
+  const clientId = randomAlnum(32);
+  const clientSecret = randomAlnum(64);
+  const child = spawnTracked('ceiling', settings.serverCpu, [
+    process.execPath, PEER_CEILING, '--port', String(port), '--alg', alg,
+    '--client-id', clientId, '--client-secret', clientSecret,
+    '--resource', RESOURCE, '--scope', SCOPE,
+  ], { NODE_ENV: 'production' });
+  await waitFor(child, '"ready" on stdout', async () => /^ready$/m.test(child.out));
+  // Tessera's request body, byte for byte in shape (Auth0's `audience`).
+  return { child, port, host: `localhost:${port}`, body: form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: RESOURCE }) };
+}
+
+// A fresh PostgreSQL schema per Tessera start, dropped when the server has exited.
+async function dropPostgresSchema(schema) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: settings.postgresUrl });
+  try {
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } catch (err) {
+    log(`  warning: could not drop PostgreSQL schema ${schema}: ${err.message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 // A private_key_jwt client assertion (RFC 7523), signed with node:crypto as load.mjs does.
 function clientAssertion({ clientId, aud, kid, alg, privateKeyPem }) {
   const now = Math.floor(Date.now() / 1000);
@@ -383,7 +437,7 @@ function clientAssertion({ clientId, aud, kid, alg, privateKeyPem }) {
 const withAssertion = (body, assertion) =>
   `${body}&${form({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion(assertion) })}`;
 
-async function startTessera(alg, clientAuth = 'client_secret_post', { jwe = false } = {}) {
+async function startTessera(alg, clientAuth = 'client_secret_post', { jwe = false, database = 'sqlite' } = {}) {
   if (!existsSync(TESSERA_CLI)) {
     throw new Error(`Tessera is not built: ${TESSERA_CLI} is missing (run \`npm run build\`, or set BENCH_ONLY=oidc-provider)`);
   }
@@ -392,11 +446,15 @@ async function startTessera(alg, clientAuth = 'client_secret_post', { jwe = fals
   const dir = mkdtempSync(join(os.tmpdir(), 'tessera-bench-'));
   const bootId = randomAlnum(32);
   const bootSecret = randomAlnum(64);
-  const child = spawnTracked('tessera', settings.serverCpu, [process.execPath, TESSERA_CLI, 'start'], {
+  const schema = database === 'postgres' ? `bench_${randomAlnum(12).toLowerCase()}` : null;
+  const databaseUrl = schema
+    ? `${settings.postgresUrl}${settings.postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`
+    : `sqlite:${join(dir, 'tessera.db')}`;
+  const child = spawnTracked('tessera', settings.serverCpu, [process.execPath, ...settings.tesseraNodeArgs, TESSERA_CLI, 'start'], {
     NODE_ENV: 'production',
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${join(dir, 'tessera.db')}`,
+    DATABASE_URL: databaseUrl,
     TESSERA_DATA_DIR: dir,
     TESSERA_BASE_DOMAIN: 'localhost',
     TESSERA_DEFAULT_TENANT: 'dev',
@@ -407,9 +465,13 @@ async function startTessera(alg, clientAuth = 'client_secret_post', { jwe = fals
     // cost is measured) but far above what the run can reach.
     RATE_LIMIT_IP_PER_MINUTE: '1000000000',
     RATE_LIMIT_CLIENT_PER_MINUTE: '1000000000',
+    ...settings.tesseraEnv,
   });
   child.tmpDir = dir;
-  child.exited.then(() => rmSync(dir, { recursive: true, force: true }));
+  child.cleanedUp = child.exited.then(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (schema) await dropPostgresSchema(schema);
+  });
 
   await waitFor(child, 'GET /.well-known/openid-configuration = 200', async () => {
     const r = await request({ port, host, path: '/.well-known/openid-configuration', timeoutMs: 2000 });
@@ -486,7 +548,10 @@ async function startTessera(alg, clientAuth = 'client_secret_post', { jwe = fals
 
 const SERVERS = {
   'oidc-provider': startOidcProvider,
+  ceiling: startCeiling,
   tessera: startTessera,
+  // The same run on PostgreSQL (BENCH_DATABASES=…,postgres), log writes included.
+  'tessera-pg': (alg) => startTessera(alg, 'client_secret_post', { database: 'postgres' }),
   // The same server and grant, the client authenticated with an ES256 private_key_jwt assertion.
   'tessera-pkj': (alg) => startTessera(alg, 'private_key_jwt'),
   // The same server and grant, the API with token_encryption: the RS256 token nested in a JWE.
@@ -562,6 +627,7 @@ async function runLoad(target, alg, check) {
     duration: settings.duration,
     expectedAlg: alg,
     headerSegment: check.headerSegment,
+    ...(settings.rate ? { rate: settings.rate } : {}),
     ...(target.assertion ? { assertion: target.assertion } : {}),
   };
   const child = spawnTracked('load', settings.loadCpu, [process.execPath, LOAD, JSON.stringify(cfg)], {});
@@ -596,6 +662,7 @@ function pick(r) {
 
 async function measure(server, alg) {
   const busyBefore = await waitForQuiet();
+  const loadAverage = os.loadavg().map((x) => Math.round(x * 100) / 100);
   log(`${server} ${alg}: starting server on core ${settings.pin ? settings.serverCpu : '(unpinned)'}`);
   let target;
   try {
@@ -609,6 +676,11 @@ async function measure(server, alg) {
     const cpu = cpuUsage(before, cpuSnapshot(target.child.pid));
     const m = pick(load.measured);
     const w = load.warmup;
+    // CPU time per answered request (warm-up and measured run together). On a shared machine this is
+    // steadier than req/s: a neighbour on the server core, or a starved load generator, lowers the
+    // throughput but hardly the work each request costs.
+    const answered = (w?.requests?.total ?? 0) + m.requests.total;
+    const cpuPerRequestUs = cpu?.serverProcessSeconds && answered ? Math.round((cpu.serverProcessSeconds * 1e6) / answered) : null;
     const problems = [];
     if (m.non2xx) problems.push(`${m.non2xx} non-2xx`);
     if (m.errors) problems.push(`${m.errors} errors`);
@@ -639,13 +711,15 @@ async function measure(server, alg) {
     const logged = check.warnings.length + (busyBefore ? 1 : 0);
     for (const w of warnings.slice(logged)) log(`  warning: ${w}`);
     log(`${server} ${alg}: ${m.requests.mean.toFixed(0)} req/s (p50 ${m.requests.p50}), latency p50 ${m.latency.p50} ms ` +
-      `p99 ${m.latency.p99} ms${cpu ? `; server ${cpu.serverCore.serverProcessPct}% of core ${settings.serverCpu}, ` +
+      `p99 ${m.latency.p99} ms, ${cpuPerRequestUs} µs CPU per request${cpu ? `; server ${cpu.serverCore.serverProcessPct}% of core ${settings.serverCpu}, ` +
       `load core ${cpu.loadCore.busyPct}% busy` : ''}${valid ? '' : ` — INVALID: ${problems.join(', ')}`}`);
     return {
       server,
       alg,
       valid,
       disturbed,
+      loadAverage,
+      cpuPerRequestUs,
       problems,
       warnings,
       summary: m,
@@ -655,7 +729,10 @@ async function measure(server, alg) {
       autocannon: { warmup: load.warmup, measured: load.measured, verify: load.verify, config: load.config },
     };
   } finally {
-    if (target) await stop(target.child);
+    if (target) {
+      await stop(target.child);
+      await target.child.cleanedUp;
+    }
   }
 }
 
@@ -680,12 +757,14 @@ function machineInfo() {
     node: process.version,
     totalMemoryBytes: os.totalmem(),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    versions: { 'oidc-provider': version('oidc-provider'), autocannon: version('autocannon'), jose: version('jose') },
+    versions: { 'oidc-provider': version('oidc-provider'), fastify: version('fastify'), autocannon: version('autocannon'), jose: version('jose') },
     tessera: { commit: git('rev-parse', 'HEAD'), dirty: (git('status', '--porcelain') ?? '') !== '' },
   };
 }
 
 const fmtInt = (n) => (typeof n === 'number' ? Math.round(n).toLocaleString('en-US') : '—');
+
+const DB_OF = { tessera: 'SQLite', 'tessera-pg': 'PostgreSQL' };
 
 function tableMarkdown(report) {
   const { machine, settings: s } = report;
@@ -694,52 +773,73 @@ function tableMarkdown(report) {
     if (!r) return 'not run';
     return `${fmtInt(r.summary.requests.mean)}${r.valid ? '' : ' ⚠ INVALID'}`;
   };
+  const share = (t, base, target, asPct) => {
+    if (!t || !base) return ['—', '—'];
+    if (!t.valid || !base.valid || !(base.summary.requests.mean > 0)) return ['invalid', '—'];
+    const x = t.summary.requests.mean / base.summary.requests.mean;
+    const shown = asPct ? `${(100 * x).toFixed(0)} %` : `${x.toFixed(2)}×`;
+    return [`${shown}${t.disturbed || base.disturbed ? ' ⚠ disturbed' : ''}`, x >= target ? 'yes' : '**no**'];
+  };
+  const loads = report.runs.map((r) => r.loadAverage?.[0]).filter((x) => typeof x === 'number');
   const lines = [];
   lines.push(`Last run: **${report.date}** · ${machine.cpuModel} · ${machine.cores} cores · ` +
     `${(machine.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB · Node ${machine.node} · ` +
-    `oidc-provider ${machine.versions['oidc-provider']} · ` +
+    `oidc-provider ${machine.versions['oidc-provider']} · Fastify ${machine.versions.fastify} · ` +
     `${s.connections} connections, ${s.warmup} s warm-up + ${s.duration} s measured` +
     `${s.pin ? `, servers on core ${s.serverCpu}, load on core ${s.loadCpu}` : ', **not pinned**'}` +
+    `${loads.length ? ` · load average (1 min) before the runs ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : ''}` +
     ` · raw: \`bench/results/${report.file}\``);
   lines.push('');
-  lines.push('| Scenario | oidc-provider req/s | Tessera req/s | Tessera / oidc-provider | Target | Met |');
-  lines.push('|---|---:|---:|---:|---:|:---:|');
+  lines.push('| Scenario | Database | ceiling req/s | oidc-provider req/s | Tessera req/s | Tessera / ceiling | Met | Tessera / oidc-provider | Met | Tessera p99 | Met |');
+  lines.push('|---|---|---:|---:|---:|---:|:---:|---:|:---:|---:|:---:|');
+  const tesseraRows = ['tessera', 'tessera-pg'];
   for (const alg of s.scenarios) {
     const o = byKey.get(`oidc-provider/${alg}`);
-    const t = byKey.get(`tessera/${alg}`);
-    let ratio = '—';
-    let met = '—';
-    if (o && t && o.valid && t.valid && o.summary.requests.mean > 0) {
-      const x = t.summary.requests.mean / o.summary.requests.mean;
-      ratio = `${x.toFixed(2)}×${o.disturbed || t.disturbed ? ' ⚠ disturbed' : ''}`;
-      met = x >= TARGETS[alg] ? 'yes' : '**no**';
-    } else if (o && t) {
-      ratio = 'invalid';
+    const c = byKey.get(`ceiling/${alg}`);
+    for (const name of tesseraRows) {
+      const t = byKey.get(`${name}/${alg}`);
+      if (!t && name !== 'tessera') continue;
+      const [vsCeiling, metCeiling] = share(t, c, CEILING_TARGETS[alg], true);
+      const [vsPeer, metPeer] = share(t, o, TARGETS[alg], false);
+      const p99 = t?.valid ? t.summary.latency.p99 : null;
+      lines.push(`| ${alg} client_credentials | ${DB_OF[name]} | ${cell(c)} | ${cell(o)} | ${cell(t)} | ${vsCeiling} (≥ ${100 * CEILING_TARGETS[alg]} %) | ${metCeiling} | ` +
+        `${vsPeer} (≥ ${TARGETS[alg]}×) | ${metPeer} | ${p99 === null ? '—' : `${p99} ms`} (< ${P99_TARGET_MS} ms) | ${p99 === null ? '—' : p99 < P99_TARGET_MS ? 'yes' : '**no**'} |`);
     }
-    lines.push(`| ${alg} client_credentials | ${cell(o)} | ${cell(t)} | ${ratio} | ≥ ${TARGETS[alg]}× | ${met} |`);
+    const t = byKey.get(`tessera/${alg}`);
     const pkj = byKey.get(`tessera-pkj/${alg}`);
     const jwe = byKey.get(`tessera-jwe/${alg}`);
     if (jwe) {
-      // Tessera only (the peer has no JWE access tokens): compared with Tessera's own JWS row.
+      // Tessera only (the peers have no JWE access tokens): compared with Tessera's own JWS row.
       const vsJws = t && t.valid && jwe.valid && t.summary.requests.mean > 0 ? `${((100 * jwe.summary.requests.mean) / t.summary.requests.mean).toFixed(0)}% of the JWS row` : '—';
-      lines.push(`| ${alg} client_credentials, JWE access token (RSA-OAEP-256 + A256GCM) | — | ${cell(jwe)} | ${vsJws} | — | — |`);
+      lines.push(`| ${alg} client_credentials, JWE access token (RSA-OAEP-256 + A256GCM) | SQLite | — | — | ${cell(jwe)} | ${vsJws} | — | — | — | ${jwe.valid ? `${jwe.summary.latency.p99} ms` : '—'} | — |`);
     }
     if (pkj) {
-      // Tessera only (the peer is set up with a secret): compared with Tessera's own secret row.
+      // Tessera only (the peers are set up with a secret): compared with Tessera's own secret row.
       const vsSecret = t && t.valid && pkj.valid && t.summary.requests.mean > 0 ? `${((100 * pkj.summary.requests.mean) / t.summary.requests.mean).toFixed(0)}% of the secret row` : '—';
-      lines.push(`| ${alg} client_credentials, private_key_jwt (ES256 assertion) | — | ${cell(pkj)} | ${vsSecret} | — | — |`);
+      lines.push(`| ${alg} client_credentials, private_key_jwt (ES256 assertion) | SQLite | — | — | ${cell(pkj)} | ${vsSecret} | — | — | — | ${pkj.valid ? `${pkj.summary.latency.p99} ms` : '—'} | — |`);
     }
+  }
+  lines.push('');
+  lines.push('Server CPU time per answered request (µs; the steadier figure on a shared machine) and Tessera as a share of the ceiling by it:');
+  lines.push('');
+  lines.push('| Scenario | ceiling | oidc-provider | Tessera (SQLite) | share | Tessera (PostgreSQL) | share |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  const us = (r) => (r?.cpuPerRequestUs ? `${r.cpuPerRequestUs}` : '—');
+  const byCpu = (t, c) => (t?.cpuPerRequestUs && c?.cpuPerRequestUs ? `${((100 * c.cpuPerRequestUs) / t.cpuPerRequestUs).toFixed(0)} %` : '—');
+  for (const alg of s.scenarios) {
+    const c = byKey.get(`ceiling/${alg}`);
+    lines.push(`| ${alg} | ${us(c)} | ${us(byKey.get(`oidc-provider/${alg}`))} | ${us(byKey.get(`tessera/${alg}`))} | ${byCpu(byKey.get(`tessera/${alg}`), c)} | ${us(byKey.get(`tessera-pg/${alg}`))} | ${byCpu(byKey.get(`tessera-pg/${alg}`), c)} |`);
   }
   lines.push('');
   lines.push('Latency (ms, p50 / p97.5 / p99):');
   lines.push('');
-  lines.push('| Scenario | oidc-provider | Tessera |');
-  lines.push('|---|---:|---:|');
+  lines.push('| Scenario | ceiling | oidc-provider | Tessera (SQLite) | Tessera (PostgreSQL) |');
+  lines.push('|---|---:|---:|---:|---:|');
   const lat = (r) => (r ? `${r.summary.latency.p50} / ${r.summary.latency.p97_5} / ${r.summary.latency.p99}` : '—');
   for (const alg of s.scenarios) {
-    lines.push(`| ${alg} | ${lat(byKey.get(`oidc-provider/${alg}`))} | ${lat(byKey.get(`tessera/${alg}`))} |`);
-    if (byKey.get(`tessera-jwe/${alg}`)) lines.push(`| ${alg}, JWE access token | — | ${lat(byKey.get(`tessera-jwe/${alg}`))} |`);
-    if (byKey.get(`tessera-pkj/${alg}`)) lines.push(`| ${alg}, private_key_jwt | — | ${lat(byKey.get(`tessera-pkj/${alg}`))} |`);
+    lines.push(`| ${alg} | ${lat(byKey.get(`ceiling/${alg}`))} | ${lat(byKey.get(`oidc-provider/${alg}`))} | ${lat(byKey.get(`tessera/${alg}`))} | ${lat(byKey.get(`tessera-pg/${alg}`))} |`);
+    if (byKey.get(`tessera-jwe/${alg}`)) lines.push(`| ${alg}, JWE access token | — | — | ${lat(byKey.get(`tessera-jwe/${alg}`))} | — |`);
+    if (byKey.get(`tessera-pkj/${alg}`)) lines.push(`| ${alg}, private_key_jwt | — | — | ${lat(byKey.get(`tessera-pkj/${alg}`))} | — |`);
   }
   const notes = [];
   for (const r of report.runs) if (!r.valid) notes.push(`- ⚠ ${r.server} ${r.alg} is INVALID: ${r.problems.join(', ')}`);
@@ -777,17 +877,20 @@ async function main() {
     spawnSync('taskset', ['-a', '-cp', settings.loadCpu, String(process.pid)], { stdio: 'ignore' });
   }
 
-  const servers = settings.only ? [settings.only] : ['oidc-provider', 'tessera'];
+  const tesseraRows = settings.databases.map((d) => (d === 'postgres' ? 'tessera-pg' : 'tessera'));
+  const servers = settings.only === 'tessera' ? tesseraRows : settings.only ? [settings.only] : ['ceiling', 'oidc-provider', ...tesseraRows];
   const skipped = [];
   if (settings.only === 'oidc-provider') {
     const msg = 'Tessera skipped (BENCH_ONLY=oidc-provider)';
     log(msg);
     skipped.push(msg);
   } else if (settings.only === 'tessera') {
-    skipped.push('oidc-provider skipped (BENCH_ONLY=tessera)');
+    skipped.push('oidc-provider and ceiling skipped (BENCH_ONLY=tessera)');
+  } else if (settings.only === 'ceiling') {
+    skipped.push('oidc-provider and Tessera skipped (BENCH_ONLY=ceiling)');
   }
 
-  if (servers.includes('tessera') && !existsSync(TESSERA_CLI)) {
+  if (servers.some((x) => x.startsWith('tessera')) && !existsSync(TESSERA_CLI)) {
     fail(`Tessera is not built: ${TESSERA_CLI} is missing (run \`npm run build\`, or set BENCH_ONLY=oidc-provider to measure only the peer)`);
   }
 
@@ -803,19 +906,33 @@ async function main() {
 
   const date = started.toISOString();
   const file = `${date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-token-client-credentials.json`;
+  // ratios[alg] (SQLite, as before) and ratios[`${alg}/postgres`]: Tessera against the peer, Tessera as
+  // a share of the ceiling, and its p99, each with its target.
   const ratios = {};
   for (const alg of settings.scenarios) {
     const o = runs.find((r) => r.server === 'oidc-provider' && r.alg === alg);
-    const t = runs.find((r) => r.server === 'tessera' && r.alg === alg);
-    if (o && t) {
-      const ratio = t.summary.requests.mean / o.summary.requests.mean;
-      ratios[alg] = {
-        ratio,
-        target: TARGETS[alg],
-        met: o.valid && t.valid && ratio >= TARGETS[alg],
-        valid: o.valid && t.valid,
-        disturbed: o.disturbed || t.disturbed,
-      };
+    const c = runs.find((r) => r.server === 'ceiling' && r.alg === alg);
+    for (const name of tesseraRows) {
+      const t = runs.find((r) => r.server === name && r.alg === alg);
+      if (!t) continue;
+      const entry = { database: name === 'tessera-pg' ? 'postgres' : 'sqlite' };
+      if (o) {
+        const ratio = t.summary.requests.mean / o.summary.requests.mean;
+        Object.assign(entry, {
+          ratio,
+          target: TARGETS[alg],
+          met: o.valid && t.valid && ratio >= TARGETS[alg],
+          valid: o.valid && t.valid,
+          disturbed: o.disturbed || t.disturbed,
+        });
+      }
+      if (c) {
+        const share = t.summary.requests.mean / c.summary.requests.mean;
+        entry.ceiling = { share, target: CEILING_TARGETS[alg], met: c.valid && t.valid && share >= CEILING_TARGETS[alg], valid: c.valid && t.valid, disturbed: c.disturbed || t.disturbed };
+        if (c.cpuPerRequestUs && t.cpuPerRequestUs) entry.ceiling.shareByCpuPerRequest = c.cpuPerRequestUs / t.cpuPerRequestUs;
+      }
+      entry.p99 = { ms: t.summary.latency.p99, targetMs: P99_TARGET_MS, met: t.valid && t.summary.latency.p99 < P99_TARGET_MS };
+      ratios[name === 'tessera-pg' ? `${alg}/postgres` : alg] = entry;
     }
   }
   const report = {
@@ -827,14 +944,14 @@ async function main() {
     disturbed: runs.some((r) => r.disturbed),
     machine,
     settings: { ...settings },
-    targets: TARGETS,
+    targets: { vsOidcProvider: TARGETS, shareOfCeiling: CEILING_TARGETS, p99Ms: P99_TARGET_MS },
     ratios,
     skipped,
     runs,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, file), `${JSON.stringify(report, null, 2)}\n`);
-  log(`wrote bench/results/${file}`);
+  log(`wrote ${join(RESULTS_DIR, file)}`);
   if (settings.writeReadme) {
     writeReadme(report);
     log('updated bench/README.md');

@@ -9,6 +9,7 @@ import type { DatabaseConfig } from '../config/config.js';
 import type { SqlDialect } from './dialect.js';
 import type { Database } from './schema.js';
 import { StaticMigrationProvider } from './migrations/index.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -54,7 +55,7 @@ async function openSqlite(file: string): Promise<Kysely<Database>> {
   if (file !== ':memory:' && String(mode).toLowerCase() !== 'wal') throw new Error(`SQLite could not switch ${file} to WAL mode (it stays in "${mode}"): put the database on a local disk`);
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Kysely<Database>> {

@@ -376,3 +376,24 @@ describe('client-credentials log events in storage', () => {
     expect({ seccft: await stored('seccft'), feccft: await stored('feccft') }).toEqual({ seccft: before.seccft + 1, feccft: before.feccft + 1 });
   });
 });
+
+describe('batched writes', () => {
+  it('stores a batch of any size whole and in order (statements of 50 rows, the rest in chunks of 32, 16, … 1)', async () => {
+    await settle();
+    const [newest] = (await listLogs('dev', { per_page: 1, sort: 'date:-1' })).body as Log[];
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    // 137 = 2 × 50 + 32 + 4 + 1: both full statements and three of the smaller ones, in one flush.
+    for (let i = 0; i < 137; i++) server.services.logs.record(tenant.id, { type: 'sapi', description: `batch row ${i}` });
+    await settle();
+    const walked: Log[] = [];
+    let from = newest!.log_id;
+    for (let guard = 0; guard < 10; guard++) {
+      const page = (await listLogs('dev', { from, take: 100 })).body as Log[];
+      walked.push(...page);
+      if (page.length < 100) break;
+      from = page[page.length - 1]!.log_id;
+    }
+    const rows = walked.map((l) => l.description).filter((d) => d?.startsWith('batch row '));
+    expect(rows).toEqual(Array.from({ length: 137 }, (_, i) => `batch row ${i}`));
+  });
+});

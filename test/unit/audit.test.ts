@@ -128,3 +128,33 @@ describe('request.audit', () => {
     await app.close();
   });
 });
+
+describe('LogService queue bound', () => {
+  it('drops events past the bound, counts them and reports the count once the waiting batch is written', async () => {
+    const written: LogRecord[] = [];
+    const errors: unknown[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The database is stuck: the first batch waits at the gate.
+    const storage = { repos: { logs: { insertMany: async (records: LogRecord[]) => { await gate; written.push(...records); } } } } as unknown as Storage;
+    const logs = new LogService(storage, (error) => errors.push(error), { now: () => AT }, 3);
+    const audit = logs.auditor({ tenantId: 't_1' });
+    audit('s');
+    audit('s');
+    void logs.flush(); // two events in a batch at the gate
+    audit('f');
+    audit('f'); // the fourth: past the bound of three
+    audit('f'); // and the fifth
+    expect(errors).toEqual([]);
+    release();
+    await logs.flush();
+    expect(written.map((r) => r.type)).toEqual(['s', 's', 'f']);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('2 log event(s) dropped: more than 3 were waiting');
+    // Written events free their places: the next ones are kept again, and nothing more is reported.
+    audit('s');
+    await logs.flush();
+    expect(written).toHaveLength(4);
+    expect(errors).toHaveLength(1);
+  });
+});

@@ -15,6 +15,16 @@ export type LogEventInput = AuditedEvent;
 
 const FLUSH_INTERVAL_MS = 200;
 const MAX_BATCH = 500;
+/**
+ * Events recorded and not yet written (queued, or in a batch waiting for the database), at most.
+ * A database slower than the request rate would otherwise grow the queue without limit, in the
+ * process that serves the requests. ~20,000 events are a few seconds of a busy tenant's traffic and
+ * ~10–20 MB. Past it new events are dropped and counted, and the count is reported as a background
+ * error (the server's log) when the next batch is written: never lost silently. Events still queued
+ * when the process is killed (at most FLUSH_INTERVAL_MS or MAX_BATCH of them) are lost; a normal
+ * shutdown flushes them (cli/runtime.ts).
+ */
+export const MAX_PENDING_EVENTS = 20_000;
 
 interface QueuedEvent {
   tenantId: string;
@@ -26,12 +36,16 @@ export class LogService {
   private queue: QueuedEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Recorded and not yet written: the queue plus the batches waiting their turn. */
+  private pending = 0;
+  private dropped = 0;
 
   constructor(
     private readonly storage: Storage,
     private readonly onError: (error: unknown) => void,
     /** Dates the events: the services' clock, so a test's TestClock moves log dates too. */
     private readonly clock: Clock = systemClock,
+    private readonly maxPending = MAX_PENDING_EVENTS,
   ) {}
 
   /**
@@ -49,6 +63,11 @@ export class LogService {
    * written. The one choke point for every log event: its values are bounded here (bounded-values.ts).
    */
   record(tenantId: string, event: LogEventInput): void {
+    if (this.pending >= this.maxPending) {
+      this.dropped++;
+      return;
+    }
+    this.pending++;
     this.queue.push({ tenantId, at: this.clock.now(), event: boundedEvent(event) });
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -61,11 +80,19 @@ export class LogService {
     const batch = this.queue;
     this.queue = [];
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.storage.repos.logs.insertMany(batch.map(toLogRecord));
-      } catch (error) {
-        this.onError(error);
+      if (batch.length > 0) {
+        try {
+          await this.storage.repos.logs.insertMany(batch.map(toLogRecord));
+        } catch (error) {
+          this.onError(error);
+        } finally {
+          this.pending -= batch.length;
+        }
+      }
+      if (this.dropped > 0) {
+        const count = this.dropped;
+        this.dropped = 0;
+        this.onError(new Error(`${count} log event(s) dropped: more than ${this.maxPending} were waiting to be written (the database is not keeping up)`));
       }
     });
     return this.flushing;

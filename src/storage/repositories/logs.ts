@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CompiledQuery, PostgresAdapter, sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 import { fromJson, toJson } from './json.js';
 
@@ -90,11 +91,32 @@ const toRecord = (row: Row): LogRecord => ({
   document: fromJson(row.document),
 });
 
+/** The columns an insert writes, in the order insertRows binds them. */
+const INSERT_COLUMNS = ['tenant_id', 'log_id', 'date', 'type', 'client_id', 'client_name', 'user_id', 'user_name', 'ip', 'user_agent', 'description', 'document'] as const;
+const insertTexts = new Map<string, string>();
+
+/** `insert into "logs" (…) values (…), …` for `rows` rows, with PostgreSQL's `$n` or SQLite's `?` placeholders. */
+function insertText(postgres: boolean, rows: number): string {
+  const key = `${postgres ? 'pg' : 'sqlite'}:${rows}`;
+  let text = insertTexts.get(key);
+  if (!text) {
+    const width = INSERT_COLUMNS.length;
+    const tuples: string[] = [];
+    for (let r = 0; r < rows; r++) tuples.push(`(${INSERT_COLUMNS.map((_, c) => (postgres ? `$${r * width + c + 1}` : '?')).join(', ')})`);
+    text = `insert into "logs" (${INSERT_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')}`;
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
 export class LogsRepository {
   private readonly serializeAppends: boolean;
+  /** SQLite's driver never yields by itself (see insertChunks); PostgreSQL's waits on the network anyway. */
+  private readonly yieldBetweenChunks: boolean;
 
   constructor(private readonly db: Kysely<Database>) {
     this.serializeAppends = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.yieldBetweenChunks = !this.serializeAppends;
   }
 
   async insertMany(events: LogRecord[]): Promise<void> {
@@ -110,32 +132,42 @@ export class LogsRepository {
     });
   }
 
+  /**
+   * Full chunks of INSERT_CHUNK rows, then the rest in chunks of 32, 16, 8, 4, 2 and 1 rows as its
+   * binary digits say: at most seven statement texts ever, built once (insertText) and, on SQLite,
+   * prepared once (sqlite-statement-cache.ts), and at most six statements for the rest (one row per
+   * statement would be one commit per row on SQLite: a batch of 37 rows flushed by the timer cost 37). Building the
+   * insert through Kysely's query builder for every batch, and preparing each text again, cost about
+   * a third of a log row's insert (issue 19's profile of the token endpoint). Values stay bound
+   * parameters.
+   */
   private async insertChunks(db: Kysely<Database>, events: LogRecord[]): Promise<void> {
-    // Chunks keep each statement small: one huge multi-row insert costs more to build and prepare
-    // than several modest ones (measured: ~9 µs per event at 500 rows, far less at 50).
-    for (let i = 0; i < events.length; i += INSERT_CHUNK) await this.insertChunk(db, events.slice(i, i + INSERT_CHUNK));
+    const full = events.length - (events.length % INSERT_CHUNK);
+    for (let i = 0; i < full; i += INSERT_CHUNK) {
+      // better-sqlite3 is synchronous and its promises are already settled, so without this a whole
+      // batch (500 rows, several ms) ran in one turn of the event loop, and every request arriving
+      // meanwhile waited for it: the token endpoint's p99 under load (issue 19). Between statements
+      // the loop serves requests. Not inside a transaction: SQLite's single connection is held by one,
+      // and nothing else could run on it while it waited.
+      if (i > 0 && this.yieldBetweenChunks && !db.isTransaction) await yieldToEventLoop();
+      await this.insertRows(db, events, i, INSERT_CHUNK);
+    }
+    let at = full;
+    for (let size = 32; size >= 1; size /= 2) {
+      if (events.length - at >= size) {
+        await this.insertRows(db, events, at, size);
+        at += size;
+      }
+    }
   }
 
-  private async insertChunk(db: Kysely<Database>, events: LogRecord[]): Promise<void> {
-    await db
-      .insertInto('logs')
-      .values(
-        events.map((e) => ({
-          tenant_id: e.tenantId,
-          log_id: e.logId,
-          date: e.date,
-          type: e.type,
-          client_id: e.clientId,
-          client_name: e.clientName,
-          user_id: e.userId,
-          user_name: e.userName,
-          ip: e.ip,
-          user_agent: e.userAgent,
-          description: e.description,
-          document: toJson(e.document),
-        })),
-      )
-      .execute();
+  private async insertRows(db: Kysely<Database>, events: LogRecord[], from: number, count: number): Promise<void> {
+    const parameters: unknown[] = [];
+    for (let i = from; i < from + count; i++) {
+      const e = events[i]!;
+      parameters.push(e.tenantId, e.logId, e.date, e.type, e.clientId, e.clientName, e.userId, e.userName, e.ip, e.userAgent, e.description, toJson(e.document));
+    }
+    await db.executeQuery(CompiledQuery.raw(insertText(this.serializeAppends, count), parameters));
   }
 
   async findById(tenantId: string, logId: string): Promise<LogRecord | undefined> {

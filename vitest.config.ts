@@ -43,7 +43,7 @@ export default defineConfig({
     pool: 'forks',
     isolate: false,
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    setupFiles: ['test/support/localhost-dns.ts'],
+    setupFiles: ['test/support/localhost-dns.ts', 'test/support/file-end.ts'],
     // One dev CA and certificate per tenant list for the whole run, shared by the TLS test files (tls.ts).
     globalSetup: ['test/support/global-setup.ts'],
     sequence: { sequencer: LongestFirstSequencer },

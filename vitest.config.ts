@@ -15,32 +15,35 @@ const PROJECTS = {
 } as const;
 
 /**
- * Every tier but the browser one shares one module graph per worker (`isolate: false`): each file
- * builds its own app, clock and database or starts its own server processes, and re-importing the
- * test support and the server's modules for each of ~140 files was most of the suite's "collect"
- * time (the integration files on SQLite: collect 12 s instead of about 100 s). The files that drive
- * the dashboard in Chromium keep a fresh process per file.
+ * One worker process runs file after file (`isolate: false`, at the root: the pool's own setting,
+ * which per-project values do not change; with it left at its default every file got a fresh
+ * process whatever the project said). Each file still builds its own app, clock and database or
+ * starts its own server processes, and the files driving Chromium share one browser per worker
+ * (test/support/browser.ts) with a fresh context each. What a file would otherwise pay again is the
+ * worker's start and the import of the test support and the server's modules (the unit files on a
+ * loaded machine: 120 s -> 63 s). Module-level state in test/support/ must therefore be per file
+ * (started in `beforeAll`, stopped in `afterAll`) or meant to outlive it (the browser).
+ * vitest runs one project's files at a time when workers are shared, so each database is one project.
  */
-const ISOLATED_TIERS = ['test/browser/**'];
-
-function projectsOf(database: string) {
-  const include = [...PROJECTS[database as keyof typeof PROJECTS]];
-  const env = { TEST_DATABASE: database };
-  const projects = [{ extends: true, test: { name: database, include, exclude: ISOLATED_TIERS, env, isolate: false } }];
-  // PostgreSQL runs no browser file (suite-plan.ts).
-  if (database === 'sqlite') projects.push({ extends: true, test: { name: `${database}/browser`, include: ISOLATED_TIERS, exclude: [], env, isolate: true } });
-  return projects;
+function projectOf(database: string) {
+  return { extends: true, test: { name: database, include: [...PROJECTS[database as keyof typeof PROJECTS]], env: { TEST_DATABASE: database } } };
 }
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Each integration file starts its own server processes; two workers match the 2-core machines,
-    // shared by both databases' projects (one run, so neither database's tail leaves a core idle).
+    // expect.poll gives up after 1 s by default, too short for a browser page on a loaded two-core
+    // machine (a browser test's poll ran out that way). 10 s still fails a hang quickly, and a poll
+    // that passes returns as soon as it does. (Playwright's own waits default to 30 s.)
+    expect: { poll: { timeout: 10_000 } },
+    // Each integration file starts its own server processes; two workers match the 2-core machines.
+    // With shared workers vitest runs the projects one after the other (SQLite first: it has the
+    // longest files), each longest file first, so only each project's last short files leave a core idle.
     pool: 'forks',
+    isolate: false,
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    setupFiles: ['test/support/localhost-dns.ts'],
+    setupFiles: ['test/support/localhost-dns.ts', 'test/support/file-end.ts'],
     // One dev CA and certificate per tenant list for the whole run, shared by the TLS test files (tls.ts).
     globalSetup: ['test/support/global-setup.ts'],
     sequence: { sequencer: LongestFirstSequencer },
@@ -48,6 +51,6 @@ export default defineConfig({
     // picks one: the way to run one file on one database).
     projects: testDatabases()
       .filter((database) => !process.env.TEST_DATABASE || process.env.TEST_DATABASE === database)
-      .flatMap(projectsOf),
+      .map(projectOf),
   },
 });

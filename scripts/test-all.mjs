@@ -2,9 +2,10 @@
 /**
  * Runs the whole test suite once: every file on the embedded SQLite database and the files that can
  * depend on the database on PostgreSQL too (TEST_POSTGRES_URL, default the machine's
- * 127.0.0.1:5432/test) — two vitest projects sharing the two workers, longest files first
- * (test/support/suite-plan.ts). Ends with a "Failed:" list and one closing line "N passed, N failed"
- * (test/support/summary-reporter.ts), printed last because CI shows only the tail.
+ * 127.0.0.1:5432/test) — two vitest projects, one after the other, each on two worker processes that
+ * run file after file, longest first (test/support/suite-plan.ts, vitest.config.ts). Ends with a
+ * "Failed:" list and one closing line "N passed, N failed" (test/support/summary-reporter.ts), printed
+ * last because CI shows only the tail.
  * TEST_DATABASES=sqlite skips PostgreSQL locally.
  */
 import { spawnSync } from 'node:child_process';

@@ -49,12 +49,42 @@ export function spkiHash(certPemOrFile: string): string {
   return createHash('sha256').update(spki).digest('base64');
 }
 
+/**
+ * One Chromium per test worker process and trust list, launched on the first file that asks and kept
+ * for the files after it (the workers run file after file: vitest.config.ts). Launching took 3–4 s
+ * per file on a loaded machine; a browser context, which each test gets (`withPage`), takes tens of
+ * milliseconds and shares no cookies, storage or cache with any other context. A browser that crashed
+ * or was closed is launched again on the next call. The trust list is a launch flag, so each list the
+ * suite uses (none, or one dev certificate per tenant list) has its own browser: a handful at most.
+ * Playwright kills the browsers it launched, and removes their temporary profiles, when the worker
+ * process exits (vitest ends its workers with SIGTERM, which vitest turns into `process.exit()`).
+ */
+const sharedBrowsers = new Map<string, Promise<Browser>>();
+
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: run \`bash scripts/ensure-chromium.sh\` (npm test does it first)`);
   }
   const hashes = (options.trustCertificates ?? []).map(spkiHash);
-  const browser = await chromium.launch({
+  const key = hashes.join(',');
+  for (let pending = sharedBrowsers.get(key); pending; pending = sharedBrowsers.get(key)) {
+    const running = await pending.catch(() => undefined);
+    if (running?.isConnected()) return running;
+    // Crashed, closed or failed to start: forget it (unless another call already replaced it) and look again.
+    if (sharedBrowsers.get(key) === pending) sharedBrowsers.delete(key);
+  }
+  // No await between the look-up and the set: two files' calls at once still launch one browser.
+  const launching = startChromium(hashes);
+  sharedBrowsers.set(key, launching);
+  launching.then(
+    (browser) => browser.on('disconnected', () => sharedBrowsers.get(key) === launching && sharedBrowsers.delete(key)),
+    () => sharedBrowsers.get(key) === launching && sharedBrowsers.delete(key),
+  );
+  return launching;
+}
+
+function startChromium(hashes: string[]): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     chromiumSandbox: false,
@@ -62,19 +92,21 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     // Debian's /usr/bin/chromium is a shell wrapper; give it a little more than the default to start.
     timeout: 60_000,
   });
-  // Playwright itself kills browsers it launched when the test process exits (a failed hook, a crash).
-  return browser;
 }
 
-/** Closes the browser (Playwright also removes its temporary profile directory). Safe to call twice. */
+/**
+ * A file's end with the shared browser: closes every context still open in it (the file's own, as a
+ * worker runs one file at a time), so nothing a file did outlives it, and keeps the browser for the
+ * next file. Safe to call twice, or with no browser.
+ */
 export async function closeBrowser(browser: Browser | undefined): Promise<void> {
-  if (!browser) return;
-  await browser.close().catch(() => undefined);
+  if (!browser?.isConnected()) return;
+  await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
 }
 
 let screenshotDir: string | undefined;
 
-/** Where screenshots go: `TESSERA_SCREENSHOT_DIR` if set, else one temporary directory per test process. */
+/** Where screenshots go: `TESSERA_SCREENSHOT_DIR` if set, else one temporary directory per test worker process. */
 export function screenshotDirectory(): string {
   screenshotDir ??= process.env.TESSERA_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'tessera-screenshots-'));
   return screenshotDir;

@@ -1,6 +1,6 @@
 /**
  * Helpers for the dashboard's browser tests against a real spawned server (startServer): the setup
- * link from its stdout, axe, and screenshots of a screen in light and dark.
+ * link from its stdout, axe, and screenshots (TEST_SCREENSHOTS=1) of a screen in light and dark.
  */
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -22,7 +22,7 @@ export async function setupLink(server: TestServer): Promise<string> {
 }
 
 /**
- * Screenshots and axe in both schemes, by the emulated system preference: valid while the page
+ * Screenshots (TEST_SCREENSHOTS=1) and axe in both schemes, by the emulated system preference: valid while the page
  * follows the system (the account's theme is "system", the default). Ends in light.
  */
 export async function checkBothSchemes(page: Page, name: string): Promise<void> {

@@ -2,7 +2,8 @@
  * Helpers for the dashboard browser tests that run against a real spawned server
  * (test/browser/dashboard-{headline,applications,apis,users}.test.ts):
  * - `startAdminServer()`: a server whose administrator comes from TESSERA_ADMIN_EMAIL/PASSWORD, with a
- *   tenant made by the CLI (the administrator is its Admin).
+ *   tenant made by the CLI's `tenants create` command, run in the test process (`createTenant`: no CLI
+ *   process to start); the administrator is its Admin.
  * - `signIn(page, server)`: the dashboard sign-in through the hosted login page on manage.localhost.
  * - `expectAxeClean(page, screen)`: no serious or critical axe violation.
  * - `serveSpa(domain, clientId)`: the auth0-spa-js test app (test/support/apps/spa) over plain HTTP on
@@ -23,7 +24,7 @@ export const ADMIN = { username: 'admin@example.com', password: 'Correct-Horse-B
 
 export async function startAdminServer(tenant = 'acme'): Promise<TestServer> {
   const server = await startServer({ env: { TESSERA_ADMIN_EMAIL: ADMIN.username, TESSERA_ADMIN_PASSWORD: ADMIN.password } });
-  await server.cli('tenants', 'create', tenant);
+  await server.createTenant(tenant);
   return server;
 }
 

@@ -3,8 +3,10 @@
  * - `ensureDashboardBuild()`: dist/dashboard as `npm run build` makes it (built here if missing).
  * - `serveDashboard()`: a bare Fastify serving that build through src/server/dashboard-assets.ts on a
  *   random loopback port (every request counts as a dashboard request).
- * - `shoot(page, name)`: a screenshot in test-artifacts/screenshots/{light,dark}/{name}.png, by the
- *   page's current color scheme (gitignored; a few are copied by hand into docs/screenshots/).
+ * - `shoot(page, name)`: with TEST_SCREENSHOTS=1, a screenshot in
+ *   test-artifacts/screenshots/{light,dark}/{name}.png, by the page's current color scheme (gitignored;
+ *   a few are copied by hand into docs/screenshots/). Without it, only the page's running animations
+ *   are finished, as the screenshot would have.
  * - `watchPage(page)`: console errors, uncaught exceptions and CSP violations, for a test to assert none.
  * - `expectAxeClean(page, screen)`: no serious or critical axe violation on the page as it is.
  * - `setScheme(page, scheme)`: the dashboard's theme through the header toggle, waited for.
@@ -49,13 +51,48 @@ export async function serveDashboard(options: { connectSources?: string[] } = {}
   return { app, origin: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-export async function shoot(page: Page, name: string): Promise<string> {
+/**
+ * Screenshots are for people (the README's images, a look at every screen in both themes), not for
+ * the assertions, and cost about 0.85 s each on a loaded machine, 85 per run: they are taken only with
+ * TEST_SCREENSHOTS=1. A failing browser step still saves one of its page either way (`withPage`).
+ */
+export const SCREENSHOTS = process.env.TEST_SCREENSHOTS === '1';
+
+/**
+ * A screenshot of the page as it is (TEST_SCREENSHOTS=1); returns its path, or undefined when
+ * screenshots are off. Either way the page's finite animations (a dialog opening, a theme's
+ * transitions) are brought to their end first, as `animations: 'disabled'` does for the picture, so the
+ * steps after it (axe above all) see the same settled page whether or not a picture was taken.
+ */
+export async function shoot(page: Page, name: string): Promise<string | undefined> {
+  if (!SCREENSHOTS) {
+    await finishAnimations(page);
+    return undefined;
+  }
   const scheme = (await page.locator('html').getAttribute('data-mantine-color-scheme')) === 'dark' ? 'dark' : 'light';
   const dir = join(SCREENSHOT_ROOT, scheme);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
+}
+
+/** Fast-forwards every running animation and transition that ends (infinite ones, a spinner, run on). */
+async function finishAnimations(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    // Runs in the page (the test's compilation has no DOM types, hence the local shape).
+    type Running = { effect: { getComputedTiming(): { endTime?: number | string } } | null; finish(): void };
+    const doc = (globalThis as unknown as { document: { getAnimations(): Running[] } }).document;
+    for (const animation of doc.getAnimations()) {
+      const end = animation.effect?.getComputedTiming().endTime;
+      if (typeof end !== 'number' || !Number.isFinite(end)) continue;
+      try {
+        animation.finish();
+      } catch {
+        // A paused animation with a playback rate of 0 cannot be finished; it is not moving either.
+      }
+    }
+  });
 }
 
 export interface PageProblems {

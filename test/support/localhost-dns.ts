@@ -5,7 +5,11 @@
  */
 import dns from 'node:dns';
 
-const originalLookup = dns.lookup;
+// A worker runs this once per test file (vitest.config.ts shares workers between files): keep the
+// system's own lookup across those runs, so each run replaces the last override instead of wrapping it.
+const ORIGINAL = Symbol.for('tessera.test.originalDnsLookup');
+const holder = dns as unknown as { [ORIGINAL]?: typeof dns.lookup };
+const originalLookup = (holder[ORIGINAL] ??= dns.lookup);
 
 function isLocalhostName(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');

@@ -12,11 +12,16 @@ import { migratedDatabase, type TestDatabase } from './database.js';
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli/index.js');
 
-/** Servers still running when the test process exits (a failed beforeAll, a crash) are killed, never left behind. */
+/**
+ * Servers still running when their test file ends (a failed beforeAll, an assertion before the stop:
+ * test/support/file-end.ts) or when the test process exits (a crash) are killed, never left behind.
+ */
 const running = new Set<ChildProcess>();
-process.once('exit', () => {
+export function killLeftoverServers(): void {
   for (const child of running) child.kill('SIGKILL');
-});
+  running.clear();
+}
+process.once('exit', killLeftoverServers);
 const run = promisify(execFile);
 
 export interface Bootstrap {

@@ -211,6 +211,55 @@ describe('POST /bc-authorize', () => {
   });
 });
 
+describe("the user's connection", () => {
+  /** A database connection enabled only for `clientIds`, with one verified user. */
+  async function staffConnection(name: string, clientIds: string[]): Promise<{ id: string; userId: string; email: string }> {
+    const connection = await server.api('dev', token, 'POST', '/api/v2/connections', { name, strategy: 'auth0', enabled_clients: clientIds });
+    expect(connection.status, JSON.stringify(connection.body)).toBe(201);
+    const email = `${name}@example.com`;
+    const user = await server.api('dev', token, 'POST', '/api/v2/users', { connection: name, email, password: PASSWORD, email_verified: true });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    return { id: connection.body.id, userId: user.body.user_id, email };
+  }
+  const outbox = async (to: string) => (await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent(to)}`)).body as Json[];
+
+  it('a user whose connection is not enabled for the application is unknown to it (no email is sent)', async () => {
+    const other = await createApp({ name: 'Staff portal' });
+    const staff = await staffConnection('staff-only', [other.client_id]);
+    const res = await bcAuthorize({ login_hint: hint(staff.userId), scope: 'openid', binding_message: 'TX-1', requested_expiry: '600' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unknown_user_id');
+    expect(await outbox(staff.email)).toHaveLength(0);
+    // The application the connection is enabled for reaches the user.
+    await start({ login_hint: hint(staff.userId), audience: '' }, other);
+    expect(await outbox(staff.email)).toHaveLength(1);
+  });
+
+  it('a connection disabled for the application after the approval gives no tokens; disabled before the link opens, the request is denied', async () => {
+    const agent = await createApp({ name: 'Staff agent' });
+    const staff = await staffConnection('staff-agents', [agent.client_id]);
+    const approvedId = (await start({ login_hint: hint(staff.userId), audience: '' }, agent)).auth_req_id;
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const { link } = await emailedLink(staff.email);
+    const consentUrl = locationOf(await followAndLogIn(browser, link, 'staff-agents'), base);
+    expect(consentUrl.pathname).toBe('/u/consent');
+    expect((await answer(browser, consentUrl, 'accept')).status).toBe(200);
+
+    const deniedId = (await start({ login_hint: hint(staff.userId), audience: '' }, agent)).auth_req_id;
+    const second = await emailedLink(staff.email);
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/connections/${staff.id}`, { enabled_clients: [] })).status).toBe(200);
+    advance(6);
+    const refused = await poll(approvedId, agent);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    // The link now opens a refusal, even with the user's own session, and the application is told.
+    const opened = await browser.get(second.link);
+    expect(opened.status).toBe(403);
+    advance(6);
+    expect((await poll(deniedId, agent)).body.error).toBe('access_denied');
+  });
+});
+
 describe('the Management API', () => {
   it('refuses guardian-push with a 400 naming the field (create and update); email and null are accepted', async () => {
     const created = await server.api('dev', token, 'POST', '/api/v2/clients', { name: 'Push', app_type: 'regular_web', grant_types: [CIBA], async_approval_notification_channels: ['guardian-push', 'email'] });

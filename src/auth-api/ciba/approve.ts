@@ -40,9 +40,11 @@ export const cibaApproveRoutes: FastifyPluginAsync<{ services: Services }> = asy
     const client = await services.clients.find(tenant.id, tenant.name, entry.request.clientId);
     const user = await services.users.find(tenant.id, entry.request.userId).catch(() => undefined);
     if (!client || !client.grant_types.includes(CIBA_GRANT) || !user || user.blocked) return linkUnusable(request, reply);
+    if (!(await services.connections.enabledForUser(tenant.id, client, user))) return connectionDisabled(services, request, reply, authId);
     const interactionRequest: CibaInteractionRequest = {
       kind: 'ciba',
-      authorization: storeRequest(asAuthorizationRequest(entry.request, user.email)),
+      // The hosted login offers the hinted user's own connection (not the tenant's default directory).
+      authorization: storeRequest({ ...asAuthorizationRequest(entry.request, user.email), ...(user.identities[0] ? { connection: user.identities[0].connection } : {}) }),
       issuer: entry.request.issuer,
       ciba: { authId, userId: user.user_id, bindingMessage: entry.request.bindingMessage },
     };
@@ -73,6 +75,8 @@ export async function askApproval(
   const tenant = request.tenant;
   const { user, session, client } = context;
   const requested = context.request.authorization;
+  // Judged at /bc-authorize and when the link opened, judged again before the question: the connection may have been disabled since.
+  if (!(await services.connections.enabledForUser(tenant.id, client, user))) return connectionDisabled(services, request, reply, context.request.ciba.authId);
   const oidcScopes = requested.scope.filter((s) => OIDC_SCOPES.has(s));
   let scope = oidcScopes;
   let audience = '';
@@ -98,6 +102,12 @@ export async function askApproval(
   });
   bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
   return reply.redirect(pageFor('consent_pending', id), 302);
+}
+
+/** The user's connection is no longer enabled for the application: the request is denied (the application learns it at its next poll). */
+export async function connectionDisabled(services: Services, request: FastifyRequest, reply: FastifyReply, authId: string): Promise<FastifyReply> {
+  await answerCibaRequest(services.ttl, request.tenant.id, authId, { denied: true });
+  return renderErrorPage(reply, request.tenant, 'access_denied', "The user's connection is not enabled for this application.", 403);
 }
 
 export function approved(request: FastifyRequest, reply: FastifyReply): FastifyReply {

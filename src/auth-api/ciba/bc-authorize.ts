@@ -136,7 +136,8 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
 
   // CIBA Core §13: the caller is an authenticated first-party application, which may learn that a user id is unknown.
   const user = await services.users.find(tenant.id, userId).catch(() => undefined);
-  if (!user) throw cibaError('unknown_user_id', 'The user in login_hint is not known.');
+  // A user the application could not log in (their connection is not enabled for it) is unknown to it, as at the password grant.
+  if (!user || !(await services.connections.enabledForUser(tenant.id, client, user))) throw cibaError('unknown_user_id', 'The user in login_hint is not known.');
   if (user.blocked) throw cibaError('access_denied', 'The user is blocked.');
   if (!user.email || user.email_verified !== true) throw cibaError('access_denied', 'The user has no verified email address, which the email notification channel needs.');
 

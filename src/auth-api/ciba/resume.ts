@@ -17,7 +17,7 @@ import { SESSION_COOKIE, unbindInteraction } from '../../http/login-cookies.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { expired, unknownClient } from '../../pages/refusals.js';
 import { openSession } from '../authorize/session-start.js';
-import { approved, askApproval, linkUnusable, rejected, type CibaInteractionRequest } from './approve.js';
+import { approved, askApproval, connectionDisabled, linkUnusable, rejected, type CibaInteractionRequest } from './approve.js';
 
 export async function resumeCiba(services: Services, request: FastifyRequest, reply: FastifyReply, interactionId: string, interaction: Interaction): Promise<FastifyReply> {
   const tenant = request.tenant;
@@ -50,6 +50,7 @@ export async function resumeCiba(services: Services, request: FastifyRequest, re
   if (!session || session.userId !== result.userId || session.userId !== ciba.userId) return expired(reply, request);
   const user = await services.users.get(tenant.id, session.userId).catch(() => undefined);
   if (!user || user.blocked) return expired(reply, request);
+  if (!(await services.connections.enabledForUser(tenant.id, client, user))) return connectionDisabled(services, request, reply, ciba.authId);
   const question = interaction.consent!;
   const answered = await answerCibaRequest(services.ttl, tenant.id, ciba.authId, {
     approved: {

@@ -53,6 +53,8 @@ async function redeemAuthReqId(services: Services, request: FastifyRequest, para
   const { request: ciba, approval } = poll;
   const user = await services.users.get(tenant.id, ciba.userId).catch(() => undefined);
   if (!user || user.blocked) throw new AuthApiError(400, 'invalid_grant', 'The user is blocked or no longer exists');
+  // Approved while the user's connection was enabled for the application; disabled since, no tokens.
+  if (!(await services.connections.enabledForUser(tenant.id, client, user))) throw new AuthApiError(400, 'invalid_grant', "The user's connection is not enabled for this application");
   const grant: UserGrant = {
     clientId: client.client_id,
     userId: user.user_id,

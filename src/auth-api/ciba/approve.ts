@@ -21,8 +21,8 @@ import { CIBA_GRANT } from '../../domain/clients/client.js';
 import { answerCibaRequest, asAuthorizationRequest, pendingByLink } from '../../domain/oidc/backchannel-authentication.js';
 import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
-import { readCookie } from '../../http/cookies.js';
-import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
+import { bindInteraction } from '../../http/login-cookies.js';
+import { ssoSessionFor } from '../authorize/sso-session.js';
 import { stringField } from '../../http/forms.js';
 import { renderErrorPage, renderPage } from '../../pages/html.js';
 
@@ -49,8 +49,8 @@ export const cibaApproveRoutes: FastifyPluginAsync<{ services: Services }> = asy
       ciba: { authId, userId: user.user_id, bindingMessage: entry.request.bindingMessage },
     };
     // Only the hinted user's own SSO session answers; with anyone else's the user logs in again.
-    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-    if (session?.userId === user.user_id) return askApproval(services, request, reply, { client, user, session, request: interactionRequest });
+    const sso = await ssoSessionFor(services, request, client);
+    if (sso?.session.userId === user.user_id) return askApproval(services, request, reply, { client, user, session: sso.session, request: interactionRequest });
     const { id, browserSecret } = await services.interactions.open(tenant.id, interactionRequest);
     bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
     return reply.redirect(pageFor('login_pending', id), 302);

@@ -209,6 +209,44 @@ describe('POST /bc-authorize', () => {
     // Another user of the same application is not affected.
     await start({}, spammer);
   });
+
+  it('allows 20 requests an hour per user across applications: three applications cannot mail one user 30 times', async () => {
+    const victim = (await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'victim@example.com', password: PASSWORD, email_verified: true })).body.user_id as string;
+    const [first, second, third] = [await createApp({ name: 'Spam 1' }), await createApp({ name: 'Spam 2' }), await createApp({ name: 'Spam 3' })];
+    for (let i = 0; i < 10; i += 1) await start({ login_hint: hint(victim), audience: '' }, first);
+    for (let i = 0; i < 10; i += 1) await start({ login_hint: hint(victim), audience: '' }, second);
+    const limited = await bcAuthorize({ login_hint: hint(victim), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, third!);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('too_many_requests');
+    const raw = await server.fetch(`${base}/bc-authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: third!.client_id, client_secret: third!.client_secret, login_hint: hint(victim), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }) });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+    const outbox = await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent('victim@example.com')}&per_page=100`);
+    expect((outbox.body as unknown[]).length).toBe(20);
+    // The third application's own budget was not spent by the refusal: it still reaches another user.
+    await start({ login_hint: hint(users.bob!), audience: '' }, third);
+  });
+
+  it('allows 500 requests an hour per application: one application at its cap does not block another', async () => {
+    const busy = await createApp({ name: 'Busy agent' });
+    const quiet = await createApp({ name: 'Quiet agent' });
+    const many: string[] = [];
+    for (let batch = 0; batch < 5; batch += 1) {
+      const created = await Promise.all(Array.from({ length: 10 }, (_, i) => server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: `many${batch * 10 + i}@example.com`, password: PASSWORD, email_verified: true })));
+      many.push(...created.map((res) => res.body.user_id as string));
+    }
+    for (const userId of many) {
+      for (let i = 0; i < 10; i += 1) {
+        const res = await bcAuthorize({ login_hint: hint(userId), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, busy);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+    }
+    const capped = await bcAuthorize({ login_hint: hint(users.bob!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, busy);
+    expect(capped.status).toBe(429);
+    expect(capped.body.error_description).toContain('application');
+    const other = await bcAuthorize({ login_hint: hint(many[0]!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, quiet);
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+  }, 120_000);
 });
 
 describe("the user's connection", () => {

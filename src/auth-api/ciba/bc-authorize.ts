@@ -10,8 +10,11 @@
  * authorization-details-types) besides CIBA's own parameters. Errors are CIBA Core §13's, in
  * Auth0's JSON format; failures are logged `ciba_start_failed`, successes `ciba_start_succeeded`.
  *
- * Limits: 10 requests an hour per application and user (nobody is mail-bombed through an
- * application), 1,000 an hour per tenant; each answered 429 with retry-after.
+ * Limits, each an hour and answered 429 with retry-after: 10 requests per application and user,
+ * 20 per user across applications (nobody is mail-bombed, however many CIBA applications the
+ * tenant has), 500 per application (one application cannot spend another's budget), 5,000 per
+ * tenant (a backstop on the tenant's email volume that takes ten applications at their own cap to
+ * reach). All are checked before any is counted, so a refused request spends no budget.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { authorizationLookups } from '../authorize/authorization-requests.js';
@@ -42,7 +45,9 @@ import type { RateLimitStore } from '../rate-limit/store.js';
 
 export const BC_AUTHORIZE_PATH = '/bc-authorize';
 export const CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR = 10;
-export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 1000;
+export const CIBA_REQUESTS_PER_USER_PER_HOUR = 20;
+export const CIBA_REQUESTS_PER_CLIENT_PER_HOUR = 500;
+export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 5000;
 
 /**
  * As a pushed authorization request: room for a client assertion, a 16 KiB scope, RAR's 5 KiB of
@@ -141,8 +146,12 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
   if (user.blocked) throw cibaError('access_denied', 'The user is blocked.');
   if (!user.email || user.email_verified !== true) throw cibaError('access_denied', 'The user has no verified email address, which the email notification channel needs.');
 
-  await limit(services, quotas, `ciba:${tenant.id}:${client.client_id}:${user.user_id}`, CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR, 'Too many backchannel authentication requests for this user; try again later.');
-  await limit(services, quotas, `ciba-tenant:${tenant.id}`, CIBA_REQUESTS_PER_TENANT_PER_HOUR, 'Too many backchannel authentication requests for the tenant; try again later.');
+  await limit(services, quotas, [
+    { key: `ciba:${tenant.id}:${client.client_id}:${user.user_id}`, max: CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR, description: 'Too many backchannel authentication requests for this user; try again later.' },
+    { key: `ciba-user:${tenant.id}:${user.user_id}`, max: CIBA_REQUESTS_PER_USER_PER_HOUR, description: 'Too many backchannel authentication requests for this user; try again later.' },
+    { key: `ciba-client:${tenant.id}:${client.client_id}`, max: CIBA_REQUESTS_PER_CLIENT_PER_HOUR, description: 'Too many backchannel authentication requests for this application; try again later.' },
+    { key: `ciba-tenant:${tenant.id}`, max: CIBA_REQUESTS_PER_TENANT_PER_HOUR, description: 'Too many backchannel authentication requests for the tenant; try again later.' },
+  ]);
 
   const started = await startCibaRequest(services.ttl, tenant.id, ciba, expiresIn);
   const tenantName = tenant.settings.friendly_name ?? tenant.name;
@@ -159,9 +168,26 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
   };
 }
 
-async function limit(services: Services, quotas: RateLimitStore, key: string, max: number, description: string): Promise<void> {
-  const hit = await quotas.hit(key);
-  if (hit.count <= max) return;
-  const retryAfter = String(Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
-  throw new AuthApiError(429, 'too_many_requests', description, {}, { 'retry-after': retryAfter });
+interface Limit {
+  key: string;
+  max: number;
+  description: string;
+}
+
+/**
+ * Check, then count: every limit is read (peek) before any is counted, so a request refused by one
+ * limit spends nothing of the others (counting first would let a spent per-user budget eat the
+ * application's, or the reverse). The exhausted key alone is hit, for its window's end (retry-after);
+ * counting past a spent limit changes nothing. Concurrent requests may overshoot a limit by the
+ * requests in flight between the read and the count, as the device flow's and DCR's limits do.
+ */
+async function limit(services: Services, quotas: RateLimitStore, limits: Limit[]): Promise<void> {
+  const counts = await Promise.all(limits.map((l) => quotas.peek(l.key)));
+  const spent = limits.find((l, i) => counts[i]! >= l.max);
+  if (spent) {
+    const hit = await quotas.hit(spent.key);
+    const retryAfter = String(Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
+    throw new AuthApiError(429, 'too_many_requests', spent.description, {}, { 'retry-after': retryAfter });
+  }
+  await Promise.all(limits.map((l) => quotas.hit(l.key)));
 }

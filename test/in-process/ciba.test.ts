@@ -210,6 +210,31 @@ describe('POST /bc-authorize', () => {
     await start({}, spammer);
   });
 
+  it('an email that cannot be sent is a 503 temporarily_unavailable (JSON, logged ciba_start_failed), and the request is withdrawn', async () => {
+    const email = server.services.email;
+    const send = email.send;
+    let text = '';
+    email.send = async (_tenantId: string, message: { text: string }) => {
+      text = message.text;
+      throw new Error('421 SMTP service not available');
+    };
+    let res;
+    try {
+      res = await bcAuthorize({ login_hint: hint(users.ada!), scope: 'openid', binding_message: 'TX-SMTP', requested_expiry: '600' });
+    } finally {
+      email.send = send;
+    }
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(typeof res.body.error_description).toBe('string');
+    // The link the user never got opens nothing.
+    const link = /https:\/\/\S+\/ciba\/approve\?\S+/.exec(text)![0];
+    expect((await new FormBrowser({ caFetch: server.fetch }).get(link)).status).toBe(400);
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:ciba_start_failed')}&per_page=100`);
+    expect((logs.body as Json[]).some((log) => log.description === 'The notification to the user could not be sent; try again later.')).toBe(true);
+  });
+
   it('allows 20 requests an hour per user across applications: three applications cannot mail one user 30 times', async () => {
     const victim = (await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'victim@example.com', password: PASSWORD, email_verified: true })).body.user_id as string;
     const [first, second, third] = [await createApp({ name: 'Spam 1' }), await createApp({ name: 'Spam 2' }), await createApp({ name: 'Spam 3' })];

@@ -34,6 +34,7 @@ import {
   readLoginHint,
   requestedExpiry,
   startCibaRequest,
+  withdrawCibaRequest,
   type CibaRequest,
 } from '../../domain/oidc/backchannel-authentication.js';
 import { asyncApprovalEmail } from '../../domain/oidc/ciba-email.js';
@@ -156,10 +157,20 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
   const started = await startCibaRequest(services.ttl, tenant.id, ciba, expiresIn);
   const tenantName = tenant.settings.friendly_name ?? tenant.name;
   // Sent before answering: an application must not poll for a request its user was never told about.
-  await services.email.send(tenant.id, {
-    to: user.email,
-    ...asyncApprovalEmail({ tenantName, clientName: client.name, bindingMessage, link: approvalLink(request.issuer, started.authId, started.linkSecret), expiresInSeconds: expiresIn }),
-  });
+  // When the email cannot be sent (the tenant's SMTP server refuses or is down) the request is withdrawn
+  // and the application told to try again later (503, CIBA Core §13's temporarily_unavailable). The
+  // budget the request counted stays spent: the limits are counted before sending so that concurrent
+  // requests cannot all pass a check and mail the user, and a store window cannot be un-counted.
+  try {
+    await services.email.send(tenant.id, {
+      to: user.email,
+      ...asyncApprovalEmail({ tenantName, clientName: client.name, bindingMessage, link: approvalLink(request.issuer, started.authId, started.linkSecret), expiresInSeconds: expiresIn }),
+    });
+  } catch (error) {
+    request.log.warn({ err: error, tenant: tenant.id }, 'CIBA: the approval email could not be sent; the request is withdrawn');
+    await withdrawCibaRequest(services.ttl, tenant.id, started);
+    throw new AuthApiError(503, 'temporarily_unavailable', 'The notification to the user could not be sent; try again later.');
+  }
   return {
     response: { auth_req_id: started.authReqId, expires_in: started.expiresIn, interval: started.interval },
     userId: user.user_id,

@@ -168,6 +168,11 @@ export async function startCibaRequest(ttl: TtlStore, tenantId: string, request:
 }
 
 /** The approval link on the host the application asked on. */
+/** Withdraws a request whose user was never told (the email could not be sent): its id and auth_req_id answer nothing. */
+export async function withdrawCibaRequest(ttl: TtlStore, tenantId: string, started: Pick<StartedCibaRequest, 'authId' | 'authReqId'>): Promise<void> {
+  await Promise.all([ttl.delete(tenantId, 'ciba_authorization', started.authId), ttl.delete(tenantId, 'ciba_request', started.authReqId)]);
+}
+
 export const approvalLink = (issuer: string, authId: string, linkSecret: string): string =>
   `${issuer}ciba/approve?${new URLSearchParams({ id: authId, ticket: linkSecret }).toString()}`;
 

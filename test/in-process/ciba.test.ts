@@ -163,6 +163,22 @@ describe('POST /bc-authorize', () => {
     expect(none.body.error).toBe('unauthorized_client');
   });
 
+  it('refuses an application stored with oidc_conformant false (written around the Management API) at /bc-authorize and at the poll', async () => {
+    const legacy = await createApp({ name: 'Legacy agent' });
+    const started = await start({}, legacy);
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const record = (await server.services.storage.repos.clients.findById(tenant.id, legacy.client_id))!;
+    await server.services.storage.repos.clients.replace({ ...record, document: { ...record.document, oidc_conformant: false } });
+    // The application cache is dropped as on any application change (the Management API would refuse this one).
+    await (server.services.clients as unknown as { invalidate(tenantId: string, clientId: string): Promise<void> }).invalidate(tenant.id, legacy.client_id);
+    const refused = await bcAuthorize({ login_hint: hint(users.bob!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, legacy);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('unauthorized_client');
+    const polled = await poll(started.auth_req_id, legacy);
+    expect(polled.status).toBe(403);
+    expect(polled.body.error).toBe('unauthorized_client');
+  });
+
   it('hostile inputs are 4xx, never 500: a 1 MB body, a huge or deeply nested login_hint, odd types', async () => {
     const big = await server.fetch(`${base}/bc-authorize`, {
       method: 'POST',

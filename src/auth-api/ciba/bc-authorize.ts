@@ -21,6 +21,7 @@ import { authorizationLookups } from '../authorize/authorization-requests.js';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { CIBA_GRANT } from '../../domain/clients/client.js';
+import { cibaAllowedFor } from '../../domain/oidc/backchannel-authentication.js';
 import { AuthApiError } from '../../http/errors.js';
 import { AuthorizationRedirectError } from '../../domain/oidc/authorization-request.js';
 import { readRequest, runLookupChecks, runRequestChecks } from '../../domain/oidc/authorization-checks/index.js';
@@ -92,8 +93,10 @@ export const bcAuthorizeEndpoint: FastifyPluginAsync<{ services: Services; quota
 
 async function start(services: Services, quotas: RateLimitStore, request: FastifyRequest, params: TokenParams, client: Client) {
   const tenant = request.tenant;
-  // The Management API keeps the grant to first-party confidential applications; a later change must not reopen it.
-  if (!client.grant_types.includes(CIBA_GRANT) || !client.is_first_party || client.token_endpoint_auth_method === 'none') throw grantNotAllowed(CIBA_GRANT);
+  // The Management API keeps the grant to first-party, confidential, OIDC-conformant applications
+  // (client-rules.ts); checked again here (and at the grant) so that a later change or a stored
+  // document written around the API does not reopen it.
+  if (!cibaAllowedFor(client)) throw grantNotAllowed(CIBA_GRANT);
   if (params.request !== undefined || params.request_uri !== undefined) throw cibaError('invalid_request', 'Signed authentication requests (request, request_uri) are not supported; send the parameters in the body.');
   if (params.login_hint_token !== undefined || params.id_token_hint !== undefined) throw cibaError('invalid_request', 'Only login_hint identifies the user here (login_hint_token and id_token_hint are not supported).');
   if (params.user_code !== undefined) throw cibaError('invalid_request', 'user_code is not supported (backchannel_user_code_parameter_supported is false).');

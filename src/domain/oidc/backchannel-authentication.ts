@@ -40,6 +40,15 @@ export const MAX_LOGIN_HINT_LENGTH = 2048;
 const MAX_LOGIN_HINT_FIELD_LENGTH = 1024;
 
 /** A CIBA error as CIBA Core §13 names it. */
+/**
+ * Who may use CIBA: an application with the grant that is first-party, confidential and OIDC
+ * conformant — the Management API's rule (client-rules.ts), checked again at /bc-authorize and at
+ * the grant against what is stored.
+ */
+export function cibaAllowedFor(client: { grant_types: readonly string[]; is_first_party: boolean; token_endpoint_auth_method: string | null; oidc_conformant: boolean }): boolean {
+  return client.grant_types.includes('urn:openid:params:grant-type:ciba') && client.is_first_party && client.token_endpoint_auth_method !== 'none' && client.oidc_conformant === true;
+}
+
 export class CibaRequestError extends Error {
   constructor(
     readonly error: string,

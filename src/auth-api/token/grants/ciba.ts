@@ -15,9 +15,9 @@ import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { CIBA_GRANT } from '../../../domain/clients/client.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
-import { pollCibaRequest } from '../../../domain/oidc/backchannel-authentication.js';
+import { cibaAllowedFor, pollCibaRequest } from '../../../domain/oidc/backchannel-authentication.js';
 import { AuthApiError } from '../../../http/errors.js';
-import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
+import { grantNotAllowed, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { certificateBinding } from '../../client-certificate.js';
 
 function waiting(status: number, error: string, description: string): AuthApiError {
@@ -37,6 +37,8 @@ export const cibaGrant = tokenGrant({
 
 async function redeemAuthReqId(services: Services, request: FastifyRequest, params: GrantParams<'auth_req_id', never>, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
+  // tokenGrant checks the grant and first-party; confidential and OIDC-conformant are CIBA's own (as at /bc-authorize).
+  if (!cibaAllowedFor(client)) throw grantNotAllowed(CIBA_GRANT);
   const poll = await pollCibaRequest(services.ttl, services.clock, tenant.id, params.auth_req_id, client.client_id);
   switch (poll.outcome) {
     case 'authorization_pending':

@@ -414,6 +414,23 @@ describe('approval and polling', () => {
     expect(logs.body.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('slow_down carries Retry-After: the seconds until the next poll is on time (the grown interval)', async () => {
+    const id = (await start({ login_hint: hint(users.bob!), audience: '' })).auth_req_id;
+    const rawPoll = () => server.fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: CIBA, auth_req_id: id, client_id: app.client_id, client_secret: app.client_secret }) });
+    const pending = await rawPoll();
+    expect(pending.status).toBe(400);
+    expect(pending.headers.get('retry-after')).toBeNull();
+    const tooFast = await rawPoll();
+    expect(tooFast.status).toBe(429);
+    expect(((await tooFast.json()) as Json).error).toBe('slow_down');
+    expect(tooFast.headers.get('retry-after')).toBe('10');
+    advance(3);
+    const again = await rawPoll();
+    expect(again.headers.get('retry-after')).toBe('15');
+    advance(15);
+    expect((await rawPoll()).status).toBe(400);
+  });
+
   it('an SSO session of the hinted user is reused; a rejection is access_denied at the next poll', async () => {
     const first = await start();
     const browser = new FormBrowser({ caFetch: server.fetch });

@@ -208,7 +208,9 @@ export async function answerCibaRequest(ttl: TtlStore, tenantId: string, authId:
 }
 
 export type CibaPollOutcome =
-  | { outcome: 'authorization_pending' | 'slow_down' | 'expired_token' | 'access_denied' | 'invalid_grant' }
+  | { outcome: 'authorization_pending' | 'expired_token' | 'access_denied' | 'invalid_grant' }
+  /** retryAfter: seconds until the next poll is on time (the grown interval, on the service clock). */
+  | { outcome: 'slow_down'; retryAfter: number }
   | { outcome: 'approved'; request: CibaRequest; approval: CibaApproval };
 
 /** One poll with `auth_req_id` by the application it was issued to: the device flow's rules (device-authorization.ts `pollDeviceCode`). */
@@ -224,7 +226,11 @@ export async function pollCibaRequest(ttl: TtlStore, clock: Clock, tenantId: str
   const now = clock.now();
   const tooSoon = polling.lastPolledAt !== undefined && now - polling.lastPolledAt < polling.interval * 1000;
   const next: CibaRequestEntry = { ...polling, lastPolledAt: now, ...(tooSoon ? { interval: polling.interval + SLOW_DOWN_STEP_SECONDS } : {}) };
-  if (!(await ttl.update(tenantId, 'ciba_request', authReqId, next, polling)) || tooSoon) return { outcome: 'slow_down' };
+  if (!(await ttl.update(tenantId, 'ciba_request', authReqId, next, polling))) {
+    // Another poll of the same auth_req_id just counted: it is too soon by the interval that poll saw.
+    return { outcome: 'slow_down', retryAfter: Math.max(1, Math.ceil((polling.lastPolledAt ?? now) / 1000 + polling.interval - now / 1000)) };
+  }
+  if (tooSoon) return { outcome: 'slow_down', retryAfter: next.interval };
 
   const entry = await ttl.get<CibaAuthorizationEntry>(tenantId, 'ciba_authorization', polling.authId);
   if (!entry) return { outcome: 'expired_token' };

@@ -20,8 +20,8 @@ import { AuthApiError } from '../../../http/errors.js';
 import { grantNotAllowed, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { certificateBinding } from '../../client-certificate.js';
 
-function waiting(status: number, error: string, description: string): AuthApiError {
-  const answer = new AuthApiError(status, error, description);
+function waiting(status: number, error: string, description: string, headers: Record<string, string> = {}): AuthApiError {
+  const answer = new AuthApiError(status, error, description, {}, headers);
   answer.unlogged = true;
   return answer;
 }
@@ -44,7 +44,8 @@ async function redeemAuthReqId(services: Services, request: FastifyRequest, para
     case 'authorization_pending':
       throw waiting(400, 'authorization_pending', 'The end-user authorization is pending.');
     case 'slow_down':
-      throw waiting(429, 'slow_down', 'You are polling faster than the specified interval.');
+      // Auth0 adds Retry-After to slow_down (Back-Channel Login flow, Status Check): when the next poll is on time.
+      throw waiting(429, 'slow_down', 'You are polling faster than the specified interval.', { 'retry-after': String(poll.retryAfter) });
     case 'expired_token':
       throw new AuthApiError(400, 'expired_token', 'The auth_req_id has expired: the user did not answer within requested_expiry.');
     case 'access_denied':

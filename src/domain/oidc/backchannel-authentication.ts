@@ -128,7 +128,12 @@ export interface CibaRequest {
   bindingMessage: string;
   /** The acr the ID token asserts (requested-acr.ts), when one was requested. */
   acr?: string;
-  /** The issuer of the host the application asked on: its tokens and the link name it. */
+  /**
+   * The issuer of the host the application asked on: the emailed link and the approval pages name it.
+   * Tokens do not: like every grant (the device flow's included), the poll's token endpoint host
+   * decides `iss` (an mTLS alias host already has its base host's issuer, server/tenant-resolution.ts),
+   * so an application polling where it discovered the issuer gets that issuer.
+   */
   issuer: string;
 }
 
@@ -191,12 +196,6 @@ export async function pendingByLink(ttl: TtlStore, tenantId: string, authId: str
   const entry = await ttl.get<CibaAuthorizationEntry>(tenantId, 'ciba_authorization', authId);
   if (!entry || !matchesHash(linkSecret, entry.linkHash)) return undefined;
   return entry.status === 'pending' ? entry : undefined;
-}
-
-/** The authorization, live and unanswered, by its id (an interaction carries it, once the link was checked). */
-export async function pendingById(ttl: TtlStore, tenantId: string, authId: string): Promise<CibaAuthorizationEntry | undefined> {
-  const entry = await ttl.get<CibaAuthorizationEntry>(tenantId, 'ciba_authorization', authId);
-  return entry?.status === 'pending' ? entry : undefined;
 }
 
 /** Writes the user's answer once: false when the request expired or was answered meanwhile. */

@@ -251,6 +251,23 @@ describe('POST /bc-authorize', () => {
     expect((logs.body as Json[]).some((log) => log.description === 'The notification to the user could not be sent; try again later.')).toBe(true);
   });
 
+  it('no account-status oracle: blocked and unverified users get the same answer, and 100 such answers an hour per application', async () => {
+    const prober = await createApp({ name: 'Prober' });
+    const blocked = await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'blocked@example.com', password: PASSWORD, email_verified: true, blocked: true });
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(201);
+    const ask = (sub: string, client = prober) => bcAuthorize({ login_hint: hint(sub), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, client);
+    const [whenBlocked, whenUnverified] = [await ask(blocked.body.user_id), await ask(users.carol!)];
+    expect(whenBlocked.status).toBe(403);
+    expect(whenBlocked.body).toEqual(whenUnverified.body);
+    for (let i = 2; i < 100; i += 1) expect((await ask(`auth0|nobody${i}`)).body.error).toBe('unknown_user_id');
+    // The budget is spent: a known user is refused like an unknown one, for this application only.
+    const refused = await ask(users.bob!);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe('too_many_requests');
+    expect((await ask(`auth0|nobody-more`)).status).toBe(429);
+    expect((await ask(users.bob!, app)).status).toBe(200);
+  });
+
   it('allows 20 requests an hour per user across applications: three applications cannot mail one user 30 times', async () => {
     const victim = (await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'victim@example.com', password: PASSWORD, email_verified: true })).body.user_id as string;
     const [first, second, third] = [await createApp({ name: 'Spam 1' }), await createApp({ name: 'Spam 2' }), await createApp({ name: 'Spam 3' })];

@@ -14,7 +14,9 @@
  * 20 per user across applications (nobody is mail-bombed, however many CIBA applications the
  * tenant has), 500 per application (one application cannot spend another's budget), 5,000 per
  * tenant (a backstop on the tenant's email volume that takes ten applications at their own cap to
- * reach). All are checked before any is counted, so a refused request spends no budget.
+ * reach). All are checked before any is counted, so a refused request spends no budget. Besides,
+ * 100 answers an hour per application that a user is unknown or cannot be notified (no account-status
+ * oracle).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { authorizationLookups } from '../authorize/authorization-requests.js';
@@ -50,6 +52,8 @@ export const CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR = 10;
 export const CIBA_REQUESTS_PER_USER_PER_HOUR = 20;
 export const CIBA_REQUESTS_PER_CLIENT_PER_HOUR = 500;
 export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 5000;
+/** unknown_user_id and access_denied (blocked, unverified) answers an application may get in an hour. */
+export const CIBA_USER_FAILURES_PER_CLIENT_PER_HOUR = 100;
 
 /**
  * As a pushed authorization request: room for a client assertion, a 16 KiB scope, RAR's 5 KiB of
@@ -143,12 +147,25 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
   const acr = resolveAcr(readAcrRequest(params), features.acrValues);
   if ('acr' in acr && acr.acr !== undefined) ciba.acr = acr.acr;
 
-  // CIBA Core §13: the caller is an authenticated first-party application, which may learn that a user id is unknown.
+  // CIBA Core §13: the caller is an authenticated first-party application, which may learn that a user id
+  // is unknown or cannot be notified. Learning it is rate limited per application (an account-status
+  // oracle otherwise): the budget of such answers is read before the lookup, so once it is spent a known
+  // user is refused like an unknown one, and blocked and unverified users get the same answer.
+  const failuresKey = `ciba-failed:${tenant.id}:${client.client_id}`;
+  if ((await quotas.peek(failuresKey)) >= CIBA_USER_FAILURES_PER_CLIENT_PER_HOUR) {
+    const hit = await quotas.hit(failuresKey);
+    throw new AuthApiError(429, 'too_many_requests', 'Too many backchannel authentication requests for unknown or unreachable users; try again later.', {}, { 'retry-after': secondsUntil(services, hit.resetAt) });
+  }
   const user = await services.users.find(tenant.id, userId).catch(() => undefined);
+  const failed = async (error: AuthApiError): Promise<never> => {
+    await quotas.hit(failuresKey);
+    throw error;
+  };
   // A user the application could not log in (their connection is not enabled for it) is unknown to it, as at the password grant.
-  if (!user || !(await services.connections.enabledForUser(tenant.id, client, user))) throw cibaError('unknown_user_id', 'The user in login_hint is not known.');
-  if (user.blocked) throw cibaError('access_denied', 'The user is blocked.');
-  if (!user.email || user.email_verified !== true) throw cibaError('access_denied', 'The user has no verified email address, which the email notification channel needs.');
+  if (!user || !(await services.connections.enabledForUser(tenant.id, client, user))) return failed(cibaError('unknown_user_id', 'The user in login_hint is not known.'));
+  if (user.blocked || !user.email || user.email_verified !== true) {
+    return failed(cibaError('access_denied', 'The user cannot be notified: the email notification channel needs an active user with a verified email address.'));
+  }
 
   await limit(services, quotas, [
     { key: `ciba:${tenant.id}:${client.client_id}:${user.user_id}`, max: CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR, description: 'Too many backchannel authentication requests for this user; try again later.' },
@@ -200,8 +217,10 @@ async function limit(services: Services, quotas: RateLimitStore, limits: Limit[]
   const spent = limits.find((l, i) => counts[i]! >= l.max);
   if (spent) {
     const hit = await quotas.hit(spent.key);
-    const retryAfter = String(Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
-    throw new AuthApiError(429, 'too_many_requests', spent.description, {}, { 'retry-after': retryAfter });
+    throw new AuthApiError(429, 'too_many_requests', spent.description, {}, { 'retry-after': secondsUntil(services, hit.resetAt) });
   }
   await Promise.all(limits.map((l) => quotas.hit(l.key)));
 }
+
+/** Retry-After for a window ending at `resetAt`: the windows count on the services' clock, so does this. */
+const secondsUntil = (services: Services, resetAt: number): string => String(Math.max(1, Math.ceil((resetAt - services.clock.now()) / 1000)));

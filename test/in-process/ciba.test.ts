@@ -79,6 +79,13 @@ async function emailedLink(to = 'ada@example.com'): Promise<{ link: string; mail
   return { link: link!, mail };
 }
 
+/** The user answers that refused a CIBA request (`fdecc`, details.flow "ciba"), with `reason`. */
+async function refusalLogs(reason: string): Promise<Json[]> {
+  await server.drain();
+  const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdecc')}&per_page=100`);
+  return (logs.body as Json[]).filter((log) => log.details?.flow === 'ciba' && log.details?.reason === reason);
+}
+
 /** Follows the link and logs `who` in; returns the response after the login (the consent redirect, or a refusal). */
 async function followAndLogIn(browser: FormBrowser, link: string, who: string): Promise<Response> {
   const loginUrl = locationOf(await browser.get(link), base);
@@ -353,6 +360,7 @@ describe("the user's connection", () => {
     expect(opened.status).toBe(403);
     advance(6);
     expect((await poll(deniedId, agent)).body.error).toBe('access_denied');
+    expect(await refusalLogs('connection_disabled')).toContainEqual(expect.objectContaining({ user_id: staff.userId, client_id: agent.client_id }));
   });
 });
 
@@ -462,6 +470,7 @@ describe('approval and polling', () => {
     expect(denied.status).toBe(400);
     expect(denied.body.error).toBe('access_denied');
     expect((await poll(first.auth_req_id)).status).toBe(200);
+    expect(await refusalLogs('rejected')).toContainEqual(expect.objectContaining({ user_id: users.ada, client_id: app.client_id }));
   });
 
   it('another user cannot approve: a login as someone else is refused, starts no session, and leaves the request pending', async () => {
@@ -475,6 +484,9 @@ describe('approval and polling', () => {
     const again = locationOf(await browser.get(link), base);
     expect(again.pathname).toBe('/u/login');
     expect((await poll(started.auth_req_id)).body.error).toBe('authorization_pending');
+    const logged = await refusalLogs('wrong_user');
+    expect(logged).toContainEqual(expect.objectContaining({ user_id: users.bob, client_id: app.client_id }));
+    expect(logged.find((log) => log.user_id === users.bob)!.details.hinted_user_id).toBe(users.ada);
   });
 
   it('a forged or truncated link opens nothing', async () => {

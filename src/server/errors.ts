@@ -9,6 +9,8 @@ import { DomainError } from '../domain/errors.js';
 import { RequestValidationError } from './validation.js';
 import { AuthApiError, ManagementApiError, isManagementApiPath } from '../http/errors.js';
 
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
 const DOMAIN_STATUS = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 } as const;
 
 /** Fastify's own request errors, by code, as the status and message a client should see. */
@@ -58,6 +60,11 @@ function normalize(error: unknown): Normalized | undefined {
   if (known) return { status: known.status, message: known.message, code: known.code, oauthError: 'invalid_request', extra: {}, headers: {} };
   if (error instanceof SyntaxError && (error as FastifyError).statusCode === 400) {
     return { status: 400, message: 'Invalid request body: malformed JSON.', code: 'invalid_body', oauthError: 'invalid_request', extra: {}, headers: {} };
+  }
+  // PostgreSQL refusing text it cannot store (NUL: 22021; a character the encoding lacks: 22P05) in a
+  // field request-bounds.ts does not check: the input is bad, not the server (a backstop, never the plan).
+  if (UNSTORABLE_TEXT.has((error as { code?: unknown })?.code as string)) {
+    return { status: 400, message: 'Invalid request: a parameter contains characters that cannot be stored.', code: 'invalid_body', oauthError: 'invalid_request', extra: {}, headers: {} };
   }
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

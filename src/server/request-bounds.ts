@@ -12,6 +12,13 @@
  * run once the body is parsed, on the body's and the query string's top-level fields and on the
  * user part of HTTP Basic credentials (the token and revocation endpoints' other way to name the
  * client). Errors are in the API's own format.
+ *
+ * The same identifiers must also be text PostgreSQL stores: it refuses NUL in text (22021), which
+ * would surface as a 500 from the lookup, and a lone UTF-16 surrogate (from a JSON `\ud800`) cannot
+ * be encoded at all. Control characters (C0 and DEL) and lone surrogates are refused here, at one
+ * place before any lookup, for every endpoint (/oauth/token, /oauth/device/code, /oauth/par,
+ * /bc-authorize, /authorize…); server/errors.ts maps a 22021 that still reaches PostgreSQL from
+ * another field to a 400 as a backstop.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequestFor } from '../http/errors.js';
@@ -44,20 +51,38 @@ export function registerRequestBounds(app: FastifyInstance): void {
   });
 }
 
+/** Identifiers that are looked up by value, besides the bounded ones: organizations by id or name. */
+const CHECKED_FIELDS: readonly string[] = [...BOUNDED_FIELDS.map(([name]) => name), 'organization'];
+
+/** C0 controls (NUL included) and DEL: no identifier holds one. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Text no identifier holds and PostgreSQL cannot store: control characters, lone surrogates. */
+/** In unicode mode a surrogate pair is one code point: only a lone surrogate matches. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+export const unstorableText = (value: string): boolean => CONTROL.test(value) || LONE_SURROGATE.test(value);
+
 function overLongIdentifier(request: FastifyRequest): Error | undefined {
   for (const [part, source] of [['body', request.body], ['querystring', request.query]] as const) {
     if (source === null || typeof source !== 'object' || Array.isArray(source)) continue;
+    const code = part === 'body' ? 'invalid_body' : 'invalid_query_string';
     for (const [name, max] of BOUNDED_FIELDS) {
       const value = (source as Record<string, unknown>)[name];
       const values = Array.isArray(value) ? value : [value];
-      if (values.some((v) => typeof v === 'string' && v.length > max)) {
-        return badRequestFor(request.url, part === 'body' ? 'invalid_body' : 'invalid_query_string', `Invalid ${name}: longer than ${max} characters.`);
-      }
+      if (values.some((v) => typeof v === 'string' && v.length > max)) return badRequestFor(request.url, code, `Invalid ${name}: longer than ${max} characters.`);
+    }
+    for (const name of CHECKED_FIELDS) {
+      const value = (source as Record<string, unknown>)[name];
+      const values = Array.isArray(value) ? value : [value];
+      if (values.some((v) => typeof v === 'string' && unstorableText(v))) return badRequestFor(request.url, code, `Invalid ${name}: contains a control character or an invalid Unicode sequence.`);
     }
   }
-  if (basicClientId(request.headers.authorization).length > MAX_CLIENT_ID_LENGTH) {
+  const basic = basicClientId(request.headers.authorization);
+  if (basic.length > MAX_CLIENT_ID_LENGTH) {
     return badRequestFor(request.url, 'invalid_request', `Invalid client_id: longer than ${MAX_CLIENT_ID_LENGTH} characters.`);
   }
+  if (unstorableText(basic)) return badRequestFor(request.url, 'invalid_request', 'Invalid client_id: contains a control character or an invalid Unicode sequence.');
   return undefined;
 }
 

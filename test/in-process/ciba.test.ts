@@ -79,6 +79,13 @@ async function emailedLink(to = 'ada@example.com'): Promise<{ link: string; mail
   return { link: link!, mail };
 }
 
+/** The user answers that refused a CIBA request (`fdecc`, details.flow "ciba"), with `reason`. */
+async function refusalLogs(reason: string): Promise<Json[]> {
+  await server.drain();
+  const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fdecc')}&per_page=100`);
+  return (logs.body as Json[]).filter((log) => log.details?.flow === 'ciba' && log.details?.reason === reason);
+}
+
 /** Follows the link and logs `who` in; returns the response after the login (the consent redirect, or a refusal). */
 async function followAndLogIn(browser: FormBrowser, link: string, who: string): Promise<Response> {
   const loginUrl = locationOf(await browser.get(link), base);
@@ -163,6 +170,22 @@ describe('POST /bc-authorize', () => {
     expect(none.body.error).toBe('unauthorized_client');
   });
 
+  it('refuses an application stored with oidc_conformant false (written around the Management API) at /bc-authorize and at the poll', async () => {
+    const legacy = await createApp({ name: 'Legacy agent' });
+    const started = await start({}, legacy);
+    const tenant = (await server.services.tenants.findByName('dev'))!;
+    const record = (await server.services.storage.repos.clients.findById(tenant.id, legacy.client_id))!;
+    await server.services.storage.repos.clients.replace({ ...record, document: { ...record.document, oidc_conformant: false } });
+    // The application cache is dropped as on any application change (the Management API would refuse this one).
+    await (server.services.clients as unknown as { invalidate(tenantId: string, clientId: string): Promise<void> }).invalidate(tenant.id, legacy.client_id);
+    const refused = await bcAuthorize({ login_hint: hint(users.bob!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, legacy);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('unauthorized_client');
+    const polled = await poll(started.auth_req_id, legacy);
+    expect(polled.status).toBe(403);
+    expect(polled.body.error).toBe('unauthorized_client');
+  });
+
   it('hostile inputs are 4xx, never 500: a 1 MB body, a huge or deeply nested login_hint, odd types', async () => {
     const big = await server.fetch(`${base}/bc-authorize`, {
       method: 'POST',
@@ -208,6 +231,136 @@ describe('POST /bc-authorize', () => {
     expect(limited.body.error).toBe('too_many_requests');
     // Another user of the same application is not affected.
     await start({}, spammer);
+  });
+
+  it('an email that cannot be sent is a 503 temporarily_unavailable (JSON, logged ciba_start_failed), and the request is withdrawn', async () => {
+    const email = server.services.email;
+    const send = email.send;
+    let text = '';
+    email.send = async (_tenantId: string, message: { text: string }) => {
+      text = message.text;
+      throw new Error('421 SMTP service not available');
+    };
+    let res;
+    try {
+      res = await bcAuthorize({ login_hint: hint(users.ada!), scope: 'openid', binding_message: 'TX-SMTP', requested_expiry: '600' });
+    } finally {
+      email.send = send;
+    }
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(typeof res.body.error_description).toBe('string');
+    // The link the user never got opens nothing.
+    const link = /https:\/\/\S+\/ciba\/approve\?\S+/.exec(text)![0];
+    expect((await new FormBrowser({ caFetch: server.fetch }).get(link)).status).toBe(400);
+    await server.drain();
+    const logs = await server.api('dev', token, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:ciba_start_failed')}&per_page=100`);
+    expect((logs.body as Json[]).some((log) => log.description === 'The notification to the user could not be sent; try again later.')).toBe(true);
+  });
+
+  it('no account-status oracle: blocked and unverified users get the same answer, and 100 such answers an hour per application', async () => {
+    const prober = await createApp({ name: 'Prober' });
+    const blocked = await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'blocked@example.com', password: PASSWORD, email_verified: true, blocked: true });
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(201);
+    const ask = (sub: string, client = prober) => bcAuthorize({ login_hint: hint(sub), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, client);
+    const [whenBlocked, whenUnverified] = [await ask(blocked.body.user_id), await ask(users.carol!)];
+    expect(whenBlocked.status).toBe(403);
+    expect(whenBlocked.body).toEqual(whenUnverified.body);
+    for (let i = 2; i < 100; i += 1) expect((await ask(`auth0|nobody${i}`)).body.error).toBe('unknown_user_id');
+    // The budget is spent: a known user is refused like an unknown one, for this application only.
+    const refused = await ask(users.bob!);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe('too_many_requests');
+    expect((await ask(`auth0|nobody-more`)).status).toBe(429);
+    expect((await ask(users.bob!, app)).status).toBe(200);
+  });
+
+  it('allows 20 requests an hour per user across applications: three applications cannot mail one user 30 times', async () => {
+    const victim = (await server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'victim@example.com', password: PASSWORD, email_verified: true })).body.user_id as string;
+    const [first, second, third] = [await createApp({ name: 'Spam 1' }), await createApp({ name: 'Spam 2' }), await createApp({ name: 'Spam 3' })];
+    for (let i = 0; i < 10; i += 1) await start({ login_hint: hint(victim), audience: '' }, first);
+    for (let i = 0; i < 10; i += 1) await start({ login_hint: hint(victim), audience: '' }, second);
+    const limited = await bcAuthorize({ login_hint: hint(victim), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, third!);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('too_many_requests');
+    const raw = await server.fetch(`${base}/bc-authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: third!.client_id, client_secret: third!.client_secret, login_hint: hint(victim), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }) });
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+    const outbox = await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent('victim@example.com')}&per_page=100`);
+    expect((outbox.body as unknown[]).length).toBe(20);
+    // The third application's own budget was not spent by the refusal: it still reaches another user.
+    await start({ login_hint: hint(users.bob!), audience: '' }, third);
+  });
+
+  it('allows 500 requests an hour per application: one application at its cap does not block another', async () => {
+    const busy = await createApp({ name: 'Busy agent' });
+    const quiet = await createApp({ name: 'Quiet agent' });
+    const many: string[] = [];
+    for (let batch = 0; batch < 5; batch += 1) {
+      const created = await Promise.all(Array.from({ length: 10 }, (_, i) => server.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: `many${batch * 10 + i}@example.com`, password: PASSWORD, email_verified: true })));
+      many.push(...created.map((res) => res.body.user_id as string));
+    }
+    for (const userId of many) {
+      for (let i = 0; i < 10; i += 1) {
+        const res = await bcAuthorize({ login_hint: hint(userId), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, busy);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+    }
+    const capped = await bcAuthorize({ login_hint: hint(users.bob!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, busy);
+    expect(capped.status).toBe(429);
+    expect(capped.body.error_description).toContain('application');
+    const other = await bcAuthorize({ login_hint: hint(many[0]!), scope: 'openid', binding_message: 'TX', requested_expiry: '600' }, quiet);
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+  }, 120_000);
+});
+
+describe("the user's connection", () => {
+  /** A database connection enabled only for `clientIds`, with one verified user. */
+  async function staffConnection(name: string, clientIds: string[]): Promise<{ id: string; userId: string; email: string }> {
+    const connection = await server.api('dev', token, 'POST', '/api/v2/connections', { name, strategy: 'auth0', enabled_clients: clientIds });
+    expect(connection.status, JSON.stringify(connection.body)).toBe(201);
+    const email = `${name}@example.com`;
+    const user = await server.api('dev', token, 'POST', '/api/v2/users', { connection: name, email, password: PASSWORD, email_verified: true });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    return { id: connection.body.id, userId: user.body.user_id, email };
+  }
+  const outbox = async (to: string) => (await server.api('dev', token, 'GET', `/api/v2/tessera/outbox?to=${encodeURIComponent(to)}`)).body as Json[];
+
+  it('a user whose connection is not enabled for the application is unknown to it (no email is sent)', async () => {
+    const other = await createApp({ name: 'Staff portal' });
+    const staff = await staffConnection('staff-only', [other.client_id]);
+    const res = await bcAuthorize({ login_hint: hint(staff.userId), scope: 'openid', binding_message: 'TX-1', requested_expiry: '600' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unknown_user_id');
+    expect(await outbox(staff.email)).toHaveLength(0);
+    // The application the connection is enabled for reaches the user.
+    await start({ login_hint: hint(staff.userId), audience: '' }, other);
+    expect(await outbox(staff.email)).toHaveLength(1);
+  });
+
+  it('a connection disabled for the application after the approval gives no tokens; disabled before the link opens, the request is denied', async () => {
+    const agent = await createApp({ name: 'Staff agent' });
+    const staff = await staffConnection('staff-agents', [agent.client_id]);
+    const approvedId = (await start({ login_hint: hint(staff.userId), audience: '' }, agent)).auth_req_id;
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const { link } = await emailedLink(staff.email);
+    const consentUrl = locationOf(await followAndLogIn(browser, link, 'staff-agents'), base);
+    expect(consentUrl.pathname).toBe('/u/consent');
+    expect((await answer(browser, consentUrl, 'accept')).status).toBe(200);
+
+    const deniedId = (await start({ login_hint: hint(staff.userId), audience: '' }, agent)).auth_req_id;
+    const second = await emailedLink(staff.email);
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/connections/${staff.id}`, { enabled_clients: [] })).status).toBe(200);
+    advance(6);
+    const refused = await poll(approvedId, agent);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    // The link now opens a refusal, even with the user's own session, and the application is told.
+    const opened = await browser.get(second.link);
+    expect(opened.status).toBe(403);
+    advance(6);
+    expect((await poll(deniedId, agent)).body.error).toBe('access_denied');
+    expect(await refusalLogs('connection_disabled')).toContainEqual(expect.objectContaining({ user_id: staff.userId, client_id: agent.client_id }));
   });
 });
 
@@ -286,6 +439,23 @@ describe('approval and polling', () => {
     expect(logs.body.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('slow_down carries Retry-After: the seconds until the next poll is on time (the grown interval)', async () => {
+    const id = (await start({ login_hint: hint(users.bob!), audience: '' })).auth_req_id;
+    const rawPoll = () => server.fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: CIBA, auth_req_id: id, client_id: app.client_id, client_secret: app.client_secret }) });
+    const pending = await rawPoll();
+    expect(pending.status).toBe(400);
+    expect(pending.headers.get('retry-after')).toBeNull();
+    const tooFast = await rawPoll();
+    expect(tooFast.status).toBe(429);
+    expect(((await tooFast.json()) as Json).error).toBe('slow_down');
+    expect(tooFast.headers.get('retry-after')).toBe('10');
+    advance(3);
+    const again = await rawPoll();
+    expect(again.headers.get('retry-after')).toBe('15');
+    advance(15);
+    expect((await rawPoll()).status).toBe(400);
+  });
+
   it('an SSO session of the hinted user is reused; a rejection is access_denied at the next poll', async () => {
     const first = await start();
     const browser = new FormBrowser({ caFetch: server.fetch });
@@ -300,6 +470,7 @@ describe('approval and polling', () => {
     expect(denied.status).toBe(400);
     expect(denied.body.error).toBe('access_denied');
     expect((await poll(first.auth_req_id)).status).toBe(200);
+    expect(await refusalLogs('rejected')).toContainEqual(expect.objectContaining({ user_id: users.ada, client_id: app.client_id }));
   });
 
   it('another user cannot approve: a login as someone else is refused, starts no session, and leaves the request pending', async () => {
@@ -313,6 +484,9 @@ describe('approval and polling', () => {
     const again = locationOf(await browser.get(link), base);
     expect(again.pathname).toBe('/u/login');
     expect((await poll(started.auth_req_id)).body.error).toBe('authorization_pending');
+    const logged = await refusalLogs('wrong_user');
+    expect(logged).toContainEqual(expect.objectContaining({ user_id: users.bob, client_id: app.client_id }));
+    expect(logged.find((log) => log.user_id === users.bob)!.details.hinted_user_id).toBe(users.ada);
   });
 
   it('a forged or truncated link opens nothing', async () => {

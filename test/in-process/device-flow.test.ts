@@ -361,6 +361,21 @@ describe('activation and polling', () => {
     expect((await poll(second.device_code)).status).toBe(200);
   });
 
+  it("does not reuse an SSO session whose connection is not enabled for the device's application: the user logs in", async () => {
+    const browser = new FormBrowser({ caFetch: server.fetch });
+    const first = await start();
+    await confirm(browser, await logIn(browser, await enterCode(browser, first.user_code)), 'accept');
+    const other = await createTv({ name: 'Other TV' });
+    const connections = await server.api('dev', token, 'GET', `/api/v2/connections?name=Username-Password-Authentication`);
+    const database = (connections.body as Json[])[0]!;
+    const enabled = (database.enabled_clients as string[]).filter((id) => id !== other.client_id);
+    expect((await server.api('dev', token, 'PATCH', `/api/v2/connections/${database.id}`, { enabled_clients: enabled })).status).toBe(200);
+    const res = await deviceCode({ client_id: other.client_id, scope: 'openid' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const entered = locationOf(await enterCode(browser, res.body.user_code), base);
+    expect(entered.pathname).toBe('/u/login');
+  });
+
   it('a cancelled confirmation is access_denied at the next poll (logged fdecc)', async () => {
     const codes = await start();
     const browser = new FormBrowser({ caFetch: server.fetch });

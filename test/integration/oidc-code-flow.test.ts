@@ -155,6 +155,34 @@ describe('authorization code flow with openid-client v6', () => {
     expect(error.searchParams.get('error')).toBe('login_required');
     expect(error.searchParams.get('state')).toBe('s3');
   });
+
+  it("does not reuse a session for an application the session's connection is not enabled for: login page, prompt=none login_required, no code", async () => {
+    const appA = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Staff A', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+    const appB = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Other B', app_type: 'regular_web', callbacks: [CALLBACK] })).body;
+    const connection = await tls.api('dev', token, 'POST', '/api/v2/connections', { name: 'staff-sso', strategy: 'auth0', enabled_clients: [appA.client_id] });
+    expect(connection.status).toBe(201);
+    const user = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'staff-sso', email: 'sso-staff@example.com', password: PASSWORD, email_verified: true });
+    expect(user.status).toBe(201);
+    const configA = await configFor(appA.client_id, appA.client_secret);
+    const browser = new FormBrowser(tls);
+    const landed = await logIn(browser, oidc.buildAuthorizationUrl(configA, { redirect_uri: CALLBACK, scope: 'openid', connection: 'staff-sso' }), { username: 'sso-staff@example.com', password: PASSWORD });
+    expect(landed.searchParams.get('code')).toBeTruthy();
+    // Reused for A, which the connection is enabled for.
+    const silentA = await browser.get(oidc.buildAuthorizationUrl(configA, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none' }).toString());
+    expect(new URL(silentA.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+
+    const configB = await configFor(appB.client_id, appB.client_secret);
+    const silentB = await browser.get(oidc.buildAuthorizationUrl(configB, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 'b1' }).toString());
+    expect(silentB.status).toBe(302);
+    const refused = new URL(silentB.headers.get('location')!);
+    expect(refused.searchParams.get('error')).toBe('login_required');
+    expect(refused.searchParams.get('code')).toBeNull();
+    const interactive = await browser.get(oidc.buildAuthorizationUrl(configB, { redirect_uri: CALLBACK, scope: 'openid', state: 'b2' }).toString());
+    expect(interactive.status).toBe(302);
+    const next = new URL(interactive.headers.get('location')!, `https://${tls.hostOf('dev')}/`);
+    expect(next.pathname).toBe('/u/login');
+    expect(next.searchParams.get('code')).toBeNull();
+  });
 });
 
 describe('client credentials with openid-client v6', () => {

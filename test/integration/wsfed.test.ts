@@ -179,6 +179,18 @@ describe('WS-Fed sign-in', () => {
     expect(first(parse(byUrn.fields.wresult!), SAML, 'Audience').textContent).toBe(`urn:${rp.client_id}`);
   });
 
+  it("does not reuse the SSO session for a relying party the session's connection is not enabled for: the user logs in", async () => {
+    const browser = new FormBrowser(tls);
+    await signIn(browser, wsfedUrl(`/wsfed/${rp.client_id}`, { wreply: CALLBACK }));
+    const other = (await tls.api('dev', token, 'POST', '/api/v2/clients', { name: 'Other RP', app_type: 'regular_web', callbacks: [CALLBACK], addons: { wsfed: {} } })).body;
+    const database = ((await tls.api('dev', token, 'GET', '/api/v2/connections?name=Username-Password-Authentication')).body as Array<{ id: string; enabled_clients: string[] }>)[0]!;
+    const patched = await tls.api('dev', token, 'PATCH', `/api/v2/connections/${database.id}`, { enabled_clients: database.enabled_clients.filter((id) => id !== other.client_id) });
+    expect(patched.status).toBe(200);
+    const again = await browser.get(wsfedUrl(`/wsfed/${other.client_id}`, { wreply: CALLBACK }));
+    expect(again.status).toBe(302);
+    expect(locationOf(again, base).pathname).toBe('/u/login');
+  });
+
   it('writes characters XML 1.0 does not allow (in a name, in wctx) as U+FFFD: the assertion parses strictly and verifies', async () => {
     const created = await tls.api('dev', token, 'POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'grace@example.com', password: PASSWORD, email_verified: true, name: 'Grace\u0001Hopper\ud800' });
     expect(created.status).toBe(201);

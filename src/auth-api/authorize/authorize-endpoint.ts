@@ -9,8 +9,8 @@ import type { Services } from '../../domain/services.js';
 import { AuthorizationRedirectError, type AuthorizationRequest } from '../../domain/oidc/authorization-request.js';
 import { secondsAt, type Clock } from '../../domain/clock.js';
 import { INTERACTION_TTL_SECONDS, pageFor, storeRequest } from '../../domain/interactions/interaction.js';
-import { readCookie } from '../../http/cookies.js';
-import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
+import { bindInteraction } from '../../http/login-cookies.js';
+import { ssoSessionFor } from './sso-session.js';
 import { completeAuthorization } from './complete.js';
 import { answerAuthorizationError, redirectTarget, stringParams, validatedAuthorization } from './authorization-requests.js';
 import { redeemLoginTicket } from '../cross-origin/ticket-redemption.js';
@@ -34,10 +34,11 @@ export const authorizeEndpoint: FastifyPluginAsync<{ services: Services }> = asy
         return await redeemLoginTicket(services, request, reply, client, authorization, { login_ticket: params.login_ticket, ...(params.realm !== undefined ? { realm: params.realm } : {}) });
       }
 
-      const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-      const user = session ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
-      const fresh = session && user && !user.blocked && !authorization.prompt.has('login') && !tooOld(session.authTime, authorization.maxAge, services.clock);
+      // A session whose connection is not enabled for this application counts as absent (sso-session.ts).
+      const sso = await ssoSessionFor(services, request, client);
+      const fresh = sso && !authorization.prompt.has('login') && !tooOld(sso.session.authTime, authorization.maxAge, services.clock);
       if (fresh) {
+        const { session, user } = sso;
         request.audit('ssa', { description: 'Successful silent authentication', client, userId: user.user_id });
         return completeAuthorization(services, request, reply, client, authorization, request.issuer, session, user);
       }

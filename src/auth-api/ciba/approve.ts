@@ -21,8 +21,8 @@ import { CIBA_GRANT } from '../../domain/clients/client.js';
 import { answerCibaRequest, asAuthorizationRequest, pendingByLink } from '../../domain/oidc/backchannel-authentication.js';
 import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
-import { readCookie } from '../../http/cookies.js';
-import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
+import { bindInteraction } from '../../http/login-cookies.js';
+import { ssoSessionFor } from '../authorize/sso-session.js';
 import { stringField } from '../../http/forms.js';
 import { renderErrorPage, renderPage } from '../../pages/html.js';
 
@@ -40,15 +40,17 @@ export const cibaApproveRoutes: FastifyPluginAsync<{ services: Services }> = asy
     const client = await services.clients.find(tenant.id, tenant.name, entry.request.clientId);
     const user = await services.users.find(tenant.id, entry.request.userId).catch(() => undefined);
     if (!client || !client.grant_types.includes(CIBA_GRANT) || !user || user.blocked) return linkUnusable(request, reply);
+    if (!(await services.connections.enabledForUser(tenant.id, client, user))) return connectionDisabled(services, request, reply, { authId, client, userId: user.user_id });
     const interactionRequest: CibaInteractionRequest = {
       kind: 'ciba',
-      authorization: storeRequest(asAuthorizationRequest(entry.request, user.email)),
+      // The hosted login offers the hinted user's own connection (not the tenant's default directory).
+      authorization: storeRequest({ ...asAuthorizationRequest(entry.request, user.email), ...(user.identities[0] ? { connection: user.identities[0].connection } : {}) }),
       issuer: entry.request.issuer,
       ciba: { authId, userId: user.user_id, bindingMessage: entry.request.bindingMessage },
     };
     // Only the hinted user's own SSO session answers; with anyone else's the user logs in again.
-    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-    if (session?.userId === user.user_id) return askApproval(services, request, reply, { client, user, session, request: interactionRequest });
+    const sso = await ssoSessionFor(services, request, client);
+    if (sso?.session.userId === user.user_id) return askApproval(services, request, reply, { client, user, session: sso.session, request: interactionRequest });
     const { id, browserSecret } = await services.interactions.open(tenant.id, interactionRequest);
     bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
     return reply.redirect(pageFor('login_pending', id), 302);
@@ -73,6 +75,8 @@ export async function askApproval(
   const tenant = request.tenant;
   const { user, session, client } = context;
   const requested = context.request.authorization;
+  // Judged at /bc-authorize and when the link opened, judged again before the question: the connection may have been disabled since.
+  if (!(await services.connections.enabledForUser(tenant.id, client, user))) return connectionDisabled(services, request, reply, { authId: context.request.ciba.authId, client, userId: user.user_id });
   const oidcScopes = requested.scope.filter((s) => OIDC_SCOPES.has(s));
   let scope = oidcScopes;
   let audience = '';
@@ -88,6 +92,7 @@ export async function askApproval(
     } catch (error) {
       if (!(error instanceof ApiAccessDenied)) throw error;
       await answerCibaRequest(services.ttl, tenant.id, context.request.ciba.authId, { denied: true });
+      auditRefusal(request, { client, userId: user.user_id, reason: 'api_access_denied', description: `CIBA request denied at approval: ${error.message}`, details: { audience: requested.audience } });
       return renderErrorPage(reply, tenant, 'access_denied', error.message, 403);
     }
   }
@@ -98,6 +103,24 @@ export async function askApproval(
   });
   bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
   return reply.redirect(pageFor('consent_pending', id), 302);
+}
+
+/** The user's connection is no longer enabled for the application: the request is denied (the application learns it at its next poll). */
+export async function connectionDisabled(services: Services, request: FastifyRequest, reply: FastifyReply, context: { authId: string; client: Client; userId: string }): Promise<FastifyReply> {
+  await answerCibaRequest(services.ttl, request.tenant.id, context.authId, { denied: true });
+  auditRefusal(request, { client: context.client, userId: context.userId, reason: 'connection_disabled', description: "CIBA request denied: the user's connection is not enabled for the application" });
+  return renderErrorPage(reply, request.tenant, 'access_denied', "The user's connection is not enabled for this application.", 403);
+}
+
+/**
+ * A CIBA request the user did not approve, audited with the user, the application and the reason.
+ * Auth0 documents no log type for a CIBA user's answer (only ciba_start_* and ciba_exchange_*):
+ * Tessera uses the device flow's `fdecc` ("user did not confirm"), the nearest Auth0 code for a user
+ * refusing in a browser a request started on another device, with `details.flow: "ciba"`. Approvals
+ * have no Auth0 code either; they show as ciba_exchange_succeeded when the application redeems them.
+ */
+export function auditRefusal(request: FastifyRequest, refusal: { client: Client; userId: string; reason: 'rejected' | 'api_access_denied' | 'connection_disabled' | 'wrong_user'; description: string; details?: Record<string, unknown> }): void {
+  request.audit('fdecc', { description: refusal.description, client: refusal.client, userId: refusal.userId, details: { flow: 'ciba', reason: refusal.reason, ...refusal.details } });
 }
 
 export function approved(request: FastifyRequest, reply: FastifyReply): FastifyReply {

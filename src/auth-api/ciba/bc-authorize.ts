@@ -10,14 +10,20 @@
  * authorization-details-types) besides CIBA's own parameters. Errors are CIBA Core §13's, in
  * Auth0's JSON format; failures are logged `ciba_start_failed`, successes `ciba_start_succeeded`.
  *
- * Limits: 10 requests an hour per application and user (nobody is mail-bombed through an
- * application), 1,000 an hour per tenant; each answered 429 with retry-after.
+ * Limits, each an hour and answered 429 with retry-after: 10 requests per application and user,
+ * 20 per user across applications (nobody is mail-bombed, however many CIBA applications the
+ * tenant has), 500 per application (one application cannot spend another's budget), 5,000 per
+ * tenant (a backstop on the tenant's email volume that takes ten applications at their own cap to
+ * reach). All are checked before any is counted, so a refused request spends no budget. Besides,
+ * 100 answers an hour per application that a user is unknown or cannot be notified (no account-status
+ * oracle).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { authorizationLookups } from '../authorize/authorization-requests.js';
 import type { Services } from '../../domain/services.js';
 import type { Client } from '../../domain/clients/client.js';
 import { CIBA_GRANT } from '../../domain/clients/client.js';
+import { cibaAllowedFor } from '../../domain/oidc/backchannel-authentication.js';
 import { AuthApiError } from '../../http/errors.js';
 import { AuthorizationRedirectError } from '../../domain/oidc/authorization-request.js';
 import { readRequest, runLookupChecks, runRequestChecks } from '../../domain/oidc/authorization-checks/index.js';
@@ -31,6 +37,7 @@ import {
   readLoginHint,
   requestedExpiry,
   startCibaRequest,
+  withdrawCibaRequest,
   type CibaRequest,
 } from '../../domain/oidc/backchannel-authentication.js';
 import { asyncApprovalEmail } from '../../domain/oidc/ciba-email.js';
@@ -42,7 +49,11 @@ import type { RateLimitStore } from '../rate-limit/store.js';
 
 export const BC_AUTHORIZE_PATH = '/bc-authorize';
 export const CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR = 10;
-export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 1000;
+export const CIBA_REQUESTS_PER_USER_PER_HOUR = 20;
+export const CIBA_REQUESTS_PER_CLIENT_PER_HOUR = 500;
+export const CIBA_REQUESTS_PER_TENANT_PER_HOUR = 5000;
+/** unknown_user_id and access_denied (blocked, unverified) answers an application may get in an hour. */
+export const CIBA_USER_FAILURES_PER_CLIENT_PER_HOUR = 100;
 
 /**
  * As a pushed authorization request: room for a client assertion, a 16 KiB scope, RAR's 5 KiB of
@@ -86,8 +97,10 @@ export const bcAuthorizeEndpoint: FastifyPluginAsync<{ services: Services; quota
 
 async function start(services: Services, quotas: RateLimitStore, request: FastifyRequest, params: TokenParams, client: Client) {
   const tenant = request.tenant;
-  // The Management API keeps the grant to first-party confidential applications; a later change must not reopen it.
-  if (!client.grant_types.includes(CIBA_GRANT) || !client.is_first_party || client.token_endpoint_auth_method === 'none') throw grantNotAllowed(CIBA_GRANT);
+  // The Management API keeps the grant to first-party, confidential, OIDC-conformant applications
+  // (client-rules.ts); checked again here (and at the grant) so that a later change or a stored
+  // document written around the API does not reopen it.
+  if (!cibaAllowedFor(client)) throw grantNotAllowed(CIBA_GRANT);
   if (params.request !== undefined || params.request_uri !== undefined) throw cibaError('invalid_request', 'Signed authentication requests (request, request_uri) are not supported; send the parameters in the body.');
   if (params.login_hint_token !== undefined || params.id_token_hint !== undefined) throw cibaError('invalid_request', 'Only login_hint identifies the user here (login_hint_token and id_token_hint are not supported).');
   if (params.user_code !== undefined) throw cibaError('invalid_request', 'user_code is not supported (backchannel_user_code_parameter_supported is false).');
@@ -134,22 +147,50 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
   const acr = resolveAcr(readAcrRequest(params), features.acrValues);
   if ('acr' in acr && acr.acr !== undefined) ciba.acr = acr.acr;
 
-  // CIBA Core §13: the caller is an authenticated first-party application, which may learn that a user id is unknown.
+  // CIBA Core §13: the caller is an authenticated first-party application, which may learn that a user id
+  // is unknown or cannot be notified. Learning it is rate limited per application (an account-status
+  // oracle otherwise): the budget of such answers is read before the lookup, so once it is spent a known
+  // user is refused like an unknown one, and blocked and unverified users get the same answer.
+  const failuresKey = `ciba-failed:${tenant.id}:${client.client_id}`;
+  if ((await quotas.peek(failuresKey)) >= CIBA_USER_FAILURES_PER_CLIENT_PER_HOUR) {
+    const hit = await quotas.hit(failuresKey);
+    throw new AuthApiError(429, 'too_many_requests', 'Too many backchannel authentication requests for unknown or unreachable users; try again later.', {}, { 'retry-after': secondsUntil(services, hit.resetAt) });
+  }
   const user = await services.users.find(tenant.id, userId).catch(() => undefined);
-  if (!user) throw cibaError('unknown_user_id', 'The user in login_hint is not known.');
-  if (user.blocked) throw cibaError('access_denied', 'The user is blocked.');
-  if (!user.email || user.email_verified !== true) throw cibaError('access_denied', 'The user has no verified email address, which the email notification channel needs.');
+  const failed = async (error: AuthApiError): Promise<never> => {
+    await quotas.hit(failuresKey);
+    throw error;
+  };
+  // A user the application could not log in (their connection is not enabled for it) is unknown to it, as at the password grant.
+  if (!user || !(await services.connections.enabledForUser(tenant.id, client, user))) return failed(cibaError('unknown_user_id', 'The user in login_hint is not known.'));
+  if (user.blocked || !user.email || user.email_verified !== true) {
+    return failed(cibaError('access_denied', 'The user cannot be notified: the email notification channel needs an active user with a verified email address.'));
+  }
 
-  await limit(services, quotas, `ciba:${tenant.id}:${client.client_id}:${user.user_id}`, CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR, 'Too many backchannel authentication requests for this user; try again later.');
-  await limit(services, quotas, `ciba-tenant:${tenant.id}`, CIBA_REQUESTS_PER_TENANT_PER_HOUR, 'Too many backchannel authentication requests for the tenant; try again later.');
+  await limit(services, quotas, [
+    { key: `ciba:${tenant.id}:${client.client_id}:${user.user_id}`, max: CIBA_REQUESTS_PER_CLIENT_AND_USER_PER_HOUR, description: 'Too many backchannel authentication requests for this user; try again later.' },
+    { key: `ciba-user:${tenant.id}:${user.user_id}`, max: CIBA_REQUESTS_PER_USER_PER_HOUR, description: 'Too many backchannel authentication requests for this user; try again later.' },
+    { key: `ciba-client:${tenant.id}:${client.client_id}`, max: CIBA_REQUESTS_PER_CLIENT_PER_HOUR, description: 'Too many backchannel authentication requests for this application; try again later.' },
+    { key: `ciba-tenant:${tenant.id}`, max: CIBA_REQUESTS_PER_TENANT_PER_HOUR, description: 'Too many backchannel authentication requests for the tenant; try again later.' },
+  ]);
 
   const started = await startCibaRequest(services.ttl, tenant.id, ciba, expiresIn);
   const tenantName = tenant.settings.friendly_name ?? tenant.name;
   // Sent before answering: an application must not poll for a request its user was never told about.
-  await services.email.send(tenant.id, {
-    to: user.email,
-    ...asyncApprovalEmail({ tenantName, clientName: client.name, bindingMessage, link: approvalLink(request.issuer, started.authId, started.linkSecret), expiresInSeconds: expiresIn }),
-  });
+  // When the email cannot be sent (the tenant's SMTP server refuses or is down) the request is withdrawn
+  // and the application told to try again later (503, CIBA Core §13's temporarily_unavailable). The
+  // budget the request counted stays spent: the limits are counted before sending so that concurrent
+  // requests cannot all pass a check and mail the user, and a store window cannot be un-counted.
+  try {
+    await services.email.send(tenant.id, {
+      to: user.email,
+      ...asyncApprovalEmail({ tenantName, clientName: client.name, bindingMessage, link: approvalLink(request.issuer, started.authId, started.linkSecret), expiresInSeconds: expiresIn }),
+    });
+  } catch (error) {
+    request.log.warn({ err: error, tenant: tenant.id }, 'CIBA: the approval email could not be sent; the request is withdrawn');
+    await withdrawCibaRequest(services.ttl, tenant.id, started);
+    throw new AuthApiError(503, 'temporarily_unavailable', 'The notification to the user could not be sent; try again later.');
+  }
   return {
     response: { auth_req_id: started.authReqId, expires_in: started.expiresIn, interval: started.interval },
     userId: user.user_id,
@@ -158,9 +199,28 @@ async function start(services: Services, quotas: RateLimitStore, request: Fastif
   };
 }
 
-async function limit(services: Services, quotas: RateLimitStore, key: string, max: number, description: string): Promise<void> {
-  const hit = await quotas.hit(key);
-  if (hit.count <= max) return;
-  const retryAfter = String(Math.max(1, Math.ceil((hit.resetAt - services.clock.now()) / 1000)));
-  throw new AuthApiError(429, 'too_many_requests', description, {}, { 'retry-after': retryAfter });
+interface Limit {
+  key: string;
+  max: number;
+  description: string;
 }
+
+/**
+ * Check, then count: every limit is read (peek) before any is counted, so a request refused by one
+ * limit spends nothing of the others (counting first would let a spent per-user budget eat the
+ * application's, or the reverse). The exhausted key alone is hit, for its window's end (retry-after);
+ * counting past a spent limit changes nothing. Concurrent requests may overshoot a limit by the
+ * requests in flight between the read and the count, as the device flow's and DCR's limits do.
+ */
+async function limit(services: Services, quotas: RateLimitStore, limits: Limit[]): Promise<void> {
+  const counts = await Promise.all(limits.map((l) => quotas.peek(l.key)));
+  const spent = limits.find((l, i) => counts[i]! >= l.max);
+  if (spent) {
+    const hit = await quotas.hit(spent.key);
+    throw new AuthApiError(429, 'too_many_requests', spent.description, {}, { 'retry-after': secondsUntil(services, hit.resetAt) });
+  }
+  await Promise.all(limits.map((l) => quotas.hit(l.key)));
+}
+
+/** Retry-After for a window ending at `resetAt`: the windows count on the services' clock, so does this. */
+const secondsUntil = (services: Services, resetAt: number): string => String(Math.max(1, Math.ceil((resetAt - services.clock.now()) / 1000)));

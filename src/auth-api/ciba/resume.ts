@@ -17,7 +17,7 @@ import { SESSION_COOKIE, unbindInteraction } from '../../http/login-cookies.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { expired, unknownClient } from '../../pages/refusals.js';
 import { openSession } from '../authorize/session-start.js';
-import { approved, askApproval, linkUnusable, rejected, type CibaInteractionRequest } from './approve.js';
+import { approved, askApproval, auditRefusal, connectionDisabled, linkUnusable, rejected, type CibaInteractionRequest } from './approve.js';
 
 export async function resumeCiba(services: Services, request: FastifyRequest, reply: FastifyReply, interactionId: string, interaction: Interaction): Promise<FastifyReply> {
   const tenant = request.tenant;
@@ -31,12 +31,14 @@ export async function resumeCiba(services: Services, request: FastifyRequest, re
 
   if (interaction.state === 'failed') {
     if (!(await answerCibaRequest(services.ttl, tenant.id, ciba.authId, { denied: true }))) return linkUnusable(request, reply);
+    auditRefusal(request, { client, userId: ciba.userId, reason: 'rejected', description: 'The user rejected the CIBA request' });
     return rejected(request, reply);
   }
 
   if (interaction.state === 'authenticated') {
     if (result.userId !== ciba.userId) {
-      request.audit('ciba_start_failed', { description: 'The approval link was followed by a login as another user', client, userId: result.userId });
+      // The request stays pending for its user; logged against the user who logged in (the hinted one in details).
+      auditRefusal(request, { client, userId: result.userId, reason: 'wrong_user', description: 'The CIBA approval link was followed by a login as another user', details: { hinted_user_id: ciba.userId } });
       return renderErrorPage(reply, tenant, 'access_denied', 'This request is for another user: log in as the user it was sent to.', 403);
     }
     const user = await services.users.get(tenant.id, result.userId).catch(() => undefined);
@@ -50,6 +52,7 @@ export async function resumeCiba(services: Services, request: FastifyRequest, re
   if (!session || session.userId !== result.userId || session.userId !== ciba.userId) return expired(reply, request);
   const user = await services.users.get(tenant.id, session.userId).catch(() => undefined);
   if (!user || user.blocked) return expired(reply, request);
+  if (!(await services.connections.enabledForUser(tenant.id, client, user))) return connectionDisabled(services, request, reply, { authId: ciba.authId, client, userId: user.user_id });
   const question = interaction.consent!;
   const answered = await answerCibaRequest(services.ttl, tenant.id, ciba.authId, {
     approved: {

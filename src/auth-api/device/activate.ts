@@ -23,8 +23,9 @@ import { answerUserCode, asAuthorizationRequest, pendingUserCode } from '../../d
 import { ApiAccessDenied, userApiAccess } from '../../domain/oidc/api-access.js';
 import { OIDC_SCOPES } from '../../domain/oidc/user-claims.js';
 import { addressBucket } from '../../domain/attack-protection/address-bucket.js';
+import { ssoSessionFor } from '../authorize/sso-session.js';
 import { readCookie, setCookie } from '../../http/cookies.js';
-import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
+import { bindInteraction } from '../../http/login-cookies.js';
 import { postedFromOwnOrigin, stringField } from '../../http/forms.js';
 import { sameSecret } from '../../crypto/constant-time.js';
 import { escapeHtml, renderErrorPage, renderPage } from '../../pages/html.js';
@@ -86,9 +87,9 @@ export const activateRoutes: FastifyPluginAsync<{ services: Services; attempts: 
       issuer: entry.request.issuer,
       device: { userCode: entry.userCode, userCodeKey: key },
     };
-    const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-    const user = session ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
-    if (session && user && !user.blocked) return askConfirmation(services, request, reply, { client, user, session, request: interactionRequest });
+    // A session whose connection is not enabled for the application counts as absent (authorize/sso-session.ts).
+    const sso = await ssoSessionFor(services, request, client);
+    if (sso) return askConfirmation(services, request, reply, { client, user: sso.user, session: sso.session, request: interactionRequest });
     const { id, browserSecret } = await services.interactions.open(tenant.id, interactionRequest);
     bindInteraction(request, reply, id, browserSecret, INTERACTION_TTL_SECONDS);
     return reply.redirect(pageFor('login_pending', id), 302);

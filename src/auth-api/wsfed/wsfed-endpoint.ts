@@ -19,8 +19,8 @@ import { audienceFor, hasWsFedAddon, replyUrlFor, signOutUrlAllowed } from '../.
 import { federationMetadata } from '../../domain/wsfed/federation-metadata.js';
 import { wsFedIssuer } from '../../domain/wsfed/issuer.js';
 import { MAX_CLIENT_ID_LENGTH } from '../../domain/ids.js';
-import { readCookie } from '../../http/cookies.js';
-import { SESSION_COOKIE, bindInteraction } from '../../http/login-cookies.js';
+import { ssoSessionFor } from '../authorize/sso-session.js';
+import { bindInteraction } from '../../http/login-cookies.js';
 import { renderErrorPage } from '../../pages/html.js';
 import { expired } from '../../pages/refusals.js';
 import { AuthApiError } from '../../http/errors.js';
@@ -127,9 +127,10 @@ async function signIn(services: Services, request: FastifyRequest, reply: Fastif
   }
   const signInRequest: WsFedSignIn = { replyUrl, audience, ...(params.wctx !== undefined ? { context: params.wctx } : {}) };
 
-  const session = await services.sessions.resume(tenant.id, tenant.settings, readCookie(request, SESSION_COOKIE));
-  const user = session ? await services.users.get(tenant.id, session.userId).catch(() => undefined) : undefined;
-  if (session && user && !user.blocked) {
+  // A session whose connection is not enabled for the application counts as absent (authorize/sso-session.ts).
+  const sso = await ssoSessionFor(services, request, client);
+  if (sso) {
+    const { session, user } = sso;
     request.audit('ssa', { description: 'Successful silent authentication', client, userId: user.user_id });
     return answerSignIn(services, request, reply, { client, user, amr: session.amr, issuer: request.issuer, signIn: signInRequest });
   }

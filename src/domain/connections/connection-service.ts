@@ -111,6 +111,20 @@ export class ConnectionService {
   }
 
   /**
+   * Whether `client` may act for `user` through the connection the user logged in with (a session's
+   * connection) or, without one, the user's own (primary) identity's: the rule a login through
+   * `client` obeys (connectionEnabledFor), kept by the flows that reach a user without a login form —
+   * an SSO session reused at `/authorize`, a CIBA request and its approval and poll. A connection
+   * deleted since counts as not enabled.
+   */
+  async enabledForUser(tenantId: string, client: ConnectionUser, user: { identities: ReadonlyArray<{ connection: string }> }, connectionName?: string): Promise<boolean> {
+    const name = connectionName || user.identities[0]?.connection;
+    if (!name) return false;
+    const connection = await this.findByName(tenantId, name);
+    return connection !== undefined && connectionEnabledFor(connection, client);
+  }
+
+  /**
    * The connections of the given strategies enabled for the application, in creation order (login
    * pages offer the first). Cached like findByName; the objects are frozen.
    */

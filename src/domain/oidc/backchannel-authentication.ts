@@ -40,6 +40,15 @@ export const MAX_LOGIN_HINT_LENGTH = 2048;
 const MAX_LOGIN_HINT_FIELD_LENGTH = 1024;
 
 /** A CIBA error as CIBA Core §13 names it. */
+/**
+ * Who may use CIBA: an application with the grant that is first-party, confidential and OIDC
+ * conformant — the Management API's rule (client-rules.ts), checked again at /bc-authorize and at
+ * the grant against what is stored.
+ */
+export function cibaAllowedFor(client: { grant_types: readonly string[]; is_first_party: boolean; token_endpoint_auth_method: string | null; oidc_conformant: boolean }): boolean {
+  return client.grant_types.includes('urn:openid:params:grant-type:ciba') && client.is_first_party && client.token_endpoint_auth_method !== 'none' && client.oidc_conformant === true;
+}
+
 export class CibaRequestError extends Error {
   constructor(
     readonly error: string,
@@ -119,7 +128,12 @@ export interface CibaRequest {
   bindingMessage: string;
   /** The acr the ID token asserts (requested-acr.ts), when one was requested. */
   acr?: string;
-  /** The issuer of the host the application asked on: its tokens and the link name it. */
+  /**
+   * The issuer of the host the application asked on: the emailed link and the approval pages name it.
+   * Tokens do not: like every grant (the device flow's included), the poll's token endpoint host
+   * decides `iss` (an mTLS alias host already has its base host's issuer, server/tenant-resolution.ts),
+   * so an application polling where it discovered the issuer gets that issuer.
+   */
   issuer: string;
 }
 
@@ -168,6 +182,11 @@ export async function startCibaRequest(ttl: TtlStore, tenantId: string, request:
 }
 
 /** The approval link on the host the application asked on. */
+/** Withdraws a request whose user was never told (the email could not be sent): its id and auth_req_id answer nothing. */
+export async function withdrawCibaRequest(ttl: TtlStore, tenantId: string, started: Pick<StartedCibaRequest, 'authId' | 'authReqId'>): Promise<void> {
+  await Promise.all([ttl.delete(tenantId, 'ciba_authorization', started.authId), ttl.delete(tenantId, 'ciba_request', started.authReqId)]);
+}
+
 export const approvalLink = (issuer: string, authId: string, linkSecret: string): string =>
   `${issuer}ciba/approve?${new URLSearchParams({ id: authId, ticket: linkSecret }).toString()}`;
 
@@ -179,12 +198,6 @@ export async function pendingByLink(ttl: TtlStore, tenantId: string, authId: str
   return entry.status === 'pending' ? entry : undefined;
 }
 
-/** The authorization, live and unanswered, by its id (an interaction carries it, once the link was checked). */
-export async function pendingById(ttl: TtlStore, tenantId: string, authId: string): Promise<CibaAuthorizationEntry | undefined> {
-  const entry = await ttl.get<CibaAuthorizationEntry>(tenantId, 'ciba_authorization', authId);
-  return entry?.status === 'pending' ? entry : undefined;
-}
-
 /** Writes the user's answer once: false when the request expired or was answered meanwhile. */
 export async function answerCibaRequest(ttl: TtlStore, tenantId: string, authId: string, answer: { approved: CibaApproval } | { denied: true }): Promise<boolean> {
   const entry = await ttl.get<CibaAuthorizationEntry>(tenantId, 'ciba_authorization', authId);
@@ -194,7 +207,9 @@ export async function answerCibaRequest(ttl: TtlStore, tenantId: string, authId:
 }
 
 export type CibaPollOutcome =
-  | { outcome: 'authorization_pending' | 'slow_down' | 'expired_token' | 'access_denied' | 'invalid_grant' }
+  | { outcome: 'authorization_pending' | 'expired_token' | 'access_denied' | 'invalid_grant' }
+  /** retryAfter: seconds until the next poll is on time (the grown interval, on the service clock). */
+  | { outcome: 'slow_down'; retryAfter: number }
   | { outcome: 'approved'; request: CibaRequest; approval: CibaApproval };
 
 /** One poll with `auth_req_id` by the application it was issued to: the device flow's rules (device-authorization.ts `pollDeviceCode`). */
@@ -210,7 +225,11 @@ export async function pollCibaRequest(ttl: TtlStore, clock: Clock, tenantId: str
   const now = clock.now();
   const tooSoon = polling.lastPolledAt !== undefined && now - polling.lastPolledAt < polling.interval * 1000;
   const next: CibaRequestEntry = { ...polling, lastPolledAt: now, ...(tooSoon ? { interval: polling.interval + SLOW_DOWN_STEP_SECONDS } : {}) };
-  if (!(await ttl.update(tenantId, 'ciba_request', authReqId, next, polling)) || tooSoon) return { outcome: 'slow_down' };
+  if (!(await ttl.update(tenantId, 'ciba_request', authReqId, next, polling))) {
+    // Another poll of the same auth_req_id just counted: it is too soon by the interval that poll saw.
+    return { outcome: 'slow_down', retryAfter: Math.max(1, Math.ceil((polling.lastPolledAt ?? now) / 1000 + polling.interval - now / 1000)) };
+  }
+  if (tooSoon) return { outcome: 'slow_down', retryAfter: next.interval };
 
   const entry = await ttl.get<CibaAuthorizationEntry>(tenantId, 'ciba_authorization', polling.authId);
   if (!entry) return { outcome: 'expired_token' };

@@ -91,7 +91,7 @@ export interface DeviceRequest {
   clientId: string;
   scope: string[];
   audience?: string;
-  /** The issuer of the host the device asked on: its tokens name it. */
+  /** The issuer of the host the device asked on: the verification pages name it (tokens take the poll's host's, as every grant). */
   issuer: string;
 }
 

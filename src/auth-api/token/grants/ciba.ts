@@ -15,13 +15,13 @@ import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { CIBA_GRANT } from '../../../domain/clients/client.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
-import { pollCibaRequest } from '../../../domain/oidc/backchannel-authentication.js';
+import { cibaAllowedFor, pollCibaRequest } from '../../../domain/oidc/backchannel-authentication.js';
 import { AuthApiError } from '../../../http/errors.js';
-import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
+import { grantNotAllowed, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { certificateBinding } from '../../client-certificate.js';
 
-function waiting(status: number, error: string, description: string): AuthApiError {
-  const answer = new AuthApiError(status, error, description);
+function waiting(status: number, error: string, description: string, headers: Record<string, string> = {}): AuthApiError {
+  const answer = new AuthApiError(status, error, description, {}, headers);
   answer.unlogged = true;
   return answer;
 }
@@ -37,12 +37,15 @@ export const cibaGrant = tokenGrant({
 
 async function redeemAuthReqId(services: Services, request: FastifyRequest, params: GrantParams<'auth_req_id', never>, client: Client): Promise<GrantResult> {
   const tenant = request.tenant;
+  // tokenGrant checks the grant and first-party; confidential and OIDC-conformant are CIBA's own (as at /bc-authorize).
+  if (!cibaAllowedFor(client)) throw grantNotAllowed(CIBA_GRANT);
   const poll = await pollCibaRequest(services.ttl, services.clock, tenant.id, params.auth_req_id, client.client_id);
   switch (poll.outcome) {
     case 'authorization_pending':
       throw waiting(400, 'authorization_pending', 'The end-user authorization is pending.');
     case 'slow_down':
-      throw waiting(429, 'slow_down', 'You are polling faster than the specified interval.');
+      // Auth0 adds Retry-After to slow_down (Back-Channel Login flow, Status Check): when the next poll is on time.
+      throw waiting(429, 'slow_down', 'You are polling faster than the specified interval.', { 'retry-after': String(poll.retryAfter) });
     case 'expired_token':
       throw new AuthApiError(400, 'expired_token', 'The auth_req_id has expired: the user did not answer within requested_expiry.');
     case 'access_denied':
@@ -53,6 +56,8 @@ async function redeemAuthReqId(services: Services, request: FastifyRequest, para
   const { request: ciba, approval } = poll;
   const user = await services.users.get(tenant.id, ciba.userId).catch(() => undefined);
   if (!user || user.blocked) throw new AuthApiError(400, 'invalid_grant', 'The user is blocked or no longer exists');
+  // Approved while the user's connection was enabled for the application; disabled since, no tokens.
+  if (!(await services.connections.enabledForUser(tenant.id, client, user))) throw new AuthApiError(400, 'invalid_grant', "The user's connection is not enabled for this application");
   const grant: UserGrant = {
     clientId: client.client_id,
     userId: user.user_id,

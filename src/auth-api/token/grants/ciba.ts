@@ -17,14 +17,8 @@ import { CIBA_GRANT } from '../../../domain/clients/client.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { cibaAllowedFor, pollCibaRequest } from '../../../domain/oidc/backchannel-authentication.js';
 import { AuthApiError } from '../../../http/errors.js';
-import { grantNotAllowed, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
+import { grantNotAllowed, pollingAnswer, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { certificateBinding } from '../../client-certificate.js';
-
-function waiting(status: number, error: string, description: string, headers: Record<string, string> = {}): AuthApiError {
-  const answer = new AuthApiError(status, error, description, {}, headers);
-  answer.unlogged = true;
-  return answer;
-}
 
 export const cibaGrant = tokenGrant({
   grantType: CIBA_GRANT,
@@ -42,10 +36,10 @@ async function redeemAuthReqId(services: Services, request: FastifyRequest, para
   const poll = await pollCibaRequest(services.ttl, services.clock, tenant.id, params.auth_req_id, client.client_id);
   switch (poll.outcome) {
     case 'authorization_pending':
-      throw waiting(400, 'authorization_pending', 'The end-user authorization is pending.');
+      throw pollingAnswer(400, 'authorization_pending', 'The end-user authorization is pending.');
     case 'slow_down':
       // Auth0 adds Retry-After to slow_down (Back-Channel Login flow, Status Check): when the next poll is on time.
-      throw waiting(429, 'slow_down', 'You are polling faster than the specified interval.', { 'retry-after': String(poll.retryAfter) });
+      throw pollingAnswer(429, 'slow_down', 'You are polling faster than the specified interval.', { 'retry-after': String(poll.retryAfter) });
     case 'expired_token':
       throw new AuthApiError(400, 'expired_token', 'The auth_req_id has expired: the user did not answer within requested_expiry.');
     case 'access_denied':

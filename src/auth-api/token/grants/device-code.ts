@@ -13,14 +13,8 @@ import { DEVICE_CODE_GRANT } from '../../../domain/clients/client.js';
 import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { pollDeviceCode } from '../../../domain/oidc/device-authorization.js';
 import { AuthApiError } from '../../../http/errors.js';
-import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
+import { pollingAnswer, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
 import { certificateBinding } from '../../client-certificate.js';
-
-function waiting(status: number, error: string, description: string): AuthApiError {
-  const answer = new AuthApiError(status, error, description);
-  answer.unlogged = true;
-  return answer;
-}
 
 export const deviceCodeGrant = tokenGrant({
   grantType: DEVICE_CODE_GRANT,
@@ -36,9 +30,9 @@ async function redeemDeviceCode(services: Services, request: FastifyRequest, par
   const poll = await pollDeviceCode(services.ttl, services.clock, tenant.id, params.device_code, client.client_id);
   switch (poll.outcome) {
     case 'authorization_pending':
-      throw waiting(403, 'authorization_pending', 'User has yet to authorize device code.');
+      throw pollingAnswer(403, 'authorization_pending', 'User has yet to authorize device code.');
     case 'slow_down':
-      throw waiting(429, 'slow_down', 'You are polling faster than the specified interval.');
+      throw pollingAnswer(429, 'slow_down', 'You are polling faster than the specified interval.');
     case 'expired_token':
       throw new AuthApiError(403, 'expired_token', 'User has not authorized device code within the specified timeframe.');
     case 'access_denied':

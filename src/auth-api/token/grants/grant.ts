@@ -86,6 +86,16 @@ export function grantNotAllowed(grantType: string): AuthApiError {
   return new AuthApiError(403, 'unauthorized_client', `Grant type '${grantType}' not allowed for the client.`, { error_uri: 'https://auth0.com/docs/clients/client-grant-types' });
 }
 
+/**
+ * A polling grant's "not yet" answer (authorization_pending, slow_down): an ordinary answer of a
+ * client that polls as told, so it is not logged as a failed exchange (the device flow and CIBA).
+ */
+export function pollingAnswer(status: number, error: string, description: string, headers: Record<string, string> = {}): AuthApiError {
+  const answer = new AuthApiError(status, error, description, {}, headers);
+  answer.unlogged = true;
+  return answer;
+}
+
 /** Each required parameter in order (the first missing one is the error); narrows `params` for the handler. */
 function assertRequiredParams<Required extends string, Optional extends string>(
   params: TokenParams,

@@ -8,11 +8,11 @@ import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { hashSecret } from '../../../domain/secrets.js';
 import { isoAt } from '../../../domain/clock.js';
-import { mintUserTokens } from '../../../domain/oidc/user-tokens.js';
 import { checkCodeRedemption, type CodeGrant } from '../../../domain/oidc/code-grant.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { tokenGrant, type GrantParams, type GrantResult } from './grant.js';
-import { certificateBinding, requireBindingFor } from '../../client-certificate.js';
+import { requireBindingFor } from '../../client-certificate.js';
+import { issueUserGrantTokens } from './user-grant-tokens.js';
 
 const invalidGrant = (description: string) => new AuthApiError(403, 'invalid_grant', description);
 
@@ -45,8 +45,5 @@ async function redeemCode(services: Services, request: FastifyRequest, params: G
 
   const user = await services.users.get(tenant.id, grant.userId).catch(() => undefined);
   if (!user || user.blocked) throw invalidGrant('The user is blocked or no longer exists');
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...(grant.state !== undefined ? { state: grant.state } : {}), ...certificateBinding(request) });
-  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, { codeHash: hashSecret(params.code), ...certificateBinding(request) });
-  if (refreshToken) tokens.refresh_token = refreshToken;
-  return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+  return issueUserGrantTokens(services, request, client, user, grant, { ...(grant.state !== undefined ? { state: grant.state } : {}), codeHash: hashSecret(params.code) });
 }

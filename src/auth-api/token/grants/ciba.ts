@@ -14,11 +14,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { CIBA_GRANT } from '../../../domain/clients/client.js';
-import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
+import type { UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { cibaAllowedFor, pollCibaRequest } from '../../../domain/oidc/backchannel-authentication.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { grantNotAllowed, pollingAnswer, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
-import { certificateBinding } from '../../client-certificate.js';
+import { issueUserGrantTokens } from './user-grant-tokens.js';
 
 export const cibaGrant = tokenGrant({
   grantType: CIBA_GRANT,
@@ -63,8 +63,5 @@ async function redeemAuthReqId(services: Services, request: FastifyRequest, para
     ...(approval.authorizationDetails ? { authorizationDetails: approval.authorizationDetails } : {}),
     ...(ciba.acr ? { acr: ciba.acr } : {}),
   };
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...certificateBinding(request) });
-  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, certificateBinding(request));
-  if (refreshToken) tokens.refresh_token = refreshToken;
-  return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+  return issueUserGrantTokens(services, request, client, user, grant);
 }

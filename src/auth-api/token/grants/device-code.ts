@@ -10,11 +10,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/services.js';
 import type { Client } from '../../../domain/clients/client.js';
 import { DEVICE_CODE_GRANT } from '../../../domain/clients/client.js';
-import { mintUserTokens, type UserGrant } from '../../../domain/oidc/user-tokens.js';
+import type { UserGrant } from '../../../domain/oidc/user-tokens.js';
 import { pollDeviceCode } from '../../../domain/oidc/device-authorization.js';
 import { AuthApiError } from '../../../http/errors.js';
 import { pollingAnswer, tokenGrant, type GrantParams, type GrantResult } from './grant.js';
-import { certificateBinding } from '../../client-certificate.js';
+import { issueUserGrantTokens } from './user-grant-tokens.js';
 
 export const deviceCodeGrant = tokenGrant({
   grantType: DEVICE_CODE_GRANT,
@@ -52,8 +52,5 @@ async function redeemDeviceCode(services: Services, request: FastifyRequest, par
     ...(approval.audience ? { audience: approval.audience } : {}),
     ...(approval.permissions ? { permissions: approval.permissions } : {}),
   };
-  const tokens = await mintUserTokens(services, tenant, request.issuer, client, user, grant, { accessToken: true, idToken: true, ...certificateBinding(request) });
-  const refreshToken = await services.refreshTokens.issue(tenant.id, client, grant, certificateBinding(request));
-  if (refreshToken) tokens.refresh_token = refreshToken;
-  return { response: tokens, userId: user.user_id, ...(grant.audience ? { audience: grant.audience } : {}), scope: tokens.scope };
+  return issueUserGrantTokens(services, request, client, user, grant);
 }
